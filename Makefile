@@ -1,0 +1,107 @@
+# dbt2ninja. `make` builds ./dbt2ninja and ./dbt2ninja-run; `make check`
+# runs every test (warnings as errors, then ASan/UBSan); `make demo`;
+# `make bench`; `make install PREFIX=/usr/local DESTDIR=`.
+.POSIX:
+
+PREFIX = /usr/local
+BINDIR = $(PREFIX)/bin
+DATADIR = $(PREFIX)/share/dbt2ninja
+MANDIR = $(PREFIX)/share/man
+VERSION = 0.1
+
+CC = cc
+RE2C = re2c
+PKGS = libcjson libpq libcrypto yaml-0.1
+WARN = -std=c99 -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes
+CFLAGS = -O2 -g
+PKGCFLAGS = `pkg-config --cflags $(PKGS)`
+PKGLIBS = `pkg-config --libs $(PKGS)`
+DEFS = -DDATADIR='"$(DATADIR)"' -DVERSION='"$(VERSION)"'
+ALLCFLAGS = $(WARN) $(CFLAGS) $(DEFS) -Isrc -Igen $(PKGCFLAGS)
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# Debian packages: building, testing, and the demo's database.
+DEBS = build-essential pkg-config libcjson-dev libpq-dev libssl-dev \
+	libyaml-dev re2c ninja-build postgresql perl python3
+
+SHARED = src/util.c src/htab.c src/hash.c src/sql.c src/project.c
+GEN = gen/manifest.c gen/graph.c gen/job.c gen/ninja.c
+HDRS = src/util.h src/htab.h src/hash.h src/sql.h src/project.h \
+	gen/manifest.h gen/graph.h gen/job.h gen/ninja.h
+UNITS = tests/unit/util tests/unit/htab tests/unit/hash tests/unit/sql \
+	tests/unit/project tests/unit/manifest tests/unit/graph \
+	tests/unit/job tests/unit/ninja
+MANS = docs/dbt2ninja.1 docs/dbt2ninja-run.1 docs/dbt2ninja.5
+
+all: dbt2ninja dbt2ninja-run
+
+src/sql.c: src/sql.re
+	$(RE2C) -W -Werror --api custom -o $@ src/sql.re
+
+dbt2ninja: gen/main.c $(GEN) $(SHARED) $(HDRS)
+	$(CC) $(ALLCFLAGS) -o $@ gen/main.c $(GEN) $(SHARED) $(LDFLAGS) $(PKGLIBS)
+
+dbt2ninja-run: src/run.c $(SHARED) $(HDRS)
+	$(CC) $(ALLCFLAGS) -o $@ src/run.c $(SHARED) $(LDFLAGS) $(PKGLIBS)
+
+# Unit tests: one program per module, TAP on stdout.
+$(UNITS): tests/unit/tap.h $(GEN) $(SHARED) $(HDRS)
+	$(CC) $(ALLCFLAGS) -Itests/unit -o $@ $@.c $(GEN) $(SHARED) $(LDFLAGS) $(PKGLIBS)
+tests/unit/util tests/unit/htab tests/unit/hash tests/unit/sql \
+tests/unit/project tests/unit/manifest tests/unit/graph tests/unit/job \
+tests/unit/ninja: tests/unit/util.c tests/unit/htab.c tests/unit/hash.c \
+	tests/unit/sql.c tests/unit/project.c tests/unit/manifest.c \
+	tests/unit/graph.c tests/unit/job.c tests/unit/ninja.c
+
+units: $(UNITS)
+
+# The whole suite, twice: warnings as errors, then under ASan and UBSan.
+check: deps
+	$(MAKE) clean
+	$(MAKE) CFLAGS='-O2 -g -Werror' all units
+	prove -v tests/run.t :: plain
+	$(MAKE) clean
+	$(MAKE) CFLAGS='-O1 -g -Werror $(SAN)' LDFLAGS='$(SAN)' all units
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		prove -v tests/run.t :: sanitized
+
+# Install the Debian packages that are missing (as root, or with sudo).
+deps:
+	@missing=; for p in $(DEBS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+			grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		sudo=; [ "`id -u`" = 0 ] || sudo=sudo; \
+		$$sudo apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $$missing; \
+	fi
+
+demo: deps all
+	sh docs/example/demo.sh
+
+bench: deps all
+	sh tests/bench/bench.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	cp dbt2ninja dbt2ninja-run $(DESTDIR)$(BINDIR)/
+	cp build.ninja.in $(DESTDIR)$(DATADIR)/
+	cp rules/*.ninja $(DESTDIR)$(DATADIR)/rules/
+	cp docs/dbt2ninja.1 docs/dbt2ninja-run.1 $(DESTDIR)$(MANDIR)/man1/
+	cp docs/dbt2ninja.5 $(DESTDIR)$(MANDIR)/man5/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/dbt2ninja $(DESTDIR)$(BINDIR)/dbt2ninja-run
+	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(MANDIR)/man1/dbt2ninja.1 \
+		$(DESTDIR)$(MANDIR)/man1/dbt2ninja-run.1 \
+		$(DESTDIR)$(MANDIR)/man5/dbt2ninja.5
+
+clean:
+	rm -f dbt2ninja dbt2ninja-run src/sql.c $(UNITS)
+	rm -rf tests/tmp
+
+.PHONY: all units check deps demo bench install uninstall clean

@@ -1,0 +1,337 @@
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "job.h"
+#include "sql.h"
+
+char *
+jobname(const char *uid)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char h[SHA256_HEX];
+	struct buf b = {0};
+	const unsigned char *s;
+	size_t cut;
+
+	for (s = (const unsigned char *)uid; *s; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
+		    (*s == '-' && s != (const unsigned char *)uid)) {
+			bufputc(&b, *s);
+		} else {
+			bufputc(&b, '%');
+			bufputc(&b, hex[*s >> 4]);
+			bufputc(&b, hex[*s & 15]);
+		}
+	}
+	if (b.len == 0)
+		bufputs(&b, "%");
+	if (b.len <= NAMEMAX)
+		return b.s;
+	cut = NAMEMAX - 17;
+	/* never cut inside a %XX escape */
+	if (b.s[cut - 1] == '%')
+		cut -= 1;
+	else if (b.s[cut - 2] == '%')
+		cut -= 2;
+	sha256hex(uid, strlen(uid), h);
+	b.len = cut;
+	bufputc(&b, '-');
+	bufadd(&b, h, 16);
+	return b.s;
+}
+
+struct kv {
+	const char *key;
+	char *json;
+};
+
+static int
+kvcmp(const void *a, const void *b)
+{
+	return strcmp(((const struct kv *)a)->key, ((const struct kv *)b)->key);
+}
+
+static int
+empty(const cJSON *v)
+{
+	return !v || cJSON_IsNull(v) ||
+	    ((cJSON_IsArray(v) || cJSON_IsObject(v)) && !v->child);
+}
+
+static void
+addkv(struct kv **v, size_t *n, const char *key, char *json)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[*n].key = key;
+	(*v)[(*n)++].json = json;
+}
+
+static void
+addjson(struct kv **v, size_t *n, const char *key, const cJSON *val)
+{
+	char *s;
+
+	if (empty(val))
+		return;
+	s = cJSON_PrintUnformatted(val);
+	if (!s)
+		fatal("out of memory");
+	addkv(v, n, key, s);
+}
+
+static char *
+jsonstr(const char *s)
+{
+	cJSON *j = cJSON_CreateString(s);
+	char *r = cJSON_PrintUnformatted(j);
+
+	cJSON_Delete(j);
+	return r;
+}
+
+/* The config keys an adapter needs to run a node. */
+static const char *const configkeys[] = {
+	"check_cols", "cluster", "column_types", "dbt_valid_to_current",
+	"delimiter", "error_if", "fail_calc", "full_refresh", "grants",
+	"hard_deletes", "incremental_predicates", "incremental_strategy",
+	"indexes", "invalidate_hard_deletes", "limit",
+	"merge_exclude_columns", "merge_update_columns",
+	"on_configuration_change", "on_schema_change", "persist_docs",
+	"post-hook", "pre-hook", "quote_columns", "refresh_interval",
+	"severity", "snapshot_meta_column_names", "sql_header",
+	"store_failures", "store_failures_as", "strategy", "unique_key",
+	"unlogged", "updated_at", "warn_if",
+};
+
+static int
+flag(const cJSON *o, const char *key)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
+/* Column types (contracts) and descriptions (persist_docs) by name. */
+static void
+addcolumns(struct kv **v, size_t *n, const struct node *nd, int types, int docs)
+{
+	const cJSON *cols = cJSON_GetObjectItemCaseSensitive(nd->json, "columns");
+	const cJSON *c, *dt, *desc;
+	cJSON *out = cJSON_CreateObject(), *o;
+
+	cJSON_ArrayForEach(c, cols) {
+		o = cJSON_CreateObject();
+		dt = cJSON_GetObjectItemCaseSensitive(c, "data_type");
+		desc = cJSON_GetObjectItemCaseSensitive(c, "description");
+		if (types && cJSON_IsString(dt))
+			cJSON_AddStringToObject(o, "data_type", dt->valuestring);
+		if (docs && cJSON_IsString(desc) && *desc->valuestring)
+			cJSON_AddStringToObject(o, "description", desc->valuestring);
+		if (o->child && c->string)
+			cJSON_AddItemToObject(out, c->string, o);
+		else
+			cJSON_Delete(o);
+	}
+	addjson(v, n, "columns", out);
+	cJSON_Delete(out);
+}
+
+char *
+slashed(char *s)
+{
+	char *p;
+
+	for (p = s; (p = strchr(p, '\\')); p++)
+		*p = '/';
+	return s;
+}
+
+char *
+seedpath(const struct node *n, const char *prefix)
+{
+	const cJSON *ofp = cJSON_GetObjectItemCaseSensitive(n->json,
+	    "original_file_path");
+
+	if (!cJSON_IsString(ofp) || !*ofp->valuestring)
+		return NULL;
+	return slashed(xasprintf("%s%s", prefix, ofp->valuestring));
+}
+
+static void
+addseed(struct kv **v, size_t *n, const struct node *nd, const struct jobopts *o)
+{
+	struct buf csv = {0};
+	char h[SHA256_HEX], *path = seedpath(nd, o->seedprefix);
+
+	if (!path)
+		return;
+	addkv(v, n, "seed_path", jsonstr(path));
+	if (readfile(path, &csv) == 0) {
+		sha256hex(csv.s, csv.len, h);
+		addkv(v, n, "seed_sha256", jsonstr(h));
+	} else {
+		addkv(v, n, "seed_sha256", xstrdup("null"));
+	}
+	buffree(&csv);
+	free(path);
+}
+
+static const char *
+materialized(const struct node *n)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(n->config, "materialized");
+
+	return cJSON_IsString(m) && *m->valuestring ? m->valuestring : n->type;
+}
+
+static void
+headerline(struct buf *b, const struct manifest *m, const struct node *n,
+    const char *key, const char *val)
+{
+	if (strpbrk(val, "\r\n"))
+		fatal("%s: %s: line break in %s", m->path, n->uid, key);
+	bufprintf(b, "-- %s: %s\n", key, val);
+}
+
+void
+jobrender(const struct manifest *m, const struct node *n,
+    const struct jobopts *o, struct buf *b)
+{
+	const cJSON *pd = nodeconfig(n, "persist_docs");
+	const cJSON *contract = nodeconfig(n, "contract");
+	int enforced = flag(contract, "enforced");
+	struct kv *kv = NULL;
+	size_t nkv = 0, i;
+
+	b->len = 0;
+	bufputs(b, "-- dbt2ninja job 1\n");
+	headerline(b, m, n, "unique_id", n->uid);
+	headerline(b, m, n, "resource_type", n->type);
+	headerline(b, m, n, "materialized", materialized(n));
+	headerline(b, m, n, "relation", n->relation);
+	headerline(b, m, n, "adapter", m->adapter);
+	for (i = 0; i < sizeof(configkeys) / sizeof(*configkeys); i++)
+		addjson(&kv, &nkv, configkeys[i], nodeconfig(n, configkeys[i]));
+	if (enforced)
+		addjson(&kv, &nkv, "contract", contract);
+	if (enforced || flag(pd, "columns"))
+		addcolumns(&kv, &nkv, n, enforced, flag(pd, "columns"));
+	if (flag(pd, "relation"))
+		addjson(&kv, &nkv, "description",
+		    cJSON_GetObjectItemCaseSensitive(n->json, "description"));
+	if (strcmp(n->language, "sql") != 0)
+		addkv(&kv, &nkv, "language", jsonstr(n->language));
+	if (n->rtype == RSEED)
+		addseed(&kv, &nkv, n, o);
+	else if (!n->sql)
+		addkv(&kv, &nkv, "compiled", xstrdup("false"));
+	qsort(kv, nkv, sizeof(*kv), kvcmp);
+	for (i = 0; i < nkv; i++) {
+		bufprintf(b, "-- %s: %s\n", kv[i].key, kv[i].json);
+		free(kv[i].json);
+	}
+	free(kv);
+	bufputs(b, "--\n");
+	if (n->sql) {
+		bufputs(b, n->sql);
+		if (b->s[b->len - 1] != '\n')
+			bufputc(b, '\n');
+	}
+}
+
+/* The length of the header, through its closing "--\n" line. */
+static size_t
+headerlen(const char *s, size_t n)
+{
+	const char *p = s;
+
+	while ((size_t)(p - s) + 3 <= n) {
+		if (p[0] == '-' && p[1] == '-' && p[2] == '\n')
+			return (size_t)(p - s) + 3;
+		p = memchr(p, '\n', n - (size_t)(p - s));
+		if (!p)
+			break;
+		p++;
+	}
+	return n + 1;
+}
+
+int
+jobsame(const char *old, size_t oldlen, const char *new, size_t newlen)
+{
+	size_t h = headerlen(new, newlen);
+
+	if (h > newlen || h > oldlen || memcmp(old, new, h) != 0)
+		return 0;
+	if (oldlen == newlen && memcmp(old, new, oldlen) == 0)
+		return 1;
+	return sqlsame(old + h, oldlen - h, new + h, newlen - h);
+}
+
+static void
+removestale(const struct htab *want, struct jobstats *st)
+{
+	DIR *d = opendir(JOBDIR);
+	struct dirent *e;
+	char *path;
+
+	if (!d)
+		fatal("%s:", JOBDIR);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || htabget(want, e->d_name))
+			continue;
+		path = xasprintf("%s/%s", JOBDIR, e->d_name);
+		if (unlink(path) < 0 && errno != ENOENT)
+			fatal("%s: unlink:", path);
+		free(path);
+		st->removed++;
+	}
+	closedir(d);
+}
+
+void
+jobwriteall(const struct manifest *m, const struct jobopts *o,
+    struct jobstats *st)
+{
+	struct buf job = {0}, old = {0};
+	struct htab want = {0};
+	char **names = xcalloc(m->nnodes, sizeof(*names));
+	size_t i, nnames = 0;
+	char *path;
+
+	memset(st, 0, sizeof(*st));
+	if (mkdirs(JOBDIR) < 0)
+		fatal("%s:", JOBDIR);
+	for (i = 0; i < m->nnodes; i++) {
+		const struct node *n = &m->nodes[i];
+		if (n->kind != KRUN)
+			continue;
+		jobrender(m, n, o, &job);
+		if (n->rtype != RSEED && (!n->sql || strcmp(n->language, "sql")))
+			st->nosql++;
+		if (n->rtype == RSEED && strstr(job.s, "-- seed_sha256: null\n"))
+			st->noseed++;
+		names[nnames] = xasprintf("%s.sql", n->file);
+		htabput(&want, names[nnames], names[nnames]);
+		path = xasprintf("%s/%s", JOBDIR, names[nnames++]);
+		if (readfile(path, &old) == 0 && jobsame(old.s, old.len, job.s, job.len)) {
+			st->unchanged++;
+		} else {
+			if (writefile(path, job.s, job.len) < 0)
+				fatal("%s:", path);
+			st->written++;
+		}
+		free(path);
+	}
+	removestale(&want, st);
+	htabfree(&want);
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	buffree(&job);
+	buffree(&old);
+}

@@ -1,0 +1,62 @@
+/* job.h: job files, target/ninja/sql/<name>.sql.
+ *
+ * A job file is everything the executor needs to run one node: a header of
+ * "-- key: value" lines, then the compiled SQL.
+ *
+ *	-- dbt2ninja job 1
+ *	-- unique_id: model.shop.orders
+ *	-- resource_type: model
+ *	-- materialized: table
+ *	-- relation: "db"."analytics"."orders"
+ *	-- adapter: postgres
+ *	-- <key>: <JSON value>		zero or more, sorted by key
+ *	--
+ *	<compiled SQL>
+ *
+ * The keyed lines carry the node's config that the adapter needs, each as
+ * one line of JSON; null, empty lists and empty objects are left out. A
+ * file is rewritten (temporary file, then rename) only when its header
+ * differs or its SQL differs in more than layout and comments (sql.h), so
+ * its mtime moves exactly when what it would run does. Full format:
+ * dbt2ninja(5). */
+#ifndef JOB_H
+#define JOB_H
+
+#include "manifest.h"
+
+#define JOBDIR "target/ninja/sql"
+#define STAMPDIR "target/ninja/ok"
+#define NAMEMAX 200	/* longest name before truncation plus hash */
+
+/* The file name for a unique_id: bytes outside [A-Za-z0-9._-] as %XX, and a
+ * name longer than NAMEMAX truncated with "-" and 16 hex digits of its
+ * SHA-256 appended, so names stay unique, readable and short enough for
+ * any file system. Caller frees. */
+char *jobname(const char *uid);
+
+/* s with every backslash made a slash (manifests written on Windows). */
+char *slashed(char *s);
+/* Where a seed's CSV is, seen from here, or NULL. Caller frees. */
+char *seedpath(const struct node *n, const char *prefix);
+
+struct jobopts {
+	const char *seedprefix;	/* where seed paths are, seen from here */
+};
+
+struct jobstats {
+	size_t written, unchanged, removed, nosql, noseed;
+};
+
+/* Render the job of a runnable node into b (reset first). */
+void jobrender(const struct manifest *m, const struct node *n,
+    const struct jobopts *o, struct buf *b);
+
+/* Write every runnable node's job where it changed and remove job files
+ * of nodes no longer in the manifest. Exits 1 on I/O errors. */
+void jobwriteall(const struct manifest *m, const struct jobopts *o,
+    struct jobstats *st);
+
+/* Whether a job file on disk (old) and a rendered one (new) run the same. */
+int jobsame(const char *old, size_t oldlen, const char *new, size_t newlen);
+
+#endif

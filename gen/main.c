@@ -1,0 +1,232 @@
+/* dbt2ninja: a dbt manifest to a build.ninja. See dbt2ninja(1). */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "graph.h"
+#include "job.h"
+#include "manifest.h"
+#include "ninja.h"
+#include "project.h"
+#include "util.h"
+
+#ifndef DATADIR
+#define DATADIR "/usr/local/share/dbt2ninja"
+#endif
+#ifndef VERSION
+#define VERSION "0.1"
+#endif
+
+static const char usage[] =
+    "usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [MANIFEST]\n"
+    "       dbt2ninja --help | --version\n";
+
+static const char help[] =
+    "\n"
+    "Write build.ninja and target/ninja/sql/*.sql from a dbt manifest, so that\n"
+    "`ninja deploy` runs exactly the changed nodes and what is downstream.\n"
+    "\n"
+    "  MANIFEST            dbt's manifest.json (default: target/manifest.json)\n"
+    "  --threads N         run at most N nodes at once (default: 4)\n"
+    "  --project-dir DIR   where seed files are (default: the directory of the\n"
+    "                      dbt_project.yml at or above MANIFEST, else .)\n"
+    "  -v, --verbose       say what was written\n"
+    "\n"
+    "Targets: deploy (default), test, build, NAME, UNIQUE_ID, tag:NAME,\n"
+    "path:DIR, exposure:NAME. See dbt2ninja(1) and dbt2ninja(5).\n";
+
+static void *
+cjmalloc(size_t n)
+{
+	return xmalloc(n);
+}
+
+static void
+usageexit(const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "%s: %s\n", argv0, msg);
+	fputs(usage, stderr);
+	exit(2);
+}
+
+struct opts {
+	const char *manifest;
+	const char *projectdir;
+	int threads;
+	int verbose;
+};
+
+static const char *
+optarg1(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (*i + 1 >= argc)
+		usageexit(xasprintf("%s needs a value", name));
+	return argv[++*i];
+}
+
+static void
+parseargs(int argc, char **argv, struct opts *o)
+{
+	const char *v;
+	char *end;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage, stdout);
+			fputs(help, stdout);
+			exit(0);
+		} else if (!strcmp(a, "--version")) {
+			puts("dbt2ninja " VERSION);
+			exit(0);
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			o->verbose = 1;
+		} else if (!strncmp(a, "--threads", 9) && (!a[9] || a[9] == '=')) {
+			v = optarg1(argc, argv, &i, "--threads");
+			o->threads = (int)strtol(v, &end, 10);
+			if (!*v || *end || o->threads < 1 || o->threads > 1024)
+				usageexit(xasprintf("--threads: not a number from 1 to 1024: %s", v));
+		} else if (!strncmp(a, "--project-dir", 13) && (!a[13] || a[13] == '=')) {
+			o->projectdir = optarg1(argc, argv, &i, "--project-dir");
+		} else if (!strcmp(a, "--")) {
+			if (i + 1 < argc)
+				o->manifest = argv[++i];
+			if (i + 1 < argc)
+				usageexit("more than one manifest");
+		} else if (a[0] == '-' && a[1]) {
+			usageexit(xasprintf("unknown option: %s", a));
+		} else if (o->manifest) {
+			usageexit("more than one manifest");
+		} else {
+			o->manifest = a;
+		}
+	}
+	if (!o->manifest)
+		o->manifest = "target/manifest.json";
+}
+
+/* The arguments again, for the regeneration edge. */
+static char *
+regenargs(int argc, char **argv)
+{
+	struct buf b = {0};
+	int i;
+
+	bufputs(&b, "");
+	for (i = 1; i < argc; i++) {
+		if (i > 1)
+			bufputc(&b, ' ');
+		shellquote(&b, argv[i]);
+	}
+	return b.s;
+}
+
+static char *
+seedprefix(const struct opts *o)
+{
+	char *dir, *r;
+
+	if (o->projectdir) {
+		if (access(o->projectdir, F_OK) < 0)
+			fatal("%s:", o->projectdir);
+		return relprefix(o->projectdir);
+	}
+	dir = projectfind(o->manifest);
+	if (!dir)
+		return xstrdup("");
+	r = relprefix(dir);
+	free(dir);
+	return r;
+}
+
+static void
+counts(const struct manifest *m, size_t c[4])
+{
+	size_t i;
+
+	memset(c, 0, 4 * sizeof(*c));
+	for (i = 0; i < m->nnodes; i++)
+		if (m->nodes[i].kind == KRUN && m->nodes[i].rtype < ROTHER)
+			c[m->nodes[i].rtype]++;
+}
+
+int
+main(int argc, char **argv)
+{
+	cJSON_Hooks hooks = {cjmalloc, free};
+	struct opts o = {0};
+	struct ninjaopts no = {0};
+	struct jobopts jo = {0};
+	struct jobstats st;
+	struct manifest m;
+	struct buf gen = {0}, run = {0};
+	char *dir, *data, *args, *prefix;
+	size_t i, c[4];
+
+	argv0 = "dbt2ninja";
+	cJSON_InitHooks(&hooks);
+	o.threads = 4;
+	parseargs(argc, argv, &o);
+
+	dir = exedir(argv[0]);
+	if (!dir)
+		fatal("cannot find the directory of %s", argv[0]);
+	data = xasprintf("%s/build.ninja.in", dir);
+	if (access(data, R_OK) == 0) {
+		free(data);
+		data = xstrdup(dir);
+	} else {
+		free(data);
+		data = xstrdup(DATADIR);
+	}
+
+	manifestload(&m, o.manifest);
+	for (i = 0; i < m.nnodes; i++)
+		if (m.nodes[i].kind == KRUN)
+			m.nodes[i].file = jobname(m.nodes[i].uid);
+	graphbuild(&m);
+
+	prefix = seedprefix(&o);
+	jo.seedprefix = prefix;
+	jobwriteall(&m, &jo, &st);
+
+	shellquote(&gen, xasprintf("%s/dbt2ninja", dir));
+	shellquote(&run, xasprintf("%s/dbt2ninja-run", dir));
+	args = regenargs(argc, argv);
+	no.output = "build.ninja";
+	no.manifest = o.manifest;
+	no.template = xasprintf("%s/build.ninja.in", data);
+	no.rules = xasprintf("%s/rules/dbt.ninja", data);
+	no.generator = gen.s;
+	no.run = run.s;
+	no.args = args;
+	no.seedprefix = prefix;
+	no.threads = o.threads;
+	ninjawrite(&m, &no);
+
+	if (st.nosql)
+		warn("warning: %zu node%s without compiled SQL (python models, or a "
+		    "manifest from dbt parse): they fail until `dbt compile`",
+		    st.nosql, st.nosql == 1 ? "" : "s");
+	if (st.noseed)
+		warn("warning: %zu seed file%s not found under %s", st.noseed,
+		    st.noseed == 1 ? "" : "s", *prefix ? prefix : "./");
+	counts(&m, c);
+	if (o.verbose)
+		printf("dbt2ninja: %s: %zu models, %zu seeds, %zu snapshots, "
+		    "%zu tests; %zu job files written, %zu unchanged, %zu removed\n",
+		    no.output, c[RMODEL], c[RSEED], c[RSNAPSHOT], c[RTEST],
+		    st.written, st.unchanged, st.removed);
+	manifestfree(&m);
+	return 0;
+}

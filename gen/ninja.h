@@ -1,0 +1,40 @@
+/* ninja.h: writing build.ninja.
+ *
+ * The file is build.ninja.in with its @NAME@ variables filled, then one
+ * edge per runnable node, sorted by unique_id,
+ *
+ *	build target/ninja/ok/<name>: <rule> target/ninja/sql/<name>.sql $
+ *	    | <parents' stamps> || <tests that gate it>
+ *	  node = <unique_id>
+ *
+ * the regeneration edge, and phony targets in dbt's vocabulary: deploy
+ * (the default: models, seeds, snapshots), test, build, each unique model,
+ * seed and snapshot name, each unique_id, tag:NAME, path:DIR and
+ * exposure:NAME. It is always written whole, atomically. */
+#ifndef NINJA_H
+#define NINJA_H
+
+#include "manifest.h"
+
+struct ninjaopts {
+	const char *output;	/* build.ninja */
+	const char *manifest;	/* as given, relative to here */
+	const char *template;	/* build.ninja.in */
+	const char *rules;	/* rules/dbt.ninja */
+	const char *generator;	/* dbt2ninja, shell-quoted when needed */
+	const char *run;	/* dbt2ninja-run */
+	const char *args;	/* the generator's arguments, shell-quoted */
+	const char *seedprefix;
+	int threads;
+};
+
+/* Append s escaped as a Ninja path: "$ ", "$:", "$$". */
+void ninjapath(struct buf *b, const char *s);
+/* Append s quoted for the shell when it needs it. */
+void shellquote(struct buf *b, const char *s);
+/* Render build.ninja into b. Exits 1 on a bad template. */
+void ninjarender(const struct manifest *m, const struct ninjaopts *o,
+    struct buf *b);
+void ninjawrite(const struct manifest *m, const struct ninjaopts *o);
+
+#endif

@@ -1,0 +1,20 @@
+/* htab.h: a string-keyed hash table (open addressing, FNV-1a).
+ * The table borrows its keys: they must outlive it. */
+#ifndef HTAB_H
+#define HTAB_H
+
+#include <stddef.h>
+
+struct htab {
+	const char **keys;
+	void **vals;
+	size_t len, cap;
+};
+
+/* The value stored under key, or NULL. */
+void *htabget(const struct htab *t, const char *key);
+/* Store val under key, replacing any previous value, which is returned. */
+void *htabput(struct htab *t, const char *key, void *val);
+void htabfree(struct htab *t);
+
+#endif

@@ -1,0 +1,125 @@
+#include <string.h>
+
+#include "sql.h"
+
+/*!re2c
+	re2c:define:YYCTYPE = "unsigned char";
+	re2c:yyfill:enable = 0;
+	re2c:eof = 0;
+	re2c:flags:utf-8 = 0;
+*/
+
+enum { GAP_NONE, GAP_PENDING };
+
+/* Characters that would fuse with a neighbour of the same class. */
+static int
+wordch(int c)
+{
+	return c == '_' || c == '$' || c == '.' || c == '\'' || c == '"' ||
+	    (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+static int
+opch(int c)
+{
+	return c != '\0' && strchr("+-*/<>=~!@#%^&|`?:", c) != NULL;
+}
+
+static void
+emit(struct buf *out, int *gap, const char *s, size_t n)
+{
+	if (n == 0)
+		return;
+	if (*gap == GAP_PENDING && out->len > 0) {
+		int a = (unsigned char)out->s[out->len - 1];
+		int b = (unsigned char)s[0];
+		if ((wordch(a) && wordch(b)) || (opch(a) && opch(b)))
+			bufputc(out, ' ');
+	}
+	*gap = GAP_NONE;
+	bufadd(out, s, n);
+}
+
+/* The end of a nested block comment starting at p (after its opening). */
+static const char *
+blockend(const char *p, const char *lim)
+{
+	int depth = 1;
+
+	while (p < lim && depth > 0) {
+		if (p + 1 < lim && p[0] == '/' && p[1] == '*') {
+			depth++;
+			p += 2;
+		} else if (p + 1 < lim && p[0] == '*' && p[1] == '/') {
+			depth--;
+			p += 2;
+		} else {
+			p++;
+		}
+	}
+	return p;
+}
+
+/* The end of a dollar quote whose opening tag is tag[0..n). */
+static const char *
+dollarend(const char *p, const char *lim, const char *tag, size_t n)
+{
+	for (; p + n <= lim; p++)
+		if (memcmp(p, tag, n) == 0)
+			return p + n;
+	return lim;
+}
+
+void
+sqlnorm(const char *s, size_t n, struct buf *out)
+{
+	const char *YYCURSOR = s, *YYLIMIT = s + n, *YYMARKER = s, *tok;
+	int gap = GAP_NONE;
+
+	for (;;) {
+		tok = YYCURSOR;
+	/*!re2c
+	re2c:define:YYCTYPE = "unsigned char";
+	re2c:api:style = free-form;
+	re2c:define:YYPEEK = "(unsigned char)*YYCURSOR";
+	re2c:define:YYSKIP = "++YYCURSOR;";
+	re2c:define:YYBACKUP = "YYMARKER = YYCURSOR;";
+	re2c:define:YYRESTORE = "YYCURSOR = YYMARKER;";
+	re2c:define:YYLESSTHAN = "YYCURSOR >= YYLIMIT";
+
+	ident = [a-zA-Z_\x80-\xff][a-zA-Z0-9_$\x80-\xff]*;
+	tag = ident?;
+
+	$ { return; }
+	[ \t\r\n\f\v]+ { gap = GAP_PENDING; continue; }
+	"--" [^\n\x00]* { gap = GAP_PENDING; continue; }
+	"/*" { YYCURSOR = blockend(YYCURSOR, YYLIMIT); gap = GAP_PENDING; continue; }
+	['] ([^'\x00] | "''")* [']? {
+		emit(out, &gap, tok, (size_t)(YYCURSOR - tok)); continue; }
+	[eE] ['] ([^'\\\x00] | "''" | "\\" [^\x00])* [']? {
+		emit(out, &gap, tok, (size_t)(YYCURSOR - tok)); continue; }
+	["] ([^"\x00] | ["]["])* ["]? {
+		emit(out, &gap, tok, (size_t)(YYCURSOR - tok)); continue; }
+	"$" tag "$" {
+		YYCURSOR = dollarend(YYCURSOR, YYLIMIT, tok, (size_t)(YYCURSOR - tok));
+		emit(out, &gap, tok, (size_t)(YYCURSOR - tok)); continue; }
+	ident { emit(out, &gap, tok, (size_t)(YYCURSOR - tok)); continue; }
+	* { emit(out, &gap, tok, (size_t)(YYCURSOR - tok)); continue; }
+	*/
+	}
+}
+
+int
+sqlsame(const char *a, size_t alen, const char *b, size_t blen)
+{
+	struct buf x = {0}, y = {0};
+	int same;
+
+	sqlnorm(a, alen, &x);
+	sqlnorm(b, blen, &y);
+	same = x.len == y.len && (x.len == 0 || memcmp(x.s, y.s, x.len) == 0);
+	buffree(&x);
+	buffree(&y);
+	return same;
+}

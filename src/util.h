@@ -1,0 +1,50 @@
+/* util.h: errors, allocation that cannot fail, growable buffers, files. */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+extern const char *argv0;	/* program name used as the message prefix */
+
+/* Print "argv0: message" to stderr. A format ending in ':' appends
+ * strerror(errno). fatal() then exits 1. */
+void warn(const char *fmt, ...);
+void fatal(const char *fmt, ...);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t sz);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t sz);
+char *xstrdup(const char *s);
+char *xmemdup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...);
+
+/* A growable byte buffer, always NUL-terminated after len bytes. */
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+
+void bufgrow(struct buf *b, size_t n);
+void bufadd(struct buf *b, const char *s, size_t n);
+void bufputs(struct buf *b, const char *s);
+void bufputc(struct buf *b, int c);
+void bufprintf(struct buf *b, const char *fmt, ...);
+void buffree(struct buf *b);
+
+/* Read all of PATH into b (which is reset first). Returns 0, or -1 with
+ * errno set; a directory fails with EISDIR. */
+int readfile(const char *path, struct buf *b);
+
+/* Write n bytes to PATH atomically: a temporary beside it, then rename.
+ * Returns 0, or -1 with errno set and nothing left behind. */
+int writefile(const char *path, const char *s, size_t n);
+
+/* Create PATH and its missing parents. Returns 0 or -1 with errno set. */
+int mkdirs(const char *path);
+
+/* Line and column (both from 1) of offset off in s. */
+void linecol(const char *s, size_t off, int *line, int *col);
+
+#endif
