@@ -189,12 +189,24 @@ materialized(const struct node *n)
 }
 
 static void
-headerline(struct buf *b, const struct manifest *m, const struct node *n,
-    const char *key, const char *val)
+headerline(struct buf *b, const char *key, const char *val)
 {
-	if (strpbrk(val, "\r\n"))
-		fatal("%s: %s: line break in %s", m->path, n->uid, key);
 	bufprintf(b, "-- %s: %s\n", key, val);
+}
+
+void
+jobcheck(const struct manifest *m, const struct node *n)
+{
+	const char *v[4];
+	size_t i;
+
+	v[0] = n->uid;
+	v[1] = n->type;
+	v[2] = materialized(n);
+	v[3] = n->relation;
+	for (i = 0; i < 4; i++)
+		if (strpbrk(v[i], "\r\n"))
+			fatal("%s: %s: line break in \"%s\"", m->path, n->uid, v[i]);
 }
 
 void
@@ -209,11 +221,11 @@ jobrender(const struct manifest *m, const struct node *n,
 
 	b->len = 0;
 	bufputs(b, "-- dbt2ninja job 1\n");
-	headerline(b, m, n, "unique_id", n->uid);
-	headerline(b, m, n, "resource_type", n->type);
-	headerline(b, m, n, "materialized", materialized(n));
-	headerline(b, m, n, "relation", n->relation);
-	headerline(b, m, n, "adapter", m->adapter);
+	headerline(b, "unique_id", n->uid);
+	headerline(b, "resource_type", n->type);
+	headerline(b, "materialized", materialized(n));
+	headerline(b, "relation", n->relation);
+	headerline(b, "adapter", m->adapter);
 	for (i = 0; i < sizeof(configkeys) / sizeof(*configkeys); i++)
 		addjson(&kv, &nkv, configkeys[i], nodeconfig(n, configkeys[i]));
 	if (enforced)
@@ -304,6 +316,9 @@ jobwriteall(const struct manifest *m, const struct jobopts *o,
 	char *path;
 
 	memset(st, 0, sizeof(*st));
+	for (i = 0; i < m->nnodes; i++)
+		if (m->nodes[i].kind == KRUN)
+			jobcheck(m, &m->nodes[i]);
 	if (mkdirs(JOBDIR) < 0)
 		fatal("%s:", JOBDIR);
 	for (i = 0; i < m->nnodes; i++) {

@@ -47,6 +47,9 @@ struct jobstats {
 	size_t written, unchanged, removed, nosql, noseed;
 };
 
+/* Exit 1 when a header value of n cannot be written on one line. */
+void jobcheck(const struct manifest *m, const struct node *n);
+
 /* Render the job of a runnable node into b (reset first). */
 void jobrender(const struct manifest *m, const struct node *n,
     const struct jobopts *o, struct buf *b);

@@ -169,8 +169,8 @@ main(int argc, char **argv)
 	struct jobopts jo = {0};
 	struct jobstats st;
 	struct manifest m;
-	struct buf gen = {0}, run = {0};
-	char *dir, *data, *args, *prefix;
+	struct buf gen = {0}, run = {0}, out = {0};
+	char *dir, *data, *args, *prefix, *gendir, *rundir;
 	size_t i, c[4];
 
 	argv0 = "dbt2ninja";
@@ -198,10 +198,10 @@ main(int argc, char **argv)
 
 	prefix = seedprefix(&o);
 	jo.seedprefix = prefix;
-	jobwriteall(&m, &jo, &st);
-
-	shellquote(&gen, xasprintf("%s/dbt2ninja", dir));
-	shellquote(&run, xasprintf("%s/dbt2ninja-run", dir));
+	gendir = xasprintf("%s/dbt2ninja", dir);
+	rundir = xasprintf("%s/dbt2ninja-run", dir);
+	shellquote(&gen, gendir);
+	shellquote(&run, rundir);
 	args = regenargs(argc, argv);
 	no.output = "build.ninja";
 	no.manifest = o.manifest;
@@ -212,7 +212,12 @@ main(int argc, char **argv)
 	no.args = args;
 	no.seedprefix = prefix;
 	no.threads = o.threads;
-	ninjawrite(&m, &no);
+
+	/* everything that can fail on bad input fails before anything is written */
+	ninjarender(&m, &no, &out);
+	jobwriteall(&m, &jo, &st);
+	if (writefile(no.output, out.s, out.len) < 0)
+		fatal("%s:", no.output);
 
 	if (st.nosql)
 		warn("warning: %zu node%s without compiled SQL (python models, or a "
@@ -228,5 +233,16 @@ main(int argc, char **argv)
 		    no.output, c[RMODEL], c[RSEED], c[RSNAPSHOT], c[RTEST],
 		    st.written, st.unchanged, st.removed);
 	manifestfree(&m);
+	buffree(&out);
+	buffree(&gen);
+	buffree(&run);
+	free(gendir);
+	free(rundir);
+	free(args);
+	free(prefix);
+	free(dir);
+	free(data);
+	free((char *)no.template);
+	free((char *)no.rules);
 	return 0;
 }

@@ -329,14 +329,3 @@ ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 		free((char *)p.used.keys[i]);
 	htabfree(&p.used);
 }
-
-void
-ninjawrite(const struct manifest *m, const struct ninjaopts *o)
-{
-	struct buf b = {0};
-
-	ninjarender(m, o, &b);
-	if (writefile(o->output, b.s, b.len) < 0)
-		fatal("%s:", o->output);
-	buffree(&b);
-}

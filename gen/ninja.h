@@ -35,6 +35,5 @@ void shellquote(struct buf *b, const char *s);
 /* Render build.ninja into b. Exits 1 on a bad template. */
 void ninjarender(const struct manifest *m, const struct ninjaopts *o,
     struct buf *b);
-void ninjawrite(const struct manifest *m, const struct ninjaopts *o);
 
 #endif

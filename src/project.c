@@ -59,7 +59,7 @@ relprefix(const char *dir)
 	} else if ((n = strlen(cwd)) && !strncmp(abs, cwd, n) && abs[n] == '/') {
 		r = xasprintf("%s/", abs + n + 1);
 	} else {
-		r = xasprintf("%s/", abs);
+		r = xasprintf("%s%s", abs, strcmp(abs, "/") ? "/" : "");
 	}
 	free(cwd);
 	free(abs);

@@ -1,0 +1,64 @@
+#include "fixture.h"
+#include "ninja.h"
+#include "tap.h"
+
+int
+main(void)
+{
+	struct ninjaopts o = {0};
+	struct manifest m;
+	struct buf b = {0};
+
+	ninjapath(&b, "a b:c$d");
+	is(b.s, "a$ b$:c$$d", "paths escape space, colon and dollar");
+	b.len = 0;
+	shellquote(&b, "/usr/bin/x");
+	shellquote(&b, " it's");
+	is(b.s, "/usr/bin/x' it'\\''s'", "shell quoting only where needed");
+
+	writefile("/tmp/dbt2ninja-unit.in", "run = @RUN@ threads = @THREADS@\n", 32);
+	o.output = "build.ninja";
+	o.manifest = "target/manifest.json";
+	o.template = "/tmp/dbt2ninja-unit.in";
+	o.rules = "rules/dbt.ninja";
+	o.generator = "dbt2ninja";
+	o.run = "run$";
+	o.args = "";
+	o.seedprefix = "";
+	o.threads = 7;
+	fixturegraph(&m, "{'nodes': {"
+	    "'model.p.a': {'resource_type': 'model', 'name': 'a', 'tags': ['x:y'],"
+	    " 'original_file_path': 'models/s/a.sql'},"
+	    "'model.q.a': {'resource_type': 'model', 'name': 'a', 'alias': 'qa'},"
+	    "'model.p.deploy': {'resource_type': 'model', 'name': 'deploy',"
+	    " 'depends_on': {'nodes': ['model.p.a']}},"
+	    "'test.p.t': {'resource_type': 'test', 'name': 't', 'depends_on': {'nodes': ['model.p.a']}}},"
+	    "'exposures': {'exposure.p.e': {'name': 'e', 'depends_on': {'nodes': ['model.p.a']}}}}");
+	ninjarender(&m, &o, &b);
+	unlink("/tmp/dbt2ninja-unit.in");
+	ok(!strncmp(b.s, "run = run$$ threads = 7\n", 24), "the template's variables are filled");
+	ok(strstr(b.s, "\nbuild target/ninja/ok/model.p.deploy: model target/ninja/sql/model.p.deploy.sql"
+	    " | target/ninja/ok/model.p.a || target/ninja/ok/test.p.t\n  node = model.p.deploy\n") != NULL,
+	    "an edge: job in, parents' stamps implicit, parents' tests order-only");
+	ok(strstr(b.s, "\nbuild build.ninja: regen target/manifest.json | /tmp/dbt2ninja-unit.in rules/dbt.ninja\n") != NULL,
+	    "the regeneration edge");
+	ok(strstr(b.s, "\nbuild deploy: phony target/ninja/ok/model.p.a target/ninja/ok/model.p.deploy target/ninja/ok/model.q.a\n") != NULL,
+	    "deploy is every model");
+	ok(strstr(b.s, "\nbuild test: phony target/ninja/ok/test.p.t\n") != NULL, "test is every test");
+	ok(strstr(b.s, "\ndefault deploy\n") != NULL, "deploy is the default");
+	ok(strstr(b.s, "\nbuild a: phony") == NULL, "a name two models share is no target");
+	ok(strstr(b.s, "\nbuild deploy: phony target/ninja/ok/model.p.deploy\n") == NULL,
+	    "a model named deploy does not take the deploy target");
+	ok(strstr(b.s, "\nbuild model.q.a: phony target/ninja/ok/model.q.a\n") != NULL,
+	    "every unique_id is a target");
+	ok(strstr(b.s, "\nbuild tag$:x$:y: phony target/ninja/ok/model.p.a\n") != NULL,
+	    "tags are targets, escaped");
+	ok(strstr(b.s, "\nbuild path$:models: phony target/ninja/ok/model.p.a\n") != NULL &&
+	    strstr(b.s, "\nbuild path$:models/s: phony target/ninja/ok/model.p.a\n") != NULL,
+	    "every folder of a node's file is a target");
+	ok(strstr(b.s, "\nbuild exposure$:e: phony target/ninja/ok/model.p.a\n") != NULL,
+	    "exposures are targets over their upstream");
+	manifestfree(&m);
+	buffree(&b);
+	return tap_done();
+}

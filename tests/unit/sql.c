@@ -1,0 +1,52 @@
+#include <stdlib.h>
+
+#include "sql.h"
+#include "tap.h"
+
+#define SAME(a, b) sqlsame((a), strlen(a), (b), strlen(b))
+
+static const struct {
+	const char *in, *want, *name;
+} cases[] = {
+	{"select 1", "select 1", "words keep one space"},
+	{"  select\n\t 1  \n", "select 1", "runs of whitespace collapse, ends trimmed"},
+	{"select a + b", "select a+b", "spaces around operators go"},
+	{"select a - -1", "select a- -1", "a space between operators stays"},
+	{"select 1 -- note\nfrom t", "select 1 from t", "line comments go"},
+	{"select /* a /* nested */ b */ 1", "select 1", "nested block comments go"},
+	{"select 'a  -- b'", "select 'a  -- b'", "strings keep their insides"},
+	{"select 'it''s  x'", "select 'it''s  x'", "doubled quotes stay in a string"},
+	{"select E'a\\'  b'", "select E'a\\'  b'", "E strings take backslash escapes"},
+	{"select \"Odd  Name\"", "select \"Odd  Name\"", "quoted identifiers keep spaces"},
+	{"select $$ a  -- b $$", "select $$ a  -- b $$", "dollar quotes keep their insides"},
+	{"select $f$ x $$ y $f$ z", "select $f$ x $$ y $f$ z", "tagged dollar quotes end at their tag"},
+	{"select $1", "select $1", "a parameter is not a dollar quote"},
+	{"select a$b$ from t", "select a$b$ from t", "dollars inside identifiers"},
+	{"select 'a'\n'b'", "select 'a' 'b'", "adjacent strings stay apart"},
+	{"select 'unterminated  x", "select 'unterminated  x", "an unterminated string runs to the end"},
+	{"select 1 /* unterminated", "select 1", "an unterminated comment runs to the end"},
+	{"", "", "empty input"},
+	{"-- only a comment", "", "only a comment"},
+	{"select\xc3\xa9  x", "select\xc3\xa9 x", "UTF-8 letters are word characters"},
+};
+
+int
+main(void)
+{
+	struct buf b = {0};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		b.len = 0;
+		bufputs(&b, "");
+		sqlnorm(cases[i].in, strlen(cases[i].in), &b);
+		is(b.s, cases[i].want, cases[i].name);
+	}
+	ok(SAME("select a,\n  b from t", "select a, b\nfrom t -- x"),
+	    "sqlsame ignores layout and comments");
+	ok(!SAME("select 'a b'", "select 'a  b'"),
+	    "sqlsame sees a change inside a string");
+	ok(!SAME("select 1", "select 2"), "sqlsame sees a changed token");
+	buffree(&b);
+	return tap_done();
+}

@@ -1,0 +1,61 @@
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "util.h"
+
+int
+main(void)
+{
+	char dir[] = "/tmp/dbt2ninja-util-XXXXXX";
+	struct buf b = {0};
+	char *p, *q;
+	int line, col;
+
+	bufputs(&b, "abc");
+	bufprintf(&b, "-%d-", 42);
+	bufputc(&b, 'x');
+	is(b.s, "abc-42-x", "buf appends strings, formats and characters");
+	ok(b.len == 8, "buf tracks its length");
+	buffree(&b);
+
+	p = xasprintf("%s/%05d", "a", 7);
+	is(p, "a/00007", "xasprintf formats");
+	free(p);
+
+	linecol("ab\ncd\ne", 4, &line, &col);
+	ok(line == 2 && col == 2, "linecol counts lines and columns from 1");
+	linecol("\xc3\xa9x", 2, &line, &col);
+	ok(line == 1 && col == 2, "linecol counts a UTF-8 character once");
+
+	ok(mkdtemp(dir) != NULL, "temporary directory");
+	p = xasprintf("%s/a/b/c", dir);
+	ok(mkdirs(p) == 0, "mkdirs creates missing parents");
+	ok(mkdirs(p) == 0, "mkdirs accepts existing directories");
+	q = xasprintf("%s/file", p);
+	ok(writefile(q, "hello\n", 6) == 0, "writefile writes");
+	ok(readfile(q, &b) == 0 && b.len == 6 && !strcmp(b.s, "hello\n"),
+	    "readfile reads back what writefile wrote");
+	ok(writefile(q, "", 0) == 0 && readfile(q, &b) == 0 && b.len == 0,
+	    "writefile replaces the file whole");
+	errno = 0;
+	ok(readfile(p, &b) < 0 && errno == EISDIR, "readfile refuses a directory");
+	errno = 0;
+	free(q);
+	q = xasprintf("%s/missing", dir);
+	ok(readfile(q, &b) < 0 && errno == ENOENT, "readfile reports a missing file");
+	free(q);
+	q = xasprintf("%s/nodir/file", dir);
+	ok(writefile(q, "x", 1) < 0 && errno == ENOENT,
+	    "writefile fails into a missing directory");
+	free(q);
+	q = xasprintf("rm -rf %s", dir);
+	ok(system(q) == 0, "cleanup");
+	free(q);
+	free(p);
+	buffree(&b);
+	return tap_done();
+}
