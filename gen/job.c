@@ -180,12 +180,16 @@ addseed(struct kv **v, size_t *n, const struct node *nd, const struct jobopts *o
 	free(path);
 }
 
+/* Only models choose a materialization: a test, seed or snapshot is run
+ * as one whatever its config says (tests said "table" before dbt 0.19). */
 static const char *
 materialized(const struct node *n)
 {
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(n->config, "materialized");
 
-	return cJSON_IsString(m) && *m->valuestring ? m->valuestring : n->type;
+	if (n->rtype != RMODEL || !cJSON_IsString(m) || !*m->valuestring)
+		return n->type;
+	return m->valuestring;
 }
 
 static void

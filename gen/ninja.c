@@ -251,35 +251,26 @@ tagsandpaths(struct phony *p, const struct manifest *m)
 	free(paths);
 }
 
+/* A model's name selects every node with that name, as in dbt: all the
+ * versions of a versioned model, and same-named models of other packages. */
 static void
 names(struct phony *p, const struct manifest *m)
 {
-	struct htab count = {0};
-	size_t i;
+	struct member *v = NULL;
+	size_t n = 0, i;
 
-	/* a name is a target only when one model, seed or snapshot has it */
+	for (i = 0; i < m->nnodes; i++)
+		if (m->nodes[i].kind == KRUN && m->nodes[i].rtype != RTEST)
+			addmember(&v, &n, xstrdup(m->nodes[i].name), &m->nodes[i]);
+	groups(p, v, n);
+	free(v);
 	for (i = 0; i < m->nnodes; i++) {
-		const struct node *n = &m->nodes[i];
-		if (n->kind == KRUN && n->rtype != RTEST)
-			htabput(&count, n->name,
-			    htabget(&count, n->name) ? (void *)&count : (void *)n);
-	}
-	for (i = 0; i < m->nnodes; i++) {
-		const struct node *n = &m->nodes[i];
-		if (n->kind != KRUN || n->rtype == RTEST ||
-		    htabget(&count, n->name) != n || !phonystart(p, n->name))
+		const struct node *nd = &m->nodes[i];
+		if (nd->kind != KRUN || !phonystart(p, nd->uid))
 			continue;
-		stamp(p->b, n);
+		stamp(p->b, nd);
 		bufputc(p->b, '\n');
 	}
-	for (i = 0; i < m->nnodes; i++) {
-		const struct node *n = &m->nodes[i];
-		if (n->kind != KRUN || !phonystart(p, n->uid))
-			continue;
-		stamp(p->b, n);
-		bufputc(p->b, '\n');
-	}
-	htabfree(&count);
 }
 
 static void

@@ -8,9 +8,9 @@
  *	  node = <unique_id>
  *
  * the regeneration edge, and phony targets in dbt's vocabulary: deploy
- * (the default: models, seeds, snapshots), test, build, each unique model,
- * seed and snapshot name, each unique_id, tag:NAME, path:DIR and
- * exposure:NAME. It is always written whole, atomically. */
+ * (the default: models, seeds, snapshots), test, build, each model, seed
+ * and snapshot name (all the nodes of that name, as dbt selects them),
+ * each unique_id, tag:NAME, path:DIR and exposure:NAME. It is always written whole, atomically. */
 #ifndef NINJA_H
 #define NINJA_H
 

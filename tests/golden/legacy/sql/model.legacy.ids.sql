@@ -1,0 +1,9 @@
+-- dbt2ninja job 1
+-- unique_id: model.legacy.ids
+-- resource_type: model
+-- materialized: view
+-- relation: "dev"."public"."ids"
+-- adapter: postgres
+-- post-hook: ["grant select on {{ this }} to reader"]
+--
+select * from "dev"."public"."raw_ids"

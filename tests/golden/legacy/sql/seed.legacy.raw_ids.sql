@@ -1,0 +1,9 @@
+-- dbt2ninja job 1
+-- unique_id: seed.legacy.raw_ids
+-- resource_type: seed
+-- materialized: seed
+-- relation: "dev"."public"."raw_ids"
+-- adapter: postgres
+-- seed_path: "data/raw_ids.csv"
+-- seed_sha256: "7cde7fb64fd82bd152710cf238e017b9ab46c0592483edc067ba4f6c75fac108"
+--

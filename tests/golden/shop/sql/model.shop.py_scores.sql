@@ -1,0 +1,10 @@
+-- dbt2ninja job 1
+-- unique_id: model.shop.py_scores
+-- resource_type: model
+-- materialized: table
+-- relation: "analytics"."shop"."py_scores"
+-- adapter: postgres
+-- compiled: false
+-- language: "python"
+-- on_schema_change: "ignore"
+--

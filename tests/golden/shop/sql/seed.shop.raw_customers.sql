@@ -1,0 +1,12 @@
+-- dbt2ninja job 1
+-- unique_id: seed.shop.raw_customers
+-- resource_type: seed
+-- materialized: seed
+-- relation: "analytics"."shop"."raw_customers"
+-- adapter: postgres
+-- column_types: {"id":"bigint"}
+-- delimiter: ","
+-- quote_columns: true
+-- seed_path: "seeds/raw_customers.csv"
+-- seed_sha256: "11589d50cefd2722483cf82a65dd300d103167531144de525366051cd7dc77f5"
+--

@@ -1,0 +1,10 @@
+-- dbt2ninja job 1
+-- unique_id: seed.shop.raw_orders
+-- resource_type: seed
+-- materialized: seed
+-- relation: "analytics"."shop"."raw_orders"
+-- adapter: postgres
+-- delimiter: ","
+-- seed_path: "seeds/raw_orders.csv"
+-- seed_sha256: "fb9f686348b3150a118d942fdf243de0cb4c56be16a124f67492a5293c48cf22"
+--

@@ -1,0 +1,12 @@
+-- dbt2ninja job 1
+-- unique_id: snapshot.shop.orders_snapshot
+-- resource_type: snapshot
+-- materialized: snapshot
+-- relation: "analytics"."snapshots"."orders_snapshot"
+-- adapter: postgres
+-- invalidate_hard_deletes: false
+-- strategy: "timestamp"
+-- unique_key: "id"
+-- updated_at: "ordered_at"
+--
+select * from "analytics"."shop"."stg_orders"

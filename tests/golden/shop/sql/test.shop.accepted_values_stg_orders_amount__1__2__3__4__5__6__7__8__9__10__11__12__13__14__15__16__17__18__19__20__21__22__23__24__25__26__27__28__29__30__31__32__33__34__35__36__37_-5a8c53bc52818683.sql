@@ -1,0 +1,14 @@
+-- dbt2ninja job 1
+-- unique_id: test.shop.accepted_values_stg_orders_amount__1__2__3__4__5__6__7__8__9__10__11__12__13__14__15__16__17__18__19__20__21__22__23__24__25__26__27__28__29__30__31__32__33__34__35__36__37__38__39__40__41__42__43__44__45__46__47__48__49__50__51__52__53__54__55__56__57__58__59.0f1e2d
+-- resource_type: test
+-- materialized: test
+-- relation: "analytics"."shop_dbt_test__audit"."accepted_values_stg_orders_amount_long"
+-- adapter: postgres
+-- error_if: "!= 0"
+-- fail_calc: "count(*)"
+-- limit: 100
+-- severity: "ERROR"
+-- store_failures: true
+-- warn_if: "!= 0"
+--
+select amount from "analytics"."shop"."stg_orders" where amount::int not in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59)

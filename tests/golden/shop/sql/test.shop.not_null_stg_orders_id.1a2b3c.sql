@@ -1,0 +1,12 @@
+-- dbt2ninja job 1
+-- unique_id: test.shop.not_null_stg_orders_id.1a2b3c
+-- resource_type: test
+-- materialized: test
+-- relation: "analytics"."shop_dbt_test__audit"."not_null_stg_orders_id"
+-- adapter: postgres
+-- error_if: "!= 0"
+-- fail_calc: "count(*)"
+-- severity: "ERROR"
+-- warn_if: "!= 0"
+--
+select id from "analytics"."shop"."stg_orders" where id is null

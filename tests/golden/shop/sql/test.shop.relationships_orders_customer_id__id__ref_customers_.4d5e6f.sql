@@ -1,0 +1,12 @@
+-- dbt2ninja job 1
+-- unique_id: test.shop.relationships_orders_customer_id__id__ref_customers_.4d5e6f
+-- resource_type: test
+-- materialized: test
+-- relation: "analytics"."shop_dbt_test__audit"."relationships_orders_customer_id__id__ref_customers_"
+-- adapter: postgres
+-- error_if: "!= 0"
+-- fail_calc: "count(*)"
+-- severity: "warn"
+-- warn_if: "!= 0"
+--
+select customer_id from "analytics"."shop"."orders" o where not exists (select 1 from "analytics"."shop"."customers" c where c.id = o.customer_id)

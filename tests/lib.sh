@@ -1,0 +1,56 @@
+# lib.sh: TAP for the shell tests, and the tools under test.
+# Each test script sources it: . "$(dirname "$0")/lib.sh"
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DBT2NINJA=$ROOT/dbt2ninja
+MANIFESTS=${DBT2NINJA_MANIFESTS:-$ROOT/../shared/fixtures/manifests}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/dbt2ninja-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+tap_n=0
+tap_failed=0
+
+# ok STATUS NAME: a passing test when STATUS is 0.
+ok() {
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+# check NAME COMMAND...: a test that COMMAND succeeds.
+check() {
+	_name=$1
+	shift
+	if "$@"; then ok 0 "$_name"; else ok 1 "$_name"; fi
+}
+
+# is GOT WANT NAME
+is() {
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '#      got: %s\n# expected: %s\n' "$1" "$2"
+	fi
+}
+
+diag() { printf '# %s\n' "$*"; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+done_testing() { echo "1..$tap_n"; [ "$tap_failed" -eq 0 ]; }
+
+# A fingerprint of a directory tree: names, sizes, mtimes and contents.
+tree() {
+	(cd "$1" && find . -type f ! -name '.ninja_*' | LC_ALL=C sort | while read -r f; do
+		printf '%s %s ' "$f" "$(stat -c '%s %Y.%y' "$f")"
+		cksum < "$f"
+	done)
+}
+
+# A copy of the example project, ready to generate in.
+shop() {
+	rm -rf "$TMP/shop"
+	cp -R "$ROOT/tests/data/shop" "$TMP/shop"
+}
