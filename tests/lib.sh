@@ -43,10 +43,8 @@ done_testing() { echo "1..$tap_n"; [ "$tap_failed" -eq 0 ]; }
 
 # A fingerprint of a directory tree: names, sizes, mtimes and contents.
 tree() {
-	(cd "$1" && find . -type f ! -name '.ninja_*' | LC_ALL=C sort | while read -r f; do
-		printf '%s %s ' "$f" "$(stat -c '%s %Y.%y' "$f")"
-		cksum < "$f"
-	done)
+	(cd "$1" && find . -type f ! -name '.ninja_*' -printf '%p %s %T@\n' | LC_ALL=C sort &&
+		find . -type f ! -name '.ninja_*' -exec cksum {} + | LC_ALL=C sort)
 }
 
 # A copy of the example project, ready to generate in.
