@@ -132,6 +132,8 @@ uniq(struct node **v, size_t *nv)
 {
 	size_t i, j = 0;
 
+	if (*nv == 0)
+		return;
 	qsort(v, *nv, sizeof(*v), ptrcmp);
 	for (i = 0; i < *nv; i++)
 		if (j == 0 || v[j - 1] != v[i])

@@ -245,7 +245,8 @@ jobrender(const struct manifest *m, const struct node *n,
 		addseed(&kv, &nkv, n, o);
 	else if (!n->sql)
 		addkv(&kv, &nkv, "compiled", xstrdup("false"));
-	qsort(kv, nkv, sizeof(*kv), kvcmp);
+	if (nkv)
+		qsort(kv, nkv, sizeof(*kv), kvcmp);
 	for (i = 0; i < nkv; i++) {
 		bufprintf(b, "-- %s: %s\n", kv[i].key, kv[i].json);
 		free(kv[i].json);

@@ -200,7 +200,8 @@ groups(struct phony *p, struct member *v, size_t n)
 {
 	size_t i, j;
 
-	qsort(v, n, sizeof(*v), membercmp);
+	if (n)
+		qsort(v, n, sizeof(*v), membercmp);
 	for (i = 0; i < n; i = j) {
 		int on = phonystart(p, v[i].label);
 		for (j = i; j < n && !strcmp(v[j].label, v[i].label); j++)
