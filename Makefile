@@ -22,7 +22,7 @@ SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover
 
 # Debian packages: building, testing, and the demo's database.
 DEBS = build-essential pkg-config libcjson-dev libpq-dev libssl-dev \
-	libyaml-dev re2c ninja-build postgresql perl python3
+	libyaml-dev re2c ninja-build postgresql perl python3 time
 
 SHARED = src/util.c src/htab.c src/hash.c src/sql.c src/project.c
 GEN = gen/manifest.c gen/graph.c gen/job.c gen/ninja.c

@@ -1,0 +1,81 @@
+#!/bin/sh
+# make bench: the generator against its floors, measured in one run.
+# For 1k, 10k and 50k synthetic models (one test each):
+#   floors     python3 json.load of the manifest, and cat of it
+#   scratch    the generator with no previous output
+#   regen      the generator after 5 models changed (dbt compile && ninja deploy)
+#   no-op      ninja -n deploy with everything deployed
+# Each row: wall seconds, peak RSS, job files written.
+set -eu
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SIZES=${BENCH_SIZES:-1000 10000 50000}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/dbt2ninja-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# best of 3: "seconds kilobytes"
+measure() {
+	best=
+	for _ in 1 2 3; do
+		/usr/bin/time -f '%e %M' -o "$WORK/t" "$@" >/dev/null 2>&1
+		t=$(cat "$WORK/t")
+		if [ -z "$best" ] || [ "$(echo "$t $best" | awk '{print ($1 < $3)}')" = 1 ]; then
+			best=$t
+		fi
+	done
+	echo "$best"
+}
+
+row() { printf '%-8s %-22s %8s s %9s MiB %8s\n' "$1" "$2" "$3" "$(echo "$4" | awk '{printf "%.1f", $1 / 1024}')" "$5"; }
+ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2f", $1 / $2; else print "-" }'; }
+
+printf '%-8s %-22s %10s %13s %8s\n' models what wall "peak RSS" written
+for n in $SIZES; do
+	d=$WORK/$n
+	mkdir -p "$d/target"
+	python3 "$ROOT/tests/bench/synth.py" "$n" "$d/target/manifest.json"
+	python3 "$ROOT/tests/bench/synth.py" "$n" "$d/changed.json" 5
+	size=$(du -m "$d/target/manifest.json" | cut -f1)
+	cd "$d"
+
+	set -- $(measure python3 -c 'import json, sys; json.load(open(sys.argv[1]))' target/manifest.json)
+	py=$1 pyrss=$2
+	row "$n" "python json.load (${size} MiB)" "$py" "$pyrss" -
+	set -- $(measure cat target/manifest.json)
+	row "$n" "cat" "$1" "$2" -
+
+	set -- $(measure sh -c "rm -rf target/ninja build.ninja && '$ROOT/dbt2ninja' target/manifest.json")
+	scratch=$1 scratchrss=$2
+	written=$(ls target/ninja/sql | wc -l)
+	row "$n" "generate from scratch" "$scratch" "$scratchrss" "$written"
+
+	# everything deployed; then 5 models change
+	mkdir -p target/ninja/ok
+	now=$(date +%Y-%m-%dT%H:%M:%S.%N)
+	ls target/ninja/sql | sed 's/\.sql$//' | (cd target/ninja/ok && xargs touch -d "$now")
+	cp target/manifest.json base.json
+	best=
+	for _ in 1 2 3; do
+		cp base.json target/manifest.json
+		"$ROOT/dbt2ninja" target/manifest.json 2>/dev/null
+		cp changed.json target/manifest.json
+		touch marker
+		/usr/bin/time -f '%e %M' -o t "$ROOT/dbt2ninja" target/manifest.json >/dev/null 2>&1
+		t=$(cat t)
+		if [ -z "$best" ] || [ "$(echo "$t $best" | awk '{print ($1 < $3)}')" = 1 ]; then best=$t; fi
+	done
+	set -- $best
+	regen=$1 regenrss=$2
+	changedjobs=$(find target/ninja/sql -newer marker -type f | wc -l)
+	row "$n" "regenerate, 5 changed" "$regen" "$regenrss" "$changedjobs"
+
+	cp base.json target/manifest.json
+	"$ROOT/dbt2ninja" target/manifest.json 2>/dev/null
+	ls target/ninja/sql | sed 's/\.sql$//' | (cd target/ninja/ok && xargs touch)
+	ninja -n deploy >/dev/null
+	set -- $(measure ninja -n deploy)
+	row "$n" "ninja -n deploy (no-op)" "$1" "$2" -
+	printf '%-8s %-22s regen/json.load %s (target <= 0.5), scratch/json.load %s (<= 1.0), RSS/python %s (<= 1.0), regen wrote %s (want 5)\n' \
+		"$n" "ratios:" "$(ratio "$regen" "$py")" "$(ratio "$scratch" "$py")" "$(ratio "$scratchrss" "$pyrss")" "$changedjobs"
+	cd "$WORK"
+	rm -rf "$d"
+done

@@ -1,0 +1,100 @@
+"""Write a synthetic dbt v12 manifest of N models (and one test each),
+shaped like dbt's own: every field dbt writes for a node, layered DAG.
+
+usage: synth.py N OUT [CHANGED]   CHANGED models get a different body."""
+import json
+import random
+import sys
+
+n = int(sys.argv[1])
+out = sys.argv[2]
+changed = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+rnd = random.Random(42)
+nodes = {}
+
+
+def config(mat):
+    return {"enabled": True, "alias": None, "schema": None, "database": None, "tags": [],
+            "meta": {}, "group": None, "materialized": mat, "incremental_strategy": None,
+            "batch_size": None, "lookback": 1, "begin": None, "persist_docs": {},
+            "post-hook": [], "pre-hook": [], "quoting": {}, "column_types": {},
+            "full_refresh": None, "unique_key": None, "on_schema_change": "ignore",
+            "on_configuration_change": "apply", "grants": {}, "packages": [],
+            "docs": {"show": True, "node_color": None},
+            "contract": {"enforced": False, "alias_types": True}, "event_time": None,
+            "concurrent_batches": None, "access": "protected"}
+
+
+for i in range(n):
+    name = f"m{i:06d}"
+    uid = f"model.bench.{name}"
+    parents = sorted({f"model.bench.m{rnd.randrange(i):06d}" for _ in range(rnd.randint(1, 3))}) if i >= 50 else []
+    refs = " join ".join(f'"bench"."analytics"."{p.split(".")[-1]}"' for p in parents) or '"bench"."raw"."events"'
+    body = f"select id, amount * {i % 7 + 1} as amount, updated_at\nfrom {refs}\nwhere amount > 0"
+    if i < changed:
+        body += f"\n  and id <> {i}"
+    mat = "table" if i % 10 == 0 else "incremental" if i % 10 == 1 else "view"
+    cols = {c: {"name": c, "description": f"The {c} of {name}.", "meta": {}, "data_type": None,
+                "constraints": [], "quote": None, "tags": [], "granularity": None}
+            for c in ("id", "amount", "updated_at")}
+    nodes[uid] = {
+        "database": "bench", "schema": "analytics", "name": name, "resource_type": "model",
+        "package_name": "bench", "path": f"marts/{name}.sql",
+        "original_file_path": f"models/marts/layer{i // 1000}/{name}.sql", "unique_id": uid,
+        "fqn": ["bench", "marts", f"layer{i // 1000}", name], "alias": name,
+        "checksum": {"name": "sha256", "checksum": f"{rnd.getrandbits(256):064x}"},
+        "config": config(mat), "tags": [f"layer{i // 1000}"],
+        "description": f"Model {name}, synthetic.", "columns": cols, "meta": {}, "group": None,
+        "docs": {"show": True, "node_color": None}, "patch_path": "bench://models/schema.yml",
+        "build_path": None, "unrendered_config": {"materialized": mat}, "created_at": 1700000000.0 + i,
+        "relation_name": f'"bench"."analytics"."{name}"',
+        "raw_code": body.replace('"bench"."analytics"."', "{{ ref('").replace('"', "') }}"),
+        "doc_blocks": [], "language": "sql",
+        "refs": [{"name": p.split(".")[-1], "package": None, "version": None} for p in parents],
+        "sources": [], "metrics": [], "functions": [],
+        "depends_on": {"macros": ["macro.dbt.is_incremental"], "nodes": parents},
+        "compiled_path": f"target/compiled/bench/models/marts/{name}.sql",
+        "compiled": True, "compiled_code": body, "extra_ctes_injected": True, "extra_ctes": [],
+        "contract": {"enforced": False, "alias_types": True, "checksum": None},
+        "access": "protected", "constraints": [], "version": None, "latest_version": None,
+        "deprecation_date": None, "primary_key": ["id"], "time_spine": None,
+    }
+    tid = f"test.bench.not_null_{name}_id.{rnd.getrandbits(40):010x}"
+    tc = config("test")
+    tc.update({"severity": "ERROR", "warn_if": "!= 0", "error_if": "!= 0", "fail_calc": "count(*)",
+               "store_failures": None, "store_failures_as": None, "where": None, "limit": None,
+               "schema": "dbt_test__audit"})
+    nodes[tid] = {
+        "database": "bench", "schema": "analytics_dbt_test__audit", "name": f"not_null_{name}_id",
+        "resource_type": "test", "package_name": "bench", "path": f"not_null_{name}_id.sql",
+        "original_file_path": "models/schema.yml", "unique_id": tid,
+        "fqn": ["bench", "marts", f"not_null_{name}_id"], "alias": f"not_null_{name}_id",
+        "checksum": {"name": "none", "checksum": ""}, "config": tc, "tags": [], "description": "",
+        "columns": {}, "meta": {}, "group": None, "docs": {"show": True, "node_color": None},
+        "patch_path": None, "build_path": None, "unrendered_config": {}, "created_at": 1700000000.0,
+        "relation_name": None, "raw_code": "{{ test_not_null(**_dbt_generic_test_kwargs) }}",
+        "doc_blocks": [], "language": "sql",
+        "refs": [{"name": name, "package": None, "version": None}], "sources": [], "metrics": [],
+        "functions": [], "depends_on": {"macros": ["macro.dbt.test_not_null"], "nodes": [uid]},
+        "compiled_path": None, "compiled": True,
+        "compiled_code": f'\n\n\nselect id\nfrom "bench"."analytics"."{name}"\nwhere id is null\n\n\n',
+        "extra_ctes_injected": True, "extra_ctes": [],
+        "contract": {"enforced": False, "alias_types": True, "checksum": None},
+        "column_name": "id", "file_key_name": "models.m", "attached_node": uid,
+        "test_metadata": {"name": "not_null", "kwargs": {"column_name": "id", "model": "{{ get_where_subquery(ref('" + name + "')) }}"}, "namespace": None},
+    }
+
+manifest = {
+    "metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json",
+                 "dbt_version": "1.9.1", "generated_at": "2026-01-01T00:00:00Z",
+                 "invocation_id": "00000000-0000-0000-0000-000000000000", "env": {},
+                 "project_name": "bench", "adapter_type": "postgres"},
+    "nodes": nodes,
+    "sources": {"source.bench.raw.events": {"resource_type": "source", "unique_id": "source.bench.raw.events"}},
+    "macros": {}, "docs": {}, "exposures": {}, "metrics": {}, "groups": {}, "selectors": {},
+    "disabled": {}, "parent_map": {k: v["depends_on"]["nodes"] for k, v in nodes.items()},
+    "child_map": {}, "group_map": {}, "saved_queries": {}, "semantic_models": {},
+    "unit_tests": {}, "functions": {},
+}
+with open(out, "w") as f:
+    json.dump(manifest, f, indent=2)
