@@ -24,11 +24,11 @@ SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover
 DEBS = build-essential pkg-config libcjson-dev libpq-dev libssl-dev \
 	libyaml-dev re2c ninja-build postgresql perl python3 time
 
-SHARED = src/util.c src/htab.c src/hash.c src/sql.c src/project.c
+SHARED = src/util.c src/arena.c src/htab.c src/hash.c src/sql.c src/project.c
 GEN = gen/manifest.c gen/graph.c gen/job.c gen/ninja.c
-HDRS = src/util.h src/htab.h src/hash.h src/sql.h src/project.h \
+HDRS = src/util.h src/arena.h src/htab.h src/hash.h src/sql.h src/project.h \
 	gen/manifest.h gen/graph.h gen/job.h gen/ninja.h
-UNITS = tests/unit/util tests/unit/htab tests/unit/hash tests/unit/sql \
+UNITS = tests/unit/util tests/unit/arena tests/unit/htab tests/unit/hash tests/unit/sql \
 	tests/unit/project tests/unit/manifest tests/unit/graph \
 	tests/unit/job tests/unit/ninja
 MANS = docs/dbt2ninja.1 docs/dbt2ninja-run.1 docs/dbt2ninja.5
@@ -47,9 +47,9 @@ dbt2ninja-run: src/run.c $(SHARED) $(HDRS)
 # Unit tests: one program per module, TAP on stdout.
 $(UNITS): tests/unit/tap.h $(GEN) $(SHARED) $(HDRS)
 	$(CC) $(ALLCFLAGS) -Itests/unit -o $@ $@.c $(GEN) $(SHARED) $(LDFLAGS) $(PKGLIBS)
-tests/unit/util tests/unit/htab tests/unit/hash tests/unit/sql \
+tests/unit/util tests/unit/arena tests/unit/htab tests/unit/hash tests/unit/sql \
 tests/unit/project tests/unit/manifest tests/unit/graph tests/unit/job \
-tests/unit/ninja: tests/unit/util.c tests/unit/htab.c tests/unit/hash.c \
+tests/unit/ninja: tests/unit/util.c tests/unit/arena.c tests/unit/htab.c tests/unit/hash.c \
 	tests/unit/sql.c tests/unit/project.c tests/unit/manifest.c \
 	tests/unit/graph.c tests/unit/job.c tests/unit/ninja.c
 

@@ -289,34 +289,76 @@ jobsame(const char *old, size_t oldlen, const char *new, size_t newlen)
 	return sqlsame(old + h, oldlen - h, new + h, newlen - h);
 }
 
+/* The job index, target/ninja/jobs.idx: one line per job file,
+ *
+ *	<sha256 of the job as last rendered> <file name>
+ *
+ * sorted by name. A job whose rendering hashes as the index says, and
+ * whose file is there, is unchanged without being read: the everyday
+ * regeneration reads one file, not one per node. Job files are the
+ * generator's own; an edit by hand is not seen until the node changes. */
 static void
-removestale(const struct htab *want, struct jobstats *st)
+readindex(struct buf *text, struct htab *idx)
+{
+	char *p, *nl;
+
+	if (readfile(JOBINDEX, text) < 0)
+		return;
+	for (p = text->s; (nl = strchr(p, '\n')); p = nl + 1) {
+		*nl = '\0';
+		if (nl - p > SHA256_HEX && p[SHA256_HEX - 1] == ' ') {
+			p[SHA256_HEX - 1] = '\0';
+			htabput(idx, p + SHA256_HEX, p);
+		}
+	}
+}
+
+/* The names in the job directory; keys are allocated, values unused. */
+static void
+listjobs(struct htab *have)
 {
 	DIR *d = opendir(JOBDIR);
 	struct dirent *e;
-	char *path;
+	char *name;
 
 	if (!d)
 		fatal("%s:", JOBDIR);
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || htabget(want, e->d_name))
+		if (e->d_name[0] == '.')
 			continue;
-		path = xasprintf("%s/%s", JOBDIR, e->d_name);
+		name = xstrdup(e->d_name);
+		htabput(have, name, name);
+	}
+	closedir(d);
+}
+
+static void
+removestale(const struct htab *have, const struct htab *want,
+    struct jobstats *st)
+{
+	char *path;
+	size_t i;
+
+	for (i = 0; i < have->cap; i++) {
+		if (!have->keys[i] || htabget(want, have->keys[i]))
+			continue;
+		path = xasprintf("%s/%s", JOBDIR, have->keys[i]);
 		if (unlink(path) < 0 && errno != ENOENT)
 			fatal("%s: unlink:", path);
 		free(path);
 		st->removed++;
 	}
-	closedir(d);
 }
 
 void
 jobwriteall(const struct manifest *m, const struct jobopts *o,
     struct jobstats *st)
 {
-	struct buf job = {0}, old = {0};
-	struct htab want = {0};
+	struct buf job = {0}, old = {0}, idxtext = {0}, newidx = {0};
+	struct htab want = {0}, have = {0}, idx = {0};
 	char **names = xcalloc(m->nnodes, sizeof(*names));
+	char h[SHA256_HEX];
+	const char *was;
 	size_t i, nnames = 0;
 	char *path;
 
@@ -326,6 +368,8 @@ jobwriteall(const struct manifest *m, const struct jobopts *o,
 			jobcheck(m, &m->nodes[i]);
 	if (mkdirs(JOBDIR) < 0)
 		fatal("%s:", JOBDIR);
+	listjobs(&have);
+	readindex(&idxtext, &idx);
 	for (i = 0; i < m->nnodes; i++) {
 		const struct node *n = &m->nodes[i];
 		if (n->kind != KRUN)
@@ -337,8 +381,14 @@ jobwriteall(const struct manifest *m, const struct jobopts *o,
 			st->noseed++;
 		names[nnames] = xasprintf("%s.sql", n->file);
 		htabput(&want, names[nnames], names[nnames]);
+		sha256hex(job.s, job.len, h);
+		bufprintf(&newidx, "%s %s\n", h, names[nnames]);
+		was = htabget(&idx, names[nnames]);
 		path = xasprintf("%s/%s", JOBDIR, names[nnames++]);
-		if (readfile(path, &old) == 0 && jobsame(old.s, old.len, job.s, job.len)) {
+		if (was && !strcmp(was, h) && htabget(&have, names[nnames - 1])) {
+			st->unchanged++;
+		} else if (htabget(&have, names[nnames - 1]) &&
+		    readfile(path, &old) == 0 && jobsame(old.s, old.len, job.s, job.len)) {
 			st->unchanged++;
 		} else {
 			if (writefile(path, job.s, job.len) < 0)
@@ -347,11 +397,19 @@ jobwriteall(const struct manifest *m, const struct jobopts *o,
 		}
 		free(path);
 	}
-	removestale(&want, st);
+	removestale(&have, &want, st);
+	if (writefile(JOBINDEX, newidx.s ? newidx.s : "", newidx.len) < 0)
+		fatal("%s:", JOBINDEX);
+	for (i = 0; i < have.cap; i++)
+		free((char *)have.keys[i]);
+	htabfree(&have);
 	htabfree(&want);
+	htabfree(&idx);
 	for (i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);
 	buffree(&job);
 	buffree(&old);
+	buffree(&idxtext);
+	buffree(&newidx);
 }

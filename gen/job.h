@@ -26,6 +26,7 @@
 
 #define JOBDIR "target/ninja/sql"
 #define STAMPDIR "target/ninja/ok"
+#define JOBINDEX "target/ninja/jobs.idx"
 #define NAMEMAX 200	/* longest name before truncation plus hash */
 
 /* The file name for a unique_id: bytes outside [A-Za-z0-9._-] as %XX, and a

@@ -5,8 +5,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cjson/cJSON.h>
-
 #include "graph.h"
 #include "job.h"
 #include "manifest.h"
@@ -38,12 +36,6 @@ static const char help[] =
     "\n"
     "Targets: deploy (default), test, build, NAME, UNIQUE_ID, tag:NAME,\n"
     "path:DIR, exposure:NAME. See dbt2ninja(1) and dbt2ninja(5).\n";
-
-static void *
-cjmalloc(size_t n)
-{
-	return xmalloc(n);
-}
 
 static void
 usageexit(const char *msg)
@@ -163,7 +155,6 @@ counts(const struct manifest *m, size_t c[4])
 int
 main(int argc, char **argv)
 {
-	cJSON_Hooks hooks = {cjmalloc, free};
 	struct opts o = {0};
 	struct ninjaopts no = {0};
 	struct jobopts jo = {0};
@@ -174,7 +165,6 @@ main(int argc, char **argv)
 	size_t i, c[4];
 
 	argv0 = "dbt2ninja";
-	cJSON_InitHooks(&hooks);
 	o.threads = 4;
 	parseargs(argc, argv, &o);
 

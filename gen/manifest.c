@@ -203,15 +203,39 @@ loadexposures(struct manifest *m, const cJSON *map)
 	qsort(m->exposures, m->nexposures, sizeof(*m->exposures), exposurecmp);
 }
 
+static struct arena *parsing;
+
+static void *
+arenamalloc(size_t n)
+{
+	return arenaalloc(parsing, n);
+}
+
+static void
+arenanofree(void *p)
+{
+	(void)p;
+}
+
+static void *
+cjmalloc(size_t n)
+{
+	return xmalloc(n);
+}
+
 static void
 parse(struct manifest *m)
 {
+	cJSON_Hooks inarena = {arenamalloc, arenanofree}, heap = {cjmalloc, free};
 	const char *end = NULL;
 	int line, col;
 
 	if (m->text.len == 0)
 		fatal("%s: empty file", m->path);
+	parsing = &m->arena;
+	cJSON_InitHooks(&inarena);
 	m->root = cJSON_ParseWithLengthOpts(m->text.s, m->text.len, &end, 0);
+	cJSON_InitHooks(&heap);
 	if (!m->root) {
 		end = cJSON_GetErrorPtr();
 		if (!end || end < m->text.s || end > m->text.s + m->text.len)
@@ -280,6 +304,6 @@ manifestfree(struct manifest *m)
 	free(m->exposures);
 	htabfree(&m->index);
 	htabfree(&m->known);
-	cJSON_Delete(m->root);
+	arenafree(&m->arena);
 	buffree(&m->text);
 }

@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "arena.h"
 #include "htab.h"
 #include "util.h"
 
@@ -60,6 +61,7 @@ struct exposure {
 struct manifest {
 	const char *path;
 	struct buf text;
+	struct arena arena;	/* holds the tree */
 	cJSON *root;
 	const char *adapter;	/* metadata.adapter_type, else "postgres" */
 	struct node *nodes;	/* sorted by unique_id */
@@ -71,7 +73,8 @@ struct manifest {
 };
 
 /* Read and index the manifest at path; on any error print it naming the
- * file and exit 1. */
+ * file and exit 1. The tree is parsed into the manifest's arena; cJSON
+ * allocates with xmalloc() otherwise. */
 void manifestload(struct manifest *m, const char *path);
 void manifestfree(struct manifest *m);
 

@@ -7,7 +7,13 @@
 
 static int tap_n, tap_failed;
 
-static int
+#if defined(__GNUC__)
+#define TAP_UNUSED __attribute__((unused))
+#else
+#define TAP_UNUSED
+#endif
+
+TAP_UNUSED static int
 tap_ok(int cond, const char *name, const char *file, int line)
 {
 	printf("%sok %d - %s\n", cond ? "" : "not ", ++tap_n, name);
@@ -18,7 +24,7 @@ tap_ok(int cond, const char *name, const char *file, int line)
 	return cond;
 }
 
-static int
+TAP_UNUSED static int
 tap_is(const char *got, const char *want, const char *name, const char *file,
     int line)
 {

@@ -1,0 +1,20 @@
+/* arena.h: a bump allocator for large, short-lived trees.
+ *
+ * Allocations come from 1 MiB blocks (larger requests get a block of their
+ * own) and are freed all at once by arenafree(). cJSON parses a manifest
+ * into an arena: millions of small nodes with no per-node malloc cost or
+ * header, and no walk of the tree to free it. */
+#ifndef ARENA_H
+#define ARENA_H
+
+#include <stddef.h>
+
+struct arena {
+	struct block *blocks;
+	char *next, *end;
+};
+
+void *arenaalloc(struct arena *a, size_t n);
+void arenafree(struct arena *a);
+
+#endif
