@@ -29,24 +29,19 @@ ptrcmp(const void *a, const void *b)
 }
 
 static void
-resolve(struct manifest *m, const char *who, const cJSON *json,
+resolve(struct manifest *m, const char *who, const char **ids, size_t nids,
     struct node ***deps, size_t *ndeps)
 {
-	const cJSON *on = cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(json, "depends_on"), "nodes");
-	const cJSON *e;
 	struct node *d;
+	size_t i;
 
 	generation++;
-	cJSON_ArrayForEach(e, on) {
-		if (!cJSON_IsString(e))
-			continue;
-		d = manifestnode(m, e->valuestring);
+	for (i = 0; i < nids; i++) {
+		d = manifestnode(m, ids[i]);
 		if (!d) {
-			if (htabget(&m->known, e->valuestring))
+			if (htabget(&m->known, ids[i]))
 				continue;
-			fatal("%s: %s depends on unknown node %s", m->path, who,
-			    e->valuestring);
+			fatal("%s: %s depends on unknown node %s", m->path, who, ids[i]);
 		}
 		if (d->mark == generation)
 			continue;
@@ -246,7 +241,7 @@ graphbuild(struct manifest *m)
 	for (i = 0; i < m->nnodes; i++) {
 		struct node *n = &m->nodes[i];
 		if (live(n))
-			resolve(m, n->uid, n->json, &n->deps, &n->ndeps);
+			resolve(m, n->uid, n->depids, n->ndepids, &n->deps, &n->ndeps);
 	}
 	checkcycles(m);
 	for (i = 0; i < m->nnodes; i++)
@@ -256,8 +251,7 @@ graphbuild(struct manifest *m)
 		struct exposure *x = &m->exposures[i];
 		struct node **deps = NULL;
 		size_t ndeps = 0;
-		resolve(m, x->json->string ? x->json->string : x->name, x->json,
-		    &deps, &ndeps);
+		resolve(m, x->uid, x->depids, x->ndepids, &deps, &ndeps);
 		addparents(&x->parents, &x->nparents, deps, ndeps);
 		uniq(x->parents, &x->nparents);
 		free(deps);

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "hash.h"
 #include "job.h"
 #include "sql.h"
@@ -91,11 +93,13 @@ jsonstr(const char *s)
 	cJSON *j = cJSON_CreateString(s);
 	char *r = cJSON_PrintUnformatted(j);
 
+	if (!j || !r)
+		fatal("out of memory");
 	cJSON_Delete(j);
 	return r;
 }
 
-/* The config keys an adapter needs to run a node. */
+/* The config keys an adapter needs to run a node, sorted for bsearch. */
 static const char *const configkeys[] = {
 	"check_cols", "cluster", "column_types", "dbt_valid_to_current",
 	"delimiter", "error_if", "fail_calc", "full_refresh", "grants",
@@ -108,6 +112,13 @@ static const char *const configkeys[] = {
 	"store_failures", "store_failures_as", "strategy", "unique_key",
 	"unlogged", "updated_at", "warn_if",
 };
+#define NCONFIGKEYS (sizeof(configkeys) / sizeof(*configkeys))
+
+static int
+keycmp(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
 
 static int
 flag(const cJSON *o, const char *key)
@@ -117,9 +128,9 @@ flag(const cJSON *o, const char *key)
 
 /* Column types (contracts) and descriptions (persist_docs) by name. */
 static void
-addcolumns(struct kv **v, size_t *n, const struct node *nd, int types, int docs)
+addcolumns(struct kv **v, size_t *n, const cJSON *j, int types, int docs)
 {
-	const cJSON *cols = cJSON_GetObjectItemCaseSensitive(nd->json, "columns");
+	const cJSON *cols = cJSON_GetObjectItemCaseSensitive(j, "columns");
 	const cJSON *c, *dt, *desc;
 	cJSON *out = cJSON_CreateObject(), *o;
 
@@ -140,6 +151,64 @@ addcolumns(struct kv **v, size_t *n, const struct node *nd, int types, int docs)
 	cJSON_Delete(out);
 }
 
+const char *
+jobconfig(struct arena *a, const struct node *n, const cJSON *j,
+    const cJSON *config)
+{
+	const cJSON *c, *pd = NULL, *contract = NULL, *seen[NCONFIGKEYS] = {0};
+	const char *const *k;
+	struct kv *kv = NULL;
+	struct buf b = {0};
+	size_t nkv = 0, i;
+	char key[64], *out;
+	int enforced;
+
+	/* one pass over the config; Fusion spells hooks pre_hook, post_hook */
+	cJSON_ArrayForEach(c, config) {
+		if (!c->string || strlen(c->string) >= sizeof(key))
+			continue;
+		strcpy(key, c->string);
+		if (!strcmp(key, "pre_hook") || !strcmp(key, "post_hook"))
+			key[strlen(key) - 5] = '-';
+		if (!strcmp(key, "persist_docs"))
+			pd = c;
+		if (!strcmp(key, "contract"))
+			contract = c;
+		k = bsearch(key, configkeys, NCONFIGKEYS, sizeof(*configkeys), keycmp);
+		if (k && !seen[k - configkeys])
+			seen[k - configkeys] = c;
+	}
+	for (i = 0; i < NCONFIGKEYS; i++)
+		addjson(&kv, &nkv, configkeys[i], seen[i]);
+	enforced = flag(contract, "enforced");
+	if (enforced)
+		addjson(&kv, &nkv, "contract", contract);
+	if (enforced || flag(pd, "columns"))
+		addcolumns(&kv, &nkv, j, enforced, flag(pd, "columns"));
+	if (flag(pd, "relation"))
+		addjson(&kv, &nkv, "description",
+		    cJSON_GetObjectItemCaseSensitive(j, "description"));
+	if (strcmp(n->language, "sql") != 0)
+		addkv(&kv, &nkv, "language", jsonstr(n->language));
+	if (n->rtype != RSEED && !n->sql)
+		addkv(&kv, &nkv, "compiled", xstrdup("false"));
+	if (nkv)
+		qsort(kv, nkv, sizeof(*kv), kvcmp);
+	bufputs(&b, "");
+	for (i = 0; i < nkv; i++) {
+		bufputs(&b, "-- ");
+		bufputs(&b, kv[i].key);
+		bufputs(&b, ": ");
+		bufputs(&b, kv[i].json);
+		bufputc(&b, '\n');
+		free(kv[i].json);
+	}
+	free(kv);
+	out = memcpy(arenaalloc(a, b.len + 1), b.s, b.len + 1);
+	buffree(&b);
+	return out;
+}
+
 char *
 slashed(char *s)
 {
@@ -153,49 +222,32 @@ slashed(char *s)
 char *
 seedpath(const struct node *n, const char *prefix)
 {
-	const cJSON *ofp = cJSON_GetObjectItemCaseSensitive(n->json,
-	    "original_file_path");
-
-	if (!cJSON_IsString(ofp) || !*ofp->valuestring)
+	if (!n->path)
 		return NULL;
-	return slashed(xasprintf("%s%s", prefix, ofp->valuestring));
+	return slashed(xasprintf("%s%s", prefix, n->path));
 }
 
-static void
-addseed(struct kv **v, size_t *n, const struct node *nd, const struct jobopts *o)
+/* A seed's two lines, which need the project directory. */
+static char *
+seedlines(const struct node *n, const struct jobopts *o)
 {
-	struct buf csv = {0};
-	char h[SHA256_HEX], *path = seedpath(nd, o->seedprefix);
+	struct buf csv = {0}, b = {0};
+	char h[SHA256_HEX], *path = seedpath(n, o->seedprefix), *js;
 
 	if (!path)
-		return;
-	addkv(v, n, "seed_path", jsonstr(path));
+		return xstrdup("");
+	js = jsonstr(path);
+	bufprintf(&b, "-- seed_path: %s\n", js);
+	free(js);
 	if (readfile(path, &csv) == 0) {
 		sha256hex(csv.s, csv.len, h);
-		addkv(v, n, "seed_sha256", jsonstr(h));
+		bufprintf(&b, "-- seed_sha256: \"%s\"\n", h);
 	} else {
-		addkv(v, n, "seed_sha256", xstrdup("null"));
+		bufputs(&b, "-- seed_sha256: null\n");
 	}
 	buffree(&csv);
 	free(path);
-}
-
-/* Only models choose a materialization: a test, seed or snapshot is run
- * as one whatever its config says (tests said "table" before dbt 0.19). */
-static const char *
-materialized(const struct node *n)
-{
-	const cJSON *m = cJSON_GetObjectItemCaseSensitive(n->config, "materialized");
-
-	if (n->rtype != RMODEL || !cJSON_IsString(m) || !*m->valuestring)
-		return n->type;
-	return m->valuestring;
-}
-
-static void
-headerline(struct buf *b, const char *key, const char *val)
-{
-	bufprintf(b, "-- %s: %s\n", key, val);
+	return b.s;
 }
 
 void
@@ -206,52 +258,49 @@ jobcheck(const struct manifest *m, const struct node *n)
 
 	v[0] = n->uid;
 	v[1] = n->type;
-	v[2] = materialized(n);
+	v[2] = n->materialized;
 	v[3] = n->relation;
 	for (i = 0; i < 4; i++)
 		if (strpbrk(v[i], "\r\n"))
 			fatal("%s: %s: line break in \"%s\"", m->path, n->uid, v[i]);
 }
 
+static void
+headerline(struct buf *b, const char *key, const char *val)
+{
+	bufputs(b, "-- ");
+	bufputs(b, key);
+	bufputs(b, ": ");
+	bufputs(b, val);
+	bufputc(b, '\n');
+}
+
 void
 jobrender(const struct manifest *m, const struct node *n,
     const struct jobopts *o, struct buf *b)
 {
-	const cJSON *pd = nodeconfig(n, "persist_docs");
-	const cJSON *contract = nodeconfig(n, "contract");
-	int enforced = flag(contract, "enforced");
-	struct kv *kv = NULL;
-	size_t nkv = 0, i;
+	const char *c = n->config, *nl;
+	char *seed;
 
 	b->len = 0;
 	bufputs(b, "-- dbt2ninja job 1\n");
 	headerline(b, "unique_id", n->uid);
 	headerline(b, "resource_type", n->type);
-	headerline(b, "materialized", materialized(n));
+	headerline(b, "materialized", n->materialized);
 	headerline(b, "relation", n->relation);
 	headerline(b, "adapter", m->adapter);
-	for (i = 0; i < sizeof(configkeys) / sizeof(*configkeys); i++)
-		addjson(&kv, &nkv, configkeys[i], nodeconfig(n, configkeys[i]));
-	if (enforced)
-		addjson(&kv, &nkv, "contract", contract);
-	if (enforced || flag(pd, "columns"))
-		addcolumns(&kv, &nkv, n, enforced, flag(pd, "columns"));
-	if (flag(pd, "relation"))
-		addjson(&kv, &nkv, "description",
-		    cJSON_GetObjectItemCaseSensitive(n->json, "description"));
-	if (strcmp(n->language, "sql") != 0)
-		addkv(&kv, &nkv, "language", jsonstr(n->language));
-	if (n->rtype == RSEED)
-		addseed(&kv, &nkv, n, o);
-	else if (!n->sql)
-		addkv(&kv, &nkv, "compiled", xstrdup("false"));
-	if (nkv)
-		qsort(kv, nkv, sizeof(*kv), kvcmp);
-	for (i = 0; i < nkv; i++) {
-		bufprintf(b, "-- %s: %s\n", kv[i].key, kv[i].json);
-		free(kv[i].json);
+	if (n->rtype == RSEED) {
+		/* merge the seed's lines into the sorted ones */
+		seed = seedlines(n, o);
+		while (*c && strncmp(c, "-- seed_path:", 13) < 0) {
+			nl = strchr(c, '\n') + 1;
+			bufadd(b, c, (size_t)(nl - c));
+			c = nl;
+		}
+		bufputs(b, seed);
+		free(seed);
 	}
-	free(kv);
+	bufputs(b, c);
 	bufputs(b, "--\n");
 	if (n->sql) {
 		bufputs(b, n->sql);
@@ -382,7 +431,10 @@ jobwriteall(const struct manifest *m, const struct jobopts *o,
 		names[nnames] = xasprintf("%s.sql", n->file);
 		htabput(&want, names[nnames], names[nnames]);
 		sha256hex(job.s, job.len, h);
-		bufprintf(&newidx, "%s %s\n", h, names[nnames]);
+		bufputs(&newidx, h);
+		bufputc(&newidx, ' ');
+		bufputs(&newidx, names[nnames]);
+		bufputc(&newidx, '\n');
 		was = htabget(&idx, names[nnames]);
 		path = xasprintf("%s/%s", JOBDIR, names[nnames++]);
 		if (was && !strcmp(was, h) && htabget(&have, names[nnames - 1])) {

@@ -22,6 +22,8 @@
 #ifndef JOB_H
 #define JOB_H
 
+#include <cjson/cJSON.h>
+
 #include "manifest.h"
 
 #define JOBDIR "target/ninja/sql"
@@ -47,6 +49,11 @@ struct jobopts {
 struct jobstats {
 	size_t written, unchanged, removed, nosql, noseed;
 };
+
+/* The keyed header lines of node n (JSON j, its config config) that come
+ * from the manifest, sorted, kept in a; seeds get two more at render. */
+const char *jobconfig(struct arena *a, const struct node *n, const cJSON *j,
+    const cJSON *config);
 
 /* Exit 1 when a header value of n cannot be written on one line. */
 void jobcheck(const struct manifest *m, const struct node *n);

@@ -1,9 +1,73 @@
 #define _POSIX_C_SOURCE 200809L
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
+#include "job.h"
 #include "manifest.h"
+
+struct reader {
+	struct manifest *m;
+	struct buf text;
+	const char *end;
+	struct arena scratch;	/* one member's tree at a time */
+	struct node *nodes;
+	size_t nnodes, capnodes;
+	int sawnodes;
+};
+
+static void
+invalid(struct reader *r, const char *at, const char *what)
+{
+	int line, col;
+
+	if (!at || at < r->text.s || at > r->end)
+		at = r->end;
+	linecol(r->text.s, (size_t)(at - r->text.s), &line, &col);
+	fatal("%s:%d:%d: invalid JSON%s%s", r->m->path, line, col,
+	    what ? ": " : "", what ? what : "");
+}
+
+static struct arena *parsing;
+
+static void *arenamalloc(size_t n) { return arenaalloc(parsing, n); }
+static void arenanofree(void *p) { (void)p; }
+static void *heapmalloc(size_t n) { return xmalloc(n); }
+
+/* Parse the one JSON value at *p into the scratch arena; *p moves past it. */
+static cJSON *
+value(struct reader *r, const char **p)
+{
+	cJSON_Hooks inarena = {arenamalloc, arenanofree}, heap = {heapmalloc, free};
+	const char *end = NULL;
+	cJSON *v;
+
+	parsing = &r->scratch;
+	cJSON_InitHooks(&inarena);
+	v = cJSON_ParseWithLengthOpts(*p, (size_t)(r->end - *p), &end, 0);
+	cJSON_InitHooks(&heap);
+	if (!v)
+		invalid(r, cJSON_GetErrorPtr(), NULL);
+	*p = end;
+	return v;
+}
+
+static const char *
+ws(struct reader *r, const char *p)
+{
+	while (p < r->end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+static const char *
+keep(struct manifest *m, const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(arenaalloc(&m->keep, n), s, n);
+}
 
 static const char *
 str(const cJSON *o, const char *key)
@@ -13,7 +77,6 @@ str(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* A string value that is present and not empty. */
 static const char *
 nonempty(const cJSON *o, const char *key)
 {
@@ -22,19 +85,29 @@ nonempty(const cJSON *o, const char *key)
 	return s && *s ? s : NULL;
 }
 
-const cJSON *
-nodeconfig(const struct node *n, const char *key)
+static const char *
+keepor(struct manifest *m, const char *s, const char *dflt)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(n->config, key);
-	char alt[64];
-	size_t i;
+	return s ? keep(m, s) : dflt;
+}
 
-	if (v || strlen(key) >= sizeof(alt))
-		return v;
-	for (i = 0; key[i]; i++)
-		alt[i] = key[i] == '-' ? '_' : key[i];
-	alt[i] = '\0';
-	return strcmp(alt, key) ? cJSON_GetObjectItemCaseSensitive(n->config, alt) : NULL;
+/* The strings of a JSON list, kept. */
+static const char **
+strings(struct manifest *m, const cJSON *list, size_t *n)
+{
+	const cJSON *e;
+	const char **v;
+	size_t i = 0;
+
+	*n = 0;
+	cJSON_ArrayForEach(e, list)
+		if (cJSON_IsString(e))
+			++*n;
+	v = arenaalloc(&m->keep, (*n ? *n : 1) * sizeof(*v));
+	cJSON_ArrayForEach(e, list)
+		if (cJSON_IsString(e))
+			v[i++] = keep(m, e->valuestring);
+	return v;
 }
 
 static enum rtype
@@ -65,8 +138,8 @@ quoteident(struct buf *b, const char *s)
 
 /* relation_name where the manifest has it (v1 and later, compiled), else
  * "database"."schema"."alias" as dbt-postgres would render it. */
-static char *
-relationof(const cJSON *j)
+static const char *
+relationof(struct manifest *m, const cJSON *j)
 {
 	const char *s = nonempty(j, "relation_name");
 	const char *db = nonempty(j, "database"), *sch = nonempty(j, "schema");
@@ -74,11 +147,11 @@ relationof(const cJSON *j)
 	struct buf b = {0};
 
 	if (s)
-		return xstrdup(s);
+		return keep(m, s);
 	if (!id)
 		id = nonempty(j, "name");
 	if (!id)
-		return xstrdup("");
+		return "";
 	if (db) {
 		quoteident(&b, db);
 		bufputc(&b, '.');
@@ -88,23 +161,24 @@ relationof(const cJSON *j)
 		bufputc(&b, '.');
 	}
 	quoteident(&b, id);
-	return b.s;
+	s = keep(m, b.s);
+	buffree(&b);
+	return s;
 }
 
 static enum kind
-kindof(const struct node *n)
+kindof(const struct node *n, const cJSON *j, const cJSON *config)
 {
-	const cJSON *en = nodeconfig(n, "enabled");
-	const char *mat = str(n->config, "materialized");
-	const char *ofp = str(n->json, "original_file_path");
+	const cJSON *en = cJSON_GetObjectItemCaseSensitive(config, "enabled");
+	const char *mat = str(config, "materialized");
+	const char *ofp = str(j, "original_file_path");
 
 	if (cJSON_IsFalse(en))
 		return KIGNORED;
 	if (n->rtype == ROTHER)
 		return KIGNORED;
 	/* dbt mesh and dbt-loom inject other projects' nodes: no file, no code */
-	if (ofp && !*ofp && !nonempty(n->json, "raw_code") &&
-	    !nonempty(n->json, "raw_sql"))
+	if (ofp && !*ofp && !nonempty(j, "raw_code") && !nonempty(j, "raw_sql"))
 		return KEXTERNAL;
 	if (n->rtype == RMODEL && mat && !strcmp(mat, "ephemeral"))
 		return KEPHEMERAL;
@@ -112,29 +186,176 @@ kindof(const struct node *n)
 }
 
 static void
-nodeinit(struct node *n, const cJSON *j)
+readnode(struct reader *r, const char *uid, const cJSON *j)
 {
-	const char *t = str(j, "resource_type");
+	struct manifest *m = r->m;
+	const cJSON *config = cJSON_GetObjectItemCaseSensitive(j, "config");
+	const char *t = str(j, "resource_type"), *sql, *mat;
+	struct node *n;
 
-	n->uid = j->string;
-	n->json = j;
-	n->config = cJSON_GetObjectItemCaseSensitive(j, "config");
-	n->name = str(j, "name");
-	if (!n->name)
-		n->name = n->uid;
-	n->type = t ? t : "";
+	if (!cJSON_IsObject(j))
+		fatal("%s: node %s is not an object", m->path, uid);
+	if (r->nnodes == r->capnodes) {
+		r->capnodes = r->capnodes ? r->capnodes * 2 : 256;
+		r->nodes = xreallocarray(r->nodes, r->capnodes, sizeof(*r->nodes));
+	}
+	n = &r->nodes[r->nnodes++];
+	memset(n, 0, sizeof(*n));
+	n->uid = keep(m, uid);
+	n->type = keepor(m, t, "");
 	n->rtype = rtypeof(n->type);
-	n->language = nonempty(j, "language");
-	if (!n->language)
+	n->kind = kindof(n, j, config);
+	n->name = keepor(m, str(j, "name"), n->uid);
+	if (n->kind == KIGNORED)
+		return;
+	n->depids = strings(m, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(j, "depends_on"), "nodes"), &n->ndepids);
+	if (n->kind != KRUN)
+		return;
+	mat = nonempty(config, "materialized");
+	n->materialized = n->rtype == RMODEL && mat ? keep(m, mat) : n->type;
+	n->language = keepor(m, nonempty(j, "language"), "sql");
+	if (!strcmp(n->language, "sql"))
 		n->language = "sql";
-	/* pre-1.0 manifests keep ephemeral CTEs in injected_sql only */
-	n->sql = nonempty(j, "compiled_code");
-	if (!n->sql)
-		n->sql = nonempty(j, "injected_sql");
-	if (!n->sql)
-		n->sql = nonempty(j, "compiled_sql");
-	n->kind = kindof(n);
-	n->relation = relationof(j);
+	sql = nonempty(j, "compiled_code");
+	if (!sql)
+		sql = nonempty(j, "injected_sql");
+	if (!sql)
+		sql = nonempty(j, "compiled_sql");
+	n->sql = sql ? keep(m, sql) : NULL;
+	n->relation = relationof(m, j);
+	n->path = keepor(m, nonempty(j, "original_file_path"), NULL);
+	n->tags = strings(m, cJSON_GetObjectItemCaseSensitive(j, "tags"), &n->ntags);
+	n->config = jobconfig(&m->keep, n, j, config);
+}
+
+static void
+readexposure(struct reader *r, const char *uid, const cJSON *j)
+{
+	struct manifest *m = r->m;
+	struct exposure *x;
+
+	m->exposures = xreallocarray(m->exposures, m->nexposures + 1,
+	    sizeof(*m->exposures));
+	x = &m->exposures[m->nexposures++];
+	memset(x, 0, sizeof(*x));
+	x->uid = keep(m, uid);
+	x->name = keepor(m, str(j, "name"), x->uid);
+	x->depids = strings(m, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(j, "depends_on"), "nodes"), &x->ndepids);
+}
+
+static void
+addknown(struct reader *r, const char *uid)
+{
+	const char *k = keep(r->m, uid);
+
+	htabput(&r->m->known, k, (void *)k);
+}
+
+/* Step through the object at *p, calling fn(r, key, &p) with p at each
+ * member's value; fn must consume the value. */
+static void
+members(struct reader *r, const char **pp,
+    void (*fn)(struct reader *, const char *, const char **))
+{
+	const char *p = ws(r, *pp);
+	cJSON *k;
+	char *key;
+
+	if (p >= r->end || *p != '{')
+		invalid(r, p, "expected an object");
+	p = ws(r, p + 1);
+	if (p < r->end && *p == '}') {
+		*pp = p + 1;
+		return;
+	}
+	for (;;) {
+		if (p >= r->end || *p != '"')
+			invalid(r, p, "expected a key");
+		k = value(r, &p);
+		key = xstrdup(k->valuestring);
+		arenareset(&r->scratch);
+		p = ws(r, p);
+		if (p >= r->end || *p != ':')
+			invalid(r, p, "expected ':'");
+		fn(r, key, &p);
+		free(key);
+		p = ws(r, p);
+		if (p < r->end && *p == ',') {
+			p = ws(r, p + 1);
+			continue;
+		}
+		if (p < r->end && *p == '}')
+			break;
+		invalid(r, p, "expected ',' or '}'");
+	}
+	*pp = p + 1;
+}
+
+/* Each member value starts after the ':' at *p. */
+static void
+onnode(struct reader *r, const char *key, const char **p)
+{
+	++*p;
+	readnode(r, key, value(r, p));
+	arenareset(&r->scratch);
+}
+
+static void
+onexposure(struct reader *r, const char *key, const char **p)
+{
+	++*p;
+	readexposure(r, key, value(r, p));
+	arenareset(&r->scratch);
+	addknown(r, key);
+}
+
+static void
+onknown(struct reader *r, const char *key, const char **p)
+{
+	++*p;
+	value(r, p);
+	arenareset(&r->scratch);
+	addknown(r, key);
+}
+
+static void
+ontop(struct reader *r, const char *key, const char **p)
+{
+	const cJSON *v, *e, *id;
+
+	++*p;
+	if (!strcmp(key, "nodes") && *ws(r, *p) == '{') {
+		members(r, p, onnode);
+		r->sawnodes = 1;
+		return;
+	}
+	if (!strcmp(key, "exposures") && *ws(r, *p) == '{') {
+		members(r, p, onexposure);
+		return;
+	}
+	if ((!strcmp(key, "sources") || !strcmp(key, "metrics") ||
+	    !strcmp(key, "semantic_models") || !strcmp(key, "saved_queries") ||
+	    !strcmp(key, "unit_tests") || !strcmp(key, "functions") ||
+	    !strcmp(key, "disabled")) && *ws(r, *p) == '{') {
+		members(r, p, onknown);
+		return;
+	}
+	v = value(r, p);
+	if (!strcmp(key, "metadata")) {
+		const char *a = nonempty(v, "adapter_type");
+		if (a)
+			r->m->adapter = keep(r->m, a);
+	} else if (!strcmp(key, "disabled")) {
+		/* before v4, a list of nodes */
+		cJSON_ArrayForEach(e, v) {
+			id = cJSON_GetObjectItemCaseSensitive(e, "unique_id");
+			if (cJSON_IsString(id))
+				addknown(r, id->valuestring);
+		}
+	}
+	arenareset(&r->scratch);
 }
 
 static int
@@ -150,132 +371,44 @@ exposurecmp(const void *a, const void *b)
 	    ((const struct exposure *)b)->name);
 }
 
-static void
-addknown(struct manifest *m, const cJSON *map)
-{
-	const cJSON *e, *id;
-
-	cJSON_ArrayForEach(e, map) {
-		if (e->string) {
-			htabput(&m->known, e->string, (void *)e);
-			continue;
-		}
-		/* "disabled" before v4 is a list of nodes */
-		id = cJSON_GetObjectItemCaseSensitive(e, "unique_id");
-		if (cJSON_IsString(id))
-			htabput(&m->known, id->valuestring, (void *)e);
-	}
-}
-
-static void
-loadnodes(struct manifest *m, const cJSON *nodes)
-{
-	const cJSON *j;
-	size_t i = 0;
-
-	m->nnodes = (size_t)cJSON_GetArraySize(nodes);
-	m->nodes = xcalloc(m->nnodes, sizeof(*m->nodes));
-	cJSON_ArrayForEach(j, nodes) {
-		if (!cJSON_IsObject(j))
-			fatal("%s: node %s is not an object", m->path, j->string);
-		nodeinit(&m->nodes[i++], j);
-	}
-	qsort(m->nodes, m->nnodes, sizeof(*m->nodes), nodecmp);
-	for (i = 0; i < m->nnodes; i++)
-		htabput(&m->index, m->nodes[i].uid, &m->nodes[i]);
-}
-
-static void
-loadexposures(struct manifest *m, const cJSON *map)
-{
-	const cJSON *j;
-	size_t i = 0;
-
-	m->nexposures = (size_t)cJSON_GetArraySize(map);
-	m->exposures = xcalloc(m->nexposures, sizeof(*m->exposures));
-	cJSON_ArrayForEach(j, map) {
-		m->exposures[i].json = j;
-		m->exposures[i].name = str(j, "name");
-		if (!m->exposures[i].name)
-			m->exposures[i].name = j->string ? j->string : "";
-		i++;
-	}
-	qsort(m->exposures, m->nexposures, sizeof(*m->exposures), exposurecmp);
-}
-
-static struct arena *parsing;
-
-static void *
-arenamalloc(size_t n)
-{
-	return arenaalloc(parsing, n);
-}
-
-static void
-arenanofree(void *p)
-{
-	(void)p;
-}
-
-static void *
-cjmalloc(size_t n)
-{
-	return xmalloc(n);
-}
-
-static void
-parse(struct manifest *m)
-{
-	cJSON_Hooks inarena = {arenamalloc, arenanofree}, heap = {cjmalloc, free};
-	const char *end = NULL;
-	int line, col;
-
-	if (m->text.len == 0)
-		fatal("%s: empty file", m->path);
-	parsing = &m->arena;
-	cJSON_InitHooks(&inarena);
-	m->root = cJSON_ParseWithLengthOpts(m->text.s, m->text.len, &end, 0);
-	cJSON_InitHooks(&heap);
-	if (!m->root) {
-		end = cJSON_GetErrorPtr();
-		if (!end || end < m->text.s || end > m->text.s + m->text.len)
-			end = m->text.s + m->text.len;
-		linecol(m->text.s, (size_t)(end - m->text.s), &line, &col);
-		if ((size_t)(end - m->text.s) >= m->text.len)
-			fatal("%s:%d:%d: invalid JSON: unexpected end of file",
-			    m->path, line, col);
-		fatal("%s:%d:%d: invalid JSON", m->path, line, col);
-	}
-	if (!cJSON_IsObject(m->root))
-		fatal("%s: not a dbt manifest: the top level is not an object", m->path);
-}
-
 void
 manifestload(struct manifest *m, const char *path)
 {
-	static const char *const others[] = {
-		"sources", "exposures", "metrics", "semantic_models",
-		"saved_queries", "unit_tests", "functions", "disabled",
-	};
-	const cJSON *nodes, *meta;
+	struct reader r = {0};
+	const char *p;
 	size_t i;
 
 	memset(m, 0, sizeof(*m));
 	m->path = path;
-	if (readfile(path, &m->text) < 0)
+	m->adapter = "postgres";
+	r.m = m;
+	if (readfile(path, &r.text) < 0)
 		fatal("%s:", path);
-	parse(m);
-	nodes = cJSON_GetObjectItemCaseSensitive(m->root, "nodes");
-	if (!cJSON_IsObject(nodes))
+	if (r.text.len == 0)
+		fatal("%s: empty file", path);
+	r.end = r.text.s + r.text.len;
+	p = ws(&r, r.text.s);
+	if (p < r.end && *p != '{') {
+		value(&r, &p);
+		fatal("%s: not a dbt manifest: the top level is not an object", path);
+	}
+	members(&r, &p, ontop);
+	p = ws(&r, p);
+	if (p < r.end)
+		invalid(&r, p, "more after the manifest");
+	if (!r.sawnodes)
 		fatal("%s: not a dbt manifest: no \"nodes\" object", path);
-	meta = cJSON_GetObjectItemCaseSensitive(m->root, "metadata");
-	m->adapter = nonempty(meta, "adapter_type");
-	if (!m->adapter)
-		m->adapter = "postgres";
-	loadnodes(m, nodes);
-	for (i = 0; i < sizeof(others) / sizeof(*others); i++)
-		addknown(m, cJSON_GetObjectItemCaseSensitive(m->root, others[i]));
-	loadexposures(m, cJSON_GetObjectItemCaseSensitive(m->root, "exposures"));
+	arenafree(&r.scratch);
+	buffree(&r.text);
+
+	m->nodes = r.nodes;
+	m->nnodes = r.nnodes;
+	if (m->nnodes)
+		qsort(m->nodes, m->nnodes, sizeof(*m->nodes), nodecmp);
+	for (i = 0; i < m->nnodes; i++)
+		htabput(&m->index, m->nodes[i].uid, &m->nodes[i]);
+	if (m->nexposures)
+		qsort(m->exposures, m->nexposures, sizeof(*m->exposures), exposurecmp);
 }
 
 struct node *
@@ -291,7 +424,6 @@ manifestfree(struct manifest *m)
 
 	for (i = 0; i < m->nnodes; i++) {
 		struct node *n = &m->nodes[i];
-		free(n->relation);
 		free(n->file);
 		free(n->deps);
 		free(n->parents);
@@ -304,6 +436,5 @@ manifestfree(struct manifest *m)
 	free(m->exposures);
 	htabfree(&m->index);
 	htabfree(&m->known);
-	arenafree(&m->arena);
-	buffree(&m->text);
+	arenafree(&m->keep);
 }

@@ -1,16 +1,23 @@
 /* manifest.h: dbt's target/manifest.json, every schema version.
  *
- * The manifest is parsed once with cJSON; nodes point into the tree, which
- * the manifest owns until manifestfree(). Entries of "nodes" become nodes;
- * "sources" and nodes injected from other projects (dbt mesh: no file, no
- * code) are external leaves; top-level "exposures" are kept for phony
- * targets. Older spellings are accepted: compiled_sql for compiled_code,
- * raw_sql for raw_code, and Fusion's pre_hook/post_hook for pre-hook and
- * post-hook. */
+ * The manifest is read in one pass and only what dbt2ninja needs is kept.
+ * The top-level object and the "nodes" map are stepped through member by
+ * member; each member is parsed by cJSON on its own, into a scratch arena
+ * that is reset after it, and the node's fields are copied out. A 100 MB
+ * manifest never exists as one tree: memory is the file plus what is kept.
+ *
+ * Entries of "nodes" become nodes; "sources", and nodes injected from other
+ * projects (dbt mesh: no file, no code), are external leaves; top-level
+ * "exposures" are kept for phony targets; the ids of sources, exposures,
+ * metrics, semantic models, saved queries, unit tests, functions and
+ * disabled nodes are known ids a node may depend on. Older spellings are
+ * accepted: compiled_sql for compiled_code (injected_sql first, which
+ * holds the ephemeral CTEs before 1.0), raw_sql for raw_code, and Fusion's
+ * pre_hook/post_hook for pre-hook and post-hook. */
 #ifndef MANIFEST_H
 #define MANIFEST_H
 
-#include <cjson/cJSON.h>
+#include <stddef.h>
 
 #include "arena.h"
 #include "htab.h"
@@ -20,7 +27,7 @@ enum kind {
 	KIGNORED,	/* analyses, operations, disabled nodes, ...: never run */
 	KRUN,		/* models, seeds, snapshots, data tests: one edge each */
 	KEPHEMERAL,	/* ephemeral models: their parents stand in for them */
-	KEXTERNAL,	/* sources and injected nodes: leaves outside the build */
+	KEXTERNAL,	/* injected nodes: leaves outside the build */
 };
 
 enum rtype { RMODEL, RSEED, RSNAPSHOT, RTEST, ROTHER };
@@ -31,14 +38,19 @@ struct node {
 	const char *type;	/* resource_type as written */
 	enum rtype rtype;
 	enum kind kind;
-	const cJSON *json;
-	const cJSON *config;
+	const char *materialized; /* a model's materialization, else type */
 	const char *sql;	/* compiled SQL, or NULL when there is none */
 	const char *language;	/* "sql" unless the manifest says otherwise */
-	char *relation;		/* relation_name, else built from its parts */
+	const char *relation;	/* relation_name, else built from its parts */
+	const char *path;	/* original_file_path, or NULL */
+	const char *config;	/* the job's keyed header lines (jobconfig()) */
+	const char **tags;
+	size_t ntags;
+	const char **depids;	/* depends_on.nodes as written */
+	size_t ndepids;
 	char *file;		/* job and stamp file name (jobname()) */
 
-	struct node **deps;	/* depends_on.nodes, resolved, duplicates removed */
+	struct node **deps;	/* depids resolved, duplicates removed */
 	size_t ndeps;
 	struct node **parents;	/* the runnable nodes this one waits for */
 	size_t nparents;
@@ -52,17 +64,17 @@ struct node {
 };
 
 struct exposure {
+	const char *uid;
 	const char *name;
-	const cJSON *json;
+	const char **depids;
+	size_t ndepids;
 	struct node **parents;
 	size_t nparents;
 };
 
 struct manifest {
 	const char *path;
-	struct buf text;
-	struct arena arena;	/* holds the tree */
-	cJSON *root;
+	struct arena keep;	/* every string and list above */
 	const char *adapter;	/* metadata.adapter_type, else "postgres" */
 	struct node *nodes;	/* sorted by unique_id */
 	size_t nnodes;
@@ -72,15 +84,11 @@ struct manifest {
 	struct htab known;	/* other unique_ids a node may depend on */
 };
 
-/* Read and index the manifest at path; on any error print it naming the
- * file and exit 1. The tree is parsed into the manifest's arena; cJSON
- * allocates with xmalloc() otherwise. */
+/* Read the manifest at path; on any error print it naming the file (with
+ * line:column for bad JSON) and exit 1. */
 void manifestload(struct manifest *m, const char *path);
 void manifestfree(struct manifest *m);
 
 struct node *manifestnode(const struct manifest *m, const char *uid);
-
-/* Config value of a node, accepting both "pre-hook" and "pre_hook". */
-const cJSON *nodeconfig(const struct node *n, const char *key);
 
 #endif

@@ -180,76 +180,102 @@ static int isdeploy(const struct node *n) { return n->rtype != RTEST; }
 static int istest(const struct node *n) { return n->rtype == RTEST; }
 static int isany(const struct node *n) { (void)n; return 1; }
 
-/* Groups of nodes under one label (tag:NAME, path:DIR), sorted by label. */
-struct member {
+/* Groups of nodes under one label (tag:NAME, path:DIR), written sorted
+ * by label; nodes are added in unique_id order, so each list is sorted. */
+struct group {
 	char *label;
-	const struct node *n;
+	const struct node **v;
+	size_t n;
 };
 
-static int
-membercmp(const void *a, const void *b)
-{
-	const struct member *x = a, *y = b;
-	int c = strcmp(x->label, y->label);
+struct groups {
+	struct htab byname;	/* label -> index + 1 */
+	struct group *g;
+	size_t n;
+};
 
-	return c ? c : (x->n > y->n) - (x->n < y->n);
+static void
+addmember(struct groups *gs, const char *label, const struct node *nd)
+{
+	size_t i = (size_t)htabget(&gs->byname, label);
+	struct group *g;
+
+	if (i == 0) {
+		gs->g = xreallocarray(gs->g, gs->n + 1, sizeof(*gs->g));
+		g = &gs->g[gs->n++];
+		g->label = xstrdup(label);
+		g->v = NULL;
+		g->n = 0;
+		htabput(&gs->byname, g->label, (void *)gs->n);
+	} else {
+		g = &gs->g[i - 1];
+	}
+	if (g->n && g->v[g->n - 1] == nd)
+		return;
+	if ((g->n & (g->n - 1)) == 0)
+		g->v = xreallocarray(g->v, g->n ? g->n * 2 : 1, sizeof(*g->v));
+	g->v[g->n++] = nd;
+}
+
+static int
+groupcmp(const void *a, const void *b)
+{
+	return strcmp(((const struct group *)a)->label, ((const struct group *)b)->label);
 }
 
 static void
-groups(struct phony *p, struct member *v, size_t n)
+groups(struct phony *p, struct groups *gs)
 {
 	size_t i, j;
 
-	if (n)
-		qsort(v, n, sizeof(*v), membercmp);
-	for (i = 0; i < n; i = j) {
-		int on = phonystart(p, v[i].label);
-		for (j = i; j < n && !strcmp(v[j].label, v[i].label); j++)
-			if (on && (j == i || v[j].n != v[j - 1].n))
-				stamp(p->b, v[j].n);
-		if (on)
+	if (gs->n)
+		qsort(gs->g, gs->n, sizeof(*gs->g), groupcmp);
+	for (i = 0; i < gs->n; i++) {
+		struct group *g = &gs->g[i];
+		if (phonystart(p, g->label)) {
+			for (j = 0; j < g->n; j++)
+				stamp(p->b, g->v[j]);
 			bufputc(p->b, '\n');
+		}
+		free(g->label);
+		free(g->v);
 	}
-	for (i = 0; i < n; i++)
-		free(v[i].label);
-}
-
-static void
-addmember(struct member **v, size_t *n, char *label, const struct node *nd)
-{
-	*v = xreallocarray(*v, *n + 1, sizeof(**v));
-	(*v)[*n].label = label;
-	(*v)[(*n)++].n = nd;
+	free(gs->g);
+	htabfree(&gs->byname);
 }
 
 static void
 tagsandpaths(struct phony *p, const struct manifest *m)
 {
-	struct member *tags = NULL, *paths = NULL;
-	size_t ntags = 0, npaths = 0, i;
-	const cJSON *t, *ofp;
+	struct groups tags = {{0}, NULL, 0}, paths = {{0}, NULL, 0};
+	struct buf label = {0};
+	size_t i, j;
 	const char *s;
 
 	for (i = 0; i < m->nnodes; i++) {
 		const struct node *n = &m->nodes[i];
 		if (n->kind != KRUN)
 			continue;
-		cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(n->json, "tags"))
-			if (cJSON_IsString(t))
-				addmember(&tags, &ntags,
-				    xasprintf("tag:%s", t->valuestring), n);
-		ofp = cJSON_GetObjectItemCaseSensitive(n->json, "original_file_path");
-		if (!cJSON_IsString(ofp))
+		for (j = 0; j < n->ntags; j++) {
+			label.len = 0;
+			bufputs(&label, "tag:");
+			bufputs(&label, n->tags[j]);
+			addmember(&tags, label.s, n);
+		}
+		if (!n->path)
 			continue;
-		for (s = ofp->valuestring; (s = strpbrk(s, "/\\")); s++)
-			if (s > ofp->valuestring)
-				addmember(&paths, &npaths, slashed(xasprintf("path:%.*s",
-				    (int)(s - ofp->valuestring), ofp->valuestring)), n);
+		for (s = n->path; (s = strpbrk(s, "/\\")); s++) {
+			if (s == n->path)
+				continue;
+			label.len = 0;
+			bufputs(&label, "path:");
+			bufadd(&label, n->path, (size_t)(s - n->path));
+			addmember(&paths, slashed(label.s), n);
+		}
 	}
-	groups(p, tags, ntags);
-	groups(p, paths, npaths);
-	free(tags);
-	free(paths);
+	groups(p, &tags);
+	groups(p, &paths);
+	buffree(&label);
 }
 
 /* A model's name selects every node with that name, as in dbt: all the
@@ -257,14 +283,13 @@ tagsandpaths(struct phony *p, const struct manifest *m)
 static void
 names(struct phony *p, const struct manifest *m)
 {
-	struct member *v = NULL;
-	size_t n = 0, i;
+	struct groups byname = {{0}, NULL, 0};
+	size_t i;
 
 	for (i = 0; i < m->nnodes; i++)
 		if (m->nodes[i].kind == KRUN && m->nodes[i].rtype != RTEST)
-			addmember(&v, &n, xstrdup(m->nodes[i].name), &m->nodes[i]);
-	groups(p, v, n);
-	free(v);
+			addmember(&byname, m->nodes[i].name, &m->nodes[i]);
+	groups(p, &byname);
 	for (i = 0; i < m->nnodes; i++) {
 		const struct node *nd = &m->nodes[i];
 		if (nd->kind != KRUN || !phonystart(p, nd->uid))

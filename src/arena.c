@@ -9,6 +9,7 @@
 
 struct block {
 	struct block *next;
+	size_t size;
 	/* the memory follows, HEADER bytes from the start */
 };
 
@@ -18,6 +19,7 @@ newblock(struct arena *a, size_t n)
 	struct block *b = xmalloc(HEADER + n);
 
 	b->next = a->blocks;
+	b->size = n;
 	a->blocks = b;
 	return (char *)b + HEADER;
 }
@@ -41,15 +43,40 @@ arenaalloc(struct arena *a, size_t n)
 	return p;
 }
 
+static void
+freeblocks(struct block *b, struct block *keep)
+{
+	struct block *next;
+
+	for (; b; b = next) {
+		next = b->next;
+		if (b != keep)
+			free(b);
+	}
+}
+
+void
+arenareset(struct arena *a)
+{
+	struct block *b, *keep = NULL;
+
+	for (b = a->blocks; b && !keep; b = b->next)
+		if (b->size == BLOCK)
+			keep = b;
+	freeblocks(a->blocks, keep);
+	a->blocks = keep;
+	a->next = a->end = NULL;
+	if (keep) {
+		keep->next = NULL;
+		a->next = (char *)keep + HEADER;
+		a->end = a->next + BLOCK;
+	}
+}
+
 void
 arenafree(struct arena *a)
 {
-	struct block *b, *next;
-
-	for (b = a->blocks; b; b = next) {
-		next = b->next;
-		free(b);
-	}
+	freeblocks(a->blocks, NULL);
 	a->blocks = NULL;
 	a->next = a->end = NULL;
 }

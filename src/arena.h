@@ -15,6 +15,8 @@ struct arena {
 };
 
 void *arenaalloc(struct arena *a, size_t n);
+/* Free everything but one block, to be used again. */
+void arenareset(struct arena *a);
 void arenafree(struct arena *a);
 
 #endif

@@ -43,7 +43,14 @@ for n in $SIZES; do
 	set -- $(measure cat target/manifest.json)
 	row "$n" "cat" "$1" "$2" -
 
-	set -- $(measure sh -c "rm -rf target/ninja build.ninja && '$ROOT/dbt2ninja' target/manifest.json")
+	best=
+	for _ in 1 2 3; do
+		rm -rf target/ninja build.ninja
+		/usr/bin/time -f '%e %M' -o t "$ROOT/dbt2ninja" target/manifest.json >/dev/null 2>&1
+		t=$(cat t)
+		if [ -z "$best" ] || [ "$(echo "$t $best" | awk '{print ($1 < $3)}')" = 1 ]; then best=$t; fi
+	done
+	set -- $best
 	scratch=$1 scratchrss=$2
 	written=$(ls target/ninja/sql | wc -l)
 	row "$n" "generate from scratch" "$scratch" "$scratchrss" "$written"

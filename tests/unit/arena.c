@@ -26,6 +26,10 @@ main(void)
 	apart = q < big || q >= big + (4 << 20);
 	ok(apart, "a large allocation gets a block of its own");
 	ok(arenaalloc(&a, 0) != NULL, "a zero-byte allocation is a valid pointer");
+	arenareset(&a);
+	p = arenaalloc(&a, 100);
+	q = arenaalloc(&a, 100);
+	ok(q == p + 104, "after arenareset, one block is used again from its start");
 	arenafree(&a);
 	ok(a.blocks == NULL, "arenafree releases every block");
 	return tap_done();

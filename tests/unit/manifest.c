@@ -44,7 +44,7 @@ main(void)
 	is(n->language, "python", "its language is read");
 	is(manifestnode(&m, "model.p.old")->sql, "with x as (select 1) select * from x",
 	    "injected_sql (ephemeral CTEs, pre-1.0) wins over compiled_sql");
-	ok(cJSON_IsArray(nodeconfig(manifestnode(&m, "model.p.fusion"), "pre-hook")),
+	is(manifestnode(&m, "model.p.fusion")->config, "-- compiled: false\n-- pre-hook: [\"select 1\"]\n",
 	    "Fusion's pre_hook is read as pre-hook");
 	ok(manifestnode(&m, "seed.p.s")->rtype == RSEED &&
 	    manifestnode(&m, "snapshot.p.n")->rtype == RSNAPSHOT &&
