@@ -345,7 +345,14 @@ jobsame(const char *old, size_t oldlen, const char *new, size_t newlen)
  * sorted by name. A job whose rendering hashes as the index says, and
  * whose file is there, is unchanged without being read: the everyday
  * regeneration reads one file, not one per node. Job files are the
- * generator's own; an edit by hand is not seen until the node changes. */
+ * generator's own; an edit by hand is not seen until the node changes.
+ *
+ * A changed job replaces the old one atomically (temporary file and rename).
+ * A new job is created in place, which is half the directory updates when
+ * thousands are created: should the generator die while writing one, the
+ * index, written last, does not vouch for it, so the next run reads it and
+ * rewrites it; and build.ninja, written after all jobs, is older than the
+ * manifest, so ninja regenerates before it runs anything. */
 static void
 readindex(struct buf *text, struct htab *idx)
 {
@@ -442,6 +449,10 @@ jobwriteall(const struct manifest *m, const struct jobopts *o,
 		} else if (htabget(&have, names[nnames - 1]) &&
 		    readfile(path, &old) == 0 && jobsame(old.s, old.len, job.s, job.len)) {
 			st->unchanged++;
+		} else if (!htabget(&have, names[nnames - 1])) {
+			if (createfile(path, job.s, job.len) < 0)
+				fatal("%s:", path);
+			st->written++;
 		} else {
 			if (writefile(path, job.s, job.len) < 0)
 				fatal("%s:", path);

@@ -224,26 +224,33 @@ fail:
 	return -1;
 }
 
-int
-writefile(const char *path, const char *s, size_t n)
+static int
+writeall(int fd, const char *s, size_t n)
 {
-	char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
 	ssize_t w;
-	int fd, err;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-	if (fd < 0)
-		goto fail;
 	while (n > 0) {
 		w = write(fd, s, n);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			goto fail;
+			return -1;
 		}
 		s += w;
 		n -= (size_t)w;
 	}
+	return 0;
+}
+
+int
+writefile(const char *path, const char *s, size_t n)
+{
+	char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
+	int fd, err;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd < 0 || writeall(fd, s, n) < 0)
+		goto fail;
 	if (close(fd) < 0) {
 		fd = -1;
 		goto fail;
@@ -261,6 +268,24 @@ fail:
 	free(tmp);
 	errno = err;
 	return -1;
+}
+
+int
+createfile(const char *path, const char *s, size_t n)
+{
+	int fd, err;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+	if (fd < 0)
+		return -1;
+	if (writeall(fd, s, n) < 0 || close(fd) < 0) {
+		err = errno;
+		close(fd);
+		unlink(path);
+		errno = err;
+		return -1;
+	}
+	return 0;
 }
 
 int

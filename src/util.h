@@ -41,6 +41,11 @@ int readfile(const char *path, struct buf *b);
  * Returns 0, or -1 with errno set and nothing left behind. */
 int writefile(const char *path, const char *s, size_t n);
 
+/* Create PATH, which must not exist, with n bytes. On failure nothing is
+ * left behind; a crash can leave it short, so use it only for files whose
+ * reader checks them (job files: see job.c). Returns 0 or -1 with errno. */
+int createfile(const char *path, const char *s, size_t n);
+
 /* Create PATH and its missing parents. Returns 0 or -1 with errno set. */
 int mkdirs(const char *path);
 

@@ -41,6 +41,11 @@ main(void)
 	    "readfile reads back what writefile wrote");
 	ok(writefile(q, "", 0) == 0 && readfile(q, &b) == 0 && b.len == 0,
 	    "writefile replaces the file whole");
+	ok(createfile(q, "x", 1) < 0 && errno == EEXIST, "createfile never replaces a file");
+	free(q);
+	q = xasprintf("%s/new", p);
+	ok(createfile(q, "new\n", 4) == 0 && readfile(q, &b) == 0 && !strcmp(b.s, "new\n"),
+	    "createfile creates");
 	errno = 0;
 	ok(readfile(p, &b) < 0 && errno == EISDIR, "readfile refuses a directory");
 	errno = 0;

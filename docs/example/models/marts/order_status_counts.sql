@@ -1,0 +1,5 @@
+{{ config(materialized='view') }}
+
+select status, count(*) as orders
+from {{ ref('orders') }}
+group by status
