@@ -2,8 +2,9 @@
 # make demo: the example project, generated and shown in a scratch copy.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/dbt2ninja-demo.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+WORK=${TMPDIR:-/tmp}/dbt2ninja-demo
+rm -rf "$WORK"
+mkdir -p "$WORK"
 cp -R "$ROOT/docs/example" "$WORK/jaffle"
 cd "$WORK/jaffle"
 say() { printf '\n== %s\n' "$*"; }
@@ -23,9 +24,12 @@ for j in target/ninja/sql/*.sql; do b=${j##*/}; touch -d "$now" "target/ninja/ok
 ninja -n deploy
 say "dbt compile again, after one staging model changed (stg_orders lowercases status)"
 cp changed/manifest.json target/manifest.json
-say "ninja regenerates build.ninja by itself, then would run only stg_orders and what is downstream:"
+say "the next ninja run regenerates build.ninja first, as its manifest changed:"
+ninja build.ninja
+say "and then runs only stg_orders and what is downstream of it:"
 ninja -n deploy
 if command -v dot >/dev/null 2>&1; then
-	ninja -t graph deploy | dot -Tsvg > "$ROOT/docs/example/dag.svg"
-	say "the graph: docs/example/dag.svg"
+	ninja -t graph deploy | dot -Tsvg > dag.svg
+	say "the graph: $WORK/jaffle/dag.svg"
 fi
+say "the project is in $WORK/jaffle"
