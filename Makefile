@@ -55,7 +55,8 @@ tests/unit/ninja: tests/unit/util.c tests/unit/arena.c tests/unit/htab.c tests/u
 
 units: $(UNITS)
 
-TESTS = $(UNITS) tests/golden.t tests/errors.t tests/incremental.t tests/corpus.t
+TESTS = $(UNITS) tests/golden.t tests/errors.t tests/incremental.t tests/install.t \
+	tests/corpus.t
 
 # The whole suite, twice: warnings as errors, then under ASan and UBSan;
 # then the plain build again, so what is left at the root is the real one.

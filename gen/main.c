@@ -1,5 +1,5 @@
 /* dbt2ninja: a dbt manifest to a build.ninja. See dbt2ninja(1). */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +141,35 @@ seedprefix(const struct opts *o)
 	return r;
 }
 
+/* Where build.ninja.in and rules/ are: beside the program (a build tree),
+ * in ../share/dbt2ninja beside it (an installation), or where the build
+ * said it would be installed. */
+static char *
+datadir(const char *dir)
+{
+	char *cand[2], *t;
+	int i;
+
+	cand[0] = xstrdup(dir);
+	cand[1] = xasprintf("%s/../share/dbt2ninja", dir);
+	for (i = 0; i < 2; i++) {
+		t = xasprintf("%s/build.ninja.in", cand[i]);
+		if (access(t, R_OK) == 0) {
+			free(t);
+			free(cand[1 - i]);
+			t = realpath(cand[i], NULL);
+			if (!t)
+				return cand[i];
+			free(cand[i]);
+			return t;
+		}
+		free(t);
+	}
+	free(cand[0]);
+	free(cand[1]);
+	return xstrdup(DATADIR);
+}
+
 static void
 counts(const struct manifest *m, size_t c[4])
 {
@@ -171,14 +200,7 @@ main(int argc, char **argv)
 	dir = exedir(argv[0]);
 	if (!dir)
 		fatal("cannot find the directory of %s", argv[0]);
-	data = xasprintf("%s/build.ninja.in", dir);
-	if (access(data, R_OK) == 0) {
-		free(data);
-		data = xstrdup(dir);
-	} else {
-		free(data);
-		data = xstrdup(DATADIR);
-	}
+	data = datadir(dir);
 
 	manifestload(&m, o.manifest);
 	for (i = 0; i < m.nnodes; i++)
