@@ -24,9 +24,11 @@ SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover
 DEBS = build-essential pkg-config libcjson-dev libpq-dev libssl-dev \
 	libyaml-dev re2c ninja-build postgresql perl python3 time
 
-SHARED = src/util.c src/arena.c src/htab.c src/hash.c src/sql.c src/project.c
+SHARED = src/util.c src/arena.c src/htab.c src/hash.c src/sql.c src/project.c \
+	src/jinja.c src/profile.c
 GEN = gen/manifest.c gen/graph.c gen/job.c gen/ninja.c
 HDRS = src/util.h src/arena.h src/htab.h src/hash.h src/sql.h src/project.h \
+	src/jinja.h src/profile.h src/jobfile.h src/pg.h src/mat.h src/seed.h \
 	gen/manifest.h gen/graph.h gen/job.h gen/ninja.h
 UNITS = tests/unit/util tests/unit/arena tests/unit/htab tests/unit/hash tests/unit/sql \
 	tests/unit/project tests/unit/manifest tests/unit/graph \
@@ -38,11 +40,16 @@ all: dbt2ninja dbt2ninja-run
 src/sql.c: src/sql.re
 	$(RE2C) -W -Werror --api custom -o $@ src/sql.re
 
+src/jinja.c: src/jinja.re
+	$(RE2C) -W -Werror --api custom -o $@ src/jinja.re
+
 dbt2ninja: gen/main.c $(GEN) $(SHARED) $(HDRS)
 	$(CC) $(ALLCFLAGS) -o $@ gen/main.c $(GEN) $(SHARED) $(LDFLAGS) $(PKGLIBS)
 
-dbt2ninja-run: src/run.c $(SHARED) $(HDRS)
-	$(CC) $(ALLCFLAGS) -o $@ src/run.c $(SHARED) $(LDFLAGS) $(PKGLIBS)
+RUN = src/jobfile.c src/pg.c src/mat.c src/seed.c
+
+dbt2ninja-run: src/run.c $(RUN) $(SHARED) $(HDRS)
+	$(CC) $(ALLCFLAGS) -o $@ src/run.c $(RUN) $(SHARED) $(LDFLAGS) $(PKGLIBS)
 
 # Unit tests: one program per module, TAP on stdout.
 $(UNITS): tests/unit/tap.h $(GEN) $(SHARED) $(HDRS)
@@ -107,7 +114,7 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man5/dbt2ninja.5
 
 clean:
-	rm -f dbt2ninja dbt2ninja-run src/sql.c $(UNITS)
+	rm -f dbt2ninja dbt2ninja-run src/sql.c src/jinja.c $(UNITS)
 	rm -rf tests/tmp
 
 .PHONY: all units check deps demo bench install uninstall clean

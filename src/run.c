@@ -1,22 +1,356 @@
 /* dbt2ninja-run: run one node's job. See dbt2ninja-run(1). */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
 
+#include <cjson/cJSON.h>
+
+#include "hash.h"
+#include "jobfile.h"
+#include "mat.h"
+#include "pg.h"
+#include "profile.h"
 #include "util.h"
 
-static const char usage[] = "usage: dbt2ninja-run JOB STAMP\n";
+#ifndef VERSION
+#define VERSION "0.1"
+#endif
+
+static const char usage[] =
+    "usage: dbt2ninja-run [--full-refresh] [--profile NAME] [--target NAME]\n"
+    "                     [--profiles-dir DIR] [--project-dir DIR] JOB STAMP\n"
+    "       dbt2ninja-run --dry-run JOB\n";
+
+struct opts {
+	const char *job, *stamp;
+	struct profileopts prof;
+	int dry, fullrefresh;
+};
+
+static void
+usageexit(const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "%s: %s\n", argv0, msg);
+	fputs(usage, stderr);
+	exit(2);
+}
+
+static void
+parseargs(int argc, char **argv, struct opts *o)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} withval[] = {
+		{"--profile", offsetof(struct profileopts, profile)},
+		{"--target", offsetof(struct profileopts, target)},
+		{"--profiles-dir", offsetof(struct profileopts, profilesdir)},
+		{"--project-dir", offsetof(struct profileopts, projectdir)},
+	};
+	size_t k, n;
+	int i, pos = 0;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage, stdout);
+			exit(0);
+		}
+		if (!strcmp(a, "--version")) {
+			puts("dbt2ninja-run " VERSION);
+			exit(0);
+		}
+		if (!strcmp(a, "--dry-run")) {
+			o->dry = 1;
+			continue;
+		}
+		if (!strcmp(a, "--full-refresh")) {
+			o->fullrefresh = 1;
+			continue;
+		}
+		for (k = 0; k < sizeof(withval) / sizeof(*withval); k++) {
+			n = strlen(withval[k].name);
+			if (strncmp(a, withval[k].name, n) || (a[n] && a[n] != '='))
+				continue;
+			if (a[n] == '=') {
+				*(const char **)((char *)&o->prof + withval[k].off) = a + n + 1;
+			} else {
+				if (i + 1 >= argc)
+					usageexit(xasprintf("%s needs a value", a));
+				*(const char **)((char *)&o->prof + withval[k].off) = argv[++i];
+			}
+			break;
+		}
+		if (k < sizeof(withval) / sizeof(*withval))
+			continue;
+		if (a[0] == '-' && a[1])
+			usageexit(xasprintf("unknown option: %s", a));
+		if (pos == 0)
+			o->job = a;
+		else if (pos == 1)
+			o->stamp = a;
+		else
+			usageexit("too many arguments");
+		pos++;
+	}
+	if (!o->job || (!o->dry && !o->stamp))
+		usageexit(NULL);
+}
+
+static double
+now(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+static void
+isotime(double t, char *out, size_t n)
+{
+	time_t s = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&s, &tm);
+	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    (int)((t - (double)s) * 1e6));
+}
+
+/* schema.identifier, as dbt prints a node. */
+static char *
+shortname(const struct jobfile *j)
+{
+	return j->schema ? xasprintf("%s.%s", j->schema, j->ident) : xstrdup(j->ident);
+}
+
+/* The path of the node's result: target/ninja/results/<name>.json. */
+static char *
+resultpath(const char *stamp)
+{
+	const char *base = strrchr(stamp, '/');
+	char *dir;
+
+	base = base ? base + 1 : stamp;
+	dir = xmemdup(stamp, (size_t)(base - stamp));
+	if (strlen(dir) > 1 && dir[strlen(dir) - 1] == '/')
+		dir[strlen(dir) - 1] = '\0';
+	{
+		char *up = strrchr(dir, '/'), *r;
+		if (up)
+			up[1] = '\0';
+		else
+			dir[0] = '\0';
+		r = xasprintf("%sresults/%s.json", dir, base);
+		free(dir);
+		return r;
+	}
+}
+
+static void
+writeresult(const struct opts *o, const struct jobfile *j, const char *status,
+    const struct runner *r, const char *msg, double t0, double t1)
+{
+	cJSON *res = cJSON_CreateObject(), *timing, *t, *ar;
+	char start[64], end[64], *path, *dir, *text;
+	long rows = -1;
+
+	isotime(t0, start, sizeof(start));
+	isotime(t1, end, sizeof(end));
+	cJSON_AddStringToObject(res, "unique_id", j->uid);
+	cJSON_AddStringToObject(res, "status", status);
+	timing = cJSON_AddArrayToObject(res, "timing");
+	t = cJSON_CreateObject();
+	cJSON_AddStringToObject(t, "name", "execute");
+	cJSON_AddStringToObject(t, "started_at", start);
+	cJSON_AddStringToObject(t, "completed_at", end);
+	cJSON_AddItemToArray(timing, t);
+	cJSON_AddStringToObject(res, "thread_id", "Thread-1");
+	cJSON_AddNumberToObject(res, "execution_time", t1 - t0);
+	ar = cJSON_AddObjectToObject(res, "adapter_response");
+	if (r->out.status[0]) {
+		cJSON_AddStringToObject(ar, "_message", r->out.status);
+		{
+			char code[64];
+			size_t i = 0;
+			const char *p;
+			for (p = r->out.status; *p && i < sizeof(code) - 1; p++)
+				if (!(*p >= '0' && *p <= '9'))
+					code[i++] = *p;
+			while (i > 0 && code[i - 1] == ' ')
+				i--;
+			code[i] = '\0';
+			cJSON_AddStringToObject(ar, "code", code);
+		}
+		if (r->out.rows[0])
+			rows = atol(r->out.rows);
+		cJSON_AddNumberToObject(ar, "rows_affected", (double)rows);
+	}
+	if (msg)
+		cJSON_AddStringToObject(res, "message", msg);
+	else
+		cJSON_AddNullToObject(res, "message");
+	if (!strcmp(j->type, "test") && (r->verdict || !strcmp(status, "pass")))
+		cJSON_AddNumberToObject(res, "failures", (double)r->failures);
+	else
+		cJSON_AddNullToObject(res, "failures");
+	cJSON_AddBoolToObject(res, "compiled", 1);
+	cJSON_AddStringToObject(res, "compiled_code", j->sql);
+	if (*j->relation && strcmp(j->type, "test"))
+		cJSON_AddStringToObject(res, "relation_name", j->relation);
+	else
+		cJSON_AddNullToObject(res, "relation_name");
+	path = resultpath(o->stamp);
+	dir = xstrdup(path);
+	*strrchr(dir, '/') = '\0';
+	text = cJSON_Print(res);
+	if (mkdirs(dir) < 0 || writefile(path, text, strlen(text)) < 0)
+		warn("%s:", path);
+	free(text);
+	free(path);
+	free(dir);
+	cJSON_Delete(res);
+}
+
+static void
+writestamp(const struct opts *o, const struct jobfile *j)
+{
+	char h[SHA256_HEX + 1], *dir = xstrdup(o->stamp), *slash;
+
+	sha256hex(j->text.s, j->text.len, h);
+	strcat(h, "\n");
+	slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		if (mkdirs(dir) < 0)
+			fatal("%s:", dir);
+	}
+	free(dir);
+	if (writefile(o->stamp, h, strlen(h)) < 0)
+		fatal("%s:", o->stamp);
+}
+
+/* dbt's words for what a node did. */
+static void
+report(const struct jobfile *j, const struct runner *r, int ok, double secs)
+{
+	char *name = shortname(j);
+	const char *m = j->materialized;
+	char what[96];
+
+	if (!strcmp(j->type, "test")) {
+		const char *v = !ok ? "ERROR" : r->verdict == 2 ? "FAIL" : r->verdict == 1 ? "WARN" : "PASS";
+		if (ok && r->verdict)
+			printf("%s %ld %s [%s %ld in %.2fs]\n", v, r->failures, j->uid, v,
+			    r->failures, secs);
+		else
+			printf("%s %s [%s in %.2fs]\n", v, j->uid, v, secs);
+	} else if (!strcmp(j->type, "seed")) {
+		if (ok)
+			printf("OK loaded seed file %s [INSERT %s in %.2fs]\n", name,
+			    r->out.rows[0] ? r->out.rows : "0", secs);
+		else
+			printf("ERROR loading seed file %s [ERROR in %.2fs]\n", name, secs);
+	} else if (!strcmp(j->type, "snapshot")) {
+		if (ok)
+			printf("OK snapshotted %s [%s in %.2fs]\n", name, r->out.status, secs);
+		else
+			printf("ERROR snapshotting %s [ERROR in %.2fs]\n", name, secs);
+	} else {
+		snprintf(what, sizeof(what), "sql %s model", m);
+		if (ok)
+			printf("OK created %s %s [%s in %.2fs]\n", what, name, r->out.status, secs);
+		else
+			printf("ERROR creating %s %s [ERROR in %.2fs]\n", what, name, secs);
+	}
+	fflush(stdout);
+	free(name);
+}
 
 int
 main(int argc, char **argv)
 {
+	struct opts o = {0};
+	struct jobfile j;
+	struct runner r = {0};
+	struct profile p;
+	double t0, t1;
+	int rc, ok;
+
 	argv0 = "dbt2ninja-run";
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		fputs(usage, stdout);
+	parseargs(argc, argv, &o);
+	jobread(&j, o.job);
+	r.job = &j;
+	r.fullrefresh = o.fullrefresh;
+	if (strcmp(j.type, "seed") != 0) {
+		if (strcmp(jobstr(&j, "language", "sql"), "sql") != 0)
+			fatal("%s (%s): a %s model: dbt2ninja runs SQL models only; "
+			    "run it with dbt", j.uid, o.job, jobstr(&j, "language", ""));
+		if (jobget(&j, "compiled") && !jobbool(&j, "compiled", 1))
+			fatal("%s (%s): no compiled SQL: the manifest is from dbt parse; "
+			    "run dbt compile, then ninja again", j.uid, o.job);
+	}
+	if (strcmp(j.adapter, "postgres") != 0)
+		fatal("%s (%s): the %s adapter is not supported; dbt2ninja runs "
+		    "postgres projects", j.uid, o.job, j.adapter);
+	if (o.dry) {
+		r.dry = stdout;
+		rc = materialize(&r);
+		if (rc < 0)
+			fatal("%s (%s): %s", j.uid, o.job, r.err);
+		jobfree(&j);
 		return 0;
 	}
-	if (argc != 3) {
-		fputs(usage, stderr);
-		return 2;
+	profileload(&p, &o.prof, o.job);
+	r.conn = pgconnect(p.keys, p.vals, p.retries);
+	if (p.role) {
+		struct buf b = {0};
+		PGresult *res;
+		bufprintf(&b, "set role %s", p.role);
+		res = PQexec(r.conn, b.s);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			fatal("set role %s: %s", p.role, PQresultErrorMessage(res));
+		PQclear(res);
+		buffree(&b);
 	}
-	fatal("%s: running jobs needs the executor, which this build lacks", argv[1]);
+	t0 = now();
+	rc = materialize(&r);
+	t1 = now();
+	ok = rc == 0 && r.verdict != 2 && !pginterrupted;
+	if (pginterrupted) {
+		fprintf(stderr, "%s: %s (%s): interrupted: the statement was cancelled "
+		    "and rolled back; no stamp\n", argv0, j.uid, o.job);
+		writeresult(&o, &j, "error", &r, "interrupted", t0, t1);
+		PQfinish(r.conn);
+		return 128 + pginterrupted;
+	}
+	report(&j, &r, rc == 0, t1 - t0);
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s (%s): %s\n", argv0, j.uid, o.job, r.err);
+		writeresult(&o, &j, "error", &r, r.err, t0, t1);
+	} else if (!strcmp(j.type, "test")) {
+		static const char *const v[] = {"pass", "warn", "fail"};
+		char *msg = r.verdict ? xasprintf("Got %ld result%s, configured to %s if %s",
+		    r.failures, r.failures == 1 ? "" : "s", r.verdict == 2 ? "fail" : "warn",
+		    jobstr(&j, r.verdict == 2 ? "error_if" : "warn_if", "!= 0")) : NULL;
+		writeresult(&o, &j, v[r.verdict], &r, msg, t0, t1);
+		free(msg);
+	} else {
+		writeresult(&o, &j, "success", &r, NULL, t0, t1);
+	}
+	if (ok)
+		writestamp(&o, &j);
+	PQfinish(r.conn);
+	free(r.err);
+	profilefree(&p);
+	jobfree(&j);
+	return ok ? 0 : 1;
 }

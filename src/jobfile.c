@@ -1,0 +1,172 @@
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+
+#include "jobfile.h"
+
+static void
+bad(const struct jobfile *j, int line, const char *why)
+{
+	fatal("%s:%d: %s", j->path, line, why);
+}
+
+/* The value of a "-- key: value" line at p, NUL-terminated in place. */
+static char *
+field(struct jobfile *j, char *p, int line, const char *key)
+{
+	size_t n = strlen(key);
+
+	if (strncmp(p, "-- ", 3) != 0 || strncmp(p + 3, key, n) != 0 ||
+	    strncmp(p + 3 + n, ": ", 2) != 0)
+		bad(j, line, xasprintf("expected \"-- %s: \"", key));
+	return p + 5 + n;
+}
+
+void
+jobread(struct jobfile *j, const char *path)
+{
+	static const char *const fixed[] = {
+		"unique_id", "resource_type", "materialized", "relation", "adapter",
+	};
+	const char **val[5];
+	char *p, *nl, *key, *colon;
+	cJSON *v;
+	int line = 1;
+	size_t i;
+
+	memset(j, 0, sizeof(*j));
+	j->path = path;
+	val[0] = &j->uid;
+	val[1] = &j->type;
+	val[2] = &j->materialized;
+	val[3] = &j->relation;
+	val[4] = &j->adapter;
+	if (readfile(path, &j->text) < 0)
+		fatal("%s:", path);
+	p = j->text.s;
+	if (strncmp(p, "-- dbt2ninja job 1\n", 19) != 0)
+		bad(j, 1, "not a dbt2ninja job file (run dbt2ninja again)");
+	p += 19;
+	j->config = cJSON_CreateObject();
+	for (line = 2;; line++) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			bad(j, line, "the header does not end with a \"--\" line");
+		*nl = '\0';
+		if (!strcmp(p, "--")) {
+			p = nl + 1;
+			break;
+		}
+		if (line - 2 < 5) {
+			*val[line - 2] = field(j, p, line, fixed[line - 2]);
+		} else {
+			if (strncmp(p, "-- ", 3) != 0 || !(colon = strstr(p + 3, ": ")))
+				bad(j, line, "expected \"-- key: value\"");
+			key = p + 3;
+			*colon = '\0';
+			v = cJSON_Parse(colon + 2);
+			if (!v)
+				bad(j, line, xasprintf("%s: invalid JSON value", key));
+			cJSON_AddItemToObject(j->config, key, v);
+		}
+		p = nl + 1;
+	}
+	if (line - 2 < 5)
+		bad(j, line, xasprintf("missing \"-- %s: \"", fixed[line - 2]));
+	j->sql = p;
+	j->sqlline = line + 1;
+	{
+		char *part[3];
+		int n = relsplit(j->relation, part);
+		if (*j->relation && n == 0)
+			bad(j, 5, "malformed relation");
+		for (i = 0; i < 3; i++)
+			part[i] = i < (size_t)n ? part[i] : NULL;
+		/* one part: an identifier; two: schema and identifier */
+		j->ident = n ? part[n - 1] : xstrdup("");
+		j->schema = n >= 2 ? part[n - 2] : NULL;
+		j->db = n == 3 ? part[0] : NULL;
+	}
+}
+
+void
+jobfree(struct jobfile *j)
+{
+	cJSON_Delete(j->config);
+	buffree(&j->text);
+	free(j->db);
+	free(j->schema);
+	free(j->ident);
+}
+
+const cJSON *
+jobget(const struct jobfile *j, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j->config, key);
+
+	return cJSON_IsNull(v) ? NULL : v;
+}
+
+const char *
+jobstr(const struct jobfile *j, const char *key, const char *dflt)
+{
+	const cJSON *v = jobget(j, key);
+
+	return cJSON_IsString(v) ? v->valuestring : dflt;
+}
+
+int
+jobbool(const struct jobfile *j, const char *key, int dflt)
+{
+	const cJSON *v = jobget(j, key);
+
+	if (cJSON_IsBool(v))
+		return cJSON_IsTrue(v);
+	if (cJSON_IsString(v))
+		return !strcmp(v->valuestring, "true") || !strcmp(v->valuestring, "True");
+	return dflt;
+}
+
+int
+relsplit(const char *s, char *part[3])
+{
+	struct buf b = {0};
+	int n = 0, i;
+
+	while (*s) {
+		if (n == 3)
+			goto fail;
+		b.len = 0;
+		bufputs(&b, "");
+		if (*s == '"') {
+			for (s++;; s++) {
+				if (!*s)
+					goto fail;
+				if (*s == '"') {
+					if (s[1] != '"')
+						break;
+					s++;
+				}
+				bufputc(&b, *s);
+			}
+			s++;
+		} else {
+			while (*s && *s != '.')
+				bufputc(&b, *s++);
+		}
+		if (b.len == 0)
+			goto fail;
+		part[n++] = xstrdup(b.s);
+		if (*s == '.')
+			s++;
+		else if (*s)
+			goto fail;
+	}
+	buffree(&b);
+	return n;
+fail:
+	for (i = 0; i < n; i++)
+		free(part[i]);
+	buffree(&b);
+	return 0;
+}

@@ -1,0 +1,35 @@
+/* jobfile.h: reading a job file (its format: gen/job.h, dbt2ninja(5)). */
+#ifndef JOBFILE_H
+#define JOBFILE_H
+
+#include <cjson/cJSON.h>
+
+#include "util.h"
+
+struct jobfile {
+	const char *path;
+	struct buf text;
+	const char *uid, *type, *materialized, *relation, *adapter;
+	cJSON *config;		/* the keyed lines, as one object */
+	const char *sql;	/* the compiled SQL (may be empty) */
+	int sqlline;		/* its first line in the file */
+	char *db, *schema, *ident;	/* the relation's parts, unquoted */
+};
+
+/* Read and check the job file at path. On error, print "path:line: why"
+ * and exit 1. */
+void jobread(struct jobfile *j, const char *path);
+void jobfree(struct jobfile *j);
+
+/* A config value of the job, or NULL. */
+const cJSON *jobget(const struct jobfile *j, const char *key);
+/* A string config value, or dflt. */
+const char *jobstr(const struct jobfile *j, const char *key, const char *dflt);
+/* 1 for true, 0 for false, dflt when absent or null. */
+int jobbool(const struct jobfile *j, const char *key, int dflt);
+
+/* Split a relation, "db"."schema"."ident" or unquoted, into its parts.
+ * Returns the number of parts (1 to 3) or 0 when it is malformed. */
+int relsplit(const char *rel, char *part[3]);
+
+#endif

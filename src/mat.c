@@ -1,0 +1,1305 @@
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "hash.h"
+#include "mat.h"
+#include "seed.h"
+
+enum { MAXIDENT = 63 };
+
+char *
+suffixed(const char *ident, const char *suffix)
+{
+	size_t n = strlen(ident), k = strlen(suffix);
+
+	if (n + k > MAXIDENT)
+		n = MAXIDENT > k ? MAXIDENT - k : 0;
+	/* never cut a UTF-8 character in two */
+	while (n > 0 && ((unsigned char)ident[n] & 0xC0) == 0x80)
+		n--;
+	return xasprintf("%.*s%s", (int)n, ident, suffix);
+}
+
+/* "db"."schema"."ident" for another identifier in the node's schema. */
+static void
+sibling(struct buf *b, const struct jobfile *j, const char *ident)
+{
+	if (j->db) {
+		qident(b, j->db);
+		bufputc(b, '.');
+	}
+	if (j->schema) {
+		qident(b, j->schema);
+		bufputc(b, '.');
+	}
+	qident(b, ident);
+}
+
+static void
+step(struct step *s)
+{
+	memset(s, 0, sizeof(*s));
+	bufputs(&s->sql, "");
+	s->sqloff = -1;
+	s->mainstmt = -1;
+}
+
+/* Count the statements of a step, to know which result is the main one. */
+static int nstmts;
+
+static void
+stmt(struct step *s, const char *sql)
+{
+	bufputs(&s->sql, sql);
+	bufputs(&s->sql, ";\n");
+	nstmts++;
+}
+
+static void
+stmtf(struct step *s, struct buf *b)
+{
+	stmt(s, b->s);
+	b->len = 0;
+	b->s[0] = '\0';
+}
+
+/* Drop whatever relation has this name, by its kind, on the server. */
+static void
+dropany(struct step *s, const struct jobfile *j, const char *ident)
+{
+	struct buf b = {0}, rel = {0}, q = {0};
+
+	sibling(&rel, j, ident);
+	bufputs(&b, "do $dbt2ninja$ declare k \"char\"; begin\n"
+	    "select c.relkind into k from pg_catalog.pg_class c join pg_catalog.pg_namespace n"
+	    " on n.oid = c.relnamespace where n.nspname = ");
+	if (j->schema)
+		qliteral(&b, j->schema);
+	else
+		bufputs(&b, "current_schema()");
+	bufputs(&b, " and c.relname = ");
+	qliteral(&b, ident);
+	bufputs(&b, ";\nif k = 'v' then execute ");
+	bufputs(&q, "drop view if exists ");
+	bufputs(&q, rel.s);
+	bufputs(&q, " cascade");
+	qliteral(&b, q.s);
+	bufputs(&b, ";\nelsif k = 'm' then execute ");
+	q.len = 0;
+	bufputs(&q, "drop materialized view if exists ");
+	bufputs(&q, rel.s);
+	bufputs(&q, " cascade");
+	qliteral(&b, q.s);
+	bufputs(&b, ";\nelsif k is not null then execute ");
+	q.len = 0;
+	bufputs(&q, "drop table if exists ");
+	bufputs(&q, rel.s);
+	bufputs(&q, " cascade");
+	qliteral(&b, q.s);
+	bufputs(&b, ";\nend if; end $dbt2ninja$");
+	stmt(s, b.s);
+	buffree(&b);
+	buffree(&rel);
+	buffree(&q);
+}
+
+static void
+begin(struct step *s, const struct jobfile *j)
+{
+	struct buf b = {0};
+
+	stmt(s, "begin");
+	if (j->schema) {
+		/* concurrent first creations of one schema: one wins, the others
+		 * wait for it and then carry on */
+		bufputs(&b, "do $dbt2ninja$ begin if not exists (select 1 from pg_catalog.pg_namespace"
+		    " where nspname = ");
+		qliteral(&b, j->schema);
+		bufputs(&b, ") then begin create schema if not exists ");
+		qident(&b, j->schema);
+		bufputs(&b, "; exception when unique_violation or duplicate_schema then null; end;"
+		    " end if; end $dbt2ninja$");
+		stmtf(s, &b);
+	}
+	bufputs(&b, "select pg_advisory_xact_lock(hashtextextended(");
+	qliteral(&b, j->relation);
+	bufputs(&b, ", 0))");
+	stmtf(s, &b);
+	buffree(&b);
+}
+
+/* The node's SQL as one statement, remembering where it is. */
+static void
+mainsql(struct step *s, const struct jobfile *j, const char *pre, const char *post)
+{
+	size_t n = strlen(j->sql);
+
+	while (n > 0 && (j->sql[n - 1] == '\n' || j->sql[n - 1] == ' ' ||
+	    j->sql[n - 1] == ';' || j->sql[n - 1] == '\t' || j->sql[n - 1] == '\r'))
+		n--;
+	s->mainstmt = nstmts;
+	bufputs(&s->sql, pre);
+	s->sqloff = (int)s->sql.len;
+	s->sqllen = (int)n;
+	bufadd(&s->sql, j->sql, n);
+	bufputs(&s->sql, post);
+	bufputs(&s->sql, ";\n");
+	nstmts++;
+}
+
+static int
+exec(struct runner *r, struct step *s)
+{
+	int rc = 0;
+
+	if (r->dry) {
+		fputs(s->sql.s, r->dry);
+		if (s->copydata)
+			fprintf(r->dry, "-- COPY data: %zu bytes\n", s->copylen);
+	} else if (pgstep(r->conn, s, r->job->path, r->job->sqlline, &r->out, &r->err) < 0) {
+		rc = -1;
+	}
+	buffree(&s->sql);
+	return rc;
+}
+
+/* Hooks are Jinja in the manifest: {{ this }} is rendered, anything else
+ * needs dbt. */
+static int
+renderhook(struct runner *r, const char *in, struct buf *out)
+{
+	const char *p = in, *open, *close;
+	char *inner;
+	size_t n;
+
+	while ((open = strpbrk(p, "{"))) {
+		if (open[1] != '{' && open[1] != '%' && open[1] != '#') {
+			bufadd(out, p, (size_t)(open - p) + 1);
+			p = open + 1;
+			continue;
+		}
+		bufadd(out, p, (size_t)(open - p));
+		close = open[1] == '{' ? strstr(open, "}}") : NULL;
+		if (!close)
+			goto fail;
+		n = (size_t)(close - open - 2);
+		inner = xmemdup(open + 2, n);
+		{
+			char *a = inner, *e = inner + strlen(inner);
+			while (*a == ' ' || *a == '-')
+				a++;
+			while (e > a && (e[-1] == ' ' || e[-1] == '-'))
+				*--e = '\0';
+			if (strcmp(a, "this") != 0) {
+				free(inner);
+				goto fail;
+			}
+		}
+		free(inner);
+		bufputs(out, r->job->relation);
+		p = close + 2;
+	}
+	bufputs(out, p);
+	return 0;
+fail:
+	r->err = xasprintf("hook %s needs Jinja that only dbt renders; "
+	    "dbt2ninja renders {{ this }} in hooks and nothing else", in);
+	return -1;
+}
+
+/* Append the hooks of a kind ("pre-hook" or "post-hook") that run inside
+ * (intxn) or outside the transaction. */
+static int
+hooks(struct runner *r, struct step *s, const char *kind, int intxn)
+{
+	const cJSON *list = jobget(r->job, kind), *h, *sql, *txn;
+	struct buf b = {0};
+	int rc = 0;
+
+	if (cJSON_IsString(list)) {
+		if (intxn) {
+			rc = renderhook(r, list->valuestring, &b);
+			if (rc == 0)
+				stmtf(s, &b);
+		}
+		buffree(&b);
+		return rc;
+	}
+	cJSON_ArrayForEach(h, list) {
+		sql = cJSON_IsString(h) ? h : cJSON_GetObjectItemCaseSensitive(h, "sql");
+		txn = cJSON_GetObjectItemCaseSensitive(h, "transaction");
+		if (!cJSON_IsString(sql) || (cJSON_IsFalse(txn) ? 0 : 1) != intxn)
+			continue;
+		bufputs(&b, "");
+		if ((rc = renderhook(r, sql->valuestring, &b)) < 0)
+			break;
+		stmtf(s, &b);
+	}
+	buffree(&b);
+	return rc;
+}
+
+/* Hooks outside the transaction: each a step of its own. */
+static int
+outerhooks(struct runner *r, const char *kind)
+{
+	struct step s;
+
+	step(&s);
+	nstmts = 0;
+	if (hooks(r, &s, kind, 0) < 0) {
+		buffree(&s.sql);
+		return -1;
+	}
+	if (s.sql.len == 0) {
+		buffree(&s.sql);
+		return 0;
+	}
+	return exec(r, &s);
+}
+
+static void
+grants(struct step *s, const struct jobfile *j)
+{
+	const cJSON *g = jobget(j, "grants"), *priv, *who;
+	struct buf b = {0};
+	int first;
+
+	cJSON_ArrayForEach(priv, g) {
+		if (!priv->string || !cJSON_GetArraySize(priv))
+			continue;
+		bufprintf(&b, "grant %s on %s to ", priv->string, j->relation);
+		first = 1;
+		cJSON_ArrayForEach(who, priv) {
+			if (!cJSON_IsString(who))
+				continue;
+			if (!first)
+				bufputs(&b, ", ");
+			bufputs(&b, who->valuestring);
+			first = 0;
+		}
+		stmtf(s, &b);
+	}
+	buffree(&b);
+}
+
+static void
+comment(struct buf *b, const char *text)
+{
+	bufputs(b, "$dbt_comment_literal_block$");
+	bufputs(b, text);
+	bufputs(b, "$dbt_comment_literal_block$");
+}
+
+static void
+persistdocs(struct step *s, const struct jobfile *j, const char *kind)
+{
+	const cJSON *pd = jobget(j, "persist_docs"), *cols = jobget(j, "columns"), *c, *d;
+	const char *desc = jobstr(j, "description", NULL);
+	struct buf b = {0};
+
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "relation")) && desc) {
+		bufprintf(&b, "comment on %s %s is ", kind, j->relation);
+		comment(&b, desc);
+		stmtf(s, &b);
+	}
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "columns")))
+		return;
+	cJSON_ArrayForEach(c, cols) {
+		d = cJSON_GetObjectItemCaseSensitive(c, "description");
+		if (!cJSON_IsString(d) || !c->string)
+			continue;
+		/* only columns the relation has, as dbt-postgres checks */
+		bufputs(&b, "do $dbt2ninja$ begin if exists (select 1 from pg_catalog.pg_attribute"
+		    " where attrelid = ");
+		qliteral(&b, j->relation);
+		bufputs(&b, "::regclass and attname = ");
+		qliteral(&b, c->string);
+		bufputs(&b, " and not attisdropped) then execute ");
+		{
+			struct buf q = {0};
+			bufprintf(&q, "comment on column %s.", j->relation);
+			qident(&q, c->string);
+			bufputs(&q, " is ");
+			comment(&q, d->valuestring);
+			qliteral(&b, q.s);
+			buffree(&q);
+		}
+		bufputs(&b, "; end if; end $dbt2ninja$");
+		stmtf(s, &b);
+	}
+	buffree(&b);
+}
+
+static void
+indexes(struct step *s, const struct jobfile *j, const char *on)
+{
+	const cJSON *ix, *cols, *c;
+	struct buf b = {0}, key = {0};
+	char h[SHA256_HEX], stamp[64];
+	struct timeval tv;
+	int first;
+
+	gettimeofday(&tv, NULL);
+	snprintf(stamp, sizeof(stamp), "%ld.%06ld", (long)tv.tv_sec, (long)tv.tv_usec);
+	cJSON_ArrayForEach(ix, jobget(j, "indexes")) {
+		const cJSON *type = cJSON_GetObjectItemCaseSensitive(ix, "type");
+		int unique = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ix, "unique"));
+		cols = cJSON_GetObjectItemCaseSensitive(ix, "columns");
+		key.len = 0;
+		bufputs(&key, "");
+		cJSON_ArrayForEach(c, cols)
+			if (cJSON_IsString(c))
+				bufputs(&key, c->valuestring);
+		bufprintf(&key, "%s%d%s%s", j->relation, unique,
+		    cJSON_IsString(type) ? type->valuestring : "", stamp);
+		sha256hex(key.s, key.len, h);
+		bufprintf(&b, "create %sindex if not exists \"%.32s\" on %s", unique ? "unique " : "", h, on);
+		if (cJSON_IsString(type))
+			bufprintf(&b, " using %s", type->valuestring);
+		bufputs(&b, " (");
+		first = 1;
+		cJSON_ArrayForEach(c, cols) {
+			if (!cJSON_IsString(c))
+				continue;
+			bufprintf(&b, "%s%s", first ? "" : ", ", c->valuestring);
+			first = 0;
+		}
+		bufputc(&b, ')');
+		stmtf(s, &b);
+	}
+	buffree(&b);
+	buffree(&key);
+}
+
+/* view and table: build beside, swap by renames, drop the old one. */
+static int
+swap(struct runner *r, int table)
+{
+	struct jobfile *j = r->job;
+	char *tmp = suffixed(j->ident, "__dbt_tmp"), *bak = suffixed(j->ident, "__dbt_backup");
+	struct buf t = {0}, b = {0};
+	struct step s;
+	int rc = -1;
+
+	if (outerhooks(r, "pre-hook") < 0)
+		goto out;
+	step(&s);
+	nstmts = 0;
+	sibling(&t, j, tmp);
+	begin(&s, j);
+	dropany(&s, j, tmp);
+	dropany(&s, j, bak);
+	if (hooks(r, &s, "pre-hook", 1) < 0) {
+		buffree(&s.sql);
+		goto out;
+	}
+	if (table) {
+		bufprintf(&b, "create %stable %s\n  as\n(\n", jobbool(j, "unlogged", 0) ? "unlogged " : "", t.s);
+		mainsql(&s, j, b.s, "\n)");
+		indexes(&s, j, t.s);
+	} else {
+		bufprintf(&b, "create view %s\n  as (\n", t.s);
+		mainsql(&s, j, b.s, "\n  )");
+	}
+	b.len = 0;
+	bufprintf(&b, "alter table if exists %s rename to ", j->relation);
+	qident(&b, bak);
+	stmtf(&s, &b);
+	bufprintf(&b, "alter table %s rename to ", t.s);
+	qident(&b, j->ident);
+	stmtf(&s, &b);
+	if (table && hooks(r, &s, "post-hook", 1) < 0) {
+		buffree(&s.sql);
+		goto out;
+	}
+	grants(&s, j);
+	persistdocs(&s, j, table ? "table" : "view");
+	if (!table && hooks(r, &s, "post-hook", 1) < 0) {
+		buffree(&s.sql);
+		goto out;
+	}
+	stmt(&s, "commit");
+	dropany(&s, j, bak);
+	s.transactional = 1;
+	if (exec(r, &s) < 0)
+		goto out;
+	rc = outerhooks(r, "post-hook");
+out:
+	free(tmp);
+	free(bak);
+	buffree(&t);
+	buffree(&b);
+	return rc;
+}
+
+/* The kind of the node's relation ('r', 'v', 'm', ...) or 0 when absent. */
+static int
+relkind(struct runner *r, const char *ident)
+{
+	struct step s;
+	int k = 0;
+
+	if (r->dry)
+		return 0;
+	step(&s);
+	bufputs(&s.sql, "select c.relkind from pg_catalog.pg_class c join pg_catalog.pg_namespace n"
+	    " on n.oid = c.relnamespace where n.nspname = ");
+	if (r->job->schema)
+		qliteral(&s.sql, r->job->schema);
+	else
+		bufputs(&s.sql, "current_schema()");
+	bufputs(&s.sql, " and c.relname = ");
+	qliteral(&s.sql, ident);
+	if (exec(r, &s) < 0)
+		return -1;
+	if (r->out.last && PQntuples(r->out.last) == 1)
+		k = PQgetvalue(r->out.last, 0, 0)[0];
+	PQclear(r->out.last);
+	r->out.last = NULL;
+	return k;
+}
+
+struct column {
+	char *name, *type;
+};
+
+struct columns {
+	struct column *v;
+	size_t n;
+};
+
+static void
+colsfree(struct columns *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->v[i].name);
+		free(c->v[i].type);
+	}
+	free(c->v);
+	c->v = NULL;
+	c->n = 0;
+}
+
+static struct column *
+colfind(const struct columns *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].name, name))
+			return &c->v[i];
+	return NULL;
+}
+
+/* Append to s the query of a relation's columns (name, type), in order. */
+static void
+colquery(struct buf *b, const char *rel)
+{
+	bufputs(b, "select a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)"
+	    " from pg_catalog.pg_attribute a where a.attrelid = ");
+	qliteral(b, rel);
+	bufputs(b, "::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum");
+}
+
+static void
+colsfrom(const PGresult *res, struct columns *c)
+{
+	int i;
+
+	c->n = res ? (size_t)PQntuples(res) : 0;
+	c->v = xcalloc(c->n, sizeof(*c->v));
+	for (i = 0; i < (int)c->n; i++) {
+		c->v[i].name = xstrdup(PQgetvalue(res, i, 0));
+		c->v[i].type = xstrdup(PQgetvalue(res, i, 1));
+	}
+}
+
+static int
+columnsof(struct runner *r, const char *rel, struct columns *c)
+{
+	struct step s;
+
+	step(&s);
+	colquery(&s.sql, rel);
+	if (exec(r, &s) < 0)
+		return -1;
+	colsfrom(r->out.last, c);
+	PQclear(r->out.last);
+	r->out.last = NULL;
+	return 0;
+}
+
+static char *
+tempname(const char *ident)
+{
+	struct timeval tv;
+	struct tm tm;
+	char suffix[32];
+	time_t t;
+
+	gettimeofday(&tv, NULL);
+	t = tv.tv_sec;
+	gmtime_r(&t, &tm);
+	snprintf(suffix, sizeof(suffix), "__dbt_tmp%02d%02d%02d%06ld", tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (long)tv.tv_usec);
+	return suffixed(ident, suffix);
+}
+
+/* The unique_key as SQL: a column expression or a list of them. */
+static char *
+uniquekey(const struct jobfile *j)
+{
+	const cJSON *k = jobget(j, "unique_key"), *e;
+	struct buf b = {0};
+
+	if (cJSON_IsString(k))
+		return xstrdup(k->valuestring);
+	if (!cJSON_IsArray(k) || !cJSON_GetArraySize(k))
+		return NULL;
+	cJSON_ArrayForEach(e, k) {
+		if (!cJSON_IsString(e))
+			continue;
+		if (b.len)
+			bufputs(&b, ", ");
+		bufputs(&b, e->valuestring);
+	}
+	return b.s;
+}
+
+static void
+collist(struct buf *b, const struct columns *c, const char *prefix)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		if (i)
+			bufputs(b, ", ");
+		bufputs(b, prefix);
+		qident(b, c->v[i].name);
+	}
+}
+
+/* on_schema_change: compare the new rows' columns with the table's. */
+static int
+schemachange(struct runner *r, struct step *s, const struct columns *src,
+    struct columns *dst)
+{
+	const char *osc = jobstr(r->job, "on_schema_change", "ignore");
+	struct buf b = {0};
+	struct column *d;
+	size_t i, added = 0, removed = 0, changed = 0;
+
+	for (i = 0; i < src->n; i++) {
+		d = colfind(dst, src->v[i].name);
+		if (!d)
+			added++;
+		else if (strcmp(d->type, src->v[i].type))
+			changed++;
+	}
+	for (i = 0; i < dst->n; i++)
+		if (!colfind(src, dst->v[i].name))
+			removed++;
+	if (!added && !removed && !changed)
+		return 0;
+	if (!strcmp(osc, "fail")) {
+		r->err = xasprintf("the source and target schemas of this incremental model "
+		    "are out of sync (%zu new, %zu removed, %zu changed columns); "
+		    "on_schema_change is fail: rebuild it with full_refresh", added, removed, changed);
+		return -1;
+	}
+	if (strcmp(osc, "append_new_columns") && strcmp(osc, "sync_all_columns"))
+		return 0;
+	for (i = 0; i < src->n; i++) {
+		if (colfind(dst, src->v[i].name))
+			continue;
+		bufprintf(&b, "alter table %s add column ", r->job->relation);
+		qident(&b, src->v[i].name);
+		bufprintf(&b, " %s", src->v[i].type);
+		stmtf(s, &b);
+	}
+	if (!strcmp(osc, "sync_all_columns")) {
+		for (i = 0; i < dst->n; i++) {
+			if (colfind(src, dst->v[i].name))
+				continue;
+			bufprintf(&b, "alter table %s drop column ", r->job->relation);
+			qident(&b, dst->v[i].name);
+			stmtf(s, &b);
+		}
+		for (i = 0; i < src->n; i++) {
+			d = colfind(dst, src->v[i].name);
+			if (!d || !strcmp(d->type, src->v[i].type))
+				continue;
+			bufprintf(&b, "alter table %s alter column ", r->job->relation);
+			qident(&b, src->v[i].name);
+			bufprintf(&b, " type %s using ", src->v[i].type);
+			qident(&b, src->v[i].name);
+			bufprintf(&b, "::%s", src->v[i].type);
+			stmtf(s, &b);
+		}
+	}
+	/* the insert takes the new rows' columns, which the table now has */
+	colsfree(dst);
+	dst->n = src->n;
+	dst->v = xcalloc(src->n, sizeof(*dst->v));
+	for (i = 0; i < src->n; i++) {
+		dst->v[i].name = xstrdup(src->v[i].name);
+		dst->v[i].type = xstrdup(src->v[i].type);
+	}
+	buffree(&b);
+	return 0;
+}
+
+static void
+predicates(struct buf *b, const struct jobfile *j)
+{
+	const cJSON *p;
+
+	cJSON_ArrayForEach(p, jobget(j, "incremental_predicates"))
+		if (cJSON_IsString(p))
+			bufprintf(b, "\n    and %s", p->valuestring);
+}
+
+static int
+strategy(struct runner *r, struct step *s, const char *tmp, const struct columns *c)
+{
+	const struct jobfile *j = r->job;
+	char *uk = uniquekey(j);
+	const char *strat = jobstr(j, "incremental_strategy", uk ? "delete+insert" : "append");
+	struct buf b = {0}, cols = {0}, src = {0};
+	size_t i;
+	int rc = 0;
+
+	collist(&cols, c, "");
+	collist(&src, c, "DBT_INTERNAL_SOURCE.");
+	if (!strcmp(strat, "default"))
+		strat = uk ? "delete+insert" : "append";
+	if (!strcmp(strat, "delete+insert") && uk) {
+		bufprintf(&b, "delete from %s as DBT_INTERNAL_DEST\n  where (%s) in (\n"
+		    "    select distinct %s\n    from %s as DBT_INTERNAL_SOURCE\n  )", j->relation,
+		    uk, uk, tmp);
+		predicates(&b, j);
+		stmtf(s, &b);
+		strat = "append";
+	}
+	if (!strcmp(strat, "append") || !strcmp(strat, "delete+insert")) {
+		s->mainstmt = nstmts;
+		bufprintf(&b, "insert into %s (%s)\n  (\n    select %s\n    from %s\n  )",
+		    j->relation, cols.s, cols.s, tmp);
+		stmtf(s, &b);
+	} else if (!strcmp(strat, "merge") || !strcmp(strat, "microbatch")) {
+		const cJSON *k = jobget(j, "unique_key"), *e;
+		s->mainstmt = nstmts;
+		bufprintf(&b, "merge into %s as DBT_INTERNAL_DEST\n  using %s as DBT_INTERNAL_SOURCE\n  on ",
+		    j->relation, tmp);
+		if (cJSON_IsString(k)) {
+			bufprintf(&b, "(DBT_INTERNAL_SOURCE.%s = DBT_INTERNAL_DEST.%s)", k->valuestring, k->valuestring);
+		} else if (cJSON_GetArraySize(k)) {
+			int first = 1;
+			cJSON_ArrayForEach(e, k) {
+				if (!cJSON_IsString(e))
+					continue;
+				bufprintf(&b, "%s(DBT_INTERNAL_SOURCE.%s = DBT_INTERNAL_DEST.%s)",
+				    first ? "" : " and ", e->valuestring, e->valuestring);
+				first = 0;
+			}
+		} else {
+			bufputs(&b, "(FALSE)");
+		}
+		predicates(&b, j);
+		if (uk) {
+			bufputs(&b, "\n  when matched then update set ");
+			for (i = 0; i < c->n; i++) {
+				if (i)
+					bufputs(&b, ", ");
+				qident(&b, c->v[i].name);
+				bufputs(&b, " = DBT_INTERNAL_SOURCE.");
+				qident(&b, c->v[i].name);
+			}
+		}
+		bufprintf(&b, "\n  when not matched then insert (%s)\n  values (%s)", cols.s, src.s);
+		stmtf(s, &b);
+	} else {
+		r->err = xasprintf("incremental_strategy %s is not one of append, "
+		    "delete+insert, merge, microbatch", strat);
+		rc = -1;
+	}
+	free(uk);
+	buffree(&b);
+	buffree(&cols);
+	buffree(&src);
+	return rc;
+}
+
+static int
+incremental(struct runner *r)
+{
+	struct jobfile *j = r->job;
+	int kind = relkind(r, j->ident), full;
+	char *tmp = tempname(j->ident);
+	struct buf t = {0}, b = {0};
+	struct columns src = {0}, dst = {0};
+	struct step s;
+	int rc = -1;
+
+	if (kind < 0)
+		goto out;
+	full = r->fullrefresh;
+	if (jobget(j, "full_refresh"))
+		full = jobbool(j, "full_refresh", 0);
+	if (r->dry)
+		fprintf(r->dry, "-- when %s does not exist, or on a full refresh:\n", j->relation);
+	if (kind == 0 || full || kind == 'v') {
+		if (kind == 0 && !r->dry) {
+			/* first run: create the table in place */
+			if (outerhooks(r, "pre-hook") < 0)
+				goto out;
+			step(&s);
+			nstmts = 0;
+			begin(&s, j);
+			if (hooks(r, &s, "pre-hook", 1) < 0) {
+				buffree(&s.sql);
+				goto out;
+			}
+			bufprintf(&b, "create table %s\n  as\n(\n", j->relation);
+			mainsql(&s, j, b.s, "\n)");
+			indexes(&s, j, j->relation);
+			grants(&s, j);
+			persistdocs(&s, j, "table");
+			if (hooks(r, &s, "post-hook", 1) < 0) {
+				buffree(&s.sql);
+				goto out;
+			}
+			stmt(&s, "commit");
+			s.transactional = 1;
+			if (exec(r, &s) < 0)
+				goto out;
+			rc = outerhooks(r, "post-hook");
+			goto out;
+		}
+		rc = swap(r, 1);
+		if (!r->dry)
+			goto out;
+		fprintf(r->dry, "-- otherwise:\n");
+	}
+	/* the incremental run: new rows into a temporary table, then merged */
+	if (outerhooks(r, "pre-hook") < 0)
+		goto out;
+	step(&s);
+	nstmts = 0;
+	begin(&s, j);
+	if (hooks(r, &s, "pre-hook", 1) < 0) {
+		buffree(&s.sql);
+		goto out;
+	}
+	qident(&t, tmp);
+	bufprintf(&b, "create temporary table %s\n  as (\n", t.s);
+	mainsql(&s, j, b.s, "\n  )");
+	s.mainstmt = -1;
+	if (r->dry) {
+		fputs(s.sql.s, r->dry);
+		buffree(&s.sql);
+		fprintf(r->dry, "-- then, with the columns of both, on_schema_change, and:\n");
+		src.n = 1;
+		src.v = xcalloc(1, sizeof(*src.v));
+		src.v[0].name = xstrdup("<columns>");
+		src.v[0].type = xstrdup("");
+		step(&s);
+		nstmts = 0;
+		if (strategy(r, &s, t.s, &src) < 0) {
+			buffree(&s.sql);
+			goto out;
+		}
+		grants(&s, j);
+		persistdocs(&s, j, "table");
+		stmt(&s, "commit");
+		rc = exec(r, &s);
+		goto out;
+	}
+	b.len = 0;
+	colquery(&b, t.s);
+	bufputs(&b, "");
+	stmtf(&s, &b);
+	s.transactional = 1;
+	if (exec(r, &s) < 0)
+		goto out;
+	colsfrom(r->out.last, &src);
+	PQclear(r->out.last);
+	r->out.last = NULL;
+	if (columnsof(r, j->relation, &dst) < 0)
+		goto rollback;
+	step(&s);
+	nstmts = 0;
+	if (schemachange(r, &s, &src, &dst) < 0 || strategy(r, &s, t.s, &dst) < 0) {
+		buffree(&s.sql);
+		goto rollback;
+	}
+	grants(&s, j);
+	persistdocs(&s, j, "table");
+	if (hooks(r, &s, "post-hook", 1) < 0) {
+		buffree(&s.sql);
+		goto rollback;
+	}
+	stmt(&s, "commit");
+	s.transactional = 1;
+	if (exec(r, &s) < 0)
+		goto out;
+	rc = outerhooks(r, "post-hook");
+	goto out;
+rollback:
+	PQclear(PQexec(r->conn, "rollback"));
+out:
+	colsfree(&src);
+	colsfree(&dst);
+	free(tmp);
+	buffree(&t);
+	buffree(&b);
+	return rc;
+}
+
+static int
+seed(struct runner *r)
+{
+	struct jobfile *j = r->job;
+	const char *path = jobstr(j, "seed_path", NULL), *want = jobstr(j, "seed_sha256", NULL);
+	struct seed sd;
+	struct buf b = {0}, cols = {0};
+	struct step s;
+	char h[SHA256_HEX];
+	size_t i;
+	int rc = -1, full;
+
+	if (!path) {
+		r->err = xstrdup("the job names no seed file");
+		return -1;
+	}
+	if (seedread(&sd, path, jobstr(j, "delimiter", ","), jobget(j, "column_types"), &r->err) < 0)
+		goto out;
+	sha256hex(sd.raw.s, sd.raw.len, h);
+	if (!want || strcmp(want, h)) {
+		r->err = xasprintf("%s changed since dbt2ninja wrote the job: run dbt2ninja "
+		    "(or dbt compile and ninja) again", path);
+		goto out;
+	}
+	full = r->fullrefresh;
+	if (jobget(j, "full_refresh"))
+		full = jobbool(j, "full_refresh", 0);
+	for (i = 0; i < sd.ncols; i++) {
+		if (i)
+			bufputs(&cols, ", ");
+		if (jobbool(j, "quote_columns", 1))
+			qident(&cols, sd.cols[i].name);
+		else
+			bufputs(&cols, sd.cols[i].name);
+	}
+	if (outerhooks(r, "pre-hook") < 0)
+		goto out;
+	step(&s);
+	nstmts = 0;
+	begin(&s, j);
+	if (hooks(r, &s, "pre-hook", 1) < 0) {
+		buffree(&s.sql);
+		goto out;
+	}
+	if (full) {
+		bufprintf(&b, "drop table if exists %s cascade", j->relation);
+		stmtf(&s, &b);
+	}
+	bufprintf(&b, "create table if not exists %s (", j->relation);
+	for (i = 0; i < sd.ncols; i++) {
+		if (i)
+			bufputs(&b, ", ");
+		if (jobbool(j, "quote_columns", 1))
+			qident(&b, sd.cols[i].name);
+		else
+			bufputs(&b, sd.cols[i].name);
+		bufprintf(&b, " %s", sd.cols[i].type);
+	}
+	bufputc(&b, ')');
+	stmtf(&s, &b);
+	bufprintf(&b, "truncate table %s", j->relation);
+	stmtf(&s, &b);
+	s.mainstmt = nstmts;
+	bufprintf(&b, "copy %s (%s) from stdin with (format csv)", j->relation, cols.s);
+	stmtf(&s, &b);
+	s.copydata = sd.copy.s;
+	s.copylen = sd.copy.len;
+	grants(&s, j);
+	persistdocs(&s, j, "table");
+	indexes(&s, j, j->relation);
+	if (hooks(r, &s, "post-hook", 1) < 0) {
+		buffree(&s.sql);
+		goto out;
+	}
+	stmt(&s, "commit");
+	s.transactional = 1;
+	if (exec(r, &s) < 0)
+		goto out;
+	rc = outerhooks(r, "post-hook");
+out:
+	seedfree(&sd);
+	buffree(&b);
+	buffree(&cols);
+	return rc;
+}
+
+static int
+test(struct runner *r)
+{
+	struct jobfile *j = r->job;
+	const cJSON *limit = jobget(j, "limit");
+	const char *calc = jobstr(j, "fail_calc", "count(*)");
+	const char *sev = jobstr(j, "severity", "ERROR");
+	char *lim = cJSON_IsNumber(limit) ? xasprintf("\nlimit %d", limit->valueint) : xstrdup("");
+	struct buf b = {0};
+	struct step s;
+	int rc = -1;
+
+	step(&s);
+	nstmts = 0;
+	if (jobbool(j, "store_failures", 0)) {
+		const char *as = jobstr(j, "store_failures_as", "table");
+		begin(&s, j);
+		dropany(&s, j, j->ident);
+		bufprintf(&b, "create %s %s as (\n", !strcmp(as, "view") ? "view" : "table", j->relation);
+		mainsql(&s, j, b.s, lim);
+		s.sql.len -= 2;
+		bufputs(&s.sql, "\n);\n");
+		stmt(&s, "commit");
+		s.transactional = 1;
+		if (exec(r, &s) < 0)
+			goto out;
+		step(&s);
+		nstmts = 0;
+		b.len = 0;
+		bufprintf(&b, "select\n  %s as failures,\n  %s %s as should_warn,\n  %s %s as should_error\n"
+		    "from (\n  select * from %s\n) dbt_internal_test", calc, calc,
+		    jobstr(j, "warn_if", "!= 0"), calc, jobstr(j, "error_if", "!= 0"), j->relation);
+		stmtf(&s, &b);
+	} else {
+		bufprintf(&b, "select\n  %s as failures,\n  %s %s as should_warn,\n  %s %s as should_error\n"
+		    "from (\n", calc, calc, jobstr(j, "warn_if", "!= 0"), calc,
+		    jobstr(j, "error_if", "!= 0"));
+		{
+			struct buf post = {0};
+			bufprintf(&post, "%s\n) dbt_internal_test", lim);
+			mainsql(&s, j, b.s, post.s);
+			buffree(&post);
+		}
+	}
+	if (exec(r, &s) < 0)
+		goto out;
+	rc = 0;
+	if (r->dry)
+		goto out;
+	if (!r->out.last || PQntuples(r->out.last) != 1 || PQnfields(r->out.last) != 3) {
+		r->err = xstrdup("the test's query did not return one row of three columns");
+		rc = -1;
+		goto out;
+	}
+	r->failures = atol(PQgetvalue(r->out.last, 0, 0));
+	if (!strcasecmp(sev, "error") && PQgetvalue(r->out.last, 0, 2)[0] == 't')
+		r->verdict = 2;
+	else if (PQgetvalue(r->out.last, 0, 1)[0] == 't')
+		r->verdict = 1;
+	else
+		r->verdict = 0;
+out:
+	PQclear(r->out.last);
+	r->out.last = NULL;
+	free(lim);
+	buffree(&b);
+	return rc;
+}
+
+/* Snapshots (dbt's timestamp and check strategies, postgres' merge). */
+struct snap {
+	const char *uk, *updated;	/* SQL expressions */
+	char *changed;			/* row_changed, over snapshotted_data and source_data */
+};
+
+static int
+snapshotplan(struct runner *r, struct snap *sn, const struct columns *query)
+{
+	const struct jobfile *j = r->job;
+	const char *strat = jobstr(j, "strategy", "timestamp");
+	const cJSON *uk = jobget(j, "unique_key"), *cc = jobget(j, "check_cols"), *c;
+	struct buf b = {0};
+	size_t i;
+
+	if (cJSON_IsArray(uk) && cJSON_GetArraySize(uk) == 1)
+		uk = cJSON_GetArrayItem(uk, 0);
+	if (!cJSON_IsString(uk)) {
+		r->err = xstrdup("a snapshot needs a unique_key (one column or expression)");
+		return -1;
+	}
+	sn->uk = uk->valuestring;
+	if (!strcmp(strat, "timestamp")) {
+		sn->updated = jobstr(j, "updated_at", NULL);
+		if (!sn->updated) {
+			r->err = xstrdup("the timestamp strategy needs updated_at");
+			return -1;
+		}
+		sn->changed = xasprintf("(snapshotted_data.dbt_valid_from < source_data.%s)", sn->updated);
+		return 0;
+	}
+	if (strcmp(strat, "check")) {
+		r->err = xasprintf("snapshot strategy %s is not timestamp or check", strat);
+		return -1;
+	}
+	sn->updated = "now()::timestamp without time zone";
+	bufputs(&b, "");
+#define CHANGED(col) bufprintf(&b, "%s(snapshotted_data.%s != source_data.%s\n" \
+	    "  or (snapshotted_data.%s is null and not source_data.%s is null)\n" \
+	    "  or (not snapshotted_data.%s is null and source_data.%s is null))", \
+	    b.len ? "\n  or " : "", col, col, col, col, col, col)
+	if (cJSON_IsString(cc) && !strcmp(cc->valuestring, "all")) {
+		struct buf q = {0};
+		for (i = 0; query && i < query->n; i++) {
+			q.len = 0;
+			qident(&q, query->v[i].name);
+			CHANGED(q.s);
+		}
+		buffree(&q);
+		if (!query)
+			CHANGED("<each column>");
+	} else {
+		cJSON_ArrayForEach(c, cc)
+			if (cJSON_IsString(c))
+				CHANGED(c->valuestring);
+	}
+#undef CHANGED
+	if (!b.len) {
+		r->err = xstrdup("the check strategy needs check_cols");
+		buffree(&b);
+		return -1;
+	}
+	sn->changed = xasprintf("(%s)", b.s);
+	buffree(&b);
+	return 0;
+}
+
+static char *
+scdid(const struct snap *sn)
+{
+	return xasprintf("md5(coalesce(cast(%s as varchar ), '') || '|' || "
+	    "coalesce(cast(%s as varchar ), ''))", sn->uk, sn->updated);
+}
+
+static int
+snapshot(struct runner *r)
+{
+	struct jobfile *j = r->job;
+	const cJSON *hd = jobget(j, "hard_deletes");
+	int kind = relkind(r, j->ident);
+	int deletes = jobbool(j, "invalidate_hard_deletes", 0) ||
+	    (cJSON_IsString(hd) && !strcmp(hd->valuestring, "invalidate"));
+	char *tmp = tempname(j->ident), *id = NULL;
+	struct snap sn = {0};
+	struct columns query = {0}, src = {0}, dst = {0};
+	struct buf b = {0}, t = {0};
+	struct step s;
+	size_t i;
+	int rc = -1;
+
+	if (kind < 0)
+		goto out;
+	if (r->dry)
+		fprintf(r->dry, "-- when %s does not exist:\n", j->relation);
+	if (kind == 0) {
+		if (snapshotplan(r, &sn, NULL) < 0)
+			goto out;
+		id = scdid(&sn);
+		step(&s);
+		nstmts = 0;
+		begin(&s, j);
+		bufprintf(&b, "create table %s as (\n  select *,\n    %s as dbt_scd_id,\n"
+		    "    %s as dbt_updated_at,\n    %s as dbt_valid_from,\n"
+		    "    nullif(%s, %s) as dbt_valid_to\n  from (\n", j->relation, id,
+		    sn.updated, sn.updated, sn.updated, sn.updated);
+		mainsql(&s, j, b.s, "\n  ) sbq\n)");
+		indexes(&s, j, j->relation);
+		grants(&s, j);
+		stmt(&s, "commit");
+		s.transactional = 1;
+		rc = exec(r, &s);
+		if (!r->dry)
+			goto out;
+		free(sn.changed);
+		free(id);
+		sn.changed = NULL;
+		id = NULL;
+		b.len = 0;
+		fprintf(r->dry, "-- otherwise:\n");
+	}
+	if (!r->dry) {
+		/* the query's columns, for check_cols: all */
+		step(&s);
+		bufputs(&s.sql, "select * from (\n");
+		s.sqloff = (int)s.sql.len;
+		s.sqllen = (int)strlen(j->sql);
+		bufputs(&s.sql, j->sql);
+		bufputs(&s.sql, "\n) sbq where false limit 0");
+		if (exec(r, &s) < 0)
+			goto out;
+		query.n = (size_t)PQnfields(r->out.last);
+		query.v = xcalloc(query.n, sizeof(*query.v));
+		for (i = 0; i < query.n; i++) {
+			query.v[i].name = xstrdup(PQfname(r->out.last, (int)i));
+			query.v[i].type = xstrdup("");
+		}
+		PQclear(r->out.last);
+		r->out.last = NULL;
+	}
+	if (snapshotplan(r, &sn, r->dry ? NULL : &query) < 0)
+		goto out;
+	id = scdid(&sn);
+	qident(&t, tmp);
+	step(&s);
+	nstmts = 0;
+	begin(&s, j);
+	bufprintf(&b, "create temporary table %s as (\nwith snapshot_query as (\n", t.s);
+	{
+		struct buf post = {0};
+		bufprintf(&post, "\n),\nsnapshotted_data as (\n  select *, %s as dbt_unique_key\n"
+		    "  from %s\n  where dbt_valid_to is null\n),\n"
+		    "insertions_source_data as (\n  select *, %s as dbt_unique_key,\n"
+		    "    %s as dbt_updated_at,\n    %s as dbt_valid_from,\n"
+		    "    nullif(%s, %s) as dbt_valid_to,\n    %s as dbt_scd_id\n"
+		    "  from snapshot_query\n),\n"
+		    "updates_source_data as (\n  select *, %s as dbt_unique_key,\n"
+		    "    %s as dbt_updated_at,\n    %s as dbt_valid_from,\n    %s as dbt_valid_to\n"
+		    "  from snapshot_query\n),\n",
+		    sn.uk, j->relation, sn.uk, sn.updated, sn.updated, sn.updated, sn.updated, id,
+		    sn.uk, sn.updated, sn.updated, sn.updated);
+		if (deletes)
+			bufprintf(&post, "deletes_source_data as (\n  select *, %s as dbt_unique_key\n"
+			    "  from snapshot_query\n),\n", sn.uk);
+		bufprintf(&post, "insertions as (\n  select 'insert' as dbt_change_type, source_data.*\n"
+		    "  from insertions_source_data as source_data\n"
+		    "  left outer join snapshotted_data\n"
+		    "    on snapshotted_data.dbt_unique_key = source_data.dbt_unique_key\n"
+		    "  where snapshotted_data.dbt_unique_key is null\n"
+		    "    or (snapshotted_data.dbt_unique_key is not null and %s)\n),\n"
+		    "updates as (\n  select 'update' as dbt_change_type, source_data.*,"
+		    " snapshotted_data.dbt_scd_id\n"
+		    "  from updates_source_data as source_data\n  join snapshotted_data\n"
+		    "    on snapshotted_data.dbt_unique_key = source_data.dbt_unique_key\n"
+		    "  where %s\n)", sn.changed, sn.changed);
+		if (deletes)
+			bufprintf(&post, ",\ndeletes as (\n  select 'delete' as dbt_change_type, source_data.*,\n"
+			    "    %s as dbt_valid_from,\n    %s as dbt_updated_at,\n"
+			    "    %s as dbt_valid_to,\n    snapshotted_data.dbt_scd_id\n"
+			    "  from snapshotted_data\n  left join deletes_source_data as source_data\n"
+			    "    on snapshotted_data.dbt_unique_key = source_data.dbt_unique_key\n"
+			    "  where source_data.dbt_unique_key is null\n)",
+			    "now()::timestamp without time zone", "now()::timestamp without time zone",
+			    "now()::timestamp without time zone");
+		bufprintf(&post, "\nselect * from insertions\nunion all\nselect * from updates%s\n)",
+		    deletes ? "\nunion all\nselect * from deletes" : "");
+		mainsql(&s, j, b.s, post.s);
+		buffree(&post);
+	}
+	s.mainstmt = -1;
+	if (r->dry) {
+		fputs(s.sql.s, r->dry);
+		buffree(&s.sql);
+		fprintf(r->dry, "-- then new columns added, and:\n");
+		step(&s);
+		nstmts = 0;
+	} else {
+		b.len = 0;
+		colquery(&b, t.s);
+		bufputs(&b, "");
+		stmtf(&s, &b);
+		s.transactional = 1;
+		if (exec(r, &s) < 0)
+			goto out;
+		colsfrom(r->out.last, &src);
+		PQclear(r->out.last);
+		r->out.last = NULL;
+		if (columnsof(r, j->relation, &dst) < 0) {
+			PQclear(PQexec(r->conn, "rollback"));
+			goto out;
+		}
+		step(&s);
+		nstmts = 0;
+		for (i = 0; i < src.n; i++) {
+			if (colfind(&dst, src.v[i].name) || !strcmp(src.v[i].name, "dbt_change_type") ||
+			    !strcmp(src.v[i].name, "dbt_unique_key"))
+				continue;
+			bufprintf(&b, "alter table %s add column ", j->relation);
+			qident(&b, src.v[i].name);
+			bufprintf(&b, " %s", src.v[i].type);
+			stmtf(&s, &b);
+			dst.v = xreallocarray(dst.v, dst.n + 1, sizeof(*dst.v));
+			dst.v[dst.n].name = xstrdup(src.v[i].name);
+			dst.v[dst.n++].type = xstrdup(src.v[i].type);
+		}
+	}
+	bufprintf(&b, "update %s as DBT_INTERNAL_DEST\nset dbt_valid_to = DBT_INTERNAL_SOURCE.dbt_valid_to\n"
+	    "from %s as DBT_INTERNAL_SOURCE\n"
+	    "where DBT_INTERNAL_SOURCE.dbt_scd_id::text = DBT_INTERNAL_DEST.dbt_scd_id::text\n"
+	    "  and DBT_INTERNAL_SOURCE.dbt_change_type::text in ('update'::text, 'delete'::text)\n"
+	    "  and DBT_INTERNAL_DEST.dbt_valid_to is null", j->relation, t.s);
+	stmtf(&s, &b);
+	{
+		struct buf cols = {0}, srccols = {0};
+		if (r->dry) {
+			bufputs(&cols, "<columns>");
+			bufputs(&srccols, "DBT_INTERNAL_SOURCE.<columns>");
+		} else {
+			collist(&cols, &dst, "");
+			collist(&srccols, &dst, "DBT_INTERNAL_SOURCE.");
+		}
+		s.mainstmt = nstmts;
+		bufprintf(&b, "insert into %s (%s)\nselect %s\nfrom %s as DBT_INTERNAL_SOURCE\n"
+		    "where DBT_INTERNAL_SOURCE.dbt_change_type::text = 'insert'::text",
+		    j->relation, cols.s, srccols.s, t.s);
+		stmtf(&s, &b);
+		buffree(&cols);
+		buffree(&srccols);
+	}
+	grants(&s, j);
+	stmt(&s, "commit");
+	s.transactional = 1;
+	rc = exec(r, &s);
+out:
+	colsfree(&query);
+	colsfree(&src);
+	colsfree(&dst);
+	free(sn.changed);
+	free(id);
+	free(tmp);
+	buffree(&b);
+	buffree(&t);
+	return rc;
+}
+
+int
+materialize(struct runner *r)
+{
+	struct jobfile *j = r->job;
+	const char *m = j->materialized;
+
+	if (!strcmp(j->type, "seed"))
+		return seed(r);
+	if (!strcmp(j->type, "test"))
+		return test(r);
+	if (!strcmp(j->type, "snapshot"))
+		return snapshot(r);
+	if (!strcmp(m, "view"))
+		return swap(r, 0);
+	if (!strcmp(m, "table"))
+		return swap(r, 1);
+	if (!strcmp(m, "incremental"))
+		return incremental(r);
+	r->err = xasprintf("materialization %s is not supported on %s", m, j->adapter);
+	return -1;
+}

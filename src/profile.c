@@ -1,0 +1,242 @@
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <yaml.h>
+
+#include "jinja.h"
+#include "profile.h"
+#include "project.h"
+#include "util.h"
+
+struct doc {
+	const char *path;
+	yaml_document_t d;
+};
+
+static int
+load(struct doc *y, const char *path)
+{
+	yaml_parser_t p;
+	FILE *f = fopen(path, "rb");
+
+	y->path = path;
+	if (!f)
+		return -1;
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_file(&p, f);
+	if (!yaml_parser_load(&p, &y->d)) {
+		fatal("%s:%lu:%lu: %s", path, (unsigned long)p.problem_mark.line + 1,
+		    (unsigned long)p.problem_mark.column + 1,
+		    p.problem ? p.problem : "invalid YAML");
+	}
+	yaml_parser_delete(&p);
+	fclose(f);
+	return 0;
+}
+
+static yaml_node_t *
+get(struct doc *y, yaml_node_t *map, const char *key)
+{
+	yaml_node_pair_t *pair;
+	yaml_node_t *k;
+
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		k = yaml_document_get_node(&y->d, pair->key);
+		if (k && k->type == YAML_SCALAR_NODE && !strcmp((char *)k->data.scalar.value, key))
+			return yaml_document_get_node(&y->d, pair->value);
+	}
+	return NULL;
+}
+
+/* A scalar's value, rendered. */
+static char *
+scalar(struct doc *y, yaml_node_t *n, const char *what)
+{
+	struct buf b = {0};
+	char *err;
+	int col;
+
+	if (!n)
+		return NULL;
+	if (n->type != YAML_SCALAR_NODE)
+		fatal("%s:%lu:%lu: %s: expected a value", y->path,
+		    (unsigned long)n->start_mark.line + 1,
+		    (unsigned long)n->start_mark.column + 1, what);
+	if (jinjarender((char *)n->data.scalar.value, &b, &err, &col) < 0) {
+		/* quoted scalars start one column later */
+		int q = n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+		    n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+		fatal("%s:%lu:%lu: %s: %s", y->path, (unsigned long)n->start_mark.line + 1,
+		    (unsigned long)n->start_mark.column + 1 + (unsigned long)col - 1 + (unsigned long)q,
+		    what, err);
+	}
+	return b.s;
+}
+
+char *
+projectprofile(const char *dir)
+{
+	struct doc y;
+	char *path = xasprintf("%s/dbt_project.yml", dir), *name = NULL;
+
+	if (load(&y, path) == 0) {
+		name = scalar(&y, get(&y, yaml_document_get_root_node(&y.d), "profile"), "profile");
+		yaml_document_delete(&y.d);
+	}
+	free(path);
+	return name;
+}
+
+static char *
+findprofiles(const struct profileopts *o, const char *project)
+{
+	const char *dirs[4];
+	char *home = NULL, *path;
+	size_t i, n = 0;
+
+	if (o->profilesdir)
+		dirs[n++] = o->profilesdir;
+	else if (getenv("DBT_PROFILES_DIR"))
+		dirs[n++] = getenv("DBT_PROFILES_DIR");
+	if (!o->profilesdir) {
+		if (project)
+			dirs[n++] = project;
+		if (getenv("HOME"))
+			dirs[n++] = home = xasprintf("%s/.dbt", getenv("HOME"));
+	}
+	for (i = 0; i < n; i++) {
+		path = xasprintf("%s/profiles.yml", dirs[i]);
+		if (access(path, F_OK) == 0) {
+			free(home);
+			return path;
+		}
+		free(path);
+	}
+	free(home);
+	return NULL;
+}
+
+static void
+set(struct profile *p, const char *key, char *val)
+{
+	size_t i;
+
+	if (!val)
+		return;
+	for (i = 0; p->keys[i]; i++)
+		;
+	if (i >= PROFILEKEYS)
+		fatal("too many connection settings");
+	p->keys[i] = key;
+	p->vals[i] = val;
+}
+
+/* libpq's options value: -c search_path=a,\ b */
+static char *
+searchpath(const char *v)
+{
+	struct buf b = {0};
+
+	bufputs(&b, "-c search_path=");
+	for (; *v; v++) {
+		if (*v == ' ' || *v == '\\')
+			bufputc(&b, '\\');
+		bufputc(&b, *v);
+	}
+	return b.s;
+}
+
+void
+profileload(struct profile *p, const struct profileopts *o, const char *near)
+{
+	static const struct {
+		const char *yaml, *alt, *libpq;
+	} map[] = {
+		{"host", NULL, "host"}, {"port", NULL, "port"}, {"user", NULL, "user"},
+		{"password", "pass", "password"}, {"dbname", "database", "dbname"},
+		{"sslmode", NULL, "sslmode"}, {"sslcert", NULL, "sslcert"},
+		{"sslkey", NULL, "sslkey"}, {"sslrootcert", NULL, "sslrootcert"},
+		{"connect_timeout", NULL, "connect_timeout"},
+	};
+	char *project = NULL, *v;
+	yaml_node_t *prof, *outputs, *out;
+	struct doc y;
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	p->retries = 1;
+	project = o->projectdir ? realpath(o->projectdir, NULL) : projectfind(near);
+	p->name = o->profile ? xstrdup(o->profile) : project ? projectprofile(project) : NULL;
+	p->path = findprofiles(o, project);
+	free(project);
+	if (!p->name || !p->path) {
+		set(p, "fallback_application_name", xstrdup("dbt2ninja"));
+		return;
+	}
+	if (load(&y, p->path) < 0)
+		fatal("%s:", p->path);
+	prof = get(&y, yaml_document_get_root_node(&y.d), p->name);
+	if (!prof)
+		fatal("%s: no profile named %s", p->path, p->name);
+	if (o->target)
+		p->target = xstrdup(o->target);
+	else if (getenv("DBT_TARGET") && *getenv("DBT_TARGET"))
+		p->target = xstrdup(getenv("DBT_TARGET"));
+	else
+		p->target = scalar(&y, get(&y, prof, "target"), "target");
+	if (!p->target)
+		p->target = xstrdup("default");
+	outputs = get(&y, prof, "outputs");
+	out = get(&y, outputs, p->target);
+	if (!out)
+		fatal("%s: profile %s has no target named %s", p->path, p->name, p->target);
+	p->type = scalar(&y, get(&y, out, "type"), "type");
+	for (i = 0; i < sizeof(map) / sizeof(*map); i++) {
+		v = scalar(&y, get(&y, out, map[i].yaml), map[i].yaml);
+		if (!v && map[i].alt)
+			v = scalar(&y, get(&y, out, map[i].alt), map[i].alt);
+		set(p, map[i].libpq, v);
+	}
+	v = scalar(&y, get(&y, out, "keepalives_idle"), "keepalives_idle");
+	if (v && strcmp(v, "0"))
+		set(p, "keepalives_idle", v);
+	else
+		free(v);
+	v = scalar(&y, get(&y, out, "search_path"), "search_path");
+	if (v) {
+		set(p, "options", searchpath(v));
+		free(v);
+	}
+	v = scalar(&y, get(&y, out, "application_name"), "application_name");
+	set(p, "application_name", v ? v : xstrdup("dbt2ninja"));
+	p->role = scalar(&y, get(&y, out, "role"), "role");
+	v = scalar(&y, get(&y, out, "retries"), "retries");
+	if (v)
+		p->retries = atoi(v);
+	free(v);
+	v = scalar(&y, get(&y, out, "threads"), "threads");
+	if (v)
+		p->threads = atoi(v);
+	free(v);
+	yaml_document_delete(&y.d);
+}
+
+void
+profilefree(struct profile *p)
+{
+	size_t i;
+
+	for (i = 0; p->keys[i]; i++)
+		free((char *)p->vals[i]);
+	free(p->path);
+	free(p->name);
+	free(p->target);
+	free(p->type);
+	free(p->role);
+}

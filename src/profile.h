@@ -1,0 +1,42 @@
+/* profile.h: the connection dbt would use, from profiles.yml (libyaml).
+ *
+ * The project is the directory of the dbt_project.yml at or above the job
+ * (or --project-dir); its profile: names the profile unless --profile does.
+ * profiles.yml is looked for in --profiles-dir, $DBT_PROFILES_DIR, the
+ * project directory and ~/.dbt. The target is --target, else $DBT_TARGET,
+ * else the profile's target:. Values are rendered (jinja.h) and mapped to
+ * libpq's keywords: host, port, user, password (or pass), dbname (or
+ * database), sslmode, sslcert, sslkey, sslrootcert, connect_timeout,
+ * keepalives_idle (when not 0), search_path (as options), application_name
+ * (default dbt2ninja). role is set after connecting; retries counts extra
+ * connection attempts. Without a profile, libpq's own environment (PGHOST,
+ * PGSERVICE, ...) decides. */
+#ifndef PROFILE_H
+#define PROFILE_H
+
+struct profileopts {
+	const char *profile, *target, *profilesdir, *projectdir;
+};
+
+enum { PROFILEKEYS = 16 };
+
+struct profile {
+	const char *keys[PROFILEKEYS + 1];	/* NULL-terminated, for libpq */
+	const char *vals[PROFILEKEYS + 1];
+	char *path;		/* the profiles.yml read, or NULL */
+	char *name, *target, *type, *role;
+	int retries;		/* default 1, as dbt */
+	int threads;		/* 0 when not set */
+};
+
+/* Find and read the profile for the job at jobpath (or, from the
+ * generator, the manifest). On a bad file, print "file:line:col: why" and
+ * exit 1. A missing profiles.yml is not an error: libpq's environment
+ * decides then. */
+void profileload(struct profile *p, const struct profileopts *o, const char *near);
+void profilefree(struct profile *p);
+
+/* The profile name in the dbt_project.yml of dir, or NULL. */
+char *projectprofile(const char *dir);
+
+#endif
