@@ -9,6 +9,7 @@
 #include "job.h"
 #include "manifest.h"
 #include "ninja.h"
+#include "profile.h"
 #include "project.h"
 #include "util.h"
 
@@ -20,7 +21,8 @@
 #endif
 
 static const char usage[] =
-    "usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [MANIFEST]\n"
+    "usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]\n"
+    "                 [--target NAME] [--profiles-dir DIR] [MANIFEST]\n"
     "       dbt2ninja --help | --version\n";
 
 static const char help[] =
@@ -29,9 +31,15 @@ static const char help[] =
     "`ninja deploy` runs exactly the changed nodes and what is downstream.\n"
     "\n"
     "  MANIFEST            dbt's manifest.json (default: target/manifest.json)\n"
-    "  --threads N         run at most N nodes at once (default: 4)\n"
-    "  --project-dir DIR   where seed files are (default: the directory of the\n"
-    "                      dbt_project.yml at or above MANIFEST, else .)\n"
+    "  --threads N         run at most N nodes at once (default: the profile's\n"
+    "                      threads, else 4)\n"
+    "  --project-dir DIR   the dbt project: seed files, dbt_project.yml (default:\n"
+    "                      the directory of the dbt_project.yml at or above\n"
+    "                      MANIFEST, else .)\n"
+    "  --profile NAME      the profile in profiles.yml (default: dbt_project.yml's)\n"
+    "  --target NAME       its target (default: $DBT_TARGET, else the profile's)\n"
+    "  --profiles-dir DIR  where profiles.yml is (default: $DBT_PROFILES_DIR, the\n"
+    "                      project directory, ~/.dbt)\n"
     "  -v, --verbose       say what was written\n"
     "\n"
     "Targets: deploy (default), test, build, NAME, UNIQUE_ID, tag:NAME,\n"
@@ -49,6 +57,7 @@ usageexit(const char *msg)
 struct opts {
 	const char *manifest;
 	const char *projectdir;
+	const char *profile, *target, *profilesdir;
 	int threads;
 	int verbose;
 };
@@ -90,6 +99,12 @@ parseargs(int argc, char **argv, struct opts *o)
 				usageexit(xasprintf("--threads: not a number from 1 to 1024: %s", v));
 		} else if (!strncmp(a, "--project-dir", 13) && (!a[13] || a[13] == '=')) {
 			o->projectdir = optarg1(argc, argv, &i, "--project-dir");
+		} else if (!strncmp(a, "--profiles-dir", 14) && (!a[14] || a[14] == '=')) {
+			o->profilesdir = optarg1(argc, argv, &i, "--profiles-dir");
+		} else if (!strncmp(a, "--profile", 9) && (!a[9] || a[9] == '=')) {
+			o->profile = optarg1(argc, argv, &i, "--profile");
+		} else if (!strncmp(a, "--target", 8) && (!a[8] || a[8] == '=')) {
+			o->target = optarg1(argc, argv, &i, "--target");
 		} else if (!strcmp(a, "--")) {
 			if (i + 1 < argc)
 				o->manifest = argv[++i];
@@ -170,6 +185,44 @@ datadir(const char *dir)
 	return xstrdup(DATADIR);
 }
 
+/* The executor's options: the profile and target the generator resolved
+ * (never a secret), and the project when it is not the build directory. */
+static char *
+runflags(const struct opts *o, const char *prefix, int *threads)
+{
+	struct profileopts po = {0};
+	struct profile p;
+	struct buf b = {0};
+	char *proj = *prefix ? xmemdup(prefix, strlen(prefix) - 1) : NULL;
+
+	po.profile = o->profile;
+	po.target = o->target;
+	po.profilesdir = o->profilesdir;
+	po.projectdir = o->projectdir ? o->projectdir : proj;
+	po.lenient = 1;
+	profileload(&p, &po, o->manifest);
+	bufputs(&b, "");
+	if (p.path) {
+		bufputs(&b, "--profile ");
+		shellquote(&b, p.name);
+		bufputs(&b, " --target ");
+		shellquote(&b, p.target);
+		if (o->profilesdir) {
+			bufputs(&b, " --profiles-dir ");
+			shellquote(&b, o->profilesdir);
+		}
+	}
+	if (proj) {
+		bufputs(&b, b.len ? " --project-dir " : "--project-dir ");
+		shellquote(&b, proj);
+	}
+	if (*threads == 0)
+		*threads = p.threads > 0 ? p.threads : 4;
+	profilefree(&p);
+	free(proj);
+	return b.s;
+}
+
 static void
 counts(const struct manifest *m, size_t c[4])
 {
@@ -190,11 +243,10 @@ main(int argc, char **argv)
 	struct jobstats st;
 	struct manifest m;
 	struct buf gen = {0}, run = {0}, out = {0};
-	char *dir, *data, *args, *prefix, *gendir, *rundir;
+	char *dir, *data, *args, *prefix, *gendir, *rundir, *flags;
 	size_t i, c[4];
 
 	argv0 = "dbt2ninja";
-	o.threads = 4;
 	parseargs(argc, argv, &o);
 
 	dir = exedir(argv[0]);
@@ -215,12 +267,14 @@ main(int argc, char **argv)
 	shellquote(&gen, gendir);
 	shellquote(&run, rundir);
 	args = regenargs(argc, argv);
+	flags = runflags(&o, prefix, &o.threads);
 	no.output = "build.ninja";
 	no.manifest = o.manifest;
 	no.template = xasprintf("%s/build.ninja.in", data);
 	no.rules = xasprintf("%s/rules/dbt.ninja", data);
 	no.generator = gen.s;
 	no.run = run.s;
+	no.runflags = flags;
 	no.args = args;
 	no.seedprefix = prefix;
 	no.threads = o.threads;
@@ -251,6 +305,7 @@ main(int argc, char **argv)
 	free(gendir);
 	free(rundir);
 	free(args);
+	free(flags);
 	free(prefix);
 	free(dir);
 	free(data);

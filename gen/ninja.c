@@ -66,6 +66,8 @@ template(const struct ninjaopts *o, struct buf *b)
 			ninjaval(b, o->generator);
 		} else if (!strcmp(p, "RUN")) {
 			ninjaval(b, o->run);
+		} else if (!strcmp(p, "RUNFLAGS")) {
+			ninjaval(b, o->runflags ? o->runflags : "");
 		} else if (!strcmp(p, "THREADS")) {
 			snprintf(num, sizeof(num), "%d", o->threads);
 			bufputs(b, num);

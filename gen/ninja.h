@@ -23,6 +23,7 @@ struct ninjaopts {
 	const char *rules;	/* rules/dbt.ninja */
 	const char *generator;	/* dbt2ninja, shell-quoted when needed */
 	const char *run;	/* dbt2ninja-run */
+	const char *runflags;	/* its options: profile, target */
 	const char *args;	/* the generator's arguments, shell-quoted */
 	const char *seedprefix;
 	int threads;

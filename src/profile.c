@@ -15,6 +15,7 @@
 struct doc {
 	const char *path;
 	yaml_document_t d;
+	int lenient;
 };
 
 static int
@@ -69,6 +70,11 @@ scalar(struct doc *y, yaml_node_t *n, const char *what)
 		    (unsigned long)n->start_mark.line + 1,
 		    (unsigned long)n->start_mark.column + 1, what);
 	if (jinjarender((char *)n->data.scalar.value, &b, &err, &col) < 0) {
+		if (y->lenient) {
+			free(err);
+			buffree(&b);
+			return NULL;
+		}
 		/* quoted scalars start one column later */
 		int q = n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
 		    n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
@@ -82,7 +88,7 @@ scalar(struct doc *y, yaml_node_t *n, const char *what)
 char *
 projectprofile(const char *dir)
 {
-	struct doc y;
+	struct doc y = {0};
 	char *path = xasprintf("%s/dbt_project.yml", dir), *name = NULL;
 
 	if (load(&y, path) == 0) {
@@ -96,29 +102,28 @@ projectprofile(const char *dir)
 static char *
 findprofiles(const struct profileopts *o, const char *project)
 {
-	const char *dirs[4];
-	char *home = NULL, *path;
-	size_t i, n = 0;
+	const char *dir = o->profilesdir ? o->profilesdir : getenv("DBT_PROFILES_DIR");
+	char *path;
 
-	if (o->profilesdir)
-		dirs[n++] = o->profilesdir;
-	else if (getenv("DBT_PROFILES_DIR"))
-		dirs[n++] = getenv("DBT_PROFILES_DIR");
-	if (!o->profilesdir) {
-		if (project)
-			dirs[n++] = project;
-		if (getenv("HOME"))
-			dirs[n++] = home = xasprintf("%s/.dbt", getenv("HOME"));
-	}
-	for (i = 0; i < n; i++) {
-		path = xasprintf("%s/profiles.yml", dirs[i]);
-		if (access(path, F_OK) == 0) {
-			free(home);
+	if (dir && *dir) {
+		path = xasprintf("%s/profiles.yml", dir);
+		if (access(path, F_OK) == 0)
 			return path;
-		}
+		free(path);
+		return NULL;
+	}
+	if (project) {
+		path = xasprintf("%s/profiles.yml", project);
+		if (access(path, F_OK) == 0)
+			return path;
 		free(path);
 	}
-	free(home);
+	if (!getenv("HOME"))
+		return NULL;
+	path = xasprintf("%s/.dbt/profiles.yml", getenv("HOME"));
+	if (access(path, F_OK) == 0)
+		return path;
+	free(path);
 	return NULL;
 }
 
@@ -166,7 +171,7 @@ profileload(struct profile *p, const struct profileopts *o, const char *near)
 	};
 	char *project = NULL, *v;
 	yaml_node_t *prof, *outputs, *out;
-	struct doc y;
+	struct doc y = {0};
 	size_t i;
 
 	memset(p, 0, sizeof(*p));
@@ -179,6 +184,7 @@ profileload(struct profile *p, const struct profileopts *o, const char *near)
 		set(p, "fallback_application_name", xstrdup("dbt2ninja"));
 		return;
 	}
+	y.lenient = o->lenient;
 	if (load(&y, p->path) < 0)
 		fatal("%s:", p->path);
 	prof = get(&y, yaml_document_get_root_node(&y.d), p->name);

@@ -2,8 +2,8 @@
  *
  * The project is the directory of the dbt_project.yml at or above the job
  * (or --project-dir); its profile: names the profile unless --profile does.
- * profiles.yml is looked for in --profiles-dir, $DBT_PROFILES_DIR, the
- * project directory and ~/.dbt. The target is --target, else $DBT_TARGET,
+ * profiles.yml is the one in --profiles-dir, else in $DBT_PROFILES_DIR,
+ * else in the project directory if it has one, else in ~/.dbt. The target is --target, else $DBT_TARGET,
  * else the profile's target:. Values are rendered (jinja.h) and mapped to
  * libpq's keywords: host, port, user, password (or pass), dbname (or
  * database), sslmode, sslcert, sslkey, sslrootcert, connect_timeout,
@@ -16,6 +16,7 @@
 
 struct profileopts {
 	const char *profile, *target, *profilesdir, *projectdir;
+	int lenient;	/* a value that cannot be rendered is absent */
 };
 
 enum { PROFILEKEYS = 16 };

@@ -60,7 +60,8 @@ if [ "$(id -u)" != 0 ]; then
 	expect "unreadable file" 1 "dbt2ninja: $TMP/locked.json: Permission denied" "$TMP/locked.json"
 fi
 
-usage='usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [MANIFEST]
+usage='usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]
+                 [--target NAME] [--profiles-dir DIR] [MANIFEST]
        dbt2ninja --help | --version'
 expect "unknown option" 2 "dbt2ninja: unknown option: --bogus
 $usage" --bogus

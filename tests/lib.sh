@@ -6,6 +6,10 @@ DBT2NINJA=$ROOT/dbt2ninja
 MANIFESTS=${DBT2NINJA_MANIFESTS:-$ROOT/../shared/fixtures/manifests}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/dbt2ninja-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
+# no profiles.yml but the tests' own
+mkdir -p "$TMP/home"
+export HOME="$TMP/home"
+unset DBT_PROFILES_DIR DBT_TARGET
 tap_n=0
 tap_failed=0
 
