@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "jobfile.h"
 
 static void
@@ -43,6 +44,7 @@ jobread(struct jobfile *j, const char *path)
 	val[4] = &j->adapter;
 	if (readfile(path, &j->text) < 0)
 		fatal("%s:", path);
+	sha256hex(j->text.s, j->text.len, j->sha256);
 	p = j->text.s;
 	if (strncmp(p, "-- dbt2ninja job 1\n", 19) != 0)
 		bad(j, 1, "not a dbt2ninja job file (run dbt2ninja again)");

@@ -14,6 +14,7 @@ struct jobfile {
 	const char *sql;	/* the compiled SQL (may be empty) */
 	int sqlline;		/* its first line in the file */
 	char *db, *schema, *ident;	/* the relation's parts, unquoted */
+	char sha256[65];	/* of the file as read */
 };
 
 /* Read and check the job file at path. On error, print "path:line: why"

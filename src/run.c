@@ -225,8 +225,7 @@ writestamp(const struct opts *o, const struct jobfile *j)
 {
 	char h[SHA256_HEX + 1], *dir = xstrdup(o->stamp), *slash;
 
-	sha256hex(j->text.s, j->text.len, h);
-	strcat(h, "\n");
+	snprintf(h, sizeof(h), "%s\n", j->sha256);
 	slash = strrchr(dir, '/');
 	if (slash) {
 		*slash = '\0';
@@ -321,6 +320,9 @@ main(int argc, char **argv)
 		PQclear(res);
 		buffree(&b);
 	}
+	/* from here until success, the node is not deployed */
+	if (unlink(o.stamp) < 0 && errno != ENOENT)
+		fatal("%s:", o.stamp);
 	t0 = now();
 	rc = materialize(&r);
 	t1 = now();

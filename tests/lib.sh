@@ -56,3 +56,21 @@ shop() {
 	rm -rf "$TMP/shop"
 	cp -R "$ROOT/tests/data/shop" "$TMP/shop"
 }
+
+# A database of our own on a throwaway server, stopped at exit.
+withpg() {
+	. "$ROOT/tests/pg.sh"
+	pgstart || { echo "Bail out! cannot start PostgreSQL"; exit 1; }
+	trap 'pgstop; rm -rf "$TMP"' EXIT
+	psql -Xqc "create database demo" || exit 1
+	export PGDATABASE=demo
+}
+
+# sql QUERY: one value from the demo database.
+sql() { psql -XAtqc "$1"; }
+
+# job FILE HEADER-LINES SQL: write a job file by hand.
+job() {
+	mkdir -p "$(dirname "$1")"
+	printf -- '-- dbt2ninja job 1\n%s\n--\n%s\n' "$2" "$3" > "$1"
+}
