@@ -63,7 +63,7 @@ tests/unit/ninja: tests/unit/util.c tests/unit/arena.c tests/unit/htab.c tests/u
 units: $(UNITS)
 
 TESTS = $(UNITS) tests/golden.t tests/errors.t tests/incremental.t tests/install.t \
-	tests/deploy.t \
+	tests/deploy.t tests/executor.t \
 	tests/corpus.t
 
 # The whole suite, twice: warnings as errors, then under ASan and UBSan;

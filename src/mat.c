@@ -11,6 +11,9 @@
 
 enum { MAXIDENT = 63 };
 
+/* With --dry-run, names that hold the time are shown as placeholders. */
+static int dry;
+
 char *
 suffixed(const char *ident, const char *suffix)
 {
@@ -358,6 +361,8 @@ indexes(struct step *s, const struct jobfile *j, const char *on)
 		bufprintf(&key, "%s%d%s%s", j->relation, unique,
 		    cJSON_IsString(type) ? type->valuestring : "", stamp);
 		sha256hex(key.s, key.len, h);
+		if (dry)
+			memcpy(h, "md5_of_columns_relation_and_time", 32);
 		bufprintf(&b, "create %sindex if not exists \"%.32s\" on %s", unique ? "unique " : "", h, on);
 		if (cJSON_IsString(type))
 			bufprintf(&b, " using %s", type->valuestring);
@@ -544,6 +549,8 @@ tempname(const char *ident)
 	char suffix[32];
 	time_t t;
 
+	if (dry)
+		return suffixed(ident, "__dbt_tmpHHMMSSffffff");
 	gettimeofday(&tv, NULL);
 	t = tv.tv_sec;
 	gmtime_r(&t, &tm);
@@ -1288,6 +1295,7 @@ materialize(struct runner *r)
 	struct jobfile *j = r->job;
 	const char *m = j->materialized;
 
+	dry = r->dry != NULL;
 	if (!strcmp(j->type, "seed"))
 		return seed(r);
 	if (!strcmp(j->type, "test"))

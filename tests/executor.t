@@ -1,0 +1,183 @@
+#!/bin/sh
+# dbt2ninja-run on job files written by hand, against a throwaway
+# PostgreSQL: seeds of every inferred type, test verdicts, incremental
+# strategies and schema changes, hooks, errors, interrupts, concurrency.
+. "$(dirname "$0")/lib.sh"
+withpg
+RUN=$ROOT/dbt2ninja-run
+cd "$TMP" || exit 1
+mkdir -p target/ninja/sql target/ninja/ok
+
+# hdr UID TYPE MATERIALIZED IDENT [KEY-LINES]: a job header.
+hdr() {
+	printf -- '-- unique_id: %s\n-- resource_type: %s\n-- materialized: %s\n-- relation: "demo"."t"."%s"\n-- adapter: postgres' \
+		"$1" "$2" "$3" "$4"
+	[ -n "${5:-}" ] && printf '\n%s' "$5"
+	return 0
+}
+# runjob NAME: run target/ninja/sql/NAME.sql; output in $TMP/out, status in $rc
+runjob() { "$RUN" "target/ninja/sql/$1.sql" "target/ninja/ok/$1" >"$TMP/out" 2>&1; rc=$?; }
+
+# seeds: every type dbt infers
+printf '\357\273\277id,price,day,at,iso,flag,word,empty,code\n1,1.5,2024-01-01,2024-01-01 10:00:00,2024-01-01T10:00:00Z,true,"a, ""b""",,007\n2,2,2024-02-29,2024-02-29 23:59:59,2024-02-29T23:59:59+02:00,FALSE,"two\nlines",null,8\n,,,,,,,"",\n' > types.csv
+job target/ninja/sql/seed.p.types.sql "$(hdr seed.p.types seed seed types "-- seed_path: \"types.csv\"
+-- seed_sha256: \"$(sha256sum < types.csv | cut -d' ' -f1)\"")" ""
+runjob seed.p.types
+ok $rc "a seed loads"
+is "$(head -1 "$TMP/out")" "OK loaded seed file t.types [INSERT 3 in $(sed -n 's/.* in \(.*\)\]$/\1/p' "$TMP/out")]" "with dbt's status line"
+is "$(sql "select string_agg(column_name || ' ' || data_type, ', ' order by ordinal_position) from information_schema.columns where table_name = 'types'")" \
+	"id integer, price double precision, day date, at timestamp without time zone, iso timestamp without time zone, flag boolean, word text, empty integer, code integer" \
+	"types are inferred as dbt infers them"
+is "$(sql "select word from t.types where id = 1")" 'a, "b"' "quoted fields keep commas and quotes"
+is "$(sql "select count(*) from t.types where id is null and empty is null and word is null")" 1 "empty fields are null"
+is "$(sql "select code from t.types where id = 1")" 7 "a number keeps no leading zeros, as in dbt"
+runjob seed.p.types
+is "$(sql 'select count(*) from t.types')" 3 "a second load truncates first"
+echo '3,3,2024-03-01,2024-03-01 00:00:00,2024-03-01T00:00:00Z,true,x,,9' >> types.csv
+runjob seed.p.types
+ok $(( ! rc )) "a seed file changed since generation is refused"
+grep -q 'types.csv changed since dbt2ninja wrote the job' "$TMP/out"
+ok $? "saying so"
+job target/ninja/sql/seed.p.typed.sql "$(hdr seed.p.typed seed seed typed "-- column_types: {\"code\":\"text\"}
+-- seed_path: \"types.csv\"
+-- seed_sha256: \"$(sha256sum < types.csv | cut -d' ' -f1)\"")" ""
+runjob seed.p.typed
+is "$(sql "select code from t.typed where id = 1")" 007 "column_types keeps what inference would lose"
+
+# tests: pass, warn, fail, thresholds, store_failures
+job target/ninja/sql/test.p.pass.sql "$(hdr test.p.pass test test pass)" "select 1 where false"
+runjob test.p.pass
+ok $rc "a passing test exits 0"
+is "$(sed 's/ in [0-9.]*s//' "$TMP/out")" "PASS test.p.pass [PASS]" "and says PASS"
+check "with a stamp" test -e target/ninja/ok/test.p.pass
+job target/ninja/sql/test.p.warn.sql "$(hdr test.p.warn test test warn '-- severity: "warn"')" "select generate_series(1, 3)"
+runjob test.p.warn
+ok $rc "a warning test exits 0"
+is "$(sed 's/ in [0-9.]*s//' "$TMP/out")" "WARN 3 test.p.warn [WARN 3]" "and says WARN 3"
+check "with a stamp" test -e target/ninja/ok/test.p.warn
+job target/ninja/sql/test.p.fail.sql "$(hdr test.p.fail test test fail '-- severity: "ERROR"')" "select generate_series(1, 7)"
+runjob test.p.fail
+is "$rc" 1 "a failing test exits 1"
+is "$(sed 's/ in [0-9.]*s//' "$TMP/out")" "FAIL 7 test.p.fail [FAIL 7]" "and says FAIL 7"
+check "with no stamp" test ! -e target/ninja/ok/test.p.fail
+job target/ninja/sql/test.p.thr.sql "$(hdr test.p.thr test test thr '-- error_if: ">10"
+-- warn_if: ">5"')" "select generate_series(1, 7)"
+runjob test.p.thr
+ok $rc "error_if and warn_if are thresholds"
+is "$(sed 's/ in [0-9.]*s//' "$TMP/out")" "WARN 7 test.p.thr [WARN 7]" "7 rows: over warn_if, not error_if"
+job target/ninja/sql/test.p.sf.sql "$(hdr test.p.sf test test sf '-- limit: 2
+-- store_failures: true')" "select generate_series(1, 5) as n"
+runjob test.p.sf
+is "$(sql 'select count(*) from t.sf')" 2 "store_failures keeps the failing rows, up to limit"
+is "$(python3 -c 'import json; r = json.load(open("target/ninja/results/test.p.sf.json")); print(r["status"], r["failures"])')" \
+	"fail 2" "the result records the verdict and the failures"
+
+# incremental: first run, append, on_schema_change, merge, full refresh
+inc() { job target/ninja/sql/model.p.inc.sql "$(hdr model.p.inc model incremental inc "$1")" "$2"; }
+inc '-- unique_key: "id"' "select 1 as id, 'a' as v"
+runjob model.p.inc
+is "$(sed 's/ in [0-9.]*s//' "$TMP/out")" "OK created sql incremental model t.inc [SELECT 1]" "an incremental model's first run creates it"
+inc '-- unique_key: "id"' "select 1 as id, 'b' as v union all select 2, 'c'"
+runjob model.p.inc
+is "$(sql "select string_agg(id || v, ',' order by id) from t.inc")" "1b,2c" "delete+insert replaces by unique_key"
+inc '-- on_schema_change: "append_new_columns"
+-- unique_key: "id"' "select 3 as id, 'd' as v, 42 as extra"
+runjob model.p.inc
+is "$(sql "select string_agg(id || v || coalesce(extra::text, '-'), ',' order by id) from t.inc")" "1b-,2c-,3d42" \
+	"append_new_columns adds the new column"
+inc '-- on_schema_change: "fail"
+-- unique_key: "id"' "select 3 as id"
+runjob model.p.inc
+is "$rc" 1 "on_schema_change: fail fails on a changed schema"
+grep -q 'out of sync' "$TMP/out"
+ok $? "saying why"
+inc '-- incremental_strategy: "merge"
+-- unique_key: ["id"]' "select 2 as id, 'm' as v, 7 as extra"
+runjob model.p.inc
+is "$(sql "select string_agg(id || v || coalesce(extra::text, '-'), ',' order by id) from t.inc")" "1b-,2m7,3d42" "merge updates matched rows"
+inc '-- full_refresh: true' "select 9 as id"
+runjob model.p.inc
+is "$(sql "select string_agg(id::text, ',') from t.inc")" 9 "full_refresh rebuilds it"
+
+# hooks, grants
+sql "create role reader" >/dev/null
+job target/ninja/sql/model.p.hooked.sql "$(hdr model.p.hooked model table hooked '-- grants: {"select":["reader"]}
+-- post-hook: [{"sql":"create table t.hooklog as select count(*) as n from {{ this }}","transaction":true},{"sql":"vacuum t.hooklog","transaction":false}]
+-- pre-hook: ["create schema if not exists t"]')" "select 1 as a"
+runjob model.p.hooked
+ok $rc "hooks run, in and outside the transaction"
+is "$(sql 'select n from t.hooklog')" 1 "{{ this }} is the relation"
+is "$(sql "select has_table_privilege('reader', 't.hooked', 'select')")" t "grants are applied"
+job target/ninja/sql/model.p.jinja.sql "$(hdr model.p.jinja model table jinja '-- post-hook: ["{{ log(1) }}"]')" "select 1"
+runjob model.p.jinja
+is "$rc" 1 "a hook that needs dbt's Jinja is refused"
+
+# errors
+job target/ninja/sql/model.p.py.sql "$(hdr model.p.py model table py '-- compiled: false
+-- language: "python"')" ""
+runjob model.p.py
+is "$rc" 1 "a python model is refused"
+grep -q 'a python model: dbt2ninja runs SQL models only' "$TMP/out"
+ok $? "saying so"
+job target/ninja/sql/model.p.parsed.sql "$(hdr model.p.parsed model view parsed '-- compiled: false')" ""
+runjob model.p.parsed
+grep -q 'no compiled SQL: the manifest is from dbt parse; run dbt compile' "$TMP/out"
+ok $? "a node without compiled SQL says to run dbt compile"
+printf -- '-- dbt2ninja job 1\n-- unique_id: m\n-- resource_type: model\n-- materialized: view\n-- relation: x\n-- adapter: postgres\n-- unique_key: [oops\n--\nselect 1\n' > target/ninja/sql/bad.sql
+runjob bad
+is "$(cat "$TMP/out")" "dbt2ninja-run: target/ninja/sql/bad.sql:7: unique_key: invalid JSON value" \
+	"a malformed job names the file and line"
+printf 'select 1\n' > target/ninja/sql/notajob.sql
+runjob notajob
+is "$(cat "$TMP/out")" "dbt2ninja-run: target/ninja/sql/notajob.sql:1: not a dbt2ninja job file (run dbt2ninja again)" \
+	"so does a file that is no job"
+"$RUN" >/dev/null 2>&1
+is "$?" 2 "a usage error exits 2"
+
+# interrupts: the running statement is cancelled, nothing is left
+job target/ninja/sql/model.p.slow.sql "$(hdr model.p.slow model table slow)" "select 1 as z from pg_sleep(20)"
+for sig in INT TERM; do
+	"$RUN" target/ninja/sql/model.p.slow.sql target/ninja/ok/model.p.slow >"$TMP/out" 2>&1 &
+	pid=$!
+	sleep 1
+	kill -$sig $pid
+	wait $pid
+	rc=$?
+	is "$rc" "$([ $sig = INT ] && echo 130 || echo 143)" "SIG$sig during a statement exits 128+signal"
+	check "and leaves no stamp" test ! -e target/ninja/ok/model.p.slow
+	is "$(sql "select count(*) from pg_stat_activity where query like '%pg_sleep(20)%' and pid <> pg_backend_pid()")" 0 \
+		"the statement was cancelled on the server"
+	is "$(sql "select count(*) from pg_locks where locktype = 'advisory'")" 0 "no lock is held"
+	is "$(sql "select count(*) from pg_class where relname like 'slow%'")" 0 "nothing half-built is left"
+done
+
+# kill -9: the next run converges
+job target/ninja/sql/model.p.k9.sql "$(hdr model.p.k9 model table k9)" "select 1 as a from pg_sleep(2)"
+"$RUN" target/ninja/sql/model.p.k9.sql target/ninja/ok/model.p.k9 >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -9 $pid
+wait $pid 2>/dev/null
+job target/ninja/sql/model.p.k9.sql "$(hdr model.p.k9 model table k9)" "select 2 as a"
+runjob model.p.k9
+ok $rc "after kill -9, the next run converges"
+is "$(sql 'select a from t.k9')" 2 "to the right state"
+
+# two deploys of one node at once take turns
+job target/ninja/sql/model.p.twice.sql "$(hdr model.p.twice model table twice)" "select 1 as a from pg_sleep(1)"
+start=$(date +%s)
+"$RUN" target/ninja/sql/model.p.twice.sql target/ninja/ok/model.p.twice >"$TMP/out1" 2>&1 &
+p1=$!
+"$RUN" target/ninja/sql/model.p.twice.sql target/ninja/ok/model.p.twice >"$TMP/out2" 2>&1
+r2=$?
+wait $p1
+r1=$?
+is "$r1$r2" 00 "two runs of one node at once both succeed"
+check "one after the other" test $(( $(date +%s) - start )) -ge 2
+
+# dry run: the statements, without a server
+PGHOST=/nonexistent "$RUN" --dry-run target/ninja/sql/model.p.hooked.sql > "$TMP/dry"
+ok $? "--dry-run needs no server"
+grep -q '^create table "demo"."t"."hooked__dbt_tmp"$' "$TMP/dry" && grep -q '^grant select on "demo"."t"."hooked" to reader;$' "$TMP/dry"
+ok $? "and prints the statements it would send"
+done_testing
