@@ -11,6 +11,7 @@
 #include "ninja.h"
 #include "profile.h"
 #include "project.h"
+#include "results.h"
 #include "util.h"
 
 #ifndef DATADIR
@@ -23,6 +24,7 @@
 static const char usage[] =
     "usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]\n"
     "                 [--target NAME] [--profiles-dir DIR] [MANIFEST]\n"
+    "       dbt2ninja results [MANIFEST]\n"
     "       dbt2ninja --help | --version\n";
 
 static const char help[] =
@@ -43,7 +45,10 @@ static const char help[] =
     "  -v, --verbose       say what was written\n"
     "\n"
     "Targets: deploy (default), test, build, NAME, UNIQUE_ID, tag:NAME,\n"
-    "path:DIR, exposure:NAME. See dbt2ninja(1) and dbt2ninja(5).\n";
+    "path:DIR, exposure:NAME.\n"
+    "\n"
+    "dbt2ninja results gathers what the last runs did into target/run_results.json.\n"
+    "See dbt2ninja(1) and dbt2ninja(5).\n";
 
 static void
 usageexit(const char *msg)
@@ -234,6 +239,31 @@ counts(const struct manifest *m, size_t c[4])
 			c[m->nodes[i].rtype]++;
 }
 
+/* dbt2ninja results [MANIFEST] */
+static int
+results(int argc, char **argv)
+{
+	const char *path = "target/manifest.json", *out = "target/run_results.json";
+	struct manifest m;
+	size_t i;
+	int failed;
+
+	if (argc > 3 || (argc == 3 && argv[2][0] == '-'))
+		usageexit(argc > 3 ? "more than one manifest" :
+		    xasprintf("unknown option: %s", argv[2]));
+	if (argc == 3)
+		path = argv[2];
+	manifestload(&m, path);
+	for (i = 0; i < m.nnodes; i++)
+		if (m.nodes[i].kind == KRUN)
+			m.nodes[i].file = jobname(m.nodes[i].uid);
+	graphbuild(&m);
+	failed = resultswrite(&m, out);
+	printf("dbt2ninja: %s: %d node%s failed\n", out, failed, failed == 1 ? "" : "s");
+	manifestfree(&m);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -247,6 +277,8 @@ main(int argc, char **argv)
 	size_t i, c[4];
 
 	argv0 = "dbt2ninja";
+	if (argc > 1 && !strcmp(argv[1], "results"))
+		return results(argc, argv);
 	parseargs(argc, argv, &o);
 
 	dir = exedir(argv[0]);

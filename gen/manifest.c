@@ -344,9 +344,11 @@ ontop(struct reader *r, const char *key, const char **p)
 	}
 	v = value(r, p);
 	if (!strcmp(key, "metadata")) {
-		const char *a = nonempty(v, "adapter_type");
+		const char *a = nonempty(v, "adapter_type"), *d = nonempty(v, "dbt_version");
 		if (a)
 			r->m->adapter = keep(r->m, a);
+		if (d)
+			r->m->dbtversion = keep(r->m, d);
 	} else if (!strcmp(key, "disabled")) {
 		/* before v4, a list of nodes */
 		cJSON_ArrayForEach(e, v) {

@@ -76,6 +76,7 @@ struct manifest {
 	const char *path;
 	struct arena keep;	/* every string and list above */
 	const char *adapter;	/* metadata.adapter_type, else "postgres" */
+	const char *dbtversion;	/* metadata.dbt_version, or NULL */
 	struct node *nodes;	/* sorted by unique_id */
 	size_t nnodes;
 	struct exposure *exposures;	/* sorted by name */

@@ -81,6 +81,16 @@ grep -q '^      c.vipp,$' "$TMP/out"
 ok $? "which it shows"
 check "no stamp for the broken model" test ! -e target/ninja/ok/model.jaffle.customers
 is "$(sql "select count(*) from pg_class where relname like 'customers__dbt_%'")" 0 "nothing half-built is left"
+ninja -k 0 build >/dev/null 2>&1
+"$DBT2NINJA" results >/dev/null
+ok $? "dbt2ninja results gathers the results"
+is "$(python3 -c '
+import json
+r = json.load(open("target/run_results.json"))
+assert r["metadata"]["dbt_schema_version"].endswith("/run-results/v6.json")
+by = {x["unique_id"]: x["status"] for x in r["results"]}
+print(by["model.jaffle.customers"], by["model.jaffle.customer_segments"], by["model.jaffle.top_customers"], by["model.jaffle.orders"])
+')" "error skipped skipped success" "into run_results.json: the failed node, what it blocked, what ran before"
 cp changed/manifest.json target/manifest.json
 ninja deploy >"$TMP/out" 2>&1
 ok $? "after the fix, the rerun converges"
