@@ -31,6 +31,7 @@ newer(const struct timespec *a, const struct timespec *b)
 struct state {
 	int *st;
 	cJSON **res;
+	struct timespec *at;	/* when the node's current result was written */
 };
 
 /* Nodes are sorted by unique_id, so their index is their address less the
@@ -39,7 +40,7 @@ static int
 visit(const struct manifest *m, struct state *s, const struct node *n)
 {
 	size_t i = (size_t)(n - m->nodes), k;
-	struct timespec job, stamp = {0, 0}, res, pst;
+	struct timespec job, stamp = {0, 0}, res, pst, up = {0, 0};
 	char *p;
 	int dirty = 0, upfailed = 0, ps;
 	cJSON *r = NULL;
@@ -59,6 +60,8 @@ visit(const struct manifest *m, struct state *s, const struct node *n)
 		ps = visit(m, s, n->parents[k]);
 		if (ps == FAILED || ps == SKIPPED)
 			upfailed = 1;
+		if (newer(&s->at[n->parents[k] - m->nodes], &up))
+			up = s->at[n->parents[k] - m->nodes];
 		free(p);
 		p = xasprintf("%s/%s", STAMPDIR, n->parents[k]->file);
 		if (!dirty && (mtime(p, &pst) < 0 || newer(&pst, &stamp)))
@@ -66,8 +69,13 @@ visit(const struct manifest *m, struct state *s, const struct node *n)
 	}
 	free(p);
 	p = xasprintf("%s/%s.json", RESULTDIR, n->file);
-	if (mtime(p, &res) == 0 && !newer(&job, &res) && readfile(p, &text) == 0)
+	/* a result counts when it is for this job, and not older than a
+	 * parent's: otherwise the node has not run since its parent did */
+	if (mtime(p, &res) == 0 && !newer(&job, &res) && !newer(&up, &res) &&
+	    readfile(p, &text) == 0) {
 		r = cJSON_Parse(text.s);
+		s->at[i] = res;
+	}
 	free(p);
 	buffree(&text);
 	if (r) {
@@ -121,6 +129,7 @@ resultswrite(const struct manifest *m, const char *path)
 
 	s.st = xcalloc(m->nnodes, sizeof(*s.st));
 	s.res = xcalloc(m->nnodes, sizeof(*s.res));
+	s.at = xcalloc(m->nnodes, sizeof(*s.at));
 	gmtime_r(&tt, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	meta = cJSON_AddObjectToObject(out, "metadata");
@@ -161,6 +170,7 @@ resultswrite(const struct manifest *m, const char *path)
 	for (i = 0; i < m->nnodes; i++)
 		cJSON_Delete(s.res[i]);
 	free(s.res);
+	free(s.at);
 	free(s.st);
 	return failed;
 }
