@@ -62,6 +62,7 @@ fi
 
 usage='usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]
                  [--target NAME] [--profiles-dir DIR] [MANIFEST]
+       dbt2ninja results [MANIFEST]
        dbt2ninja --help | --version'
 expect "unknown option" 2 "dbt2ninja: unknown option: --bogus
 $usage" --bogus
