@@ -159,6 +159,8 @@ pgstep(PGconn *c, const struct step *s, const char *file, int sqlline,
 	int n = 0, failed = 0;
 
 	*err = NULL;
+	PQclear(o->last);
+	o->last = NULL;
 	if (!PQsendQuery(c, s->sql.s)) {
 		*err = xstrdup(PQerrorMessage(c));
 		return -1;

@@ -331,8 +331,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: %s (%s): interrupted: the statement was cancelled "
 		    "and rolled back; no stamp\n", argv0, j.uid, o.job);
 		writeresult(&o, &j, "error", &r, "interrupted", t0, t1);
-		PQfinish(r.conn);
-		return 128 + pginterrupted;
+		rc = 128 + pginterrupted;
+		goto done;
 	}
 	report(&j, &r, rc == 0, t1 - t0);
 	if (rc < 0) {
@@ -350,9 +350,12 @@ main(int argc, char **argv)
 	}
 	if (ok)
 		writestamp(&o, &j);
+	rc = ok ? 0 : 1;
+done:
+	PQclear(r.out.last);
 	PQfinish(r.conn);
 	free(r.err);
 	profilefree(&p);
 	jobfree(&j);
-	return ok ? 0 : 1;
+	return rc;
 }

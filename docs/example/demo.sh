@@ -1,35 +1,51 @@
 #!/bin/sh
-# make demo: the example project, generated and shown in a scratch copy.
+# make demo: the example project deployed onto a throwaway PostgreSQL, then
+# one model changed and only it and its downstream redeployed.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${TMPDIR:-/tmp}/dbt2ninja-demo
+PATH=$ROOT:$PATH
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
 rm -rf "$WORK"
 mkdir -p "$WORK"
+. "$ROOT/tests/pg.sh"
+say "starting a throwaway PostgreSQL (Unix socket in a temporary directory)"
+pgstart
+trap 'pgstop' EXIT
+psql -Xqc "create database demo"
+echo "PGHOST=$PGHOST, database demo"
+
 cp -R "$ROOT/docs/example" "$WORK/jaffle"
 cd "$WORK/jaffle"
-say() { printf '\n== %s\n' "$*"; }
+say "dbt2ninja reads target/manifest.json (what dbt compile wrote) and writes build.ninja"
+dbt2ninja -v
+echo "one job file per model, seed, snapshot and test, in target/ninja/sql/:"
+ls target/ninja/sql | sed 's/^/  /'
 
-say "dbt2ninja reads target/manifest.json (as dbt compile wrote it) and writes build.ninja"
-"$ROOT/dbt2ninja" -v
-say "one job file per model, seed, snapshot and test (target/ninja/sql/):"
-ls target/ninja/sql
-say "the ninja targets: every node, plus deploy, test, build, tags, paths and exposures"
-ninja -t targets | sed 's/^/  /'
-say "what a first 'ninja deploy' would run:"
-ninja -n deploy
-say "pretend everything is deployed: each node's stamp, as dbt2ninja-run writes it on success"
-mkdir -p target/ninja/ok
-now=$(date +%Y-%m-%dT%H:%M:%S.%N)
-for j in target/ninja/sql/*.sql; do b=${j##*/}; touch -d "$now" "target/ninja/ok/${b%.sql}"; done
-ninja -n deploy
-say "dbt compile again, after one staging model changed (stg_orders lowercases status)"
+say "ninja deploy: every model, seed and snapshot, in dependency order, 4 at a time"
+echo "(a node waits for the tests of its parents, so those run too)"
+ninja deploy
+
+say "ninja test: the tests that deploy did not need"
+ninja test
+
+say "a second ninja deploy has nothing to do: every stamp is newer than its job"
+ninja deploy
+
+say "dbt compile again, after one staging model changed (stg_orders lowercases status):"
+diff -u target/manifest.json changed/manifest.json | grep '^[-+] ' | grep status | head -2 || true
 cp changed/manifest.json target/manifest.json
-say "the next ninja run regenerates build.ninja first, as its manifest changed:"
-ninja build.ninja
-say "and then runs only stg_orders and what is downstream of it:"
-ninja -n deploy
+say "ninja deploy regenerates build.ninja, then runs only stg_orders and its downstream"
+ninja deploy
+
+say "the results, as dbt's run_results.json"
+dbt2ninja results
+
 if command -v dot >/dev/null 2>&1; then
 	ninja -t graph deploy | dot -Tsvg > dag.svg
 	say "the graph: $WORK/jaffle/dag.svg"
+else
+	say "ninja -t graph deploy | dot -Tsvg > dag.svg draws the graph (apt-get install graphviz)"
 fi
-say "the project is in $WORK/jaffle"
+say "the project is in $WORK/jaffle; the database is stopped and removed"
