@@ -26,13 +26,15 @@ DEBS = build-essential pkg-config libcjson-dev libpq-dev libssl-dev \
 
 SHARED = src/util.c src/arena.c src/htab.c src/hash.c src/sql.c src/project.c \
 	src/jinja.c src/profile.c
+RUN = src/jobfile.c src/pg.c src/mat.c src/seed.c
 GEN = gen/manifest.c gen/graph.c gen/job.c gen/ninja.c gen/results.c
 HDRS = src/util.h src/arena.h src/htab.h src/hash.h src/sql.h src/project.h \
 	src/jinja.h src/profile.h src/jobfile.h src/pg.h src/mat.h src/seed.h \
 	gen/manifest.h gen/graph.h gen/job.h gen/ninja.h gen/results.h
 UNITS = tests/unit/util tests/unit/arena tests/unit/htab tests/unit/hash tests/unit/sql \
 	tests/unit/project tests/unit/manifest tests/unit/graph \
-	tests/unit/job tests/unit/ninja
+	tests/unit/job tests/unit/ninja tests/unit/jinja tests/unit/seed \
+	tests/unit/jobfile tests/unit/mat tests/unit/profile
 MANS = docs/dbt2ninja.1 docs/dbt2ninja-run.1 docs/dbt2ninja.5
 
 all: dbt2ninja dbt2ninja-run
@@ -46,19 +48,12 @@ src/jinja.c: src/jinja.re
 dbt2ninja: gen/main.c $(GEN) $(SHARED) $(HDRS)
 	$(CC) $(ALLCFLAGS) -o $@ gen/main.c $(GEN) $(SHARED) $(LDFLAGS) $(PKGLIBS)
 
-RUN = src/jobfile.c src/pg.c src/mat.c src/seed.c
-
 dbt2ninja-run: src/run.c $(RUN) $(SHARED) $(HDRS)
 	$(CC) $(ALLCFLAGS) -o $@ src/run.c $(RUN) $(SHARED) $(LDFLAGS) $(PKGLIBS)
 
 # Unit tests: one program per module, TAP on stdout.
-$(UNITS): tests/unit/tap.h $(GEN) $(SHARED) $(HDRS)
-	$(CC) $(ALLCFLAGS) -Itests/unit -o $@ $@.c $(GEN) $(SHARED) $(LDFLAGS) $(PKGLIBS)
-tests/unit/util tests/unit/arena tests/unit/htab tests/unit/hash tests/unit/sql \
-tests/unit/project tests/unit/manifest tests/unit/graph tests/unit/job \
-tests/unit/ninja: tests/unit/util.c tests/unit/arena.c tests/unit/htab.c tests/unit/hash.c \
-	tests/unit/sql.c tests/unit/project.c tests/unit/manifest.c \
-	tests/unit/graph.c tests/unit/job.c tests/unit/ninja.c
+$(UNITS): $(UNITS:=.c) tests/unit/tap.h tests/unit/fixture.h $(GEN) $(RUN) $(SHARED) $(HDRS)
+	$(CC) $(ALLCFLAGS) -Itests/unit -o $@ $@.c $(GEN) $(RUN) $(SHARED) $(LDFLAGS) $(PKGLIBS)
 
 units: $(UNITS)
 

@@ -1,0 +1,80 @@
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "profile.h"
+#include "tap.h"
+#include "util.h"
+
+static const char *
+val(const struct profile *p, const char *key)
+{
+	size_t i;
+
+	for (i = 0; p->keys[i]; i++)
+		if (!strcmp(p->keys[i], key))
+			return p->vals[i];
+	return NULL;
+}
+
+int
+main(void)
+{
+	char dir[] = "/tmp/dbt2ninja-profile-XXXXXX";
+	struct profileopts o = {0};
+	struct profile p;
+	char *path, *job;
+
+	ok(mkdtemp(dir) != NULL, "a project");
+	path = xasprintf("%s/dbt_project.yml", dir);
+	writefile(path, "name: x\nprofile: shop\n", 22);
+	free(path);
+	path = xasprintf("%s/profiles.yml", dir);
+	{
+		const char *y = "shop:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n"
+		    "      host: \"{{ env_var('D2N_PGHOST', 'h1') }}\"\n      port: 6543\n"
+		    "      user: u\n      pass: secret\n      database: d\n      schema: s\n"
+		    "      threads: 8\n      search_path: a, b\n      keepalives_idle: 0\n"
+		    "      retries: 3\n      role: r\n    prod:\n      type: postgres\n"
+		    "      host: prod\n      dbname: p\n";
+		writefile(path, y, strlen(y));
+	}
+	job = xasprintf("%s/target/ninja/sql", dir);
+	mkdirs(job);
+	free(job);
+	job = xasprintf("%s/target/ninja/sql/model.x.sql", dir);
+	writefile(job, "", 0);
+	unsetenv("DBT_PROFILES_DIR");
+	unsetenv("DBT_TARGET");
+	unsetenv("D2N_PGHOST");
+	profileload(&p, &o, job);
+	is(p.name, "shop", "the profile is dbt_project.yml's");
+	is(p.target, "dev", "the target is the profile's");
+	is(val(&p, "host"), "h1", "values are rendered");
+	is(val(&p, "port"), "6543", "port");
+	is(val(&p, "password"), "secret", "pass is the password");
+	is(val(&p, "dbname"), "d", "database is the dbname");
+	is(val(&p, "options"), "-c search_path=a,\\ b", "search_path goes in options, escaped");
+	ok(val(&p, "keepalives_idle") == NULL, "keepalives_idle 0 is not passed");
+	is(val(&p, "application_name"), "dbt2ninja", "application_name");
+	ok(p.threads == 8 && p.retries == 3, "threads and retries");
+	is(p.role, "r", "role");
+	profilefree(&p);
+	setenv("DBT_TARGET", "prod", 1);
+	profileload(&p, &o, job);
+	is(val(&p, "host"), "prod", "DBT_TARGET chooses the target");
+	ok(p.retries == 1, "retries default to 1");
+	profilefree(&p);
+	unsetenv("DBT_TARGET");
+	o.target = "dev";
+	o.profilesdir = "/nonexistent";
+	profileload(&p, &o, job);
+	ok(p.path == NULL && val(&p, "host") == NULL, "no profiles.yml: libpq's environment decides");
+	profilefree(&p);
+	free(job);
+	free(path);
+	path = xasprintf("rm -rf %s", dir);
+	ok(system(path) == 0, "cleanup");
+	free(path);
+	return tap_done();
+}
