@@ -100,3 +100,5 @@ for n in $SIZES; do
 	cd "$WORK"
 	rm -rf "$d"
 done
+
+sh "$ROOT/tests/bench/deploy.sh"

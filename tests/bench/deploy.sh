@@ -1,0 +1,77 @@
+#!/bin/sh
+# make bench, the executor: 500 trivial views deployed with ninja -j2 onto
+# a PostgreSQL with durable commits (fsync on), beside its floor, measured
+# in the same run: 500 bare C probes (start, connect, SELECT 1, exit) two at
+# a time, plus the same statements sent by one psql session. Then the same
+# deploy through PgBouncer.
+set -eu
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+N=${BENCH_VIEWS:-500}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/dbt2ninja-bench.XXXXXX")
+. "$ROOT/tests/pg.sh"
+PGFSYNC=on pgstart
+BOUNCER=
+cleanup() {
+	[ -n "$BOUNCER" ] && kill "$BOUNCER" 2>/dev/null
+	pgstop
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+psql -Xqc "create database bench"
+export PGDATABASE=bench
+cd "$WORK"
+mkdir -p target
+python3 "$ROOT/tests/bench/views.py" "$N" target/manifest.json
+cc -O2 -o probe "$ROOT/tests/bench/probe.c" $(pkg-config --cflags --libs libpq)
+"$ROOT/dbt2ninja" --threads 2 target/manifest.json
+
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+t() { date +%s.%N; }
+reset() { psql -Xqc "drop schema if exists s cascade"; rm -rf target/ninja/ok; }
+
+# the floor: connections, and the statements themselves
+a=$(t); seq "$N" | xargs -P2 -n1 sh -c './probe' >/dev/null; b=$(t)
+probes=$(secs "$a" "$b")
+for j in target/ninja/sql/*.sql; do "$ROOT/dbt2ninja-run" --dry-run "$j"; done > statements.sql
+reset
+a=$(t); psql -Xq -v ON_ERROR_STOP=1 -f statements.sql >/dev/null; b=$(t)
+stmts=$(secs "$a" "$b")
+floor=$(awk -v a="$probes" -v b="$stmts" 'BEGIN { printf "%.2f", a + b }')
+
+reset
+a=$(t); ninja -j2 deploy >/dev/null; b=$(t)
+deploy=$(secs "$a" "$b")
+
+printf '%-48s %8s s\n' "$N bare C probes, 2 at a time (connect, SELECT 1)" "$probes"
+printf '%-48s %8s s\n' "the same statements, one psql session" "$stmts"
+printf '%-48s %8s s\n' "floor" "$floor"
+printf '%-48s %8s s   %s x the floor (target <= 1.0)\n' "ninja -j2 deploy, $N views" "$deploy" \
+	"$(awk -v a="$deploy" -v b="$floor" 'BEGIN { printf "%.2f", a / b }')"
+
+if command -v pgbouncer >/dev/null 2>&1; then
+	mkdir -p bouncer
+	printf '"postgres" ""\n' > bouncer/users
+	cat > bouncer/pgbouncer.ini <<INI
+[databases]
+bench = host=$PGHOST port=$PGPORT dbname=bench
+[pgbouncer]
+listen_addr =
+listen_port = 6432
+unix_socket_dir = $WORK/bouncer
+auth_type = trust
+auth_file = $WORK/bouncer/users
+pool_mode = session
+max_client_conn = 100
+default_pool_size = 4
+logfile = $WORK/bouncer/log
+INI
+	[ "$(id -u)" = 0 ] && chown -R postgres "$WORK" && chmod 755 "$WORK"
+	pgas pgbouncer bouncer/pgbouncer.ini >/dev/null 2>&1 &
+	BOUNCER=$!
+	sleep 1
+	reset
+	a=$(t); PGHOST=$WORK/bouncer PGPORT=6432 ninja -j2 deploy >/dev/null; b=$(t)
+	printf '%-48s %8s s\n' "ninja -j2 deploy through PgBouncer" "$(secs "$a" "$b")"
+	a=$(t); seq "$N" | PGHOST=$WORK/bouncer PGPORT=6432 xargs -P2 -n1 sh -c './probe' >/dev/null; b=$(t)
+	printf '%-48s %8s s\n' "$N probes through PgBouncer" "$(secs "$a" "$b")"
+fi
