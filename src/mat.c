@@ -117,15 +117,10 @@ begin(struct step *s, const struct jobfile *j)
 
 	stmt(s, "begin");
 	if (j->schema) {
-		/* concurrent first creations of one schema: one wins, the others
-		 * wait for it and then carry on */
-		bufputs(&b, "do $dbt2ninja$ begin if not exists (select 1 from pg_catalog.pg_namespace"
-		    " where nspname = ");
-		qliteral(&b, j->schema);
-		bufputs(&b, ") then begin create schema if not exists ");
+		/* two first creations of one schema at once: the second waits
+		 * for the first, fails, and its step is sent again (exec) */
+		bufputs(&b, "create schema if not exists ");
 		qident(&b, j->schema);
-		bufputs(&b, "; exception when unique_violation or duplicate_schema then null; end;"
-		    " end if; end $dbt2ninja$");
 		stmtf(s, &b);
 	}
 	bufputs(&b, "select pg_advisory_xact_lock(hashtextextended(");
@@ -155,16 +150,28 @@ mainsql(struct step *s, const struct jobfile *j, const char *pre, const char *po
 }
 
 static int
-exec(struct runner *r, struct step *s)
+send(struct runner *r, struct step *s)
 {
-	int rc = 0;
-
 	if (r->dry) {
 		fputs(s->sql.s, r->dry);
 		if (s->copydata)
 			fprintf(r->dry, "-- COPY data: %zu bytes\n", s->copylen);
-	} else if (pgstep(r->conn, s, r->job->path, r->job->sqlline, &r->out, &r->err) < 0) {
-		rc = -1;
+		return 0;
+	}
+	return pgstep(r->conn, s, r->job->path, r->job->sqlline, &r->out, &r->err);
+}
+
+/* Send a step; one that lost the race to create its schema is sent again. */
+static int
+exec(struct runner *r, struct step *s)
+{
+	int rc = send(r, s);
+
+	if (rc < 0 && (!strcmp(r->out.sqlstate, "23505") || !strcmp(r->out.sqlstate, "42P06")) &&
+	    strstr(s->sql.s, "create schema if not exists ") && !pginterrupted) {
+		free(r->err);
+		r->err = NULL;
+		rc = send(r, s);
 	}
 	buffree(&s->sql);
 	return rc;
@@ -381,65 +388,107 @@ indexes(struct step *s, const struct jobfile *j, const char *on)
 	buffree(&key);
 }
 
-/* view and table: build beside, swap by renames, drop the old one. */
+/* Drop a relation of the node's own kind; a relation of another kind
+ * stops the step with wrong_object_type, and the step is built again with
+ * dropany(). */
+static void
+dropkind(struct step *s, const struct jobfile *j, const char *ident, int table)
+{
+	struct buf b = {0};
+
+	bufprintf(&b, "drop %s if exists ", table ? "table" : "view");
+	sibling(&b, j, ident);
+	bufputs(&b, " cascade");
+	stmtf(s, &b);
+	buffree(&b);
+}
+
+static void
+drop(struct step *s, const struct jobfile *j, const char *ident, int table, int anykind)
+{
+	if (anykind)
+		dropany(s, j, ident);
+	else
+		dropkind(s, j, ident, table);
+}
+
+/* view and table: build beside, swap by renames, drop the old one, all in
+ * one transaction. */
 static int
-swap(struct runner *r, int table)
+swapstep(struct runner *r, struct step *s, int table, int anykind)
 {
 	struct jobfile *j = r->job;
 	char *tmp = suffixed(j->ident, "__dbt_tmp"), *bak = suffixed(j->ident, "__dbt_backup");
 	struct buf t = {0}, b = {0};
-	struct step s;
 	int rc = -1;
 
-	if (outerhooks(r, "pre-hook") < 0)
-		goto out;
-	step(&s);
+	step(s);
 	nstmts = 0;
 	sibling(&t, j, tmp);
-	begin(&s, j);
-	dropany(&s, j, tmp);
-	dropany(&s, j, bak);
-	if (hooks(r, &s, "pre-hook", 1) < 0) {
-		buffree(&s.sql);
+	begin(s, j);
+	drop(s, j, tmp, table, anykind);
+	drop(s, j, bak, table, anykind);
+	if (hooks(r, s, "pre-hook", 1) < 0)
 		goto out;
-	}
 	if (table) {
 		bufprintf(&b, "create %stable %s\n  as\n(\n", jobbool(j, "unlogged", 0) ? "unlogged " : "", t.s);
-		mainsql(&s, j, b.s, "\n)");
-		indexes(&s, j, t.s);
+		mainsql(s, j, b.s, "\n)");
+		indexes(s, j, t.s);
 	} else {
 		bufprintf(&b, "create view %s\n  as (\n", t.s);
-		mainsql(&s, j, b.s, "\n  )");
+		mainsql(s, j, b.s, "\n  )");
 	}
 	b.len = 0;
 	bufprintf(&b, "alter table if exists %s rename to ", j->relation);
 	qident(&b, bak);
-	stmtf(&s, &b);
+	stmtf(s, &b);
 	bufprintf(&b, "alter table %s rename to ", t.s);
 	qident(&b, j->ident);
-	stmtf(&s, &b);
-	if (table && hooks(r, &s, "post-hook", 1) < 0) {
-		buffree(&s.sql);
+	stmtf(s, &b);
+	if (table && hooks(r, s, "post-hook", 1) < 0)
 		goto out;
-	}
-	grants(&s, j);
-	persistdocs(&s, j, table ? "table" : "view");
-	if (!table && hooks(r, &s, "post-hook", 1) < 0) {
-		buffree(&s.sql);
+	grants(s, j);
+	persistdocs(s, j, table ? "table" : "view");
+	if (!table && hooks(r, s, "post-hook", 1) < 0)
 		goto out;
-	}
-	stmt(&s, "commit");
-	dropany(&s, j, bak);
-	s.transactional = 1;
-	if (exec(r, &s) < 0)
-		goto out;
-	rc = outerhooks(r, "post-hook");
+	/* the old relation goes in the same transaction: no backup is ever
+	 * left behind, whenever the run is killed */
+	drop(s, j, bak, table, anykind);
+	stmt(s, "commit");
+	s->transactional = 1;
+	rc = 0;
 out:
+	if (rc < 0)
+		buffree(&s->sql);
 	free(tmp);
 	free(bak);
 	buffree(&t);
 	buffree(&b);
 	return rc;
+}
+
+static int
+swap(struct runner *r, int table)
+{
+	struct step s;
+	int rc;
+
+	if (outerhooks(r, "pre-hook") < 0)
+		return -1;
+	if (swapstep(r, &s, table, 0) < 0)
+		return -1;
+	rc = exec(r, &s);
+	if (rc < 0 && !strcmp(r->out.sqlstate, "42809") && !pginterrupted) {
+		/* a view where a table was, or the other way round */
+		free(r->err);
+		r->err = NULL;
+		if (swapstep(r, &s, table, 1) < 0)
+			return -1;
+		rc = exec(r, &s);
+	}
+	if (rc < 0)
+		return -1;
+	return outerhooks(r, "post-hook");
 }
 
 /* The kind of the node's relation ('r', 'v', 'm', ...) or 0 when absent. */

@@ -159,6 +159,7 @@ pgstep(PGconn *c, const struct step *s, const char *file, int sqlline,
 	int n = 0, failed = 0;
 
 	*err = NULL;
+	o->sqlstate[0] = '\0';
 	PQclear(o->last);
 	o->last = NULL;
 	if (!PQsendQuery(c, s->sql.s)) {
@@ -188,8 +189,11 @@ pgstep(PGconn *c, const struct step *s, const char *file, int sqlline,
 			}
 			break;
 		default:
-			if (!*err)
+			if (!*err) {
+				const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+				snprintf(o->sqlstate, sizeof(o->sqlstate), "%s", st ? st : "");
 				*err = pgerror(r, s, file, sqlline);
+			}
 			failed = 1;
 			break;
 		}

@@ -22,6 +22,7 @@ struct step {
 };
 
 struct outcome {
+	char sqlstate[6];	/* of the error, or "" */
 	char status[64];	/* the main statement's command status */
 	char rows[32];		/* its row count, or "" */
 	PGresult *last;		/* the last tuples result, for the caller */

@@ -211,8 +211,11 @@ writeresult(const struct opts *o, const struct jobfile *j, const char *status,
 	path = resultpath(o->stamp);
 	dir = xstrdup(path);
 	*strrchr(dir, '/') = '\0';
+	/* written in place: a result cut short by a crash does not parse, and
+	 * dbt2ninja results then counts the node as not run */
 	text = cJSON_Print(res);
-	if (mkdirs(dir) < 0 || writefile(path, text, strlen(text)) < 0)
+	if (overwrite(path, text, strlen(text)) < 0 &&
+	    (mkdirs(dir) < 0 || overwrite(path, text, strlen(text)) < 0))
 		warn("%s:", path);
 	free(text);
 	free(path);
@@ -320,9 +323,6 @@ main(int argc, char **argv)
 		PQclear(res);
 		buffree(&b);
 	}
-	/* from here until success, the node is not deployed */
-	if (unlink(o.stamp) < 0 && errno != ENOENT)
-		fatal("%s:", o.stamp);
 	t0 = now();
 	rc = materialize(&r);
 	t1 = now();
@@ -331,6 +331,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: %s (%s): interrupted: the statement was cancelled "
 		    "and rolled back; no stamp\n", argv0, j.uid, o.job);
 		writeresult(&o, &j, "error", &r, "interrupted", t0, t1);
+		if (unlink(o.stamp) < 0 && errno != ENOENT)
+			warn("%s:", o.stamp);
 		rc = 128 + pginterrupted;
 		goto done;
 	}
@@ -348,8 +350,12 @@ main(int argc, char **argv)
 	} else {
 		writeresult(&o, &j, "success", &r, NULL, t0, t1);
 	}
+	/* a stamp older than the job or a parent is stale already; a failed
+	 * node leaves none at all */
 	if (ok)
 		writestamp(&o, &j);
+	else if (unlink(o.stamp) < 0 && errno != ENOENT)
+		warn("%s:", o.stamp);
 	rc = ok ? 0 : 1;
 done:
 	PQclear(r.out.last);

@@ -289,6 +289,23 @@ createfile(const char *path, const char *s, size_t n)
 }
 
 int
+overwrite(const char *path, const char *s, size_t n)
+{
+	int fd, err;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd < 0)
+		return -1;
+	if (writeall(fd, s, n) < 0 || close(fd) < 0) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+int
 mkdirs(const char *path)
 {
 	char *p = xstrdup(path), *s;

@@ -46,6 +46,10 @@ int writefile(const char *path, const char *s, size_t n);
  * reader checks them (job files: see job.c). Returns 0 or -1 with errno. */
 int createfile(const char *path, const char *s, size_t n);
 
+/* Write n bytes to PATH in place (created or truncated). Returns 0 or -1
+ * with errno set. */
+int overwrite(const char *path, const char *s, size_t n);
+
 /* Create PATH and its missing parents. Returns 0 or -1 with errno set. */
 int mkdirs(const char *path);
 

@@ -99,6 +99,20 @@ inc '-- full_refresh: true' "select 9 as id"
 runjob model.p.inc
 is "$(sql "select string_agg(id::text, ',') from t.inc")" 9 "full_refresh rebuilds it"
 
+# a view becomes a table and back; a stale intermediate of another kind
+job target/ninja/sql/model.p.vt.sql "$(hdr model.p.vt model view vt)" "select 1 as a"
+runjob model.p.vt
+job target/ninja/sql/model.p.vt.sql "$(hdr model.p.vt model table vt)" "select 2 as a"
+runjob model.p.vt
+ok $rc "a view becomes a table"
+is "$(sql "select relkind || a from pg_class, t.vt where relname = 'vt'")" r2 "in place of the view"
+sql "create table t.vt__dbt_tmp (x int)" >/dev/null
+job target/ninja/sql/model.p.vt.sql "$(hdr model.p.vt model view vt)" "select 3 as a"
+runjob model.p.vt
+ok $rc "and back, past a stale intermediate table"
+is "$(sql "select relkind || a from pg_class, t.vt where relname = 'vt'")" v3 "a view again"
+is "$(sql "select count(*) from pg_class where relname like 'vt__dbt%'")" 0 "with nothing left over"
+
 # hooks, grants
 sql "create role reader" >/dev/null
 job target/ninja/sql/model.p.hooked.sql "$(hdr model.p.hooked model table hooked '-- grants: {"select":["reader"]}
