@@ -1,12 +1,15 @@
 /* mat.h: materializations, as dbt-postgres runs them.
  *
  * Each materialization is a short sequence of steps (pg.h). The node's
- * transaction is one step where the protocol allows: create the schema,
- * BEGIN, an advisory lock on the relation's name (two deploys of one
- * target never interleave on it), drop any stale __dbt_tmp/__dbt_backup
- * relation whatever its kind (server-side, no catalog round trip), the
- * statement, the rename swap, grants, comments, COMMIT, and the backup's
- * drop. Hooks with transaction: false are steps of their own, outside. */
+ * transaction is one step where the protocol allows: BEGIN, the schema
+ * created when missing, an advisory lock on the relation's name (two
+ * deploys of one target never interleave on it), any stale __dbt_tmp or
+ * __dbt_backup dropped, the statement, the rename swap, grants, comments,
+ * the old relation dropped, COMMIT. Drops name the node's own kind (view or
+ * table); when a relation of the other kind is in the way the step is sent
+ * again with drops by kind, decided on the server. No catalog round trip,
+ * and no PL/pgSQL in a fresh backend, on the common path. Hooks with
+ * transaction: false are steps of their own, outside. */
 #ifndef MAT_H
 #define MAT_H
 
