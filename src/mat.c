@@ -412,6 +412,15 @@ drop(struct step *s, const struct jobfile *j, const char *ident, int table, int 
 		dropkind(s, j, ident, table);
 }
 
+static int
+contracted(const struct jobfile *j)
+{
+	const cJSON *c = jobget(j, "contract");
+
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "enforced")) &&
+	    cJSON_GetArraySize(jobget(j, "columns")) > 0;
+}
+
 /* view and table: build beside, swap by renames, drop the old one, all in
  * one transaction. */
 static int
@@ -430,7 +439,30 @@ swapstep(struct runner *r, struct step *s, int table, int anykind)
 	drop(s, j, bak, table, anykind);
 	if (hooks(r, s, "pre-hook", 1) < 0)
 		goto out;
-	if (table) {
+	if (table && contracted(j)) {
+		/* an enforced contract: the declared columns, then the rows */
+		struct buf cols = {0};
+		const cJSON *c;
+		bufprintf(&b, "create %stable %s (", jobbool(j, "unlogged", 0) ? "unlogged " : "", t.s);
+		cJSON_ArrayForEach(c, jobget(j, "columns")) {
+			const cJSON *dt = cJSON_GetObjectItemCaseSensitive(c, "data_type");
+			if (!c->string || !cJSON_IsString(dt))
+				continue;
+			if (cols.len) {
+				bufputs(&cols, ", ");
+				bufputs(&b, ", ");
+			}
+			qident(&cols, c->string);
+			qident(&b, c->string);
+			bufprintf(&b, " %s", dt->valuestring);
+		}
+		bufputc(&b, ')');
+		stmtf(s, &b);
+		bufprintf(&b, "insert into %s (%s)\n(\n  select %s\n  from (\n", t.s, cols.s, cols.s);
+		mainsql(s, j, b.s, "\n  ) as model_subq\n)");
+		buffree(&cols);
+		indexes(s, j, t.s);
+	} else if (table) {
 		bufprintf(&b, "create %stable %s\n  as\n(\n", jobbool(j, "unlogged", 0) ? "unlogged " : "", t.s);
 		mainsql(s, j, b.s, "\n)");
 		indexes(s, j, t.s);

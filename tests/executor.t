@@ -113,6 +113,37 @@ ok $rc "and back, past a stale intermediate table"
 is "$(sql "select relkind || a from pg_class, t.vt where relname = 'vt'")" v3 "a view again"
 is "$(sql "select count(*) from pg_class where relname like 'vt__dbt%'")" 0 "with nothing left over"
 
+# an enforced contract: the declared column types
+job target/ninja/sql/model.p.con.sql "$(hdr model.p.con model table con '-- columns: {"id":{"data_type":"bigint"},"name":{"data_type":"varchar(10)"}}
+-- contract: {"enforced":true}')" "select 1 as id, 'x' as name"
+runjob model.p.con
+ok $rc "a contracted table is created"
+is "$(sql "select string_agg(data_type, ',' order by ordinal_position) from information_schema.columns where table_name = 'con'")" \
+	"bigint,character varying" "with its declared types"
+job target/ninja/sql/model.p.con.sql "$(hdr model.p.con model table con '-- columns: {"id":{"data_type":"int"}}
+-- contract: {"enforced":true}')" "select 'not a number' as id"
+runjob model.p.con
+is "$rc" 1 "rows that break the contract fail"
+
+# snapshots: timestamp strategy, changes and hard deletes
+sql "create table t.src (id int, v text, at timestamp)" >/dev/null
+sql "insert into t.src values (1, 'a', '2024-01-01'), (2, 'b', '2024-01-01')" >/dev/null
+job target/ninja/sql/snapshot.p.snap.sql "$(hdr snapshot.p.snap snapshot snapshot snap '-- invalidate_hard_deletes: true
+-- strategy: "timestamp"
+-- unique_key: "id"
+-- updated_at: "at"')" "select * from t.src"
+runjob snapshot.p.snap
+is "$(sed 's/ in [0-9.]*s//' "$TMP/out")" "OK snapshotted t.snap [SELECT 2]" "a snapshot's first run"
+sql "update t.src set v = 'a2', at = '2024-02-01' where id = 1" >/dev/null
+sql "delete from t.src where id = 2" >/dev/null
+sql "insert into t.src values (3, 'c', '2024-02-01')" >/dev/null
+runjob snapshot.p.snap
+ok $rc "a later run"
+is "$(sql "select string_agg(id || v || (dbt_valid_to is null)::text, ',' order by id, v) from t.snap")" \
+	"1afalse,1a2true,2bfalse,3ctrue" "records the change, the new row and the hard delete"
+runjob snapshot.p.snap
+is "$(sql 'select count(*) from t.snap')" 4 "and a run without changes adds nothing"
+
 # hooks, grants
 sql "create role reader" >/dev/null
 job target/ninja/sql/model.p.hooked.sql "$(hdr model.p.hooked model table hooked '-- grants: {"select":["reader"]}
