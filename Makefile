@@ -90,7 +90,8 @@ deps:
 demo: deps all
 	sh docs/example/demo.sh
 
-bench: deps all
+bench: all
+	$(MAKE) deps DEBS='$(DEBS) pgbouncer'
 	sh tests/bench/bench.sh
 
 install: all

@@ -50,15 +50,6 @@ static const char help[] =
     "dbt2ninja results gathers what the last runs did into target/run_results.json.\n"
     "See dbt2ninja(1) and dbt2ninja(5).\n";
 
-static void
-usageexit(const char *msg)
-{
-	if (msg)
-		fprintf(stderr, "%s: %s\n", argv0, msg);
-	fputs(usage, stderr);
-	exit(2);
-}
-
 struct opts {
 	const char *manifest;
 	const char *projectdir;
@@ -75,7 +66,7 @@ optarg1(int argc, char **argv, int *i, const char *name)
 	if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=')
 		return argv[*i] + n + 1;
 	if (*i + 1 >= argc)
-		usageexit(xasprintf("%s needs a value", name));
+		usageexit(usage, xasprintf("%s needs a value", name));
 	return argv[++*i];
 }
 
@@ -101,7 +92,7 @@ parseargs(int argc, char **argv, struct opts *o)
 			v = optarg1(argc, argv, &i, "--threads");
 			o->threads = (int)strtol(v, &end, 10);
 			if (!*v || *end || o->threads < 1 || o->threads > 1024)
-				usageexit(xasprintf("--threads: not a number from 1 to 1024: %s", v));
+				usageexit(usage, xasprintf("--threads: not a number from 1 to 1024: %s", v));
 		} else if (!strncmp(a, "--project-dir", 13) && (!a[13] || a[13] == '=')) {
 			o->projectdir = optarg1(argc, argv, &i, "--project-dir");
 		} else if (!strncmp(a, "--profiles-dir", 14) && (!a[14] || a[14] == '=')) {
@@ -114,11 +105,11 @@ parseargs(int argc, char **argv, struct opts *o)
 			if (i + 1 < argc)
 				o->manifest = argv[++i];
 			if (i + 1 < argc)
-				usageexit("more than one manifest");
+				usageexit(usage, "more than one manifest");
 		} else if (a[0] == '-' && a[1]) {
-			usageexit(xasprintf("unknown option: %s", a));
+			usageexit(usage, xasprintf("unknown option: %s", a));
 		} else if (o->manifest) {
-			usageexit("more than one manifest");
+			usageexit(usage, "more than one manifest");
 		} else {
 			o->manifest = a;
 		}
@@ -249,7 +240,7 @@ results(int argc, char **argv)
 	int failed;
 
 	if (argc > 3 || (argc == 3 && argv[2][0] == '-'))
-		usageexit(argc > 3 ? "more than one manifest" :
+		usageexit(usage, argc > 3 ? "more than one manifest" :
 		    xasprintf("unknown option: %s", argv[2]));
 	if (argc == 3)
 		path = argv[2];

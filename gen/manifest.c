@@ -124,18 +124,6 @@ rtypeof(const char *t)
 	return ROTHER;
 }
 
-static void
-quoteident(struct buf *b, const char *s)
-{
-	bufputc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			bufputc(b, '"');
-		bufputc(b, *s);
-	}
-	bufputc(b, '"');
-}
-
 /* relation_name where the manifest has it (v1 and later, compiled), else
  * "database"."schema"."alias" as dbt-postgres would render it. */
 static const char *
@@ -153,14 +141,14 @@ relationof(struct manifest *m, const cJSON *j)
 	if (!id)
 		return "";
 	if (db) {
-		quoteident(&b, db);
+		bufquote(&b, db, '"');
 		bufputc(&b, '.');
 	}
 	if (sch) {
-		quoteident(&b, sch);
+		bufquote(&b, sch, '"');
 		bufputc(&b, '.');
 	}
-	quoteident(&b, id);
+	bufquote(&b, id, '"');
 	s = keep(m, b.s);
 	buffree(&b);
 	return s;

@@ -74,7 +74,15 @@ stmtf(struct step *s, struct buf *b)
 static void
 dropany(struct step *s, const struct jobfile *j, const char *ident)
 {
+	static const struct {
+		const char *test, *kind;
+	} by[] = {
+		{"if k = 'v'", "view"},
+		{"elsif k = 'm'", "materialized view"},
+		{"elsif k is not null", "table"},
+	};
 	struct buf b = {0}, rel = {0}, q = {0};
+	size_t i;
 
 	sibling(&rel, j, ident);
 	bufputs(&b, "do $dbt2ninja$ declare k \"char\"; begin\n"
@@ -86,24 +94,15 @@ dropany(struct step *s, const struct jobfile *j, const char *ident)
 		bufputs(&b, "current_schema()");
 	bufputs(&b, " and c.relname = ");
 	qliteral(&b, ident);
-	bufputs(&b, ";\nif k = 'v' then execute ");
-	bufputs(&q, "drop view if exists ");
-	bufputs(&q, rel.s);
-	bufputs(&q, " cascade");
-	qliteral(&b, q.s);
-	bufputs(&b, ";\nelsif k = 'm' then execute ");
-	q.len = 0;
-	bufputs(&q, "drop materialized view if exists ");
-	bufputs(&q, rel.s);
-	bufputs(&q, " cascade");
-	qliteral(&b, q.s);
-	bufputs(&b, ";\nelsif k is not null then execute ");
-	q.len = 0;
-	bufputs(&q, "drop table if exists ");
-	bufputs(&q, rel.s);
-	bufputs(&q, " cascade");
-	qliteral(&b, q.s);
-	bufputs(&b, ";\nend if; end $dbt2ninja$");
+	bufputs(&b, ";\n");
+	for (i = 0; i < sizeof(by) / sizeof(*by); i++) {
+		q.len = 0;
+		bufprintf(&q, "drop %s if exists %s cascade", by[i].kind, rel.s);
+		bufprintf(&b, "%s then execute ", by[i].test);
+		qliteral(&b, q.s);
+		bufputs(&b, ";\n");
+	}
+	bufputs(&b, "end if; end $dbt2ninja$");
 	stmt(s, b.s);
 	buffree(&b);
 	buffree(&rel);
@@ -523,6 +522,27 @@ swap(struct runner *r, int table)
 	return outerhooks(r, "post-hook");
 }
 
+/* The end of a node's transaction: grants, comments, post-hooks inside,
+ * COMMIT; then post-hooks outside. A step that cannot be built rolls back
+ * a transaction an earlier step opened. */
+static int
+finish(struct runner *r, struct step *s, const char *kind)
+{
+	grants(s, r->job);
+	persistdocs(s, r->job, kind);
+	if (hooks(r, s, "post-hook", 1) < 0) {
+		buffree(&s->sql);
+		if (r->conn && PQtransactionStatus(r->conn) == PQTRANS_INTRANS)
+			PQclear(PQexec(r->conn, "rollback"));
+		return -1;
+	}
+	stmt(s, "commit");
+	s->transactional = 1;
+	if (exec(r, s) < 0)
+		return -1;
+	return outerhooks(r, "post-hook");
+}
+
 /* The kind of the node's relation ('r', 'v', 'm', ...) or 0 when absent. */
 static int
 relkind(struct runner *r, const char *ident)
@@ -858,17 +878,7 @@ incremental(struct runner *r)
 			bufprintf(&b, "create table %s\n  as\n(\n", j->relation);
 			mainsql(&s, j, b.s, "\n)");
 			indexes(&s, j, j->relation);
-			grants(&s, j);
-			persistdocs(&s, j, "table");
-			if (hooks(r, &s, "post-hook", 1) < 0) {
-				buffree(&s.sql);
-				goto out;
-			}
-			stmt(&s, "commit");
-			s.transactional = 1;
-			if (exec(r, &s) < 0)
-				goto out;
-			rc = outerhooks(r, "post-hook");
+			rc = finish(r, &s, "table");
 			goto out;
 		}
 		rc = swap(r, 1);
@@ -928,17 +938,7 @@ incremental(struct runner *r)
 		buffree(&s.sql);
 		goto rollback;
 	}
-	grants(&s, j);
-	persistdocs(&s, j, "table");
-	if (hooks(r, &s, "post-hook", 1) < 0) {
-		buffree(&s.sql);
-		goto rollback;
-	}
-	stmt(&s, "commit");
-	s.transactional = 1;
-	if (exec(r, &s) < 0)
-		goto out;
-	rc = outerhooks(r, "post-hook");
+	rc = finish(r, &s, "table");
 	goto out;
 rollback:
 	PQclear(PQexec(r->conn, "rollback"));
@@ -1018,18 +1018,8 @@ seed(struct runner *r)
 	stmtf(&s, &b);
 	s.copydata = sd.copy.s;
 	s.copylen = sd.copy.len;
-	grants(&s, j);
-	persistdocs(&s, j, "table");
 	indexes(&s, j, j->relation);
-	if (hooks(r, &s, "post-hook", 1) < 0) {
-		buffree(&s.sql);
-		goto out;
-	}
-	stmt(&s, "commit");
-	s.transactional = 1;
-	if (exec(r, &s) < 0)
-		goto out;
-	rc = outerhooks(r, "post-hook");
+	rc = finish(r, &s, "table");
 out:
 	seedfree(&sd);
 	buffree(&b);

@@ -73,25 +73,13 @@ pgconnect(const char *const *keys, const char *const *vals, int retries)
 void
 qident(struct buf *b, const char *s)
 {
-	bufputc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			bufputc(b, '"');
-		bufputc(b, *s);
-	}
-	bufputc(b, '"');
+	bufquote(b, s, '"');
 }
 
 void
 qliteral(struct buf *b, const char *s)
 {
-	bufputc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			bufputc(b, '\'');
-		bufputc(b, *s);
-	}
-	bufputc(b, '\'');
+	bufquote(b, s, '\'');
 }
 
 /* The byte offset of the pos-th character (from 1) of s, in UTF-8. */

@@ -34,15 +34,6 @@ struct opts {
 };
 
 static void
-usageexit(const char *msg)
-{
-	if (msg)
-		fprintf(stderr, "%s: %s\n", argv0, msg);
-	fputs(usage, stderr);
-	exit(2);
-}
-
-static void
 parseargs(int argc, char **argv, struct opts *o)
 {
 	static const struct {
@@ -83,7 +74,7 @@ parseargs(int argc, char **argv, struct opts *o)
 				*(const char **)((char *)&o->prof + withval[k].off) = a + n + 1;
 			} else {
 				if (i + 1 >= argc)
-					usageexit(xasprintf("%s needs a value", a));
+					usageexit(usage, xasprintf("%s needs a value", a));
 				*(const char **)((char *)&o->prof + withval[k].off) = argv[++i];
 			}
 			break;
@@ -91,17 +82,17 @@ parseargs(int argc, char **argv, struct opts *o)
 		if (k < sizeof(withval) / sizeof(*withval))
 			continue;
 		if (a[0] == '-' && a[1])
-			usageexit(xasprintf("unknown option: %s", a));
+			usageexit(usage, xasprintf("unknown option: %s", a));
 		if (pos == 0)
 			o->job = a;
 		else if (pos == 1)
 			o->stamp = a;
 		else
-			usageexit("too many arguments");
+			usageexit(usage, "too many arguments");
 		pos++;
 	}
 	if (!o->job || (!o->dry && !o->stamp))
-		usageexit(NULL);
+		usageexit(usage, NULL);
 }
 
 static double

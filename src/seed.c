@@ -187,18 +187,6 @@ rowfree(struct row *r)
 	r->n = 0;
 }
 
-static void
-csvfield(struct buf *b, const char *s)
-{
-	bufputc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			bufputc(b, '"');
-		bufputc(b, *s);
-	}
-	bufputc(b, '"');
-}
-
 static const char *
 override(const cJSON *coltypes, const char *name)
 {
@@ -294,10 +282,10 @@ seedread(struct seed *sd, const char *path, const char *delim,
 				continue;
 			if (strcmp(sd->cols[i].type, "text") && !override(coltypes, sd->cols[i].name)) {
 				v = trimmed(w->f[i].s);
-				csvfield(&sd->copy, v);
+				bufquote(&sd->copy, v, '"');
 				free(v);
 			} else {
-				csvfield(&sd->copy, w->f[i].s);
+				bufquote(&sd->copy, w->f[i].s, '"');
 			}
 		}
 		bufputc(&sd->copy, '\n');

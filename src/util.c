@@ -174,6 +174,27 @@ bufprintf(struct buf *b, const char *fmt, ...)
 }
 
 void
+bufquote(struct buf *b, const char *s, char q)
+{
+	bufputc(b, q);
+	for (; *s; s++) {
+		if (*s == q)
+			bufputc(b, q);
+		bufputc(b, *s);
+	}
+	bufputc(b, q);
+}
+
+void
+usageexit(const char *usage, const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "%s: %s\n", argv0, msg);
+	fputs(usage, stderr);
+	exit(2);
+}
+
+void
 buffree(struct buf *b)
 {
 	free(b->s);

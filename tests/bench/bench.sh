@@ -13,10 +13,11 @@ SIZES=${BENCH_SIZES:-1000 10000 50000}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dbt2ninja-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-# best of 3: "seconds kilobytes"
+# best of 3: "seconds kilobytes"; BEFORE runs first each time, untimed
 measure() {
 	best=
 	for _ in 1 2 3; do
+		[ -n "${BEFORE:-}" ] && sh -c "$BEFORE"
 		/usr/bin/time -f '%e %M' -o "$WORK/t" "$@" >/dev/null 2>&1
 		t=$(cat "$WORK/t")
 		if [ -z "$best" ] || [ "$(echo "$t $best" | awk '{print ($1 < $3)}')" = 1 ]; then
@@ -44,26 +45,12 @@ for n in $SIZES; do
 	set -- $(measure cat target/manifest.json)
 	row "$n" "cat" "$1" "$2" -
 
-	best=
-	for _ in 1 2 3; do
-		rm -rf target/ninja build.ninja
-		/usr/bin/time -f '%e %M' -o t "$ROOT/dbt2ninja" target/manifest.json >/dev/null 2>&1
-		t=$(cat t)
-		if [ -z "$best" ] || [ "$(echo "$t $best" | awk '{print ($1 < $3)}')" = 1 ]; then best=$t; fi
-	done
-	set -- $best
+	set -- $(BEFORE='rm -rf target/ninja build.ninja; sync' measure "$ROOT/dbt2ninja" target/manifest.json)
 	scratch=$1 scratchrss=$2
 	written=$(ls target/ninja/sql | wc -l)
 	row "$n" "generate from scratch" "$scratch" "$scratchrss" "$written"
-	best=
-	for _ in 1 2 3; do
-		rm -rf copy
-		/usr/bin/time -f '%e %M' -o t cp -R target/ninja/sql copy >/dev/null 2>&1
-		t=$(cat t)
-		if [ -z "$best" ] || [ "$(echo "$t $best" | awk '{print ($1 < $3)}')" = 1 ]; then best=$t; fi
-	done
+	set -- $(BEFORE='rm -rf copy; sync' measure cp -R target/ninja/sql copy)
 	rm -rf copy
-	set -- $best
 	cpfloor=$1
 	row "$n" "cp -R of the job files" "$1" "$2" "$written"
 
@@ -72,17 +59,8 @@ for n in $SIZES; do
 	now=$(date +%Y-%m-%dT%H:%M:%S.%N)
 	ls target/ninja/sql | sed 's/\.sql$//' | (cd target/ninja/ok && xargs touch -d "$now")
 	cp target/manifest.json base.json
-	best=
-	for _ in 1 2 3; do
-		cp base.json target/manifest.json
-		"$ROOT/dbt2ninja" target/manifest.json 2>/dev/null
-		cp changed.json target/manifest.json
-		touch marker
-		/usr/bin/time -f '%e %M' -o t "$ROOT/dbt2ninja" target/manifest.json >/dev/null 2>&1
-		t=$(cat t)
-		if [ -z "$best" ] || [ "$(echo "$t $best" | awk '{print ($1 < $3)}')" = 1 ]; then best=$t; fi
-	done
-	set -- $best
+	set -- $(BEFORE="cp base.json target/manifest.json && '$ROOT/dbt2ninja' target/manifest.json 2>/dev/null && cp changed.json target/manifest.json && touch marker" \
+		measure "$ROOT/dbt2ninja" target/manifest.json)
 	regen=$1 regenrss=$2
 	changedjobs=$(find target/ninja/sql -newer marker -type f | wc -l)
 	row "$n" "regenerate, 5 changed" "$regen" "$regenrss" "$changedjobs"

@@ -8,6 +8,7 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 N=${BENCH_VIEWS:-500}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dbt2ninja-bench.XXXXXX")
+chmod 755 "$WORK"
 . "$ROOT/tests/pg.sh"
 PGFSYNC=on pgstart
 BOUNCER=
