@@ -62,9 +62,9 @@ fail(struct lex *l, char **err, int *col, const char *why)
 	return -1;
 }
 
-/* One {{ ... }} expression, after its opening. */
+/* One {{ ... }} expression, after its opening at open. */
 static int
-expr(struct lex *l, struct buf *out, char **err, int *col)
+expr(struct lex *l, const char *open, struct buf *out, char **err, int *col)
 {
 	char *name = NULL, *dflt = NULL;
 	const char *v;
@@ -107,7 +107,7 @@ expr(struct lex *l, struct buf *out, char **err, int *col)
 	v = getenv(name);
 	if (!v && !dflt) {
 		*err = xasprintf("env var required but not provided: '%s'", name);
-		*col = (int)(l->tok - l->start) + 1;
+		*col = (int)(open - l->start) + 1;
 		free(name);
 		return -1;
 	}
@@ -141,7 +141,7 @@ jinjarender(const char *s, struct buf *out, char **err, int *col)
 			continue;
 		}
 		l.cur = p + 2;
-		if (expr(&l, out, err, col) < 0)
+		if (expr(&l, p, out, err, col) < 0)
 			return -1;
 	}
 }

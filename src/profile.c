@@ -176,7 +176,7 @@ profileload(struct profile *p, const struct profileopts *o, const char *near)
 
 	memset(p, 0, sizeof(*p));
 	p->retries = 1;
-	project = o->projectdir ? realpath(o->projectdir, NULL) : projectfind(near);
+	project = o->projectdir ? xstrdup(o->projectdir) : projectfind(near);
 	p->name = o->profile ? xstrdup(o->profile) : project ? projectprofile(project) : NULL;
 	p->path = findprofiles(o, project);
 	free(project);

@@ -43,6 +43,20 @@ job target/ninja/sql/seed.p.typed.sql "$(hdr seed.p.typed seed seed typed "-- co
 -- seed_sha256: \"$(sha256sum < types.csv | cut -d' ' -f1)\"")" ""
 runjob seed.p.typed
 is "$(sql "select code from t.typed where id = 1")" 007 "column_types keeps what inference would lose"
+printf 'Id,Name\n1,a\n' > bare.csv
+job target/ninja/sql/seed.p.bare.sql "$(hdr seed.p.bare seed seed bare "-- quote_columns: false
+-- seed_path: \"bare.csv\"
+-- seed_sha256: \"$(sha256sum < bare.csv | cut -d' ' -f1)\"")" ""
+runjob seed.p.bare
+is "$(sql "select string_agg(column_name, ',' order by ordinal_position) from information_schema.columns where table_name = 'bare'")" \
+	"id,name" "quote_columns: false leaves names to the server, which folds them"
+printf 'id,name\n1,a\n' > bare.csv
+job target/ninja/sql/seed.p.bare.sql "$(hdr seed.p.bare seed seed bare "-- quote_columns: false
+-- seed_path: \"bare.csv\"
+-- seed_sha256: \"$(sha256sum < bare.csv | cut -d' ' -f1)\"")" ""
+"$RUN" --full-refresh target/ninja/sql/seed.p.bare.sql target/ninja/ok/seed.p.bare >"$TMP/out" 2>&1
+ok $? "--full-refresh reloads a seed"
+is "$(sql "select string_agg(id || name, ',') from t.bare")" 1a "from a new table"
 
 # tests: pass, warn, fail, thresholds, store_failures
 job target/ninja/sql/test.p.pass.sql "$(hdr test.p.pass test test pass)" "select 1 where false"
@@ -98,6 +112,13 @@ is "$(sql "select string_agg(id || v || coalesce(extra::text, '-'), ',' order by
 inc '-- full_refresh: true' "select 9 as id"
 runjob model.p.inc
 is "$(sql "select string_agg(id::text, ',') from t.inc")" 9 "full_refresh rebuilds it"
+inc '' "select 10 as id"
+runjob model.p.inc
+is "$(sql "select string_agg(id::text, ',' order by id) from t.inc")" 9,10 "without a unique_key, rows are appended"
+inc '-- on_schema_change: "sync_all_columns"' "select 11::bigint as id, 'n' as name"
+runjob model.p.inc
+is "$(sql "select string_agg(column_name || ' ' || data_type, ', ' order by ordinal_position) from information_schema.columns where table_name = 'inc'")" \
+	"id bigint, name text" "sync_all_columns adds, drops and retypes columns"
 
 # a view becomes a table and back; a stale intermediate of another kind
 job target/ninja/sql/model.p.vt.sql "$(hdr model.p.vt model view vt)" "select 1 as a"
@@ -219,6 +240,22 @@ wait $p1
 r1=$?
 is "$r1$r2" 00 "two runs of one node at once both succeed"
 check "one after the other" test $(( $(date +%s) - start )) -ge 2
+
+# connecting: retries as dbt's, then a clear error
+mkdir -p proj
+printf 'name: p\nprofile: p\n' > proj/dbt_project.yml
+printf 'p:\n  target: t\n  outputs:\n    t:\n      type: postgres\n      host: /nonexistent\n      dbname: demo\n      retries: 2\n' > proj/profiles.yml
+start=$(date +%s)
+"$RUN" --project-dir proj target/ninja/sql/test.p.pass.sql target/ninja/ok/test.p.pass >"$TMP/out" 2>&1
+is "$?" 1 "a server that cannot be reached fails the node"
+is "$(grep -c 'connecting failed, retrying' "$TMP/out")" 2 "after the profile's retries"
+check "waiting 0 s, then 1 s, as dbt does" test $(( $(date +%s) - start )) -ge 1
+grep -q '^dbt2ninja-run: cannot connect: connection to server on socket "/nonexistent/.s.PGSQL.5432" failed' "$TMP/out"
+ok $? "saying why"
+printf 'p:\n  target: t\n  outputs:\n    t:\n      type: postgres\n      host: "{{ env_var('"'"'D2N_NO_SUCH_VAR'"'"') }}"\n' > proj/profiles.yml
+"$RUN" --project-dir proj target/ninja/sql/test.p.pass.sql target/ninja/ok/test.p.pass >"$TMP/out" 2>&1
+is "$(cat "$TMP/out")" "dbt2ninja-run: proj/profiles.yml:6:14: host: env var required but not provided: 'D2N_NO_SUCH_VAR'" \
+	"an unset env_var names the file, line and column"
 
 # dry run: the statements, without a server
 PGHOST=/nonexistent "$RUN" --dry-run target/ninja/sql/model.p.hooked.sql > "$TMP/dry"
