@@ -66,7 +66,7 @@ optarg1(int argc, char **argv, int *i, const char *name)
 	if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=')
 		return argv[*i] + n + 1;
 	if (*i + 1 >= argc)
-		usageexit(usage, xasprintf("%s needs a value", name));
+		usageexit(usage, "%s needs a value", name);
 	return argv[++*i];
 }
 
@@ -92,7 +92,7 @@ parseargs(int argc, char **argv, struct opts *o)
 			v = optarg1(argc, argv, &i, "--threads");
 			o->threads = (int)strtol(v, &end, 10);
 			if (!*v || *end || o->threads < 1 || o->threads > 1024)
-				usageexit(usage, xasprintf("--threads: not a number from 1 to 1024: %s", v));
+				usageexit(usage, "--threads: not a number from 1 to 1024: %s", v);
 		} else if (!strncmp(a, "--project-dir", 13) && (!a[13] || a[13] == '=')) {
 			o->projectdir = optarg1(argc, argv, &i, "--project-dir");
 		} else if (!strncmp(a, "--profiles-dir", 14) && (!a[14] || a[14] == '=')) {
@@ -107,7 +107,7 @@ parseargs(int argc, char **argv, struct opts *o)
 			if (i + 1 < argc)
 				usageexit(usage, "more than one manifest");
 		} else if (a[0] == '-' && a[1]) {
-			usageexit(usage, xasprintf("unknown option: %s", a));
+			usageexit(usage, "unknown option: %s", a);
 		} else if (o->manifest) {
 			usageexit(usage, "more than one manifest");
 		} else {
@@ -240,8 +240,7 @@ results(int argc, char **argv)
 	int failed;
 
 	if (argc > 3 || (argc == 3 && argv[2][0] == '-'))
-		usageexit(usage, argc > 3 ? "more than one manifest" :
-		    xasprintf("unknown option: %s", argv[2]));
+		usageexit(usage, argc > 3 ? "more than one manifest" : "unknown option: %s", argv[2]);
 	if (argc == 3)
 		path = argv[2];
 	manifestload(&m, path);

@@ -41,6 +41,17 @@ quiet(void *arg, const char *msg)
 	(void)msg;
 }
 
+/* libpq's messages end in a line break; ours do not. */
+static char *
+chomp(char *m)
+{
+	size_t n = strlen(m);
+
+	while (n && m[n - 1] == '\n')
+		m[--n] = '\0';
+	return m;
+}
+
 PGconn *
 pgconnect(const char *const *keys, const char *const *vals, int retries)
 {
@@ -52,17 +63,16 @@ pgconnect(const char *const *keys, const char *const *vals, int retries)
 			sleep((unsigned)((attempt - 2) * (attempt - 2)));
 		if (pginterrupted)
 			break;
+		PQfinish(c);
 		c = PQconnectdbParams(keys, vals, 1);
 		if (PQstatus(c) == CONNECTION_OK)
 			break;
 		if (attempt <= retries)
-			warn("connecting failed, retrying: %s", PQerrorMessage(c));
+			warn("connecting failed, retrying: %s", chomp(PQerrorMessage(c)));
 	}
 	if (PQstatus(c) != CONNECTION_OK) {
-		char *m = PQerrorMessage(c);
-		size_t n = strlen(m);
-		while (n && m[n - 1] == '\n')
-			m[--n] = '\0';
+		char *m = xstrdup(chomp(PQerrorMessage(c)));
+		PQfinish(c);
 		fatal("cannot connect: %s", m);
 	}
 	PQsetNoticeProcessor(c, quiet, NULL);

@@ -74,7 +74,7 @@ parseargs(int argc, char **argv, struct opts *o)
 				*(const char **)((char *)&o->prof + withval[k].off) = a + n + 1;
 			} else {
 				if (i + 1 >= argc)
-					usageexit(usage, xasprintf("%s needs a value", a));
+					usageexit(usage, "%s needs a value", a);
 				*(const char **)((char *)&o->prof + withval[k].off) = argv[++i];
 			}
 			break;
@@ -82,7 +82,7 @@ parseargs(int argc, char **argv, struct opts *o)
 		if (k < sizeof(withval) / sizeof(*withval))
 			continue;
 		if (a[0] == '-' && a[1])
-			usageexit(usage, xasprintf("unknown option: %s", a));
+			usageexit(usage, "unknown option: %s", a);
 		if (pos == 0)
 			o->job = a;
 		else if (pos == 1)

@@ -186,10 +186,17 @@ bufquote(struct buf *b, const char *s, char q)
 }
 
 void
-usageexit(const char *usage, const char *msg)
+usageexit(const char *usage, const char *fmt, ...)
 {
-	if (msg)
-		fprintf(stderr, "%s: %s\n", argv0, msg);
+	va_list ap;
+
+	if (fmt) {
+		fprintf(stderr, "%s: ", argv0);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
 	fputs(usage, stderr);
 	exit(2);
 }

@@ -35,8 +35,9 @@ void buffree(struct buf *b);
 /* Append s between two q characters, each q inside doubled: "a""b", 'it''s'. */
 void bufquote(struct buf *b, const char *s, char q);
 
-/* Print "argv0: msg" (when msg) and the usage to stderr, and exit 2. */
-void usageexit(const char *usage, const char *msg);
+/* Print "argv0: message" (when fmt is not NULL) and the usage to stderr,
+ * and exit 2. */
+void usageexit(const char *usage, const char *fmt, ...);
 
 /* Read all of PATH into b (which is reset first). Returns 0, or -1 with
  * errno set; a directory fails with EISDIR. */
