@@ -12,6 +12,7 @@
 #include "profile.h"
 #include "project.h"
 #include "results.h"
+#include "state.h"
 #include "util.h"
 
 #ifndef DATADIR
@@ -23,7 +24,7 @@
 
 static const char usage[] =
     "usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]\n"
-    "                 [--target NAME] [--profiles-dir DIR] [MANIFEST]\n"
+    "                 [--target NAME] [--profiles-dir DIR] [--state PATH] [MANIFEST]\n"
     "       dbt2ninja results [MANIFEST]\n"
     "       dbt2ninja --help | --version\n";
 
@@ -42,6 +43,9 @@ static const char help[] =
     "  --target NAME       its target (default: $DBT_TARGET, else the profile's)\n"
     "  --profiles-dir DIR  where profiles.yml is (default: $DBT_PROFILES_DIR, the\n"
     "                      project directory, ~/.dbt)\n"
+    "  --state PATH        production's manifest (or a directory holding it): mark\n"
+    "                      built every node whose job is production's, so that\n"
+    "                      ninja runs exactly state:modified+\n"
     "  -v, --verbose       say what was written\n"
     "\n"
     "Targets: deploy (default), test, build, NAME, UNIQUE_ID, tag:NAME,\n"
@@ -54,6 +58,7 @@ struct opts {
 	const char *manifest;
 	const char *projectdir;
 	const char *profile, *target, *profilesdir;
+	const char *state;
 	int threads;
 	int verbose;
 };
@@ -101,6 +106,8 @@ parseargs(int argc, char **argv, struct opts *o)
 			o->profile = optarg1(argc, argv, &i, "--profile");
 		} else if (!strncmp(a, "--target", 8) && (!a[8] || a[8] == '=')) {
 			o->target = optarg1(argc, argv, &i, "--target");
+		} else if (!strncmp(a, "--state", 7) && (!a[7] || a[7] == '=')) {
+			o->state = optarg1(argc, argv, &i, "--state");
 		} else if (!strcmp(a, "--")) {
 			if (i + 1 < argc)
 				o->manifest = argv[++i];
@@ -118,7 +125,8 @@ parseargs(int argc, char **argv, struct opts *o)
 		o->manifest = "target/manifest.json";
 }
 
-/* The arguments again, for the regeneration edge. */
+/* The arguments again, for the regeneration edge; not --state, whose
+ * import is once: a regeneration must not undo what was deployed since. */
 static char *
 regenargs(int argc, char **argv)
 {
@@ -127,7 +135,13 @@ regenargs(int argc, char **argv)
 
 	bufputs(&b, "");
 	for (i = 1; i < argc; i++) {
-		if (i > 1)
+		if (!strcmp(argv[i], "--state")) {
+			i++;
+			continue;
+		}
+		if (!strncmp(argv[i], "--state=", 8))
+			continue;
+		if (b.len)
 			bufputc(&b, ' ');
 		shellquote(&b, argv[i]);
 	}
@@ -261,6 +275,7 @@ main(int argc, char **argv)
 	struct ninjaopts no = {0};
 	struct jobopts jo = {0};
 	struct jobstats st;
+	struct statestats ss;
 	struct manifest m;
 	struct buf gen = {0}, run = {0}, out = {0};
 	char *dir, *data, *args, *prefix, *gendir, *rundir, *flags;
@@ -304,8 +319,13 @@ main(int argc, char **argv)
 	/* everything that can fail on bad input fails before anything is written */
 	ninjarender(&m, &no, &out);
 	jobwriteall(&m, &jo, &st);
+	if (o.state)
+		stateimport(&m, o.state, &jo, &ss);
 	if (writefile(no.output, out.s, out.len) < 0)
 		fatal("%s:", no.output);
+	if (o.state)
+		printf("dbt2ninja: state from %s: %zu new, %zu modified, %zu downstream, "
+		    "%zu unchanged\n", o.state, ss.new, ss.modified, ss.downstream, ss.unchanged);
 
 	if (st.nosql)
 		warn("warning: %zu node%s without compiled SQL (python models, or a "

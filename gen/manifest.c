@@ -214,6 +214,8 @@ readnode(struct reader *r, const char *uid, const cJSON *j)
 	n->relation = relationof(m, j);
 	n->path = keepor(m, nonempty(j, "original_file_path"), NULL);
 	n->tags = strings(m, cJSON_GetObjectItemCaseSensitive(j, "tags"), &n->ntags);
+	n->checksum = keepor(m, nonempty(cJSON_GetObjectItemCaseSensitive(j, "checksum"),
+	    "checksum"), NULL);
 	n->config = jobconfig(&m->keep, n, j, config);
 }
 

@@ -44,6 +44,7 @@ struct node {
 	const char *relation;	/* relation_name, else built from its parts */
 	const char *path;	/* original_file_path, or NULL */
 	const char *config;	/* the job's keyed header lines (jobconfig()) */
+	const char *checksum;	/* dbt's checksum of the node's file, or NULL */
 	const char **tags;
 	size_t ntags;
 	const char **depids;	/* depends_on.nodes as written */

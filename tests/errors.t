@@ -61,7 +61,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 usage='usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]
-                 [--target NAME] [--profiles-dir DIR] [MANIFEST]
+                 [--target NAME] [--profiles-dir DIR] [--state PATH] [MANIFEST]
        dbt2ninja results [MANIFEST]
        dbt2ninja --help | --version'
 expect "unknown option" 2 "dbt2ninja: unknown option: --bogus

@@ -19,7 +19,7 @@ pgbin() {
 # pgas CMD...: run CMD as the server's owner.
 pgas() {
 	if [ "$(id -u)" = 0 ]; then
-		su postgres -s /bin/sh -c 'exec "$0" "$@"' -- "$@"
+		(cd / && su postgres -s /bin/sh -c 'exec "$0" "$@"' -- "$@")
 	else
 		"$@"
 	fi

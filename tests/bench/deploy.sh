@@ -67,7 +67,7 @@ default_pool_size = 4
 logfile = $WORK/bouncer/log
 INI
 	[ "$(id -u)" = 0 ] && chown -R postgres "$WORK" && chmod 755 "$WORK"
-	pgas pgbouncer bouncer/pgbouncer.ini >/dev/null 2>&1 &
+	pgas pgbouncer "$WORK/bouncer/pgbouncer.ini" >/dev/null 2>&1 &
 	BOUNCER=$!
 	sleep 1
 	reset

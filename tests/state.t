@@ -1,0 +1,91 @@
+#!/bin/sh
+# --state: a fresh checkout that imports production's manifest deploys
+# exactly dbt's state:modified+, through real ninja and a real PostgreSQL.
+. "$(dirname "$0")/lib.sh"
+
+PROD=$ROOT/docs/example/target/manifest.json
+would() { ninja -n deploy | sed -n 's/^\[[0-9]*\/[0-9]*\] [a-z]* //p' | LC_ALL=C sort | tr '\n' ' '; }
+# fresh CHANGE: a new checkout whose manifest is production's, changed by python
+fresh() {
+	rm -rf "$TMP/ci"
+	cp -R "$ROOT/docs/example" "$TMP/ci"
+	cd "$TMP/ci" || exit 1
+	python3 -c "
+import json; p = 'target/manifest.json'; m = json.load(open(p)); n = m['nodes']
+$1
+json.dump(m, open(p, 'w'), indent=1)"
+}
+
+fresh "pass"
+"$DBT2NINJA" --state "$PROD" >"$TMP/out" 2>&1
+ok $? "--state with production's own manifest"
+is "$(cat "$TMP/out")" "dbt2ninja: state from $PROD: 0 new, 0 modified, 0 downstream, 20 unchanged" "counts every node unchanged"
+is "$(ninja -n deploy)" "ninja: no work to do." "and so nothing is to deploy"
+is "$(ninja -n build)" "ninja: no work to do." "nor to build"
+check "no --state in the regeneration edge" sh -c '! grep -q -- --state build.ninja'
+
+fresh "n['model.jaffle.stg_orders']['compiled_code'] = '-- a comment\n' + n['model.jaffle.stg_orders']['compiled_code'].replace(' ', '  ')"
+"$DBT2NINJA" --state "$ROOT/docs/example/target" >/dev/null 2>&1
+is "$(ninja -n deploy)" "ninja: no work to do." "layout and comments are no change (and PATH may be a directory)"
+
+fresh "n['model.jaffle.customers']['compiled_code'] += ' having count(*) > 0'"
+"$DBT2NINJA" --state "$PROD" >"$TMP/out" 2>&1
+is "$(cat "$TMP/out")" "dbt2ninja: state from $PROD: 0 new, 1 modified, 2 downstream, 17 unchanged" "a changed model"
+is "$(would)" "model.jaffle.customer_segments model.jaffle.customers model.jaffle.top_customers " \
+	"deploys with its downstream, nothing else"
+
+fresh "n['model.jaffle.orders']['config']['indexes'] = []"
+"$DBT2NINJA" --state "$PROD" >/dev/null 2>&1
+would | grep -q '^model.jaffle.customer_segments model.jaffle.customers model.jaffle.daily_revenue model.jaffle.order_status_counts model.jaffle.orders '
+ok $? "a changed config is a change"
+
+fresh "
+o = n['model.jaffle.order_totals']
+o['compiled_code'] = o['compiled_code'].replace('sum(amount)', 'sum(amount) * 1')
+for k in ('model.jaffle.orders',):
+    n[k]['compiled_code'] = n[k]['compiled_code'].replace('sum(amount)', 'sum(amount) * 1')"
+"$DBT2NINJA" --state "$PROD" >/dev/null 2>&1
+would | grep -q 'model.jaffle.orders '
+ok $? "an ephemeral parent's change reaches its children, whose SQL holds it"
+
+fresh "
+import copy
+v = copy.deepcopy(n['model.jaffle.customer_segments'])
+v['unique_id'] = v['name'] = v['alias'] = 'model.jaffle.vip_customers'
+v['name'] = v['alias'] = 'vip_customers'
+v['relation_name'] = '\"demo\".\"analytics\".\"vip_customers\"'
+n['model.jaffle.vip_customers'] = v
+del n['model.jaffle.order_status_counts']"
+"$DBT2NINJA" --state "$PROD" >"$TMP/out" 2>&1
+is "$(cat "$TMP/out")" "dbt2ninja: state from $PROD: 1 new, 0 modified, 0 downstream, 19 unchanged" "a new node is new"
+is "$(would)" "model.jaffle.vip_customers " "and deployed; a deleted node is never selected"
+
+fresh "pass"
+echo '13,1,2024-03-07 10:00:00,completed,5.00' >> seeds/raw_orders.csv
+python3 -c "
+import json, hashlib; p = 'target/manifest.json'; m = json.load(open(p))
+m['nodes']['seed.jaffle.raw_orders']['checksum']['checksum'] = hashlib.sha256(open('seeds/raw_orders.csv').read().strip().encode()).hexdigest()
+json.dump(m, open(p, 'w'))"
+"$DBT2NINJA" --state "$PROD" >/dev/null 2>&1
+would | grep -q 'seed.jaffle.raw_orders'
+ok $? "a seed whose file changed is a change"
+
+printf '{"nodes": ' > "$TMP/bad.json"
+"$DBT2NINJA" --state "$TMP/bad.json" >"$TMP/out" 2>&1
+is "$?" 1 "a bad state manifest fails"
+is "$(cat "$TMP/out")" "dbt2ninja: $TMP/bad.json:1:10: invalid JSON" "naming it"
+
+# the whole flow on a database: production deploys, CI imports its state
+withpg
+cp -R "$ROOT/docs/example" "$TMP/prod"
+cd "$TMP/prod" || exit 1
+"$DBT2NINJA" >/dev/null 2>&1 && ninja deploy >/dev/null 2>&1
+ok $? "production deploys"
+fresh "pass"
+cp changed/manifest.json target/manifest.json
+"$DBT2NINJA" --state "$TMP/prod/target/manifest.json" >/dev/null 2>&1
+ninja deploy >"$TMP/out" 2>&1
+ok $? "a CI checkout deploys with production's state"
+is "$(grep -c '^OK' "$TMP/out")" 7 "only the changed model and its downstream"
+is "$(sql "select count(*) from analytics.customers")" 8 "onto production's data"
+done_testing
