@@ -24,7 +24,8 @@
 
 static const char usage[] =
     "usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]\n"
-    "                 [--target NAME] [--profiles-dir DIR] [--state PATH] [MANIFEST]\n"
+    "                 [--target NAME] [--profiles-dir DIR] [--state PATH [--defer]]\n"
+    "                 [MANIFEST]\n"
     "       dbt2ninja results [MANIFEST]\n"
     "       dbt2ninja --help | --version\n";
 
@@ -46,6 +47,8 @@ static const char help[] =
     "  --state PATH        production's manifest (or a directory holding it): mark\n"
     "                      built every node whose job is production's, so that\n"
     "                      ninja runs exactly state:modified+\n"
+    "  --defer             what runs reads production's relations for the parents\n"
+    "                      that do not run\n"
     "  -v, --verbose       say what was written\n"
     "\n"
     "Targets: deploy (default), test, build, NAME, UNIQUE_ID, tag:NAME,\n"
@@ -59,6 +62,7 @@ struct opts {
 	const char *projectdir;
 	const char *profile, *target, *profilesdir;
 	const char *state;
+	int defer;
 	int threads;
 	int verbose;
 };
@@ -93,6 +97,8 @@ parseargs(int argc, char **argv, struct opts *o)
 			exit(0);
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
 			o->verbose = 1;
+		} else if (!strcmp(a, "--defer")) {
+			o->defer = 1;
 		} else if (!strncmp(a, "--threads", 9) && (!a[9] || a[9] == '=')) {
 			v = optarg1(argc, argv, &i, "--threads");
 			o->threads = (int)strtol(v, &end, 10);
@@ -123,10 +129,11 @@ parseargs(int argc, char **argv, struct opts *o)
 	}
 	if (!o->manifest)
 		o->manifest = "target/manifest.json";
+	if (o->defer && !o->state)
+		usageexit(usage, "--defer needs --state");
 }
 
-/* The arguments again, for the regeneration edge; not --state, whose
- * import is once: a regeneration must not undo what was deployed since. */
+/* The arguments again, for the regeneration edge. */
 static char *
 regenargs(int argc, char **argv)
 {
@@ -135,13 +142,7 @@ regenargs(int argc, char **argv)
 
 	bufputs(&b, "");
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--state")) {
-			i++;
-			continue;
-		}
-		if (!strncmp(argv[i], "--state=", 8))
-			continue;
-		if (b.len)
+		if (i > 1)
 			bufputc(&b, ' ');
 		shellquote(&b, argv[i]);
 	}
@@ -275,7 +276,7 @@ main(int argc, char **argv)
 	struct ninjaopts no = {0};
 	struct jobopts jo = {0};
 	struct jobstats st;
-	struct statestats ss;
+	struct state ss;
 	struct manifest m;
 	struct buf gen = {0}, run = {0}, out = {0};
 	char *dir, *data, *args, *prefix, *gendir, *rundir, *flags;
@@ -318,14 +319,25 @@ main(int argc, char **argv)
 
 	/* everything that can fail on bad input fails before anything is written */
 	ninjarender(&m, &no, &out);
+	if (o.state) {
+		stateload(&ss, &m, o.state, &jo);
+		if (o.defer)
+			statedefer(&ss, &m, o.verbose);
+	}
 	jobwriteall(&m, &jo, &st);
 	if (o.state)
-		stateimport(&m, o.state, &jo, &ss);
+		statemark(&ss, &m);
 	if (writefile(no.output, out.s, out.len) < 0)
 		fatal("%s:", no.output);
-	if (o.state)
+	if (o.state) {
 		printf("dbt2ninja: state from %s: %zu new, %zu modified, %zu downstream, "
-		    "%zu unchanged\n", o.state, ss.new, ss.modified, ss.downstream, ss.unchanged);
+		    "%zu unchanged\n", o.state, ss.stats.new, ss.stats.modified,
+		    ss.stats.downstream, ss.stats.unchanged);
+		if (o.defer)
+			printf("dbt2ninja: defer: %zu reference%s to production\n",
+			    ss.stats.deferred, ss.stats.deferred == 1 ? "" : "s");
+		statefree(&ss);
+	}
 
 	if (st.nosql)
 		warn("warning: %zu node%s without compiled SQL (python models, or a "

@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "sql.h"
 #include "state.h"
 
 enum { SAME, NEW, MODIFIED, DOWNSTREAM };
@@ -22,23 +24,57 @@ manifestpath(const char *path)
 	return xstrdup(path);
 }
 
-static int
-compare(const struct manifest *m, const struct node *n, const struct manifest *prod,
-    const struct jobopts *o, struct buf *a, struct buf *b)
+/* The canonical names of this manifest's relations, mapped to production's
+ * where they differ. Keys are kept NUL-separated in s->keys. */
+static void
+mapnames(struct state *s, const struct manifest *m)
 {
-	const struct node *p = manifestnode(prod, n->uid);
+	struct buf c = {0};
+	size_t i, *offs = xcalloc(m->nnodes, sizeof(*offs)), n = 0;
+	const struct node **to = xcalloc(m->nnodes, sizeof(*to));
+
+	for (i = 0; i < m->nnodes; i++) {
+		const struct node *a = &m->nodes[i], *p = manifestnode(&s->prod, a->uid);
+		if (a->kind != KRUN || !p || p->kind != KRUN || !*a->relation ||
+		    !strcmp(a->relation, p->relation) || sqlcanon(a->relation, &c) < 0)
+			continue;
+		offs[n] = s->keys.len;
+		to[n++] = p;
+		bufadd(&s->keys, c.s, c.len + 1);
+	}
+	/* the buffer is complete: its addresses hold from here */
+	for (i = 0; i < n; i++)
+		htabput(&s->toprod, s->keys.s + offs[i], (void *)to[i]->relation);
+	free(offs);
+	free(to);
+	buffree(&c);
+}
+
+static int
+compare(struct state *s, const struct manifest *m, const struct node *n,
+    const struct jobopts *o, struct buf *a, struct buf *b, struct buf *sql)
+{
+	const struct node *p = manifestnode(&s->prod, n->uid);
+	struct node t;
 
 	if (!p || p->kind != KRUN)
 		return NEW;
 	if (n->rtype == RSEED && n->checksum && p->checksum && strcmp(n->checksum, p->checksum))
 		return MODIFIED;
-	jobrender(m, n, o, a);
-	jobrender(prod, p, o, b);
+	/* this node as production would name it */
+	t = *n;
+	t.relation = p->relation;
+	if (n->sql) {
+		sql->len = 0;
+		sqlrewrite(n->sql, strlen(n->sql), &s->toprod, sql, NULL, NULL);
+		t.sql = sql->s;
+	}
+	jobrender(m, &t, o, a);
+	jobrender(&s->prod, p, o, b);
 	return jobsame(b->s, b->len, a->s, a->len) ? SAME : MODIFIED;
 }
 
-/* A node is downstream when any parent is new, modified or downstream;
- * parents come before children in no particular order, so memoize. */
+/* A node is downstream when any parent is new, modified or downstream. */
 static int
 state(const struct manifest *m, int *st, const struct node *n)
 {
@@ -54,6 +90,99 @@ state(const struct manifest *m, int *st, const struct node *n)
 	return st[i];
 }
 
+void
+stateload(struct state *s, const struct manifest *m, const char *path,
+    const struct jobopts *o)
+{
+	struct buf a = {0}, b = {0}, sql = {0};
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	s->path = manifestpath(path);
+	manifestload(&s->prod, s->path);
+	if (m->dbtversion && s->prod.dbtversion && strcmp(m->dbtversion, s->prod.dbtversion))
+		warn("warning: %s was written by dbt %s, this manifest by dbt %s",
+		    s->path, s->prod.dbtversion, m->dbtversion);
+	mapnames(s, m);
+	s->st = xcalloc(m->nnodes, sizeof(*s->st));
+	for (i = 0; i < m->nnodes; i++)
+		if (m->nodes[i].kind == KRUN)
+			s->st[i] = compare(s, m, &m->nodes[i], o, &a, &b, &sql);
+	for (i = 0; i < m->nnodes; i++) {
+		if (m->nodes[i].kind != KRUN)
+			continue;
+		switch (state(m, s->st, &m->nodes[i])) {
+		case SAME: s->stats.unchanged++; break;
+		case NEW: s->stats.new++; break;
+		case MODIFIED: s->stats.modified++; break;
+		default: s->stats.downstream++; break;
+		}
+	}
+	buffree(&a);
+	buffree(&b);
+	buffree(&sql);
+}
+
+struct said {
+	const char *uid;
+	size_t n;
+};
+
+static void
+report(void *arg, const char *from, const char *to)
+{
+	struct said *w = arg;
+
+	(void)from;
+	if (w->n++ == 0 || 1)
+		printf("dbt2ninja: defer: %s reads %s\n", w->uid, to);
+}
+
+void
+statedefer(struct state *s, struct manifest *m, int verbose)
+{
+	struct htab map = {0};
+	struct buf c = {0}, out = {0}, keys = {0};
+	size_t i, k, *offs = NULL, n;
+	const char **to = NULL;
+
+	for (i = 0; i < m->nnodes; i++) {
+		struct node *nd = &m->nodes[i];
+		struct said w = {nd->uid, 0};
+		if (nd->kind != KRUN || s->st[i] == SAME || !nd->sql)
+			continue;
+		/* the parents that will not run, by the names used here */
+		keys.len = 0;
+		n = 0;
+		offs = xreallocarray(offs, nd->nparents + 1, sizeof(*offs));
+		to = xreallocarray(to, nd->nparents + 1, sizeof(*to));
+		for (k = 0; k < nd->nparents; k++) {
+			const struct node *p = nd->parents[k];
+			const struct node *pp = manifestnode(&s->prod, p->uid);
+			if (s->st[p - m->nodes] != SAME || !pp || sqlcanon(p->relation, &c) < 0 ||
+			    !strcmp(p->relation, pp->relation))
+				continue;
+			offs[n] = keys.len;
+			to[n++] = pp->relation;
+			bufadd(&keys, c.s, c.len + 1);
+		}
+		if (n == 0)
+			continue;
+		for (k = 0; k < n; k++)
+			htabput(&map, keys.s + offs[k], (void *)to[k]);
+		out.len = 0;
+		s->stats.deferred += sqlrewrite(nd->sql, strlen(nd->sql), &map, &out,
+		    verbose ? report : NULL, &w);
+		nd->sql = memcpy(arenaalloc(&m->keep, out.len + 1), out.s, out.len + 1);
+		htabfree(&map);
+	}
+	free(offs);
+	free(to);
+	buffree(&c);
+	buffree(&out);
+	buffree(&keys);
+}
+
 static void
 settime(const char *path, time_t t)
 {
@@ -65,25 +194,22 @@ settime(const char *path, time_t t)
 		fatal("%s: utimensat:", path);
 }
 
-void
-stateimport(const struct manifest *m, const char *path, const struct jobopts *o,
-    struct statestats *stats)
+/* Whether the stamp at sp holds this job's hash: the node was deployed,
+ * here, with this very job. */
+static int
+stamped(const char *sp, const char *h, struct buf *b)
 {
-	struct manifest prod;
-	struct buf a = {0}, b = {0}, job = {0};
-	char *mp = manifestpath(path), *jp, *sp, h[SHA256_HEX + 1];
-	int *st = xcalloc(m->nnodes, sizeof(*st)), sawstate = 0;
+	return readfile(sp, b) == 0 && !strcmp(b->s, h);
+}
+
+void
+statemark(struct state *s, const struct manifest *m)
+{
+	struct buf job = {0}, old = {0};
+	char *jp, *sp, h[SHA256_HEX + 1];
 	time_t now = time(NULL);
 	size_t i;
 
-	memset(stats, 0, sizeof(*stats));
-	manifestload(&prod, mp);
-	if (m->dbtversion && prod.dbtversion && strcmp(m->dbtversion, prod.dbtversion))
-		warn("warning: %s was written by dbt %s, this manifest by dbt %s",
-		    mp, prod.dbtversion, m->dbtversion);
-	for (i = 0; i < m->nnodes; i++)
-		if (m->nodes[i].kind == KRUN)
-			st[i] = compare(m, &m->nodes[i], &prod, o, &a, &b);
 	if (mkdirs(STAMPDIR) < 0)
 		fatal("%s:", STAMPDIR);
 	for (i = 0; i < m->nnodes; i++) {
@@ -92,40 +218,36 @@ stateimport(const struct manifest *m, const char *path, const struct jobopts *o,
 			continue;
 		jp = xasprintf("%s/%s.sql", JOBDIR, n->file);
 		sp = xasprintf("%s/%s", STAMPDIR, n->file);
-		switch (state(m, st, n)) {
-		case SAME:
+		if (readfile(jp, &job) < 0)
+			fatal("%s:", jp);
+		sha256hex(job.s, job.len, h);
+		strcat(h, "\n");
+		/* a stamp of this very job stays as it is: importing again, as
+		 * the regeneration edge does, undoes nothing deployed since */
+		if (stamped(sp, h, &old)) {
+			;
+		} else if (s->st[i] == SAME) {
 			/* deployed as production deployed it */
-			if (readfile(jp, &job) < 0)
-				fatal("%s:", jp);
-			sha256hex(job.s, job.len, h);
-			strcat(h, "\n");
 			if (writefile(sp, h, strlen(h)) < 0)
 				fatal("%s:", sp);
 			settime(jp, now - 2);
 			settime(sp, now - 1);
-			stats->unchanged++;
-			sawstate = 1;
-			break;
-		case NEW:
-			stats->new++;
-			goto dirty;
-		case MODIFIED:
-			stats->modified++;
-			goto dirty;
-		default:
-			stats->downstream++;
-		dirty:
-			if (unlink(sp) < 0 && errno != ENOENT)
-				fatal("%s: unlink:", sp);
+		} else if (unlink(sp) < 0 && errno != ENOENT) {
+			fatal("%s: unlink:", sp);
 		}
 		free(jp);
 		free(sp);
 	}
-	(void)sawstate;
-	free(st);
-	free(mp);
-	buffree(&a);
-	buffree(&b);
 	buffree(&job);
-	manifestfree(&prod);
+	buffree(&old);
+}
+
+void
+statefree(struct state *s)
+{
+	manifestfree(&s->prod);
+	htabfree(&s->toprod);
+	buffree(&s->keys);
+	free(s->st);
+	free(s->path);
 }

@@ -1,16 +1,25 @@
-/* state.h: production state, dbt's --state.
+/* state.h: production state, dbt's --state and --defer.
  *
- * stateimport() compares every runnable node's job with the job the
- * production manifest gives for it (rendered the same way, compared as the
- * generator's write-if-changed compares: layout and comments outside
- * strings do not count; a seed also compares dbt's checksum of its file).
- * A node is new when production lacks it, modified when its job differs,
- * downstream when a node it depends on is new or modified: together dbt's
- * state:modified+. Every other node gets its stamp, holding the hash of its
- * job, with mtimes set so that Ninja sees it built: its job a second older
- * than the stamps, all stamps alike. The stamps of state:modified+ are
- * removed, so `ninja deploy` runs exactly those. Nodes production has and
- * this manifest does not are never selected. */
+ * stateload() compares every runnable node's job with the job production's
+ * manifest gives for it. Production may have been compiled for another
+ * target: the node's relation, and every reference in its SQL to a node
+ * production also has, are first translated to production's names (with
+ * the SQL lexer, never inside strings or comments); then the jobs are
+ * compared as the generator's write-if-changed compares them (layout and
+ * comments outside strings do not count; a seed also compares dbt's
+ * checksum of its file). A node is new when production lacks it, modified
+ * when its job differs, downstream when a node it depends on is new or
+ * modified: together dbt's state:modified+.
+ *
+ * statedefer() rewrites, in the SQL of every node that will run, the
+ * references to parents that will not run to production's relations.
+ *
+ * statemark(), after the jobs are written, gives every other node its
+ * stamp, holding the hash of its job, with mtimes set so that Ninja sees it
+ * built: its job a second older than the stamps, all stamps alike. The
+ * stamps of state:modified+ are removed, so `ninja deploy` runs exactly
+ * those. Nodes production has and this manifest does not are never
+ * selected. */
 #ifndef STATE_H
 #define STATE_H
 
@@ -18,12 +27,24 @@
 #include "manifest.h"
 
 struct statestats {
-	size_t new, modified, downstream, unchanged;
+	size_t new, modified, downstream, unchanged, deferred;
+};
+
+struct state {
+	char *path;		/* production's manifest */
+	struct manifest prod;
+	int *st;		/* per node of the current manifest */
+	struct htab toprod;	/* canonical relation here -> production's */
+	struct buf keys;	/* holds toprod's keys */
+	struct statestats stats;
 };
 
 /* path: a manifest, or a directory holding manifest.json. Exits 1 on a bad
  * state manifest, naming it. */
-void stateimport(const struct manifest *m, const char *path,
-    const struct jobopts *o, struct statestats *st);
+void stateload(struct state *s, const struct manifest *m, const char *path,
+    const struct jobopts *o);
+void statedefer(struct state *s, struct manifest *m, int verbose);
+void statemark(struct state *s, const struct manifest *m);
+void statefree(struct state *s);
 
 #endif

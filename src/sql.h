@@ -21,4 +21,19 @@ void sqlnorm(const char *s, size_t n, struct buf *out);
 /* Whether two texts have the same normal form. */
 int sqlsame(const char *a, size_t alen, const char *b, size_t blen);
 
+/* The canonical form of a dotted name: each part double-quoted, unquoted
+ * parts folded to lower case as PostgreSQL folds them: "db"."s"."t".
+ * Returns 0, or -1 when s is not a dotted name. */
+int sqlcanon(const char *s, struct buf *out);
+
+/* Append to out the n bytes at s (s[n] must be NUL) with every relation
+ * reference whose canonical form is a key of map replaced by map's value;
+ * a longer dotted name (a column of the relation) keeps its tail. Strings,
+ * comments, dollar quotes and quoted identifiers' insides are never
+ * touched. Calls seen(arg, from, to) per replacement, when not NULL.
+ * Returns how many references were replaced. */
+struct htab;
+size_t sqlrewrite(const char *s, size_t n, const struct htab *map, struct buf *out,
+    void (*seen)(void *, const char *, const char *), void *arg);
+
 #endif

@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "htab.h"
 #include "sql.h"
 
 /*!re2c
@@ -122,4 +123,136 @@ sqlsame(const char *a, size_t alen, const char *b, size_t blen)
 	buffree(&x);
 	buffree(&y);
 	return same;
+}
+
+static int
+identstart(int c)
+{
+	return c == '_' || c == '"' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+/* One part of a dotted name at p: its canonical form appended to canon,
+ * the end returned; NULL when p starts no identifier. */
+static const char *
+part(const char *p, const char *lim, struct buf *canon)
+{
+	bufputc(canon, '"');
+	if (*p == '"') {
+		for (p++; p < lim; p++) {
+			if (*p == '"') {
+				if (p + 1 < lim && p[1] == '"') {
+					bufputs(canon, "\"\"");
+					p++;
+					continue;
+				}
+				bufputc(canon, '"');
+				return p + 1;
+			}
+			bufputc(canon, *p);
+		}
+		return NULL;
+	}
+	if (!identstart((unsigned char)*p))
+		return NULL;
+	for (; p < lim && (identstart((unsigned char)*p) || (*p >= '0' && *p <= '9') || *p == '$') &&
+	    *p != '"'; p++)
+		bufputc(canon, *p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+	bufputc(canon, '"');
+	return p;
+}
+
+int
+sqlcanon(const char *s, struct buf *out)
+{
+	const char *p = s, *lim = s + strlen(s);
+
+	out->len = 0;
+	bufputs(out, "");
+	for (;;) {
+		p = part(p, lim, out);
+		if (!p)
+			return -1;
+		if (p == lim)
+			return 0;
+		if (*p != '.')
+			return -1;
+		bufputc(out, *p++);
+	}
+}
+
+size_t
+sqlrewrite(const char *s, size_t n, const struct htab *map, struct buf *out,
+    void (*seen)(void *, const char *, const char *), void *arg)
+{
+	const char *YYCURSOR = s, *YYLIMIT = s + n, *YYMARKER = s, *tok, *p, *q;
+	const char *ends[8];
+	size_t count = 0, lens[8], k, np;
+	const char *to;
+	struct buf canon = {0};
+
+	bufputs(out, "");
+	for (;;) {
+		tok = YYCURSOR;
+	/*!re2c
+	re2c:define:YYCTYPE = "unsigned char";
+	re2c:api:style = free-form;
+	re2c:define:YYPEEK = "(unsigned char)*YYCURSOR";
+	re2c:define:YYSKIP = "++YYCURSOR;";
+	re2c:define:YYBACKUP = "YYMARKER = YYCURSOR;";
+	re2c:define:YYRESTORE = "YYCURSOR = YYMARKER;";
+	re2c:define:YYLESSTHAN = "YYCURSOR >= YYLIMIT";
+
+	$ { buffree(&canon); return count; }
+	"--" [^\n\x00]* { bufadd(out, tok, (size_t)(YYCURSOR - tok)); continue; }
+	"/*" { YYCURSOR = blockend(YYCURSOR, YYLIMIT); bufadd(out, tok, (size_t)(YYCURSOR - tok)); continue; }
+	['] ([^'\x00] | "''")* [']? { bufadd(out, tok, (size_t)(YYCURSOR - tok)); continue; }
+	[eE] ['] ([^'\\\x00] | "''" | "\\" [^\x00])* [']? {
+		bufadd(out, tok, (size_t)(YYCURSOR - tok)); continue; }
+	"$" tag "$" {
+		YYCURSOR = dollarend(YYCURSOR, YYLIMIT, tok, (size_t)(YYCURSOR - tok));
+		bufadd(out, tok, (size_t)(YYCURSOR - tok)); continue; }
+	"." ident | "." ["] ([^"\x00] | ["]["])* ["]? {
+		bufadd(out, tok, (size_t)(YYCURSOR - tok)); continue; }
+	ident | ["] {
+		/* a dotted name: its parts, then the longest prefix in map */
+		canon.len = 0;
+		bufputs(&canon, "");
+		for (np = 0, p = tok; np < 8; ) {
+			q = part(p, YYLIMIT, &canon);
+			if (!q)
+				break;
+			ends[np] = q;
+			lens[np++] = canon.len;
+			if (q < YYLIMIT && *q == '.' && q + 1 < YYLIMIT && identstart((unsigned char)q[1])) {
+				bufputc(&canon, '.');
+				p = q + 1;
+				continue;
+			}
+			break;
+		}
+		if (np == 0) {
+			bufputc(out, *tok);
+			YYCURSOR = tok + 1;
+			continue;
+		}
+		for (k = np; k > 0; k--) {
+			canon.s[lens[k - 1]] = '\0';
+			if ((to = htabget(map, canon.s)))
+				break;
+		}
+		if (k > 0) {
+			bufputs(out, to);
+			if (seen)
+				seen(arg, canon.s, to);
+			count++;
+			YYCURSOR = ends[k - 1];
+		} else {
+			YYCURSOR = ends[np - 1];
+			bufadd(out, tok, (size_t)(YYCURSOR - tok));
+		}
+		continue;
+	}
+	* { bufadd(out, tok, (size_t)(YYCURSOR - tok)); continue; }
+	*/
+	}
 }

@@ -61,7 +61,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 usage='usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]
-                 [--target NAME] [--profiles-dir DIR] [--state PATH] [MANIFEST]
+                 [--target NAME] [--profiles-dir DIR] [--state PATH [--defer]]
+                 [MANIFEST]
        dbt2ninja results [MANIFEST]
        dbt2ninja --help | --version'
 expect "unknown option" 2 "dbt2ninja: unknown option: --bogus
@@ -72,6 +73,8 @@ expect "bad thread count" 2 "dbt2ninja: --threads: not a number from 1 to 1024: 
 $usage" --threads 0
 expect "missing option value" 2 "dbt2ninja: --threads needs a value
 $usage" --threads
+expect "defer without state" 2 "dbt2ninja: --defer needs --state
+$usage" --defer
 expect "missing project directory" 1 "dbt2ninja: $TMP/nodir: No such file or directory" --project-dir "$TMP/nodir"
 
 "$DBT2NINJA" --help | grep -q '^usage: dbt2ninja'

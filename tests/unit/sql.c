@@ -1,5 +1,6 @@
 #include <stdlib.h>
 
+#include "htab.h"
 #include "sql.h"
 #include "tap.h"
 
@@ -47,6 +48,30 @@ main(void)
 	ok(!SAME("select 'a b'", "select 'a  b'"),
 	    "sqlsame sees a change inside a string");
 	ok(!SAME("select 1", "select 2"), "sqlsame sees a changed token");
+	{
+		struct htab map = {0};
+		struct buf c = {0};
+		size_t n;
+
+		ok(sqlcanon("\"DB\".Analytics.\"t\"\"x\"", &c) == 0 &&
+		    !strcmp(c.s, "\"DB\".\"analytics\".\"t\"\"x\""),
+		    "canonical names: quoted kept, unquoted folded");
+		ok(sqlcanon("a..b", &c) < 0, "a malformed name has none");
+		htabput(&map, "\"db\".\"ci\".\"orders\"", "\"db\".\"prod\".\"orders\"");
+		b.len = 0;
+		n = sqlrewrite("select o.id, \"db\".\"ci\".\"orders\".id from \"db\".\"ci\".\"orders\" o"
+		    " join db.ci.orders p on true -- \"db\".\"ci\".\"orders\"\n"
+		    "where x = '\"db\".\"ci\".\"orders\"' and y = $$ db.ci.orders $$"
+		    " and z.\"db\" = 1 and \"db\".\"ci\".\"orders_x\" is null", 216, &map, &b, NULL, NULL);
+		is(b.s, "select o.id, \"db\".\"prod\".\"orders\".id from \"db\".\"prod\".\"orders\" o"
+		    " join \"db\".\"prod\".\"orders\" p on true -- \"db\".\"ci\".\"orders\"\n"
+		    "where x = '\"db\".\"ci\".\"orders\"' and y = $$ db.ci.orders $$"
+		    " and z.\"db\" = 1 and \"db\".\"ci\".\"orders_x\" is null",
+		    "references are rewritten, never in comments, strings or dollar quotes");
+		ok(n == 3, "three of them");
+		htabfree(&map);
+		buffree(&c);
+	}
 	buffree(&b);
 	return tap_done();
 }
