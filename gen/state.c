@@ -123,19 +123,11 @@ stateload(struct state *s, const struct manifest *m, const char *path,
 	buffree(&sql);
 }
 
-struct said {
-	const char *uid;
-	size_t n;
-};
-
 static void
 report(void *arg, const char *from, const char *to)
 {
-	struct said *w = arg;
-
 	(void)from;
-	if (w->n++ == 0 || 1)
-		printf("dbt2ninja: defer: %s reads %s\n", w->uid, to);
+	printf("dbt2ninja: defer: %s reads %s\n", (const char *)arg, to);
 }
 
 void
@@ -148,7 +140,6 @@ statedefer(struct state *s, struct manifest *m, int verbose)
 
 	for (i = 0; i < m->nnodes; i++) {
 		struct node *nd = &m->nodes[i];
-		struct said w = {nd->uid, 0};
 		if (nd->kind != KRUN || s->st[i] == SAME || !nd->sql)
 			continue;
 		/* the parents that will not run, by the names used here */
@@ -172,7 +163,7 @@ statedefer(struct state *s, struct manifest *m, int verbose)
 			htabput(&map, keys.s + offs[k], (void *)to[k]);
 		out.len = 0;
 		s->stats.deferred += sqlrewrite(nd->sql, strlen(nd->sql), &map, &out,
-		    verbose ? report : NULL, &w);
+		    verbose ? report : NULL, (void *)nd->uid);
 		nd->sql = memcpy(arenaalloc(&m->keep, out.len + 1), out.s, out.len + 1);
 		htabfree(&map);
 	}
