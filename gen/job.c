@@ -407,8 +407,7 @@ removestale(const struct htab *have, const struct htab *want,
 }
 
 void
-jobwriteall(const struct manifest *m, const struct jobopts *o,
-    struct jobstats *st)
+jobwriteall(struct manifest *m, const struct jobopts *o, struct jobstats *st)
 {
 	struct buf job = {0}, old = {0}, idxtext = {0}, newidx = {0};
 	struct htab want = {0}, have = {0}, idx = {0};
@@ -427,7 +426,7 @@ jobwriteall(const struct manifest *m, const struct jobopts *o,
 	listjobs(&have);
 	readindex(&idxtext, &idx);
 	for (i = 0; i < m->nnodes; i++) {
-		const struct node *n = &m->nodes[i];
+		struct node *n = &m->nodes[i];
 		if (n->kind != KRUN)
 			continue;
 		jobrender(m, n, o, &job);
@@ -449,13 +448,11 @@ jobwriteall(const struct manifest *m, const struct jobopts *o,
 		} else if (htabget(&have, names[nnames - 1]) &&
 		    readfile(path, &old) == 0 && jobsame(old.s, old.len, job.s, job.len)) {
 			st->unchanged++;
-		} else if (!htabget(&have, names[nnames - 1])) {
-			if (createfile(path, job.s, job.len) < 0)
-				fatal("%s:", path);
-			st->written++;
 		} else {
-			if (writefile(path, job.s, job.len) < 0)
+			if (!htabget(&have, names[nnames - 1]) ?
+			    createfile(path, job.s, job.len) < 0 : writefile(path, job.s, job.len) < 0)
 				fatal("%s:", path);
+			n->jobhash = xstrdup(h);
 			st->written++;
 		}
 		free(path);

@@ -62,10 +62,10 @@ void jobcheck(const struct manifest *m, const struct node *n);
 void jobrender(const struct manifest *m, const struct node *n,
     const struct jobopts *o, struct buf *b);
 
-/* Write every runnable node's job where it changed and remove job files
- * of nodes no longer in the manifest. Exits 1 on I/O errors. */
-void jobwriteall(const struct manifest *m, const struct jobopts *o,
-    struct jobstats *st);
+/* Write every runnable node's job where it changed (setting its jobhash)
+ * and remove job files of nodes no longer in the manifest. Exits 1 on I/O
+ * errors. */
+void jobwriteall(struct manifest *m, const struct jobopts *o, struct jobstats *st);
 
 /* Whether a job file on disk (old) and a rendered one (new) run the same. */
 int jobsame(const char *old, size_t oldlen, const char *new, size_t newlen);

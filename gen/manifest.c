@@ -417,6 +417,7 @@ manifestfree(struct manifest *m)
 	for (i = 0; i < m->nnodes; i++) {
 		struct node *n = &m->nodes[i];
 		free(n->file);
+		free(n->jobhash);
 		free(n->deps);
 		free(n->parents);
 		free(n->gates);

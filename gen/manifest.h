@@ -50,6 +50,7 @@ struct node {
 	const char **depids;	/* depends_on.nodes as written */
 	size_t ndepids;
 	char *file;		/* job and stamp file name (jobname()) */
+	char *jobhash;		/* SHA-256 of the job file when this run wrote it */
 
 	struct node **deps;	/* depids resolved, duplicates removed */
 	size_t ndeps;

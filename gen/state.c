@@ -1,6 +1,5 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,17 +173,6 @@ statedefer(struct state *s, struct manifest *m, int verbose)
 	buffree(&keys);
 }
 
-static void
-settime(const char *path, time_t t)
-{
-	struct timespec ts[2];
-
-	ts[0].tv_sec = ts[1].tv_sec = t;
-	ts[0].tv_nsec = ts[1].tv_nsec = 0;
-	if (utimensat(AT_FDCWD, path, ts, 0) < 0)
-		fatal("%s: utimensat:", path);
-}
-
 /* Whether the stamp at sp holds this job's hash: the node was deployed,
  * here, with this very job. */
 static int
@@ -193,44 +181,94 @@ stamped(const char *sp, const char *h, struct buf *b)
 	return readfile(sp, b) == 0 && !strcmp(b->s, h);
 }
 
+struct marking {
+	struct state *s;
+	const struct manifest *m;
+	char *done;
+	struct buf job, old;
+};
+
+static void
+markone(struct marking *k, const struct node *n)
+{
+	size_t i = (size_t)(n - k->m->nodes);
+	char *jp, *sp, h[SHA256_HEX + 1];
+
+	jp = xasprintf("%s/%s.sql", JOBDIR, n->file);
+	sp = xasprintf("%s/%s", STAMPDIR, n->file);
+	if (n->jobhash) {
+		snprintf(h, sizeof(h), "%s\n", n->jobhash);
+	} else {
+		if (readfile(jp, &k->job) < 0)
+			fatal("%s:", jp);
+		sha256hex(k->job.s, k->job.len, h);
+		strcat(h, "\n");
+	}
+	/* a stamp of this very job stays as it is: importing again, as the
+	 * regeneration edge does, undoes nothing deployed since */
+	if (stamped(sp, h, &k->old)) {
+		;
+	} else if (k->s->st[i] == SAME) {
+		/* deployed as production deployed it */
+		if (access(sp, F_OK) == 0 ? writefile(sp, h, strlen(h)) < 0 :
+		    createfile(sp, h, strlen(h)) < 0)
+			fatal("%s:", sp);
+	} else if (unlink(sp) < 0 && errno != ENOENT) {
+		fatal("%s: unlink:", sp);
+	}
+	free(jp);
+	free(sp);
+}
+
+/* Parents first (an iterative depth-first walk): a stamp is then never
+ * newer than its children's, and every job, written before any stamp, is
+ * never newer than its stamp. */
+static void
+mark(struct marking *k, const struct node *root, const struct node **stack,
+    size_t *next)
+{
+	const struct manifest *m = k->m;
+	size_t top = 0;
+
+	if (k->done[root - m->nodes])
+		return;
+	k->done[root - m->nodes] = 1;
+	stack[top] = root;
+	next[top++] = 0;
+	while (top > 0) {
+		const struct node *n = stack[top - 1], *p;
+		if (next[top - 1] == n->nparents) {
+			markone(k, n);
+			top--;
+			continue;
+		}
+		p = n->parents[next[top - 1]++];
+		if (k->done[p - m->nodes])
+			continue;
+		k->done[p - m->nodes] = 1;
+		stack[top] = p;
+		next[top++] = 0;
+	}
+}
+
 void
 statemark(struct state *s, const struct manifest *m)
 {
-	struct buf job = {0}, old = {0};
-	char *jp, *sp, h[SHA256_HEX + 1];
-	time_t now = time(NULL);
-	size_t i;
+	struct marking k = {s, m, NULL, {0}, {0}};
+	const struct node **stack = xcalloc(m->nnodes + 1, sizeof(*stack));
+	size_t *next = xcalloc(m->nnodes + 1, sizeof(*next)), i;
 
 	if (mkdirs(STAMPDIR) < 0)
 		fatal("%s:", STAMPDIR);
-	for (i = 0; i < m->nnodes; i++) {
-		const struct node *n = &m->nodes[i];
-		if (n->kind != KRUN)
-			continue;
-		jp = xasprintf("%s/%s.sql", JOBDIR, n->file);
-		sp = xasprintf("%s/%s", STAMPDIR, n->file);
-		if (readfile(jp, &job) < 0)
-			fatal("%s:", jp);
-		sha256hex(job.s, job.len, h);
-		strcat(h, "\n");
-		/* a stamp of this very job stays as it is: importing again, as
-		 * the regeneration edge does, undoes nothing deployed since */
-		if (stamped(sp, h, &old)) {
-			;
-		} else if (s->st[i] == SAME) {
-			/* deployed as production deployed it */
-			if (writefile(sp, h, strlen(h)) < 0)
-				fatal("%s:", sp);
-			settime(jp, now - 2);
-			settime(sp, now - 1);
-		} else if (unlink(sp) < 0 && errno != ENOENT) {
-			fatal("%s: unlink:", sp);
-		}
-		free(jp);
-		free(sp);
-	}
-	buffree(&job);
-	buffree(&old);
+	k.done = xcalloc(m->nnodes, 1);
+	for (i = 0; i < m->nnodes; i++)
+		if (m->nodes[i].kind == KRUN)
+			mark(&k, &m->nodes[i], stack, next);
+	free(k.done);
+	free(stack);
+	free(next);
+	buffree(&k.job);
+	buffree(&k.old);
 }
 
 void

@@ -5,6 +5,7 @@
 #   scratch    the generator with no previous output, beside cp -R of the
 #              job files it wrote: creating files is the file system's cost
 #   regen      the generator after 5 models changed (dbt compile && ninja deploy)
+#   --state    a fresh checkout generating with production's state (5 changed)
 #   no-op      ninja -n deploy with everything deployed
 # Each row: wall seconds, peak RSS, job files written.
 set -eu
@@ -64,6 +65,14 @@ for n in $SIZES; do
 	regen=$1 regenrss=$2
 	changedjobs=$(find target/ninja/sql -newer marker -type f | wc -l)
 	row "$n" "regenerate, 5 changed" "$regen" "$regenrss" "$changedjobs"
+
+	# a fresh CI checkout: generate with production's state
+	cp changed.json target/manifest.json
+	set -- $(BEFORE='rm -rf target/ninja build.ninja; sync' measure "$ROOT/dbt2ninja" --state base.json target/manifest.json)
+	state=$1
+	row "$n" "generate with --state" "$1" "$2" "$(ls target/ninja/sql | wc -l)"
+	printf '%-8s %-22s --state/scratch %s (target <= 1.5), ninja -n deploy runs %s nodes (want 5)\n' \
+		"" "" "$(ratio "$state" "$scratch")" "$(ninja -n deploy | grep -c '^\[')"
 
 	cp base.json target/manifest.json
 	"$ROOT/dbt2ninja" target/manifest.json 2>/dev/null

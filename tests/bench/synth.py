@@ -1,7 +1,7 @@
 """Write a synthetic dbt v12 manifest of N models (and one test each),
 shaped like dbt's own: every field dbt writes for a node, layered DAG.
 
-usage: synth.py N OUT [CHANGED]   CHANGED models get a different body."""
+usage: synth.py N OUT [CHANGED]   the last CHANGED models get a different body."""
 import json
 import random
 import sys
@@ -31,7 +31,7 @@ for i in range(n):
     parents = sorted({f"model.bench.m{rnd.randrange(i):06d}" for _ in range(rnd.randint(1, 3))}) if i >= 50 else []
     refs = " join ".join(f'"bench"."analytics"."{p.split(".")[-1]}"' for p in parents) or '"bench"."raw"."events"'
     body = f"select id, amount * {i % 7 + 1} as amount, updated_at\nfrom {refs}\nwhere amount > 0"
-    if i < changed:
+    if i >= n - changed:
         body += f"\n  and id <> {i}"
     mat = "table" if i % 10 == 0 else "incremental" if i % 10 == 1 else "view"
     cols = {c: {"name": c, "description": f"The {c} of {name}.", "meta": {}, "data_type": None,
