@@ -25,8 +25,8 @@ DEBS = build-essential pkg-config libcjson-dev libpq-dev libssl-dev \
 	libyaml-dev re2c ninja-build postgresql perl python3 time
 
 SHARED = src/util.c src/arena.c src/htab.c src/hash.c src/sql.c src/project.c \
-	src/jinja.c src/profile.c
-RUN = src/jobfile.c src/pg.c src/mat.c src/seed.c
+	src/jinja.c src/profile.c src/jobfile.c src/pg.c
+RUN = src/mat.c src/seed.c
 GEN = gen/manifest.c gen/graph.c gen/job.c gen/ninja.c gen/results.c gen/state.c
 HDRS = src/util.h src/arena.h src/htab.h src/hash.h src/sql.h src/project.h \
 	src/jinja.h src/profile.h src/jobfile.h src/pg.h src/mat.h src/seed.h \

@@ -24,8 +24,8 @@
 
 static const char usage[] =
     "usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]\n"
-    "                 [--target NAME] [--profiles-dir DIR] [--state PATH [--defer]]\n"
-    "                 [MANIFEST]\n"
+    "                 [--target NAME] [--profiles-dir DIR] [--record]\n"
+    "                 [--state PATH|db[:TARGET] [--defer]] [MANIFEST]\n"
     "       dbt2ninja results [MANIFEST]\n"
     "       dbt2ninja --help | --version\n";
 
@@ -47,8 +47,12 @@ static const char help[] =
     "  --state PATH        production's manifest (or a directory holding it): mark\n"
     "                      built every node whose job is production's, so that\n"
     "                      ninja runs exactly state:modified+\n"
+    "  --state db[:TARGET] the same from what dbt2ninja-run --record recorded for\n"
+    "                      TARGET (default: the profile's target:) in the database\n"
     "  --defer             what runs reads production's relations for the parents\n"
     "                      that do not run\n"
+    "  --record            record every deployment in dbt2ninja.deployments, for\n"
+    "                      --state db\n"
     "  -v, --verbose       say what was written\n"
     "\n"
     "Targets: deploy (default), test, build, NAME, UNIQUE_ID, tag:NAME,\n"
@@ -62,7 +66,7 @@ struct opts {
 	const char *projectdir;
 	const char *profile, *target, *profilesdir;
 	const char *state;
-	int defer;
+	int defer, record;
 	int threads;
 	int verbose;
 };
@@ -99,6 +103,8 @@ parseargs(int argc, char **argv, struct opts *o)
 			o->verbose = 1;
 		} else if (!strcmp(a, "--defer")) {
 			o->defer = 1;
+		} else if (!strcmp(a, "--record")) {
+			o->record = 1;
 		} else if (!strncmp(a, "--threads", 9) && (!a[9] || a[9] == '=')) {
 			v = optarg1(argc, argv, &i, "--threads");
 			o->threads = (int)strtol(v, &end, 10);
@@ -227,6 +233,8 @@ runflags(const struct opts *o, const char *prefix, int *threads)
 		bufputs(&b, b.len ? " --project-dir " : "--project-dir ");
 		shellquote(&b, proj);
 	}
+	if (o->record)
+		bufputs(&b, b.len ? " --record" : "--record");
 	if (*threads == 0)
 		*threads = p.threads > 0 ? p.threads : 4;
 	profilefree(&p);
@@ -320,7 +328,12 @@ main(int argc, char **argv)
 	/* everything that can fail on bad input fails before anything is written */
 	ninjarender(&m, &no, &out);
 	if (o.state) {
-		stateload(&ss, &m, o.state, &jo);
+		struct profileopts po = {0};
+		po.profile = o.profile;
+		po.target = o.target;
+		po.profilesdir = o.profilesdir;
+		po.projectdir = *prefix ? prefix : ".";
+		stateload(&ss, &m, o.state, &jo, &po);
 		if (o.defer)
 			statedefer(&ss, &m, o.verbose);
 	}

@@ -8,10 +8,75 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "jobfile.h"
+#include "pg.h"
 #include "sql.h"
 #include "state.h"
 
 enum { SAME, NEW, MODIFIED, DOWNSTREAM };
+
+struct deployment {
+	char *relation, *hash;
+};
+
+/* Production's relation for a node, or NULL when production has none. */
+static const char *
+prodrel(const struct state *s, const char *uid)
+{
+	const struct node *p;
+	const struct deployment *d;
+
+	if (!s->path) {
+		d = htabget(&s->rows, uid);
+		return d ? d->relation : NULL;
+	}
+	p = manifestnode(&s->prod, uid);
+	return p && p->kind == KRUN ? p->relation : NULL;
+}
+
+static void
+dbload(struct state *s, const char *spec, const struct profileopts *po)
+{
+	struct profileopts def = *po;
+	struct profile p;
+	PGconn *c;
+	PGresult *r;
+	const char *params[1];
+	int i;
+
+	if (spec[2] == ':' && spec[3]) {
+		s->target = xstrdup(spec + 3);
+	} else {
+		def.deftarget = 1;
+		profileload(&p, &def, "");
+		s->target = xstrdup(p.target ? p.target : "default");
+		profilefree(&p);
+	}
+	profileload(&p, po, "");
+	c = pgconnect(p.keys, p.vals, p.retries);
+	params[0] = s->target;
+	r = PQexecParams(c, "select unique_id, relation, job_sha256 from dbt2ninja.deployments"
+	    " where target = $1", 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		if (st && !strcmp(st, "42P01"))
+			fatal("--state db: no deployments are recorded in this database: "
+			    "deploy production with dbt2ninja --record");
+		fatal("--state db: %s", PQresultErrorMessage(r));
+	}
+	if (PQntuples(r) == 0)
+		fatal("--state db: no deployments are recorded for target %s", s->target);
+	for (i = 0; i < PQntuples(r); i++) {
+		struct deployment *d = xmalloc(sizeof(*d));
+		char *uid = xstrdup(PQgetvalue(r, i, 0));
+		d->relation = xstrdup(PQgetvalue(r, i, 1));
+		d->hash = xstrdup(PQgetvalue(r, i, 2));
+		htabput(&s->rows, uid, d);
+	}
+	PQclear(r);
+	PQfinish(c);
+	profilefree(&p);
+}
 
 static char *
 manifestpath(const char *path)
@@ -30,12 +95,13 @@ mapnames(struct state *s, const struct manifest *m)
 {
 	struct buf c = {0};
 	size_t i, *offs = xcalloc(m->nnodes, sizeof(*offs)), n = 0;
-	const struct node **to = xcalloc(m->nnodes, sizeof(*to));
+	const char **to = xcalloc(m->nnodes, sizeof(*to));
 
 	for (i = 0; i < m->nnodes; i++) {
-		const struct node *a = &m->nodes[i], *p = manifestnode(&s->prod, a->uid);
-		if (a->kind != KRUN || !p || p->kind != KRUN || !*a->relation ||
-		    !strcmp(a->relation, p->relation) || sqlcanon(a->relation, &c) < 0)
+		const struct node *a = &m->nodes[i];
+		const char *p = prodrel(s, a->uid);
+		if (a->kind != KRUN || !p || !*a->relation ||
+		    !strcmp(a->relation, p) || sqlcanon(a->relation, &c) < 0)
 			continue;
 		offs[n] = s->keys.len;
 		to[n++] = p;
@@ -43,7 +109,7 @@ mapnames(struct state *s, const struct manifest *m)
 	}
 	/* the buffer is complete: its addresses hold from here */
 	for (i = 0; i < n; i++)
-		htabput(&s->toprod, s->keys.s + offs[i], (void *)to[i]->relation);
+		htabput(&s->toprod, s->keys.s + offs[i], (void *)to[i]);
 	free(offs);
 	free(to);
 	buffree(&c);
@@ -53,22 +119,29 @@ static int
 compare(struct state *s, const struct manifest *m, const struct node *n,
     const struct jobopts *o, struct buf *a, struct buf *b, struct buf *sql)
 {
-	const struct node *p = manifestnode(&s->prod, n->uid);
+	const char *rel = prodrel(s, n->uid);
+	const struct node *p = s->path ? manifestnode(&s->prod, n->uid) : NULL;
+	const struct deployment *d = s->path ? NULL : htabget(&s->rows, n->uid);
+	char h[SHA256_HEX];
 	struct node t;
 
-	if (!p || p->kind != KRUN)
+	if (!rel)
 		return NEW;
-	if (n->rtype == RSEED && n->checksum && p->checksum && strcmp(n->checksum, p->checksum))
+	if (p && n->rtype == RSEED && n->checksum && p->checksum && strcmp(n->checksum, p->checksum))
 		return MODIFIED;
 	/* this node as production would name it */
 	t = *n;
-	t.relation = p->relation;
+	t.relation = rel;
 	if (n->sql) {
 		sql->len = 0;
 		sqlrewrite(n->sql, strlen(n->sql), &s->toprod, sql, NULL, NULL);
 		t.sql = sql->s;
 	}
 	jobrender(m, &t, o, a);
+	if (d) {
+		jobnormhash(a->s, a->len, h);
+		return strcmp(h, d->hash) ? MODIFIED : SAME;
+	}
 	jobrender(&s->prod, p, o, b);
 	return jobsame(b->s, b->len, a->s, a->len) ? SAME : MODIFIED;
 }
@@ -91,17 +164,21 @@ state(const struct manifest *m, int *st, const struct node *n)
 
 void
 stateload(struct state *s, const struct manifest *m, const char *path,
-    const struct jobopts *o)
+    const struct jobopts *o, const struct profileopts *po)
 {
 	struct buf a = {0}, b = {0}, sql = {0};
 	size_t i;
 
 	memset(s, 0, sizeof(*s));
-	s->path = manifestpath(path);
-	manifestload(&s->prod, s->path);
-	if (m->dbtversion && s->prod.dbtversion && strcmp(m->dbtversion, s->prod.dbtversion))
-		warn("warning: %s was written by dbt %s, this manifest by dbt %s",
-		    s->path, s->prod.dbtversion, m->dbtversion);
+	if (!strcmp(path, "db") || !strncmp(path, "db:", 3)) {
+		dbload(s, path, po);
+	} else {
+		s->path = manifestpath(path);
+		manifestload(&s->prod, s->path);
+		if (m->dbtversion && s->prod.dbtversion && strcmp(m->dbtversion, s->prod.dbtversion))
+			warn("warning: %s was written by dbt %s, this manifest by dbt %s",
+			    s->path, s->prod.dbtversion, m->dbtversion);
+	}
 	mapnames(s, m);
 	s->st = xcalloc(m->nnodes, sizeof(*s->st));
 	for (i = 0; i < m->nnodes; i++)
@@ -148,12 +225,12 @@ statedefer(struct state *s, struct manifest *m, int verbose)
 		to = xreallocarray(to, nd->nparents + 1, sizeof(*to));
 		for (k = 0; k < nd->nparents; k++) {
 			const struct node *p = nd->parents[k];
-			const struct node *pp = manifestnode(&s->prod, p->uid);
+			const char *pp = prodrel(s, p->uid);
 			if (s->st[p - m->nodes] != SAME || !pp || sqlcanon(p->relation, &c) < 0 ||
-			    !strcmp(p->relation, pp->relation))
+			    !strcmp(p->relation, pp))
 				continue;
 			offs[n] = keys.len;
-			to[n++] = pp->relation;
+			to[n++] = pp;
 			bufadd(&keys, c.s, c.len + 1);
 		}
 		if (n == 0)
@@ -274,7 +351,21 @@ statemark(struct state *s, const struct manifest *m)
 void
 statefree(struct state *s)
 {
-	manifestfree(&s->prod);
+	size_t i;
+
+	for (i = 0; i < s->rows.cap; i++) {
+		struct deployment *d = s->rows.vals[i];
+		if (!s->rows.keys[i])
+			continue;
+		free((char *)s->rows.keys[i]);
+		free(d->relation);
+		free(d->hash);
+		free(d);
+	}
+	htabfree(&s->rows);
+	free(s->target);
+	if (s->path)
+		manifestfree(&s->prod);
 	htabfree(&s->toprod);
 	buffree(&s->keys);
 	free(s->st);

@@ -1,7 +1,8 @@
 /* state.h: production state, dbt's --state and --defer.
  *
  * stateload() compares every runnable node's job with the job production's
- * manifest gives for it. Production may have been compiled for another
+ * manifest gives for it, or with the hash of the job production deployed
+ * (dbt2ninja-run --record keeps it in dbt2ninja.deployments: --state db). Production may have been compiled for another
  * target: the node's relation, and every reference in its SQL to a node
  * production also has, are first translated to production's names (with
  * the SQL lexer, never inside strings or comments); then the jobs are
@@ -25,24 +26,29 @@
 
 #include "job.h"
 #include "manifest.h"
+#include "profile.h"
 
 struct statestats {
 	size_t new, modified, downstream, unchanged, deferred;
 };
 
 struct state {
-	char *path;		/* production's manifest */
+	char *path;		/* production's manifest, or NULL for the database */
 	struct manifest prod;
+	struct htab rows;	/* unique_id -> struct deployment, from the database */
+	char *target;		/* whose deployments they are */
 	int *st;		/* per node of the current manifest */
 	struct htab toprod;	/* canonical relation here -> production's */
 	struct buf keys;	/* holds toprod's keys */
 	struct statestats stats;
 };
 
-/* path: a manifest, or a directory holding manifest.json. Exits 1 on a bad
- * state manifest, naming it. */
+/* path: a manifest, a directory holding manifest.json, or db[:TARGET]:
+ * the deployments dbt2ninja-run --record wrote for TARGET (default: the
+ * profile's own target:), read over the connection po gives. Exits 1 on a
+ * bad state manifest, naming it, or when the database has no record. */
 void stateload(struct state *s, const struct manifest *m, const char *path,
-    const struct jobopts *o);
+    const struct jobopts *o, const struct profileopts *po);
 void statedefer(struct state *s, struct manifest *m, int verbose);
 void statemark(struct state *s, const struct manifest *m);
 void statefree(struct state *s);

@@ -4,6 +4,7 @@
 
 #include "hash.h"
 #include "jobfile.h"
+#include "sql.h"
 
 static void
 bad(const struct jobfile *j, int line, const char *why)
@@ -45,6 +46,7 @@ jobread(struct jobfile *j, const char *path)
 	if (readfile(path, &j->text) < 0)
 		fatal("%s:", path);
 	sha256hex(j->text.s, j->text.len, j->sha256);
+	jobnormhash(j->text.s, j->text.len, j->normhash);
 	p = j->text.s;
 	if (strncmp(p, "-- dbt2ninja job 1\n", 19) != 0)
 		bad(j, 1, "not a dbt2ninja job file (run dbt2ninja again)");
@@ -171,4 +173,27 @@ fail:
 		free(part[i]);
 	buffree(&b);
 	return 0;
+}
+
+void
+jobnormhash(const char *job, size_t n, char out[65])
+{
+	struct buf b = {0};
+	const char *p = job, *body = job + n;
+
+	/* the header ends with its "--" line */
+	while (p < job + n) {
+		const char *nl = memchr(p, '\n', (size_t)(job + n - p));
+		if (!nl)
+			break;
+		if (nl - p == 2 && p[0] == '-' && p[1] == '-') {
+			body = nl + 1;
+			break;
+		}
+		p = nl + 1;
+	}
+	bufadd(&b, job, (size_t)(body - job));
+	sqlnorm(body, (size_t)(job + n - body), &b);
+	sha256hex(b.s, b.len, out);
+	buffree(&b);
 }

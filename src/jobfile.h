@@ -15,6 +15,7 @@ struct jobfile {
 	int sqlline;		/* its first line in the file */
 	char *db, *schema, *ident;	/* the relation's parts, unquoted */
 	char sha256[65];	/* of the file as read */
+	char normhash[65];	/* jobnormhash() of it */
 };
 
 /* Read and check the job file at path. On error, print "path:line: why"
@@ -28,6 +29,11 @@ const cJSON *jobget(const struct jobfile *j, const char *key);
 const char *jobstr(const struct jobfile *j, const char *key, const char *dflt);
 /* 1 for true, 0 for false, dflt when absent or null. */
 int jobbool(const struct jobfile *j, const char *key, int dflt);
+
+/* The SHA-256 of a job's header and the normal form of its SQL (sql.h):
+ * what production's deployments record, so that a job compares equal
+ * whatever its layout and comments. */
+void jobnormhash(const char *job, size_t n, char out[65]);
 
 /* Split a relation, "db"."schema"."ident" or unquoted, into its parts.
  * Returns the number of parts (1 to 3) or 0 when it is malformed. */

@@ -387,6 +387,37 @@ indexes(struct step *s, const struct jobfile *j, const char *on)
 	buffree(&key);
 }
 
+/* With --record: the deployment, in the node's own transaction, for
+ * dbt2ninja --state db. */
+static void
+record(struct runner *r, struct step *s)
+{
+	struct buf b = {0};
+
+	if (!r->record)
+		return;
+	stmt(s, "create schema if not exists dbt2ninja");
+	stmt(s, "create table if not exists dbt2ninja.deployments (\n"
+	    "  target text not null,\n  unique_id text not null,\n  relation text not null,\n"
+	    "  job_sha256 text not null,\n  deployed_at timestamptz not null default now(),\n"
+	    "  duration interval,\n  primary key (target, unique_id))");
+	bufputs(&b, "insert into dbt2ninja.deployments (target, unique_id, relation, job_sha256, duration)\n"
+	    "values (");
+	qliteral(&b, r->record);
+	bufputs(&b, ", ");
+	qliteral(&b, r->job->uid);
+	bufputs(&b, ", ");
+	qliteral(&b, r->job->relation);
+	bufputs(&b, ", ");
+	qliteral(&b, r->job->normhash);
+	bufputs(&b, ", clock_timestamp() - transaction_timestamp())\n"
+	    "on conflict (target, unique_id) do update set relation = excluded.relation,"
+	    " job_sha256 = excluded.job_sha256, deployed_at = excluded.deployed_at,"
+	    " duration = excluded.duration");
+	stmt(s, b.s);
+	buffree(&b);
+}
+
 /* Drop a relation of the node's own kind; a relation of another kind
  * stops the step with wrong_object_type, and the step is built again with
  * dropany(). */
@@ -485,6 +516,7 @@ swapstep(struct runner *r, struct step *s, int table, int anykind)
 	/* the old relation goes in the same transaction: no backup is ever
 	 * left behind, whenever the run is killed */
 	drop(s, j, bak, table, anykind);
+	record(r, s);
 	stmt(s, "commit");
 	s->transactional = 1;
 	rc = 0;
@@ -536,6 +568,7 @@ finish(struct runner *r, struct step *s, const char *kind)
 			PQclear(PQexec(r->conn, "rollback"));
 		return -1;
 	}
+	record(r, s);
 	stmt(s, "commit");
 	s->transactional = 1;
 	if (exec(r, s) < 0)
@@ -1088,6 +1121,19 @@ test(struct runner *r)
 		r->verdict = 1;
 	else
 		r->verdict = 0;
+	if (r->verdict < 2 && r->record) {
+		struct outcome keep = r->out;
+		r->out.last = NULL;
+		step(&s);
+		nstmts = 0;
+		stmt(&s, "begin");
+		record(r, &s);
+		stmt(&s, "commit");
+		s.transactional = 1;
+		rc = exec(r, &s);
+		PQclear(r->out.last);
+		r->out = keep;
+	}
 out:
 	PQclear(r->out.last);
 	r->out.last = NULL;
@@ -1204,6 +1250,7 @@ snapshot(struct runner *r)
 		mainsql(&s, j, b.s, "\n  ) sbq\n)");
 		indexes(&s, j, j->relation);
 		grants(&s, j);
+		record(r, &s);
 		stmt(&s, "commit");
 		s.transactional = 1;
 		rc = exec(r, &s);
@@ -1345,6 +1392,7 @@ snapshot(struct runner *r)
 		buffree(&srccols);
 	}
 	grants(&s, j);
+	record(r, &s);
 	stmt(&s, "commit");
 	s.transactional = 1;
 	rc = exec(r, &s);

@@ -23,6 +23,7 @@ struct runner {
 	FILE *dry;		/* where --dry-run prints the steps */
 	struct jobfile *job;
 	int fullrefresh;
+	const char *record;	/* the target to record deployments for, or NULL */
 	struct outcome out;	/* the main statement's status */
 	char *err;		/* why it failed */
 	/* for tests */

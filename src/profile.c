@@ -190,9 +190,9 @@ profileload(struct profile *p, const struct profileopts *o, const char *near)
 	prof = get(&y, yaml_document_get_root_node(&y.d), p->name);
 	if (!prof)
 		fatal("%s: no profile named %s", p->path, p->name);
-	if (o->target)
+	if (o->target && !o->deftarget)
 		p->target = xstrdup(o->target);
-	else if (getenv("DBT_TARGET") && *getenv("DBT_TARGET"))
+	else if (getenv("DBT_TARGET") && *getenv("DBT_TARGET") && !o->deftarget)
 		p->target = xstrdup(getenv("DBT_TARGET"));
 	else
 		p->target = scalar(&y, get(&y, prof, "target"), "target");

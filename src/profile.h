@@ -17,6 +17,7 @@
 struct profileopts {
 	const char *profile, *target, *profilesdir, *projectdir;
 	int lenient;	/* a value that cannot be rendered is absent */
+	int deftarget;	/* the profile's own target:, whatever else says */
 };
 
 enum { PROFILEKEYS = 16 };

@@ -23,14 +23,14 @@
 #endif
 
 static const char usage[] =
-    "usage: dbt2ninja-run [--full-refresh] [--profile NAME] [--target NAME]\n"
+    "usage: dbt2ninja-run [--full-refresh] [--record] [--profile NAME] [--target NAME]\n"
     "                     [--profiles-dir DIR] [--project-dir DIR] JOB STAMP\n"
     "       dbt2ninja-run --dry-run JOB\n";
 
 struct opts {
 	const char *job, *stamp;
 	struct profileopts prof;
-	int dry, fullrefresh;
+	int dry, fullrefresh, record;
 };
 
 static void
@@ -64,6 +64,10 @@ parseargs(int argc, char **argv, struct opts *o)
 		}
 		if (!strcmp(a, "--full-refresh")) {
 			o->fullrefresh = 1;
+			continue;
+		}
+		if (!strcmp(a, "--record")) {
+			o->record = 1;
 			continue;
 		}
 		for (k = 0; k < sizeof(withval) / sizeof(*withval); k++) {
@@ -303,6 +307,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	profileload(&p, &o.prof, o.job);
+	if (o.record)
+		r.record = p.target ? p.target : "default";
 	r.conn = pgconnect(p.keys, p.vals, p.retries);
 	if (p.role) {
 		struct buf b = {0};

@@ -61,8 +61,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 usage='usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]
-                 [--target NAME] [--profiles-dir DIR] [--state PATH [--defer]]
-                 [MANIFEST]
+                 [--target NAME] [--profiles-dir DIR] [--record]
+                 [--state PATH|db[:TARGET] [--defer]] [MANIFEST]
        dbt2ninja results [MANIFEST]
        dbt2ninja --help | --version'
 expect "unknown option" 2 "dbt2ninja: unknown option: --bogus

@@ -91,6 +91,36 @@ ok $? "a CI checkout deploys with production's state"
 is "$(grep -c '^OK' "$TMP/out")" 7 "only the changed model and its downstream"
 is "$(sql "select count(*) from analytics.customers")" 8 "onto production's data"
 
+# --state db: production records its deployments; CI reads them back
+cd "$TMP/prod" || exit 1
+printf 'jaffle:\n  target: prod\n  outputs:\n    prod:\n      type: postgres\n      dbname: demo\n      schema: analytics\n    ci:\n      type: postgres\n      dbname: demo\n      schema: ci_pr\n' > profiles.yml
+cp "$ROOT/docs/example/target/manifest.json" target/manifest.json
+"$DBT2NINJA" --record >/dev/null 2>&1
+grep -q -- '--record' build.ninja
+ok $? "--record reaches the executor"
+rm -rf target/ninja/ok
+ninja deploy >/dev/null 2>&1
+ok $? "production deploys, recording"
+is "$(sql "select count(*) from dbt2ninja.deployments where target = 'prod'")" 19 "every node deployed is recorded"
+fresh "pass"
+cp "$TMP/prod/profiles.yml" .
+"$DBT2NINJA" --state db >"$TMP/out" 2>&1
+is "$(cat "$TMP/out")" "dbt2ninja: state from db: 1 new, 0 modified, 0 downstream, 19 unchanged" \
+	"--state db: what production deployed is unchanged; the test it never ran is new"
+fresh "pass"
+cp "$TMP/prod/profiles.yml" .
+cp changed/manifest.json target/manifest.json
+"$DBT2NINJA" --state db:prod >"$TMP/out" 2>&1
+ok $? "--state db:TARGET"
+is "$(would | tr ' ' '\n' | grep -c .)" 12 "selects state:modified+ from the database's record"
+would | grep -q '^model.jaffle.customer_segments model.jaffle.customers model.jaffle.daily_revenue model.jaffle.order_status_counts model.jaffle.orders model.jaffle.stg_orders model.jaffle.top_customers test'
+ok $? "the changed model, its downstream and the tests that gate them"
+"$DBT2NINJA" --state db:nobody >"$TMP/out" 2>&1
+is "$(cat "$TMP/out")" "dbt2ninja: --state db: no deployments are recorded for target nobody" "a target with no record is an error"
+cd "$TMP/prod" && cp changed/manifest.json target/manifest.json && "$DBT2NINJA" >/dev/null 2>&1
+cp "$ROOT/docs/example/target/manifest.json" target/manifest.json && "$DBT2NINJA" >/dev/null 2>&1
+rm profiles.yml
+
 # defer: CI builds the change into a schema of its own, reading the rest
 # from production
 fresh "pass"
@@ -119,7 +149,7 @@ ok $? "CI deploys"
 is "$(sql "select string_agg(table_name, ',' order by table_name) from information_schema.tables where table_schema = 'ci_pr'")" \
 	"customer_segments,customers,daily_revenue,order_status_counts,orders,stg_orders,top_customers" \
 	"only state:modified+ is built in CI's schema"
-cd "$TMP/prod" && cp changed/manifest.json target/manifest.json && ninja deploy >/dev/null 2>&1
+cd "$TMP/prod" && cp changed/manifest.json target/manifest.json && "$DBT2NINJA" >/dev/null 2>&1 && ninja deploy >/dev/null 2>&1
 ok $? "production deploys the same change"
 for t in customers orders daily_revenue top_customers; do
 	is "$(sql "select count(*) from ((select * from analytics.$t except select * from ci_pr.$t) union all (select * from ci_pr.$t except select * from analytics.$t)) d")" \
