@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dropenv.h"
 #include "graph.h"
 #include "job.h"
 #include "manifest.h"
@@ -27,6 +28,7 @@ static const char usage[] =
     "                 [--target NAME] [--profiles-dir DIR] [--record]\n"
     "                 [--state PATH|db[:TARGET] [--defer]] [MANIFEST]\n"
     "       dbt2ninja results [MANIFEST]\n"
+    "       dbt2ninja drop-env [--force] [--state PATH|db[:TARGET]] [MANIFEST]\n"
     "       dbt2ninja --help | --version\n";
 
 static const char help[] =
@@ -293,6 +295,8 @@ main(int argc, char **argv)
 	argv0 = "dbt2ninja";
 	if (argc > 1 && !strcmp(argv[1], "results"))
 		return results(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "drop-env"))
+		return dropenv(argc, argv);
 	parseargs(argc, argv, &o);
 
 	dir = exedir(argv[0]);

@@ -15,10 +15,6 @@
 
 enum { SAME, NEW, MODIFIED, DOWNSTREAM };
 
-struct deployment {
-	char *relation, *hash;
-};
-
 /* Production's relation for a node, or NULL when production has none. */
 static const char *
 prodrel(const struct state *s, const char *uid)

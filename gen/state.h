@@ -32,6 +32,10 @@ struct statestats {
 	size_t new, modified, downstream, unchanged, deferred;
 };
 
+struct deployment {
+	char *relation, *hash;
+};
+
 struct state {
 	char *path;		/* production's manifest, or NULL for the database */
 	struct manifest prod;

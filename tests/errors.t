@@ -64,6 +64,7 @@ usage='usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]
                  [--target NAME] [--profiles-dir DIR] [--record]
                  [--state PATH|db[:TARGET] [--defer]] [MANIFEST]
        dbt2ninja results [MANIFEST]
+       dbt2ninja drop-env [--force] [--state PATH|db[:TARGET]] [MANIFEST]
        dbt2ninja --help | --version'
 expect "unknown option" 2 "dbt2ninja: unknown option: --bogus
 $usage" --bogus

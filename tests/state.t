@@ -155,4 +155,19 @@ for t in customers orders daily_revenue top_customers; do
 	is "$(sql "select count(*) from ((select * from analytics.$t except select * from ci_pr.$t) union all (select * from ci_pr.$t except select * from analytics.$t)) d")" \
 		0 "CI's $t is production's"
 done
+
+# drop-env: CI's schemas go, production's stay
+cd "$TMP/ci" || exit 1
+"$DBT2NINJA" drop-env >"$TMP/out" 2>&1
+is "$?" 1 "drop-env without --state refuses"
+"$DBT2NINJA" drop-env --state "$TMP/prod/target/manifest.json" >"$TMP/out" 2>&1
+ok $? "drop-env with production's state"
+is "$(cat "$TMP/out")" "dbt2ninja: schema snapshots is production's ($TMP/prod/target/manifest.json): not dropping it; --force drops it anyway
+dbt2ninja: dropped schema ci_pr" "drops CI's schema and keeps production's"
+is "$(sql "select string_agg(nspname, ',' order by nspname) from pg_namespace where nspname in ('ci_pr', 'analytics', 'snapshots')")" \
+	"analytics,snapshots" "as the database shows"
+cd "$TMP/prod" || exit 1
+"$DBT2NINJA" drop-env --state "$TMP/prod/target/manifest.json" >"$TMP/out" 2>&1
+is "$?" 1 "in production, it refuses"
+is "$(tail -1 "$TMP/out")" "dbt2ninja: nothing to drop: every schema here is production's" "saying so"
 done_testing
