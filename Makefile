@@ -27,10 +27,10 @@ DEBS = build-essential pkg-config libcjson-dev libpq-dev libssl-dev \
 SHARED = src/util.c src/arena.c src/htab.c src/hash.c src/sql.c src/project.c \
 	src/jinja.c src/profile.c src/jobfile.c src/pg.c
 RUN = src/mat.c src/seed.c
-GEN = gen/manifest.c gen/graph.c gen/job.c gen/ninja.c gen/results.c gen/state.c gen/dropenv.c
+GEN = gen/manifest.c gen/graph.c gen/job.c gen/ninja.c gen/results.c gen/state.c gen/dropenv.c gen/select.c
 HDRS = src/util.h src/arena.h src/htab.h src/hash.h src/sql.h src/project.h \
 	src/jinja.h src/profile.h src/jobfile.h src/pg.h src/mat.h src/seed.h \
-	gen/manifest.h gen/graph.h gen/job.h gen/ninja.h gen/results.h gen/state.h gen/dropenv.h
+	gen/manifest.h gen/graph.h gen/job.h gen/ninja.h gen/results.h gen/state.h gen/dropenv.h gen/select.h
 UNITS = tests/unit/util tests/unit/arena tests/unit/htab tests/unit/hash tests/unit/sql \
 	tests/unit/project tests/unit/manifest tests/unit/graph \
 	tests/unit/job tests/unit/ninja tests/unit/jinja tests/unit/seed \
@@ -41,6 +41,9 @@ all: dbt2ninja dbt2ninja-run
 
 src/sql.c: src/sql.re
 	$(RE2C) -W -Werror --api custom -o $@ src/sql.re
+
+gen/select.c: gen/select.re
+	$(RE2C) -W -Werror --api custom -o $@ gen/select.re
 
 src/jinja.c: src/jinja.re
 	$(RE2C) -W -Werror --api custom -o $@ src/jinja.re
@@ -58,7 +61,7 @@ $(UNITS): $(UNITS:=.c) tests/unit/tap.h tests/unit/fixture.h $(GEN) $(RUN) $(SHA
 units: $(UNITS)
 
 TESTS = $(UNITS) tests/golden.t tests/errors.t tests/incremental.t tests/install.t \
-	tests/deploy.t tests/executor.t tests/state.t \
+	tests/deploy.t tests/executor.t tests/state.t tests/select.t \
 	tests/corpus.t
 
 # The whole suite, twice: warnings as errors, then under ASan and UBSan;
@@ -111,7 +114,7 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man5/dbt2ninja.5
 
 clean:
-	rm -f dbt2ninja dbt2ninja-run src/sql.c src/jinja.c $(UNITS)
+	rm -f dbt2ninja dbt2ninja-run src/sql.c src/jinja.c gen/select.c $(UNITS)
 	rm -rf tests/tmp
 
 .PHONY: all units check deps demo bench install uninstall clean

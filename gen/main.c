@@ -13,6 +13,7 @@
 #include "profile.h"
 #include "project.h"
 #include "results.h"
+#include "select.h"
 #include "state.h"
 #include "util.h"
 
@@ -27,6 +28,7 @@ static const char usage[] =
     "usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]\n"
     "                 [--target NAME] [--profiles-dir DIR] [--record]\n"
     "                 [--state PATH|db[:TARGET] [--defer]] [MANIFEST]\n"
+    "       dbt2ninja select [--exclude EXPR] [--state PATH] EXPR...\n"
     "       dbt2ninja results [MANIFEST]\n"
     "       dbt2ninja drop-env [--force] [--state PATH|db[:TARGET]] [MANIFEST]\n"
     "       dbt2ninja --help | --version\n";
@@ -297,6 +299,8 @@ main(int argc, char **argv)
 		return results(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "drop-env"))
 		return dropenv(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "select"))
+		return selectmain(argc, argv);
 	parseargs(argc, argv, &o);
 
 	dir = exedir(argv[0]);

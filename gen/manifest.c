@@ -217,6 +217,14 @@ readnode(struct reader *r, const char *uid, const cJSON *j)
 	n->checksum = keepor(m, nonempty(cJSON_GetObjectItemCaseSensitive(j, "checksum"),
 	    "checksum"), NULL);
 	n->config = jobconfig(&m->keep, n, j, config);
+	if (m->forselect) {
+		char *cj = config ? cJSON_PrintUnformatted(config) : NULL;
+		n->fqn = strings(m, cJSON_GetObjectItemCaseSensitive(j, "fqn"), &n->nfqn);
+		n->package = keepor(m, str(j, "package_name"), "");
+		n->configjson = keepor(m, cj, "{}");
+		n->generic = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(j, "test_metadata"));
+		free(cj);
+	}
 }
 
 static void
@@ -335,6 +343,9 @@ ontop(struct reader *r, const char *key, const char **p)
 	v = value(r, p);
 	if (!strcmp(key, "metadata")) {
 		const char *a = nonempty(v, "adapter_type"), *d = nonempty(v, "dbt_version");
+		const char *pn = nonempty(v, "project_name");
+		if (pn)
+			r->m->project = keep(r->m, pn);
 		if (a)
 			r->m->adapter = keep(r->m, a);
 		if (d)
@@ -366,11 +377,18 @@ exposurecmp(const void *a, const void *b)
 void
 manifestload(struct manifest *m, const char *path)
 {
+	manifestloadfor(m, path, 0);
+}
+
+void
+manifestloadfor(struct manifest *m, const char *path, int forselect)
+{
 	struct reader r = {0};
 	const char *p;
 	size_t i;
 
 	memset(m, 0, sizeof(*m));
+	m->forselect = forselect;
 	m->path = path;
 	m->adapter = "postgres";
 	r.m = m;

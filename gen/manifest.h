@@ -49,6 +49,12 @@ struct node {
 	size_t ntags;
 	const char **depids;	/* depends_on.nodes as written */
 	size_t ndepids;
+	/* kept only when the manifest is read for selection (m->forselect) */
+	const char **fqn;
+	size_t nfqn;
+	const char *package;
+	const char *configjson;	/* the whole config, as JSON */
+	int generic;		/* a test with test_metadata */
 	char *file;		/* job and stamp file name (jobname()) */
 	char *jobhash;		/* SHA-256 of the job file when this run wrote it */
 
@@ -79,6 +85,8 @@ struct manifest {
 	struct arena keep;	/* every string and list above */
 	const char *adapter;	/* metadata.adapter_type, else "postgres" */
 	const char *dbtversion;	/* metadata.dbt_version, or NULL */
+	const char *project;	/* metadata.project_name, or NULL */
+	int forselect;		/* keep what selectors match on (set before loading) */
 	struct node *nodes;	/* sorted by unique_id */
 	size_t nnodes;
 	struct exposure *exposures;	/* sorted by name */
@@ -88,8 +96,10 @@ struct manifest {
 };
 
 /* Read the manifest at path; on any error print it naming the file (with
- * line:column for bad JSON) and exit 1. */
+ * line:column for bad JSON) and exit 1. With forselect, also keep what
+ * selectors match on. */
 void manifestload(struct manifest *m, const char *path);
+void manifestloadfor(struct manifest *m, const char *path, int forselect);
 void manifestfree(struct manifest *m);
 
 struct node *manifestnode(const struct manifest *m, const char *uid);

@@ -166,6 +166,7 @@ stateload(struct state *s, const struct manifest *m, const char *path,
 	size_t i;
 
 	memset(s, 0, sizeof(*s));
+	s->opts = o;
 	if (!strcmp(path, "db") || !strncmp(path, "db:", 3)) {
 		dbload(s, path, po);
 	} else {
@@ -193,6 +194,61 @@ stateload(struct state *s, const struct manifest *m, const char *path,
 	buffree(&a);
 	buffree(&b);
 	buffree(&sql);
+}
+
+/* The part of a rendered job: the relation line, the keyed lines, or the
+ * SQL after the header. */
+static void
+jobpart(const char *job, const char *part, struct buf *out)
+{
+	const char *p = job, *nl, *body = NULL;
+	int line = 1;
+
+	out->len = 0;
+	bufputs(out, "");
+	for (; (nl = strchr(p, '\n')); p = nl + 1, line++) {
+		if (nl - p == 2 && !strncmp(p, "--", 2)) {
+			body = nl + 1;
+			break;
+		}
+		if ((line == 5 && !strcmp(part, "relation")) || (line > 6 && !strcmp(part, "configs")))
+			bufadd(out, p, (size_t)(nl - p) + 1);
+	}
+	if (!strcmp(part, "body") && body)
+		sqlnorm(body, strlen(body), out);
+}
+
+int
+statepart(struct state *s, const struct manifest *m, const struct node *n,
+    const char *part)
+{
+	struct buf a = {0}, b = {0}, sql = {0}, x = {0}, y = {0};
+	const struct node *p = s->path ? manifestnode(&s->prod, n->uid) : NULL;
+	struct node t;
+	int differs;
+
+	if (!p || p->kind != KRUN)
+		return 1;
+	t = *n;
+	t.relation = n->relation;
+	if (n->sql) {
+		sqlrewrite(n->sql, strlen(n->sql), &s->toprod, &sql, NULL, NULL);
+		t.sql = sql.s;
+	}
+	/* the relation compares as named here; the rest as production names it */
+	if (strcmp(part, "relation"))
+		t.relation = p->relation;
+	jobrender(m, &t, s->opts, &a);
+	jobrender(&s->prod, p, s->opts, &b);
+	jobpart(a.s, part, &x);
+	jobpart(b.s, part, &y);
+	differs = strcmp(x.s, y.s) != 0;
+	buffree(&a);
+	buffree(&b);
+	buffree(&sql);
+	buffree(&x);
+	buffree(&y);
+	return differs;
 }
 
 static void

@@ -45,6 +45,7 @@ struct state {
 	struct htab toprod;	/* canonical relation here -> production's */
 	struct buf keys;	/* holds toprod's keys */
 	struct statestats stats;
+	const struct jobopts *opts;
 };
 
 /* path: a manifest, a directory holding manifest.json, or db[:TARGET]:
@@ -54,6 +55,11 @@ struct state {
 void stateload(struct state *s, const struct manifest *m, const char *path,
     const struct jobopts *o, const struct profileopts *po);
 void statedefer(struct state *s, struct manifest *m, int verbose);
+/* For a modified node: whether its "relation", "configs" (the keyed lines)
+ * or "body" (the SQL, normalized) differs from production's. From the
+ * database's record only the whole job is known: every part differs. */
+int statepart(struct state *s, const struct manifest *m, const struct node *n,
+    const char *part);
 void statemark(struct state *s, const struct manifest *m);
 void statefree(struct state *s);
 

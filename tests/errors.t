@@ -63,6 +63,7 @@ fi
 usage='usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]
                  [--target NAME] [--profiles-dir DIR] [--record]
                  [--state PATH|db[:TARGET] [--defer]] [MANIFEST]
+       dbt2ninja select [--exclude EXPR] [--state PATH] EXPR...
        dbt2ninja results [MANIFEST]
        dbt2ninja drop-env [--force] [--state PATH|db[:TARGET]] [MANIFEST]
        dbt2ninja --help | --version'
