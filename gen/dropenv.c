@@ -97,7 +97,7 @@ dropenv(int argc, char **argv)
 			if (m.nodes[i].kind == KRUN)
 				m.nodes[i].file = jobname(m.nodes[i].uid);
 		graphbuild(&m);
-		stateload(&s, &m, state, &jo, &po);
+		stateload(&s, &m, state, &jo, &po, 0);
 		if (s.path) {
 			for (i = 0; i < s.prod.nnodes; i++)
 				if (writes(&s.prod.nodes[i]))

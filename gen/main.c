@@ -27,7 +27,8 @@
 static const char usage[] =
     "usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]\n"
     "                 [--target NAME] [--profiles-dir DIR] [--record]\n"
-    "                 [--state PATH|db[:TARGET] [--defer]] [MANIFEST]\n"
+    "                 [--state PATH|db[:TARGET] [--state-compare job|dbt] [--defer]]\n"
+    "                 [MANIFEST]\n"
     "       dbt2ninja select [--exclude EXPR] [--state PATH] EXPR...\n"
     "       dbt2ninja results [MANIFEST]\n"
     "       dbt2ninja drop-env [--force] [--state PATH|db[:TARGET]] [MANIFEST]\n"
@@ -53,6 +54,8 @@ static const char help[] =
     "                      ninja runs exactly state:modified+\n"
     "  --state db[:TARGET] the same from what dbt2ninja-run --record recorded for\n"
     "                      TARGET (default: the profile's target:) in the database\n"
+    "  --state-compare job|dbt  compare the compiled jobs (default), or as dbt does:\n"
+    "                      raw code, unrendered config, fqn, macros, ...\n"
     "  --defer             what runs reads production's relations for the parents\n"
     "                      that do not run\n"
     "  --record            record every deployment in dbt2ninja.deployments, for\n"
@@ -70,7 +73,7 @@ struct opts {
 	const char *projectdir;
 	const char *profile, *target, *profilesdir;
 	const char *state;
-	int defer, record;
+	int defer, record, dbtcompare;
 	int threads;
 	int verbose;
 };
@@ -122,6 +125,11 @@ parseargs(int argc, char **argv, struct opts *o)
 			o->profile = optarg1(argc, argv, &i, "--profile");
 		} else if (!strncmp(a, "--target", 8) && (!a[8] || a[8] == '=')) {
 			o->target = optarg1(argc, argv, &i, "--target");
+		} else if (!strncmp(a, "--state-compare", 15) && (!a[15] || a[15] == '=')) {
+			v = optarg1(argc, argv, &i, "--state-compare");
+			if (strcmp(v, "job") && strcmp(v, "dbt"))
+				usageexit(usage, "--state-compare: %s is not job or dbt", v);
+			o->dbtcompare = !strcmp(v, "dbt");
 		} else if (!strncmp(a, "--state", 7) && (!a[7] || a[7] == '=')) {
 			o->state = optarg1(argc, argv, &i, "--state");
 		} else if (!strcmp(a, "--")) {
@@ -308,7 +316,7 @@ main(int argc, char **argv)
 		fatal("cannot find the directory of %s", argv[0]);
 	data = datadir(dir);
 
-	manifestload(&m, o.manifest);
+	manifestloadfor(&m, o.manifest, o.dbtcompare ? LOADDBT : 0);
 	for (i = 0; i < m.nnodes; i++)
 		if (m.nodes[i].kind == KRUN)
 			m.nodes[i].file = jobname(m.nodes[i].uid);
@@ -341,7 +349,7 @@ main(int argc, char **argv)
 		po.target = o.target;
 		po.profilesdir = o.profilesdir;
 		po.projectdir = *prefix ? prefix : ".";
-		stateload(&ss, &m, o.state, &jo, &po);
+		stateload(&ss, &m, o.state, &jo, &po, o.dbtcompare);
 		if (o.defer)
 			statedefer(&ss, &m, o.verbose);
 	}

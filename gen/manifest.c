@@ -4,6 +4,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "hash.h"
 #include "job.h"
 #include "manifest.h"
 
@@ -173,6 +174,117 @@ kindof(const struct node *n, const cJSON *j, const cJSON *config)
 	return KRUN;
 }
 
+/* cJSON's text of v with every object's keys sorted: dicts compare equal
+ * whatever their order, as in dbt. */
+static void
+canon(struct buf *b, const cJSON *v)
+{
+	const cJSON *c, **kids;
+	size_t n = 0, i, j;
+	char *t;
+
+	if (cJSON_IsObject(v)) {
+		cJSON_ArrayForEach(c, v)
+			n++;
+		kids = xcalloc(n ? n : 1, sizeof(*kids));
+		n = 0;
+		cJSON_ArrayForEach(c, v)
+			kids[n++] = c;
+		for (i = 1; i < n; i++)	/* insertion sort: configs are small */
+			for (j = i; j > 0 && strcmp(kids[j - 1]->string, kids[j]->string) > 0; j--) {
+				c = kids[j];
+				kids[j] = kids[j - 1];
+				kids[j - 1] = c;
+			}
+		bufputc(b, '{');
+		for (i = 0; i < n; i++) {
+			bufprintf(b, "%s\"%s\":", i ? "," : "", kids[i]->string);
+			canon(b, kids[i]);
+		}
+		bufputc(b, '}');
+		free(kids);
+	} else if (cJSON_IsArray(v)) {
+		bufputc(b, '[');
+		i = 0;
+		cJSON_ArrayForEach(c, v) {
+			if (i++)
+				bufputc(b, ',');
+			canon(b, c);
+		}
+		bufputc(b, ']');
+	} else if (v) {
+		t = cJSON_PrintUnformatted(v);
+		bufputs(b, t ? t : "null");
+		free(t);
+	} else {
+		bufputs(b, "null");
+	}
+}
+
+/* What dbt's state:modified compares (same_contents and same_contract),
+ * hashed: a generic test's allowed config and fqn; otherwise the raw code
+ * (a seed's checksum), the unrendered config but for alias, schema,
+ * database, tags and group, the fqn, the configured database, schema and
+ * alias, the descriptions persist_docs persists, and the contract. */
+static void
+dbtsum(struct node *n, const cJSON *j, const cJSON *config)
+{
+	static const char *const testkeys[] = {
+		"severity", "where", "limit", "fail_calc", "warn_if", "error_if",
+		"store_failures", "store_failures_as", "sql_header",
+	};
+	static const char *const excluded[] = {"alias", "schema", "database", "tags", "group"};
+	const cJSON *uc = cJSON_GetObjectItemCaseSensitive(j, "unrendered_config"), *c;
+	const cJSON *pd = cJSON_GetObjectItemCaseSensitive(config, "persist_docs");
+	const cJSON *ck = cJSON_GetObjectItemCaseSensitive(j, "checksum");
+	struct buf b = {0};
+	cJSON *keep = cJSON_CreateObject();
+	size_t i;
+	int generic = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(j, "test_metadata"));
+
+	bufprintf(&b, "%s\n", n->type);
+	cJSON_ArrayForEach(c, uc) {
+		int take = !generic;
+		for (i = 0; generic && i < sizeof(testkeys) / sizeof(*testkeys); i++)
+			take |= !strcmp(c->string, testkeys[i]);
+		for (i = 0; !generic && i < sizeof(excluded) / sizeof(*excluded); i++)
+			take &= strcmp(c->string, excluded[i]) != 0;
+		if (take)
+			cJSON_AddItemReferenceToObject(keep, c->string, (cJSON *)c);
+	}
+	bufputs(&b, "config ");
+	canon(&b, keep);
+	cJSON_Delete(keep);
+	bufputs(&b, "\nfqn ");
+	canon(&b, cJSON_GetObjectItemCaseSensitive(j, "fqn"));
+	if (!generic) {
+		bufputs(&b, "\nbody ");
+		if (n->rtype == RSEED)
+			canon(&b, cJSON_GetObjectItemCaseSensitive(ck, "checksum"));
+		else
+			bufputs(&b, nonempty(j, "raw_code") ? nonempty(j, "raw_code") :
+			    nonempty(j, "raw_sql") ? nonempty(j, "raw_sql") : "");
+		bufputs(&b, "\nrelation ");
+		canon(&b, cJSON_GetObjectItemCaseSensitive(uc, "database"));
+		canon(&b, cJSON_GetObjectItemCaseSensitive(uc, "schema"));
+		canon(&b, cJSON_GetObjectItemCaseSensitive(uc, "alias"));
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "relation"))) {
+			bufputs(&b, "\ndescription ");
+			canon(&b, cJSON_GetObjectItemCaseSensitive(j, "description"));
+		}
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "columns"))) {
+			bufputs(&b, "\ncolumns ");
+			cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(j, "columns"))
+				bufprintf(&b, "%s=%s;", c->string ? c->string : "",
+				    nonempty(c, "description") ? nonempty(c, "description") : "");
+		}
+		bufputs(&b, "\ncontract ");
+		canon(&b, cJSON_GetObjectItemCaseSensitive(j, "contract"));
+	}
+	sha256hex(b.s, b.len, n->dbtsum);
+	buffree(&b);
+}
+
 static void
 readnode(struct reader *r, const char *uid, const cJSON *j)
 {
@@ -217,6 +329,11 @@ readnode(struct reader *r, const char *uid, const cJSON *j)
 	n->checksum = keepor(m, nonempty(cJSON_GetObjectItemCaseSensitive(j, "checksum"),
 	    "checksum"), NULL);
 	n->config = jobconfig(&m->keep, n, j, config);
+	if (m->fordbt) {
+		dbtsum(n, j, config);
+		n->macros = strings(m, cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(j, "depends_on"), "macros"), &n->nmacros);
+	}
 	if (m->forselect) {
 		char *cj = config ? cJSON_PrintUnformatted(config) : NULL;
 		n->fqn = strings(m, cJSON_GetObjectItemCaseSensitive(j, "fqn"), &n->nfqn);
@@ -319,6 +436,24 @@ onknown(struct reader *r, const char *key, const char **p)
 }
 
 static void
+onmacro(struct reader *r, const char *key, const char **p)
+{
+	struct manifest *m = r->m;
+	struct macro *mc = arenaalloc(&m->keep, sizeof(*mc));
+	const cJSON *j;
+	const char *sql;
+
+	++*p;
+	j = value(r, p);
+	sql = str(j, "macro_sql");
+	sha256hex(sql ? sql : "", sql ? strlen(sql) : 0, mc->sum);
+	mc->deps = strings(m, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(j, "depends_on"), "macros"), &mc->ndeps);
+	htabput(&m->macros, keep(m, key), mc);
+	arenareset(&r->scratch);
+}
+
+static void
 ontop(struct reader *r, const char *key, const char **p)
 {
 	const cJSON *v, *e, *id;
@@ -331,6 +466,10 @@ ontop(struct reader *r, const char *key, const char **p)
 	}
 	if (!strcmp(key, "exposures") && *ws(r, *p) == '{') {
 		members(r, p, onexposure);
+		return;
+	}
+	if (!strcmp(key, "macros") && r->m->fordbt && *ws(r, *p) == '{') {
+		members(r, p, onmacro);
 		return;
 	}
 	if ((!strcmp(key, "sources") || !strcmp(key, "metrics") ||
@@ -381,14 +520,15 @@ manifestload(struct manifest *m, const char *path)
 }
 
 void
-manifestloadfor(struct manifest *m, const char *path, int forselect)
+manifestloadfor(struct manifest *m, const char *path, int what)
 {
 	struct reader r = {0};
 	const char *p;
 	size_t i;
 
 	memset(m, 0, sizeof(*m));
-	m->forselect = forselect;
+	m->forselect = (what & LOADSELECT) != 0;
+	m->fordbt = (what & LOADDBT) != 0;
 	m->path = path;
 	m->adapter = "postgres";
 	r.m = m;
@@ -447,5 +587,6 @@ manifestfree(struct manifest *m)
 	free(m->exposures);
 	htabfree(&m->index);
 	htabfree(&m->known);
+	htabfree(&m->macros);
 	arenafree(&m->keep);
 }

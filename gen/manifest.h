@@ -55,6 +55,10 @@ struct node {
 	const char *package;
 	const char *configjson;	/* the whole config, as JSON */
 	int generic;		/* a test with test_metadata */
+	/* kept only for dbt's own comparison (LOADDBT) */
+	char dbtsum[65];	/* raw code, unrendered config, fqn, ... hashed */
+	const char **macros;	/* depends_on.macros */
+	size_t nmacros;
 	char *file;		/* job and stamp file name (jobname()) */
 	char *jobhash;		/* SHA-256 of the job file when this run wrote it */
 
@@ -80,6 +84,12 @@ struct exposure {
 	size_t nparents;
 };
 
+struct macro {
+	char sum[65];		/* of macro_sql */
+	const char **deps;	/* depends_on.macros */
+	size_t ndeps;
+};
+
 struct manifest {
 	const char *path;
 	struct arena keep;	/* every string and list above */
@@ -87,6 +97,8 @@ struct manifest {
 	const char *dbtversion;	/* metadata.dbt_version, or NULL */
 	const char *project;	/* metadata.project_name, or NULL */
 	int forselect;		/* keep what selectors match on (set before loading) */
+	int fordbt;		/* keep what dbt's state comparison needs */
+	struct htab macros;	/* macro unique_id -> struct macro (LOADDBT) */
 	struct node *nodes;	/* sorted by unique_id */
 	size_t nnodes;
 	struct exposure *exposures;	/* sorted by name */
@@ -99,7 +111,8 @@ struct manifest {
  * line:column for bad JSON) and exit 1. With forselect, also keep what
  * selectors match on. */
 void manifestload(struct manifest *m, const char *path);
-void manifestloadfor(struct manifest *m, const char *path, int forselect);
+enum { LOADSELECT = 1, LOADDBT = 2 };
+void manifestloadfor(struct manifest *m, const char *path, int what);
 void manifestfree(struct manifest *m);
 
 struct node *manifestnode(const struct manifest *m, const char *uid);

@@ -556,7 +556,7 @@ selectmain(int argc, char **argv)
 			usageexit(usage, "--indirect-selection: %s is not eager, cautious, buildable or empty", mode);
 		s.indirect = (int)k;
 	}
-	manifestloadfor(&s.m, path, 1);
+	manifestloadfor(&s.m, path, LOADSELECT);
 	for (i = 0; i < s.m.nnodes; i++)
 		if (s.m.nodes[i].kind == KRUN)
 			s.m.nodes[i].file = jobname(s.m.nodes[i].uid);
@@ -573,7 +573,7 @@ selectmain(int argc, char **argv)
 	}
 	if (state) {
 		char *dir = xstrdup(state), *rr;
-		stateload(&s.st, &s.m, state, &jo, &po);
+		stateload(&s.st, &s.m, state, &jo, &po, 0);
 		s.hasstate = 1;
 		/* result: reads run_results.json beside the state manifest */
 		if (s.st.path) {

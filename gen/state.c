@@ -111,6 +111,64 @@ mapnames(struct state *s, const struct manifest *m)
 	buffree(&c);
 }
 
+/* The macros whose macro_sql differs, or that only one manifest has. */
+static void
+macrodiff(struct state *s, const struct manifest *m)
+{
+	const struct htab *x = &m->macros, *y = &s->prod.macros;
+	const struct macro *a, *b;
+	size_t i;
+
+	for (i = 0; i < x->cap; i++) {
+		if (!x->keys[i])
+			continue;
+		a = x->vals[i];
+		b = htabget(y, x->keys[i]);
+		if (!b || strcmp(a->sum, b->sum))
+			htabput(&s->changed, x->keys[i], "");
+	}
+	for (i = 0; i < y->cap; i++)
+		if (y->keys[i] && !htabget(x, y->keys[i]))
+			htabput(&s->changed, y->keys[i], "");
+}
+
+/* Whether a changed macro is in the closure of these, as dbt walks it. */
+static int
+macroschanged(struct state *s, const struct manifest *m, const char **uids, size_t n,
+    struct htab *seen)
+{
+	const struct macro *mc;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (htabget(seen, uids[i]))
+			continue;
+		htabput(seen, uids[i], "");
+		if (htabget(&s->changed, uids[i]))
+			return 1;
+		mc = htabget(&m->macros, uids[i]);
+		if (mc && macroschanged(s, m, mc->deps, mc->ndeps, seen))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+dbtcompare(struct state *s, const struct manifest *m, const struct node *n)
+{
+	const struct node *p = manifestnode(&s->prod, n->uid);
+	struct htab seen = {0};
+	int r;
+
+	if (!p || p->kind != KRUN)
+		return NEW;
+	if (strcmp(n->dbtsum, p->dbtsum))
+		return MODIFIED;
+	r = macroschanged(s, m, n->macros, n->nmacros, &seen);
+	htabfree(&seen);
+	return r ? MODIFIED : SAME;
+}
+
 static int
 compare(struct state *s, const struct manifest *m, const struct node *n,
     const struct jobopts *o, struct buf *a, struct buf *b, struct buf *sql)
@@ -160,27 +218,33 @@ state(const struct manifest *m, int *st, const struct node *n)
 
 void
 stateload(struct state *s, const struct manifest *m, const char *path,
-    const struct jobopts *o, const struct profileopts *po)
+    const struct jobopts *o, const struct profileopts *po, int dbt)
 {
 	struct buf a = {0}, b = {0}, sql = {0};
 	size_t i;
 
 	memset(s, 0, sizeof(*s));
 	s->opts = o;
+	s->dbt = dbt;
 	if (!strcmp(path, "db") || !strncmp(path, "db:", 3)) {
+		if (dbt)
+			fatal("--state-compare dbt needs production's manifest, not db");
 		dbload(s, path, po);
 	} else {
 		s->path = manifestpath(path);
-		manifestload(&s->prod, s->path);
+		manifestloadfor(&s->prod, s->path, dbt ? LOADDBT : 0);
 		if (m->dbtversion && s->prod.dbtversion && strcmp(m->dbtversion, s->prod.dbtversion))
 			warn("warning: %s was written by dbt %s, this manifest by dbt %s",
 			    s->path, s->prod.dbtversion, m->dbtversion);
 	}
 	mapnames(s, m);
+	if (dbt)
+		macrodiff(s, m);
 	s->st = xcalloc(m->nnodes, sizeof(*s->st));
 	for (i = 0; i < m->nnodes; i++)
 		if (m->nodes[i].kind == KRUN)
-			s->st[i] = compare(s, m, &m->nodes[i], o, &a, &b, &sql);
+			s->st[i] = dbt ? dbtcompare(s, m, &m->nodes[i]) :
+			    compare(s, m, &m->nodes[i], o, &a, &b, &sql);
 	for (i = 0; i < m->nnodes; i++) {
 		if (m->nodes[i].kind != KRUN)
 			continue;
@@ -415,6 +479,7 @@ statefree(struct state *s)
 		free(d);
 	}
 	htabfree(&s->rows);
+	htabfree(&s->changed);
 	free(s->target);
 	if (s->path)
 		manifestfree(&s->prod);

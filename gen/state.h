@@ -12,6 +12,13 @@
  * when its job differs, downstream when a node it depends on is new or
  * modified: together dbt's state:modified+.
  *
+ * With dbt's comparison (--state-compare dbt; both manifests read with
+ * LOADDBT) a node is modified as dbt's state:modified says: its raw code (a
+ * seed's checksum), unrendered config but for alias, schema, database, tags
+ * and group (a generic test's allowed keys only), fqn, configured database,
+ * schema and alias, persisted descriptions or contract differ, or a macro
+ * it depends on, transitively, was added, removed or changed.
+ *
  * statedefer() rewrites, in the SQL of every node that will run, the
  * references to parents that will not run to production's relations.
  *
@@ -46,6 +53,8 @@ struct state {
 	struct buf keys;	/* holds toprod's keys */
 	struct statestats stats;
 	const struct jobopts *opts;
+	int dbt;		/* --state-compare dbt */
+	struct htab changed;	/* macros that differ from production's */
 };
 
 /* path: a manifest, a directory holding manifest.json, or db[:TARGET]:
@@ -53,7 +62,7 @@ struct state {
  * profile's own target:), read over the connection po gives. Exits 1 on a
  * bad state manifest, naming it, or when the database has no record. */
 void stateload(struct state *s, const struct manifest *m, const char *path,
-    const struct jobopts *o, const struct profileopts *po);
+    const struct jobopts *o, const struct profileopts *po, int dbt);
 void statedefer(struct state *s, struct manifest *m, int verbose);
 /* For a modified node: whether its "relation", "configs" (the keyed lines)
  * or "body" (the SQL, normalized) differs from production's. From the

@@ -62,7 +62,8 @@ fi
 
 usage='usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]
                  [--target NAME] [--profiles-dir DIR] [--record]
-                 [--state PATH|db[:TARGET] [--defer]] [MANIFEST]
+                 [--state PATH|db[:TARGET] [--state-compare job|dbt] [--defer]]
+                 [MANIFEST]
        dbt2ninja select [--exclude EXPR] [--state PATH] EXPR...
        dbt2ninja results [MANIFEST]
        dbt2ninja drop-env [--force] [--state PATH|db[:TARGET]] [MANIFEST]
