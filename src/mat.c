@@ -675,6 +675,31 @@ columnsof(struct runner *r, const char *rel, struct columns *c)
 	return 0;
 }
 
+/* Send a step that fills the temporary table tmp inside the node's open
+ * transaction; then the columns of tmp (src) and of the node's relation
+ * (dst). On failure the transaction is rolled back. */
+static int
+staged(struct runner *r, struct step *s, const char *tmp, struct columns *src,
+    struct columns *dst)
+{
+	struct buf b = {0};
+
+	colquery(&b, tmp);
+	stmt(s, b.s);
+	buffree(&b);
+	s->transactional = 1;
+	if (exec(r, s) < 0)
+		return -1;
+	colsfrom(r->out.last, src);
+	PQclear(r->out.last);
+	r->out.last = NULL;
+	if (columnsof(r, r->job->relation, dst) < 0) {
+		PQclear(PQexec(r->conn, "rollback"));
+		return -1;
+	}
+	return 0;
+}
+
 static char *
 tempname(const char *ident)
 {
@@ -953,18 +978,8 @@ incremental(struct runner *r)
 		rc = exec(r, &s);
 		goto out;
 	}
-	b.len = 0;
-	colquery(&b, t.s);
-	bufputs(&b, "");
-	stmtf(&s, &b);
-	s.transactional = 1;
-	if (exec(r, &s) < 0)
+	if (staged(r, &s, t.s, &src, &dst) < 0)
 		goto out;
-	colsfrom(r->out.last, &src);
-	PQclear(r->out.last);
-	r->out.last = NULL;
-	if (columnsof(r, j->relation, &dst) < 0)
-		goto rollback;
 	step(&s);
 	nstmts = 0;
 	if (schemachange(r, &s, &src, &dst) < 0 || strategy(r, &s, t.s, &dst) < 0) {
@@ -1339,20 +1354,9 @@ snapshot(struct runner *r)
 		step(&s);
 		nstmts = 0;
 	} else {
+		if (staged(r, &s, t.s, &src, &dst) < 0)
+			goto out;
 		b.len = 0;
-		colquery(&b, t.s);
-		bufputs(&b, "");
-		stmtf(&s, &b);
-		s.transactional = 1;
-		if (exec(r, &s) < 0)
-			goto out;
-		colsfrom(r->out.last, &src);
-		PQclear(r->out.last);
-		r->out.last = NULL;
-		if (columnsof(r, j->relation, &dst) < 0) {
-			PQclear(PQexec(r->conn, "rollback"));
-			goto out;
-		}
 		step(&s);
 		nstmts = 0;
 		for (i = 0; i < src.n; i++) {
