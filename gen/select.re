@@ -51,6 +51,47 @@ bad(const struct sel *s, size_t col, const char *why)
 	exit(1);
 }
 
+/* Everything about a criterion that can be wrong is found here, before
+ * any node is looked at. */
+static void
+checkcrit(const struct sel *s, struct crit *c, size_t start)
+{
+	static const char *const methods[] = {
+		"fqn", "tag", "path", "file", "package", "config", "resource_type", "source",
+		"exposure", "test_type", "test_name", "state", "result",
+	};
+	static const char *const states[] = {
+		"new", "old", "modified", "unmodified", "modified.body", "modified.configs",
+		"modified.relation",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(methods) / sizeof(*methods) && strcmp(c->method, methods[i]); i++)
+		;
+	if (i == sizeof(methods) / sizeof(*methods)) {
+		free((char *)c->value);
+		bad(s, start + (size_t)c->at, "unknown method (fqn, tag, path, file, package, config, "
+		    "resource_type, source, exposure, test_type, test_name, state, result)");
+	}
+	if (!strcmp(c->method, "config") && !*c->args) {
+		free((char *)c->value);
+		bad(s, c->valuecol, "config. needs a key: config.materialized:view");
+	}
+	if (strcmp(c->method, "state"))
+		return;
+	if (!s->hasstate) {
+		free((char *)c->value);
+		bad(s, c->valuecol, "state: needs --state");
+	}
+	for (i = 0; i < sizeof(states) / sizeof(*states) && strcmp(c->value, states[i]); i++)
+		;
+	if (i == sizeof(states) / sizeof(*states)) {
+		free((char *)c->value);
+		bad(s, c->valuecol, "state: takes new, old, modified, unmodified, or modified.body, "
+		    ".configs or .relation");
+	}
+}
+
 /* [@][N+][METHOD[.ARG...]:]VALUE[+[N]] */
 static void
 parsecrit(const struct sel *s, const char *w, size_t start, size_t len, struct crit *c)
@@ -116,10 +157,14 @@ value:
 			c->downdepth = atoi(t);
 		e = t - 1;
 	}
-	if (c->at && (c->up || c->down))
+	if (c->at && (c->up || c->down)) {
+		free(word);
 		bad(s, start, "@ cannot be combined with + (as in dbt)");
-	if (e == YYCURSOR)
+	}
+	if (e == YYCURSOR) {
+		free(word);
 		bad(s, c->valuecol, "a selector needs a value");
+	}
 	c->value = xmemdup(YYCURSOR, (size_t)(e - YYCURSOR));
 	free(word);
 	if (!c->method[0]) {
@@ -131,6 +176,7 @@ value:
 		else
 			strcpy(c->method, "fqn");
 	}
+	checkcrit(s, c, start);
 }
 
 static int
@@ -234,32 +280,22 @@ filematch(const char *v, const char *path)
 
 /* Whether a node's job part differs from production's: relation, the
  * keyed lines, or the SQL. */
+/* Checked by checkcrit(): --state is there, the value is known. */
 static int
-statematch(struct sel *s, const struct node *n, const char *value, size_t col)
+statematch(struct sel *s, const struct node *n, const char *value)
 {
-	const char *dot = strchr(value, '.'), *args = dot ? dot + 1 : "";
-	char *v = xmemdup(value, dot ? (size_t)(dot - value) : strlen(value));
-	int st, r;
+	const char *dot = strchr(value, '.');
+	int st = s->st.st[n - s->m.nodes];
 
-	if (!s->hasstate)
-		bad(s, col, "state: needs --state");
-	st = s->st.st[n - s->m.nodes];
-	if (!strcmp(v, "new"))
-		r = st == 1;
-	else if (!strcmp(v, "old"))
-		r = st != 1;
-	else if (!strcmp(v, "unmodified"))
-		r = st == 0 || st == 3;
-	else if (strcmp(v, "modified"))
-		bad(s, col, "state: is new, old, modified or unmodified");
-	else if (!*args)
-		r = st == 1 || st == 2;
-	else if (strcmp(args, "body") && strcmp(args, "configs") && strcmp(args, "relation"))
-		bad(s, col + (size_t)(args - value), "state:modified. takes body, configs or relation");
-	else
-		r = st == 1 || (st == 2 && statepart(&s->st, &s->m, n, args));
-	free(v);
-	return r;
+	if (!strcmp(value, "new"))
+		return st == 1;
+	if (!strcmp(value, "old"))
+		return st != 1;
+	if (!strcmp(value, "unmodified"))
+		return st == 0 || st == 3;
+	if (!dot)
+		return st == 1 || st == 2;
+	return st == 1 || (st == 2 && statepart(&s->st, &s->m, n, dot + 1));
 }
 
 static int
@@ -297,15 +333,12 @@ matches(struct sel *s, const struct crit *c, const struct node *n)
 	if (!strcmp(m, "test_name"))
 		return n->rtype == RTEST && glob(v, n->name);
 	if (!strcmp(m, "state"))
-		return statematch(s, n, v, c->valuecol);
-	if (!strcmp(m, "result")) {
+		return statematch(s, n, v);
+	/* result: (the others are checked by checkcrit()) */
+	{
 		const char *st = htabget(&s->results, n->uid);
 		return st && !strcmp(st, v);
 	}
-	bad(s, c->valuecol - strlen(m) - 1 - (*c->args ? strlen(c->args) + 1 : 0),
-	    "unknown method (fqn, tag, path, file, package, config, resource_type, source, "
-	    "exposure, test_type, test_name, state, result)");
-	return 0;
 }
 
 static void

@@ -64,6 +64,9 @@ is "$(sed -n 3p "$TMP/err")" "              ^" "pointing at it"
 is "$?" 1 "@ with + is an error, as in dbt"
 "$DBT2NINJA" select state:modified >/dev/null 2>"$TMP/err"
 is "$(head -1 "$TMP/err")" "dbt2ninja: select: state: needs --state" "state: needs --state"
+"$DBT2NINJA" select --state "$ROOT/docs/example/target" state:modified.macros >/dev/null 2>"$TMP/err"
+is "$(head -1 "$TMP/err")" "dbt2ninja: select: state: takes new, old, modified, unmodified, or modified.body, .configs or .relation" \
+	"an unknown state: value is an error"
 
 # the targets are ninja's
 ninja build.ninja >/dev/null 2>&1
