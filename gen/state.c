@@ -186,7 +186,8 @@ compare(struct state *s, const struct manifest *m, const struct node *n,
 	/* this node as production would name it */
 	t = *n;
 	t.relation = rel;
-	if (n->sql) {
+	/* a manifest for production's own target needs no translation */
+	if (n->sql && s->toprod.len) {
 		sql->len = 0;
 		sqlrewrite(n->sql, strlen(n->sql), &s->toprod, sql, NULL, NULL);
 		t.sql = sql->s;
