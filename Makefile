@@ -61,7 +61,7 @@ $(UNITS): $(UNITS:=.c) tests/unit/tap.h tests/unit/fixture.h $(GEN) $(RUN) $(SHA
 units: $(UNITS)
 
 TESTS = $(UNITS) tests/golden.t tests/errors.t tests/incremental.t tests/install.t \
-	tests/deploy.t tests/executor.t tests/state.t tests/select.t \
+	tests/deploy.t tests/executor.t tests/state.t tests/select.t tests/materialize.t \
 	tests/corpus.t
 
 # The whole suite, twice: warnings as errors, then under ASan and UBSan;

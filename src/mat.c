@@ -8,6 +8,7 @@
 #include "hash.h"
 #include "mat.h"
 #include "seed.h"
+#include "sql.h"
 
 enum { MAXIDENT = 63 };
 
@@ -1091,6 +1092,8 @@ test(struct runner *r)
 	nstmts = 0;
 	if (jobbool(j, "store_failures", 0)) {
 		const char *as = jobstr(j, "store_failures_as", "table");
+		if (r->stored)
+			goto stored;
 		begin(&s, j);
 		dropany(&s, j, j->ident);
 		bufprintf(&b, "create %s %s as (\n", !strcmp(as, "view") ? "view" : "table", j->relation);
@@ -1102,6 +1105,7 @@ test(struct runner *r)
 		if (exec(r, &s) < 0)
 			goto out;
 		step(&s);
+	stored:
 		nstmts = 0;
 		b.len = 0;
 		bufprintf(&b, "select\n  %s as failures,\n  %s %s as should_warn,\n  %s %s as should_error\n"
@@ -1412,6 +1416,437 @@ out:
 	return rc;
 }
 
+/*
+ * Materialize, as dbt-materialize runs it: no transaction blocks, one
+ * statement at a time; the old object dropped by its type, then created
+ * (views, materialized views, sources, sinks); tests and seed reloads after
+ * `set cluster`; incrementals and snapshots refused.
+ */
+
+/* Send one statement on its own (autocommitted). */
+static int
+one(struct runner *r, const char *sql, int withsql, const char *pre, const char *post)
+{
+	struct step s;
+
+	step(&s);
+	nstmts = 0;
+	if (withsql)
+		mainsql(&s, r->job, pre, post);
+	else
+		stmt(&s, sql);
+	return exec(r, &s);
+}
+
+static const char *
+mzcluster(const struct runner *r)
+{
+	return jobstr(r->job, "cluster", r->cluster);
+}
+
+/* The type of the object named like the node, from mz_objects. */
+static char *
+mztype(struct runner *r)
+{
+	struct step s;
+	char *t = NULL;
+
+	if (r->dry)
+		return NULL;
+	step(&s);
+	bufputs(&s.sql, "select o.type from mz_catalog.mz_objects o"
+	    " join mz_catalog.mz_schemas s on o.schema_id = s.id"
+	    " left join mz_catalog.mz_databases d on s.database_id = d.id where o.name = ");
+	qliteral(&s.sql, r->job->ident);
+	bufputs(&s.sql, " and s.name = ");
+	if (r->job->schema)
+		qliteral(&s.sql, r->job->schema);
+	else
+		bufputs(&s.sql, "current_schema()");
+	if (r->job->db) {
+		bufputs(&s.sql, " and d.name = ");
+		qliteral(&s.sql, r->job->db);
+	}
+	if (exec(r, &s) < 0)
+		return (char *)-1;
+	if (r->out.last && PQntuples(r->out.last) > 0)
+		t = xstrdup(PQgetvalue(r->out.last, 0, 0));
+	PQclear(r->out.last);
+	r->out.last = NULL;
+	return t;
+}
+
+/* Drop whatever object has the node's name, by its type, as the adapter's
+ * materialize__drop_relation does. */
+static int
+mzdrop(struct runner *r)
+{
+	char *t = mztype(r);
+	struct buf b = {0};
+	int rc = 0;
+
+	if (t == (char *)-1)
+		return -1;
+	if (r->dry) {
+		fprintf(r->dry, "-- when %s exists: drop <its type> if exists %s [cascade]\n",
+		    r->job->relation, r->job->relation);
+		return 0;
+	}
+	if (!t)
+		return 0;
+	if (!strcmp(t, "sink") || !strcmp(t, "index"))
+		bufprintf(&b, "drop %s if exists %s", t, r->job->relation);
+	else
+		bufprintf(&b, "drop %s if exists %s cascade",
+		    !strcmp(t, "materialized-view") ? "materialized view" : t, r->job->relation);
+	rc = one(r, b.s, 0, NULL, NULL);
+	buffree(&b);
+	free(t);
+	return rc;
+}
+
+static int
+mzhooks(struct runner *r, const char *kind)
+{
+	struct step s;
+
+	/* no transactions: every hook runs on its own, outside first */
+	if (outerhooks(r, kind) < 0)
+		return -1;
+	step(&s);
+	nstmts = 0;
+	if (hooks(r, &s, kind, 1) < 0) {
+		buffree(&s.sql);
+		return -1;
+	}
+	if (!s.sql.len) {
+		buffree(&s.sql);
+		return 0;
+	}
+	return exec(r, &s);
+}
+
+/* indexes: [{columns, name, cluster, default}] */
+static int
+mzindexes(struct runner *r)
+{
+	const cJSON *ix, *c;
+	struct buf b = {0};
+	int rc = 0, first;
+
+	cJSON_ArrayForEach(ix, jobget(r->job, "indexes")) {
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(ix, "name");
+		const cJSON *cl = cJSON_GetObjectItemCaseSensitive(ix, "cluster");
+		const char *cluster = cJSON_IsString(cl) ? cl->valuestring : mzcluster(r);
+		b.len = 0;
+		bufputs(&b, "create ");
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ix, "default")))
+			bufputs(&b, "default ");
+		bufputs(&b, "index");
+		if (cJSON_IsString(name)) {
+			bufputc(&b, ' ');
+			qident(&b, name->valuestring);
+		}
+		if (cluster)
+			bufprintf(&b, " in cluster %s", cluster);
+		bufprintf(&b, " on %s", r->job->relation);
+		first = 1;
+		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(ix, "columns")) {
+			if (!cJSON_IsString(c))
+				continue;
+			bufprintf(&b, "%s%s", first ? " (" : ", ", c->valuestring);
+			first = 0;
+		}
+		if (!first)
+			bufputc(&b, ')');
+		if ((rc = one(r, b.s, 0, NULL, NULL)) < 0)
+			break;
+	}
+	buffree(&b);
+	return rc;
+}
+
+/* Comments one statement each: Materialize takes no batch of them. */
+static int
+mzdocs(struct runner *r, const char *kind)
+{
+	const cJSON *pd = jobget(r->job, "persist_docs"), *c, *d;
+	const char *desc = jobstr(r->job, "description", NULL);
+	struct buf b = {0};
+	int rc = 0;
+
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "relation")) && desc) {
+		bufprintf(&b, "comment on %s %s is ", kind, r->job->relation);
+		comment(&b, desc);
+		rc = one(r, b.s, 0, NULL, NULL);
+	}
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "columns")))
+		cJSON_ArrayForEach(c, jobget(r->job, "columns")) {
+			d = cJSON_GetObjectItemCaseSensitive(c, "description");
+			if (rc < 0 || !cJSON_IsString(d) || !c->string)
+				continue;
+			b.len = 0;
+			bufprintf(&b, "comment on column %s.", r->job->relation);
+			qident(&b, c->string);
+			bufputs(&b, " is ");
+			comment(&b, d->valuestring);
+			rc = one(r, b.s, 0, NULL, NULL);
+		}
+	buffree(&b);
+	return rc;
+}
+
+/* refresh_interval: {at, at_creation, every, aligned_to, on_commit} */
+static void
+mzrefresh(struct buf *b, const struct jobfile *j)
+{
+	const cJSON *ri = jobget(j, "refresh_interval"), *at, *every, *aligned;
+	int n = 0;
+
+	if (!ri)
+		return;
+	at = cJSON_GetObjectItemCaseSensitive(ri, "at");
+	every = cJSON_GetObjectItemCaseSensitive(ri, "every");
+	aligned = cJSON_GetObjectItemCaseSensitive(ri, "aligned_to");
+	bufputs(b, "\n  with (");
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ri, "on_commit"))) {
+		bufputs(b, "refresh on commit");
+		n++;
+	}
+	if (cJSON_IsString(at)) {
+		bufprintf(b, "%srefresh at ", n++ ? ", " : "");
+		qliteral(b, at->valuestring);
+	}
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ri, "at_creation")))
+		bufprintf(b, "%srefresh at creation", n++ ? ", " : "");
+	if (cJSON_IsString(every)) {
+		bufprintf(b, "%srefresh every ", n++ ? ", " : "");
+		qliteral(b, every->valuestring);
+		if (cJSON_IsString(aligned)) {
+			bufputs(b, " aligned to ");
+			qliteral(b, aligned->valuestring);
+		}
+	}
+	bufputc(b, ')');
+}
+
+/* Whether the model's SQL is itself a complete CREATE SOURCE/SINK, as the
+ * adapter's older form has it. */
+static int
+complete(const char *sql, const char *what)
+{
+	struct buf n = {0};
+	int r;
+
+	sqlnorm(sql, strlen(sql), &n);
+	r = !strncasecmp(n.s ? n.s : "", "create ", 7) && !strncasecmp(n.s + 7, what, strlen(what));
+	buffree(&n);
+	return r;
+}
+
+static int
+mzmodel(struct runner *r)
+{
+	struct jobfile *j = r->job;
+	const char *m = j->materialized, *cl = mzcluster(r);
+	struct buf b = {0};
+	int rc = -1, mv = !strcmp(m, "materialized_view") || !strcmp(m, "materializedview") ||
+	    !strcmp(m, "table");
+	int view = !strcmp(m, "view");
+	int source = !strcmp(m, "source"), sink = !strcmp(m, "sink");
+
+	if (!strcmp(m, "incremental") || !strcmp(m, "snapshot")) {
+		r->err = xasprintf("the %s materialization is not supported by dbt-materialize: "
+		    "use a materialized view, which Materialize keeps up to date", m);
+		return -1;
+	}
+	if (!mv && !view && !source && !sink) {
+		r->err = xasprintf("materialization %s is not supported on materialize", m);
+		return -1;
+	}
+	if (mzhooks(r, "pre-hook") < 0 || mzdrop(r) < 0)
+		goto out;
+	if ((source || sink) && complete(j->sql, source ? "source" : "sink")) {
+		/* the older form: the whole statement, sent as written */
+		if (one(r, NULL, 1, "", "") < 0)
+			goto out;
+	} else if (source || sink) {
+		bufprintf(&b, "create %s %s", source ? "source" : "sink", j->relation);
+		if (cl)
+			bufprintf(&b, " in cluster %s", cl);
+		bufputc(&b, '\n');
+		if (one(r, NULL, 1, b.s, "") < 0)
+			goto out;
+	} else if (mv) {
+		bufprintf(&b, "create materialized view %s", j->relation);
+		if (cl)
+			bufprintf(&b, "\n  in cluster %s", cl);
+		mzrefresh(&b, j);
+		bufputs(&b, "\nas (\n");
+		if (one(r, NULL, 1, b.s, "\n)") < 0)
+			goto out;
+	} else {
+		bufprintf(&b, "create view %s\nas (\n", j->relation);
+		if (one(r, NULL, 1, b.s, "\n)") < 0)
+			goto out;
+	}
+	if (mzindexes(r) < 0 || mzdocs(r, mv ? "materialized view" : source ? "source" :
+	    sink ? "sink" : "view") < 0 || mzhooks(r, "post-hook") < 0)
+		goto out;
+	rc = 0;
+out:
+	buffree(&b);
+	return rc;
+}
+
+static int
+setcluster(struct runner *r)
+{
+	const char *cl = mzcluster(r);
+	char *q;
+	int rc;
+
+	if (!cl)
+		return 0;
+	q = xasprintf("set cluster = %s", cl);
+	rc = one(r, q, 0, NULL, NULL);
+	free(q);
+	return rc;
+}
+
+static int
+mzseed(struct runner *r)
+{
+	struct jobfile *j = r->job;
+	const char *path = jobstr(j, "seed_path", NULL), *want = jobstr(j, "seed_sha256", NULL);
+	struct seed sd;
+	struct buf b = {0}, cols = {0};
+	struct step s;
+	char h[SHA256_HEX], *t = NULL;
+	size_t i;
+	int rc = -1, full = r->fullrefresh;
+
+	if (!path) {
+		r->err = xstrdup("the job names no seed file");
+		return -1;
+	}
+	if (seedread(&sd, path, jobstr(j, "delimiter", ","), jobget(j, "column_types"), &r->err) < 0)
+		goto out;
+	sha256hex(sd.raw.s, sd.raw.len, h);
+	if (!want || strcmp(want, h)) {
+		r->err = xasprintf("%s changed since dbt2ninja wrote the job: run dbt2ninja again", path);
+		goto out;
+	}
+	if (jobget(j, "full_refresh"))
+		full = jobbool(j, "full_refresh", 0);
+	for (i = 0; i < sd.ncols; i++) {
+		if (i)
+			bufputs(&cols, ", ");
+		if (jobbool(j, "quote_columns", 1))
+			qident(&cols, sd.cols[i].name);
+		else
+			bufputs(&cols, sd.cols[i].name);
+	}
+	if (mzhooks(r, "pre-hook") < 0)
+		goto out;
+	t = mztype(r);
+	if (t == (char *)-1) {
+		t = NULL;
+		goto out;
+	}
+	if (t && strcmp(t, "table")) {
+		r->err = xasprintf("cannot seed %s: it is a %s", j->relation, t);
+		goto out;
+	}
+	if (r->dry)
+		fprintf(r->dry, "-- when %s exists, a reload: [set cluster = <cluster>;] delete from %s;\n"
+		    "-- on a full refresh: drop table if exists %s cascade; then:\n",
+		    j->relation, j->relation, j->relation);
+	if (t && full) {
+		bufprintf(&b, "drop table if exists %s cascade", j->relation);
+		if (one(r, b.s, 0, NULL, NULL) < 0)
+			goto out;
+	}
+	if (t && !full) {
+		/* Materialize has no TRUNCATE */
+		b.len = 0;
+		bufprintf(&b, "delete from %s", j->relation);
+		if (setcluster(r) < 0 || one(r, b.s, 0, NULL, NULL) < 0)
+			goto out;
+	} else {
+		b.len = 0;
+		bufprintf(&b, "create table %s (", j->relation);
+		for (i = 0; i < sd.ncols; i++) {
+			if (i)
+				bufputs(&b, ", ");
+			if (jobbool(j, "quote_columns", 1))
+				qident(&b, sd.cols[i].name);
+			else
+				bufputs(&b, sd.cols[i].name);
+			bufprintf(&b, " %s", sd.cols[i].type);
+		}
+		bufputc(&b, ')');
+		if (one(r, b.s, 0, NULL, NULL) < 0)
+			goto out;
+	}
+	step(&s);
+	nstmts = 0;
+	s.mainstmt = 0;
+	b.len = 0;
+	bufprintf(&b, "copy %s (%s) from stdin with (format csv)", j->relation, cols.s);
+	stmt(&s, b.s);
+	s.copydata = sd.copy.s;
+	s.copylen = sd.copy.len;
+	if (exec(r, &s) < 0 || mzdocs(r, "table") < 0 || mzindexes(r) < 0 ||
+	    mzhooks(r, "post-hook") < 0)
+		goto out;
+	rc = 0;
+out:
+	free(t);
+	seedfree(&sd);
+	buffree(&b);
+	buffree(&cols);
+	return rc;
+}
+
+static int
+mzmaterialize(struct runner *r)
+{
+	if (!strcmp(r->job->type, "seed"))
+		return mzseed(r);
+	if (!strcmp(r->job->type, "snapshot")) {
+		r->err = xstrdup("the snapshot materialization is not supported by dbt-materialize");
+		return -1;
+	}
+	if (!strcmp(r->job->type, "test")) {
+		if (setcluster(r) < 0)
+			return -1;
+		if (jobbool(r->job, "store_failures", 0)) {
+			/* the failures as a materialized view (or a view) */
+			const cJSON *limit = jobget(r->job, "limit");
+			const char *cl = mzcluster(r);
+			int view = !strcmp(jobstr(r->job, "store_failures_as", "table"), "view");
+			struct buf pre = {0}, post = {0};
+			int rc;
+			bufprintf(&pre, "create %s %s", view ? "view" : "materialized view", r->job->relation);
+			if (cl && !view)
+				bufprintf(&pre, " in cluster %s", cl);
+			bufputs(&pre, " as (\n");
+			if (cJSON_IsNumber(limit))
+				bufprintf(&post, "\nlimit %d", limit->valueint);
+			bufputs(&post, "\n)");
+			rc = mzdrop(r) < 0 || one(r, NULL, 1, pre.s, post.s) < 0 ? -1 : 0;
+			buffree(&pre);
+			buffree(&post);
+			if (rc < 0)
+				return -1;
+			r->stored = 1;
+		}
+		return test(r);
+	}
+	return mzmodel(r);
+}
+
 int
 materialize(struct runner *r)
 {
@@ -1419,6 +1854,8 @@ materialize(struct runner *r)
 	const char *m = j->materialized;
 
 	dry = r->dry != NULL;
+	if (!strcmp(j->adapter, "materialize"))
+		return mzmaterialize(r);
 	if (!strcmp(j->type, "seed"))
 		return seed(r);
 	if (!strcmp(j->type, "test"))

@@ -24,6 +24,8 @@ struct runner {
 	struct jobfile *job;
 	int fullrefresh;
 	const char *record;	/* the target to record deployments for, or NULL */
+	const char *cluster;	/* Materialize: the profile's cluster, or NULL */
+	int stored;		/* a test's failures are already in its relation */
 	struct outcome out;	/* the main statement's status */
 	char *err;		/* why it failed */
 	/* for tests */

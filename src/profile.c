@@ -222,6 +222,7 @@ profileload(struct profile *p, const struct profileopts *o, const char *near)
 	v = scalar(&y, get(&y, out, "application_name"), "application_name");
 	set(p, "application_name", v ? v : xstrdup("dbt2ninja"));
 	p->role = scalar(&y, get(&y, out, "role"), "role");
+	p->cluster = scalar(&y, get(&y, out, "cluster"), "cluster");
 	v = scalar(&y, get(&y, out, "retries"), "retries");
 	if (v)
 		p->retries = atoi(v);
@@ -245,4 +246,21 @@ profilefree(struct profile *p)
 	free(p->target);
 	free(p->type);
 	free(p->role);
+	free(p->cluster);
+}
+
+void
+profileoption(struct profile *p, const char *opt)
+{
+	size_t i;
+	char *v;
+
+	for (i = 0; p->keys[i]; i++)
+		if (!strcmp(p->keys[i], "options")) {
+			v = xasprintf("%s %s", opt, p->vals[i]);
+			free((char *)p->vals[i]);
+			p->vals[i] = v;
+			return;
+		}
+	set(p, "options", xstrdup(opt));
 }

@@ -26,7 +26,7 @@ struct profile {
 	const char *keys[PROFILEKEYS + 1];	/* NULL-terminated, for libpq */
 	const char *vals[PROFILEKEYS + 1];
 	char *path;		/* the profiles.yml read, or NULL */
-	char *name, *target, *type, *role;
+	char *name, *target, *type, *role, *cluster;
 	int retries;		/* default 1, as dbt */
 	int threads;		/* 0 when not set */
 };
@@ -37,6 +37,9 @@ struct profile {
  * decides then. */
 void profileload(struct profile *p, const struct profileopts *o, const char *near);
 void profilefree(struct profile *p);
+
+/* Put opt before any other libpq options (Materialize's own come first). */
+void profileoption(struct profile *p, const char *opt);
 
 /* The profile name in the dbt_project.yml of dir, or NULL. */
 char *projectprofile(const char *dir);

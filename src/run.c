@@ -295,9 +295,9 @@ main(int argc, char **argv)
 			fatal("%s (%s): no compiled SQL: the manifest is from dbt parse; "
 			    "run dbt compile, then ninja again", j.uid, o.job);
 	}
-	if (strcmp(j.adapter, "postgres") != 0)
+	if (strcmp(j.adapter, "postgres") != 0 && strcmp(j.adapter, "materialize") != 0)
 		fatal("%s (%s): the %s adapter is not supported; dbt2ninja runs "
-		    "postgres projects", j.uid, o.job, j.adapter);
+		    "postgres and materialize projects", j.uid, o.job, j.adapter);
 	if (o.dry) {
 		r.dry = stdout;
 		rc = materialize(&r);
@@ -307,6 +307,15 @@ main(int argc, char **argv)
 		return 0;
 	}
 	profileload(&p, &o.prof, o.job);
+	if (!strcmp(j.adapter, "materialize")) {
+		/* as dbt-materialize connects */
+		profileoption(&p, "--auto_route_catalog_queries=on --welcome_message=off "
+		    "--current_object_missing_warnings=off");
+		r.cluster = p.cluster;
+		if (o.record)
+			fatal("%s (%s): --record needs transactions, which Materialize does not give DDL",
+			    j.uid, o.job);
+	}
 	if (o.record)
 		r.record = p.target ? p.target : "default";
 	r.conn = pgconnect(p.keys, p.vals, p.retries);
