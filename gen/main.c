@@ -5,8 +5,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "dropenv.h"
 #include "graph.h"
+#include "jobfile.h"
+#include "sql.h"
 #include "job.h"
 #include "manifest.h"
 #include "ninja.h"
@@ -26,7 +30,7 @@
 
 static const char usage[] =
     "usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]\n"
-    "                 [--target NAME] [--profiles-dir DIR] [--record]\n"
+    "                 [--target NAME] [--profiles-dir DIR] [--record] [--blue-green]\n"
     "                 [--state PATH|db[:TARGET] [--state-compare job|dbt] [--defer]]\n"
     "                 [MANIFEST]\n"
     "       dbt2ninja select [--exclude EXPR] [--state PATH] EXPR...\n"
@@ -60,6 +64,9 @@ static const char help[] =
     "                      that do not run\n"
     "  --record            record every deployment in dbt2ninja.deployments, for\n"
     "                      --state db\n"
+    "  --blue-green        Materialize: build into <schema>_dbt_deploy and\n"
+    "                      <cluster>_dbt_deploy, with the targets deploy-init,\n"
+    "                      deploy-await, deploy-promote and deploy-cleanup\n"
     "  -v, --verbose       say what was written\n"
     "\n"
     "Targets: deploy (default), test, build, NAME, UNIQUE_ID, tag:NAME,\n"
@@ -73,7 +80,7 @@ struct opts {
 	const char *projectdir;
 	const char *profile, *target, *profilesdir;
 	const char *state;
-	int defer, record, dbtcompare;
+	int defer, record, dbtcompare, bluegreen;
 	int threads;
 	int verbose;
 };
@@ -112,6 +119,8 @@ parseargs(int argc, char **argv, struct opts *o)
 			o->defer = 1;
 		} else if (!strcmp(a, "--record")) {
 			o->record = 1;
+		} else if (!strcmp(a, "--blue-green")) {
+			o->bluegreen = 1;
 		} else if (!strncmp(a, "--threads", 9) && (!a[9] || a[9] == '=')) {
 			v = optarg1(argc, argv, &i, "--threads");
 			o->threads = (int)strtol(v, &end, 10);
@@ -217,7 +226,7 @@ datadir(const char *dir)
 /* The executor's options: the profile and target the generator resolved
  * (never a secret), and the project when it is not the build directory. */
 static char *
-runflags(const struct opts *o, const char *prefix, int *threads)
+runflags(const struct opts *o, const char *prefix, int *threads, char **cluster)
 {
 	struct profileopts po = {0};
 	struct profile p;
@@ -247,6 +256,9 @@ runflags(const struct opts *o, const char *prefix, int *threads)
 	}
 	if (o->record)
 		bufputs(&b, b.len ? " --record" : "--record");
+	if (o->bluegreen)
+		bufputs(&b, b.len ? " --blue-green" : "--blue-green");
+	*cluster = p.cluster ? xstrdup(p.cluster) : NULL;
 	if (*threads == 0)
 		*threads = p.threads > 0 ? p.threads : 4;
 	profilefree(&p);
@@ -263,6 +275,155 @@ counts(const struct manifest *m, size_t c[4])
 	for (i = 0; i < m->nnodes; i++)
 		if (m->nodes[i].kind == KRUN && m->nodes[i].rtype < ROTHER)
 			c[m->nodes[i].rtype]++;
+}
+
+static int
+issink(const struct node *n)
+{
+	return n->rtype == RMODEL && !strcmp(n->materialized, "sink");
+}
+
+/* A node's cluster config, from its rendered keyed lines, or NULL. */
+static char *
+clusterof(const struct node *n)
+{
+	const char *p = strstr(n->config, "-- cluster: ");
+	char *line, *r = NULL;
+	cJSON *v;
+
+	if (!p)
+		return NULL;
+	p += 12;
+	line = xmemdup(p, strcspn(p, "\n"));
+	v = cJSON_Parse(line);
+	if (cJSON_IsString(v))
+		r = xstrdup(v->valuestring);
+	cJSON_Delete(v);
+	free(line);
+	return r;
+}
+
+static void
+addname(struct buf *list, struct htab *seen, const char *name)
+{
+	char *k;
+
+	if (!name || htabget(seen, name))
+		return;
+	k = xstrdup(name);
+	htabput(seen, k, k);
+	if (list->len)
+		bufputc(list, ',');
+	bufputs(list, name);
+}
+
+/* Materialize blue/green, as dbt-materialize's --vars 'deploy: true': every
+ * model, seed and test but sinks moves to <schema>_dbt_deploy, and what
+ * reads them reads them there; sinks stay, to be re-pointed at promotion.
+ * Clusters take their suffix in the executor (--blue-green). */
+static void
+bgprepare(struct manifest *m, const char *profcluster, struct buf *schemas,
+    struct buf *clusters, struct buf *sinks)
+{
+	struct htab map = {0}, seens = {0}, seenc = {0};
+	struct buf keys = {0}, c = {0}, nr = {0}, out = {0}, sl = {0}, cl = {0};
+	size_t i, k, *offs = xcalloc(m->nnodes + 1, sizeof(*offs)), nmap = 0;
+	const char **to = xcalloc(m->nnodes + 1, sizeof(*to));
+	char *part[3], *name;
+
+	for (i = 0; i < m->nnodes; i++) {
+		struct node *n = &m->nodes[i];
+		int np;
+		if (n->kind != KRUN || issink(n) || n->rtype == RTEST || !*n->relation)
+			continue;
+		np = relsplit(n->relation, part);
+		if (np < 2 || sqlcanon(n->relation, &c) < 0) {
+			for (k = 0; k < (size_t)np; k++)
+				free(part[k]);
+			continue;
+		}
+		addname(&sl, &seens, part[np - 2]);
+		nr.len = 0;
+		bufputs(&nr, "");
+		for (k = 0; k < (size_t)np; k++) {
+			if (k)
+				bufputc(&nr, '.');
+			if (k == (size_t)np - 2) {
+				name = xasprintf("%s_dbt_deploy", part[k]);
+				bufquote(&nr, name, '"');
+				free(name);
+			} else {
+				bufquote(&nr, part[k], '"');
+			}
+			free(part[k]);
+		}
+		offs[nmap] = keys.len;
+		bufadd(&keys, c.s, c.len + 1);
+		n->relation = memcpy(arenaalloc(&m->keep, nr.len + 1), nr.s, nr.len + 1);
+		to[nmap++] = n->relation;
+		name = clusterof(n);
+		addname(&cl, &seenc, name);
+		free(name);
+	}
+	addname(&cl, &seenc, profcluster);
+	for (i = 0; i < nmap; i++)
+		htabput(&map, keys.s + offs[i], (void *)to[i]);
+	for (i = 0; i < m->nnodes; i++) {
+		struct node *n = &m->nodes[i];
+		if (n->kind != KRUN || !n->sql)
+			continue;
+		if (issink(n)) {
+			/* re-pointed at its first parent once the schemas swap */
+			for (k = 0; k < n->nparents; k++) {
+				const char *up = n->parents[k]->relation;
+				char *part2[3];
+				int np = relsplit(up, part2), q;
+				if (sinks->len)
+					bufputc(sinks, ';');
+				bufprintf(sinks, "%s=", n->relation);
+				/* production's name: without the suffix */
+				for (q = 0; q < np; q++) {
+					size_t len = strlen(part2[q]);
+					if (q)
+						bufputc(sinks, '.');
+					if (q == np - 2 && len > 11 && !strcmp(part2[q] + len - 11, "_dbt_deploy"))
+						part2[q][len - 11] = '\0';
+					bufquote(sinks, part2[q], '"');
+					free(part2[q]);
+				}
+				break;
+			}
+			continue;
+		}
+		out.len = 0;
+		sqlrewrite(n->sql, strlen(n->sql), &map, &out, NULL, NULL);
+		n->sql = memcpy(arenaalloc(&m->keep, out.len + 1), out.s, out.len + 1);
+	}
+	shellquote(schemas, sl.s ? sl.s : "");
+	shellquote(clusters, cl.s ? cl.s : "");
+	if (!sinks->len)
+		bufputs(sinks, "''");
+	else {
+		char *raw = xstrdup(sinks->s);
+		sinks->len = 0;
+		shellquote(sinks, raw);
+		free(raw);
+	}
+	for (i = 0; i < seens.cap; i++)
+		free((char *)seens.keys[i]);
+	for (i = 0; i < seenc.cap; i++)
+		free((char *)seenc.keys[i]);
+	htabfree(&seens);
+	htabfree(&seenc);
+	htabfree(&map);
+	free(offs);
+	free(to);
+	buffree(&keys);
+	buffree(&c);
+	buffree(&nr);
+	buffree(&out);
+	buffree(&sl);
+	buffree(&cl);
 }
 
 /* dbt2ninja results [MANIFEST] */
@@ -299,7 +460,8 @@ main(int argc, char **argv)
 	struct state ss;
 	struct manifest m;
 	struct buf gen = {0}, run = {0}, out = {0};
-	char *dir, *data, *args, *prefix, *gendir, *rundir, *flags;
+	char *dir, *data, *args, *prefix, *gendir, *rundir, *flags, *profcluster = NULL;
+	struct buf bgs = {0}, bgc = {0}, bgk = {0};
 	size_t i, c[4];
 
 	argv0 = "dbt2ninja";
@@ -329,7 +491,17 @@ main(int argc, char **argv)
 	shellquote(&gen, gendir);
 	shellquote(&run, rundir);
 	args = regenargs(argc, argv);
-	flags = runflags(&o, prefix, &o.threads);
+	flags = runflags(&o, prefix, &o.threads, &profcluster);
+	if (o.bluegreen) {
+		if (strcmp(m.adapter, "materialize"))
+			fatal("%s: --blue-green deploys Materialize projects; this one's adapter is %s",
+			    o.manifest, m.adapter);
+		bgprepare(&m, profcluster, &bgs, &bgc, &bgk);
+		no.bluegreen = 1;
+		no.bgschemas = bgs.s;
+		no.bgclusters = bgc.s;
+		no.bgsinks = bgk.s;
+	}
 	no.output = "build.ninja";
 	no.manifest = o.manifest;
 	no.template = xasprintf("%s/build.ninja.in", data);
@@ -389,6 +561,10 @@ main(int argc, char **argv)
 	free(rundir);
 	free(args);
 	free(flags);
+	free(profcluster);
+	buffree(&bgs);
+	buffree(&bgc);
+	buffree(&bgk);
 	free(prefix);
 	free(dir);
 	free(data);

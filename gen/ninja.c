@@ -91,6 +91,14 @@ stamp(struct buf *b, const struct node *n)
 	bufputs(b, n->file);
 }
 
+static int bluegreen;
+
+static int
+sink(const struct node *n)
+{
+	return n->rtype == RMODEL && !strcmp(n->materialized, "sink");
+}
+
 static void
 edge(struct buf *b, const struct node *n)
 {
@@ -105,10 +113,12 @@ edge(struct buf *b, const struct node *n)
 		bufputs(b, " |");
 	for (i = 0; i < n->nparents; i++)
 		stamp(b, n->parents[i]);
-	if (n->ngates)
+	if (n->ngates || (bluegreen && !sink(n)))
 		bufputs(b, " ||");
 	for (i = 0; i < n->ngates; i++)
 		stamp(b, n->gates[i]);
+	if (bluegreen && !sink(n))
+		bufputs(b, " deploy-init");
 	bufputs(b, "\n  node = ");
 	ninjaval(b, n->uid);
 	bufputc(b, '\n');
@@ -178,7 +188,8 @@ phonyset(struct phony *p, const char *name, const struct manifest *m,
 	bufputc(p->b, '\n');
 }
 
-static int isdeploy(const struct node *n) { return n->rtype != RTEST; }
+/* Under blue/green, sinks stay production's and are re-pointed instead. */
+static int isdeploy(const struct node *n) { return n->rtype != RTEST && !(bluegreen && sink(n)); }
 static int istest(const struct node *n) { return n->rtype == RTEST; }
 static int isany(const struct node *n) { (void)n; return 1; }
 
@@ -326,6 +337,7 @@ ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 	size_t i;
 
 	b->len = 0;
+	bluegreen = o->bluegreen;
 	template(o, b);
 	for (i = 0; i < m->nnodes; i++) {
 		if (m->nodes[i].kind != KRUN)
@@ -335,6 +347,22 @@ ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 	}
 	regen(m, o, b);
 	bufputc(b, '\n');
+	if (o->bluegreen) {
+		bufputs(b, "bg_schemas = ");
+		ninjaval(b, o->bgschemas);
+		bufputs(b, "\nbg_clusters = ");
+		ninjaval(b, o->bgclusters);
+		bufputs(b, "\nbg_sinks = ");
+		ninjaval(b, o->bgsinks);
+		bufputs(b, "\nbuild deploy-init: bluegreen\n  op = init\n"
+		    "build deploy-await: bluegreen || deploy\n  op = await\n"
+		    "build deploy-promote: bluegreen || deploy-await\n  op = promote\n"
+		    "build deploy-cleanup: bluegreen\n  op = cleanup\n\n");
+		htabput(&p.used, xstrdup("deploy-init"), "");
+		htabput(&p.used, xstrdup("deploy-await"), "");
+		htabput(&p.used, xstrdup("deploy-promote"), "");
+		htabput(&p.used, xstrdup("deploy-cleanup"), "");
+	}
 	htabput(&p.used, xstrdup(o->output), "");
 	htabput(&p.used, xstrdup(o->manifest), "");
 	phonyset(&p, "deploy", m, isdeploy);

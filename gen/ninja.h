@@ -27,6 +27,10 @@ struct ninjaopts {
 	const char *args;	/* the generator's arguments, shell-quoted */
 	const char *seedprefix;
 	int threads;
+	/* Materialize blue/green, when bluegreen: comma-separated lists and
+	 * sink=upstream pairs, shell-quoted */
+	int bluegreen;
+	const char *bgschemas, *bgclusters, *bgsinks;
 };
 
 /* Append s escaped as a Ninja path: "$ ", "$:", "$$". */

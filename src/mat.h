@@ -26,6 +26,7 @@ struct runner {
 	const char *record;	/* the target to record deployments for, or NULL */
 	const char *cluster;	/* Materialize: the profile's cluster, or NULL */
 	int stored;		/* a test's failures are already in its relation */
+	int bluegreen;		/* Materialize: clusters take the _dbt_deploy suffix */
 	struct outcome out;	/* the main statement's status */
 	char *err;		/* why it failed */
 	/* for tests */
@@ -35,6 +36,12 @@ struct runner {
 
 /* Run (or print) the job's materialization. Returns 0 or -1 with r->err. */
 int materialize(struct runner *r);
+
+/* Materialize blue/green: op is init, await, promote or cleanup; schemas
+ * and clusters are comma-separated, sinks "sink=upstream;..." relations;
+ * timeout is await's, in seconds. */
+int bluegreen(struct runner *r, const char *op, const char *schemas,
+    const char *clusters, const char *sinks, int timeout);
 
 /* The identifier with a suffix, truncated to fit 63 bytes as dbt does. */
 char *suffixed(const char *ident, const char *suffix);

@@ -23,14 +23,18 @@
 #endif
 
 static const char usage[] =
-    "usage: dbt2ninja-run [--full-refresh] [--record] [--profile NAME] [--target NAME]\n"
-    "                     [--profiles-dir DIR] [--project-dir DIR] JOB STAMP\n"
-    "       dbt2ninja-run --dry-run JOB\n";
+    "usage: dbt2ninja-run [--full-refresh] [--record] [--blue-green] [--profile NAME]\n"
+    "                     [--target NAME] [--profiles-dir DIR] [--project-dir DIR] JOB STAMP\n"
+    "       dbt2ninja-run --dry-run JOB\n"
+    "       dbt2ninja-run [--dry-run] --blue-green-op init|await|promote|cleanup\n"
+    "                     [--schemas S,...] [--clusters C,...] [--sinks SINK=FROM;...]\n"
+    "                     [--timeout SECONDS]\n";
 
 struct opts {
 	const char *job, *stamp;
 	struct profileopts prof;
-	int dry, fullrefresh, record;
+	int dry, fullrefresh, record, bluegreen;
+	const char *op, *schemas, *clusters, *sinks, *timeout;
 };
 
 static void
@@ -70,6 +74,30 @@ parseargs(int argc, char **argv, struct opts *o)
 			o->record = 1;
 			continue;
 		}
+		if (!strcmp(a, "--blue-green")) {
+			o->bluegreen = 1;
+			continue;
+		}
+		{
+			static const char *const bg[] = {
+				"--blue-green-op", "--schemas", "--clusters", "--sinks", "--timeout",
+			};
+			const char **to[5];
+			size_t b;
+			to[0] = &o->op;
+			to[1] = &o->schemas;
+			to[2] = &o->clusters;
+			to[3] = &o->sinks;
+			to[4] = &o->timeout;
+			for (b = 0; b < 5 && strcmp(a, bg[b]); b++)
+				;
+			if (b < 5) {
+				if (i + 1 >= argc)
+					usageexit(usage, "%s needs a value", a);
+				*to[b] = argv[++i];
+				continue;
+			}
+		}
 		for (k = 0; k < sizeof(withval) / sizeof(*withval); k++) {
 			n = strlen(withval[k].name);
 			if (strncmp(a, withval[k].name, n) || (a[n] && a[n] != '='))
@@ -95,6 +123,8 @@ parseargs(int argc, char **argv, struct opts *o)
 			usageexit(usage, "too many arguments");
 		pos++;
 	}
+	if (o->op)
+		return;
 	if (!o->job || (!o->dry && !o->stamp))
 		usageexit(usage, NULL);
 }
@@ -272,6 +302,45 @@ report(const struct jobfile *j, const struct runner *r, int ok, double secs)
 	free(name);
 }
 
+/* A blue/green step of a Materialize deployment: no job, the profile's
+ * connection. */
+static int
+bluegreenmain(const struct opts *o)
+{
+	struct jobfile j;
+	struct runner r = {0};
+	struct profile p;
+	int rc;
+
+	memset(&j, 0, sizeof(j));
+	j.path = "build.ninja";
+	j.uid = j.type = j.materialized = j.relation = "";
+	j.adapter = "materialize";
+	j.sql = "";
+	r.job = &j;
+	if (o->dry) {
+		r.dry = stdout;
+	} else {
+		profileload(&p, &o->prof, "build.ninja");
+		profileoption(&p, "--auto_route_catalog_queries=on --welcome_message=off "
+		    "--current_object_missing_warnings=off");
+		r.conn = pgconnect(p.keys, p.vals, p.retries);
+	}
+	rc = bluegreen(&r, o->op, o->schemas, o->clusters, o->sinks,
+	    o->timeout ? atoi(o->timeout) : 3600);
+	if (rc < 0)
+		fprintf(stderr, "%s: deploy-%s: %s\n", argv0, o->op, r.err);
+	else
+		printf("OK deploy-%s\n", o->op);
+	if (!o->dry) {
+		PQclear(r.out.last);
+		PQfinish(r.conn);
+		profilefree(&p);
+	}
+	free(r.err);
+	return rc < 0 ? 1 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -284,9 +353,12 @@ main(int argc, char **argv)
 
 	argv0 = "dbt2ninja-run";
 	parseargs(argc, argv, &o);
+	if (o.op)
+		return bluegreenmain(&o);
 	jobread(&j, o.job);
 	r.job = &j;
 	r.fullrefresh = o.fullrefresh;
+	r.bluegreen = o.bluegreen;
 	if (strcmp(j.type, "seed") != 0) {
 		if (strcmp(jobstr(&j, "language", "sql"), "sql") != 0)
 			fatal("%s (%s): a %s model: dbt2ninja runs SQL models only; "
@@ -312,6 +384,7 @@ main(int argc, char **argv)
 		profileoption(&p, "--auto_route_catalog_queries=on --welcome_message=off "
 		    "--current_object_missing_warnings=off");
 		r.cluster = p.cluster;
+		r.bluegreen = o.bluegreen;
 		if (o.record)
 			fatal("%s (%s): --record needs transactions, which Materialize does not give DDL",
 			    j.uid, o.job);

@@ -61,7 +61,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 usage='usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]
-                 [--target NAME] [--profiles-dir DIR] [--record]
+                 [--target NAME] [--profiles-dir DIR] [--record] [--blue-green]
                  [--state PATH|db[:TARGET] [--state-compare job|dbt] [--defer]]
                  [MANIFEST]
        dbt2ninja select [--exclude EXPR] [--state PATH] EXPR...

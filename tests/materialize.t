@@ -25,6 +25,33 @@ ok $? "incremental is refused, saying why"
 grep -q '^set cluster = compute;$' "$TMP/dry.txt"
 ok $? "a test runs after set cluster"
 
+# blue/green: build into <schema>_dbt_deploy and <cluster>_dbt_deploy
+cd "$TMP/mz" || exit 1
+"$DBT2NINJA" --blue-green >/dev/null 2>&1
+ok $? "--blue-green generates"
+is "$(sed -n 's/^bg_//p' build.ninja | tr '\n' '|')" \
+	"schemas = public|clusters = compute,sources|sinks = '\"materialize\".\"public\".\"alerts\"=\"materialize\".\"public\".\"winning\"'|" \
+	"the schemas and clusters to swap, and the sinks to re-point"
+is "$(ninja -n deploy-promote | sed 's/^\[[0-9/]*\] //' | tr '\n' ' ')" \
+	"deploy-init model model.mz.as_table model model.mz.bids model model.mz.incr model model.mz.legacy_src seed seed.mz.regions model source.mz.auction_house model model.mz.winning deploy-await deploy-promote " \
+	"deploy-promote waits for deploy-await, which waits for deploy, which waits for deploy-init"
+check "sinks stay out of the deploy" sh -c '! ninja -n deploy | grep -q alerts'
+"$ROOT/dbt2ninja-run" --dry-run --blue-green target/ninja/sql/model.mz.winning.sql > "$TMP/bg.txt"
+grep -q '^create materialized view "materialize"."public_dbt_deploy"."winning"$' "$TMP/bg.txt" &&
+	grep -q '^  in cluster compute_dbt_deploy$' "$TMP/bg.txt" &&
+	grep -q '^from "materialize"."public_dbt_deploy"."bids"$' "$TMP/bg.txt"
+ok $? "a model builds in the deploy schema and cluster, reading the deploy schema"
+for op in init await promote cleanup; do
+	echo "=== deploy-$op"
+	"$ROOT/dbt2ninja-run" --dry-run --blue-green-op $op --schemas public --clusters compute,sources \
+		--sinks '"materialize"."public"."alerts"="materialize"."public"."winning"' 2>&1
+done > "$TMP/ops.txt"
+[ "${UPDATE_GOLDEN:-}" ] && cp "$TMP/ops.txt" "$ROOT/tests/golden/materialize-bluegreen.txt"
+check "deploy-init, -await, -promote and -cleanup are dbt-materialize's" \
+	diff -u "$ROOT/tests/golden/materialize-bluegreen.txt" "$TMP/ops.txt"
+"$DBT2NINJA" --blue-green "$ROOT/docs/example/target/manifest.json" >"$TMP/out" 2>&1
+is "$?" 1 "--blue-green refuses a postgres project"
+
 f=$MANIFESTS/onward-materialize-v7-1.3.1-materialize.json
 if [ -e "$f" ]; then
 	mkdir -p "$TMP/onward" && cd "$TMP/onward" || exit 1
