@@ -13,7 +13,7 @@ chmod 755 "$WORK"
 PGFSYNC=on pgstart
 BOUNCER=
 cleanup() {
-	[ -n "$BOUNCER" ] && kill "$BOUNCER" 2>/dev/null
+	[ -n "$BOUNCER" ] && [ -s "$WORK/bouncer/pid" ] && kill "$(cat "$WORK/bouncer/pid")" 2>/dev/null
 	pgstop
 	rm -rf "$WORK"
 }
@@ -65,6 +65,7 @@ pool_mode = session
 max_client_conn = 100
 default_pool_size = 4
 logfile = $WORK/bouncer/log
+pidfile = $WORK/bouncer/pid
 INI
 	[ "$(id -u)" = 0 ] && chown -R postgres "$WORK" && chmod 755 "$WORK"
 	pgas pgbouncer "$WORK/bouncer/pgbouncer.ini" >/dev/null 2>&1 &
