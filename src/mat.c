@@ -1489,6 +1489,26 @@ mztype(struct runner *r)
 	return t;
 }
 
+/* The node's schema, created when missing, as dbt does before a run. */
+static int
+mzschema(struct runner *r)
+{
+	struct buf b = {0};
+	int rc;
+
+	if (!r->job->schema)
+		return 0;
+	bufputs(&b, "create schema if not exists ");
+	if (r->job->db) {
+		qident(&b, r->job->db);
+		bufputc(&b, '.');
+	}
+	qident(&b, r->job->schema);
+	rc = one(r, b.s, 0, NULL, NULL);
+	buffree(&b);
+	return rc;
+}
+
 /* Drop whatever object has the node's name, by its type, as the adapter's
  * materialize__drop_relation does. */
 static int
@@ -1677,7 +1697,7 @@ mzmodel(struct runner *r)
 		r->err = xasprintf("materialization %s is not supported on materialize", m);
 		return -1;
 	}
-	if (mzhooks(r, "pre-hook") < 0 || mzdrop(r) < 0)
+	if (mzschema(r) < 0 || mzhooks(r, "pre-hook") < 0 || mzdrop(r) < 0)
 		goto out;
 	if ((source || sink) && complete(j->sql, source ? "source" : "sink")) {
 		/* the older form: the whole statement, sent as written */
@@ -1760,7 +1780,7 @@ mzseed(struct runner *r)
 		else
 			bufputs(&cols, sd.cols[i].name);
 	}
-	if (mzhooks(r, "pre-hook") < 0)
+	if (mzschema(r) < 0 || mzhooks(r, "pre-hook") < 0)
 		goto out;
 	t = mztype(r);
 	if (t == (char *)-1) {
@@ -1848,7 +1868,7 @@ mzmaterialize(struct runner *r)
 			if (cJSON_IsNumber(limit))
 				bufprintf(&post, "\nlimit %d", limit->valueint);
 			bufputs(&post, "\n)");
-			rc = mzdrop(r) < 0 || one(r, NULL, 1, pre.s, post.s) < 0 ? -1 : 0;
+			rc = mzschema(r) < 0 || mzdrop(r) < 0 || one(r, NULL, 1, pre.s, post.s) < 0 ? -1 : 0;
 			buffree(&pre);
 			buffree(&post);
 			if (rc < 0)
