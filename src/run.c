@@ -380,9 +380,11 @@ main(int argc, char **argv)
 	}
 	profileload(&p, &o.prof, o.job);
 	if (!strcmp(j.adapter, "materialize")) {
-		/* as dbt-materialize connects */
-		profileoption(&p, "--auto_route_catalog_queries=on --welcome_message=off "
-		    "--current_object_missing_warnings=off");
+		/* as dbt-materialize connects, to a server the profile does not
+		 * say is another kind */
+		if (!p.type || !strcmp(p.type, "materialize"))
+			profileoption(&p, "--auto_route_catalog_queries=on --welcome_message=off "
+			    "--current_object_missing_warnings=off");
 		r.cluster = p.cluster;
 		r.bluegreen = o.bluegreen;
 		if (o.record)
