@@ -1001,41 +1001,55 @@ out:
 	return rc;
 }
 
+/* A seed's CSV, read and checked against the hash the job holds, its
+ * column list for COPY, and whether to rebuild it. */
 static int
-seed(struct runner *r)
+seedload(struct runner *r, struct seed *sd, struct buf *cols, int *full)
 {
-	struct jobfile *j = r->job;
+	const struct jobfile *j = r->job;
 	const char *path = jobstr(j, "seed_path", NULL), *want = jobstr(j, "seed_sha256", NULL);
-	struct seed sd;
-	struct buf b = {0}, cols = {0};
-	struct step s;
 	char h[SHA256_HEX];
 	size_t i;
-	int rc = -1, full;
 
+	memset(sd, 0, sizeof(*sd));
 	if (!path) {
 		r->err = xstrdup("the job names no seed file");
 		return -1;
 	}
-	if (seedread(&sd, path, jobstr(j, "delimiter", ","), jobget(j, "column_types"), &r->err) < 0)
-		goto out;
-	sha256hex(sd.raw.s, sd.raw.len, h);
+	if (seedread(sd, path, jobstr(j, "delimiter", ","), jobget(j, "column_types"), &r->err) < 0)
+		return -1;
+	sha256hex(sd->raw.s, sd->raw.len, h);
 	if (!want || strcmp(want, h)) {
 		r->err = xasprintf("%s changed since dbt2ninja wrote the job: run dbt2ninja "
 		    "(or dbt compile and ninja) again", path);
-		goto out;
+		return -1;
 	}
-	full = r->fullrefresh;
+	*full = r->fullrefresh;
 	if (jobget(j, "full_refresh"))
-		full = jobbool(j, "full_refresh", 0);
-	for (i = 0; i < sd.ncols; i++) {
+		*full = jobbool(j, "full_refresh", 0);
+	for (i = 0; i < sd->ncols; i++) {
 		if (i)
-			bufputs(&cols, ", ");
+			bufputs(cols, ", ");
 		if (jobbool(j, "quote_columns", 1))
-			qident(&cols, sd.cols[i].name);
+			qident(cols, sd->cols[i].name);
 		else
-			bufputs(&cols, sd.cols[i].name);
+			bufputs(cols, sd->cols[i].name);
 	}
+	return 0;
+}
+
+static int
+seed(struct runner *r)
+{
+	struct jobfile *j = r->job;
+	struct seed sd;
+	struct buf b = {0}, cols = {0};
+	struct step s;
+	size_t i;
+	int rc = -1, full;
+
+	if (seedload(r, &sd, &cols, &full) < 0)
+		goto out;
 	if (outerhooks(r, "pre-hook") < 0)
 		goto out;
 	step(&s);
@@ -1765,35 +1779,15 @@ static int
 mzseed(struct runner *r)
 {
 	struct jobfile *j = r->job;
-	const char *path = jobstr(j, "seed_path", NULL), *want = jobstr(j, "seed_sha256", NULL);
 	struct seed sd;
 	struct buf b = {0}, cols = {0};
 	struct step s;
-	char h[SHA256_HEX], *t = NULL;
+	char *t = NULL;
 	size_t i;
-	int rc = -1, full = r->fullrefresh;
+	int rc = -1, full;
 
-	if (!path) {
-		r->err = xstrdup("the job names no seed file");
-		return -1;
-	}
-	if (seedread(&sd, path, jobstr(j, "delimiter", ","), jobget(j, "column_types"), &r->err) < 0)
+	if (seedload(r, &sd, &cols, &full) < 0)
 		goto out;
-	sha256hex(sd.raw.s, sd.raw.len, h);
-	if (!want || strcmp(want, h)) {
-		r->err = xasprintf("%s changed since dbt2ninja wrote the job: run dbt2ninja again", path);
-		goto out;
-	}
-	if (jobget(j, "full_refresh"))
-		full = jobbool(j, "full_refresh", 0);
-	for (i = 0; i < sd.ncols; i++) {
-		if (i)
-			bufputs(&cols, ", ");
-		if (jobbool(j, "quote_columns", 1))
-			qident(&cols, sd.cols[i].name);
-		else
-			bufputs(&cols, sd.cols[i].name);
-	}
 	if (mzschema(r) < 0 || mzhooks(r, "pre-hook") < 0)
 		goto out;
 	t = mztype(r);
