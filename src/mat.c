@@ -1001,6 +1001,25 @@ out:
 	return rc;
 }
 
+/* A seed's columns, quoted unless quote_columns is false, with their types
+ * when types is set: for COPY, and for create table. */
+static void
+seedcolumns(struct buf *b, const struct jobfile *j, const struct seed *sd, int types)
+{
+	size_t i;
+
+	for (i = 0; i < sd->ncols; i++) {
+		if (i)
+			bufputs(b, ", ");
+		if (jobbool(j, "quote_columns", 1))
+			qident(b, sd->cols[i].name);
+		else
+			bufputs(b, sd->cols[i].name);
+		if (types)
+			bufprintf(b, " %s", sd->cols[i].type);
+	}
+}
+
 /* A seed's CSV, read and checked against the hash the job holds, its
  * column list for COPY, and whether to rebuild it. */
 static int
@@ -1009,7 +1028,6 @@ seedload(struct runner *r, struct seed *sd, struct buf *cols, int *full)
 	const struct jobfile *j = r->job;
 	const char *path = jobstr(j, "seed_path", NULL), *want = jobstr(j, "seed_sha256", NULL);
 	char h[SHA256_HEX];
-	size_t i;
 
 	memset(sd, 0, sizeof(*sd));
 	if (!path) {
@@ -1027,14 +1045,7 @@ seedload(struct runner *r, struct seed *sd, struct buf *cols, int *full)
 	*full = r->fullrefresh;
 	if (jobget(j, "full_refresh"))
 		*full = jobbool(j, "full_refresh", 0);
-	for (i = 0; i < sd->ncols; i++) {
-		if (i)
-			bufputs(cols, ", ");
-		if (jobbool(j, "quote_columns", 1))
-			qident(cols, sd->cols[i].name);
-		else
-			bufputs(cols, sd->cols[i].name);
-	}
+	seedcolumns(cols, j, sd, 0);
 	return 0;
 }
 
@@ -1045,7 +1056,6 @@ seed(struct runner *r)
 	struct seed sd;
 	struct buf b = {0}, cols = {0};
 	struct step s;
-	size_t i;
 	int rc = -1, full;
 
 	if (seedload(r, &sd, &cols, &full) < 0)
@@ -1064,15 +1074,7 @@ seed(struct runner *r)
 		stmtf(&s, &b);
 	}
 	bufprintf(&b, "create table if not exists %s (", j->relation);
-	for (i = 0; i < sd.ncols; i++) {
-		if (i)
-			bufputs(&b, ", ");
-		if (jobbool(j, "quote_columns", 1))
-			qident(&b, sd.cols[i].name);
-		else
-			bufputs(&b, sd.cols[i].name);
-		bufprintf(&b, " %s", sd.cols[i].type);
-	}
+	seedcolumns(&b, j, &sd, 1);
 	bufputc(&b, ')');
 	stmtf(&s, &b);
 	bufprintf(&b, "truncate table %s", j->relation);
@@ -1783,7 +1785,6 @@ mzseed(struct runner *r)
 	struct buf b = {0}, cols = {0};
 	struct step s;
 	char *t = NULL;
-	size_t i;
 	int rc = -1, full;
 
 	if (seedload(r, &sd, &cols, &full) < 0)
@@ -1817,15 +1818,7 @@ mzseed(struct runner *r)
 	} else {
 		b.len = 0;
 		bufprintf(&b, "create table %s (", j->relation);
-		for (i = 0; i < sd.ncols; i++) {
-			if (i)
-				bufputs(&b, ", ");
-			if (jobbool(j, "quote_columns", 1))
-				qident(&b, sd.cols[i].name);
-			else
-				bufputs(&b, sd.cols[i].name);
-			bufprintf(&b, " %s", sd.cols[i].type);
-		}
+		seedcolumns(&b, j, &sd, 1);
 		bufputc(&b, ')');
 		if (one(r, b.s, 0, NULL, NULL) < 0)
 			goto out;
