@@ -72,7 +72,9 @@ static const char help[] =
     "Targets: deploy (default), test, build, NAME, UNIQUE_ID, tag:NAME,\n"
     "path:DIR, exposure:NAME.\n"
     "\n"
+    "dbt2ninja select prints the Ninja targets of dbt's selector expressions.\n"
     "dbt2ninja results gathers what the last runs did into target/run_results.json.\n"
+    "dbt2ninja drop-env drops a CI environment's schemas, never production's.\n"
     "See dbt2ninja(1) and dbt2ninja(5).\n";
 
 struct opts {
