@@ -319,6 +319,52 @@ addname(struct buf *list, struct htab *seen, const char *name)
 	bufputs(list, name);
 }
 
+/* A sink stays production's: it must not share a schema or a cluster with
+ * what the deployment swaps (dbt-materialize's deploy_init refuses that
+ * too), and once the swap is done it reads its first parent again, from
+ * production's name, when that parent moved. */
+static void
+bgsink(const struct manifest *m, const struct node *n, const char *moved,
+    const struct htab *schemas, const struct htab *clusters, const char *profcluster,
+    struct buf *sinks)
+{
+	const struct node *up = n->nparents ? n->parents[0] : NULL;
+	char *part[3], *cluster = clusterof(n);
+	const char *cl = cluster ? cluster : profcluster;
+	int np = relsplit(n->relation, part), q;
+
+	char *why = NULL;
+
+	if (np >= 2 && htabget(schemas, part[np - 2]))
+		why = xasprintf("schema %s, which --blue-green swaps: sinks need a schema", part[np - 2]);
+	else if (cl && htabget(clusters, cl))
+		why = xasprintf("cluster %s, which --blue-green swaps: sinks need a cluster", cl);
+	for (q = 0; q < np; q++)
+		free(part[q]);
+	free(cluster);
+	if (why) {
+		warn("%s: %s: a sink in %s of their own", m->path, n->uid, why);
+		free(why);
+		exit(1);
+	}
+	if (!up || !moved[up - m->nodes])
+		return;
+	if (sinks->len)
+		bufputc(sinks, ';');
+	bufprintf(sinks, "%s=", n->relation);
+	np = relsplit(up->relation, part);
+	for (q = 0; q < np; q++) {
+		size_t len = strlen(part[q]);
+		if (q)
+			bufputc(sinks, '.');
+		/* production's name: without the suffix */
+		if (q == np - 2 && len > 11 && !strcmp(part[q] + len - 11, "_dbt_deploy"))
+			part[q][len - 11] = '\0';
+		bufquote(sinks, part[q], '"');
+		free(part[q]);
+	}
+}
+
 /* Materialize blue/green, as dbt-materialize's --vars 'deploy: true': every
  * model, seed and test but sinks moves to <schema>_dbt_deploy, and what
  * reads them reads them there; sinks stay, to be re-pointed at promotion.
@@ -331,7 +377,7 @@ bgprepare(struct manifest *m, const char *profcluster, struct buf *schemas,
 	struct buf keys = {0}, c = {0}, nr = {0}, out = {0}, sl = {0}, cl = {0};
 	size_t i, k, *offs = xcalloc(m->nnodes + 1, sizeof(*offs)), nmap = 0;
 	const char **to = xcalloc(m->nnodes + 1, sizeof(*to));
-	char *part[3], *name;
+	char *part[3], *name, *moved = xcalloc(m->nnodes + 1, 1);
 
 	for (i = 0; i < m->nnodes; i++) {
 		struct node *n = &m->nodes[i];
@@ -363,6 +409,7 @@ bgprepare(struct manifest *m, const char *profcluster, struct buf *schemas,
 		bufadd(&keys, c.s, c.len + 1);
 		n->relation = memcpy(arenaalloc(&m->keep, nr.len + 1), nr.s, nr.len + 1);
 		to[nmap++] = n->relation;
+		moved[i] = 1;
 		name = clusterof(n);
 		addname(&cl, &seenc, name);
 		free(name);
@@ -375,26 +422,7 @@ bgprepare(struct manifest *m, const char *profcluster, struct buf *schemas,
 		if (n->kind != KRUN || !n->sql)
 			continue;
 		if (issink(n)) {
-			/* re-pointed at its first parent once the schemas swap */
-			for (k = 0; k < n->nparents; k++) {
-				const char *up = n->parents[k]->relation;
-				char *part2[3];
-				int np = relsplit(up, part2), q;
-				if (sinks->len)
-					bufputc(sinks, ';');
-				bufprintf(sinks, "%s=", n->relation);
-				/* production's name: without the suffix */
-				for (q = 0; q < np; q++) {
-					size_t len = strlen(part2[q]);
-					if (q)
-						bufputc(sinks, '.');
-					if (q == np - 2 && len > 11 && !strcmp(part2[q] + len - 11, "_dbt_deploy"))
-						part2[q][len - 11] = '\0';
-					bufquote(sinks, part2[q], '"');
-					free(part2[q]);
-				}
-				break;
-			}
+			bgsink(m, n, moved, &seens, &seenc, profcluster, sinks);
 			continue;
 		}
 		out.len = 0;
@@ -420,6 +448,7 @@ bgprepare(struct manifest *m, const char *profcluster, struct buf *schemas,
 	htabfree(&map);
 	free(offs);
 	free(to);
+	free(moved);
 	buffree(&keys);
 	buffree(&c);
 	buffree(&nr);

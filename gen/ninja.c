@@ -109,16 +109,17 @@ edge(struct buf *b, const struct node *n)
 	bufprintf(b, ": %s " JOBDIR "/%s.sql",
 	    n->rtype == RSEED ? "seed" : n->rtype == RSNAPSHOT ? "snapshot" :
 	    n->rtype == RTEST ? "test" : "model", n->file);
-	if (n->nparents)
+	if (n->nparents || (bluegreen && !sink(n)))
 		bufputs(b, " |");
 	for (i = 0; i < n->nparents; i++)
 		stamp(b, n->parents[i]);
-	if (n->ngates || (bluegreen && !sink(n)))
+	/* a new deploy environment rebuilds every node into it */
+	if (bluegreen && !sink(n))
+		bufputs(b, " " DEPLOYMARK);
+	if (n->ngates)
 		bufputs(b, " ||");
 	for (i = 0; i < n->ngates; i++)
 		stamp(b, n->gates[i]);
-	if (bluegreen && !sink(n))
-		bufputs(b, " deploy-init");
 	bufputs(b, "\n  node = ");
 	ninjaval(b, n->uid);
 	bufputc(b, '\n');
@@ -354,7 +355,8 @@ ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 		ninjaval(b, o->bgclusters);
 		bufputs(b, "\nbg_sinks = ");
 		ninjaval(b, o->bgsinks);
-		bufputs(b, "\nbuild deploy-init: bluegreen\n  op = init\n"
+		bufputs(b, "\nbg_mark = " DEPLOYMARK "\n"
+		    "build " DEPLOYMARK " deploy-init: bluegreen\n  op = init\n  restat = 1\n"
 		    "build deploy-await: bluegreen || deploy\n  op = await\n"
 		    "build deploy-promote: bluegreen || deploy-await\n  op = promote\n"
 		    "build deploy-cleanup: bluegreen\n  op = cleanup\n\n");

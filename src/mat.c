@@ -1455,6 +1455,12 @@ one(struct runner *r, const char *sql, int withsql, const char *pre, const char 
 	return exec(r, &s);
 }
 
+int
+runsql(struct runner *r, const char *sql)
+{
+	return one(r, sql, 0, NULL, NULL);
+}
+
 /* A cluster's name, with the blue/green suffix when deploying. */
 static const char *
 deployed(const struct runner *r, const char *cluster)
@@ -1879,167 +1885,6 @@ mzmaterialize(struct runner *r)
 		return test(r);
 	}
 	return mzmodel(r);
-}
-
-/* Split a comma-separated list in place. */
-static size_t
-split(char *s, char sep, char **v, size_t max)
-{
-	size_t n = 0;
-	char *p;
-
-	while (s && *s && n < max) {
-		v[n++] = s;
-		p = strchr(s, sep);
-		if (!p)
-			break;
-		*p = '\0';
-		s = p + 1;
-	}
-	return n;
-}
-
-/* Whether every deploy cluster is hydrated, healthy and caught up, as
- * dbt-materialize's deploy_await asks: replicas without three OOM kills in a
- * day, all objects hydrated, wallclock lag at most a second. */
-static void
-readiness(struct buf *b, char **clusters, size_t n)
-{
-	size_t i;
-
-	bufputs(b, "with c as (select id, name from mz_catalog.mz_clusters where name in (");
-	for (i = 0; i < n; i++) {
-		if (i)
-			bufputs(b, ", ");
-		bufprintf(b, "'%s_dbt_deploy'", clusters[i]);
-	}
-	bufputs(b, ")),\n"
-	    "replicas as (select r.id, r.cluster_id from mz_catalog.mz_cluster_replicas r join c on r.cluster_id = c.id\n"
-	    "  where (select count(*) from mz_internal.mz_cluster_replica_status_history h\n"
-	    "    where h.replica_id = r.id and h.reason = 'oom-killed'\n"
-	    "      and h.occurred_at + interval '24 hours' > mz_now()) < 3),\n"
-	    "hydration as (select r.cluster_id, bool_and(h.hydrated) as hydrated\n"
-	    "  from replicas r join mz_internal.mz_hydration_statuses h on h.replica_id = r.id\n"
-	    "  group by r.cluster_id),\n"
-	    "lag as (select o.cluster_id, max(extract(epoch from l.lag)) as lag\n"
-	    "  from mz_catalog.mz_objects o join mz_internal.mz_wallclock_global_lag l on l.object_id = o.id\n"
-	    "  where o.cluster_id in (select id from c) group by o.cluster_id)\n"
-	    "select c.name, case when not exists (select 1 from replicas r where r.cluster_id = c.id) then 'failing'\n"
-	    "  when not coalesce(h.hydrated, true) then 'hydrating'\n"
-	    "  when coalesce(l.lag, 0) > 1 then 'lagging' else 'ready' end\n"
-	    "from c left join hydration h on h.cluster_id = c.id left join lag l on l.cluster_id = c.id");
-}
-
-int
-bluegreen(struct runner *r, const char *op, const char *schemas, const char *clusters,
-    const char *sinks, int timeout)
-{
-	char *sv = xstrdup(schemas ? schemas : ""), *cv = xstrdup(clusters ? clusters : "");
-	char *kv = xstrdup(sinks ? sinks : ""), *sch[64], *cl[64], *sk[64];
-	size_t ns = split(sv, ',', sch, 64), nc = split(cv, ',', cl, 64), nk = split(kv, ';', sk, 64), i;
-	struct buf b = {0};
-	int rc = 0, waited;
-
-	if (!strcmp(op, "init")) {
-		for (i = 0; i < ns && rc == 0; i++) {
-			b.len = 0;
-			bufprintf(&b, "create schema if not exists \"%s_dbt_deploy\"", sch[i]);
-			rc = one(r, b.s, 0, NULL, NULL);
-		}
-		for (i = 0; i < nc && rc == 0; i++) {
-			/* sized like production's */
-			b.len = 0;
-			bufprintf(&b, "select size, replication_factor from mz_catalog.mz_clusters where name = '%s'", cl[i]);
-			if ((rc = one(r, b.s, 0, NULL, NULL)) < 0)
-				break;
-			b.len = 0;
-			if (r->dry) {
-				bufprintf(&b, "create cluster \"%s_dbt_deploy\" (size = <size of %s>, "
-				    "replication factor = <replication factor of %s>)", cl[i], cl[i], cl[i]);
-			} else {
-				if (!r->out.last || PQntuples(r->out.last) != 1) {
-					r->err = xasprintf("no production cluster named %s", cl[i]);
-					rc = -1;
-					break;
-				}
-				bufprintf(&b, "create cluster \"%s_dbt_deploy\" (size = '%s', replication factor = %s)",
-				    cl[i], PQgetvalue(r->out.last, 0, 0), PQgetvalue(r->out.last, 0, 1));
-				PQclear(r->out.last);
-				r->out.last = NULL;
-				/* already there: deploy-init runs before every deploy */
-				{
-					struct buf q = {0};
-					bufprintf(&q, "select 1 from mz_catalog.mz_clusters where name = '%s_dbt_deploy'", cl[i]);
-					rc = one(r, q.s, 0, NULL, NULL);
-					buffree(&q);
-					if (rc == 0 && r->out.last && PQntuples(r->out.last) == 1)
-						continue;
-				}
-			}
-			rc = one(r, b.s, 0, NULL, NULL);
-		}
-	} else if (!strcmp(op, "await")) {
-		readiness(&b, cl, nc);
-		for (waited = 0;; waited += 15) {
-			struct buf q = {0};
-			int ready = 1;
-			bufputs(&q, b.s);
-			rc = one(r, q.s, 0, NULL, NULL);
-			buffree(&q);
-			if (rc < 0 || r->dry)
-				break;
-			for (i = 0; r->out.last && i < (size_t)PQntuples(r->out.last); i++)
-				ready &= !strcmp(PQgetvalue(r->out.last, (int)i, 1), "ready");
-			if (ready)
-				break;
-			if (waited >= timeout) {
-				r->err = xasprintf("the deploy clusters are not ready after %d s", timeout);
-				rc = -1;
-				break;
-			}
-			sleep(15);
-		}
-	} else if (!strcmp(op, "promote")) {
-		/* one transaction swaps every schema and cluster, as deploy_promote */
-		struct step st;
-		step(&st);
-		bufputs(&st.sql, "begin;\n");
-		for (i = 0; i < ns; i++)
-			bufprintf(&st.sql, "alter schema \"%s\" swap with \"%s_dbt_deploy\";\n", sch[i], sch[i]);
-		for (i = 0; i < nc; i++)
-			bufprintf(&st.sql, "alter cluster \"%s\" swap with \"%s_dbt_deploy\";\n", cl[i], cl[i]);
-		bufputs(&st.sql, "commit;\n");
-		rc = exec(r, &st);
-		/* sinks read the swapped objects again */
-		for (i = 0; i < nk && rc == 0; i++) {
-			char *eq = strchr(sk[i], '=');
-			if (!eq)
-				continue;
-			*eq = '\0';
-			b.len = 0;
-			bufprintf(&b, "alter sink %s set from %s", sk[i], eq + 1);
-			rc = one(r, b.s, 0, NULL, NULL);
-		}
-	} else if (!strcmp(op, "cleanup")) {
-		for (i = 0; i < ns && rc == 0; i++) {
-			b.len = 0;
-			bufprintf(&b, "drop schema if exists \"%s_dbt_deploy\" cascade", sch[i]);
-			rc = one(r, b.s, 0, NULL, NULL);
-		}
-		for (i = 0; i < nc && rc == 0; i++) {
-			b.len = 0;
-			bufprintf(&b, "drop cluster if exists \"%s_dbt_deploy\" cascade", cl[i]);
-			rc = one(r, b.s, 0, NULL, NULL);
-		}
-	} else {
-		r->err = xasprintf("blue/green: %s is not init, await, promote or cleanup", op);
-		rc = -1;
-	}
-	free(sv);
-	free(cv);
-	free(kv);
-	buffree(&b);
-	return rc;
 }
 
 int

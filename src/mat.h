@@ -37,11 +37,10 @@ struct runner {
 /* Run (or print) the job's materialization. Returns 0 or -1 with r->err. */
 int materialize(struct runner *r);
 
-/* Materialize blue/green: op is init, await, promote or cleanup; schemas
- * and clusters are comma-separated, sinks "sink=upstream;..." relations;
- * timeout is await's, in seconds. */
-int bluegreen(struct runner *r, const char *op, const char *schemas,
-    const char *clusters, const char *sinks, int timeout);
+/* Send one statement (or a few, separated by semicolons) on its own,
+ * autocommitted, or print it with --dry-run. Returns 0 with the last rows
+ * in r->out.last, or -1 with r->err. */
+int runsql(struct runner *r, const char *sql);
 
 /* The identifier with a suffix, truncated to fit 63 bytes as dbt does. */
 char *suffixed(const char *ident, const char *suffix);

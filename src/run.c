@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "deploy.h"
 #include "hash.h"
 #include "jobfile.h"
 #include "mat.h"
@@ -28,14 +29,30 @@ static const char usage[] =
     "       dbt2ninja-run --dry-run JOB\n"
     "       dbt2ninja-run [--dry-run] --blue-green-op init|await|promote|cleanup\n"
     "                     [--schemas S,...] [--clusters C,...] [--sinks SINK=FROM;...]\n"
-    "                     [--timeout SECONDS]\n";
+    "                     [--timeout SECONDS] [--poll-interval SECONDS]\n"
+    "                     [--lag-threshold INTERVAL] [--mark FILE]\n";
 
 struct opts {
 	const char *job, *stamp;
 	struct profileopts prof;
 	int dry, fullrefresh, record, bluegreen;
-	const char *op, *schemas, *clusters, *sinks, *timeout;
+	const char *op, *schemas, *clusters, *sinks, *timeout, *poll, *lag, *mark;
 };
+
+/* A whole number of seconds, at least min, or def when s is NULL; -1 if s
+ * is not one. */
+static long
+seconds(const char *s, long min, long def)
+{
+	char *end;
+	long v;
+
+	if (!s)
+		return def;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return errno || end == s || *end || v < min || v > 86400 * 365 ? -1 : v;
+}
 
 static void
 parseargs(int argc, char **argv, struct opts *o)
@@ -79,22 +96,26 @@ parseargs(int argc, char **argv, struct opts *o)
 			continue;
 		}
 		{
-			static const char *const bg[] = {
-				"--blue-green-op", "--schemas", "--clusters", "--sinks", "--timeout",
+			static const struct {
+				const char *name;
+				size_t off;
+			} bg[] = {
+				{"--blue-green-op", offsetof(struct opts, op)},
+				{"--schemas", offsetof(struct opts, schemas)},
+				{"--clusters", offsetof(struct opts, clusters)},
+				{"--sinks", offsetof(struct opts, sinks)},
+				{"--timeout", offsetof(struct opts, timeout)},
+				{"--poll-interval", offsetof(struct opts, poll)},
+				{"--lag-threshold", offsetof(struct opts, lag)},
+				{"--mark", offsetof(struct opts, mark)},
 			};
-			const char **to[5];
 			size_t b;
-			to[0] = &o->op;
-			to[1] = &o->schemas;
-			to[2] = &o->clusters;
-			to[3] = &o->sinks;
-			to[4] = &o->timeout;
-			for (b = 0; b < 5 && strcmp(a, bg[b]); b++)
+			for (b = 0; b < sizeof(bg) / sizeof(*bg) && strcmp(a, bg[b].name); b++)
 				;
-			if (b < 5) {
+			if (b < sizeof(bg) / sizeof(*bg)) {
 				if (i + 1 >= argc)
 					usageexit(usage, "%s needs a value", a);
-				*to[b] = argv[++i];
+				*(const char **)((char *)o + bg[b].off) = argv[++i];
 				continue;
 			}
 		}
@@ -123,8 +144,15 @@ parseargs(int argc, char **argv, struct opts *o)
 			usageexit(usage, "too many arguments");
 		pos++;
 	}
-	if (o->op)
+	if (o->op) {
+		if (strcmp(o->op, "init") && strcmp(o->op, "await") && strcmp(o->op, "promote") &&
+		    strcmp(o->op, "cleanup"))
+			usageexit(usage, "--blue-green-op: %s is not init, await, promote or cleanup", o->op);
+		if (seconds(o->timeout, 0, 0) < 0 || seconds(o->poll, 1, 1) < 0)
+			usageexit(usage, "%s: not a number of seconds", seconds(o->timeout, 0, 0) < 0 ?
+			    o->timeout : o->poll);
 		return;
+	}
 	if (!o->job || (!o->dry && !o->stamp))
 		usageexit(usage, NULL);
 }
@@ -302,6 +330,31 @@ report(const struct jobfile *j, const struct runner *r, int ok, double secs)
 	free(name);
 }
 
+/* Connect as the profile says, in the profile's role; to Materialize as
+ * dbt-materialize connects, unless the profile says the server is another
+ * kind. */
+static PGconn *
+dbconnect(struct profile *p, int mz)
+{
+	PGconn *c;
+
+	if (mz && (!p->type || !strcmp(p->type, "materialize")))
+		profileoption(p, "--auto_route_catalog_queries=on --welcome_message=off "
+		    "--current_object_missing_warnings=off");
+	c = pgconnect(p->keys, p->vals, p->retries);
+	if (p->role) {
+		struct buf b = {0};
+		PGresult *res;
+		bufprintf(&b, "set role %s", p->role);
+		res = PQexec(c, b.s);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			fatal("set role %s: %s", p->role, PQresultErrorMessage(res));
+		PQclear(res);
+		buffree(&b);
+	}
+	return c;
+}
+
 /* A blue/green step of a Materialize deployment: no job, the profile's
  * connection. */
 static int
@@ -310,6 +363,9 @@ bluegreenmain(const struct opts *o)
 	struct jobfile j;
 	struct runner r = {0};
 	struct profile p;
+	struct deploy d = {0};
+	char *sv = xstrdup(o->schemas ? o->schemas : ""), *cv = xstrdup(o->clusters ? o->clusters : "");
+	char *kv = xstrdup(o->sinks ? o->sinks : "");
 	int rc;
 
 	memset(&j, 0, sizeof(j));
@@ -322,12 +378,16 @@ bluegreenmain(const struct opts *o)
 		r.dry = stdout;
 	} else {
 		profileload(&p, &o->prof, "build.ninja");
-		profileoption(&p, "--auto_route_catalog_queries=on --welcome_message=off "
-		    "--current_object_missing_warnings=off");
-		r.conn = pgconnect(p.keys, p.vals, p.retries);
+		r.conn = dbconnect(&p, 1);
 	}
-	rc = bluegreen(&r, o->op, o->schemas, o->clusters, o->sinks,
-	    o->timeout ? atoi(o->timeout) : 3600);
+	d.nschemas = deploysplit(sv, ',', &d.schemas);
+	d.nclusters = deploysplit(cv, ',', &d.clusters);
+	d.nsinks = deploysplit(kv, ';', &d.sinks);
+	d.mark = o->mark;
+	d.timeout = (int)seconds(o->timeout, 0, 3600);
+	d.poll = (int)seconds(o->poll, 1, 15);
+	d.lag = o->lag ? o->lag : "1s";
+	rc = deployop(&r, o->op, &d);
 	if (rc < 0)
 		fprintf(stderr, "%s: deploy-%s: %s\n", argv0, o->op, r.err);
 	else
@@ -338,6 +398,12 @@ bluegreenmain(const struct opts *o)
 		profilefree(&p);
 	}
 	free(r.err);
+	free(d.schemas);
+	free(d.clusters);
+	free(d.sinks);
+	free(sv);
+	free(cv);
+	free(kv);
 	return rc < 0 ? 1 : 0;
 }
 
@@ -380,11 +446,6 @@ main(int argc, char **argv)
 	}
 	profileload(&p, &o.prof, o.job);
 	if (!strcmp(j.adapter, "materialize")) {
-		/* as dbt-materialize connects, to a server the profile does not
-		 * say is another kind */
-		if (!p.type || !strcmp(p.type, "materialize"))
-			profileoption(&p, "--auto_route_catalog_queries=on --welcome_message=off "
-			    "--current_object_missing_warnings=off");
 		r.cluster = p.cluster;
 		r.bluegreen = o.bluegreen;
 		if (o.record)
@@ -393,17 +454,7 @@ main(int argc, char **argv)
 	}
 	if (o.record)
 		r.record = p.target ? p.target : "default";
-	r.conn = pgconnect(p.keys, p.vals, p.retries);
-	if (p.role) {
-		struct buf b = {0};
-		PGresult *res;
-		bufprintf(&b, "set role %s", p.role);
-		res = PQexec(r.conn, b.s);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK)
-			fatal("set role %s: %s", p.role, PQresultErrorMessage(res));
-		PQclear(res);
-		buffree(&b);
-	}
+	r.conn = dbconnect(&p, !strcmp(j.adapter, "materialize"));
 	t0 = now();
 	rc = materialize(&r);
 	t1 = now();

@@ -30,8 +30,8 @@ cd "$TMP/mz" || exit 1
 "$DBT2NINJA" --blue-green >/dev/null 2>&1
 ok $? "--blue-green generates"
 is "$(sed -n 's/^bg_//p' build.ninja | tr '\n' '|')" \
-	"schemas = public|clusters = compute,sources|sinks = '\"materialize\".\"public\".\"alerts\"=\"materialize\".\"public\".\"winning\"'|" \
-	"the schemas and clusters to swap, and the sinks to re-point"
+	"schemas = public|clusters = compute,sources|sinks = '\"materialize\".\"public_sinks\".\"alerts\"=\"materialize\".\"public\".\"winning\"'|mark = target/ninja/deploy-env|" \
+	"the schemas and clusters to swap, the sinks to re-point, the mark"
 is "$(ninja -n deploy-promote | sed 's/^\[[0-9/]*\] //' | tr '\n' ' ')" \
 	"deploy-init model model.mz.as_table model model.mz.bids model model.mz.incr model model.mz.legacy_src seed seed.mz.regions model source.mz.auction_house model model.mz.winning deploy-await deploy-promote " \
 	"deploy-promote waits for deploy-await, which waits for deploy, which waits for deploy-init"
@@ -44,13 +44,21 @@ ok $? "a model builds in the deploy schema and cluster, reading the deploy schem
 for op in init await promote cleanup; do
 	echo "=== deploy-$op"
 	"$ROOT/dbt2ninja-run" --dry-run --blue-green-op $op --schemas public --clusters compute,sources \
-		--sinks '"materialize"."public"."alerts"="materialize"."public"."winning"' 2>&1
+		--sinks '"materialize"."public_sinks"."alerts"="materialize"."public"."winning"' \
+		--mark target/ninja/deploy-env 2>&1
 done > "$TMP/ops.txt"
 [ "${UPDATE_GOLDEN:-}" ] && cp "$TMP/ops.txt" "$ROOT/tests/golden/materialize-bluegreen.txt"
 check "deploy-init, -await, -promote and -cleanup are dbt-materialize's" \
 	diff -u "$ROOT/tests/golden/materialize-bluegreen.txt" "$TMP/ops.txt"
 "$DBT2NINJA" --blue-green "$ROOT/docs/example/target/manifest.json" >"$TMP/out" 2>&1
 is "$?" 1 "--blue-green refuses a postgres project"
+sed 's/public_sinks/public/g' target/manifest.json > "$TMP/sinkshare.json"
+cp build.ninja "$TMP/before.ninja"
+"$DBT2NINJA" --blue-green "$TMP/sinkshare.json" >"$TMP/out" 2>&1
+is "$?" 1 "--blue-green refuses a sink in a schema it swaps"
+is "$(cat "$TMP/out")" "dbt2ninja: $TMP/sinkshare.json: model.mz.alerts: a sink in schema public, which --blue-green swaps: sinks need a schema of their own" \
+	"naming the manifest, the sink and the schema"
+check "and writes nothing" cmp build.ninja "$TMP/before.ninja"
 
 # what PostgreSQL also accepts (views, seeds, tests), run for real in the
 # Materialize path's order: no transactions, drop by type, delete from
