@@ -319,6 +319,31 @@ addname(struct buf *list, struct htab *seen, const char *name)
 	bufputs(list, name);
 }
 
+/* The clusters a node runs in: its own (a test's too) and its indexes'. */
+static void
+bgclusters(const struct node *n, struct buf *list, struct htab *seen)
+{
+	const char *p = strstr(n->config, "-- indexes: ");
+	char *name = clusterof(n), *line;
+	const cJSON *ix, *c;
+	cJSON *v;
+
+	addname(list, seen, name);
+	free(name);
+	if (!p)
+		return;
+	p += 12;
+	line = xmemdup(p, strcspn(p, "\n"));
+	v = cJSON_Parse(line);
+	cJSON_ArrayForEach(ix, v) {
+		c = cJSON_GetObjectItemCaseSensitive(ix, "cluster");
+		if (cJSON_IsString(c))
+			addname(list, seen, c->valuestring);
+	}
+	cJSON_Delete(v);
+	free(line);
+}
+
 /* A sink stays production's: it must not share a schema or a cluster with
  * what the deployment swaps (dbt-materialize's deploy_init refuses that
  * too), and once the swap is done it reads its first parent again, from
@@ -382,7 +407,10 @@ bgprepare(struct manifest *m, const char *profcluster, struct buf *schemas,
 	for (i = 0; i < m->nnodes; i++) {
 		struct node *n = &m->nodes[i];
 		int np;
-		if (n->kind != KRUN || issink(n) || n->rtype == RTEST || !*n->relation)
+		if (n->kind != KRUN || issink(n))
+			continue;
+		bgclusters(n, &cl, &seenc);
+		if (n->rtype == RTEST || !*n->relation)
 			continue;
 		np = relsplit(n->relation, part);
 		if (np < 2 || sqlcanon(n->relation, &c) < 0) {
@@ -410,9 +438,6 @@ bgprepare(struct manifest *m, const char *profcluster, struct buf *schemas,
 		n->relation = memcpy(arenaalloc(&m->keep, nr.len + 1), nr.s, nr.len + 1);
 		to[nmap++] = n->relation;
 		moved[i] = 1;
-		name = clusterof(n);
-		addname(&cl, &seenc, name);
-		free(name);
 	}
 	addname(&cl, &seenc, profcluster);
 	for (i = 0; i < nmap; i++)

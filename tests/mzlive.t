@@ -2,8 +2,10 @@
 # A live Materialize, when there is one: MZ_URL is its connection string
 # (postgres://user:password@host:6875/materialize?sslmode=require). The
 # project of tests/data/mz without its sink and its Kafka-less parts is
-# deployed into a schema of its own and tested. Blue/green swaps the
-# cluster it uses with a new one and drops the old: it runs only when
+# deployed into a schema of its own and tested, reading a load generator
+# source that sits, as blue/green needs, in a schema of its own and in the
+# cluster MZ_SOURCE_CLUSTER (quickstart). Blue/green swaps the cluster the
+# project uses with a new one and drops the old: it runs only when
 # MZ_CLUSTER names a cluster given over to this test (otherwise quickstart
 # is used, and blue/green skipped).
 . "$(dirname "$0")/lib.sh"
@@ -12,8 +14,9 @@
 command -v psql >/dev/null || skip_all "no psql"
 SCHEMA=dbt2ninja_live_$$
 CLUSTER=${MZ_CLUSTER:-quickstart}
+SRCCLUSTER=${MZ_SOURCE_CLUSTER:-quickstart}
 mz() { psql "$MZ_URL" -XAtqc "$1"; }
-trap 'mz "drop schema if exists $SCHEMA cascade" >/dev/null 2>&1; mz "drop schema if exists ${SCHEMA}_dbt_deploy cascade" >/dev/null 2>&1; mz "drop cluster if exists ${CLUSTER}_dbt_deploy cascade" >/dev/null 2>&1; rm -rf "$TMP"' EXIT
+trap 'mz "drop schema if exists $SCHEMA cascade" >/dev/null 2>&1; mz "drop schema if exists ${SCHEMA}_dbt_deploy cascade" >/dev/null 2>&1; mz "drop cluster if exists ${CLUSTER}_dbt_deploy cascade" >/dev/null 2>&1; mz "drop schema if exists ${SCHEMA}_src cascade" >/dev/null 2>&1; rm -rf "$TMP"' EXIT
 
 cp -R "$ROOT/tests/data/mz" "$TMP/mz"
 cd "$TMP/mz" || exit 1
@@ -38,14 +41,19 @@ for uid, n in m['nodes'].items():
     n['config'].pop('refresh_interval', None)
     keep[uid] = n
 # a view over the load generator's tables instead of the missing "bid"
-keep['model.mz.bids']['compiled_code'] = 'select id, amount from "materialize"."%s"."bids_source"' % schema
+keep['model.mz.bids']['compiled_code'] = 'select id, amount from "materialize"."%s_src"."bids"' % schema
+# a source of the project's own with no subsources to collide with its models
+keep['source.mz.auction_house']['compiled_code'] = "FROM LOAD GENERATOR COUNTER (TICK INTERVAL '1s')"
 m['nodes'] = keep
 json.dump(m, open(p, 'w'))
 PY
 printf 'mz:\n  target: live\n  outputs:\n    live:\n      type: materialize\n      dbname: "{{ env_var('"'"'MZ_URL'"'"') }}"\n      cluster: %s\n' "$CLUSTER" > profiles.yml
-mz "create schema if not exists $SCHEMA"
-mz "create source $SCHEMA.bids_gen in cluster $CLUSTER from load generator auction for all tables" 2>/dev/null ||
-	mz "create source $SCHEMA.bids_gen in cluster $CLUSTER from load generator auction for tables (bids as $SCHEMA.bids_source)"
+mz "create schema if not exists ${SCHEMA}_src"
+# subsources (older servers) or a table from the source (newer ones)
+mz "create source ${SCHEMA}_src.bids_gen in cluster $SRCCLUSTER from load generator auction for all tables" 2>/dev/null || {
+	mz "create source ${SCHEMA}_src.bids_gen in cluster $SRCCLUSTER from load generator auction" &&
+	mz "create table ${SCHEMA}_src.bids from source ${SCHEMA}_src.bids_gen (reference bids)"
+}
 "$DBT2NINJA" >/dev/null 2>&1
 ok $? "generates"
 ninja deploy >"$TMP/out" 2>&1
