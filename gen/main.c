@@ -228,7 +228,7 @@ datadir(const char *dir)
 /* The executor's options: the profile and target the generator resolved
  * (never a secret), and the project when it is not the build directory. */
 static char *
-runflags(const struct opts *o, const char *prefix, int *threads, char **cluster)
+runflags(const struct opts *o, const char *prefix, int *threads, char **cluster, char **target)
 {
 	struct profileopts po = {0};
 	struct profile p;
@@ -261,6 +261,7 @@ runflags(const struct opts *o, const char *prefix, int *threads, char **cluster)
 	if (o->bluegreen)
 		bufputs(&b, b.len ? " --blue-green" : "--blue-green");
 	*cluster = p.cluster ? xstrdup(p.cluster) : NULL;
+	*target = p.target ? xstrdup(p.target) : NULL;
 	if (*threads == 0)
 		*threads = p.threads > 0 ? p.threads : 4;
 	profilefree(&p);
@@ -319,15 +320,19 @@ addname(struct buf *list, struct htab *seen, const char *name)
 	bufputs(list, name);
 }
 
-/* The clusters a node runs in: its own (a test's too) and its indexes'. */
+/* The clusters a node runs in: its own (a test's too) and its indexes';
+ * *prof is set when it uses the profile's (a view with no index uses
+ * none). */
 static void
-bgclusters(const struct node *n, struct buf *list, struct htab *seen)
+bgclusters(const struct node *n, struct buf *list, struct htab *seen, int *prof)
 {
 	const char *p = strstr(n->config, "-- indexes: ");
 	char *name = clusterof(n), *line;
 	const cJSON *ix, *c;
 	cJSON *v;
 
+	if (!name && (p || strcmp(n->materialized, "view")))
+		*prof = 1;
 	addname(list, seen, name);
 	free(name);
 	if (!p)
@@ -342,6 +347,58 @@ bgclusters(const struct node *n, struct buf *list, struct htab *seen)
 	}
 	cJSON_Delete(v);
 	free(line);
+}
+
+static void
+freekeys(struct htab *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->cap; i++)
+		free((char *)t->keys[i]);
+	htabfree(t);
+}
+
+/* With vars.deployment.<target> in dbt_project.yml, as dbt-materialize's
+ * deploy macros have it, its lists are the ones swapped: they must hold
+ * every schema and cluster the deployment builds in, and may hold more. */
+static void
+bgconfig(const char *project, const char *target, struct buf *sl, struct htab *seens,
+    struct buf *cl, struct htab *seenc)
+{
+	char *list[2], *path = xasprintf("%sdbt_project.yml", project), *v, *p;
+	struct buf *have[2] = {sl, cl};
+	struct htab *seen[2] = {seens, seenc}, want = {0};
+	size_t i, k;
+	int j;
+
+	if (!target || !projectdeployment(path, target, &list[0], &list[1])) {
+		free(path);
+		return;
+	}
+	for (j = 0; j < 2; j++) {
+		for (p = list[j]; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+			v = xmemdup(p, strcspn(p, ","));
+			htabput(&want, v, v);
+		}
+		for (i = 0; i < seen[j]->cap; i++) {
+			const char *name = seen[j]->keys[i];
+			if (name && !htabget(&want, name))
+				fatal("%s: vars.deployment.%s.%s does not list %s, where --blue-green "
+				    "builds", path, target, j ? "clusters" : "schemas", name);
+		}
+		freekeys(seen[j]);
+		memset(seen[j], 0, sizeof(*seen[j]));
+		have[j]->len = 0;
+		for (k = 0; k < want.cap; k++)
+			if (want.keys[k])
+				htabput(seen[j], xstrdup(want.keys[k]), "");
+		bufputs(have[j], list[j]);
+		freekeys(&want);
+		memset(&want, 0, sizeof(want));
+		free(list[j]);
+	}
+	free(path);
 }
 
 /* A sink stays production's: it must not share a schema or a cluster with
@@ -395,21 +452,22 @@ bgsink(const struct manifest *m, const struct node *n, const char *moved,
  * reads them reads them there; sinks stay, to be re-pointed at promotion.
  * Clusters take their suffix in the executor (--blue-green). */
 static void
-bgprepare(struct manifest *m, const char *profcluster, struct buf *schemas,
-    struct buf *clusters, struct buf *sinks)
+bgprepare(struct manifest *m, const char *profcluster, const char *project,
+    const char *target, struct buf *schemas, struct buf *clusters, struct buf *sinks)
 {
 	struct htab map = {0}, seens = {0}, seenc = {0};
 	struct buf keys = {0}, c = {0}, nr = {0}, out = {0}, sl = {0}, cl = {0};
 	size_t i, k, *offs = xcalloc(m->nnodes + 1, sizeof(*offs)), nmap = 0;
 	const char **to = xcalloc(m->nnodes + 1, sizeof(*to));
 	char *part[3], *name, *moved = xcalloc(m->nnodes + 1, 1);
+	int prof = 0;
 
 	for (i = 0; i < m->nnodes; i++) {
 		struct node *n = &m->nodes[i];
 		int np;
 		if (n->kind != KRUN || issink(n))
 			continue;
-		bgclusters(n, &cl, &seenc);
+		bgclusters(n, &cl, &seenc, &prof);
 		if (n->rtype == RTEST || !*n->relation)
 			continue;
 		np = relsplit(n->relation, part);
@@ -439,7 +497,9 @@ bgprepare(struct manifest *m, const char *profcluster, struct buf *schemas,
 		to[nmap++] = n->relation;
 		moved[i] = 1;
 	}
-	addname(&cl, &seenc, profcluster);
+	if (prof)
+		addname(&cl, &seenc, profcluster);
+	bgconfig(project, target, &sl, &seens, &cl, &seenc);
 	for (i = 0; i < nmap; i++)
 		htabput(&map, keys.s + offs[i], (void *)to[i]);
 	for (i = 0; i < m->nnodes; i++) {
@@ -464,12 +524,8 @@ bgprepare(struct manifest *m, const char *profcluster, struct buf *schemas,
 		shellquote(sinks, raw);
 		free(raw);
 	}
-	for (i = 0; i < seens.cap; i++)
-		free((char *)seens.keys[i]);
-	for (i = 0; i < seenc.cap; i++)
-		free((char *)seenc.keys[i]);
-	htabfree(&seens);
-	htabfree(&seenc);
+	freekeys(&seens);
+	freekeys(&seenc);
 	htabfree(&map);
 	free(offs);
 	free(to);
@@ -516,7 +572,7 @@ main(int argc, char **argv)
 	struct state ss;
 	struct manifest m;
 	struct buf gen = {0}, run = {0}, out = {0};
-	char *dir, *data, *args, *prefix, *gendir, *rundir, *flags, *profcluster = NULL;
+	char *dir, *data, *args, *prefix, *gendir, *rundir, *flags, *profcluster = NULL, *target = NULL;
 	struct buf bgs = {0}, bgc = {0}, bgk = {0};
 	size_t i, c[4];
 
@@ -547,12 +603,12 @@ main(int argc, char **argv)
 	shellquote(&gen, gendir);
 	shellquote(&run, rundir);
 	args = regenargs(argc, argv);
-	flags = runflags(&o, prefix, &o.threads, &profcluster);
+	flags = runflags(&o, prefix, &o.threads, &profcluster, &target);
 	if (o.bluegreen) {
 		if (strcmp(m.adapter, "materialize"))
 			fatal("%s: --blue-green deploys Materialize projects; this one's adapter is %s",
 			    o.manifest, m.adapter);
-		bgprepare(&m, profcluster, &bgs, &bgc, &bgk);
+		bgprepare(&m, profcluster, prefix, target, &bgs, &bgc, &bgk);
 		no.bluegreen = 1;
 		no.bgschemas = bgs.s;
 		no.bgclusters = bgc.s;
@@ -618,6 +674,7 @@ main(int argc, char **argv)
 	free(args);
 	free(flags);
 	free(profcluster);
+	free(target);
 	buffree(&bgs);
 	buffree(&bgc);
 	buffree(&bgk);

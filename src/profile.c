@@ -99,6 +99,55 @@ projectprofile(const char *dir)
 	return name;
 }
 
+/* A list of names, comma-joined, or a fatal error at its place. */
+static char *
+names(struct doc *y, yaml_node_t *n, const char *what)
+{
+	struct buf b = {0};
+	yaml_node_item_t *it;
+	char *v;
+
+	bufputs(&b, "");
+	if (!n)
+		return b.s;
+	if (n->type != YAML_SEQUENCE_NODE)
+		fatal("%s:%lu:%lu: %s: expected a list of names", y->path,
+		    (unsigned long)n->start_mark.line + 1, (unsigned long)n->start_mark.column + 1, what);
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		v = scalar(y, yaml_document_get_node(&y->d, *it), what);
+		if (b.len)
+			bufputc(&b, ',');
+		bufputs(&b, v ? v : "");
+		free(v);
+	}
+	return b.s;
+}
+
+int
+projectdeployment(const char *path, const char *target, char **schemas, char **clusters)
+{
+	struct doc y = {0};
+	char *what;
+	yaml_node_t *t;
+	int found = 0;
+
+	*schemas = *clusters = NULL;
+	if (load(&y, path) == 0) {
+		t = get(&y, get(&y, get(&y, yaml_document_get_root_node(&y.d), "vars"), "deployment"), target);
+		if (t) {
+			what = xasprintf("vars.deployment.%s.schemas", target);
+			*schemas = names(&y, get(&y, t, "schemas"), what);
+			free(what);
+			what = xasprintf("vars.deployment.%s.clusters", target);
+			*clusters = names(&y, get(&y, t, "clusters"), what);
+			free(what);
+			found = 1;
+		}
+		yaml_document_delete(&y.d);
+	}
+	return found;
+}
+
 static char *
 findprofiles(const struct profileopts *o, const char *project)
 {

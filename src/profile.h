@@ -44,4 +44,11 @@ void profileoption(struct profile *p, const char *opt);
 /* The profile name in the dbt_project.yml of dir, or NULL. */
 char *projectprofile(const char *dir);
 
+/* vars.deployment.<target> in path, a dbt_project.yml, where
+ * dbt-materialize's blue/green macros find the schemas and clusters to
+ * swap: 1 with both lists comma-joined into *schemas and *clusters (the
+ * caller frees them), 0 when there is none. A malformed one is an error
+ * naming the file, line and column. */
+int projectdeployment(const char *path, const char *target, char **schemas, char **clusters);
+
 #endif

@@ -50,6 +50,33 @@ done > "$TMP/ops.txt"
 [ "${UPDATE_GOLDEN:-}" ] && cp "$TMP/ops.txt" "$ROOT/tests/golden/materialize-bluegreen.txt"
 check "deploy-init, -await, -promote and -cleanup are dbt-materialize's" \
 	diff -u "$ROOT/tests/golden/materialize-bluegreen.txt" "$TMP/ops.txt"
+# dbt-materialize's own config: vars.deployment.<target> in dbt_project.yml
+mkdir -p "$TMP/cfg" && cd "$TMP/cfg" || exit 1
+cp -R "$ROOT/tests/data/mz/target" "$ROOT/tests/data/mz/seeds" .
+printf 'mz:\n  target: prod\n  outputs:\n    prod:\n      type: materialize\n      cluster: quickstart\n' > profiles.yml
+printf 'name: mz\nprofile: mz\nvars:\n  deployment:\n    prod:\n      schemas: [public, extra]\n      clusters: [compute, serving, sources, quickstart, spare]\n' > dbt_project.yml
+"$DBT2NINJA" --blue-green >"$TMP/out" 2>&1
+ok $? "--blue-green with vars.deployment in dbt_project.yml"
+is "$(sed -n 's/^bg_\(schemas\|clusters\) = //p' build.ninja | tr '\n' '|')" \
+	"public,extra|compute,serving,sources,quickstart,spare|" \
+	"its lists are the ones swapped, extras included (the profile's cluster is used: by a default index)"
+cp build.ninja "$TMP/cfg.ninja"
+printf 'name: mz\nprofile: mz\nvars:\n  deployment:\n    prod:\n      schemas: [public]\n      clusters: [compute, serving, quickstart]\n' > dbt_project.yml
+"$DBT2NINJA" --blue-green >"$TMP/out" 2>&1
+is "$?" 1 "a cluster the deployment builds in, missing from the list"
+is "$(cat "$TMP/out")" "dbt2ninja: dbt_project.yml: vars.deployment.prod.clusters does not list sources, where --blue-green builds" \
+	"is an error naming the file, the list and the cluster"
+check "and writes nothing" cmp build.ninja "$TMP/cfg.ninja"
+printf 'name: mz\nprofile: mz\nvars:\n  deployment:\n    prod:\n      schemas: [public, public_sinks]\n      clusters: [compute, serving, sources, quickstart]\n' > dbt_project.yml
+"$DBT2NINJA" --blue-green >"$TMP/out" 2>&1
+is "$(cat "$TMP/out")" "dbt2ninja: target/manifest.json: model.mz.alerts: a sink in schema public_sinks, which --blue-green swaps: sinks need a schema of their own" \
+	"a sink in a schema the list swaps is refused"
+printf 'name: mz\nprofile: mz\nvars:\n  deployment:\n    prod:\n      schemas: public\n' > dbt_project.yml
+"$DBT2NINJA" --blue-green >"$TMP/out" 2>&1
+is "$(cat "$TMP/out")" "dbt2ninja: dbt_project.yml:6:16: vars.deployment.prod.schemas: expected a list of names" \
+	"a list that is not one: file, line and column"
+cd "$TMP/mz" || exit 1
+
 "$DBT2NINJA" --blue-green "$ROOT/docs/example/target/manifest.json" >"$TMP/out" 2>&1
 is "$?" 1 "--blue-green refuses a postgres project"
 sed 's/public_sinks/public/g' target/manifest.json > "$TMP/sinkshare.json"

@@ -73,6 +73,24 @@ main(void)
 	profilefree(&p);
 	free(job);
 	free(path);
+	{
+		const char *y = "name: x\nvars:\n  deployment:\n    prod:\n      schemas: [a, \"{{ env_var('D2N_S', 'b') }}\"]\n"
+		    "      clusters:\n        - c\n    qa:\n      clusters: [d]\n";
+		char *sch, *cl;
+		path = xasprintf("%s/dbt_project.yml", dir);
+		writefile(path, y, strlen(y));
+		ok(projectdeployment(path, "prod", &sch, &cl) == 1, "vars.deployment.prod is found");
+		is(sch, "a,b", "its schemas, rendered");
+		is(cl, "c", "its clusters");
+		free(sch);
+		free(cl);
+		ok(projectdeployment(path, "qa", &sch, &cl) == 1 && !strcmp(sch, "") && !strcmp(cl, "d"),
+		    "a list left out is empty");
+		free(sch);
+		free(cl);
+		ok(projectdeployment(path, "dev", &sch, &cl) == 0 && !sch && !cl, "no entry for the target");
+		free(path);
+	}
 	path = xasprintf("rm -rf %s", dir);
 	ok(system(path) == 0, "cleanup");
 	free(path);
