@@ -437,6 +437,62 @@ await(struct runner *r, const struct deploy *d)
 	return -1;
 }
 
+/* The commit checked out here, or NULL. */
+static char *
+commitsha(void)
+{
+	FILE *f = popen("git rev-parse HEAD 2>/dev/null", "r");
+	char line[128];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	if (pclose(f) != 0 || !line[0])
+		return NULL;
+	n = strcspn(line, "\n");
+	return xmemdup(line, n);
+}
+
+/* Each promoted schema says who deployed it, when, and from which commit,
+ * as the adapter's tag_deployed_schemas. */
+static int
+tag(struct runner *r, const struct deploy *d)
+{
+	struct buf q = {0}, c = {0};
+	PGresult *res;
+	char *sha = commitsha();
+	size_t i;
+	int rc = 0;
+
+	bufputs(&q, "select current_user, now()");
+	if (ask(r, &q, &res) < 0) {
+		free(sha);
+		buffree(&q);
+		return -1;
+	}
+	if (r->dry)
+		bufputs(&c, "Deployment by <user> on <time>[ | Commit SHA: <git rev-parse HEAD>]");
+	else
+		bufprintf(&c, "Deployment by %s on %s", PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
+	if (sha && !r->dry)
+		bufprintf(&c, " | Commit SHA: %s", sha);
+	for (i = 0; i < d->nschemas && rc == 0; i++) {
+		q.len = 0;
+		bufputs(&q, "comment on schema ");
+		qident(&q, d->schemas[i]);
+		bufputs(&q, " is ");
+		qliteral(&q, c.s);
+		rc = runsql(r, q.s);
+	}
+	PQclear(res);
+	free(sha);
+	buffree(&q);
+	buffree(&c);
+	return rc;
+}
+
 static int
 promote(struct runner *r, const struct deploy *d)
 {
@@ -476,6 +532,8 @@ promote(struct runner *r, const struct deploy *d)
 	}
 	bufputs(&b, "commit");
 	rc = runsql(r, b.s);
+	if (rc == 0)
+		rc = tag(r, d);
 	/* sinks read the swapped objects from now on */
 	for (i = 0; i < d->nsinks && rc == 0; i++) {
 		const char *eq = strchr(d->sinks[i], '=');
