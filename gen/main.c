@@ -228,7 +228,8 @@ datadir(const char *dir)
 /* The executor's options: the profile and target the generator resolved
  * (never a secret), and the project when it is not the build directory. */
 static char *
-runflags(const struct opts *o, const char *prefix, int *threads, char **cluster, char **target)
+runflags(const struct opts *o, const char *prefix, int *threads, char **cluster, char **target,
+    char **type)
 {
 	struct profileopts po = {0};
 	struct profile p;
@@ -262,6 +263,7 @@ runflags(const struct opts *o, const char *prefix, int *threads, char **cluster,
 		bufputs(&b, b.len ? " --blue-green" : "--blue-green");
 	*cluster = p.cluster ? xstrdup(p.cluster) : NULL;
 	*target = p.target ? xstrdup(p.target) : NULL;
+	*type = p.type ? xstrdup(p.type) : NULL;
 	if (*threads == 0)
 		*threads = p.threads > 0 ? p.threads : 4;
 	profilefree(&p);
@@ -572,7 +574,7 @@ main(int argc, char **argv)
 	struct state ss;
 	struct manifest m;
 	struct buf gen = {0}, run = {0}, out = {0};
-	char *dir, *data, *args, *prefix, *gendir, *rundir, *flags, *profcluster = NULL, *target = NULL;
+	char *dir, *data, *args, *prefix, *gendir, *rundir, *flags, *profcluster = NULL, *target = NULL, *type = NULL;
 	struct buf bgs = {0}, bgc = {0}, bgk = {0};
 	size_t i, c[4];
 
@@ -603,7 +605,10 @@ main(int argc, char **argv)
 	shellquote(&gen, gendir);
 	shellquote(&run, rundir);
 	args = regenargs(argc, argv);
-	flags = runflags(&o, prefix, &o.threads, &profcluster, &target);
+	flags = runflags(&o, prefix, &o.threads, &profcluster, &target, &type);
+	/* a manifest too old to say its adapter: the profile's type says it */
+	if (!m.adapterset && type)
+		m.adapter = type;
 	if (o.bluegreen) {
 		if (strcmp(m.adapter, "materialize"))
 			fatal("%s: --blue-green deploys Materialize projects; this one's adapter is %s",
@@ -675,6 +680,7 @@ main(int argc, char **argv)
 	free(flags);
 	free(profcluster);
 	free(target);
+	free(type);
 	buffree(&bgs);
 	buffree(&bgc);
 	buffree(&bgk);

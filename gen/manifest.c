@@ -485,8 +485,10 @@ ontop(struct reader *r, const char *key, const char **p)
 		const char *pn = nonempty(v, "project_name");
 		if (pn)
 			r->m->project = keep(r->m, pn);
-		if (a)
+		if (a) {
 			r->m->adapter = keep(r->m, a);
+			r->m->adapterset = 1;
+		}
 		if (d)
 			r->m->dbtversion = keep(r->m, d);
 	} else if (!strcmp(key, "disabled")) {

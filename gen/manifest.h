@@ -94,6 +94,7 @@ struct manifest {
 	const char *path;
 	struct arena keep;	/* every string and list above */
 	const char *adapter;	/* metadata.adapter_type, else "postgres" */
+	int adapterset;		/* whether metadata.adapter_type said it */
 	const char *dbtversion;	/* metadata.dbt_version, or NULL */
 	const char *project;	/* metadata.project_name, or NULL */
 	int forselect;		/* keep what selectors match on (set before loading) */

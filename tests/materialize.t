@@ -75,6 +75,16 @@ printf 'name: mz\nprofile: mz\nvars:\n  deployment:\n    prod:\n      schemas: p
 "$DBT2NINJA" --blue-green >"$TMP/out" 2>&1
 is "$(cat "$TMP/out")" "dbt2ninja: dbt_project.yml:6:16: vars.deployment.prod.schemas: expected a list of names" \
 	"a list that is not one: file, line and column"
+# a manifest that does not say its adapter: the profile's type says it
+grep -v '"adapter_type"' "$ROOT/tests/data/mz/target/manifest.json" > target/manifest.json
+printf 'name: mz\nprofile: mz\n' > dbt_project.yml
+"$DBT2NINJA" >/dev/null 2>&1
+is "$(sed -n 's/^-- adapter: //p' target/ninja/sql/model.mz.bids.sql)" materialize \
+	"no adapter_type: the profile's type is the adapter"
+rm profiles.yml
+"$DBT2NINJA" >/dev/null 2>&1
+is "$(sed -n 's/^-- adapter: //p' target/ninja/sql/model.mz.bids.sql)" postgres \
+	"and without a profile, postgres"
 cd "$TMP/mz" || exit 1
 
 "$DBT2NINJA" --blue-green "$ROOT/docs/example/target/manifest.json" >"$TMP/out" 2>&1
