@@ -1723,13 +1723,14 @@ mzmodel(struct runner *r)
 	    !strcmp(m, "table");
 	int view = !strcmp(m, "view");
 	int source = !strcmp(m, "source"), sink = !strcmp(m, "sink");
+	int srctable = !strcmp(m, "source_table");
 
 	if (!strcmp(m, "incremental") || !strcmp(m, "snapshot")) {
 		r->err = xasprintf("the %s materialization is not supported by dbt-materialize: "
 		    "use a materialized view, which Materialize keeps up to date", m);
 		return -1;
 	}
-	if (!mv && !view && !source && !sink) {
+	if (!mv && !view && !source && !sink && !srctable) {
 		r->err = xasprintf("materialization %s is not supported on materialize", m);
 		return -1;
 	}
@@ -1746,6 +1747,11 @@ mzmodel(struct runner *r)
 		bufputc(&b, '\n');
 		if (one(r, NULL, 1, b.s, "") < 0)
 			goto out;
+	} else if (srctable) {
+		/* a table fed by a source: FROM SOURCE s (REFERENCE t) */
+		bufprintf(&b, "create table %s\n", j->relation);
+		if (one(r, NULL, 1, b.s, "") < 0)
+			goto out;
 	} else if (mv) {
 		bufprintf(&b, "create materialized view %s", j->relation);
 		if (cl)
@@ -1760,7 +1766,7 @@ mzmodel(struct runner *r)
 			goto out;
 	}
 	if (mzindexes(r) < 0 || mzdocs(r, mv ? "materialized view" : source ? "source" :
-	    sink ? "sink" : "view") < 0 || mzhooks(r, "post-hook") < 0)
+	    sink ? "sink" : srctable ? "table" : "view") < 0 || mzhooks(r, "post-hook") < 0)
 		goto out;
 	rc = 0;
 out:

@@ -27,7 +27,7 @@ p = 'target/manifest.json'
 m = json.load(open(p))
 keep = {}
 for uid, n in m['nodes'].items():
-    if n['config'].get('materialized') in ('sink', 'incremental') or uid == 'model.mz.legacy_src':
+    if n['config'].get('materialized') in ('sink', 'incremental', 'source_table') or uid == 'model.mz.legacy_src':
         continue
     for k in ('relation_name', 'compiled_code'):
         if n.get(k):
