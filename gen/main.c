@@ -160,6 +160,11 @@ parseargs(int argc, char **argv, struct opts *o)
 		o->manifest = "target/manifest.json";
 	if (o->defer && !o->state)
 		usageexit(usage, "--defer needs --state");
+	/* a deployment is a new environment: nothing in it may be taken as
+	 * built, or read from production */
+	if (o->bluegreen && o->state)
+		usageexit(usage, "--blue-green builds every node into a new environment: "
+		    "it takes no --state");
 }
 
 /* The arguments again, for the regeneration edge. */

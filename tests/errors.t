@@ -78,6 +78,8 @@ expect "missing option value" 2 "dbt2ninja: --threads needs a value
 $usage" --threads
 expect "defer without state" 2 "dbt2ninja: --defer needs --state
 $usage" --defer
+expect "blue/green with state" 2 "dbt2ninja: --blue-green builds every node into a new environment: it takes no --state
+$usage" --blue-green --state prod
 expect "missing project directory" 1 "dbt2ninja: $TMP/nodir: No such file or directory" --project-dir "$TMP/nodir"
 
 "$DBT2NINJA" --help | grep -q '^usage: dbt2ninja'
