@@ -230,11 +230,16 @@ datadir(const char *dir)
 	return xstrdup(DATADIR);
 }
 
+/* What the generator resolves of the profile. */
+struct resolved {
+	char *cluster, *target, *type;	/* the target's, or NULL */
+	char *profiles;			/* the profiles.yml read, or NULL */
+};
+
 /* The executor's options: the profile and target the generator resolved
  * (never a secret), and the project when it is not the build directory. */
 static char *
-runflags(const struct opts *o, const char *prefix, int *threads, char **cluster, char **target,
-    char **type)
+runflags(const struct opts *o, const char *prefix, int *threads, struct resolved *rs)
 {
 	struct profileopts po = {0};
 	struct profile p;
@@ -266,9 +271,10 @@ runflags(const struct opts *o, const char *prefix, int *threads, char **cluster,
 		bufputs(&b, b.len ? " --record" : "--record");
 	if (o->bluegreen)
 		bufputs(&b, b.len ? " --blue-green" : "--blue-green");
-	*cluster = p.cluster ? xstrdup(p.cluster) : NULL;
-	*target = p.target ? xstrdup(p.target) : NULL;
-	*type = p.type ? xstrdup(p.type) : NULL;
+	rs->cluster = p.cluster ? xstrdup(p.cluster) : NULL;
+	rs->target = p.target ? xstrdup(p.target) : NULL;
+	rs->type = p.type ? xstrdup(p.type) : NULL;
+	rs->profiles = p.path ? xstrdup(p.path) : NULL;
 	if (*threads == 0)
 		*threads = p.threads > 0 ? p.threads : 4;
 	profilefree(&p);
@@ -579,7 +585,8 @@ main(int argc, char **argv)
 	struct state ss;
 	struct manifest m;
 	struct buf gen = {0}, run = {0}, out = {0};
-	char *dir, *data, *args, *prefix, *gendir, *rundir, *flags, *profcluster = NULL, *target = NULL, *type = NULL;
+	char *dir, *data, *args, *prefix, *gendir, *rundir, *flags, *projectyml;
+	struct resolved rs = {0};
 	struct buf bgs = {0}, bgc = {0}, bgk = {0};
 	size_t i, c[4];
 
@@ -610,15 +617,16 @@ main(int argc, char **argv)
 	shellquote(&gen, gendir);
 	shellquote(&run, rundir);
 	args = regenargs(argc, argv);
-	flags = runflags(&o, prefix, &o.threads, &profcluster, &target, &type);
+	flags = runflags(&o, prefix, &o.threads, &rs);
 	/* a manifest too old to say its adapter: the profile's type says it */
-	if (!m.adapterset && type)
-		m.adapter = type;
+	if (!m.adapterset && rs.type)
+		m.adapter = rs.type;
+	projectyml = xasprintf("%sdbt_project.yml", prefix);
 	if (o.bluegreen) {
 		if (strcmp(m.adapter, "materialize"))
 			fatal("%s: --blue-green deploys Materialize projects; this one's adapter is %s",
 			    o.manifest, m.adapter);
-		bgprepare(&m, profcluster, prefix, target, &bgs, &bgc, &bgk);
+		bgprepare(&m, rs.cluster, prefix, rs.target, &bgs, &bgc, &bgk);
 		no.bluegreen = 1;
 		no.bgschemas = bgs.s;
 		no.bgclusters = bgc.s;
@@ -633,6 +641,8 @@ main(int argc, char **argv)
 	no.runflags = flags;
 	no.args = args;
 	no.seedprefix = prefix;
+	no.profiles = rs.profiles;
+	no.project = access(projectyml, F_OK) == 0 ? projectyml : NULL;
 	no.threads = o.threads;
 
 	/* everything that can fail on bad input fails before anything is written */
@@ -683,9 +693,11 @@ main(int argc, char **argv)
 	free(rundir);
 	free(args);
 	free(flags);
-	free(profcluster);
-	free(target);
-	free(type);
+	free(rs.cluster);
+	free(rs.target);
+	free(rs.type);
+	free(rs.profiles);
+	free(projectyml);
 	buffree(&bgs);
 	buffree(&bgc);
 	buffree(&bgk);

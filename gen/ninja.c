@@ -128,9 +128,33 @@ edge(struct buf *b, const struct node *n)
 static void
 regen(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 {
+	struct buf in = {0};
+	const char *p;
 	char *path;
 	size_t i;
 
+	/* the files of the project it reads */
+	bufputs(&in, "");
+	if (o->profiles) {
+		ninjapath(&in, o->profiles);
+		bufputc(&in, '\n');
+	}
+	if (o->project) {
+		ninjapath(&in, o->project);
+		bufputc(&in, '\n');
+	}
+	/* a seed's job holds its CSV's hash */
+	for (i = 0; i < m->nnodes; i++) {
+		const struct node *n = &m->nodes[i];
+		if (n->kind != KRUN || n->rtype != RSEED)
+			continue;
+		path = seedpath(n, o->seedprefix);
+		if (path && access(path, F_OK) == 0) {
+			ninjapath(&in, path);
+			bufputc(&in, '\n');
+		}
+		free(path);
+	}
 	bufputs(b, "\nbuild ");
 	ninjapath(b, o->output);
 	bufputs(b, ": regen ");
@@ -139,19 +163,13 @@ regen(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 	ninjapath(b, o->template);
 	bufputc(b, ' ');
 	ninjapath(b, o->rules);
-	/* a seed's job holds its CSV's hash */
-	for (i = 0; i < m->nnodes; i++) {
-		const struct node *n = &m->nodes[i];
-		if (n->kind != KRUN || n->rtype != RSEED)
-			continue;
-		path = seedpath(n, o->seedprefix);
-		if (path && access(path, F_OK) == 0) {
-			bufputc(b, ' ');
-			ninjapath(b, path);
-		}
-		free(path);
-	}
+	for (p = in.s; *p; p += strcspn(p, "\n") + 1)
+		bufprintf(b, " %.*s", (int)strcspn(p, "\n"), p);
 	bufputc(b, '\n');
+	/* one that is deleted makes build.ninja out of date, no more */
+	for (p = in.s; *p; p += strcspn(p, "\n") + 1)
+		bufprintf(b, "build %.*s: phony\n", (int)strcspn(p, "\n"), p);
+	buffree(&in);
 }
 
 /* A phony target, unless its name is taken. */

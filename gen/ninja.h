@@ -7,7 +7,10 @@
  *	    | <parents' stamps> || <tests that gate it>
  *	  node = <unique_id>
  *
- * the regeneration edge, and phony targets in dbt's vocabulary: deploy
+ * the regeneration edge (on the manifest, the template and rules, the seeds'
+ * CSV files, profiles.yml and dbt_project.yml, each also a phony edge of its
+ * own, so that one deleted regenerates rather than stops Ninja), and phony
+ * targets in dbt's vocabulary: deploy
  * (the default: models, seeds, snapshots), test, build, each model, seed
  * and snapshot name (all the nodes of that name, as dbt selects them),
  * each unique_id, tag:NAME, path:DIR and exposure:NAME. It is always written whole, atomically. */
@@ -26,6 +29,8 @@ struct ninjaopts {
 	const char *runflags;	/* its options: profile, target */
 	const char *args;	/* the generator's arguments, shell-quoted */
 	const char *seedprefix;
+	const char *profiles;	/* the profiles.yml read, or NULL */
+	const char *project;	/* the dbt_project.yml read, or NULL */
 	int threads;
 	/* Materialize blue/green, when bluegreen: comma-separated lists and
 	 * sink=upstream pairs, shell-quoted */

@@ -81,4 +81,20 @@ is "$(would exposure:revenue\ dashboard)" "" "an exposure's upstream is up to da
 rm target/ninja/ok/model.shop.stg_customers
 is "$(would 'exposure:revenue dashboard')" "model.shop.customers model.shop.stg_customers " \
 	"exposure:NAME builds its upstream"
+deployall
+
+# the project's files: a profile whose threads change, a seed deleted
+printf 'shop:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      threads: 3\n' > profiles.yml
+"$DBT2NINJA" 2>/dev/null
+is "$(sed -n 's/^threads = //p' build.ninja)" 3 "the profile's threads are the pool's depth"
+sleep 1
+sed -i 's/threads: 3/threads: 5/' profiles.yml
+ninja build.ninja >"$TMP/out" 2>&1
+ok $? "a changed profiles.yml regenerates build.ninja"
+is "$(sed -n 's/^threads = //p' build.ninja)" 5 "with its threads"
+rm seeds/raw_customers.csv
+ninja -n deploy >"$TMP/out" 2>&1
+ok $? "a deleted seed file does not stop ninja"
+grep -q 'regenerating build.ninja' "$TMP/out"
+ok $? "it regenerates build.ninja"
 done_testing
