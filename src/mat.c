@@ -1180,26 +1180,76 @@ out:
 
 /* Snapshots (dbt's timestamp and check strategies, postgres' merge). */
 struct snap {
-	const char *uk, *updated;	/* SQL expressions */
-	char *changed;			/* row_changed, over snapshotted_data and source_data */
+	const char *updated;	/* an SQL expression */
+	char *changed;		/* row_changed, over snapshotted_data and source_data */
+	/* the unique_key, one expression or several (dbt >= 1.9): as the
+	 * staging table's dbt_unique_key[_N] columns, their join, the column
+	 * that is null when a join finds no row, and the scd_id's hash input */
+	char *fields, *join, *hash;
+	const char *key;
 };
+
+static void
+snapfree(struct snap *sn)
+{
+	free(sn->changed);
+	free(sn->fields);
+	free(sn->join);
+	free(sn->hash);
+	memset(sn, 0, sizeof(*sn));
+}
+
+static int
+snapkey(struct runner *r, struct snap *sn)
+{
+	const cJSON *uk = jobget(r->job, "unique_key"), *k;
+	struct buf f = {0}, jn = {0}, h = {0};
+	int n = 0, list;
+
+	if (cJSON_IsArray(uk) && cJSON_GetArraySize(uk) == 1)
+		uk = cJSON_GetArrayItem(uk, 0);
+	list = cJSON_IsArray(uk);
+	if (list)
+		cJSON_ArrayForEach(k, uk)
+			if (!cJSON_IsString(k))
+				n = -1;
+	if ((!list && !cJSON_IsString(uk)) || (list && (n < 0 || cJSON_GetArraySize(uk) == 0))) {
+		r->err = xstrdup("a snapshot needs a unique_key: a column or expression, or a list of them");
+		return -1;
+	}
+	if (!list) {
+		bufprintf(&f, "%s as dbt_unique_key", uk->valuestring);
+		bufputs(&jn, "snapshotted_data.dbt_unique_key = source_data.dbt_unique_key");
+		bufprintf(&h, "coalesce(cast(%s as varchar ), '')", uk->valuestring);
+		sn->key = "dbt_unique_key";
+	} else {
+		cJSON_ArrayForEach(k, uk) {
+			n++;
+			bufprintf(&f, "%s%s as dbt_unique_key_%d", n > 1 ? ", " : "", k->valuestring, n);
+			bufprintf(&jn, "%ssnapshotted_data.dbt_unique_key_%d = source_data.dbt_unique_key_%d",
+			    n > 1 ? " and " : "", n, n);
+			bufprintf(&h, "%scoalesce(cast(%s as varchar ), '')", n > 1 ? " || '|' || " : "",
+			    k->valuestring);
+		}
+		sn->key = "dbt_unique_key_1";
+	}
+	sn->fields = f.s;
+	sn->join = jn.s;
+	sn->hash = h.s;
+	return 0;
+}
 
 static int
 snapshotplan(struct runner *r, struct snap *sn, const struct columns *query)
 {
 	const struct jobfile *j = r->job;
 	const char *strat = jobstr(j, "strategy", "timestamp");
-	const cJSON *uk = jobget(j, "unique_key"), *cc = jobget(j, "check_cols"), *c;
+	const cJSON *cc = jobget(j, "check_cols"), *c;
 	struct buf b = {0};
 	size_t i;
 
-	if (cJSON_IsArray(uk) && cJSON_GetArraySize(uk) == 1)
-		uk = cJSON_GetArrayItem(uk, 0);
-	if (!cJSON_IsString(uk)) {
-		r->err = xstrdup("a snapshot needs a unique_key (one column or expression)");
+	if (snapkey(r, sn) < 0)
 		return -1;
-	}
-	sn->uk = uk->valuestring;
 	if (!strcmp(strat, "timestamp")) {
 		sn->updated = jobstr(j, "updated_at", NULL);
 		if (!sn->updated) {
@@ -1248,8 +1298,7 @@ snapshotplan(struct runner *r, struct snap *sn, const struct columns *query)
 static char *
 scdid(const struct snap *sn)
 {
-	return xasprintf("md5(coalesce(cast(%s as varchar ), '') || '|' || "
-	    "coalesce(cast(%s as varchar ), ''))", sn->uk, sn->updated);
+	return xasprintf("md5(%s || '|' || coalesce(cast(%s as varchar ), ''))", sn->hash, sn->updated);
 }
 
 static int
@@ -1292,9 +1341,8 @@ snapshot(struct runner *r)
 		rc = exec(r, &s);
 		if (!r->dry)
 			goto out;
-		free(sn.changed);
+		snapfree(&sn);
 		free(id);
-		sn.changed = NULL;
 		id = NULL;
 		b.len = 0;
 		fprintf(r->dry, "-- otherwise:\n");
@@ -1328,40 +1376,40 @@ snapshot(struct runner *r)
 	bufprintf(&b, "create temporary table %s as (\nwith snapshot_query as (\n", t.s);
 	{
 		struct buf post = {0};
-		bufprintf(&post, "\n),\nsnapshotted_data as (\n  select *, %s as dbt_unique_key\n"
+		bufprintf(&post, "\n),\nsnapshotted_data as (\n  select *, %s\n"
 		    "  from %s\n  where dbt_valid_to is null\n),\n"
-		    "insertions_source_data as (\n  select *, %s as dbt_unique_key,\n"
+		    "insertions_source_data as (\n  select *, %s,\n"
 		    "    %s as dbt_updated_at,\n    %s as dbt_valid_from,\n"
 		    "    nullif(%s, %s) as dbt_valid_to,\n    %s as dbt_scd_id\n"
 		    "  from snapshot_query\n),\n"
-		    "updates_source_data as (\n  select *, %s as dbt_unique_key,\n"
+		    "updates_source_data as (\n  select *, %s,\n"
 		    "    %s as dbt_updated_at,\n    %s as dbt_valid_from,\n    %s as dbt_valid_to\n"
 		    "  from snapshot_query\n),\n",
-		    sn.uk, j->relation, sn.uk, sn.updated, sn.updated, sn.updated, sn.updated, id,
-		    sn.uk, sn.updated, sn.updated, sn.updated);
+		    sn.fields, j->relation, sn.fields, sn.updated, sn.updated, sn.updated, sn.updated, id,
+		    sn.fields, sn.updated, sn.updated, sn.updated);
 		if (deletes)
-			bufprintf(&post, "deletes_source_data as (\n  select *, %s as dbt_unique_key\n"
-			    "  from snapshot_query\n),\n", sn.uk);
+			bufprintf(&post, "deletes_source_data as (\n  select *, %s\n"
+			    "  from snapshot_query\n),\n", sn.fields);
 		bufprintf(&post, "insertions as (\n  select 'insert' as dbt_change_type, source_data.*\n"
 		    "  from insertions_source_data as source_data\n"
 		    "  left outer join snapshotted_data\n"
-		    "    on snapshotted_data.dbt_unique_key = source_data.dbt_unique_key\n"
-		    "  where snapshotted_data.dbt_unique_key is null\n"
-		    "    or (snapshotted_data.dbt_unique_key is not null and %s)\n),\n"
+		    "    on %s\n"
+		    "  where snapshotted_data.%s is null\n"
+		    "    or (snapshotted_data.%s is not null and %s)\n),\n"
 		    "updates as (\n  select 'update' as dbt_change_type, source_data.*,"
 		    " snapshotted_data.dbt_scd_id\n"
 		    "  from updates_source_data as source_data\n  join snapshotted_data\n"
-		    "    on snapshotted_data.dbt_unique_key = source_data.dbt_unique_key\n"
-		    "  where %s\n)", sn.changed, sn.changed);
+		    "    on %s\n"
+		    "  where %s\n)", sn.join, sn.key, sn.key, sn.changed, sn.join, sn.changed);
 		if (deletes)
 			bufprintf(&post, ",\ndeletes as (\n  select 'delete' as dbt_change_type, source_data.*,\n"
 			    "    %s as dbt_valid_from,\n    %s as dbt_updated_at,\n"
 			    "    %s as dbt_valid_to,\n    snapshotted_data.dbt_scd_id\n"
 			    "  from snapshotted_data\n  left join deletes_source_data as source_data\n"
-			    "    on snapshotted_data.dbt_unique_key = source_data.dbt_unique_key\n"
-			    "  where source_data.dbt_unique_key is null\n)",
+			    "    on %s\n"
+			    "  where source_data.%s is null\n)",
 			    "now()::timestamp without time zone", "now()::timestamp without time zone",
-			    "now()::timestamp without time zone");
+			    "now()::timestamp without time zone", sn.join, sn.key);
 		bufprintf(&post, "\nselect * from insertions\nunion all\nselect * from updates%s\n)",
 		    deletes ? "\nunion all\nselect * from deletes" : "");
 		mainsql(&s, j, b.s, post.s);
@@ -1382,7 +1430,7 @@ snapshot(struct runner *r)
 		nstmts = 0;
 		for (i = 0; i < src.n; i++) {
 			if (colfind(&dst, src.v[i].name) || !strcmp(src.v[i].name, "dbt_change_type") ||
-			    !strcmp(src.v[i].name, "dbt_unique_key"))
+			    !strncmp(src.v[i].name, "dbt_unique_key", 14))
 				continue;
 			bufprintf(&b, "alter table %s add column ", j->relation);
 			qident(&b, src.v[i].name);
@@ -1425,7 +1473,7 @@ out:
 	colsfree(&query);
 	colsfree(&src);
 	colsfree(&dst);
-	free(sn.changed);
+	snapfree(&sn);
 	free(id);
 	free(tmp);
 	buffree(&b);

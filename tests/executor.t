@@ -165,6 +165,30 @@ is "$(sql "select string_agg(id || v || (dbt_valid_to is null)::text, ',' order 
 runjob snapshot.p.snap
 is "$(sql 'select count(*) from t.snap')" 4 "and a run without changes adds nothing"
 
+# a composite unique_key (dbt >= 1.9), the check strategy
+sql "create table t.src2 (a int, b text, v text)" >/dev/null
+sql "insert into t.src2 values (1, 'x', 'p'), (1, 'y', 'q'), (2, 'x', 'r')" >/dev/null
+job target/ninja/sql/snapshot.p.snap2.sql "$(hdr snapshot.p.snap2 snapshot snapshot snap2 '-- strategy: "check"
+-- check_cols: ["v"]
+-- unique_key: ["a", "b"]')" "select * from t.src2"
+runjob snapshot.p.snap2
+ok $rc "a snapshot on a key of two columns"
+is "$(sql "select count(*) from t.snap2 where dbt_scd_id = md5(coalesce(cast(a as varchar ), '') || '|' || coalesce(cast(b as varchar ), '') || '|' || coalesce(cast(dbt_updated_at as varchar ), ''))")" 3 \
+	"dbt_scd_id hashes every key column and the time, as dbt does"
+sql "update t.src2 set v = 'q2' where a = 1 and b = 'y'" >/dev/null
+runjob snapshot.p.snap2
+ok $rc "a later run"
+is "$(sql "select string_agg(a || b || v || (dbt_valid_to is null)::text, ',' order by a, b, v) from t.snap2")" \
+	"1xptrue,1yqfalse,1yq2true,2xrtrue" "only the row whose whole key matches is closed"
+is "$(sql "select count(*) from information_schema.columns where table_name = 'snap2' and column_name like 'dbt_unique_key%'")" 0 \
+	"the staging key columns stay out of the snapshot"
+job target/ninja/sql/snapshot.p.snap3.sql "$(hdr snapshot.p.snap3 snapshot snapshot snap3 '-- strategy: "check"
+-- check_cols: ["v"]
+-- unique_key: []')" "select * from t.src2"
+runjob snapshot.p.snap3
+is "$(tail -1 "$TMP/out")" "dbt2ninja-run: snapshot.p.snap3 (target/ninja/sql/snapshot.p.snap3.sql): a snapshot needs a unique_key: a column or expression, or a list of them" \
+	"an empty unique_key is refused"
+
 # hooks, grants
 sql "create role reader" >/dev/null
 job target/ninja/sql/model.p.hooked.sql "$(hdr model.p.hooked model table hooked '-- grants: {"select":["reader"]}
