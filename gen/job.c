@@ -126,20 +126,48 @@ flag(const cJSON *o, const char *key)
 	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, key));
 }
 
-/* Column types (contracts) and descriptions (persist_docs) by name. */
+/* Constraints as the adapter renders them: the fields that say something. */
+static cJSON *
+constraints(const cJSON *list)
+{
+	static const char *const keep[] = {"type", "name", "expression", "to", "to_columns", "columns"};
+	const cJSON *c, *f;
+	cJSON *out = cJSON_CreateArray(), *o;
+	size_t i;
+
+	cJSON_ArrayForEach(c, list) {
+		o = cJSON_CreateObject();
+		for (i = 0; i < sizeof(keep) / sizeof(*keep); i++) {
+			f = cJSON_GetObjectItemCaseSensitive(c, keep[i]);
+			if ((cJSON_IsString(f) && *f->valuestring) ||
+			    (cJSON_IsArray(f) && cJSON_GetArraySize(f) > 0))
+				cJSON_AddItemToObject(o, keep[i], cJSON_Duplicate(f, 1));
+		}
+		cJSON_AddItemToArray(out, o);
+	}
+	return out;
+}
+
+/* Column types, quoting and constraints (contracts) and descriptions
+ * (persist_docs) by name. */
 static void
 addcolumns(struct kv **v, size_t *n, const cJSON *j, int types, int docs)
 {
 	const cJSON *cols = cJSON_GetObjectItemCaseSensitive(j, "columns");
-	const cJSON *c, *dt, *desc;
+	const cJSON *c, *dt, *desc, *cons;
 	cJSON *out = cJSON_CreateObject(), *o;
 
 	cJSON_ArrayForEach(c, cols) {
 		o = cJSON_CreateObject();
 		dt = cJSON_GetObjectItemCaseSensitive(c, "data_type");
 		desc = cJSON_GetObjectItemCaseSensitive(c, "description");
+		cons = cJSON_GetObjectItemCaseSensitive(c, "constraints");
 		if (types && cJSON_IsString(dt))
 			cJSON_AddStringToObject(o, "data_type", dt->valuestring);
+		if (types && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "quote")))
+			cJSON_AddTrueToObject(o, "quote");
+		if (types && cJSON_GetArraySize(cons) > 0)
+			cJSON_AddItemToObject(o, "constraints", constraints(cons));
 		if (docs && cJSON_IsString(desc) && *desc->valuestring)
 			cJSON_AddStringToObject(o, "description", desc->valuestring);
 		if (o->child && c->string)
@@ -185,6 +213,11 @@ jobconfig(struct arena *a, const struct node *n, const cJSON *j,
 		addjson(&kv, &nkv, "contract", contract);
 	if (enforced || flag(pd, "columns"))
 		addcolumns(&kv, &nkv, j, enforced, flag(pd, "columns"));
+	if (enforced && cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "constraints")) > 0) {
+		cJSON *mc = constraints(cJSON_GetObjectItemCaseSensitive(j, "constraints"));
+		addjson(&kv, &nkv, "constraints", mc);
+		cJSON_Delete(mc);
+	}
 	if (flag(pd, "relation"))
 		addjson(&kv, &nkv, "description",
 		    cJSON_GetObjectItemCaseSensitive(j, "description"));

@@ -455,6 +455,107 @@ contracted(const struct jobfile *j)
 
 /* view and table: build beside, swap by renames, drop the old one, all in
  * one transaction. */
+/* A contract's constraint as dbt renders it for postgres, which enforces
+ * them all: after its column (model 0), or after the columns (model 1). */
+static void
+constraint(struct buf *b, const cJSON *k, int model)
+{
+	const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "type"));
+	const char *expr = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "expression"));
+	const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "name"));
+	const char *to = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "to"));
+	const cJSON *tocols = cJSON_GetObjectItemCaseSensitive(k, "to_columns");
+	const cJSON *cols = cJSON_GetObjectItemCaseSensitive(k, "columns"), *c;
+	struct buf list = {0}, tolist = {0};
+	int primary;
+
+	if (!type)
+		return;
+	cJSON_ArrayForEach(c, cols)
+		if (cJSON_IsString(c))
+			bufprintf(&list, "%s%s", list.len ? ", " : "", c->valuestring);
+	cJSON_ArrayForEach(c, tocols)
+		if (cJSON_IsString(c))
+			bufprintf(&tolist, "%s%s", tolist.len ? ", " : "", c->valuestring);
+	primary = !strcmp(type, "primary_key");
+	if (!strcmp(type, "check") ? !expr : !strcmp(type, "custom") ? !expr :
+	    !strcmp(type, "foreign_key") ? !(to && tolist.len) && !expr :
+	    strcmp(type, "not_null") && strcmp(type, "unique") && !primary)
+		goto out;
+	if (model && !strcmp(type, "not_null"))
+		goto out;
+	bufputs(b, model ? ", " : " ");
+	if (model && name)
+		bufprintf(b, "constraint %s ", name);
+	if (!strcmp(type, "check")) {
+		bufprintf(b, "check (%s)", expr);
+	} else if (!strcmp(type, "custom")) {
+		bufputs(b, expr);
+	} else if (!strcmp(type, "foreign_key")) {
+		if (model)
+			bufprintf(b, "foreign key (%s) ", list.s ? list.s : "");
+		if (to && tolist.len)
+			bufprintf(b, "references %s (%s)", to, tolist.s);
+		else
+			bufprintf(b, "references %s", expr);
+	} else {
+		bufputs(b, !strcmp(type, "not_null") ? "not null" : primary ? "primary key" : "unique");
+		if (expr)
+			bufprintf(b, " %s", expr);
+		if (model)
+			bufprintf(b, " (%s)", list.s ? list.s : "");
+	}
+out:
+	buffree(&list);
+	buffree(&tolist);
+}
+
+/* The statements that create a table from the node's SQL: as dbt-postgres'
+ * create_table_as, with an enforced contract's declared columns and
+ * constraints first, then the rows. */
+static void
+tableas(struct step *s, const struct jobfile *j, const char *rel)
+{
+	struct buf b = {0}, cols = {0};
+	const cJSON *c, *k;
+	const char *unlogged = jobbool(j, "unlogged", 0) ? "unlogged " : "";
+
+	if (!contracted(j)) {
+		bufprintf(&b, "create %stable %s\n  as\n(\n", unlogged, rel);
+		mainsql(s, j, b.s, "\n)");
+		buffree(&b);
+		return;
+	}
+	bufprintf(&b, "create %stable %s (", unlogged, rel);
+	cJSON_ArrayForEach(c, jobget(j, "columns")) {
+		const cJSON *dt = cJSON_GetObjectItemCaseSensitive(c, "data_type");
+		size_t at;
+		if (!c->string || !cJSON_IsString(dt))
+			continue;
+		if (cols.len) {
+			bufputs(&cols, ", ");
+			bufputs(&b, ", ");
+		}
+		at = cols.len;
+		/* as dbt names them: quoted only with quote: true */
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "quote")))
+			qident(&cols, c->string);
+		else
+			bufputs(&cols, c->string);
+		bufprintf(&b, "%s %s", cols.s + at, dt->valuestring);
+		cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(c, "constraints"))
+			constraint(&b, k, 0);
+	}
+	cJSON_ArrayForEach(k, jobget(j, "constraints"))
+		constraint(&b, k, 1);
+	bufputc(&b, ')');
+	stmtf(s, &b);
+	bufprintf(&b, "insert into %s (%s)\n(\n  select %s\n  from (\n", rel, cols.s, cols.s);
+	mainsql(s, j, b.s, "\n  ) as model_subq\n)");
+	buffree(&b);
+	buffree(&cols);
+}
+
 static int
 swapstep(struct runner *r, struct step *s, int table, int anykind)
 {
@@ -471,32 +572,8 @@ swapstep(struct runner *r, struct step *s, int table, int anykind)
 	drop(s, j, bak, table, anykind);
 	if (hooks(r, s, "pre-hook", 1) < 0)
 		goto out;
-	if (table && contracted(j)) {
-		/* an enforced contract: the declared columns, then the rows */
-		struct buf cols = {0};
-		const cJSON *c;
-		bufprintf(&b, "create %stable %s (", jobbool(j, "unlogged", 0) ? "unlogged " : "", t.s);
-		cJSON_ArrayForEach(c, jobget(j, "columns")) {
-			const cJSON *dt = cJSON_GetObjectItemCaseSensitive(c, "data_type");
-			if (!c->string || !cJSON_IsString(dt))
-				continue;
-			if (cols.len) {
-				bufputs(&cols, ", ");
-				bufputs(&b, ", ");
-			}
-			qident(&cols, c->string);
-			qident(&b, c->string);
-			bufprintf(&b, " %s", dt->valuestring);
-		}
-		bufputc(&b, ')');
-		stmtf(s, &b);
-		bufprintf(&b, "insert into %s (%s)\n(\n  select %s\n  from (\n", t.s, cols.s, cols.s);
-		mainsql(s, j, b.s, "\n  ) as model_subq\n)");
-		buffree(&cols);
-		indexes(s, j, t.s);
-	} else if (table) {
-		bufprintf(&b, "create %stable %s\n  as\n(\n", jobbool(j, "unlogged", 0) ? "unlogged " : "", t.s);
-		mainsql(s, j, b.s, "\n)");
+	if (table) {
+		tableas(s, j, t.s);
 		indexes(s, j, t.s);
 	} else {
 		bufprintf(&b, "create view %s\n  as (\n", t.s);
@@ -935,8 +1012,7 @@ incremental(struct runner *r)
 				buffree(&s.sql);
 				goto out;
 			}
-			bufprintf(&b, "create table %s\n  as\n(\n", j->relation);
-			mainsql(&s, j, b.s, "\n)");
+			tableas(&s, j, j->relation);
 			indexes(&s, j, j->relation);
 			rc = finish(r, &s, "table");
 			goto out;

@@ -145,6 +145,31 @@ job target/ninja/sql/model.p.con.sql "$(hdr model.p.con model table con '-- colu
 -- contract: {"enforced":true}')" "select 'not a number' as id"
 runjob model.p.con
 is "$rc" 1 "rows that break the contract fail"
+# constraints, as dbt renders them for postgres, which enforces them all
+sql "create table t.parent (pid int primary key); insert into t.parent values (1), (2)" >/dev/null
+job target/ninja/sql/model.p.con2.sql "$(hdr model.p.con2 model table con2 '-- columns: {"id":{"data_type":"int","constraints":[{"type":"not_null"},{"type":"primary_key"}]},"Pid":{"data_type":"int","quote":true,"constraints":[{"type":"foreign_key","to":"\"t\".\"parent\"","to_columns":["pid"]}]},"amount":{"data_type":"numeric","constraints":[{"type":"check","expression":"amount >= 0"}]},"code":{"data_type":"text"}}
+-- constraints: [{"type":"unique","name":"con2_code","columns":["code","amount"]},{"type":"check","expression":"code <> '"''"'"}]
+-- contract: {"enforced":true}')" "select 1 as id, 1 as \"Pid\", 5.0 as amount, 'a' as code union all select 2, 2, 0, 'b'"
+runjob model.p.con2
+ok $rc "a contract with constraints on columns and on the model"
+is "$(sql "select string_agg(contype::text, '' order by contype) from pg_constraint where conrelid = 't.con2'::regclass")" "ccfpu" \
+	"two checks, a foreign key, a primary key and a unique key are the table's"
+is "$(sql "select string_agg(attname, ',' order by attnum) from pg_attribute where attrelid = 't.con2'::regclass and attnum > 0")" "id,Pid,amount,code" \
+	"a column is quoted only with quote: true"
+job target/ninja/sql/model.p.con2.sql "$(hdr model.p.con2 model table con2 '-- columns: {"id":{"data_type":"int","constraints":[{"type":"not_null"}]},"amount":{"data_type":"numeric","constraints":[{"type":"check","expression":"amount >= 0"}]}}
+-- contract: {"enforced":true}')" "select 1 as id, -1 as amount"
+runjob model.p.con2
+is "$rc" 1 "a row that breaks a check fails the node"
+grep -q '23514' "$TMP/out"
+ok $? "with the server's check_violation"
+is "$(sql "select string_agg(attname, ',' order by attnum) from pg_attribute where attrelid = 't.con2'::regclass and attnum > 0")" "id,Pid,amount,code" \
+	"and the table deployed before stays"
+job target/ninja/sql/model.p.conin.sql "$(hdr model.p.conin model incremental conin '-- columns: {"id":{"data_type":"int","constraints":[{"type":"primary_key"}]}}
+-- contract: {"enforced":true}')" "select 1 as id"
+runjob model.p.conin
+ok $rc "an incremental's first run"
+is "$(sql "select count(*) from pg_constraint where conrelid = 't.conin'::regclass and contype = 'p'")" 1 \
+	"keeps its contract too"
 
 # snapshots: timestamp strategy, changes and hard deletes
 sql "create table t.src (id int, v text, at timestamp)" >/dev/null

@@ -68,6 +68,20 @@ main(void)
 	    "a python model's job says so");
 	manifestfree(&m);
 
+	fixture(&m, "{'nodes': {'model.p.c': {'resource_type': 'model', 'relation_name': 'c',"
+	    " 'compiled_code': 'select 1', 'columns': {"
+	    "  'id': {'data_type': 'int', 'quote': true, 'constraints': [{'type': 'not_null', 'name': null,"
+	    "   'expression': null, 'warn_unenforced': true, 'to': null, 'to_columns': []}]}},"
+	    " 'constraints': [{'type': 'primary_key', 'name': 'pk', 'columns': ['id'], 'to': null}],"
+	    " 'config': {'materialized': 'table', 'contract': {'enforced': true}}}}}");
+	jobrender(&m, manifestnode(&m, "model.p.c"), &o, &b);
+	ok(strstr(b.s, "-- columns: {\"id\":{\"data_type\":\"int\",\"quote\":true,"
+	    "\"constraints\":[{\"type\":\"not_null\"}]}}\n") != NULL &&
+	    strstr(b.s, "-- constraints: [{\"type\":\"primary_key\",\"name\":\"pk\","
+	    "\"columns\":[\"id\"]}]\n") != NULL,
+	    "an enforced contract's job has its columns' quoting and constraints, and the model's");
+	manifestfree(&m);
+
 	ok(SAME("-- h\n--\nselect  1 -- x\n", "-- h\n--\nselect 1\n"),
 	    "jobs differing in layout run the same");
 	ok(!SAME("-- h\n--\nselect 1\n", "-- g\n--\nselect 1\n"),
