@@ -423,12 +423,16 @@ record(struct runner *r, struct step *s)
 /* Drop a relation of the node's own kind; a relation of another kind
  * stops the step with wrong_object_type, and the step is built again with
  * dropany(). */
+/* What swap builds: a view, a table or a materialized view. */
+enum { KVIEW, KTABLE, KMATVIEW };
+static const char *const relword[] = {"view", "table", "materialized view"};
+
 static void
-dropkind(struct step *s, const struct jobfile *j, const char *ident, int table)
+dropkind(struct step *s, const struct jobfile *j, const char *ident, int kind)
 {
 	struct buf b = {0};
 
-	bufprintf(&b, "drop %s if exists ", table ? "table" : "view");
+	bufprintf(&b, "drop %s if exists ", relword[kind]);
 	sibling(&b, j, ident);
 	bufputs(&b, " cascade");
 	stmtf(s, &b);
@@ -436,12 +440,12 @@ dropkind(struct step *s, const struct jobfile *j, const char *ident, int table)
 }
 
 static void
-drop(struct step *s, const struct jobfile *j, const char *ident, int table, int anykind)
+drop(struct step *s, const struct jobfile *j, const char *ident, int kind, int anykind)
 {
 	if (anykind)
 		dropany(s, j, ident);
 	else
-		dropkind(s, j, ident, table);
+		dropkind(s, j, ident, kind);
 }
 
 static int
@@ -557,7 +561,7 @@ tableas(struct step *s, const struct jobfile *j, const char *rel)
 }
 
 static int
-swapstep(struct runner *r, struct step *s, int table, int anykind)
+swapstep(struct runner *r, struct step *s, int kind, int anykind)
 {
 	struct jobfile *j = r->job;
 	char *tmp = suffixed(j->ident, "__dbt_tmp"), *bak = suffixed(j->ident, "__dbt_backup");
@@ -568,12 +572,16 @@ swapstep(struct runner *r, struct step *s, int table, int anykind)
 	nstmts = 0;
 	sibling(&t, j, tmp);
 	begin(s, j);
-	drop(s, j, tmp, table, anykind);
-	drop(s, j, bak, table, anykind);
+	drop(s, j, tmp, kind, anykind);
+	drop(s, j, bak, kind, anykind);
 	if (hooks(r, s, "pre-hook", 1) < 0)
 		goto out;
-	if (table) {
+	if (kind == KTABLE) {
 		tableas(s, j, t.s);
+		indexes(s, j, t.s);
+	} else if (kind == KMATVIEW) {
+		bufprintf(&b, "create materialized view %s\n  as (\n", t.s);
+		mainsql(s, j, b.s, "\n  )");
 		indexes(s, j, t.s);
 	} else {
 		bufprintf(&b, "create view %s\n  as (\n", t.s);
@@ -586,15 +594,15 @@ swapstep(struct runner *r, struct step *s, int table, int anykind)
 	bufprintf(&b, "alter table %s rename to ", t.s);
 	qident(&b, j->ident);
 	stmtf(s, &b);
-	if (table && hooks(r, s, "post-hook", 1) < 0)
+	if (kind != KVIEW && hooks(r, s, "post-hook", 1) < 0)
 		goto out;
 	grants(s, j);
-	persistdocs(s, j, table ? "table" : "view");
-	if (!table && hooks(r, s, "post-hook", 1) < 0)
+	persistdocs(s, j, relword[kind]);
+	if (kind == KVIEW && hooks(r, s, "post-hook", 1) < 0)
 		goto out;
 	/* the old relation goes in the same transaction: no backup is ever
 	 * left behind, whenever the run is killed */
-	drop(s, j, bak, table, anykind);
+	drop(s, j, bak, kind, anykind);
 	record(r, s);
 	stmt(s, "commit");
 	s->transactional = 1;
@@ -610,21 +618,21 @@ out:
 }
 
 static int
-swap(struct runner *r, int table)
+swap(struct runner *r, int kind)
 {
 	struct step s;
 	int rc;
 
 	if (outerhooks(r, "pre-hook") < 0)
 		return -1;
-	if (swapstep(r, &s, table, 0) < 0)
+	if (swapstep(r, &s, kind, 0) < 0)
 		return -1;
 	rc = exec(r, &s);
 	if (rc < 0 && !strcmp(r->out.sqlstate, "42809") && !pginterrupted) {
 		/* a view where a table was, or the other way round */
 		free(r->err);
 		r->err = NULL;
-		if (swapstep(r, &s, table, 1) < 0)
+		if (swapstep(r, &s, kind, 1) < 0)
 			return -1;
 		rc = exec(r, &s);
 	}
@@ -1017,7 +1025,7 @@ incremental(struct runner *r)
 			rc = finish(r, &s, "table");
 			goto out;
 		}
-		rc = swap(r, 1);
+		rc = swap(r, KTABLE);
 		if (!r->dry)
 			goto out;
 		fprintf(r->dry, "-- otherwise:\n");
@@ -2017,6 +2025,44 @@ mzmaterialize(struct runner *r)
 	return mzmodel(r);
 }
 
+/* A materialized view, as dbt-postgres: refreshed when only its parents
+ * changed (its job is the one it was last built from), else built anew
+ * and swapped in like a table, so that readers never see it missing. */
+static int
+matview(struct runner *r)
+{
+	struct step s;
+	struct buf b = {0};
+	int kind = relkind(r, r->job->ident);
+
+	if (kind < 0)
+		return -1;
+	if (r->dry)
+		fprintf(r->dry, "-- when %s is a materialized view built from this job (a parent "
+		    "changed):\n", r->job->relation);
+	if (r->dry || (kind == 'm' && r->samejob && !r->fullrefresh)) {
+		if (outerhooks(r, "pre-hook") < 0)
+			return -1;
+		step(&s);
+		nstmts = 0;
+		begin(&s, r->job);
+		if (hooks(r, &s, "pre-hook", 1) < 0) {
+			buffree(&s.sql);
+			return -1;
+		}
+		s.mainstmt = nstmts;
+		bufprintf(&b, "refresh materialized view %s", r->job->relation);
+		stmtf(&s, &b);
+		buffree(&b);
+		if (finish(r, &s, "materialized view") < 0)
+			return -1;
+		if (!r->dry)
+			return 0;
+		fprintf(r->dry, "-- otherwise:\n");
+	}
+	return swap(r, KMATVIEW);
+}
+
 int
 materialize(struct runner *r)
 {
@@ -2033,9 +2079,11 @@ materialize(struct runner *r)
 	if (!strcmp(j->type, "snapshot"))
 		return snapshot(r);
 	if (!strcmp(m, "view"))
-		return swap(r, 0);
+		return swap(r, KVIEW);
 	if (!strcmp(m, "table"))
-		return swap(r, 1);
+		return swap(r, KTABLE);
+	if (!strcmp(m, "materialized_view"))
+		return matview(r);
 	if (!strcmp(m, "incremental"))
 		return incremental(r);
 	r->err = xasprintf("materialization %s is not supported on %s", m, j->adapter);

@@ -27,6 +27,7 @@ struct runner {
 	const char *cluster;	/* Materialize: the profile's cluster, or NULL */
 	int stored;		/* a test's failures are already in its relation */
 	int bluegreen;		/* Materialize: clusters take the _dbt_deploy suffix */
+	int samejob;		/* the job is the one of the node's last success */
 	struct outcome out;	/* the main statement's status */
 	char *err;		/* why it failed */
 	/* for tests */

@@ -171,6 +171,32 @@ ok $rc "an incremental's first run"
 is "$(sql "select count(*) from pg_constraint where conrelid = 't.conin'::regclass and contype = 'p'")" 1 \
 	"keeps its contract too"
 
+# materialized views: refreshed when a parent changed, rebuilt when the job did
+sql "create table t.mvsrc (n int); insert into t.mvsrc values (1), (2)" >/dev/null
+job target/ninja/sql/model.p.mv.sql "$(hdr model.p.mv model materialized_view mv '-- indexes: [{"columns":["n"]}]')" "select n from t.mvsrc"
+runjob model.p.mv
+ok $rc "a materialized view is created"
+is "$(sql "select relkind || (select count(*) from t.mv) || (select count(*) from pg_index where indrelid = 't.mv'::regclass) from pg_class where oid = 't.mv'::regclass")" m21 \
+	"with its rows and its index"
+oid=$(sql "select 't.mv'::regclass::oid")
+sql "insert into t.mvsrc values (3)" >/dev/null
+runjob model.p.mv
+ok $rc "run again with the same job: a parent changed"
+is "$(sql "select count(*) from t.mv")/$(sql "select 't.mv'::regclass::oid")" "3/$oid" "it is refreshed in place"
+job target/ninja/sql/model.p.mv.sql "$(hdr model.p.mv model materialized_view mv)" "select n, n * 2 as twice from t.mvsrc"
+runjob model.p.mv
+ok $rc "a changed job"
+is "$(sql "select sum(twice) from t.mv")" 12 "is built anew and swapped in"
+oid=$(sql "select 't.mv'::regclass::oid")
+"$RUN" --full-refresh target/ninja/sql/model.p.mv.sql target/ninja/ok/model.p.mv >"$TMP/out" 2>&1
+ok $? "--full-refresh"
+check "rebuilds it too" test "$(sql "select 't.mv'::regclass::oid")" != "$oid"
+sql "drop materialized view t.mv; create table t.mv (x int)" >/dev/null
+runjob model.p.mv
+ok $rc "a table where the materialized view goes"
+is "$(sql "select relkind from pg_class where oid = 't.mv'::regclass")/$(sql "select count(*) from pg_class where relname like 'mv__dbt%'")" m/0 \
+	"is replaced, nothing left over"
+
 # snapshots: timestamp strategy, changes and hard deletes
 sql "create table t.src (id int, v text, at timestamp)" >/dev/null
 sql "insert into t.src values (1, 'a', '2024-01-01'), (2, 'b', '2024-01-01')" >/dev/null
