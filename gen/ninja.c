@@ -207,6 +207,18 @@ phonyset(struct phony *p, const char *name, const struct manifest *m,
 	bufputc(p->b, '\n');
 }
 
+/* A test of a sink: sinks are not part of a blue/green deployment. */
+static int
+sinkparent(const struct node *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->nparents; i++)
+		if (sink(n->parents[i]))
+			return 1;
+	return 0;
+}
+
 /* Under blue/green, sinks stay production's and are re-pointed instead. */
 static int isdeploy(const struct node *n) { return n->rtype != RTEST && !(bluegreen && sink(n)); }
 static int istest(const struct node *n) { return n->rtype == RTEST; }
@@ -375,7 +387,13 @@ ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 		ninjaval(b, o->bgsinks);
 		bufputs(b, "\nbg_mark = " DEPLOYMARK "\n"
 		    "build " DEPLOYMARK " deploy-init: bluegreen\n  op = init\n  restat = 1\n"
-		    "build deploy-await: bluegreen || deploy\n  op = await\n"
+		    "build deploy-await: bluegreen || deploy");
+		/* a deployment whose tests fail is not promoted */
+		for (i = 0; i < m->nnodes; i++)
+			if (m->nodes[i].kind == KRUN && m->nodes[i].rtype == RTEST &&
+			    !sinkparent(&m->nodes[i]))
+				stamp(b, &m->nodes[i]);
+		bufputs(b, "\n  op = await\n"
 		    "build deploy-promote: bluegreen || deploy-await\n  op = promote\n"
 		    "build deploy-cleanup: bluegreen\n  op = cleanup\n\n");
 		htabput(&p.used, xstrdup("deploy-init"), "");
