@@ -71,6 +71,7 @@ keep['model.mz.bids']['compiled_code'] = 'select id, name from \"demo\".\"mzpg\"
 keep['model.mz.bids']['depends_on']['nodes'] = ['seed.mz.regions']
 keep['test.mz.positive']['compiled_code'] = 'select * from \"demo\".\"mzpg\".\"bids\" where id <= 0'
 keep['test.mz.positive']['depends_on']['nodes'] = ['model.mz.bids']
+keep['test.mz.positive']['config']['severity'] = 'error'
 m['nodes'] = keep
 json.dump(m, open('target/manifest.json', 'w'))"
 printf 'mz:\n  target: pg\n  outputs:\n    pg:\n      type: postgres\n      host: "%s"\n      dbname: demo\n' "$PGHOST" > profiles.yml
@@ -122,6 +123,13 @@ grep -q 'seed.mz.regions' "$TMP/out"
 is "$?" 1 "and nothing is built"
 
 : > target/ninja/deploy-env
+cp seeds/regions.csv "$TMP/regions.csv"
+echo '0,zero' >> seeds/regions.csv
+ninja deploy-promote >"$TMP/out" 2>&1
+is "$?" 1 "a test of the deployment fails"
+grep -q 'deploy-await\|deploy-promote' "$TMP/out"
+is "$?" 1 "and nothing is awaited or promoted"
+cp "$TMP/regions.csv" seeds/regions.csv
 ninja deploy-promote >"$TMP/out" 2>&1
 is "$?" 1 "promote: ALTER SCHEMA ... SWAP is Materialize's"
 grep -q 'deploy-promote:.*syntax error at or near "swap"' "$TMP/out"
