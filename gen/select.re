@@ -62,7 +62,7 @@ checkcrit(const struct sel *s, struct crit *c, size_t start)
 	};
 	static const char *const states[] = {
 		"new", "old", "modified", "unmodified", "modified.body", "modified.configs",
-		"modified.relation",
+		"modified.relation", "modified.contract", "modified.persisted_descriptions",
 	};
 	size_t i;
 
@@ -88,7 +88,7 @@ checkcrit(const struct sel *s, struct crit *c, size_t start)
 	if (i == sizeof(states) / sizeof(*states)) {
 		free((char *)c->value);
 		bad(s, c->valuecol, "state: takes new, old, modified, unmodified, or modified.body, "
-		    ".configs or .relation");
+		    ".configs, .relation, .contract or .persisted_descriptions");
 	}
 }
 

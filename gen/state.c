@@ -261,12 +261,40 @@ stateload(struct state *s, const struct manifest *m, const char *path,
 	buffree(&sql);
 }
 
-/* The part of a rendered job: the relation line, the keyed lines, or the
- * SQL after the header. */
+/* The columns line with only the fields of one part: descriptions
+ * (persisted_descriptions), or the rest (contract). */
+static void
+columnspart(const char *json, size_t n, int descriptions, struct buf *out)
+{
+	char *s = xmemdup(json, n), *txt;
+	cJSON *cols = cJSON_Parse(s), *c, *f, *next;
+
+	cJSON_ArrayForEach(c, cols)
+		for (f = c->child; f; f = next) {
+			next = f->next;
+			if ((strcmp(f->string, "description") == 0) != descriptions)
+				cJSON_DeleteItemFromObjectCaseSensitive(c, f->string);
+		}
+	if (cols && (txt = cJSON_PrintUnformatted(cols))) {
+		bufprintf(out, "columns %s\n", txt);
+		free(txt);
+	}
+	cJSON_Delete(cols);
+	free(s);
+}
+
+/* The part of a rendered job: the relation line, the keyed lines, the SQL
+ * after the header, or of the keyed lines those of the contract or of the
+ * persisted descriptions. */
 static void
 jobpart(const char *job, const char *part, struct buf *out)
 {
-	const char *p = job, *nl, *body = NULL;
+	static const char *const contract[] = {"contract", "constraints", NULL};
+	static const char *const described[] = {"description", NULL};
+	const char *const *keys = !strcmp(part, "contract") ? contract :
+	    !strcmp(part, "persisted_descriptions") ? described : NULL;
+	const char *p = job, *nl, *body = NULL, *colon;
+	size_t i;
 	int line = 1;
 
 	out->len = 0;
@@ -278,6 +306,15 @@ jobpart(const char *job, const char *part, struct buf *out)
 		}
 		if ((line == 5 && !strcmp(part, "relation")) || (line > 6 && !strcmp(part, "configs")))
 			bufadd(out, p, (size_t)(nl - p) + 1);
+		if (line <= 6 || !keys || strncmp(p, "-- ", 3) || !(colon = strstr(p, ": ")) || colon > nl)
+			continue;
+		if ((size_t)(colon - p - 3) == 7 && !strncmp(p + 3, "columns", 7)) {
+			columnspart(colon + 2, (size_t)(nl - colon - 2), keys == described, out);
+			continue;
+		}
+		for (i = 0; keys[i]; i++)
+			if (strlen(keys[i]) == (size_t)(colon - p - 3) && !strncmp(p + 3, keys[i], strlen(keys[i])))
+				bufadd(out, p, (size_t)(nl - p) + 1);
 	}
 	if (!strcmp(part, "body") && body)
 		sqlnorm(body, strlen(body), out);

@@ -51,6 +51,30 @@ is "$(models --state "$ROOT/docs/example/target" state:modified.relation)" "" "s
 is "$(models --state "$ROOT/docs/example/target" 'state:modified+' | wc -w)" 13 "state:modified+"
 is "$(models --state "$ROOT/docs/example/target" state:new)" "" "state:new"
 
+# state:modified.contract and .persisted_descriptions
+mkdir -p cprod
+python3 - "$ROOT/docs/example/target/manifest.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+n = m['nodes']['model.jaffle.customers']
+n['config']['contract'] = {'enforced': True}
+n['config']['persist_docs'] = {'relation': True, 'columns': True}
+n['columns'] = {'customer_id': {'name': 'customer_id', 'data_type': 'int', 'description': 'the key'}}
+json.dump(m, open('cprod/manifest.json', 'w'))
+n['columns']['customer_id']['data_type'] = 'bigint'
+json.dump(m, open('target/manifest.json', 'w'))
+n['columns']['customer_id']['data_type'] = 'int'
+n['columns']['customer_id']['description'] = 'the customer'
+json.dump(m, open('described.json', 'w'))
+PY
+is "$(models --state cprod state:modified.contract)" "model.jaffle.customers " "a column's type changed: state:modified.contract"
+is "$(models --state cprod state:modified.persisted_descriptions)" "" "but not .persisted_descriptions"
+cp described.json target/manifest.json
+is "$(models --state cprod state:modified.persisted_descriptions)" "model.jaffle.customers " \
+	"a persisted column description changed: state:modified.persisted_descriptions"
+is "$(models --state cprod state:modified.contract)" "" "but not .contract"
+cp changed/manifest.json target/manifest.json
+
 # result: from run_results.json beside the state manifest
 mkdir -p prod && cp "$ROOT/docs/example/target/manifest.json" prod/
 printf '{"results": [{"unique_id": "model.jaffle.orders", "status": "error"}]}' > prod/run_results.json
@@ -65,7 +89,7 @@ is "$?" 1 "@ with + is an error, as in dbt"
 "$DBT2NINJA" select state:modified >/dev/null 2>"$TMP/err"
 is "$(head -1 "$TMP/err")" "dbt2ninja: select: state: needs --state" "state: needs --state"
 "$DBT2NINJA" select --state "$ROOT/docs/example/target" state:modified.macros >/dev/null 2>"$TMP/err"
-is "$(head -1 "$TMP/err")" "dbt2ninja: select: state: takes new, old, modified, unmodified, or modified.body, .configs or .relation" \
+is "$(head -1 "$TMP/err")" "dbt2ninja: select: state: takes new, old, modified, unmodified, or modified.body, .configs, .relation, .contract or .persisted_descriptions" \
 	"an unknown state: value is an error"
 
 # the targets are ninja's
