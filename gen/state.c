@@ -201,19 +201,21 @@ compare(struct state *s, const struct manifest *m, const struct node *n,
 	return jobsame(b->s, b->len, a->s, a->len) ? SAME : MODIFIED;
 }
 
-/* A node is downstream when any parent is new, modified or downstream. */
+/* A node is downstream when any parent is new, modified or downstream;
+ * each node is decided once. */
 static int
-state(const struct manifest *m, int *st, const struct node *n)
+state(const struct manifest *m, int *st, char *done, const struct node *n)
 {
 	size_t i = (size_t)(n - m->nodes), k;
 
-	if (st[i] != SAME)
+	if (done[i] || st[i] != SAME)
 		return st[i];
 	for (k = 0; k < n->nparents; k++)
-		if (state(m, st, n->parents[k]) != SAME) {
+		if (state(m, st, done, n->parents[k]) != SAME) {
 			st[i] = DOWNSTREAM;
 			break;
 		}
+	done[i] = 1;
 	return st[i];
 }
 
@@ -222,6 +224,7 @@ stateload(struct state *s, const struct manifest *m, const char *path,
     const struct jobopts *o, const struct profileopts *po, int dbt)
 {
 	struct buf a = {0}, b = {0}, sql = {0};
+	char *done;
 	size_t i;
 
 	memset(s, 0, sizeof(*s));
@@ -246,16 +249,18 @@ stateload(struct state *s, const struct manifest *m, const char *path,
 		if (m->nodes[i].kind == KRUN)
 			s->st[i] = dbt ? dbtcompare(s, m, &m->nodes[i]) :
 			    compare(s, m, &m->nodes[i], o, &a, &b, &sql);
+	done = xcalloc(m->nnodes + 1, 1);
 	for (i = 0; i < m->nnodes; i++) {
 		if (m->nodes[i].kind != KRUN)
 			continue;
-		switch (state(m, s->st, &m->nodes[i])) {
+		switch (state(m, s->st, done, &m->nodes[i])) {
 		case SAME: s->stats.unchanged++; break;
 		case NEW: s->stats.new++; break;
 		case MODIFIED: s->stats.modified++; break;
 		default: s->stats.downstream++; break;
 		}
 	}
+	free(done);
 	buffree(&a);
 	buffree(&b);
 	buffree(&sql);
