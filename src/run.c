@@ -284,9 +284,8 @@ built(const struct opts *o, const struct jobfile *j)
 	struct buf b = {0};
 	int same;
 
-	if (readfile(o->stamp, &b) < 0)
-		return 0;
-	same = b.len == strlen(j->sha256) + 1 && !strncmp(b.s, j->sha256, b.len - 1);
+	same = readfile(o->stamp, &b) == 0 && b.len == strlen(j->sha256) + 1 &&
+	    !strncmp(b.s, j->sha256, b.len - 1);
 	buffree(&b);
 	return same;
 }
