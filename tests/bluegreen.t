@@ -50,31 +50,7 @@ insert into mz_internal.mz_show_default_privileges
 EOF
 
 # a materialize project's seed, view and test, with no clusters
-mkdir -p "$TMP/bg" && cd "$TMP/bg" || exit 1
-cp -R "$ROOT/tests/data/mz/seeds" "$ROOT/tests/data/mz/dbt_project.yml" .
-mkdir target
-python3 -c "
-import json
-m = json.load(open('$ROOT/tests/data/mz/target/manifest.json'))
-keep = {}
-for uid in ('seed.mz.regions', 'model.mz.bids', 'test.mz.positive'):
-    n = m['nodes'][uid]
-    n['config'].pop('cluster', None)
-    n['config'].pop('indexes', None)
-    n['config'].pop('store_failures', None)
-    for k in ('relation_name', 'compiled_code'):
-        if n.get(k):
-            n[k] = n[k].replace('\"materialize\".\"public\"', '\"demo\".\"mzpg\"')
-    n['database'], n['schema'] = 'demo', 'mzpg'
-    keep[uid] = n
-keep['model.mz.bids']['compiled_code'] = 'select id, name from \"demo\".\"mzpg\".\"regions\"'
-keep['model.mz.bids']['depends_on']['nodes'] = ['seed.mz.regions']
-keep['test.mz.positive']['compiled_code'] = 'select * from \"demo\".\"mzpg\".\"bids\" where id <= 0'
-keep['test.mz.positive']['depends_on']['nodes'] = ['model.mz.bids']
-keep['test.mz.positive']['config']['severity'] = 'error'
-m['nodes'] = keep
-json.dump(m, open('target/manifest.json', 'w'))"
-printf 'mz:\n  target: pg\n  outputs:\n    pg:\n      type: postgres\n      host: "%s"\n      dbname: demo\n' "$PGHOST" > profiles.yml
+mzpg "$TMP/bg" error
 "$DBT2NINJA" --blue-green >/dev/null 2>&1
 ok $? "--blue-green generates"
 

@@ -74,3 +74,34 @@ job() {
 	mkdir -p "$(dirname "$1")"
 	printf -- '-- dbt2ninja job 1\n%s\n--\n%s\n' "$2" "$3" > "$1"
 }
+
+# mzpg DIR [SEVERITY]: in DIR, tests/data/mz's seed, view and test in
+# schema mzpg of database demo, without clusters, indexes or stored
+# failures, and a profile for the test's PostgreSQL: what PostgreSQL
+# accepts of a Materialize project. Leaves the shell in DIR.
+mzpg() {
+	mkdir -p "$1/target" && cd "$1" || exit 1
+	cp -R "$ROOT/tests/data/mz/seeds" "$ROOT/tests/data/mz/dbt_project.yml" .
+	python3 - "$ROOT/tests/data/mz/target/manifest.json" "${2:-warn}" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+keep = {}
+for uid in ('seed.mz.regions', 'model.mz.bids', 'test.mz.positive'):
+    n = m['nodes'][uid]
+    for k in ('cluster', 'indexes', 'store_failures'):
+        n['config'].pop(k, None)
+    for k in ('relation_name', 'compiled_code'):
+        if n.get(k):
+            n[k] = n[k].replace('"materialize"."public"', '"demo"."mzpg"')
+    n['database'], n['schema'] = 'demo', 'mzpg'
+    keep[uid] = n
+keep['model.mz.bids']['compiled_code'] = 'select id, name from "demo"."mzpg"."regions"'
+keep['model.mz.bids']['depends_on']['nodes'] = ['seed.mz.regions']
+keep['test.mz.positive']['compiled_code'] = 'select * from "demo"."mzpg"."bids" where id <= 0'
+keep['test.mz.positive']['depends_on']['nodes'] = ['model.mz.bids']
+keep['test.mz.positive']['config']['severity'] = sys.argv[2]
+m['nodes'] = keep
+json.dump(m, open('target/manifest.json', 'w'))
+PY
+	printf 'mz:\n  target: pg\n  outputs:\n    pg:\n      type: postgres\n      host: "%s"\n      dbname: demo\n' "$PGHOST" > profiles.yml
+}
