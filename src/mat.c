@@ -8,6 +8,7 @@
 
 #include "hash.h"
 #include "mat.h"
+#include "matstep.h"
 #include "seed.h"
 #include "sql.h"
 
@@ -44,8 +45,8 @@ sibling(struct buf *b, const struct jobfile *j, const char *ident)
 	qident(b, ident);
 }
 
-static void
-step(struct step *s)
+void
+matstep(struct step *s)
 {
 	memset(s, 0, sizeof(*s));
 	bufputs(&s->sql, "");
@@ -54,20 +55,20 @@ step(struct step *s)
 }
 
 /* Count the statements of a step, to know which result is the main one. */
-static int nstmts;
+int matnstmts;
 
-static void
-stmt(struct step *s, const char *sql)
+void
+matstmt(struct step *s, const char *sql)
 {
 	bufputs(&s->sql, sql);
 	bufputs(&s->sql, ";\n");
-	nstmts++;
+	matnstmts++;
 }
 
 static void
 stmtf(struct step *s, struct buf *b)
 {
-	stmt(s, b->s);
+	matstmt(s, b->s);
 	b->len = 0;
 	b->s[0] = '\0';
 }
@@ -105,7 +106,7 @@ dropany(struct step *s, const struct jobfile *j, const char *ident)
 		bufputs(&b, ";\n");
 	}
 	bufputs(&b, "end if; end $dbt2ninja$");
-	stmt(s, b.s);
+	matstmt(s, b.s);
 	buffree(&b);
 	buffree(&rel);
 	buffree(&q);
@@ -116,7 +117,7 @@ begin(struct step *s, const struct jobfile *j)
 {
 	struct buf b = {0};
 
-	stmt(s, "begin");
+	matstmt(s, "begin");
 	if (j->schema) {
 		/* two first creations of one schema at once: the second waits
 		 * for the first, fails, and its step is sent again (exec) */
@@ -132,22 +133,22 @@ begin(struct step *s, const struct jobfile *j)
 }
 
 /* The node's SQL as one statement, remembering where it is. */
-static void
-mainsql(struct step *s, const struct jobfile *j, const char *pre, const char *post)
+void
+matmainsql(struct step *s, const struct jobfile *j, const char *pre, const char *post)
 {
 	size_t n = strlen(j->sql);
 
 	while (n > 0 && (j->sql[n - 1] == '\n' || j->sql[n - 1] == ' ' ||
 	    j->sql[n - 1] == ';' || j->sql[n - 1] == '\t' || j->sql[n - 1] == '\r'))
 		n--;
-	s->mainstmt = nstmts;
+	s->mainstmt = matnstmts;
 	bufputs(&s->sql, pre);
 	s->sqloff = (int)s->sql.len;
 	s->sqllen = (int)n;
 	bufadd(&s->sql, j->sql, n);
 	bufputs(&s->sql, post);
 	bufputs(&s->sql, ";\n");
-	nstmts++;
+	matnstmts++;
 }
 
 static int
@@ -163,8 +164,8 @@ send(struct runner *r, struct step *s)
 }
 
 /* Send a step; one that lost the race to create its schema is sent again. */
-static int
-exec(struct runner *r, struct step *s)
+int
+matexec(struct runner *r, struct step *s)
 {
 	int rc = send(r, s);
 
@@ -224,8 +225,8 @@ fail:
 
 /* Append the hooks of a kind ("pre-hook" or "post-hook") that run inside
  * (intxn) or outside the transaction. */
-static int
-hooks(struct runner *r, struct step *s, const char *kind, int intxn)
+int
+mathooks(struct runner *r, struct step *s, const char *kind, int intxn)
 {
 	const cJSON *list = jobget(r->job, kind), *h, *sql, *txn;
 	struct buf b = {0};
@@ -255,14 +256,14 @@ hooks(struct runner *r, struct step *s, const char *kind, int intxn)
 }
 
 /* Hooks outside the transaction: each a step of its own. */
-static int
-outerhooks(struct runner *r, const char *kind)
+int
+matouterhooks(struct runner *r, const char *kind)
 {
 	struct step s;
 
-	step(&s);
-	nstmts = 0;
-	if (hooks(r, &s, kind, 0) < 0) {
+	matstep(&s);
+	matnstmts = 0;
+	if (mathooks(r, &s, kind, 0) < 0) {
 		buffree(&s.sql);
 		return -1;
 	}
@@ -270,7 +271,7 @@ outerhooks(struct runner *r, const char *kind)
 		buffree(&s.sql);
 		return 0;
 	}
-	return exec(r, &s);
+	return matexec(r, &s);
 }
 
 static void
@@ -298,8 +299,8 @@ grants(struct step *s, const struct jobfile *j)
 	buffree(&b);
 }
 
-static void
-comment(struct buf *b, const char *text)
+void
+matcomment(struct buf *b, const char *text)
 {
 	bufputs(b, "$dbt_comment_literal_block$");
 	bufputs(b, text);
@@ -315,7 +316,7 @@ persistdocs(struct step *s, const struct jobfile *j, const char *kind)
 
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "relation")) && desc) {
 		bufprintf(&b, "comment on %s %s is ", kind, j->relation);
-		comment(&b, desc);
+		matcomment(&b, desc);
 		stmtf(s, &b);
 	}
 	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "columns")))
@@ -336,7 +337,7 @@ persistdocs(struct step *s, const struct jobfile *j, const char *kind)
 			bufprintf(&q, "comment on column %s.", j->relation);
 			qident(&q, c->string);
 			bufputs(&q, " is ");
-			comment(&q, d->valuestring);
+			matcomment(&q, d->valuestring);
 			qliteral(&b, q.s);
 			buffree(&q);
 		}
@@ -398,8 +399,8 @@ record(struct runner *r, struct step *s)
 
 	if (!r->record)
 		return;
-	stmt(s, "create schema if not exists dbt2ninja");
-	stmt(s, "create table if not exists dbt2ninja.deployments (\n"
+	matstmt(s, "create schema if not exists dbt2ninja");
+	matstmt(s, "create table if not exists dbt2ninja.deployments (\n"
 	    "  target text not null,\n  unique_id text not null,\n  relation text not null,\n"
 	    "  job_sha256 text not null,\n  deployed_at timestamptz not null default now(),\n"
 	    "  duration interval,\n  primary key (target, unique_id))");
@@ -416,7 +417,7 @@ record(struct runner *r, struct step *s)
 	    "on conflict (target, unique_id) do update set relation = excluded.relation,"
 	    " job_sha256 = excluded.job_sha256, deployed_at = excluded.deployed_at,"
 	    " duration = excluded.duration");
-	stmt(s, b.s);
+	matstmt(s, b.s);
 	buffree(&b);
 }
 
@@ -526,7 +527,7 @@ tableas(struct step *s, const struct jobfile *j, const char *rel)
 
 	if (!contracted(j)) {
 		bufprintf(&b, "create %stable %s\n  as\n(\n", unlogged, rel);
-		mainsql(s, j, b.s, "\n)");
+		matmainsql(s, j, b.s, "\n)");
 		buffree(&b);
 		return;
 	}
@@ -555,7 +556,7 @@ tableas(struct step *s, const struct jobfile *j, const char *rel)
 	bufputc(&b, ')');
 	stmtf(s, &b);
 	bufprintf(&b, "insert into %s (%s)\n(\n  select %s\n  from (\n", rel, cols.s, cols.s);
-	mainsql(s, j, b.s, "\n  ) as model_subq\n)");
+	matmainsql(s, j, b.s, "\n  ) as model_subq\n)");
 	buffree(&b);
 	buffree(&cols);
 }
@@ -568,24 +569,24 @@ swapstep(struct runner *r, struct step *s, int kind, int anykind)
 	struct buf t = {0}, b = {0};
 	int rc = -1;
 
-	step(s);
-	nstmts = 0;
+	matstep(s);
+	matnstmts = 0;
 	sibling(&t, j, tmp);
 	begin(s, j);
 	drop(s, j, tmp, kind, anykind);
 	drop(s, j, bak, kind, anykind);
-	if (hooks(r, s, "pre-hook", 1) < 0)
+	if (mathooks(r, s, "pre-hook", 1) < 0)
 		goto out;
 	if (kind == KTABLE) {
 		tableas(s, j, t.s);
 		indexes(s, j, t.s);
 	} else if (kind == KMATVIEW) {
 		bufprintf(&b, "create materialized view %s\n  as (\n", t.s);
-		mainsql(s, j, b.s, "\n  )");
+		matmainsql(s, j, b.s, "\n  )");
 		indexes(s, j, t.s);
 	} else {
 		bufprintf(&b, "create view %s\n  as (\n", t.s);
-		mainsql(s, j, b.s, "\n  )");
+		matmainsql(s, j, b.s, "\n  )");
 	}
 	b.len = 0;
 	bufprintf(&b, "alter table if exists %s rename to ", j->relation);
@@ -594,17 +595,17 @@ swapstep(struct runner *r, struct step *s, int kind, int anykind)
 	bufprintf(&b, "alter table %s rename to ", t.s);
 	qident(&b, j->ident);
 	stmtf(s, &b);
-	if (kind != KVIEW && hooks(r, s, "post-hook", 1) < 0)
+	if (kind != KVIEW && mathooks(r, s, "post-hook", 1) < 0)
 		goto out;
 	grants(s, j);
 	persistdocs(s, j, relword[kind]);
-	if (kind == KVIEW && hooks(r, s, "post-hook", 1) < 0)
+	if (kind == KVIEW && mathooks(r, s, "post-hook", 1) < 0)
 		goto out;
 	/* the old relation goes in the same transaction: no backup is ever
 	 * left behind, whenever the run is killed */
 	drop(s, j, bak, kind, anykind);
 	record(r, s);
-	stmt(s, "commit");
+	matstmt(s, "commit");
 	s->transactional = 1;
 	rc = 0;
 out:
@@ -623,22 +624,22 @@ swap(struct runner *r, int kind)
 	struct step s;
 	int rc;
 
-	if (outerhooks(r, "pre-hook") < 0)
+	if (matouterhooks(r, "pre-hook") < 0)
 		return -1;
 	if (swapstep(r, &s, kind, 0) < 0)
 		return -1;
-	rc = exec(r, &s);
+	rc = matexec(r, &s);
 	if (rc < 0 && !strcmp(r->out.sqlstate, "42809") && !pginterrupted) {
 		/* a view where a table was, or the other way round */
 		free(r->err);
 		r->err = NULL;
 		if (swapstep(r, &s, kind, 1) < 0)
 			return -1;
-		rc = exec(r, &s);
+		rc = matexec(r, &s);
 	}
 	if (rc < 0)
 		return -1;
-	return outerhooks(r, "post-hook");
+	return matouterhooks(r, "post-hook");
 }
 
 /* The end of a node's transaction: grants, comments, post-hooks inside,
@@ -649,18 +650,18 @@ finish(struct runner *r, struct step *s, const char *kind)
 {
 	grants(s, r->job);
 	persistdocs(s, r->job, kind);
-	if (hooks(r, s, "post-hook", 1) < 0) {
+	if (mathooks(r, s, "post-hook", 1) < 0) {
 		buffree(&s->sql);
 		if (r->conn && PQtransactionStatus(r->conn) == PQTRANS_INTRANS)
 			PQclear(PQexec(r->conn, "rollback"));
 		return -1;
 	}
 	record(r, s);
-	stmt(s, "commit");
+	matstmt(s, "commit");
 	s->transactional = 1;
-	if (exec(r, s) < 0)
+	if (matexec(r, s) < 0)
 		return -1;
-	return outerhooks(r, "post-hook");
+	return matouterhooks(r, "post-hook");
 }
 
 /* The kind of the node's relation ('r', 'v', 'm', ...) or 0 when absent. */
@@ -672,7 +673,7 @@ relkind(struct runner *r, const char *ident)
 
 	if (r->dry)
 		return 0;
-	step(&s);
+	matstep(&s);
 	bufputs(&s.sql, "select c.relkind from pg_catalog.pg_class c join pg_catalog.pg_namespace n"
 	    " on n.oid = c.relnamespace where n.nspname = ");
 	if (r->job->schema)
@@ -681,7 +682,7 @@ relkind(struct runner *r, const char *ident)
 		bufputs(&s.sql, "current_schema()");
 	bufputs(&s.sql, " and c.relname = ");
 	qliteral(&s.sql, ident);
-	if (exec(r, &s) < 0)
+	if (matexec(r, &s) < 0)
 		return -1;
 	if (r->out.last && PQntuples(r->out.last) == 1)
 		k = PQgetvalue(r->out.last, 0, 0)[0];
@@ -752,9 +753,9 @@ columnsof(struct runner *r, const char *rel, struct columns *c)
 {
 	struct step s;
 
-	step(&s);
+	matstep(&s);
 	colquery(&s.sql, rel);
-	if (exec(r, &s) < 0)
+	if (matexec(r, &s) < 0)
 		return -1;
 	colsfrom(r->out.last, c);
 	PQclear(r->out.last);
@@ -772,10 +773,10 @@ staged(struct runner *r, struct step *s, const char *tmp, struct columns *src,
 	struct buf b = {0};
 
 	colquery(&b, tmp);
-	stmt(s, b.s);
+	matstmt(s, b.s);
 	buffree(&b);
 	s->transactional = 1;
-	if (exec(r, s) < 0)
+	if (matexec(r, s) < 0)
 		return -1;
 	colsfrom(r->out.last, src);
 	PQclear(r->out.last);
@@ -942,13 +943,13 @@ strategy(struct runner *r, struct step *s, const char *tmp, const struct columns
 		strat = "append";
 	}
 	if (!strcmp(strat, "append") || !strcmp(strat, "delete+insert")) {
-		s->mainstmt = nstmts;
+		s->mainstmt = matnstmts;
 		bufprintf(&b, "insert into %s (%s)\n  (\n    select %s\n    from %s\n  )",
 		    j->relation, cols.s, cols.s, tmp);
 		stmtf(s, &b);
 	} else if (!strcmp(strat, "merge") || !strcmp(strat, "microbatch")) {
 		const cJSON *k = jobget(j, "unique_key"), *e;
-		s->mainstmt = nstmts;
+		s->mainstmt = matnstmts;
 		bufprintf(&b, "merge into %s as DBT_INTERNAL_DEST\n  using %s as DBT_INTERNAL_SOURCE\n  on ",
 		    j->relation, tmp);
 		if (cJSON_IsString(k)) {
@@ -1011,12 +1012,12 @@ incremental(struct runner *r)
 	if (kind == 0 || full || kind == 'v') {
 		if (kind == 0 && !r->dry) {
 			/* first run: create the table in place */
-			if (outerhooks(r, "pre-hook") < 0)
+			if (matouterhooks(r, "pre-hook") < 0)
 				goto out;
-			step(&s);
-			nstmts = 0;
+			matstep(&s);
+			matnstmts = 0;
 			begin(&s, j);
-			if (hooks(r, &s, "pre-hook", 1) < 0) {
+			if (mathooks(r, &s, "pre-hook", 1) < 0) {
 				buffree(&s.sql);
 				goto out;
 			}
@@ -1031,18 +1032,18 @@ incremental(struct runner *r)
 		fprintf(r->dry, "-- otherwise:\n");
 	}
 	/* the incremental run: new rows into a temporary table, then merged */
-	if (outerhooks(r, "pre-hook") < 0)
+	if (matouterhooks(r, "pre-hook") < 0)
 		goto out;
-	step(&s);
-	nstmts = 0;
+	matstep(&s);
+	matnstmts = 0;
 	begin(&s, j);
-	if (hooks(r, &s, "pre-hook", 1) < 0) {
+	if (mathooks(r, &s, "pre-hook", 1) < 0) {
 		buffree(&s.sql);
 		goto out;
 	}
 	qident(&t, tmp);
 	bufprintf(&b, "create temporary table %s\n  as (\n", t.s);
-	mainsql(&s, j, b.s, "\n  )");
+	matmainsql(&s, j, b.s, "\n  )");
 	s.mainstmt = -1;
 	if (r->dry) {
 		fputs(s.sql.s, r->dry);
@@ -1052,22 +1053,22 @@ incremental(struct runner *r)
 		src.v = xcalloc(1, sizeof(*src.v));
 		src.v[0].name = xstrdup("<columns>");
 		src.v[0].type = xstrdup("");
-		step(&s);
-		nstmts = 0;
+		matstep(&s);
+		matnstmts = 0;
 		if (strategy(r, &s, t.s, &src) < 0) {
 			buffree(&s.sql);
 			goto out;
 		}
 		grants(&s, j);
 		persistdocs(&s, j, "table");
-		stmt(&s, "commit");
-		rc = exec(r, &s);
+		matstmt(&s, "commit");
+		rc = matexec(r, &s);
 		goto out;
 	}
 	if (staged(r, &s, t.s, &src, &dst) < 0)
 		goto out;
-	step(&s);
-	nstmts = 0;
+	matstep(&s);
+	matnstmts = 0;
 	if (schemachange(r, &s, &src, &dst) < 0 || strategy(r, &s, t.s, &dst) < 0) {
 		buffree(&s.sql);
 		goto rollback;
@@ -1087,8 +1088,8 @@ out:
 
 /* A seed's columns, quoted unless quote_columns is false, with their types
  * when types is set: for COPY, and for create table. */
-static void
-seedcolumns(struct buf *b, const struct jobfile *j, const struct seed *sd, int types)
+void
+matseedcolumns(struct buf *b, const struct jobfile *j, const struct seed *sd, int types)
 {
 	size_t i;
 
@@ -1106,8 +1107,8 @@ seedcolumns(struct buf *b, const struct jobfile *j, const struct seed *sd, int t
 
 /* A seed's CSV, read and checked against the hash the job holds, its
  * column list for COPY, and whether to rebuild it. */
-static int
-seedload(struct runner *r, struct seed *sd, struct buf *cols, int *full)
+int
+matseedload(struct runner *r, struct seed *sd, struct buf *cols, int *full)
 {
 	const struct jobfile *j = r->job;
 	const char *path = jobstr(j, "seed_path", NULL), *want = jobstr(j, "seed_sha256", NULL);
@@ -1129,7 +1130,7 @@ seedload(struct runner *r, struct seed *sd, struct buf *cols, int *full)
 	*full = r->fullrefresh;
 	if (jobget(j, "full_refresh"))
 		*full = jobbool(j, "full_refresh", 0);
-	seedcolumns(cols, j, sd, 0);
+	matseedcolumns(cols, j, sd, 0);
 	return 0;
 }
 
@@ -1142,14 +1143,14 @@ seed(struct runner *r)
 	struct step s;
 	int rc = -1, full;
 
-	if (seedload(r, &sd, &cols, &full) < 0)
+	if (matseedload(r, &sd, &cols, &full) < 0)
 		goto out;
-	if (outerhooks(r, "pre-hook") < 0)
+	if (matouterhooks(r, "pre-hook") < 0)
 		goto out;
-	step(&s);
-	nstmts = 0;
+	matstep(&s);
+	matnstmts = 0;
 	begin(&s, j);
-	if (hooks(r, &s, "pre-hook", 1) < 0) {
+	if (mathooks(r, &s, "pre-hook", 1) < 0) {
 		buffree(&s.sql);
 		goto out;
 	}
@@ -1158,12 +1159,12 @@ seed(struct runner *r)
 		stmtf(&s, &b);
 	}
 	bufprintf(&b, "create table if not exists %s (", j->relation);
-	seedcolumns(&b, j, &sd, 1);
+	matseedcolumns(&b, j, &sd, 1);
 	bufputc(&b, ')');
 	stmtf(&s, &b);
 	bufprintf(&b, "truncate table %s", j->relation);
 	stmtf(&s, &b);
-	s.mainstmt = nstmts;
+	s.mainstmt = matnstmts;
 	bufprintf(&b, "copy %s (%s) from stdin with (format csv)", j->relation, cols.s);
 	stmtf(&s, &b);
 	s.copydata = sd.copy.s;
@@ -1177,8 +1178,8 @@ out:
 	return rc;
 }
 
-static int
-test(struct runner *r)
+int
+mattest(struct runner *r)
 {
 	struct jobfile *j = r->job;
 	const cJSON *limit = jobget(j, "limit");
@@ -1189,8 +1190,8 @@ test(struct runner *r)
 	struct step s;
 	int rc = -1;
 
-	step(&s);
-	nstmts = 0;
+	matstep(&s);
+	matnstmts = 0;
 	if (jobbool(j, "store_failures", 0)) {
 		const char *as = jobstr(j, "store_failures_as", "table");
 		if (r->stored)
@@ -1198,16 +1199,16 @@ test(struct runner *r)
 		begin(&s, j);
 		dropany(&s, j, j->ident);
 		bufprintf(&b, "create %s %s as (\n", !strcmp(as, "view") ? "view" : "table", j->relation);
-		mainsql(&s, j, b.s, lim);
+		matmainsql(&s, j, b.s, lim);
 		s.sql.len -= 2;
 		bufputs(&s.sql, "\n);\n");
-		stmt(&s, "commit");
+		matstmt(&s, "commit");
 		s.transactional = 1;
-		if (exec(r, &s) < 0)
+		if (matexec(r, &s) < 0)
 			goto out;
-		step(&s);
+		matstep(&s);
 	stored:
-		nstmts = 0;
+		matnstmts = 0;
 		b.len = 0;
 		bufprintf(&b, "select\n  %s as failures,\n  %s %s as should_warn,\n  %s %s as should_error\n"
 		    "from (\n  select * from %s\n) dbt_internal_test", calc, calc,
@@ -1220,11 +1221,11 @@ test(struct runner *r)
 		{
 			struct buf post = {0};
 			bufprintf(&post, "%s\n) dbt_internal_test", lim);
-			mainsql(&s, j, b.s, post.s);
+			matmainsql(&s, j, b.s, post.s);
 			buffree(&post);
 		}
 	}
-	if (exec(r, &s) < 0)
+	if (matexec(r, &s) < 0)
 		goto out;
 	rc = 0;
 	if (r->dry)
@@ -1244,13 +1245,13 @@ test(struct runner *r)
 	if (r->verdict < 2 && r->record) {
 		struct outcome keep = r->out;
 		r->out.last = NULL;
-		step(&s);
-		nstmts = 0;
-		stmt(&s, "begin");
+		matstep(&s);
+		matnstmts = 0;
+		matstmt(&s, "begin");
 		record(r, &s);
-		stmt(&s, "commit");
+		matstmt(&s, "commit");
 		s.transactional = 1;
-		rc = exec(r, &s);
+		rc = matexec(r, &s);
 		PQclear(r->out.last);
 		r->out = keep;
 	}
@@ -1409,20 +1410,20 @@ snapshot(struct runner *r)
 		if (snapshotplan(r, &sn, NULL) < 0)
 			goto out;
 		id = scdid(&sn);
-		step(&s);
-		nstmts = 0;
+		matstep(&s);
+		matnstmts = 0;
 		begin(&s, j);
 		bufprintf(&b, "create table %s as (\n  select *,\n    %s as dbt_scd_id,\n"
 		    "    %s as dbt_updated_at,\n    %s as dbt_valid_from,\n"
 		    "    nullif(%s, %s) as dbt_valid_to\n  from (\n", j->relation, id,
 		    sn.updated, sn.updated, sn.updated, sn.updated);
-		mainsql(&s, j, b.s, "\n  ) sbq\n)");
+		matmainsql(&s, j, b.s, "\n  ) sbq\n)");
 		indexes(&s, j, j->relation);
 		grants(&s, j);
 		record(r, &s);
-		stmt(&s, "commit");
+		matstmt(&s, "commit");
 		s.transactional = 1;
-		rc = exec(r, &s);
+		rc = matexec(r, &s);
 		if (!r->dry)
 			goto out;
 		snapfree(&sn);
@@ -1433,13 +1434,13 @@ snapshot(struct runner *r)
 	}
 	if (!r->dry) {
 		/* the query's columns, for check_cols: all */
-		step(&s);
+		matstep(&s);
 		bufputs(&s.sql, "select * from (\n");
 		s.sqloff = (int)s.sql.len;
 		s.sqllen = (int)strlen(j->sql);
 		bufputs(&s.sql, j->sql);
 		bufputs(&s.sql, "\n) sbq where false limit 0");
-		if (exec(r, &s) < 0)
+		if (matexec(r, &s) < 0)
 			goto out;
 		query.n = (size_t)PQnfields(r->out.last);
 		query.v = xcalloc(query.n, sizeof(*query.v));
@@ -1454,8 +1455,8 @@ snapshot(struct runner *r)
 		goto out;
 	id = scdid(&sn);
 	qident(&t, tmp);
-	step(&s);
-	nstmts = 0;
+	matstep(&s);
+	matnstmts = 0;
 	begin(&s, j);
 	bufprintf(&b, "create temporary table %s as (\nwith snapshot_query as (\n", t.s);
 	{
@@ -1496,7 +1497,7 @@ snapshot(struct runner *r)
 			    "now()::timestamp without time zone", sn.join, sn.key);
 		bufprintf(&post, "\nselect * from insertions\nunion all\nselect * from updates%s\n)",
 		    deletes ? "\nunion all\nselect * from deletes" : "");
-		mainsql(&s, j, b.s, post.s);
+		matmainsql(&s, j, b.s, post.s);
 		buffree(&post);
 	}
 	s.mainstmt = -1;
@@ -1504,14 +1505,14 @@ snapshot(struct runner *r)
 		fputs(s.sql.s, r->dry);
 		buffree(&s.sql);
 		fprintf(r->dry, "-- then new columns added, and:\n");
-		step(&s);
-		nstmts = 0;
+		matstep(&s);
+		matnstmts = 0;
 	} else {
 		if (staged(r, &s, t.s, &src, &dst) < 0)
 			goto out;
 		b.len = 0;
-		step(&s);
-		nstmts = 0;
+		matstep(&s);
+		matnstmts = 0;
 		for (i = 0; i < src.n; i++) {
 			if (colfind(&dst, src.v[i].name) || !strcmp(src.v[i].name, "dbt_change_type") ||
 			    !strncmp(src.v[i].name, "dbt_unique_key", 14))
@@ -1540,7 +1541,7 @@ snapshot(struct runner *r)
 			collist(&cols, &dst, "");
 			collist(&srccols, &dst, "DBT_INTERNAL_SOURCE.");
 		}
-		s.mainstmt = nstmts;
+		s.mainstmt = matnstmts;
 		bufprintf(&b, "insert into %s (%s)\nselect %s\nfrom %s as DBT_INTERNAL_SOURCE\n"
 		    "where DBT_INTERNAL_SOURCE.dbt_change_type::text = 'insert'::text",
 		    j->relation, cols.s, srccols.s, t.s);
@@ -1550,9 +1551,9 @@ snapshot(struct runner *r)
 	}
 	grants(&s, j);
 	record(r, &s);
-	stmt(&s, "commit");
+	matstmt(&s, "commit");
 	s.transactional = 1;
-	rc = exec(r, &s);
+	rc = matexec(r, &s);
 out:
 	colsfree(&query);
 	colsfree(&src);
@@ -1563,466 +1564,6 @@ out:
 	buffree(&b);
 	buffree(&t);
 	return rc;
-}
-
-/*
- * Materialize, as dbt-materialize runs it: no transaction blocks, one
- * statement at a time; the old object dropped by its type, then created
- * (views, materialized views, sources, sinks); tests and seed reloads after
- * `set cluster`; incrementals and snapshots refused.
- */
-
-/* Send one statement on its own (autocommitted). */
-static int
-one(struct runner *r, const char *sql, int withsql, const char *pre, const char *post)
-{
-	struct step s;
-
-	step(&s);
-	nstmts = 0;
-	if (withsql)
-		mainsql(&s, r->job, pre, post);
-	else
-		stmt(&s, sql);
-	return exec(r, &s);
-}
-
-int
-runsql(struct runner *r, const char *sql)
-{
-	return one(r, sql, 0, NULL, NULL);
-}
-
-/* A cluster's name, with the blue/green suffix when deploying. */
-static const char *
-deployed(const struct runner *r, const char *cluster)
-{
-	static char name[256];
-
-	if (!cluster || !r->bluegreen)
-		return cluster;
-	snprintf(name, sizeof(name), "%s_dbt_deploy", cluster);
-	return name;
-}
-
-static const char *
-mzcluster(const struct runner *r)
-{
-	return deployed(r, jobstr(r->job, "cluster", r->cluster));
-}
-
-/* The type of the object named like the node, from mz_objects; on a server
- * without Materialize's catalog (PostgreSQL, where the tests run these
- * sequences), from pg_class. */
-static char *
-mztype(struct runner *r)
-{
-	struct step s;
-	char *t = NULL;
-	int pg;
-
-	if (r->dry)
-		return NULL;
-	for (pg = 0; pg < 2; pg++) {
-		step(&s);
-		if (!pg) {
-			bufputs(&s.sql, "select o.type from mz_catalog.mz_objects o"
-			    " join mz_catalog.mz_schemas s on o.schema_id = s.id"
-			    " left join mz_catalog.mz_databases d on s.database_id = d.id where o.name = ");
-			qliteral(&s.sql, r->job->ident);
-			bufputs(&s.sql, " and s.name = ");
-		} else {
-			bufputs(&s.sql, "select case c.relkind when 'v' then 'view' when 'm' then"
-			    " 'materialized-view' else 'table' end from pg_catalog.pg_class c join"
-			    " pg_catalog.pg_namespace s on s.oid = c.relnamespace where c.relname = ");
-			qliteral(&s.sql, r->job->ident);
-			bufputs(&s.sql, " and s.nspname = ");
-		}
-		if (r->job->schema)
-			qliteral(&s.sql, r->job->schema);
-		else
-			bufputs(&s.sql, "current_schema()");
-		if (r->job->db && !pg) {
-			bufputs(&s.sql, " and d.name = ");
-			qliteral(&s.sql, r->job->db);
-		}
-		if (exec(r, &s) == 0)
-			break;
-		if (pg || (strcmp(r->out.sqlstate, "3F000") && strcmp(r->out.sqlstate, "42P01")))
-			return (char *)-1;
-		free(r->err);
-		r->err = NULL;
-	}
-	if (r->out.last && PQntuples(r->out.last) > 0)
-		t = xstrdup(PQgetvalue(r->out.last, 0, 0));
-	PQclear(r->out.last);
-	r->out.last = NULL;
-	return t;
-}
-
-/* The node's schema, created when missing, as dbt does before a run. */
-static int
-mzschema(struct runner *r)
-{
-	struct buf b = {0};
-	int rc;
-
-	if (!r->job->schema)
-		return 0;
-	/* in the database connected to, as the adapter's create_schema */
-	bufputs(&b, "create schema if not exists ");
-	qident(&b, r->job->schema);
-	rc = one(r, b.s, 0, NULL, NULL);
-	buffree(&b);
-	return rc;
-}
-
-/* Drop whatever object has the node's name, by its type, as the adapter's
- * materialize__drop_relation does. */
-static int
-mzdrop(struct runner *r)
-{
-	char *t = mztype(r);
-	struct buf b = {0};
-	int rc = 0;
-
-	if (t == (char *)-1)
-		return -1;
-	if (r->dry) {
-		fprintf(r->dry, "-- when %s exists: drop <its type> if exists %s [cascade]\n",
-		    r->job->relation, r->job->relation);
-		return 0;
-	}
-	if (!t)
-		return 0;
-	if (!strcmp(t, "sink") || !strcmp(t, "index"))
-		bufprintf(&b, "drop %s if exists %s", t, r->job->relation);
-	else
-		bufprintf(&b, "drop %s if exists %s cascade",
-		    !strcmp(t, "materialized-view") ? "materialized view" : t, r->job->relation);
-	rc = one(r, b.s, 0, NULL, NULL);
-	buffree(&b);
-	free(t);
-	return rc;
-}
-
-static int
-mzhooks(struct runner *r, const char *kind)
-{
-	struct step s;
-
-	/* no transactions: every hook runs on its own, outside first */
-	if (outerhooks(r, kind) < 0)
-		return -1;
-	step(&s);
-	nstmts = 0;
-	if (hooks(r, &s, kind, 1) < 0) {
-		buffree(&s.sql);
-		return -1;
-	}
-	if (!s.sql.len) {
-		buffree(&s.sql);
-		return 0;
-	}
-	return exec(r, &s);
-}
-
-/* indexes: [{columns, name, cluster, default}] */
-static int
-mzindexes(struct runner *r)
-{
-	const cJSON *ix, *c;
-	struct buf b = {0};
-	int rc = 0, first;
-
-	cJSON_ArrayForEach(ix, jobget(r->job, "indexes")) {
-		const cJSON *name = cJSON_GetObjectItemCaseSensitive(ix, "name");
-		const cJSON *cl = cJSON_GetObjectItemCaseSensitive(ix, "cluster");
-		const char *cluster = cJSON_IsString(cl) ? deployed(r, cl->valuestring) : mzcluster(r);
-		b.len = 0;
-		bufputs(&b, "create ");
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ix, "default")))
-			bufputs(&b, "default ");
-		bufputs(&b, "index");
-		if (cJSON_IsString(name)) {
-			bufputc(&b, ' ');
-			qident(&b, name->valuestring);
-		}
-		if (cluster)
-			bufprintf(&b, " in cluster %s", cluster);
-		bufprintf(&b, " on %s", r->job->relation);
-		first = 1;
-		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(ix, "columns")) {
-			if (!cJSON_IsString(c))
-				continue;
-			bufprintf(&b, "%s%s", first ? " (" : ", ", c->valuestring);
-			first = 0;
-		}
-		if (!first)
-			bufputc(&b, ')');
-		if ((rc = one(r, b.s, 0, NULL, NULL)) < 0)
-			break;
-	}
-	buffree(&b);
-	return rc;
-}
-
-/* Comments one statement each: Materialize takes no batch of them. */
-static int
-mzdocs(struct runner *r, const char *kind)
-{
-	const cJSON *pd = jobget(r->job, "persist_docs"), *c, *d;
-	const char *desc = jobstr(r->job, "description", NULL);
-	struct buf b = {0};
-	int rc = 0;
-
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "relation")) && desc) {
-		bufprintf(&b, "comment on %s %s is ", kind, r->job->relation);
-		comment(&b, desc);
-		rc = one(r, b.s, 0, NULL, NULL);
-	}
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "columns")))
-		cJSON_ArrayForEach(c, jobget(r->job, "columns")) {
-			d = cJSON_GetObjectItemCaseSensitive(c, "description");
-			if (rc < 0 || !cJSON_IsString(d) || !c->string)
-				continue;
-			b.len = 0;
-			bufprintf(&b, "comment on column %s.", r->job->relation);
-			qident(&b, c->string);
-			bufputs(&b, " is ");
-			comment(&b, d->valuestring);
-			rc = one(r, b.s, 0, NULL, NULL);
-		}
-	buffree(&b);
-	return rc;
-}
-
-/* refresh_interval: {at, at_creation, every, aligned_to, on_commit} */
-static void
-mzrefresh(struct buf *b, const struct jobfile *j)
-{
-	const cJSON *ri = jobget(j, "refresh_interval"), *at, *every, *aligned;
-	int n = 0;
-
-	if (!ri)
-		return;
-	at = cJSON_GetObjectItemCaseSensitive(ri, "at");
-	every = cJSON_GetObjectItemCaseSensitive(ri, "every");
-	aligned = cJSON_GetObjectItemCaseSensitive(ri, "aligned_to");
-	bufputs(b, "\n  with (");
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ri, "on_commit"))) {
-		bufputs(b, "refresh on commit");
-		n++;
-	}
-	if (cJSON_IsString(at)) {
-		bufprintf(b, "%srefresh at ", n++ ? ", " : "");
-		qliteral(b, at->valuestring);
-	}
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ri, "at_creation")))
-		bufprintf(b, "%srefresh at creation", n++ ? ", " : "");
-	if (cJSON_IsString(every)) {
-		bufprintf(b, "%srefresh every ", n++ ? ", " : "");
-		qliteral(b, every->valuestring);
-		if (cJSON_IsString(aligned)) {
-			bufputs(b, " aligned to ");
-			qliteral(b, aligned->valuestring);
-		}
-	}
-	bufputc(b, ')');
-}
-
-/* Whether the model's SQL is itself a complete CREATE SOURCE/SINK, as the
- * adapter's older form has it. */
-static int
-complete(const char *sql, const char *what)
-{
-	struct buf n = {0};
-	int r;
-
-	sqlnorm(sql, strlen(sql), &n);
-	r = !strncasecmp(n.s ? n.s : "", "create ", 7) && !strncasecmp(n.s + 7, what, strlen(what));
-	buffree(&n);
-	return r;
-}
-
-static int
-mzmodel(struct runner *r)
-{
-	struct jobfile *j = r->job;
-	const char *m = j->materialized, *cl = mzcluster(r);
-	struct buf b = {0};
-	int rc = -1, mv = !strcmp(m, "materialized_view") || !strcmp(m, "materializedview") ||
-	    !strcmp(m, "table");
-	int view = !strcmp(m, "view");
-	int source = !strcmp(m, "source"), sink = !strcmp(m, "sink");
-	int srctable = !strcmp(m, "source_table");
-
-	if (!strcmp(m, "incremental") || !strcmp(m, "snapshot")) {
-		r->err = xasprintf("the %s materialization is not supported by dbt-materialize: "
-		    "use a materialized view, which Materialize keeps up to date", m);
-		return -1;
-	}
-	if (!mv && !view && !source && !sink && !srctable) {
-		r->err = xasprintf("materialization %s is not supported on materialize", m);
-		return -1;
-	}
-	if (mzschema(r) < 0 || mzhooks(r, "pre-hook") < 0 || mzdrop(r) < 0)
-		goto out;
-	if ((source || sink) && complete(j->sql, source ? "source" : "sink")) {
-		/* the older form: the whole statement, sent as written */
-		if (one(r, NULL, 1, "", "") < 0)
-			goto out;
-	} else if (source || sink) {
-		bufprintf(&b, "create %s %s", source ? "source" : "sink", j->relation);
-		if (cl)
-			bufprintf(&b, " in cluster %s", cl);
-		bufputc(&b, '\n');
-		if (one(r, NULL, 1, b.s, "") < 0)
-			goto out;
-	} else if (srctable) {
-		/* a table fed by a source: FROM SOURCE s (REFERENCE t) */
-		bufprintf(&b, "create table %s\n", j->relation);
-		if (one(r, NULL, 1, b.s, "") < 0)
-			goto out;
-	} else if (mv) {
-		bufprintf(&b, "create materialized view %s", j->relation);
-		if (cl)
-			bufprintf(&b, "\n  in cluster %s", cl);
-		mzrefresh(&b, j);
-		bufputs(&b, "\nas (\n");
-		if (one(r, NULL, 1, b.s, "\n)") < 0)
-			goto out;
-	} else {
-		bufprintf(&b, "create view %s\nas (\n", j->relation);
-		if (one(r, NULL, 1, b.s, "\n)") < 0)
-			goto out;
-	}
-	if (mzindexes(r) < 0 || mzdocs(r, mv ? "materialized view" : source ? "source" :
-	    sink ? "sink" : srctable ? "table" : "view") < 0 || mzhooks(r, "post-hook") < 0)
-		goto out;
-	rc = 0;
-out:
-	buffree(&b);
-	return rc;
-}
-
-static int
-setcluster(struct runner *r)
-{
-	const char *cl = mzcluster(r);
-	char *q;
-	int rc;
-
-	if (!cl)
-		return 0;
-	q = xasprintf("set cluster = %s", cl);
-	rc = one(r, q, 0, NULL, NULL);
-	free(q);
-	return rc;
-}
-
-static int
-mzseed(struct runner *r)
-{
-	struct jobfile *j = r->job;
-	struct seed sd;
-	struct buf b = {0}, cols = {0};
-	struct step s;
-	char *t = NULL;
-	int rc = -1, full;
-
-	if (seedload(r, &sd, &cols, &full) < 0)
-		goto out;
-	if (mzschema(r) < 0 || mzhooks(r, "pre-hook") < 0)
-		goto out;
-	t = mztype(r);
-	if (t == (char *)-1) {
-		t = NULL;
-		goto out;
-	}
-	if (t && strcmp(t, "table")) {
-		r->err = xasprintf("cannot seed %s: it is a %s", j->relation, t);
-		goto out;
-	}
-	if (r->dry)
-		fprintf(r->dry, "-- when %s exists, a reload: [set cluster = <cluster>;] delete from %s;\n"
-		    "-- on a full refresh: drop table if exists %s cascade; then:\n",
-		    j->relation, j->relation, j->relation);
-	if (t && full) {
-		bufprintf(&b, "drop table if exists %s cascade", j->relation);
-		if (one(r, b.s, 0, NULL, NULL) < 0)
-			goto out;
-	}
-	if (t && !full) {
-		/* Materialize has no TRUNCATE */
-		b.len = 0;
-		bufprintf(&b, "delete from %s", j->relation);
-		if (setcluster(r) < 0 || one(r, b.s, 0, NULL, NULL) < 0)
-			goto out;
-	} else {
-		b.len = 0;
-		bufprintf(&b, "create table %s (", j->relation);
-		seedcolumns(&b, j, &sd, 1);
-		bufputc(&b, ')');
-		if (one(r, b.s, 0, NULL, NULL) < 0)
-			goto out;
-	}
-	step(&s);
-	nstmts = 0;
-	s.mainstmt = 0;
-	b.len = 0;
-	bufprintf(&b, "copy %s (%s) from stdin with (format csv)", j->relation, cols.s);
-	stmt(&s, b.s);
-	s.copydata = sd.copy.s;
-	s.copylen = sd.copy.len;
-	if (exec(r, &s) < 0 || mzdocs(r, "table") < 0 || mzindexes(r) < 0 ||
-	    mzhooks(r, "post-hook") < 0)
-		goto out;
-	rc = 0;
-out:
-	free(t);
-	seedfree(&sd);
-	buffree(&b);
-	buffree(&cols);
-	return rc;
-}
-
-static int
-mzmaterialize(struct runner *r)
-{
-	if (!strcmp(r->job->type, "seed"))
-		return mzseed(r);
-	if (!strcmp(r->job->type, "snapshot")) {
-		r->err = xstrdup("the snapshot materialization is not supported by dbt-materialize");
-		return -1;
-	}
-	if (!strcmp(r->job->type, "test")) {
-		if (setcluster(r) < 0)
-			return -1;
-		if (jobbool(r->job, "store_failures", 0)) {
-			/* the failures as a materialized view (or a view) */
-			const cJSON *limit = jobget(r->job, "limit");
-			const char *cl = mzcluster(r);
-			int view = !strcmp(jobstr(r->job, "store_failures_as", "table"), "view");
-			struct buf pre = {0}, post = {0};
-			int rc;
-			bufprintf(&pre, "create %s %s", view ? "view" : "materialized view", r->job->relation);
-			if (cl && !view)
-				bufprintf(&pre, " in cluster %s", cl);
-			bufputs(&pre, " as (\n");
-			if (cJSON_IsNumber(limit))
-				bufprintf(&post, "\nlimit %d", limit->valueint);
-			bufputs(&post, "\n)");
-			rc = mzschema(r) < 0 || mzdrop(r) < 0 || one(r, NULL, 1, pre.s, post.s) < 0 ? -1 : 0;
-			buffree(&pre);
-			buffree(&post);
-			if (rc < 0)
-				return -1;
-			r->stored = 1;
-		}
-		return test(r);
-	}
-	return mzmodel(r);
 }
 
 /* A materialized view, as dbt-postgres: refreshed when only its parents
@@ -2041,16 +1582,16 @@ matview(struct runner *r)
 		fprintf(r->dry, "-- when %s is a materialized view built from this job (a parent "
 		    "changed):\n", r->job->relation);
 	if (r->dry || (kind == 'm' && r->samejob && !r->fullrefresh)) {
-		if (outerhooks(r, "pre-hook") < 0)
+		if (matouterhooks(r, "pre-hook") < 0)
 			return -1;
-		step(&s);
-		nstmts = 0;
+		matstep(&s);
+		matnstmts = 0;
 		begin(&s, r->job);
-		if (hooks(r, &s, "pre-hook", 1) < 0) {
+		if (mathooks(r, &s, "pre-hook", 1) < 0) {
 			buffree(&s.sql);
 			return -1;
 		}
-		s.mainstmt = nstmts;
+		s.mainstmt = matnstmts;
 		bufprintf(&b, "refresh materialized view %s", r->job->relation);
 		stmtf(&s, &b);
 		buffree(&b);
@@ -2075,7 +1616,7 @@ materialize(struct runner *r)
 	if (!strcmp(j->type, "seed"))
 		return seed(r);
 	if (!strcmp(j->type, "test"))
-		return test(r);
+		return mattest(r);
 	if (!strcmp(j->type, "snapshot"))
 		return snapshot(r);
 	if (!strcmp(m, "view"))

@@ -1,4 +1,5 @@
-/* mat.h: materializations, as dbt-postgres runs them.
+/* mat.h: materializations, as dbt-postgres runs them (mat.c) and as
+ * dbt-materialize does (mz.c).
  *
  * Each materialization is a short sequence of steps (pg.h). The node's
  * transaction is one step where the protocol allows: BEGIN, the schema
