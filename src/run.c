@@ -418,7 +418,7 @@ bluegreenmain(const struct opts *o)
 	free(sv);
 	free(cv);
 	free(kv);
-	return rc < 0 ? 1 : 0;
+	return pginterrupted ? 128 + pginterrupted : rc < 0 ? 1 : 0;
 }
 
 int

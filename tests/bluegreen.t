@@ -190,6 +190,15 @@ is "$(grep -c 'c1_dbt_deploy: ready' "$TMP/out")" 2 "polled every --poll-interva
 is "$(tail -1 "$TMP/out")" "dbt2ninja-run: deploy-await: not ready after 1 s: a deploy cluster missing: run ninja deploy-init" \
 	"a deploy cluster missing is not ready"
 
+sql "delete from mz_internal.mz_hydration_statuses where replica_id = 'r2'" >/dev/null
+"$ROOT/dbt2ninja-run" --blue-green-op await --clusters c1 --poll-interval 30 >"$TMP/out" 2>&1 &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+is "$?" 130 "SIGINT while await waits: exit 130"
+is "$(tail -1 "$TMP/out")" "dbt2ninja-run: deploy-await: interrupted" "saying so"
+
 run await --timeout x
 is "$?" 2 "--timeout takes seconds"
 run frob
