@@ -248,6 +248,15 @@ mark(struct runner *r, const struct deploy *d, int write)
 	return 0;
 }
 
+/* The schemas, then the clusters, as one list: the i-th, and whether it
+ * is a schema. */
+static const char *
+item(const struct deploy *d, size_t i, int *schema)
+{
+	*schema = i < d->nschemas;
+	return *schema ? d->schemas[i] : d->clusters[i - d->nschemas];
+}
+
 /* What init and promote ask of one schema or cluster: four counts. */
 struct found {
 	long prod, sinks, deploy, objects;
@@ -296,8 +305,8 @@ init(struct runner *r, const struct deploy *d)
 
 	/* production first, before anything is made */
 	for (i = 0; i < n; i++) {
-		int sch = i < d->nschemas;
-		const char *name = sch ? d->schemas[i] : d->clusters[i - d->nschemas];
+		int sch;
+		const char *name = item(d, i, &sch);
 		free(deploy);
 		deploy = xasprintf("%s" SUFFIX, name);
 		if (survey(r, sch ? "schema" : "cluster", name, deploy, &f[i]) < 0)
@@ -309,8 +318,8 @@ init(struct runner *r, const struct deploy *d)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		int sch = i < d->nschemas;
-		const char *name = sch ? d->schemas[i] : d->clusters[i - d->nschemas];
+		int sch;
+		const char *name = item(d, i, &sch);
 		free(deploy);
 		deploy = xasprintf("%s" SUFFIX, name);
 		if (f[i].deploy) {
@@ -503,8 +512,8 @@ promote(struct runner *r, const struct deploy *d)
 	int rc = 0;
 
 	for (i = 0; i < n && rc == 0; i++) {
-		int sch = i < d->nschemas;
-		const char *name = sch ? d->schemas[i] : d->clusters[i - d->nschemas];
+		int sch;
+		const char *name = item(d, i, &sch);
 		deploy = xasprintf("%s" SUFFIX, name);
 		rc = survey(r, sch ? "schema" : "cluster", name, deploy, &f);
 		if (rc == 0 && !r->dry && !f.deploy) {
@@ -519,8 +528,8 @@ promote(struct runner *r, const struct deploy *d)
 	/* one transaction swaps them all */
 	bufputs(&b, "begin;\n");
 	for (i = 0; i < n; i++) {
-		int sch = i < d->nschemas;
-		const char *name = sch ? d->schemas[i] : d->clusters[i - d->nschemas];
+		int sch;
+		const char *name = item(d, i, &sch);
 		deploy = xasprintf("%s" SUFFIX, name);
 		q.len = 0;
 		qident(&q, name);
@@ -556,8 +565,8 @@ cleanup(struct runner *r, const struct deploy *d)
 	int rc = 0;
 
 	for (i = 0; i < d->nschemas + d->nclusters && rc == 0; i++) {
-		int sch = i < d->nschemas;
-		deploy = xasprintf("%s" SUFFIX, sch ? d->schemas[i] : d->clusters[i - d->nschemas]);
+		int sch;
+		deploy = xasprintf("%s" SUFFIX, item(d, i, &sch));
 		rc = sendf(r, sch ? "drop schema if exists %s cascade" :
 		    "drop cluster if exists %s cascade", deploy);
 		free(deploy);
