@@ -424,19 +424,19 @@ bgsink(const struct manifest *m, const struct node *n, const char *moved,
     struct buf *sinks)
 {
 	const struct node *up = n->nparents ? n->parents[0] : NULL;
-	char *part[3], *cluster = clusterof(n);
+	char *part[3], *cluster = clusterof(n), *why = NULL;
 	const char *cl = cluster ? cluster : profcluster;
 	int np = relsplit(n->relation, part), q;
 
-	char *why = NULL;
-
 	if (np >= 2 && htabget(schemas, part[np - 2]))
-		why = xasprintf("schema %s, which --blue-green swaps: sinks need a schema", part[np - 2]);
+		why = xasprintf("schema %s, which --blue-green swaps: sinks need a schema",
+		    part[np - 2]);
 	else if (cl && htabget(clusters, cl))
 		why = xasprintf("cluster %s, which --blue-green swaps: sinks need a cluster", cl);
 	for (q = 0; q < np; q++)
 		free(part[q]);
 	free(cluster);
+	/* said, and freed, before exiting */
 	if (why) {
 		warn("%s: %s: a sink in %s of their own", m->path, n->uid, why);
 		free(why);
