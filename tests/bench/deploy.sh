@@ -35,7 +35,7 @@ a=$(t); seq "$N" | xargs -P2 -n1 sh -c './probe' >/dev/null; b=$(t)
 probes=$(secs "$a" "$b")
 for j in target/ninja/sql/*.sql; do "$ROOT/dbt2ninja-run" --dry-run "$j"; done > statements.sql
 reset
-a=$(t); psql -Xq -v ON_ERROR_STOP=1 -f statements.sql >/dev/null; b=$(t)
+a=$(t); PGOPTIONS="-c client_min_messages=warning" psql -Xq -v ON_ERROR_STOP=1 -f statements.sql >/dev/null; b=$(t)
 stmts=$(secs "$a" "$b")
 floor=$(awk -v a="$probes" -v b="$stmts" 'BEGIN { printf "%.2f", a + b }')
 
