@@ -34,7 +34,7 @@ HDRS = src/util.h src/arena.h src/htab.h src/hash.h src/sql.h src/project.h \
 UNITS = tests/unit/util tests/unit/arena tests/unit/htab tests/unit/hash tests/unit/sql \
 	tests/unit/project tests/unit/manifest tests/unit/graph \
 	tests/unit/job tests/unit/ninja tests/unit/jinja tests/unit/seed \
-	tests/unit/jobfile tests/unit/mat tests/unit/deploy tests/unit/profile
+	tests/unit/jobfile tests/unit/mat tests/unit/mz tests/unit/deploy tests/unit/profile
 MANS = docs/dbt2ninja.1 docs/dbt2ninja-run.1 docs/dbt2ninja.5
 
 all: dbt2ninja dbt2ninja-run
