@@ -46,14 +46,6 @@ num(const PGresult *res, int col)
 	return res && PQntuples(res) > 0 ? atol(PQgetvalue(res, 0, col)) : 0;
 }
 
-static int
-fail(struct runner *r, PGresult *res, char *msg)
-{
-	PQclear(res);
-	r->err = msg;
-	return -1;
-}
-
 /* A statement made of one name. */
 static int
 sendf(struct runner *r, const char *fmt, const char *name)
@@ -204,10 +196,12 @@ makecluster(struct runner *r, const char *c, const char *deploy)
 		bufprintf(&q, "create cluster %s (size = <size of %s>, replication factor = <that of %s>"
 		    " | schedule = on refresh (rehydration time estimate = <that of %s>))", n.s, c, c, c);
 	} else if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), "t")) {
+		PQclear(res);
 		buffree(&q);
 		buffree(&n);
-		return fail(r, res, xasprintf("production cluster %s is not a managed cluster: "
-		    "blue/green creates its deploy cluster like it", c));
+		r->err = xasprintf("production cluster %s is not a managed cluster: "
+		    "blue/green creates its deploy cluster like it", c);
+		return -1;
 	} else {
 		type = PQgetisnull(res, 0, 3) ? "manual" : PQgetvalue(res, 0, 3);
 		estimate = PQgetisnull(res, 0, 4) ? NULL : PQgetvalue(res, 0, 4);

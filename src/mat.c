@@ -461,7 +461,8 @@ contracted(const struct jobfile *j)
 /* view and table: build beside, swap by renames, drop the old one, all in
  * one transaction. */
 /* A contract's constraint as dbt renders it for postgres, which enforces
- * them all: after its column (model 0), or after the columns (model 1). */
+ * them all: after its column (model 0), or after the columns (model 1).
+ * One that says too little to render is left out, as dbt leaves it. */
 static void
 constraint(struct buf *b, const cJSON *k, int model)
 {
@@ -469,50 +470,49 @@ constraint(struct buf *b, const cJSON *k, int model)
 	const char *expr = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "expression"));
 	const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "name"));
 	const char *to = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "to"));
-	const cJSON *tocols = cJSON_GetObjectItemCaseSensitive(k, "to_columns");
-	const cJSON *cols = cJSON_GetObjectItemCaseSensitive(k, "columns"), *c;
-	struct buf list = {0}, tolist = {0};
-	int primary;
+	struct buf cols = {0}, tocols = {0}, sql = {0};
+	const cJSON *c;
 
-	if (!type)
-		return;
-	cJSON_ArrayForEach(c, cols)
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(k, "columns"))
 		if (cJSON_IsString(c))
-			bufprintf(&list, "%s%s", list.len ? ", " : "", c->valuestring);
-	cJSON_ArrayForEach(c, tocols)
+			bufprintf(&cols, "%s%s", cols.len ? ", " : "", c->valuestring);
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(k, "to_columns"))
 		if (cJSON_IsString(c))
-			bufprintf(&tolist, "%s%s", tolist.len ? ", " : "", c->valuestring);
-	primary = !strcmp(type, "primary_key");
-	if (!strcmp(type, "check") ? !expr : !strcmp(type, "custom") ? !expr :
-	    !strcmp(type, "foreign_key") ? !(to && tolist.len) && !expr :
-	    strcmp(type, "not_null") && strcmp(type, "unique") && !primary)
-		goto out;
-	if (model && !strcmp(type, "not_null"))
-		goto out;
-	bufputs(b, model ? ", " : " ");
-	if (model && name)
-		bufprintf(b, "constraint %s ", name);
-	if (!strcmp(type, "check")) {
-		bufprintf(b, "check (%s)", expr);
-	} else if (!strcmp(type, "custom")) {
-		bufputs(b, expr);
-	} else if (!strcmp(type, "foreign_key")) {
+			bufprintf(&tocols, "%s%s", tocols.len ? ", " : "", c->valuestring);
+	bufputs(&sql, "");
+	if (!type) {
+		/* nothing to render */
+	} else if (!strcmp(type, "check") && expr) {
+		bufprintf(&sql, "check (%s)", expr);
+	} else if (!strcmp(type, "custom") && expr) {
+		bufputs(&sql, expr);
+	} else if (!strcmp(type, "foreign_key") && ((to && tocols.len) || expr)) {
 		if (model)
-			bufprintf(b, "foreign key (%s) ", list.s ? list.s : "");
-		if (to && tolist.len)
-			bufprintf(b, "references %s (%s)", to, tolist.s);
+			bufprintf(&sql, "foreign key (%s) ", cols.len ? cols.s : "");
+		if (to && tocols.len)
+			bufprintf(&sql, "references %s (%s)", to, tocols.s);
 		else
-			bufprintf(b, "references %s", expr);
-	} else {
-		bufputs(b, !strcmp(type, "not_null") ? "not null" : primary ? "primary key" : "unique");
+			bufprintf(&sql, "references %s", expr);
+	} else if (!model && !strcmp(type, "not_null")) {
+		bufputs(&sql, "not null");
 		if (expr)
-			bufprintf(b, " %s", expr);
+			bufprintf(&sql, " %s", expr);
+	} else if (!strcmp(type, "unique") || !strcmp(type, "primary_key")) {
+		bufputs(&sql, !strcmp(type, "unique") ? "unique" : "primary key");
+		if (expr)
+			bufprintf(&sql, " %s", expr);
 		if (model)
-			bufprintf(b, " (%s)", list.s ? list.s : "");
+			bufprintf(&sql, " (%s)", cols.len ? cols.s : "");
 	}
-out:
-	buffree(&list);
-	buffree(&tolist);
+	if (sql.len) {
+		bufputs(b, model ? ", " : " ");
+		if (model && name)
+			bufprintf(b, "constraint %s ", name);
+		bufputs(b, sql.s);
+	}
+	buffree(&cols);
+	buffree(&tocols);
+	buffree(&sql);
 }
 
 /* The statements that create a table from the node's SQL: as dbt-postgres'
@@ -1288,36 +1288,33 @@ static int
 snapkey(struct runner *r, struct snap *sn)
 {
 	const cJSON *uk = jobget(r->job, "unique_key"), *k;
-	struct buf f = {0}, jn = {0}, h = {0};
-	int n = 0, list;
+	struct buf f = {0}, jn = {0}, h = {0}, col = {0};
+	int list, n = 0, bad;
 
 	if (cJSON_IsArray(uk) && cJSON_GetArraySize(uk) == 1)
 		uk = cJSON_GetArrayItem(uk, 0);
 	list = cJSON_IsArray(uk);
-	if (list)
-		cJSON_ArrayForEach(k, uk)
-			if (!cJSON_IsString(k))
-				n = -1;
-	if ((!list && !cJSON_IsString(uk)) || (list && (n < 0 || cJSON_GetArraySize(uk) == 0))) {
+	bad = list ? cJSON_GetArraySize(uk) == 0 : !cJSON_IsString(uk);
+	for (k = list ? uk->child : NULL; k; k = k->next)
+		bad |= !cJSON_IsString(k);
+	if (bad) {
 		r->err = xstrdup("a snapshot needs a unique_key: a column or expression, or a list of them");
 		return -1;
 	}
-	if (!list) {
-		bufprintf(&f, "%s as dbt_unique_key", uk->valuestring);
-		bufputs(&jn, "snapshotted_data.dbt_unique_key = source_data.dbt_unique_key");
-		bufprintf(&h, "coalesce(cast(%s as varchar ), '')", uk->valuestring);
-		sn->key = "dbt_unique_key";
-	} else {
-		cJSON_ArrayForEach(k, uk) {
-			n++;
-			bufprintf(&f, "%s%s as dbt_unique_key_%d", n > 1 ? ", " : "", k->valuestring, n);
-			bufprintf(&jn, "%ssnapshotted_data.dbt_unique_key_%d = source_data.dbt_unique_key_%d",
-			    n > 1 ? " and " : "", n, n);
-			bufprintf(&h, "%scoalesce(cast(%s as varchar ), '')", n > 1 ? " || '|' || " : "",
-			    k->valuestring);
-		}
-		sn->key = "dbt_unique_key_1";
+	/* one key is dbt_unique_key; a list's are dbt_unique_key_1, _2, ... */
+	sn->key = list ? "dbt_unique_key_1" : "dbt_unique_key";
+	for (k = list ? uk->child : uk; k; k = list ? k->next : NULL) {
+		col.len = 0;
+		bufputs(&col, "dbt_unique_key");
+		if (list)
+			bufprintf(&col, "_%d", ++n);
+		bufprintf(&f, "%s%s as %s", f.len ? ", " : "", k->valuestring, col.s);
+		bufprintf(&jn, "%ssnapshotted_data.%s = source_data.%s", jn.len ? " and " : "",
+		    col.s, col.s);
+		bufprintf(&h, "%scoalesce(cast(%s as varchar ), '')", h.len ? " || '|' || " : "",
+		    k->valuestring);
 	}
+	buffree(&col);
 	sn->fields = f.s;
 	sn->join = jn.s;
 	sn->hash = h.s;
