@@ -48,15 +48,27 @@ gen/select.c: gen/select.re
 src/jinja.c: src/jinja.re
 	$(RE2C) -W -Werror --api custom -o $@ src/jinja.re
 
-dbt2ninja: gen/main.c $(GEN) $(SHARED) $(HDRS)
-	$(CC) $(ALLCFLAGS) -o $@ gen/main.c $(GEN) $(SHARED) $(LDFLAGS) $(PKGLIBS)
+# Each source compiled once, whichever programs link it.
+SHAREDOBJ = $(SHARED:.c=.o)
+RUNOBJ = $(RUN:.c=.o)
+GENOBJ = $(GEN:.c=.o)
+OBJS = gen/main.o src/run.o $(GENOBJ) $(RUNOBJ) $(SHAREDOBJ)
 
-dbt2ninja-run: src/run.c $(RUN) $(SHARED) $(HDRS)
-	$(CC) $(ALLCFLAGS) -o $@ src/run.c $(RUN) $(SHARED) $(LDFLAGS) $(PKGLIBS)
+.SUFFIXES: .c .o
+.c.o:
+	$(CC) $(ALLCFLAGS) -c -o $@ $<
+
+$(OBJS): $(HDRS)
+
+dbt2ninja: gen/main.o $(GENOBJ) $(SHAREDOBJ)
+	$(CC) -o $@ gen/main.o $(GENOBJ) $(SHAREDOBJ) $(LDFLAGS) $(PKGLIBS)
+
+dbt2ninja-run: src/run.o $(RUNOBJ) $(SHAREDOBJ)
+	$(CC) -o $@ src/run.o $(RUNOBJ) $(SHAREDOBJ) $(LDFLAGS) $(PKGLIBS)
 
 # Unit tests: one program per module, TAP on stdout.
-$(UNITS): $(UNITS:=.c) tests/unit/tap.h tests/unit/fixture.h $(GEN) $(RUN) $(SHARED) $(HDRS)
-	$(CC) $(ALLCFLAGS) -Itests/unit -o $@ $@.c $(GEN) $(RUN) $(SHARED) $(LDFLAGS) $(PKGLIBS)
+$(UNITS): $(UNITS:=.c) tests/unit/tap.h tests/unit/fixture.h $(GENOBJ) $(RUNOBJ) $(SHAREDOBJ)
+	$(CC) $(ALLCFLAGS) -Itests/unit -o $@ $@.c $(GENOBJ) $(RUNOBJ) $(SHAREDOBJ) $(LDFLAGS) $(PKGLIBS)
 
 units: $(UNITS)
 
@@ -115,7 +127,7 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man5/dbt2ninja.5
 
 clean:
-	rm -f dbt2ninja dbt2ninja-run src/sql.c src/jinja.c gen/select.c $(UNITS)
+	rm -f dbt2ninja dbt2ninja-run src/sql.c src/jinja.c gen/select.c $(UNITS) $(OBJS)
 	rm -rf tests/tmp
 
 .PHONY: all units check deps demo bench install uninstall clean
