@@ -26,7 +26,8 @@ DEBS = build-essential pkg-config libcjson-dev libpq-dev libssl-dev \
 
 SHARED = src/util.c src/arena.c src/htab.c src/hash.c src/sql.c src/project.c \
 	src/jinja.c src/profile.c src/jobfile.c src/pg.c
-RUN = src/mat.c src/mz.c src/deploy.c src/seed.c
+RUN = src/mat.c src/matstep.c src/swap.c src/incremental.c src/snapshot.c \
+	src/seedload.c src/datatest.c src/mz.c src/deploy.c src/seed.c
 GEN = gen/manifest.c gen/graph.c gen/job.c gen/ninja.c gen/results.c gen/state.c gen/dropenv.c gen/select.c
 HDRS = src/util.h src/arena.h src/htab.h src/hash.h src/sql.h src/project.h \
 	src/jinja.h src/profile.h src/jobfile.h src/pg.h src/mat.h src/matstep.h src/deploy.h src/seed.h \

@@ -1,5 +1,7 @@
-/* mat.h: materializations, as dbt-postgres runs them (mat.c) and as
- * dbt-materialize does (mz.c).
+/* mat.h: materializations, as dbt-postgres runs them (mat.c and the files
+ * of each family: swap.c, incremental.c, snapshot.c, seedload.c,
+ * datatest.c) and as dbt-materialize does (mz.c), over the steps of
+ * matstep.h.
  *
  * Each materialization is a short sequence of steps (pg.h). The node's
  * transaction is one step where the protocol allows: BEGIN, the schema
@@ -36,8 +38,11 @@ struct runner {
 	int verdict;		/* 0 pass, 1 warn, 2 fail */
 };
 
-/* Run (or print) the job's materialization. Returns 0 or -1 with r->err. */
-int materialize(struct runner *r);
+/* Run (or print) the job's materialization: a postgres job as
+ * dbt-postgres (mat.c), a materialize job as dbt-materialize (mz.c).
+ * Returns 0 or -1 with r->err. */
+int pgmaterialize(struct runner *r);
+int mzmaterialize(struct runner *r);
 
 /* Send one statement (or a few, separated by semicolons) on its own,
  * autocommitted, or print it with --dry-run. Returns 0 with the last rows

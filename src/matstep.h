@@ -1,33 +1,96 @@
-/* matstep.h: the steps mat.c builds its materializations from, shared
- * with mz.c (Materialize). Private to the two. */
+/* matstep.h: the steps the materializations are built from (matstep.c),
+ * shared by dbt-postgres' (mat.c and its families) and dbt-materialize's
+ * (mz.c). Private to the executor's materializations. */
 #ifndef MATSTEP_H
 #define MATSTEP_H
 
 #include "mat.h"
 #include "seed.h"
 
+/* Set from r->dry by the adapter's entry: names that hold the time are
+ * printed as placeholders. */
+extern int matdry;
+
 /* Statements added to steps so far; a step's mainstmt counts from it. */
 extern int matnstmts;
 
 void matstep(struct step *s);
 void matstmt(struct step *s, const char *sql);
+/* b as a statement of s; b is emptied for the next one. */
+void matstmtf(struct step *s, struct buf *b);
 /* The node's SQL as one statement between pre and post. */
 void matmainsql(struct step *s, const struct jobfile *j, const char *pre, const char *post);
 /* Send (or with --dry-run print) a step, and free its SQL. */
 int matexec(struct runner *r, struct step *s);
+
+/* "db"."schema"."ident" for another identifier in the node's schema. */
+void matsibling(struct buf *b, const struct jobfile *j, const char *ident);
+/* BEGIN, the schema created when missing, the advisory lock on the
+ * node's relation. */
+void matbegin(struct step *s, const struct jobfile *j);
+
+/* What swap builds: a view, a table or a materialized view. */
+enum { KVIEW, KTABLE, KMATVIEW };
+extern const char *const matrelword[];
+/* Drop ident in the node's schema: of kind, or (anykind) of whatever kind
+ * it is on the server. */
+void matdrop(struct step *s, const struct jobfile *j, const char *ident, int kind, int anykind);
+void matdropany(struct step *s, const struct jobfile *j, const char *ident);
+
 /* The node's hooks of kind (pre-hook, post-hook) with transaction intxn
  * into s; matouterhooks runs those outside the transaction. */
 int mathooks(struct runner *r, struct step *s, const char *kind, int intxn);
 int matouterhooks(struct runner *r, const char *kind);
+void matgrants(struct step *s, const struct jobfile *j);
 /* A description as a dollar-quoted literal. */
 void matcomment(struct buf *b, const char *text);
+/* persist_docs: comments on the relation (of kind) and its columns. */
+void matpersistdocs(struct step *s, const struct jobfile *j, const char *kind);
+void matindexes(struct step *s, const struct jobfile *j, const char *on);
+/* With --record: the deployment, in the node's own transaction. */
+void matrecord(struct runner *r, struct step *s);
+/* Grants, comments, post-hooks, record and COMMIT, then the post-hooks
+ * outside the transaction. */
+int matfinish(struct runner *r, struct step *s, const char *kind);
+
+/* The kind of the node's relation ident ('r', 'v', 'm', ...), 0 when
+ * absent, -1 on error. */
+int matrelkind(struct runner *r, const char *ident);
+
+struct column {
+	char *name, *type;
+};
+
+struct columns {
+	struct column *v;
+	size_t n;
+};
+
+void colsfree(struct columns *c);
+struct column *colfind(const struct columns *c, const char *name);
+/* The columns, quoted, each after prefix, separated by commas. */
+void collist(struct buf *b, const struct columns *c, const char *prefix);
+int columnsof(struct runner *r, const char *rel, struct columns *c);
+/* Send s, which fills temporary table tmp in the node's open transaction;
+ * then the columns of tmp (src) and of the node's relation (dst). */
+int matstaged(struct runner *r, struct step *s, const char *tmp, struct columns *src,
+    struct columns *dst);
+/* ident__dbt_tmpHHMMSSffffff, as dbt names an incremental's temporary. */
+char *mattempname(const char *ident);
+
+/* Views, tables, materialized views (swap.c). */
+void mattableas(struct step *s, const struct jobfile *j, const char *rel);
+int matswap(struct runner *r, int kind);
+int pgmatview(struct runner *r);
+
+int pgincremental(struct runner *r);
+int pgsnapshot(struct runner *r);
+int pgseed(struct runner *r);
+
 /* A seed's CSV read and checked, its column list (with types when types). */
 int matseedload(struct runner *r, struct seed *sd, struct buf *cols, int *full);
 void matseedcolumns(struct buf *b, const struct jobfile *j, const struct seed *sd, int types);
 /* A data test's query and verdict. */
 int mattest(struct runner *r);
-
-/* A job whose adapter is materialize (mz.c). */
-int mzmaterialize(struct runner *r);
 
 #endif

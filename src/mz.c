@@ -434,6 +434,7 @@ out:
 int
 mzmaterialize(struct runner *r)
 {
+	matdry = r->dry != NULL;
 	if (!strcmp(r->job->type, "seed"))
 		return mzseed(r);
 	if (!strcmp(r->job->type, "snapshot")) {

@@ -369,6 +369,13 @@ dbconnect(struct profile *p, int mz)
 	return c;
 }
 
+/* The job's materialization, by the adapter it names. */
+static int
+materialize(struct runner *r)
+{
+	return !strcmp(r->job->adapter, "materialize") ? mzmaterialize(r) : pgmaterialize(r);
+}
+
 /* A blue/green step of a Materialize deployment: no job, the profile's
  * connection. */
 static int

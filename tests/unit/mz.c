@@ -31,7 +31,7 @@ dry(const char *header, const char *keys, const char *sql, int bluegreen, const 
 	r.bluegreen = bluegreen;
 	r.cluster = cluster;
 	r.dry = open_memstream(&out, &n);
-	*rc = materialize(&r);
+	*rc = mzmaterialize(&r);
 	fclose(r.dry);
 	if (*rc < 0) {
 		free(out);

@@ -1,0 +1,614 @@
+/* matstep.c: the steps every materialization is made of (matstep.h). */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "matstep.h"
+
+enum { MAXIDENT = 63 };
+
+/* With --dry-run, names that hold the time are shown as placeholders. */
+int matdry;
+
+char *
+suffixed(const char *ident, const char *suffix)
+{
+	size_t n = strlen(ident), k = strlen(suffix);
+
+	if (n + k > MAXIDENT)
+		n = MAXIDENT > k ? MAXIDENT - k : 0;
+	/* never cut a UTF-8 character in two */
+	while (n > 0 && ((unsigned char)ident[n] & 0xC0) == 0x80)
+		n--;
+	return xasprintf("%.*s%s", (int)n, ident, suffix);
+}
+
+/* "db"."schema"."ident" for another identifier in the node's schema. */
+void
+matsibling(struct buf *b, const struct jobfile *j, const char *ident)
+{
+	if (j->db) {
+		qident(b, j->db);
+		bufputc(b, '.');
+	}
+	if (j->schema) {
+		qident(b, j->schema);
+		bufputc(b, '.');
+	}
+	qident(b, ident);
+}
+
+void
+matstep(struct step *s)
+{
+	memset(s, 0, sizeof(*s));
+	bufputs(&s->sql, "");
+	s->sqloff = -1;
+	s->mainstmt = -1;
+}
+
+/* Count the statements of a step, to know which result is the main one. */
+int matnstmts;
+
+void
+matstmt(struct step *s, const char *sql)
+{
+	bufputs(&s->sql, sql);
+	bufputs(&s->sql, ";\n");
+	matnstmts++;
+}
+
+void
+matstmtf(struct step *s, struct buf *b)
+{
+	matstmt(s, b->s);
+	b->len = 0;
+	b->s[0] = '\0';
+}
+
+/* Drop whatever relation has this name, by its kind, on the server. */
+void
+matdropany(struct step *s, const struct jobfile *j, const char *ident)
+{
+	static const struct {
+		const char *test, *kind;
+	} by[] = {
+		{"if k = 'v'", "view"},
+		{"elsif k = 'm'", "materialized view"},
+		{"elsif k is not null", "table"},
+	};
+	struct buf b = {0}, rel = {0}, q = {0};
+	size_t i;
+
+	matsibling(&rel, j, ident);
+	bufputs(&b, "do $dbt2ninja$ declare k \"char\"; begin\n"
+	    "select c.relkind into k from pg_catalog.pg_class c join pg_catalog.pg_namespace n"
+	    " on n.oid = c.relnamespace where n.nspname = ");
+	if (j->schema)
+		qliteral(&b, j->schema);
+	else
+		bufputs(&b, "current_schema()");
+	bufputs(&b, " and c.relname = ");
+	qliteral(&b, ident);
+	bufputs(&b, ";\n");
+	for (i = 0; i < sizeof(by) / sizeof(*by); i++) {
+		q.len = 0;
+		bufprintf(&q, "drop %s if exists %s cascade", by[i].kind, rel.s);
+		bufprintf(&b, "%s then execute ", by[i].test);
+		qliteral(&b, q.s);
+		bufputs(&b, ";\n");
+	}
+	bufputs(&b, "end if; end $dbt2ninja$");
+	matstmt(s, b.s);
+	buffree(&b);
+	buffree(&rel);
+	buffree(&q);
+}
+
+void
+matbegin(struct step *s, const struct jobfile *j)
+{
+	struct buf b = {0};
+
+	matstmt(s, "begin");
+	if (j->schema) {
+		/* two first creations of one schema at once: the second waits
+		 * for the first, fails, and its step is sent again (exec) */
+		bufputs(&b, "create schema if not exists ");
+		qident(&b, j->schema);
+		matstmtf(s, &b);
+	}
+	bufputs(&b, "select pg_advisory_xact_lock(hashtextextended(");
+	qliteral(&b, j->relation);
+	bufputs(&b, ", 0))");
+	matstmtf(s, &b);
+	buffree(&b);
+}
+
+/* The node's SQL as one statement, remembering where it is. */
+void
+matmainsql(struct step *s, const struct jobfile *j, const char *pre, const char *post)
+{
+	size_t n = strlen(j->sql);
+
+	while (n > 0 && (j->sql[n - 1] == '\n' || j->sql[n - 1] == ' ' ||
+	    j->sql[n - 1] == ';' || j->sql[n - 1] == '\t' || j->sql[n - 1] == '\r'))
+		n--;
+	s->mainstmt = matnstmts;
+	bufputs(&s->sql, pre);
+	s->sqloff = (int)s->sql.len;
+	s->sqllen = (int)n;
+	bufadd(&s->sql, j->sql, n);
+	bufputs(&s->sql, post);
+	bufputs(&s->sql, ";\n");
+	matnstmts++;
+}
+
+static int
+send(struct runner *r, struct step *s)
+{
+	if (r->dry) {
+		fputs(s->sql.s, r->dry);
+		if (s->copydata)
+			fprintf(r->dry, "-- COPY data: %zu bytes\n", s->copylen);
+		return 0;
+	}
+	return pgstep(r->conn, s, r->job->path, r->job->sqlline, &r->out, &r->err);
+}
+
+/* Send a step; one that lost the race to create its schema is sent again. */
+int
+matexec(struct runner *r, struct step *s)
+{
+	int rc = send(r, s);
+
+	if (rc < 0 && (!strcmp(r->out.sqlstate, "23505") || !strcmp(r->out.sqlstate, "42P06")) &&
+	    strstr(s->sql.s, "create schema if not exists ") && !pginterrupted) {
+		free(r->err);
+		r->err = NULL;
+		rc = send(r, s);
+	}
+	buffree(&s->sql);
+	return rc;
+}
+
+/* Hooks are Jinja in the manifest: {{ this }} is rendered, anything else
+ * needs dbt. */
+static int
+renderhook(struct runner *r, const char *in, struct buf *out)
+{
+	const char *p = in, *open, *close;
+	char *inner;
+	size_t n;
+
+	while ((open = strpbrk(p, "{"))) {
+		if (open[1] != '{' && open[1] != '%' && open[1] != '#') {
+			bufadd(out, p, (size_t)(open - p) + 1);
+			p = open + 1;
+			continue;
+		}
+		bufadd(out, p, (size_t)(open - p));
+		close = open[1] == '{' ? strstr(open, "}}") : NULL;
+		if (!close)
+			goto fail;
+		n = (size_t)(close - open - 2);
+		inner = xmemdup(open + 2, n);
+		{
+			char *a = inner, *e = inner + strlen(inner);
+			while (*a == ' ' || *a == '-')
+				a++;
+			while (e > a && (e[-1] == ' ' || e[-1] == '-'))
+				*--e = '\0';
+			if (strcmp(a, "this") != 0) {
+				free(inner);
+				goto fail;
+			}
+		}
+		free(inner);
+		bufputs(out, r->job->relation);
+		p = close + 2;
+	}
+	bufputs(out, p);
+	return 0;
+fail:
+	r->err = xasprintf("hook %s needs Jinja that only dbt renders; "
+	    "dbt2ninja renders {{ this }} in hooks and nothing else", in);
+	return -1;
+}
+
+/* Append the hooks of a kind ("pre-hook" or "post-hook") that run inside
+ * (intxn) or outside the transaction. */
+int
+mathooks(struct runner *r, struct step *s, const char *kind, int intxn)
+{
+	const cJSON *list = jobget(r->job, kind), *h, *sql, *txn;
+	struct buf b = {0};
+	int rc = 0;
+
+	if (cJSON_IsString(list)) {
+		if (intxn) {
+			rc = renderhook(r, list->valuestring, &b);
+			if (rc == 0)
+				matstmtf(s, &b);
+		}
+		buffree(&b);
+		return rc;
+	}
+	cJSON_ArrayForEach(h, list) {
+		sql = cJSON_IsString(h) ? h : cJSON_GetObjectItemCaseSensitive(h, "sql");
+		txn = cJSON_GetObjectItemCaseSensitive(h, "transaction");
+		if (!cJSON_IsString(sql) || (cJSON_IsFalse(txn) ? 0 : 1) != intxn)
+			continue;
+		bufputs(&b, "");
+		if ((rc = renderhook(r, sql->valuestring, &b)) < 0)
+			break;
+		matstmtf(s, &b);
+	}
+	buffree(&b);
+	return rc;
+}
+
+/* Hooks outside the transaction: each a step of its own. */
+int
+matouterhooks(struct runner *r, const char *kind)
+{
+	struct step s;
+
+	matstep(&s);
+	matnstmts = 0;
+	if (mathooks(r, &s, kind, 0) < 0) {
+		buffree(&s.sql);
+		return -1;
+	}
+	if (s.sql.len == 0) {
+		buffree(&s.sql);
+		return 0;
+	}
+	return matexec(r, &s);
+}
+
+void
+matgrants(struct step *s, const struct jobfile *j)
+{
+	const cJSON *g = jobget(j, "grants"), *priv, *who;
+	struct buf b = {0};
+	int first;
+
+	cJSON_ArrayForEach(priv, g) {
+		if (!priv->string || !cJSON_GetArraySize(priv))
+			continue;
+		bufprintf(&b, "grant %s on %s to ", priv->string, j->relation);
+		first = 1;
+		cJSON_ArrayForEach(who, priv) {
+			if (!cJSON_IsString(who))
+				continue;
+			if (!first)
+				bufputs(&b, ", ");
+			bufputs(&b, who->valuestring);
+			first = 0;
+		}
+		matstmtf(s, &b);
+	}
+	buffree(&b);
+}
+
+void
+matcomment(struct buf *b, const char *text)
+{
+	bufputs(b, "$dbt_comment_literal_block$");
+	bufputs(b, text);
+	bufputs(b, "$dbt_comment_literal_block$");
+}
+
+void
+matpersistdocs(struct step *s, const struct jobfile *j, const char *kind)
+{
+	const cJSON *pd = jobget(j, "persist_docs"), *cols = jobget(j, "columns"), *c, *d;
+	const char *desc = jobstr(j, "description", NULL);
+	struct buf b = {0};
+
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "relation")) && desc) {
+		bufprintf(&b, "comment on %s %s is ", kind, j->relation);
+		matcomment(&b, desc);
+		matstmtf(s, &b);
+	}
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "columns")))
+		return;
+	cJSON_ArrayForEach(c, cols) {
+		d = cJSON_GetObjectItemCaseSensitive(c, "description");
+		if (!cJSON_IsString(d) || !c->string)
+			continue;
+		/* only columns the relation has, as dbt-postgres checks */
+		bufputs(&b, "do $dbt2ninja$ begin if exists (select 1 from pg_catalog.pg_attribute"
+		    " where attrelid = ");
+		qliteral(&b, j->relation);
+		bufputs(&b, "::regclass and attname = ");
+		qliteral(&b, c->string);
+		bufputs(&b, " and not attisdropped) then execute ");
+		{
+			struct buf q = {0};
+			bufprintf(&q, "comment on column %s.", j->relation);
+			qident(&q, c->string);
+			bufputs(&q, " is ");
+			matcomment(&q, d->valuestring);
+			qliteral(&b, q.s);
+			buffree(&q);
+		}
+		bufputs(&b, "; end if; end $dbt2ninja$");
+		matstmtf(s, &b);
+	}
+	buffree(&b);
+}
+
+void
+matindexes(struct step *s, const struct jobfile *j, const char *on)
+{
+	const cJSON *ix, *cols, *c;
+	struct buf b = {0}, key = {0};
+	char h[SHA256_HEX], stamp[64];
+	struct timeval tv;
+	int first;
+
+	gettimeofday(&tv, NULL);
+	snprintf(stamp, sizeof(stamp), "%ld.%06ld", (long)tv.tv_sec, (long)tv.tv_usec);
+	cJSON_ArrayForEach(ix, jobget(j, "indexes")) {
+		const cJSON *type = cJSON_GetObjectItemCaseSensitive(ix, "type");
+		int unique = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ix, "unique"));
+		cols = cJSON_GetObjectItemCaseSensitive(ix, "columns");
+		key.len = 0;
+		bufputs(&key, "");
+		cJSON_ArrayForEach(c, cols)
+			if (cJSON_IsString(c))
+				bufputs(&key, c->valuestring);
+		bufprintf(&key, "%s%d%s%s", j->relation, unique,
+		    cJSON_IsString(type) ? type->valuestring : "", stamp);
+		sha256hex(key.s, key.len, h);
+		if (matdry)
+			memcpy(h, "md5_of_columns_relation_and_time", 32);
+		bufprintf(&b, "create %sindex if not exists \"%.32s\" on %s", unique ? "unique " : "", h, on);
+		if (cJSON_IsString(type))
+			bufprintf(&b, " using %s", type->valuestring);
+		bufputs(&b, " (");
+		first = 1;
+		cJSON_ArrayForEach(c, cols) {
+			if (!cJSON_IsString(c))
+				continue;
+			bufprintf(&b, "%s%s", first ? "" : ", ", c->valuestring);
+			first = 0;
+		}
+		bufputc(&b, ')');
+		matstmtf(s, &b);
+	}
+	buffree(&b);
+	buffree(&key);
+}
+
+/* With --record: the deployment, in the node's own transaction, for
+ * dbt2ninja --state db. */
+void
+matrecord(struct runner *r, struct step *s)
+{
+	struct buf b = {0};
+
+	if (!r->record)
+		return;
+	matstmt(s, "create schema if not exists dbt2ninja");
+	matstmt(s, "create table if not exists dbt2ninja.deployments (\n"
+	    "  target text not null,\n  unique_id text not null,\n  relation text not null,\n"
+	    "  job_sha256 text not null,\n  deployed_at timestamptz not null default now(),\n"
+	    "  duration interval,\n  primary key (target, unique_id))");
+	bufputs(&b, "insert into dbt2ninja.deployments (target, unique_id, relation, job_sha256, duration)\n"
+	    "values (");
+	qliteral(&b, r->record);
+	bufputs(&b, ", ");
+	qliteral(&b, r->job->uid);
+	bufputs(&b, ", ");
+	qliteral(&b, r->job->relation);
+	bufputs(&b, ", ");
+	qliteral(&b, r->job->normhash);
+	bufputs(&b, ", clock_timestamp() - transaction_timestamp())\n"
+	    "on conflict (target, unique_id) do update set relation = excluded.relation,"
+	    " job_sha256 = excluded.job_sha256, deployed_at = excluded.deployed_at,"
+	    " duration = excluded.duration");
+	matstmt(s, b.s);
+	buffree(&b);
+}
+
+/* Drop a relation of the node's own kind; a relation of another kind
+ * stops the step with wrong_object_type, and the step is built again with
+ * matdropany(). */
+const char *const matrelword[] = {"view", "table", "materialized view"};
+
+static void
+dropkind(struct step *s, const struct jobfile *j, const char *ident, int kind)
+{
+	struct buf b = {0};
+
+	bufprintf(&b, "drop %s if exists ", matrelword[kind]);
+	matsibling(&b, j, ident);
+	bufputs(&b, " cascade");
+	matstmtf(s, &b);
+	buffree(&b);
+}
+
+void
+matdrop(struct step *s, const struct jobfile *j, const char *ident, int kind, int anykind)
+{
+	if (anykind)
+		matdropany(s, j, ident);
+	else
+		dropkind(s, j, ident, kind);
+}
+
+/* The end of a node's transaction: grants, comments, post-hooks inside,
+ * COMMIT; then post-hooks outside. A step that cannot be built rolls back
+ * a transaction an earlier step opened. */
+int
+matfinish(struct runner *r, struct step *s, const char *kind)
+{
+	matgrants(s, r->job);
+	matpersistdocs(s, r->job, kind);
+	if (mathooks(r, s, "post-hook", 1) < 0) {
+		buffree(&s->sql);
+		if (r->conn && PQtransactionStatus(r->conn) == PQTRANS_INTRANS)
+			PQclear(PQexec(r->conn, "rollback"));
+		return -1;
+	}
+	matrecord(r, s);
+	matstmt(s, "commit");
+	s->transactional = 1;
+	if (matexec(r, s) < 0)
+		return -1;
+	return matouterhooks(r, "post-hook");
+}
+
+/* The kind of the node's relation ('r', 'v', 'm', ...) or 0 when absent. */
+int
+matrelkind(struct runner *r, const char *ident)
+{
+	struct step s;
+	int k = 0;
+
+	if (r->dry)
+		return 0;
+	matstep(&s);
+	bufputs(&s.sql, "select c.relkind from pg_catalog.pg_class c join pg_catalog.pg_namespace n"
+	    " on n.oid = c.relnamespace where n.nspname = ");
+	if (r->job->schema)
+		qliteral(&s.sql, r->job->schema);
+	else
+		bufputs(&s.sql, "current_schema()");
+	bufputs(&s.sql, " and c.relname = ");
+	qliteral(&s.sql, ident);
+	if (matexec(r, &s) < 0)
+		return -1;
+	if (r->out.last && PQntuples(r->out.last) == 1)
+		k = PQgetvalue(r->out.last, 0, 0)[0];
+	PQclear(r->out.last);
+	r->out.last = NULL;
+	return k;
+}
+
+void
+colsfree(struct columns *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->v[i].name);
+		free(c->v[i].type);
+	}
+	free(c->v);
+	c->v = NULL;
+	c->n = 0;
+}
+
+struct column *
+colfind(const struct columns *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].name, name))
+			return &c->v[i];
+	return NULL;
+}
+
+/* Append to s the query of a relation's columns (name, type), in order. */
+static void
+colquery(struct buf *b, const char *rel)
+{
+	bufputs(b, "select a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)"
+	    " from pg_catalog.pg_attribute a where a.attrelid = ");
+	qliteral(b, rel);
+	bufputs(b, "::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum");
+}
+
+static void
+colsfrom(const PGresult *res, struct columns *c)
+{
+	int i;
+
+	c->n = res ? (size_t)PQntuples(res) : 0;
+	c->v = xcalloc(c->n, sizeof(*c->v));
+	for (i = 0; i < (int)c->n; i++) {
+		c->v[i].name = xstrdup(PQgetvalue(res, i, 0));
+		c->v[i].type = xstrdup(PQgetvalue(res, i, 1));
+	}
+}
+
+int
+columnsof(struct runner *r, const char *rel, struct columns *c)
+{
+	struct step s;
+
+	matstep(&s);
+	colquery(&s.sql, rel);
+	if (matexec(r, &s) < 0)
+		return -1;
+	colsfrom(r->out.last, c);
+	PQclear(r->out.last);
+	r->out.last = NULL;
+	return 0;
+}
+
+/* Send a step that fills the temporary table tmp inside the node's open
+ * transaction; then the columns of tmp (src) and of the node's relation
+ * (dst). On failure the transaction is rolled back. */
+int
+matstaged(struct runner *r, struct step *s, const char *tmp, struct columns *src,
+    struct columns *dst)
+{
+	struct buf b = {0};
+
+	colquery(&b, tmp);
+	matstmt(s, b.s);
+	buffree(&b);
+	s->transactional = 1;
+	if (matexec(r, s) < 0)
+		return -1;
+	colsfrom(r->out.last, src);
+	PQclear(r->out.last);
+	r->out.last = NULL;
+	if (columnsof(r, r->job->relation, dst) < 0) {
+		PQclear(PQexec(r->conn, "rollback"));
+		return -1;
+	}
+	return 0;
+}
+
+char *
+mattempname(const char *ident)
+{
+	struct timeval tv;
+	struct tm tm;
+	char suffix[32];
+	time_t t;
+
+	if (matdry)
+		return suffixed(ident, "__dbt_tmpHHMMSSffffff");
+	gettimeofday(&tv, NULL);
+	t = tv.tv_sec;
+	gmtime_r(&t, &tm);
+	snprintf(suffix, sizeof(suffix), "__dbt_tmp%02d%02d%02d%06ld", tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (long)tv.tv_usec);
+	return suffixed(ident, suffix);
+}
+
+void
+collist(struct buf *b, const struct columns *c, const char *prefix)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		if (i)
+			bufputs(b, ", ");
+		bufputs(b, prefix);
+		qident(b, c->v[i].name);
+	}
+}

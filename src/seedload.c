@@ -1,0 +1,100 @@
+/* seedload.c: loading a seed, as dbt-postgres does. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+#include "matstep.h"
+#include "seed.h"
+
+/* A seed's columns, quoted unless quote_columns is false, with their types
+ * when types is set: for COPY, and for create table. */
+void
+matseedcolumns(struct buf *b, const struct jobfile *j, const struct seed *sd, int types)
+{
+	size_t i;
+
+	for (i = 0; i < sd->ncols; i++) {
+		if (i)
+			bufputs(b, ", ");
+		if (jobbool(j, "quote_columns", 1))
+			qident(b, sd->cols[i].name);
+		else
+			bufputs(b, sd->cols[i].name);
+		if (types)
+			bufprintf(b, " %s", sd->cols[i].type);
+	}
+}
+
+/* A seed's CSV, read and checked against the hash the job holds, its
+ * column list for COPY, and whether to rebuild it. */
+int
+matseedload(struct runner *r, struct seed *sd, struct buf *cols, int *full)
+{
+	const struct jobfile *j = r->job;
+	const char *path = jobstr(j, "seed_path", NULL), *want = jobstr(j, "seed_sha256", NULL);
+	char h[SHA256_HEX];
+
+	memset(sd, 0, sizeof(*sd));
+	if (!path) {
+		r->err = xstrdup("the job names no seed file");
+		return -1;
+	}
+	if (seedread(sd, path, jobstr(j, "delimiter", ","), jobget(j, "column_types"), &r->err) < 0)
+		return -1;
+	sha256hex(sd->raw.s, sd->raw.len, h);
+	if (!want || strcmp(want, h)) {
+		r->err = xasprintf("%s changed since dbt2ninja wrote the job: run dbt2ninja "
+		    "(or dbt compile and ninja) again", path);
+		return -1;
+	}
+	*full = r->fullrefresh;
+	if (jobget(j, "full_refresh"))
+		*full = jobbool(j, "full_refresh", 0);
+	matseedcolumns(cols, j, sd, 0);
+	return 0;
+}
+
+int
+pgseed(struct runner *r)
+{
+	struct jobfile *j = r->job;
+	struct seed sd;
+	struct buf b = {0}, cols = {0};
+	struct step s;
+	int rc = -1, full;
+
+	if (matseedload(r, &sd, &cols, &full) < 0)
+		goto out;
+	if (matouterhooks(r, "pre-hook") < 0)
+		goto out;
+	matstep(&s);
+	matnstmts = 0;
+	matbegin(&s, j);
+	if (mathooks(r, &s, "pre-hook", 1) < 0) {
+		buffree(&s.sql);
+		goto out;
+	}
+	if (full) {
+		bufprintf(&b, "drop table if exists %s cascade", j->relation);
+		matstmtf(&s, &b);
+	}
+	bufprintf(&b, "create table if not exists %s (", j->relation);
+	matseedcolumns(&b, j, &sd, 1);
+	bufputc(&b, ')');
+	matstmtf(&s, &b);
+	bufprintf(&b, "truncate table %s", j->relation);
+	matstmtf(&s, &b);
+	s.mainstmt = matnstmts;
+	bufprintf(&b, "copy %s (%s) from stdin with (format csv)", j->relation, cols.s);
+	matstmtf(&s, &b);
+	s.copydata = sd.copy.s;
+	s.copylen = sd.copy.len;
+	matindexes(&s, j, j->relation);
+	rc = matfinish(r, &s, "table");
+out:
+	seedfree(&sd);
+	buffree(&b);
+	buffree(&cols);
+	return rc;
+}
