@@ -155,8 +155,11 @@ relsplit(const char *s, char *part[3])
 			}
 			s++;
 		} else {
-			while (*s && *s != '.')
-				bufputc(&b, *s++);
+			/* unquoted, as dbt renders a part whose quoting is off:
+			 * the server folds it to lower case (ASCII letters only,
+			 * as PostgreSQL does in UTF-8) */
+			for (; *s && *s != '.'; s++)
+				bufputc(&b, *s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s);
 		}
 		if (b.len == 0)
 			goto fail;

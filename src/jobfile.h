@@ -35,8 +35,10 @@ int jobbool(const struct jobfile *j, const char *key, int dflt);
  * whatever its layout and comments. */
 void jobnormhash(const char *job, size_t n, char out[65]);
 
-/* Split a relation, "db"."schema"."ident" or unquoted, into its parts.
- * Returns the number of parts (1 to 3) or 0 when it is malformed. */
+/* Split a relation, "db"."schema"."ident" or unquoted, into its parts as
+ * the server names them: quoted parts unquoted, unquoted parts folded to
+ * lower case. Returns the number of parts (1 to 3) or 0 when it is
+ * malformed. */
 int relsplit(const char *rel, char *part[3]);
 
 #endif

@@ -369,10 +369,42 @@ dbconnect(struct profile *p, int mz)
 	return c;
 }
 
+/* A name PostgreSQL would cut to 63 bytes, so that two nodes could write
+ * one relation: refused, as dbt-postgres refuses an identifier longer
+ * than 63 characters. Materialize refuses long names itself. */
+static int
+namecheck(struct runner *r)
+{
+	const struct jobfile *j = r->job;
+	const char *part[] = {j->db, j->schema, j->ident}, *what[] = {"database", "schema", "Relation"};
+	size_t i, chars;
+	const char *p;
+
+	/* a test has a relation only when it stores its failures */
+	if (!strcmp(j->adapter, "materialize") ||
+	    (!strcmp(j->type, "test") && !jobbool(j, "store_failures", 0)))
+		return 0;
+	for (i = 0; i < 3; i++) {
+		if (!part[i] || strlen(part[i]) <= 63)
+			continue;
+		for (chars = 0, p = part[i]; *p; p++)
+			chars += ((unsigned char)*p & 0xC0) != 0x80;
+		if (i == 2 && chars > 63)
+			r->err = xasprintf("Relation name '%s' is longer than 63 characters", part[i]);
+		else
+			r->err = xasprintf("%s name '%s' is longer than 63 bytes, which PostgreSQL "
+			    "would truncate", what[i], part[i]);
+		return -1;
+	}
+	return 0;
+}
+
 /* The job's materialization, by the adapter it names. */
 static int
 materialize(struct runner *r)
 {
+	if (namecheck(r) < 0)
+		return -1;
 	return !strcmp(r->job->adapter, "materialize") ? mzmaterialize(r) : pgmaterialize(r);
 }
 

@@ -35,6 +35,16 @@ main(void)
 	free(part[1]);
 	ok(relsplit("\"a.b\"", part) == 1 && !strcmp(part[0], "a.b"), "a dot inside quotes");
 	free(part[0]);
+	ok(relsplit("\"Db\".\"Shop\".Orders", part) == 3 && !strcmp(part[0], "Db") &&
+	    !strcmp(part[1], "Shop") && !strcmp(part[2], "orders"),
+	    "an unquoted part is folded to lower case, as the server folds it");
+	free(part[0]);
+	free(part[1]);
+	free(part[2]);
+	ok(relsplit("\"A\"\"b\".C\xc3\x89", part) == 2 && !strcmp(part[0], "A\"b") &&
+	    !strcmp(part[1], "c\xc3\x89"), "only ASCII letters are folded");
+	free(part[0]);
+	free(part[1]);
 	ok(relsplit("a..b", part) == 0, "an empty part is malformed");
 	ok(relsplit("\"open", part) == 0, "so is an open quote");
 	ok(relsplit("a.b.c.d", part) == 0, "and four parts");
