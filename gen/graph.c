@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "graph.h"
+#include "jobfile.h"
 
 static int generation;
 
@@ -214,22 +215,47 @@ linktests(struct manifest *m)
 	}
 }
 
+/* A relation as the server names it: "Orders" and orders are two
+ * relations, orders and ORDERS one. */
+static char *
+relkey(const char *rel)
+{
+	struct buf b = {0};
+	char *part[3];
+	int n = relsplit(rel, part), i;
+
+	if (n == 0)
+		return xstrdup(rel);
+	for (i = 0; i < n; i++) {
+		if (i)
+			bufputc(&b, '.');
+		bufquote(&b, part[i], '"');
+		free(part[i]);
+	}
+	return b.s;
+}
+
 static void
 checkrelations(struct manifest *m)
 {
 	struct htab seen = {0};
 	struct node *n, *o;
+	char **keys = xcalloc(m->nnodes + 1, sizeof(*keys));
 	size_t i;
 
 	for (i = 0; i < m->nnodes; i++) {
 		n = &m->nodes[i];
 		if (n->kind != KRUN || n->rtype == RTEST || !*n->relation)
 			continue;
-		o = htabput(&seen, n->relation, n);
+		keys[i] = relkey(n->relation);
+		o = htabput(&seen, keys[i], n);
 		if (o)
 			fatal("%s: %s and %s both write the relation %s", m->path,
 			    o->uid, n->uid, n->relation);
 	}
+	for (i = 0; i < m->nnodes; i++)
+		free(keys[i]);
+	free(keys);
 	htabfree(&seen);
 }
 

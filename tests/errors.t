@@ -51,6 +51,10 @@ bad samerel.json '{"nodes": {
  "model.p.a": {"resource_type": "model", "relation_name": "\"db\".\"s\".\"t\""},
  "model.q.a": {"resource_type": "model", "database": "db", "schema": "s", "alias": "t"}}}'
 expect "two nodes, one relation" 1 "dbt2ninja: $TMP/samerel.json: model.p.a and model.q.a both write the relation \"db\".\"s\".\"t\"" "$TMP/samerel.json"
+bad folded.json '{"nodes": {
+ "model.p.a": {"resource_type": "model", "relation_name": "\"db\".\"s\".\"t\""},
+ "model.q.b": {"resource_type": "model", "relation_name": "\"db\".\"s\".T"}}}'
+expect "two nodes, one relation once the server folds an unquoted name" 1 "dbt2ninja: $TMP/folded.json: model.p.a and model.q.b both write the relation \"db\".\"s\".T" "$TMP/folded.json"
 bad newline.json '{"nodes": {"model.p.a": {"resource_type": "model", "relation_name": "a\nb"}}}'
 expect "line break in a relation" 1 "dbt2ninja: $TMP/newline.json: model.p.a: line break in \"a
 b\"" "$TMP/newline.json"
