@@ -28,6 +28,8 @@
 
 #define JOBDIR "target/ninja/sql"
 #define STAMPDIR "target/ninja/ok"
+/* dbt build's own stamps, beside the deployment's (dbt2ninja(5)) */
+#define BUILTDIR "target/ninja/built"
 /* Materialize blue/green: rewritten when the deploy environment is new */
 #define DEPLOYMARK "target/ninja/deploy-env"
 #define JOBINDEX "target/ninja/jobs.idx"

@@ -33,7 +33,7 @@ static const char usage[] =
     "                 [--target NAME] [--profiles-dir DIR] [--record] [--blue-green]\n"
     "                 [--state PATH|db[:TARGET] [--state-compare job|dbt] [--defer]]\n"
     "                 [MANIFEST]\n"
-    "       dbt2ninja select [--exclude EXPR] [--state PATH] EXPR...\n"
+    "       dbt2ninja select [--exclude EXPR] [--state PATH] [--for VERB] EXPR...\n"
     "       dbt2ninja results [MANIFEST]\n"
     "       dbt2ninja drop-env [--force] [--state PATH|db[:TARGET]] [MANIFEST]\n"
     "       dbt2ninja --help | --version\n";

@@ -84,11 +84,25 @@ template(const struct ninjaopts *o, struct buf *b)
 }
 
 static void
-stamp(struct buf *b, const struct node *n)
+stampin(struct buf *b, const char *dir, const struct node *n)
 {
 	bufputc(b, ' ');
-	bufputs(b, STAMPDIR "/");
+	bufputs(b, dir);
+	bufputc(b, '/');
 	bufputs(b, n->file);
+}
+
+static void
+stamp(struct buf *b, const struct node *n)
+{
+	stampin(b, STAMPDIR, n);
+}
+
+static const char *
+rulename(const struct node *n)
+{
+	return n->rtype == RSEED ? "seed" : n->rtype == RSNAPSHOT ? "snapshot" :
+	    n->rtype == RTEST ? "test" : "model";
 }
 
 static int bluegreen;
@@ -99,6 +113,8 @@ sink(const struct node *n)
 	return n->rtype == RMODEL && !strcmp(n->materialized, "sink");
 }
 
+/* The node's edge for deploy and test: after its parents, whatever their
+ * tests say (dbt run, dbt test). */
 static void
 edge(struct buf *b, const struct node *n)
 {
@@ -106,9 +122,7 @@ edge(struct buf *b, const struct node *n)
 
 	bufputs(b, "build " STAMPDIR "/");
 	bufputs(b, n->file);
-	bufprintf(b, ": %s " JOBDIR "/%s.sql",
-	    n->rtype == RSEED ? "seed" : n->rtype == RSNAPSHOT ? "snapshot" :
-	    n->rtype == RTEST ? "test" : "model", n->file);
+	bufprintf(b, ": %s " JOBDIR "/%s.sql", rulename(n), n->file);
 	if (n->nparents || (bluegreen && !sink(n)))
 		bufputs(b, " |");
 	for (i = 0; i < n->nparents; i++)
@@ -116,10 +130,30 @@ edge(struct buf *b, const struct node *n)
 	/* a new deploy environment rebuilds every node into it */
 	if (bluegreen && !sink(n))
 		bufputs(b, " " DEPLOYMARK);
+	bufputs(b, "\n  node = ");
+	ninjaval(b, n->uid);
+	bufputc(b, '\n');
+}
+
+/* Its edge for build (dbt build): after its parents' build stamps, which
+ * are inputs so that the executor sees them, and order-only after the
+ * tests that gate it. */
+static void
+buildedge(struct buf *b, const struct node *n)
+{
+	size_t i;
+
+	bufputs(b, "build " BUILTDIR "/");
+	bufputs(b, n->file);
+	bufprintf(b, ": build-%s " JOBDIR "/%s.sql", rulename(n), n->file);
+	for (i = 0; i < n->nparents; i++)
+		stampin(b, BUILTDIR, n->parents[i]);
+	if (bluegreen && !sink(n))
+		bufputs(b, " " DEPLOYMARK);
 	if (n->ngates)
 		bufputs(b, " ||");
 	for (i = 0; i < n->ngates; i++)
-		stamp(b, n->gates[i]);
+		stampin(b, BUILTDIR, n->gates[i]);
 	bufputs(b, "\n  node = ");
 	ninjaval(b, n->uid);
 	bufputc(b, '\n');
@@ -194,7 +228,7 @@ phonystart(struct phony *p, const char *name)
 }
 
 static void
-phonyset(struct phony *p, const char *name, const struct manifest *m,
+phonyset(struct phony *p, const char *name, const char *dir, const struct manifest *m,
     int (*want)(const struct node *))
 {
 	size_t i;
@@ -203,7 +237,7 @@ phonyset(struct phony *p, const char *name, const struct manifest *m,
 		return;
 	for (i = 0; i < m->nnodes; i++)
 		if (m->nodes[i].kind == KRUN && want(&m->nodes[i]))
-			stamp(p->b, &m->nodes[i]);
+			stampin(p->b, dir, &m->nodes[i]);
 	bufputc(p->b, '\n');
 }
 
@@ -375,6 +409,7 @@ ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 			continue;
 		bufputc(b, '\n');
 		edge(b, &m->nodes[i]);
+		buildedge(b, &m->nodes[i]);
 	}
 	regen(m, o, b);
 	bufputc(b, '\n');
@@ -403,9 +438,9 @@ ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 	}
 	htabput(&p.used, xstrdup(o->output), "");
 	htabput(&p.used, xstrdup(o->manifest), "");
-	phonyset(&p, "deploy", m, isdeploy);
-	phonyset(&p, "test", m, istest);
-	phonyset(&p, "build", m, isany);
+	phonyset(&p, "deploy", STAMPDIR, m, isdeploy);
+	phonyset(&p, "test", STAMPDIR, m, istest);
+	phonyset(&p, "build", BUILTDIR, m, isany);
 	bufputs(b, "default deploy\n\n");
 	names(&p, m);
 	tagsandpaths(&p, m);

@@ -67,6 +67,12 @@ visit(const struct manifest *m, struct state *s, const struct node *n)
 		if (!dirty && (mtime(p, &pst) < 0 || newer(&pst, &stamp)))
 			dirty = 1;
 	}
+	/* under dbt build, a failed test skips what it gates */
+	for (k = 0; k < n->ngates; k++) {
+		ps = visit(m, s, n->gates[k]);
+		if (ps == FAILED || ps == SKIPPED)
+			upfailed = 1;
+	}
 	free(p);
 	p = xasprintf("%s/%s.json", RESULTDIR, n->file);
 	/* a result counts when it is for this job, and not older than a

@@ -18,7 +18,7 @@
 static const char usage[] =
     "usage: dbt2ninja select [--exclude EXPR] [--state PATH|db[:TARGET]]\n"
     "                        [--indirect-selection eager|cautious|buildable|empty]\n"
-    "                        [--manifest PATH] EXPR...\n";
+    "                        [--for deploy|test|build] [--manifest PATH] EXPR...\n";
 
 enum { EAGER, CAUTIOUS, BUILDABLE, EMPTY };
 
@@ -544,7 +544,7 @@ loadresults(struct sel *s, const char *path)
 int
 selectmain(int argc, char **argv)
 {
-	const char *path = "target/manifest.json", *state = NULL, *mode = NULL;
+	const char *path = "target/manifest.json", *state = NULL, *mode = NULL, *verb = NULL;
 	char **inc = NULL, **exc = NULL, *in, *ex;
 	size_t ninc = 0, nexc = 0, i, k;
 	struct sel s;
@@ -564,6 +564,8 @@ selectmain(int argc, char **argv)
 		}
 		if (!strcmp(argv[a], "--state"))
 			val = &state;
+		else if (!strcmp(argv[a], "--for"))
+			val = &verb;
 		else if (!strcmp(argv[a], "--indirect-selection"))
 			val = &mode;
 		else if (!strcmp(argv[a], "--manifest"))
@@ -581,6 +583,8 @@ selectmain(int argc, char **argv)
 	}
 	if (!ninc)
 		usageexit(usage, NULL);
+	if (verb && strcmp(verb, "deploy") && strcmp(verb, "test") && strcmp(verb, "build"))
+		usageexit(usage, "--for: %s is not deploy, test or build", verb);
 	if (mode) {
 		static const char *const modes[] = {"eager", "cautious", "buildable", "empty"};
 		for (k = 0; k < 4 && strcmp(mode, modes[k]); k++)
@@ -630,9 +634,15 @@ selectmain(int argc, char **argv)
 		expression(&s, exc, nexc, ex);
 		s.indirect = keep;
 	}
-	for (i = 0; i < s.m.nnodes; i++)
-		if (in[i] && !ex[i] && s.m.nodes[i].kind == KRUN)
-			printf("%s/%s\n", STAMPDIR, s.m.nodes[i].file);
+	/* --for deploy: no tests; test: only tests; build: dbt build's
+	 * stamps */
+	for (i = 0; i < s.m.nnodes; i++) {
+		const struct node *n = &s.m.nodes[i];
+		if (!in[i] || ex[i] || n->kind != KRUN || (verb && (!strcmp(verb, "deploy") ?
+		    n->rtype == RTEST : !strcmp(verb, "test") ? n->rtype != RTEST : 0)))
+			continue;
+		printf("%s/%s\n", verb && !strcmp(verb, "build") ? BUILTDIR : STAMPDIR, n->file);
+	}
 	for (i = 0; i < s.m.nnodes; i++)
 		free(s.kids[i]);
 	free(s.kids);

@@ -1,10 +1,12 @@
 /* dbt2ninja-run: run one node's job. See dbt2ninja-run(1). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +28,7 @@
 static const char usage[] =
     "usage: dbt2ninja-run [--full-refresh] [--record] [--blue-green] [--profile NAME]\n"
     "                     [--target NAME] [--profiles-dir DIR] [--project-dir DIR] JOB STAMP\n"
+    "       dbt2ninja-run [options] --build DIR/built/NAME JOB [INPUT...]\n"
     "       dbt2ninja-run --dry-run JOB\n"
     "       dbt2ninja-run [--dry-run] --blue-green-op init|await|promote|cleanup\n"
     "                     [--schemas S,...] [--clusters C,...] [--sinks SINK=FROM;...]\n"
@@ -34,6 +37,10 @@ static const char usage[] =
 
 struct opts {
 	const char *job, *stamp;
+	/* --build: dbt build's stamp, the edge's other inputs, Ninja's log */
+	const char *build, *log;
+	char **inputs;
+	int ninputs;
 	struct profileopts prof;
 	int dry, fullrefresh, record, bluegreen;
 	const char *op, *schemas, *clusters, *sinks, *timeout, *poll, *lag, *mark;
@@ -52,6 +59,20 @@ seconds(const char *s, long min, long def)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	return errno || end == s || *end || v < min || v > 86400 * 365 ? -1 : v;
+}
+
+/* Under --build, the deployment's stamp for a path: DIR/built/NAME, beside
+ * the build stamp bstamp, is DIR/ok/NAME; any other path is itself. */
+static char *
+stampof(const char *path, const char *bstamp)
+{
+	size_t dir = (size_t)(strrchr(bstamp, '/') - bstamp), up;
+
+	if (strncmp(path, bstamp, dir + 1) != 0 || strchr(path + dir + 1, '/'))
+		return xstrdup(path);
+	for (up = dir; up > 0 && bstamp[up - 1] != '/'; up--)
+		;
+	return xasprintf("%.*sok/%s", (int)up, bstamp, path + dir + 1);
 }
 
 static void
@@ -93,6 +114,12 @@ parseargs(int argc, char **argv, struct opts *o)
 		}
 		if (!strcmp(a, "--blue-green")) {
 			o->bluegreen = 1;
+			continue;
+		}
+		if (!strcmp(a, "--build") || !strcmp(a, "--ninja-log")) {
+			if (i + 1 >= argc)
+				usageexit(usage, "%s needs a value", a);
+			*(a[2] == 'b' ? &o->build : &o->log) = argv[++i];
 			continue;
 		}
 		{
@@ -138,11 +165,18 @@ parseargs(int argc, char **argv, struct opts *o)
 			usageexit(usage, "unknown option: %s", a);
 		if (pos == 0)
 			o->job = a;
-		else if (pos == 1)
+		else if (o->build && !o->inputs)
+			o->inputs = argv + i, o->ninputs = argc - i;
+		else if (pos == 1 && !o->build)
 			o->stamp = a;
-		else
+		else if (!o->build)
 			usageexit(usage, "too many arguments");
 		pos++;
+	}
+	if (o->build) {
+		if (o->dry || o->op || !strchr(o->build, '/'))
+			usageexit(usage, "--build DIR/built/NAME runs a node; no --dry-run or --blue-green-op");
+		o->stamp = stampof(o->build, o->build);
 	}
 	if (o->op) {
 		if (strcmp(o->op, "init") && strcmp(o->op, "await") && strcmp(o->op, "promote") &&
@@ -305,6 +339,91 @@ writestamp(const struct opts *o, const struct jobfile *j)
 	free(dir);
 	if (writefile(o->stamp, h, strlen(h)) < 0)
 		fatal("%s:", o->stamp);
+}
+
+static int
+mtimeof(const char *path, struct timespec *t)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -1;
+	*t = st.st_mtim;
+	return 0;
+}
+
+static int
+newer(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}
+
+/* Under --build: whether the node's deployment is current, as its deploy
+ * edge would find it: the stamp holds this job and is not older than the
+ * job or the stamps of its parents (and any other input). */
+static int
+current(const struct opts *o, const struct jobfile *j, struct timespec *st)
+{
+	struct timespec t;
+	char *p;
+	int i, ok;
+
+	if (!built(o, j) || mtimeof(o->stamp, st) < 0 || mtimeof(o->job, &t) < 0 ||
+	    newer(&t, st))
+		return 0;
+	for (i = 0; i < o->ninputs; i++) {
+		p = stampof(o->inputs[i], o->build);
+		ok = mtimeof(p, &t) == 0 && !newer(&t, st);
+		free(p);
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+/* Tell Ninja's log that the deployment's stamp, written under --build by
+ * another edge than its own, is as new as it is on disk: Ninja judges an
+ * edge it has run before by the mtime its log recorded for the output, so
+ * without this the next `ninja deploy` would take the stamp for one left
+ * by an interrupted run and deploy the node again. A line of the log's
+ * formats v5 and v6: start and end (none: nothing ran in this edge), the
+ * mtime in nanoseconds, the path, the command's hash (not compared for
+ * generator rules). A log of another version is left alone. */
+static void
+ninjalog(const char *log, const char *stamp)
+{
+	char head[32], line[64];
+	struct timespec t;
+	struct buf b = {0};
+	ssize_t n;
+	int fd;
+
+	if (!log || mtimeof(stamp, &t) < 0 || (fd = open(log, O_RDWR | O_APPEND)) < 0)
+		return;
+	n = read(fd, head, sizeof(head) - 1);
+	head[n > 0 ? n : 0] = '\0';
+	if (!strncmp(head, "# ninja log v5\n", 15) || !strncmp(head, "# ninja log v6\n", 15)) {
+		snprintf(line, sizeof(line), "0\t0\t%lld\t", (long long)t.tv_sec * 1000000000LL +
+		    t.tv_nsec);
+		bufputs(&b, line);
+		bufputs(&b, stamp);
+		bufputs(&b, "\t0\n");
+		/* one write, appended whole among Ninja's own lines */
+		if (write(fd, b.s, b.len) != (ssize_t)b.len)
+			warn("%s:", log);
+	}
+	close(fd);
+	buffree(&b);
+}
+
+/* The build stamp: the job's hash, like the deployment's stamp. */
+static void
+writebuilt(const struct opts *o, const struct jobfile *j)
+{
+	struct opts b = *o;
+
+	b.stamp = o->build;
+	writestamp(&b, j);
 }
 
 /* dbt's words for what a node did. */
@@ -497,6 +616,20 @@ main(int argc, char **argv)
 		jobfree(&j);
 		return 0;
 	}
+	if (o.build) {
+		struct timespec st, bt;
+		/* current: dbt build has nothing to do but say so to what
+		 * follows, once, when the deployment moved since */
+		if (current(&o, &j, &st)) {
+			if (mtimeof(o.build, &bt) < 0 || newer(&st, &bt))
+				writebuilt(&o, &j);
+			jobfree(&j);
+			free((char *)o.stamp);
+			return 0;
+		}
+		if (unlink(o.build) < 0 && errno != ENOENT)
+			warn("%s:", o.build);
+	}
 	profileload(&p, &o.prof, o.job);
 	if (!strcmp(j.adapter, "materialize")) {
 		r.cluster = p.cluster;
@@ -538,10 +671,15 @@ main(int argc, char **argv)
 	}
 	/* a stamp older than the job or a parent is stale already; a failed
 	 * node leaves none at all */
-	if (ok)
+	if (ok) {
 		writestamp(&o, &j);
-	else if (unlink(o.stamp) < 0 && errno != ENOENT)
+		if (o.build) {
+			ninjalog(o.log, o.stamp);
+			writebuilt(&o, &j);
+		}
+	} else if (unlink(o.stamp) < 0 && errno != ENOENT) {
 		warn("%s:", o.stamp);
+	}
 	rc = ok ? 0 : 1;
 done:
 	PQclear(r.out.last);
@@ -549,5 +687,7 @@ done:
 	free(r.err);
 	profilefree(&p);
 	jobfree(&j);
+	if (o.build)
+		free((char *)o.stamp);
 	return rc;
 }
