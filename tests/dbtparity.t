@@ -218,7 +218,7 @@ model incremental race '-- pre-hook: [{"sql":"select pg_sleep(0.5)","transaction
 -- unique_key: "id"' "select 1 as id"
 fails=0
 for i in 1 2 3; do
-	sql 'drop table if exists t.race' >/dev/null
+	sql 'drop table if exists t.race' >/dev/null 2>&1
 	"$RUN" target/ninja/sql/model.p.race.sql "$TMP/s1" >"$TMP/r1" 2>&1 &
 	p=$!
 	"$RUN" target/ninja/sql/model.p.race.sql "$TMP/s2" >"$TMP/r2" 2>&1 || fails=$((fails + 1))
