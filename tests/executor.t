@@ -136,7 +136,7 @@ is "$(sql "select count(*) from pg_class where relname like 'vt__dbt%'")" 0 "wit
 
 # an enforced contract: the declared column types
 job target/ninja/sql/model.p.con.sql "$(hdr model.p.con model table con '-- columns: {"id":{"data_type":"bigint"},"name":{"data_type":"varchar(10)"}}
--- contract: {"enforced":true}')" "select 1 as id, 'x' as name"
+-- contract: {"enforced":true}')" "select 1::bigint as id, 'x' as name"
 runjob model.p.con
 ok $rc "a contracted table is created"
 is "$(sql "select string_agg(data_type, ',' order by ordinal_position) from information_schema.columns where table_name = 'con'")" \
@@ -157,7 +157,7 @@ is "$(sql "select string_agg(contype::text, '' order by contype) from pg_constra
 is "$(sql "select string_agg(attname, ',' order by attnum) from pg_attribute where attrelid = 't.con2'::regclass and attnum > 0")" "id,Pid,amount,code" \
 	"a column is quoted only with quote: true"
 job target/ninja/sql/model.p.con2.sql "$(hdr model.p.con2 model table con2 '-- columns: {"id":{"data_type":"int","constraints":[{"type":"not_null"}]},"amount":{"data_type":"numeric","constraints":[{"type":"check","expression":"amount >= 0"}]}}
--- contract: {"enforced":true}')" "select 1 as id, -1 as amount"
+-- contract: {"enforced":true}')" "select 1 as id, -1.0 as amount"
 runjob model.p.con2
 is "$rc" 1 "a row that breaks a check fails the node"
 grep -q '23514' "$TMP/out"

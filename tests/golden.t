@@ -19,6 +19,14 @@ for dir in "$ROOT"/tests/golden/*/; do
 	check "$case: build.ninja is as expected" diff -u "$dir/build.ninja" "$TMP/build.ninja"
 	check "$case: job files are as expected" diff -ru "$dir/sql" "$work/target/ninja/sql"
 	check "$case: warnings are as expected" diff -u "$dir/stderr" "$TMP/err"
+	# every job's statements, as dbt2ninja-run --dry-run prints them
+	(cd "$work" && for j in target/ninja/sql/*.sql; do
+		echo "=== ${j##*/}"
+		"$ROOT/dbt2ninja-run" --dry-run "$j" 2>&1
+		echo "exit $?"
+	done) > "$TMP/dry.txt"
+	[ "${UPDATE_GOLDEN:-}" ] && cp "$TMP/dry.txt" "$dir/dry-run.txt"
+	check "$case: the executor's statements are as expected" diff -u "$dir/dry-run.txt" "$TMP/dry.txt"
 	(cd "$work" && ninja -n deploy >/dev/null 2>&1)
 	ok $? "$case: ninja accepts it"
 done
