@@ -54,6 +54,57 @@ expect "two nodes, one relation" 1 "dbt2ninja: $TMP/samerel.json: model.p.a and 
 bad newline.json '{"nodes": {"model.p.a": {"resource_type": "model", "relation_name": "a\nb"}}}'
 expect "line break in a relation" 1 "dbt2ninja: $TMP/newline.json: model.p.a: line break in \"a
 b\"" "$TMP/newline.json"
+# a present value of the wrong type is an error, never read as absent
+# (null is absent): FILE:LINE:COL of the node, its unique_id, the field
+types() {
+	_name=$1 _node=$2 _msg=$3
+	bad types.json "{\"nodes\": {
+ \"model.p.a\": $_node}}"
+	expect "wrong type: $_name" 1 "dbt2ninja: $TMP/types.json:2:15: model.p.a: $_msg" "$TMP/types.json"
+}
+types "depends_on a string" '{"resource_type": "model", "depends_on": "model.p.b"}' \
+	"depends_on is a string, not an object"
+types "depends_on.nodes an object" '{"resource_type": "model", "depends_on": {"nodes": {"model.p.b": 1}}}' \
+	"depends_on.nodes is an object, not a list"
+types "a node id a number" '{"resource_type": "model", "depends_on": {"nodes": ["model.p.b", 7]}}' \
+	"depends_on.nodes[1] is a number, not a string"
+types "config a list" '{"resource_type": "model", "config": ["table"]}' \
+	"config is a list, not an object"
+types "config.enabled a string" '{"resource_type": "model", "config": {"enabled": "false"}}' \
+	"config.enabled is a string, not a boolean"
+types "config.materialized a number" '{"resource_type": "model", "config": {"materialized": 1}}' \
+	"config.materialized is a number, not a string"
+types "relation_name a list" '{"resource_type": "model", "relation_name": ["a"]}' \
+	"relation_name is a list, not a string"
+types "compiled_code a boolean" '{"resource_type": "model", "compiled_code": true}' \
+	"compiled_code is a boolean, not a string"
+types "resource_type a number" '{"resource_type": 1}' \
+	"resource_type is a number, not a string"
+types "tags a string" '{"resource_type": "model", "tags": "daily"}' \
+	"tags is a string, not a list"
+types "columns a list" '{"resource_type": "model", "config": {"contract": {"enforced": true}}, "columns": []}' \
+	"columns is a list, not an object"
+types "a column's data_type a number" '{"resource_type": "model", "columns": {"id": {"data_type": 4}}}' \
+	"columns.id.data_type is a number, not a string"
+types "persist_docs a string" '{"resource_type": "model", "config": {"persist_docs": "yes"}}' \
+	"config.persist_docs is a string, not an object"
+types "contract.enforced a string" '{"resource_type": "model", "config": {"contract": {"enforced": "true"}}}' \
+	"config.contract.enforced is a string, not a boolean"
+types "checksum a string" '{"resource_type": "seed", "checksum": "abc"}' \
+	"checksum is a string, not an object"
+bad types.json '{"nodes": {
+ "model.p.a": []}}'
+expect "wrong type: a node a list" 1 "dbt2ninja: $TMP/types.json:2:15: model.p.a is a list, not an object" "$TMP/types.json"
+bad types.json '{"nodes": {"model.p.a": {"resource_type": "model"}},
+ "exposures": {"exposure.p.e": {"name": "e", "depends_on": {"nodes": "model.p.a"}}}}'
+expect "wrong type: an exposure's depends_on.nodes" 1 "dbt2ninja: $TMP/types.json:2:32: exposure.p.e: depends_on.nodes is a string, not a list" "$TMP/types.json"
+bad types.json '{"nodes": []}'
+expect "wrong type: nodes a list" 1 "dbt2ninja: $TMP/types.json:1:11: nodes is a list, not an object" "$TMP/types.json"
+bad types.json '{"nodes": {}, "exposures": []}'
+expect "wrong type: exposures a list" 1 "dbt2ninja: $TMP/types.json:1:28: exposures is a list, not an object" "$TMP/types.json"
+bad types.json '{"metadata": {"adapter_type": 1}, "nodes": {}}'
+expect "wrong type: metadata.adapter_type" 1 "dbt2ninja: $TMP/types.json:1:14: metadata.adapter_type is a number, not a string" "$TMP/types.json"
+
 if [ "$(id -u)" != 0 ]; then
 	bad locked.json '{}'
 	chmod 000 "$TMP/locked.json"
@@ -81,6 +132,17 @@ $usage" --defer
 expect "blue/green with state" 2 "dbt2ninja: --blue-green builds every node into a new environment: it takes no --state
 $usage" --blue-green --state prod
 expect "missing project directory" 1 "dbt2ninja: $TMP/nodir: No such file or directory" --project-dir "$TMP/nodir"
+
+# a byte order mark before the JSON, as some Windows tools write it: read
+# as the manifest after it, here and as --state
+rm -rf "$TMP/bom" && cp -R "$TMP/shop" "$TMP/bom"
+{ printf '\357\273\277'; cat "$TMP/shop/target/manifest.json"; } > "$TMP/bom/target/manifest.json"
+(cd "$TMP/bom" && rm -rf target/ninja build.ninja && "$DBT2NINJA" 2>/dev/null)
+ok $? "a manifest after a byte order mark generates"
+check "the same job files as without it" diff -r "$TMP/bom/target/ninja/sql" target/ninja/sql
+out=$(cd "$TMP/bom" && "$DBT2NINJA" --state target/manifest.json 2>&1)
+is "$?" 0 "a --state manifest after a byte order mark is read"
+case $out in *" 0 new, 0 modified, 0 downstream,"*) ok 0 "and is production's";; *) ok 1 "and is production's: $out";; esac
 
 "$DBT2NINJA" --help | grep -q '^usage: dbt2ninja'
 ok $? "--help prints the usage on stdout, exit 0"
