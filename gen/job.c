@@ -22,8 +22,8 @@ jobname(const char *uid)
 
 	for (s = (const unsigned char *)uid; *s; s++) {
 		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
-		    (*s == '-' && s != (const unsigned char *)uid)) {
+		    (*s >= '0' && *s <= '9') || *s == '_' ||
+		    ((*s == '-' || *s == '.') && s != (const unsigned char *)uid)) {
 			bufputc(&b, *s);
 		} else {
 			bufputc(&b, '%');
@@ -35,7 +35,8 @@ jobname(const char *uid)
 		bufputs(&b, "%");
 	if (b.len <= NAMEMAX)
 		return b.s;
-	cut = NAMEMAX - 17;
+	/* "%%" is never an escape: no name that is not cut holds it */
+	cut = NAMEMAX - 2 - (SHA256_HEX - 1);
 	/* never cut inside a %XX escape */
 	if (b.s[cut - 1] == '%')
 		cut -= 1;
@@ -43,8 +44,8 @@ jobname(const char *uid)
 		cut -= 2;
 	sha256hex(uid, strlen(uid), h);
 	b.len = cut;
-	bufputc(&b, '-');
-	bufadd(&b, h, 16);
+	bufputs(&b, "%%");
+	bufputs(&b, h);
 	return b.s;
 }
 

@@ -33,10 +33,12 @@
 #define JOBINDEX "target/ninja/jobs.idx"
 #define NAMEMAX 200	/* longest name before truncation plus hash */
 
-/* The file name for a unique_id: bytes outside [A-Za-z0-9._-] as %XX, and a
- * name longer than NAMEMAX truncated with "-" and 16 hex digits of its
- * SHA-256 appended, so names stay unique, readable and short enough for
- * any file system. Caller frees. */
+/* The file name for a unique_id: bytes outside [A-Za-z0-9._-] as %XX (a
+ * leading "-" or "." too), and a name longer than NAMEMAX cut, with "%%"
+ * and the SHA-256 of the unique_id appended. "%%" is no escape, so a cut
+ * name is never another's whole one, and two cut ones differ in their
+ * hash: names stay unique, readable and short enough for any file system.
+ * Caller frees. */
 char *jobname(const char *uid);
 
 /* s with every backslash made a slash (manifests written on Windows). */

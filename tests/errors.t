@@ -144,6 +144,28 @@ out=$(cd "$TMP/bom" && "$DBT2NINJA" --state target/manifest.json 2>&1)
 is "$?" 0 "a --state manifest after a byte order mark is read"
 case $out in *" 0 new, 0 modified, 0 downstream,"*) ok 0 "and is production's";; *) ok 1 "and is production's: $out";; esac
 
+# unique_ids crafted to be another's shortened job file name, as it was cut
+# before (183 bytes, "-", 16 hex digits) and as it is now: each node keeps a
+# job file and a stamp of its own
+mkdir -p "$TMP/cut" && cd "$TMP/cut" || exit 1
+python3 - > manifest.json <<'PY'
+import hashlib, json
+long = "model.p." + "x" * 250
+h = hashlib.sha256(long.encode()).hexdigest()
+uids = [long, long[:183] + "-" + h[:16], long[:134] + "%%" + h]
+print(json.dumps({"nodes": {u: {"resource_type": "model", "name": "n%d" % i,
+    "relation_name": '"db"."s"."t%d"' % i, "compiled_code": "select %d" % i}
+    for i, u in enumerate(uids)}}))
+PY
+"$DBT2NINJA" manifest.json 2>/dev/null
+ok $? "crafted names: generates"
+is "$(ls target/ninja/sql | wc -l)" 3 "crafted names: three nodes, three job files"
+is "$(grep -c '^build target/ninja/ok/' build.ninja)" 3 "crafted names: three edges"
+is "$(grep '^build target/ninja/ok/' build.ninja | cut -d: -f1 | sort -u | wc -l)" 3 "crafted names: three stamps"
+ninja -n >/dev/null 2>&1
+ok $? "crafted names: ninja loads build.ninja"
+cd "$TMP/shop" || exit 1
+
 "$DBT2NINJA" --help | grep -q '^usage: dbt2ninja'
 ok $? "--help prints the usage on stdout, exit 0"
 done_testing
