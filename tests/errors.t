@@ -166,6 +166,72 @@ ninja -n >/dev/null 2>&1
 ok $? "crafted names: ninja loads build.ninja"
 cd "$TMP/shop" || exit 1
 
+# names no ninja target can be: refused, naming the node and the field
+names() {
+	_name=$1 _node=$2 _msg=$3
+	bad names.json "{\"nodes\": {\"model.p.a\": $_node}}"
+	expect "unusable name: $_name" 1 "dbt2ninja: $TMP/names.json: model.p.a: $_msg" "$TMP/names.json"
+}
+names "a name with a line break" '{"resource_type": "model", "relation_name": "r", "name": "a\nb"}' 'name: no ninja target can be "a
+b": it holds a line break'
+names "a name with a carriage return" '{"resource_type": "model", "relation_name": "r", "name": "a\rb"}' "name: no ninja target can be \"a$(printf '\r')b\": it holds a line break"
+names "an empty name" '{"resource_type": "model", "relation_name": "r", "name": ""}' 'name: no ninja target can be "": it is empty'
+names "a tag with a line break" '{"resource_type": "model", "relation_name": "r", "name": "a", "tags": ["x\ny"]}' 'tags: no ninja target can be "tag:x
+y": it holds a line break'
+names "a tag ninja folds" '{"resource_type": "model", "relation_name": "r", "name": "a", "tags": ["x/../deploy"]}' 'tags: no ninja target can be "tag:x/../deploy": ninja would read it as another path: it has an empty, . or .. component'
+names "a path with a line break" '{"resource_type": "model", "relation_name": "r", "name": "a", "original_file_path": "models/x\ny/a.sql"}' 'original_file_path: no ninja target can be "path:models/x
+y": it holds a line break'
+names "a path ninja folds" '{"resource_type": "model", "relation_name": "r", "name": "a", "original_file_path": "models//a.sql"}' 'original_file_path: no ninja target can be "path:models/": ninja would read it as another path: it has an empty, . or .. component'
+names "a deep path" "{\"resource_type\": \"model\", \"relation_name\": \"r\", \"name\": \"a\", \"original_file_path\": \"$(printf 'd/%.0s' $(seq 61))a.sql\"}" "original_file_path: no ninja target can be \"path:$(printf 'd/%.0s' $(seq 60))d\": it has more than 60 path components"
+bad names.json '{"nodes": {"model.p.a": {"resource_type": "model", "relation_name": "r", "name": "a"}},
+ "exposures": {"exposure.p.e": {"name": "e\nf", "depends_on": {"nodes": ["model.p.a"]}}}}'
+expect "unusable name: an exposure's" 1 "dbt2ninja: $TMP/names.json: exposure.p.e: name: no ninja target can be \"exposure:e
+f\": it holds a line break" "$TMP/names.json"
+bad names.json '{"nodes": {"": {"resource_type": "model", "relation_name": "r", "name": "a"}}}'
+expect "unusable name: an empty unique_id" 1 "dbt2ninja: $TMP/names.json: : unique_id: no ninja target can be \"\": it is empty" "$TMP/names.json"
+
+# hostile names that can be targets: escaped, and every one loads and is
+# found from the command line, with the manifest in a hostile directory
+h="$TMP/h d:1|\$x#ü"
+mkdir -p "$h/seeds" && cd "$h" || exit 1
+printf 'id\n1\n' > 'seeds/s p|x$:#ü.csv'
+printf 'name: h\nprofile: h\n' > dbt_project.yml
+cat > 'm a:n|i$f#e.json' <<'EOF'
+{"nodes": {
+ "model.p.sp": {"resource_type": "model", "name": "a b", "relation_name": "r1",
+  "tags": ["x y", "p|q", "d$e", "h#i", "ü:ñ", "t\tt", "deploy"], "original_file_path": "models/dir with space/a b.sql"},
+ "model.p.pipe": {"resource_type": "model", "name": "p|q", "relation_name": "r2",
+  "original_file_path": "models/a|b/x.sql", "depends_on": {"nodes": ["model.p.sp"]}},
+ "model.p.$x:y": {"resource_type": "model", "name": "$x", "relation_name": "r3"},
+ "model.p.hash": {"resource_type": "model", "name": "#c", "relation_name": "r4"},
+ "model.p.taken": {"resource_type": "model", "name": "dbt_project.yml", "relation_name": "r5"},
+ "model.p.stamp": {"resource_type": "model", "name": "target/ninja/ok/model.p.hash", "relation_name": "r6"},
+ "seed.p.s": {"resource_type": "seed", "name": "s", "relation_name": "r7",
+  "original_file_path": "seeds/s p|x$:#ü.csv"}},
+ "exposures": {"exposure.p.e": {"name": "e f|g", "depends_on": {"nodes": ["model.p.pipe"]}}}}
+EOF
+"$DBT2NINJA" 'm a:n|i$f#e.json' 2>"$TMP/err"
+ok $? "hostile names: generate"
+ninja -n >/dev/null 2>"$TMP/err"
+ok $? "hostile names: ninja loads build.ninja"
+for t in 'a b' 'p|q' '$x' '#c' 'model.p.$x:y' 'tag:x y' 'tag:p|q' 'tag:d$e' 'tag:h#i' 'tag:ü:ñ' "tag:t	t" \
+    'tag:deploy' 'path:models/dir with space' 'path:models/a|b' 'exposure:e f|g' 's' 'seeds/s p|x$:#ü.csv'; do
+	ninja -t query "$t" >/dev/null 2>&1
+	ok $? "hostile names: the target $t is found"
+done
+is "$(ninja -t query 'exposure:e f|g' | sed -n 's/^ *//; 3p')" "target/ninja/ok/model.p.pipe" \
+	"hostile names: an exposure's target is its upstream"
+is "$(ninja -t query 'tag:p|q' | sed -n 's/^ *//; 3p')" "target/ninja/ok/model.p.sp" \
+	"hostile names: a tag's target is its nodes"
+is "$(ninja -t query 'dbt_project.yml' | sed -n 's/^ *//; 2p')" "input: phony" \
+	"hostile names: a name taken by a file build.ninja reads is not a target"
+touch 'm a:n|i$f#e.json'
+ninja build.ninja >/dev/null 2>"$TMP/err"
+ok $? "hostile names: ninja regenerates build.ninja"
+ninja -n >/dev/null 2>"$TMP/err"
+ok $? "hostile names: and loads it again"
+cd "$TMP/shop" || exit 1
+
 "$DBT2NINJA" --help | grep -q '^usage: dbt2ninja'
 ok $? "--help prints the usage on stdout, exit 0"
 done_testing
