@@ -1,6 +1,5 @@
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +9,7 @@
 #include "hash.h"
 #include "job.h"
 #include "sql.h"
+#include "stage.h"
 
 char *
 jobname(const char *uid)
@@ -381,12 +381,15 @@ jobsame(const char *old, size_t oldlen, const char *new, size_t newlen)
  * regeneration reads one file, not one per node. Job files are the
  * generator's own; an edit by hand is not seen until the node changes.
  *
- * A changed job replaces the old one atomically (temporary file and rename).
- * A new job is created in place, which is half the directory updates when
- * thousands are created: should the generator die while writing one, the
- * index, written last, does not vouch for it, so the next run reads it and
- * rewrites it; and build.ninja, written after all jobs, is older than the
- * manifest, so ninja regenerates before it runs anything. */
+ * Every file is staged (stage.h): a changed job is written beside the old
+ * one and renamed over it only once every file of the run is written, and
+ * stale ones are removed then; should any write fail, every file is as it
+ * was. A new job is created in place, which is half the directory updates
+ * when thousands are created, and removed on failure: should the generator
+ * be killed while writing one, the index, renamed after the jobs, does not
+ * vouch for it, so the next run reads it and rewrites it; and build.ninja,
+ * renamed last, is older than the manifest, so ninja regenerates before it
+ * runs anything. */
 static void
 readindex(struct buf *text, struct htab *idx)
 {
@@ -433,8 +436,7 @@ removestale(const struct htab *have, const struct htab *want,
 		if (!have->keys[i] || htabget(want, have->keys[i]))
 			continue;
 		path = xasprintf("%s/%s", JOBDIR, have->keys[i]);
-		if (unlink(path) < 0 && errno != ENOENT)
-			fatal("%s: unlink:", path);
+		stagedel(path);
 		free(path);
 		st->removed++;
 	}
@@ -483,17 +485,14 @@ jobwriteall(struct manifest *m, const struct jobopts *o, struct jobstats *st)
 		    readfile(path, &old) == 0 && jobsame(old.s, old.len, job.s, job.len)) {
 			st->unchanged++;
 		} else {
-			if (!htabget(&have, names[nnames - 1]) ?
-			    createfile(path, job.s, job.len) < 0 : writefile(path, job.s, job.len) < 0)
-				fatal("%s:", path);
+			stageput(path, job.s, job.len);
 			n->jobhash = xstrdup(h);
 			st->written++;
 		}
 		free(path);
 	}
 	removestale(&have, &want, st);
-	if (writefile(JOBINDEX, newidx.s ? newidx.s : "", newidx.len) < 0)
-		fatal("%s:", JOBINDEX);
+	stageput(JOBINDEX, newidx.s ? newidx.s : "", newidx.len);
 	for (i = 0; i < have.cap; i++)
 		free((char *)have.keys[i]);
 	htabfree(&have);

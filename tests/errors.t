@@ -232,6 +232,67 @@ ninja -n >/dev/null 2>"$TMP/err"
 ok $? "hostile names: and loads it again"
 cd "$TMP/shop" || exit 1
 
+# a write that fails (here: files larger than RLIMIT_FSIZE, SIGXFSZ
+# ignored, so write() says EFBIG; or a read-only directory) leaves every
+# file as it was: build.ninja, the job files, the job index, the stamps
+limited() {
+	python3 -c 'import os, resource, signal, sys
+n = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (n, n))
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+os.execv(sys.argv[2], sys.argv[2:])' "$@"
+}
+rm -rf "$TMP/full" && cp -R "$TMP/shop" "$TMP/full" && cd "$TMP/full" || exit 1
+cp target/manifest.json prod.json
+"$DBT2NINJA" --state prod.json >/dev/null 2>&1
+ok $? "full disk: production's stamps are written"
+ls target/ninja/ok | grep -q . 
+ok $? "full disk: there are stamps to keep"
+# every job changes; the largest job (and the index) fits under the limit,
+# build.ninja not
+python3 - <<'PY'
+import json
+m = json.load(open("target/manifest.json"))
+for n in m["nodes"].values():
+    if n.get("compiled_code"):
+        n["compiled_code"] += "\nlimit 100"
+json.dump(m, open("target/manifest.json", "w"))
+PY
+biggest=$(wc -c target/ninja/sql/* target/ninja/jobs.idx | sort -n | tail -2 | head -1 | awk '{print $1}')
+limit=$((biggest + 200))
+[ "$(wc -c < build.ninja)" -gt "$limit" ]
+ok $? "full disk: build.ninja ($(wc -c < build.ninja) bytes) does not fit in $limit bytes"
+before=$(tree .)
+err=$(limited "$limit" "$DBT2NINJA" --state prod.json 2>&1 >/dev/null)
+is "$?" 1 "full disk, writing build.ninja: exits 1"
+is "$err" "dbt2ninja: build.ninja.tmp$(echo "$err" | sed -n 's/.*build\.ninja\.tmp\([0-9]*\):.*/\1/p'): File too large" \
+	"full disk, writing build.ninja: says so"
+is "$(tree .)" "$before" "full disk, writing build.ninja: every job file, stamp and build.ninja as it was"
+err=$(limited 100 "$DBT2NINJA" --state prod.json 2>&1 >/dev/null)
+is "$?" 1 "full disk, writing the first job: exits 1"
+case $err in "dbt2ninja: target/ninja/sql/"*": File too large") ok 0 "full disk, writing the first job: says so";;
+*) ok 1 "full disk, writing the first job: says so: $err";; esac
+is "$(tree .)" "$before" "full disk, writing the first job: every file as it was"
+rm -f target/ninja/sql/model.shop.orders.sql
+before=$(tree .)
+limited "$limit" "$DBT2NINJA" --state prod.json >/dev/null 2>&1
+is "$?" 1 "full disk, a job created anew: exits 1"
+is "$(tree .)" "$before" "full disk, a job created anew: is not left behind"
+if [ "$(id -u)" != 0 ]; then
+	chmod a-w target/ninja/ok
+	err=$("$DBT2NINJA" --state prod.json 2>&1 >/dev/null)
+	is "$?" 1 "read-only stamps: exits 1"
+	case $err in "dbt2ninja: target/ninja/ok/"*": Permission denied") ok 0 "read-only stamps: says so";;
+	*) ok 1 "read-only stamps: says so: $err";; esac
+	is "$(tree .)" "$before" "read-only stamps: every job file, stamp and build.ninja as it was"
+	chmod u+w target/ninja/ok
+fi
+"$DBT2NINJA" --state prod.json >/dev/null 2>&1
+ok $? "full disk: with room again, it generates"
+grep -q 'limit 100' target/ninja/sql/model.shop.orders.sql
+ok $? "full disk: and writes the new jobs"
+cd "$TMP/shop" || exit 1
+
 "$DBT2NINJA" --help | grep -q '^usage: dbt2ninja'
 ok $? "--help prints the usage on stdout, exit 0"
 done_testing
