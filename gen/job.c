@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,6 +259,47 @@ seedpath(const struct node *n, const char *prefix)
 	if (!n->path)
 		return NULL;
 	return slashed(xasprintf("%s%s", prefix, n->path));
+}
+
+void
+seedcheck(const struct manifest *m, const struct node *n, const char *prefix)
+{
+	char *rel, *p, *path, *real, *proj, *dir;
+	size_t len;
+	int out = 0;
+
+	if (!n->path)
+		return;
+	rel = slashed(xstrdup(n->path));
+	if (rel[0] == '/' || (rel[0] && rel[1] == ':'))
+		out = 1;
+	for (p = rel; !out && *p; p += strcspn(p, "/") + (p[strcspn(p, "/")] == '/'))
+		if (!strncmp(p, "..", 2) && (p[2] == '/' || !p[2]))
+			out = 1;
+	free(rel);
+	if (out)
+		fatal("%s: %s: original_file_path \"%s\" is outside the project", m->path,
+		    n->uid, n->path);
+	path = seedpath(n, prefix);
+	real = realpath(path, NULL);
+	free(path);
+	if (!real)
+		return;	/* not there: nothing is read (seed_sha256 is null) */
+	dir = *prefix ? xstrdup(prefix) : xstrdup(".");
+	proj = realpath(dir, NULL);
+	free(dir);
+	if (!proj)
+		fatal("%s:", prefix);
+	len = strlen(proj);
+	out = strncmp(real, proj, len) || (real[len] != '/' && strcmp(proj, "/"));
+	free(proj);
+	if (out) {
+		warn("%s: %s: original_file_path \"%s\" is outside the project: it is %s",
+		    m->path, n->uid, n->path, real);
+		free(real);
+		exit(1);
+	}
+	free(real);
 }
 
 /* A seed's two lines, which need the project directory. */

@@ -45,6 +45,11 @@ char *jobname(const char *uid);
 char *slashed(char *s);
 /* Where a seed's CSV is, seen from here, or NULL. Caller frees. */
 char *seedpath(const struct node *n, const char *prefix);
+/* Exit 1 naming the seed and its path unless its file is inside the
+ * project at prefix: a relative path with no ".." component, whose real
+ * path (symbolic links followed), when it exists, is under the project's.
+ * No other file on the machine is loaded into a table. */
+void seedcheck(const struct manifest *m, const struct node *n, const char *prefix);
 
 struct jobopts {
 	const char *seedprefix;	/* where seed paths are, seen from here */

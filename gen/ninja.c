@@ -264,6 +264,7 @@ regen(const struct manifest *m, const struct ninjaopts *o, struct phony *p, stru
 		const struct node *nd = &m->nodes[i];
 		if (nd->kind != KRUN || nd->rtype != RSEED)
 			continue;
+		seedcheck(m, nd, o->seedprefix);
 		path = seedpath(nd, o->seedprefix);
 		if (path && strpbrk(path, "\r\n"))
 			fatal("%s: %s: original_file_path holds a line break, which build.ninja "

@@ -293,6 +293,42 @@ grep -q 'limit 100' target/ninja/sql/model.shop.orders.sql
 ok $? "full disk: and writes the new jobs"
 cd "$TMP/shop" || exit 1
 
+# a seed's file outside the project is never read into a table: refused,
+# naming the seed and the path; a package's seeds, inside, still load
+rm -rf "$TMP/esc" && mkdir -p "$TMP/esc/proj/seeds" "$TMP/esc/proj/dbt_packages/pkg/seeds" && cd "$TMP/esc/proj" || exit 1
+printf 'name: p\nprofile: p\n' > dbt_project.yml
+printf 'id\n1\n' > seeds/ok.csv
+printf 'id\n2\n' > dbt_packages/pkg/seeds/theirs.csv
+printf 'secret\n' > "$TMP/esc/secret.csv"
+ln -s "$TMP/esc/secret.csv" seeds/link.csv
+seedat() {
+	bad seed.json "{\"nodes\": {\"seed.p.s\": {\"resource_type\": \"seed\", \"name\": \"s\", \"relation_name\": \"s\", \"original_file_path\": \"$1\"}}}"
+}
+before=$(tree .)
+for p in ../secret.csv /etc/passwd 'seeds/../../secret.csv' '..\\secret.csv' 'C:/Windows/x.csv'; do
+	seedat "$p"
+	err=$("$DBT2NINJA" --project-dir . "$TMP/seed.json" 2>&1 >/dev/null)
+	is "$?" 1 "a seed at $p: exits 1"
+	is "$err" "dbt2ninja: $TMP/seed.json: seed.p.s: original_file_path \"$(printf '%s' "$p" | sed 's/\\\\/\\/g')\" is outside the project" "a seed at $p: says so"
+	is "$(tree .)" "$before" "a seed at $p: writes nothing"
+done
+seedat seeds/link.csv
+err=$("$DBT2NINJA" --project-dir . "$TMP/seed.json" 2>&1 >/dev/null)
+is "$?" 1 "a seed linked outside the project: exits 1"
+is "$err" "dbt2ninja: $TMP/seed.json: seed.p.s: original_file_path \"seeds/link.csv\" is outside the project: it is $(realpath "$TMP/esc/secret.csv")" \
+	"a seed linked outside the project: says so"
+is "$(tree .)" "$before" "a seed linked outside the project: writes nothing"
+seedat dbt_packages/pkg/seeds/theirs.csv
+"$DBT2NINJA" --project-dir . "$TMP/seed.json" 2>/dev/null
+ok $? "a package's seed under dbt_packages generates"
+grep -q '^-- seed_sha256: "' target/ninja/sql/seed.p.s.sql
+ok $? "and its file is read"
+ln -s ../dbt_packages/pkg/seeds/theirs.csv seeds/inside.csv
+seedat seeds/inside.csv
+"$DBT2NINJA" --project-dir . "$TMP/seed.json" 2>/dev/null
+ok $? "a seed linked inside the project generates"
+cd "$TMP/shop" || exit 1
+
 "$DBT2NINJA" --help | grep -q '^usage: dbt2ninja'
 ok $? "--help prints the usage on stdout, exit 0"
 done_testing
