@@ -18,6 +18,7 @@
 #include "project.h"
 #include "results.h"
 #include "select.h"
+#include "stage.h"
 #include "state.h"
 #include "util.h"
 
@@ -660,8 +661,9 @@ main(int argc, char **argv)
 	jobwriteall(&m, &jo, &st);
 	if (o.state)
 		statemark(&ss, &m);
-	if (writefile(no.output, out.s, out.len) < 0)
-		fatal("%s:", no.output);
+	/* every file replaced together, build.ninja last, or none */
+	stageput(no.output, out.s, out.len);
+	stagecommit();
 	if (o.state) {
 		printf("dbt2ninja: state from %s: %zu new, %zu modified, %zu downstream, "
 		    "%zu unchanged\n", o.state, ss.stats.new, ss.stats.modified,

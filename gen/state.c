@@ -11,6 +11,7 @@
 #include "jobfile.h"
 #include "pg.h"
 #include "sql.h"
+#include "stage.h"
 #include "state.h"
 
 enum { SAME, NEW, MODIFIED, DOWNSTREAM };
@@ -446,11 +447,9 @@ markone(struct marking *k, const struct node *n)
 		;
 	} else if (k->s->st[i] == SAME) {
 		/* deployed as production deployed it */
-		if (access(sp, F_OK) == 0 ? writefile(sp, h, strlen(h)) < 0 :
-		    createfile(sp, h, strlen(h)) < 0)
-			fatal("%s:", sp);
-	} else if (unlink(sp) < 0 && errno != ENOENT) {
-		fatal("%s: unlink:", sp);
+		stageput(sp, h, strlen(h));
+	} else if (access(sp, F_OK) == 0) {
+		stagedel(sp);
 	}
 	free(jp);
 	free(sp);

@@ -22,11 +22,17 @@ main(void)
 	memcpy(longid, "test.p.", 7);
 	s = jobname(longid);
 	ok(strlen(s) == NAMEMAX, "a long name is cut to NAMEMAX bytes");
-	ok(s[NAMEMAX - 17] == '-', "and ends in a dash and a hash");
+	ok(!strncmp(s + NAMEMAX - 66, "%%", 2) && strspn(s + NAMEMAX - 64, "0123456789abcdef") == 64,
+	    "and ends in %% and the SHA-256 of the unique_id");
+	{
+		/* a unique_id spelled as another's cut name is not given it */
+		char *t = jobname(s);
+		ok(strcmp(t, s) != 0, "a unique_id spelled as another's cut name gets a name of its own");
+		free(t);
+	}
 	free(s);
 	longid[300] = 'y';
 	s = jobname(longid);
-	ok(strcmp(s + NAMEMAX - 16, "") && s[NAMEMAX - 17] == '-', "cut again");
 	{
 		char *t;
 		longid[300] = 'x';
@@ -34,6 +40,12 @@ main(void)
 		ok(strcmp(s, t) != 0, "two long ids with one prefix get two names");
 		free(t);
 	}
+	free(s);
+	s = jobname(".");
+	is(s, "%2E", "a leading dot is escaped: no name is . or .., or hidden");
+	free(s);
+	s = jobname("..x");
+	is(s, "%2E.x", "only the leading one");
 	free(s);
 
 	fixture(&m, "{'metadata': {'adapter_type': 'postgres'}, 'nodes': {"

@@ -12,6 +12,9 @@ main(void)
 	ninjapath(&b, "a b:c$d");
 	is(b.s, "a$ b$:c$$d", "paths escape space, colon and dollar");
 	b.len = 0;
+	ninjapath(&b, "p|q#\xc3\xbc\t");
+	is(b.s, "p${pipe}q#\xc3\xbc\t", "a pipe is written as a variable; #, UTF-8 and tabs as they are");
+	b.len = 0;
 	shellquote(&b, "/usr/bin/x");
 	shellquote(&b, " it's");
 	is(b.s, "/usr/bin/x' it'\\''s'", "shell quoting only where needed");
@@ -35,7 +38,6 @@ main(void)
 	    "'test.p.t': {'resource_type': 'test', 'name': 't', 'depends_on': {'nodes': ['model.p.a']}}},"
 	    "'exposures': {'exposure.p.e': {'name': 'e', 'depends_on': {'nodes': ['model.p.a']}}}}");
 	ninjarender(&m, &o, &b);
-	unlink("/tmp/dbt2ninja-unit.in");
 	ok(!strncmp(b.s, "run = run$$ threads = 7\n", 24), "the template's variables are filled");
 	ok(strstr(b.s, "\nbuild target/ninja/ok/model.p.deploy: model target/ninja/sql/model.p.deploy.sql"
 	    " | target/ninja/ok/model.p.a || target/ninja/ok/test.p.t\n  node = model.p.deploy\n") != NULL,
@@ -60,6 +62,27 @@ main(void)
 	ok(strstr(b.s, "\nbuild exposure$:e: phony target/ninja/ok/model.p.a\n") != NULL,
 	    "exposures are targets over their upstream");
 	manifestfree(&m);
+
+	fixturegraph(&m, "{'nodes': {"
+	    "'model.p.a': {'resource_type': 'model', 'name': 'a|b', 'tags': ['x y'], 'relation_name': 'r'},"
+	    "'model.p.b': {'resource_type': 'model', 'name': 'target/ninja/ok/model.p.a', 'relation_name': 's'},"
+	    "'model.p.c': {'resource_type': 'model', 'name': ' c', 'relation_name': 't'}}}");
+	ninjarender(&m, &o, &b);
+	ok(!strncmp(b.s, "pipe = |\n", 9), "a pipe in a target binds $pipe before anything");
+	ok(strstr(b.s, "\nbuild a${pipe}b: phony target/ninja/ok/model.p.a\n") != NULL,
+	    "and the target uses it");
+	ok(strstr(b.s, "\nbuild tag$:x$ y: phony target/ninja/ok/model.p.a\n") != NULL,
+	    "a space in a tag is escaped");
+	ok(strstr(b.s, "\nbuild target/ninja/ok/model.p.a: phony") == NULL,
+	    "a name that is a stamp's path is not a target");
+	ok(strstr(b.s, "\nbuild $ c: phony target/ninja/ok/model.p.c\n") != NULL,
+	    "a leading space is escaped");
+	manifestfree(&m);
+	fixturegraph(&m, "{'nodes': {'model.p.a': {'resource_type': 'model', 'name': 'a', 'relation_name': 'r'}}}");
+	ninjarender(&m, &o, &b);
+	ok(strstr(b.s, "pipe") == NULL, "no pipe, no binding");
+	manifestfree(&m);
+	unlink("/tmp/dbt2ninja-unit.in");
 	buffree(&b);
 	return tap_done();
 }
