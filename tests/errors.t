@@ -82,6 +82,23 @@ expect "blue/green with state" 2 "dbt2ninja: --blue-green builds every node into
 $usage" --blue-green --state prod
 expect "missing project directory" 1 "dbt2ninja: $TMP/nodir: No such file or directory" --project-dir "$TMP/nodir"
 
+# a profiles directory named must hold profiles.yml, as in dbt: the nodes
+# must never connect wherever libpq's environment points instead
+mkdir "$TMP/noprofiles"
+expect "--profiles-dir without profiles.yml" 1 \
+	"dbt2ninja: $TMP/noprofiles/profiles.yml: not found (--profiles-dir): could not find profile named shop" \
+	--profiles-dir "$TMP/noprofiles"
+expect "--profiles-dir that does not exist" 1 "dbt2ninja: --profiles-dir: $TMP/nodir does not exist" \
+	--profiles-dir "$TMP/nodir"
+export DBT_PROFILES_DIR="$TMP/noprofiles"
+expect "DBT_PROFILES_DIR without profiles.yml" 1 \
+	"dbt2ninja: $TMP/noprofiles/profiles.yml: not found (DBT_PROFILES_DIR): could not find profile named shop"
+is "$("$ROOT/dbt2ninja-run" target/ninja/sql/model.shop.orders.sql "$TMP/stamp" 2>&1)" \
+	"dbt2ninja-run: $TMP/noprofiles/profiles.yml: not found (DBT_PROFILES_DIR): could not find profile named shop" \
+	"the executor refuses it too, before connecting"
+check "and writes no stamp" test ! -e "$TMP/stamp"
+unset DBT_PROFILES_DIR
+
 "$DBT2NINJA" --help | grep -q '^usage: dbt2ninja'
 ok $? "--help prints the usage on stdout, exit 0"
 done_testing
