@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conn.h"
 #include "job.h"
 #include "ninja.h"
 
@@ -73,6 +74,10 @@ template(const struct ninjaopts *o, struct buf *b)
 			bufputs(b, num);
 		} else if (!strcmp(p, "ARGS")) {
 			ninjaval(b, o->args);
+		} else if (!strcmp(p, "CONN")) {
+			ninjapath(b, o->conn);
+		} else if (!strcmp(p, "CONNECTION")) {
+			ninjaval(b, o->conndesc);
 		} else if (!strcmp(p, "RULES")) {
 			ninjapath(b, o->rules);
 		} else {
@@ -83,11 +88,15 @@ template(const struct ninjaopts *o, struct buf *b)
 	buffree(&t);
 }
 
+/* Stamps and the mark, under the connection's directory: $conn. */
+#define STAMPS "$conn/" CONNSTAMPS
+#define DEPLOYMARK "$conn/" CONNMARK
+
 static void
 stamp(struct buf *b, const struct node *n)
 {
 	bufputc(b, ' ');
-	bufputs(b, STAMPDIR "/");
+	bufputs(b, STAMPS "/");
 	bufputs(b, n->file);
 }
 
@@ -104,7 +113,7 @@ edge(struct buf *b, const struct node *n)
 {
 	size_t i;
 
-	bufputs(b, "build " STAMPDIR "/");
+	bufputs(b, "build " STAMPS "/");
 	bufputs(b, n->file);
 	bufprintf(b, ": %s " JOBDIR "/%s.sql",
 	    n->rtype == RSEED ? "seed" : n->rtype == RSNAPSHOT ? "snapshot" :
