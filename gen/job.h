@@ -27,9 +27,6 @@
 #include "manifest.h"
 
 #define JOBDIR "target/ninja/sql"
-#define STAMPDIR "target/ninja/ok"
-/* Materialize blue/green: rewritten when the deploy environment is new */
-#define DEPLOYMARK "target/ninja/deploy-env"
 #define JOBINDEX "target/ninja/jobs.idx"
 #define NAMEMAX 200	/* longest name before truncation plus hash */
 

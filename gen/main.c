@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "conn.h"
 #include "dropenv.h"
 #include "graph.h"
 #include "jobfile.h"
@@ -74,7 +75,8 @@ static const char help[] =
     "path:DIR, exposure:NAME.\n"
     "\n"
     "dbt2ninja select prints the Ninja targets of dbt's selector expressions.\n"
-    "dbt2ninja results gathers what the last runs did into target/run_results.json.\n"
+    "dbt2ninja results gathers what the last runs did into target/run_results.json:\n"
+    "those over the connection build.ninja deploys to, as its stamps are.\n"
     "dbt2ninja drop-env drops a CI environment's schemas, never production's.\n"
     "See dbt2ninja(1) and dbt2ninja(5).\n";
 
@@ -235,10 +237,12 @@ datadir(const char *dir)
 struct resolved {
 	char *cluster, *target, *type;	/* the target's, or NULL */
 	char *profiles;			/* the profiles.yml read, or NULL */
+	struct conn conn;		/* the connection it makes */
 };
 
 /* The executor's options: the profile and target the generator resolved
- * (never a secret), and the project when it is not the build directory. */
+ * (never a secret), the project when it is not the build directory, and
+ * the connection's key, which the executor checks it makes too. */
 static char *
 runflags(const struct opts *o, const char *prefix, int *threads, struct resolved *rs)
 {
@@ -272,6 +276,8 @@ runflags(const struct opts *o, const char *prefix, int *threads, struct resolved
 		bufputs(&b, b.len ? " --record" : "--record");
 	if (o->bluegreen)
 		bufputs(&b, b.len ? " --blue-green" : "--blue-green");
+	connof(&rs->conn, &p);
+	bufprintf(&b, "%s--connection %s", b.len ? " " : "", rs->conn.key);
 	rs->cluster = p.cluster ? xstrdup(p.cluster) : NULL;
 	rs->target = p.target ? xstrdup(p.target) : NULL;
 	rs->type = p.type ? xstrdup(p.type) : NULL;
@@ -558,6 +564,7 @@ results(int argc, char **argv)
 {
 	const char *path = "target/manifest.json", *out = "target/run_results.json";
 	struct manifest m;
+	char *dir;
 	size_t i;
 	int failed;
 
@@ -570,7 +577,12 @@ results(int argc, char **argv)
 		if (m.nodes[i].kind == KRUN)
 			m.nodes[i].file = jobname(m.nodes[i].uid);
 	graphbuild(&m);
-	failed = resultswrite(&m, out);
+	/* the runs of the connection build.ninja deploys to */
+	dir = connbuilt("build.ninja");
+	if (!dir)
+		fatal("build.ninja names no connection: run dbt2ninja to regenerate it");
+	failed = resultswrite(&m, dir, out);
+	free(dir);
 	printf("dbt2ninja: %s: %d node%s failed\n", out, failed, failed == 1 ? "" : "s");
 	manifestfree(&m);
 	return 0;
@@ -640,6 +652,8 @@ main(int argc, char **argv)
 	no.generator = gen.s;
 	no.run = run.s;
 	no.runflags = flags;
+	no.conn = rs.conn.dir;
+	no.conndesc = rs.conn.desc;
 	no.args = args;
 	no.seedprefix = prefix;
 	no.profiles = rs.profiles;
@@ -659,8 +673,9 @@ main(int argc, char **argv)
 			statedefer(&ss, &m, o.verbose);
 	}
 	jobwriteall(&m, &jo, &st);
+	connrecord(&rs.conn);
 	if (o.state)
-		statemark(&ss, &m);
+		statemark(&ss, &m, &rs.conn);
 	/* every file replaced together, build.ninja last, or none */
 	stageput(no.output, out.s, out.len);
 	stagecommit();
@@ -699,6 +714,7 @@ main(int argc, char **argv)
 	free(rs.target);
 	free(rs.type);
 	free(rs.profiles);
+	connfree(&rs.conn);
 	free(projectyml);
 	buffree(&bgs);
 	buffree(&bgc);

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conn.h"
 #include "job.h"
 #include "ninja.h"
 
@@ -151,6 +152,10 @@ template(const struct ninjaopts *o, struct buf *b)
 			bufputs(b, num);
 		} else if (!strcmp(p, "ARGS")) {
 			ninjaval(b, o->args);
+		} else if (!strcmp(p, "CONN")) {
+			ninjapath(b, o->conn);
+		} else if (!strcmp(p, "CONNECTION")) {
+			ninjaval(b, o->conndesc);
 		} else if (!strcmp(p, "RULES")) {
 			ninjapath(b, o->rules);
 		} else {
@@ -161,11 +166,15 @@ template(const struct ninjaopts *o, struct buf *b)
 	buffree(&t);
 }
 
+/* Stamps and the mark, under the connection's directory: $conn. */
+#define STAMPS "$conn/" CONNSTAMPS
+#define DEPLOYMARK "$conn/" CONNMARK
+
 static void
 stamp(struct buf *b, const struct node *n)
 {
 	bufputc(b, ' ');
-	bufputs(b, STAMPDIR "/");
+	bufputs(b, STAMPS "/");
 	bufputs(b, n->file);
 }
 
@@ -182,7 +191,7 @@ edge(struct buf *b, const struct node *n)
 {
 	size_t i;
 
-	bufputs(b, "build " STAMPDIR "/");
+	bufputs(b, "build " STAMPS "/");
 	bufputs(b, n->file);
 	bufprintf(b, ": %s " JOBDIR "/%s.sql",
 	    n->rtype == RSEED ? "seed" : n->rtype == RSNAPSHOT ? "snapshot" :
@@ -493,8 +502,7 @@ ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 			continue;
 		bufputc(b, '\n');
 		edge(b, &m->nodes[i]);
-		bufputs(&name, STAMPDIR "/");
-		bufputs(&name, m->nodes[i].file);
+		bufprintf(&name, "%s/" CONNSTAMPS "/%s", o->conn, m->nodes[i].file);
 		reserve(&p, name.s);
 		name.len = 0;
 		bufprintf(&name, JOBDIR "/%s.sql", m->nodes[i].file);
@@ -505,7 +513,9 @@ ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 	reserve(&p, o->manifest);
 	reserve(&p, o->template);
 	reserve(&p, o->rules);
-	reserve(&p, DEPLOYMARK);
+	bufprintf(&name, "%s/" CONNMARK, o->conn);
+	reserve(&p, name.s);
+	name.len = 0;
 	regen(m, o, &p, b);
 	bufputc(b, '\n');
 	if (o->bluegreen) {

@@ -8,9 +8,11 @@
 
 #include <cjson/cJSON.h>
 
+#include "conn.h"
 #include "graph.h"
 #include "job.h"
 #include "jobfile.h"
+#include "project.h"
 #include "select.h"
 #include "sql.h"
 #include "state.h"
@@ -18,7 +20,8 @@
 static const char usage[] =
     "usage: dbt2ninja select [--exclude EXPR] [--state PATH|db[:TARGET]]\n"
     "                        [--indirect-selection eager|cautious|buildable|empty]\n"
-    "                        [--manifest PATH] EXPR...\n";
+    "                        [--manifest PATH] [--profile NAME] [--target NAME]\n"
+    "                        [--profiles-dir DIR] [--project-dir DIR] EXPR...\n";
 
 enum { EAGER, CAUTIOUS, BUILDABLE, EMPTY };
 
@@ -545,7 +548,7 @@ int
 selectmain(int argc, char **argv)
 {
 	const char *path = "target/manifest.json", *state = NULL, *mode = NULL;
-	char **inc = NULL, **exc = NULL, *in, *ex;
+	char **inc = NULL, **exc = NULL, *in, *ex, *conn, *proj = NULL;
 	size_t ninc = 0, nexc = 0, i, k;
 	struct sel s;
 	struct jobopts jo = {""};
@@ -568,6 +571,14 @@ selectmain(int argc, char **argv)
 			val = &mode;
 		else if (!strcmp(argv[a], "--manifest"))
 			val = &path;
+		else if (!strcmp(argv[a], "--profile"))
+			val = &po.profile;
+		else if (!strcmp(argv[a], "--target"))
+			val = &po.target;
+		else if (!strcmp(argv[a], "--profiles-dir"))
+			val = &po.profilesdir;
+		else if (!strcmp(argv[a], "--project-dir"))
+			val = &po.projectdir;
 		else if (argv[a][0] == '-' && argv[a][1])
 			usageexit(usage, "unknown option: %s", argv[a]);
 		if (val) {
@@ -604,8 +615,15 @@ selectmain(int argc, char **argv)
 			s.kids[p][s.nkids[p]++] = n;
 		}
 	}
+	/* the stamps of the connection build.ninja deploys to */
+	conn = connbuilt("build.ninja");
+	if (!conn)
+		fatal("build.ninja names no connection: run dbt2ninja to regenerate it");
 	if (state) {
 		char *dir = xstrdup(state), *rr;
+		/* production's record, over the connection the generator makes */
+		proj = projectdirof(po.projectdir, path);
+		po.projectdir = proj;
 		stateload(&s.st, &s.m, state, &jo, &po, 0);
 		s.hasstate = 1;
 		/* result: reads run_results.json beside the state manifest */
@@ -632,13 +650,15 @@ selectmain(int argc, char **argv)
 	}
 	for (i = 0; i < s.m.nnodes; i++)
 		if (in[i] && !ex[i] && s.m.nodes[i].kind == KRUN)
-			printf("%s/%s\n", STAMPDIR, s.m.nodes[i].file);
+			printf("%s/" CONNSTAMPS "/%s\n", conn, s.m.nodes[i].file);
 	for (i = 0; i < s.m.nnodes; i++)
 		free(s.kids[i]);
 	free(s.kids);
 	free(s.nkids);
 	free(in);
 	free(ex);
+	free(conn);
+	free(proj);
 	free(inc);
 	free(exc);
 	if (state)

@@ -29,12 +29,13 @@ is "$(sql "select obj_description('analytics.customers'::regclass)")" \
 is "$(sql "select col_description('analytics.customers'::regclass, 1)")" "The customer's key." "and its columns"
 is "$(sql "select count(*) from pg_indexes where tablename = 'orders'")" 1 "indexes are created"
 is "$(sql "select count(*) from pg_class where relname like '%__dbt_%'")" 0 "no intermediate relation is left"
-check "every stamp holds its job's hash" sh -c '
-	for s in target/ninja/ok/*; do
+CONN=$(conndir)
+check "every stamp holds its job's hash and its connection's key" sh -c '
+	for s in "$1"/ok/*; do
 		n=${s##*/}
-		[ "$(cat "$s")" = "$(sha256sum < "target/ninja/sql/$n.sql" | cut -d" " -f1)" ] || exit 1
-	done'
-check "every node run left a result" test "$(ls target/ninja/results | wc -l)" -eq 19
+		[ "$(cat "$s")" = "$(sha256sum < "target/ninja/sql/$n.sql" | cut -d" " -f1) ${1##*/}" ] || exit 1
+	done' - "$CONN"
+check "every node run left a result" test "$(ls "$CONN"/results | wc -l)" -eq 19
 
 ninja test >"$TMP/out" 2>&1
 ok $? "ninja test passes"
@@ -79,7 +80,7 @@ grep -q 'at target/ninja/sql/model.jaffle.customers.sql:1[0-9], line 5 of the co
 ok $? "and the line of the model"
 grep -q '^      c.vipp,$' "$TMP/out"
 ok $? "which it shows"
-check "no stamp for the broken model" test ! -e target/ninja/ok/model.jaffle.customers
+check "no stamp for the broken model" test ! -e "$CONN/ok/model.jaffle.customers"
 is "$(sql "select count(*) from pg_class where relname like 'customers__dbt_%'")" 0 "nothing half-built is left"
 ninja -k 0 build >/dev/null 2>&1
 "$DBT2NINJA" results >/dev/null

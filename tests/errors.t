@@ -164,8 +164,8 @@ PY
 "$DBT2NINJA" manifest.json 2>/dev/null
 ok $? "crafted names: generates"
 is "$(ls target/ninja/sql | wc -l)" 3 "crafted names: three nodes, three job files"
-is "$(grep -c '^build target/ninja/ok/' build.ninja)" 3 "crafted names: three edges"
-is "$(grep '^build target/ninja/ok/' build.ninja | cut -d: -f1 | sort -u | wc -l)" 3 "crafted names: three stamps"
+is "$(grep -c '^build $conn/ok/' build.ninja)" 3 "crafted names: three edges"
+is "$(grep '^build $conn/ok/' build.ninja | cut -d: -f1 | sort -u | wc -l)" 3 "crafted names: three stamps"
 ninja -n >/dev/null 2>&1
 ok $? "crafted names: ninja loads build.ninja"
 cd "$TMP/shop" || exit 1
@@ -223,9 +223,9 @@ for t in 'a b' 'p|q' '$x' '#c' 'model.p.$x:y' 'tag:x y' 'tag:p|q' 'tag:d$e' 'tag
 	ninja -t query "$t" >/dev/null 2>&1
 	ok $? "hostile names: the target $t is found"
 done
-is "$(ninja -t query 'exposure:e f|g' | sed -n 's/^ *//; 3p')" "target/ninja/ok/model.p.pipe" \
+is "$(ninja -t query 'exposure:e f|g' | sed -n 's/^ *//; s|conn/[0-9a-f]*/||; 3p')" "target/ninja/ok/model.p.pipe" \
 	"hostile names: an exposure's target is its upstream"
-is "$(ninja -t query 'tag:p|q' | sed -n 's/^ *//; 3p')" "target/ninja/ok/model.p.sp" \
+is "$(ninja -t query 'tag:p|q' | sed -n 's/^ *//; s|conn/[0-9a-f]*/||; 3p')" "target/ninja/ok/model.p.sp" \
 	"hostile names: a tag's target is its nodes"
 is "$(ninja -t query 'dbt_project.yml' | sed -n 's/^ *//; 2p')" "input: phony" \
 	"hostile names: a name taken by a file build.ninja reads is not a target"
@@ -250,7 +250,7 @@ rm -rf "$TMP/full" && cp -R "$TMP/shop" "$TMP/full" && cd "$TMP/full" || exit 1
 cp target/manifest.json prod.json
 "$DBT2NINJA" --state prod.json >/dev/null 2>&1
 ok $? "full disk: production's stamps are written"
-ls target/ninja/ok | grep -q . 
+ls target/ninja/conn/*/ok | grep -q .
 ok $? "full disk: there are stamps to keep"
 # every job changes; the largest job (and the index) fits under the limit,
 # build.ninja not
@@ -332,6 +332,23 @@ seedat seeds/inside.csv
 "$DBT2NINJA" --project-dir . "$TMP/seed.json" 2>/dev/null
 ok $? "a seed linked inside the project generates"
 cd "$TMP/shop" || exit 1
+before=$(tree .)
+# a profiles directory named must hold profiles.yml, as in dbt: the nodes
+# must never connect wherever libpq's environment points instead
+mkdir "$TMP/noprofiles"
+expect "--profiles-dir without profiles.yml" 1 \
+	"dbt2ninja: $TMP/noprofiles/profiles.yml: not found (--profiles-dir): could not find profile named shop" \
+	--profiles-dir "$TMP/noprofiles"
+expect "--profiles-dir that does not exist" 1 "dbt2ninja: --profiles-dir: $TMP/nodir does not exist" \
+	--profiles-dir "$TMP/nodir"
+export DBT_PROFILES_DIR="$TMP/noprofiles"
+expect "DBT_PROFILES_DIR without profiles.yml" 1 \
+	"dbt2ninja: $TMP/noprofiles/profiles.yml: not found (DBT_PROFILES_DIR): could not find profile named shop"
+is "$("$ROOT/dbt2ninja-run" target/ninja/sql/model.shop.orders.sql "$TMP/stamp" 2>&1)" \
+	"dbt2ninja-run: $TMP/noprofiles/profiles.yml: not found (DBT_PROFILES_DIR): could not find profile named shop" \
+	"the executor refuses it too, before connecting"
+check "and writes no stamp" test ! -e "$TMP/stamp"
+unset DBT_PROFILES_DIR
 
 "$DBT2NINJA" --help | grep -q '^usage: dbt2ninja'
 ok $? "--help prints the usage on stdout, exit 0"

@@ -183,6 +183,12 @@ sql "insert into t.mvsrc values (3)" >/dev/null
 runjob model.p.mv
 ok $rc "run again with the same job: a parent changed"
 is "$(sql "select count(*) from t.mv")/$(sql "select 't.mv'::regclass::oid")" "3/$oid" "it is refreshed in place"
+sed -i 's/ .*/ 0123456789abcdef/' target/ninja/ok/model.p.mv
+runjob model.p.mv
+ok $rc "the same job, stamped as deployed over another connection"
+check "is built anew: a stamp counts for its own connection only" \
+	test "$(sql "select 't.mv'::regclass::oid")" != "$oid"
+oid=$(sql "select 't.mv'::regclass::oid")
 job target/ninja/sql/model.p.mv.sql "$(hdr model.p.mv model materialized_view mv)" "select n, n * 2 as twice from t.mvsrc"
 runjob model.p.mv
 ok $rc "a changed job"

@@ -2,6 +2,9 @@
 # Golden tests: small manifests to byte-exact build.ninja and job files.
 # UPDATE_GOLDEN=1 rewrites the expected files from what is generated now.
 . "$(dirname "$0")/lib.sh"
+# the connection build.ninja names is libpq's environment's: the same everywhere
+export PGHOST=/run/golden PGPORT=5432 PGUSER=golden PGDATABASE=golden
+unset PGHOSTADDR PGSERVICE PGSERVICEFILE
 
 for dir in "$ROOT"/tests/golden/*/; do
 	case=$(basename "$dir")
