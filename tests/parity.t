@@ -14,7 +14,7 @@
 REF=$ROOT/../shared/reference-dbt
 [ -f "$REF/install.sh" ] || skip_all "no reference dbt in ../shared/reference-dbt"
 command -v ninja >/dev/null 2>&1 || skip_all "ninja is not installed"
-DBTDIR=${PARITY_DBT:-$ROOT/tests/tmp/reference-dbt}
+DBTDIR=${PARITY_DBT:-$TMP/reference-dbt}
 mkdir -p "$DBTDIR"
 # install.sh may apt-get; another apt-get holding the lock is waited for
 i=0
