@@ -53,6 +53,11 @@ columns contract_mismatch enforced-contract column checks
 rows contract_mismatch enforced-contract column checks
 results contract_mismatch enforced-contract column checks
 rows types_tz seed timestamps with offsets
+relations contract_alias contract data_type string made text (alias_types), found here
+columns contract_alias contract data_type string made text (alias_types), found here
+rows contract_alias contract data_type string made text (alias_types), found here
+results contract_alias contract data_type string made text (alias_types), found here
+relations snap_check unlogged on a snapshot, found here
 '
 
 # project DIR DB: the parity project in DIR, its profile on database DB
