@@ -617,7 +617,7 @@ main(int argc, char **argv)
 		fatal("cannot find the directory of %s", argv[0]);
 	data = datadir(dir);
 
-	manifestloadfor(&m, o.manifest, o.dbtcompare ? LOADDBT : 0);
+	manifestloadfor(&m, o.manifest, (o.dbtcompare ? LOADDBT : 0) | LOADDEPLOY);
 	for (i = 0; i < m.nnodes; i++)
 		if (m.nodes[i].kind == KRUN)
 			m.nodes[i].file = jobname(m.nodes[i].uid);
@@ -634,6 +634,10 @@ main(int argc, char **argv)
 	/* a manifest too old to say its adapter: the profile's type says it */
 	if (!m.adapterset && rs.type)
 		m.adapter = rs.type;
+	/* a config key dbt-postgres acts on that we would not: nothing runs */
+	for (i = 0; !strcmp(m.adapter, "postgres") && i < m.nnodes; i++)
+		if (m.nodes[i].refused)
+			fatal("%s: %s", o.manifest, m.nodes[i].refused);
 	projectyml = xasprintf("%sdbt_project.yml", prefix);
 	if (o.bluegreen) {
 		if (strcmp(m.adapter, "materialize"))

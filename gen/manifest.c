@@ -6,6 +6,7 @@
 
 #include "hash.h"
 #include "job.h"
+#include "config.h"
 #include "manifest.h"
 
 struct reader {
@@ -429,6 +430,9 @@ readnode(struct reader *r, const char *uid, const cJSON *j)
 	n->checksum = keepor(m, nonempty(r, ck, "checksum", "checksum"), NULL);
 	shape(r, j, config);
 	n->config = jobconfig(&m->keep, n, j, config);
+	/* judged as for postgres; whether it is, the profile may say */
+	if (m->fordeploy && n->kind == KRUN)
+		n->refused = configcheck(n, config, "postgres");
 	if (m->fordbt) {
 		dbtsum(r, n, j, config);
 		n->macros = strings(r, dep, "depends_on", "macros", &n->nmacros);
@@ -669,6 +673,7 @@ manifestloadfor(struct manifest *m, const char *path, int what)
 	memset(m, 0, sizeof(*m));
 	m->forselect = (what & LOADSELECT) != 0;
 	m->fordbt = (what & LOADDBT) != 0;
+	m->fordeploy = (what & LOADDEPLOY) != 0;
 	m->path = path;
 	m->adapter = "postgres";
 	r.m = m;
@@ -724,6 +729,7 @@ manifestfree(struct manifest *m)
 		free(n->deps);
 		free(n->parents);
 		free(n->gates);
+		free(n->refused);
 		free(n->tests);
 	}
 	for (i = 0; i < m->nexposures; i++)

@@ -47,6 +47,13 @@ bad self.json '{"nodes": {"model.p.a": {"resource_type": "model", "depends_on": 
 expect "self dependency" 1 "dbt2ninja: $TMP/self.json: dependency cycle: model.p.a -> model.p.a" "$TMP/self.json"
 bad unknown.json '{"nodes": {"model.p.a": {"resource_type": "model", "depends_on": {"nodes": ["model.p.gone"]}}}}'
 expect "unknown dependency" 1 "dbt2ninja: $TMP/unknown.json: model.p.a depends on unknown node model.p.gone" "$TMP/unknown.json"
+bad microbatch.json '{"metadata": {"adapter_type": "postgres"}, "nodes": {"model.p.a": {"resource_type": "model",
+ "original_file_path": "models/a.sql", "config": {"materialized": "incremental", "incremental_strategy": "microbatch"}}}}'
+expect "a config key dbt2ninja does not do" 1 "dbt2ninja: $TMP/microbatch.json: model.p.a (models/a.sql): config incremental_strategy \"microbatch\" is not done by dbt2ninja on PostgreSQL: dbt runs microbatch in batches of event_time from begin, and only the lookback batches on later runs; dbt2ninja runs the compiled SQL once" "$TMP/microbatch.json"
+bad mvfail.json '{"metadata": {"adapter_type": "postgres"}, "nodes": {"model.p.a": {"resource_type": "model",
+ "config": {"materialized": "materialized_view", "on_configuration_change": "apply"}},
+ "model.p.b": {"resource_type": "model", "config": {"materialized": "materialized_view", "on_configuration_change": "fail"}}}}'
+expect "a key at a value dbt2ninja does not do" 1 "dbt2ninja: $TMP/mvfail.json: model.p.b: config on_configuration_change \"fail\" is not done by dbt2ninja on PostgreSQL: dbt2ninja rebuilds a changed materialized view; only apply is done" "$TMP/mvfail.json"
 bad samerel.json '{"nodes": {
  "model.p.a": {"resource_type": "model", "relation_name": "\"db\".\"s\".\"t\""},
  "model.q.a": {"resource_type": "model", "database": "db", "schema": "s", "alias": "t"}}}'
