@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -150,9 +151,11 @@ constraints(const cJSON *list)
 }
 
 /* Column types, quoting and constraints (contracts) and descriptions
- * (persist_docs) by name. */
+ * (persist_docs) by name. With the contract's alias_types (dbt's default)
+ * a type is translated as dbt's Column.translate_type does: string is
+ * TEXT. */
 static void
-addcolumns(struct kv **v, size_t *n, const cJSON *j, int types, int docs)
+addcolumns(struct kv **v, size_t *n, const cJSON *j, int types, int docs, int alias)
 {
 	const cJSON *cols = cJSON_GetObjectItemCaseSensitive(j, "columns");
 	const cJSON *c, *dt, *desc, *cons;
@@ -164,7 +167,8 @@ addcolumns(struct kv **v, size_t *n, const cJSON *j, int types, int docs)
 		desc = cJSON_GetObjectItemCaseSensitive(c, "description");
 		cons = cJSON_GetObjectItemCaseSensitive(c, "constraints");
 		if (types && cJSON_IsString(dt))
-			cJSON_AddStringToObject(o, "data_type", dt->valuestring);
+			cJSON_AddStringToObject(o, "data_type", alias &&
+			    !strcasecmp(dt->valuestring, "string") ? "TEXT" : dt->valuestring);
 		if (types && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "quote")))
 			cJSON_AddTrueToObject(o, "quote");
 		if (types && cJSON_GetArraySize(cons) > 0)
@@ -213,7 +217,8 @@ jobconfig(struct arena *a, const struct node *n, const cJSON *j,
 	if (enforced)
 		addjson(&kv, &nkv, "contract", contract);
 	if (enforced || flag(pd, "columns"))
-		addcolumns(&kv, &nkv, j, enforced, flag(pd, "columns"));
+		addcolumns(&kv, &nkv, j, enforced, flag(pd, "columns"),
+		    !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(contract, "alias_types")));
 	if (enforced && cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "constraints")) > 0) {
 		cJSON *mc = constraints(cJSON_GetObjectItemCaseSensitive(j, "constraints"));
 		addjson(&kv, &nkv, "constraints", mc);

@@ -94,6 +94,19 @@ main(void)
 	    "an enforced contract's job has its columns' quoting and constraints, and the model's");
 	manifestfree(&m);
 
+	fixture(&m, "{'nodes': {'model.p.s': {'resource_type': 'model', 'relation_name': 's',"
+	    " 'compiled_code': 'select 1', 'columns': {'a': {'data_type': 'String'}, 'b': {'data_type': 'int'}},"
+	    " 'config': {'materialized': 'table', 'contract': {'enforced': true}}},"
+	    " 'model.p.t': {'resource_type': 'model', 'relation_name': 't',"
+	    " 'compiled_code': 'select 1', 'columns': {'a': {'data_type': 'string'}},"
+	    " 'config': {'materialized': 'table', 'contract': {'enforced': true, 'alias_types': false}}}}}");
+	jobrender(&m, manifestnode(&m, "model.p.s"), &o, &b);
+	ok(strstr(b.s, "-- columns: {\"a\":{\"data_type\":\"TEXT\"},\"b\":{\"data_type\":\"int\"}}\n") != NULL,
+	    "a contract's string is TEXT, as dbt's alias_types translates it");
+	jobrender(&m, manifestnode(&m, "model.p.t"), &o, &b);
+	ok(strstr(b.s, "\"data_type\":\"string\"") != NULL, "and stays string without alias_types");
+	manifestfree(&m);
+
 	ok(SAME("-- h\n--\nselect  1 -- x\n", "-- h\n--\nselect 1\n"),
 	    "jobs differing in layout run the same");
 	ok(!SAME("-- h\n--\nselect 1\n", "-- g\n--\nselect 1\n"),
