@@ -25,17 +25,20 @@ DEBS = build-essential pkg-config libcjson-dev libpq-dev libssl-dev \
 	libyaml-dev re2c ninja-build postgresql perl python3 time
 
 SHARED = src/util.c src/arena.c src/htab.c src/hash.c src/sql.c src/project.c \
-	src/jinja.c src/profile.c src/jobfile.c src/pg.c
+	src/jinja.c src/profile.c src/conn.c src/jobfile.c src/pg.c
 RUN = src/mat.c src/matstep.c src/swap.c src/incremental.c src/snapshot.c \
 	src/seedload.c src/datatest.c src/mz.c src/deploy.c src/seed.c
-GEN = gen/manifest.c gen/graph.c gen/job.c gen/ninja.c gen/results.c gen/state.c gen/dropenv.c gen/select.c
+GEN = gen/config.c gen/manifest.c gen/graph.c gen/job.c gen/ninja.c gen/results.c gen/state.c \
+	gen/dropenv.c gen/select.c gen/stage.c
 HDRS = src/util.h src/arena.h src/htab.h src/hash.h src/sql.h src/project.h \
-	src/jinja.h src/profile.h src/jobfile.h src/pg.h src/mat.h src/matstep.h src/deploy.h src/seed.h \
-	gen/manifest.h gen/graph.h gen/job.h gen/ninja.h gen/results.h gen/state.h gen/dropenv.h gen/select.h
+	src/jinja.h src/profile.h src/conn.h src/jobfile.h src/pg.h src/mat.h src/matstep.h src/deploy.h src/seed.h \
+	gen/config.h gen/manifest.h gen/graph.h gen/job.h gen/ninja.h gen/results.h gen/state.h gen/dropenv.h \
+	gen/select.h gen/stage.h
 UNITS = tests/unit/util tests/unit/arena tests/unit/htab tests/unit/hash tests/unit/sql \
 	tests/unit/project tests/unit/manifest tests/unit/graph \
 	tests/unit/job tests/unit/ninja tests/unit/jinja tests/unit/seed \
-	tests/unit/jobfile tests/unit/mat tests/unit/mz tests/unit/deploy tests/unit/profile
+	tests/unit/config tests/unit/jobfile tests/unit/mat tests/unit/mz tests/unit/deploy tests/unit/profile \
+	tests/unit/conn
 MANS = docs/dbt2ninja.1 docs/dbt2ninja-run.1 docs/dbt2ninja.5
 
 all: dbt2ninja dbt2ninja-run
@@ -73,10 +76,24 @@ $(UNITS): $(UNITS:=.c) tests/unit/tap.h tests/unit/fixture.h $(GENOBJ) $(RUNOBJ)
 
 units: $(UNITS)
 
-TESTS = $(UNITS) tests/golden.t tests/errors.t tests/incremental.t tests/install.t \
-	tests/deploy.t tests/executor.t tests/state.t tests/select.t tests/materialize.t tests/bluegreen.t \
-	tests/mzlive.t tests/naming.t \
-	tests/corpus.t
+TESTS = $(UNITS) \
+	tests/golden.t \
+	tests/seeds.t \
+	tests/errors.t \
+	tests/incremental.t \
+	tests/install.t \
+	tests/deploy.t \
+	tests/executor.t \
+	tests/connection.t \
+	tests/state.t \
+	tests/select.t \
+	tests/materialize.t \
+	tests/bluegreen.t \
+	tests/mzlive.t \
+	tests/naming.t \
+	tests/dbtparity.t \
+	tests/corpus.t \
+	tests/parity.t
 
 # The whole suite, twice: warnings as errors, then under ASan and UBSan;
 # then the plain build again, so what is left at the root is the real one.

@@ -13,7 +13,8 @@
 
 static const char usage[] =
     "usage: dbt2ninja drop-env [--force] [--state PATH|db[:TARGET]] [--profile NAME]\n"
-    "                          [--target NAME] [--profiles-dir DIR] [MANIFEST]\n";
+    "                          [--target NAME] [--profiles-dir DIR] [--project-dir DIR]\n"
+    "                          [MANIFEST]\n";
 
 /* The schemas of the relations named here, once each, in order. */
 static void
@@ -57,7 +58,7 @@ dropenv(int argc, char **argv)
 	const char *path = "target/manifest.json", *state = NULL, **val;
 	struct profileopts po = {0};
 	struct htab mine = {0}, prod = {0};
-	char **env = NULL, **pv = NULL;
+	char **env = NULL, **pv = NULL, *proj;
 	size_t nenv = 0, npv = 0, i;
 	struct manifest m;
 	struct profile p;
@@ -76,6 +77,8 @@ dropenv(int argc, char **argv)
 			val = &po.target;
 		else if (!strcmp(argv[a], "--profiles-dir"))
 			val = &po.profilesdir;
+		else if (!strcmp(argv[a], "--project-dir"))
+			val = &po.projectdir;
 		else if (argv[a][0] == '-')
 			usageexit(usage, "unknown option: %s", argv[a]);
 		else
@@ -86,6 +89,10 @@ dropenv(int argc, char **argv)
 			*val = argv[++a];
 		}
 	}
+	/* production's record and the schemas dropped: over the connection
+	 * the generator and the executor make */
+	proj = projectdirof(po.projectdir, path);
+	po.projectdir = proj;
 	manifestload(&m, path);
 	for (i = 0; i < m.nnodes; i++)
 		if (writes(&m.nodes[i]))
@@ -151,5 +158,6 @@ dropenv(int argc, char **argv)
 	htabfree(&mine);
 	htabfree(&prod);
 	manifestfree(&m);
+	free(proj);
 	return 0;
 }

@@ -1,8 +1,8 @@
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include <dirent.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -10,6 +10,7 @@
 #include "hash.h"
 #include "job.h"
 #include "sql.h"
+#include "stage.h"
 
 char *
 jobname(const char *uid)
@@ -22,8 +23,8 @@ jobname(const char *uid)
 
 	for (s = (const unsigned char *)uid; *s; s++) {
 		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
-		    (*s == '-' && s != (const unsigned char *)uid)) {
+		    (*s >= '0' && *s <= '9') || *s == '_' ||
+		    ((*s == '-' || *s == '.') && s != (const unsigned char *)uid)) {
 			bufputc(&b, *s);
 		} else {
 			bufputc(&b, '%');
@@ -35,7 +36,8 @@ jobname(const char *uid)
 		bufputs(&b, "%");
 	if (b.len <= NAMEMAX)
 		return b.s;
-	cut = NAMEMAX - 17;
+	/* "%%" is never an escape: no name that is not cut holds it */
+	cut = NAMEMAX - 2 - (SHA256_HEX - 1);
 	/* never cut inside a %XX escape */
 	if (b.s[cut - 1] == '%')
 		cut -= 1;
@@ -43,8 +45,8 @@ jobname(const char *uid)
 		cut -= 2;
 	sha256hex(uid, strlen(uid), h);
 	b.len = cut;
-	bufputc(&b, '-');
-	bufadd(&b, h, 16);
+	bufputs(&b, "%%");
+	bufputs(&b, h);
 	return b.s;
 }
 
@@ -149,9 +151,11 @@ constraints(const cJSON *list)
 }
 
 /* Column types, quoting and constraints (contracts) and descriptions
- * (persist_docs) by name. */
+ * (persist_docs) by name. With the contract's alias_types (dbt's default)
+ * a type is translated as dbt's Column.translate_type does: string is
+ * TEXT. */
 static void
-addcolumns(struct kv **v, size_t *n, const cJSON *j, int types, int docs)
+addcolumns(struct kv **v, size_t *n, const cJSON *j, int types, int docs, int alias)
 {
 	const cJSON *cols = cJSON_GetObjectItemCaseSensitive(j, "columns");
 	const cJSON *c, *dt, *desc, *cons;
@@ -163,7 +167,8 @@ addcolumns(struct kv **v, size_t *n, const cJSON *j, int types, int docs)
 		desc = cJSON_GetObjectItemCaseSensitive(c, "description");
 		cons = cJSON_GetObjectItemCaseSensitive(c, "constraints");
 		if (types && cJSON_IsString(dt))
-			cJSON_AddStringToObject(o, "data_type", dt->valuestring);
+			cJSON_AddStringToObject(o, "data_type", alias &&
+			    !strcasecmp(dt->valuestring, "string") ? "TEXT" : dt->valuestring);
 		if (types && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "quote")))
 			cJSON_AddTrueToObject(o, "quote");
 		if (types && cJSON_GetArraySize(cons) > 0)
@@ -212,7 +217,8 @@ jobconfig(struct arena *a, const struct node *n, const cJSON *j,
 	if (enforced)
 		addjson(&kv, &nkv, "contract", contract);
 	if (enforced || flag(pd, "columns"))
-		addcolumns(&kv, &nkv, j, enforced, flag(pd, "columns"));
+		addcolumns(&kv, &nkv, j, enforced, flag(pd, "columns"),
+		    !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(contract, "alias_types")));
 	if (enforced && cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "constraints")) > 0) {
 		cJSON *mc = constraints(cJSON_GetObjectItemCaseSensitive(j, "constraints"));
 		addjson(&kv, &nkv, "constraints", mc);
@@ -258,6 +264,47 @@ seedpath(const struct node *n, const char *prefix)
 	if (!n->path)
 		return NULL;
 	return slashed(xasprintf("%s%s", prefix, n->path));
+}
+
+void
+seedcheck(const struct manifest *m, const struct node *n, const char *prefix)
+{
+	char *rel, *p, *path, *real, *proj, *dir;
+	size_t len;
+	int out = 0;
+
+	if (!n->path)
+		return;
+	rel = slashed(xstrdup(n->path));
+	if (rel[0] == '/' || (rel[0] && rel[1] == ':'))
+		out = 1;
+	for (p = rel; !out && *p; p += strcspn(p, "/") + (p[strcspn(p, "/")] == '/'))
+		if (!strncmp(p, "..", 2) && (p[2] == '/' || !p[2]))
+			out = 1;
+	free(rel);
+	if (out)
+		fatal("%s: %s: original_file_path \"%s\" is outside the project", m->path,
+		    n->uid, n->path);
+	path = seedpath(n, prefix);
+	real = realpath(path, NULL);
+	free(path);
+	if (!real)
+		return;	/* not there: nothing is read (seed_sha256 is null) */
+	dir = *prefix ? xstrdup(prefix) : xstrdup(".");
+	proj = realpath(dir, NULL);
+	free(dir);
+	if (!proj)
+		fatal("%s:", prefix);
+	len = strlen(proj);
+	out = strncmp(real, proj, len) || (real[len] != '/' && strcmp(proj, "/"));
+	free(proj);
+	if (out) {
+		warn("%s: %s: original_file_path \"%s\" is outside the project: it is %s",
+		    m->path, n->uid, n->path, real);
+		free(real);
+		exit(1);
+	}
+	free(real);
 }
 
 /* A seed's two lines, which need the project directory. */
@@ -380,12 +427,15 @@ jobsame(const char *old, size_t oldlen, const char *new, size_t newlen)
  * regeneration reads one file, not one per node. Job files are the
  * generator's own; an edit by hand is not seen until the node changes.
  *
- * A changed job replaces the old one atomically (temporary file and rename).
- * A new job is created in place, which is half the directory updates when
- * thousands are created: should the generator die while writing one, the
- * index, written last, does not vouch for it, so the next run reads it and
- * rewrites it; and build.ninja, written after all jobs, is older than the
- * manifest, so ninja regenerates before it runs anything. */
+ * Every file is staged (stage.h): a changed job is written beside the old
+ * one and renamed over it only once every file of the run is written, and
+ * stale ones are removed then; should any write fail, every file is as it
+ * was. A new job is created in place, which is half the directory updates
+ * when thousands are created, and removed on failure: should the generator
+ * be killed while writing one, the index, renamed after the jobs, does not
+ * vouch for it, so the next run reads it and rewrites it; and build.ninja,
+ * renamed last, is older than the manifest, so ninja regenerates before it
+ * runs anything. */
 static void
 readindex(struct buf *text, struct htab *idx)
 {
@@ -432,8 +482,7 @@ removestale(const struct htab *have, const struct htab *want,
 		if (!have->keys[i] || htabget(want, have->keys[i]))
 			continue;
 		path = xasprintf("%s/%s", JOBDIR, have->keys[i]);
-		if (unlink(path) < 0 && errno != ENOENT)
-			fatal("%s: unlink:", path);
+		stagedel(path);
 		free(path);
 		st->removed++;
 	}
@@ -482,17 +531,14 @@ jobwriteall(struct manifest *m, const struct jobopts *o, struct jobstats *st)
 		    readfile(path, &old) == 0 && jobsame(old.s, old.len, job.s, job.len)) {
 			st->unchanged++;
 		} else {
-			if (!htabget(&have, names[nnames - 1]) ?
-			    createfile(path, job.s, job.len) < 0 : writefile(path, job.s, job.len) < 0)
-				fatal("%s:", path);
+			stageput(path, job.s, job.len);
 			n->jobhash = xstrdup(h);
 			st->written++;
 		}
 		free(path);
 	}
 	removestale(&have, &want, st);
-	if (writefile(JOBINDEX, newidx.s ? newidx.s : "", newidx.len) < 0)
-		fatal("%s:", JOBINDEX);
+	stageput(JOBINDEX, newidx.s ? newidx.s : "", newidx.len);
 	for (i = 0; i < have.cap; i++)
 		free((char *)have.keys[i]);
 	htabfree(&have);

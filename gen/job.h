@@ -27,24 +27,26 @@
 #include "manifest.h"
 
 #define JOBDIR "target/ninja/sql"
-#define STAMPDIR "target/ninja/ok"
-/* dbt build's own stamps, beside the deployment's (dbt2ninja(5)) */
-#define BUILTDIR "target/ninja/built"
-/* Materialize blue/green: rewritten when the deploy environment is new */
-#define DEPLOYMARK "target/ninja/deploy-env"
 #define JOBINDEX "target/ninja/jobs.idx"
 #define NAMEMAX 200	/* longest name before truncation plus hash */
 
-/* The file name for a unique_id: bytes outside [A-Za-z0-9._-] as %XX, and a
- * name longer than NAMEMAX truncated with "-" and 16 hex digits of its
- * SHA-256 appended, so names stay unique, readable and short enough for
- * any file system. Caller frees. */
+/* The file name for a unique_id: bytes outside [A-Za-z0-9._-] as %XX (a
+ * leading "-" or "." too), and a name longer than NAMEMAX cut, with "%%"
+ * and the SHA-256 of the unique_id appended. "%%" is no escape, so a cut
+ * name is never another's whole one, and two cut ones differ in their
+ * hash: names stay unique, readable and short enough for any file system.
+ * Caller frees. */
 char *jobname(const char *uid);
 
 /* s with every backslash made a slash (manifests written on Windows). */
 char *slashed(char *s);
 /* Where a seed's CSV is, seen from here, or NULL. Caller frees. */
 char *seedpath(const struct node *n, const char *prefix);
+/* Exit 1 naming the seed and its path unless its file is inside the
+ * project at prefix: a relative path with no ".." component, whose real
+ * path (symbolic links followed), when it exists, is under the project's.
+ * No other file on the machine is loaded into a table. */
+void seedcheck(const struct manifest *m, const struct node *n, const char *prefix);
 
 struct jobopts {
 	const char *seedprefix;	/* where seed paths are, seen from here */

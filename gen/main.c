@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "conn.h"
 #include "dropenv.h"
 #include "graph.h"
 #include "jobfile.h"
@@ -18,6 +19,7 @@
 #include "project.h"
 #include "results.h"
 #include "select.h"
+#include "stage.h"
 #include "state.h"
 #include "util.h"
 
@@ -73,7 +75,8 @@ static const char help[] =
     "path:DIR, exposure:NAME.\n"
     "\n"
     "dbt2ninja select prints the Ninja targets of dbt's selector expressions.\n"
-    "dbt2ninja results gathers what the last runs did into target/run_results.json.\n"
+    "dbt2ninja results gathers what the last runs did into target/run_results.json:\n"
+    "those over the connection build.ninja deploys to, as its stamps are.\n"
     "dbt2ninja drop-env drops a CI environment's schemas, never production's.\n"
     "See dbt2ninja(1) and dbt2ninja(5).\n";
 
@@ -234,10 +237,12 @@ datadir(const char *dir)
 struct resolved {
 	char *cluster, *target, *type;	/* the target's, or NULL */
 	char *profiles;			/* the profiles.yml read, or NULL */
+	struct conn conn;		/* the connection it makes */
 };
 
 /* The executor's options: the profile and target the generator resolved
- * (never a secret), and the project when it is not the build directory. */
+ * (never a secret), the project when it is not the build directory, and
+ * the connection's key, which the executor checks it makes too. */
 static char *
 runflags(const struct opts *o, const char *prefix, int *threads, struct resolved *rs)
 {
@@ -271,6 +276,8 @@ runflags(const struct opts *o, const char *prefix, int *threads, struct resolved
 		bufputs(&b, b.len ? " --record" : "--record");
 	if (o->bluegreen)
 		bufputs(&b, b.len ? " --blue-green" : "--blue-green");
+	connof(&rs->conn, &p);
+	bufprintf(&b, "%s--connection %s", b.len ? " " : "", rs->conn.key);
 	rs->cluster = p.cluster ? xstrdup(p.cluster) : NULL;
 	rs->target = p.target ? xstrdup(p.target) : NULL;
 	rs->type = p.type ? xstrdup(p.type) : NULL;
@@ -557,6 +564,7 @@ results(int argc, char **argv)
 {
 	const char *path = "target/manifest.json", *out = "target/run_results.json";
 	struct manifest m;
+	char *dir;
 	size_t i;
 	int failed;
 
@@ -569,7 +577,12 @@ results(int argc, char **argv)
 		if (m.nodes[i].kind == KRUN)
 			m.nodes[i].file = jobname(m.nodes[i].uid);
 	graphbuild(&m);
-	failed = resultswrite(&m, out);
+	/* the runs of the connection build.ninja deploys to */
+	dir = connbuilt("build.ninja");
+	if (!dir)
+		fatal("build.ninja names no connection: run dbt2ninja to regenerate it");
+	failed = resultswrite(&m, dir, out);
+	free(dir);
 	printf("dbt2ninja: %s: %d node%s failed\n", out, failed, failed == 1 ? "" : "s");
 	manifestfree(&m);
 	return 0;
@@ -604,7 +617,7 @@ main(int argc, char **argv)
 		fatal("cannot find the directory of %s", argv[0]);
 	data = datadir(dir);
 
-	manifestloadfor(&m, o.manifest, o.dbtcompare ? LOADDBT : 0);
+	manifestloadfor(&m, o.manifest, (o.dbtcompare ? LOADDBT : 0) | LOADDEPLOY);
 	for (i = 0; i < m.nnodes; i++)
 		if (m.nodes[i].kind == KRUN)
 			m.nodes[i].file = jobname(m.nodes[i].uid);
@@ -621,6 +634,10 @@ main(int argc, char **argv)
 	/* a manifest too old to say its adapter: the profile's type says it */
 	if (!m.adapterset && rs.type)
 		m.adapter = rs.type;
+	/* a config key dbt-postgres acts on that we would not: nothing runs */
+	for (i = 0; !strcmp(m.adapter, "postgres") && i < m.nnodes; i++)
+		if (m.nodes[i].refused)
+			fatal("%s: %s", o.manifest, m.nodes[i].refused);
 	projectyml = xasprintf("%sdbt_project.yml", prefix);
 	if (o.bluegreen) {
 		if (strcmp(m.adapter, "materialize"))
@@ -639,6 +656,8 @@ main(int argc, char **argv)
 	no.generator = gen.s;
 	no.run = run.s;
 	no.runflags = flags;
+	no.conn = rs.conn.dir;
+	no.conndesc = rs.conn.desc;
 	no.args = args;
 	no.seedprefix = prefix;
 	no.profiles = rs.profiles;
@@ -658,10 +677,12 @@ main(int argc, char **argv)
 			statedefer(&ss, &m, o.verbose);
 	}
 	jobwriteall(&m, &jo, &st);
+	connrecord(&rs.conn);
 	if (o.state)
-		statemark(&ss, &m);
-	if (writefile(no.output, out.s, out.len) < 0)
-		fatal("%s:", no.output);
+		statemark(&ss, &m, &rs.conn);
+	/* every file replaced together, build.ninja last, or none */
+	stageput(no.output, out.s, out.len);
+	stagecommit();
 	if (o.state) {
 		printf("dbt2ninja: state from %s: %zu new, %zu modified, %zu downstream, "
 		    "%zu unchanged\n", o.state, ss.stats.new, ss.stats.modified,
@@ -697,6 +718,7 @@ main(int argc, char **argv)
 	free(rs.target);
 	free(rs.type);
 	free(rs.profiles);
+	connfree(&rs.conn);
 	free(projectyml);
 	buffree(&bgs);
 	buffree(&bgc);

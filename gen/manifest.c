@@ -6,6 +6,7 @@
 
 #include "hash.h"
 #include "job.h"
+#include "config.h"
 #include "manifest.h"
 
 struct reader {
@@ -16,6 +17,8 @@ struct reader {
 	struct node *nodes;
 	size_t nnodes, capnodes;
 	int sawnodes;
+	const char *at;		/* the member being read, for messages */
+	const char *uid;	/* its unique_id, or NULL at the top level */
 };
 
 static void
@@ -71,17 +74,71 @@ keep(struct manifest *m, const char *s)
 }
 
 static const char *
-str(const cJSON *o, const char *key)
+typename(const cJSON *v)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (cJSON_IsString(v))
+		return "a string";
+	if (cJSON_IsNumber(v))
+		return "a number";
+	if (cJSON_IsBool(v))
+		return "a boolean";
+	if (cJSON_IsArray(v))
+		return "a list";
+	if (cJSON_IsObject(v))
+		return "an object";
+	return "null";
+}
 
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+enum { TSTR = cJSON_String, TOBJ = cJSON_Object, TLIST = cJSON_Array,
+	TBOOL = cJSON_True | cJSON_False };
+
+static const char *
+wanted(int type)
+{
+	return type == TSTR ? "a string" : type == TOBJ ? "an object" :
+	    type == TLIST ? "a list" : "a boolean";
+}
+
+/* A field of the wrong type: named with the node it is in, where that
+ * node starts in the manifest. */
+static void
+wrongtype(struct reader *r, const char *field, const char *key, const cJSON *v, int type)
+{
+	int line, col;
+
+	linecol(r->text.s, (size_t)(r->at - r->text.s), &line, &col);
+	fatal("%s:%d:%d: %s%s%s%s%s is %s, not %s", r->m->path, line, col,
+	    r->uid ? r->uid : "", r->uid ? ": " : "", field ? field : "",
+	    field ? "." : "", key, typename(v), wanted(type));
+}
+
+/* o's member key when it has the type (TSTR, ...), NULL when it is absent
+ * or null; any other value is an error naming field.key. o is an object or
+ * NULL. */
+static const cJSON *
+get(struct reader *r, const cJSON *o, const char *field, const char *key, int type)
+{
+	const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+
+	if (!v || cJSON_IsNull(v))
+		return NULL;
+	if (!(v->type & type))
+		wrongtype(r, field, key, v, type);
+	return v;
 }
 
 static const char *
-nonempty(const cJSON *o, const char *key)
+str(struct reader *r, const cJSON *o, const char *field, const char *key)
 {
-	const char *s = str(o, key);
+	const cJSON *v = get(r, o, field, key, TSTR);
+
+	return v ? v->valuestring : NULL;
+}
+
+static const char *
+nonempty(struct reader *r, const cJSON *o, const char *field, const char *key)
+{
+	const char *s = str(r, o, field, key);
 
 	return s && *s ? s : NULL;
 }
@@ -92,22 +149,26 @@ keepor(struct manifest *m, const char *s, const char *dflt)
 	return s ? keep(m, s) : dflt;
 }
 
-/* The strings of a JSON list, kept. */
+/* The strings of the list at o's member key, kept; each must be a string. */
 static const char **
-strings(struct manifest *m, const cJSON *list, size_t *n)
+strings(struct reader *r, const cJSON *o, const char *field, const char *key, size_t *n)
 {
-	const cJSON *e;
+	const cJSON *list = get(r, o, field, key, TLIST), *e;
 	const char **v;
 	size_t i = 0;
+	char at[80];
 
 	*n = 0;
+	cJSON_ArrayForEach(e, list) {
+		if (!cJSON_IsString(e)) {
+			snprintf(at, sizeof(at), "%.60s[%zu]", key, *n);
+			wrongtype(r, field, at, e, TSTR);
+		}
+		++*n;
+	}
+	v = arenaalloc(&r->m->keep, (*n ? *n : 1) * sizeof(*v));
 	cJSON_ArrayForEach(e, list)
-		if (cJSON_IsString(e))
-			++*n;
-	v = arenaalloc(&m->keep, (*n ? *n : 1) * sizeof(*v));
-	cJSON_ArrayForEach(e, list)
-		if (cJSON_IsString(e))
-			v[i++] = keep(m, e->valuestring);
+		v[i++] = keep(r->m, e->valuestring);
 	return v;
 }
 
@@ -128,17 +189,18 @@ rtypeof(const char *t)
 /* relation_name where the manifest has it (v1 and later, compiled), else
  * "database"."schema"."alias" as dbt-postgres would render it. */
 static const char *
-relationof(struct manifest *m, const cJSON *j)
+relationof(struct reader *r, const cJSON *j)
 {
-	const char *s = nonempty(j, "relation_name");
-	const char *db = nonempty(j, "database"), *sch = nonempty(j, "schema");
-	const char *id = nonempty(j, "alias");
+	struct manifest *m = r->m;
+	const char *s = nonempty(r, j, NULL, "relation_name");
+	const char *db = nonempty(r, j, NULL, "database"), *sch = nonempty(r, j, NULL, "schema");
+	const char *id = nonempty(r, j, NULL, "alias");
 	struct buf b = {0};
 
 	if (s)
 		return keep(m, s);
 	if (!id)
-		id = nonempty(j, "name");
+		id = nonempty(r, j, NULL, "name");
 	if (!id)
 		return "";
 	if (db) {
@@ -156,18 +218,19 @@ relationof(struct manifest *m, const cJSON *j)
 }
 
 static enum kind
-kindof(const struct node *n, const cJSON *j, const cJSON *config)
+kindof(struct reader *r, const struct node *n, const cJSON *j, const cJSON *config)
 {
-	const cJSON *en = cJSON_GetObjectItemCaseSensitive(config, "enabled");
-	const char *mat = str(config, "materialized");
-	const char *ofp = str(j, "original_file_path");
+	const cJSON *en = get(r, config, "config", "enabled", TBOOL);
+	const char *mat = str(r, config, "config", "materialized");
+	const char *ofp = str(r, j, NULL, "original_file_path");
+	const char *raw = nonempty(r, j, NULL, "raw_code"), *rawsql = nonempty(r, j, NULL, "raw_sql");
 
 	if (cJSON_IsFalse(en))
 		return KIGNORED;
 	if (n->rtype == ROTHER)
 		return KIGNORED;
 	/* dbt mesh and dbt-loom inject other projects' nodes: no file, no code */
-	if (ofp && !*ofp && !nonempty(j, "raw_code") && !nonempty(j, "raw_sql"))
+	if (ofp && !*ofp && !raw && !rawsql)
 		return KEXTERNAL;
 	if (n->rtype == RMODEL && mat && !strcmp(mat, "ephemeral"))
 		return KEPHEMERAL;
@@ -227,7 +290,7 @@ canon(struct buf *b, const cJSON *v)
  * database, tags and group, the fqn, the configured database, schema and
  * alias, the descriptions persist_docs persists, and the contract. */
 static void
-dbtsum(struct node *n, const cJSON *j, const cJSON *config)
+dbtsum(struct reader *r, struct node *n, const cJSON *j, const cJSON *config)
 {
 	static const char *const testkeys[] = {
 		"severity", "where", "limit", "fail_calc", "warn_if", "error_if",
@@ -262,8 +325,8 @@ dbtsum(struct node *n, const cJSON *j, const cJSON *config)
 		if (n->rtype == RSEED)
 			canon(&b, cJSON_GetObjectItemCaseSensitive(ck, "checksum"));
 		else
-			bufputs(&b, nonempty(j, "raw_code") ? nonempty(j, "raw_code") :
-			    nonempty(j, "raw_sql") ? nonempty(j, "raw_sql") : "");
+			bufputs(&b, nonempty(r, j, NULL, "raw_code") ? nonempty(r, j, NULL, "raw_code") :
+			    nonempty(r, j, NULL, "raw_sql") ? nonempty(r, j, NULL, "raw_sql") : "");
 		bufputs(&b, "\nrelation ");
 		canon(&b, cJSON_GetObjectItemCaseSensitive(uc, "database"));
 		canon(&b, cJSON_GetObjectItemCaseSensitive(uc, "schema"));
@@ -276,7 +339,8 @@ dbtsum(struct node *n, const cJSON *j, const cJSON *config)
 			bufputs(&b, "\ncolumns ");
 			cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(j, "columns"))
 				bufprintf(&b, "%s=%s;", c->string ? c->string : "",
-				    nonempty(c, "description") ? nonempty(c, "description") : "");
+				    nonempty(r, c, "columns", "description") ?
+				    nonempty(r, c, "columns", "description") : "");
 		}
 		bufputs(&b, "\ncontract ");
 		canon(&b, cJSON_GetObjectItemCaseSensitive(j, "contract"));
@@ -285,16 +349,52 @@ dbtsum(struct node *n, const cJSON *j, const cJSON *config)
 	buffree(&b);
 }
 
+/* What jobconfig() and dbtsum() read of a node, of the types they read:
+ * anything else would be taken as absent. */
+static void
+shape(struct reader *r, const cJSON *j, const cJSON *config)
+{
+	const cJSON *cols = get(r, j, NULL, "columns", TOBJ), *c, *e;
+	const cJSON *pd = get(r, config, "config", "persist_docs", TOBJ);
+	const cJSON *ct = get(r, config, "config", "contract", TOBJ);
+	char at[80];
+
+	get(r, pd, "config.persist_docs", "relation", TBOOL);
+	get(r, pd, "config.persist_docs", "columns", TBOOL);
+	get(r, ct, "config.contract", "enforced", TBOOL);
+	get(r, j, NULL, "description", TSTR);
+	cJSON_ArrayForEach(e, get(r, j, NULL, "constraints", TLIST))
+		if (!cJSON_IsObject(e))
+			wrongtype(r, NULL, "constraints[]", e, TOBJ);
+	cJSON_ArrayForEach(c, cols) {
+		snprintf(at, sizeof(at), "columns.%.60s", c->string ? c->string : "");
+		if (!cJSON_IsObject(c))
+			wrongtype(r, NULL, at, c, TOBJ);
+		get(r, c, at, "data_type", TSTR);
+		get(r, c, at, "description", TSTR);
+		get(r, c, at, "quote", TBOOL);
+		cJSON_ArrayForEach(e, get(r, c, at, "constraints", TLIST))
+			if (!cJSON_IsObject(e))
+				wrongtype(r, at, "constraints[]", e, TOBJ);
+	}
+	get(r, j, NULL, "unrendered_config", TOBJ);
+	get(r, j, NULL, "test_metadata", TOBJ);
+}
+
 static void
 readnode(struct reader *r, const char *uid, const cJSON *j)
 {
 	struct manifest *m = r->m;
-	const cJSON *config = cJSON_GetObjectItemCaseSensitive(j, "config");
-	const char *t = str(j, "resource_type"), *sql, *mat;
+	const cJSON *config, *dep, *ck;
+	const char *t, *sql, *mat;
 	struct node *n;
 
+	r->uid = NULL;
 	if (!cJSON_IsObject(j))
-		fatal("%s: node %s is not an object", m->path, uid);
+		wrongtype(r, NULL, uid, j, TOBJ);
+	r->uid = uid;
+	config = get(r, j, NULL, "config", TOBJ);
+	t = str(r, j, NULL, "resource_type");
 	if (r->nnodes == r->capnodes) {
 		r->capnodes = r->capnodes ? r->capnodes * 2 : 256;
 		r->nodes = xreallocarray(r->nodes, r->capnodes, sizeof(*r->nodes));
@@ -304,42 +404,45 @@ readnode(struct reader *r, const char *uid, const cJSON *j)
 	n->uid = keep(m, uid);
 	n->type = keepor(m, t, "");
 	n->rtype = rtypeof(n->type);
-	n->kind = kindof(n, j, config);
-	n->name = keepor(m, str(j, "name"), n->uid);
+	n->kind = kindof(r, n, j, config);
+	n->name = keepor(m, str(r, j, NULL, "name"), n->uid);
 	if (n->kind == KIGNORED)
 		return;
-	n->depids = strings(m, cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(j, "depends_on"), "nodes"), &n->ndepids);
+	dep = get(r, j, NULL, "depends_on", TOBJ);
+	n->depids = strings(r, dep, "depends_on", "nodes", &n->ndepids);
 	if (n->kind != KRUN)
 		return;
-	mat = nonempty(config, "materialized");
+	mat = nonempty(r, config, "config", "materialized");
 	n->materialized = n->rtype == RMODEL && mat ? keep(m, mat) : n->type;
-	n->language = keepor(m, nonempty(j, "language"), "sql");
+	n->language = keepor(m, nonempty(r, j, NULL, "language"), "sql");
 	if (!strcmp(n->language, "sql"))
 		n->language = "sql";
-	sql = nonempty(j, "compiled_code");
+	sql = nonempty(r, j, NULL, "compiled_code");
 	if (!sql)
-		sql = nonempty(j, "injected_sql");
+		sql = nonempty(r, j, NULL, "injected_sql");
 	if (!sql)
-		sql = nonempty(j, "compiled_sql");
+		sql = nonempty(r, j, NULL, "compiled_sql");
 	n->sql = sql ? keep(m, sql) : NULL;
-	n->relation = relationof(m, j);
-	n->path = keepor(m, nonempty(j, "original_file_path"), NULL);
-	n->tags = strings(m, cJSON_GetObjectItemCaseSensitive(j, "tags"), &n->ntags);
-	n->checksum = keepor(m, nonempty(cJSON_GetObjectItemCaseSensitive(j, "checksum"),
-	    "checksum"), NULL);
+	n->relation = relationof(r, j);
+	n->path = keepor(m, nonempty(r, j, NULL, "original_file_path"), NULL);
+	n->tags = strings(r, j, NULL, "tags", &n->ntags);
+	ck = get(r, j, NULL, "checksum", TOBJ);
+	n->checksum = keepor(m, nonempty(r, ck, "checksum", "checksum"), NULL);
+	shape(r, j, config);
 	n->config = jobconfig(&m->keep, n, j, config);
+	/* judged as for postgres; whether it is, the profile may say */
+	if (m->fordeploy && n->kind == KRUN)
+		n->refused = configcheck(n, config, "postgres");
 	if (m->fordbt) {
-		dbtsum(n, j, config);
-		n->macros = strings(m, cJSON_GetObjectItemCaseSensitive(
-		    cJSON_GetObjectItemCaseSensitive(j, "depends_on"), "macros"), &n->nmacros);
+		dbtsum(r, n, j, config);
+		n->macros = strings(r, dep, "depends_on", "macros", &n->nmacros);
 	}
 	if (m->forselect) {
 		char *cj = config ? cJSON_PrintUnformatted(config) : NULL;
-		n->fqn = strings(m, cJSON_GetObjectItemCaseSensitive(j, "fqn"), &n->nfqn);
-		n->package = keepor(m, str(j, "package_name"), "");
+		n->fqn = strings(r, j, NULL, "fqn", &n->nfqn);
+		n->package = keepor(m, str(r, j, NULL, "package_name"), "");
 		n->configjson = keepor(m, cj, "{}");
-		n->generic = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(j, "test_metadata"));
+		n->generic = get(r, j, NULL, "test_metadata", TOBJ) != NULL;
 		free(cj);
 	}
 }
@@ -354,10 +457,14 @@ readexposure(struct reader *r, const char *uid, const cJSON *j)
 	    sizeof(*m->exposures));
 	x = &m->exposures[m->nexposures++];
 	memset(x, 0, sizeof(*x));
+	r->uid = NULL;
+	if (!cJSON_IsObject(j))
+		wrongtype(r, NULL, uid, j, TOBJ);
+	r->uid = uid;
 	x->uid = keep(m, uid);
-	x->name = keepor(m, str(j, "name"), x->uid);
-	x->depids = strings(m, cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(j, "depends_on"), "nodes"), &x->ndepids);
+	x->name = keepor(m, str(r, j, NULL, "name"), x->uid);
+	x->depids = strings(r, get(r, j, NULL, "depends_on", TOBJ), "depends_on", "nodes",
+	    &x->ndepids);
 }
 
 static void
@@ -413,6 +520,7 @@ static void
 onnode(struct reader *r, const char *key, const char **p)
 {
 	++*p;
+	r->at = ws(r, *p);
 	readnode(r, key, value(r, p));
 	arenareset(&r->scratch);
 }
@@ -421,6 +529,7 @@ static void
 onexposure(struct reader *r, const char *key, const char **p)
 {
 	++*p;
+	r->at = ws(r, *p);
 	readexposure(r, key, value(r, p));
 	arenareset(&r->scratch);
 	addknown(r, key);
@@ -444,13 +553,34 @@ onmacro(struct reader *r, const char *key, const char **p)
 	const char *sql;
 
 	++*p;
+	r->at = ws(r, *p);
+	r->uid = NULL;
 	j = value(r, p);
-	sql = str(j, "macro_sql");
+	if (!cJSON_IsObject(j))
+		wrongtype(r, NULL, key, j, TOBJ);
+	r->uid = key;
+	sql = str(r, j, NULL, "macro_sql");
 	sha256hex(sql ? sql : "", sql ? strlen(sql) : 0, mc->sum);
-	mc->deps = strings(m, cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(j, "depends_on"), "macros"), &mc->ndeps);
+	mc->deps = strings(r, get(r, j, NULL, "depends_on", TOBJ), "depends_on", "macros",
+	    &mc->ndeps);
 	htabput(&m->macros, keep(m, key), mc);
 	arenareset(&r->scratch);
+}
+
+/* The top-level members that hold one entry per unique_id. */
+static int
+collection(const char *key)
+{
+	static const char *const keys[] = {
+		"nodes", "exposures", "macros", "sources", "metrics", "semantic_models",
+		"saved_queries", "unit_tests", "functions", "disabled",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+		if (!strcmp(key, keys[i]))
+			return 1;
+	return 0;
 }
 
 static void
@@ -479,10 +609,20 @@ ontop(struct reader *r, const char *key, const char **p)
 		members(r, p, onknown);
 		return;
 	}
+	r->at = ws(r, *p);
+	r->uid = NULL;
 	v = value(r, p);
+	/* a collection of the wrong type would be read as empty */
+	if (!strcmp(key, "nodes") || (collection(key) && !cJSON_IsNull(v) &&
+	    !cJSON_IsObject(v) && !(cJSON_IsArray(v) && !strcmp(key, "disabled"))))
+		wrongtype(r, NULL, key, v, TOBJ);
 	if (!strcmp(key, "metadata")) {
-		const char *a = nonempty(v, "adapter_type"), *d = nonempty(v, "dbt_version");
-		const char *pn = nonempty(v, "project_name");
+		const char *a, *d, *pn;
+		if (!cJSON_IsObject(v) && !cJSON_IsNull(v))
+			wrongtype(r, NULL, key, v, TOBJ);
+		a = nonempty(r, v, "metadata", "adapter_type");
+		d = nonempty(r, v, "metadata", "dbt_version");
+		pn = nonempty(r, v, "metadata", "project_name");
 		if (pn)
 			r->m->project = keep(r->m, pn);
 		if (a) {
@@ -494,8 +634,10 @@ ontop(struct reader *r, const char *key, const char **p)
 	} else if (!strcmp(key, "disabled")) {
 		/* before v4, a list of nodes */
 		cJSON_ArrayForEach(e, v) {
-			id = cJSON_GetObjectItemCaseSensitive(e, "unique_id");
-			if (cJSON_IsString(id))
+			if (!cJSON_IsObject(e))
+				wrongtype(r, NULL, "disabled[]", e, TOBJ);
+			id = get(r, e, "disabled[]", "unique_id", TSTR);
+			if (id)
 				addknown(r, id->valuestring);
 		}
 	}
@@ -531,11 +673,17 @@ manifestloadfor(struct manifest *m, const char *path, int what)
 	memset(m, 0, sizeof(*m));
 	m->forselect = (what & LOADSELECT) != 0;
 	m->fordbt = (what & LOADDBT) != 0;
+	m->fordeploy = (what & LOADDEPLOY) != 0;
 	m->path = path;
 	m->adapter = "postgres";
 	r.m = m;
 	if (readfile(path, &r.text) < 0)
 		fatal("%s:", path);
+	/* a byte order mark, as some Windows tools write: not part of the JSON */
+	if (r.text.len >= 3 && !memcmp(r.text.s, "\xEF\xBB\xBF", 3)) {
+		memmove(r.text.s, r.text.s + 3, r.text.len - 2);
+		r.text.len -= 3;
+	}
 	if (r.text.len == 0)
 		fatal("%s: empty file", path);
 	r.end = r.text.s + r.text.len;
@@ -581,6 +729,7 @@ manifestfree(struct manifest *m)
 		free(n->deps);
 		free(n->parents);
 		free(n->gates);
+		free(n->refused);
 		free(n->tests);
 	}
 	for (i = 0; i < m->nexposures; i++)

@@ -67,6 +67,7 @@ struct node {
 	struct node **parents;	/* the runnable nodes this one waits for */
 	size_t nparents;
 	struct node **gates;	/* tests that must pass first (dbt build) */
+	char *refused;		/* a config key dbt2ninja does not do (LOADDEPLOY) */
 	size_t ngates;
 	struct node **tests;	/* runnable tests that depend on this node */
 	size_t ntests;
@@ -99,6 +100,7 @@ struct manifest {
 	const char *project;	/* metadata.project_name, or NULL */
 	int forselect;		/* keep what selectors match on (set before loading) */
 	int fordbt;		/* keep what dbt's state comparison needs */
+	int fordeploy;		/* check the config keys as for deploying it */
 	struct htab macros;	/* macro unique_id -> struct macro (LOADDBT) */
 	struct node *nodes;	/* sorted by unique_id */
 	size_t nnodes;
@@ -112,7 +114,7 @@ struct manifest {
  * line:column for bad JSON) and exit 1. With forselect, also keep what
  * selectors match on. */
 void manifestload(struct manifest *m, const char *path);
-enum { LOADSELECT = 1, LOADDBT = 2 };
+enum { LOADSELECT = 1, LOADDBT = 2, LOADDEPLOY = 4 };
 void manifestloadfor(struct manifest *m, const char *path, int what);
 void manifestfree(struct manifest *m);
 

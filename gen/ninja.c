@@ -3,28 +3,107 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conn.h"
 #include "job.h"
 #include "ninja.h"
+
+/* Whether a "|" was written, as ${pipe}: build.ninja then binds it first. */
+static int pipes;
+
+/* Ninja 1.10 has no escape for a line break; callers refuse them first,
+ * naming what holds one. */
+static void
+oneline(const char *s)
+{
+	if (strpbrk(s, "\r\n"))
+		fatal("build.ninja cannot hold a line break: \"%s\"", s);
+}
 
 void
 ninjapath(struct buf *b, const char *s)
 {
+	oneline(s);
 	for (; *s; s++) {
+		if (*s == '|') {
+			bufputs(b, "${pipe}");
+			pipes = 1;
+			continue;
+		}
 		if (*s == '$' || *s == ' ' || *s == ':')
 			bufputc(b, '$');
-		bufputc(b, *s == '\n' ? ' ' : *s);
+		bufputc(b, *s);
 	}
 }
 
-/* A variable's value: only "$" is special. */
+/* A variable's value: "$" is special, and a space where it starts. */
 static void
 ninjaval(struct buf *b, const char *s)
 {
+	oneline(s);
+	if (*s == ' ')
+		bufputc(b, '$');
 	for (; *s; s++) {
 		if (*s == '$')
 			bufputc(b, '$');
-		bufputc(b, *s == '\n' ? ' ' : *s);
+		bufputc(b, *s);
 	}
+}
+
+/* path as ninja reads it (its CanonicalizePath): empty and "." components
+ * dropped, ".." taking the one before it when there is one. Caller frees. */
+static char *
+canonical(const char *path)
+{
+	struct buf b = {0};
+	const char *p = path, *e;
+	size_t n, *starts = xcalloc(strlen(path) + 1, sizeof(*starts)), depth = 0;
+
+	bufputs(&b, *p == '/' ? "/" : "");
+	for (; *p; p = *e ? e + 1 : e) {
+		e = p + strcspn(p, "/");
+		n = (size_t)(e - p);
+		if (n == 0 || (n == 1 && *p == '.'))
+			continue;
+		if (n == 2 && p[0] == '.' && p[1] == '.' && depth > 0) {
+			b.len = starts[--depth];
+			b.s[b.len] = '\0';
+			continue;
+		}
+		if (!(n == 2 && p[0] == '.' && p[1] == '.'))
+			starts[depth++] = b.len;
+		if (b.len && b.s[b.len - 1] != '/')
+			bufputc(&b, '/');
+		bufadd(&b, p, n);
+	}
+	if (b.len == 0)
+		bufputs(&b, ".");
+	free(starts);
+	return b.s;
+}
+
+/* Whether ninja reads a target as written: no empty, "." or ".."
+ * component it would fold away, and at most 60 (ninja 1.11 stops at more). */
+static const char *
+unusable(const char *s)
+{
+	char *c;
+	const char *p;
+	int same, n = 1;
+
+	if (!*s)
+		return "it is empty";
+	if (strpbrk(s, "\r\n"))
+		return "it holds a line break";
+	c = canonical(s);
+	same = !strcmp(c, s);
+	free(c);
+	if (!same)
+		return "ninja would read it as another path: it has an empty, . or .. component";
+	for (p = s; (p = strchr(p, '/')); p++)
+		n++;
+	if (n > 60)
+		return "it has more than 60 path components";
+	return NULL;
 }
 
 void
@@ -73,6 +152,10 @@ template(const struct ninjaopts *o, struct buf *b)
 			bufputs(b, num);
 		} else if (!strcmp(p, "ARGS")) {
 			ninjaval(b, o->args);
+		} else if (!strcmp(p, "CONN")) {
+			ninjapath(b, o->conn);
+		} else if (!strcmp(p, "CONNECTION")) {
+			ninjaval(b, o->conndesc);
 		} else if (!strcmp(p, "RULES")) {
 			ninjapath(b, o->rules);
 		} else {
@@ -82,6 +165,11 @@ template(const struct ninjaopts *o, struct buf *b)
 	bufputs(b, p);
 	buffree(&t);
 }
+
+/* Stamps and the mark, under the connection's directory: $conn. */
+#define STAMPS "$conn/" CONNSTAMPS
+#define BUILTS "$conn/" CONNBUILT
+#define DEPLOYMARK "$conn/" CONNMARK
 
 static void
 stampin(struct buf *b, const char *dir, const struct node *n)
@@ -95,7 +183,7 @@ stampin(struct buf *b, const char *dir, const struct node *n)
 static void
 stamp(struct buf *b, const struct node *n)
 {
-	stampin(b, STAMPDIR, n);
+	stampin(b, STAMPS, n);
 }
 
 static const char *
@@ -120,7 +208,7 @@ edge(struct buf *b, const struct node *n)
 {
 	size_t i;
 
-	bufputs(b, "build " STAMPDIR "/");
+	bufputs(b, "build " STAMPS "/");
 	bufputs(b, n->file);
 	bufprintf(b, ": %s " JOBDIR "/%s.sql", rulename(n), n->file);
 	if (n->nparents || (bluegreen && !sink(n)))
@@ -143,51 +231,92 @@ buildedge(struct buf *b, const struct node *n)
 {
 	size_t i;
 
-	bufputs(b, "build " BUILTDIR "/");
+	bufputs(b, "build " BUILTS "/");
 	bufputs(b, n->file);
 	bufprintf(b, ": build-%s " JOBDIR "/%s.sql", rulename(n), n->file);
 	for (i = 0; i < n->nparents; i++)
-		stampin(b, BUILTDIR, n->parents[i]);
+		stampin(b, BUILTS, n->parents[i]);
 	if (bluegreen && !sink(n))
 		bufputs(b, " " DEPLOYMARK);
 	if (n->ngates)
 		bufputs(b, " ||");
 	for (i = 0; i < n->ngates; i++)
-		stampin(b, BUILTDIR, n->gates[i]);
+		stampin(b, BUILTS, n->gates[i]);
 	bufputs(b, "\n  node = ");
 	ninjaval(b, n->uid);
 	bufputc(b, '\n');
 }
 
-static void
-regen(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
+/* A phony target, unless its name is taken: names are kept as ninja reads
+ * them, so that two spellings of one path are one name. */
+struct phony {
+	struct htab used;
+	struct buf *b;
+};
+
+/* Take name; 0 when it was taken already. */
+static int
+reserve(struct phony *p, const char *name)
 {
-	struct buf in = {0};
-	const char *p;
-	char *path;
-	size_t i;
+	char *key = canonical(name);
+
+	if (htabget(&p->used, key)) {
+		free(key);
+		return 0;
+	}
+	htabput(&p->used, key, key);
+	return 1;
+}
+
+static int
+phonystart(struct phony *p, const char *name)
+{
+	if (!reserve(p, name))
+		return 0;
+	bufputs(p->b, "build ");
+	ninjapath(p->b, name);
+	bufputs(p->b, ": phony");
+	return 1;
+}
+
+/* A target named after a node's field: refused when ninja would not read
+ * it as written, so that `ninja NAME` would not find it. */
+static void
+label(const struct manifest *m, const char *uid, const char *field, const char *name)
+{
+	const char *why = unusable(name);
+
+	if (why)
+		fatal("%s: %s: %s: no ninja target can be \"%s\": %s", m->path, uid, field,
+		    name, why);
+}
+
+static void
+regen(const struct manifest *m, const struct ninjaopts *o, struct phony *p, struct buf *b)
+{
+	const char **in = xcalloc(m->nnodes + 2, sizeof(*in));
+	char **seeds = xcalloc(m->nnodes + 1, sizeof(*seeds)), *path;
+	size_t i, n = 0, nseeds = 0;
 
 	/* the files of the project it reads */
-	bufputs(&in, "");
-	if (o->profiles) {
-		ninjapath(&in, o->profiles);
-		bufputc(&in, '\n');
-	}
-	if (o->project) {
-		ninjapath(&in, o->project);
-		bufputc(&in, '\n');
-	}
+	if (o->profiles)
+		in[n++] = o->profiles;
+	if (o->project)
+		in[n++] = o->project;
 	/* a seed's job holds its CSV's hash */
 	for (i = 0; i < m->nnodes; i++) {
-		const struct node *n = &m->nodes[i];
-		if (n->kind != KRUN || n->rtype != RSEED)
+		const struct node *nd = &m->nodes[i];
+		if (nd->kind != KRUN || nd->rtype != RSEED)
 			continue;
-		path = seedpath(n, o->seedprefix);
-		if (path && access(path, F_OK) == 0) {
-			ninjapath(&in, path);
-			bufputc(&in, '\n');
-		}
-		free(path);
+		seedcheck(m, nd, o->seedprefix);
+		path = seedpath(nd, o->seedprefix);
+		if (path && strpbrk(path, "\r\n"))
+			fatal("%s: %s: original_file_path holds a line break, which build.ninja "
+			    "cannot: \"%s\"", m->path, nd->uid, nd->path);
+		if (path && access(path, F_OK) == 0)
+			in[n++] = seeds[nseeds++] = path;
+		else
+			free(path);
 	}
 	bufputs(b, "\nbuild ");
 	ninjapath(b, o->output);
@@ -197,34 +326,19 @@ regen(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 	ninjapath(b, o->template);
 	bufputc(b, ' ');
 	ninjapath(b, o->rules);
-	for (p = in.s; *p; p += strcspn(p, "\n") + 1)
-		bufprintf(b, " %.*s", (int)strcspn(p, "\n"), p);
+	for (i = 0; i < n; i++) {
+		bufputc(b, ' ');
+		ninjapath(b, in[i]);
+	}
 	bufputc(b, '\n');
 	/* one that is deleted makes build.ninja out of date, no more */
-	for (p = in.s; *p; p += strcspn(p, "\n") + 1)
-		bufprintf(b, "build %.*s: phony\n", (int)strcspn(p, "\n"), p);
-	buffree(&in);
-}
-
-/* A phony target, unless its name is taken. */
-struct phony {
-	struct htab used;
-	struct buf *b;
-};
-
-static int
-phonystart(struct phony *p, const char *name)
-{
-	char *own;
-
-	if (htabget(&p->used, name))
-		return 0;
-	own = xstrdup(name);
-	htabput(&p->used, own, own);
-	bufputs(p->b, "build ");
-	ninjapath(p->b, name);
-	bufputs(p->b, ": phony");
-	return 1;
+	for (i = 0; i < n; i++)
+		if (phonystart(p, in[i]))
+			bufputc(b, '\n');
+	for (i = 0; i < nseeds; i++)
+		free(seeds[i]);
+	free(seeds);
+	free(in);
 }
 
 static void
@@ -326,7 +440,7 @@ static void
 tagsandpaths(struct phony *p, const struct manifest *m)
 {
 	struct groups tags = {{0}, NULL, 0}, paths = {{0}, NULL, 0};
-	struct buf label = {0};
+	struct buf lb = {0};
 	size_t i, j;
 	const char *s;
 
@@ -335,25 +449,27 @@ tagsandpaths(struct phony *p, const struct manifest *m)
 		if (n->kind != KRUN)
 			continue;
 		for (j = 0; j < n->ntags; j++) {
-			label.len = 0;
-			bufputs(&label, "tag:");
-			bufputs(&label, n->tags[j]);
-			addmember(&tags, label.s, n);
+			lb.len = 0;
+			bufputs(&lb, "tag:");
+			bufputs(&lb, n->tags[j]);
+			label(m, n->uid, "tags", lb.s);
+			addmember(&tags, lb.s, n);
 		}
 		if (!n->path)
 			continue;
 		for (s = n->path; (s = strpbrk(s, "/\\")); s++) {
 			if (s == n->path)
 				continue;
-			label.len = 0;
-			bufputs(&label, "path:");
-			bufadd(&label, n->path, (size_t)(s - n->path));
-			addmember(&paths, slashed(label.s), n);
+			lb.len = 0;
+			bufputs(&lb, "path:");
+			bufadd(&lb, n->path, (size_t)(s - n->path));
+			label(m, n->uid, "original_file_path", slashed(lb.s));
+			addmember(&paths, lb.s, n);
 		}
 	}
 	groups(p, &tags);
 	groups(p, &paths);
-	buffree(&label);
+	buffree(&lb);
 }
 
 /* A model's name selects every node with that name, as in dbt: all the
@@ -365,12 +481,17 @@ names(struct phony *p, const struct manifest *m)
 	size_t i;
 
 	for (i = 0; i < m->nnodes; i++)
-		if (m->nodes[i].kind == KRUN && m->nodes[i].rtype != RTEST)
+		if (m->nodes[i].kind == KRUN && m->nodes[i].rtype != RTEST) {
+			label(m, m->nodes[i].uid, "name", m->nodes[i].name);
 			addmember(&byname, m->nodes[i].name, &m->nodes[i]);
+		}
 	groups(p, &byname);
 	for (i = 0; i < m->nnodes; i++) {
 		const struct node *nd = &m->nodes[i];
-		if (nd->kind != KRUN || !phonystart(p, nd->uid))
+		if (nd->kind != KRUN)
+			continue;
+		label(m, nd->uid, "unique_id", nd->uid);
+		if (!phonystart(p, nd->uid))
 			continue;
 		stamp(p->b, nd);
 		bufputc(p->b, '\n');
@@ -386,6 +507,7 @@ exposures(struct phony *p, const struct manifest *m)
 	for (i = 0; i < m->nexposures; i++) {
 		const struct exposure *x = &m->exposures[i];
 		name = xasprintf("exposure:%s", x->name);
+		label(m, x->uid, "name", name);
 		if (phonystart(p, name)) {
 			for (j = 0; j < x->nparents; j++)
 				stamp(p->b, x->parents[j]);
@@ -399,19 +521,41 @@ void
 ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 {
 	struct phony p = {{0}, b};
+	struct buf name = {0};
 	size_t i;
 
 	b->len = 0;
+	pipes = 0;
 	bluegreen = o->bluegreen;
+	for (i = 0; i < m->nnodes; i++)
+		if (m->nodes[i].kind == KRUN)
+			jobcheck(m, &m->nodes[i]);
 	template(o, b);
+	/* what build.ninja builds and reads is no target's name */
 	for (i = 0; i < m->nnodes; i++) {
 		if (m->nodes[i].kind != KRUN)
 			continue;
 		bufputc(b, '\n');
 		edge(b, &m->nodes[i]);
 		buildedge(b, &m->nodes[i]);
+		bufprintf(&name, "%s/" CONNSTAMPS "/%s", o->conn, m->nodes[i].file);
+		reserve(&p, name.s);
+		name.len = 0;
+		bufprintf(&name, "%s/" CONNBUILT "/%s", o->conn, m->nodes[i].file);
+		reserve(&p, name.s);
+		name.len = 0;
+		bufprintf(&name, JOBDIR "/%s.sql", m->nodes[i].file);
+		reserve(&p, name.s);
+		name.len = 0;
 	}
-	regen(m, o, b);
+	reserve(&p, o->output);
+	reserve(&p, o->manifest);
+	reserve(&p, o->template);
+	reserve(&p, o->rules);
+	bufprintf(&name, "%s/" CONNMARK, o->conn);
+	reserve(&p, name.s);
+	name.len = 0;
+	regen(m, o, &p, b);
 	bufputc(b, '\n');
 	if (o->bluegreen) {
 		bufputs(b, "bg_schemas = ");
@@ -431,16 +575,14 @@ ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 		bufputs(b, "\n  op = await\n"
 		    "build deploy-promote: bluegreen || deploy-await\n  op = promote\n"
 		    "build deploy-cleanup: bluegreen\n  op = cleanup\n\n");
-		htabput(&p.used, xstrdup("deploy-init"), "");
-		htabput(&p.used, xstrdup("deploy-await"), "");
-		htabput(&p.used, xstrdup("deploy-promote"), "");
-		htabput(&p.used, xstrdup("deploy-cleanup"), "");
+		reserve(&p, "deploy-init");
+		reserve(&p, "deploy-await");
+		reserve(&p, "deploy-promote");
+		reserve(&p, "deploy-cleanup");
 	}
-	htabput(&p.used, xstrdup(o->output), "");
-	htabput(&p.used, xstrdup(o->manifest), "");
-	phonyset(&p, "deploy", STAMPDIR, m, isdeploy);
-	phonyset(&p, "test", STAMPDIR, m, istest);
-	phonyset(&p, "build", BUILTDIR, m, isany);
+	phonyset(&p, "deploy", STAMPS, m, isdeploy);
+	phonyset(&p, "test", STAMPS, m, istest);
+	phonyset(&p, "build", BUILTS, m, isany);
 	bufputs(b, "default deploy\n\n");
 	names(&p, m);
 	tagsandpaths(&p, m);
@@ -448,4 +590,14 @@ ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 	for (i = 0; i < p.used.cap; i++)
 		free((char *)p.used.keys[i]);
 	htabfree(&p.used);
+	buffree(&name);
+	/* ninja has no escape for "|" in a path: a variable holds it */
+	if (pipes) {
+		static const char bind[] = "pipe = |\n";
+		size_t n = sizeof(bind) - 1;
+		bufgrow(b, n);
+		memmove(b->s + n, b->s, b->len + 1);
+		memcpy(b->s, bind, n);
+		b->len += n;
+	}
 }

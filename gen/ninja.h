@@ -3,10 +3,11 @@
  * The file is build.ninja.in with its @NAME@ variables filled, then one
  * edge per runnable node, sorted by unique_id,
  *
- *	build target/ninja/ok/<name>: <rule> target/ninja/sql/<name>.sql $
+ *	build $conn/ok/<name>: <rule> target/ninja/sql/<name>.sql $
  *	    | <parents' stamps> || <tests that gate it>
  *	  node = <unique_id>
  *
+ * where $conn is the connection's directory (conn.h), then
  * the regeneration edge (on the manifest, the template and rules, the seeds'
  * CSV files, profiles.yml and dbt_project.yml, each also a phony edge of its
  * own, so that one deleted regenerates rather than stops Ninja), and phony
@@ -27,6 +28,8 @@ struct ninjaopts {
 	const char *generator;	/* dbt2ninja, shell-quoted when needed */
 	const char *run;	/* dbt2ninja-run */
 	const char *runflags;	/* its options: profile, target */
+	const char *conn;	/* the connection's directory, conn.h */
+	const char *conndesc;	/* and its description */
 	const char *args;	/* the generator's arguments, shell-quoted */
 	const char *seedprefix;
 	const char *profiles;	/* the profiles.yml read, or NULL */

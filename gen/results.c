@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "conn.h"
 #include "job.h"
 #include "results.h"
 
@@ -29,6 +30,7 @@ newer(const struct timespec *a, const struct timespec *b)
 }
 
 struct state {
+	const char *dir;	/* the connection's */
 	int *st;
 	cJSON **res;
 	struct timespec *at;	/* when the node's current result was written */
@@ -53,7 +55,7 @@ visit(const struct manifest *m, struct state *s, const struct node *n)
 	if (mtime(p, &job) < 0)
 		job.tv_sec = job.tv_nsec = 0;
 	free(p);
-	p = xasprintf("%s/%s", STAMPDIR, n->file);
+	p = xasprintf("%s/" CONNSTAMPS "/%s", s->dir, n->file);
 	if (mtime(p, &stamp) < 0 || newer(&job, &stamp))
 		dirty = 1;
 	for (k = 0; k < n->nparents; k++) {
@@ -63,7 +65,7 @@ visit(const struct manifest *m, struct state *s, const struct node *n)
 		if (newer(&s->at[n->parents[k] - m->nodes], &up))
 			up = s->at[n->parents[k] - m->nodes];
 		free(p);
-		p = xasprintf("%s/%s", STAMPDIR, n->parents[k]->file);
+		p = xasprintf("%s/" CONNSTAMPS "/%s", s->dir, n->parents[k]->file);
 		if (!dirty && (mtime(p, &pst) < 0 || newer(&pst, &stamp)))
 			dirty = 1;
 	}
@@ -74,7 +76,7 @@ visit(const struct manifest *m, struct state *s, const struct node *n)
 			upfailed = 1;
 	}
 	free(p);
-	p = xasprintf("%s/%s.json", RESULTDIR, n->file);
+	p = xasprintf("%s/" CONNRESULTS "/%s.json", s->dir, n->file);
 	/* a result counts when it is for this job, and not older than a
 	 * parent's: otherwise the node has not run since its parent did */
 	if (mtime(p, &res) == 0 && !newer(&job, &res) && !newer(&up, &res) &&
@@ -121,7 +123,7 @@ skipped(const struct node *n)
 }
 
 int
-resultswrite(const struct manifest *m, const char *path)
+resultswrite(const struct manifest *m, const char *dir, const char *path)
 {
 	struct state s;
 	cJSON *out = cJSON_CreateObject(), *meta, *list, *args;
@@ -133,6 +135,7 @@ resultswrite(const struct manifest *m, const char *path)
 	size_t i;
 	int failed = 0;
 
+	s.dir = dir;
 	s.st = xcalloc(m->nnodes, sizeof(*s.st));
 	s.res = xcalloc(m->nnodes, sizeof(*s.res));
 	s.at = xcalloc(m->nnodes, sizeof(*s.at));

@@ -8,9 +8,11 @@
 
 #include <cjson/cJSON.h>
 
+#include "conn.h"
 #include "graph.h"
 #include "job.h"
 #include "jobfile.h"
+#include "project.h"
 #include "select.h"
 #include "sql.h"
 #include "state.h"
@@ -18,7 +20,9 @@
 static const char usage[] =
     "usage: dbt2ninja select [--exclude EXPR] [--state PATH|db[:TARGET]]\n"
     "                        [--indirect-selection eager|cautious|buildable|empty]\n"
-    "                        [--for deploy|test|build] [--manifest PATH] EXPR...\n";
+    "                        [--manifest PATH] [--profile NAME] [--target NAME]\n"
+    "                        [--profiles-dir DIR] [--project-dir DIR]\n"
+    "                        [--for deploy|test|build] EXPR...\n";
 
 enum { EAGER, CAUTIOUS, BUILDABLE, EMPTY };
 
@@ -545,7 +549,7 @@ int
 selectmain(int argc, char **argv)
 {
 	const char *path = "target/manifest.json", *state = NULL, *mode = NULL, *verb = NULL;
-	char **inc = NULL, **exc = NULL, *in, *ex;
+	char **inc = NULL, **exc = NULL, *in, *ex, *conn, *proj = NULL;
 	size_t ninc = 0, nexc = 0, i, k;
 	struct sel s;
 	struct jobopts jo = {""};
@@ -570,6 +574,14 @@ selectmain(int argc, char **argv)
 			val = &mode;
 		else if (!strcmp(argv[a], "--manifest"))
 			val = &path;
+		else if (!strcmp(argv[a], "--profile"))
+			val = &po.profile;
+		else if (!strcmp(argv[a], "--target"))
+			val = &po.target;
+		else if (!strcmp(argv[a], "--profiles-dir"))
+			val = &po.profilesdir;
+		else if (!strcmp(argv[a], "--project-dir"))
+			val = &po.projectdir;
 		else if (argv[a][0] == '-' && argv[a][1])
 			usageexit(usage, "unknown option: %s", argv[a]);
 		if (val) {
@@ -608,8 +620,15 @@ selectmain(int argc, char **argv)
 			s.kids[p][s.nkids[p]++] = n;
 		}
 	}
+	/* the stamps of the connection build.ninja deploys to */
+	conn = connbuilt("build.ninja");
+	if (!conn)
+		fatal("build.ninja names no connection: run dbt2ninja to regenerate it");
 	if (state) {
 		char *dir = xstrdup(state), *rr;
+		/* production's record, over the connection the generator makes */
+		proj = projectdirof(po.projectdir, path);
+		po.projectdir = proj;
 		stateload(&s.st, &s.m, state, &jo, &po, 0);
 		s.hasstate = 1;
 		/* result: reads run_results.json beside the state manifest */
@@ -641,7 +660,8 @@ selectmain(int argc, char **argv)
 		if (!in[i] || ex[i] || n->kind != KRUN || (verb && (!strcmp(verb, "deploy") ?
 		    n->rtype == RTEST : !strcmp(verb, "test") ? n->rtype != RTEST : 0)))
 			continue;
-		printf("%s/%s\n", verb && !strcmp(verb, "build") ? BUILTDIR : STAMPDIR, n->file);
+		printf("%s/%s/%s\n", conn, verb && !strcmp(verb, "build") ? CONNBUILT : CONNSTAMPS,
+		    n->file);
 	}
 	for (i = 0; i < s.m.nnodes; i++)
 		free(s.kids[i]);
@@ -649,6 +669,8 @@ selectmain(int argc, char **argv)
 	free(s.nkids);
 	free(in);
 	free(ex);
+	free(conn);
+	free(proj);
 	free(inc);
 	free(exc);
 	if (state)

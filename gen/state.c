@@ -11,6 +11,7 @@
 #include "jobfile.h"
 #include "pg.h"
 #include "sql.h"
+#include "stage.h"
 #include "state.h"
 
 enum { SAME, NEW, MODIFIED, DOWNSTREAM };
@@ -409,8 +410,8 @@ statedefer(struct state *s, struct manifest *m, int verbose)
 	buffree(&keys);
 }
 
-/* Whether the stamp at sp holds this job's hash: the node was deployed,
- * here, with this very job. */
+/* Whether the stamp at sp is h: the node was deployed, over this
+ * connection, with this very job. */
 static int
 stamped(const char *sp, const char *h, struct buf *b)
 {
@@ -420,37 +421,36 @@ stamped(const char *sp, const char *h, struct buf *b)
 struct marking {
 	struct state *s;
 	const struct manifest *m;
+	const struct conn *c;
 	char *done;
-	struct buf job, old;
+	struct buf job, old, stamp;
 };
 
 static void
 markone(struct marking *k, const struct node *n)
 {
 	size_t i = (size_t)(n - k->m->nodes);
-	char *jp, *sp, h[SHA256_HEX + 1];
+	char *jp, *sp, h[SHA256_HEX];
+	const char *want;
 
 	jp = xasprintf("%s/%s.sql", JOBDIR, n->file);
-	sp = xasprintf("%s/%s", STAMPDIR, n->file);
-	if (n->jobhash) {
-		snprintf(h, sizeof(h), "%s\n", n->jobhash);
-	} else {
+	sp = xasprintf("%s/" CONNSTAMPS "/%s", k->c->dir, n->file);
+	if (!n->jobhash) {
 		if (readfile(jp, &k->job) < 0)
 			fatal("%s:", jp);
 		sha256hex(k->job.s, k->job.len, h);
-		strcat(h, "\n");
 	}
+	connstamp(k->c, n->jobhash ? n->jobhash : h, &k->stamp);
+	want = k->stamp.s;
 	/* a stamp of this very job stays as it is: importing again, as the
 	 * regeneration edge does, undoes nothing deployed since */
-	if (stamped(sp, h, &k->old)) {
+	if (stamped(sp, want, &k->old)) {
 		;
 	} else if (k->s->st[i] == SAME) {
 		/* deployed as production deployed it */
-		if (access(sp, F_OK) == 0 ? writefile(sp, h, strlen(h)) < 0 :
-		    createfile(sp, h, strlen(h)) < 0)
-			fatal("%s:", sp);
-	} else if (unlink(sp) < 0 && errno != ENOENT) {
-		fatal("%s: unlink:", sp);
+		stageput(sp, want, strlen(want));
+	} else if (access(sp, F_OK) == 0) {
+		stagedel(sp);
 	}
 	free(jp);
 	free(sp);
@@ -488,14 +488,16 @@ mark(struct marking *k, const struct node *root, const struct node **stack,
 }
 
 void
-statemark(struct state *s, const struct manifest *m)
+statemark(struct state *s, const struct manifest *m, const struct conn *c)
 {
-	struct marking k = {s, m, NULL, {0}, {0}};
+	struct marking k = {s, m, c, NULL, {0}, {0}, {0}};
 	const struct node **stack = xcalloc(m->nnodes + 1, sizeof(*stack));
 	size_t *next = xcalloc(m->nnodes + 1, sizeof(*next)), i;
+	char *dir = xasprintf("%s/" CONNSTAMPS, c->dir);
 
-	if (mkdirs(STAMPDIR) < 0)
-		fatal("%s:", STAMPDIR);
+	if (mkdirs(dir) < 0)
+		fatal("%s:", dir);
+	free(dir);
 	k.done = xcalloc(m->nnodes, 1);
 	for (i = 0; i < m->nnodes; i++)
 		if (m->nodes[i].kind == KRUN)
@@ -505,6 +507,7 @@ statemark(struct state *s, const struct manifest *m)
 	free(next);
 	buffree(&k.job);
 	buffree(&k.old);
+	buffree(&k.stamp);
 }
 
 void

@@ -23,7 +23,8 @@
  * references to parents that will not run to production's relations.
  *
  * statemark(), after the jobs are written, gives every other node its
- * stamp, holding the hash of its job, with mtimes set so that Ninja sees it
+ * stamp in the connection's directory (conn.h), holding the hash of its
+ * job and the connection's key, with mtimes set so that Ninja sees it
  * built: its job a second older than the stamps, all stamps alike. The
  * stamps of state:modified+ are removed, so `ninja deploy` runs exactly
  * those. Nodes production has and this manifest does not are never
@@ -31,6 +32,7 @@
 #ifndef STATE_H
 #define STATE_H
 
+#include "conn.h"
 #include "job.h"
 #include "manifest.h"
 #include "profile.h"
@@ -69,7 +71,7 @@ void statedefer(struct state *s, struct manifest *m, int verbose);
  * database's record only the whole job is known: every part differs. */
 int statepart(struct state *s, const struct manifest *m, const struct node *n,
     const char *part);
-void statemark(struct state *s, const struct manifest *m);
+void statemark(struct state *s, const struct manifest *m, const struct conn *c);
 void statefree(struct state *s);
 
 #endif

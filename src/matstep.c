@@ -1,5 +1,6 @@
 /* matstep.c: the steps every materialization is made of (matstep.h). */
 #define _POSIX_C_SOURCE 200809L
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -9,6 +10,7 @@
 
 #include "hash.h"
 #include "matstep.h"
+#include "sql.h"
 
 enum { MAXIDENT = 63 };
 
@@ -149,6 +151,18 @@ matmainsql(struct step *s, const struct jobfile *j, const char *pre, const char 
 	matnstmts++;
 }
 
+void
+matheader(struct step *s, const struct jobfile *j)
+{
+	const char *h = jobstr(j, "sql_header", NULL);
+
+	if (!h)
+		return;
+	bufputs(&s->sql, h);
+	bufputc(&s->sql, '\n');
+	matnstmts += (int)sqlstatements(h, strlen(h));
+}
+
 static int
 send(struct runner *r, struct step *s)
 {
@@ -272,29 +286,163 @@ matouterhooks(struct runner *r, const char *kind)
 	return matexec(r, &s);
 }
 
-void
-matgrants(struct step *s, const struct jobfile *j)
+/* One statement per privilege: grant (to the grantees as written) or
+ * revoke (from them quoted), as dbt's get_grant_sql and get_revoke_sql. */
+static void
+dcl(struct step *s, const char *rel, const cJSON *privs, int revoke)
 {
-	const cJSON *g = jobget(j, "grants"), *priv, *who;
+	const cJSON *priv, *who;
 	struct buf b = {0};
 	int first;
 
-	cJSON_ArrayForEach(priv, g) {
+	cJSON_ArrayForEach(priv, privs) {
 		if (!priv->string || !cJSON_GetArraySize(priv))
 			continue;
-		bufprintf(&b, "grant %s on %s to ", priv->string, j->relation);
+		bufprintf(&b, "%s %s on %s %s ", revoke ? "revoke" : "grant", priv->string, rel,
+		    revoke ? "from" : "to");
 		first = 1;
 		cJSON_ArrayForEach(who, priv) {
 			if (!cJSON_IsString(who))
 				continue;
 			if (!first)
 				bufputs(&b, ", ");
-			bufputs(&b, who->valuestring);
+			if (revoke)
+				qident(&b, who->valuestring);
+			else
+				bufputs(&b, who->valuestring);
 			first = 0;
 		}
 		matstmtf(s, &b);
 	}
 	buffree(&b);
+}
+
+void
+matgrants(struct step *s, const struct jobfile *j)
+{
+	dcl(s, j->relation, jobget(j, "grants"), 0);
+}
+
+/* postgres__get_show_grant_sql: what the node's role granted on it. */
+static void
+showgrants(struct buf *b, const struct jobfile *j)
+{
+	bufputs(b, "select grantee, privilege_type\n  from ");
+	if (j->db) {
+		qident(b, j->db);
+		bufputc(b, '.');
+	}
+	bufputs(b, "INFORMATION_SCHEMA.role_table_grants\n      where grantor = current_role\n"
+	    "        and grantee != current_role\n        and table_schema = ");
+	if (j->schema)
+		qliteral(b, j->schema);
+	else
+		bufputs(b, "current_schema()");
+	bufputs(b, "\n        and table_name = ");
+	qliteral(b, j->ident);
+}
+
+/* Case-insensitively, as Python's casefold() for ASCII. */
+static const cJSON *
+keyfold(const cJSON *o, const char *key)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, o)
+		if (e->string && !strcasecmp(e->string, key))
+			return e;
+	return NULL;
+}
+
+static int
+infold(const cJSON *list, const char *v)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, list)
+		if (cJSON_IsString(e) && !strcasecmp(e->valuestring, v))
+			return 1;
+	return 0;
+}
+
+/* dbt's diff_of_two_dicts: a minus b, keys and grantees compared without
+ * case, a's spelling kept. */
+static cJSON *
+grantdiff(const cJSON *a, const cJSON *b)
+{
+	cJSON *d = cJSON_CreateObject(), *l;
+	const cJSON *k, *v, *bk;
+
+	cJSON_ArrayForEach(k, a) {
+		if (!k->string || !cJSON_IsArray(k))
+			continue;
+		bk = keyfold(b, k->string);
+		l = cJSON_CreateArray();
+		cJSON_ArrayForEach(v, k)
+			if (cJSON_IsString(v) && !(bk && infold(bk, v->valuestring)))
+				cJSON_AddItemToArray(l, cJSON_CreateString(v->valuestring));
+		if (cJSON_GetArraySize(l))
+			cJSON_AddItemToObject(d, k->string, l);
+		else
+			cJSON_Delete(l);
+	}
+	return d;
+}
+
+int
+matapplygrants(struct runner *r, struct step *s, int revoke)
+{
+	const cJSON *cfg = jobget(r->job, "grants");
+	cJSON *have, *add, *drop, *l;
+	struct buf b = {0};
+	int i;
+
+	if (!cJSON_IsObject(cfg) || !cfg->child)
+		return 0;
+	if (!revoke) {
+		matgrants(s, r->job);
+		return 0;
+	}
+	showgrants(&b, r->job);
+	matstmtf(s, &b);
+	buffree(&b);
+	if (r->dry) {
+		fputs(s->sql.s, r->dry);
+		fputs("-- then what it granted and the config does not is revoked, "
+		    "and what the config adds granted:\n", r->dry);
+		buffree(&s->sql);
+		matstep(s);
+		s->mainstmt = INT_MAX;
+		matnstmts = 0;
+		matgrants(s, r->job);
+		return 0;
+	}
+	/* the statements so far, the node's own among them, then the grants
+	 * held, in the open transaction */
+	s->transactional = 1;
+	if (matexec(r, s) < 0)
+		return -1;
+	have = cJSON_CreateObject();
+	for (i = 0; r->out.last && i < PQntuples(r->out.last); i++) {
+		const char *who = PQgetvalue(r->out.last, i, 0), *priv = PQgetvalue(r->out.last, i, 1);
+		l = cJSON_GetObjectItemCaseSensitive(have, priv);
+		if (!l)
+			l = cJSON_AddArrayToObject(have, priv);
+		cJSON_AddItemToArray(l, cJSON_CreateString(who));
+	}
+	PQclear(r->out.last);
+	r->out.last = NULL;
+	add = grantdiff(cfg, have);
+	drop = grantdiff(have, cfg);
+	matstep(s);
+	s->mainstmt = INT_MAX;
+	matnstmts = 0;
+	dcl(s, r->job->relation, drop, 1);
+	dcl(s, r->job->relation, add, 0);
+	cJSON_Delete(have);
+	cJSON_Delete(add);
+	cJSON_Delete(drop);
+	return 0;
 }
 
 void
@@ -449,9 +597,10 @@ matdrop(struct step *s, const struct jobfile *j, const char *ident, int kind, in
  * COMMIT; then post-hooks outside. A step that cannot be built rolls back
  * a transaction an earlier step opened. */
 int
-matfinish(struct runner *r, struct step *s, const char *kind)
+matfinish(struct runner *r, struct step *s, const char *kind, int revoke)
 {
-	matgrants(s, r->job);
+	if (matapplygrants(r, s, revoke) < 0)
+		return -1;
 	matpersistdocs(s, r->job, kind);
 	if (mathooks(r, s, "post-hook", 1) < 0) {
 		buffree(&s->sql);
@@ -467,31 +616,63 @@ matfinish(struct runner *r, struct step *s, const char *kind)
 	return matouterhooks(r, "post-hook");
 }
 
-/* The kind of the node's relation ('r', 'v', 'm', ...) or 0 when absent. */
-int
-matrelkind(struct runner *r, const char *ident)
+/* The query of the kind of the node's relation ident. */
+static void
+kindquery(struct buf *b, const struct jobfile *j, const char *ident)
 {
-	struct step s;
+	bufputs(b, "select c.relkind from pg_catalog.pg_class c join pg_catalog.pg_namespace n"
+	    " on n.oid = c.relnamespace where n.nspname = ");
+	if (j->schema)
+		qliteral(b, j->schema);
+	else
+		bufputs(b, "current_schema()");
+	bufputs(b, " and c.relname = ");
+	qliteral(b, ident);
+}
+
+static int
+kindof(struct runner *r)
+{
 	int k = 0;
 
-	if (r->dry)
-		return 0;
-	matstep(&s);
-	bufputs(&s.sql, "select c.relkind from pg_catalog.pg_class c join pg_catalog.pg_namespace n"
-	    " on n.oid = c.relnamespace where n.nspname = ");
-	if (r->job->schema)
-		qliteral(&s.sql, r->job->schema);
-	else
-		bufputs(&s.sql, "current_schema()");
-	bufputs(&s.sql, " and c.relname = ");
-	qliteral(&s.sql, ident);
-	if (matexec(r, &s) < 0)
-		return -1;
 	if (r->out.last && PQntuples(r->out.last) == 1)
 		k = PQgetvalue(r->out.last, 0, 0)[0];
 	PQclear(r->out.last);
 	r->out.last = NULL;
 	return k;
+}
+
+/* The kind of the node's relation ('r', 'v', 'm', ...) or 0 when absent. */
+int
+matrelkind(struct runner *r, const char *ident)
+{
+	struct step s;
+
+	if (r->dry)
+		return 0;
+	matstep(&s);
+	kindquery(&s.sql, r->job, ident);
+	if (matexec(r, &s) < 0)
+		return -1;
+	return kindof(r);
+}
+
+int
+matlockedkind(struct runner *r, const char *ident)
+{
+	struct step s;
+	struct buf b = {0};
+
+	matstep(&s);
+	matnstmts = 0;
+	matbegin(&s, r->job);
+	kindquery(&b, r->job, ident);
+	matstmtf(&s, &b);
+	buffree(&b);
+	s.transactional = 1;
+	if (matexec(r, &s) < 0)
+		return -1;
+	return r->dry ? 0 : kindof(r);
 }
 
 void

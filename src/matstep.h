@@ -20,6 +20,9 @@ void matstmt(struct step *s, const char *sql);
 void matstmtf(struct step *s, struct buf *b);
 /* The node's SQL as one statement between pre and post. */
 void matmainsql(struct step *s, const struct jobfile *j, const char *pre, const char *post);
+/* The model's sql_header, as dbt puts it before the statement that creates
+ * the relation: its statements are counted, so that the main one is known. */
+void matheader(struct step *s, const struct jobfile *j);
 /* Send (or with --dry-run print) a step, and free its SQL. */
 int matexec(struct runner *r, struct step *s);
 
@@ -41,7 +44,15 @@ void matdropany(struct step *s, const struct jobfile *j, const char *ident);
  * into s; matouterhooks runs those outside the transaction. */
 int mathooks(struct runner *r, struct step *s, const char *kind, int intxn);
 int matouterhooks(struct runner *r, const char *kind);
+/* The grants config granted, as dbt does when it need not revoke. */
 void matgrants(struct step *s, const struct jobfile *j);
+/* dbt's apply_grants. Without revoke, matgrants(). With revoke (dbt's
+ * should_revoke: the relation persists), s is sent up to the grants held,
+ * which are read (postgres__get_show_grant_sql) in the open transaction;
+ * s is then a new step, not the main one, with the revokes of what the
+ * config no longer grants and the grants of what it adds. -1 with r->err,
+ * rolled back, on failure. */
+int matapplygrants(struct runner *r, struct step *s, int revoke);
 /* A description as a dollar-quoted literal. */
 void matcomment(struct buf *b, const char *text);
 /* persist_docs: comments on the relation (of kind) and its columns. */
@@ -49,13 +60,17 @@ void matpersistdocs(struct step *s, const struct jobfile *j, const char *kind);
 void matindexes(struct step *s, const struct jobfile *j, const char *on);
 /* With --record: the deployment, in the node's own transaction. */
 void matrecord(struct runner *r, struct step *s);
-/* Grants, comments, post-hooks, record and COMMIT, then the post-hooks
- * outside the transaction. */
-int matfinish(struct runner *r, struct step *s, const char *kind);
+/* Grants (matapplygrants), comments, post-hooks, record and COMMIT, then
+ * the post-hooks outside the transaction. */
+int matfinish(struct runner *r, struct step *s, const char *kind, int revoke);
 
 /* The kind of the node's relation ident ('r', 'v', 'm', ...), 0 when
  * absent, -1 on error. */
 int matrelkind(struct runner *r, const char *ident);
+/* BEGIN, the schema, the advisory lock (matbegin), then the kind of ident
+ * as matrelkind, read under the lock: the transaction is left open for
+ * the node's next step. 0 with --dry-run (the statements printed). */
+int matlockedkind(struct runner *r, const char *ident);
 
 struct column {
 	char *name, *type;
@@ -81,6 +96,13 @@ char *mattempname(const char *ident);
 /* Views, tables, materialized views (swap.c). */
 void mattableas(struct step *s, const struct jobfile *j, const char *rel);
 int matswap(struct runner *r, int kind);
+/* matswap without the pre-hooks outside the transaction, run already. */
+int matswapin(struct runner *r, int kind);
+/* An enforced contract's check (dbt's assert_columns_equivalent), after s
+ * in its transaction: 0 when there is no contract (s untouched), 1 when it
+ * holds (s sent: the caller starts a new step), else -1 with r->err,
+ * rolled back. */
+int matcontract(struct runner *r, struct step *s);
 int pgmatview(struct runner *r);
 
 int pgincremental(struct runner *r);

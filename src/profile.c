@@ -148,18 +148,24 @@ projectdeployment(const char *path, const char *target, char **schemas, char **c
 	return found;
 }
 
+/* A directory named for profiles.yml must hold it, as dbt has it: the
+ * connection is never left to libpq's environment then. */
 static char *
-findprofiles(const struct profileopts *o, const char *project)
+findprofiles(const struct profileopts *o, const char *project, const char *name)
 {
 	const char *dir = o->profilesdir ? o->profilesdir : getenv("DBT_PROFILES_DIR");
+	const char *from = o->profilesdir ? "--profiles-dir" : "DBT_PROFILES_DIR";
 	char *path;
 
 	if (dir && *dir) {
+		if (access(dir, F_OK) < 0)
+			fatal("%s: %s does not exist", from, dir);
 		path = xasprintf("%s/profiles.yml", dir);
 		if (access(path, F_OK) == 0)
 			return path;
-		free(path);
-		return NULL;
+		if (name)
+			fatal("%s: not found (%s): could not find profile named %s", path, from, name);
+		fatal("%s: not found (%s)", path, from);
 	}
 	if (project) {
 		path = xasprintf("%s/profiles.yml", project);
@@ -227,7 +233,7 @@ profileload(struct profile *p, const struct profileopts *o, const char *near)
 	p->retries = 1;
 	project = o->projectdir ? xstrdup(o->projectdir) : projectfind(near);
 	p->name = o->profile ? xstrdup(o->profile) : project ? projectprofile(project) : NULL;
-	p->path = findprofiles(o, project);
+	p->path = findprofiles(o, project, p->name);
 	free(project);
 	if (!p->name || !p->path) {
 		set(p, "fallback_application_name", xstrdup("dbt2ninja"));

@@ -2,8 +2,9 @@
  *
  * The project is the directory of the dbt_project.yml at or above the job
  * (or --project-dir); its profile: names the profile unless --profile does.
- * profiles.yml is the one in --profiles-dir, else in $DBT_PROFILES_DIR,
- * else in the project directory if it has one, else in ~/.dbt. The target is --target, else $DBT_TARGET,
+ * profiles.yml is the one in --profiles-dir, else in $DBT_PROFILES_DIR
+ * (either must hold one), else in the project directory if it has one,
+ * else in ~/.dbt. The target is --target, else $DBT_TARGET,
  * else the profile's target:. Values are rendered (jinja.h) and mapped to
  * libpq's keywords: host, port, user, password (or pass), dbname (or
  * database), sslmode, sslcert, sslkey, sslrootcert, connect_timeout,
@@ -33,8 +34,9 @@ struct profile {
 
 /* Find and read the profile for the job at jobpath (or, from the
  * generator, the manifest). On a bad file, print "file:line:col: why" and
- * exit 1. A missing profiles.yml is not an error: libpq's environment
- * decides then. */
+ * exit 1; so too when --profiles-dir or $DBT_PROFILES_DIR names a
+ * directory without profiles.yml. Otherwise a missing profiles.yml is not
+ * an error: libpq's environment decides then. */
 void profileload(struct profile *p, const struct profileopts *o, const char *near);
 void profilefree(struct profile *p);
 

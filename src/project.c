@@ -47,6 +47,20 @@ projectfind(const char *path)
 }
 
 char *
+projectdirof(const char *dir, const char *path)
+{
+	char *r;
+
+	if (dir) {
+		if (access(dir, F_OK) < 0)
+			fatal("%s:", dir);
+		return xstrdup(dir);
+	}
+	r = projectfind(path);
+	return r ? r : xstrdup(".");
+}
+
+char *
 relprefix(const char *dir)
 {
 	char *cwd = realpath(".", NULL), *abs = realpath(dir, NULL), *r;

@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "conn.h"
 #include "deploy.h"
 #include "hash.h"
 #include "jobfile.h"
@@ -27,7 +28,8 @@
 
 static const char usage[] =
     "usage: dbt2ninja-run [--full-refresh] [--record] [--blue-green] [--profile NAME]\n"
-    "                     [--target NAME] [--profiles-dir DIR] [--project-dir DIR] JOB STAMP\n"
+    "                     [--target NAME] [--profiles-dir DIR] [--project-dir DIR]\n"
+    "                     [--connection KEY] JOB STAMP\n"
     "       dbt2ninja-run [options] --build DIR/built/NAME JOB [INPUT...]\n"
     "       dbt2ninja-run --dry-run JOB\n"
     "       dbt2ninja-run [--dry-run] --blue-green-op init|await|promote|cleanup\n"
@@ -44,6 +46,8 @@ struct opts {
 	struct profileopts prof;
 	int dry, fullrefresh, record, bluegreen;
 	const char *op, *schemas, *clusters, *sinks, *timeout, *poll, *lag, *mark;
+	const char *conn;	/* the connection build.ninja was written for */
+	struct conn made;	/* the one the profile makes */
 };
 
 /* A whole number of seconds, at least min, or def when s is NULL; -1 if s
@@ -135,6 +139,7 @@ parseargs(int argc, char **argv, struct opts *o)
 				{"--poll-interval", offsetof(struct opts, poll)},
 				{"--lag-threshold", offsetof(struct opts, lag)},
 				{"--mark", offsetof(struct opts, mark)},
+				{"--connection", offsetof(struct opts, conn)},
 			};
 			size_t b;
 			for (b = 0; b < sizeof(bg) / sizeof(*bg) && strcmp(a, bg[b].name); b++)
@@ -310,26 +315,28 @@ writeresult(const struct opts *o, const struct jobfile *j, const char *status,
 	cJSON_Delete(res);
 }
 
-/* Whether the stamp says the node last succeeded with this very job: what
- * runs it now is a parent. */
+/* Whether the stamp says the node last succeeded with this very job over
+ * this very connection: what runs it now is a parent. */
 static int
 built(const struct opts *o, const struct jobfile *j)
 {
-	struct buf b = {0};
+	struct buf b = {0}, want = {0};
 	int same;
 
-	same = readfile(o->stamp, &b) == 0 && b.len == strlen(j->sha256) + 1 &&
-	    !strncmp(b.s, j->sha256, b.len - 1);
+	connstamp(&o->made, j->sha256, &want);
+	same = readfile(o->stamp, &b) == 0 && !strcmp(b.s, want.s);
 	buffree(&b);
+	buffree(&want);
 	return same;
 }
 
 static void
 writestamp(const struct opts *o, const struct jobfile *j)
 {
-	char h[SHA256_HEX + 1], *dir = xstrdup(o->stamp), *slash;
+	struct buf h = {0};
+	char *dir = xstrdup(o->stamp), *slash;
 
-	snprintf(h, sizeof(h), "%s\n", j->sha256);
+	connstamp(&o->made, j->sha256, &h);
 	slash = strrchr(dir, '/');
 	if (slash) {
 		*slash = '\0';
@@ -337,8 +344,9 @@ writestamp(const struct opts *o, const struct jobfile *j)
 			fatal("%s:", dir);
 	}
 	free(dir);
-	if (writefile(o->stamp, h, strlen(h)) < 0)
+	if (writefile(o->stamp, h.s, h.len) < 0)
 		fatal("%s:", o->stamp);
+	buffree(&h);
 }
 
 static int
@@ -536,7 +544,8 @@ bluegreenmain(const struct opts *o)
 	struct runner r = {0};
 	struct profile p;
 	struct deploy d = {0};
-	char *sv = xstrdup(o->schemas ? o->schemas : ""), *cv = xstrdup(o->clusters ? o->clusters : "");
+	struct conn made;
+	char *what, *sv = xstrdup(o->schemas ? o->schemas : ""), *cv = xstrdup(o->clusters ? o->clusters : "");
 	char *kv = xstrdup(o->sinks ? o->sinks : "");
 	int rc;
 
@@ -550,6 +559,11 @@ bluegreenmain(const struct opts *o)
 		r.dry = stdout;
 	} else {
 		profileload(&p, &o->prof, "build.ninja");
+		connof(&made, &p);
+		what = xasprintf("deploy-%s", o->op);
+		conncheck(&made, o->conn, what);
+		free(what);
+		connfree(&made);
 		r.conn = dbconnect(&p, 1);
 	}
 	d.nschemas = deploysplit(sv, ',', &d.schemas);
@@ -616,6 +630,13 @@ main(int argc, char **argv)
 		jobfree(&j);
 		return 0;
 	}
+	profileload(&p, &o.prof, o.job);
+	connof(&o.made, &p);
+	{
+		char *what = xasprintf("%s (%s)", j.uid, o.job);
+		conncheck(&o.made, o.conn, what);
+		free(what);
+	}
 	if (o.build) {
 		struct timespec st, bt;
 		/* current: dbt build has nothing to do but say so to what
@@ -623,14 +644,12 @@ main(int argc, char **argv)
 		if (current(&o, &j, &st)) {
 			if (mtimeof(o.build, &bt) < 0 || newer(&st, &bt))
 				writebuilt(&o, &j);
-			jobfree(&j);
-			free((char *)o.stamp);
-			return 0;
+			rc = 0;
+			goto current;
 		}
 		if (unlink(o.build) < 0 && errno != ENOENT)
 			warn("%s:", o.build);
 	}
-	profileload(&p, &o.prof, o.job);
 	if (!strcmp(j.adapter, "materialize")) {
 		r.cluster = p.cluster;
 		r.bluegreen = o.bluegreen;
@@ -685,7 +704,9 @@ done:
 	PQclear(r.out.last);
 	PQfinish(r.conn);
 	free(r.err);
+current:
 	profilefree(&p);
+	connfree(&o.made);
 	jobfree(&j);
 	if (o.build)
 		free((char *)o.stamp);

@@ -1,13 +1,20 @@
 /* seed.h: a seed's CSV file, its column types, and its COPY data.
  *
- * The file is parsed (RFC 4180: quoted fields, doubled quotes, CRLF, a
- * leading UTF-8 BOM skipped) to infer each column's type as dbt does: the
- * first of integer or float8 (numbers; integer when no value has decimal
- * places), date (YYYY-MM-DD), timestamp (YYYY-MM-DD HH:MM:SS, or ISO 8601),
- * boolean (true/false, any case) that accepts every non-null value, else
- * text; "" and "null" are null; a column of nulls is integer. column_types
- * overrides. The rows are then written again as CSV for COPY FROM STDIN,
- * nulls as empty unquoted fields, so that the server parses them. */
+ * The file is read as dbt 1.11 reads it: UTF-8 (a leading BOM skipped),
+ * Python's csv reader (universal newlines, quotes only at a field's start,
+ * an unterminated quote running to the end, a blank line a row of nulls,
+ * a short row padded with nulls, a long one refused), agate's column names
+ * (an empty one its letter, a repeated one _2, _3), then agate's type
+ * tester with dbt's types: the first of number (integer, or float8 when a
+ * normalized value has decimal places; "1,000", "$5", "50%", "1e5"),
+ * date (strptime %Y-%m-%d), timestamp (strptime "%Y-%m-%d %H:%M:%S", or
+ * isodate's ISO 8601 with a T), boolean (true/false, any case) that takes
+ * every value, else text; "" and "null" (any case, stripped) are null; a
+ * column of nulls is integer; column_types makes a column text for
+ * inference. The COPY data holds the values dbt inserts (numbers, dates
+ * and timestamps normalized, text as it is), nulls as empty unquoted
+ * fields. A NUL byte in a text value and a timestamp with a UTC offset
+ * (dbt converts it to the session's time zone) are refused. */
 #ifndef SEED_H
 #define SEED_H
 
@@ -32,10 +39,10 @@ int seedread(struct seed *sd, const char *path, const char *delim,
     const cJSON *coltypes, char **err);
 void seedfree(struct seed *sd);
 
-/* The type dbt infers for one value, as a bit set of the types it fits
- * (exposed for the tests). */
+/* The types one value fits, as a bit set (exposed for the tests), with the
+ * value's decimal places. TDATETIME is strptime's form, TISO isodate's. */
 enum {
-	TNUMBER = 1, TDATE = 2, TDATETIME = 4, TBOOLEAN = 8,
+	TNUMBER = 1, TDATE = 2, TDATETIME = 4, TISO = 16, TBOOLEAN = 8,
 };
 int seedfits(const char *v, int *decimals);
 

@@ -91,7 +91,9 @@ pgseed(struct runner *r)
 	s.copydata = sd.copy.s;
 	s.copylen = sd.copy.len;
 	matindexes(&s, j, j->relation);
-	rc = matfinish(r, &s, "table");
+	/* should_revoke: a table that persists (on a new one nothing is held,
+	 * so the diff grants everything, as without) */
+	rc = matfinish(r, &s, "table", !full);
 out:
 	seedfree(&sd);
 	buffree(&b);

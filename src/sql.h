@@ -21,6 +21,10 @@ void sqlnorm(const char *s, size_t n, struct buf *out);
 /* Whether two texts have the same normal form. */
 int sqlsame(const char *a, size_t alen, const char *b, size_t blen);
 
+/* How many statements in the n bytes at s end with a semicolon, as the
+ * server counts them: those with a token before their semicolon. */
+size_t sqlstatements(const char *s, size_t n);
+
 /* The canonical form of a dotted name: each part double-quoted, unquoted
  * parts folded to lower case as PostgreSQL folds them: "db"."s"."t".
  * Returns 0, or -1 when s is not a dotted name. */

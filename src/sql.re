@@ -125,6 +125,35 @@ sqlsame(const char *a, size_t alen, const char *b, size_t blen)
 	return same;
 }
 
+/* Statements ended by a semicolon in the n bytes at s, as the server
+ * counts them: those with a token before their semicolon. */
+size_t
+sqlstatements(const char *s, size_t n)
+{
+	const char *YYCURSOR = s, *YYLIMIT = s + n, *YYMARKER = s, *tok;
+	size_t count = 0;
+	int open = 0;
+
+	for (;;) {
+		tok = YYCURSOR;
+	/*!re2c
+	$ { return count; }
+	[ \t\r\n\f\v]+ { continue; }
+	"--" [^\n\x00]* { continue; }
+	"/*" { YYCURSOR = blockend(YYCURSOR, YYLIMIT); continue; }
+	";" { count += (size_t)open; open = 0; continue; }
+	['] ([^'\x00] | "''")* [']? { open = 1; continue; }
+	[eE] ['] ([^'\\\x00] | "''" | "\\" [^\x00])* [']? { open = 1; continue; }
+	["] ([^"\x00] | ["]["])* ["]? { open = 1; continue; }
+	"$" tag "$" {
+		YYCURSOR = dollarend(YYCURSOR, YYLIMIT, tok, (size_t)(YYCURSOR - tok));
+		open = 1; continue; }
+	ident { open = 1; continue; }
+	* { open = 1; continue; }
+	*/
+	}
+}
+
 static int
 identstart(int c)
 {

@@ -53,6 +53,7 @@ EOF
 mzpg "$TMP/bg" error
 "$DBT2NINJA" --blue-green >/dev/null 2>&1
 ok $? "--blue-green generates"
+MARK=$(conndir)/deploy-env
 
 built() { sed -n 's/^\[[0-9/]*\] //p' "$TMP/out" | tr '\n' ' '; }
 
@@ -67,14 +68,14 @@ is "$(sql "select has_schema_privilege('reader', 'mzpg_dbt_deploy', 'usage')")" 
 	"production's grants are copied to the deploy schema"
 is "$(sql "select count(*) from pg_default_acl where defaclnamespace = 'mzpg_dbt_deploy'::regnamespace")" 1 \
 	"and its default privileges"
-check "the mark is written" test -f target/ninja/deploy-env
+check "the mark is written" test -f "$MARK"
 
-cp -p target/ninja/deploy-env "$TMP/mark"
+cp -p "$MARK" "$TMP/mark"
 sleep 1
 ninja build >"$TMP/out" 2>&1
 ok $? "again"
 is "$(built)" "deploy-init " "only deploy-init runs: a deployment under way goes on where it is"
-check "the mark is not rewritten" test ! target/ninja/deploy-env -nt "$TMP/mark"
+check "the mark is not rewritten" test ! "$MARK" -nt "$TMP/mark"
 
 echo '3,c' >> seeds/regions.csv
 ninja build >"$TMP/out" 2>&1
@@ -90,7 +91,7 @@ is "$(built)" "deploy-init seed seed.mz.regions model model.mz.bids test test.mz
 	"init makes it anew, and every node is built into it"
 is "$(sql 'select count(*) from mzpg_dbt_deploy.bids')" 3 "with the current seed"
 
-rm target/ninja/deploy-env
+rm "$MARK"
 ninja build >"$TMP/out" 2>&1
 is "$?" 1 "no mark, and a deploy schema that holds objects: refused"
 grep -q "deploy-init: schema mzpg_dbt_deploy already exists and holds 2 objects, and no deployment of this build is in progress" "$TMP/out"
@@ -98,7 +99,7 @@ ok $? "saying whose it may be"
 grep -q 'seed.mz.regions' "$TMP/out"
 is "$?" 1 "and nothing is built"
 
-: > target/ninja/deploy-env
+: > "$MARK"
 cp seeds/regions.csv "$TMP/regions.csv"
 echo '0,zero' >> seeds/regions.csv
 ninja deploy-promote >"$TMP/out" 2>&1
@@ -114,7 +115,7 @@ ok $? "the swap is what failed, after the checks passed"
 ninja deploy-cleanup >"$TMP/out" 2>&1
 ok $? "deploy-cleanup"
 is "$(sql "select count(*) from pg_namespace where nspname = 'mzpg_dbt_deploy'")" 0 "drops the deploy schema"
-check "and removes the mark" test ! -e target/ninja/deploy-env
+check "and removes the mark" test ! -e "$MARK"
 
 "$ROOT/dbt2ninja-run" --blue-green-op promote --schemas mzpg --mark m >"$TMP/out" 2>&1
 is "$?" 1 "promote with no deploy schema"

@@ -36,7 +36,7 @@ for f in "$@"; do
 	cd "$dir" || exit 1
 	"$DBT2NINJA" "$f" 2>"$TMP/err"
 	ok $? "$name: generates"
-	edges=$(grep -c '^build target/ninja/ok/' build.ninja)
+	edges=$(grep -c '^build \$conn/ok/' build.ninja)
 	is "$edges" "$(runnable "$f")" "$name: one edge per runnable node ($edges)"
 	is "$(ls target/ninja/sql | wc -l)" "$edges" "$name: one job file per edge"
 	ninja -n deploy >/dev/null 2>"$TMP/err"

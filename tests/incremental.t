@@ -12,11 +12,11 @@ would() { ninja -n "$@" | sed -n 's/^\[[0-9]*\/[0-9]*\] [a-z]* //p' | LC_ALL=C s
 # Mark every node deployed, as the executor does after each success; one
 # mtime for all, as if they had been deployed in order within a tick.
 deployall() {
-	mkdir -p target/ninja/ok
+	mkdir -p "$(conndir)/ok"
 	now=$(date +%Y-%m-%dT%H:%M:%S.%N)
 	for j in target/ninja/sql/*.sql; do
 		b=${j##*/}
-		touch -d "$now" "target/ninja/ok/${b%.sql}"
+		touch -d "$now" "$(conndir)/ok/${b%.sql}"
 	done
 }
 # edit PYTHON: change the manifest in place.
@@ -68,17 +68,17 @@ ninja build.ninja >/dev/null 2>&1
 check "a node that left the manifest loses its job file" test ! -e "$jobs/model.utils.calendar.sql"
 is "$(ninja -n deploy)" "ninja: no work to do." "and nothing else changes"
 
-rm target/ninja/ok/model.shop.orders
+rm "$(conndir)"/ok/model.shop.orders
 is "$(would deploy)" "model.shop.fct_sales.v1 model.shop.fct_sales.v2 model.shop.orders test.shop.assert_positive_amounts " \
 	"a missing stamp (a failed run) reruns the node and its downstream: retry is rerun"
 deployall
 
 ninja -t clean >/dev/null
-check "ninja -t clean keeps deployment stamps" test -e target/ninja/ok/model.shop.orders
+check "ninja -t clean keeps deployment stamps" test -e "$(conndir)/ok/model.shop.orders"
 is "$(ninja -n deploy)" "ninja: no work to do." "and so nothing to redeploy"
 
 is "$(would exposure:revenue\ dashboard)" "" "an exposure's upstream is up to date"
-rm target/ninja/ok/model.shop.stg_customers
+rm "$(conndir)"/ok/model.shop.stg_customers
 is "$(would 'exposure:revenue dashboard')" "model.shop.customers model.shop.stg_customers " \
 	"exposure:NAME builds its upstream"
 deployall

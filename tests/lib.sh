@@ -45,6 +45,10 @@ diag() { printf '# %s\n' "$*"; }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 done_testing() { echo "1..$tap_n"; [ "$tap_failed" -eq 0 ]; }
 
+# conndir: the directory of the connection the build.ninja here deploys
+# to, where its stamps (ok/), results and mark are.
+conndir() { sed -n 's/^conn = //p' build.ninja; }
+
 # A fingerprint of a directory tree: names, sizes, mtimes and contents.
 tree() {
 	(cd "$1" && find . -type f ! -name '.ninja_*' -printf '%p %s %T@\n' | LC_ALL=C sort &&

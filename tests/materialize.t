@@ -30,7 +30,7 @@ cd "$TMP/mz" || exit 1
 "$DBT2NINJA" --blue-green >/dev/null 2>&1
 ok $? "--blue-green generates"
 is "$(sed -n 's/^bg_//p' build.ninja | tr '\n' '|')" \
-	"schemas = public|clusters = serving,compute,sources|sinks = '\"materialize\".\"public_sinks\".\"alerts\"=\"materialize\".\"public\".\"winning\"'|mark = target/ninja/deploy-env|" \
+	"schemas = public|clusters = serving,compute,sources|sinks = '\"materialize\".\"public_sinks\".\"alerts\"=\"materialize\".\"public\".\"winning\"'|mark = \$conn/deploy-env|" \
 	"the schemas and clusters to swap (an index's own cluster too), the sinks to re-point, the mark"
 is "$(ninja -n deploy-promote | sed 's/^\[[0-9/]*\] //' | tr '\n' ' ')" \
 	"deploy-init model model.mz.as_table model model.mz.bids model model.mz.incr model model.mz.legacy_src seed seed.mz.regions model source.mz.auction_house model model.mz.winning model model.mz.bids_table test test.mz.positive deploy-await deploy-promote " \

@@ -6,8 +6,9 @@
 cp -R "$ROOT/docs/example" "$TMP/jaffle"
 cd "$TMP/jaffle" || exit 1
 "$DBT2NINJA" >/dev/null 2>&1
+CONN=$(conndir)
 # sel ARGS...: the selected unique_ids, on one line
-sel() { "$DBT2NINJA" select "$@" | sed 's|^target/ninja/ok/||' | LC_ALL=C sort | tr '\n' ' '; }
+sel() { "$DBT2NINJA" select "$@" | sed "s|^$CONN/ok/||" | LC_ALL=C sort | tr '\n' ' '; }
 models() { sel --indirect-selection empty "$@"; }
 T_SO="test.jaffle.accepted_values_stg_orders_status__placed__shipped__completed__returned.080fb20aad test.jaffle.not_null_stg_orders_order_id.81cfe2fe64 test.jaffle.unique_stg_orders_order_id.e3b841c71a"
 

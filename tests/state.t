@@ -147,7 +147,7 @@ cp "$ROOT/docs/example/target/manifest.json" target/manifest.json
 "$DBT2NINJA" --record >/dev/null 2>&1
 grep -q -- '--record' build.ninja
 ok $? "--record reaches the executor"
-rm -rf target/ninja/ok
+rm -rf "$(conndir)/ok"
 ninja deploy >/dev/null 2>&1
 ok $? "production deploys, recording"
 is "$(sql "select count(*) from dbt2ninja.deployments where target = 'prod'")" 19 "every node deployed is recorded"
@@ -166,6 +166,21 @@ would | grep -q '^model.jaffle.customer_segments model.jaffle.customers model.ja
 ok $? "the changed model, its downstream and the tests that gate them"
 "$DBT2NINJA" --state db:nobody >"$TMP/out" 2>&1
 is "$(cat "$TMP/out")" "dbt2ninja: --state db: no deployments are recorded for target nobody" "a target with no record is an error"
+# select and drop-env read the record over the connection the profile
+# makes, as the generator does: never wherever libpq's environment points
+psql -Xqc "create database elsewhere" >/dev/null
+PGDATABASE=elsewhere "$DBT2NINJA" select --state db 'state:modified' >"$TMP/out" 2>&1
+ok $? "select --state db connects as the profile says"
+is "$(sed 's|^.*/ok/||' "$TMP/out" | tr '\n' ' ')" "$("$DBT2NINJA" select --state db:prod 'state:modified' | sed 's|^.*/ok/||' | tr '\n' ' ')" \
+	"and reads production's record there"
+grep -q '/ok/model.jaffle.stg_orders$' "$TMP/out"
+ok $? "the changed model among it"
+PGDATABASE=elsewhere "$DBT2NINJA" drop-env --state db >"$TMP/out" 2>&1
+is "$?" 1 "drop-env --state db too: every schema here is production's"
+is "$(cat "$TMP/out")" "dbt2ninja: schema analytics is production's (db): not dropping it; --force drops it anyway
+dbt2ninja: schema snapshots is production's (db): not dropping it; --force drops it anyway
+dbt2ninja: nothing to drop: every schema here is production's" "and keeps them"
+check "(still there)" test "$(sql "select count(*) from information_schema.tables where table_schema = 'analytics'")" -gt 0
 cd "$TMP/prod" && cp changed/manifest.json target/manifest.json && "$DBT2NINJA" >/dev/null 2>&1
 cp "$ROOT/docs/example/target/manifest.json" target/manifest.json && "$DBT2NINJA" >/dev/null 2>&1
 rm profiles.yml

@@ -38,7 +38,7 @@ is "$(ran | grep '^FAIL ')" "FAIL 1 test.jaffle.not_null_stg_customers_customer_
 
 # build from nothing: the failing test skips what descends from the
 # node it tests, not its siblings
-rm -rf target/ninja/ok target/ninja/built target/ninja/results target/ninja/.ninja_log
+rm -rf target/ninja/conn/*/ok target/ninja/conn/*/built target/ninja/conn/*/results target/ninja/.ninja_log
 psql -Xqc 'drop schema analytics cascade; drop schema snapshots cascade'
 ninja -k 0 build >"$TMP/out" 2>&1
 ok $(( $? == 0 )) "ninja -k 0 build from scratch fails"
@@ -64,7 +64,7 @@ is "$(ran | tr '\n' ' ')" "OK created sql table model analytics.customers OK cre
 # a warning skips nothing
 cp base.json target/manifest.json
 failing warn
-rm -rf target/ninja/ok target/ninja/built
+rm -rf target/ninja/conn/*/ok target/ninja/conn/*/built
 psql -Xqc 'drop schema analytics cascade; drop schema snapshots cascade'
 ninja build >"$TMP/out" 2>&1
 ok $? "with a warning, ninja build succeeds"
@@ -104,4 +104,27 @@ is "$(grep -c /ok/test "$TMP/sel") $(grep -c model "$TMP/sel")" "3 0" "select --
 ninja $(cat "$TMP/sel") >"$TMP/out" 2>&1
 ok $? "select --for build, built"
 is "$(count OK) $(count PASS)" "6 3" "deploys the selection and runs its tests"
+
+# the real jaffle_shop (dbt 0.20, postgres), whose tagged_data_test
+# returns rows: deploy is dbt run, every model; build stops at the test
+real=$MANIFESTS/dbtdocs-jaffle-v2-0.20.0-postgres.json
+if [ -f "$real" ]; then
+	psql -Xqc 'create database jerco'
+	mkdir -p "$TMP/real/target" "$TMP/real/data" && cd "$TMP/real" || exit 1
+	cp "$real" target/manifest.json
+	printf 'id,first_name,last_name,email\n1,Michael,P.,m@x\n2,Shawn,M.,s@x\n' > data/raw_customers.csv
+	printf 'id,user_id,order_date,status\n1,1,2018-01-01,returned\n2,2,2018-01-02,completed\n' > data/raw_orders.csv
+	printf 'id,order_id,payment_method,amount\n1,1,credit_card,1000\n2,2,coupon,200\n' > data/raw_payments.csv
+	PGDATABASE=jerco "$DBT2NINJA" >/dev/null 2>&1
+	ok $? "jaffle_shop: generates"
+	PGDATABASE=jerco ninja deploy >"$TMP/out" 2>&1
+	ok $? "jaffle_shop: ninja deploy succeeds"
+	is "$(count OK) $(ran | grep -vc '^OK')" "9 0" "jaffle_shop: every model and seed, no test"
+	PGDATABASE=jerco ninja -k 0 build >"$TMP/out" 2>&1
+	ok $(( $? == 0 )) "jaffle_shop: ninja -k 0 build fails"
+	is "$(ran | grep '^FAIL ' | tr '\n' ' ')" "FAIL 2 test.jaffle_shop.example_data_test FAIL 2 test.jaffle_shop.tagged_data_test " \
+	    "on the data tests that return rows"
+else
+	diag "no $real: the real jaffle_shop is not tried"
+fi
 done_testing

@@ -56,9 +56,10 @@ for n in $SIZES; do
 	row "$n" "cp -R of the job files" "$1" "$2" "$written"
 
 	# everything deployed; then 5 models change
-	mkdir -p target/ninja/ok
+	ok=$(sed -n 's/^conn = //p' build.ninja)/ok
+	mkdir -p "$ok"
 	now=$(date +%Y-%m-%dT%H:%M:%S.%N)
-	ls target/ninja/sql | sed 's/\.sql$//' | (cd target/ninja/ok && xargs touch -d "$now")
+	ls target/ninja/sql | sed 's/\.sql$//' | (cd "$ok" && xargs touch -d "$now")
 	cp target/manifest.json base.json
 	set -- $(BEFORE="cp base.json target/manifest.json && '$ROOT/dbt2ninja' target/manifest.json 2>/dev/null && cp changed.json target/manifest.json && touch marker" \
 		measure "$ROOT/dbt2ninja" target/manifest.json)
@@ -76,7 +77,8 @@ for n in $SIZES; do
 
 	cp base.json target/manifest.json
 	"$ROOT/dbt2ninja" target/manifest.json 2>/dev/null
-	ls target/ninja/sql | sed 's/\.sql$//' | (cd target/ninja/ok && xargs touch)
+	ok=$(sed -n 's/^conn = //p' build.ninja)/ok
+	ls target/ninja/sql | sed 's/\.sql$//' | (cd "$ok" && xargs touch)
 	ninja -n deploy >/dev/null
 	set -- $(measure ninja -n deploy)
 	row "$n" "ninja -n deploy (no-op)" "$1" "$2" -

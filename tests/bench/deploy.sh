@@ -28,7 +28,7 @@ cc -O2 -o probe "$ROOT/tests/bench/probe.c" $(pkg-config --cflags --libs libpq)
 
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 t() { date +%s.%N; }
-reset() { psql -Xq -c "set client_min_messages = warning" -c "drop schema if exists s cascade"; rm -rf target/ninja/ok; }
+reset() { psql -Xq -c "set client_min_messages = warning" -c "drop schema if exists s cascade"; rm -rf "$(sed -n 's/^conn = //p' build.ninja)/ok"; }
 
 # the floor: connections, and the statements themselves
 a=$(t); seq "$N" | xargs -P2 -n1 sh -c './probe' >/dev/null; b=$(t)

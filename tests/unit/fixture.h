@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "graph.h"
@@ -11,9 +12,8 @@
 #include "manifest.h"
 #include "util.h"
 
-/* Single quotes stand for double quotes, to keep the fixtures readable. */
-static void
-fixture(struct manifest *m, const char *json)
+static const char *
+fixturewrite(const char *json)
 {
 	static char path[64];
 	char *s = xstrdup(json), *p;
@@ -25,8 +25,70 @@ fixture(struct manifest *m, const char *json)
 	if (writefile(path, s, strlen(s)) < 0)
 		fatal("%s:", path);
 	free(s);
+	return path;
+}
+
+/* Single quotes stand for double quotes, to keep the fixtures readable. */
+static void
+fixture(struct manifest *m, const char *json)
+{
+	const char *path = fixturewrite(json);
+
 	manifestload(m, path);
 	unlink(path);
+}
+
+/* What loading json says on stderr, with the file's name as FILE, when it
+ * exits 1; NULL when it loads. Caller frees. */
+static char *fixturefails(const char *) __attribute__((unused));
+static char *
+fixturefails(const char *json)
+{
+	const char *path = fixturewrite(json);
+	struct manifest m;
+	struct buf b = {0}, out = {0};
+	char tmp[4096], *p;
+	int fd[2], st;
+	ssize_t n;
+	pid_t pid;
+
+	fflush(stdout);
+	if (pipe(fd) < 0)
+		fatal("pipe:");
+	pid = fork();
+	if (pid < 0)
+		fatal("fork:");
+	if (pid == 0) {
+		dup2(fd[1], 2);
+		close(fd[0]);
+		manifestload(&m, path);
+		_exit(0);
+	}
+	close(fd[1]);
+	while ((n = read(fd[0], tmp, sizeof(tmp))) > 0)
+		bufadd(&b, tmp, (size_t)n);
+	close(fd[0]);
+	waitpid(pid, &st, 0);
+	unlink(path);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 1) {
+		buffree(&b);
+		return NULL;
+	}
+	bufputs(&b, "");
+	bufputs(&out, "");
+	/* the file's name, as FILE */
+	for (p = b.s; *p; ) {
+		if (!strncmp(p, path, strlen(path))) {
+			bufputs(&out, "FILE");
+			p += strlen(path);
+		} else {
+			bufputc(&out, *p++);
+		}
+	}
+	if (out.len && out.s[out.len - 1] == '\n')
+		out.s[--out.len] = '\0';
+	buffree(&b);
+	return out.s;
 }
 
 static void fixturegraph(struct manifest *, const char *) __attribute__((unused));

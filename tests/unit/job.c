@@ -22,11 +22,17 @@ main(void)
 	memcpy(longid, "test.p.", 7);
 	s = jobname(longid);
 	ok(strlen(s) == NAMEMAX, "a long name is cut to NAMEMAX bytes");
-	ok(s[NAMEMAX - 17] == '-', "and ends in a dash and a hash");
+	ok(!strncmp(s + NAMEMAX - 66, "%%", 2) && strspn(s + NAMEMAX - 64, "0123456789abcdef") == 64,
+	    "and ends in %% and the SHA-256 of the unique_id");
+	{
+		/* a unique_id spelled as another's cut name is not given it */
+		char *t = jobname(s);
+		ok(strcmp(t, s) != 0, "a unique_id spelled as another's cut name gets a name of its own");
+		free(t);
+	}
 	free(s);
 	longid[300] = 'y';
 	s = jobname(longid);
-	ok(strcmp(s + NAMEMAX - 16, "") && s[NAMEMAX - 17] == '-', "cut again");
 	{
 		char *t;
 		longid[300] = 'x';
@@ -34,6 +40,12 @@ main(void)
 		ok(strcmp(s, t) != 0, "two long ids with one prefix get two names");
 		free(t);
 	}
+	free(s);
+	s = jobname(".");
+	is(s, "%2E", "a leading dot is escaped: no name is . or .., or hidden");
+	free(s);
+	s = jobname("..x");
+	is(s, "%2E.x", "only the leading one");
 	free(s);
 
 	fixture(&m, "{'metadata': {'adapter_type': 'postgres'}, 'nodes': {"
@@ -80,6 +92,19 @@ main(void)
 	    strstr(b.s, "-- constraints: [{\"type\":\"primary_key\",\"name\":\"pk\","
 	    "\"columns\":[\"id\"]}]\n") != NULL,
 	    "an enforced contract's job has its columns' quoting and constraints, and the model's");
+	manifestfree(&m);
+
+	fixture(&m, "{'nodes': {'model.p.s': {'resource_type': 'model', 'relation_name': 's',"
+	    " 'compiled_code': 'select 1', 'columns': {'a': {'data_type': 'String'}, 'b': {'data_type': 'int'}},"
+	    " 'config': {'materialized': 'table', 'contract': {'enforced': true}}},"
+	    " 'model.p.t': {'resource_type': 'model', 'relation_name': 't',"
+	    " 'compiled_code': 'select 1', 'columns': {'a': {'data_type': 'string'}},"
+	    " 'config': {'materialized': 'table', 'contract': {'enforced': true, 'alias_types': false}}}}}");
+	jobrender(&m, manifestnode(&m, "model.p.s"), &o, &b);
+	ok(strstr(b.s, "-- columns: {\"a\":{\"data_type\":\"TEXT\"},\"b\":{\"data_type\":\"int\"}}\n") != NULL,
+	    "a contract's string is TEXT, as dbt's alias_types translates it");
+	jobrender(&m, manifestnode(&m, "model.p.t"), &o, &b);
+	ok(strstr(b.s, "\"data_type\":\"string\"") != NULL, "and stays string without alias_types");
 	manifestfree(&m);
 
 	ok(SAME("-- h\n--\nselect  1 -- x\n", "-- h\n--\nselect 1\n"),

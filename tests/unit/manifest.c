@@ -6,6 +6,7 @@ main(void)
 {
 	struct manifest m;
 	struct node *n;
+	char *msg;
 
 	fixture(&m, "{'metadata': {'adapter_type': 'materialize'}, 'nodes': {"
 	    "'model.p.b': {'resource_type': 'model', 'name': 'b', 'config': {'materialized': 'view'},"
@@ -58,5 +59,44 @@ main(void)
 	is(m.adapter, "postgres", "no metadata means postgres");
 	ok(htabget(&m.known, "model.p.old") != NULL, "disabled as a list (before v4)");
 	manifestfree(&m);
+
+	fixture(&m, "\xEF\xBB\xBF{'nodes': {'model.p.a': {'resource_type': 'model'}}}");
+	ok(m.nnodes == 1, "a byte order mark before the JSON is skipped");
+	manifestfree(&m);
+	msg = fixturefails("\xEF\xBB\xBF{'nodes': {'model.p.a': {'name': }}}");
+	is(msg, "dbt2ninja: FILE:1:34: invalid JSON", "columns count from after the byte order mark");
+	free(msg);
+
+	fixture(&m, "{'metadata': {'adapter_type': null, 'dbt_version': null}, 'exposures': null, 'nodes': {"
+	    "'model.p.a': {'resource_type': 'model', 'config': {'materialized': null, 'enabled': null},"
+	    " 'depends_on': {'nodes': null, 'macros': null}, 'relation_name': null, 'tags': null,"
+	    " 'compiled_code': null, 'checksum': null, 'columns': null, 'language': null}}}");
+	n = manifestnode(&m, "model.p.a");
+	ok(n && n->kind == KRUN && n->ndepids == 0 && n->sql == NULL, "null is absent, in every field");
+	manifestfree(&m);
+	msg = fixturefails("{'nodes': {'model.p.a': {'resource_type': 'model', 'depends_on': 'model.p.b'}}}");
+	is(msg, "dbt2ninja: FILE:1:25: model.p.a: depends_on is a string, not an object",
+	    "a depends_on of the wrong type is an error, naming the node and the field");
+	free(msg);
+	msg = fixturefails("{'nodes': {'model.p.a': {'resource_type': 'model', 'depends_on': {'nodes': ['x', null]}}}}");
+	is(msg, "dbt2ninja: FILE:1:25: model.p.a: depends_on.nodes[1] is null, not a string",
+	    "so is a node id that is not a string");
+	free(msg);
+	msg = fixturefails("{'nodes': {'test.p.t': {'resource_type': 'test', 'config': 'x'}}}");
+	is(msg, "dbt2ninja: FILE:1:24: test.p.t: config is a string, not an object", "so is a config");
+	free(msg);
+	msg = fixturefails("{'nodes': {'model.p.off': {'resource_type': 'model', 'config': {'enabled': 0}}}}");
+	is(msg, "dbt2ninja: FILE:1:27: model.p.off: config.enabled is a number, not a boolean",
+	    "so is a flag");
+	free(msg);
+	msg = fixturefails("{'nodes': {'model.p.a': {'resource_type': 'model', 'columns': {'id': []}}}}");
+	is(msg, "dbt2ninja: FILE:1:25: model.p.a: columns.id is a list, not an object", "so is a column");
+	free(msg);
+	msg = fixturefails("{'nodes': 3}");
+	is(msg, "dbt2ninja: FILE:1:11: nodes is a number, not an object", "nodes must be an object");
+	free(msg);
+	msg = fixturefails("{'nodes': {}, 'sources': 'x'}");
+	is(msg, "dbt2ninja: FILE:1:26: sources is a string, not an object", "and so must sources");
+	free(msg);
 	return tap_done();
 }

@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "profile.h"
@@ -17,13 +18,45 @@ val(const struct profile *p, const char *key)
 	return NULL;
 }
 
+/* Whether profileload exits 1 saying want on stderr, in a child. */
+static int
+fails(const struct profileopts *o, const char *near, const char *want)
+{
+	char got[512] = "";
+	int fd[2], st;
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+
+	fflush(stdout);
+	if (pipe(fd) < 0 || (pid = fork()) < 0)
+		return 0;
+	if (pid == 0) {
+		struct profile p;
+		dup2(fd[1], 2);
+		close(fd[0]);
+		profileload(&p, o, near);
+		_exit(0);
+	}
+	close(fd[1]);
+	while (len < sizeof(got) - 1 && (n = read(fd[0], got + len, sizeof(got) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd[0]);
+	got[len] = '\0';
+	if (waitpid(pid, &st, 0) < 0)
+		return 0;
+	if (strcmp(got, want))
+		printf("#   stderr: %s", got);
+	return WIFEXITED(st) && WEXITSTATUS(st) == 1 && !strcmp(got, want);
+}
+
 int
 main(void)
 {
 	char dir[] = "/tmp/dbt2ninja-profile-XXXXXX";
 	struct profileopts o = {0};
 	struct profile p;
-	char *path, *job;
+	char *path, *job, *empty, *want;
 
 	ok(mkdtemp(dir) != NULL, "a project");
 	path = xasprintf("%s/dbt_project.yml", dir);
@@ -68,9 +101,35 @@ main(void)
 	unsetenv("DBT_TARGET");
 	o.target = "dev";
 	o.profilesdir = "/nonexistent";
+	ok(fails(&o, job, "dbt2ninja: --profiles-dir: /nonexistent does not exist\n"),
+	    "--profiles-dir that does not exist is an error, as in dbt");
+	empty = xasprintf("%s/empty", dir);
+	mkdirs(empty);
+	o.profilesdir = empty;
+	want = xasprintf("dbt2ninja: %s/profiles.yml: not found (--profiles-dir): could not find "
+	    "profile named shop\n", empty);
+	ok(fails(&o, job, want),
+	    "--profiles-dir without profiles.yml is an error: never libpq's environment");
+	free(want);
+	o.profilesdir = NULL;
+	setenv("DBT_PROFILES_DIR", empty, 1);
+	want = xasprintf("dbt2ninja: %s/profiles.yml: not found (DBT_PROFILES_DIR): could not find "
+	    "profile named shop\n", empty);
+	ok(fails(&o, job, want), "so is DBT_PROFILES_DIR");
+	free(want);
+	free(empty);
+	setenv("DBT_PROFILES_DIR", "", 1);
 	profileload(&p, &o, job);
-	ok(p.path == NULL && val(&p, "host") == NULL, "no profiles.yml: libpq's environment decides");
+	is(p.name, "shop", "an empty DBT_PROFILES_DIR is none");
 	profilefree(&p);
+	unsetenv("DBT_PROFILES_DIR");
+	setenv("HOME", dir, 1);
+	o.projectdir = "/";
+	profileload(&p, &o, job);
+	ok(p.path == NULL && val(&p, "host") == NULL,
+	    "no profiles.yml found where none was named: libpq's environment decides");
+	profilefree(&p);
+	o.projectdir = NULL;
 	free(job);
 	free(path);
 	{

@@ -48,6 +48,12 @@ main(void)
 	ok(!SAME("select 'a b'", "select 'a  b'"),
 	    "sqlsame sees a change inside a string");
 	ok(!SAME("select 1", "select 2"), "sqlsame sees a changed token");
+#define STMTS(a) sqlstatements((a), strlen(a))
+	ok(STMTS("set x = 1;") == 1 && STMTS("set x = 1") == 0 && STMTS("") == 0,
+	    "sqlstatements counts the statements a semicolon ends");
+	ok(STMTS("a; ;; -- c;\n /* ; */ b;") == 2, "but not empty ones or comments");
+	ok(STMTS("select ';', \"a;\", $q$;$q$, E'\\';';") == 1,
+	    "nor semicolons in strings, identifiers and dollar quotes");
 	{
 		struct htab map = {0};
 		struct buf c = {0};

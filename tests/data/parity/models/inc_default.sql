@@ -1,0 +1,7 @@
+{{ config(materialized='incremental', unique_key='id', grants={'select': ['reader'] + (['writer'] if var('round') == 1 else []), 'update': ['writer']}) }}
+select id, name, tier, updated_at{% if var('round') == 1 or 'inc_default' != 'inc_sync' %}, score{% endif %}
+{%- if var('round') == 2 %}, score * 2 as score2{% endif %}
+from {{ ref('raw_customers') }}
+{% if is_incremental() %}
+where updated_at > (select max(updated_at) from {{ this }})
+{% endif %}
