@@ -75,7 +75,7 @@ units: $(UNITS)
 
 TESTS = $(UNITS) tests/golden.t tests/errors.t tests/incremental.t tests/install.t \
 	tests/deploy.t tests/executor.t tests/state.t tests/select.t tests/materialize.t tests/bluegreen.t \
-	tests/mzlive.t \
+	tests/mzlive.t tests/snapshot.t \
 	tests/corpus.t
 
 # The whole suite, twice: warnings as errors, then under ASan and UBSan;

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Golden tests: small manifests to byte-exact build.ninja and job files.
+# Golden tests: small manifests to byte-exact build.ninja and job files,
+# and the statements of their snapshots.
 # UPDATE_GOLDEN=1 rewrites the expected files from what is generated now.
 . "$(dirname "$0")/lib.sh"
 
@@ -19,6 +20,15 @@ for dir in "$ROOT"/tests/golden/*/; do
 	check "$case: build.ninja is as expected" diff -u "$dir/build.ninja" "$TMP/build.ninja"
 	check "$case: job files are as expected" diff -ru "$dir/sql" "$work/target/ninja/sql"
 	check "$case: warnings are as expected" diff -u "$dir/stderr" "$TMP/err"
+	# the statements the executor sends for the snapshots (--dry-run)
+	if ls "$work"/target/ninja/sql/snapshot.*.sql >/dev/null 2>&1; then
+		(cd "$work" && for j in target/ninja/sql/snapshot.*.sql; do
+			"$ROOT/dbt2ninja-run" --dry-run "$j" 2>&1
+		done) >"$TMP/snapshots.dry"
+		[ "${UPDATE_GOLDEN:-}" ] && cp "$TMP/snapshots.dry" "$dir/snapshots.dry"
+		check "$case: the snapshots' statements are as expected" \
+			diff -u "$dir/snapshots.dry" "$TMP/snapshots.dry"
+	fi
 	(cd "$work" && ninja -n deploy >/dev/null 2>&1)
 	ok $? "$case: ninja accepts it"
 done
