@@ -321,7 +321,7 @@ for n in 1 2 3 4 5 6; do
 		round $n demo
 		[ "$ref" ] && round $n ref && round $n mix
 	fi
-	rm -rf "$TMP/us/a/target/ninja/ok"
+	rm -rf "$TMP"/us/a/target/ninja/conn/*/ok
 	(cd "$TMP/us/a" && ninja >"$TMP/out" 2>&1)
 	ok $? "round $n: ninja snapshots every snapshot"
 	dump demo >"$TMP/us.$n"
@@ -334,7 +334,7 @@ for n in 1 2 3 4 5 6; do
 		if [ $n -le 3 ]; then
 			(cd "$ref" && DBT_PROFILES_DIR=. "$TMP/dbt/bin/dbt" snapshot --target mix >"$TMP/dbt.log" 2>&1)
 		else
-			rm -rf "$TMP/mix/target/ninja/ok"
+			rm -rf "$TMP"/mix/target/ninja/conn/*/ok
 			(cd "$TMP/mix" && ninja >"$TMP/out" 2>&1)
 		fi
 		ok $? "round $n: the snapshots dbt began, taken by $([ $n -le 3 ] && echo dbt || echo dbt2ninja)"
