@@ -74,7 +74,7 @@ $(UNITS): $(UNITS:=.c) tests/unit/tap.h tests/unit/fixture.h $(GENOBJ) $(RUNOBJ)
 units: $(UNITS)
 
 TESTS = $(UNITS) tests/golden.t tests/errors.t tests/incremental.t tests/install.t \
-	tests/deploy.t tests/executor.t tests/faults.t tests/state.t tests/select.t tests/materialize.t tests/bluegreen.t \
+	tests/deploy.t tests/executor.t tests/faults.t tests/injection.t tests/state.t tests/select.t tests/materialize.t tests/bluegreen.t \
 	tests/mzlive.t \
 	tests/corpus.t
 

@@ -42,8 +42,14 @@ void matdropany(struct step *s, const struct jobfile *j, const char *ident);
 int mathooks(struct runner *r, struct step *s, const char *kind, int intxn);
 int matouterhooks(struct runner *r, const char *kind);
 void matgrants(struct step *s, const struct jobfile *j);
-/* A description as a dollar-quoted literal. */
+/* A description as a dollar-quoted literal, as dbt-postgres quotes it. */
+#define COMMENTTAG "$dbt_comment_literal_block$"
 void matcomment(struct buf *b, const char *text);
+/* -1 with r->err when persist_docs would send the model's description
+ * (with columns, a column's) holding COMMENTTAG, as dbt refuses it; on
+ * PostgreSQL a column's is refused by the server, only when the relation
+ * has the column, as dbt checks. */
+int matdocscheck(struct runner *r, int columns);
 /* persist_docs: comments on the relation (of kind) and its columns. */
 void matpersistdocs(struct step *s, const struct jobfile *j, const char *kind);
 void matindexes(struct step *s, const struct jobfile *j, const char *on);

@@ -279,10 +279,24 @@ qident(struct buf *b, const char *s)
 	bufquote(b, s, '"');
 }
 
+/* As PQescapeLiteral: with a backslash, an escape string E'...' with
+ * backslashes doubled, which means the same whatever
+ * standard_conforming_strings is. */
 void
 qliteral(struct buf *b, const char *s)
 {
-	bufquote(b, s, '\'');
+	if (!strchr(s, '\\')) {
+		bufquote(b, s, '\'');
+		return;
+	}
+	bufputc(b, 'E');
+	bufputc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			bufputc(b, *s);
+		bufputc(b, *s);
+	}
+	bufputc(b, '\'');
 }
 
 /* The byte offset of the pos-th character (from 1) of s, in UTF-8. */
