@@ -164,6 +164,8 @@ for what in backend postmaster; do
 		is "$rc" "$([ $sig = INT ] && echo 130 || echo 143)" "the $what stopped, SIG$sig exits 128+signal"
 		check "within 5 s (took $took s)" test "$(echo "$took < 5" | bc)" = 1
 		check "leaving no stamp" test ! -e target/ninja/ok/model.p.slow
+		grep -q "interrupted: the server did not answer the cancel; if COMMIT was already sent, the transaction may have committed; no stamp" "$TMP/out"
+		ok $? "saying that the server did not answer"
 		# the server, going on, cancels or notices the closed connection
 		pgas kill -TERM "$b" 2>/dev/null
 		_i=0
@@ -174,4 +176,20 @@ for what in backend postmaster; do
 	done
 done
 is "$(sql "select count(*) from pg_class where relname like 'slow%'")" 0 "nothing half-built is left"
+
+# 6. the postmaster stalled before the executor connects: connecting
+# blocks in libpq, and the executor still exits 4 s after the signal
+pgas kill -STOP "$pm"
+"$RUN" target/ninja/sql/model.p.slow.sql target/ninja/ok/model.p.slow > "$TMP/out" 2>&1 &
+pid=$!
+sleep 0.5
+start=$(date +%s.%N)
+kill -TERM $pid
+wait $pid
+rc=$?
+took=$(echo "$(date +%s.%N) - $start" | bc)
+pgas kill -CONT "$pm"
+is "$rc" 143 "a stalled connect: SIGTERM exits 143"
+check "within 5 s (took $took s)" test "$(echo "$took < 5" | bc)" = 1
+is "$(cat "$TMP/out")" "dbt2ninja-run: interrupted: the server does not answer; giving up on it" "saying so"
 done_testing
