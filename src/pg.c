@@ -127,6 +127,8 @@ sockwait(PGconn *c, int out)
 	int ms, n;
 
 	for (;;) {
+		if (PQsocket(c) < 0)
+			return 0;	/* gone: libpq says so next */
 		if (pginterrupted && !cancelsent)
 			sendcancel();
 		ms = -1;
@@ -258,6 +260,7 @@ pgconnect(const char *const *keys, const char *const *vals, int retries)
 			warn("connecting failed, retrying: %s", chomp(PQerrorMessage(c)));
 	}
 	if (pginterrupted) {
+		PQfinish(c);
 		warn("interrupted while connecting");
 		exit(128 + pginterrupted);
 	}
