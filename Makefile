@@ -84,6 +84,8 @@ TESTS = $(UNITS) \
 	tests/install.t \
 	tests/deploy.t \
 	tests/executor.t \
+	tests/faults.t \
+	tests/injection.t \
 	tests/connection.t \
 	tests/state.t \
 	tests/select.t \

@@ -220,7 +220,7 @@ mzdocs(struct runner *r, const char *kind)
 	struct buf b = {0};
 	int rc = 0;
 
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "relation")) && desc) {
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "relation")) && desc && *desc) {
 		bufprintf(&b, "comment on %s %s is ", kind, r->job->relation);
 		matcomment(&b, desc);
 		rc = one(r, b.s, 0, NULL, NULL);
@@ -435,6 +435,10 @@ int
 mzmaterialize(struct runner *r)
 {
 	matdry = r->dry != NULL;
+	/* no catalog to ask which columns exist: any column's description
+	 * holding the tag is refused */
+	if (strcmp(r->job->type, "test") != 0 && matdocscheck(r, 1) < 0)
+		return -1;
 	if (!strcmp(r->job->type, "seed"))
 		return mzseed(r);
 	if (!strcmp(r->job->type, "snapshot")) {

@@ -365,13 +365,15 @@ dbconnect(struct profile *p, int mz)
 		    "--current_object_missing_warnings=off");
 	c = pgconnect(p->keys, p->vals, p->retries);
 	if (p->role) {
+		/* unquoted, as dbt-postgres sends it */
 		struct buf b = {0};
-		PGresult *res;
+		char *err;
 		bufprintf(&b, "set role %s", p->role);
-		res = PQexec(c, b.s);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK)
-			fatal("set role %s: %s", p->role, PQresultErrorMessage(res));
-		PQclear(res);
+		if (pgexec(c, b.s, &err) < 0) {
+			if (pginterrupted)
+				exit(128 + pginterrupted);
+			fatal("set role %s: %s", p->role, err);
+		}
 		buffree(&b);
 	}
 	return c;
@@ -532,16 +534,37 @@ main(int argc, char **argv)
 	t0 = now();
 	rc = materialize(&r);
 	t1 = now();
-	ok = rc == 0 && r.verdict != 2 && !pginterrupted;
+	alarm(0);	/* done with the server: nothing may stop what follows */
+	/* the stamp first, before anything is printed: a node whose
+	 * transaction committed gets its stamp whatever became of stdout */
+	ok = rc == 0 && r.verdict != 2;
+	if (pginterrupted && rc < 0 && r.out.committed && strcmp(j.type, "test") != 0)
+		ok = 1;
+	if (ok)
+		writestamp(&o, &j);
+	else if (unlink(o.stamp) < 0 && errno != ENOENT)
+		warn("%s:", o.stamp);
 	if (pginterrupted) {
-		fprintf(stderr, "%s: %s (%s): interrupted: the statement was cancelled "
-		    "and rolled back; no stamp\n", argv0, j.uid, o.job);
-		writeresult(&o, &j, "error", &r, "interrupted", t0, t1);
-		if (unlink(o.stamp) < 0 && errno != ENOENT)
-			warn("%s:", o.stamp);
+		if (ok && rc == 0)
+			fprintf(stderr, "%s: %s (%s): interrupted after the node's last statement "
+			    "completed: it is deployed; stamp written\n", argv0, j.uid, o.job);
+		else if (ok)
+			fprintf(stderr, "%s: %s (%s): interrupted after COMMIT: the node's transaction "
+			    "is deployed and its stamp written; its hooks outside the transaction "
+			    "did not all run\n", argv0, j.uid, o.job);
+		else if (r.out.unanswered)
+			fprintf(stderr, "%s: %s (%s): interrupted: the server did not answer the "
+			    "cancel; if COMMIT was already sent, the transaction may have committed; "
+			    "no stamp\n", argv0, j.uid, o.job);
+		else
+			fprintf(stderr, "%s: %s (%s): interrupted: the statement was cancelled "
+			    "and rolled back; no stamp\n", argv0, j.uid, o.job);
+		writeresult(&o, &j, ok ? "success" : "error", &r, ok ? NULL : "interrupted", t0, t1);
 		rc = 128 + pginterrupted;
 		goto done;
 	}
+	/* dbt's status line: a reader gone (ninja killed) only makes the
+	 * write fail */
 	report(&j, &r, rc == 0, t1 - t0);
 	if (rc < 0) {
 		fprintf(stderr, "%s: %s (%s): %s\n", argv0, j.uid, o.job, r.err);
@@ -556,12 +579,6 @@ main(int argc, char **argv)
 	} else {
 		writeresult(&o, &j, "success", &r, NULL, t0, t1);
 	}
-	/* a stamp older than the job or a parent is stale already; a failed
-	 * node leaves none at all */
-	if (ok)
-		writestamp(&o, &j);
-	else if (unlink(o.stamp) < 0 && errno != ENOENT)
-		warn("%s:", o.stamp);
 	rc = ok ? 0 : 1;
 done:
 	PQclear(r.out.last);

@@ -42,6 +42,10 @@ matseedload(struct runner *r, struct seed *sd, struct buf *cols, int *full)
 	}
 	if (seedread(sd, path, jobstr(j, "delimiter", ","), jobget(j, "column_types"), &r->err) < 0)
 		return -1;
+	if (memchr(sd->raw.s, '\0', sd->raw.len)) {
+		r->err = xasprintf("%s: a NUL byte: no column value can carry it", path);
+		return -1;
+	}
 	sha256hex(sd->raw.s, sd->raw.len, h);
 	if (!want || strcmp(want, h)) {
 		r->err = xasprintf("%s changed since dbt2ninja wrote the job: run dbt2ninja "
