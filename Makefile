@@ -79,6 +79,7 @@ units: $(UNITS)
 TESTS = $(UNITS) \
 	tests/golden.t \
 	tests/seeds.t \
+	tests/pkgseeds.t \
 	tests/errors.t \
 	tests/incremental.t \
 	tests/install.t \

@@ -90,17 +90,23 @@ scalar(struct doc *y, yaml_node_t *n, const char *what)
 }
 
 char *
-projectprofile(const char *dir)
+projectkey(const char *dir, const char *key)
 {
 	struct doc y = {0};
-	char *path = xasprintf("%s/dbt_project.yml", dir), *name = NULL;
+	char *path = xasprintf("%s/dbt_project.yml", dir), *v = NULL;
 
 	if (load(&y, path) == 0) {
-		name = scalar(&y, get(&y, yaml_document_get_root_node(&y.d), "profile"), "profile");
+		v = scalar(&y, get(&y, yaml_document_get_root_node(&y.d), key), key);
 		yaml_document_delete(&y.d);
 	}
 	free(path);
-	return name;
+	return v;
+}
+
+char *
+projectprofile(const char *dir)
+{
+	return projectkey(dir, "profile");
 }
 
 /* A list of names, comma-joined, or a fatal error at its place. */

@@ -52,7 +52,6 @@ relations contract_mismatch enforced-contract column checks
 columns contract_mismatch enforced-contract column checks
 rows contract_mismatch enforced-contract column checks
 results contract_mismatch enforced-contract column checks
-rows types_tz seed timestamps with offsets
 relations contract_alias contract data_type string made text (alias_types), found here
 columns contract_alias contract data_type string made text (alias_types), found here
 rows contract_alias contract data_type string made text (alias_types), found here
