@@ -92,6 +92,7 @@ TESTS = $(UNITS) \
 	tests/mzlive.t \
 	tests/naming.t \
 	tests/dbtparity.t \
+	tests/incrparity.t \
 	tests/corpus.t \
 	tests/parity.t
 
