@@ -269,13 +269,13 @@ schemachange(struct runner *r, const char *tmp, struct dbtcols *dest)
 		return -1;
 	}
 	diffcols(dest, &dst, &c);
-	matstep(&s);
 	if (!c.nadded && !c.nremoved && !c.nretyped)
 		rc = 0;
 	else if (fail) {
 		r->err = failmsg(&c);
 		PQclear(PQexec(r->conn, "rollback"));
 	} else {
+		matstep(&s);
 		if (c.nadded || (sync && c.nremoved))
 			addremove(&s, r->job, &c, sync);
 		for (i = 0; sync && i < c.nretyped; i++)
