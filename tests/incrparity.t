@@ -6,8 +6,8 @@
 # ninja) into another, round after round; then the columns (names, order,
 # types), the rows and each node's status line compared.
 . "$(dirname "$0")/lib.sh"
-REF=$ROOT/../shared/reference-dbt
-[ -f "$REF/install.sh" ] || skip_all "no reference dbt in ../shared/reference-dbt"
+REF=$REFERENCE
+[ -f "$REF/install.sh" ] || skip_all "no reference dbt${REFERENCE:+ in $REFERENCE} (DBT2NINJA_REFERENCE)"
 command -v ninja >/dev/null 2>&1 || skip_all "ninja is not installed"
 DBTDIR=${PARITY_DBT:-$TMP/reference-dbt}
 mkdir -p "$DBTDIR"

@@ -11,8 +11,8 @@
 # (KNOWN below), split off by the node they concern; every other difference
 # fails.
 . "$(dirname "$0")/lib.sh"
-REF=$ROOT/../shared/reference-dbt
-[ -f "$REF/install.sh" ] || skip_all "no reference dbt in ../shared/reference-dbt"
+REF=$REFERENCE
+[ -f "$REF/install.sh" ] || skip_all "no reference dbt${REFERENCE:+ in $REFERENCE} (DBT2NINJA_REFERENCE)"
 command -v ninja >/dev/null 2>&1 || skip_all "ninja is not installed"
 DBTDIR=${PARITY_DBT:-$TMP/reference-dbt}
 mkdir -p "$DBTDIR"

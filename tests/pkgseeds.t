@@ -140,7 +140,7 @@ else
 	ok 0 "# SKIP no real manifests at $MANIFESTS"
 fi
 
-REF=$ROOT/../shared/reference-dbt
+REF=$REFERENCE
 if [ ! -f "$REF/install.sh" ]; then
 	diag "no $REF: skipping the comparison with the real dbt"
 	done_testing

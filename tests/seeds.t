@@ -66,7 +66,7 @@ diff "$ROOT/tests/data/seeds/expected-ny" "$TMP/ours-ny" >"$TMP/diff"
 ok $? "converted to that zone as dbt converts them, the others as they are"
 sed 's/^/# /' "$TMP/diff" | head -40
 
-REF=$ROOT/../shared/reference-dbt
+REF=$REFERENCE
 if [ ! -f "$REF/install.sh" ]; then
 	diag "no $REF: skipping the comparison with the real dbt"
 	done_testing

@@ -12,7 +12,7 @@
 # times and every dbt_scd_id are reproducible.
 . "$(dirname "$0")/lib.sh"
 withpg
-REFDBT=$ROOT/../shared/reference-dbt
+REFDBT=$REFERENCE
 SNAPS="s_cur s_inv s_legacy s_ign c_all c_list c_upd"
 
 # setup DB: the source, the clock, the header's log
