@@ -258,23 +258,122 @@ slashed(char *s)
 	return s;
 }
 
+/* The root project's name (NULL when unknown) and where dbt deps puts
+ * packages. */
+static const char *rootproject;
+static const char *installpath = "dbt_packages";
+
+void
+seedpackages(const char *root, const char *packages)
+{
+	rootproject = root;
+	if (packages && *packages)
+		installpath = packages;
+}
+
+/* The last component of s[0..n), slashes or backslashes between them,
+ * trailing ones ignored; *len its length. */
+static const char *
+lastpart(const char *s, size_t n, size_t *len)
+{
+	size_t e = n;
+
+	while (e > 0 && (s[e - 1] == '/' || s[e - 1] == '\\'))
+		e--;
+	n = e;
+	while (n > 0 && s[n - 1] != '/' && s[n - 1] != '\\')
+		n--;
+	*len = e - n;
+	return s + n;
+}
+
+/* A seed's package directory under the packages-install-path: its
+ * root_path's last component (dbt names the directory, not the package,
+ * there), else its package_name. 0 for a seed of the root project, 1 with
+ * *dir set (caller frees), -1 with *dir set when the name is no single
+ * directory. Without the root project's name, a seed is a package's when
+ * its root_path is in a directory named as the packages-install-path. */
+static int
+pkgdir(const struct node *n, char **dir)
+{
+	const char *rp = n->rootpath, *b, *ip;
+	size_t len, blen, iplen;
+
+	*dir = NULL;
+	if (!n->package || !*n->package)
+		return 0;
+	if (rootproject && !strcmp(n->package, rootproject))
+		return 0;
+	if (!rootproject) {
+		if (!rp)
+			return 0;
+		b = lastpart(rp, strlen(rp), &blen);
+		b = lastpart(rp, (size_t)(b - rp), &len);
+		ip = lastpart(installpath, strlen(installpath), &iplen);
+		if (len != iplen || strncmp(b, ip, len))
+			return 0;
+	}
+	b = rp ? lastpart(rp, strlen(rp), &len) : NULL;
+	if (!b || !len) {
+		b = n->package;
+		len = strlen(b);
+	}
+	*dir = xmemdup(b, len);
+	if (strcspn(*dir, "/\\") != len || !strcmp(*dir, ".") || !strcmp(*dir, ".."))
+		return -1;
+	return 1;
+}
+
+/* The directory a seed's path is relative to, seen from here ("" or
+ * "dir/"), for a seed of a package its directory; NULL when it is none. */
+static char *
+seedbase(const struct node *n, const char *prefix)
+{
+	char *dir, *b;
+	int k = pkgdir(n, &dir);
+
+	if (k == 0)
+		return xstrdup(prefix);
+	if (k < 0) {
+		free(dir);
+		return NULL;
+	}
+	if (installpath[0] == '/')
+		b = xasprintf("%s/%s/", installpath, dir);
+	else
+		b = xasprintf("%s%s/%s/", prefix, installpath, dir);
+	free(dir);
+	return slashed(b);
+}
+
 char *
 seedpath(const struct node *n, const char *prefix)
 {
-	if (!n->path)
+	char *base, *p;
+
+	if (!n->path || !(base = seedbase(n, prefix)))
 		return NULL;
-	return slashed(xasprintf("%s%s", prefix, n->path));
+	p = slashed(xasprintf("%s%s", base, n->path));
+	free(base);
+	return p;
 }
 
 void
 seedcheck(const struct manifest *m, const struct node *n, const char *prefix)
 {
-	char *rel, *p, *path, *real, *proj, *dir;
+	char *rel, *p, *path, *real, *proj, *dir, *base, *where;
 	size_t len;
-	int out = 0;
+	int out = 0, k;
 
 	if (!n->path)
 		return;
+	k = pkgdir(n, &dir);
+	if (k < 0)
+		fatal("%s: %s: package %s's directory \"%s\" is outside %s", m->path, n->uid,
+		    n->package, dir, installpath);
+	where = k ? xasprintf("package %s's directory %s/%s", n->package, installpath, dir) :
+	    xstrdup("the project");
+	free(dir);
 	rel = slashed(xstrdup(n->path));
 	if (rel[0] == '/' || (rel[0] && rel[1] == ':'))
 		out = 1;
@@ -283,27 +382,32 @@ seedcheck(const struct manifest *m, const struct node *n, const char *prefix)
 			out = 1;
 	free(rel);
 	if (out)
-		fatal("%s: %s: original_file_path \"%s\" is outside the project", m->path,
-		    n->uid, n->path);
+		fatal("%s: %s: original_file_path \"%s\" is outside %s", m->path,
+		    n->uid, n->path, where);
 	path = seedpath(n, prefix);
 	real = realpath(path, NULL);
 	free(path);
-	if (!real)
+	if (!real) {
+		free(where);
 		return;	/* not there: nothing is read (seed_sha256 is null) */
-	dir = *prefix ? xstrdup(prefix) : xstrdup(".");
+	}
+	base = seedbase(n, prefix);
+	dir = *base ? xstrdup(base) : xstrdup(".");
+	free(base);
 	proj = realpath(dir, NULL);
-	free(dir);
 	if (!proj)
-		fatal("%s:", prefix);
+		fatal("%s:", dir);
+	free(dir);
 	len = strlen(proj);
 	out = strncmp(real, proj, len) || (real[len] != '/' && strcmp(proj, "/"));
 	free(proj);
 	if (out) {
-		warn("%s: %s: original_file_path \"%s\" is outside the project: it is %s",
-		    m->path, n->uid, n->path, real);
+		warn("%s: %s: original_file_path \"%s\" is outside %s: it is %s",
+		    m->path, n->uid, n->path, where, real);
 		free(real);
 		exit(1);
 	}
+	free(where);
 	free(real);
 }
 

@@ -40,12 +40,21 @@ char *jobname(const char *uid);
 
 /* s with every backslash made a slash (manifests written on Windows). */
 char *slashed(char *s);
-/* Where a seed's CSV is, seen from here, or NULL. Caller frees. */
+/* Where packages are, for the seeds of packages: the root project's name
+ * (metadata.project_name, else dbt_project.yml's; NULL when unknown) and
+ * its packages-install-path (NULL: dbt_packages). Set before seedpath. */
+void seedpackages(const char *root, const char *packages);
+/* Where a seed's CSV is, seen from here, or NULL. Caller frees. The
+ * original_file_path of a package's seed is relative to the package's
+ * directory, <packages-install-path>/<root_path's last component> (dbt
+ * names the directory, not the package; the manifest's root_path itself
+ * names the machine that compiled it). */
 char *seedpath(const struct node *n, const char *prefix);
 /* Exit 1 naming the seed and its path unless its file is inside the
- * project at prefix: a relative path with no ".." component, whose real
- * path (symbolic links followed), when it exists, is under the project's.
- * No other file on the machine is loaded into a table. */
+ * project at prefix (a package's seed: inside its package's directory): a
+ * relative path with no ".." component, whose real path (symbolic links
+ * followed), when it exists, is under the project's (the package's). No
+ * other file on the machine is loaded into a table. */
 void seedcheck(const struct manifest *m, const struct node *n, const char *prefix);
 
 struct jobopts {

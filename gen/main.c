@@ -204,6 +204,22 @@ seedprefix(const struct opts *o)
 	return r;
 }
 
+/* Where the seeds of packages are: the root project is the manifest's
+ * project_name, else dbt_project.yml's name; packages are in its
+ * packages-install-path. Both kept for the run. */
+static void
+packages(const struct manifest *m, const char *prefix)
+{
+	static char *name, *path;
+	char *dir = *prefix ? xstrdup(prefix) : xstrdup(".");
+
+	if (!m->project)
+		name = projectkey(dir, "name");
+	path = projectkey(dir, "packages-install-path");
+	seedpackages(m->project ? m->project : name, path);
+	free(dir);
+}
+
 /* Where build.ninja.in and rules/ are: beside the program (a build tree),
  * in ../share/dbt2ninja beside it (an installation), or where the build
  * said it would be installed. */
@@ -625,6 +641,7 @@ main(int argc, char **argv)
 
 	prefix = seedprefix(&o);
 	jo.seedprefix = prefix;
+	packages(&m, prefix);
 	gendir = xasprintf("%s/dbt2ninja", dir);
 	rundir = xasprintf("%s/dbt2ninja-run", dir);
 	shellquote(&gen, gendir);

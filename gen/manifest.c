@@ -425,6 +425,11 @@ readnode(struct reader *r, const char *uid, const cJSON *j)
 	n->sql = sql ? keep(m, sql) : NULL;
 	n->relation = relationof(r, j);
 	n->path = keepor(m, nonempty(r, j, NULL, "original_file_path"), NULL);
+	if (n->rtype == RSEED) {
+		/* where the seed's file is depends on its package */
+		n->rootpath = keepor(m, nonempty(r, j, NULL, "root_path"), NULL);
+		n->package = keepor(m, str(r, j, NULL, "package_name"), "");
+	}
 	n->tags = strings(r, j, NULL, "tags", &n->ntags);
 	ck = get(r, j, NULL, "checksum", TOBJ);
 	n->checksum = keepor(m, nonempty(r, ck, "checksum", "checksum"), NULL);

@@ -43,6 +43,7 @@ struct node {
 	const char *language;	/* "sql" unless the manifest says otherwise */
 	const char *relation;	/* relation_name, else built from its parts */
 	const char *path;	/* original_file_path, or NULL */
+	const char *rootpath;	/* a seed's root_path (its package's directory), or NULL */
 	const char *config;	/* the job's keyed header lines (jobconfig()) */
 	const char *checksum;	/* dbt's checksum of the node's file, or NULL */
 	const char **tags;
@@ -52,7 +53,7 @@ struct node {
 	/* kept only when the manifest is read for selection (m->forselect) */
 	const char **fqn;
 	size_t nfqn;
-	const char *package;
+	const char *package;	/* package_name (seeds: always kept) */
 	const char *configjson;	/* the whole config, as JSON */
 	int generic;		/* a test with test_metadata */
 	/* kept only for dbt's own comparison (LOADDBT) */

@@ -1,9 +1,11 @@
 /* incremental.c: incremental models, as dbt-postgres runs them. */
 #define _POSIX_C_SOURCE 200809L
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "dbtcolumn.h"
 #include "matstep.h"
 
 /* The unique_key as SQL: a column expression or a list of them. */
@@ -27,74 +29,275 @@ uniquekey(const struct jobfile *j)
 	return b.s;
 }
 
-/* on_schema_change: compare the new rows' columns with the table's. */
 static int
-schemachange(struct runner *r, struct step *s, const struct columns *src,
-    struct columns *dst)
+contracted(const struct jobfile *j)
 {
-	const char *osc = jobstr(r->job, "on_schema_change", "ignore");
-	struct buf b = {0};
-	struct column *d;
-	size_t i, added = 0, removed = 0, changed = 0;
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(jobget(j, "contract"), "enforced"));
+}
 
+/* postgres__get_columns_in_relation of the node's table, or of the
+ * temporary table tmp, in the node's open transaction. */
+static int
+readcols(struct runner *r, const char *tmp, struct dbtcols *c)
+{
+	const struct jobfile *j = r->job;
+	struct step s;
+
+	dbtcolsfree(c);
+	matstep(&s);
+	dbtcolquery(&s.sql, j->db, j->schema, tmp ? tmp : j->ident, tmp != NULL);
+	s.mainstmt = INT_MAX;
+	s.transactional = 1;
+	if (matexec(r, &s) < 0)
+		return -1;
+	dbtcolsfrom(r->out.last, c);
+	PQclear(r->out.last);
+	r->out.last = NULL;
+	return 0;
+}
+
+/* default__alter_column_type: a new column of the type, the values copied
+ * (assigned, so cast as an assignment casts), the old column dropped with
+ * what depends on it, the new one renamed: the column moves to the end. */
+static void
+altertype(struct step *s, const struct jobfile *j, const char *col, const char *type)
+{
+	struct buf b = {0}, tmp = {0}, c = {0};
+	char *t = xasprintf("%s__dbt_alter", col);
+
+	qident(&tmp, t);
+	qident(&c, col);
+	bufprintf(&b, "alter table %s add column %s %s", j->relation, tmp.s, type);
+	matstmtf(s, &b);
+	bufprintf(&b, "update %s set %s = %s", j->relation, tmp.s, c.s);
+	matstmtf(s, &b);
+	bufprintf(&b, "alter table %s drop column %s cascade", j->relation, c.s);
+	matstmtf(s, &b);
+	bufprintf(&b, "alter table %s rename column %s to %s", j->relation, tmp.s, c.s);
+	matstmtf(s, &b);
+	free(t);
+	buffree(&b);
+	buffree(&tmp);
+	buffree(&c);
+}
+
+/* Send the alters of s, if any, in the node's transaction. */
+static int
+sendalters(struct runner *r, struct step *s)
+{
+	if (!s->sql.len) {
+		buffree(&s->sql);
+		return 0;
+	}
+	s->mainstmt = INT_MAX;
+	s->transactional = 1;
+	return matexec(r, s);
+}
+
+/* adapter.expand_target_column_types (SQLAdapter.expand_column_types):
+ * each column of the new rows, in their order, whose namesake in the table
+ * is a string column that can expand to it (Column.can_expand_to) is
+ * altered to character varying(its string_size). */
+static int
+expandtypes(struct runner *r, const char *tmp)
+{
+	struct dbtcols src = {0}, dst = {0};
+	struct step s;
+	struct buf ty = {0};
+	const struct dbtcol *d;
+	size_t i;
+	int rc = -1;
+
+	if (readcols(r, tmp, &src) < 0 || readcols(r, NULL, &dst) < 0)
+		goto out;
+	matstep(&s);
+	for (i = 0; i < src.n; i++) {
+		if (!(d = dbtcolfind(&dst, src.v[i].name)) || !dbtcolcanexpand(d, &src.v[i]))
+			continue;
+		ty.len = 0;
+		bufprintf(&ty, "character varying(%ld)", dbtcolstringsize(&src.v[i]));
+		altertype(&s, r->job, d->name, ty.s);
+	}
+	rc = sendalters(r, &s);
+out:
+	buffree(&ty);
+	dbtcolsfree(&src);
+	dbtcolsfree(&dst);
+	return rc;
+}
+
+/* A list of columns as dbt's messages show it: Python's repr(). */
+static void
+reprlist(struct buf *b, const struct dbtcol *const *v, size_t n)
+{
+	size_t i;
+
+	bufputc(b, '[');
+	for (i = 0; i < n; i++) {
+		if (i)
+			bufputs(b, ", ");
+		dbtcolrepr(b, v[i]);
+	}
+	bufputc(b, ']');
+}
+
+struct changes {
+	const struct dbtcol **added, **removed, **retyped;	/* retyped: the table's */
+	char **newtype;
+	size_t nadded, nremoved, nretyped;
+};
+
+static void
+changesfree(struct changes *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nretyped; i++)
+		free(c->newtype[i]);
+	free(c->added);
+	free(c->removed);
+	free(c->retyped);
+	free(c->newtype);
+}
+
+/* default__check_for_schema_changes: the new rows' columns the table
+ * lacks, the table's the new rows lack (by name, exactly), and those whose
+ * data_type differs where the new rows' column cannot expand to the
+ * table's (default__diff_column_data_types). */
+static void
+diffcols(const struct dbtcols *src, const struct dbtcols *dst, struct changes *c)
+{
+	struct buf ty = {0}, td = {0};
+	const struct dbtcol *d;
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->added = xcalloc(src->n + 1, sizeof(*c->added));
+	c->retyped = xcalloc(src->n + 1, sizeof(*c->retyped));
+	c->newtype = xcalloc(src->n + 1, sizeof(*c->newtype));
+	c->removed = xcalloc(dst->n + 1, sizeof(*c->removed));
 	for (i = 0; i < src->n; i++) {
-		d = colfind(dst, src->v[i].name);
-		if (!d)
-			added++;
-		else if (strcmp(d->type, src->v[i].type))
-			changed++;
+		if (!(d = dbtcolfind(dst, src->v[i].name))) {
+			c->added[c->nadded++] = &src->v[i];
+			continue;
+		}
+		ty.len = td.len = 0;
+		dbtcoltype(&ty, &src->v[i]);
+		dbtcoltype(&td, d);
+		if (strcmp(ty.s, td.s) && !dbtcolcanexpand(&src->v[i], d)) {
+			c->retyped[c->nretyped] = d;
+			c->newtype[c->nretyped++] = xstrdup(ty.s);
+		}
 	}
 	for (i = 0; i < dst->n; i++)
-		if (!colfind(src, dst->v[i].name))
-			removed++;
-	if (!added && !removed && !changed)
-		return 0;
-	if (!strcmp(osc, "fail")) {
-		r->err = xasprintf("the source and target schemas of this incremental model "
-		    "are out of sync (%zu new, %zu removed, %zu changed columns); "
-		    "on_schema_change is fail: rebuild it with full_refresh", added, removed, changed);
+		if (!dbtcolfind(src, dst->v[i].name))
+			c->removed[c->nremoved++] = &dst->v[i];
+	buffree(&ty);
+	buffree(&td);
+}
+
+/* dbt's message of on_schema_change: fail. */
+static char *
+failmsg(const struct changes *c)
+{
+	struct buf b = {0};
+	size_t i;
+
+	bufputs(&b, "The source and target schemas on this incremental model are out of sync!\n"
+	    "They can be reconciled in several ways:\n"
+	    "  - set the `on_schema_change` config to either append_new_columns or "
+	    "sync_all_columns, depending on your situation.\n"
+	    "  - Re-run the incremental model with `full_refresh: True` to update the target schema.\n"
+	    "  - update the schema manually and re-run the process.\n\n"
+	    "Additional troubleshooting context:\n   Source columns not in target: ");
+	reprlist(&b, c->added, c->nadded);
+	bufputs(&b, "\n   Target columns not in source: ");
+	reprlist(&b, c->removed, c->nremoved);
+	bufputs(&b, "\n   New column types: [");
+	for (i = 0; i < c->nretyped; i++) {
+		bufputs(&b, i ? ", {'column_name': " : "{'column_name': ");
+		bufprintf(&b, "'%s', 'new_type': '%s'}", c->retyped[i]->name, c->newtype[i]);
+	}
+	bufputc(&b, ']');
+	return b.s;
+}
+
+/* default__alter_relation_add_remove_columns: one statement. */
+static void
+addremove(struct step *s, const struct jobfile *j, const struct changes *c, int remove)
+{
+	struct buf b = {0};
+	size_t i, n = 0;
+
+	bufprintf(&b, "alter table %s", j->relation);
+	for (i = 0; i < c->nadded; i++) {
+		bufputs(&b, n++ ? ",\n    add column " : "\n    add column ");
+		qident(&b, c->added[i]->name);
+		bufputc(&b, ' ');
+		dbtcoltype(&b, c->added[i]);
+	}
+	for (i = 0; remove && i < c->nremoved; i++) {
+		bufputs(&b, n++ ? ",\n    drop column " : "\n    drop column ");
+		qident(&b, c->removed[i]->name);
+	}
+	matstmtf(s, &b);
+	buffree(&b);
+}
+
+/* default__process_schema_changes, after the widening: the columns the
+ * strategy inserts (dest), or -1 with r->err. ignore (and any value dbt
+ * does not know) leaves the table as it is and inserts its columns; the
+ * others insert the new rows' columns, after a fail has failed on any
+ * change, append_new_columns has added the new ones, sync_all_columns has
+ * also dropped the missing ones and retyped the changed ones. */
+static int
+schemachange(struct runner *r, const char *tmp, struct dbtcols *dest)
+{
+	const char *osc = jobstr(r->job, "on_schema_change", "ignore");
+	int fail = !strcmp(osc, "fail"), append = !strcmp(osc, "append_new_columns");
+	int sync = !strcmp(osc, "sync_all_columns");
+	struct dbtcols dst = {0};
+	struct changes c;
+	struct step s;
+	size_t i;
+	int rc = -1;
+
+	if (!fail && !append && !sync)
+		return readcols(r, NULL, dest);
+	if (readcols(r, tmp, dest) < 0 || readcols(r, NULL, &dst) < 0) {
+		dbtcolsfree(&dst);
 		return -1;
 	}
-	if (strcmp(osc, "append_new_columns") && strcmp(osc, "sync_all_columns"))
-		return 0;
-	for (i = 0; i < src->n; i++) {
-		if (colfind(dst, src->v[i].name))
-			continue;
-		bufprintf(&b, "alter table %s add column ", r->job->relation);
-		qident(&b, src->v[i].name);
-		bufprintf(&b, " %s", src->v[i].type);
-		matstmtf(s, &b);
+	diffcols(dest, &dst, &c);
+	if (!c.nadded && !c.nremoved && !c.nretyped)
+		rc = 0;
+	else if (fail) {
+		r->err = failmsg(&c);
+		PQclear(PQexec(r->conn, "rollback"));
+	} else {
+		matstep(&s);
+		if (c.nadded || (sync && c.nremoved))
+			addremove(&s, r->job, &c, sync);
+		for (i = 0; sync && i < c.nretyped; i++)
+			altertype(&s, r->job, c.retyped[i]->name, c.newtype[i]);
+		rc = sendalters(r, &s);
 	}
-	if (!strcmp(osc, "sync_all_columns")) {
-		for (i = 0; i < dst->n; i++) {
-			if (colfind(src, dst->v[i].name))
-				continue;
-			bufprintf(&b, "alter table %s drop column ", r->job->relation);
-			qident(&b, dst->v[i].name);
-			matstmtf(s, &b);
-		}
-		for (i = 0; i < src->n; i++) {
-			d = colfind(dst, src->v[i].name);
-			if (!d || !strcmp(d->type, src->v[i].type))
-				continue;
-			bufprintf(&b, "alter table %s alter column ", r->job->relation);
-			qident(&b, src->v[i].name);
-			bufprintf(&b, " type %s using ", src->v[i].type);
-			qident(&b, src->v[i].name);
-			bufprintf(&b, "::%s", src->v[i].type);
-			matstmtf(s, &b);
-		}
+	changesfree(&c);
+	dbtcolsfree(&dst);
+	return rc;
+}
+
+/* get_quoted_csv of the columns' names. */
+static void
+names(struct buf *b, const struct dbtcols *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		if (i)
+			bufputs(b, ", ");
+		qident(b, c->v[i].name);
 	}
-	/* the insert takes the new rows' columns, which the table now has */
-	colsfree(dst);
-	dst->n = src->n;
-	dst->v = xcalloc(src->n, sizeof(*dst->v));
-	for (i = 0; i < src->n; i++) {
-		dst->v[i].name = xstrdup(src->v[i].name);
-		dst->v[i].type = xstrdup(src->v[i].type);
-	}
-	buffree(&b);
-	return 0;
 }
 
 static void
@@ -135,7 +338,7 @@ strategyname(struct runner *r)
 /* default__get_merge_update_columns: merge_update_columns as written, or
  * the columns (quoted) but merge_exclude_columns (without case), or all. */
 static int
-updatecolumns(struct runner *r, struct buf *b, const struct columns *c)
+updatecolumns(struct runner *r, struct buf *b, const struct dbtcols *c)
 {
 	const cJSON *upd = jobget(r->job, "merge_update_columns"), *exc = jobget(r->job, "merge_exclude_columns");
 	const cJSON *e;
@@ -180,7 +383,7 @@ updatecolumns(struct runner *r, struct buf *b, const struct columns *c)
  * matched (each of a list on its own, one key through dbt's equals()), or
  * FALSE; each in parentheses. */
 static int
-merge(struct runner *r, struct step *s, const char *tmp, const struct columns *c)
+merge(struct runner *r, struct step *s, const char *tmp, const struct dbtcols *c)
 {
 	const struct jobfile *j = r->job;
 	const cJSON *k = jobget(j, "unique_key"), *e;
@@ -201,7 +404,7 @@ merge(struct runner *r, struct step *s, const char *tmp, const struct columns *c
 			if (cJSON_IsString(e))
 				bufprintf(&on, "%s(DBT_INTERNAL_SOURCE.%s = DBT_INTERNAL_DEST.%s)",
 				    on.len ? " and " : "", e->valuestring, e->valuestring);
-	collist(&cols, c, "");
+	names(&cols, c);
 	matheader(s, j);
 	bufprintf(&b, "merge into %s as DBT_INTERNAL_DEST\n  using %s as DBT_INTERNAL_SOURCE\n  on %s",
 	    j->relation, tmp, on.s);
@@ -221,7 +424,7 @@ out:
 }
 
 static int
-strategy(struct runner *r, struct step *s, const char *tmp, const struct columns *c)
+strategy(struct runner *r, struct step *s, const char *tmp, const struct dbtcols *c)
 {
 	const struct jobfile *j = r->job;
 	char *uk = uniquekey(j);
@@ -238,7 +441,7 @@ strategy(struct runner *r, struct step *s, const char *tmp, const struct columns
 		free(uk);
 		return rc;
 	}
-	collist(&cols, c, "");
+	names(&cols, c);
 	if (!strcmp(strat, "delete+insert") && uk) {
 		bufprintf(&b, "delete from %s as DBT_INTERNAL_DEST\n  where (%s) in (\n"
 		    "    select distinct %s\n    from %s as DBT_INTERNAL_SOURCE\n  )", j->relation,
@@ -285,15 +488,42 @@ fail:
 	return -1;
 }
 
-/* The incremental run: the new rows into a temporary table, then merged
- * by the strategy; grants revoked and granted as the config says. */
+/* What --dry-run shows of the steps between the temporary table and the
+ * strategy, which depend on the columns read then. */
+static void
+dryrun(struct runner *r, const char *tmp)
+{
+	const struct jobfile *j = r->job;
+	struct buf b = {0};
+	struct step s;
+
+	fputs("-- then the columns of both, as dbt reads them:\n", r->dry);
+	dbtcolquery(&b, j->db, j->schema, tmp, 1);
+	fprintf(r->dry, "%s;\n", b.s);
+	b.len = 0;
+	dbtcolquery(&b, j->db, j->schema, j->ident, 0);
+	fprintf(r->dry, "%s;\n", b.s);
+	if (!contracted(j)) {
+		fputs("-- each string column of the table narrower than the new rows' widened:\n", r->dry);
+		matstep(&s);
+		altertype(&s, j, "<column>", "character varying(<size>)");
+		fputs(s.sql.s, r->dry);
+		buffree(&s.sql);
+	}
+	fprintf(r->dry, "-- then on_schema_change (%s), and:\n", jobstr(j, "on_schema_change", "ignore"));
+	buffree(&b);
+}
+
+/* The incremental run: the new rows into a temporary table; the table's
+ * string columns widened to them; on_schema_change; then the strategy,
+ * grants revoked and granted as the config says. */
 static int
 incrun(struct runner *r)
 {
 	struct jobfile *j = r->job;
 	char *tmp = mattempname(j->ident);
 	struct buf t = {0}, b = {0};
-	struct columns src = {0}, dst = {0};
+	struct dbtcols dest = {0};
 	struct step s;
 	int rc = -1;
 
@@ -318,25 +548,31 @@ incrun(struct runner *r)
 	if (r->dry) {
 		fputs(s.sql.s, r->dry);
 		buffree(&s.sql);
-		fprintf(r->dry, "-- then, with the columns of both, on_schema_change, and:\n");
-		src.n = 1;
-		src.v = xcalloc(1, sizeof(*src.v));
-		src.v[0].name = xstrdup("<columns>");
-		src.v[0].type = xstrdup("");
+		dryrun(r, tmp);
+		dest.n = 1;
+		dest.v = xcalloc(1, sizeof(*dest.v));
+		dest.v[0].name = xstrdup("<columns>");
+		dest.v[0].dtype = xstrdup("");
 		matstep(&s);
 		matnstmts = 0;
-		if (strategy(r, &s, t.s, &src) < 0) {
+		if (strategy(r, &s, t.s, &dest) < 0) {
 			buffree(&s.sql);
 			goto out;
 		}
 		rc = matfinish(r, &s, "table", 1);
 		goto out;
 	}
-	if (matstaged(r, &s, t.s, &src, &dst) < 0)
+	s.transactional = 1;
+	if (matexec(r, &s) < 0)
+		goto out;
+	/* as dbt, not with an enforced contract, which has checked the types */
+	if (!contracted(j) && expandtypes(r, tmp) < 0)
+		goto out;
+	if (schemachange(r, tmp, &dest) < 0)
 		goto out;
 	matstep(&s);
 	matnstmts = 0;
-	if (schemachange(r, &s, &src, &dst) < 0 || strategy(r, &s, t.s, &dst) < 0) {
+	if (strategy(r, &s, t.s, &dest) < 0) {
 		buffree(&s.sql);
 		goto rollback;
 	}
@@ -346,8 +582,7 @@ rollback:
 	if (r->conn && PQtransactionStatus(r->conn) == PQTRANS_INTRANS)
 		PQclear(PQexec(r->conn, "rollback"));
 out:
-	colsfree(&src);
-	colsfree(&dst);
+	dbtcolsfree(&dest);
 	free(tmp);
 	buffree(&t);
 	buffree(&b);

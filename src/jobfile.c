@@ -24,6 +24,21 @@ field(struct jobfile *j, char *p, int line, const char *key)
 	return p + 5 + n;
 }
 
+/* Whether a JSON value holds the escape of a NUL character, which no C
+ * string, and no statement, can carry. */
+static int
+jsonnul(const char *v)
+{
+	for (; *v; v++)
+		if (*v == '\\') {
+			if (v[1] == 'u' && !strncmp(v + 2, "0000", 4))
+				return 1;
+			if (v[1])
+				v++;
+		}
+	return 0;
+}
+
 void
 jobread(struct jobfile *j, const char *path)
 {
@@ -45,6 +60,13 @@ jobread(struct jobfile *j, const char *path)
 	val[4] = &j->adapter;
 	if (readfile(path, &j->text) < 0)
 		fatal("%s:", path);
+	if (memchr(j->text.s, '\0', j->text.len)) {
+		const char *q;
+		for (q = j->text.s; q < j->text.s + j->text.len && *q; q++)
+			if (*q == '\n')
+				line++;
+		bad(j, line, "a NUL byte: no statement can carry it");
+	}
 	sha256hex(j->text.s, j->text.len, j->sha256);
 	jobnormhash(j->text.s, j->text.len, j->normhash);
 	p = j->text.s;
@@ -68,6 +90,9 @@ jobread(struct jobfile *j, const char *path)
 				bad(j, line, "expected \"-- key: value\"");
 			key = p + 3;
 			*colon = '\0';
+			if (jsonnul(colon + 2))
+				bad(j, line, xasprintf("%s: a NUL character (\\u0000): no statement "
+				    "can carry it", key));
 			v = cJSON_Parse(colon + 2);
 			if (!v)
 				bad(j, line, xasprintf("%s: invalid JSON value", key));

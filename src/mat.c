@@ -12,6 +12,8 @@ pgmaterialize(struct runner *r)
 	const char *m = j->materialized;
 
 	matdry = r->dry != NULL;
+	if (strcmp(j->type, "test") != 0 && matdocscheck(r, 0) < 0)
+		return -1;
 	if (!strcmp(j->type, "seed"))
 		return pgseed(r);
 	if (!strcmp(j->type, "test"))

@@ -73,6 +73,36 @@ matstmtf(struct step *s, struct buf *b)
 	b->s[0] = '\0';
 }
 
+/* Whether tag, after body, would close a dollar quote before body ends:
+ * body holds it, or ends with the start of it. */
+static int
+closesearly(const char *body, const char *tag)
+{
+	size_t n = strlen(body), t = strlen(tag), k;
+
+	if (strstr(body, tag))
+		return 1;
+	for (k = 1; k < t && k <= n; k++)
+		if (!memcmp(body + n - k, tag, k))
+			return 1;
+	return 0;
+}
+
+/* body dollar-quoted with a tag that nothing in it can close:
+ * $dbt2ninja$, else $dbt2ninja_1$, $dbt2ninja_2$, ... */
+static void
+dollarquote(struct buf *b, const char *body)
+{
+	char tag[32] = "$dbt2ninja$";
+	int n;
+
+	for (n = 1; closesearly(body, tag); n++)
+		snprintf(tag, sizeof(tag), "$dbt2ninja_%d$", n);
+	bufputs(b, tag);
+	bufputs(b, body);
+	bufputs(b, tag);
+}
+
 /* Drop whatever relation has this name, by its kind, on the server. */
 void
 matdropany(struct step *s, const struct jobfile *j, const char *ident)
@@ -84,11 +114,11 @@ matdropany(struct step *s, const struct jobfile *j, const char *ident)
 		{"elsif k = 'm'", "materialized view"},
 		{"elsif k is not null", "table"},
 	};
-	struct buf b = {0}, rel = {0}, q = {0};
+	struct buf b = {0}, rel = {0}, q = {0}, d = {0};
 	size_t i;
 
 	matsibling(&rel, j, ident);
-	bufputs(&b, "do $dbt2ninja$ declare k \"char\"; begin\n"
+	bufputs(&b, " declare k \"char\"; begin\n"
 	    "select c.relkind into k from pg_catalog.pg_class c join pg_catalog.pg_namespace n"
 	    " on n.oid = c.relnamespace where n.nspname = ");
 	if (j->schema)
@@ -105,9 +135,12 @@ matdropany(struct step *s, const struct jobfile *j, const char *ident)
 		qliteral(&b, q.s);
 		bufputs(&b, ";\n");
 	}
-	bufputs(&b, "end if; end $dbt2ninja$");
-	matstmt(s, b.s);
+	bufputs(&b, "end if; end ");
+	bufputs(&d, "do ");
+	dollarquote(&d, b.s);
+	matstmt(s, d.s);
 	buffree(&b);
+	buffree(&d);
 	buffree(&rel);
 	buffree(&q);
 }
@@ -448,9 +481,39 @@ matapplygrants(struct runner *r, struct step *s, int revoke)
 void
 matcomment(struct buf *b, const char *text)
 {
-	bufputs(b, "$dbt_comment_literal_block$");
+	bufputs(b, COMMENTTAG);
 	bufputs(b, text);
-	bufputs(b, "$dbt_comment_literal_block$");
+	bufputs(b, COMMENTTAG);
+}
+
+/* dbt-postgres' postgres_escape_comment refuses the tag it quotes with. */
+static const char badcomment[] = "The string " COMMENTTAG " is not allowed in comments.";
+
+/* The relation's description (and, with columns, every column's) as
+ * persist_docs would send it, refused as dbt refuses it: a description
+ * holding the dollar-quote tag it is sent in would close the quote. */
+int
+matdocscheck(struct runner *r, int columns)
+{
+	const cJSON *pd = jobget(r->job, "persist_docs"), *c, *d;
+	const char *desc = jobstr(r->job, "description", NULL);
+
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "relation")) && desc &&
+	    strstr(desc, COMMENTTAG)) {
+		r->err = xasprintf("persist_docs: the model's description: %s", badcomment);
+		return -1;
+	}
+	if (!columns || !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "columns")))
+		return 0;
+	cJSON_ArrayForEach(c, jobget(r->job, "columns")) {
+		d = cJSON_GetObjectItemCaseSensitive(c, "description");
+		if (c->string && cJSON_IsString(d) && strstr(d->valuestring, COMMENTTAG)) {
+			r->err = xasprintf("persist_docs: the description of column %s: %s",
+			    c->string, badcomment);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 void
@@ -458,9 +521,10 @@ matpersistdocs(struct step *s, const struct jobfile *j, const char *kind)
 {
 	const cJSON *pd = jobget(j, "persist_docs"), *cols = jobget(j, "columns"), *c, *d;
 	const char *desc = jobstr(j, "description", NULL);
-	struct buf b = {0};
+	struct buf b = {0}, q = {0}, body = {0};
 
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "relation")) && desc) {
+	/* an empty description is none, as dbt's `model.description` test */
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "relation")) && desc && *desc) {
 		bufprintf(&b, "comment on %s %s is ", kind, j->relation);
 		matcomment(&b, desc);
 		matstmtf(s, &b);
@@ -471,26 +535,42 @@ matpersistdocs(struct step *s, const struct jobfile *j, const char *kind)
 		d = cJSON_GetObjectItemCaseSensitive(c, "description");
 		if (!cJSON_IsString(d) || !c->string)
 			continue;
-		/* only columns the relation has, as dbt-postgres checks */
-		bufputs(&b, "do $dbt2ninja$ begin if exists (select 1 from pg_catalog.pg_attribute"
+		/* only columns the relation has, by their exact name, as
+		 * dbt-postgres checks; the name quoted only with quote: true */
+		body.len = q.len = 0;
+		bufputs(&body, " begin if exists (select 1 from pg_catalog.pg_attribute"
 		    " where attrelid = ");
-		qliteral(&b, j->relation);
-		bufputs(&b, "::regclass and attname = ");
-		qliteral(&b, c->string);
-		bufputs(&b, " and not attisdropped) then execute ");
-		{
-			struct buf q = {0};
+		qliteral(&body, j->relation);
+		bufputs(&body, "::regclass and attname = ");
+		qliteral(&body, c->string);
+		bufputs(&body, " and not attisdropped) then ");
+		if (strstr(d->valuestring, COMMENTTAG)) {
+			/* dbt refuses it for a column the relation has */
+			bufputs(&body, "raise exception using message = ");
+			qliteral(&body, badcomment);
+			bufputs(&body, ", detail = ");
+			bufputs(&q, "the description of column ");
+			bufputs(&q, c->string);
+			qliteral(&body, q.s);
+		} else {
 			bufprintf(&q, "comment on column %s.", j->relation);
-			qident(&q, c->string);
+			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "quote")))
+				qident(&q, c->string);
+			else
+				bufputs(&q, c->string);
 			bufputs(&q, " is ");
 			matcomment(&q, d->valuestring);
-			qliteral(&b, q.s);
-			buffree(&q);
+			bufputs(&body, "execute ");
+			qliteral(&body, q.s);
 		}
-		bufputs(&b, "; end if; end $dbt2ninja$");
+		bufputs(&body, "; end if; end ");
+		bufputs(&b, "do ");
+		dollarquote(&b, body.s);
 		matstmtf(s, &b);
 	}
 	buffree(&b);
+	buffree(&q);
+	buffree(&body);
 }
 
 void

@@ -53,8 +53,14 @@ void matgrants(struct step *s, const struct jobfile *j);
  * config no longer grants and the grants of what it adds. -1 with r->err,
  * rolled back, on failure. */
 int matapplygrants(struct runner *r, struct step *s, int revoke);
-/* A description as a dollar-quoted literal. */
+/* A description as a dollar-quoted literal, as dbt-postgres quotes it. */
+#define COMMENTTAG "$dbt_comment_literal_block$"
 void matcomment(struct buf *b, const char *text);
+/* -1 with r->err when persist_docs would send the model's description
+ * (with columns, a column's) holding COMMENTTAG, as dbt refuses it; on
+ * PostgreSQL a column's is refused by the server, only when the relation
+ * has the column, as dbt checks. */
+int matdocscheck(struct runner *r, int columns);
 /* persist_docs: comments on the relation (of kind) and its columns. */
 void matpersistdocs(struct step *s, const struct jobfile *j, const char *kind);
 void matindexes(struct step *s, const struct jobfile *j, const char *on);

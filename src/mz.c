@@ -220,7 +220,7 @@ mzdocs(struct runner *r, const char *kind)
 	struct buf b = {0};
 	int rc = 0;
 
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "relation")) && desc) {
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "relation")) && desc && *desc) {
 		bufprintf(&b, "comment on %s %s is ", kind, r->job->relation);
 		matcomment(&b, desc);
 		rc = one(r, b.s, 0, NULL, NULL);
@@ -377,6 +377,13 @@ mzseed(struct runner *r)
 
 	if (matseedload(r, &sd, &cols, &full) < 0)
 		goto out;
+	if (sd.offsetat) {
+		/* dbt-materialize sends it as a timestamptz literal, converted
+		 * as Materialize converts one: not done here */
+		r->err = xasprintf("%s: a timestamp with a UTC offset: dbt-materialize has "
+		    "Materialize convert it, which dbt2ninja does not do on Materialize", sd.offsetat);
+		goto out;
+	}
 	if (mzschema(r) < 0 || mzhooks(r, "pre-hook") < 0)
 		goto out;
 	t = mztype(r);
@@ -435,6 +442,10 @@ int
 mzmaterialize(struct runner *r)
 {
 	matdry = r->dry != NULL;
+	/* no catalog to ask which columns exist: any column's description
+	 * holding the tag is refused */
+	if (strcmp(r->job->type, "test") != 0 && matdocscheck(r, 1) < 0)
+		return -1;
 	if (!strcmp(r->job->type, "seed"))
 		return mzseed(r);
 	if (!strcmp(r->job->type, "snapshot")) {

@@ -8,6 +8,8 @@
 #ifndef PG_H
 #define PG_H
 
+#include <signal.h>
+
 #include <libpq-fe.h>
 
 #include "util.h"
@@ -26,22 +28,37 @@ struct outcome {
 	char status[64];	/* the main statement's command status */
 	char rows[32];		/* its row count, or "" */
 	PGresult *last;		/* the last tuples result, for the caller */
+	int committed;		/* COMMITs the server acknowledged */
+	int unanswered;		/* a step's answer never came after a signal */
 };
 
 /* Connect with conninfo (keywords/values from the profile, or libpq's
  * environment when empty), retrying as dbt does: up to retries more
- * attempts, sleeping (n-1)^2 seconds before attempt n. Exits 1 on failure.
- * SIGINT and SIGTERM cancel the statement running on it from then on. */
+ * attempts, sleeping (n-1)^2 seconds before attempt n. Exits 1 on failure,
+ * 128+signal when interrupted. The signals are handled (pgsignals()) from
+ * before connecting; they cancel the statement running on it. */
 PGconn *pgconnect(const char *const *keys, const char *const *vals, int retries);
 
 /* Send a step and read all its results. Returns 0, or -1 with the error
  * in *err (caller frees) after rolling back an open transaction; file and
- * sqlline place the node's SQL for the error's position. */
+ * sqlline place the node's SQL for the error's position. After a signal,
+ * a step is not sent: -1 at once. */
 int pgstep(PGconn *c, const struct step *s, const char *file, int sqlline,
     struct outcome *o, char **err);
 
 /* Set by the signal handler: 0, or the signal that interrupted us. */
-extern volatile int pginterrupted;
+extern volatile sig_atomic_t pginterrupted;
+
+/* SIGINT, SIGTERM and SIGHUP recorded in pginterrupted; waiting for the
+ * server, the running statement is then cancelled, its answer awaited a
+ * few seconds, and the process exits 128+signal a few seconds after the
+ * signal whatever the server does. SIGPIPE is ignored. pgconnect() calls
+ * it. */
+void pgsignals(void);
+
+/* Send sql (no results kept) and wait as pgstep() does; -1 with *err
+ * (caller frees) on failure, or at once after a signal. */
+int pgexec(PGconn *c, const char *sql, char **err);
 
 /* Describe a failed result: SQLSTATE, message, and the offending line of
  * the node's SQL when the error has a position inside it. */

@@ -69,6 +69,10 @@ scalar(struct doc *y, yaml_node_t *n, const char *what)
 		fatal("%s:%lu:%lu: %s: expected a value", y->path,
 		    (unsigned long)n->start_mark.line + 1,
 		    (unsigned long)n->start_mark.column + 1, what);
+	if (strlen((char *)n->data.scalar.value) != n->data.scalar.length)
+		fatal("%s:%lu:%lu: %s: a NUL character: no connection setting can carry it",
+		    y->path, (unsigned long)n->start_mark.line + 1,
+		    (unsigned long)n->start_mark.column + 1, what);
 	if (jinjarender((char *)n->data.scalar.value, &b, &err, &col) < 0) {
 		if (y->lenient) {
 			free(err);
@@ -86,17 +90,23 @@ scalar(struct doc *y, yaml_node_t *n, const char *what)
 }
 
 char *
-projectprofile(const char *dir)
+projectkey(const char *dir, const char *key)
 {
 	struct doc y = {0};
-	char *path = xasprintf("%s/dbt_project.yml", dir), *name = NULL;
+	char *path = xasprintf("%s/dbt_project.yml", dir), *v = NULL;
 
 	if (load(&y, path) == 0) {
-		name = scalar(&y, get(&y, yaml_document_get_root_node(&y.d), "profile"), "profile");
+		v = scalar(&y, get(&y, yaml_document_get_root_node(&y.d), key), key);
 		yaml_document_delete(&y.d);
 	}
 	free(path);
-	return name;
+	return v;
+}
+
+char *
+projectprofile(const char *dir)
+{
+	return projectkey(dir, "profile");
 }
 
 /* A list of names, comma-joined, or a fatal error at its place. */
@@ -197,7 +207,8 @@ set(struct profile *p, const char *key, char *val)
 	p->vals[i] = val;
 }
 
-/* libpq's options value: -c search_path=a,\ b */
+/* libpq's options value: -c search_path=a,\ b, spaces escaped as dbt
+ * escapes them (a backslash is refused before) */
 static char *
 searchpath(const char *v)
 {
@@ -205,7 +216,7 @@ searchpath(const char *v)
 
 	bufputs(&b, "-c search_path=");
 	for (; *v; v++) {
-		if (*v == ' ' || *v == '\\')
+		if (*v == ' ')
 			bufputc(&b, '\\');
 		bufputc(&b, *v);
 	}
@@ -270,6 +281,14 @@ profileload(struct profile *p, const struct profileopts *o, const char *near)
 	else
 		free(v);
 	v = scalar(&y, get(&y, out, "search_path"), "search_path");
+	if (v && strchr(v, '\\')) {
+		/* dbt escapes only the spaces of libpq's options, where a
+		 * backslash escapes what follows: it would not be one value */
+		yaml_node_t *n = get(&y, out, "search_path");
+		fatal("%s:%lu:%lu: search_path: a backslash: dbt sends it in libpq's options, "
+		    "where it escapes the next character; not supported", y.path,
+		    (unsigned long)n->start_mark.line + 1, (unsigned long)n->start_mark.column + 1);
+	}
 	if (v) {
 		set(p, "options", searchpath(v));
 		free(v);

@@ -45,6 +45,8 @@ void profileoption(struct profile *p, const char *opt);
 
 /* The profile name in the dbt_project.yml of dir, or NULL. */
 char *projectprofile(const char *dir);
+/* A top-level key of the dbt_project.yml of dir, rendered, or NULL. */
+char *projectkey(const char *dir, const char *key);
 
 /* vars.deployment.<target> in path, a dbt_project.yml, where
  * dbt-materialize's blue/green macros find the schemas and clusters to

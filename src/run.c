@@ -426,12 +426,52 @@ ninjalog(const char *log, const char *stamp)
 
 /* The build stamp: the job's hash, like the deployment's stamp. */
 static void
-writebuilt(const struct opts *o, const struct jobfile *j)
+writebuilt(const struct opts *o, const struct jobfile *j, const char *path)
 {
 	struct opts b = *o;
 
-	b.stamp = o->build;
+	b.stamp = path;
 	writestamp(&b, j);
+}
+
+/* The build stamp beside a deployment's: DIR/ok/NAME's is DIR/built/NAME;
+ * none for a stamp elsewhere. Caller frees. */
+static char *
+builtof(const char *stamp)
+{
+	const char *base = strrchr(stamp, '/');
+	size_t dir = base ? (size_t)(base - stamp) : 0;
+
+	if (dir < 2 || strncmp(stamp + dir - 2, "ok", 2) || (dir > 2 && stamp[dir - 3] != '/'))
+		return NULL;
+	return xasprintf("%.*sbuilt%s", (int)(dir - 2), stamp, base);
+}
+
+/* The node's stamps, or none: its deployment's, and dbt build's (under
+ * --build its own output; else the one beside), written after it, so that
+ * a build edge finds it not older; each one this edge does not own is
+ * told to Ninja's log. */
+static void
+stamps(const struct opts *o, const struct jobfile *j, int ok)
+{
+	char *beside = o->build ? NULL : builtof(o->stamp);
+	const char *b = o->build ? o->build : beside;
+
+	if (ok) {
+		writestamp(o, j);
+		if (o->build)
+			ninjalog(o->log, o->stamp);
+		if (b)
+			writebuilt(o, j, b);
+		if (beside)
+			ninjalog(o->log, beside);
+	} else {
+		if (unlink(o->stamp) < 0 && errno != ENOENT)
+			warn("%s:", o->stamp);
+		if (b && unlink(b) < 0 && errno != ENOENT)
+			warn("%s:", b);
+	}
+	free(beside);
 }
 
 /* dbt's words for what a node did. */
@@ -484,13 +524,15 @@ dbconnect(struct profile *p, int mz)
 		    "--current_object_missing_warnings=off");
 	c = pgconnect(p->keys, p->vals, p->retries);
 	if (p->role) {
+		/* unquoted, as dbt-postgres sends it */
 		struct buf b = {0};
-		PGresult *res;
+		char *err;
 		bufprintf(&b, "set role %s", p->role);
-		res = PQexec(c, b.s);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK)
-			fatal("set role %s: %s", p->role, PQresultErrorMessage(res));
-		PQclear(res);
+		if (pgexec(c, b.s, &err) < 0) {
+			if (pginterrupted)
+				exit(128 + pginterrupted);
+			fatal("set role %s: %s", p->role, err);
+		}
 		buffree(&b);
 	}
 	return c;
@@ -643,7 +685,7 @@ main(int argc, char **argv)
 		 * follows, once, when the deployment moved since */
 		if (current(&o, &j, &st)) {
 			if (mtimeof(o.build, &bt) < 0 || newer(&st, &bt))
-				writebuilt(&o, &j);
+				writebuilt(&o, &j, o.build);
 			rc = 0;
 			goto current;
 		}
@@ -664,16 +706,34 @@ main(int argc, char **argv)
 	t0 = now();
 	rc = materialize(&r);
 	t1 = now();
-	ok = rc == 0 && r.verdict != 2 && !pginterrupted;
+	alarm(0);	/* done with the server: nothing may stop what follows */
+	/* the stamp first, before anything is printed: a node whose
+	 * transaction committed gets its stamp whatever became of stdout */
+	ok = rc == 0 && r.verdict != 2;
+	if (pginterrupted && rc < 0 && r.out.committed && strcmp(j.type, "test") != 0)
+		ok = 1;
+	stamps(&o, &j, ok);
 	if (pginterrupted) {
-		fprintf(stderr, "%s: %s (%s): interrupted: the statement was cancelled "
-		    "and rolled back; no stamp\n", argv0, j.uid, o.job);
-		writeresult(&o, &j, "error", &r, "interrupted", t0, t1);
-		if (unlink(o.stamp) < 0 && errno != ENOENT)
-			warn("%s:", o.stamp);
+		if (ok && rc == 0)
+			fprintf(stderr, "%s: %s (%s): interrupted after the node's last statement "
+			    "completed: it is deployed; stamp written\n", argv0, j.uid, o.job);
+		else if (ok)
+			fprintf(stderr, "%s: %s (%s): interrupted after COMMIT: the node's transaction "
+			    "is deployed and its stamp written; its hooks outside the transaction "
+			    "did not all run\n", argv0, j.uid, o.job);
+		else if (r.out.unanswered)
+			fprintf(stderr, "%s: %s (%s): interrupted: the server did not answer the "
+			    "cancel; if COMMIT was already sent, the transaction may have committed; "
+			    "no stamp\n", argv0, j.uid, o.job);
+		else
+			fprintf(stderr, "%s: %s (%s): interrupted: the statement was cancelled "
+			    "and rolled back; no stamp\n", argv0, j.uid, o.job);
+		writeresult(&o, &j, ok ? "success" : "error", &r, ok ? NULL : "interrupted", t0, t1);
 		rc = 128 + pginterrupted;
 		goto done;
 	}
+	/* dbt's status line: a reader gone (ninja killed) only makes the
+	 * write fail */
 	report(&j, &r, rc == 0, t1 - t0);
 	if (rc < 0) {
 		fprintf(stderr, "%s: %s (%s): %s\n", argv0, j.uid, o.job, r.err);
@@ -687,17 +747,6 @@ main(int argc, char **argv)
 		free(msg);
 	} else {
 		writeresult(&o, &j, "success", &r, NULL, t0, t1);
-	}
-	/* a stamp older than the job or a parent is stale already; a failed
-	 * node leaves none at all */
-	if (ok) {
-		writestamp(&o, &j);
-		if (o.build) {
-			ninjalog(o.log, o.stamp);
-			writebuilt(&o, &j);
-		}
-	} else if (unlink(o.stamp) < 0 && errno != ENOENT) {
-		warn("%s:", o.stamp);
 	}
 	rc = ok ? 0 : 1;
 done:

@@ -547,8 +547,11 @@ isotime(const char *s, size_t n, long long *us, int *tz, int *tzmin)
 #undef D
 }
 
+/* isodate.parse_datetime, the value as dbt sends it (isoformat() with a
+ * space): 1, or 2 with the offset in minutes in *off; 0 when it does not
+ * parse, negative when agate refuses it. */
 static int
-seediso(const char *s, size_t n, char out[64])
+seediso(const char *s, size_t n, char out[64], int *off)
 {
 	const char *t = memchr(s, 'T', n), *t2;
 	long day;
@@ -569,6 +572,7 @@ seediso(const char *s, size_t n, char out[64])
 	if (tz)
 		snprintf(out + n, 64 - n, "%c%02d:%02d", tzmin < 0 ? '-' : '+',
 		    abs(tzmin) / 60, abs(tzmin) % 60);
+	*off = tzmin;
 	return tz ? 2 : 1;
 }
 
@@ -605,7 +609,7 @@ fits(const char *s, size_t n, int *decimals)
 {
 	struct dec d;
 	char out[64];
-	int fits = 0, b;
+	int fits = 0, b, off;
 
 	*decimals = 0;
 	if (boolparse(s, n, &b) == 0)
@@ -624,7 +628,7 @@ fits(const char *s, size_t n, int *decimals)
 		fits |= TDATE;
 	if (seeddatetime(s, n, out))
 		fits |= TDATETIME;
-	if (seediso(s, n, out) > 0)
+	if (seediso(s, n, out, &off) > 0)
 		fits |= TISO;
 	return fits;
 }
@@ -890,16 +894,19 @@ intdigits(struct buf *b, const struct dec *d)
 	free(t);
 }
 
-/* One value as the COPY data holds it, per its column's kind. */
+/* One value as the COPY data holds it, per its column's kind; a timestamp
+ * with an offset marks its column. */
 static int
-emit(struct buf *b, const struct field *f, int kind, const char *path,
-    const struct buf *raw, char **err)
+emit(struct seed *sd, size_t col, const struct field *f, int kind, const char *path,
+    char **err)
 {
+	struct buf *b = &sd->copy;
+	const struct buf *raw = &sd->raw;
 	struct dec d;
 	const char *s = f->s;
 	size_t n = f->len;
 	char out[64];
-	int v, rc;
+	int v, off;
 
 	if (kind == KBOOLEAN) {
 		if (boolparse(s, n, &v) == 0 && v >= 0)
@@ -937,10 +944,19 @@ emit(struct buf *b, const struct field *f, int kind, const char *path,
 		seeddate(s, n, out);
 	else if (kind == KDATETIME)
 		seeddatetime(s, n, out);
-	else if ((rc = seediso(s, n, out)) == 2) {
-		*err = errat(path, raw, f->off, "a timestamp with a UTC offset: dbt converts it "
-		    "to the session's time zone, which dbt2ninja does not do yet");
-		return -1;
+	else if (seediso(s, n, out, &off) == 2) {
+		if (abs(off) >= 24 * 60) {
+			*err = errat(path, raw, f->off, "a UTC offset of 24 hours or more: dbt "
+			    "fails on it (offset must be a timedelta strictly between "
+			    "-timedelta(hours=24) and timedelta(hours=24))");
+			return -1;
+		}
+		sd->cols[col].offset = 1;
+		if (!sd->offsetat) {
+			int line, c;
+			where(raw, f->off, &line, &c);
+			sd->offsetat = xasprintf("%s:%d:%d", path, line, c);
+		}
 	}
 	bufputs(b, out);
 	return 0;
@@ -1034,7 +1050,7 @@ seedread(struct seed *sd, const char *path, const char *delim,
 		for (i = 0; i < head.n; i++) {
 			if (i)
 				bufputc(&sd->copy, ',');
-			if (i < w->n && emit(&sd->copy, &w->f[i], kind[i], path, &sd->raw, err) < 0)
+			if (i < w->n && emit(sd, i, &w->f[i], kind[i], path, err) < 0)
 				goto fail;
 		}
 		bufputc(&sd->copy, '\n');
@@ -1064,6 +1080,7 @@ seedfree(struct seed *sd)
 		free(sd->cols[i].type);
 	}
 	free(sd->cols);
+	free(sd->offsetat);
 	buffree(&sd->raw);
 	buffree(&sd->copy);
 	memset(sd, 0, sizeof(*sd));

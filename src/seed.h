@@ -13,8 +13,12 @@
  * column of nulls is integer; column_types makes a column text for
  * inference. The COPY data holds the values dbt inserts (numbers, dates
  * and timestamps normalized, text as it is), nulls as empty unquoted
- * fields. A NUL byte in a text value and a timestamp with a UTC offset
- * (dbt converts it to the session's time zone) are refused. */
+ * fields. A timestamp with a UTC offset in a timestamp column is sent as
+ * dbt sends it, with its offset ("2024-01-02 03:04:05+02:00"), for the
+ * loader to convert to the session's time zone as dbt's timestamptz
+ * literal is converted: such a column is marked offset, and the seed's
+ * offsetat names the first such value. A NUL byte in a text value and an
+ * offset of 24 hours or more (Python's datetime refuses it) are refused. */
 #ifndef SEED_H
 #define SEED_H
 
@@ -25,6 +29,7 @@
 struct seedcol {
 	char *name;
 	char *type;
+	int offset;	/* some value carries a UTC offset (text in the COPY data) */
 };
 
 struct seed {
@@ -32,6 +37,7 @@ struct seed {
 	struct buf copy;	/* the rows as COPY ... (format csv) reads them */
 	struct seedcol *cols;
 	size_t ncols, nrows;
+	char *offsetat;		/* "path:line:col" of the first offset, or NULL */
 };
 
 /* Read path. Returns 0, or -1 with *err set (caller frees). */

@@ -7,8 +7,21 @@
 #include "matstep.h"
 #include "seed.h"
 
+/* The table a seed whose timestamps carry offsets is staged in. */
+#define STAGE "pg_temp.dbt2ninja_seed"
+
+static void
+colname(struct buf *b, const struct jobfile *j, const struct seedcol *c)
+{
+	if (jobbool(j, "quote_columns", 1))
+		qident(b, c->name);
+	else
+		bufputs(b, c->name);
+}
+
 /* A seed's columns, quoted unless quote_columns is false, with their types
- * when types is set: for COPY, and for create table. */
+ * when types is set (text for a column with offsets when it is 2): for
+ * COPY, and for create table. */
 void
 matseedcolumns(struct buf *b, const struct jobfile *j, const struct seed *sd, int types)
 {
@@ -17,13 +30,50 @@ matseedcolumns(struct buf *b, const struct jobfile *j, const struct seed *sd, in
 	for (i = 0; i < sd->ncols; i++) {
 		if (i)
 			bufputs(b, ", ");
-		if (jobbool(j, "quote_columns", 1))
-			qident(b, sd->cols[i].name);
-		else
-			bufputs(b, sd->cols[i].name);
+		colname(b, j, &sd->cols[i]);
 		if (types)
-			bufprintf(b, " %s", sd->cols[i].type);
+			bufprintf(b, " %s", types == 2 && sd->cols[i].offset ? "text" :
+			    sd->cols[i].type);
 	}
+}
+
+/* The rows of a seed with offsets: dbt sends such a value as a timestamptz
+ * literal, which the timestamp column takes in the session's time zone,
+ * and the others as timestamp literals. So the rows are copied into a
+ * table of the transaction with those columns as text, and inserted from
+ * it, each value cast as dbt's literal is. */
+static void
+staged(struct step *s, const struct jobfile *j, const struct seed *sd, const char *cols)
+{
+	struct buf b = {0};
+	size_t i;
+
+	bufputs(&b, "create temporary table " STAGE " (");
+	matseedcolumns(&b, j, sd, 2);
+	bufputs(&b, ") on commit drop");
+	matstmtf(s, &b);
+	bufprintf(&b, "copy " STAGE " (%s) from stdin with (format csv)", cols);
+	matstmtf(s, &b);
+	s->mainstmt = matnstmts;
+	bufprintf(&b, "insert into %s (%s)\nselect ", j->relation, cols);
+	for (i = 0; i < sd->ncols; i++) {
+		if (i)
+			bufputs(&b, ", ");
+		if (!sd->cols[i].offset) {
+			colname(&b, j, &sd->cols[i]);
+			continue;
+		}
+		bufputs(&b, "case when ");
+		colname(&b, j, &sd->cols[i]);
+		bufputs(&b, " ~ '[+-][0-9]{2}:[0-9]{2}$' then ");
+		colname(&b, j, &sd->cols[i]);
+		bufputs(&b, "::timestamptz::timestamp else ");
+		colname(&b, j, &sd->cols[i]);
+		bufputs(&b, "::timestamp end");
+	}
+	bufputs(&b, "\nfrom " STAGE);
+	matstmtf(s, &b);
+	buffree(&b);
 }
 
 /* A seed's CSV, read and checked against the hash the job holds, its
@@ -42,6 +92,10 @@ matseedload(struct runner *r, struct seed *sd, struct buf *cols, int *full)
 	}
 	if (seedread(sd, path, jobstr(j, "delimiter", ","), jobget(j, "column_types"), &r->err) < 0)
 		return -1;
+	if (memchr(sd->raw.s, '\0', sd->raw.len)) {
+		r->err = xasprintf("%s: a NUL byte: no column value can carry it", path);
+		return -1;
+	}
 	sha256hex(sd->raw.s, sd->raw.len, h);
 	if (!want || strcmp(want, h)) {
 		r->err = xasprintf("%s changed since dbt2ninja wrote the job: run dbt2ninja "
@@ -85,9 +139,13 @@ pgseed(struct runner *r)
 	matstmtf(&s, &b);
 	bufprintf(&b, "truncate table %s", j->relation);
 	matstmtf(&s, &b);
-	s.mainstmt = matnstmts;
-	bufprintf(&b, "copy %s (%s) from stdin with (format csv)", j->relation, cols.s);
-	matstmtf(&s, &b);
+	if (sd.offsetat) {
+		staged(&s, j, &sd, cols.s);
+	} else {
+		s.mainstmt = matnstmts;
+		bufprintf(&b, "copy %s (%s) from stdin with (format csv)", j->relation, cols.s);
+		matstmtf(&s, &b);
+	}
 	s.copydata = sd.copy.s;
 	s.copylen = sd.copy.len;
 	matindexes(&s, j, j->relation);

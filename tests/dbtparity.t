@@ -2,7 +2,9 @@
 # Through real ninja, what dbt-postgres 1.11 does that is easy to miss:
 # merge's update columns and predicates, sql_header, grants revoked where
 # dbt revokes them, enforced contracts checked against the model's SQL,
-# --dry-run's errors, and two first runs of one incremental at once.
+# --dry-run's errors, two first runs of one incremental at once, and an
+# incremental run's columns: widened, added, dropped and retyped as dbt's
+# expand_target_column_types and on_schema_change do it.
 . "$(dirname "$0")/lib.sh"
 withpg
 RUN=$ROOT/dbt2ninja-run
@@ -21,7 +23,7 @@ model() { job "target/ninja/sql/model.p.$2.sql" "$(hdr "$1" "$2" "$3")" "$4"; }
 # deploy NAME...: the nodes through ninja; output in $TMP/out, status in $rc
 deploy() {
 	{
-		printf 'rule run\n  command = %s $in $out\n' "$RUN"
+		printf 'rule run\n  command = %s %s $in $out\n' "$RUN" "${FLAGS:-}"
 		for j in target/ninja/sql/*.sql; do
 			n=${j##*/}
 			printf 'build target/ninja/ok/%s: run %s\n' "${n%.sql}" "$j"
@@ -226,4 +228,91 @@ for i in 1 2 3; do
 	[ "$(sql 'select count(*) from t.race')" = 1 ] || fails=$((fails + 1))
 done
 is "$fails" 0 "both succeed, every time, with one row"
+# 7. an incremental run's columns, as dbt-postgres 1.11 changes them
+# (each checked against the reference dbt: tests/incrparity.t)
+cols() { sql "select string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', ' order by attnum) from pg_attribute where attrelid = 't.$1'::regclass and attnum > 0 and not attisdropped"; }
+model incremental wide '' "select 1 as id, 'abcde'::varchar(5) as v, 'ab'::char(2) as c, 'x'::text as t, 'y'::varchar as u, 'z'::varchar(4) as n"
+deploy wide
+model incremental wide '' "select 2 as id, 'abcdefghij'::varchar(10) as v, 'abcd'::char(4) as c, 'x'::varchar(3) as t, 'y'::varchar(300) as u, 'z'::text as n"
+deploy wide
+ok $rc "a value longer than its varchar(5) column: the column is widened, not an error"
+is "$(cols wide)" "id integer, t text, v character varying(10), c character varying(4), u character varying(300), n character varying(256)" \
+	"string columns widened to the new rows' sizes (char(n) too, made varchar; text counts 256), each moved to the end"
+is "$(rows wide 'id, v, c')" "1:abcde:ab,2:abcdefghij:abcd" "every row kept, the new one whole"
+grep -q '^OK created sql incremental model t.wide \[INSERT 0 1 in' "$TMP/out"
+ok $? "the status is the insert's"
+model incremental wide '' "select 3 as id, 'v'::varchar(1) as v, 'c'::varchar(1) as c, 't' as t, 'u'::varchar(1) as u, repeat('x', 300) as n"
+deploy wide
+is "$rc" 1 "text is 256 wide to dbt: a longer value than that fails, as in dbt"
+grep -q 'value too long for type character varying(256)' "$TMP/out"
+ok $? "with the server's error"
+model incremental wide '-- contract: {"enforced":true}
+-- columns: {"id":{"data_type":"integer"},"t":{"data_type":"text"},"v":{"data_type":"text"},"c":{"data_type":"text"},"u":{"data_type":"text"},"n":{"data_type":"text"}}' "select 4 as id, 't' as t, repeat('v', 20)::varchar(20) as v, 'c'::varchar(1) as c, 'u'::varchar(1) as u, 'n'::varchar(1) as n"
+deploy wide
+is "$rc" 1 "with an enforced contract nothing is widened, as dbt skips it then"
+grep -q 'value too long for type character varying(10)' "$TMP/out"
+ok $? "and the insert fails on the narrower column"
+
+model incremental sync '-- on_schema_change: "sync_all_columns"' "select 1 as id, 1 as a, 'b'::text as b, 'd'::varchar(5) as d, 1.5::numeric(4,1) as e, array[1] as f"
+deploy sync
+model incremental sync '-- on_schema_change: "sync_all_columns"' "select 2 as id, 'two'::text as a, 3 as c, 'dd'::varchar(3) as d, 2.5::numeric(6,2) as e, array[2] as f"
+deploy sync
+ok $rc "sync_all_columns with a new, a removed and two retyped columns"
+is "$(cols sync)" "id integer, d character varying(5), f integer[], c integer, a text, e numeric(6,2)" \
+	"one alter adds and drops; each retyped column is copied into a new one at the end; a narrower varchar is no change"
+is "$(rows sync 'id, a, c, d, e')" "1:1:d:1.50,2:two:3:dd:2.50" "the values copied over"
+model incremental sync '-- on_schema_change: "sync_all_columns"' "select 3 as id, 't'::text as a, 3 as c, 'd'::varchar(5) as d, 1::numeric(6,2) as e, array['x'] as f"
+deploy sync
+is "$rc" 1 "an array of another element type is no change to dbt (both ARRAY), so the insert fails"
+is "$(cols sync | sed 's/.*f integer\[\].*/kept/')" kept "and the column is left as it was"
+model view syncv "" "select * from t.sync"
+deploy syncv
+model incremental sync '-- on_schema_change: "sync_all_columns"' "select 3 as id, 't'::text as a, 'd'::varchar(5) as d, 1::numeric(6,2) as e, array[3] as f"
+deploy sync
+is "$rc" 1 "a dropped column a view reads fails the run, as dbt drops it without cascade"
+grep -q 'cannot drop column c of table t.sync because other objects depend on it' "$TMP/out"
+ok $? "with the server's error"
+sql "drop view t.syncv" >/dev/null
+
+model incremental app '-- on_schema_change: "append_new_columns"' "select 1 as id, 'x' as x, 'y' as y, 'abc'::char(3) as ch"
+deploy app
+model incremental app '-- on_schema_change: "append_new_columns"' "select 2 as id, 'y' as y, 'z' as z, 'w'::char(2) as w, 'abc'::char(3) as ch, '2024-01-02 03:04:05.678'::timestamp(2) as ts"
+deploy app
+ok $rc "append_new_columns with a column removed"
+is "$(cols app)" "id integer, x text, y text, ch character(3), z text, w character varying(2), ts timestamp without time zone" \
+	"the new columns added in dbt's types (char(n) as varchar(n), a timestamp's precision lost), the removed one kept"
+is "$(rows app "id, coalesce(x, '-'), z, w, ts")" "1:x,2:-:z:w:2024-01-02 03:04:05.68" "its value null in the new rows"
+
+model incremental osf '-- on_schema_change: "fail"' "select 1 as id, 'a'::varchar(3) as v"
+deploy osf
+model incremental osf '-- on_schema_change: "fail"' "select 2 as id, 'abcd'::varchar(4) as v"
+deploy osf
+ok $rc "on_schema_change fail: a widened column is no change"
+model incremental osf '-- on_schema_change: "fail"' "select 3 as id, 4 as z"
+deploy osf
+is "$rc" 1 "a new and a removed column are"
+grep -q "^   Source columns not in target: \[PostgresColumn(column='z', dtype='integer', char_size=None, numeric_precision=32, numeric_scale=0)\]$" "$TMP/out" &&
+	grep -q "^   Target columns not in source: \[PostgresColumn(column='v', dtype='character varying', char_size=4, numeric_precision=None, numeric_scale=None)\]$" "$TMP/out" &&
+	grep -q 'model.p.osf (target/ninja/sql/model.p.osf.sql): The source and target schemas on this incremental model are out of sync!$' "$TMP/out"
+ok $? "with dbt's message and its lists of columns"
+is "$(rows osf 'id, v')" "1:a,2:abcd" "and nothing changed"
+
+model incremental nofr '-- full_refresh: false
+-- unique_key: "id"' "select 1 as id"
+deploy nofr
+model incremental nofr '-- full_refresh: false
+-- unique_key: "id"' "select 2 as id"
+FLAGS=--full-refresh deploy nofr
+ok $rc "full_refresh: false under --full-refresh"
+is "$(rows nofr id)" "1,2" "runs incrementally, as in dbt"
+grep -q '^OK created sql incremental model t.nofr \[INSERT 0 1 in' "$TMP/out"
+ok $? "with the insert's status"
+model view vinc "" "select 1 as id"
+deploy vinc
+model incremental vinc '' "select 2 as id"
+deploy vinc
+ok $rc "an incremental where a view of its name stands"
+is "$(sql "select relkind from pg_class where relname = 'vinc'")$(rows vinc id)" r2 "replaces it by a table, as a full refresh"
+grep -q '^OK created sql incremental model t.vinc \[SELECT 1 in' "$TMP/out"
+ok $? "with the create's status"
 done_testing

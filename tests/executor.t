@@ -118,7 +118,7 @@ is "$(sql "select string_agg(id::text, ',' order by id) from t.inc")" 9,10 "with
 inc '-- on_schema_change: "sync_all_columns"' "select 11::bigint as id, 'n' as name"
 runjob model.p.inc
 is "$(sql "select string_agg(column_name || ' ' || data_type, ', ' order by ordinal_position) from information_schema.columns where table_name = 'inc'")" \
-	"id bigint, name text" "sync_all_columns adds, drops and retypes columns"
+	"name text, id bigint" "sync_all_columns adds, drops and retypes columns (a retyped one moves to the end, as dbt's alter_column_type does it)"
 
 # a view becomes a table and back; a stale intermediate of another kind
 job target/ninja/sql/model.p.vt.sql "$(hdr model.p.vt model view vt)" "select 1 as a"

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Golden tests: small manifests to byte-exact build.ninja and job files.
+# Golden tests: small manifests to byte-exact build.ninja and job files,
+# and the statements of every job.
 # UPDATE_GOLDEN=1 rewrites the expected files from what is generated now.
 . "$(dirname "$0")/lib.sh"
 # the connection build.ninja names is libpq's environment's: the same everywhere

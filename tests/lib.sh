@@ -4,6 +4,9 @@ set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DBT2NINJA=$ROOT/dbt2ninja
 MANIFESTS=${DBT2NINJA_MANIFESTS:-$ROOT/../shared/fixtures/manifests}
+# the reference dbt, to compare with; DBT2NINJA_REFERENCE= (empty) leaves
+# the comparisons out, as make check's sanitizer pass does
+REFERENCE=${DBT2NINJA_REFERENCE-$ROOT/../shared/reference-dbt}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/dbt2ninja-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 # no profiles.yml but the tests' own

@@ -82,9 +82,9 @@ printf 'name: mz\nprofile: mz\n' > dbt_project.yml
 is "$(sed -n 's/^-- adapter: //p' target/ninja/sql/model.mz.bids.sql)" materialize \
 	"no adapter_type: the profile's type is the adapter"
 rm profiles.yml
-"$DBT2NINJA" >/dev/null 2>&1
-is "$(sed -n 's/^-- adapter: //p' target/ninja/sql/model.mz.bids.sql)" postgres \
-	"and without a profile, postgres"
+"$DBT2NINJA" >"$TMP/out" 2>&1
+is "$(cat "$TMP/out")" 'dbt2ninja: target/manifest.json: model.mz.alerts (models/alerts.sql): config materialized "sink" is not done by dbt2ninja on PostgreSQL: only view, table, incremental, ephemeral and materialized_view are done on PostgreSQL' \
+	"and without a profile, postgres, which refuses Materialize's materializations"
 cd "$TMP/mz" || exit 1
 
 "$DBT2NINJA" --blue-green "$ROOT/docs/example/target/manifest.json" >"$TMP/out" 2>&1
@@ -109,6 +109,12 @@ echo '3,c' >> seeds/regions.csv
 ninja build >"$TMP/out" 2>&1
 ok $? "again, after the seed changed: drop by type, delete from, reload"
 is "$(sql 'select count(*) from mzpg.bids')" 3 "with the new rows"
+printf 'id,name\n1,2024-01-02T03:04:05\n2,2024-01-02T03:04:05Z\n' > seeds/regions.csv
+ninja build >"$TMP/out" 2>&1
+ok $(( ! $? )) "a timestamp with a UTC offset in a seed fails"
+grep -q '^dbt2ninja-run: seed.mz.regions (target/ninja/sql/seed.mz.regions.sql): seeds/regions.csv:3:3: a timestamp with a UTC offset: dbt-materialize has Materialize convert it, which dbt2ninja does not do on Materialize$' "$TMP/out"
+ok $? "refused on Materialize, naming the node, the file, line and column"
+is "$(sql 'select count(*) from mzpg.regions')" 3 "before anything is sent"
 
 f=$MANIFESTS/onward-materialize-v7-1.3.1-materialize.json
 if [ -e "$f" ]; then

@@ -11,8 +11,8 @@
 # (KNOWN below), split off by the node they concern; every other difference
 # fails.
 . "$(dirname "$0")/lib.sh"
-REF=$ROOT/../shared/reference-dbt
-[ -f "$REF/install.sh" ] || skip_all "no reference dbt in ../shared/reference-dbt"
+REF=$REFERENCE
+[ -f "$REF/install.sh" ] || skip_all "no reference dbt${REFERENCE:+ in $REFERENCE} (DBT2NINJA_REFERENCE)"
 command -v ninja >/dev/null 2>&1 || skip_all "ninja is not installed"
 DBTDIR=${PARITY_DBT:-$TMP/reference-dbt}
 mkdir -p "$DBTDIR"
@@ -31,33 +31,6 @@ unset PGDATABASE
 # KNOWN: "aspect node item" — the differences in ASPECT on the relations or
 # results of NODE come from ITEM, being fixed; each pair is a TODO test.
 KNOWN='
-rows inc_merge_update merge_update_columns
-rows inc_merge_exclude merge_exclude_columns
-rows snap_current snapshot dbt_valid_to_current
-columns snap_new_record snapshot hard_deletes new_record
-rows snap_new_record snapshot hard_deletes new_record
-columns snap_meta snapshot snapshot_meta_column_names
-rows snap_meta snapshot snapshot_meta_column_names
-relations with_header sql_header
-columns with_header sql_header
-rows with_header sql_header
-results with_header sql_header
-results header_works sql_header
-grants inc_default revoking removed grants
-relations in_mixed_schema quoting of unquoted relation parts
-columns in_mixed_schema quoting of unquoted relation parts
-rows in_mixed_schema quoting of unquoted relation parts
-results in_mixed_schema quoting of unquoted relation parts
-relations contract_mismatch enforced-contract column checks
-columns contract_mismatch enforced-contract column checks
-rows contract_mismatch enforced-contract column checks
-results contract_mismatch enforced-contract column checks
-rows types_tz seed timestamps with offsets
-relations contract_alias contract data_type string made text (alias_types), found here
-columns contract_alias contract data_type string made text (alias_types), found here
-rows contract_alias contract data_type string made text (alias_types), found here
-results contract_alias contract data_type string made text (alias_types), found here
-relations snap_check unlogged on a snapshot, found here
 '
 
 # project DIR DB: the parity project in DIR, its profile on database DB

@@ -5,7 +5,8 @@
 # pgstart initializes a cluster in a new temporary directory (or DIR),
 # listening only on a Unix socket there, fsync off, and exports PGHOST,
 # PGPORT, PGUSER and PGDATABASE for libpq. As root, the server runs as the
-# postgres user, created when missing. PGFSYNC=on keeps durable commits.
+# postgres user, created when missing. PGFSYNC=on keeps durable commits;
+# PGOPTS adds server options, as `-c log_statement=all`.
 
 pgbin() {
 	for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n -r); do
@@ -41,7 +42,7 @@ pgstart() {
 		return 1
 	}
 	pgas "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w -o \
-		"-c listen_addresses= -c unix_socket_directories=$PGTMP -c fsync=${PGFSYNC:-off} -c synchronous_commit=${PGFSYNC:-off} -c full_page_writes=${PGFSYNC:-off} -c max_connections=200" \
+		"-c listen_addresses= -c unix_socket_directories=$PGTMP -c fsync=${PGFSYNC:-off} -c synchronous_commit=${PGFSYNC:-off} -c full_page_writes=${PGFSYNC:-off} -c max_connections=200 ${PGOPTS:-}" \
 		start >/dev/null || {
 		cat "$PGTMP/server.log" >&2
 		return 1

@@ -28,6 +28,11 @@ static const char nul[] = "a,b\n1,ok\n2,\"x\0y\"\n";
 static const char kinds[] = "n,f,d,t,i,b,x\n\"1,000\",1E-2,2024-1-2,2024-01-02  3:4:5,"
     "2024-060T12:30.5,\" TRUE \", a \n-0,-$2.50,,,20240102T030405.9999996,false,\"\"\n\n";
 
+static const char offsets[] = "i,at,p\n1,2024-01-02T03:04:05+02:00,2024-01-02 03:04:05\n"
+    "2,2024-01-02T03:04:05Z,\n3,2024-01-02T03:04:05-0530,\n4,2024-01-02T03:04:05,\n5,,\n"
+    "6,2024-01-02T03:04:05.5+01,\n7,2024-01-02T03:04:05+02:75,\n8,2024-01-02T03:04:05-00:30,\n"
+    "9,2024-01-02T03:04:05-00:00,\n10,2024-W01-1T03:04+01:00,\n11,2024-01-02T03:04:05 +01:00,\n";
+
 int
 main(void)
 {
@@ -74,10 +79,30 @@ main(void)
 	is(infer("a\n\"open\n"), "text", "an unterminated quote runs to the end");
 	is(infer("a\nx\xff\n"), "error: /tmp/dbt2ninja-unit-seed.csv:2:2: not UTF-8: dbt reads seeds as UTF-8 "
 	    "and refuses it", "bytes that are not UTF-8 are refused");
-	is(infer("a\n2024-01-02T03:04:05Z\n"), "error: /tmp/dbt2ninja-unit-seed.csv:2:1: a timestamp with a "
-	    "UTC offset: dbt converts it to the session's time zone, which dbt2ninja does not do yet",
-	    "an offset is refused where it lands in a timestamp");
-	is(infer("a\n2024-01-02T03:04:05Z\nx\n"), "text", "and kept as text where the column is text");
+	is(infer("a\n2024-01-02T03:04:05Z\n"), "timestamp without time zone",
+	    "an offset lands in a timestamp");
+	is(infer("a\n2024-01-02T03:04:05Z\nx\n"), "text", "and is kept as text where the column is text");
+	is(infer("a\n2024-01-02T03:04:05+24:00\n"), "error: /tmp/dbt2ninja-unit-seed.csv:2:1: a UTC offset "
+	    "of 24 hours or more: dbt fails on it (offset must be a timedelta strictly between "
+	    "-timedelta(hours=24) and timedelta(hours=24))", "an offset of a day is refused");
+	is(infer("a\n2024-01-02T03:04:05-23:60\n"), "error: /tmp/dbt2ninja-unit-seed.csv:2:1: a UTC offset "
+	    "of 24 hours or more: dbt fails on it (offset must be a timedelta strictly between "
+	    "-timedelta(hours=24) and timedelta(hours=24))", "minutes count towards it");
+	writefile("/tmp/dbt2ninja-unit-seed.csv", offsets, sizeof(offsets) - 1);
+	ok(seedread(&sd, "/tmp/dbt2ninja-unit-seed.csv", ",", NULL, &err) == 0, "offsets in every form");
+	is(sd.copy.s, "1,2024-01-02 03:04:05+02:00,2024-01-02 03:04:05\n"
+	    "2,2024-01-02 03:04:05+00:00,\n3,2024-01-02 03:04:05-05:30,\n4,2024-01-02 03:04:05,\n5,,\n"
+	    "6,2024-01-02 03:04:05.500000+01:00,\n7,2024-01-02 03:04:05+03:15,\n"
+	    "8,2024-01-02 03:04:05-00:30,\n9,2024-01-02 03:04:05+00:00,\n"
+	    "10,2024-01-01 03:04:00+01:00,\n11,2024-01-02 03:04:05,\n",
+	    "the COPY data holds them as dbt sends them, minutes normalized, the others without");
+	ok(sd.cols[1].offset && !sd.cols[0].offset && !sd.cols[2].offset, "the column with offsets is marked");
+	is(sd.offsetat, "/tmp/dbt2ninja-unit-seed.csv:2:3", "and where the first one is");
+	seedfree(&sd);
+	writefile("/tmp/dbt2ninja-unit-seed.csv", "a\n2024-01-02T03:04:05\n", 22);
+	ok(seedread(&sd, "/tmp/dbt2ninja-unit-seed.csv", ",", NULL, &err) == 0 && !sd.offsetat &&
+	    !sd.cols[0].offset, "a timestamp without an offset marks nothing");
+	seedfree(&sd);
 	writefile("/tmp/dbt2ninja-unit-seed.csv", "\xEF\xBB\xBFid;name\r\n1;\"A \"\"b\"\"\"\r\n2;null\r\n", 33);
 	ok(seedread(&sd, "/tmp/dbt2ninja-unit-seed.csv", ";", NULL, &err) == 0, "a BOM, CRLF and another delimiter");
 	is(sd.cols[0].name, "id", "the BOM is not part of the first name");

@@ -1,0 +1,2 @@
+{{ config(full_refresh=false, unique_key='id') }}
+select {{ var('round') }} as id
