@@ -430,11 +430,12 @@ static void
 markone(struct marking *k, const struct node *n)
 {
 	size_t i = (size_t)(n - k->m->nodes);
-	char *jp, *sp, h[SHA256_HEX];
+	char *jp, *sp, *bp, h[SHA256_HEX];
 	const char *want;
 
 	jp = xasprintf("%s/%s.sql", JOBDIR, n->file);
 	sp = xasprintf("%s/" CONNSTAMPS "/%s", k->c->dir, n->file);
+	bp = xasprintf("%s/" CONNBUILT "/%s", k->c->dir, n->file);
 	if (!n->jobhash) {
 		if (readfile(jp, &k->job) < 0)
 			fatal("%s:", jp);
@@ -447,13 +448,19 @@ markone(struct marking *k, const struct node *n)
 	if (stamped(sp, want, &k->old)) {
 		;
 	} else if (k->s->st[i] == SAME) {
-		/* deployed as production deployed it */
+		/* deployed as production deployed it, and so current for dbt
+		 * build too: its build stamp after it */
 		stageput(sp, want, strlen(want));
-	} else if (access(sp, F_OK) == 0) {
-		stagedel(sp);
+		stageput(bp, want, strlen(want));
+	} else {
+		if (access(sp, F_OK) == 0)
+			stagedel(sp);
+		if (access(bp, F_OK) == 0)
+			stagedel(bp);
 	}
 	free(jp);
 	free(sp);
+	free(bp);
 }
 
 /* Parents first (an iterative depth-first walk): a stamp is then never
@@ -495,6 +502,10 @@ statemark(struct state *s, const struct manifest *m, const struct conn *c)
 	size_t *next = xcalloc(m->nnodes + 1, sizeof(*next)), i;
 	char *dir = xasprintf("%s/" CONNSTAMPS, c->dir);
 
+	if (mkdirs(dir) < 0)
+		fatal("%s:", dir);
+	free(dir);
+	dir = xasprintf("%s/" CONNBUILT, c->dir);
 	if (mkdirs(dir) < 0)
 		fatal("%s:", dir);
 	free(dir);

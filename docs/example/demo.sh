@@ -23,12 +23,12 @@ dbt2ninja -v
 echo "one job file per model, seed, snapshot and test, in target/ninja/sql/:"
 ls target/ninja/sql | sed 's/^/  /'
 
-say "ninja deploy: every model, seed and snapshot, in dependency order, 4 at a time"
-echo "(a node waits for the tests of its parents, so those run too)"
+say "ninja deploy (dbt run): every model, seed and snapshot, in dependency order, 4 at a time"
+echo "(no test runs: ninja test is dbt test, ninja build is dbt build)"
 ninja deploy
 
-say "ninja test: the tests that deploy did not need"
-ninja test
+say "ninja build (dbt build): what deploy made current stays; only the tests run"
+ninja build
 
 say "a second ninja deploy has nothing to do: every stamp is newer than its job"
 ninja deploy
