@@ -341,18 +341,36 @@ regen(const struct manifest *m, const struct ninjaopts *o, struct phony *p, stru
 	free(in);
 }
 
+/* A phony target over the nodes want takes: those of them that no other
+ * of them needs (a parent, or with gates a gating test, of one taken),
+ * since Ninja builds what those need first. The same target, in a smaller
+ * file to read. */
 static void
 phonyset(struct phony *p, const char *name, const char *dir, const struct manifest *m,
-    int (*want)(const struct node *))
+    int (*want)(const struct node *), int gated)
 {
-	size_t i;
+	char *inner;
+	size_t i, k;
 
 	if (!phonystart(p, name))
 		return;
+	inner = xcalloc(m->nnodes + 1, 1);
+	for (i = 0; i < m->nnodes; i++) {
+		const struct node *n = &m->nodes[i];
+		if (n->kind != KRUN || !want(n))
+			continue;
+		for (k = 0; k < n->nparents; k++)
+			if (want(n->parents[k]))
+				inner[n->parents[k] - m->nodes] = 1;
+		for (k = 0; gated && k < n->ngates; k++)
+			if (want(n->gates[k]))
+				inner[n->gates[k] - m->nodes] = 1;
+	}
 	for (i = 0; i < m->nnodes; i++)
-		if (m->nodes[i].kind == KRUN && want(&m->nodes[i]))
+		if (m->nodes[i].kind == KRUN && want(&m->nodes[i]) && !inner[i])
 			stampin(p->b, dir, &m->nodes[i]);
 	bufputc(p->b, '\n');
+	free(inner);
 }
 
 /* A test of a sink: sinks are not part of a blue/green deployment. */
@@ -580,9 +598,9 @@ ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 		reserve(&p, "deploy-promote");
 		reserve(&p, "deploy-cleanup");
 	}
-	phonyset(&p, "deploy", STAMPS, m, isdeploy);
-	phonyset(&p, "test", STAMPS, m, istest);
-	phonyset(&p, "build", BUILTS, m, isany);
+	phonyset(&p, "deploy", STAMPS, m, isdeploy, 0);
+	phonyset(&p, "test", STAMPS, m, istest, 0);
+	phonyset(&p, "build", BUILTS, m, isany, 1);
 	bufputs(b, "default deploy\n\n");
 	names(&p, m);
 	tagsandpaths(&p, m);
