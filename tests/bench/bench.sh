@@ -81,7 +81,15 @@ for n in $SIZES; do
 	ls target/ninja/sql | sed 's/\.sql$//' | (cd "$ok" && xargs touch)
 	ninja -n deploy >/dev/null
 	set -- $(measure ninja -n deploy)
+	noop=$1
 	row "$n" "ninja -n deploy (no-op)" "$1" "$2" -
+	# the floor: the same file without dbt build's twin edges, as it was
+	# before deploy and build had edges of their own
+	awk '/^build \$conn\/built\// { skip = 1; next } skip && /^  / { next } { skip = 0 }
+	    /^build build: phony/ { next } { print }' build.ninja > deploy-only.ninja
+	set -- $(measure ninja -f deploy-only.ninja -n deploy)
+	row "$n" "  without build edges" "$1" "$2" -
+	printf '%-8s %-22s no-op with/without build edges %s (target <= 1.2)\n' "" "" "$(ratio "$noop" "$1")"
 	printf '%-8s %-22s regen/json.load %s (target <= 0.5), scratch/json.load %s (<= 1.0),\n' \
 		"$n" "ratios:" "$(ratio "$regen" "$py")" "$(ratio "$scratch" "$py")"
 	printf '%-8s %-22s scratch/(json.load + cp -R) %s, RSS/python %s (<= 1.0), regen wrote %s (want 5)\n' \
