@@ -60,7 +60,7 @@ rows() {
 
 # deploy NAME: generate and run here, then check both tables' rows
 deploy() {
-	psql -Xqc 'drop schema if exists public_pkg cascade' -c 'drop table if exists public.same' || exit 1
+	psql -Xq -c 'set client_min_messages = warning' -c 'drop schema if exists public_pkg cascade' -c 'drop table if exists public.same' || exit 1
 	DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/gen" 2>&1
 	ok $? "$1: generates"
 	sed 's/^/# /' "$TMP/gen" | head -5
