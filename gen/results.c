@@ -12,23 +12,6 @@
 
 enum { UNKNOWN, CLEAN, RAN, FAILED, SKIPPED, DIRTY };
 
-static int
-mtime(const char *path, struct timespec *t)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0)
-		return -1;
-	*t = st.st_mtim;
-	return 0;
-}
-
-static int
-newer(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
-}
-
 struct state {
 	const char *dir;	/* the connection's */
 	int *st;
@@ -52,21 +35,21 @@ visit(const struct manifest *m, struct state *s, const struct node *n)
 		return s->st[i];
 	s->st[i] = DIRTY;	/* no cycles: the graph checked */
 	p = xasprintf("%s/%s.sql", JOBDIR, n->file);
-	if (mtime(p, &job) < 0)
+	if (mtimeof(p, &job) < 0)
 		job.tv_sec = job.tv_nsec = 0;
 	free(p);
 	p = xasprintf("%s/" CONNSTAMPS "/%s", s->dir, n->file);
-	if (mtime(p, &stamp) < 0 || newer(&job, &stamp))
+	if (mtimeof(p, &stamp) < 0 || tsnewer(&job, &stamp))
 		dirty = 1;
 	for (k = 0; k < n->nparents; k++) {
 		ps = visit(m, s, n->parents[k]);
 		if (ps == FAILED || ps == SKIPPED)
 			upfailed = 1;
-		if (newer(&s->at[n->parents[k] - m->nodes], &up))
+		if (tsnewer(&s->at[n->parents[k] - m->nodes], &up))
 			up = s->at[n->parents[k] - m->nodes];
 		free(p);
 		p = xasprintf("%s/" CONNSTAMPS "/%s", s->dir, n->parents[k]->file);
-		if (!dirty && (mtime(p, &pst) < 0 || newer(&pst, &stamp)))
+		if (!dirty && (mtimeof(p, &pst) < 0 || tsnewer(&pst, &stamp)))
 			dirty = 1;
 	}
 	/* under dbt build, a failed test skips what it gates */
@@ -79,7 +62,7 @@ visit(const struct manifest *m, struct state *s, const struct node *n)
 	p = xasprintf("%s/" CONNRESULTS "/%s.json", s->dir, n->file);
 	/* a result counts when it is for this job, and not older than a
 	 * parent's: otherwise the node has not run since its parent did */
-	if (mtime(p, &res) == 0 && !newer(&job, &res) && !newer(&up, &res) &&
+	if (mtimeof(p, &res) == 0 && !tsnewer(&job, &res) && !tsnewer(&up, &res) &&
 	    readfile(p, &text) == 0) {
 		r = cJSON_Parse(text.s);
 		s->at[i] = res;

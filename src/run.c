@@ -349,23 +349,6 @@ writestamp(const struct opts *o, const struct jobfile *j)
 	buffree(&h);
 }
 
-static int
-mtimeof(const char *path, struct timespec *t)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0)
-		return -1;
-	*t = st.st_mtim;
-	return 0;
-}
-
-static int
-newer(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
-}
-
 /* Under --build: whether the node's deployment is current, as its deploy
  * edge would find it: the stamp holds this job and is not older than the
  * job or the stamps of its parents (and any other input). */
@@ -377,11 +360,11 @@ current(const struct opts *o, const struct jobfile *j, struct timespec *st)
 	int i, ok;
 
 	if (!built(o, j) || mtimeof(o->stamp, st) < 0 || mtimeof(o->job, &t) < 0 ||
-	    newer(&t, st))
+	    tsnewer(&t, st))
 		return 0;
 	for (i = 0; i < o->ninputs; i++) {
 		p = stampof(o->inputs[i], o->build);
-		ok = mtimeof(p, &t) == 0 && !newer(&t, st);
+		ok = mtimeof(p, &t) == 0 && !tsnewer(&t, st);
 		free(p);
 		if (!ok)
 			return 0;
@@ -684,7 +667,7 @@ main(int argc, char **argv)
 		/* current: dbt build has nothing to do but say so to what
 		 * follows, once, when the deployment moved since */
 		if (current(&o, &j, &st)) {
-			if (mtimeof(o.build, &bt) < 0 || newer(&st, &bt))
+			if (mtimeof(o.build, &bt) < 0 || tsnewer(&st, &bt))
 				writebuilt(&o, &j, o.build);
 			rc = 0;
 			goto current;

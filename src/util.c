@@ -382,3 +382,20 @@ linecol(const char *s, size_t off, int *line, int *col)
 		}
 	}
 }
+
+int
+mtimeof(const char *path, struct timespec *t)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -1;
+	*t = st.st_mtim;
+	return 0;
+}
+
+int
+tsnewer(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}

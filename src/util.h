@@ -42,6 +42,11 @@ void usageexit(const char *usage, const char *fmt, ...);
 /* Read all of PATH into b (which is reset first). Returns 0, or -1 with
  * errno set; a directory fails with EISDIR. */
 int readfile(const char *path, struct buf *b);
+struct timespec;
+/* A file's modification time, as Ninja compares it; -1 when it has none. */
+int mtimeof(const char *path, struct timespec *t);
+/* Whether a is later than b. */
+int tsnewer(const struct timespec *a, const struct timespec *b);
 
 /* Write n bytes to PATH atomically: a temporary beside it, then rename.
  * Returns 0, or -1 with errno set and nothing left behind. */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -62,5 +63,12 @@ main(void)
 	free(q);
 	free(p);
 	buffree(&b);
+	{
+		struct timespec a = {10, 5}, b = {10, 6}, c = {9, 999999999}, t;
+		ok(tsnewer(&b, &a) && !tsnewer(&a, &b) && !tsnewer(&a, &a) && tsnewer(&a, &c),
+		    "tsnewer compares seconds, then nanoseconds");
+		ok(mtimeof("/nonexistent/x", &t) < 0, "mtimeof: a missing file has none");
+		ok(mtimeof("/", &t) == 0 && t.tv_sec > 0, "mtimeof: a file's");
+	}
 	return tap_done();
 }
