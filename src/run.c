@@ -372,11 +372,12 @@ current(const struct opts *o, const struct jobfile *j, struct timespec *st)
 	return 1;
 }
 
-/* Tell Ninja's log that the deployment's stamp, written under --build by
- * another edge than its own, is as new as it is on disk: Ninja judges an
- * edge it has run before by the mtime its log recorded for the output, so
- * without this the next `ninja deploy` would take the stamp for one left
- * by an interrupted run and deploy the node again. A line of the log's
+/* Tell Ninja's log that a stamp is as new as it is on disk: Ninja judges
+ * an edge it has run before by the mtime its log recorded for the output,
+ * so a stamp written by another edge than its own (the deploy and build
+ * edges write each other's), or by a node whose Ninja was killed before it
+ * could log it, would be taken for one an interrupted run left, and the
+ * node run again. A line of the log's
  * formats v5 and v6: start and end (none: nothing ran in this edge), the
  * mtime in nanoseconds, the path, the command's hash (not compared for
  * generator rules). A log of another version is left alone. */
@@ -432,8 +433,7 @@ builtof(const char *stamp)
 
 /* The node's stamps, or none: its deployment's, and dbt build's (under
  * --build its own output; else the one beside), written after it, so that
- * a build edge finds it not older; each one this edge does not own is
- * told to Ninja's log. */
+ * a build edge finds it not older; each is told to Ninja's log. */
 static void
 stamps(const struct opts *o, const struct jobfile *j, int ok)
 {
@@ -441,13 +441,15 @@ stamps(const struct opts *o, const struct jobfile *j, int ok)
 	const char *b = o->build ? o->build : beside;
 
 	if (ok) {
+		/* each told to the log now, not only by Ninja once this
+		 * returns: a Ninja killed meanwhile would otherwise run the
+		 * node again, an append incremental twice */
 		writestamp(o, j);
-		if (o->build)
-			ninjalog(o->log, o->stamp);
-		if (b)
+		ninjalog(o->log, o->stamp);
+		if (b) {
 			writebuilt(o, j, b);
-		if (beside)
-			ninjalog(o->log, beside);
+			ninjalog(o->log, b);
+		}
 	} else {
 		if (unlink(o->stamp) < 0 && errno != ENOENT)
 			warn("%s:", o->stamp);
