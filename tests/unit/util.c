@@ -64,8 +64,8 @@ main(void)
 	free(p);
 	buffree(&b);
 	{
-		struct timespec a = {10, 5}, b = {10, 6}, c = {9, 999999999}, t;
-		ok(tsnewer(&b, &a) && !tsnewer(&a, &b) && !tsnewer(&a, &a) && tsnewer(&a, &c),
+		struct timespec x = {10, 5}, y = {10, 6}, z = {9, 999999999}, t;
+		ok(tsnewer(&y, &x) && !tsnewer(&x, &y) && !tsnewer(&x, &x) && tsnewer(&x, &z),
 		    "tsnewer compares seconds, then nanoseconds");
 		ok(mtimeof("/nonexistent/x", &t) < 0, "mtimeof: a missing file has none");
 		ok(mtimeof("/", &t) == 0 && t.tv_sec > 0, "mtimeof: a file's");
