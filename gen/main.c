@@ -220,6 +220,30 @@ packages(const struct manifest *m, const char *prefix)
 	free(dir);
 }
 
+/* A test's sql_header, which dbt sends only under the project's flag
+ * require_sql_header_in_test_configs (and ignores otherwise, as the
+ * executor does): with the flag, refused. */
+static void
+testheaders(const struct manifest *m, const char *prefix)
+{
+	char *dir = *prefix ? xstrdup(prefix) : xstrdup("."), *f;
+	size_t i;
+	int on;
+
+	f = projectflag(dir, "require_sql_header_in_test_configs");
+	on = f && (!strcmp(f, "true") || !strcmp(f, "True"));
+	free(f);
+	free(dir);
+	for (i = 0; on && i < m->nnodes; i++) {
+		const struct node *n = &m->nodes[i];
+		if (n->kind == KRUN && n->rtype == RTEST && n->config &&
+		    (!strncmp(n->config, "-- sql_header: ", 15) || strstr(n->config, "\n-- sql_header: ")))
+			fatal("%s: %s: config sql_header on a test, which dbt sends under the flag "
+			    "require_sql_header_in_test_configs of dbt_project.yml, is not done by "
+			    "dbt2ninja", m->path, n->uid);
+	}
+}
+
 /* Where build.ninja.in and rules/ are: beside the program (a build tree),
  * in ../share/dbt2ninja beside it (an installation), or where the build
  * said it would be installed. */
@@ -655,6 +679,7 @@ main(int argc, char **argv)
 	for (i = 0; !strcmp(m.adapter, "postgres") && i < m.nnodes; i++)
 		if (m.nodes[i].refused)
 			fatal("%s: %s", o.manifest, m.nodes[i].refused);
+	testheaders(&m, prefix);
 	projectyml = xasprintf("%sdbt_project.yml", prefix);
 	if (o.bluegreen) {
 		if (strcmp(m.adapter, "materialize"))

@@ -104,6 +104,20 @@ projectkey(const char *dir, const char *key)
 }
 
 char *
+projectflag(const char *dir, const char *flag)
+{
+	struct doc y = {0};
+	char *path = xasprintf("%s/dbt_project.yml", dir), *v = NULL;
+
+	if (load(&y, path) == 0) {
+		v = scalar(&y, get(&y, get(&y, yaml_document_get_root_node(&y.d), "flags"), flag), flag);
+		yaml_document_delete(&y.d);
+	}
+	free(path);
+	return v;
+}
+
+char *
 projectprofile(const char *dir)
 {
 	return projectkey(dir, "profile");

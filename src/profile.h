@@ -47,6 +47,8 @@ void profileoption(struct profile *p, const char *opt);
 char *projectprofile(const char *dir);
 /* A top-level key of the dbt_project.yml of dir, rendered, or NULL. */
 char *projectkey(const char *dir, const char *key);
+/* flags.<flag> of the dbt_project.yml of dir, rendered, or NULL. */
+char *projectflag(const char *dir, const char *flag);
 
 /* vars.deployment.<target> in path, a dbt_project.yml, where
  * dbt-materialize's blue/green macros find the schemas and clusters to

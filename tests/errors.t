@@ -359,4 +359,14 @@ unset DBT_PROFILES_DIR
 
 "$DBT2NINJA" --help | grep -q '^usage: dbt2ninja'
 ok $? "--help prints the usage on stdout, exit 0"
+# a test's sql_header, which dbt sends only under a project flag
+mkdir -p "$TMP/th/target" && cd "$TMP/th" || exit 1
+printf '{"metadata": {"adapter_type": "postgres"}, "nodes": {"test.p.t": {"resource_type": "test",
+ "compiled_code": "select 1 where false", "config": {"sql_header": "set x = 1;"}}}}' > target/manifest.json
+printf 'name: p\n' > dbt_project.yml
+"$DBT2NINJA" >/dev/null 2>&1
+ok $? "a test's sql_header without dbt's flag: ignored, as dbt ignores it"
+printf 'name: p\nflags:\n  require_sql_header_in_test_configs: true\n' > dbt_project.yml
+is "$("$DBT2NINJA" 2>&1)" "dbt2ninja: target/manifest.json: test.p.t: config sql_header on a test, which dbt sends under the flag require_sql_header_in_test_configs of dbt_project.yml, is not done by dbt2ninja" \
+	"with it: refused"
 done_testing
