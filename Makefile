@@ -15,7 +15,7 @@ PKGS = libcjson libpq libcrypto yaml-0.1
 WARN = -std=c99 -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes
 CFLAGS = -O2 -g
 PKGCFLAGS = `pkg-config --cflags $(PKGS)`
-PKGLIBS = `pkg-config --libs $(PKGS)`
+PKGLIBS = `pkg-config --libs $(PKGS)` -lm
 DEFS = -DDATADIR='"$(DATADIR)"' -DVERSION='"$(VERSION)"'
 ALLCFLAGS = $(WARN) $(CFLAGS) $(DEFS) -Isrc -Igen $(PKGCFLAGS)
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -24,23 +24,24 @@ SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover
 # reference dbt the parity tests compare with needs libtree-sitter0 too.
 DEBS = build-essential pkg-config libcjson-dev libpq-dev libssl-dev \
 	libyaml-dev re2c ninja-build postgresql perl python3 time \
-	libtree-sitter0
+	libtree-sitter0 python3-jinja2
 
 SHARED = src/util.c src/arena.c src/htab.c src/hash.c src/sql.c src/project.c \
-	src/jinja.c src/profile.c src/conn.c src/jobfile.c src/pg.c
+	src/jinja.c src/profile.c src/conn.c src/jobfile.c src/pg.c \
+	src/jvalue.c src/jlex.c src/jparse.c src/jeval.c
 RUN = src/mat.c src/matstep.c src/swap.c src/incremental.c src/dbtcolumn.c src/snapshot.c \
 	src/seedload.c src/datatest.c src/mz.c src/deploy.c src/seed.c
 GEN = gen/config.c gen/manifest.c gen/graph.c gen/job.c gen/ninja.c gen/results.c gen/state.c \
 	gen/dropenv.c gen/select.c gen/stage.c
 HDRS = src/util.h src/arena.h src/htab.h src/hash.h src/sql.h src/project.h \
-	src/jinja.h src/profile.h src/conn.h src/jobfile.h src/pg.h src/mat.h src/matstep.h src/dbtcolumn.h src/deploy.h src/seed.h \
+	src/jinja.h src/jvalue.h src/jlex.h src/jparse.h src/jeval.h src/profile.h src/conn.h src/jobfile.h src/pg.h src/mat.h src/matstep.h src/dbtcolumn.h src/deploy.h src/seed.h \
 	gen/config.h gen/manifest.h gen/graph.h gen/job.h gen/ninja.h gen/results.h gen/state.h gen/dropenv.h \
 	gen/select.h gen/stage.h
 UNITS = tests/unit/util tests/unit/arena tests/unit/htab tests/unit/hash tests/unit/sql \
 	tests/unit/project tests/unit/manifest tests/unit/graph \
 	tests/unit/job tests/unit/ninja tests/unit/jinja tests/unit/seed \
 	tests/unit/config tests/unit/jobfile tests/unit/mat tests/unit/mz tests/unit/deploy tests/unit/profile \
-	tests/unit/conn
+	tests/unit/conn tests/unit/jvalue tests/unit/jlex
 MANS = docs/dbt2ninja.1 docs/dbt2ninja-run.1 docs/dbt2ninja.5
 
 all: dbt2ninja dbt2ninja-run
@@ -53,6 +54,9 @@ gen/select.c: gen/select.re
 
 src/jinja.c: src/jinja.re
 	$(RE2C) -W -Werror --api custom -o $@ src/jinja.re
+
+src/jlex.c: src/jlex.re
+	$(RE2C) -W -Werror -o $@ src/jlex.re
 
 # Each source compiled once, whichever programs link it.
 SHAREDOBJ = $(SHARED:.c=.o)
@@ -76,9 +80,16 @@ dbt2ninja-run: src/run.o $(RUNOBJ) $(SHAREDOBJ)
 $(UNITS): $(UNITS:=.c) tests/unit/tap.h tests/unit/fixture.h $(GENOBJ) $(RUNOBJ) $(SHAREDOBJ)
 	$(CC) $(ALLCFLAGS) -Itests/unit -o $@ $@.c $(GENOBJ) $(RUNOBJ) $(SHAREDOBJ) $(LDFLAGS) $(PKGLIBS)
 
-units: $(UNITS)
+# Test programs that are not TAP units: tests/jinja.t drives jrender.
+TOOLS = tests/unit/jrender
+
+$(TOOLS): $(TOOLS:=.c) $(SHAREDOBJ)
+	$(CC) $(ALLCFLAGS) -Itests/unit -o $@ $@.c $(SHAREDOBJ) $(LDFLAGS) $(PKGLIBS)
+
+units: $(UNITS) $(TOOLS)
 
 TESTS = $(UNITS) \
+	tests/jinja.t \
 	tests/golden.t \
 	tests/seeds.t \
 	tests/pkgseeds.t \
@@ -152,7 +163,7 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man5/dbt2ninja.5
 
 clean:
-	rm -f dbt2ninja dbt2ninja-run src/sql.c src/jinja.c gen/select.c $(UNITS) $(OBJS)
+	rm -f dbt2ninja dbt2ninja-run src/sql.c src/jinja.c src/jlex.c gen/select.c $(UNITS) $(TOOLS) $(OBJS)
 	rm -rf tests/tmp
 
 .PHONY: all units check deps demo bench install uninstall clean

@@ -1,0 +1,1163 @@
+/* jeval.c: the Jinja evaluator (see jeval.h). */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jeval.h"
+
+struct scope {
+	struct scope *up;
+	struct jv *vars;
+};
+
+struct ev {
+	struct arena *a;
+	struct jerr *e;
+	jmp_buf fail;
+};
+
+static struct jv *eval(struct ev *, struct scope *, struct jnode *);
+static void run(struct ev *, struct scope *, const struct jnl *, struct buf *);
+
+static void
+everr(struct ev *v, size_t off, const char *fmt, ...)
+{
+	va_list ap;
+
+	v->e->off = off;
+	va_start(ap, fmt);
+	vsnprintf(v->e->msg, sizeof(v->e->msg), fmt, ap);
+	va_end(ap);
+	longjmp(v->fail, 1);
+}
+
+static struct jv *
+key(struct ev *v, const char *s)
+{
+	return jvstr(v->a, s, strlen(s));
+}
+
+static struct jv *
+lookup(struct scope *sc, struct jv *k)
+{
+	for (; sc; sc = sc->up) {
+		struct jv *x = jvget(sc->vars, k);
+		if (x)
+			return x;
+	}
+	return &jvundef;
+}
+
+static void
+undeferr(struct ev *v, size_t off, struct jv *x)
+{
+	if (x->type == JUNDEF)
+		everr(v, off, "undefined value used");
+}
+
+/* str(x) as a new string value */
+static struct jv *
+tostr(struct ev *v, size_t off, struct jv *x)
+{
+	struct buf b = {0};
+	const char *err;
+	struct jv *r;
+
+	if (x->type == JSTR)
+		return x;
+	if (x->isloop)
+		everr(v, off, "unsupported: printing a loop object");
+	if ((err = jvstrto(&b, x))) {
+		buffree(&b);
+		everr(v, off, "unsupported: %s", err);
+	}
+	r = jvstr(v->a, b.s ? b.s : "", b.len);
+	buffree(&b);
+	return r;
+}
+
+/* ---- arithmetic, as Python's ---- */
+
+static int
+isnum(struct jv *x)
+{
+	return x->type == JINT || x->type == JBOOL || x->type == JFLOAT;
+}
+
+static int64_t
+ival(struct jv *x)
+{
+	return x->type == JINT ? x->u.i : x->u.b;
+}
+
+static double
+fval(struct jv *x)
+{
+	return x->type == JFLOAT ? x->u.f : (double)ival(x);
+}
+
+static struct jv *
+repeat(struct ev *v, size_t off, struct jv *s, int64_t n)
+{
+	int64_t i;
+
+	if (s->type == JSTR) {
+		struct buf b = {0};
+		struct jv *r;
+		if (n > 0 && s->u.str.n * (uint64_t)n > 1 << 24)
+			everr(v, off, "string repetition too large");
+		for (i = 0; i < n; i++)
+			bufadd(&b, s->u.str.s, s->u.str.n);
+		r = jvstr(v->a, b.s ? b.s : "", b.len);
+		buffree(&b);
+		return r;
+	} else {
+		struct jv *r = jvlist(v->a, s->type);
+		size_t k;
+		if (n > 0 && s->u.list.n * (uint64_t)n > 1 << 20)
+			everr(v, off, "list repetition too large");
+		for (i = 0; i < n; i++)
+			for (k = 0; k < s->u.list.n; k++)
+				jvpush(v->a, r, s->u.list.v[k]);
+		return r;
+	}
+}
+
+static const char *opname[] = {"+", "-", "*", "/", "//", "%", "**", "~",
+    "==", "!=", "<", "<=", ">", ">=", "in", "not in"};
+
+static void
+typeerr(struct ev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
+{
+	everr(v, off, "unsupported operand type(s) for %s: '%s' and '%s'",
+	    opname[op], jvtypename(x), jvtypename(y));
+}
+
+static double
+pyfmod(double x, double y)
+{
+	double m = fmod(x, y);
+
+	if (m != 0) {
+		if ((y < 0) != (m < 0))
+			m += y;
+	} else
+		m = copysign(0.0, y);
+	return m;
+}
+
+static double
+pyfloordiv(double x, double y)
+{
+	double m = fmod(x, y), div = (x - m) / y, fl;
+
+	if (m != 0 && (y < 0) != (m < 0))
+		div -= 1.0;
+	if (div != 0) {
+		fl = floor(div);
+		if (div - fl > 0.5)
+			fl += 1.0;
+	} else
+		fl = copysign(0.0, x / y);
+	return fl;
+}
+
+static struct jv *
+arith(struct ev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
+{
+	undeferr(v, off, x);
+	undeferr(v, off, y);
+	if (isnum(x) && isnum(y)) {
+		if (x->type != JFLOAT && y->type != JFLOAT && op != OP_DIV) {
+			int64_t a = ival(x), b = ival(y), r = 0, m;
+			int over = 0;
+			switch (op) {
+			case OP_ADD: over = __builtin_add_overflow(a, b, &r); break;
+			case OP_SUB: over = __builtin_sub_overflow(a, b, &r); break;
+			case OP_MUL: over = __builtin_mul_overflow(a, b, &r); break;
+			case OP_FDIV: case OP_MOD:
+				if (b == 0)
+					everr(v, off, "integer division or modulo by zero");
+				if (a == INT64_MIN && b == -1) {
+					over = op == OP_FDIV;
+					r = 0;
+					break;
+				}
+				r = a / b;
+				m = a % b;
+				if (m != 0 && ((m < 0) != (b < 0))) {
+					r--;
+					m += b;
+				}
+				if (op == OP_MOD)
+					r = m;
+				break;
+			case OP_POW:
+				if (b < 0) {
+					if (a == 0)
+						everr(v, off, "0.0 cannot be raised to a negative power");
+					return jvfloat(v->a, pow((double)a, (double)b));
+				}
+				r = 1;
+				while (b-- > 0 && !over)
+					over = __builtin_mul_overflow(r, a, &r);
+				break;
+			default: break;
+			}
+			if (over)
+				everr(v, off, "unsupported: integer result of %s beyond 64 bits", opname[op]);
+			return jvint(v->a, r);
+		} else {
+			double a = fval(x), b = fval(y), r = 0;
+			switch (op) {
+			case OP_ADD: r = a + b; break;
+			case OP_SUB: r = a - b; break;
+			case OP_MUL: r = a * b; break;
+			case OP_DIV:
+				if (b == 0)
+					everr(v, off, "division by zero");
+				r = a / b;
+				break;
+			case OP_FDIV:
+				if (b == 0)
+					everr(v, off, "float floor division by zero");
+				r = pyfloordiv(a, b);
+				break;
+			case OP_MOD:
+				if (b == 0)
+					everr(v, off, "float modulo by zero");
+				r = pyfmod(a, b);
+				break;
+			case OP_POW:
+				if (a == 0 && b < 0)
+					everr(v, off, "0.0 cannot be raised to a negative power");
+				if (a < 0 && b != floor(b))
+					everr(v, off, "unsupported: complex result of **");
+				r = pow(a, b);
+				if (isinf(r) && !isinf(a) && !isinf(b))
+					everr(v, off, "numerical result out of range");
+				break;
+			default: break;
+			}
+			return jvfloat(v->a, r);
+		}
+	}
+	if (op == OP_ADD && x->type == y->type &&
+	    (x->type == JSTR || x->type == JLIST || x->type == JTUPLE)) {
+		if (x->type == JSTR) {
+			struct buf b = {0};
+			struct jv *r;
+			bufadd(&b, x->u.str.s, x->u.str.n);
+			bufadd(&b, y->u.str.s, y->u.str.n);
+			r = jvstr(v->a, b.s ? b.s : "", b.len);
+			buffree(&b);
+			return r;
+		} else {
+			struct jv *r = jvlist(v->a, x->type);
+			size_t i;
+			for (i = 0; i < x->u.list.n; i++)
+				jvpush(v->a, r, x->u.list.v[i]);
+			for (i = 0; i < y->u.list.n; i++)
+				jvpush(v->a, r, y->u.list.v[i]);
+			return r;
+		}
+	}
+	if (op == OP_MUL) {
+		struct jv *seq = NULL, *n = NULL;
+		if ((x->type == JSTR || x->type == JLIST || x->type == JTUPLE) &&
+		    (y->type == JINT || y->type == JBOOL))
+			seq = x, n = y;
+		else if ((y->type == JSTR || y->type == JLIST || y->type == JTUPLE) &&
+		    (x->type == JINT || x->type == JBOOL))
+			seq = y, n = x;
+		if (seq)
+			return repeat(v, off, seq, ival(n));
+	}
+	if (op == OP_MOD && x->type == JSTR)
+		everr(v, off, "unsupported: %% string formatting");
+	typeerr(v, off, op, x, y);
+	return NULL;
+}
+
+/* Python's <, for what Python orders; -1 less, 0 equal, 1 greater. */
+static int
+order(struct ev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
+{
+	size_t i;
+
+	if (isnum(x) && isnum(y)) {
+		if (x->type != JFLOAT && y->type != JFLOAT)
+			return ival(x) < ival(y) ? -1 : ival(x) > ival(y);
+		if (isnan(fval(x)) || isnan(fval(y)))
+			return 2;	/* unordered: every comparison false */
+		return fval(x) < fval(y) ? -1 : fval(x) > fval(y);
+	}
+	if (x->type == JSTR && y->type == JSTR) {
+		size_t n = x->u.str.n < y->u.str.n ? x->u.str.n : y->u.str.n;
+		int c = memcmp(x->u.str.s, y->u.str.s, n);
+		if (c)
+			return c < 0 ? -1 : 1;
+		return x->u.str.n < y->u.str.n ? -1 : x->u.str.n > y->u.str.n;
+	}
+	if (x->type == y->type && (x->type == JLIST || x->type == JTUPLE)) {
+		for (i = 0; i < x->u.list.n && i < y->u.list.n; i++)
+			if (!jveq(x->u.list.v[i], y->u.list.v[i]))
+				return order(v, off, op, x->u.list.v[i], y->u.list.v[i]);
+		return x->u.list.n < y->u.list.n ? -1 : x->u.list.n > y->u.list.n;
+	}
+	undeferr(v, off, x);
+	undeferr(v, off, y);
+	everr(v, off, "'%s' not supported between instances of '%s' and '%s'",
+	    opname[op], jvtypename(x), jvtypename(y));
+	return 0;
+}
+
+/* The items a for loop or list() sees. */
+static struct jv *
+items(struct ev *v, size_t off, struct jv *x)
+{
+	struct jv *r;
+	size_t i;
+
+	switch (x->type) {
+	case JLIST: case JTUPLE:
+		return x;
+	case JUNDEF:
+		return jvlist(v->a, JLIST);
+	case JDICT:
+		r = jvlist(v->a, JLIST);
+		for (i = 0; i < x->u.dict.n; i++)
+			jvpush(v->a, r, x->u.dict.k[i]);
+		return r;
+	case JSTR:
+		r = jvlist(v->a, JLIST);
+		for (i = 0; i < x->u.str.n;) {
+			size_t k = i + 1;
+			while (k < x->u.str.n && ((unsigned char)x->u.str.s[k] & 0xC0) == 0x80)
+				k++;
+			jvpush(v->a, r, jvstr(v->a, x->u.str.s + i, k - i));
+			i = k;
+		}
+		return r;
+	default:
+		everr(v, off, "'%s' object is not iterable", jvtypename(x));
+		return NULL;
+	}
+}
+
+static int
+contains(struct ev *v, size_t off, struct jv *x, struct jv *in)
+{
+	struct jv *l;
+	size_t i;
+
+	if (in->type == JSTR) {
+		if (x->type != JSTR)
+			everr(v, off, "'in <string>' requires string as left operand, not %s", jvtypename(x));
+		if (x->u.str.n == 0)
+			return 1;
+		for (i = 0; i + x->u.str.n <= in->u.str.n; i++)
+			if (!memcmp(in->u.str.s + i, x->u.str.s, x->u.str.n))
+				return 1;
+		return 0;
+	}
+	if (in->type == JDICT)
+		return jvget(in, x) != NULL;
+	if (in->type != JLIST && in->type != JTUPLE && in->type != JUNDEF)
+		everr(v, off, "argument of type '%s' is not iterable", jvtypename(in));
+	l = items(v, off, in);
+	for (i = 0; i < l->u.list.n; i++)
+		if (jveq(l->u.list.v[i], x))
+			return 1;
+	return 0;
+}
+
+static int
+compare1(struct ev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
+{
+	int c;
+
+	switch (op) {
+	case OP_EQ: return jveq(x, y);
+	case OP_NE: return !jveq(x, y);
+	case OP_IN: return contains(v, off, x, y);
+	case OP_NOTIN: return !contains(v, off, x, y);
+	default: break;
+	}
+	c = order(v, off, op, x, y);
+	if (c == 2)
+		return 0;
+	switch (op) {
+	case OP_LT: return c < 0;
+	case OP_LE: return c <= 0;
+	case OP_GT: return c > 0;
+	default: return c >= 0;
+	}
+}
+
+/* ---- attribute and item access (the sandbox's getattr/getitem) ---- */
+
+static const char *const dictmethods[] = {"clear", "copy", "fromkeys", "get",
+    "items", "keys", "pop", "popitem", "setdefault", "update", "values", NULL};
+
+static int
+member(const char *const *set, const char *s, size_t n)
+{
+	for (; *set; set++)
+		if (strlen(*set) == n && !memcmp(*set, s, n))
+			return 1;
+	return 0;
+}
+
+static struct jv *
+getitem(struct ev *v, size_t off, struct jv *x, struct jv *k, int attr)
+{
+	struct jv *r;
+
+	if (x->type == JUNDEF)
+		everr(v, off, "undefined value has no attribute or item");
+	if (x->isloop) {
+		static const char *const ok[] = {"index", "index0", "revindex",
+		    "revindex0", "first", "last", "length", NULL};
+		if (k->type != JSTR || !member(ok, k->u.str.s, k->u.str.n))
+			everr(v, off, "unsupported: this attribute of loop");
+		return jvget(x, k);
+	}
+	if (x->type == JDICT) {
+		if (attr && k->type == JSTR && member(dictmethods, k->u.str.s, k->u.str.n))
+			everr(v, off, "unsupported: dict method '%s'", k->u.str.s);
+		if ((r = jvget(x, k)))
+			return r;
+		if (!attr && k->type == JSTR && member(dictmethods, k->u.str.s, k->u.str.n))
+			everr(v, off, "unsupported: dict method '%s'", k->u.str.s);
+		return &jvundef;
+	}
+	if ((x->type == JLIST || x->type == JTUPLE || x->type == JSTR) &&
+	    (k->type == JINT || k->type == JBOOL)) {
+		struct jv *l = x->type == JSTR ? items(v, off, x) : x;
+		int64_t i = ival(k), n = (int64_t)l->u.list.n;
+		if (i < 0)
+			i += n;
+		if (i < 0 || i >= n)
+			return &jvundef;
+		return l->u.list.v[i];
+	}
+	if (x->type == JNONE && k->type == JSTR)
+		return &jvundef;
+	if (k->type == JSTR)
+		everr(v, off, "unsupported: attribute '%s' of %s", k->u.str.s, jvtypename(x));
+	everr(v, off, "unsupported: subscript of %s with %s", jvtypename(x), jvtypename(k));
+	return NULL;
+}
+
+/* ---- filters and tests ---- */
+
+struct fargs {
+	struct ev *v;
+	size_t off;
+	const char *name;
+	struct jcall c;
+};
+
+/* Argument i (after the value) or keyword name, or NULL. */
+static struct jv *
+arg(struct fargs *f, size_t i, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < f->c.nkw; k++)
+		if (!strcmp(f->c.names[k], name)) {
+			if (i < f->c.npos)
+				everr(f->v, f->off, "%s() got multiple values for argument '%s'", f->name, name);
+			return f->c.kw[k];
+		}
+	return i < f->c.npos ? f->c.pos[i] : NULL;
+}
+
+static void
+nargs(struct fargs *f, size_t max, const char *const *names)
+{
+	size_t k;
+
+	if (f->c.npos > max)
+		everr(f->v, f->off, "%s() takes at most %zu arguments", f->name, max);
+	for (k = 0; k < f->c.nkw; k++)
+		if (!names || !member(names, f->c.names[k], strlen(f->c.names[k])))
+			everr(f->v, f->off, "%s() got an unexpected keyword argument '%s'", f->name, f->c.names[k]);
+}
+
+static void
+ascii(struct fargs *f, struct jv *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->u.str.n; i++)
+		if ((unsigned char)s->u.str.s[i] >= 0x80)
+			everr(f->v, f->off, "unsupported: filter %s on non-ASCII text", f->name);
+}
+
+static int
+pyspace(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+}
+
+static struct jv *
+fcase(struct fargs *f, struct jv *x)
+{
+	struct jv *s = tostr(f->v, f->off, x), *r;
+	char *p;
+	size_t i;
+	int start = 1;
+
+	ascii(f, s);
+	r = jvstr(f->v->a, s->u.str.s, s->u.str.n);
+	p = (char *)r->u.str.s;
+	for (i = 0; i < r->u.str.n; i++) {
+		int c = (unsigned char)p[i], up;
+		if (!strcmp(f->name, "upper"))
+			up = 1;
+		else if (!strcmp(f->name, "lower"))
+			up = 0;
+		else if (!strcmp(f->name, "capitalize"))
+			up = i == 0;
+		else
+			up = start;
+		if (up && c >= 'a' && c <= 'z')
+			p[i] = (char)(c - 32);
+		else if (!up && c >= 'A' && c <= 'Z')
+			p[i] = (char)(c + 32);
+		start = c == '-' || pyspace(c) || c == '(' || c == '{' || c == '[' || c == '<';
+	}
+	return r;
+}
+
+/* Python's float(str), or -1 when it is not one. */
+static int
+pyfloat(struct jv *s, double *d)
+{
+	char tmp[512];
+	const char *p = s->u.str.s, *end = p + s->u.str.n;
+	size_t k = 0;
+	int digits = 0;
+
+	while (p < end && pyspace((unsigned char)*p))
+		p++;
+	while (end > p && pyspace((unsigned char)end[-1]))
+		end--;
+	if (end - p >= (long)sizeof(tmp) || memchr(p, '\0', (size_t)(end - p)))
+		return -1;
+	memcpy(tmp, p, (size_t)(end - p));
+	tmp[end - p] = '\0';
+	p = tmp;
+	if (*p == '+' || *p == '-')
+		p++;
+	{
+		char low[16];
+		size_t i;
+		for (i = 0; p[i] && i < sizeof(low) - 1; i++)
+			low[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]);
+		low[i] = '\0';
+		if (!p[i] && (!strcmp(low, "inf") || !strcmp(low, "infinity") || !strcmp(low, "nan"))) {
+			*d = strtod(tmp, NULL);
+			return 0;
+		}
+	}
+	/* digits with single underscores between digits, '.', exponent */
+	{
+		char out[512];
+		const char *q;
+		int prevdigit = 0, seendot = 0, seenexp = 0;
+		for (q = tmp; *q; q++) {
+			if (*q >= '0' && *q <= '9') {
+				prevdigit = 1;
+				digits++;
+			} else if (*q == '_') {
+				if (!prevdigit || !(q[1] >= '0' && q[1] <= '9'))
+					return -1;
+				prevdigit = 0;
+				continue;
+			} else if (*q == '.' && !seendot && !seenexp) {
+				seendot = 1;
+				prevdigit = 0;
+			} else if ((*q == 'e' || *q == 'E') && !seenexp && digits) {
+				seenexp = 1;
+				prevdigit = 0;
+				if (q[1] == '+' || q[1] == '-')
+					out[k++] = *q++;
+			} else if ((*q == '+' || *q == '-') && q == tmp) {
+			} else
+				return -1;
+			out[k++] = *q;
+		}
+		out[k] = '\0';
+		if (!digits || (seenexp && !(out[k - 1] >= '0' && out[k - 1] <= '9')))
+			return -1;
+		*d = strtod(out, NULL);
+	}
+	return 0;
+}
+
+/* Python's int(str) in base 10, or -1. */
+static int
+pyint(struct fargs *f, struct jv *s, int64_t *r)
+{
+	const char *p = s->u.str.s, *end = p + s->u.str.n;
+	int neg = 0, prevdigit = 0, digits = 0;
+	int64_t n = 0;
+
+	while (p < end && pyspace((unsigned char)*p))
+		p++;
+	while (end > p && pyspace((unsigned char)end[-1]))
+		end--;
+	if (p < end && (*p == '+' || *p == '-'))
+		neg = *p++ == '-';
+	for (; p < end; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (__builtin_mul_overflow(n, 10, &n) ||
+			    __builtin_add_overflow(n, neg ? -(*p - '0') : *p - '0', &n))
+				everr(f->v, f->off, "unsupported: integer beyond 64 bits");
+			prevdigit = 1;
+			digits++;
+		} else if (*p == '_' && prevdigit && p + 1 < end && p[1] >= '0' && p[1] <= '9')
+			prevdigit = 0;
+		else
+			return -1;
+	}
+	if (!digits)
+		return -1;
+	*r = n;
+	return 0;
+}
+
+static struct jv *
+ftoint(struct fargs *f, double d)
+{
+	if (isinf(d))
+		everr(f->v, f->off, "cannot convert float infinity to integer");
+	if (d >= 9.2233720368547758e18 || d < -9.2233720368547758e18)
+		everr(f->v, f->off, "unsupported: integer beyond 64 bits");
+	return jvint(f->v->a, (int64_t)d);
+}
+
+static struct jv *
+replace(struct fargs *f, struct jv *s, struct jv *old, struct jv *new, int64_t count)
+{
+	struct buf b = {0};
+	struct jv *r;
+	size_t i = 0;
+	int64_t done = 0;
+
+	if (old->u.str.n == 0) {
+		struct jv *l = items(f->v, f->off, s);
+		size_t k;
+		for (k = 0; k <= l->u.list.n; k++) {
+			if (count < 0 || done < count) {
+				bufadd(&b, new->u.str.s, new->u.str.n);
+				done++;
+			}
+			if (k < l->u.list.n)
+				bufadd(&b, l->u.list.v[k]->u.str.s, l->u.list.v[k]->u.str.n);
+		}
+	} else {
+		while (i < s->u.str.n) {
+			if ((count < 0 || done < count) && i + old->u.str.n <= s->u.str.n &&
+			    !memcmp(s->u.str.s + i, old->u.str.s, old->u.str.n)) {
+				bufadd(&b, new->u.str.s, new->u.str.n);
+				i += old->u.str.n;
+				done++;
+			} else
+				bufputc(&b, s->u.str.s[i++]);
+		}
+	}
+	r = jvstr(f->v->a, b.s ? b.s : "", b.len);
+	buffree(&b);
+	return r;
+}
+
+static struct jv *
+dofilter(struct fargs *f, struct jv *x)
+{
+	struct ev *v = f->v;
+	const char *n = f->name;
+	struct jv *y, *z;
+	size_t i;
+
+	if (!strcmp(n, "upper") || !strcmp(n, "lower") || !strcmp(n, "title") ||
+	    !strcmp(n, "capitalize")) {
+		nargs(f, 0, NULL);
+		return fcase(f, x);
+	}
+	if (!strcmp(n, "trim")) {
+		static const char *const names[] = {"chars", NULL};
+		struct jv *s = tostr(v, f->off, x);
+		size_t a = 0, b = s->u.str.n;
+		nargs(f, 1, names);
+		if ((y = arg(f, 0, "chars")) && y->type != JNONE) {
+			if (y->type != JSTR)
+				everr(v, f->off, "strip arg must be None or str");
+			ascii(f, y);
+			ascii(f, s);
+			while (a < b && memchr(y->u.str.s, s->u.str.s[a], y->u.str.n))
+				a++;
+			while (b > a && memchr(y->u.str.s, s->u.str.s[b - 1], y->u.str.n))
+				b--;
+		} else {
+			while (a < b && pyspace((unsigned char)s->u.str.s[a]))
+				a++;
+			while (b > a && pyspace((unsigned char)s->u.str.s[b - 1]))
+				b--;
+			if ((a < b && (unsigned char)s->u.str.s[a] >= 0x80) ||
+			    (b > a && (unsigned char)s->u.str.s[b - 1] >= 0x80))
+				everr(v, f->off, "unsupported: filter trim on non-ASCII text at its ends");
+		}
+		return jvstr(v->a, s->u.str.s + a, b - a);
+	}
+	if (!strcmp(n, "length") || !strcmp(n, "count")) {
+		nargs(f, 0, NULL);
+		switch (x->type) {
+		case JUNDEF: return jvint(v->a, 0);
+		case JSTR: return jvint(v->a, (int64_t)jvutf8len(x->u.str.s, x->u.str.n));
+		case JLIST: case JTUPLE: return jvint(v->a, (int64_t)x->u.list.n);
+		case JDICT: return jvint(v->a, (int64_t)x->u.dict.n);
+		default: everr(v, f->off, "object of type '%s' has no len()", jvtypename(x));
+		}
+	}
+	if (!strcmp(n, "join")) {
+		static const char *const names[] = {"d", NULL};
+		struct buf b = {0};
+		struct jv *l, *r;
+		nargs(f, 1, names);
+		if (arg(f, 1, "attribute"))
+			everr(v, f->off, "unsupported: join with attribute");
+		y = arg(f, 0, "d");
+		y = y ? tostr(v, f->off, y) : jvstr(v->a, "", 0);
+		l = items(v, f->off, x);
+		for (i = 0; i < l->u.list.n; i++) {
+			if (i)
+				bufadd(&b, y->u.str.s, y->u.str.n);
+			z = tostr(v, f->off, l->u.list.v[i]);
+			bufadd(&b, z->u.str.s, z->u.str.n);
+		}
+		r = jvstr(v->a, b.s ? b.s : "", b.len);
+		buffree(&b);
+		return r;
+	}
+	if (!strcmp(n, "default") || !strcmp(n, "d")) {
+		static const char *const names[] = {"default_value", "boolean", NULL};
+		nargs(f, 2, names);
+		y = arg(f, 0, "default_value");
+		z = arg(f, 1, "boolean");
+		if (x->type == JUNDEF || (z && jvtruth(z) && !jvtruth(x)))
+			return y ? y : jvstr(v->a, "", 0);
+		return x;
+	}
+	if (!strcmp(n, "replace")) {
+		static const char *const names[] = {"old", "new", "count", NULL};
+		int64_t count = -1;
+		struct jv *c;
+		nargs(f, 3, names);
+		y = arg(f, 0, "old");
+		z = arg(f, 1, "new");
+		if (!y || !z)
+			everr(v, f->off, "replace() missing required arguments");
+		if ((c = arg(f, 2, "count")) && c->type != JNONE) {
+			if (c->type != JINT && c->type != JBOOL)
+				everr(v, f->off, "'%s' object cannot be interpreted as an integer", jvtypename(c));
+			count = ival(c);
+		}
+		return replace(f, tostr(v, f->off, x), tostr(v, f->off, y), tostr(v, f->off, z), count);
+	}
+	if (!strcmp(n, "string")) {
+		nargs(f, 0, NULL);
+		return tostr(v, f->off, x);
+	}
+	if (!strcmp(n, "int")) {
+		static const char *const names[] = {"default", "base", NULL};
+		int64_t r;
+		double d;
+		nargs(f, 2, names);
+		y = arg(f, 0, "default");
+		if ((z = arg(f, 1, "base")) && !((z->type == JINT) && z->u.i == 10))
+			everr(v, f->off, "unsupported: int with a base other than 10");
+		if (x->type == JUNDEF)
+			everr(v, f->off, "undefined value used");
+		if (x->type == JINT || x->type == JBOOL)
+			return jvint(v->a, ival(x));
+		if (x->type == JFLOAT) {
+			if (isnan(x->u.f))
+				return y ? y : jvint(v->a, 0);
+			return ftoint(f, x->u.f);
+		}
+		if (x->type == JSTR) {
+			if (pyint(f, x, &r) == 0)
+				return jvint(v->a, r);
+			if (pyfloat(x, &d) == 0 && !isnan(d))
+				return ftoint(f, d);
+		}
+		return y ? y : jvint(v->a, 0);
+	}
+	if (!strcmp(n, "float")) {
+		static const char *const names[] = {"default", NULL};
+		double d;
+		nargs(f, 1, names);
+		y = arg(f, 0, "default");
+		if (x->type == JUNDEF)
+			everr(v, f->off, "undefined value used");
+		if (isnum(x))
+			return jvfloat(v->a, fval(x));
+		if (x->type == JSTR && pyfloat(x, &d) == 0)
+			return jvfloat(v->a, d);
+		return y ? y : jvfloat(v->a, 0.0);
+	}
+	if (!strcmp(n, "list")) {
+		struct jv *l, *r;
+		nargs(f, 0, NULL);
+		l = items(v, f->off, x);
+		r = jvlist(v->a, JLIST);
+		for (i = 0; i < l->u.list.n; i++)
+			jvpush(v->a, r, l->u.list.v[i]);
+		return r;
+	}
+	if (!strcmp(n, "first") || !strcmp(n, "last")) {
+		struct jv *l;
+		nargs(f, 0, NULL);
+		if (x->type == JUNDEF)
+			return &jvundef;
+		l = items(v, f->off, x);
+		if (l->u.list.n == 0)
+			return &jvundef;
+		return l->u.list.v[n[0] == 'f' ? 0 : l->u.list.n - 1];
+	}
+	everr(v, f->off, "unsupported filter '%s'", n);
+	return NULL;
+}
+
+static int
+dotest(struct fargs *f, struct jv *x)
+{
+	struct ev *v = f->v;
+	const char *n = f->name;
+	struct jv *y;
+
+	if (!strcmp(n, "divisibleby") || !strcmp(n, "eq")) {
+		static const char *const dn[] = {"num", NULL}, *const en[] = {"b", NULL};
+		nargs(f, 1, n[0] == 'd' ? dn : en);
+		if (!(y = arg(f, 0, n[0] == 'd' ? "num" : "b")))
+			everr(v, f->off, "%s() missing a required argument", n);
+		if (n[0] == 'e')
+			return jveq(x, y);
+		return jveq(arith(v, f->off, OP_MOD, x, y), jvint(v->a, 0));
+	}
+	nargs(f, 0, NULL);
+	if (!strcmp(n, "defined")) return x->type != JUNDEF;
+	if (!strcmp(n, "undefined")) return x->type == JUNDEF;
+	if (!strcmp(n, "none")) return x->type == JNONE;
+	if (!strcmp(n, "string")) return x->type == JSTR;
+	if (!strcmp(n, "number")) return isnum(x);
+	if (!strcmp(n, "mapping")) return x->type == JDICT;
+	if (!strcmp(n, "sequence") || !strcmp(n, "iterable"))
+		return x->type == JSTR || x->type == JLIST || x->type == JTUPLE ||
+		    x->type == JDICT || x->type == JUNDEF;
+	if (!strcmp(n, "odd") || !strcmp(n, "even")) {
+		if (!isnum(x))
+			everr(v, f->off, "unsupported: test %s of %s", n, jvtypename(x));
+		y = arith(v, f->off, OP_MOD, x, jvint(v->a, 2));
+		return n[0] == 'o' ? jveq(y, jvint(v->a, 1)) : jveq(y, jvint(v->a, 0));
+	}
+	everr(v, f->off, "unsupported test '%s'", n);
+	return 0;
+}
+
+static const char *const filters[] = {"upper", "lower", "trim", "length",
+    "count", "join", "default", "d", "replace", "string", "int", "float",
+    "list", "first", "last", "title", "capitalize", NULL};
+static const char *const tests[] = {"defined", "undefined", "none", "string",
+    "number", "sequence", "mapping", "iterable", "odd", "even", "divisibleby",
+    "eq", NULL};
+
+int
+jhasfilter(const char *name)
+{
+	return member(filters, name, strlen(name));
+}
+
+int
+jhastest(const char *name)
+{
+	return member(tests, name, strlen(name));
+}
+
+static void
+callargs(struct ev *v, struct scope *sc, struct jnode *n, struct jcall *c)
+{
+	size_t i;
+
+	c->npos = n->kids.n;
+	c->nkw = n->kw.n;
+	c->pos = arenaalloc(v->a, (c->npos + 1) * sizeof(*c->pos));
+	c->kw = arenaalloc(v->a, (c->nkw + 1) * sizeof(*c->kw));
+	c->names = n->kwnames;
+	for (i = 0; i < c->npos; i++)
+		c->pos[i] = eval(v, sc, n->kids.v[i]);
+	for (i = 0; i < c->nkw; i++)
+		c->kw[i] = eval(v, sc, n->kw.v[i]);
+}
+
+/* ---- expressions ---- */
+
+static struct jv *
+eval(struct ev *v, struct scope *sc, struct jnode *n)
+{
+	struct jv *x, *y;
+	size_t i;
+
+	switch (n->k) {
+	case N_CONST:
+		return n->val;
+	case N_NAME:
+		return lookup(sc, key(v, n->name));
+	case N_LIST: case N_TUPLE:
+		x = jvlist(v->a, n->k == N_LIST ? JLIST : JTUPLE);
+		for (i = 0; i < n->kids.n; i++)
+			jvpush(v->a, x, eval(v, sc, n->kids.v[i]));
+		return x;
+	case N_DICT:
+		x = jvdict(v->a);
+		for (i = 0; i + 1 < n->kids.n; i += 2) {
+			struct jv *k = eval(v, sc, n->kids.v[i]);
+			if (k->type == JLIST || k->type == JDICT || k->type == JUNDEF)
+				everr(v, n->kids.v[i]->off, "unhashable type: '%s'", jvtypename(k));
+			jvset(v->a, x, k, eval(v, sc, n->kids.v[i + 1]));
+		}
+		return x;
+	case N_BIN:
+		x = eval(v, sc, n->a);
+		y = eval(v, sc, n->b);
+		if (n->op == OP_CAT) {
+			struct buf b = {0};
+			struct jv *r;
+			x = tostr(v, n->off, x);
+			y = tostr(v, n->off, y);
+			bufadd(&b, x->u.str.s, x->u.str.n);
+			bufadd(&b, y->u.str.s, y->u.str.n);
+			r = jvstr(v->a, b.s ? b.s : "", b.len);
+			buffree(&b);
+			return r;
+		}
+		return arith(v, n->off, n->op, x, y);
+	case N_NOT:
+		return jvbool(!jvtruth(eval(v, sc, n->a)));
+	case N_NEG: case N_POS:
+		x = eval(v, sc, n->a);
+		undeferr(v, n->off, x);
+		if (!isnum(x))
+			everr(v, n->off, "bad operand type for unary %c: '%s'",
+			    n->k == N_NEG ? '-' : '+', jvtypename(x));
+		if (x->type == JFLOAT)
+			return jvfloat(v->a, n->k == N_NEG ? -x->u.f : x->u.f);
+		if (n->k == N_NEG && ival(x) == INT64_MIN)
+			everr(v, n->off, "unsupported: integer beyond 64 bits");
+		return jvint(v->a, n->k == N_NEG ? -ival(x) : ival(x));
+	case N_AND:
+		x = eval(v, sc, n->a);
+		return jvtruth(x) ? eval(v, sc, n->b) : x;
+	case N_OR:
+		x = eval(v, sc, n->a);
+		return jvtruth(x) ? x : eval(v, sc, n->b);
+	case N_CMP:
+		x = eval(v, sc, n->kids.v[0]);
+		for (i = 1; i < n->kids.n; i++) {
+			y = eval(v, sc, n->kids.v[i]);
+			if (!compare1(v, n->kids.v[i]->off, n->ops[i - 1], x, y))
+				return &jvfalse;
+			x = y;
+		}
+		return &jvtrue;
+	case N_ATTR:
+		x = eval(v, sc, n->a);
+		if (n->name[0] == '_')
+			everr(v, n->off, "unsupported: attribute '%s' beginning with '_'", n->name);
+		return getitem(v, n->off, x, key(v, n->name), 1);
+	case N_ITEM:
+		x = eval(v, sc, n->a);
+		y = eval(v, sc, n->b);
+		return getitem(v, n->off, x, y, 0);
+	case N_CALL: {
+		struct jcall c;
+		const char *err;
+		struct jv *r = NULL;
+		x = eval(v, sc, n->a);
+		if (x->type != JFUNC)
+			everr(v, n->off, "unsupported: calling a value of type '%s'", jvtypename(x));
+		callargs(v, sc, n, &c);
+		if ((err = x->u.func.fn(v->a, &c, &r)))
+			everr(v, n->off, "%s(): %s", x->u.func.name, err);
+		return r;
+	}
+	case N_FILTER: case N_TEST: {
+		struct fargs f;
+		x = eval(v, sc, n->a);
+		f.v = v;
+		f.off = n->off;
+		f.name = n->name;
+		callargs(v, sc, n, &f.c);
+		if (n->k == N_FILTER)
+			return dofilter(&f, x);
+		return jvbool(dotest(&f, x) != n->neg);
+	}
+	case N_COND:
+		if (jvtruth(eval(v, sc, n->b)))
+			return eval(v, sc, n->a);
+		return n->c ? eval(v, sc, n->c) : &jvundef;
+	default:
+		everr(v, n->off, "internal: statement where an expression belongs");
+		return NULL;
+	}
+}
+
+/* ---- statements ---- */
+
+static void
+assign(struct ev *v, struct scope *sc, struct jnode *t, struct jv *x)
+{
+	size_t i;
+	struct jv *l;
+
+	if (t->k == N_NAME) {
+		jvset(v->a, sc->vars, key(v, t->name), x);
+		return;
+	}
+	if (x->type != JLIST && x->type != JTUPLE && x->type != JSTR && x->type != JDICT)
+		everr(v, t->off, "cannot unpack non-iterable %s object", jvtypename(x));
+	l = items(v, t->off, x);
+	if (l->u.list.n != t->kids.n)
+		everr(v, t->off, "%s values to unpack (expected %zu, got %zu)",
+		    l->u.list.n > t->kids.n ? "too many" : "not enough",
+		    t->kids.n, l->u.list.n);
+	for (i = 0; i < t->kids.n; i++)
+		assign(v, sc, t->kids.v[i], l->u.list.v[i]);
+}
+
+static void
+forloop(struct ev *v, struct scope *sc, struct jnode *n, struct buf *out)
+{
+	struct jv *all = items(v, n->b->off, eval(v, sc, n->b)), *l = all;
+	size_t i, len;
+
+	if (n->c) {
+		/* the filter sees the target bound, in its own scope */
+		l = jvlist(v->a, JLIST);
+		for (i = 0; i < all->u.list.n; i++) {
+			struct scope in = {sc, jvdict(v->a)};
+			assign(v, &in, n->a, all->u.list.v[i]);
+			if (jvtruth(eval(v, &in, n->c)))
+				jvpush(v->a, l, all->u.list.v[i]);
+		}
+	}
+	len = l->u.list.n;
+	if (len == 0) {
+		run(v, sc, &n->els, out);
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		struct scope in = {sc, jvdict(v->a)};
+		struct jv *loop = jvdict(v->a);
+		loop->isloop = 1;
+		jvset(v->a, loop, key(v, "index"), jvint(v->a, (int64_t)i + 1));
+		jvset(v->a, loop, key(v, "index0"), jvint(v->a, (int64_t)i));
+		jvset(v->a, loop, key(v, "revindex"), jvint(v->a, (int64_t)(len - i)));
+		jvset(v->a, loop, key(v, "revindex0"), jvint(v->a, (int64_t)(len - i - 1)));
+		jvset(v->a, loop, key(v, "first"), jvbool(i == 0));
+		jvset(v->a, loop, key(v, "last"), jvbool(i == len - 1));
+		jvset(v->a, loop, key(v, "length"), jvint(v->a, (int64_t)len));
+		jvset(v->a, in.vars, key(v, "loop"), loop);
+		assign(v, &in, n->a, l->u.list.v[i]);
+		run(v, &in, &n->kids, out);
+	}
+}
+
+static void
+run(struct ev *v, struct scope *sc, const struct jnl *body, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < body->n; i++) {
+		struct jnode *n = body->v[i];
+		struct jv *x;
+		switch (n->k) {
+		case N_DATA:
+			bufadd(out, n->val->u.str.s, n->val->u.str.n);
+			break;
+		case N_OUTPUT:
+			x = tostr(v, n->a->off, eval(v, sc, n->a));
+			bufadd(out, x->u.str.s, x->u.str.n);
+			break;
+		case N_IF:
+			if (jvtruth(eval(v, sc, n->a)))
+				run(v, sc, &n->kids, out);
+			else
+				run(v, sc, &n->els, out);
+			break;
+		case N_FOR:
+			forloop(v, sc, n, out);
+			break;
+		case N_SET:
+			assign(v, sc, n->a, eval(v, sc, n->b));
+			break;
+		case N_SETBLOCK: {
+			struct buf b = {0};
+			run(v, sc, &n->kids, &b);
+			assign(v, sc, n->a, jvstr(v->a, b.s ? b.s : "", b.len));
+			buffree(&b);
+			break;
+		}
+		default:
+			everr(v, n->off, "internal: expression where a statement belongs");
+		}
+	}
+}
+
+int
+jeval(struct arena *a, const struct jsrc *s, const struct jnl *body,
+    struct jv *ctx, struct buf *out, struct jerr *e)
+{
+	struct ev v;
+	struct scope top, glob;
+
+	(void)s;
+	memset(&v, 0, sizeof(v));
+	v.a = a;
+	v.e = e;
+	glob.up = NULL;
+	glob.vars = ctx ? ctx : jvdict(a);
+	top.up = &glob;
+	top.vars = jvdict(a);
+	if (setjmp(v.fail))
+		return -1;
+	run(&v, &top, body, out);
+	return 0;
+}
+
+int
+jrender(const char *name, const char *src, size_t n, struct jv *ctx,
+    struct arena *a, struct buf *out, char **err)
+{
+	struct jsrc s;
+	struct jnl body;
+	struct jerr e;
+	size_t len = out->len;
+
+	if (jlex(a, name, src, n, &s, &e) < 0 || jparse(a, &s, &body, &e) < 0 ||
+	    jeval(a, &s, &body, ctx, out, &e) < 0) {
+		*err = jerrstr(&s, &e);
+		out->len = len;
+		if (out->s)
+			out->s[len] = '\0';
+		return -1;
+	}
+	return 0;
+}

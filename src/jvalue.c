@@ -1,0 +1,367 @@
+/* jvalue.c: the dynamic value: making, comparing, printing as Python. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jvalue.h"
+
+struct jv jvundef = {JUNDEF, 0, {0}}, jvnone = {JNONE, 0, {0}};
+struct jv jvtrue = {JBOOL, 0, {1}}, jvfalse = {JBOOL, 0, {0}};
+
+static struct jv *
+newv(struct arena *a, enum jtype t)
+{
+	struct jv *v = arenaalloc(a, sizeof(*v));
+
+	memset(v, 0, sizeof(*v));
+	v->type = t;
+	return v;
+}
+
+struct jv *
+jvint(struct arena *a, int64_t i)
+{
+	struct jv *v = newv(a, JINT);
+
+	v->u.i = i;
+	return v;
+}
+
+struct jv *
+jvfloat(struct arena *a, double f)
+{
+	struct jv *v = newv(a, JFLOAT);
+
+	v->u.f = f;
+	return v;
+}
+
+struct jv *
+jvbool(int b)
+{
+	return b ? &jvtrue : &jvfalse;
+}
+
+struct jv *
+jvstr(struct arena *a, const char *s, size_t n)
+{
+	struct jv *v = newv(a, JSTR);
+	char *p = arenaalloc(a, n + 1);
+
+	if (n)
+		memcpy(p, s, n);
+	p[n] = '\0';
+	v->u.str.s = p;
+	v->u.str.n = n;
+	return v;
+}
+
+struct jv *
+jvlist(struct arena *a, enum jtype t)
+{
+	return newv(a, t);
+}
+
+static struct jv **
+grow(struct arena *a, struct jv **old, size_t n, size_t *cap)
+{
+	struct jv **p;
+
+	if (n < *cap)
+		return old;
+	*cap = *cap ? *cap * 2 : 4;
+	p = arenaalloc(a, *cap * sizeof(*p));
+	if (n)
+		memcpy(p, old, n * sizeof(*p));
+	return p;
+}
+
+void
+jvpush(struct arena *a, struct jv *l, struct jv *v)
+{
+	size_t cap = l->u.list.cap;
+
+	l->u.list.v = grow(a, l->u.list.v, l->u.list.n, &cap);
+	l->u.list.cap = cap;
+	l->u.list.v[l->u.list.n++] = v;
+}
+
+struct jv *
+jvdict(struct arena *a)
+{
+	return newv(a, JDICT);
+}
+
+struct jv *
+jvget(struct jv *d, struct jv *k)
+{
+	size_t i;
+
+	for (i = 0; i < d->u.dict.n; i++)
+		if (jveq(d->u.dict.k[i], k))
+			return d->u.dict.v[i];
+	return NULL;
+}
+
+void
+jvset(struct arena *a, struct jv *d, struct jv *k, struct jv *v)
+{
+	size_t i, cap;
+
+	for (i = 0; i < d->u.dict.n; i++)
+		if (jveq(d->u.dict.k[i], k)) {
+			d->u.dict.v[i] = v;
+			return;
+		}
+	cap = d->u.dict.cap;
+	d->u.dict.k = grow(a, d->u.dict.k, d->u.dict.n, &cap);
+	cap = d->u.dict.cap;
+	d->u.dict.v = grow(a, d->u.dict.v, d->u.dict.n, &cap);
+	d->u.dict.cap = cap;
+	d->u.dict.k[d->u.dict.n] = k;
+	d->u.dict.v[d->u.dict.n++] = v;
+}
+
+struct jv *
+jvfunc(struct arena *a, const char *name, jfunc *fn)
+{
+	struct jv *v = newv(a, JFUNC);
+
+	v->u.func.name = name;
+	v->u.func.fn = fn;
+	return v;
+}
+
+int
+jvtruth(const struct jv *v)
+{
+	switch (v->type) {
+	case JUNDEF: case JNONE: return 0;
+	case JBOOL: return v->u.b;
+	case JINT: return v->u.i != 0;
+	case JFLOAT: return v->u.f != 0;
+	case JSTR: return v->u.str.n != 0;
+	case JLIST: case JTUPLE: return v->u.list.n != 0;
+	case JDICT: return v->u.dict.n != 0;
+	case JFUNC: return 1;
+	}
+	return 1;
+}
+
+static int
+numeric(const struct jv *v)
+{
+	return v->type == JBOOL || v->type == JINT || v->type == JFLOAT;
+}
+
+int
+jveq(const struct jv *a, const struct jv *b)
+{
+	size_t i;
+
+	if (numeric(a) && numeric(b)) {
+		if (a->type == JFLOAT || b->type == JFLOAT) {
+			double x = a->type == JFLOAT ? a->u.f :
+			    a->type == JINT ? (double)a->u.i : a->u.b;
+			double y = b->type == JFLOAT ? b->u.f :
+			    b->type == JINT ? (double)b->u.i : b->u.b;
+			return x == y;
+		}
+		return (a->type == JINT ? a->u.i : a->u.b) ==
+		    (b->type == JINT ? b->u.i : b->u.b);
+	}
+	if (a->type != b->type)
+		return 0;
+	switch (a->type) {
+	case JUNDEF: case JNONE: return 1;
+	case JSTR:
+		return a->u.str.n == b->u.str.n &&
+		    memcmp(a->u.str.s, b->u.str.s, a->u.str.n) == 0;
+	case JLIST: case JTUPLE:
+		if (a->u.list.n != b->u.list.n)
+			return 0;
+		for (i = 0; i < a->u.list.n; i++)
+			if (!jveq(a->u.list.v[i], b->u.list.v[i]))
+				return 0;
+		return 1;
+	case JDICT:
+		if (a->u.dict.n != b->u.dict.n)
+			return 0;
+		for (i = 0; i < a->u.dict.n; i++) {
+			struct jv *o = jvget((struct jv *)b, a->u.dict.k[i]);
+			if (!o || !jveq(a->u.dict.v[i], o))
+				return 0;
+		}
+		return 1;
+	case JFUNC: return a->u.func.fn == b->u.func.fn;
+	default: return 0;
+	}
+}
+
+const char *
+jvtypename(const struct jv *v)
+{
+	static const char *names[] = {"Undefined", "NoneType", "bool", "int",
+	    "float", "str", "list", "tuple", "dict", "function"};
+	return names[v->type];
+}
+
+size_t
+jvutf8len(const char *s, size_t n)
+{
+	size_t i, len = 0;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			len++;
+	return len;
+}
+
+/* Python's float repr: the shortest digits that round-trip, fixed
+ * notation for exponents -4..15, else d.ddde+XX. */
+void
+jvfloatto(struct buf *b, double d)
+{
+	char tmp[64], digits[32];
+	int prec, exp, nd, i;
+	char *e;
+
+	if (isnan(d)) {
+		bufputs(b, "nan");
+		return;
+	}
+	if (isinf(d)) {
+		bufputs(b, d < 0 ? "-inf" : "inf");
+		return;
+	}
+	for (prec = 0; prec < 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*e", prec, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	/* tmp is [-]d[.ddd]e[+-]XX */
+	e = strchr(tmp, 'e');
+	exp = atoi(e + 1);
+	*e = '\0';
+	nd = 0;
+	for (i = tmp[0] == '-'; tmp[i]; i++)
+		if (tmp[i] != '.')
+			digits[nd++] = tmp[i];
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	digits[nd] = '\0';
+	if (signbit(d))
+		bufputc(b, '-');
+	if (exp >= -4 && exp < 16) {
+		if (exp < 0) {
+			bufputs(b, "0.");
+			for (i = -1; i > exp; i--)
+				bufputc(b, '0');
+			bufputs(b, digits);
+		} else {
+			for (i = 0; i <= exp; i++)
+				bufputc(b, i < nd ? digits[i] : '0');
+			bufputc(b, '.');
+			if (nd > exp + 1)
+				bufputs(b, digits + exp + 1);
+			else
+				bufputc(b, '0');
+		}
+		return;
+	}
+	bufputc(b, digits[0]);
+	if (nd > 1) {
+		bufputc(b, '.');
+		bufputs(b, digits + 1);
+	}
+	bufprintf(b, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+}
+
+static const char *
+strrepr(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+	char q = '\'';
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return "repr of a string with non-ASCII characters";
+	if (memchr(s, '\'', n) && !memchr(s, '"', n))
+		q = '"';
+	bufputc(b, q);
+	for (i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		if (c == '\\' || c == (unsigned char)q)
+			bufprintf(b, "\\%c", c);
+		else if (c == '\n')
+			bufputs(b, "\\n");
+		else if (c == '\r')
+			bufputs(b, "\\r");
+		else if (c == '\t')
+			bufputs(b, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			bufprintf(b, "\\x%02x", c);
+		else
+			bufputc(b, c);
+	}
+	bufputc(b, q);
+	return NULL;
+}
+
+const char *
+jvreprto(struct buf *b, const struct jv *v)
+{
+	const char *err;
+	size_t i;
+
+	switch (v->type) {
+	case JSTR:
+		return strrepr(b, v->u.str.s, v->u.str.n);
+	case JLIST: case JTUPLE:
+		bufputc(b, v->type == JLIST ? '[' : '(');
+		for (i = 0; i < v->u.list.n; i++) {
+			if (i)
+				bufputs(b, ", ");
+			if ((err = jvreprto(b, v->u.list.v[i])))
+				return err;
+		}
+		if (v->type == JTUPLE && v->u.list.n == 1)
+			bufputc(b, ',');
+		bufputc(b, v->type == JLIST ? ']' : ')');
+		return NULL;
+	case JDICT:
+		bufputc(b, '{');
+		for (i = 0; i < v->u.dict.n; i++) {
+			if (i)
+				bufputs(b, ", ");
+			if ((err = jvreprto(b, v->u.dict.k[i])))
+				return err;
+			bufputs(b, ": ");
+			if ((err = jvreprto(b, v->u.dict.v[i])))
+				return err;
+		}
+		bufputc(b, '}');
+		return NULL;
+	case JUNDEF:
+		return "repr of an undefined value";
+	case JFUNC:
+		return "printing a function";
+	default:
+		return jvstrto(b, v);
+	}
+}
+
+const char *
+jvstrto(struct buf *b, const struct jv *v)
+{
+	switch (v->type) {
+	case JUNDEF: return NULL;
+	case JNONE: bufputs(b, "None"); return NULL;
+	case JBOOL: bufputs(b, v->u.b ? "True" : "False"); return NULL;
+	case JINT: bufprintf(b, "%lld", (long long)v->u.i); return NULL;
+	case JFLOAT: jvfloatto(b, v->u.f); return NULL;
+	case JSTR: bufadd(b, v->u.str.s, v->u.str.n); return NULL;
+	default: return jvreprto(b, v);
+	}
+}

@@ -1,0 +1,87 @@
+/* jvalue.h: the dynamic value of the Jinja engine (jlex, jparse, jeval).
+ *
+ * One tagged type, as Python sees it: none, bool, int, float, string,
+ * list, tuple, dict, callable, and Jinja2's default Undefined. Values are
+ * arena-owned: every value made while rendering lives in the render's
+ * arena and is freed with it; nothing is refcounted and nothing is freed
+ * one by one. Values are immutable once built (a list or dict is filled
+ * by its maker, then only read), so sharing them is safe.
+ *
+ * Ints are 64-bit; an operation whose Python result does not fit is an
+ * error, never a wrapped number. Strings are UTF-8 byte strings with a
+ * length; dicts keep insertion order, as Python's do. */
+#ifndef JVALUE_H
+#define JVALUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "util.h"
+
+enum jtype {
+	JUNDEF, JNONE, JBOOL, JINT, JFLOAT, JSTR, JLIST, JTUPLE, JDICT, JFUNC
+};
+
+struct jv;
+struct jcall;
+/* A callable: fills *out or returns an error message (arena-owned). */
+typedef const char *jfunc(struct arena *, struct jcall *, struct jv **out);
+
+struct jv {
+	enum jtype type;
+	int isloop;		/* a for loop's loop: only jeval's attributes */
+	union {
+		int b;
+		int64_t i;
+		double f;
+		struct { const char *s; size_t n; } str;
+		struct { struct jv **v; size_t n, cap; } list;	/* list, tuple */
+		struct { struct jv **k, **v; size_t n, cap; } dict;
+		struct { const char *name; jfunc *fn; } func;
+	} u;
+};
+
+/* Arguments of a call: positional, then keyword (names[i] for kw[i]). */
+struct jcall {
+	struct jv **pos;
+	size_t npos;
+	const char **names;
+	struct jv **kw;
+	size_t nkw;
+};
+
+extern struct jv jvundef, jvnone, jvtrue, jvfalse;
+
+struct jv *jvint(struct arena *, int64_t);
+struct jv *jvfloat(struct arena *, double);
+struct jv *jvbool(int);
+/* A string: s is copied into the arena. */
+struct jv *jvstr(struct arena *, const char *s, size_t n);
+struct jv *jvlist(struct arena *, enum jtype);	/* JLIST or JTUPLE */
+void jvpush(struct arena *, struct jv *list, struct jv *v);
+struct jv *jvdict(struct arena *);
+/* Set k to v, replacing an equal key in place (Python's order). */
+void jvset(struct arena *, struct jv *dict, struct jv *k, struct jv *v);
+/* The value for k, or NULL. */
+struct jv *jvget(struct jv *dict, struct jv *k);
+struct jv *jvfunc(struct arena *, const char *name, jfunc *);
+
+/* Python's truth value. */
+int jvtruth(const struct jv *);
+/* Python's ==. */
+int jveq(const struct jv *, const struct jv *);
+/* Python's type name: 'int', 'str', 'NoneType', ... */
+const char *jvtypename(const struct jv *);
+/* The number of code points in a UTF-8 string. */
+size_t jvutf8len(const char *s, size_t n);
+
+/* Append str(v) (as Jinja2 prints it; Undefined prints nothing) or
+ * repr(v). They return NULL, or an error message for what cannot be
+ * printed exactly (repr of a string with non-ASCII characters). */
+const char *jvstrto(struct buf *, const struct jv *);
+const char *jvreprto(struct buf *, const struct jv *);
+/* Python's repr of a float: the shortest string that reads back as d. */
+void jvfloatto(struct buf *, double d);
+
+#endif

@@ -1,0 +1,67 @@
+#!/bin/sh
+# The Jinja engine against Jinja2 itself: every tests/data/jinja/*.j2 is
+# rendered by python3-jinja2 (with dbt's Environment: a SandboxedEnvironment
+# with the do and loopcontrols extensions, defaults otherwise) and by
+# tests/unit/jrender, and the bytes must be equal; every refuse/*.j2 must
+# fail in jrender with exactly the message in its .err.
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DATA=$ROOT/tests/data/jinja
+JR=$ROOT/tests/unit/jrender
+if ! python3 -c 'import jinja2.sandbox' 2>/dev/null; then
+	echo "1..0 # SKIP python3-jinja2 is not installed"
+	exit 0
+fi
+[ -x "$JR" ] || { echo "Bail out! $JR not built (make units)"; exit 1; }
+TMP=$(mktemp -d) || exit 1
+trap 'rm -rf "$TMP"' EXIT
+n=0
+fail=0
+for t in "$DATA"/*.j2; do
+	name=$(basename "$t" .j2)
+	ctx=$DATA/$name.json
+	[ -f "$ctx" ] || ctx=
+	n=$((n + 1))
+	if ! python3 - "$t" "$ctx" >"$TMP/want" 2>"$TMP/pyerr" <<'PY'
+import json, sys
+import jinja2, jinja2.sandbox
+env = jinja2.sandbox.SandboxedEnvironment(
+    extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
+src = open(sys.argv[1], encoding="utf-8", newline="").read()
+ctx = json.load(open(sys.argv[2])) if sys.argv[2] else {}
+sys.stdout.write(env.from_string(src).render(**ctx))
+PY
+	then
+		echo "not ok $n - $name: Jinja2 failed: $(tail -1 "$TMP/pyerr")"
+		fail=1
+		continue
+	fi
+	if ! $JR "$t" $ctx >"$TMP/got" 2>"$TMP/err"; then
+		echo "not ok $n - $name: $(cat "$TMP/err")"
+		fail=1
+		continue
+	fi
+	if cmp -s "$TMP/want" "$TMP/got"; then
+		echo "ok $n - $name renders as Jinja2 does"
+	else
+		echo "not ok $n - $name differs from Jinja2"
+		diff "$TMP/want" "$TMP/got" | sed 's/^/#  /'
+		fail=1
+	fi
+done
+for t in "$DATA"/refuse/*.j2; do
+	name=$(basename "$t" .j2)
+	n=$((n + 1))
+	if $JR "$t" >"$TMP/got" 2>"$TMP/err"; then
+		echo "not ok $n - refuse $name: rendered"
+		fail=1
+	elif [ "$(cat "$TMP/err")" = "$(cat "${t%.j2}.err")" ]; then
+		echo "ok $n - refuse $name: $(cat "$TMP/err")"
+	else
+		echo "not ok $n - refuse $name"
+		echo "#  got:  $(cat "$TMP/err")"
+		echo "#  want: $(cat "${t%.j2}.err")"
+		fail=1
+	fi
+done
+echo "1..$n"
+exit $fail

@@ -1,0 +1,55 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "jlex.h"
+#include "tap.h"
+
+static char *
+lexerr(const char *src)
+{
+	static char msg[300];
+	struct arena a = {0};
+	struct jsrc s;
+	struct jerr e;
+	char *m;
+
+	if (jlex(&a, "t.j2", src, strlen(src), &s, &e) == 0) {
+		arenafree(&a);
+		return NULL;
+	}
+	m = jerrstr(&s, &e);
+	snprintf(msg, sizeof(msg), "%s", m);
+	free(m);
+	arenafree(&a);
+	return msg;
+}
+
+int
+main(void)
+{
+	struct arena a = {0};
+	struct jsrc s;
+	struct jerr e;
+	const char *src = "a  {{- x -}}  b\r\n{# c #}{% if 'q\\n' %}1_0 2.5e3{% endif %}\n";
+
+	ok(jlex(&a, "t.j2", src, strlen(src), &s, &e) == 0, "lexes");
+	ok(s.toks[0].type == JT_DATA && s.toks[0].n == 1, "'-' strips before");
+	ok(s.toks[1].type == JT_VBEGIN && s.toks[2].type == JT_NAME &&
+	    s.toks[3].type == JT_VEND, "a print tag");
+	ok(s.toks[4].type == JT_DATA && s.toks[4].n == 2 &&
+	    !memcmp(s.toks[4].s, "b\n", 2), "'-' strips after; CRLF is LF");
+	ok(s.toks[7].type == JT_STR && s.toks[7].n == 2 &&
+	    !memcmp(s.toks[7].s, "q\n", 2), "string escapes decoded");
+	ok(s.toks[9].type == JT_DATA && s.toks[9].n == 9, "data inside a block");
+	ok(s.toks[s.ntoks - 1].type == JT_EOF && s.toks[s.ntoks - 2].type == JT_BEND,
+	    "the last newline is dropped");
+	arenafree(&a);
+	is(lexerr("ab\n{{ x"), "t.j2:2:1: missing end of {{ tag", "unclosed tag");
+	is(lexerr("{# x"), "t.j2:1:1: missing end of comment tag", "unclosed comment");
+	is(lexerr("{{ 'x }}"), "t.j2:1:4: unterminated string", "unclosed string");
+	is(lexerr("{% raw %}{{{% endraw %}"), "t.j2:1:4: unsupported statement 'raw'", "raw refused");
+	is(lexerr("{{ 0x1f }}"), "t.j2:1:4: unsupported: binary, octal or hex integer literal", "hex refused");
+	is(lexerr("{{ 99999999999999999999 }}"), "t.j2:1:4: integer 99999999999999999999 does not fit in 64 bits", "big int refused");
+	is(lexerr("{{ a $ b }}"), "t.j2:1:6: unexpected character '$'", "bad character");
+	return tap_done();
+}
