@@ -57,24 +57,6 @@ add(const char *path)
 	return s;
 }
 
-static int
-writeall(int fd, const char *s, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, s, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 void
 stageput(const char *path, const char *s, size_t n)
 {

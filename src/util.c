@@ -252,7 +252,7 @@ fail:
 	return -1;
 }
 
-static int
+int
 writeall(int fd, const char *s, size_t n)
 {
 	ssize_t w;

@@ -42,6 +42,8 @@ void usageexit(const char *usage, const char *fmt, ...);
 /* Read all of PATH into b (which is reset first). Returns 0, or -1 with
  * errno set; a directory fails with EISDIR. */
 int readfile(const char *path, struct buf *b);
+/* Write all n bytes of s to fd, again after EINTR: 0, or -1 with errno. */
+int writeall(int fd, const char *s, size_t n);
 struct timespec;
 /* A file's modification time, as Ninja compares it; -1 when it has none. */
 int mtimeof(const char *path, struct timespec *t);

@@ -7,6 +7,19 @@ MANIFESTS=${DBT2NINJA_MANIFESTS:-$ROOT/../shared/fixtures/manifests}
 # the reference dbt, to compare with; DBT2NINJA_REFERENCE= (empty) leaves
 # the comparisons out, as make check's sanitizer pass does
 REFERENCE=${DBT2NINJA_REFERENCE-$ROOT/../shared/reference-dbt}
+
+# refdbt DIR: install the reference dbt into DIR; 0, or 1 with what it
+# said in $TMP/install.log. install.sh may apt-get: while another apt-get
+# holds the lock, it is tried again (5 minutes at most).
+refdbt() {
+	mkdir -p "$1"
+	_i=0
+	until sh "$REFERENCE/install.sh" "$1" >"$TMP/install.log" 2>&1; do
+		grep -qi 'lock' "$TMP/install.log" && [ $_i -lt 30 ] || return 1
+		_i=$((_i + 1))
+		sleep 10
+	done
+}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/dbt2ninja-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 # no profiles.yml but the tests' own

@@ -15,14 +15,7 @@ REF=$REFERENCE
 [ -f "$REF/install.sh" ] || skip_all "no reference dbt${REFERENCE:+ in $REFERENCE} (DBT2NINJA_REFERENCE)"
 command -v ninja >/dev/null 2>&1 || skip_all "ninja is not installed"
 DBTDIR=${PARITY_DBT:-$TMP/reference-dbt}
-mkdir -p "$DBTDIR"
-# install.sh may apt-get; another apt-get holding the lock is waited for
-i=0
-until sh "$REF/install.sh" "$DBTDIR" >"$TMP/install.log" 2>&1; do
-	i=$((i + 1))
-	[ $i -lt 30 ] || { cat "$TMP/install.log" >&2; echo "Bail out! cannot install the reference dbt"; exit 1; }
-	sleep 10
-done
+refdbt "$DBTDIR" || { cat "$TMP/install.log" >&2; echo "Bail out! cannot install the reference dbt"; exit 1; }
 DBT=$DBTDIR/bin/dbt
 withpg
 psql -Xqc "create database dbt" -c "create database ours" -c "create role reader" -c "create role writer" || exit 1

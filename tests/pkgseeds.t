@@ -146,9 +146,9 @@ if [ ! -f "$REF/install.sh" ]; then
 	done_testing
 	exit
 fi
-if ! sh "$REF/install.sh" "$TMP/dbt" >"$TMP/install" 2>&1; then
+if ! refdbt "$TMP/dbt"; then
 	ok 1 "the reference dbt installs"
-	sed 's/^/# /' "$TMP/install"
+	sed 's/^/# /' "$TMP/install.log"
 	done_testing
 	exit
 fi

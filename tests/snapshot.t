@@ -297,7 +297,7 @@ OK snapshotted public.s_ign [SELECT 4]" "one built it, the other merged nothing"
 # The reference dbt, into database ref, when it is there.
 ref=
 if [ -d "$REFDBT" ]; then
-	if sh "$REFDBT/install.sh" "$TMP/dbt" >"$TMP/install.log" 2>&1; then
+	if refdbt "$TMP/dbt"; then
 		for db in ref mix; do
 			psql -Xqc "create database $db" && setup $db && round 1 $db
 		done
