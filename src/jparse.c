@@ -529,32 +529,31 @@ notexpr(struct parser *p)
 	return compare(p);
 }
 
+/* A left-associative chain of the keyword word over operands of sub. */
 static struct jnode *
-andexpr(struct parser *p)
+chain(struct parser *p, const char *word, int kind, struct jnode *(*sub)(struct parser *))
 {
-	struct jnode *x = notexpr(p);
+	struct jnode *x = sub(p);
 
-	while (isname(p, "and")) {
-		struct jnode *n = node(p, N_AND, next(p)->off);
+	while (isname(p, word)) {
+		struct jnode *n = node(p, kind, next(p)->off);
 		n->a = x;
-		n->b = notexpr(p);
+		n->b = sub(p);
 		x = n;
 	}
 	return x;
 }
 
 static struct jnode *
+andexpr(struct parser *p)
+{
+	return chain(p, "and", N_AND, notexpr);
+}
+
+static struct jnode *
 orexpr(struct parser *p)
 {
-	struct jnode *x = andexpr(p);
-
-	while (isname(p, "or")) {
-		struct jnode *n = node(p, N_OR, next(p)->off);
-		n->a = x;
-		n->b = andexpr(p);
-		x = n;
-	}
-	return x;
+	return chain(p, "or", N_OR, andexpr);
 }
 
 /* parse_expression with a conditional expression */

@@ -140,18 +140,7 @@ else
 	ok 0 "# SKIP no real manifests at $MANIFESTS"
 fi
 
-REF=$REFERENCE
-if [ ! -f "$REF/install.sh" ]; then
-	diag "no $REF: skipping the comparison with the real dbt"
-	done_testing
-	exit
-fi
-if ! refdbt "$TMP/dbt"; then
-	ok 1 "the reference dbt installs"
-	sed 's/^/# /' "$TMP/install.log"
-	done_testing
-	exit
-fi
+refdbt_or_done "$TMP/dbt"
 psql -Xqc "create database ref" || exit 1
 layout "$TMP/r" dbt_packages pkg_dir ref
 cd "$TMP/r" || exit 1

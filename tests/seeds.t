@@ -66,18 +66,7 @@ diff "$ROOT/tests/data/seeds/expected-ny" "$TMP/ours-ny" >"$TMP/diff"
 ok $? "converted to that zone as dbt converts them, the others as they are"
 sed 's/^/# /' "$TMP/diff" | head -40
 
-REF=$REFERENCE
-if [ ! -f "$REF/install.sh" ]; then
-	diag "no $REF: skipping the comparison with the real dbt"
-	done_testing
-	exit
-fi
-if ! refdbt "$TMP/dbt"; then
-	ok 1 "the reference dbt installs"
-	sed 's/^/# /' "$TMP/install.log"
-	done_testing
-	exit
-fi
+refdbt_or_done "$TMP/dbt"
 psql -Xqc "create database ref" || exit 1
 profile ref
 PGTZ=UTC "$TMP/dbt/bin/dbt" seed >"$TMP/dbtout" 2>&1
