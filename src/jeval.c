@@ -13,20 +13,23 @@ struct scope {
 	struct jv *vars;
 };
 
-struct ev {
+struct jev {
 	struct arena *a;
 	struct jerr *e;
+	const struct jsrc *src;	/* the template being evaluated */
+	size_t calloff;		/* the call a native function runs for */
 	jmp_buf fail;
 };
 
-static struct jv *eval(struct ev *, struct scope *, struct jnode *);
-static void run(struct ev *, struct scope *, const struct jnl *, struct buf *);
+static struct jv *eval(struct jev *, struct scope *, struct jnode *);
+static void run(struct jev *, struct scope *, const struct jnl *, struct buf *);
 
 static void
-everr(struct ev *v, size_t off, const char *fmt, ...)
+everr(struct jev *v, size_t off, const char *fmt, ...)
 {
 	va_list ap;
 
+	v->e->src = v->src;
 	v->e->off = off;
 	va_start(ap, fmt);
 	vsnprintf(v->e->msg, sizeof(v->e->msg), fmt, ap);
@@ -34,8 +37,27 @@ everr(struct ev *v, size_t off, const char *fmt, ...)
 	longjmp(v->fail, 1);
 }
 
+struct arena *
+jevarena(struct jev *v)
+{
+	return v->a;
+}
+
+void
+jfail(struct jev *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	v->e->src = v->src;
+	v->e->off = v->calloff;
+	va_start(ap, fmt);
+	vsnprintf(v->e->msg, sizeof(v->e->msg), fmt, ap);
+	va_end(ap);
+	longjmp(v->fail, 1);
+}
+
 static struct jv *
-key(struct ev *v, const char *s)
+key(struct jev *v, const char *s)
 {
 	return jvstr(v->a, s, strlen(s));
 }
@@ -52,7 +74,7 @@ lookup(struct scope *sc, struct jv *k)
 }
 
 static void
-undeferr(struct ev *v, size_t off, struct jv *x)
+undeferr(struct jev *v, size_t off, struct jv *x)
 {
 	if (x->type == JUNDEF)
 		everr(v, off, "undefined value used");
@@ -60,7 +82,7 @@ undeferr(struct ev *v, size_t off, struct jv *x)
 
 /* str(x) as a new string value */
 static struct jv *
-tostr(struct ev *v, size_t off, struct jv *x)
+tostr(struct jev *v, size_t off, struct jv *x)
 {
 	struct buf b = {0};
 	const char *err;
@@ -100,7 +122,7 @@ fval(struct jv *x)
 }
 
 static struct jv *
-repeat(struct ev *v, size_t off, struct jv *s, int64_t n)
+repeat(struct jev *v, size_t off, struct jv *s, int64_t n)
 {
 	int64_t i;
 
@@ -130,7 +152,7 @@ static const char *opname[] = {"+", "-", "*", "/", "//", "%", "**", "~",
     "==", "!=", "<", "<=", ">", ">=", "in", "not in"};
 
 static void
-typeerr(struct ev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
+typeerr(struct jev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
 {
 	everr(v, off, "unsupported operand type(s) for %s: '%s' and '%s'",
 	    opname[op], jvtypename(x), jvtypename(y));
@@ -166,7 +188,7 @@ pyfloordiv(double x, double y)
 }
 
 static struct jv *
-arith(struct ev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
+arith(struct jev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
 {
 	undeferr(v, off, x);
 	undeferr(v, off, y);
@@ -284,7 +306,7 @@ arith(struct ev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
 
 /* Python's <, for what Python orders; -1 less, 0 equal, 1 greater. */
 static int
-order(struct ev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
+order(struct jev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
 {
 	size_t i;
 
@@ -317,7 +339,7 @@ order(struct ev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
 
 /* The items a for loop or list() sees. */
 static struct jv *
-items(struct ev *v, size_t off, struct jv *x)
+items(struct jev *v, size_t off, struct jv *x)
 {
 	struct jv *r;
 	size_t i;
@@ -349,7 +371,7 @@ items(struct ev *v, size_t off, struct jv *x)
 }
 
 static int
-contains(struct ev *v, size_t off, struct jv *x, struct jv *in)
+contains(struct jev *v, size_t off, struct jv *x, struct jv *in)
 {
 	struct jv *l;
 	size_t i;
@@ -376,7 +398,7 @@ contains(struct ev *v, size_t off, struct jv *x, struct jv *in)
 }
 
 static int
-compare1(struct ev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
+compare1(struct jev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
 {
 	int c;
 
@@ -413,7 +435,7 @@ member(const char *const *set, const char *s, size_t n)
 }
 
 static struct jv *
-getitem(struct ev *v, size_t off, struct jv *x, struct jv *k, int attr)
+getitem(struct jev *v, size_t off, struct jv *x, struct jv *k, int attr)
 {
 	struct jv *r;
 
@@ -447,6 +469,12 @@ getitem(struct ev *v, size_t off, struct jv *x, struct jv *k, int attr)
 	}
 	if (x->type == JNONE && k->type == JSTR)
 		return &jvundef;
+	if (x->type == JOBJ && k->type == JSTR) {
+		v->calloff = off;
+		if ((r = x->u.obj.cls->getattr(v, x, k->u.str.s)))
+			return r;
+		return &jvundef;
+	}
 	if (k->type == JSTR)
 		everr(v, off, "unsupported: attribute '%s' of %s", k->u.str.s, jvtypename(x));
 	everr(v, off, "unsupported: subscript of %s with %s", jvtypename(x), jvtypename(k));
@@ -456,7 +484,7 @@ getitem(struct ev *v, size_t off, struct jv *x, struct jv *k, int attr)
 /* ---- filters and tests ---- */
 
 struct fargs {
-	struct ev *v;
+	struct jev *v;
 	size_t off;
 	const char *name;
 	struct jcall c;
@@ -681,7 +709,7 @@ replace(struct fargs *f, struct jv *s, struct jv *old, struct jv *new, int64_t c
 static struct jv *
 dofilter(struct fargs *f, struct jv *x)
 {
-	struct ev *v = f->v;
+	struct jev *v = f->v;
 	const char *n = f->name;
 	struct jv *y, *z;
 	size_t i;
@@ -839,7 +867,7 @@ dofilter(struct fargs *f, struct jv *x)
 static int
 dotest(struct fargs *f, struct jv *x)
 {
-	struct ev *v = f->v;
+	struct jev *v = f->v;
 	const char *n = f->name;
 	struct jv *y;
 
@@ -892,7 +920,7 @@ jhastest(const char *name)
 }
 
 static void
-callargs(struct ev *v, struct scope *sc, struct jnode *n, struct jcall *c)
+callargs(struct jev *v, struct scope *sc, struct jnode *n, struct jcall *c)
 {
 	size_t i;
 
@@ -910,7 +938,7 @@ callargs(struct ev *v, struct scope *sc, struct jnode *n, struct jcall *c)
 /* ---- expressions ---- */
 
 static struct jv *
-eval(struct ev *v, struct scope *sc, struct jnode *n)
+eval(struct jev *v, struct scope *sc, struct jnode *n)
 {
 	struct jv *x, *y;
 	size_t i;
@@ -988,15 +1016,12 @@ eval(struct ev *v, struct scope *sc, struct jnode *n)
 		return getitem(v, n->off, x, y, 0);
 	case N_CALL: {
 		struct jcall c;
-		const char *err;
-		struct jv *r = NULL;
 		x = eval(v, sc, n->a);
 		if (x->type != JFUNC)
 			everr(v, n->off, "unsupported: calling a value of type '%s'", jvtypename(x));
 		callargs(v, sc, n, &c);
-		if ((err = x->u.func.fn(v->a, &c, &r)))
-			everr(v, n->off, "%s(): %s", x->u.func.name, err);
-		return r;
+		v->calloff = n->off;
+		return jcallv(v, x, &c);
 	}
 	case N_FILTER: case N_TEST: {
 		struct fargs f;
@@ -1019,10 +1044,27 @@ eval(struct ev *v, struct scope *sc, struct jnode *n)
 	}
 }
 
+struct jv *
+jcallv(struct jev *v, struct jv *fn, struct jcall *c)
+{
+	struct jv *r;
+
+	if (fn->type != JFUNC)
+		jfail(v, "unsupported: calling a value of type '%s'", jvtypename(fn));
+	r = fn->u.func.fn(v, fn->u.func.data, c);
+	return r ? r : &jvnone;
+}
+
+struct jv *
+jevstr(struct jev *v, struct jv *x)
+{
+	return tostr(v, v->calloff, x);
+}
+
 /* ---- statements ---- */
 
 static void
-assign(struct ev *v, struct scope *sc, struct jnode *t, struct jv *x)
+assign(struct jev *v, struct scope *sc, struct jnode *t, struct jv *x)
 {
 	size_t i;
 	struct jv *l;
@@ -1043,7 +1085,7 @@ assign(struct ev *v, struct scope *sc, struct jnode *t, struct jv *x)
 }
 
 static void
-forloop(struct ev *v, struct scope *sc, struct jnode *n, struct buf *out)
+forloop(struct jev *v, struct scope *sc, struct jnode *n, struct buf *out)
 {
 	struct jv *all = items(v, n->b->off, eval(v, sc, n->b)), *l = all;
 	size_t i, len;
@@ -1081,7 +1123,7 @@ forloop(struct ev *v, struct scope *sc, struct jnode *n, struct buf *out)
 }
 
 static void
-run(struct ev *v, struct scope *sc, const struct jnl *body, struct buf *out)
+run(struct jev *v, struct scope *sc, const struct jnl *body, struct buf *out)
 {
 	size_t i;
 
@@ -1121,24 +1163,67 @@ run(struct ev *v, struct scope *sc, const struct jnl *body, struct buf *out)
 	}
 }
 
-int
-jeval(struct arena *a, const struct jsrc *s, const struct jnl *body,
-    struct jv *ctx, struct buf *out, struct jerr *e)
+static int
+evalin(struct arena *a, const struct jsrc *s, const struct jnl *body,
+    struct jv *const *globals, size_t n, struct buf *out, struct jerr *e)
 {
-	struct ev v;
-	struct scope top, glob;
+	struct jev v;
+	struct scope top, *glob = NULL;
+	size_t i;
 
-	(void)s;
 	memset(&v, 0, sizeof(v));
 	v.a = a;
 	v.e = e;
-	glob.up = NULL;
-	glob.vars = ctx ? ctx : jvdict(a);
-	top.up = &glob;
+	v.src = s;
+	for (i = n; i-- > 0;) {
+		struct scope *g = arenaalloc(a, sizeof(*g));
+		g->up = glob;
+		g->vars = globals[i];
+		glob = g;
+	}
+	top.up = glob;
 	top.vars = jvdict(a);
 	if (setjmp(v.fail))
 		return -1;
 	run(&v, &top, body, out);
+	return 0;
+}
+
+int
+jeval(struct arena *a, const struct jsrc *s, const struct jnl *body,
+    struct jv *ctx, struct buf *out, struct jerr *e)
+{
+	return evalin(a, s, body, &ctx, ctx ? 1 : 0, out, e);
+}
+
+int
+jcompile(struct arena *a, const char *name, const char *src, size_t n,
+    struct jtmpl *t, char **err)
+{
+	struct jerr e;
+
+	if (jlex(a, name, src, n, &t->src, &e) < 0 ||
+	    jparse(a, &t->src, &t->body, &e) < 0) {
+		*err = jerrstr(&t->src, &e);
+		return -1;
+	}
+	return 0;
+}
+
+int
+jrun(struct arena *a, const struct jtmpl *t, struct jv *const *globals,
+    size_t nglobals, struct buf *out, char **err)
+{
+	struct jerr e;
+	size_t len = out->len;
+
+	if (evalin(a, &t->src, &t->body, globals, nglobals, out, &e) < 0) {
+		*err = jerrstr(&t->src, &e);
+		out->len = len;
+		if (out->s)
+			out->s[len] = '\0';
+		return -1;
+	}
 	return 0;
 }
 

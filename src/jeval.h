@@ -17,10 +17,37 @@
 
 #include "jparse.h"
 
+/* A template lexed and parsed once, to be rendered any number of times. */
+struct jtmpl {
+	struct jsrc src;
+	struct jnl body;
+};
+
+/* Lex and parse src named name into *t (in a). Returns 0, or -1 with
+ * *err set to "name:line:col: message" (malloc'd). */
+int jcompile(struct arena *a, const char *name, const char *src, size_t n,
+    struct jtmpl *t, char **err);
+
+/* Render t onto out. A name is looked up in the template's own scopes,
+ * then in globals[0], globals[1], ... (dicts; later ones are the wider
+ * context, shared between renders and never written). Returns 0, or -1
+ * with *err set (malloc'd) and out as it was. Values made live in a. */
+int jrun(struct arena *a, const struct jtmpl *t, struct jv *const *globals,
+    size_t nglobals, struct buf *out, char **err);
+
 /* Render body (parsed from s) with the context ctx (a JDICT, or NULL)
  * onto out. Returns 0, or -1 with *e set. Values made live in a. */
 int jeval(struct arena *a, const struct jsrc *s, const struct jnl *body,
     struct jv *ctx, struct buf *out, struct jerr *e);
+
+/* For native functions and objects (jvalue.h's jfunc and jclass), during
+ * a render: its arena; failing it with a message (at the position of the
+ * call being evaluated; does not return); calling any callable. */
+struct arena *jevarena(struct jev *);
+void jfail(struct jev *, const char *fmt, ...);
+struct jv *jcallv(struct jev *, struct jv *fn, struct jcall *);
+/* str(x) as a JSTR, as {{ x }} prints it (failing for what cannot). */
+struct jv *jevstr(struct jev *, struct jv *x);
 
 /* Lex, parse and render src named name; on error returns -1 and sets
  * *err to "name:line:col: message" (malloc'd). */

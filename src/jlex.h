@@ -29,8 +29,11 @@ struct jtoken {
 	double f;		/* JT_FLOAT */
 };
 
-/* An error: message and where. */
+struct jsrc;
+/* An error: message and where (in src, or in the template at hand when
+ * src is NULL). */
 struct jerr {
+	const struct jsrc *src;
 	size_t off;
 	char msg[256];
 };
@@ -46,7 +49,7 @@ struct jsrc {
 /* Lex src into s (everything in a). Returns 0, or -1 with *e set. */
 int jlex(struct arena *a, const char *name, const char *src, size_t n,
     struct jsrc *s, struct jerr *e);
-/* "name:line:col: msg" for an error at e->off in s. */
+/* "name:line:col: msg" for an error at e->off in e->src, or else in s. */
 char *jerrstr(const struct jsrc *s, const struct jerr *e);
 
 #endif

@@ -20,6 +20,7 @@ lexerr(struct lexer *l, size_t off, const char *fmt, ...)
 {
 	va_list ap;
 
+	l->e->src = NULL;
 	l->e->off = off;
 	va_start(ap, fmt);
 	vsnprintf(l->e->msg, sizeof(l->e->msg), fmt, ap);
@@ -383,6 +384,8 @@ jerrstr(const struct jsrc *s, const struct jerr *e)
 {
 	int line, col;
 
+	if (e->src)
+		s = e->src;
 	linecol(s->text, e->off, &line, &col);
 	return xasprintf("%s:%d:%d: %s", s->name, line, col, e->msg);
 }

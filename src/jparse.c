@@ -26,6 +26,7 @@ perr(struct parser *p, size_t off, const char *fmt, ...)
 {
 	va_list ap;
 
+	p->e->src = NULL;
 	p->e->off = off;
 	va_start(ap, fmt);
 	vsnprintf(p->e->msg, sizeof(p->e->msg), fmt, ap);

@@ -124,12 +124,23 @@ jvset(struct arena *a, struct jv *d, struct jv *k, struct jv *v)
 }
 
 struct jv *
-jvfunc(struct arena *a, const char *name, jfunc *fn)
+jvfunc(struct arena *a, const char *name, jfunc *fn, void *data)
 {
 	struct jv *v = newv(a, JFUNC);
 
 	v->u.func.name = name;
 	v->u.func.fn = fn;
+	v->u.func.data = data;
+	return v;
+}
+
+struct jv *
+jvobj(struct arena *a, const struct jclass *cls, void *data)
+{
+	struct jv *v = newv(a, JOBJ);
+
+	v->u.obj.cls = cls;
+	v->u.obj.data = data;
 	return v;
 }
 
@@ -144,7 +155,7 @@ jvtruth(const struct jv *v)
 	case JSTR: return v->u.str.n != 0;
 	case JLIST: case JTUPLE: return v->u.list.n != 0;
 	case JDICT: return v->u.dict.n != 0;
-	case JFUNC: return 1;
+	case JFUNC: case JOBJ: return 1;
 	}
 	return 1;
 }
@@ -194,7 +205,9 @@ jveq(const struct jv *a, const struct jv *b)
 				return 0;
 		}
 		return 1;
-	case JFUNC: return a->u.func.fn == b->u.func.fn;
+	case JFUNC: return a->u.func.fn == b->u.func.fn &&
+	    a->u.func.data == b->u.func.data;
+	case JOBJ: return a->u.obj.data == b->u.obj.data;
 	default: return 0;
 	}
 }
@@ -203,7 +216,9 @@ const char *
 jvtypename(const struct jv *v)
 {
 	static const char *names[] = {"Undefined", "NoneType", "bool", "int",
-	    "float", "str", "list", "tuple", "dict", "function"};
+	    "float", "str", "list", "tuple", "dict", "function", "object"};
+	if (v->type == JOBJ)
+		return v->u.obj.cls->name;
 	return names[v->type];
 }
 
@@ -347,6 +362,8 @@ jvreprto(struct buf *b, const struct jv *v)
 		return "repr of an undefined value";
 	case JFUNC:
 		return "printing a function";
+	case JOBJ:
+		return "repr of a native object";
 	default:
 		return jvstrto(b, v);
 	}
@@ -362,6 +379,10 @@ jvstrto(struct buf *b, const struct jv *v)
 	case JINT: bufprintf(b, "%lld", (long long)v->u.i); return NULL;
 	case JFLOAT: jvfloatto(b, v->u.f); return NULL;
 	case JSTR: bufadd(b, v->u.str.s, v->u.str.n); return NULL;
+	case JOBJ:
+		if (!v->u.obj.cls->str)
+			return "printing a native object";
+		return v->u.obj.cls->str(v, b);
 	default: return jvreprto(b, v);
 	}
 }

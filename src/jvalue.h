@@ -4,8 +4,9 @@
  * list, tuple, dict, callable, and Jinja2's default Undefined. Values are
  * arena-owned: every value made while rendering lives in the render's
  * arena and is freed with it; nothing is refcounted and nothing is freed
- * one by one. Values are immutable once built (a list or dict is filled
- * by its maker, then only read), so sharing them is safe.
+ * one by one. Lists and dicts are mutable, as Python's are (dbt's macros
+ * append to lists and update dicts); values shared between renders (a
+ * parsed macro, a constant) are never mutated by the engine itself.
  *
  * Ints are 64-bit; an operation whose Python result does not fit is an
  * error, never a wrapped number. Strings are UTF-8 byte strings with a
@@ -20,13 +21,25 @@
 #include "util.h"
 
 enum jtype {
-	JUNDEF, JNONE, JBOOL, JINT, JFLOAT, JSTR, JLIST, JTUPLE, JDICT, JFUNC
+	JUNDEF, JNONE, JBOOL, JINT, JFLOAT, JSTR, JLIST, JTUPLE, JDICT, JFUNC,
+	JOBJ
 };
 
 struct jv;
 struct jcall;
-/* A callable: fills *out or returns an error message (arena-owned). */
-typedef const char *jfunc(struct arena *, struct jcall *, struct jv **out);
+struct jev;			/* a render in progress (jeval.h) */
+/* A callable: returns its result; fails with jfail() (jeval.h). data is
+ * what jvfunc was given. */
+typedef struct jv *jfunc(struct jev *, void *data, struct jcall *);
+
+/* A native object (a relation, dbt's adapter, a module): attribute
+ * lookup returns NULL for a name it does not have; str appends str(self)
+ * and returns NULL, or an error message; NULL str: printing is refused. */
+struct jclass {
+	const char *name;
+	struct jv *(*getattr)(struct jev *, struct jv *self, const char *name);
+	const char *(*str)(const struct jv *self, struct buf *);
+};
 
 struct jv {
 	enum jtype type;
@@ -38,7 +51,8 @@ struct jv {
 		struct { const char *s; size_t n; } str;
 		struct { struct jv **v; size_t n, cap; } list;	/* list, tuple */
 		struct { struct jv **k, **v; size_t n, cap; } dict;
-		struct { const char *name; jfunc *fn; } func;
+		struct { const char *name; jfunc *fn; void *data; } func;
+		struct { const struct jclass *cls; void *data; } obj;
 	} u;
 };
 
@@ -65,7 +79,8 @@ struct jv *jvdict(struct arena *);
 void jvset(struct arena *, struct jv *dict, struct jv *k, struct jv *v);
 /* The value for k, or NULL. */
 struct jv *jvget(struct jv *dict, struct jv *k);
-struct jv *jvfunc(struct arena *, const char *name, jfunc *);
+struct jv *jvfunc(struct arena *, const char *name, jfunc *, void *data);
+struct jv *jvobj(struct arena *, const struct jclass *, void *data);
 
 /* Python's truth value. */
 int jvtruth(const struct jv *);
