@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "jeval.h"
+#include "jlib.h"
 
 struct scope {
 	struct scope *up;
@@ -448,10 +449,19 @@ getitem(struct jev *v, size_t off, struct jv *x, struct jv *k, int attr)
 			everr(v, off, "unsupported: this attribute of loop");
 		return jvget(x, k);
 	}
+	if (attr && k->type == JSTR && (x->type == JSTR || x->type == JLIST ||
+	    x->type == JTUPLE || x->type == JDICT)) {
+		v->calloff = off;
+		if ((r = jlibattr(v, x, k->u.str.s)))
+			return r;
+	}
 	if (x->type == JDICT) {
 		if (attr && k->type == JSTR && member(dictmethods, k->u.str.s, k->u.str.n))
 			everr(v, off, "unsupported: dict method '%s'", k->u.str.s);
 		if ((r = jvget(x, k)))
+			return r;
+		v->calloff = off;
+		if (!attr && k->type == JSTR && (r = jlibattr(v, x, k->u.str.s)))
 			return r;
 		if (!attr && k->type == JSTR && member(dictmethods, k->u.str.s, k->u.str.n))
 			everr(v, off, "unsupported: dict method '%s'", k->u.str.s);
@@ -860,6 +870,9 @@ dofilter(struct fargs *f, struct jv *x)
 			return &jvundef;
 		return l->u.list.v[n[0] == 'f' ? 0 : l->u.list.n - 1];
 	}
+	v->calloff = f->off;
+	if ((y = jlibfilter(v, n, x, &f->c)))
+		return y;
 	everr(v, f->off, "unsupported filter '%s'", n);
 	return NULL;
 }
@@ -870,6 +883,7 @@ dotest(struct fargs *f, struct jv *x)
 	struct jev *v = f->v;
 	const char *n = f->name;
 	struct jv *y;
+	int r;
 
 	if (!strcmp(n, "divisibleby") || !strcmp(n, "eq")) {
 		static const char *const dn[] = {"num", NULL}, *const en[] = {"b", NULL};
@@ -896,6 +910,9 @@ dotest(struct fargs *f, struct jv *x)
 		y = arith(v, f->off, OP_MOD, x, jvint(v->a, 2));
 		return n[0] == 'o' ? jveq(y, jvint(v->a, 1)) : jveq(y, jvint(v->a, 0));
 	}
+	v->calloff = f->off;
+	if ((r = jlibtest(v, n, x, &f->c)) >= 0)
+		return r;
 	everr(v, f->off, "unsupported test '%s'", n);
 	return 0;
 }
@@ -910,13 +927,13 @@ static const char *const tests[] = {"defined", "undefined", "none", "string",
 int
 jhasfilter(const char *name)
 {
-	return member(filters, name, strlen(name));
+	return member(filters, name, strlen(name)) || jlibhasfilter(name);
 }
 
 int
 jhastest(const char *name)
 {
-	return member(tests, name, strlen(name));
+	return member(tests, name, strlen(name)) || jlibhastest(name);
 }
 
 static void
@@ -1059,6 +1076,42 @@ struct jv *
 jevstr(struct jev *v, struct jv *x)
 {
 	return tostr(v, v->calloff, x);
+}
+
+struct jv *
+jeviter(struct jev *v, struct jv *x)
+{
+	return items(v, v->calloff, x);
+}
+
+struct jv *
+jevfilter(struct jev *v, const char *name, struct jv *x, struct jcall *c)
+{
+	struct fargs f;
+
+	f.v = v;
+	f.off = v->calloff;
+	f.name = name;
+	f.c = *c;
+	return dofilter(&f, x);
+}
+
+int
+jevtest(struct jev *v, const char *name, struct jv *x, struct jcall *c)
+{
+	struct fargs f;
+
+	f.v = v;
+	f.off = v->calloff;
+	f.name = name;
+	f.c = *c;
+	return dotest(&f, x);
+}
+
+struct jv *
+jevattr(struct jev *v, struct jv *x, const char *name)
+{
+	return getitem(v, v->calloff, x, key(v, name), 1);
 }
 
 /* ---- statements ---- */

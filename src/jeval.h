@@ -48,6 +48,16 @@ void jfail(struct jev *, const char *fmt, ...);
 struct jv *jcallv(struct jev *, struct jv *fn, struct jcall *);
 /* str(x) as a JSTR, as {{ x }} prints it (failing for what cannot). */
 struct jv *jevstr(struct jev *, struct jv *x);
+/* The items of an iterable as a list (a dict's keys, a string's
+ * characters), failing for what is not iterable. */
+struct jv *jeviter(struct jev *, struct jv *x);
+/* Any filter or test by name (jeval's or jlib's), as the template's
+ * x|name(...) and x is name(...): for map, select and their kin. */
+struct jv *jevfilter(struct jev *, const char *name, struct jv *x, struct jcall *);
+int jevtest(struct jev *, const char *name, struct jv *x, struct jcall *);
+/* x.name as a template's attribute access does it (Undefined when x has
+ * no such attribute or item). */
+struct jv *jevattr(struct jev *, struct jv *x, const char *name);
 
 /* Lex, parse and render src named name; on error returns -1 and sets
  * *err to "name:line:col: message" (malloc'd). */
