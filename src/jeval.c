@@ -1034,7 +1034,7 @@ eval(struct jev *v, struct scope *sc, struct jnode *n)
 	case N_CALL: {
 		struct jcall c;
 		x = eval(v, sc, n->a);
-		if (x->type != JFUNC)
+		if (x->type != JFUNC && !(x->type == JOBJ && x->u.obj.cls->call))
 			everr(v, n->off, "unsupported: calling a value of type '%s'", jvtypename(x));
 		callargs(v, sc, n, &c);
 		v->calloff = n->off;
@@ -1066,9 +1066,12 @@ jcallv(struct jev *v, struct jv *fn, struct jcall *c)
 {
 	struct jv *r;
 
-	if (fn->type != JFUNC)
+	if (fn->type == JOBJ && fn->u.obj.cls->call)
+		r = fn->u.obj.cls->call(v, fn, c);
+	else if (fn->type != JFUNC)
 		jfail(v, "unsupported: calling a value of type '%s'", jvtypename(fn));
-	r = fn->u.func.fn(v, fn->u.func.data, c);
+	else
+		r = fn->u.func.fn(v, fn->u.func.data, c);
 	return r ? r : &jvnone;
 }
 

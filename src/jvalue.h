@@ -34,11 +34,14 @@ typedef struct jv *jfunc(struct jev *, void *data, struct jcall *);
 
 /* A native object (a relation, dbt's adapter, a module): attribute
  * lookup returns NULL for a name it does not have; str appends str(self)
- * and returns NULL, or an error message; NULL str: printing is refused. */
+ * and returns NULL, or an error message; NULL str: printing is refused;
+ * call, when not NULL, makes the object callable (dbt's config is called
+ * and has methods). */
 struct jclass {
 	const char *name;
 	struct jv *(*getattr)(struct jev *, struct jv *self, const char *name);
 	const char *(*str)(const struct jv *self, struct buf *);
+	struct jv *(*call)(struct jev *, struct jv *self, struct jcall *);
 };
 
 struct jv {
