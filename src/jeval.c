@@ -1221,7 +1221,8 @@ run(struct jev *v, struct scope *sc, const struct jnl *body, struct buf *out)
 
 static int
 evalin(struct arena *a, const struct jsrc *s, const struct jnl *body,
-    struct jv *const *globals, size_t n, struct buf *out, struct jerr *e)
+    struct jv *const *globals, size_t n, struct buf *out, struct jv **val,
+    struct jerr *e)
 {
 	struct jev v;
 	struct scope top, *glob = NULL;
@@ -1241,7 +1242,10 @@ evalin(struct arena *a, const struct jsrc *s, const struct jnl *body,
 	top.vars = jvdict(a);
 	if (setjmp(v.fail))
 		return -1;
-	run(&v, &top, body, out);
+	if (val)
+		*val = eval(&v, &top, body->v[0]->a);
+	else
+		run(&v, &top, body, out);
 	return 0;
 }
 
@@ -1249,7 +1253,7 @@ int
 jeval(struct arena *a, const struct jsrc *s, const struct jnl *body,
     struct jv *ctx, struct buf *out, struct jerr *e)
 {
-	return evalin(a, s, body, &ctx, ctx ? 1 : 0, out, e);
+	return evalin(a, s, body, &ctx, ctx ? 1 : 0, out, NULL, e);
 }
 
 int
@@ -1273,7 +1277,7 @@ jrun(struct arena *a, const struct jtmpl *t, struct jv *const *globals,
 	struct jerr e;
 	size_t len = out->len;
 
-	if (evalin(a, &t->src, &t->body, globals, nglobals, out, &e) < 0) {
+	if (evalin(a, &t->src, &t->body, globals, nglobals, out, NULL, &e) < 0) {
 		*err = jerrstr(&t->src, &e);
 		out->len = len;
 		if (out->s)
@@ -1298,6 +1302,28 @@ jrender(const char *name, const char *src, size_t n, struct jv *ctx,
 		out->len = len;
 		if (out->s)
 			out->s[len] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+int
+jrunvalue(struct arena *a, const struct jtmpl *t, struct jv *const *globals,
+    size_t nglobals, struct jv **val, char **err)
+{
+	struct jerr e;
+
+	*val = NULL;
+	if (t->body.n != 1)
+		return 0;
+	if (t->body.v[0]->k == N_DATA) {
+		*val = t->body.v[0]->val;
+		return 0;
+	}
+	if (t->body.v[0]->k != N_OUTPUT)
+		return 0;
+	if (evalin(a, &t->src, &t->body, globals, nglobals, NULL, val, &e) < 0) {
+		*err = jerrstr(&t->src, &e);
 		return -1;
 	}
 	return 0;

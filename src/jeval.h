@@ -35,6 +35,12 @@ int jcompile(struct arena *a, const char *name, const char *src, size_t n,
 int jrun(struct arena *a, const struct jtmpl *t, struct jv *const *globals,
     size_t nglobals, struct buf *out, char **err);
 
+/* Render t as Jinja2's native environment does when t is one {{ }}
+ * (or only text): *val is that value (or the text); otherwise *val is
+ * NULL, and t is to be rendered with jrun. Returns 0, or -1 with *err. */
+int jrunvalue(struct arena *a, const struct jtmpl *t, struct jv *const *globals,
+    size_t nglobals, struct jv **val, char **err);
+
 /* Render body (parsed from s) with the context ctx (a JDICT, or NULL)
  * onto out. Returns 0, or -1 with *e set. Values made live in a. */
 int jeval(struct arena *a, const struct jsrc *s, const struct jnl *body,
