@@ -9,6 +9,7 @@
 
 #include "hash.h"
 #include "job.h"
+#include "jobfile.h"
 #include "sql.h"
 #include "stage.h"
 
@@ -488,6 +489,12 @@ jobrender(const struct manifest *m, const struct node *n,
 	bufputs(b, "--\n");
 	if (n->sql) {
 		bufputs(b, n->sql);
+		if (b->s[b->len - 1] != '\n')
+			bufputc(b, '\n');
+	}
+	if (n->incrsql) {
+		bufputs(b, INCRMARK);
+		bufputs(b, n->incrsql);
 		if (b->s[b->len - 1] != '\n')
 			bufputc(b, '\n');
 	}

@@ -543,7 +543,17 @@ incrun(struct runner *r)
 	qident(&t, tmp);
 	matheader(&s, j);
 	bufprintf(&b, "create temporary table %s\n  as (\n", t.s);
-	matmainsql(&s, j, b.s, "\n  )");
+	if (j->incrsql) {
+		/* the form rendered with is_incremental() true */
+		const char *sql = j->sql;
+		int line = j->sqlline;
+		j->sql = j->incrsql;
+		j->sqlline = j->incrline;
+		matmainsql(&s, j, b.s, "\n  )");
+		j->sql = sql;
+		j->sqlline = line;
+	} else
+		matmainsql(&s, j, b.s, "\n  )");
 	s.mainstmt = -1;
 	if (r->dry) {
 		fputs(s.sql.s, r->dry);

@@ -104,6 +104,13 @@ jobread(struct jobfile *j, const char *path)
 		bad(j, line, xasprintf("missing \"-- %s: \"", fixed[line - 2]));
 	j->sql = p;
 	j->sqlline = line + 1;
+	for (; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p), line++)
+		if (!strncmp(p, INCRMARK, strlen(INCRMARK))) {
+			*p = '\0';
+			j->incrsql = p + strlen(INCRMARK);
+			j->incrline = line + 2;
+			break;
+		}
 	{
 		char *part[3];
 		int n = relsplit(j->relation, part);

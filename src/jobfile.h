@@ -13,10 +13,16 @@ struct jobfile {
 	cJSON *config;		/* the keyed lines, as one object */
 	const char *sql;	/* the compiled SQL (may be empty) */
 	int sqlline;		/* its first line in the file */
+	const char *incrsql;	/* an incremental's is_incremental() form, or NULL */
+	int incrline;		/* its first line in the file */
 	char *db, *schema, *ident;	/* the relation's parts, unquoted */
 	char sha256[65];	/* of the file as read */
 	char normhash[65];	/* jobnormhash() of it */
 };
+
+/* The line between an incremental's two forms, when the generator
+ * rendered it (the first-run form first). */
+#define INCRMARK "-- dbt2ninja: is_incremental() is true below\n"
 
 /* Read and check the job file at path. On error, print "path:line: why"
  * and exit 1. */

@@ -1,0 +1,84 @@
+/* render.c: nodes rendered by the generator (see render.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "dbtctx.h"
+#include "render.h"
+
+static int
+needs(const struct node *n)
+{
+	return n->kind == KRUN && !n->sql && n->rtype != RSEED &&
+	    !strcmp(n->language, "sql");
+}
+
+static char *
+renderone(struct dbtctx *c, struct manifest *m, struct node *n, cJSON *j)
+{
+	struct buf out = {0};
+	char *err = NULL, *s;
+
+	if (dbtrender(c, j, &out, &err) < 0)
+		fatal("%s (%s)", err, n->uid);
+	s = arenaalloc(&m->keep, out.len + 1);
+	memcpy(s, out.s ? out.s : "", out.len);
+	s[out.len] = '\0';
+	buffree(&out);
+	return s;
+}
+
+size_t
+renderall(struct manifest *m, const struct renderopts *o)
+{
+	struct buf src = {0};
+	struct dbtrun run;
+	struct dbtctx *c[2];
+	cJSON *doc, *nodes, *target;
+	size_t i, done = 0;
+
+	for (i = 0; i < m->nnodes && !needs(&m->nodes[i]); i++)
+		;
+	if (i == m->nnodes)
+		return 0;
+	if (readfile(m->path, &src) < 0)
+		fatal("%s:", m->path);
+	if (!(doc = cJSON_ParseWithLength(src.s, src.len)))
+		fatal("%s: invalid JSON", m->path);
+	buffree(&src);
+	target = cJSON_CreateObject();
+	if (o->target)
+		cJSON_AddStringToObject(target, "name", o->target);
+	if (o->threads)
+		cJSON_AddNumberToObject(target, "threads", o->threads);
+	memset(&run, 0, sizeof(run));
+	run.adapter = m->adapter;
+	run.project = m->project ? m->project : o->project;
+	run.target = target;
+	run.dbtversion = m->dbtversion;
+	c[0] = dbtctxnew(doc, &run);
+	run.incremental = 1;
+	c[1] = dbtctxnew(doc, &run);
+	nodes = cJSON_GetObjectItemCaseSensitive(doc, "nodes");
+	for (i = 0; i < m->nnodes; i++) {
+		struct node *n = &m->nodes[i];
+		cJSON *j;
+		if (!needs(n))
+			continue;
+		if (!(j = cJSON_GetObjectItemCaseSensitive(nodes, n->uid)))
+			fatal("%s: %s: not among the manifest's nodes", m->path, n->uid);
+		n->sql = renderone(c[0], m, n, j);
+		if (!strcmp(n->materialized, "incremental")) {
+			n->incrsql = renderone(c[1], m, n, j);
+			if (!strcmp(n->incrsql, n->sql))
+				n->incrsql = NULL;
+		}
+		done++;
+	}
+	dbtctxfree(c[0]);
+	dbtctxfree(c[1]);
+	cJSON_Delete(target);
+	cJSON_Delete(doc);
+	return done;
+}

@@ -1,0 +1,24 @@
+/* render.h: the nodes of a manifest from dbt parse, rendered by the
+ * generator itself (dbtctx.h) instead of by dbt compile.
+ *
+ * Every runnable SQL node without compiled code is rendered from its raw
+ * code, as dbt compile would render it; an incremental model in both of
+ * its forms (n->sql as on its first run, n->incrsql with is_incremental()
+ * true), the executor picking one on its connection. A node the renderer
+ * cannot render exactly stops the generator: the message names the file,
+ * line:column, the node and what it needs; nothing is written. */
+#ifndef RENDER_H
+#define RENDER_H
+
+#include "manifest.h"
+
+struct renderopts {
+	const char *target;	/* the profile's target name, or NULL */
+	const char *project;	/* the root project's name, or NULL */
+	int threads;
+};
+
+/* Render what needs it; returns how many nodes were rendered. */
+size_t renderall(struct manifest *m, const struct renderopts *o);
+
+#endif

@@ -1,0 +1,1378 @@
+/* dbtctx.c: dbt's Jinja context over a manifest (see dbtctx.h). */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/evp.h>
+
+#include "dbtctx.h"
+#include "htab.h"
+#include "jeval.h"
+
+/* A macro of the manifest, compiled when first called. */
+struct dmacro {
+	struct arena *keep;	/* the context's */
+	const char *uid, *name, *pkg, *path, *sql;
+	struct jv *fn;		/* the compiled callable, once compiled */
+};
+
+struct dbtctx {
+	cJSON *m;
+	struct dbtrun run;
+	struct arena keep;	/* compiled macros and the namespaces */
+	const char *quote;	/* the adapter's identifier quote */
+	const char *prefixes[4];	/* dispatch's adapter prefixes, then default */
+	size_t nprefixes;
+	const char *internal[4];	/* internal packages, first wins */
+	size_t ninternal;
+	struct jv *global;	/* the internal packages' macros, merged */
+	struct jv *pkgs;	/* package -> its macros (non-internal) */
+	struct jv *pkgsdbt;	/* pkgs plus 'dbt' -> global */
+	struct htab nodes;	/* unique_id -> cJSON node or source */
+};
+
+/* One render of one node. */
+struct rnode {
+	struct dbtctx *c;
+	cJSON *node;
+	const char *pkg;
+	struct jv *local;	/* the node's package's macros */
+	struct jv *chain[6];
+	size_t nchain;
+	struct jv *model;	/* the node as a value, made when asked */
+	cJSON **ctes;		/* ephemeral parents referenced, in order */
+	size_t nctes;
+};
+
+static struct jv *fromjson(struct arena *, cJSON *);
+
+static const char *
+jstr(cJSON *o, const char *k)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static struct jv *
+str(struct arena *a, const char *s)
+{
+	return jvstr(a, s, strlen(s));
+}
+
+static struct jv *
+get(struct jv *d, struct arena *a, const char *k)
+{
+	return jvget(d, str(a, k));
+}
+
+static void
+put(struct arena *a, struct jv *d, const char *k, struct jv *v)
+{
+	jvset(a, d, str(a, k), v);
+}
+
+static struct jv *
+fromjson(struct arena *a, cJSON *j)
+{
+	struct jv *v;
+	cJSON *c;
+
+	if (!j || cJSON_IsNull(j))
+		return &jvnone;
+	if (cJSON_IsBool(j))
+		return jvbool(cJSON_IsTrue(j));
+	if (cJSON_IsNumber(j)) {
+		double d = j->valuedouble;
+		if (d == (double)(long long)d && d > -9e15 && d < 9e15)
+			return jvint(a, (int64_t)d);
+		return jvfloat(a, d);
+	}
+	if (cJSON_IsString(j))
+		return str(a, j->valuestring);
+	if (cJSON_IsArray(j)) {
+		v = jvlist(a, JLIST);
+		cJSON_ArrayForEach(c, j)
+			jvpush(a, v, fromjson(a, c));
+		return v;
+	}
+	v = jvdict(a);
+	cJSON_ArrayForEach(c, j)
+		put(a, v, c->string, fromjson(a, c));
+	return v;
+}
+
+/* ---- arguments ---- */
+
+/* Argument i or keyword name of c, or NULL. */
+static struct jv *
+arg(struct jcall *c, size_t i, const char *name)
+{
+	size_t k;
+
+	for (k = 0; name && k < c->nkw; k++)
+		if (!strcmp(c->names[k], name))
+			return c->kw[k];
+	return i < c->npos ? c->pos[i] : NULL;
+}
+
+static const char *
+strarg(struct jev *v, struct jcall *c, size_t i, const char *name, const char *fn)
+{
+	struct jv *x = arg(c, i, name);
+
+	if (!x)
+		jfail(v, "%s(): missing argument '%s'", fn, name ? name : "");
+	if (x->type != JSTR)
+		jfail(v, "%s(): '%s' must be a string, not %s", fn, name ? name : "", jvtypename(x));
+	return x->u.str.s;
+}
+
+static void
+nokw(struct jev *v, struct jcall *c, const char *fn, const char *const *ok)
+{
+	size_t k;
+	const char *const *o;
+
+	for (k = 0; k < c->nkw; k++) {
+		for (o = ok; o && *o; o++)
+			if (!strcmp(*o, c->names[k]))
+				break;
+		if (!o || !*o)
+			jfail(v, "unsupported: %s() with the keyword argument '%s'", fn, c->names[k]);
+	}
+}
+
+/* ---- relations ---- */
+
+struct rel {
+	const char *db, *schema, *id;
+	int quote[3], include[3];
+	const char *rendered;	/* the manifest's relation_name, while unchanged */
+	const char *type;	/* table, view, cte, ..., or NULL */
+	const char *q;		/* quote character */
+};
+
+static const struct jclass relclass;
+
+static struct jv *
+relv(struct arena *a, struct rel *r)
+{
+	struct rel *n = arenaalloc(a, sizeof(*n));
+
+	*n = *r;
+	return jvobj(a, &relclass, n);
+}
+
+static void
+relrender(const struct rel *r, struct buf *b)
+{
+	const char *part[3] = {r->db, r->schema, r->id};
+	int i, any = 0;
+
+	if (r->rendered) {
+		bufputs(b, r->rendered);
+		return;
+	}
+	for (i = 0; i < 3; i++) {
+		if (!r->include[i] || !part[i] || !*part[i])
+			continue;
+		if (any++)
+			bufputc(b, '.');
+		if (r->quote[i]) {
+			bufputs(b, r->q);
+			bufputs(b, part[i]);
+			bufputs(b, r->q);
+		} else
+			bufputs(b, part[i]);
+	}
+}
+
+static const char *
+relstr(const struct jv *self, struct buf *b)
+{
+	relrender(self->u.obj.data, b);
+	return NULL;
+}
+
+/* include(database=, schema=, identifier=) and quote(...) */
+static struct jv *
+relpolicy(struct jev *v, void *data, struct jcall *c, int quote)
+{
+	static const char *const names[] = {"database", "schema", "identifier", NULL};
+	struct rel r = *(struct rel *)data;
+	size_t k, i;
+
+	if (c->npos)
+		jfail(v, "unsupported: %s() with positional arguments", quote ? "quote" : "include");
+	for (k = 0; k < c->nkw; k++) {
+		for (i = 0; names[i] && strcmp(names[i], c->names[k]); i++)
+			;
+		if (!names[i])
+			jfail(v, "unsupported: %s(%s=)", quote ? "quote" : "include", c->names[k]);
+		if (c->kw[k]->type == JNONE)
+			continue;
+		if (c->kw[k]->type != JBOOL)
+			jfail(v, "%s(): %s must be true or false", quote ? "quote" : "include", c->names[k]);
+		if (quote)
+			r.quote[i] = c->kw[k]->u.b;
+		else
+			r.include[i] = c->kw[k]->u.b;
+		r.rendered = NULL;
+	}
+	return relv(jevarena(v), &r);
+}
+
+static struct jv *
+relinclude(struct jev *v, void *data, struct jcall *c)
+{
+	return relpolicy(v, data, c, 0);
+}
+
+static struct jv *
+relquote(struct jev *v, void *data, struct jcall *c)
+{
+	return relpolicy(v, data, c, 1);
+}
+
+static struct jv *
+relrenderfn(struct jev *v, void *data, struct jcall *c)
+{
+	struct buf b = {0};
+	struct jv *r;
+
+	if (c->npos || c->nkw)
+		jfail(v, "render() takes no arguments");
+	relrender(data, &b);
+	r = jvstr(jevarena(v), b.s ? b.s : "", b.len);
+	buffree(&b);
+	return r;
+}
+
+static struct jv *
+relgetattr(struct jev *v, struct jv *self, const char *name)
+{
+	struct rel *r = self->u.obj.data;
+	struct arena *a = jevarena(v);
+	const char *s = NULL;
+
+	if (!strcmp(name, "database"))
+		s = r->db;
+	else if (!strcmp(name, "schema"))
+		s = r->schema;
+	else if (!strcmp(name, "identifier") || !strcmp(name, "name") ||
+	    !strcmp(name, "table"))
+		s = r->id;
+	else if (!strcmp(name, "include"))
+		return jvfunc(a, "include", relinclude, r);
+	else if (!strcmp(name, "quote"))
+		return jvfunc(a, "quote", relquote, r);
+	else if (!strcmp(name, "render"))
+		return jvfunc(a, "render", relrenderfn, r);
+	else if (!strcmp(name, "type"))
+		return r->type ? str(a, r->type) : &jvnone;
+	else if (!strcmp(name, "is_table"))
+		return jvbool(r->type && !strcmp(r->type, "table"));
+	else if (!strcmp(name, "is_view"))
+		return jvbool(r->type && !strcmp(r->type, "view"));
+	else if (!strcmp(name, "is_cte"))
+		return jvbool(r->type && !strcmp(r->type, "cte"));
+	else if (!strcmp(name, "is_materialized_view"))
+		return jvbool(r->type && !strcmp(r->type, "materialized_view"));
+	else
+		jfail(v, "unsupported: attribute '%s' of a relation", name);
+	return s ? str(a, s) : &jvnone;
+}
+
+static const struct jclass relclass = {"Relation", relgetattr, relstr, NULL};
+
+static int
+quotedefault(struct dbtctx *c)
+{
+	/* adapters whose relations quote nothing unless told */
+	static const char *const bare[] = {"snowflake", "spark", "databricks", NULL};
+	size_t i;
+
+	for (i = 0; bare[i]; i++)
+		if (!strcmp(c->run.adapter, bare[i]))
+			return 0;
+	return 1;
+}
+
+/* The relation of a manifest node or source. */
+static struct jv *
+noderel(struct rnode *rn, struct arena *a, cJSON *n)
+{
+	struct rel r;
+	const char *rt = jstr(n, "resource_type");
+	int i, q = quotedefault(rn->c);
+	cJSON *quoting = cJSON_GetObjectItemCaseSensitive(n, "quoting");
+
+	memset(&r, 0, sizeof(r));
+	r.q = rn->c->quote;
+	r.db = jstr(n, "database");
+	r.schema = jstr(n, "schema");
+	r.id = rt && !strcmp(rt, "source") ? (jstr(n, "identifier") ? jstr(n, "identifier") : jstr(n, "name")) :
+	    jstr(n, "alias") ? jstr(n, "alias") : jstr(n, "name");
+	for (i = 0; i < 3; i++) {
+		r.quote[i] = q;
+		r.include[i] = 1;
+	}
+	if (cJSON_IsObject(quoting)) {
+		static const char *const k[] = {"database", "schema", "identifier"};
+		for (i = 0; i < 3; i++) {
+			cJSON *x = cJSON_GetObjectItemCaseSensitive(quoting, k[i]);
+			if (cJSON_IsBool(x))
+				r.quote[i] = cJSON_IsTrue(x);
+		}
+	}
+	r.rendered = jstr(n, "relation_name");
+	if (rt && !strcmp(rt, "model")) {
+		cJSON *cfg = cJSON_GetObjectItemCaseSensitive(n, "config");
+		const char *mat = jstr(cfg, "materialized");
+		r.type = mat && !strcmp(mat, "view") ? "view" :
+		    mat && !strcmp(mat, "materialized_view") ? "materialized_view" : "table";
+	} else if (rt && (!strcmp(rt, "seed") || !strcmp(rt, "snapshot")))
+		r.type = "table";
+	return relv(a, &r);
+}
+
+/* ---- the context's functions ---- */
+
+static int
+isephemeral(cJSON *n)
+{
+	cJSON *cfg = cJSON_GetObjectItemCaseSensitive(n, "config");
+	const char *mat = jstr(cfg, "materialized");
+
+	return mat && !strcmp(mat, "ephemeral");
+}
+
+static struct jv *
+ephemeralrel(struct rnode *rn, struct arena *a, cJSON *n)
+{
+	struct rel r;
+	const char *id = jstr(n, "alias") ? jstr(n, "alias") : jstr(n, "name");
+	size_t i;
+
+	for (i = 0; i < rn->nctes && rn->ctes[i] != n; i++)
+		;
+	if (i == rn->nctes) {
+		rn->ctes = xreallocarray(rn->ctes, rn->nctes + 1, sizeof(*rn->ctes));
+		rn->ctes[rn->nctes++] = n;
+	}
+	memset(&r, 0, sizeof(r));
+	r.q = rn->c->quote;
+	r.id = arenaalloc(a, strlen(id) + 13);
+	sprintf((char *)r.id, "__dbt__cte__%s", id);
+	r.include[2] = 1;
+	r.type = "cte";
+	return relv(a, &r);
+}
+
+static int
+versioneq(cJSON *n, struct jv *ver)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(n, "version");
+	char num[64];
+
+	if (!ver)
+		return 1;
+	if (cJSON_IsString(v))
+		return ver->type == JSTR && !strcmp(v->valuestring, ver->u.str.s);
+	if (!cJSON_IsNumber(v))
+		return 0;
+	if (ver->type == JINT)
+		return v->valuedouble == (double)ver->u.i;
+	if (ver->type == JFLOAT)
+		return v->valuedouble == ver->u.f;
+	if (ver->type == JSTR) {
+		snprintf(num, sizeof(num), "%g", v->valuedouble);
+		return !strcmp(num, ver->u.str.s);
+	}
+	return 0;
+}
+
+/* The dependency of rn's node named name (in package pkg, of version ver)
+ * of resource type: what dbt's parse resolved the call to. */
+static cJSON *
+finddep(struct rnode *rn, const char *prefix, const char *pkg, const char *name,
+    const char *srcname, struct jv *ver)
+{
+	cJSON *dep = cJSON_GetObjectItemCaseSensitive(rn->node, "depends_on");
+	cJSON *ids = cJSON_GetObjectItemCaseSensitive(dep, "nodes"), *id;
+
+	cJSON_ArrayForEach(id, ids) {
+		cJSON *n;
+		const char *nm, *p;
+		if (!cJSON_IsString(id) || strncmp(id->valuestring, prefix, strlen(prefix)))
+			continue;
+		if (!(n = htabget(&rn->c->nodes, id->valuestring)))
+			continue;
+		nm = jstr(n, "name");
+		p = jstr(n, "package_name");
+		if (!nm || strcmp(nm, name) || (pkg && (!p || strcmp(p, pkg))))
+			continue;
+		if (srcname && (!jstr(n, "source_name") || strcmp(jstr(n, "source_name"), srcname)))
+			continue;
+		if (!srcname && !versioneq(n, ver))
+			continue;
+		return n;
+	}
+	return NULL;
+}
+
+static struct jv *
+fnref(struct jev *v, void *data, struct jcall *c)
+{
+	static const char *const ok[] = {"version", "v", "package", NULL};
+	struct rnode *rn = data;
+	const char *pkg = NULL, *name = NULL;
+	struct jv *ver = arg(c, 99, "version");
+	cJSON *n;
+
+	nokw(v, c, "ref", ok);
+	if (!ver)
+		ver = arg(c, 99, "v");
+	if (c->npos == 2) {
+		pkg = strarg(v, c, 0, NULL, "ref");
+		name = strarg(v, c, 1, NULL, "ref");
+	} else if (c->npos == 1) {
+		name = strarg(v, c, 0, NULL, "ref");
+		if (arg(c, 99, "package"))
+			pkg = strarg(v, c, 99, "package", "ref");
+	} else
+		jfail(v, "ref() takes 1 or 2 arguments");
+	n = finddep(rn, "model.", pkg, name, NULL, ver);
+	if (!n)
+		n = finddep(rn, "seed.", pkg, name, NULL, NULL);
+	if (!n)
+		n = finddep(rn, "snapshot.", pkg, name, NULL, NULL);
+	if (!n)
+		jfail(v, "ref('%s'): not among the node's depends_on.nodes", name);
+	if (isephemeral(n))
+		return ephemeralrel(rn, jevarena(v), n);
+	return noderel(rn, jevarena(v), n);
+}
+
+static struct jv *
+fnsource(struct jev *v, void *data, struct jcall *c)
+{
+	struct rnode *rn = data;
+	const char *src, *tab;
+	cJSON *n;
+
+	nokw(v, c, "source", NULL);
+	if (c->npos != 2)
+		jfail(v, "source() takes 2 arguments");
+	src = strarg(v, c, 0, NULL, "source");
+	tab = strarg(v, c, 1, NULL, "source");
+	if (!(n = finddep(rn, "source.", NULL, tab, src, NULL)))
+		jfail(v, "source('%s', '%s'): not among the node's depends_on.nodes", src, tab);
+	return noderel(rn, jevarena(v), n);
+}
+
+static struct jv *
+fnvar(struct jev *v, void *data, struct jcall *c)
+{
+	struct rnode *rn = data;
+	const char *name;
+	cJSON *x;
+
+	nokw(v, c, "var", NULL);
+	if (c->npos < 1 || c->npos > 2)
+		jfail(v, "var() takes 1 or 2 arguments");
+	name = strarg(v, c, 0, NULL, "var");
+	x = cJSON_GetObjectItemCaseSensitive(rn->c->run.vars, name);
+	if (x)
+		return fromjson(jevarena(v), x);
+	if (c->npos == 2)
+		return c->pos[1];
+	jfail(v, "Required var '%s' not found in config", name);
+	return NULL;
+}
+
+static struct jv *
+fnenvvar(struct jev *v, void *data, struct jcall *c)
+{
+	const char *name, *val;
+
+	(void)data;
+	nokw(v, c, "env_var", NULL);
+	if (c->npos < 1 || c->npos > 2)
+		jfail(v, "env_var() takes 1 or 2 arguments");
+	name = strarg(v, c, 0, NULL, "env_var");
+	if ((val = getenv(name)))
+		return str(jevarena(v), val);
+	if (c->npos == 2)
+		return c->pos[1];
+	jfail(v, "Env var required but not provided: '%s'", name);
+	return NULL;
+}
+
+static struct jv *
+fnisincr(struct jev *v, void *data, struct jcall *c)
+{
+	struct rnode *rn = data;
+	cJSON *cfg = cJSON_GetObjectItemCaseSensitive(rn->node, "config");
+	const char *mat = jstr(cfg, "materialized");
+
+	if (c->npos || c->nkw)
+		jfail(v, "is_incremental() takes no arguments");
+	/* dbt: the relation exists, is a table, and not --full-refresh */
+	return jvbool(rn->c->run.incremental && mat && !strcmp(mat, "incremental"));
+}
+
+static struct jv *
+fnempty(struct jev *v, void *data, struct jcall *c)
+{
+	(void)v; (void)data; (void)c;
+	return str(jevarena(v), "");
+}
+
+static struct jv *
+fnraise(struct jev *v, void *data, struct jcall *c)
+{
+	struct jv *msg = arg(c, 0, "msg");
+
+	(void)data;
+	jfail(v, "Compilation Error: %s", msg ? jevstr(v, msg)->u.str.s : "");
+	return NULL;
+}
+
+static struct jv *
+fnwarn(struct jev *v, void *data, struct jcall *c)
+{
+	struct jv *msg = arg(c, 0, "msg");
+
+	(void)data;
+	if (msg)
+		fprintf(stderr, "warning: %s\n", jevstr(v, msg)->u.str.s);
+	return str(jevarena(v), "");
+}
+
+static struct jv *
+fnzip(struct jev *v, void *data, struct jcall *c)
+{
+	struct arena *a = jevarena(v);
+	struct jv *r = jvlist(a, JLIST), **l;
+	size_t i, k, n = (size_t)-1;
+
+	(void)data;
+	nokw(v, c, "zip", NULL);
+	l = arenaalloc(a, (c->npos + 1) * sizeof(*l));
+	for (k = 0; k < c->npos; k++) {
+		l[k] = jeviter(v, c->pos[k]);
+		if (l[k]->u.list.n < n)
+			n = l[k]->u.list.n;
+	}
+	if (!c->npos)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		struct jv *t = jvlist(a, JTUPLE);
+		for (k = 0; k < c->npos; k++)
+			jvpush(a, t, l[k]->u.list.v[i]);
+		jvpush(a, r, t);
+	}
+	return r;
+}
+
+static struct jv *
+fnmd5(struct jev *v, void *data, struct jcall *c)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len, i;
+	char hex[2 * EVP_MAX_MD_SIZE + 1];
+	const char *s;
+
+	(void)data;
+	nokw(v, c, "local_md5", NULL);
+	s = strarg(v, c, 0, NULL, "local_md5");
+	EVP_Digest(s, strlen(s), md, &len, EVP_md5(), NULL);
+	for (i = 0; i < len; i++)
+		sprintf(hex + 2 * i, "%02x", md[i]);
+	return jvstr(jevarena(v), hex, 2 * len);
+}
+
+/* ---- config ---- */
+
+static struct jv *
+cfgcall(struct jev *v, void *data, struct jcall *c)
+{
+	(void)data; (void)c;
+	/* config(...) in a node sets what the manifest already holds */
+	return str(jevarena(v), "");
+}
+
+static struct jv *
+cfglookup(struct jev *v, struct rnode *rn, const char *name)
+{
+	cJSON *cfg = cJSON_GetObjectItemCaseSensitive(rn->node, "config");
+	cJSON *x = cJSON_GetObjectItemCaseSensitive(cfg, name);
+
+	return x ? fromjson(jevarena(v), x) : NULL;
+}
+
+static struct jv *
+cfgget(struct jev *v, void *data, struct jcall *c)
+{
+	static const char *const ok[] = {"name", "default", NULL};
+	struct jv *x, *def = arg(c, 1, "default");
+
+	nokw(v, c, "config.get", ok);
+	if (c->npos > 2)
+		jfail(v, "unsupported: config.get() with a validator");
+	x = cfglookup(v, data, strarg(v, c, 0, "name", "config.get"));
+	return x ? x : def ? def : &jvnone;
+}
+
+static struct jv *
+cfgrequire(struct jev *v, void *data, struct jcall *c)
+{
+	const char *name;
+	struct jv *x;
+
+	nokw(v, c, "config.require", NULL);
+	name = strarg(v, c, 0, NULL, "config.require");
+	if (!(x = cfglookup(v, data, name)))
+		jfail(v, "Compilation Error: Required config '%s' not found", name);
+	return x;
+}
+
+static struct jv *
+cfggetattr(struct jev *v, struct jv *self, const char *name)
+{
+	struct arena *a = jevarena(v);
+	void *rn = self->u.obj.data;
+
+	if (!strcmp(name, "get"))
+		return jvfunc(a, "config.get", cfgget, rn);
+	if (!strcmp(name, "require"))
+		return jvfunc(a, "config.require", cfgrequire, rn);
+	jfail(v, "unsupported: config.%s", name);
+	return NULL;
+}
+
+static struct jv *
+cfgcallobj(struct jev *v, struct jv *self, struct jcall *c)
+{
+	return cfgcall(v, self->u.obj.data, c);
+}
+
+static const struct jclass cfgclass = {"Config", cfggetattr, NULL, cfgcallobj};
+
+/* ---- adapter ---- */
+
+static struct jv *lookupmacro(struct rnode *, const char *pkg, const char *name, int *nopkg);
+
+static struct jv *
+addispatch(struct jev *v, void *data, struct jcall *c)
+{
+	static const char *const ok[] = {"macro_name", "macro_namespace", NULL};
+	struct rnode *rn = data;
+	const char *name = strarg(v, c, 0, "macro_name", "adapter.dispatch");
+	struct jv *ns = arg(c, 1, "macro_namespace");
+	const char *search[16];
+	size_t ns_n = 0, i, p;
+	struct buf tried = {0};
+
+	nokw(v, c, "adapter.dispatch", ok);
+	if (c->npos > 2)
+		jfail(v, "unsupported: adapter.dispatch() with packages");
+	if (strchr(name, '.'))
+		jfail(v, "In adapter.dispatch, got a macro name of \"%s\", but \".\" is not a valid macro name component", name);
+	if (!ns || ns->type == JNONE)
+		search[ns_n++] = NULL;
+	else if (ns->type != JSTR)
+		jfail(v, "In adapter.dispatch, got a %s macro_namespace argument, but macro_namespace should be None or a string.", jvtypename(ns));
+	else {
+		cJSON *d, *order = NULL;
+		cJSON_ArrayForEach(d, rn->c->run.dispatch) {
+			const char *mn = jstr(d, "macro_namespace");
+			if (mn && !strcmp(mn, ns->u.str.s))
+				order = cJSON_GetObjectItemCaseSensitive(d, "search_order");
+		}
+		if (cJSON_IsArray(order)) {
+			cJSON *o;
+			cJSON_ArrayForEach(o, order)
+				if (cJSON_IsString(o) && ns_n < 16)
+					search[ns_n++] = o->valuestring;
+		} else if (jvget(rn->c->pkgs, ns)) {
+			search[ns_n++] = rn->c->run.project;
+			search[ns_n++] = ns->u.str.s;
+		} else
+			search[ns_n++] = NULL;
+	}
+	for (i = 0; i < ns_n; i++)
+		for (p = 0; p < rn->c->nprefixes; p++) {
+			char *full = xasprintf("%s__%s", rn->c->prefixes[p], name);
+			int nopkg = 0;
+			struct jv *m = lookupmacro(rn, search[i], full, &nopkg);
+			if (tried.len)
+				bufputs(&tried, ", ");
+			if (search[i])
+				bufprintf(&tried, "'%s.%s'", search[i], full);
+			else
+				bufprintf(&tried, "'%s'", full);
+			free(full);
+			if (m) {
+				buffree(&tried);
+				return m;
+			}
+		}
+	{
+		char msg[200];
+		snprintf(msg, sizeof(msg), "%s", tried.s ? tried.s : "");
+		buffree(&tried);
+		jfail(v, "In dispatch: No macro named '%s' found within namespace: '%s'\n    Searched for: %s",
+		    name, ns && ns->type == JSTR ? ns->u.str.s : "None", msg);
+	}
+	return NULL;
+}
+
+static struct jv *
+adquote(struct jev *v, void *data, struct jcall *c)
+{
+	struct rnode *rn = data;
+	struct buf b = {0};
+	struct jv *r;
+	const char *s;
+
+	nokw(v, c, "adapter.quote", NULL);
+	s = jevstr(v, arg(c, 0, "identifier") ? arg(c, 0, "identifier") : &jvundef)->u.str.s;
+	bufprintf(&b, "%s%s%s", rn->c->quote, s, rn->c->quote);
+	r = jvstr(jevarena(v), b.s, b.len);
+	buffree(&b);
+	return r;
+}
+
+static struct jv *
+relcreate(struct jev *v, void *data, struct jcall *c)
+{
+	static const char *const ok[] = {"database", "schema", "identifier", "type", NULL};
+	struct rnode *rn = data;
+	struct rel r;
+	const char *k[] = {"database", "schema", "identifier"};
+	int i, q = quotedefault(rn->c);
+
+	nokw(v, c, "api.Relation.create", ok);
+	memset(&r, 0, sizeof(r));
+	r.q = rn->c->quote;
+	for (i = 0; i < 3; i++) {
+		struct jv *x = arg(c, (size_t)i, k[i]);
+		const char **dst = i == 0 ? &r.db : i == 1 ? &r.schema : &r.id;
+		r.quote[i] = q;
+		r.include[i] = 1;
+		if (x && x->type == JSTR)
+			*dst = x->u.str.s;
+		else if (x && x->type != JNONE)
+			jfail(v, "api.Relation.create(): %s must be a string", k[i]);
+	}
+	if (arg(c, 3, "type")) {
+		struct jv *t = arg(c, 3, "type");
+		if (t->type == JSTR)
+			r.type = t->u.str.s;
+	}
+	return relv(jevarena(v), &r);
+}
+
+static struct jv *
+adgetattr(struct jev *v, struct jv *self, const char *name)
+{
+	struct arena *a = jevarena(v);
+	struct rnode *rn = self->u.obj.data;
+
+	if (!strcmp(name, "dispatch"))
+		return jvfunc(a, "adapter.dispatch", addispatch, rn);
+	if (!strcmp(name, "quote"))
+		return jvfunc(a, "adapter.quote", adquote, rn);
+	jfail(v, "unsupported: adapter.%s (it needs the database)", name);
+	return NULL;
+}
+
+static const struct jclass adclass = {"Adapter", adgetattr, NULL, NULL};
+
+static struct jv *
+relclassattr(struct jev *v, struct jv *self, const char *name)
+{
+	if (!strcmp(name, "create"))
+		return jvfunc(jevarena(v), "api.Relation.create", relcreate, self->u.obj.data);
+	jfail(v, "unsupported: api.Relation.%s", name);
+	return NULL;
+}
+
+static const struct jclass relapiclass = {"RelationType", relclassattr, NULL, NULL};
+
+static struct jv *
+targetattr(struct jev *v, struct jv *self, const char *name)
+{
+	struct rnode *rn = self->u.obj.data;
+	cJSON *x = cJSON_GetObjectItemCaseSensitive(rn->c->run.target, name);
+
+	if (!strcmp(name, "type"))
+		return str(jevarena(v), rn->c->run.adapter);
+	if (!x)
+		jfail(v, "unsupported: target.%s is not known here", name);
+	return fromjson(jevarena(v), x);
+}
+
+static const struct jclass targetclass = {"Target", targetattr, NULL, NULL};
+
+static struct jv *
+refusedattr(struct jev *v, struct jv *self, const char *name)
+{
+	(void)self;
+	jfail(v, "unsupported: %s.%s", self->u.obj.cls->name, name);
+	return NULL;
+}
+
+static const struct jclass modulesclass = {"modules", refusedattr, NULL, NULL};
+static const struct jclass graphclass = {"graph", refusedattr, NULL, NULL};
+
+static struct jv *
+flagsattr(struct jev *v, struct jv *self, const char *name)
+{
+	(void)self;
+	if (!strcmp(name, "FULL_REFRESH") || !strcmp(name, "STORE_FAILURES") ||
+	    !strcmp(name, "WARN_ERROR"))
+		return &jvfalse;
+	if (!strcmp(name, "WHICH"))
+		return str(jevarena(v), "compile");
+	jfail(v, "unsupported: flags.%s", name);
+	return NULL;
+}
+
+static const struct jclass flagsclass = {"flags", flagsattr, NULL, NULL};
+
+static struct jv *
+modelattr(struct jev *v, struct jv *self, const char *name)
+{
+	struct rnode *rn = self->u.obj.data;
+	struct jv *x;
+
+	if (!rn->model)
+		rn->model = fromjson(jevarena(v), rn->node);
+	x = get(rn->model, jevarena(v), name);
+	return x ? x : &jvundef;
+}
+
+static const struct jclass modelclass = {"model", modelattr, NULL, NULL};
+
+/* ---- macros ---- */
+
+static struct jv *
+callmacro(struct jev *v, void *data, struct jcall *c)
+{
+	struct dmacro *m = data;
+
+	if (!m->fn) {
+		struct jtmpl *t = arenaalloc(m->keep, sizeof(*t));
+		struct jv *into = jvdict(m->keep);
+		char *err = NULL;
+		if (jcompile(m->keep, m->path ? m->path : m->uid, m->sql,
+		    strlen(m->sql), t, &err) < 0 ||
+		    jmacros(m->keep, t, into, NULL, &err) < 0) {
+			char msg[300];
+			snprintf(msg, sizeof(msg), "%s", err);
+			free(err);
+			jfail(v, "in macro %s: %s", m->uid, msg);
+		}
+		if (!(m->fn = get(into, m->keep, m->name)))
+			jfail(v, "macro %s: its macro_sql does not define %s", m->uid, m->name);
+	}
+	return jcallv(v, m->fn, c);
+}
+
+/* The macro name in package pkg (NULL: the node's namespace, as dbt's
+ * MacroNamespace.get), compiled if need be; *nopkg set when pkg is not a
+ * package at all. */
+static struct jv *
+lookupmacro(struct rnode *rn, const char *pkg, const char *name, int *nopkg)
+{
+	struct arena *a = &rn->c->keep;
+	struct jv *k = str(a, name), *d, *x = NULL;
+	size_t i;
+
+	if (!pkg) {
+		for (i = 0; i + 2 < rn->nchain; i++)
+			if ((x = jvget(rn->chain[i], k)))
+				break;
+	} else if (!strcmp(pkg, "dbt")) {
+		x = jvget(rn->c->global, k);
+	} else if ((d = jvget(rn->c->pkgs, str(a, pkg)))) {
+		x = jvget(d, k);
+	} else
+		*nopkg = 1;
+	return x && x->type == JFUNC ? x : NULL;
+}
+
+/* ---- building the context ---- */
+
+static void
+chainof(struct dbtctx *c)
+{
+	static const struct { const char *type; const char *parents[2]; } chains[] = {
+		{"redshift", {"postgres", NULL}},
+		{"materialize", {"postgres", NULL}},
+		{"databricks", {"spark", NULL}},
+	};
+	size_t i, k;
+
+	c->nprefixes = 0;
+	c->prefixes[c->nprefixes++] = c->run.adapter;
+	for (i = 0; i < sizeof(chains) / sizeof(chains[0]); i++)
+		if (!strcmp(chains[i].type, c->run.adapter))
+			for (k = 0; k < 2 && chains[i].parents[k]; k++)
+				c->prefixes[c->nprefixes++] = chains[i].parents[k];
+	for (i = 0; i < c->nprefixes; i++)
+		c->internal[i] = xasprintf("dbt_%s", c->prefixes[i]);
+	c->internal[i] = xstrdup("dbt");
+	c->ninternal = i + 1;
+	c->prefixes[c->nprefixes++] = "default";
+}
+
+static int
+isinternal(struct dbtctx *c, const char *pkg)
+{
+	size_t i;
+
+	for (i = 0; i < c->ninternal; i++)
+		if (!strcmp(c->internal[i], pkg))
+			return 1;
+	return 0;
+}
+
+static const char *
+rootof(cJSON *m)
+{
+	cJSON *meta = cJSON_GetObjectItemCaseSensitive(m, "metadata");
+	const char *p = jstr(meta, "project_name");
+	struct htab count = {0};
+	cJSON *n;
+	const char *best = NULL;
+	size_t bestn = 0;
+
+	if (p)
+		return p;
+	/* before metadata.project_name: the package most nodes are in */
+	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(m, "nodes")) {
+		const char *pk = jstr(n, "package_name");
+		size_t k;
+		if (!pk)
+			continue;
+		k = (size_t)htabget(&count, pk) + 1;
+		htabput(&count, pk, (void *)k);
+		if (k > bestn) {
+			bestn = k;
+			best = pk;
+		}
+	}
+	htabfree(&count);
+	return best ? best : "";
+}
+
+struct dbtctx *
+dbtctxnew(cJSON *m, const struct dbtrun *run)
+{
+	struct dbtctx *c = xcalloc(1, sizeof(*c));
+	struct arena *a = &c->keep;
+	cJSON *x;
+	size_t i;
+
+	c->m = m;
+	c->run = *run;
+	if (!c->run.project)
+		c->run.project = rootof(m);
+	c->quote = !strcmp(run->adapter, "bigquery") || !strcmp(run->adapter, "spark") ||
+	    !strcmp(run->adapter, "databricks") || !strcmp(run->adapter, "clickhouse") ? "`" : "\"";
+	chainof(c);
+	c->global = jvdict(a);
+	c->pkgs = jvdict(a);
+	c->pkgsdbt = jvdict(a);
+	/* internal packages: the first in order wins */
+	for (i = c->ninternal; i-- > 0;) {
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(m, "macros")) {
+			struct dmacro *dm;
+			const char *pkg = jstr(x, "package_name");
+			if (!pkg || strcmp(pkg, c->internal[i]))
+				continue;
+			dm = arenaalloc(a, sizeof(*dm));
+			memset(dm, 0, sizeof(*dm));
+			dm->uid = x->string;
+			dm->name = jstr(x, "name");
+			dm->pkg = pkg;
+			dm->path = jstr(x, "original_file_path");
+			dm->sql = jstr(x, "macro_sql");
+			dm->keep = a;
+			if (dm->name && dm->sql)
+				put(a, c->global, dm->name, jvfunc(a, dm->name, callmacro, dm));
+		}
+	}
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(m, "macros")) {
+		struct dmacro *dm;
+		struct jv *d;
+		const char *pkg = jstr(x, "package_name");
+		if (!pkg || isinternal(c, pkg) || !jstr(x, "name") || !jstr(x, "macro_sql"))
+			continue;
+		if (!(d = get(c->pkgs, a, pkg))) {
+			d = jvdict(a);
+			put(a, c->pkgs, pkg, d);
+			put(a, c->pkgsdbt, pkg, d);
+		}
+		dm = arenaalloc(a, sizeof(*dm));
+		memset(dm, 0, sizeof(*dm));
+		dm->uid = x->string;
+		dm->name = jstr(x, "name");
+		dm->pkg = pkg;
+		dm->path = jstr(x, "original_file_path");
+		dm->sql = jstr(x, "macro_sql");
+		dm->keep = a;
+		put(a, d, dm->name, jvfunc(a, dm->name, callmacro, dm));
+	}
+	put(a, c->pkgsdbt, "dbt", c->global);
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(m, "nodes"))
+		htabput(&c->nodes, x->string, x);
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(m, "sources"))
+		htabput(&c->nodes, x->string, x);
+	return c;
+}
+
+void
+dbtctxfree(struct dbtctx *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->ninternal; i++)
+		free((char *)c->internal[i]);
+	htabfree(&c->nodes);
+	arenafree(&c->keep);
+	free(c);
+}
+
+/* ---- rendering ---- */
+
+static struct jv *
+fnreturn(struct jev *v, void *data, struct jcall *c)
+{
+	(void)data;
+	nokw(v, c, "return", NULL);
+	jreturn(v, c->npos ? c->pos[0] : &jvnone);
+	return NULL;
+}
+
+/* The names of the context that do not depend on the node's package. */
+static struct jv *
+basectx(struct rnode *rn, struct arena *a)
+{
+	struct jv *d = jvdict(a), *ex, *api, *bi;
+
+	put(a, d, "ref", jvfunc(a, "ref", fnref, rn));
+	put(a, d, "source", jvfunc(a, "source", fnsource, rn));
+	put(a, d, "config", jvobj(a, &cfgclass, rn));
+	bi = jvdict(a);
+	put(a, bi, "ref", get(d, a, "ref"));
+	put(a, bi, "source", get(d, a, "source"));
+	put(a, bi, "config", get(d, a, "config"));
+	put(a, d, "builtins", bi);
+	put(a, d, "var", jvfunc(a, "var", fnvar, rn));
+	put(a, d, "env_var", jvfunc(a, "env_var", fnenvvar, rn));
+	put(a, d, "is_incremental", jvfunc(a, "is_incremental", fnisincr, rn));
+	put(a, d, "this", !isephemeral(rn->node) ? noderel(rn, a, rn->node) : ephemeralrel(rn, a, rn->node));
+	put(a, d, "model", jvobj(a, &modelclass, rn));
+	put(a, d, "target", jvobj(a, &targetclass, rn));
+	put(a, d, "adapter", jvobj(a, &adclass, rn));
+	api = jvdict(a);
+	put(a, api, "Relation", jvobj(a, &relapiclass, rn));
+	put(a, d, "api", api);
+	ex = jvdict(a);
+	put(a, ex, "raise_compiler_error", jvfunc(a, "raise_compiler_error", fnraise, rn));
+	put(a, ex, "warn", jvfunc(a, "warn", fnwarn, rn));
+	put(a, d, "exceptions", ex);
+	put(a, d, "return", jvfunc(a, "return", fnreturn, rn));
+	put(a, d, "log", jvfunc(a, "log", fnempty, rn));
+	put(a, d, "print", jvfunc(a, "print", fnempty, rn));
+	put(a, d, "zip", jvfunc(a, "zip", fnzip, rn));
+	put(a, d, "local_md5", jvfunc(a, "local_md5", fnmd5, rn));
+	put(a, d, "execute", &jvtrue);
+	put(a, d, "flags", jvobj(a, &flagsclass, rn));
+	put(a, d, "modules", jvobj(a, &modulesclass, rn));
+	put(a, d, "graph", jvobj(a, &graphclass, rn));
+	put(a, d, "project_name", str(a, rn->c->run.project));
+	return d;
+}
+
+/* The chain of names a render looks up: the node's package's macros, the
+ * root package's, the packages by name and dbt, the internal macros, then
+ * the context's own names (macros override them, as in dbt). */
+static void
+setchain(struct rnode *rn, struct arena *a)
+{
+	struct dbtctx *c = rn->c;
+	struct jv *local = rn->pkg ? get(c->pkgs, a, rn->pkg) : NULL;
+	struct jv *root = get(c->pkgs, a, c->run.project);
+
+	rn->nchain = 0;
+	if (local)
+		rn->chain[rn->nchain++] = local;
+	if (root && root != local)
+		rn->chain[rn->nchain++] = root;
+	rn->chain[rn->nchain++] = c->pkgsdbt;
+	rn->chain[rn->nchain++] = c->global;
+	rn->chain[rn->nchain++] = basectx(rn, a);
+}
+
+/* Render src as dbt's native environment does: a template that is one
+ * {{ expression }} gives that value, anything else its text. */
+static struct jv *
+nativerender(struct rnode *rn, struct arena *a, const char *name, const char *src, char **err)
+{
+	struct jtmpl t;
+	struct buf b = {0};
+	struct jv *r;
+
+	if (!strstr(src, "{{") && !strstr(src, "{%") && !strstr(src, "{#"))
+		return str(a, src);
+	if (jcompile(a, name, src, strlen(src), &t, err) < 0)
+		return NULL;
+	if (jrunvalue(a, &t, rn->chain, rn->nchain, &r, err) < 0)
+		return NULL;
+	if (r)
+		return r;
+	if (jrun(a, &t, rn->chain, rn->nchain, &b, err) < 0) {
+		buffree(&b);
+		return NULL;
+	}
+	r = jvstr(a, b.s ? b.s : "", b.len);
+	buffree(&b);
+	return r;
+}
+
+/* dbt's add_rendered_test_kwargs: each string of test_metadata.kwargs
+ * (but column_name) rendered natively; a bare call of env_var, ref, var,
+ * source or doc is wrapped in {{ }} first. */
+static struct jv *
+testkwarg(struct rnode *rn, struct arena *a, cJSON *j, int top, const char *key, char **err)
+{
+	struct jv *v, *x;
+	cJSON *c;
+
+	if (cJSON_IsString(j)) {
+		const char *s = j->valuestring, *p = s;
+		static const char *const fns[] = {"env_var", "ref", "var", "source", "doc", NULL};
+		size_t i, len = strlen(s);
+		if (top && !strcmp(key, "column_name"))
+			return str(a, s);
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v')
+			p++;
+		for (i = 0; fns[i]; i++) {
+			size_t n = strlen(fns[i]);
+			const char *q = p + n, *e = s + len;
+			if (strncmp(p, fns[i], n))
+				continue;
+			while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r' || *q == '\f' || *q == '\v')
+				q++;
+			while (e > q && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r' || e[-1] == '\f' || e[-1] == '\v'))
+				e--;
+			/* ^\s*name\s*\(.+\)\s*$ (with . not matching a newline) */
+			if (*q == '(' && e - q >= 3 && e[-1] == ')' && !memchr(q, '\n', (size_t)(e - q))) {
+				char *w = xasprintf("{{ %s }}", s);
+				struct jv *r = nativerender(rn, a, "test kwargs", w, err);
+				free(w);
+				return r;
+			}
+		}
+		return nativerender(rn, a, "test kwargs", s, err);
+	}
+	if (cJSON_IsArray(j)) {
+		v = jvlist(a, JLIST);
+		cJSON_ArrayForEach(c, j) {
+			if (!(x = testkwarg(rn, a, c, 0, "", err)))
+				return NULL;
+			jvpush(a, v, x);
+		}
+		return v;
+	}
+	if (cJSON_IsObject(j)) {
+		v = jvdict(a);
+		cJSON_ArrayForEach(c, j) {
+			if (!(x = testkwarg(rn, a, c, top, c->string, err)))
+				return NULL;
+			put(a, v, c->string, x);
+		}
+		return v;
+	}
+	return fromjson(a, j);
+}
+
+static int
+renderone(struct rnode *rn, struct arena *a, struct buf *out, char **err)
+{
+	const char *raw = jstr(rn->node, "raw_code");
+	const char *path = jstr(rn->node, "original_file_path");
+	cJSON *tm = cJSON_GetObjectItemCaseSensitive(rn->node, "test_metadata");
+	struct jtmpl t;
+
+	if (!raw)
+		raw = jstr(rn->node, "raw_sql");
+	if (jstr(rn->node, "language") && strcmp(jstr(rn->node, "language"), "sql")) {
+		*err = xasprintf("%s: a %s model: only dbt renders it", rn->node->string,
+		    jstr(rn->node, "language"));
+		return -1;
+	}
+	if (rn->c->run.dbtversion && !strncmp(rn->c->run.dbtversion, "0.", 2) &&
+	    atoi(rn->c->run.dbtversion + 2) < 20) {
+		*err = xasprintf("%s: a manifest of dbt %s: only dbt renders it", rn->node->string,
+		    rn->c->run.dbtversion);
+		return -1;
+	}
+	if (!raw) {
+		*err = xasprintf("%s: no raw_code", rn->node->string);
+		return -1;
+	}
+	if (!path)
+		path = rn->node->string;
+	rn->pkg = jstr(rn->node, "package_name");
+	setchain(rn, a);
+	if (cJSON_IsObject(tm)) {
+		cJSON *kw = cJSON_GetObjectItemCaseSensitive(tm, "kwargs");
+		struct jv *k = testkwarg(rn, a, kw, 1, "", err);
+		if (!k)
+			return -1;
+		put(a, rn->chain[rn->nchain - 1], "_dbt_generic_test_kwargs", k);
+		put(a, rn->chain[rn->nchain - 1], "_dbt_schema_test_kwargs", k);
+	}
+	if (jcompile(a, path, raw, strlen(raw), &t, err) < 0)
+		return -1;
+	return jrun(a, &t, rn->chain, rn->nchain, out, err);
+}
+
+/* Python's str.isspace for the ASCII whitespace sqlparse skips. */
+static int
+sqlspace(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Where sqlparse's first statement begins with WITH [RECURSIVE]: the
+ * offset just after it, or 0 when it does not (whitespace skipped; a
+ * leading comment means no WITH, as for sqlparse). -1 for a WITH after
+ * other words at the top level, which this does not place as sqlparse
+ * does. */
+static long
+withend(const char *s)
+{
+	const char *p = s;
+
+	while (sqlspace((unsigned char)*p))
+		p++;
+	if (!strncasecmp(p, "with", 4) && !isalnum((unsigned char)p[4]) && p[4] != '_') {
+		const char *q = p + 4;
+		while (sqlspace((unsigned char)*q))
+			q++;
+		if (!strncasecmp(q, "recursive", 9) && !isalnum((unsigned char)q[9]) && q[9] != '_')
+			return (long)(q + 9 - s);
+		return (long)(p + 4 - s);
+	}
+	return 0;
+}
+
+static int
+compile(struct dbtctx *c, cJSON *node, struct buf *out, struct buf *ctes, cJSON ***seen, size_t *nseen, char **err, int depth);
+
+/* dbt's _recursively_prepend_ctes: each ephemeral parent (its own CTEs
+ * first) as " __dbt__cte__name as (\n<sql>\n)", once. */
+static int
+addctes(struct dbtctx *c, struct rnode *rn, struct buf *ctes, cJSON ***seen, size_t *nseen, char **err, int depth)
+{
+	size_t i, k;
+
+	for (i = 0; i < rn->nctes; i++) {
+		struct buf sql = {0};
+		cJSON *e = rn->ctes[i];
+		const char *id = jstr(e, "alias") ? jstr(e, "alias") : jstr(e, "name");
+		if (e == rn->node)
+			continue;
+		for (k = 0; k < *nseen && (*seen)[k] != e; k++)
+			;
+		if (k < *nseen)
+			continue;
+		if (compile(c, e, &sql, ctes, seen, nseen, err, depth + 1) < 0) {
+			buffree(&sql);
+			return -1;
+		}
+		*seen = xreallocarray(*seen, *nseen + 1, sizeof(**seen));
+		(*seen)[(*nseen)++] = e;
+		if (ctes->len)
+			bufputs(ctes, ", ");
+		bufprintf(ctes, " __dbt__cte__%s as (\n", id);
+		bufadd(ctes, sql.s ? sql.s : "", sql.len);
+		bufputs(ctes, "\n)");
+		buffree(&sql);
+	}
+	return 0;
+}
+
+static int
+compile(struct dbtctx *c, cJSON *node, struct buf *out, struct buf *ctes, cJSON ***seen, size_t *nseen, char **err, int depth)
+{
+	struct arena a = {0};
+	struct rnode rn;
+	int r;
+
+	if (depth > 64) {
+		*err = xasprintf("%s: ephemeral models nested too deep", node->string);
+		return -1;
+	}
+	memset(&rn, 0, sizeof(rn));
+	rn.c = c;
+	rn.node = node;
+	r = renderone(&rn, &a, out, err);
+	if (r == 0)
+		r = addctes(c, &rn, ctes, seen, nseen, err, depth);
+	free(rn.ctes);
+	arenafree(&a);
+	return r;
+}
+
+int
+dbtrender(struct dbtctx *c, cJSON *node, struct buf *out, char **err)
+{
+	struct buf sql = {0}, ctes = {0};
+	cJSON **seen = NULL;
+	size_t nseen = 0;
+	long w;
+
+	if (compile(c, node, &sql, &ctes, &seen, &nseen, err, 0) < 0) {
+		buffree(&sql);
+		buffree(&ctes);
+		free(seen);
+		return -1;
+	}
+	free(seen);
+	if (!ctes.len) {
+		bufadd(out, sql.s ? sql.s : "", sql.len);
+		buffree(&sql);
+		return 0;
+	}
+	if ((w = withend(sql.s)) > 0) {
+		bufadd(out, sql.s, (size_t)w);
+		bufadd(out, ctes.s, ctes.len);
+		bufputs(out, ", ");
+		bufputs(out, sql.s + w);
+	} else {
+		const char *p = sql.s;
+		while (sqlspace((unsigned char)*p))
+			p++;
+		bufadd(out, sql.s, (size_t)(p - sql.s));
+		bufputs(out, "with");
+		bufadd(out, ctes.s, ctes.len);
+		bufputs(out, " ");
+		bufputs(out, p);
+	}
+	buffree(&sql);
+	buffree(&ctes);
+	return 0;
+}

@@ -1,0 +1,55 @@
+/* dbtctx.h: dbt's Jinja context, to render nodes' raw code as dbt
+ * compile does, with the Jinja engine (jeval.h).
+ *
+ * A context is built once for a manifest: its macros (the project's, its
+ * packages' and dbt's own, from each macro's macro_sql) are compiled the
+ * first time a render calls them and kept; the namespaces are dbt's
+ * (MacroNamespaceBuilder): the node's own package, then the root package,
+ * then each package by name and 'dbt' for the internal ones, then the
+ * internal macros, with the adapter's package before dbt's. Macros
+ * override the context's names, as in dbt.
+ *
+ * Per node: ref (one or two arguments, version= or v=; resolved among the
+ * node's depends_on.nodes, as dbt's parse resolved them), source, this,
+ * model, config (call, get, require), var (the vars given), env_var,
+ * is_incremental (as the render is asked), target (what is known of it),
+ * adapter.dispatch with dbt's search order and adapter prefix chain,
+ * adapter.quote, api.Relation.create, exceptions.raise_compiler_error and
+ * warn, return, log and print, execute, builtins, zip, and the generic
+ * test kwargs (_dbt_generic_test_kwargs) rendered natively as dbt renders
+ * them. Ephemeral parents are injected as __dbt__cte__ CTEs as dbt's
+ * compiler injects them. Anything else — a database query, an unknown
+ * target attribute, graph, run_started_at — is refused naming it, as
+ * are python models and manifests of dbt before 0.20 (whose compiler
+ * named and injected CTEs otherwise). */
+#ifndef DBTCTX_H
+#define DBTCTX_H
+
+#include <cjson/cJSON.h>
+
+#include "util.h"
+
+struct dbtctx;
+
+/* What a render is told of the run. */
+struct dbtrun {
+	const char *adapter;	/* the adapter type: postgres, snowflake, ... */
+	const char *project;	/* the root package's name */
+	cJSON *vars;		/* an object of vars, or NULL */
+	cJSON *target;		/* an object of target's attributes, or NULL */
+	cJSON *dispatch;	/* dbt_project.yml's dispatch list, or NULL */
+	int incremental;	/* what is_incremental() answers */
+	const char *dbtversion;	/* the manifest's dbt_version, or NULL */
+};
+
+/* A context over manifest (the parsed manifest.json: nodes, sources and
+ * macros are read from it; it must outlive the context). */
+struct dbtctx *dbtctxnew(cJSON *manifest, const struct dbtrun *run);
+void dbtctxfree(struct dbtctx *);
+
+/* Render the node (an entry of the manifest's nodes) as dbt compile
+ * does, ephemeral CTEs injected, onto out. Returns 0, or -1 with *err
+ * (malloc'd) naming the file, line:column and what could not be done. */
+int dbtrender(struct dbtctx *, cJSON *node, struct buf *out, char **err);
+
+#endif

@@ -1,0 +1,132 @@
+/* jcorpus: render every compiled node of a manifest with dbtctx and
+ * compare with dbt's own compiled code, for tests/render.t.
+ * Usage: jcorpus manifest.json. Prints one line per node:
+ *   same UID | refused UID: message | differs UID
+ * (with both texts after a differs line), then a line
+ *   total N same S refused R differs D
+ * Texts are compared with every run of whitespace as one space, none
+ * beside a comma or a parenthesis, and the ends trimmed. An incremental model is compared in both forms
+ * (is_incremental() false, then true): dbt compiled one of them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "dbtctx.h"
+
+static int
+tight(int c)
+{
+	return c == ',' || c == '(' || c == ')';
+}
+
+static char *
+norm(const char *s)
+{
+	char *r = xmalloc(strlen(s) + 1), *p = r;
+	int sp = 0;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			sp = 1;
+			continue;
+		}
+		if (sp && p > r && !tight(p[-1]) && !tight(*s))
+			*p++ = ' ';
+		sp = 0;
+		*p++ = *s;
+	}
+	*p = '\0';
+	return r;
+}
+
+static const char *
+jstr(cJSON *o, const char *k)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct buf src = {0};
+	cJSON *m, *n, *meta;
+	struct dbtrun run;
+	struct dbtctx *c[2];
+	size_t total = 0, same = 0, refused = 0, differs = 0;
+	int verbose = argc > 2 && !strcmp(argv[2], "-v");
+
+	argv0 = "jcorpus";
+	if (argc < 2)
+		usageexit("usage: jcorpus manifest.json [-v]", NULL);
+	if (readfile(argv[1], &src) < 0)
+		fatal("%s:", argv[1]);
+	if (!(m = cJSON_Parse(src.s)))
+		fatal("%s: invalid JSON", argv[1]);
+	meta = cJSON_GetObjectItemCaseSensitive(m, "metadata");
+	memset(&run, 0, sizeof(run));
+	run.adapter = jstr(meta, "adapter_type") ? jstr(meta, "adapter_type") : "postgres";
+	run.dbtversion = jstr(meta, "dbt_version");
+	c[0] = dbtctxnew(m, &run);
+	run.incremental = 1;
+	c[1] = dbtctxnew(m, &run);
+	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(m, "nodes")) {
+		const char *want = jstr(n, "compiled_code");
+		const char *rt = jstr(n, "resource_type");
+		char *w, *err = NULL;
+		int k, done = 0;
+		if (!want)
+			want = jstr(n, "injected_sql");
+		if (!want)
+			want = jstr(n, "compiled_sql");
+		if (!want || (rt && !strcmp(rt, "operation")))
+			continue;
+		total++;
+		w = norm(want);
+		for (k = 0; k < 2 && !done; k++) {
+			struct buf out = {0};
+			char *g;
+			free(err);
+			err = NULL;
+			if (dbtrender(c[k], n, &out, &err) < 0) {
+				buffree(&out);
+				break;
+			}
+			g = norm(out.s ? out.s : "");
+			if (!strcmp(g, w)) {
+				printf("same %s\n", n->string);
+				same++;
+				done = 1;
+			} else if (k == 1 || !cJSON_GetObjectItemCaseSensitive(n, "config") ||
+			    !jstr(cJSON_GetObjectItemCaseSensitive(n, "config"), "materialized") ||
+			    strcmp(jstr(cJSON_GetObjectItemCaseSensitive(n, "config"), "materialized"), "incremental")) {
+				printf("differs %s\n", n->string);
+				if (verbose)
+					printf("--- dbt\n%s\n--- ours\n%s\n---\n", w, g);
+				differs++;
+				done = 1;
+			}
+			free(g);
+			buffree(&out);
+		}
+		if (!done) {
+			char *nl;
+			for (nl = err; nl && (nl = strchr(nl, '\n'));)
+				*nl = ' ';
+			printf("refused %s: %s\n", n->string, err ? err : "?");
+			refused++;
+		}
+		free(err);
+		free(w);
+	}
+	printf("total %zu same %zu refused %zu differs %zu\n", total, same, refused, differs);
+	dbtctxfree(c[0]);
+	dbtctxfree(c[1]);
+	cJSON_Delete(m);
+	buffree(&src);
+	return 0;
+}
