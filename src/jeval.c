@@ -1723,26 +1723,23 @@ bindargs(struct jev *v, const struct macro *m, struct jcall *c, struct jv *d,
 		jfail(v, "macro '%s' takes not more than %zu argument(s)", mname, np);
 }
 
-/* The parameters in order, each missing one from its default (seeing
- * the parameters before it) or undefined. */
+/* The arguments given (and the special parameters), then each missing
+ * parameter in order from its default, which sees the parameters before
+ * it and those given, or undefined: Jinja2's macro function. */
 static void
 params(struct jev *v, struct scope *sc, const struct jnode *n, struct jv **vals,
     struct jv *specials)
 {
 	size_t np = n->args.n, nd = n->defs.n, i;
 
-	for (i = 0; i < np; i++)
-		jvset(v->a, sc->vars, key(v, n->args.v[i]->name), &jvundef);
-	for (i = 0; i < specials->u.dict.n; i++)
-		jvset(v->a, sc->vars, specials->u.dict.k[i], &jvundef);
-	for (i = 0; i < np; i++) {
-		struct jv *x = vals[i];
-		if (!x)
-			x = i >= np - nd ? eval(v, sc, n->defs.v[i - (np - nd)]) : &jvundef;
-		jvset(v->a, sc->vars, key(v, n->args.v[i]->name), x);
-	}
 	for (i = 0; i < specials->u.dict.n; i++)
 		jvset(v->a, sc->vars, specials->u.dict.k[i], specials->u.dict.v[i]);
+	for (i = 0; i < np; i++)
+		jvset(v->a, sc->vars, key(v, n->args.v[i]->name), vals[i] ? vals[i] : &jvundef);
+	for (i = 0; i < np; i++)
+		if (!vals[i] && i >= np - nd)
+			jvset(v->a, sc->vars, key(v, n->args.v[i]->name),
+			    eval(v, sc, n->defs.v[i - (np - nd)]));
 }
 
 static struct jv *
@@ -1941,7 +1938,8 @@ run(struct jev *v, struct scope *sc, const struct jnl *body, struct buf *out)
 				return f;
 			}
 			x = filterchain(v, sc, n->a, popbuf(v, &b));
-			x = tostr(v, n->off, x);
+			if (x->type != JSTR)	/* Jinja2 writes it as it is */
+				everr(v, n->off, "sequence item: expected str instance, %s found", jvtypename(x));
 			bufadd(out, x->u.str.s, x->u.str.n);
 			break;
 		case N_MACRO:
@@ -1973,7 +1971,9 @@ run(struct jev *v, struct scope *sc, const struct jnl *body, struct buf *out)
 				c.nkw = nkw + 1;
 			}
 			v->calloff = cn->off;
-			x = tostr(v, cn->off, jcallv(v, fn, &c));
+			x = jcallv(v, fn, &c);
+			if (x->type != JSTR)	/* Jinja2 writes it as it is */
+				everr(v, cn->off, "sequence item: expected str instance, %s found", jvtypename(x));
 			bufadd(out, x->u.str.s, x->u.str.n);
 			break;
 		}

@@ -151,7 +151,12 @@ args(struct parser *p, struct jnode *n)
 			perr(p, cur(p)->off, "unsupported: *args and **kwargs in a call");
 		if (cur(p)->type == JT_NAME && p->s->toks[p->i + 1].type == JT_OP &&
 		    p->s->toks[p->i + 1].n == 1 && p->s->toks[p->i + 1].s[0] == '=') {
-			const char *name = tokname(p, next(p));
+			struct jtoken *t = next(p);
+			const char *name = tokname(p, t);
+			size_t k;
+			for (k = 0; k < nkw; k++)
+				if (!strcmp(n->kwnames[k], name))
+					perr(p, t->off, "keyword argument repeated: %s", name);
 			next(p);
 			if (nkw == cap) {
 				const char **v;
@@ -1199,27 +1204,21 @@ symparams(struct parser *p, struct syms *s, const struct jnode *t)
 
 static void symstmts(struct parser *, struct syms *, const struct jnl *);
 
-/* branch_update: what the three branches of an if stored. */
+/* branch_update (Jinja2 3.1.6): what any branch of an if stores anew is
+ * loaded as from outside (resolved, or an enclosing frame's). */
 static void
 symmerge(struct parser *p, struct syms *s, struct syms *br)
 {
-	size_t b, i, k;
+	size_t b, i;
 
 	for (b = 0; b < 3; b++) {
 		for (i = 0; i < br[b].n; i++)
 			symset(p, s, br[b].v[i].name, br[b].v[i].kind);
 	}
 	for (b = 0; b < 3; b++)
-		for (i = 0; i < br[b].nst; i++) {
-			const char *name = br[b].st[i];
-			int count = 0;
-			if (stored(s, name))
-				continue;
-			for (k = 0; k < 3; k++)
-				count += stored(&br[k], name);
-			if (count < 3)
-				symset(p, s, name, symref(s->parent, name) ? K_ALIAS : K_RESOLVE);
-		}
+		for (i = 0; i < br[b].nst; i++)
+			if (!stored(s, br[b].st[i]))
+				symset(p, s, br[b].st[i], symref(s->parent, br[b].st[i]) ? K_ALIAS : K_RESOLVE);
 	for (b = 0; b < 3; b++)
 		for (i = 0; i < br[b].nst; i++)
 			symstore1(p, s, br[b].st[i]);
