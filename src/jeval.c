@@ -14,16 +14,87 @@ struct scope {
 	struct jv *vars;
 };
 
+/* An output buffer in use: freed if the render fails or a macro returns
+ * through it. */
+struct pbuf {
+	struct buf b;
+	struct pbuf *up;
+};
+
+/* A macro call being evaluated, for jreturn. */
+struct mframe {
+	jmp_buf ret;
+	struct jv *val;
+	struct mframe *up;
+};
+
 struct jev {
 	struct arena *a;
 	struct jerr *e;
 	const struct jsrc *src;	/* the template being evaluated */
 	size_t calloff;		/* the call a native function runs for */
+	struct scope *glob;	/* the render's globals chain */
+	struct mframe *mf;	/* the innermost macro call */
+	struct pbuf *bufs;
+	int depth;		/* macro calls nested */
 	jmp_buf fail;
 };
 
+/* What a statement list ended with. */
+enum { F_DONE, F_BREAK, F_CONTINUE };
+
+/* A macro or a call block's caller: its definition, where it was
+ * defined (up, in src) or, bound by jmacros, the namespace ns it sees
+ * before the calling render's globals. */
+struct macro {
+	const struct jnode *n;
+	const struct jsrc *src;
+	struct scope *up;
+	struct jv *ns;
+};
+
 static struct jv *eval(struct jev *, struct scope *, struct jnode *);
-static void run(struct jev *, struct scope *, const struct jnl *, struct buf *);
+static int run(struct jev *, struct scope *, const struct jnl *, struct buf *);
+static struct jv *callmacro(struct jev *, void *, struct jcall *);
+static struct jv *builtin(const char *name);
+
+static void
+pushbuf(struct jev *v, struct pbuf *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->up = v->bufs;
+	v->bufs = p;
+}
+
+/* Free the buffers in use down to (not including) to. */
+static void
+freebufs(struct jev *v, struct pbuf *to)
+{
+	while (v->bufs && v->bufs != to) {
+		buffree(&v->bufs->b);
+		v->bufs = v->bufs->up;
+	}
+}
+
+/* Pop p (the innermost buffer) as a string value. */
+static struct jv *
+popbuf(struct jev *v, struct pbuf *p)
+{
+	struct jv *r = jvstr(v->a, p->b.s ? p->b.s : "", p->b.len);
+
+	freebufs(v, p->up);
+	return r;
+}
+
+static struct scope *
+newscope(struct jev *v, struct scope *up)
+{
+	struct scope *sc = arenaalloc(v->a, sizeof(*sc));
+
+	sc->up = up;
+	sc->vars = jvdict(v->a);
+	return sc;
+}
 
 static void
 everr(struct jev *v, size_t off, const char *fmt, ...)
@@ -63,15 +134,29 @@ key(struct jev *v, const char *s)
 	return jvstr(v->a, s, strlen(s));
 }
 
-static struct jv *
-lookup(struct scope *sc, struct jv *k)
+/* A name as a key, without making one. */
+static struct jv
+namekey(const char *name)
 {
-	for (; sc; sc = sc->up) {
-		struct jv *x = jvget(sc->vars, k);
-		if (x)
+	struct jv k;
+
+	memset(&k, 0, sizeof(k));
+	k.type = JSTR;
+	k.u.str.s = name;
+	k.u.str.n = strlen(name);
+	return k;
+}
+
+/* A name: the scopes outward, then Jinja2's global functions. */
+static struct jv *
+lookup(struct scope *sc, const char *name)
+{
+	struct jv k = namekey(name), *x;
+
+	for (; sc; sc = sc->up)
+		if ((x = jvget(sc->vars, &k)))
 			return x;
-	}
-	return &jvundef;
+	return (x = builtin(name)) ? x : &jvundef;
 }
 
 static void
@@ -79,6 +164,16 @@ undeferr(struct jev *v, size_t off, struct jv *x)
 {
 	if (x->type == JUNDEF)
 		everr(v, off, "undefined value used");
+}
+
+static struct jv *
+tostrf(struct jev *v, const char *fmt, const char *a)
+{
+	char *s = xasprintf(fmt, a);
+	struct jv *r = jvstr(v->a, s, strlen(s));
+
+	free(s);
+	return r;
 }
 
 /* str(x) as a new string value */
@@ -91,8 +186,12 @@ tostr(struct jev *v, size_t off, struct jv *x)
 
 	if (x->type == JSTR)
 		return x;
-	if (x->isloop)
-		everr(v, off, "unsupported: printing a loop object");
+	if (x->type == JFUNC && x->u.func.fn == callmacro) {
+		const struct macro *m = x->u.func.data;
+		if (m->n->k == N_MACRO)
+			return tostrf(v, "<Macro '%s'>", m->n->name);
+		return jvstr(v->a, "<Macro anonymous>", 17);
+	}
 	if ((err = jvstrto(&b, x))) {
 		buffree(&b);
 		everr(v, off, "unsupported: %s", err);
@@ -350,6 +449,16 @@ items(struct jev *v, size_t off, struct jv *x)
 		return x;
 	case JUNDEF:
 		return jvlist(v->a, JLIST);
+	case JOBJ:
+		if (jvisrange(x)) {
+			size_t n = jvrangelen(x);
+			r = jvlist(v->a, JTUPLE);
+			for (i = 0; i < n; i++)
+				jvpush(v->a, r, jvint(v->a, jvrangeat(x, i)));
+			return r;
+		}
+		everr(v, off, "'%s' object is not iterable", jvtypename(x));
+		return NULL;
 	case JDICT:
 		r = jvlist(v->a, JLIST);
 		for (i = 0; i < x->u.dict.n; i++)
@@ -389,7 +498,8 @@ contains(struct jev *v, size_t off, struct jv *x, struct jv *in)
 	}
 	if (in->type == JDICT)
 		return jvget(in, x) != NULL;
-	if (in->type != JLIST && in->type != JTUPLE && in->type != JUNDEF)
+	if (in->type != JLIST && in->type != JTUPLE && in->type != JUNDEF &&
+	    !jvisrange(in))
 		everr(v, off, "argument of type '%s' is not iterable", jvtypename(in));
 	l = items(v, off, in);
 	for (i = 0; i < l->u.list.n; i++)
@@ -442,13 +552,6 @@ getitem(struct jev *v, size_t off, struct jv *x, struct jv *k, int attr)
 
 	if (x->type == JUNDEF)
 		everr(v, off, "undefined value has no attribute or item");
-	if (x->isloop) {
-		static const char *const ok[] = {"index", "index0", "revindex",
-		    "revindex0", "first", "last", "length", NULL};
-		if (k->type != JSTR || !member(ok, k->u.str.s, k->u.str.n))
-			everr(v, off, "unsupported: this attribute of loop");
-		return jvget(x, k);
-	}
 	if (attr && k->type == JSTR && (x->type == JSTR || x->type == JLIST ||
 	    x->type == JTUPLE || x->type == JDICT)) {
 		v->calloff = off;
@@ -479,7 +582,17 @@ getitem(struct jev *v, size_t off, struct jv *x, struct jv *k, int attr)
 	}
 	if (x->type == JNONE && k->type == JSTR)
 		return &jvundef;
+	if (jvisrange(x) && (k->type == JINT || k->type == JBOOL)) {
+		int64_t i = ival(k), n = (int64_t)jvrangelen(x);
+		if (i < 0)
+			i += n;
+		if (i < 0 || i >= n)
+			return &jvundef;
+		return jvint(v->a, jvrangeat(x, (size_t)i));
+	}
 	if (x->type == JOBJ && k->type == JSTR) {
+		if (k->u.str.n && k->u.str.s[0] == '_')
+			everr(v, off, "unsupported: attribute '%s' beginning with '_'", k->u.str.s);
 		v->calloff = off;
 		if ((r = x->u.obj.cls->getattr(v, x, k->u.str.s)))
 			return r;
@@ -489,6 +602,78 @@ getitem(struct jev *v, size_t off, struct jv *x, struct jv *k, int attr)
 		everr(v, off, "unsupported: attribute '%s' of %s", k->u.str.s, jvtypename(x));
 	everr(v, off, "unsupported: subscript of %s with %s", jvtypename(x), jvtypename(k));
 	return NULL;
+}
+
+/* A slice index: 1 and *r set, or 0 for None. */
+static int
+sliceidx(struct jev *v, size_t off, struct jv *x, int64_t *r)
+{
+	if (!x || x->type == JNONE)
+		return 0;
+	if (x->type == JINT || x->type == JBOOL) {
+		*r = ival(x);
+		return 1;
+	}
+	if (x->type == JUNDEF)
+		everr(v, off, "slice indices must be integers or None or have an __index__ method");
+	everr(v, off, "unsupported: slice index of type '%s'", jvtypename(x));
+	return 0;
+}
+
+/* PySlice_AdjustIndices for one end. */
+static int64_t
+sliceadj(int have, int64_t i, int64_t n, int64_t step, int isstart)
+{
+	if (!have)
+		return step < 0 ? (isstart ? n - 1 : -1) : (isstart ? 0 : n);
+	if (i < 0) {
+		i += n;
+		if (i < 0)
+			i = step < 0 ? -1 : 0;
+	} else if (i >= n)
+		i = step < 0 ? n - 1 : n;
+	return i;
+}
+
+/* x[a:b:c], as Python's for str, list and tuple. */
+static struct jv *
+slice(struct jev *v, size_t off, struct jv *x, struct jv *a, struct jv *b, struct jv *c)
+{
+	int64_t start = 0, stop = 0, step = 1, n, i;
+	int hs, he;
+	struct jv *l, *r;
+
+	if (x->type == JUNDEF)
+		everr(v, off, "undefined value has no attribute or item");
+	hs = sliceidx(v, off, a, &start);
+	he = sliceidx(v, off, b, &stop);
+	sliceidx(v, off, c, &step);
+	if (step == 0)
+		everr(v, off, "slice step cannot be zero");
+	if (x->type == JDICT || x->type == JNONE || isnum(x))
+		return &jvundef;	/* the sandbox's getitem: a TypeError */
+	if (x->type != JSTR && x->type != JLIST && x->type != JTUPLE)
+		everr(v, off, "unsupported: slice of %s", jvtypename(x));
+	l = x->type == JSTR ? items(v, off, x) : x;
+	n = (int64_t)l->u.list.n;
+	start = sliceadj(hs, start, n, step, 1);
+	stop = sliceadj(he, stop, n, step, 0);
+	r = jvlist(v->a, x->type == JTUPLE ? JTUPLE : JLIST);
+	for (i = start; step > 0 ? i < stop : i > stop;) {
+		jvpush(v->a, r, l->u.list.v[i]);
+		if (__builtin_add_overflow(i, step, &i))
+			break;
+	}
+	if (x->type == JSTR) {
+		struct buf s = {0};
+		struct jv *out;
+		for (i = 0; i < (int64_t)r->u.list.n; i++)
+			bufadd(&s, r->u.list.v[i]->u.str.s, r->u.list.v[i]->u.str.n);
+		out = jvstr(v->a, s.s ? s.s : "", s.len);
+		buffree(&s);
+		return out;
+	}
+	return r;
 }
 
 /* ---- filters and tests ---- */
@@ -761,6 +946,10 @@ dofilter(struct fargs *f, struct jv *x)
 		case JSTR: return jvint(v->a, (int64_t)jvutf8len(x->u.str.s, x->u.str.n));
 		case JLIST: case JTUPLE: return jvint(v->a, (int64_t)x->u.list.n);
 		case JDICT: return jvint(v->a, (int64_t)x->u.dict.n);
+		case JOBJ:
+			if (jvisrange(x))
+				return jvint(v->a, (int64_t)jvrangelen(x));
+			/* FALLTHROUGH */
 		default: everr(v, f->off, "object of type '%s' has no len()", jvtypename(x));
 		}
 	}
@@ -964,7 +1153,7 @@ eval(struct jev *v, struct scope *sc, struct jnode *n)
 	case N_CONST:
 		return n->val;
 	case N_NAME:
-		return lookup(sc, key(v, n->name));
+		return lookup(sc, n->name);
 	case N_LIST: case N_TUPLE:
 		x = jvlist(v->a, n->k == N_LIST ? JLIST : JTUPLE);
 		for (i = 0; i < n->kids.n; i++)
@@ -1029,11 +1218,20 @@ eval(struct jev *v, struct scope *sc, struct jnode *n)
 		return getitem(v, n->off, x, key(v, n->name), 1);
 	case N_ITEM:
 		x = eval(v, sc, n->a);
+		if (n->b->k == N_SLICE) {
+			struct jnode *s = n->b;
+			struct jv *a = s->a ? eval(v, sc, s->a) : NULL;
+			struct jv *b = s->b ? eval(v, sc, s->b) : NULL;
+			struct jv *c = s->c ? eval(v, sc, s->c) : NULL;
+			return slice(v, n->off, x, a, b, c);
+		}
 		y = eval(v, sc, n->b);
 		return getitem(v, n->off, x, y, 0);
 	case N_CALL: {
 		struct jcall c;
 		x = eval(v, sc, n->a);
+		if (x->type == JUNDEF)
+			everr(v, n->off, "undefined value called");
 		if (x->type != JFUNC && !(x->type == JOBJ && x->u.obj.cls->call))
 			everr(v, n->off, "unsupported: calling a value of type '%s'", jvtypename(x));
 		callargs(v, sc, n, &c);
@@ -1117,6 +1315,499 @@ jevattr(struct jev *v, struct jv *x, const char *name)
 	return getitem(v, v->calloff, x, key(v, name), 1);
 }
 
+/* ---- objects of the evaluator: loop, namespace, cycler, joiner ---- */
+
+/* A method bound to its object's data. */
+static struct jv *
+method(struct jev *v, const char *name, jfunc *fn, void *data)
+{
+	return jvfunc(v->a, name, fn, data);
+}
+
+static void
+noargs(struct jev *v, struct jcall *c, const char *name, size_t max)
+{
+	if (c->nkw)
+		jfail(v, "%s() takes no keyword arguments", name);
+	if (c->npos > max)
+		jfail(v, "%s() takes at most %zu arguments (%zu given)", name, max, c->npos);
+}
+
+/* A for loop's loop, one object mutated as the loop advances. */
+struct loopst {
+	struct jv *l;
+	size_t i;
+	struct jv *changed;	/* the last changed() arguments, or NULL */
+};
+
+static struct jv *
+loopcycle(struct jev *v, void *data, struct jcall *c)
+{
+	struct loopst *st = data;
+
+	if (c->nkw)
+		jfail(v, "cycle() takes no keyword arguments");
+	if (!c->npos)
+		jfail(v, "no items for cycling given");
+	return c->pos[st->i % c->npos];
+}
+
+static struct jv *
+loopchanged(struct jev *v, void *data, struct jcall *c)
+{
+	struct loopst *st = data;
+	struct jv *t = jvlist(v->a, JTUPLE);
+	size_t i;
+
+	if (c->nkw)
+		jfail(v, "changed() takes no keyword arguments");
+	for (i = 0; i < c->npos; i++)
+		jvpush(v->a, t, c->pos[i]);
+	if (st->changed && jveq(st->changed, t))
+		return &jvfalse;
+	st->changed = t;
+	return &jvtrue;
+}
+
+static struct jv *
+loopattr(struct jev *v, struct jv *self, const char *name)
+{
+	struct loopst *st = self->u.obj.data;
+	size_t i = st->i, len = st->l->u.list.n;
+
+	if (!strcmp(name, "index")) return jvint(v->a, (int64_t)i + 1);
+	if (!strcmp(name, "index0")) return jvint(v->a, (int64_t)i);
+	if (!strcmp(name, "revindex")) return jvint(v->a, (int64_t)(len - i));
+	if (!strcmp(name, "revindex0")) return jvint(v->a, (int64_t)(len - i - 1));
+	if (!strcmp(name, "first")) return jvbool(i == 0);
+	if (!strcmp(name, "last")) return jvbool(i == len - 1);
+	if (!strcmp(name, "length")) return jvint(v->a, (int64_t)len);
+	if (!strcmp(name, "depth")) return jvint(v->a, 1);
+	if (!strcmp(name, "depth0")) return jvint(v->a, 0);
+	if (!strcmp(name, "previtem"))
+		return i > 0 ? st->l->u.list.v[i - 1] : &jvundef;
+	if (!strcmp(name, "nextitem"))
+		return i + 1 < len ? st->l->u.list.v[i + 1] : &jvundef;
+	if (!strcmp(name, "cycle")) return method(v, "cycle", loopcycle, st);
+	if (!strcmp(name, "changed")) return method(v, "changed", loopchanged, st);
+	return NULL;
+}
+
+static const char *
+loopstr(const struct jv *self, struct buf *b)
+{
+	const struct loopst *st = self->u.obj.data;
+
+	bufprintf(b, "<LoopContext %zu/%zu>", st->i + 1, st->l->u.list.n);
+	return NULL;
+}
+
+static const struct jclass loopclass = {"LoopContext", loopattr, loopstr, NULL};
+
+static struct jv *
+nsattr(struct jev *v, struct jv *self, const char *name)
+{
+	struct jv k = namekey(name);
+
+	(void)v;
+	return jvget(self->u.obj.data, &k);
+}
+
+static const char *
+nsstr(const struct jv *self, struct buf *b)
+{
+	const char *err;
+
+	bufputs(b, "<Namespace ");
+	if ((err = jvreprto(b, self->u.obj.data)))
+		return err;
+	bufputc(b, '>');
+	return NULL;
+}
+
+static const struct jclass nsclass = {"Namespace", nsattr, nsstr, NULL};
+
+/* dict(*args, **kwargs) for at most one mapping or iterable of pairs. */
+static struct jv *
+mkdict(struct jev *v, struct jcall *c, const char *name)
+{
+	struct jv *d = jvdict(v->a), *x, *l, *p;
+	size_t i;
+
+	if (c->npos > 1)
+		jfail(v, "%s expected at most 1 argument, got %zu", name, c->npos);
+	if (c->npos) {
+		x = c->pos[0];
+		if (x->type == JDICT) {
+			for (i = 0; i < x->u.dict.n; i++)
+				jvset(v->a, d, x->u.dict.k[i], x->u.dict.v[i]);
+		} else if (x->type == JLIST || x->type == JTUPLE) {
+			l = x;
+			for (i = 0; i < l->u.list.n; i++) {
+				p = l->u.list.v[i];
+				if ((p->type != JLIST && p->type != JTUPLE) || p->u.list.n != 2)
+					jfail(v, "unsupported: %s() of an item that is not a pair", name);
+				if (p->u.list.v[0]->type == JLIST || p->u.list.v[0]->type == JDICT)
+					jfail(v, "unhashable type: '%s'", jvtypename(p->u.list.v[0]));
+				jvset(v->a, d, p->u.list.v[0], p->u.list.v[1]);
+			}
+		} else
+			jfail(v, "unsupported: %s() of %s", name, jvtypename(x));
+	}
+	for (i = 0; i < c->nkw; i++)
+		jvset(v->a, d, key(v, c->names[i]), c->kw[i]);
+	return d;
+}
+
+static struct jv *
+fdict(struct jev *v, void *data, struct jcall *c)
+{
+	(void)data;
+	return mkdict(v, c, "dict");
+}
+
+static struct jv *
+fnamespace(struct jev *v, void *data, struct jcall *c)
+{
+	(void)data;
+	return jvobj(v->a, &nsclass, mkdict(v, c, "dict"));
+}
+
+static int64_t
+rangearg(struct jev *v, struct jv *x)
+{
+	if (x->type != JINT && x->type != JBOOL)
+		jfail(v, "'%s' object cannot be interpreted as an integer", jvtypename(x));
+	return ival(x);
+}
+
+/* The sandbox's safe_range. */
+static struct jv *
+frange(struct jev *v, void *data, struct jcall *c)
+{
+	int64_t a = 0, b, s = 1;
+	struct jv *r;
+
+	(void)data;
+	if (c->nkw)
+		jfail(v, "range() takes no keyword arguments");
+	if (c->npos < 1 || c->npos > 3)
+		jfail(v, "range expected at least 1 argument, got %zu", c->npos);
+	if (c->npos == 1)
+		b = rangearg(v, c->pos[0]);
+	else {
+		a = rangearg(v, c->pos[0]);
+		b = rangearg(v, c->pos[1]);
+		if (c->npos == 3 && (s = rangearg(v, c->pos[2])) == 0)
+			jfail(v, "range() arg 3 must not be zero");
+	}
+	r = jvrange(v->a, a, b, s);
+	if (jvrangelen(r) > 100000)
+		jfail(v, "Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).");
+	return r;
+}
+
+struct cycler {
+	struct jv *items;
+	size_t pos;
+};
+
+static struct jv *
+cyclernext(struct jev *v, void *data, struct jcall *c)
+{
+	struct cycler *cy = data;
+	struct jv *r = cy->items->u.list.v[cy->pos];
+
+	noargs(v, c, "next", 0);
+	cy->pos = (cy->pos + 1) % cy->items->u.list.n;
+	return r;
+}
+
+static struct jv *
+cyclerreset(struct jev *v, void *data, struct jcall *c)
+{
+	noargs(v, c, "reset", 0);
+	((struct cycler *)data)->pos = 0;
+	return &jvnone;
+}
+
+static struct jv *
+cyclerattr(struct jev *v, struct jv *self, const char *name)
+{
+	struct cycler *cy = self->u.obj.data;
+
+	if (!strcmp(name, "items")) return cy->items;
+	if (!strcmp(name, "pos")) return jvint(v->a, (int64_t)cy->pos);
+	if (!strcmp(name, "current")) return cy->items->u.list.v[cy->pos];
+	if (!strcmp(name, "next")) return method(v, "next", cyclernext, cy);
+	if (!strcmp(name, "reset")) return method(v, "reset", cyclerreset, cy);
+	return NULL;
+}
+
+static const struct jclass cyclerclass = {"Cycler", cyclerattr, NULL, NULL};
+
+static struct jv *
+fcycler(struct jev *v, void *data, struct jcall *c)
+{
+	struct cycler *cy = arenaalloc(v->a, sizeof(*cy));
+	size_t i;
+
+	(void)data;
+	if (c->nkw)
+		jfail(v, "Cycler() got an unexpected keyword argument '%s'", c->names[0]);
+	if (!c->npos)
+		jfail(v, "at least one item has to be provided");
+	cy->items = jvlist(v->a, JTUPLE);
+	for (i = 0; i < c->npos; i++)
+		jvpush(v->a, cy->items, c->pos[i]);
+	cy->pos = 0;
+	return jvobj(v->a, &cyclerclass, cy);
+}
+
+struct joiner {
+	struct jv *sep;
+	int used;
+};
+
+static struct jv *
+joinercall(struct jev *v, void *data, struct jcall *c)
+{
+	struct joiner *j = data;
+
+	noargs(v, c, "joiner", 0);
+	if (!j->used) {
+		j->used = 1;
+		return jvstr(v->a, "", 0);
+	}
+	return j->sep;
+}
+
+static struct jv *
+fjoiner(struct jev *v, void *data, struct jcall *c)
+{
+	struct joiner *j = arenaalloc(v->a, sizeof(*j));
+	size_t i;
+
+	(void)data;
+	if (c->npos > 1)
+		jfail(v, "Joiner() takes at most 1 argument");
+	j->sep = c->npos ? c->pos[0] : jvstr(v->a, ", ", 2);
+	for (i = 0; i < c->nkw; i++) {
+		if (strcmp(c->names[i], "sep") || c->npos)
+			jfail(v, "Joiner() got an unexpected keyword argument '%s'", c->names[i]);
+		j->sep = c->kw[i];
+	}
+	j->used = 0;
+	return jvfunc(v->a, "joiner", joinercall, j);
+}
+
+static struct jv *
+flipsum(struct jev *v, void *data, struct jcall *c)
+{
+	(void)data; (void)c;
+	jfail(v, "unsupported: lipsum()");
+	return NULL;
+}
+
+#define BUILTIN(n, f) {JFUNC, 0, {.func = {n, f, NULL}}}
+static struct jv builtins[] = {
+	BUILTIN("range", frange), BUILTIN("dict", fdict),
+	BUILTIN("namespace", fnamespace), BUILTIN("cycler", fcycler),
+	BUILTIN("joiner", fjoiner), BUILTIN("lipsum", flipsum),
+};
+
+/* Jinja2's DEFAULT_NAMESPACE, below every global. */
+static struct jv *
+builtin(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+		if (!strcmp(builtins[i].u.func.name, name))
+			return &builtins[i];
+	return NULL;
+}
+
+/* ---- macros ---- */
+
+static struct jv *
+mkmacro(struct jev *v, const struct jnode *n, struct scope *up, struct jv *ns)
+{
+	struct macro *m = arenaalloc(v->a, sizeof(*m));
+
+	m->n = n;
+	m->src = v->src;
+	m->up = up;
+	m->ns = ns;
+	return jvfunc(v->a, n->name ? n->name : "caller", callmacro, m);
+}
+
+static int
+hasparam(const struct jnode *n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n->args.n; i++)
+		if (!strcmp(n->args.v[i]->name, name))
+			return 1;
+	return 0;
+}
+
+/* Macro.__call__: bind c's arguments to the parameters of m as Jinja2
+ * does, into the locals d; errors are the call's. */
+static void
+bindargs(struct jev *v, const struct macro *m, struct jcall *c, struct jv *d,
+    struct jv **vals)
+{
+	const struct jnode *n = m->n;
+	const char *mname = n->name ? n->name : "None";
+	size_t np = n->args.n, take = c->npos < np ? c->npos : np, i, k;
+	char *used = arenaalloc(v->a, c->nkw + 1);
+	int foundcaller;
+	struct jv *callerv = NULL;
+
+	memset(used, 0, c->nkw + 1);
+	for (i = 0; i < c->nkw; i++)
+		for (k = 0; k < i; k++)
+			if (!strcmp(c->names[i], c->names[k]))
+				jfail(v, "keyword argument repeated: %s", c->names[i]);
+	for (i = 0; i < take; i++)
+		vals[i] = c->pos[i];
+	if (take != np) {
+		foundcaller = 0;
+		for (i = take; i < np; i++) {
+			const char *name = n->args.v[i]->name;
+			vals[i] = NULL;
+			for (k = 0; k < c->nkw; k++)
+				if (!used[k] && !strcmp(c->names[k], name)) {
+					vals[i] = c->kw[k];
+					used[k] = 1;
+					break;
+				}
+			if (!strcmp(name, "caller"))
+				foundcaller = 1;
+		}
+	} else
+		foundcaller = hasparam(n, "caller");
+	if ((n->special & JS_CALLER) && !foundcaller) {
+		if (hasparam(n, "caller"))
+			jfail(v, "unsupported: a caller for macro '%s' whose caller parameter was given by position", mname);
+		for (k = 0; k < c->nkw; k++)
+			if (!used[k] && !strcmp(c->names[k], "caller")) {
+				callerv = c->kw[k];
+				used[k] = 1;
+				break;
+			}
+		if (!callerv || callerv->type == JNONE)
+			callerv = &jvundef;
+		jvset(v->a, d, key(v, "caller"), callerv);
+	}
+	if (n->special & JS_KWARGS) {
+		struct jv *kw = jvdict(v->a);
+		for (k = 0; k < c->nkw; k++)
+			if (!used[k])
+				jvset(v->a, kw, key(v, c->names[k]), c->kw[k]);
+		jvset(v->a, d, key(v, "kwargs"), kw);
+	} else
+		for (k = 0; k < c->nkw; k++) {
+			if (used[k])
+				continue;
+			for (i = k; i < c->nkw; i++)
+				if (!used[i] && !strcmp(c->names[i], "caller"))
+					jfail(v, "macro '%s' was invoked with two values for the special caller argument. This is most likely a bug.", mname);
+			jfail(v, "macro '%s' takes no keyword argument '%s'", mname, c->names[k]);
+		}
+	if (n->special & JS_VARARGS) {
+		struct jv *va = jvlist(v->a, JTUPLE);
+		for (i = np; i < c->npos; i++)
+			jvpush(v->a, va, c->pos[i]);
+		jvset(v->a, d, key(v, "varargs"), va);
+	} else if (c->npos > np)
+		jfail(v, "macro '%s' takes not more than %zu argument(s)", mname, np);
+}
+
+/* The arguments given (and the special parameters), then each missing
+ * parameter in order from its default, which sees the parameters before
+ * it and those given, or undefined: Jinja2's macro function. */
+static void
+params(struct jev *v, struct scope *sc, const struct jnode *n, struct jv **vals,
+    struct jv *specials)
+{
+	size_t np = n->args.n, nd = n->defs.n, i;
+
+	for (i = 0; i < specials->u.dict.n; i++)
+		jvset(v->a, sc->vars, specials->u.dict.k[i], specials->u.dict.v[i]);
+	for (i = 0; i < np; i++)
+		jvset(v->a, sc->vars, key(v, n->args.v[i]->name), vals[i] ? vals[i] : &jvundef);
+	for (i = 0; i < np; i++)
+		if (!vals[i] && i >= np - nd)
+			jvset(v->a, sc->vars, key(v, n->args.v[i]->name),
+			    eval(v, sc, n->defs.v[i - (np - nd)]));
+}
+
+static struct jv *
+callmacro(struct jev *v, void *data, struct jcall *c)
+{
+	const struct macro *m = data;
+	const struct jnode *n = m->n;
+	const struct jsrc *src = v->src;
+	size_t calloff = v->calloff;
+	struct scope *sc, *up = m->up;
+	/* in the arena: what a return() longjmps over must stay put */
+	struct mframe *mf = arenaalloc(v->a, sizeof(*mf));
+	struct pbuf *out = arenaalloc(v->a, sizeof(*out));
+	struct jv **vals, *r;
+	struct jv *specials = jvdict(v->a);
+
+	if (v->depth >= 100)
+		jfail(v, "unsupported: macro calls nested more than 100 deep");
+	vals = arenaalloc(v->a, (n->args.n + 1) * sizeof(*vals));
+	bindargs(v, m, c, specials, vals);
+	if (!up) {
+		up = v->glob;
+		if (m->ns) {
+			struct scope *ns = arenaalloc(v->a, sizeof(*ns));
+			ns->up = up;
+			ns->vars = m->ns;
+			up = ns;
+		}
+	}
+	sc = newscope(v, up);
+	v->src = m->src;
+	v->depth++;
+	params(v, sc, n, vals, specials);
+	pushbuf(v, out);
+	if (n->k != N_MACRO) {	/* a caller: return() goes through it */
+		run(v, sc, &n->kids, &out->b);
+		r = popbuf(v, out);
+	} else {
+		mf->up = v->mf;
+		mf->val = NULL;
+		v->mf = mf;
+		if (setjmp(mf->ret)) {
+			freebufs(v, out->up);
+			r = mf->val;
+		} else {
+			run(v, sc, &n->kids, &out->b);
+			r = popbuf(v, out);
+		}
+		v->mf = mf->up;
+	}
+	v->depth--;
+	v->src = src;
+	v->calloff = calloff;
+	return r;
+}
+
+void
+jreturn(struct jev *v, struct jv *val)
+{
+	if (!v->mf)
+		jfail(v, "return() called outside a macro");
+	v->mf->val = val;
+	longjmp(v->mf->ret, 1);
+}
+
 /* ---- statements ---- */
 
 static void
@@ -1127,6 +1818,13 @@ assign(struct jev *v, struct scope *sc, struct jnode *t, struct jv *x)
 
 	if (t->k == N_NAME) {
 		jvset(v->a, sc->vars, key(v, t->name), x);
+		return;
+	}
+	if (t->k == N_ATTR) {
+		struct jv *ns = lookup(sc, t->a->name);
+		if (ns->type != JOBJ || ns->u.obj.cls != &nsclass)
+			everr(v, t->off, "cannot assign attribute on non-namespace object");
+		jvset(v->a, ns->u.obj.data, key(v, t->name), x);
 		return;
 	}
 	if (x->type != JLIST && x->type != JTUPLE && x->type != JSTR && x->type != JDICT)
@@ -1140,52 +1838,71 @@ assign(struct jev *v, struct scope *sc, struct jnode *t, struct jv *x)
 		assign(v, sc, t->kids.v[i], l->u.list.v[i]);
 }
 
-static void
+/* A for loop; its else runs unless an iteration ran its body to the
+ * end (Jinja2's iteration indicator), in a scope of its own. */
+static int
 forloop(struct jev *v, struct scope *sc, struct jnode *n, struct buf *out)
 {
-	struct jv *all = items(v, n->b->off, eval(v, sc, n->b)), *l = all;
-	size_t i, len;
+	struct jv *all = items(v, n->b->off, eval(v, sc, n->b)), *l = all, *loop;
+	struct loopst *st;
+	size_t i;
+	int done = 0, f;
 
 	if (n->c) {
 		/* the filter sees the target bound, in its own scope */
 		l = jvlist(v->a, JLIST);
 		for (i = 0; i < all->u.list.n; i++) {
-			struct scope in = {sc, jvdict(v->a)};
-			assign(v, &in, n->a, all->u.list.v[i]);
-			if (jvtruth(eval(v, &in, n->c)))
+			struct scope *in = newscope(v, sc);
+			assign(v, in, n->a, all->u.list.v[i]);
+			if (jvtruth(eval(v, in, n->c)))
 				jvpush(v->a, l, all->u.list.v[i]);
 		}
 	}
-	len = l->u.list.n;
-	if (len == 0) {
-		run(v, sc, &n->els, out);
-		return;
+	st = arenaalloc(v->a, sizeof(*st));
+	memset(st, 0, sizeof(*st));
+	st->l = l;
+	loop = jvobj(v->a, &loopclass, st);
+	for (i = 0; i < l->u.list.n; i++) {
+		struct scope *in = newscope(v, sc);
+		st->i = i;
+		jvset(v->a, in->vars, key(v, "loop"), loop);
+		assign(v, in, n->a, l->u.list.v[i]);
+		f = run(v, in, &n->kids, out);
+		if (f == F_BREAK)
+			break;
+		if (f == F_DONE)
+			done = 1;
 	}
-	for (i = 0; i < len; i++) {
-		struct scope in = {sc, jvdict(v->a)};
-		struct jv *loop = jvdict(v->a);
-		loop->isloop = 1;
-		jvset(v->a, loop, key(v, "index"), jvint(v->a, (int64_t)i + 1));
-		jvset(v->a, loop, key(v, "index0"), jvint(v->a, (int64_t)i));
-		jvset(v->a, loop, key(v, "revindex"), jvint(v->a, (int64_t)(len - i)));
-		jvset(v->a, loop, key(v, "revindex0"), jvint(v->a, (int64_t)(len - i - 1)));
-		jvset(v->a, loop, key(v, "first"), jvbool(i == 0));
-		jvset(v->a, loop, key(v, "last"), jvbool(i == len - 1));
-		jvset(v->a, loop, key(v, "length"), jvint(v->a, (int64_t)len));
-		jvset(v->a, in.vars, key(v, "loop"), loop);
-		assign(v, &in, n->a, l->u.list.v[i]);
-		run(v, &in, &n->kids, out);
-	}
+	if (!done)
+		return run(v, newscope(v, sc), &n->els, out);
+	return F_DONE;
 }
 
-static void
+/* {% filter f(args)|g %}: the body's output through the chain. */
+static struct jv *
+filterchain(struct jev *v, struct scope *sc, struct jnode *f, struct jv *x)
+{
+	struct fargs fa;
+
+	if (f->a)
+		x = filterchain(v, sc, f->a, x);
+	fa.v = v;
+	fa.off = f->off;
+	fa.name = f->name;
+	callargs(v, sc, f, &fa.c);
+	return dofilter(&fa, x);
+}
+
+static int
 run(struct jev *v, struct scope *sc, const struct jnl *body, struct buf *out)
 {
-	size_t i;
+	size_t i, k;
+	int f;
 
 	for (i = 0; i < body->n; i++) {
 		struct jnode *n = body->v[i];
 		struct jv *x;
+		struct pbuf b;
 		switch (n->k) {
 		case N_DATA:
 			bufadd(out, n->val->u.str.s, n->val->u.str.n);
@@ -1196,56 +1913,133 @@ run(struct jev *v, struct scope *sc, const struct jnl *body, struct buf *out)
 			break;
 		case N_IF:
 			if (jvtruth(eval(v, sc, n->a)))
-				run(v, sc, &n->kids, out);
+				f = run(v, sc, &n->kids, out);
 			else
-				run(v, sc, &n->els, out);
+				f = run(v, sc, &n->els, out);
+			if (f != F_DONE)
+				return f;
 			break;
 		case N_FOR:
-			forloop(v, sc, n, out);
+			if ((f = forloop(v, sc, n, out)) != F_DONE)
+				return f;
 			break;
 		case N_SET:
 			assign(v, sc, n->a, eval(v, sc, n->b));
 			break;
-		case N_SETBLOCK: {
-			struct buf b = {0};
-			run(v, sc, &n->kids, &b);
-			assign(v, sc, n->a, jvstr(v->a, b.s ? b.s : "", b.len));
-			buffree(&b);
+		case N_SETBLOCK:
+			pushbuf(v, &b);
+			if ((f = run(v, newscope(v, sc), &n->kids, &b.b)) != F_DONE) {
+				freebufs(v, b.up);
+				return f;
+			}
+			assign(v, sc, n->a, popbuf(v, &b));
+			break;
+		case N_FILTERBLOCK:
+			pushbuf(v, &b);
+			if ((f = run(v, newscope(v, sc), &n->kids, &b.b)) != F_DONE) {
+				freebufs(v, b.up);
+				return f;
+			}
+			x = filterchain(v, sc, n->a, popbuf(v, &b));
+			if (x->type != JSTR)	/* Jinja2 writes it as it is */
+				everr(v, n->off, "sequence item: expected str instance, %s found", jvtypename(x));
+			bufadd(out, x->u.str.s, x->u.str.n);
+			break;
+		case N_MACRO:
+			jvset(v->a, sc->vars, key(v, n->name), mkmacro(v, n, sc, NULL));
+			break;
+		case N_CALLBLOCK: {
+			struct jnode *cn = n->a;
+			struct jcall c;
+			struct jv *fn = eval(v, sc, cn->a);
+			size_t nkw;
+			if (fn->type != JFUNC)
+				everr(v, cn->off, "unsupported: calling a value of type '%s'", jvtypename(fn));
+			callargs(v, sc, cn, &c);
+			nkw = c.nkw;
+			for (k = 0; k < nkw; k++)
+				if (!strcmp(c.names[k], "caller"))
+					everr(v, cn->off, "keyword argument repeated: caller");
+			{
+				const char **names = arenaalloc(v->a, (nkw + 1) * sizeof(*names));
+				struct jv **kw = arenaalloc(v->a, (nkw + 1) * sizeof(*kw));
+				if (nkw) {
+					memcpy(names, c.names, nkw * sizeof(*names));
+					memcpy(kw, c.kw, nkw * sizeof(*kw));
+				}
+				names[nkw] = "caller";
+				kw[nkw] = mkmacro(v, n, sc, NULL);
+				c.names = names;
+				c.kw = kw;
+				c.nkw = nkw + 1;
+			}
+			v->calloff = cn->off;
+			x = jcallv(v, fn, &c);
+			if (x->type != JSTR)	/* Jinja2 writes it as it is */
+				everr(v, cn->off, "sequence item: expected str instance, %s found", jvtypename(x));
+			bufadd(out, x->u.str.s, x->u.str.n);
 			break;
 		}
+		case N_DO:
+			eval(v, sc, n->a);
+			break;
+		case N_BREAK:
+			return F_BREAK;
+		case N_CONTINUE:
+			return F_CONTINUE;
+		case N_MARK:
+			for (k = 0; k < n->nnames; k++)
+				jvset(v->a, sc->vars, key(v, n->names[k]), &jvundef);
+			break;
 		default:
 			everr(v, n->off, "internal: expression where a statement belongs");
 		}
 	}
+	return F_DONE;
 }
 
-static int
-evalin(struct arena *a, const struct jsrc *s, const struct jnl *body,
-    struct jv *const *globals, size_t n, struct buf *out, struct jv **val,
-    struct jerr *e)
+/* The globals as a chain of scopes, the widest last. */
+static struct scope *
+globchain(struct arena *a, struct jv *const *globals, size_t n)
 {
-	struct jev v;
-	struct scope top, *glob = NULL;
+	struct scope *glob = NULL;
 	size_t i;
 
-	memset(&v, 0, sizeof(v));
-	v.a = a;
-	v.e = e;
-	v.src = s;
 	for (i = n; i-- > 0;) {
 		struct scope *g = arenaalloc(a, sizeof(*g));
 		g->up = glob;
 		g->vars = globals[i];
 		glob = g;
 	}
-	top.up = glob;
-	top.vars = jvdict(a);
-	if (setjmp(v.fail))
+	return glob;
+}
+
+/* Run body over globals; top, if not NULL, is set to the template's
+ * own scope. */
+static int
+evalin(struct arena *a, const struct jsrc *s, const struct jnl *body,
+    struct jv *const *globals, size_t n, struct buf *out, struct jv **val,
+    struct jerr *e, struct scope **top)
+{
+	struct jev v;
+	struct scope *sc;
+
+	memset(&v, 0, sizeof(v));
+	v.a = a;
+	v.e = e;
+	v.src = s;
+	v.glob = globchain(a, globals, n);
+	sc = newscope(&v, v.glob);
+	if (top)
+		*top = sc;
+	if (setjmp(v.fail)) {
+		freebufs(&v, NULL);
 		return -1;
+	}
 	if (val)
-		*val = eval(&v, &top, body->v[0]->a);
+		*val = eval(&v, sc, body->v[0]->a);
 	else
-		run(&v, &top, body, out);
+		run(&v, sc, body, out);
 	return 0;
 }
 
@@ -1253,7 +2047,43 @@ int
 jeval(struct arena *a, const struct jsrc *s, const struct jnl *body,
     struct jv *ctx, struct buf *out, struct jerr *e)
 {
-	return evalin(a, s, body, &ctx, ctx ? 1 : 0, out, NULL, e);
+	return evalin(a, s, body, &ctx, ctx ? 1 : 0, out, NULL, e, NULL);
+}
+
+int
+jmacros(struct arena *a, const struct jtmpl *t, struct jv *into, struct jv *ns,
+    char **err)
+{
+	struct jerr e;
+	struct buf out = {0};
+	struct scope *top;
+	struct jv *vars;
+	size_t i;
+	int r;
+
+	r = evalin(a, &t->src, &t->body, &ns, ns ? 1 : 0, &out, NULL, &e, &top);
+	buffree(&out);
+	if (r < 0) {
+		*err = jerrstr(&t->src, &e);
+		return -1;
+	}
+	vars = top->vars;
+	for (i = 0; i < vars->u.dict.n; i++) {
+		struct jv *x = vars->u.dict.v[i];
+		const struct macro *m;
+		struct macro *b;
+		if (x->type != JFUNC || x->u.func.fn != callmacro)
+			continue;
+		m = x->u.func.data;
+		if (m->up != top || m->n->k != N_MACRO)
+			continue;
+		b = arenaalloc(a, sizeof(*b));
+		*b = *m;
+		b->up = NULL;
+		b->ns = ns;
+		jvset(a, into, vars->u.dict.k[i], jvfunc(a, x->u.func.name, callmacro, b));
+	}
+	return 0;
 }
 
 int
@@ -1277,7 +2107,7 @@ jrun(struct arena *a, const struct jtmpl *t, struct jv *const *globals,
 	struct jerr e;
 	size_t len = out->len;
 
-	if (evalin(a, &t->src, &t->body, globals, nglobals, out, NULL, &e) < 0) {
+	if (evalin(a, &t->src, &t->body, globals, nglobals, out, NULL, &e, NULL) < 0) {
 		*err = jerrstr(&t->src, &e);
 		out->len = len;
 		if (out->s)
@@ -1322,7 +2152,7 @@ jrunvalue(struct arena *a, const struct jtmpl *t, struct jv *const *globals,
 	}
 	if (t->body.v[0]->k != N_OUTPUT)
 		return 0;
-	if (evalin(a, &t->src, &t->body, globals, nglobals, NULL, val, &e) < 0) {
+	if (evalin(a, &t->src, &t->body, globals, nglobals, NULL, val, &e, NULL) < 0) {
 		*err = jerrstr(&t->src, &e);
 		return -1;
 	}

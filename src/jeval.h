@@ -5,9 +5,28 @@
  * for ints), str() and repr() printing, and Jinja2's default Undefined
  * (prints as nothing, is false, iterates as empty, has length 0; any
  * other use is an error). Scopes: a for loop's body is a new scope each
- * iteration, so a set inside it does not leak; loop.index, index0,
- * revindex, revindex0, first, last and length are provided, any other
- * loop attribute is refused. Filters: upper lower trim length count join
+ * iteration, so a set inside it does not leak, nor does one in a for
+ * loop's else, a block set's or a filter block's body; the frame analysis
+ * of jparse.h is applied. loop has index, index0, revindex, revindex0,
+ * first, last, length, previtem, nextitem, depth, depth0 (1 and 0: no
+ * recursive loops), cycle(...) and changed(...); another attribute is
+ * undefined. break and continue; a for loop's else runs unless an
+ * iteration ran its body to the end, as Jinja2's does.
+ *
+ * Macros (and call blocks' callers) are values: called, they bind their
+ * arguments as Jinja2's Macro does (positional, then by keyword; a
+ * missing one from its default, evaluated at each call in the macro's
+ * scope where only the parameters before it are bound, or undefined;
+ * extra arguments are errors unless the body uses varargs or kwargs;
+ * caller likewise) and return their output as a str. Names in a macro's
+ * body are looked up lexically: its locals, then the scopes where it was
+ * defined (as they are at call time), then the globals; a macro's calls
+ * nest at most 100 deep (Jinja2's Python stack gives out near 190).
+ * Global functions, below every global dict: range (Python's, refusing
+ * more than 100000 items as the sandbox does), dict, namespace (with
+ * {% set ns.attr = x %}), cycler, joiner; lipsum() is refused.
+ *
+ * Filters: upper lower trim length count join
  * default d replace string int float list first last title capitalize.
  * Tests: defined undefined none string number sequence mapping iterable
  * odd even divisibleby eq. Everything else is an error with the
@@ -30,7 +49,8 @@ int jcompile(struct arena *a, const char *name, const char *src, size_t n,
 
 /* Render t onto out. A name is looked up in the template's own scopes,
  * then in globals[0], globals[1], ... (dicts; later ones are the wider
- * context, shared between renders and never written). Returns 0, or -1
+ * context, shared between renders and never written), then the global
+ * functions (range, dict, ...). Returns 0, or -1
  * with *err set (malloc'd) and out as it was. Values made live in a. */
 int jrun(struct arena *a, const struct jtmpl *t, struct jv *const *globals,
     size_t nglobals, struct buf *out, char **err);
@@ -64,6 +84,26 @@ int jevtest(struct jev *, const char *name, struct jv *x, struct jcall *);
 /* x.name as a template's attribute access does it (Undefined when x has
  * no such attribute or item). */
 struct jv *jevattr(struct jev *, struct jv *x, const char *name);
+
+/* Run t's top level once (over ns alone; output discarded) and bind
+ * each macro it defines there (test and materialization blocks too) into
+ * the dict into by name, as a callable that any later render may call
+ * (t, a and ns must outlive them). Such a macro, called, looks a name up
+ * in its locals, then in ns (a dict, or NULL), then in the calling
+ * render's globals chain, then the global functions; what it makes lives
+ * in the calling render's arena, and nothing shared is changed by a call
+ * (defaults are evaluated at each call). Errors in it carry its own
+ * template's name and line:column. Returns 0, or -1 with *err set
+ * (malloc'd). */
+int jmacros(struct arena *a, const struct jtmpl *t, struct jv *into,
+    struct jv *ns, char **err);
+
+/* dbt's return(value), for the native function that implements it: end
+ * the innermost call of a macro being evaluated, which returns value
+ * instead of its output. A caller's body is not a macro call here: a
+ * return in it ends the macro that called caller(), as dbt's MacroReturn
+ * does. Outside any macro it fails the render. Does not return. */
+void jreturn(struct jev *, struct jv *value);
 
 /* Lex, parse and render src named name; on error returns -1 and sets
  * *err to "name:line:col: message" (malloc'd). */

@@ -7,7 +7,8 @@
  * dropped); newlines normalized to \n; '-' after an opener strips the
  * whitespace before it, '-' before a closer the whitespace after it; '+'
  * after an opener is accepted (it only matters with lstrip_blocks).
- * Comments vanish. Refused: {% raw %}, line statements do not exist. */
+ * Comments vanish. {% raw %}...{% endraw %} is data, with the same
+ * whitespace control. Line statements do not exist. */
 #ifndef JLEX_H
 #define JLEX_H
 

@@ -265,6 +265,64 @@ done:
 	return 0;
 }
 
+/* The end of an {% endraw %} tag at q ({%), or NULL; *minus: its '-'. */
+static const char *
+endraw(const char *q, int *minus, int *stripnext)
+{
+	const char *r = q + 2;
+
+	*minus = *r == '-';
+	if (*r == '-' || *r == '+')
+		r++;
+	while (isws((unsigned char)*r))
+		r++;
+	if (strncmp(r, "endraw", 6))
+		return NULL;
+	r += 6;
+	while (isws((unsigned char)*r))
+		r++;
+	*stripnext = r[0] == '-';
+	if ((r[0] == '+' || r[0] == '-') && r[1] == '%' && r[2] == '}')
+		return r + 3;
+	*stripnext = 0;
+	return r[0] == '%' && r[1] == '}' ? r + 2 : NULL;
+}
+
+/* {% raw %}: p is past 'raw'; the text up to {% endraw %} is data, as
+ * Jinja2's raw_begin and raw_end rules take it. */
+static int
+raw(struct lexer *l, const char *p, size_t *end, int *stripnext)
+{
+	const char *text = l->s->text, *q, *e = NULL;
+	size_t tagoff = l->s->toks[l->s->ntoks - 2].off, dend;
+	int minus = 0;
+
+	while (isws((unsigned char)*p))
+		p++;
+	if (p[0] == '-' && p[1] == '%' && p[2] == '}') {
+		p += 3;
+		while (isws((unsigned char)*p))
+			p++;
+	} else if (p[0] == '%' && p[1] == '}')
+		p += 2;
+	else
+		return lexerr(l, (size_t)(p - text), "expected the end of the raw tag");
+	for (q = p; (q = strstr(q, "{%")); q++)
+		if ((e = endraw(q, &minus, stripnext)))
+			break;
+	if (!e)
+		return lexerr(l, tagoff, "Missing end of raw directive");
+	l->s->ntoks -= 2;
+	dend = (size_t)(q - text);
+	if (minus)
+		while (dend > (size_t)(p - text) && isws((unsigned char)text[dend - 1]))
+			dend--;
+	if (dend > (size_t)(p - text))
+		push(l, JT_DATA, (size_t)(p - text), p, dend - (size_t)(p - text));
+	*end = (size_t)(e - text);
+	return 0;
+}
+
 /* Lex one tag starting at p (the opener); returns the offset past it. */
 static int
 tag(struct lexer *l, size_t start, size_t *end, int *stripnext)
@@ -299,7 +357,7 @@ tag(struct lexer *l, size_t start, size_t *end, int *stripnext)
 		    l->s->toks[l->s->ntoks - 1].type == JT_NAME &&
 		    l->s->toks[l->s->ntoks - 1].n == 3 &&
 		    memcmp(l->s->toks[l->s->ntoks - 1].s, "raw", 3) == 0)
-			return lexerr(l, l->s->toks[l->s->ntoks - 1].off, "unsupported statement 'raw'");
+			return raw(l, p, end, stripnext);
 	}
 	push(l, var ? JT_VEND : JT_BEND, (size_t)(p - text), p, 0);
 	*end = (size_t)(p - text);

@@ -12,6 +12,7 @@ struct parser {
 	struct jsrc *s;
 	struct jerr *e;
 	size_t i;
+	int loops;		/* for loops around here, in this macro */
 	jmp_buf fail;
 };
 
@@ -150,7 +151,12 @@ args(struct parser *p, struct jnode *n)
 			perr(p, cur(p)->off, "unsupported: *args and **kwargs in a call");
 		if (cur(p)->type == JT_NAME && p->s->toks[p->i + 1].type == JT_OP &&
 		    p->s->toks[p->i + 1].n == 1 && p->s->toks[p->i + 1].s[0] == '=') {
-			const char *name = tokname(p, next(p));
+			struct jtoken *t = next(p);
+			const char *name = tokname(p, t);
+			size_t k;
+			for (k = 0; k < nkw; k++)
+				if (!strcmp(n->kwnames[k], name))
+					perr(p, t->off, "keyword argument repeated: %s", name);
 			next(p);
 			if (nkw == cap) {
 				const char **v;
@@ -171,13 +177,13 @@ args(struct parser *p, struct jnode *n)
 	next(p);
 }
 
+/* One filter name and its arguments, applied to x (the '|' is past). */
 static struct jnode *
-filter(struct parser *p, struct jnode *x)
+filter1(struct parser *p, struct jnode *x)
 {
 	struct jtoken *t;
 	struct jnode *n;
 
-	next(p);	/* | */
 	t = cur(p);
 	expect(p, JT_NAME, "a filter name");
 	n = node(p, N_FILTER, t->off);
@@ -191,6 +197,13 @@ filter(struct parser *p, struct jnode *x)
 	if (isop(p, "("))
 		args(p, n);
 	return n;
+}
+
+static struct jnode *
+filter(struct parser *p, struct jnode *x)
+{
+	next(p);	/* | */
+	return filter1(p, x);
 }
 
 static struct jnode *
@@ -245,6 +258,36 @@ filterexpr(struct parser *p, struct jnode *x)
 	}
 }
 
+/* The end of one part of a slice. */
+static int
+sliceend(struct parser *p)
+{
+	return isop(p, "]") || isop(p, ",");
+}
+
+/* parse_subscribed: an expression, or a slice [a]:[b][:[c]]. */
+static struct jnode *
+subscribed(struct parser *p)
+{
+	struct jnode *n = node(p, N_SLICE, cur(p)->off), *x = NULL;
+
+	if (!isop(p, ":")) {
+		x = expr(p);
+		if (!isop(p, ":"))
+			return x;
+	}
+	next(p);	/* : */
+	n->a = x;
+	if (!isop(p, ":") && !sliceend(p))
+		n->b = expr(p);
+	if (isop(p, ":")) {
+		next(p);
+		if (!sliceend(p))
+			n->c = expr(p);
+	}
+	return n;
+}
+
 static struct jnode *
 postfix(struct parser *p, struct jnode *x)
 {
@@ -269,11 +312,11 @@ postfix(struct parser *p, struct jnode *x)
 		} else if (isop(p, "[")) {
 			next(p);
 			n = node(p, N_ITEM, t->off);
-			if (isop(p, ":"))
-				perr(p, cur(p)->off, "unsupported: slices");
-			n->b = expr(p);
-			if (isop(p, ":") || isop(p, ","))
-				perr(p, cur(p)->off, "unsupported: slices and tuple subscripts");
+			if (isop(p, "]"))
+				perr(p, cur(p)->off, "unsupported: tuple subscripts");
+			n->b = subscribed(p);
+			if (isop(p, ","))
+				perr(p, cur(p)->off, "unsupported: tuple subscripts");
 			expectop(p, "]");
 			n->a = x;
 			x = n;
@@ -285,6 +328,17 @@ postfix(struct parser *p, struct jnode *x)
 		} else
 			return x;
 	}
+}
+
+/* A name made in the arena. */
+static const char *
+xasprintfa(struct parser *p, const char *fmt, const char *a, const char *b)
+{
+	size_t n = strlen(fmt) + strlen(a) + strlen(b);
+	char *s = arenaalloc(p->a, n + 1);
+
+	snprintf(s, n + 1, fmt, a, b);
+	return s;
 }
 
 static struct jnode *
@@ -613,17 +667,28 @@ nametarget(struct parser *p)
 	return n;
 }
 
+/* An assignment target; withns: set's ns.attr (Jinja2's NSRef). */
 static struct jnode *
-target(struct parser *p)
+target(struct parser *p, int withns)
 {
 	size_t off = cur(p)->off;
 	struct jnode *x, *t;
 
 	if (isop(p, "("))
 		perr(p, off, "unsupported: parenthesized assignment target");
+	if (withns && cur(p)->type == JT_NAME && p->s->toks[p->i + 1].type == JT_OP &&
+	    p->s->toks[p->i + 1].n == 1 && p->s->toks[p->i + 1].s[0] == '.') {
+		struct jtoken *ns = next(p), *attr;
+		next(p);	/* . */
+		attr = cur(p);
+		expect(p, JT_NAME, "a name");
+		t = node(p, N_ATTR, attr->off);
+		t->name = tokname(p, attr);
+		t->a = node(p, N_NAME, ns->off);
+		t->a->name = tokname(p, ns);
+		return t;
+	}
 	x = nametarget(p);
-	if (isop(p, "."))
-		perr(p, cur(p)->off, "unsupported: namespace attribute assignment");
 	if (!isop(p, ","))
 		return x;
 	t = node(p, N_TUPLE, off);
@@ -669,7 +734,9 @@ ifstmt(struct parser *p, size_t off)
 	next(p);	/* {% */
 	if (isname(p, "elif")) {
 		size_t o = next(p)->off;
-		add(p, &n->els, ifstmt(p, o));
+		struct jnode *e = ifstmt(p, o);
+		e->neg = 1;
+		add(p, &n->els, e);
 		return n;
 	}
 	if (isname(p, "else")) {
@@ -691,7 +758,7 @@ forstmt(struct parser *p, size_t off)
 	static const char *const endfor[] = {"endfor", NULL};
 	struct jnode *n = node(p, N_FOR, off);
 
-	n->a = target(p);
+	n->a = target(p, 0);
 	if (!isname(p, "in"))
 		perr(p, cur(p)->off, "expected 'in', got %s", desc(p, cur(p)));
 	next(p);
@@ -703,7 +770,9 @@ forstmt(struct parser *p, size_t off)
 	if (isname(p, "recursive"))
 		perr(p, cur(p)->off, "unsupported: recursive for loops");
 	endtag(p);
+	p->loops++;
 	body(p, &n->kids, ends);
+	p->loops--;
 	next(p);
 	if (isname(p, "else")) {
 		next(p);
@@ -720,7 +789,7 @@ static struct jnode *
 setstmt(struct parser *p, size_t off)
 {
 	static const char *const ends[] = {"endset", NULL};
-	struct jnode *n, *t = target(p);
+	struct jnode *n, *t = target(p, 1);
 
 	if (isop(p, "=")) {
 		next(p);
@@ -730,7 +799,7 @@ setstmt(struct parser *p, size_t off)
 		endtag(p);
 		return n;
 	}
-	if (t->k != N_NAME)
+	if (t->k == N_TUPLE)
 		perr(p, cur(p)->off, "expected '=', got %s", desc(p, cur(p)));
 	if (isop(p, "|"))
 		perr(p, cur(p)->off, "unsupported: a filter on a block set");
@@ -742,6 +811,150 @@ setstmt(struct parser *p, size_t off)
 	next(p);
 	endtag(p);
 	return n;
+}
+
+/* parse_signature: (a, b=default, ...) into n's args and defs. */
+static void
+signature(struct parser *p, struct jnode *n)
+{
+	size_t i;
+
+	expectop(p, "(");
+	while (!isop(p, ")")) {
+		struct jnode *a;
+		if (n->args.n)
+			expectop(p, ",");
+		a = nametarget(p);
+		for (i = 0; i < n->args.n; i++)
+			if (!strcmp(n->args.v[i]->name, a->name))
+				perr(p, a->off, "duplicate argument '%s' in a signature", a->name);
+		if (isop(p, "=")) {
+			next(p);
+			add(p, &n->defs, expr(p));
+		} else if (n->defs.n)
+			perr(p, a->off, "non-default argument follows default argument");
+		add(p, &n->args, a);
+	}
+	next(p);
+}
+
+/* A body up to {% end %} (inclusive), outside any loop of ours. */
+static void
+blockbody(struct parser *p, struct jnl *l, const char *end, int inloop)
+{
+	const char *ends[2];
+	int loops = p->loops;
+
+	ends[0] = end;
+	ends[1] = NULL;
+	if (!inloop)
+		p->loops = 0;
+	body(p, l, ends);
+	p->loops = loops;
+	next(p);	/* {% */
+	next(p);	/* end */
+	endtag(p);
+}
+
+static struct jnode *
+macrostmt(struct parser *p, size_t off, const char *prefix, const char *end)
+{
+	struct jnode *n = node(p, N_MACRO, off), *name = nametarget(p);
+
+	n->name = xasprintfa(p, "%s%s", prefix, name->name);
+	signature(p, n);
+	endtag(p);
+	blockbody(p, &n->kids, end, 0);
+	return n;
+}
+
+/* dbt's {% materialization name[, default][, adapter='x']
+ * [, supported_languages=[...]] %} */
+static struct jnode *
+matstmt(struct parser *p, size_t off)
+{
+	struct jnode *n = node(p, N_MACRO, off), *name = nametarget(p), *t, *v;
+	const char *adapter = "default";
+	size_t i;
+
+	while (isop(p, ",")) {
+		next(p);
+		t = nametarget(p);
+		if (!strcmp(t->name, "default"))
+			continue;
+		if (!strcmp(t->name, "adapter")) {
+			expectop(p, "=");
+			v = expr(p);
+			if (v->k != N_CONST || v->val->type != JSTR)
+				perr(p, v->off, "unsupported: a materialization's adapter that is not a string");
+			adapter = v->val->u.str.s;
+		} else if (!strcmp(t->name, "supported_languages")) {
+			expectop(p, "=");
+			add(p, &n->args, t);
+			add(p, &n->defs, expr(p));
+		} else
+			perr(p, t->off, "unsupported: materialization argument '%s'", t->name);
+	}
+	for (i = 0; i < n->args.n; i++)
+		if (!strcmp(n->args.v[i]->name, "supported_languages"))
+			break;
+	if (i == n->args.n) {
+		t = node(p, N_NAME, off);
+		t->name = "supported_languages";
+		add(p, &n->args, t);
+		v = node(p, N_LIST, off);
+		add(p, &v->kids, constant(p, off, jvstr(p->a, "sql", 3)));
+		add(p, &n->defs, v);
+	}
+	n->name = xasprintfa(p, "materialization_%s_%s", name->name, adapter);
+	endtag(p);
+	blockbody(p, &n->kids, "endmaterialization", 0);
+	return n;
+}
+
+static struct jnode *
+callstmt(struct parser *p, size_t off)
+{
+	struct jnode *n = node(p, N_CALLBLOCK, off);
+
+	if (isop(p, "("))
+		signature(p, n);
+	n->a = expr(p);
+	if (n->a->k != N_CALL)
+		perr(p, off, "expected call");
+	endtag(p);
+	blockbody(p, &n->kids, "endcall", 0);
+	return n;
+}
+
+static struct jnode *
+filterstmt(struct parser *p, size_t off)
+{
+	struct jnode *n = node(p, N_FILTERBLOCK, off);
+
+	n->a = filter1(p, NULL);
+	while (isop(p, "|"))
+		n->a = filter(p, n->a);
+	endtag(p);
+	blockbody(p, &n->kids, "endfilter", 1);
+	return n;
+}
+
+static struct jnode *
+loopctl(struct parser *p, struct jtoken *t)
+{
+	struct jnode *n = node(p, t->s[0] == 'b' ? N_BREAK : N_CONTINUE, t->off);
+
+	if (!p->loops)
+		perr(p, t->off, "'%.*s' outside loop", (int)t->n, t->s);
+	endtag(p);
+	return n;
+}
+
+static int
+word(struct jtoken *t, const char *w)
+{
+	return t->n == strlen(w) && !memcmp(t->s, w, t->n);
 }
 
 static struct jnode *
@@ -760,6 +973,24 @@ statement(struct parser *p)
 		return forstmt(p, t->off);
 	if (t->n == 3 && !memcmp(t->s, "set", 3))
 		return setstmt(p, t->off);
+	if (word(t, "macro"))
+		return macrostmt(p, t->off, "", "endmacro");
+	if (word(t, "test"))
+		return macrostmt(p, t->off, "test_", "endtest");
+	if (word(t, "materialization"))
+		return matstmt(p, t->off);
+	if (word(t, "call"))
+		return callstmt(p, t->off);
+	if (word(t, "filter"))
+		return filterstmt(p, t->off);
+	if (word(t, "break") || word(t, "continue"))
+		return loopctl(p, t);
+	if (word(t, "do")) {
+		struct jnode *n = node(p, N_DO, t->off);
+		n->a = tuple(p, 1);
+		endtag(p);
+		return n;
+	}
 	perr(p, t->off, "unsupported statement '%.*s'", (int)t->n, t->s);
 	return NULL;
 }
@@ -790,7 +1021,8 @@ body(struct parser *p, struct jnl *l, const char *const *ends)
 			if (p->s->toks[p->i + 1].type == JT_NAME) {
 				struct jtoken *u = &p->s->toks[p->i + 1];
 				static const char *const stray[] = {"elif", "else",
-				    "endif", "endfor", "endset", NULL};
+				    "endif", "endfor", "endset", "endmacro", "endcall",
+				    "endfilter", "endtest", "endmaterialization", NULL};
 				size_t i;
 				for (i = 0; stray[i]; i++)
 					if (u->n == strlen(stray[i]) && !memcmp(u->s, stray[i], u->n))
@@ -800,6 +1032,474 @@ body(struct parser *p, struct jnl *l, const char *const *ends)
 		}
 		add(p, l, n);
 	}
+}
+
+/* ---- frames, as Jinja2's idtracking sees them ----
+ *
+ * A frame's symbols: each name it refers to, with how Jinja2 would load
+ * it at the frame's start (resolved outward, undefined until stored,
+ * aliased to an enclosing frame's, a parameter), and the names it
+ * stores. */
+
+enum { K_RESOLVE = 1, K_UNDEF, K_ALIAS, K_PARAM };
+
+struct sym {
+	const char *name;
+	int kind;
+};
+
+struct syms {
+	struct sym *v;
+	size_t n, cap;
+	const char **st;	/* stores */
+	size_t nst, stcap;
+	const struct syms *parent;
+};
+
+static struct sym *
+symfind(const struct syms *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i].name, name))
+			return &s->v[i];
+	return NULL;
+}
+
+static int
+symref(const struct syms *s, const char *name)
+{
+	for (; s; s = s->parent)
+		if (symfind(s, name))
+			return 1;
+	return 0;
+}
+
+static int
+stored(const struct syms *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nst; i++)
+		if (!strcmp(s->st[i], name))
+			return 1;
+	return 0;
+}
+
+static void
+symset(struct parser *p, struct syms *s, const char *name, int kind)
+{
+	struct sym *y = symfind(s, name);
+
+	if (!y) {
+		if (s->n == s->cap) {
+			struct sym *v;
+			s->cap = s->cap ? s->cap * 2 : 8;
+			v = arenaalloc(p->a, s->cap * sizeof(*v));
+			if (s->n)
+				memcpy(v, s->v, s->n * sizeof(*v));
+			s->v = v;
+		}
+		y = &s->v[s->n++];
+		y->name = name;
+	}
+	y->kind = kind;
+}
+
+static void
+symstore1(struct parser *p, struct syms *s, const char *name)
+{
+	if (stored(s, name))
+		return;
+	if (s->nst == s->stcap) {
+		const char **v;
+		s->stcap = s->stcap ? s->stcap * 2 : 8;
+		v = arenaalloc(p->a, s->stcap * sizeof(*v));
+		if (s->nst)
+			memcpy(v, s->st, s->nst * sizeof(*v));
+		s->st = v;
+	}
+	s->st[s->nst++] = name;
+}
+
+static void
+symload(struct parser *p, struct syms *s, const char *name)
+{
+	if (!symref(s, name))
+		symset(p, s, name, K_RESOLVE);
+}
+
+static void
+symstore(struct parser *p, struct syms *s, const char *name)
+{
+	symstore1(p, s, name);
+	if (!symfind(s, name))
+		symset(p, s, name, symref(s->parent, name) ? K_ALIAS : K_UNDEF);
+}
+
+static void
+symparam(struct parser *p, struct syms *s, const char *name)
+{
+	symstore1(p, s, name);
+	symset(p, s, name, K_PARAM);
+}
+
+static struct syms
+symcopy(struct parser *p, const struct syms *s)
+{
+	struct syms c = *s;
+
+	c.v = arenaalloc(p->a, (s->cap + 1) * sizeof(*c.v));
+	if (s->n)
+		memcpy(c.v, s->v, s->n * sizeof(*c.v));
+	c.st = arenaalloc(p->a, (s->stcap + 1) * sizeof(*c.st));
+	if (s->nst)
+		memcpy(c.st, s->st, s->nst * sizeof(*c.st));
+	return c;
+}
+
+static void
+symexpr(struct parser *p, struct syms *s, const struct jnode *n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	if (n->k == N_NAME)
+		symload(p, s, n->name);
+	symexpr(p, s, n->a);
+	symexpr(p, s, n->b);
+	symexpr(p, s, n->c);
+	for (i = 0; i < n->kids.n; i++)
+		symexpr(p, s, n->kids.v[i]);
+	for (i = 0; i < n->kw.n; i++)
+		symexpr(p, s, n->kw.v[i]);
+}
+
+static void
+symtarget(struct parser *p, struct syms *s, const struct jnode *t)
+{
+	size_t i;
+
+	if (t->k == N_NAME)
+		symstore(p, s, t->name);
+	else if (t->k == N_ATTR)
+		symload(p, s, t->a->name);	/* NSRef */
+	else
+		for (i = 0; i < t->kids.n; i++)
+			symtarget(p, s, t->kids.v[i]);
+}
+
+static void
+symparams(struct parser *p, struct syms *s, const struct jnode *t)
+{
+	size_t i;
+
+	if (t->k == N_NAME)
+		symparam(p, s, t->name);
+	for (i = 0; i < t->kids.n; i++)
+		symparams(p, s, t->kids.v[i]);
+}
+
+static void symstmts(struct parser *, struct syms *, const struct jnl *);
+
+/* branch_update (Jinja2 3.1.6): what any branch of an if stores anew is
+ * loaded as from outside (resolved, or an enclosing frame's). */
+static void
+symmerge(struct parser *p, struct syms *s, struct syms *br)
+{
+	size_t b, i;
+
+	for (b = 0; b < 3; b++) {
+		for (i = 0; i < br[b].n; i++)
+			symset(p, s, br[b].v[i].name, br[b].v[i].kind);
+	}
+	for (b = 0; b < 3; b++)
+		for (i = 0; i < br[b].nst; i++)
+			if (!stored(s, br[b].st[i]))
+				symset(p, s, br[b].st[i], symref(s->parent, br[b].st[i]) ? K_ALIAS : K_RESOLVE);
+	for (b = 0; b < 3; b++)
+		for (i = 0; i < br[b].nst; i++)
+			symstore1(p, s, br[b].st[i]);
+}
+
+/* visit_If over Jinja2's shape: body, the elif chain, the final else. */
+static void
+symif(struct parser *p, struct syms *s, const struct jnode *n, int flat)
+{
+	struct syms br[3];
+	const struct jnode *e = n;
+
+	symexpr(p, s, n->a);
+	br[0] = symcopy(p, s);
+	symstmts(p, &br[0], &n->kids);
+	br[1] = symcopy(p, s);
+	br[2] = symcopy(p, s);
+	if (!flat) {
+		while (e->els.n == 1 && e->els.v[0]->k == N_IF && e->els.v[0]->neg) {
+			e = e->els.v[0];
+			symif(p, &br[1], e, 1);
+		}
+		symstmts(p, &br[2], &e->els);
+	}
+	symmerge(p, s, br);
+}
+
+/* FrameSymbolVisitor over one statement of a frame. */
+static void
+symstmt(struct parser *p, struct syms *s, const struct jnode *n)
+{
+	switch (n->k) {
+	case N_OUTPUT: case N_DO:
+		symexpr(p, s, n->a);
+		break;
+	case N_IF:
+		symif(p, s, n, 0);
+		break;
+	case N_FOR:
+		symexpr(p, s, n->b);
+		break;
+	case N_SET:
+		symexpr(p, s, n->b);
+		symtarget(p, s, n->a);
+		break;
+	case N_SETBLOCK:
+		symtarget(p, s, n->a);
+		break;
+	case N_MACRO:
+		symstore(p, s, n->name);
+		break;
+	case N_CALLBLOCK: case N_FILTERBLOCK:
+		symexpr(p, s, n->a);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+symstmts(struct parser *p, struct syms *s, const struct jnl *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		symstmt(p, s, l->v[i]);
+}
+
+static void frame(struct parser *, const struct syms *, struct jnode *, int);
+
+/* The frames inside l's statements, whose parent frame is s. */
+static void
+subframes(struct parser *p, const struct syms *s, const struct jnl *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		struct jnode *n = l->v[i];
+		switch (n->k) {
+		case N_IF:
+			subframes(p, s, &n->kids);
+			subframes(p, s, &n->els);
+			break;
+		case N_FOR:
+			frame(p, s, n, 0);
+			frame(p, s, n, 1);
+			break;
+		case N_MACRO: case N_CALLBLOCK: case N_FILTERBLOCK: case N_SETBLOCK:
+			frame(p, s, n, 0);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* Begin l with an N_MARK of the names s leaves undefined until stored. */
+static void
+mark(struct parser *p, const struct syms *s, struct jnl *l, size_t off)
+{
+	struct jnode *m;
+	size_t i, k = 0;
+
+	for (i = 0; i < s->n; i++)
+		k += s->v[i].kind == K_UNDEF;
+	if (!k)
+		return;
+	m = node(p, N_MARK, off);
+	m->names = arenaalloc(p->a, k * sizeof(*m->names));
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].kind == K_UNDEF)
+			m->names[m->nnames++] = s->v[i].name;
+	add(p, l, m);
+	memmove(l->v + 1, l->v, (l->n - 1) * sizeof(*l->v));
+	l->v[0] = m;
+}
+
+/* UndeclaredNameVisitor: which of caller, kwargs and varargs a body
+ * loads before anything else binds them, in Jinja2's field order. */
+struct undecl {
+	int names, found;
+};
+
+static int
+special(const char *name)
+{
+	if (!strcmp(name, "caller")) return JS_CALLER;
+	if (!strcmp(name, "kwargs")) return JS_KWARGS;
+	if (!strcmp(name, "varargs")) return JS_VARARGS;
+	return 0;
+}
+
+static void
+ubind(struct undecl *u, const struct jnode *t)
+{
+	size_t i;
+
+	if (t->k == N_NAME)
+		u->names &= ~special(t->name);
+	for (i = 0; i < t->kids.n; i++)
+		ubind(u, t->kids.v[i]);
+}
+
+static void undstmts(struct undecl *, const struct jnl *);
+
+static void
+undexpr(struct undecl *u, const struct jnode *n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	if (n->k == N_NAME && (u->names & special(n->name)))
+		u->found |= special(n->name);
+	undexpr(u, n->a);
+	undexpr(u, n->b);
+	undexpr(u, n->c);
+	for (i = 0; i < n->kids.n; i++)
+		undexpr(u, n->kids.v[i]);
+	for (i = 0; i < n->kw.n; i++)
+		undexpr(u, n->kw.v[i]);
+}
+
+static void
+undsig(struct undecl *u, const struct jnode *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->args.n; i++)
+		ubind(u, n->args.v[i]);
+	for (i = 0; i < n->defs.n; i++)
+		undexpr(u, n->defs.v[i]);
+}
+
+static void
+undstmt(struct undecl *u, const struct jnode *n)
+{
+	switch (n->k) {
+	case N_OUTPUT: case N_DO:
+		undexpr(u, n->a);
+		break;
+	case N_IF:
+		undexpr(u, n->a);
+		undstmts(u, &n->kids);
+		undstmts(u, &n->els);
+		break;
+	case N_FOR:
+		ubind(u, n->a);
+		undexpr(u, n->b);
+		undstmts(u, &n->kids);
+		undstmts(u, &n->els);
+		undexpr(u, n->c);
+		break;
+	case N_SET:
+		if (n->a->k != N_ATTR)
+			ubind(u, n->a);
+		undexpr(u, n->b);
+		break;
+	case N_SETBLOCK:
+		if (n->a->k != N_ATTR)
+			ubind(u, n->a);
+		undstmts(u, &n->kids);
+		break;
+	case N_MACRO:
+		undsig(u, n);
+		undstmts(u, &n->kids);
+		break;
+	case N_CALLBLOCK:
+		undexpr(u, n->a);
+		undsig(u, n);
+		undstmts(u, &n->kids);
+		break;
+	case N_FILTERBLOCK:
+		undstmts(u, &n->kids);
+		undexpr(u, n->a);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+undstmts(struct undecl *u, const struct jnl *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		undstmt(u, l->v[i]);
+}
+
+/* macro_body: the special parameters a macro or caller takes. */
+static void
+specials(struct parser *p, struct jnode *n)
+{
+	struct undecl u = {JS_CALLER | JS_KWARGS | JS_VARARGS, 0};
+	size_t i;
+
+	undstmts(&u, &n->kids);
+	for (i = 0; i < n->args.n; i++) {
+		int sp = special(n->args.v[i]->name);
+		if (sp == JS_CALLER && (u.found & JS_CALLER) &&
+		    i < n->args.n - n->defs.n)
+			perr(p, n->off, "When defining macros or call blocks the special \"caller\" argument must be omitted or be given a default.");
+		u.found &= ~sp;
+	}
+	n->special = u.found;
+}
+
+/* Analyse the frame of n (else: a for loop's else) whose parent is up. */
+static void
+frame(struct parser *p, const struct syms *up, struct jnode *n, int els)
+{
+	struct syms s;
+	struct jnl *body = els ? &n->els : &n->kids;
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	s.parent = up;
+	switch (n->k) {
+	case N_FOR:
+		if (!els)
+			symparams(p, &s, n->a);
+		break;
+	case N_MACRO: case N_CALLBLOCK:
+		specials(p, n);
+		for (i = 0; i < n->args.n; i++)
+			symparam(p, &s, n->args.v[i]->name);
+		for (i = 0; i < n->defs.n; i++)
+			symexpr(p, &s, n->defs.v[i]);
+		if (n->special & JS_CALLER) symparam(p, &s, "caller");
+		if (n->special & JS_KWARGS) symparam(p, &s, "kwargs");
+		if (n->special & JS_VARARGS) symparam(p, &s, "varargs");
+		break;
+	default:
+		break;
+	}
+	symstmts(p, &s, body);
+	if (n->k == N_FILTERBLOCK)
+		symexpr(p, &s, n->a);
+	subframes(p, &s, body);
+	mark(p, &s, body, n->off);
 }
 
 int
@@ -815,5 +1515,13 @@ jparse(struct arena *a, struct jsrc *s, struct jnl *out, struct jerr *e)
 	if (setjmp(p.fail))
 		return -1;
 	body(&p, out, NULL);
+	{
+		struct jnode root;
+		memset(&root, 0, sizeof(root));
+		root.k = N_DATA;
+		root.kids = *out;
+		frame(&p, NULL, &root, 0);
+		*out = root.kids;
+	}
 	return 0;
 }

@@ -93,27 +93,128 @@ jvdict(struct arena *a)
 	return newv(a, JDICT);
 }
 
-struct jv *
-jvget(struct jv *d, struct jv *k)
+/* A hash agreeing with jveq: 1 == 1.0 == True, as Python's. */
+static uint64_t
+hashv(const struct jv *v)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	switch (v->type) {
+	case JBOOL: return (uint64_t)v->u.b * 0x9E3779B97F4A7C15ULL;
+	case JINT: return (uint64_t)v->u.i * 0x9E3779B97F4A7C15ULL;
+	case JFLOAT:
+		if (v->u.f == floor(v->u.f) && fabs(v->u.f) < 9.2e18)
+			return (uint64_t)(int64_t)v->u.f * 0x9E3779B97F4A7C15ULL;
+		if (isnan(v->u.f))
+			return 7;
+		memcpy(&h, &v->u.f, sizeof(h));
+		return h * 0x9E3779B97F4A7C15ULL;
+	case JSTR:
+		for (i = 0; i < v->u.str.n; i++) {
+			h ^= (unsigned char)v->u.str.s[i];
+			h *= 1099511628211ULL;
+		}
+		return h;
+	case JLIST: case JTUPLE:
+		for (i = 0; i < v->u.list.n; i++)
+			h = (h ^ hashv(v->u.list.v[i])) * 1099511628211ULL;
+		return h;
+	case JDICT: return v->u.dict.n;
+	case JFUNC: return (uint64_t)(uintptr_t)v->u.func.data ^ (uint64_t)(uintptr_t)v->u.func.fn;
+	case JOBJ: return (uint64_t)(uintptr_t)v->u.obj.data;
+	default: return (uint64_t)v->type;
+	}
+}
+
+/* The slot of k in d's index: its entry's, or the empty one it would take. */
+static size_t
+slot(const struct jv *d, const struct jv *k)
+{
+	size_t mask = d->u.dict.icap - 1, i = (size_t)hashv(k) & mask, e;
+
+	while ((e = d->u.dict.idx[i]) && !jveq(d->u.dict.k[e - 1], k))
+		i = (i + 1) & mask;
+	return i;
+}
+
+static void
+reindex(struct arena *a, struct jv *d)
+{
+	size_t i, cap = 16;
+
+	if (d->u.dict.n <= 8) {
+		d->u.dict.idx = NULL;
+		d->u.dict.icap = 0;
+		return;
+	}
+	while (cap < d->u.dict.n * 2)
+		cap *= 2;
+	d->u.dict.idx = arenaalloc(a, cap * sizeof(*d->u.dict.idx));
+	memset(d->u.dict.idx, 0, cap * sizeof(*d->u.dict.idx));
+	d->u.dict.icap = cap;
+	for (i = 0; i < d->u.dict.n; i++)
+		d->u.dict.idx[slot(d, d->u.dict.k[i])] = i + 1;
+}
+
+/* The entry of k in d, or -1. */
+static long
+find(const struct jv *d, const struct jv *k)
 {
 	size_t i;
 
+	if (d->u.dict.idx) {
+		i = d->u.dict.idx[slot(d, k)];
+		return i ? (long)i - 1 : -1;
+	}
 	for (i = 0; i < d->u.dict.n; i++)
 		if (jveq(d->u.dict.k[i], k))
-			return d->u.dict.v[i];
-	return NULL;
+			return (long)i;
+	return -1;
+}
+
+struct jv *
+jvget(struct jv *d, struct jv *k)
+{
+	long i = find(d, k);
+
+	return i < 0 ? NULL : d->u.dict.v[i];
+}
+
+int
+jvdel(struct arena *a, struct jv *d, struct jv *k)
+{
+	long i = find(d, k);
+	size_t n;
+
+	if (i < 0)
+		return 0;
+	n = d->u.dict.n - (size_t)i - 1;
+	memmove(d->u.dict.k + i, d->u.dict.k + i + 1, n * sizeof(*d->u.dict.k));
+	memmove(d->u.dict.v + i, d->u.dict.v + i + 1, n * sizeof(*d->u.dict.v));
+	d->u.dict.n--;
+	reindex(a, d);
+	return 1;
+}
+
+void
+jvclear(struct jv *d)
+{
+	d->u.dict.n = 0;
+	d->u.dict.idx = NULL;
+	d->u.dict.icap = 0;
 }
 
 void
 jvset(struct arena *a, struct jv *d, struct jv *k, struct jv *v)
 {
-	size_t i, cap;
+	long i = find(d, k);
+	size_t cap;
 
-	for (i = 0; i < d->u.dict.n; i++)
-		if (jveq(d->u.dict.k[i], k)) {
-			d->u.dict.v[i] = v;
-			return;
-		}
+	if (i >= 0) {
+		d->u.dict.v[i] = v;
+		return;
+	}
 	cap = d->u.dict.cap;
 	d->u.dict.k = grow(a, d->u.dict.k, d->u.dict.n, &cap);
 	cap = d->u.dict.cap;
@@ -121,6 +222,10 @@ jvset(struct arena *a, struct jv *d, struct jv *k, struct jv *v)
 	d->u.dict.cap = cap;
 	d->u.dict.k[d->u.dict.n] = k;
 	d->u.dict.v[d->u.dict.n++] = v;
+	if (d->u.dict.n * 2 > d->u.dict.icap)
+		reindex(a, d);
+	else
+		d->u.dict.idx[slot(d, k)] = d->u.dict.n;
 }
 
 struct jv *
@@ -144,6 +249,88 @@ jvobj(struct arena *a, const struct jclass *cls, void *data)
 	return v;
 }
 
+/* Python's range, as given (its repr shows start, stop and step). */
+struct range {
+	int64_t start, stop, step;
+	size_t len;
+};
+
+static const char *
+rangestr(const struct jv *self, struct buf *b)
+{
+	const struct range *r = self->u.obj.data;
+
+	bufprintf(b, "range(%lld, %lld", (long long)r->start, (long long)r->stop);
+	if (r->step != 1)
+		bufprintf(b, ", %lld", (long long)r->step);
+	bufputc(b, ')');
+	return NULL;
+}
+
+static struct jv *
+rangeattr(struct jev *v, struct jv *self, const char *name)
+{
+	(void)v; (void)self; (void)name;
+	return NULL;
+}
+
+const struct jclass jvrangeclass = {"range", rangeattr, rangestr, NULL};
+
+struct jv *
+jvrange(struct arena *a, int64_t start, int64_t stop, int64_t step)
+{
+	struct range *r = arenaalloc(a, sizeof(*r));
+	uint64_t span;	/* unsigned: no overflow for any int64s */
+
+	r->start = start;
+	r->stop = stop;
+	r->step = step;
+	r->len = 0;
+	if (step > 0 && start < stop) {
+		span = (uint64_t)stop - (uint64_t)start;
+		r->len = (size_t)((span - 1) / (uint64_t)step + 1);
+	} else if (step < 0 && start > stop) {
+		span = (uint64_t)start - (uint64_t)stop;
+		r->len = (size_t)((span - 1) / (0 - (uint64_t)step) + 1);
+	}
+	return jvobj(a, &jvrangeclass, r);
+}
+
+int
+jvisrange(const struct jv *v)
+{
+	return v->type == JOBJ && v->u.obj.cls == &jvrangeclass;
+}
+
+size_t
+jvrangelen(const struct jv *v)
+{
+	return ((const struct range *)v->u.obj.data)->len;
+}
+
+int64_t
+jvrangeat(const struct jv *v, size_t i)
+{
+	const struct range *r = v->u.obj.data;
+
+	return (int64_t)((uint64_t)r->start + (uint64_t)i * (uint64_t)r->step);
+}
+
+/* range == range compares them as sequences. */
+static int
+rangeeq(const struct jv *a, const struct jv *b)
+{
+	size_t n = jvrangelen(a);
+
+	if (n != jvrangelen(b))
+		return 0;
+	if (n == 0)
+		return 1;
+	if (jvrangeat(a, 0) != jvrangeat(b, 0))
+		return 0;
+	return n == 1 || jvrangeat(a, 1) == jvrangeat(b, 1);
+}
+
 int
 jvtruth(const struct jv *v)
 {
@@ -155,7 +342,8 @@ jvtruth(const struct jv *v)
 	case JSTR: return v->u.str.n != 0;
 	case JLIST: case JTUPLE: return v->u.list.n != 0;
 	case JDICT: return v->u.dict.n != 0;
-	case JFUNC: case JOBJ: return 1;
+	case JOBJ: return !jvisrange(v) || jvrangelen(v) != 0;
+	case JFUNC: return 1;
 	}
 	return 1;
 }
@@ -207,7 +395,10 @@ jveq(const struct jv *a, const struct jv *b)
 		return 1;
 	case JFUNC: return a->u.func.fn == b->u.func.fn &&
 	    a->u.func.data == b->u.func.data;
-	case JOBJ: return a->u.obj.data == b->u.obj.data;
+	case JOBJ:
+		if (jvisrange(a) && jvisrange(b))
+			return rangeeq(a, b);
+		return a->u.obj.data == b->u.obj.data;
 	default: return 0;
 	}
 }

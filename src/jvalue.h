@@ -10,7 +10,10 @@
  *
  * Ints are 64-bit; an operation whose Python result does not fit is an
  * error, never a wrapped number. Strings are UTF-8 byte strings with a
- * length; dicts keep insertion order, as Python's do. */
+ * length; dicts keep insertion order, as Python's do, and past 8 keys
+ * carry a hash index (in the arena) so that a lookup is O(1): change a
+ * dict only with jvset, jvdel and jvclear, never through u.dict. Python's
+ * range is a native object of the class jvrangeclass. */
 #ifndef JVALUE_H
 #define JVALUE_H
 
@@ -46,14 +49,19 @@ struct jclass {
 
 struct jv {
 	enum jtype type;
-	int isloop;		/* a for loop's loop: only jeval's attributes */
+	int unused;
 	union {
 		int b;
 		int64_t i;
 		double f;
 		struct { const char *s; size_t n; } str;
 		struct { struct jv **v; size_t n, cap; } list;	/* list, tuple */
-		struct { struct jv **k, **v; size_t n, cap; } dict;
+		struct {
+			struct jv **k, **v;
+			size_t n, cap;
+			size_t *idx;	/* index + 1 of each slot, or 0 */
+			size_t icap;	/* slots: a power of 2, or 0 */
+		} dict;
 		struct { const char *name; jfunc *fn; void *data; } func;
 		struct { const struct jclass *cls; void *data; } obj;
 	} u;
@@ -82,6 +90,15 @@ struct jv *jvdict(struct arena *);
 void jvset(struct arena *, struct jv *dict, struct jv *k, struct jv *v);
 /* The value for k, or NULL. */
 struct jv *jvget(struct jv *dict, struct jv *k);
+/* Remove k; returns whether it was there. */
+int jvdel(struct arena *, struct jv *dict, struct jv *k);
+void jvclear(struct jv *dict);
+/* Python's range(start, stop, step) (step not 0): its length and item i. */
+extern const struct jclass jvrangeclass;
+struct jv *jvrange(struct arena *, int64_t start, int64_t stop, int64_t step);
+int jvisrange(const struct jv *);
+size_t jvrangelen(const struct jv *);
+int64_t jvrangeat(const struct jv *, size_t i);
 struct jv *jvfunc(struct arena *, const char *name, jfunc *, void *data);
 struct jv *jvobj(struct arena *, const struct jclass *, void *data);
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The Jinja engine against Jinja2 itself: every tests/data/jinja/*.j2 is
 # rendered by python3-jinja2 (with dbt's Environment: a SandboxedEnvironment
-# with the do and loopcontrols extensions, defaults otherwise) and by
+# with the do and loopcontrols extensions and dbt's test and
+# materialization block tags, defaults otherwise) and by
 # tests/unit/jrender, and the bytes must be equal; every refuse/*.j2 must
 # fail in jrender with exactly the message in its .err.
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,9 +24,49 @@ for t in "$DATA"/*.j2; do
 	n=$((n + 1))
 	if ! python3 - "$t" "$ctx" >"$TMP/want" 2>"$TMP/pyerr" <<'PY'
 import json, sys
-import jinja2, jinja2.sandbox
+import jinja2, jinja2.ext, jinja2.nodes, jinja2.sandbox
+
+class Test(jinja2.ext.Extension):
+    """dbt's {% test name(args) %}: a macro named test_name."""
+    tags = {"test"}
+    def parse(self, parser):
+        node = jinja2.nodes.Macro(lineno=next(parser.stream).lineno)
+        name = parser.parse_assign_target(name_only=True).name
+        parser.parse_signature(node)
+        node.name = "test_" + name
+        node.body = parser.parse_statements(("name:endtest",), drop_needle=True)
+        return node
+
+class Materialization(jinja2.ext.Extension):
+    """dbt's {% materialization name, [default|adapter='x'] %}: a macro
+    named materialization_name_x, with supported_languages=['sql']."""
+    tags = {"materialization"}
+    def parse(self, parser):
+        node = jinja2.nodes.Macro(lineno=next(parser.stream).lineno)
+        name = parser.parse_assign_target(name_only=True).name
+        adapter = "default"
+        node.args, node.defaults = [], []
+        while parser.stream.skip_if("comma"):
+            t = parser.parse_assign_target(name_only=True)
+            if t.name == "adapter":
+                parser.stream.expect("assign")
+                adapter = parser.parse_expression().value
+            elif t.name == "supported_languages":
+                t.set_ctx("param")
+                node.args.append(t)
+                parser.stream.expect("assign")
+                node.defaults.append(parser.parse_expression())
+            elif t.name != "default":
+                raise ValueError(t.name)
+        if not any(a.name == "supported_languages" for a in node.args):
+            node.args.append(jinja2.nodes.Name("supported_languages", "param"))
+            node.defaults.append(jinja2.nodes.List([jinja2.nodes.Const("sql")]))
+        node.name = "materialization_%s_%s" % (name, adapter)
+        node.body = parser.parse_statements(("name:endmaterialization",), drop_needle=True)
+        return node
+
 env = jinja2.sandbox.SandboxedEnvironment(
-    extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
+    extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols", Test, Materialization])
 src = open(sys.argv[1], encoding="utf-8", newline="").read()
 ctx = json.load(open(sys.argv[2])) if sys.argv[2] else {}
 sys.stdout.write(env.from_string(src).render(**ctx))

@@ -47,7 +47,11 @@ main(void)
 	is(lexerr("ab\n{{ x"), "t.j2:2:1: missing end of {{ tag", "unclosed tag");
 	is(lexerr("{# x"), "t.j2:1:1: missing end of comment tag", "unclosed comment");
 	is(lexerr("{{ 'x }}"), "t.j2:1:4: unterminated string", "unclosed string");
-	is(lexerr("{% raw %}{{{% endraw %}"), "t.j2:1:4: unsupported statement 'raw'", "raw refused");
+	is(lexerr("x\n{% raw %}{{{% endraw"), "t.j2:2:1: Missing end of raw directive", "unclosed raw");
+	ok(jlex(&a, "t.j2", "{% raw -%} {{ {%- endraw %}", 27, &s, &e) == 0 &&
+	    s.ntoks == 2 && s.toks[0].type == JT_DATA && s.toks[0].n == 2 &&
+	    !memcmp(s.toks[0].s, "{{", 2), "raw is data, '-' strips inside it");
+	arenafree(&a);
 	is(lexerr("{{ 0x1f }}"), "t.j2:1:4: unsupported: binary, octal or hex integer literal", "hex refused");
 	is(lexerr("{{ 99999999999999999999 }}"), "t.j2:1:4: integer 99999999999999999999 does not fit in 64 bits", "big int refused");
 	is(lexerr("{{ a $ b }}"), "t.j2:1:6: unexpected character '$'", "bad character");

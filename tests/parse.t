@@ -1,0 +1,115 @@
+#!/bin/sh
+# From `dbt parse` to a deployed database, dbt compile never run: the
+# project tests/data/render (macros with defaults, dispatch, return, a call
+# block, loops, vars, env_var, an ephemeral model, an incremental model,
+# generic tests) is parsed by the reference dbt, rendered by dbt2ninja and
+# built by ninja into one database, and built by `dbt build` into another.
+# Every node's SQL must be dbt compile's (whitespace aside; the
+# incremental in both its forms), and both databases must hold the same
+# rows, round after round.
+. "$(dirname "$0")/lib.sh"
+command -v ninja >/dev/null 2>&1 || skip_all "ninja is not installed"
+[ -f "$REFERENCE/install.sh" ] || skip_all "no reference dbt${REFERENCE:+ in $REFERENCE} (DBT2NINJA_REFERENCE)"
+refdbt "$TMP/refdbt" || { cat "$TMP/install.log" >&2; echo "Bail out! cannot install the reference dbt"; exit 1; }
+DBT=$TMP/refdbt/bin/dbt
+withpg
+psql -Xqc "create database dbt" -c "create database ours" || exit 1
+unset PGDATABASE
+export RENDER_REGION=us
+
+# project DIR DB: the project in DIR, its profile on database DB
+project() {
+	mkdir -p "$1"
+	cp -R "$ROOT/tests/data/render/." "$1/"
+	cat >"$1/profiles.yml" <<EOF
+ledger:
+  target: t
+  outputs:
+    t:
+      type: postgres
+      host: "$PGHOST"
+      port: $PGPORT
+      user: postgres
+      password: ""
+      dbname: $2
+      schema: r
+      threads: 2
+EOF
+}
+project "$TMP/dbt" dbt
+project "$TMP/ours" ours
+
+# same ROUND: our jobs' SQL against dbt compile's, run in the dbt project
+same() {
+	(cd "$TMP/dbt" && DBT_PROFILES_DIR=. "$DBT" compile >"$TMP/compile.$1.log" 2>&1)
+	ok $? "round $1: dbt compile (the oracle)" || sed 's/^/# /' "$TMP/compile.$1.log"
+	python3 - "$TMP/dbt/target/manifest.json" "$TMP/ours/target/ninja/sql" >"$TMP/same.$1" <<'PY'
+import json, os, re, sys
+m = json.load(open(sys.argv[1]))
+jobs = {}
+for f in os.listdir(sys.argv[2]):
+    t = open(os.path.join(sys.argv[2], f)).read()
+    uid = re.search(r'^-- unique_id: (.*)$', t, re.M).group(1)
+    body = t.split('\n--\n', 1)[1]
+    jobs[uid] = body.split('-- dbt2ninja: is_incremental() is true below\n')
+norm = lambda s: re.sub(r'\s*([,()])\s*', r'\1', re.sub(r'\s+', ' ', s)).strip()
+for uid, n in sorted(m['nodes'].items()):
+    if n.get('compiled_code') is None or n['resource_type'] == 'seed':
+        continue
+    forms = jobs.get(uid)
+    if forms is None:
+        print('missing', uid)
+    elif norm(n['compiled_code']) in [norm(f) for f in forms]:
+        print('same', uid)
+    else:
+        print('differs', uid)
+        print('#   dbt:  ' + norm(n['compiled_code']))
+        for f in forms:
+            print('#   ours: ' + norm(f))
+PY
+	is "$(grep -c '^same' "$TMP/same.$1")" "$(grep -c '^[a-z]' "$TMP/same.$1")" \
+		"round $1: every node's SQL is dbt compile's" || grep -v '^same' "$TMP/same.$1"
+}
+
+# q DB SQL: rows of SQL in database DB
+q() { PGDATABASE=$1 psql -XAtq -F '|' -v ON_ERROR_STOP=1 -c "$2"; }
+
+# rows DB: every row of every relation in schema r, sorted
+rows() {
+	for rel in $(q "$1" "select relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+		where n.nspname = 'r' and relkind in ('r', 'v', 'm') order by 1"); do
+		q "$1" "select '$rel', t::text from r.\"$rel\" t" | LC_ALL=C sort
+	done
+}
+
+# round N: dbt build into dbt; dbt parse, dbt2ninja, ninja build into ours
+round() {
+	(cd "$TMP/dbt" && DBT_PROFILES_DIR=. "$DBT" build >"$TMP/build.$1.log" 2>&1)
+	ok $? "round $1: dbt build" || tail -20 "$TMP/build.$1.log" | sed 's/^/# /'
+	(cd "$TMP/ours" && rm -f target/manifest.json && DBT_PROFILES_DIR=. "$DBT" parse >"$TMP/parse.$1.log" 2>&1)
+	ok $? "round $1: dbt parse" || tail -20 "$TMP/parse.$1.log" | sed 's/^/# /'
+	python3 -c 'import json, sys; m = json.load(open(sys.argv[1])); sys.exit(any(n.get("compiled_code") for n in m["nodes"].values()))' \
+		"$TMP/ours/target/manifest.json"
+	ok $? "round $1: its manifest holds no compiled code"
+	(cd "$TMP/ours" && DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/gen.$1.log" 2>&1)
+	ok $? "round $1: dbt2ninja renders every node" || sed 's/^/# /' "$TMP/gen.$1.log"
+	grep -q '(11 rendered here)' "$TMP/gen.$1.log"
+	ok $? "round $1: its 5 models and 6 tests rendered by dbt2ninja" || sed 's/^/# /' "$TMP/gen.$1.log"
+	(cd "$TMP/ours" && DBT_PROFILES_DIR=. ninja build >"$TMP/ninja.$1.log" 2>&1)
+	ok $? "round $1: ninja build" || tail -20 "$TMP/ninja.$1.log" | sed 's/^/# /'
+	rows dbt >"$TMP/dbt.rows"
+	rows ours >"$TMP/ours.rows"
+	cmp -s "$TMP/dbt.rows" "$TMP/ours.rows"
+	ok $? "round $1: both databases hold the same rows ($(wc -l <"$TMP/dbt.rows") rows)" ||
+		diff "$TMP/dbt.rows" "$TMP/ours.rows" | sed 's/^/# /'
+	same "$1"
+}
+
+round 1
+# new payments: the incremental takes them in its is_incremental() form
+printf '5,3,card,700\n6,4,coupon,50\n' >>"$TMP/dbt/seeds/payments.csv"
+printf '5,3,card,700\n6,4,coupon,50\n' >>"$TMP/ours/seeds/payments.csv"
+round 2
+grep -q 'is_incremental() is true below' "$TMP/ours/target/ninja/sql/model.ledger.events.sql"
+ok $? "the incremental's job holds both of its forms"
+done_testing
