@@ -724,6 +724,8 @@ dofilter(struct fargs *f, struct jv *x)
 	struct jv *y, *z;
 	size_t i;
 
+	if (x->type == JSTR && x->sub == JS_MARKUP && !jlibmarkupok(n))
+		everr(v, f->off, "unsupported: filter %s on a Markup string", n);
 	if (!strcmp(n, "upper") || !strcmp(n, "lower") || !strcmp(n, "title") ||
 	    !strcmp(n, "capitalize")) {
 		nargs(f, 0, NULL);
@@ -759,20 +761,30 @@ dofilter(struct fargs *f, struct jv *x)
 		switch (x->type) {
 		case JUNDEF: return jvint(v->a, 0);
 		case JSTR: return jvint(v->a, (int64_t)jvutf8len(x->u.str.s, x->u.str.n));
-		case JLIST: case JTUPLE: return jvint(v->a, (int64_t)x->u.list.n);
+		case JLIST: case JTUPLE:
+			if (x->sub == JS_GEN || x->sub == JS_ITER)
+				everr(v, f->off, "object of type '%s' has no len()", jvtypename(x));
+			return jvint(v->a, (int64_t)x->u.list.n);
 		case JDICT: return jvint(v->a, (int64_t)x->u.dict.n);
 		default: everr(v, f->off, "object of type '%s' has no len()", jvtypename(x));
 		}
 	}
 	if (!strcmp(n, "join")) {
-		static const char *const names[] = {"d", NULL};
+		static const char *const names[] = {"d", "attribute", NULL};
 		struct buf b = {0};
-		struct jv *l, *r;
-		nargs(f, 1, names);
-		if (arg(f, 1, "attribute"))
-			everr(v, f->off, "unsupported: join with attribute");
+		struct jv *l, *r, *attr;
+		nargs(f, 2, names);
 		y = arg(f, 0, "d");
 		y = y ? tostr(v, f->off, y) : jvstr(v->a, "", 0);
+		if ((attr = arg(f, 1, "attribute")) && attr->type != JNONE) {
+			static const char *kwn[] = {"attribute"};
+			struct jcall c = {0};
+			c.names = kwn;
+			c.kw = &attr;
+			c.nkw = 1;
+			v->calloff = f->off;
+			x = jevfilter(v, "map", x, &c);
+		}
 		l = items(v, f->off, x);
 		for (i = 0; i < l->u.list.n; i++) {
 			if (i)
@@ -865,6 +877,8 @@ dofilter(struct fargs *f, struct jv *x)
 		nargs(f, 0, NULL);
 		if (x->type == JUNDEF)
 			return &jvundef;
+		if (n[0] == 'l' && x->type == JLIST && x->sub == JS_GEN)
+			everr(v, f->off, "'generator' object is not reversible");
 		l = items(v, f->off, x);
 		if (l->u.list.n == 0)
 			return &jvundef;
@@ -901,6 +915,8 @@ dotest(struct fargs *f, struct jv *x)
 	if (!strcmp(n, "string")) return x->type == JSTR;
 	if (!strcmp(n, "number")) return isnum(x);
 	if (!strcmp(n, "mapping")) return x->type == JDICT;
+	if (!strcmp(n, "sequence") && x->type == JLIST && x->sub != JS_NONE)
+		return 0;
 	if (!strcmp(n, "sequence") || !strcmp(n, "iterable"))
 		return x->type == JSTR || x->type == JLIST || x->type == JTUPLE ||
 		    x->type == JDICT || x->type == JUNDEF;

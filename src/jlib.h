@@ -19,5 +19,8 @@ int jlibtest(struct jev *, const char *name, struct jv *x, struct jcall *c);
 /* x.name for a str, list, tuple or dict method (a callable bound to x),
  * or NULL. */
 struct jv *jlibattr(struct jev *, struct jv *x, const char *name);
+/* Whether the filter name does with a Markup string (escaped text) what
+ * Jinja2 does; jeval refuses the others on one. */
+int jlibmarkupok(const char *name);
 
 #endif
