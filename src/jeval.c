@@ -891,6 +891,10 @@ dofilter(struct fargs *f, struct jv *x)
 	return NULL;
 }
 
+static const char *const tests[] = {"defined", "undefined", "none", "string",
+    "number", "sequence", "mapping", "iterable", "odd", "even", "divisibleby",
+    "eq", NULL};
+
 static int
 dotest(struct fargs *f, struct jv *x)
 {
@@ -907,6 +911,12 @@ dotest(struct fargs *f, struct jv *x)
 		if (n[0] == 'e')
 			return jveq(x, y);
 		return jveq(arith(v, f->off, OP_MOD, x, y), jvint(v->a, 0));
+	}
+	if (!member(tests, n, strlen(n))) {
+		v->calloff = f->off;
+		if ((r = jlibtest(v, n, x, &f->c)) >= 0)
+			return r;
+		everr(v, f->off, "unsupported test '%s'", n);
 	}
 	nargs(f, 0, NULL);
 	if (!strcmp(n, "defined")) return x->type != JUNDEF;
@@ -926,9 +936,6 @@ dotest(struct fargs *f, struct jv *x)
 		y = arith(v, f->off, OP_MOD, x, jvint(v->a, 2));
 		return n[0] == 'o' ? jveq(y, jvint(v->a, 1)) : jveq(y, jvint(v->a, 0));
 	}
-	v->calloff = f->off;
-	if ((r = jlibtest(v, n, x, &f->c)) >= 0)
-		return r;
 	everr(v, f->off, "unsupported test '%s'", n);
 	return 0;
 }
@@ -936,9 +943,6 @@ dotest(struct fargs *f, struct jv *x)
 static const char *const filters[] = {"upper", "lower", "trim", "length",
     "count", "join", "default", "d", "replace", "string", "int", "float",
     "list", "first", "last", "title", "capitalize", NULL};
-static const char *const tests[] = {"defined", "undefined", "none", "string",
-    "number", "sequence", "mapping", "iterable", "odd", "even", "divisibleby",
-    "eq", NULL};
 
 int
 jhasfilter(const char *name)

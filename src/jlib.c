@@ -2866,7 +2866,7 @@ t_sameas(struct jev *v, struct jv *x, struct jv *y)
 		return x->type == y->type && (x->type == JNONE || x->u.b == y->u.b);
 	if ((x->type == JLIST || x->type == JDICT) && (y->type == JLIST || y->type == JDICT))
 		return x == y;
-	jfail(v, "unsupported: sameas of a %s and a %s", jvtypename(x), jvtypename(y));
+	jfail(v, "unsupported: sameas of values of type %s and %s", jvtypename(x), jvtypename(y));
 	return 0;
 }
 

@@ -412,7 +412,8 @@ jvreprto(struct buf *b, const struct jv *v)
 		bufputc(b, '}');
 		return NULL;
 	case JUNDEF:
-		return "repr of an undefined value";
+		bufputs(b, "Undefined");	/* Jinja2's Undefined.__repr__ */
+		return NULL;
 	case JFUNC:
 		return "printing a function";
 	case JOBJ:
