@@ -8,9 +8,11 @@
  * iteration, so a set inside it does not leak; loop.index, index0,
  * revindex, revindex0, first, last and length are provided, any other
  * loop attribute is refused. Filters: upper lower trim length count join
- * default d replace string int float list first last title capitalize.
- * Tests: defined undefined none string number sequence mapping iterable
- * odd even divisibleby eq. Everything else is an error with the
+ * default d replace string int float list first last title capitalize;
+ * on a Markup string only those jlib says do as Jinja2. Tests: defined
+ * undefined none string number sequence mapping iterable odd even
+ * divisibleby eq. Other filters, tests and the methods of str, list and
+ * dict are jlib's (jlib.h). Everything else is an error with the
  * template's name and line:column. */
 #ifndef JEVAL_H
 #define JEVAL_H
