@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "arena.h"
@@ -41,6 +42,18 @@ arenaalloc(struct arena *a, size_t n)
 	p = a->next;
 	a->next += n;
 	return p;
+}
+
+int
+arenaowns(const struct arena *a, const void *p)
+{
+	const struct block *b;
+	uintptr_t c = (uintptr_t)p;
+
+	for (b = a->blocks; b; b = b->next)
+		if (c >= (uintptr_t)b + HEADER && c - ((uintptr_t)b + HEADER) < b->size)
+			return 1;
+	return 0;
 }
 
 static void

@@ -15,6 +15,8 @@ struct arena {
 };
 
 void *arenaalloc(struct arena *a, size_t n);
+/* Whether p points into memory a gave out. */
+int arenaowns(const struct arena *a, const void *p);
 /* Free everything but one block, to be used again. */
 void arenareset(struct arena *a);
 void arenafree(struct arena *a);

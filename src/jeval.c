@@ -909,6 +909,8 @@ dofilter(struct fargs *f, struct jv *x)
 	struct jv *y, *z;
 	size_t i;
 
+	if (x->type == JSTR && x->sub == JS_MARKUP && !jlibmarkupok(n))
+		everr(v, f->off, "unsupported: filter %s on a Markup string", n);
 	if (!strcmp(n, "upper") || !strcmp(n, "lower") || !strcmp(n, "title") ||
 	    !strcmp(n, "capitalize")) {
 		nargs(f, 0, NULL);
@@ -944,7 +946,10 @@ dofilter(struct fargs *f, struct jv *x)
 		switch (x->type) {
 		case JUNDEF: return jvint(v->a, 0);
 		case JSTR: return jvint(v->a, (int64_t)jvutf8len(x->u.str.s, x->u.str.n));
-		case JLIST: case JTUPLE: return jvint(v->a, (int64_t)x->u.list.n);
+		case JLIST: case JTUPLE:
+			if (x->sub == JS_GEN || x->sub == JS_ITER)
+				everr(v, f->off, "object of type '%s' has no len()", jvtypename(x));
+			return jvint(v->a, (int64_t)x->u.list.n);
 		case JDICT: return jvint(v->a, (int64_t)x->u.dict.n);
 		case JOBJ:
 			if (jvisrange(x))
@@ -954,14 +959,21 @@ dofilter(struct fargs *f, struct jv *x)
 		}
 	}
 	if (!strcmp(n, "join")) {
-		static const char *const names[] = {"d", NULL};
+		static const char *const names[] = {"d", "attribute", NULL};
 		struct buf b = {0};
-		struct jv *l, *r;
-		nargs(f, 1, names);
-		if (arg(f, 1, "attribute"))
-			everr(v, f->off, "unsupported: join with attribute");
+		struct jv *l, *r, *attr;
+		nargs(f, 2, names);
 		y = arg(f, 0, "d");
 		y = y ? tostr(v, f->off, y) : jvstr(v->a, "", 0);
+		if ((attr = arg(f, 1, "attribute")) && attr->type != JNONE) {
+			static const char *kwn[] = {"attribute"};
+			struct jcall c = {0};
+			c.names = kwn;
+			c.kw = &attr;
+			c.nkw = 1;
+			v->calloff = f->off;
+			x = jevfilter(v, "map", x, &c);
+		}
 		l = items(v, f->off, x);
 		for (i = 0; i < l->u.list.n; i++) {
 			if (i)
@@ -1054,6 +1066,8 @@ dofilter(struct fargs *f, struct jv *x)
 		nargs(f, 0, NULL);
 		if (x->type == JUNDEF)
 			return &jvundef;
+		if (n[0] == 'l' && x->type == JLIST && x->sub == JS_GEN)
+			everr(v, f->off, "'generator' object is not reversible");
 		l = items(v, f->off, x);
 		if (l->u.list.n == 0)
 			return &jvundef;
@@ -1065,6 +1079,10 @@ dofilter(struct fargs *f, struct jv *x)
 	everr(v, f->off, "unsupported filter '%s'", n);
 	return NULL;
 }
+
+static const char *const tests[] = {"defined", "undefined", "none", "string",
+    "number", "sequence", "mapping", "iterable", "odd", "even", "divisibleby",
+    "eq", NULL};
 
 static int
 dotest(struct fargs *f, struct jv *x)
@@ -1083,6 +1101,12 @@ dotest(struct fargs *f, struct jv *x)
 			return jveq(x, y);
 		return jveq(arith(v, f->off, OP_MOD, x, y), jvint(v->a, 0));
 	}
+	if (!member(tests, n, strlen(n))) {
+		v->calloff = f->off;
+		if ((r = jlibtest(v, n, x, &f->c)) >= 0)
+			return r;
+		everr(v, f->off, "unsupported test '%s'", n);
+	}
 	nargs(f, 0, NULL);
 	if (!strcmp(n, "defined")) return x->type != JUNDEF;
 	if (!strcmp(n, "undefined")) return x->type == JUNDEF;
@@ -1090,6 +1114,8 @@ dotest(struct fargs *f, struct jv *x)
 	if (!strcmp(n, "string")) return x->type == JSTR;
 	if (!strcmp(n, "number")) return isnum(x);
 	if (!strcmp(n, "mapping")) return x->type == JDICT;
+	if (!strcmp(n, "sequence") && x->type == JLIST && x->sub != JS_NONE)
+		return 0;
 	if (!strcmp(n, "sequence") || !strcmp(n, "iterable"))
 		return x->type == JSTR || x->type == JLIST || x->type == JTUPLE ||
 		    x->type == JDICT || x->type == JUNDEF;
@@ -1099,9 +1125,6 @@ dotest(struct fargs *f, struct jv *x)
 		y = arith(v, f->off, OP_MOD, x, jvint(v->a, 2));
 		return n[0] == 'o' ? jveq(y, jvint(v->a, 1)) : jveq(y, jvint(v->a, 0));
 	}
-	v->calloff = f->off;
-	if ((r = jlibtest(v, n, x, &f->c)) >= 0)
-		return r;
 	everr(v, f->off, "unsupported test '%s'", n);
 	return 0;
 }
@@ -1109,9 +1132,6 @@ dotest(struct fargs *f, struct jv *x)
 static const char *const filters[] = {"upper", "lower", "trim", "length",
     "count", "join", "default", "d", "replace", "string", "int", "float",
     "list", "first", "last", "title", "capitalize", NULL};
-static const char *const tests[] = {"defined", "undefined", "none", "string",
-    "number", "sequence", "mapping", "iterable", "odd", "even", "divisibleby",
-    "eq", NULL};
 
 int
 jhasfilter(const char *name)
@@ -1609,7 +1629,7 @@ flipsum(struct jev *v, void *data, struct jcall *c)
 	return NULL;
 }
 
-#define BUILTIN(n, f) {JFUNC, 0, {.func = {n, f, NULL}}}
+#define BUILTIN(n, f) {JFUNC, JS_NONE, {.func = {n, f, NULL}}}
 static struct jv builtins[] = {
 	BUILTIN("range", frange), BUILTIN("dict", fdict),
 	BUILTIN("namespace", fnamespace), BUILTIN("cycler", fcycler),

@@ -27,9 +27,11 @@
  * {% set ns.attr = x %}), cycler, joiner; lipsum() is refused.
  *
  * Filters: upper lower trim length count join
- * default d replace string int float list first last title capitalize.
- * Tests: defined undefined none string number sequence mapping iterable
- * odd even divisibleby eq. Everything else is an error with the
+ * default d replace string int float list first last title capitalize;
+ * on a Markup string only those jlib says do as Jinja2. Tests: defined
+ * undefined none string number sequence mapping iterable odd even
+ * divisibleby eq. Other filters, tests and the methods of str, list and
+ * dict are jlib's (jlib.h). Everything else is an error with the
  * template's name and line:column. */
 #ifndef JEVAL_H
 #define JEVAL_H

@@ -6,8 +6,8 @@
 
 #include "jvalue.h"
 
-struct jv jvundef = {JUNDEF, 0, {0}}, jvnone = {JNONE, 0, {0}};
-struct jv jvtrue = {JBOOL, 0, {1}}, jvfalse = {JBOOL, 0, {0}};
+struct jv jvundef = {JUNDEF, JS_NONE, {0}}, jvnone = {JNONE, JS_NONE, {0}};
+struct jv jvtrue = {JBOOL, JS_NONE, {1}}, jvfalse = {JBOOL, JS_NONE, {0}};
 
 static struct jv *
 newv(struct arena *a, enum jtype t)
@@ -340,7 +340,8 @@ jvtruth(const struct jv *v)
 	case JINT: return v->u.i != 0;
 	case JFLOAT: return v->u.f != 0;
 	case JSTR: return v->u.str.n != 0;
-	case JLIST: case JTUPLE: return v->u.list.n != 0;
+	case JLIST: case JTUPLE:
+		return v->sub == JS_GEN || v->sub == JS_ITER || v->u.list.n != 0;
 	case JDICT: return v->u.dict.n != 0;
 	case JOBJ: return !jvisrange(v) || jvrangelen(v) != 0;
 	case JFUNC: return 1;
@@ -354,10 +355,37 @@ numeric(const struct jv *v)
 	return v->type == JBOOL || v->type == JINT || v->type == JFLOAT;
 }
 
+/* Views of keys and items compare as sets; values views, generators
+ * and iterators only equal themselves. */
+static int
+subeq(const struct jv *a, const struct jv *b)
+{
+	size_t i, k;
+
+	if (a == b)
+		return 1;
+	if (a->sub != JS_KEYS && a->sub != JS_ITEMS)
+		return 0;
+	if ((b->sub != JS_KEYS && b->sub != JS_ITEMS) || a->u.list.n != b->u.list.n)
+		return 0;
+	for (i = 0; i < a->u.list.n; i++) {
+		for (k = 0; k < b->u.list.n; k++)
+			if (jveq(a->u.list.v[i], b->u.list.v[k]))
+				break;
+		if (k == b->u.list.n)
+			return 0;
+	}
+	return 1;
+}
+
 int
 jveq(const struct jv *a, const struct jv *b)
 {
 	size_t i;
+
+	if ((a->type == JLIST && a->sub != JS_NONE) ||
+	    (b->type == JLIST && b->sub != JS_NONE))
+		return a->type == b->type && subeq(a, b);
 
 	if (numeric(a) && numeric(b)) {
 		if (a->type == JFLOAT || b->type == JFLOAT) {
@@ -408,6 +436,10 @@ jvtypename(const struct jv *v)
 {
 	static const char *names[] = {"Undefined", "NoneType", "bool", "int",
 	    "float", "str", "list", "tuple", "dict", "function", "object"};
+	static const char *subs[] = {NULL, "Markup", "dict_keys", "dict_values",
+	    "dict_items", "generator", "list_reverseiterator", "tuple"};
+	if (v->sub != JS_NONE && (v->type == JSTR || v->type == JLIST || v->type == JTUPLE))
+		return subs[v->sub];
 	if (v->type == JOBJ)
 		return v->u.obj.cls->name;
 	return names[v->type];
@@ -523,8 +555,29 @@ jvreprto(struct buf *b, const struct jv *v)
 
 	switch (v->type) {
 	case JSTR:
+		if (v->sub == JS_MARKUP) {
+			bufputs(b, "Markup(");
+			if ((err = strrepr(b, v->u.str.s, v->u.str.n)))
+				return err;
+			bufputc(b, ')');
+			return NULL;
+		}
 		return strrepr(b, v->u.str.s, v->u.str.n);
 	case JLIST: case JTUPLE:
+		if (v->sub == JS_GEN)
+			return "printing a generator";
+		if (v->sub == JS_ITER)
+			return "printing an iterator";
+		if (v->sub == JS_KEYS || v->sub == JS_VALUES || v->sub == JS_ITEMS) {
+			struct jv l = *v;
+			bufputs(b, jvtypename(v));
+			bufputc(b, '(');
+			l.sub = JS_NONE;
+			if ((err = jvreprto(b, &l)))
+				return err;
+			bufputc(b, ')');
+			return NULL;
+		}
 		bufputc(b, v->type == JLIST ? '[' : '(');
 		for (i = 0; i < v->u.list.n; i++) {
 			if (i)
@@ -550,7 +603,8 @@ jvreprto(struct buf *b, const struct jv *v)
 		bufputc(b, '}');
 		return NULL;
 	case JUNDEF:
-		return "repr of an undefined value";
+		bufputs(b, "Undefined");	/* Jinja2's Undefined.__repr__ */
+		return NULL;
 	case JFUNC:
 		return "printing a function";
 	case JOBJ:

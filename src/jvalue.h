@@ -47,9 +47,20 @@ struct jclass {
 	struct jv *(*call)(struct jev *, struct jv *self, struct jcall *);
 };
 
+/* What a JSTR, JLIST or JTUPLE stands for beyond its items (jlib makes
+ * them): JS_MARKUP a str already escaped (markupsafe's Markup); JS_KEYS,
+ * JS_VALUES, JS_ITEMS a dict's keys(), values() or items() view (a list
+ * of its keys, values or (key, value) tuples when it was taken); JS_GEN
+ * and JS_ITER a generator (map, select, ...) or reversed()'s iterator,
+ * which are always true, have no len() and cannot be printed; JS_GROUP
+ * a tuple (grouper, list) from groupby. They iterate as their items,
+ * print and compare as Python's, and are never mutated as lists. */
+enum jsub { JS_NONE, JS_MARKUP, JS_KEYS, JS_VALUES, JS_ITEMS, JS_GEN, JS_ITER,
+	JS_GROUP };
+
 struct jv {
 	enum jtype type;
-	int unused;
+	enum jsub sub;
 	union {
 		int b;
 		int64_t i;
