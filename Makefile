@@ -24,19 +24,19 @@ SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover
 # reference dbt the parity tests compare with needs libtree-sitter0 too.
 DEBS = build-essential pkg-config libcjson-dev libpq-dev libssl-dev \
 	libyaml-dev re2c ninja-build postgresql perl python3 time \
-	libtree-sitter0 python3-jinja2
+	libtree-sitter0 python3-jinja2 python3-yaml
 
 SHARED = src/util.c src/arena.c src/htab.c src/hash.c src/sql.c src/project.c \
 	src/jinja.c src/profile.c src/conn.c src/jobfile.c src/pg.c \
-	src/jvalue.c src/jlex.c src/jparse.c src/jeval.c src/jlib.c
+	src/jvalue.c src/jlex.c src/jparse.c src/jeval.c src/jlib.c src/dbtctx.c src/yamljson.c
 RUN = src/mat.c src/matstep.c src/swap.c src/incremental.c src/dbtcolumn.c src/snapshot.c \
 	src/seedload.c src/datatest.c src/mz.c src/deploy.c src/seed.c
 GEN = gen/config.c gen/manifest.c gen/graph.c gen/job.c gen/ninja.c gen/results.c gen/state.c \
-	gen/dropenv.c gen/select.c gen/stage.c
+	gen/dropenv.c gen/select.c gen/stage.c gen/render.c
 HDRS = src/util.h src/arena.h src/htab.h src/hash.h src/sql.h src/project.h \
-	src/jinja.h src/jvalue.h src/jlex.h src/jparse.h src/jeval.h src/jlib.h src/profile.h src/conn.h src/jobfile.h src/pg.h src/mat.h src/matstep.h src/dbtcolumn.h src/deploy.h src/seed.h \
+	src/jinja.h src/jvalue.h src/jlex.h src/jparse.h src/jeval.h src/jlib.h src/dbtctx.h src/yamljson.h src/profile.h src/conn.h src/jobfile.h src/pg.h src/mat.h src/matstep.h src/dbtcolumn.h src/deploy.h src/seed.h \
 	gen/config.h gen/manifest.h gen/graph.h gen/job.h gen/ninja.h gen/results.h gen/state.h gen/dropenv.h \
-	gen/select.h gen/stage.h
+	gen/select.h gen/stage.h gen/render.h
 UNITS = tests/unit/util tests/unit/arena tests/unit/htab tests/unit/hash tests/unit/sql \
 	tests/unit/project tests/unit/manifest tests/unit/graph \
 	tests/unit/job tests/unit/ninja tests/unit/jinja tests/unit/seed \
@@ -80,8 +80,9 @@ dbt2ninja-run: src/run.o $(RUNOBJ) $(SHAREDOBJ)
 $(UNITS): $(UNITS:=.c) tests/unit/tap.h tests/unit/fixture.h $(GENOBJ) $(RUNOBJ) $(SHAREDOBJ)
 	$(CC) $(ALLCFLAGS) -Itests/unit -o $@ $@.c $(GENOBJ) $(RUNOBJ) $(SHAREDOBJ) $(LDFLAGS) $(PKGLIBS)
 
-# Test programs that are not TAP units: tests/jinja.t drives jrender.
-TOOLS = tests/unit/jrender
+# Test programs that are not TAP units: tests/jinja.t drives jrender,
+# tests/render.t jcorpus, tests/yaml.t yamltojson.
+TOOLS = tests/unit/jrender tests/unit/jcorpus tests/unit/yamltojson
 
 $(TOOLS): $(TOOLS:=.c) $(SHAREDOBJ)
 	$(CC) $(ALLCFLAGS) -Itests/unit -o $@ $@.c $(SHAREDOBJ) $(LDFLAGS) $(PKGLIBS)
@@ -90,6 +91,9 @@ units: $(UNITS) $(TOOLS)
 
 TESTS = $(UNITS) \
 	tests/jinja.t \
+	tests/render.t \
+	tests/yaml.t \
+	tests/parse.t \
 	tests/golden.t \
 	tests/seeds.t \
 	tests/pkgseeds.t \

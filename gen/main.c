@@ -17,6 +17,7 @@
 #include "ninja.h"
 #include "profile.h"
 #include "project.h"
+#include "render.h"
 #include "results.h"
 #include "select.h"
 #include "stage.h"
@@ -641,7 +642,7 @@ main(int argc, char **argv)
 	char *dir, *data, *args, *prefix, *gendir, *rundir, *flags, *projectyml;
 	struct resolved rs = {0};
 	struct buf bgs = {0}, bgc = {0}, bgk = {0};
-	size_t i, c[4];
+	size_t i, c[4], rendered;
 
 	argv0 = "dbt2ninja";
 	if (argc > 1 && !strcmp(argv[1], "results"))
@@ -681,6 +682,17 @@ main(int argc, char **argv)
 			fatal("%s: %s", o.manifest, m.nodes[i].refused);
 	testheaders(&m, prefix);
 	projectyml = xasprintf("%sdbt_project.yml", prefix);
+	{
+		/* a manifest from dbt parse: its nodes rendered here */
+		struct renderopts ro = {0};
+		char *pname = projectkey(*prefix ? prefix : ".", "name");
+		ro.target = rs.target;
+		ro.project = pname;
+		ro.dir = prefix;
+		ro.threads = o.threads;
+		rendered = renderall(&m, &ro);
+		free(pname);
+	}
 	if (o.bluegreen) {
 		if (strcmp(m.adapter, "materialize"))
 			fatal("%s: --blue-green deploys Materialize projects; this one's adapter is %s",
@@ -736,8 +748,7 @@ main(int argc, char **argv)
 	}
 
 	if (st.nosql)
-		warn("warning: %zu node%s without compiled SQL (python models, or a "
-		    "manifest from dbt parse): they fail until `dbt compile`",
+		warn("warning: %zu node%s without SQL (python models): only dbt runs them",
 		    st.nosql, st.nosql == 1 ? "" : "s");
 	if (st.noseed)
 		warn("warning: %zu seed file%s not found under %s", st.noseed,
@@ -745,8 +756,9 @@ main(int argc, char **argv)
 	counts(&m, c);
 	if (o.verbose)
 		printf("dbt2ninja: %s: %zu models, %zu seeds, %zu snapshots, "
-		    "%zu tests; %zu job files written, %zu unchanged, %zu removed\n",
-		    no.output, c[RMODEL], c[RSEED], c[RSNAPSHOT], c[RTEST],
+		    "%zu tests (%zu rendered here); %zu job files written, "
+		    "%zu unchanged, %zu removed\n",
+		    no.output, c[RMODEL], c[RSEED], c[RSNAPSHOT], c[RTEST], rendered,
 		    st.written, st.unchanged, st.removed);
 	manifestfree(&m);
 	buffree(&out);

@@ -1,11 +1,15 @@
 /* render.c: nodes rendered by the generator (see render.h). */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
 #include "dbtctx.h"
+#include "project.h"
+#include "profile.h"
 #include "render.h"
+#include "yamljson.h"
 
 static int
 needs(const struct node *n)
@@ -27,6 +31,56 @@ renderone(struct dbtctx *c, struct manifest *m, struct node *n, cJSON *j)
 	s[out.len] = '\0';
 	buffree(&out);
 	return s;
+}
+
+static cJSON *
+yaml(const char *path)
+{
+	char *err;
+	cJSON *j = yamlload(path, &err);
+
+	if (err)
+		fatal("%s", err);
+	return j;
+}
+
+/* dbt_project.yml's vars in dir, and each package's own by name. */
+static void
+projectvars(const char *dir, cJSON **vars, cJSON **pkgvars)
+{
+	char *path = xasprintf("%sdbt_project.yml", dir), *pkgs;
+	cJSON *p = yaml(path), *v;
+	struct dirent *e;
+	DIR *d;
+
+	*vars = NULL;
+	*pkgvars = cJSON_CreateObject();
+	if ((v = cJSON_DetachItemFromObjectCaseSensitive(p, "vars")) && cJSON_IsObject(v))
+		*vars = v;
+	else
+		cJSON_Delete(v);
+	cJSON_Delete(p);
+	free(path);
+	pkgs = projectkey(*dir ? dir : ".", "packages-install-path");
+	path = pkgs && *pkgs == '/' ? xstrdup(pkgs) : xasprintf("%s%s", dir, pkgs ? pkgs : "dbt_packages");
+	if ((d = opendir(path))) {
+		while ((e = readdir(d))) {
+			char *f;
+			cJSON *name;
+			if (e->d_name[0] == '.')
+				continue;
+			f = xasprintf("%s/%s/dbt_project.yml", path, e->d_name);
+			if ((p = yaml(f)) && cJSON_IsObject(p) &&
+			    cJSON_IsString(name = cJSON_GetObjectItemCaseSensitive(p, "name")) &&
+			    (v = cJSON_DetachItemFromObjectCaseSensitive(p, "vars")))
+				cJSON_AddItemToObject(*pkgvars, name->valuestring, v);
+			cJSON_Delete(p);
+			free(f);
+		}
+		closedir(d);
+	}
+	free(path);
+	free(pkgs);
 }
 
 size_t
@@ -57,6 +111,7 @@ renderall(struct manifest *m, const struct renderopts *o)
 	run.project = m->project ? m->project : o->project;
 	run.target = target;
 	run.dbtversion = m->dbtversion;
+	projectvars(o->dir ? o->dir : "", &run.vars, &run.pkgvars);
 	c[0] = dbtctxnew(doc, &run);
 	run.incremental = 1;
 	c[1] = dbtctxnew(doc, &run);
@@ -79,6 +134,8 @@ renderall(struct manifest *m, const struct renderopts *o)
 	dbtctxfree(c[0]);
 	dbtctxfree(c[1]);
 	cJSON_Delete(target);
+	cJSON_Delete(run.vars);
+	cJSON_Delete(run.pkgvars);
 	cJSON_Delete(doc);
 	return done;
 }

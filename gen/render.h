@@ -6,7 +6,9 @@
  * its forms (n->sql as on its first run, n->incrsql with is_incremental()
  * true), the executor picking one on its connection. A node the renderer
  * cannot render exactly stops the generator: the message names the file,
- * line:column, the node and what it needs; nothing is written. */
+ * line:column, the node and what it needs; nothing is written. var()
+ * reads the vars of dir/dbt_project.yml and of each package's own under
+ * its packages-install-path (default dbt_packages). */
 #ifndef RENDER_H
 #define RENDER_H
 
@@ -15,6 +17,7 @@
 struct renderopts {
 	const char *target;	/* the profile's target name, or NULL */
 	const char *project;	/* the root project's name, or NULL */
+	const char *dir;	/* the project directory ("" for .), or NULL */
 	int threads;
 };
 

@@ -12,6 +12,7 @@
 #include "pg.h"
 #include "sql.h"
 #include "stage.h"
+#include "render.h"
 #include "state.h"
 
 enum { SAME, NEW, MODIFIED, DOWNSTREAM };
@@ -238,6 +239,12 @@ stateload(struct state *s, const struct manifest *m, const char *path,
 	} else {
 		s->path = manifestpath(path);
 		manifestloadfor(&s->prod, s->path, dbt ? LOADDBT : 0);
+		if (!dbt) {
+			/* production's from dbt parse: rendered as ours is */
+			struct renderopts ro = {0};
+			ro.target = po ? po->target : NULL;
+			renderall(&s->prod, &ro);
+		}
 		if (m->dbtversion && s->prod.dbtversion && strcmp(m->dbtversion, s->prod.dbtversion))
 			warn("warning: %s was written by dbt %s, this manifest by dbt %s",
 			    s->path, s->prod.dbtversion, m->dbtversion);

@@ -473,6 +473,27 @@ fnsource(struct jev *v, void *data, struct jcall *c)
 	return noderel(rn, jevarena(v), n);
 }
 
+/* dbt's vars for a node: the root project's scoped to the node's package
+ * win over its global ones, which win over the package's own project's
+ * (scoped, then global). */
+static cJSON *
+findvar(struct rnode *rn, const char *name)
+{
+	cJSON *root = rn->c->run.vars, *own = NULL, *x, *scope;
+
+	if (rn->pkg && strcmp(rn->pkg, rn->c->run.project))
+		own = cJSON_GetObjectItemCaseSensitive(rn->c->run.pkgvars, rn->pkg);
+	scope = rn->pkg ? cJSON_GetObjectItemCaseSensitive(root, rn->pkg) : NULL;
+	if (cJSON_IsObject(scope) && (x = cJSON_GetObjectItemCaseSensitive(scope, name)))
+		return x;
+	if ((x = cJSON_GetObjectItemCaseSensitive(root, name)))
+		return x;
+	scope = rn->pkg ? cJSON_GetObjectItemCaseSensitive(own, rn->pkg) : NULL;
+	if (cJSON_IsObject(scope) && (x = cJSON_GetObjectItemCaseSensitive(scope, name)))
+		return x;
+	return cJSON_GetObjectItemCaseSensitive(own, name);
+}
+
 static struct jv *
 fnvar(struct jev *v, void *data, struct jcall *c)
 {
@@ -484,8 +505,7 @@ fnvar(struct jev *v, void *data, struct jcall *c)
 	if (c->npos < 1 || c->npos > 2)
 		jfail(v, "var() takes 1 or 2 arguments");
 	name = strarg(v, c, 0, NULL, "var");
-	x = cJSON_GetObjectItemCaseSensitive(rn->c->run.vars, name);
-	if (x)
+	if ((x = findvar(rn, name)))
 		return fromjson(jevarena(v), x);
 	if (c->npos == 2)
 		return c->pos[1];
@@ -895,7 +915,7 @@ lookupmacro(struct rnode *rn, const char *pkg, const char *name, int *nopkg)
 	size_t i;
 
 	if (!pkg) {
-		for (i = 0; i + 2 < rn->nchain; i++)
+		for (i = 0; i + 1 < rn->nchain; i++)
 			if ((x = jvget(rn->chain[i], k)))
 				break;
 	} else if (!strcmp(pkg, "dbt")) {

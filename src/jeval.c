@@ -1150,15 +1150,56 @@ callargs(struct jev *v, struct scope *sc, struct jnode *n, struct jcall *c)
 {
 	size_t i;
 
-	c->npos = n->kids.n;
-	c->nkw = n->kw.n;
+	struct jv *star = NULL, *dstar = NULL, **pos, **kw;
+	size_t k;
+
+	/* Python's order: positional, *args, keywords, then **kwargs */
+	pos = arenaalloc(v->a, (n->kids.n + 1) * sizeof(*pos));
+	for (i = 0; i < n->kids.n; i++)
+		pos[i] = eval(v, sc, n->kids.v[i]);
+	if (n->star) {
+		star = eval(v, sc, n->star);
+		if (star->type == JUNDEF)
+			star = jvlist(v->a, JLIST);
+		else if ((star->type != JLIST && star->type != JTUPLE) || star->sub != JS_NONE)
+			everr(v, n->star->off, "unsupported: *args of type '%s'", jvtypename(star));
+	}
+	kw = arenaalloc(v->a, (n->kw.n + 1) * sizeof(*kw));
+	for (i = 0; i < n->kw.n; i++)
+		kw[i] = eval(v, sc, n->kw.v[i]);
+	if (n->dstar) {
+		dstar = eval(v, sc, n->dstar);
+		if (dstar->type == JUNDEF)
+			dstar = jvdict(v->a);
+		else if (dstar->type != JDICT || dstar->sub != JS_NONE)
+			everr(v, n->dstar->off, "argument after ** must be a mapping, not %s", jvtypename(dstar));
+	}
+	c->npos = n->kids.n + (star ? star->u.list.n : 0);
+	c->nkw = n->kw.n + (dstar ? dstar->u.dict.n : 0);
 	c->pos = arenaalloc(v->a, (c->npos + 1) * sizeof(*c->pos));
 	c->kw = arenaalloc(v->a, (c->nkw + 1) * sizeof(*c->kw));
 	c->names = n->kwnames;
-	for (i = 0; i < c->npos; i++)
-		c->pos[i] = eval(v, sc, n->kids.v[i]);
-	for (i = 0; i < c->nkw; i++)
-		c->kw[i] = eval(v, sc, n->kw.v[i]);
+	memcpy(c->pos, pos, n->kids.n * sizeof(*pos));
+	for (i = n->kids.n, k = 0; star && k < star->u.list.n; k++)
+		c->pos[i++] = star->u.list.v[k];
+	memcpy(c->kw, kw, n->kw.n * sizeof(*kw));
+	if (dstar && dstar->u.dict.n) {
+		const char **names = arenaalloc(v->a, (c->nkw + 1) * sizeof(*names));
+		for (i = 0; i < n->kw.n; i++)
+			names[i] = n->kwnames[i];
+		for (k = 0; k < dstar->u.dict.n; k++) {
+			struct jv *kk = dstar->u.dict.k[k];
+			size_t j;
+			if (kk->type != JSTR)
+				everr(v, n->dstar->off, "keywords must be strings");
+			for (j = 0; j < i; j++)
+				if (!strcmp(names[j], kk->u.str.s))
+					everr(v, n->dstar->off, "got multiple values for keyword argument '%s'", kk->u.str.s);
+			names[i] = kk->u.str.s;
+			c->kw[i++] = dstar->u.dict.v[k];
+		}
+		c->names = names;
+	}
 }
 
 /* ---- expressions ---- */
@@ -1922,7 +1963,7 @@ run(struct jev *v, struct scope *sc, const struct jnl *body, struct buf *out)
 	for (i = 0; i < body->n; i++) {
 		struct jnode *n = body->v[i];
 		struct jv *x;
-		struct pbuf b;
+		struct pbuf *b;
 		switch (n->k) {
 		case N_DATA:
 			bufadd(out, n->val->u.str.s, n->val->u.str.n);
@@ -1947,20 +1988,23 @@ run(struct jev *v, struct scope *sc, const struct jnl *body, struct buf *out)
 			assign(v, sc, n->a, eval(v, sc, n->b));
 			break;
 		case N_SETBLOCK:
-			pushbuf(v, &b);
-			if ((f = run(v, newscope(v, sc), &n->kids, &b.b)) != F_DONE) {
-				freebufs(v, b.up);
+			/* in the arena: a longjmp out of the body frees it */
+			b = arenaalloc(v->a, sizeof(*b));
+			pushbuf(v, b);
+			if ((f = run(v, newscope(v, sc), &n->kids, &b->b)) != F_DONE) {
+				freebufs(v, b->up);
 				return f;
 			}
-			assign(v, sc, n->a, popbuf(v, &b));
+			assign(v, sc, n->a, popbuf(v, b));
 			break;
 		case N_FILTERBLOCK:
-			pushbuf(v, &b);
-			if ((f = run(v, newscope(v, sc), &n->kids, &b.b)) != F_DONE) {
-				freebufs(v, b.up);
+			b = arenaalloc(v->a, sizeof(*b));
+			pushbuf(v, b);
+			if ((f = run(v, newscope(v, sc), &n->kids, &b->b)) != F_DONE) {
+				freebufs(v, b->up);
 				return f;
 			}
-			x = filterchain(v, sc, n->a, popbuf(v, &b));
+			x = filterchain(v, sc, n->a, popbuf(v, b));
 			if (x->type != JSTR)	/* Jinja2 writes it as it is */
 				everr(v, n->off, "sequence item: expected str instance, %s found", jvtypename(x));
 			bufadd(out, x->u.str.s, x->u.str.n);

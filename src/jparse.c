@@ -143,12 +143,27 @@ args(struct parser *p, struct jnode *n)
 
 	expectop(p, "(");
 	while (!isop(p, ")")) {
-		if (n->kids.n + n->kw.n > 0)
+		if (n->kids.n + n->kw.n > 0 || n->star || n->dstar)
 			expectop(p, ",");
 		if (isop(p, ")"))
 			break;
-		if (isop(p, "*") || isop(p, "**"))
-			perr(p, cur(p)->off, "unsupported: *args and **kwargs in a call");
+		if (isop(p, "*")) {
+			/* Jinja2: one *args, before any **kwargs */
+			if (n->star || n->dstar)
+				perr(p, cur(p)->off, "invalid syntax for function call expression");
+			next(p);
+			n->star = expr(p);
+			continue;
+		}
+		if (isop(p, "**")) {
+			if (n->dstar)
+				perr(p, cur(p)->off, "invalid syntax for function call expression");
+			next(p);
+			n->dstar = expr(p);
+			continue;
+		}
+		if (n->dstar)
+			perr(p, cur(p)->off, "invalid syntax for function call expression");
 		if (cur(p)->type == JT_NAME && p->s->toks[p->i + 1].type == JT_OP &&
 		    p->s->toks[p->i + 1].n == 1 && p->s->toks[p->i + 1].s[0] == '=') {
 			struct jtoken *t = next(p);
@@ -169,7 +184,7 @@ args(struct parser *p, struct jnode *n)
 			n->kwnames[nkw++] = name;
 			add(p, &n->kw, expr(p));
 		} else {
-			if (n->kw.n)
+			if (n->kw.n || n->star)
 				perr(p, cur(p)->off, "invalid syntax for function call expression");
 			add(p, &n->kids, expr(p));
 		}

@@ -78,6 +78,7 @@ struct jnode {
 	enum jop *ops;		/* N_CMP: ops[i] between kids i and i+1 */
 	const char **kwnames;	/* call/filter/test keyword arguments */
 	struct jnl kw;
+	struct jnode *star, *dstar;	/* a call's *args and **kwargs, or NULL */
 	struct jnl args;	/* N_MACRO/N_CALLBLOCK parameters (N_NAME) */
 	struct jnl defs;	/* their defaults, for the last defs.n */
 	int special;		/* N_MACRO/N_CALLBLOCK: JS_* */
