@@ -824,6 +824,61 @@ relclassattr(struct jev *v, struct jv *self, const char *name)
 
 static const struct jclass relapiclass = {"RelationType", relclassattr, NULL, NULL};
 
+/* dbt's version as major * 100 + minor (1.7 is 107), 0 when unknown. */
+static int
+dbtminor(struct dbtctx *c)
+{
+	const char *v = c->run.dbtversion;
+
+	if (!v)
+		return 0;
+	return atoi(v) * 100 + (strchr(v, '.') ? atoi(strchr(v, '.') + 1) : 0);
+}
+
+/* api.Column.translate_type: the adapter's Column.TYPE_LABELS, which dbt
+ * 1.7 cut down to STRING in the base class. */
+static struct jv *
+coltranslate(struct jev *v, void *data, struct jcall *c)
+{
+	static const char *const old[] = {"STRING", "TEXT", "TIMESTAMP", "TIMESTAMP",
+	    "FLOAT", "FLOAT", "INTEGER", "INT", "BOOLEAN", "BOOLEAN", NULL};
+	static const char *const base[] = {"STRING", "TEXT", NULL};
+	static const char *const bigquery[] = {"TEXT", "STRING", "FLOAT", "FLOAT64",
+	    "INTEGER", "INT64", NULL};
+	static const char *const bigqueryold[] = {"STRING", "STRING", "TIMESTAMP",
+	    "TIMESTAMP", "FLOAT", "FLOAT64", "INTEGER", "INT64", "RECORD", "RECORD", NULL};
+	struct rnode *rn = data;
+	const char *const *labels;
+	const char *t;
+	char up[64];
+	size_t i;
+
+	nokw(v, c, "api.Column.translate_type", NULL);
+	t = strarg(v, c, 0, NULL, "api.Column.translate_type");
+	if (!strcmp(rn->c->run.adapter, "bigquery"))
+		labels = dbtminor(rn->c) && dbtminor(rn->c) < 107 ? bigqueryold : bigquery;
+	else
+		labels = dbtminor(rn->c) && dbtminor(rn->c) < 107 ? old : base;
+	for (i = 0; t[i] && i < sizeof(up) - 1; i++)
+		up[i] = (char)toupper((unsigned char)t[i]);
+	up[i] = '\0';
+	for (i = 0; labels[i]; i += 2)
+		if (!strcmp(labels[i], up))
+			return str(jevarena(v), labels[i + 1]);
+	return c->pos[0];
+}
+
+static struct jv *
+colclassattr(struct jev *v, struct jv *self, const char *name)
+{
+	if (!strcmp(name, "translate_type"))
+		return jvfunc(jevarena(v), "api.Column.translate_type", coltranslate, self->u.obj.data);
+	jfail(v, "unsupported: api.Column.%s", name);
+	return NULL;
+}
+
+static const struct jclass colapiclass = {"ColumnType", colclassattr, NULL, NULL};
+
 static struct jv *
 targetattr(struct jev *v, struct jv *self, const char *name)
 {
@@ -1106,6 +1161,7 @@ basectx(struct rnode *rn, struct arena *a)
 	put(a, d, "adapter", jvobj(a, &adclass, rn));
 	api = jvdict(a);
 	put(a, api, "Relation", jvobj(a, &relapiclass, rn));
+	put(a, api, "Column", jvobj(a, &colapiclass, rn));
 	put(a, d, "api", api);
 	ex = jvdict(a);
 	put(a, ex, "raise_compiler_error", jvfunc(a, "raise_compiler_error", fnraise, rn));

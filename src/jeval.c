@@ -1274,6 +1274,13 @@ eval(struct jev *v, struct scope *sc, struct jnode *n)
 		return &jvtrue;
 	case N_ATTR:
 		x = eval(v, sc, n->a);
+		if (n->name[0] == '_' && x->type == JDICT && x->sub == JS_NONE &&
+		    n->name[1] != '_') {
+			/* a dict has no such Python attribute: the sandbox's
+			 * getattr falls back to the item, unchecked */
+			struct jv *r = jvget(x, key(v, n->name));
+			return r ? r : &jvundef;
+		}
 		if (n->name[0] == '_')
 			everr(v, n->off, "unsupported: attribute '%s' beginning with '_'", n->name);
 		return getitem(v, n->off, x, key(v, n->name), 1);

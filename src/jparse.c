@@ -737,6 +737,16 @@ endtag(struct parser *p)
 	expect(p, JT_BEND, "end of statement block");
 }
 
+/* The end of a statement that a body follows: Jinja2's parse_statements
+ * takes one ':' before it, "for python compatibility". */
+static void
+headtag(struct parser *p)
+{
+	if (isop(p, ":"))
+		next(p);
+	endtag(p);
+}
+
 static struct jnode *
 ifstmt(struct parser *p, size_t off)
 {
@@ -744,7 +754,7 @@ ifstmt(struct parser *p, size_t off)
 	struct jnode *n = node(p, N_IF, off);
 
 	n->a = tuple(p, 0);
-	endtag(p);
+	headtag(p);
 	body(p, &n->kids, ends);
 	next(p);	/* {% */
 	if (isname(p, "elif")) {
@@ -757,7 +767,7 @@ ifstmt(struct parser *p, size_t off)
 	if (isname(p, "else")) {
 		static const char *const endif[] = {"endif", NULL};
 		next(p);
-		endtag(p);
+		headtag(p);
 		body(p, &n->els, endif);
 		next(p);
 	}
@@ -784,14 +794,14 @@ forstmt(struct parser *p, size_t off)
 	}
 	if (isname(p, "recursive"))
 		perr(p, cur(p)->off, "unsupported: recursive for loops");
-	endtag(p);
+	headtag(p);
 	p->loops++;
 	body(p, &n->kids, ends);
 	p->loops--;
 	next(p);
 	if (isname(p, "else")) {
 		next(p);
-		endtag(p);
+		headtag(p);
 		body(p, &n->els, endfor);
 		next(p);
 	}
@@ -818,7 +828,7 @@ setstmt(struct parser *p, size_t off)
 		perr(p, cur(p)->off, "expected '=', got %s", desc(p, cur(p)));
 	if (isop(p, "|"))
 		perr(p, cur(p)->off, "unsupported: a filter on a block set");
-	endtag(p);
+	headtag(p);
 	n = node(p, N_SETBLOCK, off);
 	n->a = t;
 	body(p, &n->kids, ends);
@@ -878,7 +888,7 @@ macrostmt(struct parser *p, size_t off, const char *prefix, const char *end)
 
 	n->name = xasprintfa(p, "%s%s", prefix, name->name);
 	signature(p, n);
-	endtag(p);
+	headtag(p);
 	blockbody(p, &n->kids, end, 0);
 	return n;
 }
@@ -922,7 +932,7 @@ matstmt(struct parser *p, size_t off)
 		add(p, &n->defs, v);
 	}
 	n->name = xasprintfa(p, "materialization_%s_%s", name->name, adapter);
-	endtag(p);
+	headtag(p);
 	blockbody(p, &n->kids, "endmaterialization", 0);
 	return n;
 }
@@ -937,7 +947,7 @@ callstmt(struct parser *p, size_t off)
 	n->a = expr(p);
 	if (n->a->k != N_CALL)
 		perr(p, off, "expected call");
-	endtag(p);
+	headtag(p);
 	blockbody(p, &n->kids, "endcall", 0);
 	return n;
 }
@@ -950,7 +960,7 @@ filterstmt(struct parser *p, size_t off)
 	n->a = filter1(p, NULL);
 	while (isop(p, "|"))
 		n->a = filter(p, n->a);
-	endtag(p);
+	headtag(p);
 	blockbody(p, &n->kids, "endfilter", 1);
 	return n;
 }
