@@ -1606,7 +1606,7 @@ flipsum(struct jev *v, void *data, struct jcall *c)
 	return NULL;
 }
 
-#define BUILTIN(n, f) {JFUNC, 0, {.func = {n, f, NULL}}}
+#define BUILTIN(n, f) {JFUNC, {.func = {n, f, NULL}}}
 static struct jv builtins[] = {
 	BUILTIN("range", frange), BUILTIN("dict", fdict),
 	BUILTIN("namespace", fnamespace), BUILTIN("cycler", fcycler),

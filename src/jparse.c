@@ -722,6 +722,16 @@ endtag(struct parser *p)
 	expect(p, JT_BEND, "end of statement block");
 }
 
+/* The end of a tag a body follows: parse_statements takes a colon first,
+ * for Python's sake ({% if x: %}). */
+static void
+bodystart(struct parser *p)
+{
+	if (isop(p, ":"))
+		next(p);
+	endtag(p);
+}
+
 static struct jnode *
 ifstmt(struct parser *p, size_t off)
 {
@@ -729,7 +739,7 @@ ifstmt(struct parser *p, size_t off)
 	struct jnode *n = node(p, N_IF, off);
 
 	n->a = tuple(p, 0);
-	endtag(p);
+	bodystart(p);
 	body(p, &n->kids, ends);
 	next(p);	/* {% */
 	if (isname(p, "elif")) {
@@ -742,7 +752,7 @@ ifstmt(struct parser *p, size_t off)
 	if (isname(p, "else")) {
 		static const char *const endif[] = {"endif", NULL};
 		next(p);
-		endtag(p);
+		bodystart(p);
 		body(p, &n->els, endif);
 		next(p);
 	}
@@ -769,14 +779,14 @@ forstmt(struct parser *p, size_t off)
 	}
 	if (isname(p, "recursive"))
 		perr(p, cur(p)->off, "unsupported: recursive for loops");
-	endtag(p);
+	bodystart(p);
 	p->loops++;
 	body(p, &n->kids, ends);
 	p->loops--;
 	next(p);
 	if (isname(p, "else")) {
 		next(p);
-		endtag(p);
+		bodystart(p);
 		body(p, &n->els, endfor);
 		next(p);
 	}
@@ -803,7 +813,7 @@ setstmt(struct parser *p, size_t off)
 		perr(p, cur(p)->off, "expected '=', got %s", desc(p, cur(p)));
 	if (isop(p, "|"))
 		perr(p, cur(p)->off, "unsupported: a filter on a block set");
-	endtag(p);
+	bodystart(p);
 	n = node(p, N_SETBLOCK, off);
 	n->a = t;
 	body(p, &n->kids, ends);
@@ -863,7 +873,7 @@ macrostmt(struct parser *p, size_t off, const char *prefix, const char *end)
 
 	n->name = xasprintfa(p, "%s%s", prefix, name->name);
 	signature(p, n);
-	endtag(p);
+	bodystart(p);
 	blockbody(p, &n->kids, end, 0);
 	return n;
 }
@@ -907,7 +917,7 @@ matstmt(struct parser *p, size_t off)
 		add(p, &n->defs, v);
 	}
 	n->name = xasprintfa(p, "materialization_%s_%s", name->name, adapter);
-	endtag(p);
+	bodystart(p);
 	blockbody(p, &n->kids, "endmaterialization", 0);
 	return n;
 }
@@ -922,7 +932,7 @@ callstmt(struct parser *p, size_t off)
 	n->a = expr(p);
 	if (n->a->k != N_CALL)
 		perr(p, off, "expected call");
-	endtag(p);
+	bodystart(p);
 	blockbody(p, &n->kids, "endcall", 0);
 	return n;
 }
@@ -935,7 +945,7 @@ filterstmt(struct parser *p, size_t off)
 	n->a = filter1(p, NULL);
 	while (isop(p, "|"))
 		n->a = filter(p, n->a);
-	endtag(p);
+	bodystart(p);
 	blockbody(p, &n->kids, "endfilter", 1);
 	return n;
 }

@@ -6,8 +6,8 @@
 
 #include "jvalue.h"
 
-struct jv jvundef = {JUNDEF, 0, {0}}, jvnone = {JNONE, 0, {0}};
-struct jv jvtrue = {JBOOL, 0, {1}}, jvfalse = {JBOOL, 0, {0}};
+struct jv jvundef = {JUNDEF, {0}}, jvnone = {JNONE, {0}};
+struct jv jvtrue = {JBOOL, {1}}, jvfalse = {JBOOL, {0}};
 
 static struct jv *
 newv(struct arena *a, enum jtype t)

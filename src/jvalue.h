@@ -46,7 +46,6 @@ struct jclass {
 
 struct jv {
 	enum jtype type;
-	int unused;
 	union {
 		int b;
 		int64_t i;
