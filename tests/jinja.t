@@ -8,13 +8,25 @@
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DATA=$ROOT/tests/data/jinja
 JR=$ROOT/tests/unit/jrender
-if ! python3 -c 'import jinja2.sandbox' 2>/dev/null; then
+# The Jinja2 dbt itself runs (the reference dbt's), else Debian's; a case
+# with a NAME.min file needs at least the Jinja2 version in it (Jinja2
+# changed its frames since Debian's 3.1.2, and dbt 1.11 ships 3.1.6).
+REF=${DBT2NINJA_REFERENCE-$ROOT/../shared/reference-dbt}
+PY=python3
+TMP=$(mktemp -d) || exit 1
+trap 'rm -rf "$TMP"' EXIT
+if [ -n "$REF" ] && [ -f "$REF/install.sh" ] &&
+    sh "$REF/install.sh" "$TMP/refdbt" >"$TMP/install.log" 2>&1; then
+	PY=$TMP/refdbt/bin/python3
+fi
+if ! $PY -c 'import jinja2.sandbox' 2>/dev/null; then
 	echo "1..0 # SKIP python3-jinja2 is not installed"
 	exit 0
 fi
+JV=$($PY -c 'import jinja2; print(jinja2.__version__)')
+echo "# against Jinja2 $JV ($PY)"
+older() { $PY -c 'import sys; v = lambda s: tuple(int(x) for x in s.split(".")[:3]); sys.exit(v(sys.argv[1]) >= v(sys.argv[2]))' "$1" "$2"; }
 [ -x "$JR" ] || { echo "Bail out! $JR not built (make units)"; exit 1; }
-TMP=$(mktemp -d) || exit 1
-trap 'rm -rf "$TMP"' EXIT
 n=0
 fail=0
 for t in "$DATA"/*.j2; do
@@ -22,7 +34,11 @@ for t in "$DATA"/*.j2; do
 	ctx=$DATA/$name.json
 	[ -f "$ctx" ] || ctx=
 	n=$((n + 1))
-	if ! python3 - "$t" "$ctx" >"$TMP/want" 2>"$TMP/pyerr" <<'PY'
+	if [ -f "$DATA/$name.min" ] && older "$JV" "$(cat "$DATA/$name.min")"; then
+		echo "ok $n - $name # SKIP needs Jinja2 $(cat "$DATA/$name.min"), this is $JV"
+		continue
+	fi
+	if ! $PY - "$t" "$ctx" >"$TMP/want" 2>"$TMP/pyerr" <<'PY'
 import json, sys
 import jinja2, jinja2.ext, jinja2.nodes, jinja2.sandbox
 
