@@ -1,4 +1,5 @@
 #define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -26,6 +27,49 @@ resultload(const char *dir, const struct node *n, struct timespec *at)
 	free(p);
 	buffree(&text);
 	return r;
+}
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+static long long
+days(long long y, int mo, int d)
+{
+	long long era, yoe, doy, doe;
+
+	y -= mo <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* dbt's 2026-12-01T15:46:29.611258Z in microseconds since the epoch, or 0. */
+static long long
+isomicros(const char *s)
+{
+	int y, mo, d, h, mi, sec, n = 0;
+	long long us = 0, scale = 100000;
+	const char *f;
+
+	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
+		return 0;
+	f = s + n;
+	if (*f == '.')
+		for (f++; *f >= '0' && *f <= '9'; f++, scale /= 10)
+			us += (*f - '0') * scale;
+	return ((days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * 1000000LL) + us;
+}
+
+int
+resulttiming(const cJSON *r, long long *start, long long *end)
+{
+	const cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r, "timing"), 0);
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(t, "started_at");
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(t, "completed_at");
+
+	*start = cJSON_IsString(a) ? isomicros(a->valuestring) : 0;
+	*end = cJSON_IsString(b) ? isomicros(b->valuestring) : 0;
+	return *start && *end >= *start;
 }
 
 /* Nodes are sorted by unique_id, so their index is their address less the

@@ -37,6 +37,10 @@ void resultsfree(const struct manifest *m, struct results *r);
  * when at is not NULL. Caller frees. */
 cJSON *resultload(const char *dir, const struct node *n, struct timespec *at);
 
+/* A result's execute timing (timing[0], dbt's UTC 2026-12-01T15:46:29.611258Z)
+ * in microseconds since the epoch: 1, or 0 when it has none. */
+int resulttiming(const cJSON *r, long long *start, long long *end);
+
 /* Write path from the stamps and results under dir, a connection's
  * directory; returns how many nodes failed (error or fail). */
 int resultswrite(const struct manifest *m, const char *dir, const char *path);
