@@ -34,16 +34,17 @@ RUN = src/mat.c src/matstep.c src/swap.c src/incremental.c src/dbtcolumn.c src/s
 	src/seedload.c src/datatest.c src/mz.c src/deploy.c src/seed.c
 GEN = gen/config.c gen/manifest.c gen/graph.c gen/job.c gen/ninja.c gen/results.c gen/state.c \
 	gen/dropenv.c gen/select.c gen/stage.c gen/ninjalog.c gen/outdated.c gen/status.c \
-	gen/lineage.c
+	gen/lineage.c gen/timeline.c
 HDRS = src/util.h src/arena.h src/htab.h src/hash.h src/sql.h src/project.h \
 	src/jinja.h src/jvalue.h src/jlex.h src/jparse.h src/jeval.h src/profile.h src/conn.h src/jobfile.h src/pg.h src/mat.h src/matstep.h src/dbtcolumn.h src/deploy.h src/seed.h \
 	gen/config.h gen/manifest.h gen/graph.h gen/job.h gen/ninja.h gen/results.h gen/state.h gen/dropenv.h \
-	gen/select.h gen/stage.h gen/ninjalog.h gen/outdated.h gen/status.h gen/lineage.h
+	gen/select.h gen/stage.h gen/ninjalog.h gen/outdated.h gen/status.h gen/lineage.h \
+	gen/timeline.h
 UNITS = tests/unit/util tests/unit/arena tests/unit/htab tests/unit/hash tests/unit/sql \
 	tests/unit/project tests/unit/manifest tests/unit/graph \
 	tests/unit/job tests/unit/ninja tests/unit/jinja tests/unit/seed \
 	tests/unit/config tests/unit/jobfile tests/unit/mat tests/unit/mz tests/unit/deploy tests/unit/profile \
-	tests/unit/conn tests/unit/jvalue tests/unit/jlex
+	tests/unit/conn tests/unit/jvalue tests/unit/jlex tests/unit/ninjalog
 MANS = docs/dbt2ninja.1 docs/dbt2ninja-run.1 docs/dbt2ninja.5
 
 all: dbt2ninja dbt2ninja-run
@@ -94,6 +95,7 @@ TESTS = $(UNITS) \
 	tests/jinja.t \
 	tests/golden.t \
 	tests/lineage.t \
+	tests/timeline.t \
 	tests/seeds.t \
 	tests/pkgseeds.t \
 	tests/errors.t \

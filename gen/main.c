@@ -22,6 +22,7 @@
 #include "select.h"
 #include "stage.h"
 #include "state.h"
+#include "timeline.h"
 #include "util.h"
 
 #ifndef DATADIR
@@ -39,6 +40,7 @@ static const char usage[] =
     "       dbt2ninja select [--exclude EXPR] [--state PATH] [--for VERB] EXPR...\n"
     "       dbt2ninja results [MANIFEST]\n"
     "       dbt2ninja graph [--group folder|schema|none] [select's options] [EXPR...]\n"
+    "       dbt2ninja timeline [--manifest PATH] [-o FILE]\n"
     "       dbt2ninja drop-env [--force] [--state PATH|db[:TARGET]] [MANIFEST]\n"
     "       dbt2ninja --help | --version\n";
 
@@ -81,6 +83,8 @@ static const char help[] =
     "those over the connection build.ninja deploys to, as its stamps are.\n"
     "dbt2ninja graph prints the lineage as Graphviz DOT, colored by what the runs\n"
     "left (success, warn, error, skipped, stale, never run): | dot -Tsvg.\n"
+    "dbt2ninja timeline prints the last run, from .ninja_log and the results, as\n"
+    "the trace-event JSON that Perfetto and chrome://tracing open.\n"
     "dbt2ninja drop-env drops a CI environment's schemas, never production's.\n"
     "See dbt2ninja(1) and dbt2ninja(5).\n";
 
@@ -656,6 +660,8 @@ main(int argc, char **argv)
 		return selectmain(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "graph"))
 		return graphmain(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "timeline"))
+		return timelinemain(argc, argv);
 	parseargs(argc, argv, &o);
 
 	dir = exedir(argv[0]);

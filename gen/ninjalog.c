@@ -5,18 +5,9 @@
 
 #include "ninjalog.h"
 
-static int
-number(const char *s, long long *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoll(s, &end, 10);
-	return *s && !*end && errno == 0;
-}
-
 /* The line s (NUL-terminated in place): 0 when it is not one ninja
- * reads, four tabs and numbers before the third. */
+ * reads: four tabs, and an output. Numbers are read as ninja reads them,
+ * as far as they go. */
 static int
 parseline(char *s, struct logline *e)
 {
@@ -31,9 +22,11 @@ parseline(char *s, struct logline *e)
 		*s++ = '\0';
 	}
 	f[4] = s;
-	if (!number(f[0], &e->start) || !number(f[1], &e->end) || !number(f[2], &e->mtime) ||
-	    !*f[3])
+	if (!*f[3])
 		return 0;
+	e->start = strtoll(f[0], NULL, 10);
+	e->end = strtoll(f[1], NULL, 10);
+	e->mtime = strtoll(f[2], NULL, 10);
 	e->path = f[3];
 	e->hash = f[4];
 	e->note = e->start == 0 && e->end == 0 && !strcmp(e->hash, "0");
