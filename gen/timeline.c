@@ -28,6 +28,14 @@ rexec(const cJSON *r)
 	return cJSON_IsNumber(t) ? t->valuedouble : -1;
 }
 
+/* In microseconds: how much later than the mtime its stamp recorded a
+ * node's result of the run may start (the mtimes' resolution), and how
+ * much later than the run's end a result of it may start (the start's
+ * estimate errs early by that resolution and the time ninja takes to see
+ * a command end). */
+#define STAMPED 4000
+#define LATE 20000
+
 struct reading {
 	const struct manifest *m;
 	const struct ninjalog *l;
@@ -35,6 +43,7 @@ struct reading {
 	struct timeline *t;
 	struct htab files;	/* job file name -> node */
 	char *seen;		/* per node: a line of the run */
+	long long *stamped;	/* the latest mtime its lines recorded, in microseconds */
 	size_t cap;
 };
 
@@ -153,6 +162,8 @@ fromlog(struct reading *r)
 			continue;
 		}
 		r->seen[n - r->m->nodes] = 1;
+		if (e->mtime / 1000 > r->stamped[n - r->m->nodes])
+			r->stamped[n - r->m->nodes] = e->mtime / 1000;
 		ev->n = n;
 		ev->edge = edge;
 		ev->name = nodename(r, n);
@@ -195,19 +206,29 @@ fromresults(struct reading *r, long long since)
 	}
 }
 
-/* The first start of a result after after, or 0. */
+/* The start of a later run that logged nothing (every edge of it failed),
+ * or 0: the first start of a result that is not the run's. A node's result
+ * of the run started before its stamp was written, which its lines dated
+ * (to the mtimes' resolution, STAMPED); a node with no line in it started
+ * before the run's estimated end (LATE after). */
 static long long
-firstafter(struct reading *r, long long after)
+laterrun(struct reading *r)
 {
 	const struct manifest *m = r->m;
-	long long first = 0, rs, re;
+	const struct timeline *t = r->t;
+	long long first = 0, rs, re, after;
 	const cJSON *res;
 	size_t i;
 
-	for (i = 0; i < m->nnodes; i++)
-		if (m->nodes[i].kind == KRUN && (res = result(r, &m->nodes[i])) &&
-		    resulttiming(res, &rs, &re) && rs > after && (!first || rs < first))
+	for (i = 0; i < m->nnodes; i++) {
+		if (m->nodes[i].kind != KRUN || !(res = result(r, &m->nodes[i])) ||
+		    !resulttiming(res, &rs, &re))
+			continue;
+		after = !t->nev ? 0 : r->seen[i] ? r->stamped[i] + STAMPED :
+		    t->start + t->length + LATE;
+		if (rs > after && (!first || rs < first))
 			first = rs;
+	}
 	return first;
 }
 
@@ -248,10 +269,6 @@ lanes(struct timeline *t)
 	free(busy);
 }
 
-/* How long after the run's last end a result of it may start: the
- * estimate of the start errs early by the mtimes' resolution and the time
- * ninja takes to see a command end. */
-#define LATE 20000
 
 void
 timelineread(const struct manifest *m, const struct ninjalog *l, const char *conn,
@@ -272,6 +289,7 @@ timelineread(const struct manifest *m, const struct ninjalog *l, const char *con
 	t->res = xcalloc(m->nnodes + 1, sizeof(*t->res));
 	t->names = xcalloc(m->nnodes + 1, sizeof(*t->names));
 	r.seen = xcalloc(m->nnodes + 1, 1);
+	r.stamped = xcalloc(m->nnodes + 1, sizeof(*r.stamped));
 	for (i = 0; i < m->nnodes; i++)
 		if (m->nodes[i].kind == KRUN)
 			htabput(&r.files, m->nodes[i].file, &m->nodes[i]);
@@ -279,7 +297,7 @@ timelineread(const struct manifest *m, const struct ninjalog *l, const char *con
 	lanes(t);
 	/* a later run whose every edge failed logged nothing: its results
 	 * alone */
-	later = firstafter(&r, t->nev ? t->start + t->length + LATE : 0);
+	later = laterrun(&r);
 	if (later) {
 		t->nev = 0;
 		memset(r.seen, 0, m->nnodes + 1);
@@ -290,6 +308,7 @@ timelineread(const struct manifest *m, const struct ninjalog *l, const char *con
 	lanes(t);
 	htabfree(&r.files);
 	free(r.seen);
+	free(r.stamped);
 }
 
 void

@@ -24,7 +24,8 @@
  * drawn. Ninja logs no edge that failed: a node whose last result
  * (results.h) started within the run and that has no line in it is drawn
  * from its result's execute timing, with "from": "result". When such a
- * result started after the last logged run ended, a later run logged
+ * result started after the last logged run ended (LATE after it), or a
+ * node's result after the stamp the run wrote for it, a later run logged
  * nothing (every edge failed): the timeline is then those results alone.
  * Each event takes the lowest lane free at its start: one lane per slot
  * Ninja ran in parallel. Events are named as dbt names the node (a

@@ -62,14 +62,16 @@ ninja -j 2 build >/dev/null 2>&1
 is "$(events | awk '{ print $5 }' | sort | uniq -c | tr -s ' ' | tr '\n' ' ')" " 8 test " \
 	"ninja build after it: the last run is the tests"
 
-# a failure: ninja logs no failed edge, so it comes from its result
+# a failure: ninja logs no failed edge, so it comes from its result (a
+# run is told from the last one logged by its start: more than 20 ms after
+# that one's end)
 sed -i 's/^select/select nonexistent_col,/' target/ninja/sql/model.jaffle.orders.sql
+sleep 0.05
 ninja -k 0 deploy >/dev/null 2>&1
 is "$(events | awk '{ print $1, $6, $7 }')" "orders error result" \
 	"a run whose every edge failed logged nothing: its results alone"
 sed -i 's/^select nonexistent_col,/select/' target/ninja/sql/model.jaffle.orders.sql
 sed -i 's/^select/select nonexistent_col,/' target/ninja/sql/model.jaffle.customers.sql
-sleep 0.1
 ninja -k 0 -j 2 deploy >/dev/null 2>&1
 events >"$TMP/ev"
 is "$(awk '$7 == "result" { print $1, $6 }' "$TMP/ev")" "customers error" "a failed node among logged ones: from its result"
