@@ -18,6 +18,7 @@
 #include "ninja.h"
 #include "profile.h"
 #include "project.h"
+#include "report.h"
 #include "results.h"
 #include "select.h"
 #include "stage.h"
@@ -41,6 +42,7 @@ static const char usage[] =
     "       dbt2ninja results [MANIFEST]\n"
     "       dbt2ninja graph [--group folder|schema|none] [select's options] [EXPR...]\n"
     "       dbt2ninja timeline [--manifest PATH] [-o FILE]\n"
+    "       dbt2ninja report [-o FILE] [graph's options] [EXPR...]\n"
     "       dbt2ninja drop-env [--force] [--state PATH|db[:TARGET]] [MANIFEST]\n"
     "       dbt2ninja --help | --version\n";
 
@@ -85,6 +87,8 @@ static const char help[] =
     "left (success, warn, error, skipped, stale, never run): | dot -Tsvg.\n"
     "dbt2ninja timeline prints the last run, from .ninja_log and the results, as\n"
     "the trace-event JSON that Perfetto and chrome://tracing open.\n"
+    "dbt2ninja report writes target/report.html, one page that opens from the file:\n"
+    "the lineage drawn by Graphviz, the last run, each failure and the results.\n"
     "dbt2ninja drop-env drops a CI environment's schemas, never production's.\n"
     "See dbt2ninja(1) and dbt2ninja(5).\n";
 
@@ -662,6 +666,8 @@ main(int argc, char **argv)
 		return graphmain(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "timeline"))
 		return timelinemain(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return reportmain(argc, argv);
 	parseargs(argc, argv, &o);
 
 	dir = exedir(argv[0]);
