@@ -32,7 +32,7 @@ static int
 visit(struct walk *w, const struct node *n)
 {
 	size_t i = (size_t)(n - w->m->nodes), k;
-	long long newest, t, out;
+	long long newest, t = 0, out;
 	const struct logline *e;
 	char *p;
 	int dirty = 0;
