@@ -26,6 +26,7 @@ struct item {
 	const char *what;	/* the line under the name */
 	const char *shape, *style;
 	const char *group;	/* its cluster, or NULL */
+	const struct exposure *x;	/* an exposure's, or NULL */
 	int status;
 	int tests[NSTATUS], ntests;
 };
@@ -158,20 +159,23 @@ shownodes(struct drawing *d)
 	}
 }
 
-/* A source is drawn when everything is, or a drawn node reads it. */
-static int
-sourceshown(const struct drawing *d, const struct source *s)
+/* Sources are drawn when everything is, or a drawn node reads them. */
+static char *
+showsources(const struct drawing *d)
 {
 	const struct manifest *m = &d->p->m;
+	char *shown = xcalloc(m->nsources + 1, 1);
+	const struct source *s;
 	size_t i, k;
 
-	if (d->p->all)
-		return 1;
 	for (i = 0; i < m->nnodes; i++)
-		for (k = 0; d->shown[i] && k < m->nodes[i].ndepids; k++)
-			if (!strcmp(m->nodes[i].depids[k], s->uid))
-				return 1;
-	return 0;
+		for (k = 0; k < m->nodes[i].ndepids; k++)
+			if ((d->p->all || d->shown[i]) &&
+			    (s = manifestsource(m, m->nodes[i].depids[k])))
+				shown[s - m->sources] = 1;
+	for (i = 0; d->p->all && i < m->nsources; i++)
+		shown[i] = 1;
+	return shown;
 }
 
 static int
@@ -192,6 +196,7 @@ static void
 collect(struct drawing *d)
 {
 	const struct manifest *m = &d->p->m;
+	char *sources;
 	size_t i;
 
 	d->items = xcalloc(m->nnodes + m->nsources + m->nexposures + 1, sizeof(*d->items));
@@ -199,10 +204,11 @@ collect(struct drawing *d)
 	for (i = 0; i < m->nnodes; i++)
 		if (d->shown[i])
 			nodeitem(d, &m->nodes[i]);
+	sources = showsources(d);
 	for (i = 0; i < m->nsources; i++) {
 		const struct source *s = &m->sources[i];
 		struct item *it;
-		if (!sourceshown(d, s))
+		if (!sources[i])
 			continue;
 		it = additem(d, s->uid, s->name, "source");
 		it->shape = "cylinder";
@@ -210,12 +216,14 @@ collect(struct drawing *d)
 		it->what = "source";
 		it->group = groupof(d, s->path, s->schema);
 	}
+	free(sources);
 	for (i = 0; i < m->nexposures; i++) {
 		const struct exposure *x = &m->exposures[i];
 		struct item *it;
 		if (!exposureshown(d, x))
 			continue;
 		it = additem(d, x->uid, x->name, "exposure");
+		it->x = x;
 		it->shape = "hexagon";
 		it->style = "filled";
 		it->what = x->type ? savef(d, "%s%s", "exposure: ", x->type) : "exposure";
@@ -223,6 +231,18 @@ collect(struct drawing *d)
 	}
 	for (i = 0; i < d->nitems; i++)
 		htabput(&d->index, d->items[i].uid, &d->items[i]);
+}
+
+/* Whether a test's k-th dependency is one of those before it. */
+static int
+named(const struct node *t, size_t k)
+{
+	size_t j;
+
+	for (j = 0; j < k; j++)
+		if (!strcmp(t->depids[j], t->depids[k]))
+			return 1;
+	return 0;
 }
 
 /* Tests, folded into what they test. */
@@ -244,8 +264,7 @@ foldtests(struct drawing *d)
 			continue;
 		}
 		for (k = 0; k < t->ndepids; k++) {
-			if ((k && !strcmp(t->depids[k], t->depids[k - 1])) ||
-			    !(it = htabget(&d->index, t->depids[k])))
+			if (!(it = htabget(&d->index, t->depids[k])) || named(t, k))
 				continue;
 			it->tests[st]++;
 			it->ntests++;
@@ -404,19 +423,8 @@ edges(const struct drawing *d, struct buf *b)
 	for (i = 0; i < d->nitems; i++) {
 		const struct item *it = &d->items[i];
 		const struct node *nd = manifestnode(m, it->uid);
-		const struct exposure *x = NULL;
-		const char **dep;
-		size_t ndep, j;
-		if (nd) {
-			dep = nd->depids;
-			ndep = nd->ndepids;
-		} else {
-			for (j = 0; j < m->nexposures && strcmp(m->exposures[j].uid, it->uid); j++)
-				;
-			x = j < m->nexposures ? &m->exposures[j] : NULL;
-			dep = x ? x->depids : NULL;
-			ndep = x ? x->ndepids : 0;
-		}
+		const char **dep = nd ? nd->depids : it->x ? it->x->depids : NULL;
+		size_t ndep = nd ? nd->ndepids : it->x ? it->x->ndepids : 0;
 		for (k = 0; k < ndep; k++) {
 			if (!htabget(&d->index, dep[k]))
 				continue;
