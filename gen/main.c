@@ -11,6 +11,7 @@
 #include "dropenv.h"
 #include "graph.h"
 #include "jobfile.h"
+#include "lineage.h"
 #include "sql.h"
 #include "job.h"
 #include "manifest.h"
@@ -18,10 +19,12 @@
 #include "profile.h"
 #include "project.h"
 #include "render.h"
+#include "report.h"
 #include "results.h"
 #include "select.h"
 #include "stage.h"
 #include "state.h"
+#include "timeline.h"
 #include "util.h"
 
 #ifndef DATADIR
@@ -38,6 +41,9 @@ static const char usage[] =
     "                 [MANIFEST]\n"
     "       dbt2ninja select [--exclude EXPR] [--state PATH] [--for VERB] EXPR...\n"
     "       dbt2ninja results [MANIFEST]\n"
+    "       dbt2ninja graph [--group folder|schema|none] [select's options] [EXPR...]\n"
+    "       dbt2ninja timeline [--manifest PATH] [-o FILE]\n"
+    "       dbt2ninja report [-o FILE] [graph's options] [EXPR...]\n"
     "       dbt2ninja drop-env [--force] [--state PATH|db[:TARGET]] [MANIFEST]\n"
     "       dbt2ninja --help | --version\n";
 
@@ -78,6 +84,12 @@ static const char help[] =
     "dbt2ninja select prints the Ninja targets of dbt's selector expressions.\n"
     "dbt2ninja results gathers what the last runs did into target/run_results.json:\n"
     "those over the connection build.ninja deploys to, as its stamps are.\n"
+    "dbt2ninja graph prints the lineage as Graphviz DOT, colored by what the runs\n"
+    "left (success, warn, error, skipped, stale, never run): | dot -Tsvg.\n"
+    "dbt2ninja timeline prints the last run, from .ninja_log and the results, as\n"
+    "the trace-event JSON that Perfetto and chrome://tracing open.\n"
+    "dbt2ninja report writes target/report.html, one page that opens from the file:\n"
+    "the lineage drawn by Graphviz, the last run, each failure and the results.\n"
     "dbt2ninja drop-env drops a CI environment's schemas, never production's.\n"
     "See dbt2ninja(1) and dbt2ninja(5).\n";
 
@@ -651,6 +663,12 @@ main(int argc, char **argv)
 		return dropenv(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "select"))
 		return selectmain(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "graph"))
+		return graphmain(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "timeline"))
+		return timelinemain(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return reportmain(argc, argv);
 	parseargs(argc, argv, &o);
 
 	dir = exedir(argv[0]);

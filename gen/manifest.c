@@ -16,6 +16,7 @@ struct reader {
 	struct arena scratch;	/* one member's tree at a time */
 	struct node *nodes;
 	size_t nnodes, capnodes;
+	size_t capsources;
 	int sawnodes;
 	const char *at;		/* the member being read, for messages */
 	const char *uid;	/* its unique_id, or NULL at the top level */
@@ -96,7 +97,8 @@ static const char *
 wanted(int type)
 {
 	return type == TSTR ? "a string" : type == TOBJ ? "an object" :
-	    type == TLIST ? "a list" : "a boolean";
+	    type == TLIST ? "a list" : type == (TSTR | cJSON_Number) ? "a string or a number" :
+	    "a boolean";
 }
 
 /* A field of the wrong type: named with the node it is in, where that
@@ -381,6 +383,33 @@ shape(struct reader *r, const cJSON *j, const cJSON *config)
 	get(r, j, NULL, "test_metadata", TOBJ);
 }
 
+/* A number or a string, as text (a model's version is either). */
+static const char *
+numstr(struct reader *r, const cJSON *o, const char *key)
+{
+	const cJSON *v = get(r, o, NULL, key, TSTR | cJSON_Number);
+	char num[64];
+
+	if (cJSON_IsNumber(v)) {
+		snprintf(num, sizeof(num), "%g", v->valuedouble);
+		return keep(r->m, num);
+	}
+	return v ? keep(r->m, v->valuestring) : NULL;
+}
+
+/* What a picture shows of a node: where it is, in which schema. */
+static void
+graphfields(struct reader *r, struct node *n, const cJSON *j)
+{
+	struct manifest *m = r->m;
+
+	n->path = keepor(m, nonempty(r, j, NULL, "original_file_path"), NULL);
+	n->schema = keepor(m, nonempty(r, j, NULL, "schema"), NULL);
+	n->version = numstr(r, j, "version");
+	n->attached = keepor(m, nonempty(r, j, NULL, "attached_node"), NULL);
+	n->package = keepor(m, str(r, j, NULL, "package_name"), "");
+}
+
 static void
 readnode(struct reader *r, const char *uid, const cJSON *j)
 {
@@ -408,6 +437,8 @@ readnode(struct reader *r, const char *uid, const cJSON *j)
 	n->name = keepor(m, str(r, j, NULL, "name"), n->uid);
 	if (n->kind == KIGNORED)
 		return;
+	if (m->forgraph)
+		graphfields(r, n, j);
 	dep = get(r, j, NULL, "depends_on", TOBJ);
 	n->depids = strings(r, dep, "depends_on", "nodes", &n->ndepids);
 	if (n->kind != KRUN)
@@ -470,6 +501,44 @@ readexposure(struct reader *r, const char *uid, const cJSON *j)
 	x->name = keepor(m, str(r, j, NULL, "name"), x->uid);
 	x->depids = strings(r, get(r, j, NULL, "depends_on", TOBJ), "depends_on", "nodes",
 	    &x->ndepids);
+	if (m->forgraph) {
+		x->type = keepor(m, nonempty(r, j, NULL, "type"), NULL);
+		x->label = keepor(m, nonempty(r, j, NULL, "label"), NULL);
+		x->path = keepor(m, nonempty(r, j, NULL, "original_file_path"), NULL);
+	}
+}
+
+static void
+readsource(struct reader *r, const char *uid, const cJSON *j)
+{
+	struct manifest *m = r->m;
+	const char *sn, *tn;
+	struct source *s;
+
+	r->uid = NULL;
+	if (!cJSON_IsObject(j))
+		wrongtype(r, NULL, uid, j, TOBJ);
+	r->uid = uid;
+	if (m->nsources == r->capsources) {
+		r->capsources = r->capsources ? r->capsources * 2 : 16;
+		m->sources = xreallocarray(m->sources, r->capsources, sizeof(*m->sources));
+	}
+	s = &m->sources[m->nsources++];
+	s->uid = keep(m, uid);
+	sn = nonempty(r, j, NULL, "source_name");
+	tn = nonempty(r, j, NULL, "name");
+	if (sn && tn) {
+		char *both = xasprintf("%s.%s", sn, tn);
+		s->name = keep(m, both);
+		free(both);
+	} else {
+		/* source.PACKAGE.SOURCE.TABLE */
+		const char *p = strchr(uid, '.');
+		p = p ? strchr(p + 1, '.') : NULL;
+		s->name = p ? keep(m, p + 1) : s->uid;
+	}
+	s->schema = keepor(m, nonempty(r, j, NULL, "schema"), NULL);
+	s->path = keepor(m, nonempty(r, j, NULL, "original_file_path"), NULL);
 }
 
 static void
@@ -541,6 +610,16 @@ onexposure(struct reader *r, const char *key, const char **p)
 }
 
 static void
+onsource(struct reader *r, const char *key, const char **p)
+{
+	++*p;
+	r->at = ws(r, *p);
+	readsource(r, key, value(r, p));
+	arenareset(&r->scratch);
+	addknown(r, key);
+}
+
+static void
 onknown(struct reader *r, const char *key, const char **p)
 {
 	++*p;
@@ -607,6 +686,10 @@ ontop(struct reader *r, const char *key, const char **p)
 		members(r, p, onmacro);
 		return;
 	}
+	if (!strcmp(key, "sources") && r->m->forgraph && *ws(r, *p) == '{') {
+		members(r, p, onsource);
+		return;
+	}
 	if ((!strcmp(key, "sources") || !strcmp(key, "metrics") ||
 	    !strcmp(key, "semantic_models") || !strcmp(key, "saved_queries") ||
 	    !strcmp(key, "unit_tests") || !strcmp(key, "functions") ||
@@ -656,6 +739,12 @@ nodecmp(const void *a, const void *b)
 }
 
 static int
+sourcecmp(const void *a, const void *b)
+{
+	return strcmp(((const struct source *)a)->uid, ((const struct source *)b)->uid);
+}
+
+static int
 exposurecmp(const void *a, const void *b)
 {
 	return strcmp(((const struct exposure *)a)->name,
@@ -679,6 +768,7 @@ manifestloadfor(struct manifest *m, const char *path, int what)
 	m->forselect = (what & LOADSELECT) != 0;
 	m->fordbt = (what & LOADDBT) != 0;
 	m->fordeploy = (what & LOADDEPLOY) != 0;
+	m->forgraph = (what & LOADGRAPH) != 0;
 	m->path = path;
 	m->adapter = "postgres";
 	r.m = m;
@@ -714,6 +804,33 @@ manifestloadfor(struct manifest *m, const char *path, int what)
 		htabput(&m->index, m->nodes[i].uid, &m->nodes[i]);
 	if (m->nexposures)
 		qsort(m->exposures, m->nexposures, sizeof(*m->exposures), exposurecmp);
+	if (m->nsources)
+		qsort(m->sources, m->nsources, sizeof(*m->sources), sourcecmp);
+}
+
+char *
+manifestlabel(const struct node *n)
+{
+	return n->version ? xasprintf("%s.v%s", n->name, n->version) : xstrdup(n->name);
+}
+
+struct source *
+manifestsource(const struct manifest *m, const char *uid)
+{
+	size_t lo = 0, hi = m->nsources, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(uid, m->sources[mid].uid);
+		if (!c)
+			return &m->sources[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
 }
 
 struct node *
@@ -741,6 +858,7 @@ manifestfree(struct manifest *m)
 		free(m->exposures[i].parents);
 	free(m->nodes);
 	free(m->exposures);
+	free(m->sources);
 	htabfree(&m->index);
 	htabfree(&m->known);
 	htabfree(&m->macros);

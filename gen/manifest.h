@@ -57,6 +57,10 @@ struct node {
 	const char *package;	/* package_name (seeds: always kept) */
 	const char *configjson;	/* the whole config, as JSON */
 	int generic;		/* a test with test_metadata */
+	/* kept only for pictures (LOADGRAPH), of every node but ignored ones */
+	const char *schema;	/* schema, or NULL */
+	const char *version;	/* a versioned model's version, or NULL */
+	const char *attached;	/* a test's attached_node, or NULL */
 	/* kept only for dbt's own comparison (LOADDBT) */
 	char dbtsum[65];	/* raw code, unrendered config, fqn, ... hashed */
 	const char **macros;	/* depends_on.macros */
@@ -81,10 +85,19 @@ struct node {
 struct exposure {
 	const char *uid;
 	const char *name;
+	const char *type, *label, *path;	/* LOADGRAPH; each may be NULL */
 	const char **depids;
 	size_t ndepids;
 	struct node **parents;
 	size_t nparents;
+};
+
+/* A source table (LOADGRAPH): outside the build, drawn as its leaf. */
+struct source {
+	const char *uid;
+	const char *name;	/* source_name.name, as dbt's source() names it */
+	const char *schema;	/* or NULL */
+	const char *path;	/* original_file_path, or NULL */
 };
 
 struct macro {
@@ -103,11 +116,14 @@ struct manifest {
 	int forselect;		/* keep what selectors match on (set before loading) */
 	int fordbt;		/* keep what dbt's state comparison needs */
 	int fordeploy;		/* check the config keys as for deploying it */
+	int forgraph;		/* keep what pictures draw */
 	struct htab macros;	/* macro unique_id -> struct macro (LOADDBT) */
 	struct node *nodes;	/* sorted by unique_id */
 	size_t nnodes;
 	struct exposure *exposures;	/* sorted by name */
 	size_t nexposures;
+	struct source *sources;	/* sorted by unique_id (LOADGRAPH) */
+	size_t nsources;
 	struct htab index;	/* unique_id -> node */
 	struct htab known;	/* other unique_ids a node may depend on */
 };
@@ -116,10 +132,15 @@ struct manifest {
  * line:column for bad JSON) and exit 1. With forselect, also keep what
  * selectors match on. */
 void manifestload(struct manifest *m, const char *path);
-enum { LOADSELECT = 1, LOADDBT = 2, LOADDEPLOY = 4 };
+enum { LOADSELECT = 1, LOADDBT = 2, LOADDEPLOY = 4, LOADGRAPH = 8 };
 void manifestloadfor(struct manifest *m, const char *path, int what);
 void manifestfree(struct manifest *m);
 
 struct node *manifestnode(const struct manifest *m, const char *uid);
+/* A node's name as dbt shows it: its name, a versioned model's NAME.vN
+ * (LOADGRAPH keeps the version). Caller frees. */
+char *manifestlabel(const struct node *n);
+/* The source of that unique_id (LOADGRAPH), or NULL. */
+struct source *manifestsource(const struct manifest *m, const char *uid);
 
 #endif

@@ -1,7 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include <cjson/cJSON.h>
@@ -10,75 +10,127 @@
 #include "job.h"
 #include "results.h"
 
-enum { UNKNOWN, CLEAN, RAN, FAILED, SKIPPED, DIRTY };
+cJSON *
+resultload(const char *dir, const struct node *n, struct timespec *at)
+{
+	char *p = xasprintf("%s/" CONNRESULTS "/%s.json", dir, n->file);
+	struct buf text = {0};
+	struct timespec t;
+	cJSON *r = NULL;
 
-struct state {
-	const char *dir;	/* the connection's */
-	int *st;
-	cJSON **res;
-	struct timespec *at;	/* when the node's current result was written */
-};
+	if (mtimeof(p, &t) == 0) {
+		if (at)
+			*at = t;
+		if (readfile(p, &text) == 0)
+			r = cJSON_Parse(text.s);
+	}
+	free(p);
+	buffree(&text);
+	return r;
+}
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+static long long
+days(long long y, int mo, int d)
+{
+	long long era, yoe, doy, doe;
+
+	y -= mo <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* dbt's 2026-12-01T15:46:29.611258Z in microseconds since the epoch, or 0. */
+static long long
+isomicros(const char *s)
+{
+	int y, mo, d, h, mi, sec, n = 0;
+	long long us = 0, scale = 100000;
+	const char *f;
+
+	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
+		return 0;
+	f = s + n;
+	if (*f == '.')
+		for (f++; *f >= '0' && *f <= '9'; f++, scale /= 10)
+			us += (*f - '0') * scale;
+	return ((days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * 1000000LL) + us;
+}
+
+int
+resulttiming(const cJSON *r, long long *start, long long *end)
+{
+	const cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r, "timing"), 0);
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(t, "started_at");
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(t, "completed_at");
+
+	*start = cJSON_IsString(a) ? isomicros(a->valuestring) : 0;
+	*end = cJSON_IsString(b) ? isomicros(b->valuestring) : 0;
+	return *start && *end >= *start;
+}
 
 /* Nodes are sorted by unique_id, so their index is their address less the
  * first's. */
 static int
-visit(const struct manifest *m, struct state *s, const struct node *n)
+visit(const struct manifest *m, const char *dir, struct results *s, const struct node *n)
 {
 	size_t i = (size_t)(n - m->nodes), k;
 	struct timespec job, stamp = {0, 0}, res, pst, up = {0, 0};
 	char *p;
 	int dirty = 0, upfailed = 0, ps;
 	cJSON *r = NULL;
-	struct buf text = {0};
 
-	if (s->st[i] != UNKNOWN)
+	if (s->st[i] != RUNKNOWN)
 		return s->st[i];
-	s->st[i] = DIRTY;	/* no cycles: the graph checked */
+	s->st[i] = RDIRTY;	/* no cycles: the graph checked */
 	p = xasprintf("%s/%s.sql", JOBDIR, n->file);
 	if (mtimeof(p, &job) < 0)
 		job.tv_sec = job.tv_nsec = 0;
 	free(p);
-	p = xasprintf("%s/" CONNSTAMPS "/%s", s->dir, n->file);
+	p = xasprintf("%s/" CONNSTAMPS "/%s", dir, n->file);
 	if (mtimeof(p, &stamp) < 0 || tsnewer(&job, &stamp))
 		dirty = 1;
 	for (k = 0; k < n->nparents; k++) {
-		ps = visit(m, s, n->parents[k]);
-		if (ps == FAILED || ps == SKIPPED)
+		ps = visit(m, dir, s, n->parents[k]);
+		if (ps == RFAILED || ps == RSKIPPED)
 			upfailed = 1;
 		if (tsnewer(&s->at[n->parents[k] - m->nodes], &up))
 			up = s->at[n->parents[k] - m->nodes];
 		free(p);
-		p = xasprintf("%s/" CONNSTAMPS "/%s", s->dir, n->parents[k]->file);
+		p = xasprintf("%s/" CONNSTAMPS "/%s", dir, n->parents[k]->file);
 		if (!dirty && (mtimeof(p, &pst) < 0 || tsnewer(&pst, &stamp)))
 			dirty = 1;
 	}
 	/* under dbt build, a failed test skips what it gates */
 	for (k = 0; k < n->ngates; k++) {
-		ps = visit(m, s, n->gates[k]);
-		if (ps == FAILED || ps == SKIPPED)
+		ps = visit(m, dir, s, n->gates[k]);
+		if (ps == RFAILED || ps == RSKIPPED)
 			upfailed = 1;
 	}
 	free(p);
-	p = xasprintf("%s/" CONNRESULTS "/%s.json", s->dir, n->file);
 	/* a result counts when it is for this job, and not older than a
 	 * parent's: otherwise the node has not run since its parent did */
-	if (mtimeof(p, &res) == 0 && !tsnewer(&job, &res) && !tsnewer(&up, &res) &&
-	    readfile(p, &text) == 0) {
-		r = cJSON_Parse(text.s);
+	res.tv_sec = res.tv_nsec = 0;
+	r = resultload(dir, n, &res);
+	if ((res.tv_sec || res.tv_nsec) && !tsnewer(&job, &res) && !tsnewer(&up, &res)) {
 		s->at[i] = res;
+	} else {
+		cJSON_Delete(r);
+		r = NULL;
 	}
-	free(p);
-	buffree(&text);
 	if (r) {
 		const cJSON *st = cJSON_GetObjectItemCaseSensitive(r, "status");
 		int bad = cJSON_IsString(st) && (!strcmp(st->valuestring, "error") ||
 		    !strcmp(st->valuestring, "fail"));
 		s->res[i] = r;
-		s->st[i] = bad ? FAILED : RAN;
+		s->st[i] = bad ? RFAILED : RRAN;
 	} else if (dirty && upfailed) {
-		s->st[i] = SKIPPED;
+		s->st[i] = RSKIPPED;
 	} else {
-		s->st[i] = dirty ? DIRTY : CLEAN;
+		s->st[i] = dirty ? RDIRTY : RCLEAN;
 	}
 	return s->st[i];
 }
@@ -105,10 +157,35 @@ skipped(const struct node *n)
 	return r;
 }
 
+void
+resultsread(const struct manifest *m, const char *dir, struct results *r)
+{
+	size_t i;
+
+	r->st = xcalloc(m->nnodes + 1, sizeof(*r->st));
+	r->res = xcalloc(m->nnodes + 1, sizeof(*r->res));
+	r->at = xcalloc(m->nnodes + 1, sizeof(*r->at));
+	for (i = 0; i < m->nnodes; i++)
+		if (m->nodes[i].kind == KRUN)
+			visit(m, dir, r, &m->nodes[i]);
+}
+
+void
+resultsfree(const struct manifest *m, struct results *r)
+{
+	size_t i;
+
+	for (i = 0; i < m->nnodes; i++)
+		cJSON_Delete(r->res[i]);
+	free(r->res);
+	free(r->at);
+	free(r->st);
+}
+
 int
 resultswrite(const struct manifest *m, const char *dir, const char *path)
 {
-	struct state s;
+	struct results s;
 	cJSON *out = cJSON_CreateObject(), *meta, *list, *args;
 	const cJSON *t;
 	double elapsed = 0;
@@ -118,10 +195,7 @@ resultswrite(const struct manifest *m, const char *dir, const char *path)
 	size_t i;
 	int failed = 0;
 
-	s.dir = dir;
-	s.st = xcalloc(m->nnodes, sizeof(*s.st));
-	s.res = xcalloc(m->nnodes, sizeof(*s.res));
-	s.at = xcalloc(m->nnodes, sizeof(*s.at));
+	resultsread(m, dir, &s);
 	gmtime_r(&tt, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	meta = cJSON_AddObjectToObject(out, "metadata");
@@ -135,18 +209,18 @@ resultswrite(const struct manifest *m, const char *dir, const char *path)
 		const struct node *n = &m->nodes[i];
 		if (n->kind != KRUN)
 			continue;
-		switch (visit(m, &s, n)) {
-		case FAILED:
+		switch (s.st[i]) {
+		case RFAILED:
 			failed++;
 			/* fall through */
-		case RAN:
+		case RRAN:
 			t = cJSON_GetObjectItemCaseSensitive(s.res[i], "execution_time");
 			if (cJSON_IsNumber(t))
 				elapsed += t->valuedouble;
 			cJSON_AddItemToArray(list, s.res[i]);
 			s.res[i] = NULL;
 			break;
-		case SKIPPED:
+		case RSKIPPED:
 			cJSON_AddItemToArray(list, skipped(n));
 			break;
 		}
@@ -159,10 +233,6 @@ resultswrite(const struct manifest *m, const char *dir, const char *path)
 		fatal("%s:", path);
 	free(text);
 	cJSON_Delete(out);
-	for (i = 0; i < m->nnodes; i++)
-		cJSON_Delete(s.res[i]);
-	free(s.res);
-	free(s.at);
-	free(s.st);
+	resultsfree(m, &s);
 	return failed;
 }

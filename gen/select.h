@@ -22,6 +22,35 @@
 #ifndef SELECT_H
 #define SELECT_H
 
+#include <stddef.h>
+
+#include "manifest.h"
+#include "profile.h"
+
+/* What selects: the options of dbt2ninja select, and its expression. */
+struct selopts {
+	const char *manifest;	/* default target/manifest.json */
+	const char *state;	/* --state, or NULL */
+	const char *mode;	/* --indirect-selection as written, or NULL */
+	int indirect;		/* its index: eager, cautious, buildable, empty */
+	const char *verb;	/* --for, or NULL */
+	char **inc, **exc;	/* the words, and those of --exclude */
+	size_t ninc, nexc;
+	struct profileopts po;	/* for --state db */
+};
+
+/* Read select's options and words from argv[first...] (--for only when
+ * verbs); exits 2 with use on a bad one. */
+void selectargs(int argc, char **argv, int first, const char *use, int verbs,
+    struct selopts *o);
+void selectoptsfree(struct selopts *o);
+
+/* Load o->manifest into m for selection (and what load adds: LOADGRAPH),
+ * build its graph, and return m->nnodes flags (caller frees): the runnable
+ * nodes the expression selects, every one when it has no word, less those
+ * of --exclude. Errors exit 1. The caller frees m. */
+char *selectnodes(struct manifest *m, int load, const struct selopts *o);
+
 int selectmain(int argc, char **argv);
 
 #endif

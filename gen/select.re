@@ -27,7 +27,7 @@ static const char usage[] =
 enum { EAGER, CAUTIOUS, BUILDABLE, EMPTY };
 
 struct sel {
-	struct manifest m;
+	struct manifest *m;
 	struct node ***kids;	/* runnable children of each node */
 	size_t *nkids;
 	struct state st;
@@ -289,7 +289,7 @@ static int
 statematch(struct sel *s, const struct node *n, const char *value)
 {
 	const char *dot = strchr(value, '.');
-	int st = s->st.st[n - s->m.nodes];
+	int st = s->st.st[n - s->m->nodes];
 
 	if (!strcmp(value, "new"))
 		return st == 1;
@@ -299,7 +299,7 @@ statematch(struct sel *s, const struct node *n, const char *value)
 		return st == 0 || st == 3;
 	if (!dot)
 		return st == 1 || st == 2;
-	return st == 1 || (st == 2 && statepart(&s->st, &s->m, n, dot + 1));
+	return st == 1 || (st == 2 && statepart(&s->st, s->m, n, dot + 1));
 }
 
 static int
@@ -326,7 +326,7 @@ matches(struct sel *s, const struct crit *c, const struct node *n)
 	if (!strcmp(m, "file"))
 		return n->path && filematch(v, n->path);
 	if (!strcmp(m, "package"))
-		return glob(!strcmp(v, "this") && s->m.project ? s->m.project : v, n->package);
+		return glob(!strcmp(v, "this") && s->m->project ? s->m->project : v, n->package);
 	if (!strcmp(m, "config"))
 		return configmatch(n, c->args, v);
 	if (!strcmp(m, "resource_type"))
@@ -348,7 +348,7 @@ matches(struct sel *s, const struct crit *c, const struct node *n)
 static void
 walk(struct sel *s, char *set, int down, int depth)
 {
-	size_t n = s->m.nnodes, i, k, *q = xcalloc(n + 1, sizeof(*q)), head = 0, tail = 0;
+	size_t n = s->m->nnodes, i, k, *q = xcalloc(n + 1, sizeof(*q)), head = 0, tail = 0;
 	int *d = xcalloc(n, sizeof(*d));
 
 	for (i = 0; i < n; i++)
@@ -357,14 +357,14 @@ walk(struct sel *s, char *set, int down, int depth)
 			d[i] = 0;
 		}
 	while (head < tail) {
-		const struct node *x = &s->m.nodes[q[head]];
+		const struct node *x = &s->m->nodes[q[head]];
 		int dx = d[q[head++]];
-		struct node **next = down ? s->kids[x - s->m.nodes] : x->parents;
-		size_t nn = down ? s->nkids[x - s->m.nodes] : x->nparents;
+		struct node **next = down ? s->kids[x - s->m->nodes] : x->parents;
+		size_t nn = down ? s->nkids[x - s->m->nodes] : x->nparents;
 		if (depth >= 0 && dx >= depth)
 			continue;
 		for (k = 0; k < nn; k++) {
-			size_t j = (size_t)(next[k] - s->m.nodes);
+			size_t j = (size_t)(next[k] - s->m->nodes);
 			if (set[j])
 				continue;
 			set[j] = 1;
@@ -397,7 +397,7 @@ sourcematch(const char *v, const char *uid)
 static void
 criterion(struct sel *s, const struct crit *c, char *out)
 {
-	size_t n = s->m.nnodes, i, k;
+	size_t n = s->m->nnodes, i, k;
 	char *set = xcalloc(n, 1), *base;
 	int via = 0;
 
@@ -405,25 +405,25 @@ criterion(struct sel *s, const struct crit *c, char *out)
 		/* sources are outside the build: their children stand for them */
 		via = 1;
 		for (i = 0; i < n; i++)
-			for (k = 0; k < s->m.nodes[i].ndepids; k++)
-				if (s->m.nodes[i].kind == KRUN && sourcematch(c->value, s->m.nodes[i].depids[k]))
+			for (k = 0; k < s->m->nodes[i].ndepids; k++)
+				if (s->m->nodes[i].kind == KRUN && sourcematch(c->value, s->m->nodes[i].depids[k]))
 					set[i] = 1;
 		if (!c->down)
 			memset(set, 0, n);
 	} else if (!strcmp(c->method, "exposure")) {
 		via = 1;
-		for (i = 0; i < s->m.nexposures; i++) {
-			const struct exposure *x = &s->m.exposures[i];
+		for (i = 0; i < s->m->nexposures; i++) {
+			const struct exposure *x = &s->m->exposures[i];
 			if (!glob(c->value, x->name))
 				continue;
 			for (k = 0; k < x->nparents; k++)
-				set[x->parents[k] - s->m.nodes] = 1;
+				set[x->parents[k] - s->m->nodes] = 1;
 		}
 		if (!c->up)
 			memset(set, 0, n);
 	} else {
 		for (i = 0; i < n; i++)
-			if (s->m.nodes[i].kind == KRUN && matches(s, c, &s->m.nodes[i]))
+			if (s->m->nodes[i].kind == KRUN && matches(s, c, &s->m->nodes[i]))
 				set[i] = 1;
 	}
 	base = xmemdup(set, n);
@@ -454,13 +454,13 @@ criterion(struct sel *s, const struct crit *c, char *out)
 			walk(s, reach, 0, -1);
 		}
 		for (i = 0; i < n; i++) {
-			const struct node *t = &s->m.nodes[i];
+			const struct node *t = &s->m->nodes[i];
 			size_t in = 0, reached = 0;
 			if (t->kind != KRUN || t->rtype != RTEST || set[i])
 				continue;
 			for (k = 0; k < t->nparents; k++) {
-				in += set[t->parents[k] - s->m.nodes] != 0;
-				reached += reach && reach[t->parents[k] - s->m.nodes];
+				in += set[t->parents[k] - s->m->nodes] != 0;
+				reached += reach && reach[t->parents[k] - s->m->nodes];
 			}
 			/* only tests of what was selected */
 			if (in == 0)
@@ -480,7 +480,7 @@ criterion(struct sel *s, const struct crit *c, char *out)
 static void
 word(struct sel *s, const char *w, char *out)
 {
-	size_t n = s->m.nnodes, i, start = 0, end;
+	size_t n = s->m->nnodes, i, start = 0, end;
 	char *one = xcalloc(n, 1);
 	struct crit c;
 	int first = 1;
@@ -509,7 +509,7 @@ word(struct sel *s, const char *w, char *out)
 static void
 expression(struct sel *s, char **words, size_t nwords, char *out)
 {
-	size_t n = s->m.nnodes, i, k;
+	size_t n = s->m->nnodes, i, k;
 	char *one = xcalloc(n, 1), *dup, *w, *save = NULL;
 
 	memset(out, 0, n);
@@ -545,91 +545,103 @@ loadresults(struct sel *s, const char *path)
 	buffree(&b);
 }
 
-int
-selectmain(int argc, char **argv)
+void
+selectargs(int argc, char **argv, int first, const char *use, int verbs, struct selopts *o)
 {
-	const char *path = "target/manifest.json", *state = NULL, *mode = NULL, *verb = NULL;
-	char **inc = NULL, **exc = NULL, *in, *ex, *conn, *proj = NULL;
-	size_t ninc = 0, nexc = 0, i, k;
-	struct sel s;
-	struct jobopts jo = {""};
-	struct profileopts po = {0};
 	int a;
 
-	memset(&s, 0, sizeof(s));
-	for (a = 2; a < argc; a++) {
+	memset(o, 0, sizeof(*o));
+	o->manifest = "target/manifest.json";
+	for (a = first; a < argc; a++) {
 		const char **val = NULL;
 		if (!strcmp(argv[a], "--exclude")) {
 			if (a + 1 >= argc)
-				usageexit(usage, "--exclude needs a value");
-			exc = xreallocarray(exc, nexc + 1, sizeof(*exc));
-			exc[nexc++] = argv[++a];
+				usageexit(use, "--exclude needs a value");
+			o->exc = xreallocarray(o->exc, o->nexc + 1, sizeof(*o->exc));
+			o->exc[o->nexc++] = argv[++a];
 			continue;
 		}
 		if (!strcmp(argv[a], "--state"))
-			val = &state;
-		else if (!strcmp(argv[a], "--for"))
-			val = &verb;
+			val = &o->state;
+		else if (verbs && !strcmp(argv[a], "--for"))
+			val = &o->verb;
 		else if (!strcmp(argv[a], "--indirect-selection"))
-			val = &mode;
+			val = &o->mode;
 		else if (!strcmp(argv[a], "--manifest"))
-			val = &path;
+			val = &o->manifest;
 		else if (!strcmp(argv[a], "--profile"))
-			val = &po.profile;
+			val = &o->po.profile;
 		else if (!strcmp(argv[a], "--target"))
-			val = &po.target;
+			val = &o->po.target;
 		else if (!strcmp(argv[a], "--profiles-dir"))
-			val = &po.profilesdir;
+			val = &o->po.profilesdir;
 		else if (!strcmp(argv[a], "--project-dir"))
-			val = &po.projectdir;
+			val = &o->po.projectdir;
 		else if (argv[a][0] == '-' && argv[a][1])
-			usageexit(usage, "unknown option: %s", argv[a]);
+			usageexit(use, "unknown option: %s", argv[a]);
 		if (val) {
 			if (a + 1 >= argc)
-				usageexit(usage, "%s needs a value", argv[a]);
+				usageexit(use, "%s needs a value", argv[a]);
 			*val = argv[++a];
 			continue;
 		}
-		inc = xreallocarray(inc, ninc + 1, sizeof(*inc));
-		inc[ninc++] = argv[a];
+		o->inc = xreallocarray(o->inc, o->ninc + 1, sizeof(*o->inc));
+		o->inc[o->ninc++] = argv[a];
 	}
-	if (!ninc)
-		usageexit(usage, NULL);
-	if (verb && strcmp(verb, "deploy") && strcmp(verb, "test") && strcmp(verb, "build"))
-		usageexit(usage, "--for: %s is not deploy, test or build", verb);
-	if (mode) {
+	if (o->verb && strcmp(o->verb, "deploy") && strcmp(o->verb, "test") && strcmp(o->verb, "build"))
+		usageexit(use, "--for: %s is not deploy, test or build", o->verb);
+	if (o->mode) {
 		static const char *const modes[] = {"eager", "cautious", "buildable", "empty"};
-		for (k = 0; k < 4 && strcmp(mode, modes[k]); k++)
+		size_t k;
+		for (k = 0; k < 4 && strcmp(o->mode, modes[k]); k++)
 			;
 		if (k == 4)
-			usageexit(usage, "--indirect-selection: %s is not eager, cautious, buildable or empty", mode);
-		s.indirect = (int)k;
+			usageexit(use, "--indirect-selection: %s is not eager, cautious, buildable or empty",
+			    o->mode);
+		o->indirect = (int)k;
 	}
-	manifestloadfor(&s.m, path, LOADSELECT);
-	for (i = 0; i < s.m.nnodes; i++)
-		if (s.m.nodes[i].kind == KRUN)
-			s.m.nodes[i].file = jobname(s.m.nodes[i].uid);
-	graphbuild(&s.m);
-	s.kids = xcalloc(s.m.nnodes, sizeof(*s.kids));
-	s.nkids = xcalloc(s.m.nnodes, sizeof(*s.nkids));
-	for (i = 0; i < s.m.nnodes; i++) {
-		struct node *n = &s.m.nodes[i];
+}
+
+void
+selectoptsfree(struct selopts *o)
+{
+	free(o->inc);
+	free(o->exc);
+}
+
+char *
+selectnodes(struct manifest *m, int load, const struct selopts *o)
+{
+	struct sel s;
+	struct jobopts jo = {""};
+	struct profileopts po = o->po;
+	char *in, *ex, *proj = NULL;
+	size_t i, k;
+
+	memset(&s, 0, sizeof(s));
+	s.m = m;
+	s.indirect = o->indirect;
+	manifestloadfor(m, o->manifest, LOADSELECT | load);
+	for (i = 0; i < m->nnodes; i++)
+		if (m->nodes[i].kind == KRUN)
+			m->nodes[i].file = jobname(m->nodes[i].uid);
+	graphbuild(m);
+	s.kids = xcalloc(m->nnodes + 1, sizeof(*s.kids));
+	s.nkids = xcalloc(m->nnodes + 1, sizeof(*s.nkids));
+	for (i = 0; i < m->nnodes; i++) {
+		struct node *n = &m->nodes[i];
 		for (k = 0; k < n->nparents; k++) {
-			size_t p = (size_t)(n->parents[k] - s.m.nodes);
+			size_t p = (size_t)(n->parents[k] - m->nodes);
 			s.kids[p] = xreallocarray(s.kids[p], s.nkids[p] + 1, sizeof(**s.kids));
 			s.kids[p][s.nkids[p]++] = n;
 		}
 	}
-	/* the stamps of the connection build.ninja deploys to */
-	conn = connbuilt("build.ninja");
-	if (!conn)
-		fatal("build.ninja names no connection: run dbt2ninja to regenerate it");
-	if (state) {
-		char *dir = xstrdup(state), *rr;
+	if (o->state) {
+		char *dir = xstrdup(o->state), *rr;
 		/* production's record, over the connection the generator makes */
-		proj = projectdirof(po.projectdir, path);
+		proj = projectdirof(po.projectdir, o->manifest);
 		po.projectdir = proj;
-		stateload(&s.st, &s.m, state, &jo, &po, 0);
+		stateload(&s.st, m, o->state, &jo, &po, 0);
 		s.hasstate = 1;
 		/* result: reads run_results.json beside the state manifest */
 		if (s.st.path) {
@@ -645,38 +657,62 @@ selectmain(int argc, char **argv)
 	} else if (access("target/run_results.json", R_OK) == 0) {
 		loadresults(&s, "target/run_results.json");
 	}
-	in = xcalloc(s.m.nnodes, 1);
-	ex = xcalloc(s.m.nnodes, 1);
-	expression(&s, inc, ninc, in);
-	if (nexc) {
-		int keep = s.indirect;
-		expression(&s, exc, nexc, ex);
-		s.indirect = keep;
+	in = xcalloc(m->nnodes + 1, 1);
+	ex = xcalloc(m->nnodes + 1, 1);
+	if (o->ninc)
+		expression(&s, o->inc, o->ninc, in);
+	else
+		for (i = 0; i < m->nnodes; i++)
+			in[i] = m->nodes[i].kind == KRUN;
+	if (o->nexc) {
+		s.indirect = o->indirect;
+		expression(&s, o->exc, o->nexc, ex);
 	}
+	for (i = 0; i < m->nnodes; i++)
+		in[i] = in[i] && !ex[i];
+	for (i = 0; i < m->nnodes; i++)
+		free(s.kids[i]);
+	free(s.kids);
+	free(s.nkids);
+	free(ex);
+	free(proj);
+	if (o->state)
+		statefree(&s.st);
+	htabfree(&s.results);
+	cJSON_Delete(s.runresults);
+	return in;
+}
+
+int
+selectmain(int argc, char **argv)
+{
+	struct selopts o;
+	struct manifest m;
+	char *in, *conn;
+	size_t i;
+
+	selectargs(argc, argv, 2, usage, 1, &o);
+	if (!o.ninc)
+		usageexit(usage, NULL);
+	/* the stamps of the connection build.ninja deploys to */
+	conn = connbuilt("build.ninja");
+	if (!conn)
+		fatal("build.ninja names no connection: run dbt2ninja to regenerate it");
+	in = selectnodes(&m, 0, &o);
 	/* --for deploy: no tests; test: only tests; build: dbt build's
 	 * stamps */
-	for (i = 0; i < s.m.nnodes; i++) {
-		const struct node *n = &s.m.nodes[i];
-		if (!in[i] || ex[i] || n->kind != KRUN || (verb && (!strcmp(verb, "deploy") ?
+	for (i = 0; i < m.nnodes; i++) {
+		const struct node *n = &m.nodes[i];
+		const char *verb = o.verb;
+		if (!in[i] || n->kind != KRUN || (verb && (!strcmp(verb, "deploy") ?
 		    n->rtype == RTEST : !strcmp(verb, "test") ? n->rtype != RTEST : 0)))
 			continue;
 		printf("%s/%s/%s\n", conn, verb && !strcmp(verb, "build") ? CONNBUILT : CONNSTAMPS,
 		    n->file);
 	}
-	for (i = 0; i < s.m.nnodes; i++)
-		free(s.kids[i]);
-	free(s.kids);
-	free(s.nkids);
 	free(in);
-	free(ex);
 	free(conn);
-	free(proj);
-	free(inc);
-	free(exc);
-	if (state)
-		statefree(&s.st);
-	htabfree(&s.results);
-	cJSON_Delete(s.runresults);
-	manifestfree(&s.m);
+	selectoptsfree(&o);
+	manifestfree(&m);
 	return 0;
 }

@@ -42,10 +42,13 @@ ninja deploy
 say "the results, as dbt's run_results.json"
 dbt2ninja results
 
-if command -v dot >/dev/null 2>&1; then
-	ninja -t graph deploy | dot -Tsvg > dag.svg
-	say "the graph: $WORK/jaffle/dag.svg"
-else
-	say "ninja -t graph deploy | dot -Tsvg > dag.svg draws the graph (apt-get install graphviz)"
-fi
+say "the lineage as dbt docs draws it, each node colored by what the runs left"
+dbt2ninja graph > lineage.dot
+sed -n 's/.*class="[a-z]* \([a-z]*\)".*/\1/p' lineage.dot | sort | uniq -c |
+	sed 's/^ */  /; s/ none$/ not run on their own (ephemeral, exposure)/'
+echo "dbt2ninja graph | dot -Tsvg > lineage.svg draws it"
+
+say "one page of it all for CI to keep: the lineage, the last run's timeline, the results"
+dbt2ninja report
+say "the report: $WORK/jaffle/target/report.html (open it in a browser)"
 say "the project is in $WORK/jaffle; the database is stopped and removed"
