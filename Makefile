@@ -102,6 +102,7 @@ TESTS = $(UNITS) \
 	tests/lineage.t \
 	tests/timeline.t \
 	tests/report.t \
+	tests/verbs.t \
 	tests/seeds.t \
 	tests/pkgseeds.t \
 	tests/errors.t \
