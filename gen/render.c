@@ -83,6 +83,24 @@ projectvars(const char *dir, cJSON **vars, cJSON **pkgvars)
 	free(pkgs);
 }
 
+/* The job's keyed lines without the "compiled: false" that the node
+ * had before it was rendered. */
+static const char *
+compiledline(struct manifest *m, const char *config)
+{
+	static const char line[] = "-- compiled: false\n";
+	const char *p = strstr(config, line);
+	size_t n = strlen(config);
+	char *s;
+
+	if (!p || (p != config && p[-1] != '\n'))
+		return config;
+	s = arenaalloc(&m->keep, n - (sizeof(line) - 1) + 1);
+	memcpy(s, config, (size_t)(p - config));
+	strcpy(s + (p - config), p + sizeof(line) - 1);
+	return s;
+}
+
 size_t
 renderall(struct manifest *m, const struct renderopts *o)
 {
@@ -124,6 +142,7 @@ renderall(struct manifest *m, const struct renderopts *o)
 		if (!(j = cJSON_GetObjectItemCaseSensitive(nodes, n->uid)))
 			fatal("%s: %s: not among the manifest's nodes", m->path, n->uid);
 		n->sql = renderone(c[0], m, n, j);
+		n->config = compiledline(m, n->config);
 		if (!strcmp(n->materialized, "incremental")) {
 			n->incrsql = renderone(c[1], m, n, j);
 			if (!strcmp(n->incrsql, n->sql))

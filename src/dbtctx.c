@@ -797,12 +797,46 @@ relcreate(struct jev *v, void *data, struct jcall *c)
 	return relv(jevarena(v), &r);
 }
 
+/* adapter.get_relation(database, schema, identifier), for the node's own
+ * relation only: what the render is told of it (is_incremental's
+ * question: the relation exists, as a table, exactly when the render is
+ * the incremental form). Any other relation needs the database. */
+static struct jv *
+adgetrelation(struct jev *v, void *data, struct jcall *c)
+{
+	static const char *const ok[] = {"database", "schema", "identifier", NULL};
+	static const char *const k[] = {"database", "schema", "identifier"};
+	struct rnode *rn = data;
+	struct rel r;
+	cJSON *n = rn->node;
+	const char *mine[3];
+	int i;
+
+	nokw(v, c, "adapter.get_relation", ok);
+	mine[0] = jstr(n, "database");
+	mine[1] = jstr(n, "schema");
+	mine[2] = jstr(n, "alias") ? jstr(n, "alias") : jstr(n, "name");
+	for (i = 0; i < 3; i++) {
+		struct jv *x = arg(c, (size_t)i, k[i]);
+		if (!x || x->type != JSTR || !mine[i] || strcmp(x->u.str.s, mine[i]))
+			jfail(v, "unsupported: adapter.get_relation of a relation other than this (it needs the database)");
+	}
+	if (!rn->c->run.incremental)
+		return &jvnone;
+	memset(&r, 0, sizeof(r));
+	r = *(struct rel *)noderel(rn, jevarena(v), n)->u.obj.data;
+	r.type = "table";
+	return relv(jevarena(v), &r);
+}
+
 static struct jv *
 adgetattr(struct jev *v, struct jv *self, const char *name)
 {
 	struct arena *a = jevarena(v);
 	struct rnode *rn = self->u.obj.data;
 
+	if (!strcmp(name, "get_relation"))
+		return jvfunc(a, "adapter.get_relation", adgetrelation, rn);
 	if (!strcmp(name, "dispatch"))
 		return jvfunc(a, "adapter.dispatch", addispatch, rn);
 	if (!strcmp(name, "quote"))
