@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dropenv.h"
+#include "render.h"
 #include "graph.h"
 #include "jobfile.h"
 #include "pg.h"
@@ -99,11 +100,13 @@ dropenv(int argc, char **argv)
 			schemas(&mine, &env, &nenv, m.nodes[i].relation);
 	if (state) {
 		struct state s;
-		struct jobopts jo = {""};
+		struct renderopts ro = {0};
+		struct jobopts jo = {"", &ro};
 		for (i = 0; i < m.nnodes; i++)
 			if (m.nodes[i].kind == KRUN)
 				m.nodes[i].file = jobname(m.nodes[i].uid);
 		graphbuild(&m);
+		renderall(&m, &ro);
 		stateload(&s, &m, state, &jo, &po, 0);
 		if (s.path) {
 			for (i = 0; i < s.prod.nnodes; i++)

@@ -57,8 +57,10 @@ char *seedpath(const struct node *n, const char *prefix);
  * other file on the machine is loaded into a table. */
 void seedcheck(const struct manifest *m, const struct node *n, const char *prefix);
 
+struct renderopts;
 struct jobopts {
 	const char *seedprefix;	/* where seed paths are, seen from here */
+	const struct renderopts *render;	/* how nodes are rendered (render.h) */
 };
 
 struct jobstats {

@@ -50,7 +50,9 @@ static const char usage[] =
 static const char help[] =
     "\n"
     "Write build.ninja and target/ninja/sql/*.sql from a dbt manifest, so that\n"
-    "`ninja deploy` runs exactly the changed nodes and what is downstream.\n"
+    "`ninja deploy` runs exactly the changed nodes and what is downstream. A\n"
+    "manifest from `dbt parse` is enough: nodes without compiled SQL are\n"
+    "rendered here, as dbt compile renders them.\n"
     "\n"
     "  MANIFEST            dbt's manifest.json (default: target/manifest.json)\n"
     "  --threads N         run at most N nodes at once (default: the profile's\n"
@@ -289,9 +291,43 @@ datadir(const char *dir)
 /* What the generator resolves of the profile. */
 struct resolved {
 	char *cluster, *target, *type;	/* the target's, or NULL */
+	cJSON *targetctx;		/* what the renderer's target has */
 	char *profiles;			/* the profiles.yml read, or NULL */
 	struct conn conn;		/* the connection it makes */
 };
+
+/* dbt's target as the renderer gives it: the profile's name, target and
+ * type, its schema and threads, and the connection's host, port, user and
+ * database; an attribute the profile does not set is left out (reading it
+ * is an error). */
+static cJSON *
+targetctx(const struct profile *p)
+{
+	static const char *const keys[][2] = {{"host", "host"}, {"port", "port"},
+	    {"user", "user"}, {"dbname", "database"}};
+	cJSON *t = cJSON_CreateObject();
+	size_t i, k;
+
+	if (!p->path)
+		return t;
+	if (p->name)
+		cJSON_AddStringToObject(t, "profile_name", p->name);
+	if (p->target)
+		cJSON_AddStringToObject(t, "name", p->target);
+	if (p->schema)
+		cJSON_AddStringToObject(t, "schema", p->schema);
+	if (p->threads)
+		cJSON_AddNumberToObject(t, "threads", p->threads);
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		for (i = 0; p->keys[i]; i++)
+			if (!strcmp(p->keys[i], keys[k][0])) {
+				if (!strcmp(keys[k][0], "port"))
+					cJSON_AddNumberToObject(t, "port", atoi(p->vals[i]));
+				else
+					cJSON_AddStringToObject(t, keys[k][1], p->vals[i]);
+			}
+	return t;
+}
 
 /* The executor's options: the profile and target the generator resolved
  * (never a secret), the project when it is not the build directory, and
@@ -332,6 +368,7 @@ runflags(const struct opts *o, const char *prefix, int *threads, struct resolved
 	connof(&rs->conn, &p);
 	bufprintf(&b, "%s--connection %s", b.len ? " " : "", rs->conn.key);
 	rs->cluster = p.cluster ? xstrdup(p.cluster) : NULL;
+	rs->targetctx = targetctx(&p);
 	rs->target = p.target ? xstrdup(p.target) : NULL;
 	rs->type = p.type ? xstrdup(p.type) : NULL;
 	rs->profiles = p.path ? xstrdup(p.path) : NULL;
@@ -655,6 +692,8 @@ main(int argc, char **argv)
 	struct resolved rs = {0};
 	struct buf bgs = {0}, bgc = {0}, bgk = {0};
 	size_t i, c[4], rendered;
+	struct renderopts ro = {0};
+	char *pname;
 
 	argv0 = "dbt2ninja";
 	if (argc > 1 && !strcmp(argv[1], "results"))
@@ -700,17 +739,14 @@ main(int argc, char **argv)
 			fatal("%s: %s", o.manifest, m.nodes[i].refused);
 	testheaders(&m, prefix);
 	projectyml = xasprintf("%sdbt_project.yml", prefix);
-	{
-		/* a manifest from dbt parse: its nodes rendered here */
-		struct renderopts ro = {0};
-		char *pname = projectkey(*prefix ? prefix : ".", "name");
-		ro.target = rs.target;
-		ro.project = pname;
-		ro.dir = prefix;
-		ro.threads = o.threads;
-		rendered = renderall(&m, &ro);
-		free(pname);
-	}
+	/* a manifest from dbt parse: its nodes rendered here (production's too) */
+	pname = projectkey(*prefix ? prefix : ".", "name");
+	ro.target = rs.targetctx;
+	ro.project = pname;
+	ro.dir = prefix;
+	ro.threads = o.threads;
+	jo.render = &ro;
+	rendered = renderall(&m, &ro);
 	if (o.bluegreen) {
 		if (strcmp(m.adapter, "materialize"))
 			fatal("%s: --blue-green deploys Materialize projects; this one's adapter is %s",
@@ -789,6 +825,8 @@ main(int argc, char **argv)
 	free(rs.cluster);
 	free(rs.target);
 	free(rs.type);
+	cJSON_Delete(rs.targetctx);
+	free(pname);
 	free(rs.profiles);
 	connfree(&rs.conn);
 	free(projectyml);

@@ -46,12 +46,13 @@ yaml(const char *path)
 
 /* dbt_project.yml's vars in dir, and each package's own by name. */
 static void
-projectvars(const char *dir, cJSON **vars, cJSON **pkgvars)
+projectvars(const char *d, cJSON **vars, cJSON **pkgvars)
 {
+	char *dir = xasprintf("%s%s", d, *d && d[strlen(d) - 1] != '/' ? "/" : "");
 	char *path = xasprintf("%sdbt_project.yml", dir), *pkgs;
 	cJSON *p = yaml(path), *v;
 	struct dirent *e;
-	DIR *d;
+	DIR *dd;
 
 	*vars = NULL;
 	*pkgvars = cJSON_CreateObject();
@@ -63,8 +64,8 @@ projectvars(const char *dir, cJSON **vars, cJSON **pkgvars)
 	free(path);
 	pkgs = projectkey(*dir ? dir : ".", "packages-install-path");
 	path = pkgs && *pkgs == '/' ? xstrdup(pkgs) : xasprintf("%s%s", dir, pkgs ? pkgs : "dbt_packages");
-	if ((d = opendir(path))) {
-		while ((e = readdir(d))) {
+	if ((dd = opendir(path))) {
+		while ((e = readdir(dd))) {
 			char *f;
 			cJSON *name;
 			if (e->d_name[0] == '.')
@@ -77,10 +78,11 @@ projectvars(const char *dir, cJSON **vars, cJSON **pkgvars)
 			cJSON_Delete(p);
 			free(f);
 		}
-		closedir(d);
+		closedir(dd);
 	}
 	free(path);
 	free(pkgs);
+	free(dir);
 }
 
 /* The job's keyed lines without the "compiled: false" that the node
@@ -119,11 +121,11 @@ renderall(struct manifest *m, const struct renderopts *o)
 	if (!(doc = cJSON_ParseWithLength(src.s, src.len)))
 		fatal("%s: invalid JSON", m->path);
 	buffree(&src);
-	target = cJSON_CreateObject();
-	if (o->target)
-		cJSON_AddStringToObject(target, "name", o->target);
-	if (o->threads)
+	target = o->target ? cJSON_Duplicate(o->target, 1) : cJSON_CreateObject();
+	if (o->threads) {
+		cJSON_DeleteItemFromObjectCaseSensitive(target, "threads");
 		cJSON_AddNumberToObject(target, "threads", o->threads);
+	}
 	memset(&run, 0, sizeof(run));
 	run.adapter = m->adapter;
 	run.project = m->project ? m->project : o->project;
@@ -141,6 +143,10 @@ renderall(struct manifest *m, const struct renderopts *o)
 			continue;
 		if (!(j = cJSON_GetObjectItemCaseSensitive(nodes, n->uid)))
 			fatal("%s: %s: not among the manifest's nodes", m->path, n->uid);
+		/* no raw code, or a dbt older than this renders: as before, the
+		 * node has no SQL and fails when it runs */
+		if (!dbtrenders(c[0], j))
+			continue;
 		n->sql = renderone(c[0], m, n, j);
 		n->config = compiledline(m, n->config);
 		if (!strcmp(n->materialized, "incremental")) {

@@ -6,16 +6,19 @@
  * its forms (n->sql as on its first run, n->incrsql with is_incremental()
  * true), the executor picking one on its connection. A node the renderer
  * cannot render exactly stops the generator: the message names the file,
- * line:column, the node and what it needs; nothing is written. var()
+ * line:column, the node and what it needs; nothing is written. A node
+ * with no raw code, or of a dbt before 0.20, is left without SQL. var()
  * reads the vars of dir/dbt_project.yml and of each package's own under
  * its packages-install-path (default dbt_packages). */
 #ifndef RENDER_H
 #define RENDER_H
 
+#include <cjson/cJSON.h>
+
 #include "manifest.h"
 
 struct renderopts {
-	const char *target;	/* the profile's target name, or NULL */
+	cJSON *target;		/* what target has (main.c's targetctx), or NULL */
 	const char *project;	/* the root project's name, or NULL */
 	const char *dir;	/* the project directory ("" for .), or NULL */
 	int threads;

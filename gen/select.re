@@ -13,6 +13,7 @@
 #include "job.h"
 #include "jobfile.h"
 #include "project.h"
+#include "render.h"
 #include "select.h"
 #include "sql.h"
 #include "state.h"
@@ -613,7 +614,8 @@ char *
 selectnodes(struct manifest *m, int load, const struct selopts *o)
 {
 	struct sel s;
-	struct jobopts jo = {""};
+	struct renderopts ro = {0};
+	struct jobopts jo = {"", &ro};
 	struct profileopts po = o->po;
 	char *in, *ex, *proj = NULL;
 	size_t i, k;
@@ -641,6 +643,9 @@ selectnodes(struct manifest *m, int load, const struct selopts *o)
 		/* production's record, over the connection the generator makes */
 		proj = projectdirof(po.projectdir, o->manifest);
 		po.projectdir = proj;
+		/* jobs compared as the generator writes them: rendered */
+		ro.dir = proj ? proj : "";
+		renderall(m, &ro);
 		stateload(&s.st, m, o->state, &jo, &po, 0);
 		s.hasstate = 1;
 		/* result: reads run_results.json beside the state manifest */

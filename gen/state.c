@@ -242,8 +242,7 @@ stateload(struct state *s, const struct manifest *m, const char *path,
 		if (!dbt) {
 			/* production's from dbt parse: rendered as ours is */
 			struct renderopts ro = {0};
-			ro.target = po ? po->target : NULL;
-			renderall(&s->prod, &ro);
+			renderall(&s->prod, o->render ? o->render : &ro);
 		}
 		if (m->dbtversion && s->prod.dbtversion && strcmp(m->dbtversion, s->prod.dbtversion))
 			warn("warning: %s was written by dbt %s, this manifest by dbt %s",

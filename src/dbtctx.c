@@ -1317,6 +1317,18 @@ testkwarg(struct rnode *rn, struct arena *a, cJSON *j, int top, const char *key,
 	return fromjson(a, j);
 }
 
+int
+dbtrenders(struct dbtctx *c, cJSON *node)
+{
+	const char *v = c->run.dbtversion, *lang = jstr(node, "language");
+
+	if (v && !strncmp(v, "0.", 2) && atoi(v + 2) < 20)
+		return 0;
+	if (lang && strcmp(lang, "sql"))
+		return 0;
+	return jstr(node, "raw_code") || jstr(node, "raw_sql");
+}
+
 static int
 renderone(struct rnode *rn, struct arena *a, struct buf *out, char **err)
 {
@@ -1327,23 +1339,22 @@ renderone(struct rnode *rn, struct arena *a, struct buf *out, char **err)
 
 	if (!raw)
 		raw = jstr(rn->node, "raw_sql");
+	if (!path)
+		path = rn->node->string;
 	if (jstr(rn->node, "language") && strcmp(jstr(rn->node, "language"), "sql")) {
-		*err = xasprintf("%s: a %s model: only dbt renders it", rn->node->string,
+		*err = xasprintf("%s: a %s model: only dbt renders it", path,
 		    jstr(rn->node, "language"));
 		return -1;
 	}
-	if (rn->c->run.dbtversion && !strncmp(rn->c->run.dbtversion, "0.", 2) &&
-	    atoi(rn->c->run.dbtversion + 2) < 20) {
-		*err = xasprintf("%s: a manifest of dbt %s: only dbt renders it", rn->node->string,
+	if (!dbtrenders(rn->c, rn->node)) {
+		*err = xasprintf("%s: a manifest of dbt %s: only dbt renders it", path,
 		    rn->c->run.dbtversion);
 		return -1;
 	}
 	if (!raw) {
-		*err = xasprintf("%s: no raw_code", rn->node->string);
+		*err = xasprintf("%s: no raw_code", path);
 		return -1;
 	}
-	if (!path)
-		path = rn->node->string;
 	rn->pkg = jstr(rn->node, "package_name");
 	setchain(rn, a);
 	if (cJSON_IsObject(tm)) {
@@ -1433,7 +1444,8 @@ compile(struct dbtctx *c, cJSON *node, struct buf *out, struct buf *ctes, cJSON 
 	int r;
 
 	if (depth > 64) {
-		*err = xasprintf("%s: ephemeral models nested too deep", node->string);
+		*err = xasprintf("%s: ephemeral models nested too deep",
+		    jstr(node, "original_file_path") ? jstr(node, "original_file_path") : node->string);
 		return -1;
 	}
 	memset(&rn, 0, sizeof(rn));

@@ -50,6 +50,10 @@ struct dbtrun {
 struct dbtctx *dbtctxnew(cJSON *manifest, const struct dbtrun *run);
 void dbtctxfree(struct dbtctx *);
 
+/* Whether the node is one this renders at all: SQL with raw code, of a
+ * manifest of dbt 0.20 or later. */
+int dbtrenders(struct dbtctx *, cJSON *node);
+
 /* Render the node (an entry of the manifest's nodes) as dbt compile
  * does, ephemeral CTEs injected, onto out. Returns 0, or -1 with *err
  * (malloc'd) naming the file, line:column and what could not be done. */

@@ -311,6 +311,7 @@ profileload(struct profile *p, const struct profileopts *o, const char *near)
 	set(p, "application_name", v ? v : xstrdup("dbt2ninja"));
 	p->role = scalar(&y, get(&y, out, "role"), "role");
 	p->cluster = scalar(&y, get(&y, out, "cluster"), "cluster");
+	p->schema = scalar(&y, get(&y, out, "schema"), "schema");
 	v = scalar(&y, get(&y, out, "retries"), "retries");
 	if (v)
 		p->retries = atoi(v);
@@ -335,6 +336,7 @@ profilefree(struct profile *p)
 	free(p->type);
 	free(p->role);
 	free(p->cluster);
+	free(p->schema);
 }
 
 void

@@ -28,6 +28,7 @@ struct profile {
 	const char *vals[PROFILEKEYS + 1];
 	char *path;		/* the profiles.yml read, or NULL */
 	char *name, *target, *type, *role, *cluster;
+	char *schema;		/* the target's schema (for rendering's target.schema) */
 	int retries;		/* default 1, as dbt */
 	int threads;		/* 0 when not set */
 };

@@ -128,6 +128,9 @@ usage='usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]
                  [MANIFEST]
        dbt2ninja select [--exclude EXPR] [--state PATH] [--for VERB] EXPR...
        dbt2ninja results [MANIFEST]
+       dbt2ninja graph [--group folder|schema|none] [select'"'"'s options] [EXPR...]
+       dbt2ninja timeline [--manifest PATH] [-o FILE]
+       dbt2ninja report [-o FILE] [graph'"'"'s options] [EXPR...]
        dbt2ninja drop-env [--force] [--state PATH|db[:TARGET]] [MANIFEST]
        dbt2ninja --help | --version'
 expect "unknown option" 2 "dbt2ninja: unknown option: --bogus

@@ -6,7 +6,7 @@
 int
 main(void)
 {
-	struct jobopts o = {"tests/unit/"};
+	struct jobopts o = {"tests/unit/", NULL};
 	struct manifest m;
 	struct buf b = {0};
 	char *s, longid[400];
