@@ -109,7 +109,7 @@ renderall(struct manifest *m, const struct renderopts *o)
 	struct buf src = {0};
 	struct dbtrun run;
 	struct dbtctx *c[2];
-	cJSON *doc, *nodes, *target;
+	cJSON *doc, *target;
 	size_t i, done = 0;
 
 	for (i = 0; i < m->nnodes && !needs(&m->nodes[i]); i++)
@@ -135,13 +135,12 @@ renderall(struct manifest *m, const struct renderopts *o)
 	c[0] = dbtctxnew(doc, &run);
 	run.incremental = 1;
 	c[1] = dbtctxnew(doc, &run);
-	nodes = cJSON_GetObjectItemCaseSensitive(doc, "nodes");
 	for (i = 0; i < m->nnodes; i++) {
 		struct node *n = &m->nodes[i];
 		cJSON *j;
 		if (!needs(n))
 			continue;
-		if (!(j = cJSON_GetObjectItemCaseSensitive(nodes, n->uid)))
+		if (!(j = dbtnode(c[0], n->uid)))
 			fatal("%s: %s: not among the manifest's nodes", m->path, n->uid);
 		/* no raw code, or a dbt older than this renders: as before, the
 		 * node has no SQL and fails when it runs */

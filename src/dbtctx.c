@@ -1317,6 +1317,12 @@ testkwarg(struct rnode *rn, struct arena *a, cJSON *j, int top, const char *key,
 	return fromjson(a, j);
 }
 
+cJSON *
+dbtnode(struct dbtctx *c, const char *uid)
+{
+	return htabget(&c->nodes, uid);
+}
+
 int
 dbtrenders(struct dbtctx *c, cJSON *node)
 {

@@ -50,6 +50,9 @@ struct dbtrun {
 struct dbtctx *dbtctxnew(cJSON *manifest, const struct dbtrun *run);
 void dbtctxfree(struct dbtctx *);
 
+/* The manifest's node or source of that unique_id, or NULL. */
+cJSON *dbtnode(struct dbtctx *, const char *uid);
+
 /* Whether the node is one this renders at all: SQL with raw code, of a
  * manifest of dbt 0.20 or later. */
 int dbtrenders(struct dbtctx *, cJSON *node);

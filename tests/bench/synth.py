@@ -1,7 +1,11 @@
 """Write a synthetic dbt v12 manifest of N models (and one test each),
 shaped like dbt's own: every field dbt writes for a node, layered DAG.
 
-usage: synth.py N OUT [CHANGED]   the last CHANGED models get a different body."""
+usage: synth.py N OUT [CHANGED [MACROS]]   the last CHANGED models get a
+different body. With MACROS (a manifest of the same dbt, whose macros are
+taken), the manifest is as dbt parse writes it: no compiled code, models
+that use ref, config, is_incremental and a macro of the project's, and
+generic tests; dbt2ninja renders them."""
 import json
 import random
 import sys
@@ -9,6 +13,7 @@ import sys
 n = int(sys.argv[1])
 out = sys.argv[2]
 changed = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+macros = json.load(open(sys.argv[4]))["macros"] if len(sys.argv) > 4 else None
 rnd = random.Random(42)
 nodes = {}
 
@@ -96,5 +101,26 @@ manifest = {
     "child_map": {}, "group_map": {}, "saved_queries": {}, "semantic_models": {},
     "unit_tests": {}, "functions": {},
 }
+if macros is not None:
+    for uid, nd in nodes.items():
+        nd.pop("compiled_code")
+        nd["compiled"] = False
+        if nd["resource_type"] == "model":
+            i = int(nd["name"][1:])
+            mat = nd["config"]["materialized"]
+            nd["raw_code"] = ("{{ config(materialized='%s') }}\n" % mat +
+                nd["raw_code"].replace("amount * ", "{{ scaled('amount', ") .replace(" as amount", ") }} as amount", 1) +
+                ("\n{% if is_incremental() %}\n  and updated_at > (select max(updated_at) from {{ this }})\n{% endif %}"
+                 if mat == "incremental" else ""))
+            nd["depends_on"]["macros"] = ["macro.bench.scaled", "macro.dbt.is_incremental"]
+    macros = {k: v for k, v in macros.items() if v["package_name"] in ("dbt", "dbt_postgres")}
+    macros["macro.bench.scaled"] = {
+        "name": "scaled", "resource_type": "macro", "package_name": "bench",
+        "path": "macros/scaled.sql", "original_file_path": "macros/scaled.sql",
+        "unique_id": "macro.bench.scaled",
+        "macro_sql": "{% macro scaled(col, k) %}{{ col }} * {{ k }}{% endmacro %}",
+        "depends_on": {"macros": []}, "description": "", "meta": {}, "docs": {"show": True},
+        "patch_path": None, "arguments": [], "created_at": 1700000000.0, "supported_languages": None}
+    manifest["macros"] = macros
 with open(out, "w") as f:
     json.dump(manifest, f, indent=2)
