@@ -937,6 +937,59 @@ refusedattr(struct jev *v, struct jv *self, const char *name)
 }
 
 static const struct jclass modulesclass = {"modules", refusedattr, NULL, NULL};
+
+/* A name of dbt's context that this does not give: any use of it fails
+ * naming it (it must not print as an undefined value would). */
+static struct jv *
+nogetattr(struct jev *v, struct jv *self, const char *name)
+{
+	jfail(v, "unsupported: %s.%s (%s)", (const char *)self->u.obj.data, name,
+	    "not known when rendering here");
+	return NULL;
+}
+
+static const char *
+nostr(const struct jv *self, struct buf *b)
+{
+	(void)b;
+	return self->u.obj.data;
+}
+
+static struct jv *
+nocall(struct jev *v, struct jv *self, struct jcall *c)
+{
+	(void)c;
+	jfail(v, "unsupported: %s() (not known when rendering here)", (const char *)self->u.obj.data);
+	return NULL;
+}
+
+static const struct jclass noclass = {"unsupported", nogetattr, nostr, nocall};
+
+/* dbt's tojson(value, default=None, sort_keys=False): json.dumps. */
+static struct jv *
+fntojson(struct jev *v, void *data, struct jcall *c)
+{
+	static const char *const ok[] = {"value", "default", "sort_keys", NULL};
+	struct jv *x = arg(c, 0, "value"), *sk = arg(c, 2, "sort_keys"), *def = arg(c, 1, "default");
+	struct jcall fc;
+	struct jv *kw[1];
+	const char *names[1] = {"sort_keys"};
+
+	(void)data;
+	nokw(v, c, "tojson", ok);
+	if (!x)
+		jfail(v, "tojson() missing 1 required positional argument: 'value'");
+	if (def && def->type != JNONE)
+		jfail(v, "unsupported: tojson() with a default");
+	/* Jinja2's tojson filter escapes <>&' for HTML; dbt's is plain json.dumps */
+	memset(&fc, 0, sizeof(fc));
+	kw[0] = sk ? sk : &jvfalse;
+	fc.kw = kw;
+	fc.names = names;
+	fc.nkw = 1;
+	return jevfilter(v, "dbt.tojson", x, &fc);
+}
+
 static const struct jclass graphclass = {"graph", refusedattr, NULL, NULL};
 
 static struct jv *
@@ -1211,6 +1264,33 @@ basectx(struct rnode *rn, struct arena *a)
 	put(a, d, "modules", jvobj(a, &modulesclass, rn));
 	put(a, d, "graph", jvobj(a, &graphclass, rn));
 	put(a, d, "project_name", str(a, rn->c->run.project));
+	if (rn->c->run.dbtversion)
+		put(a, d, "dbt_version", str(a, rn->c->run.dbtversion));
+	{
+		cJSON *db = cJSON_GetObjectItemCaseSensitive(rn->c->run.target, "database");
+		cJSON *sc = cJSON_GetObjectItemCaseSensitive(rn->c->run.target, "schema");
+		put(a, d, "database", cJSON_IsString(db) ? str(a, db->valuestring) :
+		    jvobj(a, &noclass, "database"));
+		put(a, d, "schema", cJSON_IsString(sc) ? str(a, sc->valuestring) :
+		    jvobj(a, &noclass, "schema"));
+	}
+	{
+		static const char *const no[] = {"adapter_macro", "column", "compiled_code",
+		    "context_macro_stack", "dbt_metadata_envs", "debug", "defer_relation",
+		    "diff_of_two_dicts", "fromjson", "fromyaml", "function", "invocation_args_dict",
+		    "invocation_id", "load_agate_table", "load_result", "metric", "post_hooks",
+		    "pre_hooks", "render", "run_started_at", "selected_resources", "set",
+		    "set_strict", "source_node", "sql", "sql_now", "store_raw_result",
+		    "store_result", "submit_python_job", "thread_id", "toyaml",
+		    "try_or_compiler_error", "validation", "write", "zip_strict", "context",
+		    "env", "validate_any", NULL};
+		size_t i;
+		for (i = 0; no[i]; i++)
+			put(a, d, no[i], jvobj(a, &noclass, (void *)no[i]));
+		if (!rn->c->run.dbtversion)
+			put(a, d, "dbt_version", jvobj(a, &noclass, "dbt_version"));
+	}
+	put(a, d, "tojson", jvfunc(a, "tojson", fntojson, rn));
 	return d;
 }
 

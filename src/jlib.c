@@ -2080,12 +2080,17 @@ FILTER(f_round)
 	return jvfloat(jevarena(v), r / p);
 }
 
-/* json.dumps(x, sort_keys=True, indent=...) with htmlsafe_json_dumps's
- * escapes of < > & and '. */
-static void jsonto(struct fa *, struct buf *, struct jv *, const char *, int);
+/* json.dumps(x, sort_keys=..., indent=...): for the tojson filter
+ * sorted, with htmlsafe_json_dumps's escapes of < > & and '; for dbt's
+ * tojson() neither unless asked to sort. */
+struct jsonopt {
+	const char *ind;	/* indent, or NULL */
+	int html, sort;
+};
+static void jsonto(struct fa *, struct buf *, struct jv *, const struct jsonopt *, int);
 
 static void
-jsonstr(struct buf *b, const char *s, size_t n)
+jsonstr(struct buf *b, const char *s, size_t n, int html)
 {
 	size_t i;
 
@@ -2101,7 +2106,10 @@ jsonstr(struct buf *b, const char *s, size_t n)
 		case '\b': bufputs(b, "\\b"); break;
 		case '\f': bufputs(b, "\\f"); break;
 		case '<': case '>': case '&': case '\'':
-			bufprintf(b, "\\u%04lx", c);
+			if (html)
+				bufprintf(b, "\\u%04lx", c);
+			else
+				bufputc(b, (int)c);
 			break;
 		default:
 			if (c < 0x20 || (c >= 0x7F && c < 0x10000))
@@ -2127,16 +2135,19 @@ jsonnl(struct buf *b, const char *ind, int depth)
 }
 
 static void
-jsonkey(struct fa *f, struct buf *b, struct jv *k)
+jsonkey(struct fa *f, struct buf *b, struct jv *k, const struct jsonopt *o)
 {
+	struct jsonopt flat = *o;
+
+	flat.ind = NULL;
 	switch (k->type) {
-	case JSTR: jsonstr(b, k->u.str.s, k->u.str.n); return;
+	case JSTR: jsonstr(b, k->u.str.s, k->u.str.n, o->html); return;
 	case JNONE: bufputs(b, "\"null\""); return;
 	case JBOOL: bufputs(b, k->u.b ? "\"true\"" : "\"false\""); return;
 	case JINT: bufprintf(b, "\"%lld\"", (long long)k->u.i); return;
 	case JFLOAT:
 		bufputc(b, '"');
-		jsonto(f, b, k, NULL, 0);
+		jsonto(f, b, k, &flat, 0);
 		bufputc(b, '"');
 		return;
 	default:
@@ -2146,8 +2157,9 @@ jsonkey(struct fa *f, struct buf *b, struct jv *k)
 }
 
 static void
-jsonto(struct fa *f, struct buf *b, struct jv *x, const char *ind, int depth)
+jsonto(struct fa *f, struct buf *b, struct jv *x, const struct jsonopt *o, int depth)
 {
+	const char *ind = o->ind;
 	size_t i;
 
 	switch (x->type) {
@@ -2162,7 +2174,7 @@ jsonto(struct fa *f, struct buf *b, struct jv *x, const char *ind, int depth)
 		else
 			jvfloatto(b, x->u.f);
 		return;
-	case JSTR: jsonstr(b, x->u.str.s, x->u.str.n); return;
+	case JSTR: jsonstr(b, x->u.str.s, x->u.str.n, o->html); return;
 	case JLIST: case JTUPLE:
 		if (x->sub != JS_NONE && x->sub != JS_GROUP)
 			break;
@@ -2176,7 +2188,7 @@ jsonto(struct fa *f, struct buf *b, struct jv *x, const char *ind, int depth)
 				bufputs(b, ind ? "," : ", ");
 			if (ind)
 				jsonnl(b, ind, depth + 1);
-			jsonto(f, b, x->u.list.v[i], ind, depth + 1);
+			jsonto(f, b, x->u.list.v[i], o, depth + 1);
 		}
 		if (ind)
 			jsonnl(b, ind, depth);
@@ -2195,16 +2207,17 @@ jsonto(struct fa *f, struct buf *b, struct jv *x, const char *ind, int depth)
 			item[i] = tuple2(f->v, x->u.dict.k[i], x->u.dict.v[i]);
 			key[i] = x->u.dict.k[i];
 		}
-		sortby(f->v, item, key, n, 0);
+		if (o->sort)
+			sortby(f->v, item, key, n, 0);
 		bufputc(b, '{');
 		for (i = 0; i < n; i++) {
 			if (i)
 				bufputs(b, ind ? "," : ", ");
 			if (ind)
 				jsonnl(b, ind, depth + 1);
-			jsonkey(f, b, item[i]->u.list.v[0]);
+			jsonkey(f, b, item[i]->u.list.v[0], o);
 			bufputs(b, ": ");
-			jsonto(f, b, item[i]->u.list.v[1], ind, depth + 1);
+			jsonto(f, b, item[i]->u.list.v[1], o, depth + 1);
 		}
 		if (ind)
 			jsonnl(b, ind, depth);
@@ -2222,6 +2235,7 @@ FILTER(f_tojson)
 {
 	static const char *const names[] = {"indent", NULL};
 	struct buf b = {0}, ind = {0};
+	struct jsonopt o;
 	struct jv *i;
 	int64_t k;
 
@@ -2234,9 +2248,26 @@ FILTER(f_tojson)
 				bufputc(&ind, ' ');
 		bufputc(&ind, '\0');
 	}
-	jsonto(f, &b, x, i && i->type != JNONE ? ind.s : NULL, 0);
+	o.ind = i && i->type != JNONE ? ind.s : NULL;
+	o.html = o.sort = 1;
+	jsonto(f, &b, x, &o, 0);
 	buffree(&ind);
 	return sub(bufstr(f->v, &b), JS_MARKUP);
+}
+
+/* dbt's tojson(): json.dumps(x, sort_keys=sort) as Python writes it. */
+FILTER(f_dbt_tojson)
+{
+	static const char *const names[] = {"sort_keys", NULL};
+	struct jsonopt o = {NULL, 0, 0};
+	struct buf b = {0};
+	struct jv *k;
+
+	nargs(f, 0, names);
+	if ((k = arg(f, 99, "sort_keys")))
+		o.sort = jvtruth(k);
+	jsonto(f, &b, x, &o, 0);
+	return bufstr(f->v, &b);
 }
 
 static int
@@ -3002,6 +3033,7 @@ static const struct filter filters[] = {
 	{"unique", f_unique}, {"sort", f_sort}, {"reverse", f_reverse},
 	{"sum", f_sum}, {"min", f_min}, {"max", f_max}, {"abs", f_abs},
 	{"round", f_round}, {"tojson", f_tojson}, {"indent", f_indent},
+	{"dbt.tojson", f_dbt_tojson},	/* dbt's tojson(): no template can name it */
 	{"batch", f_batch}, {"slice", f_slice}, {"items", f_items},
 	{"dictsort", f_dictsort}, {"groupby", f_groupby}, {"attr", f_attr},
 	{"format", f_format}, {"truncate", f_truncate}, {"center", f_center},
