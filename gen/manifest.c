@@ -34,24 +34,13 @@ invalid(struct reader *r, const char *at, const char *what)
 	    what ? ": " : "", what ? what : "");
 }
 
-static struct arena *parsing;
-
-static void *arenamalloc(size_t n) { return arenaalloc(parsing, n); }
-static void arenanofree(void *p) { (void)p; }
-static void *heapmalloc(size_t n) { return xmalloc(n); }
-
 /* Parse the one JSON value at *p into the scratch arena; *p moves past it. */
 static cJSON *
 value(struct reader *r, const char **p)
 {
-	cJSON_Hooks inarena = {arenamalloc, arenanofree}, heap = {heapmalloc, free};
 	const char *end = NULL;
-	cJSON *v;
+	cJSON *v = arenajson(&r->scratch, *p, (size_t)(r->end - *p), &end);
 
-	parsing = &r->scratch;
-	cJSON_InitHooks(&inarena);
-	v = cJSON_ParseWithLengthOpts(*p, (size_t)(r->end - *p), &end, 0);
-	cJSON_InitHooks(&heap);
 	if (!v)
 		invalid(r, cJSON_GetErrorPtr(), NULL);
 	*p = end;

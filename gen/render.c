@@ -109,6 +109,7 @@ renderall(struct manifest *m, const struct renderopts *o)
 	struct buf src = {0};
 	struct dbtrun run;
 	struct dbtctx *c[2];
+	struct arena keep = {0};	/* the manifest's tree */
 	cJSON *doc, *target;
 	size_t i, done = 0;
 
@@ -118,7 +119,7 @@ renderall(struct manifest *m, const struct renderopts *o)
 		return 0;
 	if (readfile(m->path, &src) < 0)
 		fatal("%s:", m->path);
-	if (!(doc = cJSON_ParseWithLength(src.s, src.len)))
+	if (!(doc = arenajson(&keep, src.s, src.len, NULL)))
 		fatal("%s: invalid JSON", m->path);
 	buffree(&src);
 	target = o->target ? cJSON_Duplicate(o->target, 1) : cJSON_CreateObject();
@@ -160,6 +161,6 @@ renderall(struct manifest *m, const struct renderopts *o)
 	cJSON_Delete(target);
 	cJSON_Delete(run.vars);
 	cJSON_Delete(run.pkgvars);
-	cJSON_Delete(doc);
+	arenafree(&keep);
 	return done;
 }

@@ -1,6 +1,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include <cjson/cJSON.h>
+
 #include "arena.h"
 #include "util.h"
 
@@ -92,4 +94,26 @@ arenafree(struct arena *a)
 	freeblocks(a->blocks, NULL);
 	a->blocks = NULL;
 	a->next = a->end = NULL;
+}
+
+static struct arena *parsing;
+
+static void *arenamalloc(size_t n) { return arenaalloc(parsing, n); }
+static void arenanofree(void *p) { (void)p; }
+static void *heapmalloc(size_t n) { return xmalloc(n); }
+
+struct cJSON *
+arenajson(struct arena *a, const char *s, size_t n, const char **end)
+{
+	cJSON_Hooks inarena = {arenamalloc, arenanofree}, heap = {heapmalloc, free};
+	const char *e = NULL;
+	cJSON *v;
+
+	parsing = a;
+	cJSON_InitHooks(&inarena);
+	v = cJSON_ParseWithLengthOpts(s, n, &e, 0);
+	cJSON_InitHooks(&heap);
+	if (end)
+		*end = e;
+	return v;
 }

@@ -21,4 +21,10 @@ int arenaowns(const struct arena *a, const void *p);
 void arenareset(struct arena *a);
 void arenafree(struct arena *a);
 
+/* cJSON's parse of the JSON value at s (n bytes) into a: nothing of it is
+ * freed but with the arena. *end, when not NULL, is set past the value.
+ * NULL on bad JSON (cJSON_GetErrorPtr says where). */
+struct cJSON;
+struct cJSON *arenajson(struct arena *a, const char *s, size_t n, const char **end);
+
 #endif

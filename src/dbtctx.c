@@ -377,8 +377,17 @@ versioneq(cJSON *n, struct jv *ver)
 	cJSON *v = cJSON_GetObjectItemCaseSensitive(n, "version");
 	char num[64];
 
-	if (!ver)
-		return 1;
+	if (!ver) {
+		/* no version asked: the latest one, as dbt resolves it */
+		cJSON *l = cJSON_GetObjectItemCaseSensitive(n, "latest_version");
+		if (!v || cJSON_IsNull(v) || !l || cJSON_IsNull(l))
+			return 1;
+		if (cJSON_IsString(v) && cJSON_IsString(l))
+			return !strcmp(v->valuestring, l->valuestring);
+		if (cJSON_IsNumber(v) && cJSON_IsNumber(l))
+			return v->valuedouble == l->valuedouble;
+		return 0;
+	}
 	if (cJSON_IsString(v))
 		return ver->type == JSTR && !strcmp(v->valuestring, ver->u.str.s);
 	if (!cJSON_IsNumber(v))
@@ -395,13 +404,16 @@ versioneq(cJSON *n, struct jv *ver)
 }
 
 /* The dependency of rn's node named name (in package pkg, of version ver)
- * of resource type: what dbt's parse resolved the call to. */
+ * of resource type: what dbt's parse resolved the call to. Should two
+ * packages' nodes of that name both be among them, the node's own
+ * package's wins, then the root project's, as dbt's resolve_ref. */
 static cJSON *
 finddep(struct rnode *rn, const char *prefix, const char *pkg, const char *name,
     const char *srcname, struct jv *ver)
 {
 	cJSON *dep = cJSON_GetObjectItemCaseSensitive(rn->node, "depends_on");
-	cJSON *ids = cJSON_GetObjectItemCaseSensitive(dep, "nodes"), *id;
+	cJSON *ids = cJSON_GetObjectItemCaseSensitive(dep, "nodes"), *id, *best = NULL;
+	int bestscore = 0;
 
 	cJSON_ArrayForEach(id, ids) {
 		cJSON *n;
@@ -418,9 +430,16 @@ finddep(struct rnode *rn, const char *prefix, const char *pkg, const char *name,
 			continue;
 		if (!srcname && !versioneq(n, ver))
 			continue;
-		return n;
+		{
+			int score = rn->pkg && p && !strcmp(p, rn->pkg) ? 3 :
+			    p && !strcmp(p, rn->c->run.project) ? 2 : 1;
+			if (score > bestscore) {
+				best = n;
+				bestscore = score;
+			}
+		}
 	}
-	return NULL;
+	return best;
 }
 
 static struct jv *

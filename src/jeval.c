@@ -1299,7 +1299,8 @@ eval(struct jev *v, struct scope *sc, struct jnode *n)
 		struct jcall c;
 		x = eval(v, sc, n->a);
 		if (x->type == JUNDEF)
-			everr(v, n->off, "undefined value called");
+			everr(v, n->off, "'%s' is undefined", n->a->k == N_NAME ||
+			    n->a->k == N_ATTR ? n->a->name : "value");
 		if (x->type != JFUNC && !(x->type == JOBJ && x->u.obj.cls->call))
 			everr(v, n->off, "unsupported: calling a value of type '%s'", jvtypename(x));
 		callargs(v, sc, n, &c);

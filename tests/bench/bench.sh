@@ -7,10 +7,16 @@
 #   regen      the generator after 5 models changed (dbt compile && ninja deploy)
 #   --state    a fresh checkout generating with production's state (5 changed)
 #   no-op      ninja -n deploy with everything deployed
+#   parse      the same project as dbt parse writes it (no compiled code;
+#              models with ref, config, is_incremental and a macro, generic
+#              tests; dbt's own macros from a real manifest of the corpus):
+#              dbt2ninja renders every node, from scratch and after 5 changed
 # Each row: wall seconds, peak RSS, job files written.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SIZES=${BENCH_SIZES:-1000 10000 50000}
+# dbt's own macros, for the dbt parse rows: a real dbt 1.9 manifest's
+MACROS=${BENCH_MACROS:-$ROOT/../shared/fixtures/manifests/cosmos-cross-project-v12-1.9.0-postgres.json}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dbt2ninja-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
@@ -94,6 +100,26 @@ for n in $SIZES; do
 		"$n" "ratios:" "$(ratio "$regen" "$py")" "$(ratio "$scratch" "$py")"
 	printf '%-8s %-22s scratch/(json.load + cp -R) %s, RSS/python %s (<= 1.0), regen wrote %s (want 5)\n' \
 		"" "" "$(ratio "$scratch" "$(echo "$py $cpfloor" | awk '{print $1 + $2}')")" "$(ratio "$scratchrss" "$pyrss")" "$changedjobs"
+
+	if [ -f "$MACROS" ]; then
+		python3 "$ROOT/tests/bench/synth.py" "$n" parse.json 0 "$MACROS"
+		python3 "$ROOT/tests/bench/synth.py" "$n" parse-changed.json 5 "$MACROS"
+		cp parse.json target/manifest.json
+		set -- $(measure python3 -c 'import json, sys; json.load(open(sys.argv[1]))' target/manifest.json)
+		ppy=$1
+		row "$n" "parse: json.load" "$1" "$2" -
+		set -- $(BEFORE='rm -rf target/ninja build.ninja; sync' measure "$ROOT/dbt2ninja" target/manifest.json)
+		pscratch=$1
+		row "$n" "parse: render, scratch" "$1" "$2" "$(ls target/ninja/sql | wc -l)"
+		set -- $(BEFORE="cp parse.json target/manifest.json && '$ROOT/dbt2ninja' target/manifest.json 2>/dev/null && cp parse-changed.json target/manifest.json && touch marker" \
+			measure "$ROOT/dbt2ninja" target/manifest.json)
+		pregen=$1
+		row "$n" "parse: render, 5 changed" "$1" "$2" "$(find target/ninja/sql -newer marker -type f | wc -l)"
+		printf '%-8s %-22s parse: scratch/json.load %s (target <= 1.0), 5 changed/json.load %s (target <= 0.5)\n' \
+			"$n" "ratios:" "$(ratio "$pscratch" "$ppy")" "$(ratio "$pregen" "$ppy")"
+	else
+		echo "# no $MACROS: the dbt parse rows are left out"
+	fi
 	cd "$WORK"
 	rm -rf "$d"
 done
