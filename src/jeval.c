@@ -1204,6 +1204,16 @@ callargs(struct jev *v, struct scope *sc, struct jnode *n, struct jcall *c)
 
 /* ---- expressions ---- */
 
+/* Where an expression begins: what a call's errors point at. */
+static const struct jnode *
+leftmost(const struct jnode *n)
+{
+	while ((n->k == N_ATTR || n->k == N_ITEM || n->k == N_CALL ||
+	    n->k == N_FILTER || n->k == N_TEST) && n->a)
+		n = n->a;
+	return n;
+}
+
 static struct jv *
 eval(struct jev *v, struct scope *sc, struct jnode *n)
 {
@@ -1304,7 +1314,7 @@ eval(struct jev *v, struct scope *sc, struct jnode *n)
 		if (x->type != JFUNC && !(x->type == JOBJ && x->u.obj.cls->call))
 			everr(v, n->off, "unsupported: calling a value of type '%s'", jvtypename(x));
 		callargs(v, sc, n, &c);
-		v->calloff = n->off;
+		v->calloff = leftmost(n->a)->off;
 		return jcallv(v, x, &c);
 	}
 	case N_FILTER: case N_TEST: {

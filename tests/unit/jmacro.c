@@ -127,7 +127,7 @@ main(void)
 	is(render("a.sql", "{{ test_unique('t') }}{{ materialization_view_postgres() }}", g, 2, &a1),
 	    "t is uniquesql", "test and materialization blocks are macros");
 	is(render("a.sql", "x{{ return(1) }}", g, 2, &a1),
-	    "ERR: a.sql:1:11: return() called outside a macro", "return() outside a macro fails");
+	    "ERR: a.sql:1:5: return() called outside a macro", "return() outside a macro fails");
 	is(render("a.sql", "\n{{ bad('s') }}", g, 2, &a1),
 	    "ERR: macros.sql:8:8: unsupported operand type(s) for +: 'str' and 'int'",
 	    "an error inside a macro names the macro's file and line");

@@ -1,0 +1,240 @@
+/* Unit tests for dbtctx: dbt's context over small manifests made here. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbtctx.h"
+#include "tap.h"
+
+static cJSON *m;
+
+static cJSON *
+obj(cJSON *parent, const char *key)
+{
+	cJSON *o = cJSON_GetObjectItemCaseSensitive(parent, key);
+
+	if (!o)
+		o = cJSON_AddObjectToObject(parent, key);
+	return o;
+}
+
+/* A model (or ephemeral, with mat) uid in package pkg with raw code and
+ * the nodes it depends on (NULL-ended). */
+static cJSON *
+model(const char *pkg, const char *name, const char *mat, const char *raw, const char *const *deps)
+{
+	char uid[200], rel[200], path[200];
+	cJSON *n, *d, *l, *cfg;
+
+	snprintf(uid, sizeof(uid), "model.%s.%s", pkg, name);
+	snprintf(rel, sizeof(rel), "\"db\".\"s\".\"%s\"", name);
+	snprintf(path, sizeof(path), "models/%s.sql", name);
+	n = cJSON_AddObjectToObject(obj(m, "nodes"), uid);
+	cJSON_AddStringToObject(n, "unique_id", uid);
+	cJSON_AddStringToObject(n, "name", name);
+	cJSON_AddStringToObject(n, "alias", name);
+	cJSON_AddStringToObject(n, "resource_type", "model");
+	cJSON_AddStringToObject(n, "package_name", pkg);
+	cJSON_AddStringToObject(n, "database", "db");
+	cJSON_AddStringToObject(n, "schema", "s");
+	cJSON_AddStringToObject(n, "relation_name", rel);
+	cJSON_AddStringToObject(n, "original_file_path", path);
+	cJSON_AddStringToObject(n, "raw_code", raw);
+	cJSON_AddStringToObject(n, "language", "sql");
+	cfg = cJSON_AddObjectToObject(n, "config");
+	cJSON_AddStringToObject(cfg, "materialized", mat);
+	cJSON_AddStringToObject(cfg, "where", "x");
+	d = cJSON_AddObjectToObject(n, "depends_on");
+	l = cJSON_AddArrayToObject(d, "nodes");
+	for (; deps && *deps; deps++)
+		cJSON_AddItemToArray(l, cJSON_CreateString(*deps));
+	return n;
+}
+
+static void
+macro(const char *pkg, const char *name, const char *sql)
+{
+	char uid[200];
+	cJSON *x;
+
+	snprintf(uid, sizeof(uid), "macro.%s.%s", pkg, name);
+	x = cJSON_AddObjectToObject(obj(m, "macros"), uid);
+	cJSON_AddStringToObject(x, "name", name);
+	cJSON_AddStringToObject(x, "package_name", pkg);
+	cJSON_AddStringToObject(x, "original_file_path", "macros/m.sql");
+	cJSON_AddStringToObject(x, "macro_sql", sql);
+}
+
+/* Render uid with run; the output or "error: ..." (static). */
+static const char *
+render(const struct dbtrun *run, const char *uid)
+{
+	static char res[2000];
+	struct dbtctx *c = dbtctxnew(m, run);
+	struct buf out = {0};
+	char *err = NULL;
+
+	if (dbtrender(c, cJSON_GetObjectItemCaseSensitive(obj(m, "nodes"), uid), &out, &err) < 0) {
+		snprintf(res, sizeof(res), "error: %s", err);
+		free(err);
+	} else
+		snprintf(res, sizeof(res), "%s", out.s ? out.s : "");
+	buffree(&out);
+	dbtctxfree(c);
+	return res;
+}
+
+static void
+reset(void)
+{
+	cJSON_Delete(m);
+	m = cJSON_CreateObject();
+	cJSON_AddStringToObject(obj(m, "metadata"), "project_name", "p");
+	cJSON_AddStringToObject(obj(m, "metadata"), "dbt_version", "1.11.0");
+}
+
+int
+main(void)
+{
+	struct dbtrun run = {0};
+	static const char *const onx[] = {"model.p.x", NULL};
+	static const char *const oneph[] = {"model.p.e", NULL};
+	static const char *const oneph2[] = {"model.p.e2", NULL};
+	static const char *const twopkgs[] = {"model.q.x", "model.p.x", NULL};
+	cJSON *vars, *pkgvars, *q, *target;
+
+	run.adapter = "postgres";
+
+	/* dispatch: the root project overrides dbt's own; prefix chains */
+	reset();
+	macro("dbt", "f", "{% macro f() %}{{ return(adapter.dispatch('f', 'dbt')()) }}{% endmacro %}");
+	macro("dbt", "default__f", "{% macro default__f() %}dbt-default{% endmacro %}");
+	macro("dbt_postgres", "postgres__f", "{% macro postgres__f() %}dbt-postgres{% endmacro %}");
+	model("p", "a", "view", "{{ f() }}|{{ dbt.f() }}", NULL);
+	is(render(&run, "model.p.a"), "dbt-postgres|dbt-postgres", "dispatch: the adapter's implementation first");
+	macro("p", "postgres__f", "{% macro postgres__f() %}mine{% endmacro %}");
+	is(render(&run, "model.p.a"), "mine|mine", "dispatch to 'dbt' searches the root project first");
+	run.adapter = "snowflake";
+	is(render(&run, "model.p.a"), "dbt-default|dbt-default", "dispatch: another adapter falls to default__");
+	run.adapter = "redshift";
+	is(render(&run, "model.p.a"), "mine|mine", "dispatch: redshift goes through postgres__");
+	run.adapter = "postgres";
+
+	/* dispatch into a package, and the project's dispatch search order */
+	reset();
+	macro("q", "g", "{% macro g() %}{{ adapter.dispatch('g', 'q')() }}{% endmacro %}");
+	macro("q", "default__g", "{% macro default__g() %}q{% endmacro %}");
+	macro("r", "default__g", "{% macro default__g() %}r{% endmacro %}");
+	model("p", "a", "view", "{{ q.g() }}", NULL);
+	is(render(&run, "model.p.a"), "q", "dispatch to a package: the root project, then the package");
+	run.dispatch = cJSON_Parse("[{\"macro_namespace\": \"q\", \"search_order\": [\"r\", \"q\"]}]");
+	is(render(&run, "model.p.a"), "r", "dispatch follows dbt_project.yml's search order");
+	cJSON_Delete(run.dispatch);
+	run.dispatch = NULL;
+	reset();
+	macro("q", "h", "{% macro h() %}{{ adapter.dispatch('h', 'q')() }}{% endmacro %}");
+	model("p", "a", "view", "{{ q.h() }}", NULL);
+	is(render(&run, "model.p.a"),
+	    "error: macros/m.sql:1:19: In dispatch: No macro named 'h' found within namespace: 'q'\n"
+	    "    Searched for: 'p.postgres__h', 'p.default__h', 'q.postgres__h', 'q.default__h'",
+	    "dispatch that finds nothing says where it looked, as dbt");
+
+	/* macros override the context's names; builtins keeps them */
+	reset();
+	macro("p", "ref", "{% macro ref(n) %}{{ return(builtins.ref(n).include(database=false)) }}{% endmacro %}");
+	model("p", "x", "table", "select 1", NULL);
+	model("p", "a", "view", "select * from {{ ref('x') }}", onx);
+	is(render(&run, "model.p.a"), "select * from \"s\".\"x\"", "a project macro named ref overrides ref");
+
+	/* ref: versions and packages */
+	reset();
+	model("p", "x", "table", "select 1", NULL);
+	model("q", "x", "table", "select 1", NULL);
+	cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj(m, "nodes"), "model.q.x"),
+	    "relation_name", cJSON_CreateString("\"db\".\"other\".\"x\""));
+	model("p", "a", "view", "{{ ref('x') }} {{ ref('q', 'x') }}", twopkgs);
+	is(render(&run, "model.p.a"), "\"db\".\"s\".\"x\" \"db\".\"other\".\"x\"",
+	    "ref prefers the node's own package; two arguments name the package");
+	model("q", "b", "view", "{{ ref('x') }}", twopkgs);
+	is(render(&run, "model.q.b"), "\"db\".\"other\".\"x\"", "a package's node: its own package first");
+
+	/* ephemeral CTEs: nested, injected after an existing WITH */
+	reset();
+	model("p", "x", "table", "select 1", NULL);
+	model("p", "e2", "ephemeral", "select * from {{ ref('x') }}", onx);
+	model("p", "e", "ephemeral", "select * from {{ ref('e2') }}", oneph2);
+	model("p", "a", "view", "select * from {{ ref('e') }}", oneph);
+	is(render(&run, "model.p.a"),
+	    "with __dbt__cte__e2 as (\nselect * from \"db\".\"s\".\"x\"\n),  __dbt__cte__e as (\n"
+	    "select * from __dbt__cte__e2\n) select * from __dbt__cte__e",
+	    "ephemeral parents as CTEs, theirs first");
+	model("p", "w", "view", "  WITH t as (select 1) select * from t, {{ ref('e') }}", oneph);
+	is(render(&run, "model.p.w"),
+	    "  WITH __dbt__cte__e2 as (\nselect * from \"db\".\"s\".\"x\"\n),  __dbt__cte__e as (\n"
+	    "select * from __dbt__cte__e2\n),  t as (select 1) select * from t, __dbt__cte__e",
+	    "injected after the SQL's own WITH, as dbt's sqlparse does");
+
+	/* vars: scoped to the package over global, over the package's own */
+	reset();
+	model("q", "a", "view", "{{ var('v') }} {{ var('w') }} {{ var('u') }} {{ var('z', 'dflt') }}", NULL);
+	vars = cJSON_Parse("{\"v\": \"global\", \"q\": {\"v\": \"scoped\"}, \"w\": 2}");
+	pkgvars = cJSON_Parse("{\"q\": {\"w\": \"own\", \"u\": \"own\"}}");
+	run.vars = vars;
+	run.pkgvars = pkgvars;
+	is(render(&run, "model.q.a"), "scoped 2 own dflt", "var: root scoped, root global, package's own, default");
+	model("p", "b", "view", "{{ var('nope') }}", NULL);
+	is(render(&run, "model.p.b"), "error: models/b.sql:1:4: Required var 'nope' not found in config",
+	    "a var nowhere is dbt's error");
+	run.vars = run.pkgvars = NULL;
+	cJSON_Delete(vars);
+	cJSON_Delete(pkgvars);
+
+	/* is_incremental through dbt's own macro and the node's relation */
+	reset();
+	macro("dbt", "is_incremental", "{% macro is_incremental() %}{% if not execute %}{{ return(False) }}"
+	    "{% else %}{% set relation = adapter.get_relation(this.database, this.schema, this.identifier) %}"
+	    "{{ return(relation is not none and relation.type == 'table' and "
+	    "model.config.materialized == 'incremental') }}{% endif %}{% endmacro %}");
+	model("p", "i", "incremental", "select 1{% if is_incremental() %} where new{% endif %}", NULL);
+	is(render(&run, "model.p.i"), "select 1", "is_incremental() false on the first run's form");
+	run.incremental = 1;
+	is(render(&run, "model.p.i"), "select 1 where new", "and true on the incremental form");
+	run.incremental = 0;
+	model("p", "j", "view", "{{ adapter.get_relation('db', 's', 'i') }}", NULL);
+	ok(strstr(render(&run, "model.p.j"), "unsupported: adapter.get_relation of a relation other than this") != NULL,
+	    "another relation's existence needs the database: refused");
+
+	/* generic tests' kwargs, natively rendered */
+	reset();
+	macro("dbt", "test_t", "{% test t(model, column_name, values) %}{{ model }}|{{ column_name }}|{{ values }}{% endtest %}");
+	model("p", "x", "table", "select 1", NULL);
+	q = model("p", "t1", "test", "{{ test_t(**_dbt_generic_test_kwargs) }}", onx);
+	cJSON_ReplaceItemInObjectCaseSensitive(q, "resource_type", cJSON_CreateString("test"));
+	cJSON_AddItemToObject(q, "test_metadata", cJSON_Parse(
+	    "{\"name\": \"t\", \"kwargs\": {\"model\": \"ref('x')\", \"column_name\": \"{{ c }}\", \"values\": [\"a\", 1]}}"));
+	is(render(&run, "model.p.t1"), "\"db\".\"s\".\"x\"|{{ c }}|['a', 1]",
+	    "test kwargs: a bare ref() rendered to its relation, column_name left as written");
+
+	/* what is not known is refused by name, never printed empty */
+	reset();
+	model("p", "a", "view", "x {{ run_started_at }}", NULL);
+	is(render(&run, "model.p.a"), "error: models/a.sql:1:6: unsupported: run_started_at", "run_started_at refused");
+	model("p", "b", "view", "{{ target.name }}", NULL);
+	is(render(&run, "model.p.b"), "error: models/b.sql:1:11: unsupported: target.name is not known here",
+	    "a target attribute the profile did not give: refused");
+	target = cJSON_Parse("{\"name\": \"ci\", \"schema\": \"s\"}");
+	run.target = target;
+	is(render(&run, "model.p.b"), "ci", "target.name from the profile");
+	run.target = NULL;
+	cJSON_Delete(target);
+	model("p", "c", "view", "{% set cols = adapter.get_columns_in_relation(this) %}", NULL);
+	ok(strstr(render(&run, "model.p.c"), "adapter.get_columns_in_relation (it needs the database)") != NULL,
+	    "introspection refused, naming it");
+	model("p", "d", "view", "{{ config.get('where') }} {{ config.get('nope', 'd') }} {{ config('x') }}", NULL);
+	is(render(&run, "model.p.d"), "x d ", "config.get reads the node's config; config() sets");
+	model("p", "e", "view", "{{ tojson({'b': [1, 'x<'], 'a': none}) }}", NULL);
+	is(render(&run, "model.p.e"), "{\"b\": [1, \"x<\"], \"a\": null}", "tojson as json.dumps");
+
+	cJSON_Delete(m);
+	return tap_done();
+}
