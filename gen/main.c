@@ -693,6 +693,8 @@ main(int argc, char **argv)
 	struct buf bgs = {0}, bgc = {0}, bgk = {0};
 	size_t i, c[4], rendered;
 	struct renderopts ro = {0};
+	struct buf renderidx = {0};
+	size_t reused = 0;
 	char *pname;
 
 	argv0 = "dbt2ninja";
@@ -745,8 +747,13 @@ main(int argc, char **argv)
 	ro.project = pname;
 	ro.dir = prefix;
 	ro.threads = o.threads;
+	ro.index = &renderidx;
+	ro.reused = &reused;
 	jo.render = &ro;
 	rendered = renderall(&m, &ro);
+	/* production's renders are not this build's: they keep no index */
+	ro.index = NULL;
+	ro.reused = NULL;
 	if (o.bluegreen) {
 		if (strcmp(m.adapter, "materialize"))
 			fatal("%s: --blue-green deploys Materialize projects; this one's adapter is %s",
@@ -789,6 +796,8 @@ main(int argc, char **argv)
 	if (o.state)
 		statemark(&ss, &m, &rs.conn);
 	/* every file replaced together, build.ninja last, or none */
+	if (rendered)
+		stageput(RENDERIDX, renderidx.s ? renderidx.s : "", renderidx.len);
 	stageput(no.output, out.s, out.len);
 	stagecommit();
 	if (o.state) {
@@ -810,10 +819,10 @@ main(int argc, char **argv)
 	counts(&m, c);
 	if (o.verbose)
 		printf("dbt2ninja: %s: %zu models, %zu seeds, %zu snapshots, "
-		    "%zu tests (%zu rendered here); %zu job files written, "
-		    "%zu unchanged, %zu removed\n",
+		    "%zu tests (%zu rendered here, %zu of them unchanged); %zu job "
+		    "files written, %zu unchanged, %zu removed\n",
 		    no.output, c[RMODEL], c[RSEED], c[RSNAPSHOT], c[RTEST], rendered,
-		    st.written, st.unchanged, st.removed);
+		    reused, st.written, st.unchanged, st.removed);
 	manifestfree(&m);
 	buffree(&out);
 	buffree(&gen);
@@ -826,6 +835,7 @@ main(int argc, char **argv)
 	free(rs.target);
 	free(rs.type);
 	cJSON_Delete(rs.targetctx);
+	buffree(&renderidx);
 	free(pname);
 	free(rs.profiles);
 	connfree(&rs.conn);

@@ -6,6 +6,10 @@
 #include <cjson/cJSON.h>
 
 #include "dbtctx.h"
+#include "hash.h"
+#include "htab.h"
+#include "job.h"
+#include "jobfile.h"
 #include "project.h"
 #include "profile.h"
 #include "render.h"
@@ -16,6 +20,237 @@ needs(const struct node *n)
 {
 	return n->kind == KRUN && !n->sql && n->rtype != RSEED &&
 	    !strcmp(n->language, "sql");
+}
+
+/* The render cache: a node whose inputs hash as they did takes its SQL
+ * from its job file instead of being rendered again. The key is the
+ * SHA-256 of what every render depends on (the manifest's macros, vars,
+ * target, adapter, dbt's version), the node itself (but created_at, which
+ * each parse rewrites), its dependencies (an ephemeral's own, through
+ * them), and the values of the env vars its last render read. */
+struct cache {
+	struct htab old;	/* uid -> "base envnames key" of the last run */
+	struct htab sums;	/* uid -> SHA-256 of its JSON */
+	struct arena a;
+	char digest[SHA256_HEX];
+	struct buf idx;		/* this run's index */
+	struct buf scratch;
+	size_t reused;
+};
+
+/* A string with its length before it. */
+static void
+hashstr(struct buf *b, int tag, const char *s)
+{
+	size_t n = strlen(s);
+
+	bufputc(b, tag);
+	bufadd(b, (const char *)&n, sizeof(n));
+	bufadd(b, s, n);
+}
+
+/* A JSON value written unambiguously, for hashing: each string with its
+ * length, members in their order. */
+static void
+hashform(struct buf *b, const cJSON *x)
+{
+	const cJSON *c;
+
+	switch (x->type & 0xFF) {
+	case cJSON_String:
+		hashstr(b, 's', x->valuestring);
+		return;
+	case cJSON_Number:
+		bufputc(b, 'n');
+		bufadd(b, (const char *)&x->valuedouble, sizeof(x->valuedouble));
+		return;
+	case cJSON_True: bufputc(b, 't'); return;
+	case cJSON_False: bufputc(b, 'f'); return;
+	case cJSON_NULL: bufputc(b, 'z'); return;
+	case cJSON_Array: case cJSON_Object:
+		bufputc(b, cJSON_IsArray(x) ? '[' : '{');
+		for (c = x->child; c; c = c->next) {
+			if (c->string)
+				hashstr(b, 'k', c->string);
+			hashform(b, c);
+		}
+		bufputc(b, ']');
+		return;
+	default:
+		bufputc(b, '?');
+	}
+}
+
+static const char *
+jsonsum(struct cache *k, cJSON *j)
+{
+	char *h = j->string ? htabget(&k->sums, j->string) : NULL;
+	cJSON *x;
+
+	if (h)
+		return h;
+	k->scratch.len = 0;
+	for (x = j->child; x; x = x->next) {
+		/* dbt parse writes a new created_at each time: not an input */
+		if (x->string && !strcmp(x->string, "created_at"))
+			continue;
+		hashstr(&k->scratch, 'k', x->string ? x->string : "");
+		hashform(&k->scratch, x);
+	}
+	h = arenaalloc(&k->a, SHA256_HEX);
+	sha256hex(k->scratch.s ? k->scratch.s : "", k->scratch.len, h);
+	if (j->string)
+		htabput(&k->sums, j->string, h);
+	return h;
+}
+
+/* The node's own JSON and its dependencies', an ephemeral's through it. */
+static void
+inputs(struct cache *k, struct dbtctx *c, cJSON *j, struct buf *b, int depth)
+{
+	cJSON *deps = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "depends_on"), "nodes"), *d;
+
+	bufputs(b, jsonsum(k, j));
+	bufputc(b, '\n');
+	cJSON_ArrayForEach(d, deps) {
+		cJSON *n = cJSON_IsString(d) ? dbtnode(c, d->valuestring) : NULL;
+		cJSON *cfg = n ? cJSON_GetObjectItemCaseSensitive(n, "config") : NULL;
+		cJSON *mat = cfg ? cJSON_GetObjectItemCaseSensitive(cfg, "materialized") : NULL;
+		if (!n) {
+			bufprintf(b, "? %s\n", cJSON_IsString(d) ? d->valuestring : "");
+			continue;
+		}
+		if (cJSON_IsString(mat) && !strcmp(mat->valuestring, "ephemeral") && depth < 64)
+			inputs(k, c, n, b, depth + 1);
+		else {
+			bufputs(b, jsonsum(k, n));
+			bufputc(b, '\n');
+		}
+	}
+}
+
+static void
+envkey(const char *base, const char *names, char key[SHA256_HEX])
+{
+	struct buf b = {0};
+	const char *p, *nl;
+
+	bufputs(&b, base);
+	for (p = names; *p; p = nl + 1) {
+		char *name;
+		const char *v;
+		nl = strchr(p, '\n');
+		name = xmemdup(p, (size_t)(nl - p));
+		v = getenv(name);
+		bufprintf(&b, "\n%s%c%s", name, v ? '=' : '!', v ? v : "");
+		free(name);
+	}
+	sha256hex(b.s, b.len, key);
+	buffree(&b);
+}
+
+static void
+cacheload(struct cache *k, cJSON *doc, const struct dbtrun *run)
+{
+	struct buf b = {0}, d = {0};
+	char *p, *nl;
+	cJSON *parts[] = {cJSON_GetObjectItemCaseSensitive(doc, "macros"), run->vars,
+	    run->pkgvars, run->target, run->dispatch};
+	size_t i;
+
+	memset(k, 0, sizeof(*k));
+	bufprintf(&d, "render 1\n%s\n%s\n%s\n", run->adapter, run->project ? run->project : "",
+	    run->dbtversion ? run->dbtversion : "");
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		char *s = parts[i] ? cJSON_PrintUnformatted(parts[i]) : NULL;
+		bufprintf(&d, "%s\n", s ? s : "null");
+		free(s);
+	}
+	sha256hex(d.s, d.len, k->digest);
+	buffree(&d);
+	if (readfile(RENDERIDX, &b) < 0)
+		return;
+	/* uid base envnames(,-joined) key */
+	for (p = b.s; p && *p; p = nl + 1) {
+		char *sp;
+		if (!(nl = strchr(p, '\n')))
+			break;
+		*nl = '\0';
+		if ((sp = strchr(p, ' '))) {
+			char *uid = arenaalloc(&k->a, (size_t)(sp - p) + 1);
+			char *rest = arenaalloc(&k->a, strlen(sp + 1) + 1);
+			memcpy(uid, p, (size_t)(sp - p));
+			uid[sp - p] = '\0';
+			strcpy(rest, sp + 1);
+			htabput(&k->old, uid, rest);
+		}
+	}
+	buffree(&b);
+}
+
+/* The job file's SQL forms, when the node's key is the last run's. */
+static int
+cached(struct cache *k, struct manifest *m, struct node *n, const char *base)
+{
+	const char *e = htabget(&k->old, n->uid);
+	char *envs, *p, key[SHA256_HEX], *path;
+	const char *sp, *sp2;
+	struct buf job = {0};
+	char *sql, *incr;
+	size_t len;
+
+	if (!e || strncmp(e, base, SHA256_HEX - 1) || e[SHA256_HEX - 1] != ' ')
+		return 0;
+	sp = e + SHA256_HEX;
+	if (!(sp2 = strchr(sp, ' ')))
+		return 0;
+	envs = xmemdup(sp, (size_t)(sp2 - sp));
+	for (p = envs; *p; p++)
+		if (*p == ',')
+			*p = '\n';
+	if (*envs)
+		strcat(envs = xrealloc(envs, strlen(envs) + 2), "\n");
+	envkey(base, envs, key);
+	free(envs);
+	if (strcmp(key, sp2 + 1))
+		return 0;
+	path = xasprintf("%s/%s.sql", JOBDIR, n->file);
+	if (readfile(path, &job) < 0 || !(sql = strstr(job.s, "\n--\n"))) {
+		free(path);
+		buffree(&job);
+		return 0;
+	}
+	free(path);
+	sql += 4;
+	if ((incr = strstr(sql, INCRMARK)) && (incr == sql || incr[-1] == '\n')) {
+		*incr = '\0';
+		incr += strlen(INCRMARK);
+	} else
+		incr = NULL;
+	len = strlen(sql);
+	n->sql = memcpy(arenaalloc(&m->keep, len + 1), sql, len + 1);
+	if (incr) {
+		len = strlen(incr);
+		n->incrsql = memcpy(arenaalloc(&m->keep, len + 1), incr, len + 1);
+	}
+	buffree(&job);
+	k->reused++;
+	return 1;
+}
+
+static void
+cacheput(struct cache *k, const char *uid, const char *base, const char *envs)
+{
+	char key[SHA256_HEX];
+	const char *p;
+
+	envkey(base, envs, key);
+	bufprintf(&k->idx, "%s %s ", uid, base);
+	for (p = envs; *p; p++)
+		bufputc(&k->idx, *p == '\n' ? (p[1] ? ',' : ' ') : *p);
+	if (!*envs)
+		bufputc(&k->idx, ' ');
+	bufprintf(&k->idx, "%s\n", key);
 }
 
 static char *
@@ -44,9 +279,10 @@ yaml(const char *path)
 	return j;
 }
 
-/* dbt_project.yml's vars in dir, and each package's own by name. */
+/* dbt_project.yml's vars and dispatch in dir, and each package's own
+ * vars by name. */
 static void
-projectvars(const char *d, cJSON **vars, cJSON **pkgvars)
+projectvars(const char *d, cJSON **vars, cJSON **pkgvars, cJSON **dispatch)
 {
 	char *dir = xasprintf("%s%s", d, *d && d[strlen(d) - 1] != '/' ? "/" : "");
 	char *path = xasprintf("%sdbt_project.yml", dir), *pkgs;
@@ -54,10 +290,14 @@ projectvars(const char *d, cJSON **vars, cJSON **pkgvars)
 	struct dirent *e;
 	DIR *dd;
 
-	*vars = NULL;
+	*vars = *dispatch = NULL;
 	*pkgvars = cJSON_CreateObject();
 	if ((v = cJSON_DetachItemFromObjectCaseSensitive(p, "vars")) && cJSON_IsObject(v))
 		*vars = v;
+	else
+		cJSON_Delete(v);
+	if ((v = cJSON_DetachItemFromObjectCaseSensitive(p, "dispatch")) && cJSON_IsArray(v))
+		*dispatch = v;
 	else
 		cJSON_Delete(v);
 	cJSON_Delete(p);
@@ -110,6 +350,7 @@ renderall(struct manifest *m, const struct renderopts *o)
 	struct dbtrun run;
 	struct dbtctx *c[2];
 	struct arena keep = {0};	/* the manifest's tree */
+	struct cache k;
 	cJSON *doc, *target;
 	size_t i, done = 0;
 
@@ -132,12 +373,15 @@ renderall(struct manifest *m, const struct renderopts *o)
 	run.project = m->project ? m->project : o->project;
 	run.target = target;
 	run.dbtversion = m->dbtversion;
-	projectvars(o->dir ? o->dir : "", &run.vars, &run.pkgvars);
+	projectvars(o->dir ? o->dir : "", &run.vars, &run.pkgvars, &run.dispatch);
 	c[0] = dbtctxnew(doc, &run);
 	run.incremental = 1;
 	c[1] = dbtctxnew(doc, &run);
+	cacheload(&k, doc, &run);
 	for (i = 0; i < m->nnodes; i++) {
 		struct node *n = &m->nodes[i];
+		struct buf in = {0}, envs = {0};
+		char base[SHA256_HEX];
 		cJSON *j;
 		if (!needs(n))
 			continue;
@@ -147,20 +391,44 @@ renderall(struct manifest *m, const struct renderopts *o)
 		 * node has no SQL and fails when it runs */
 		if (!dbtrenders(c[0], j))
 			continue;
-		n->sql = renderone(c[0], m, n, j);
 		n->config = compiledline(m, n->config);
+		bufputs(&in, k.digest);
+		bufputc(&in, '\n');
+		inputs(&k, c[0], j, &in, 0);
+		sha256hex(in.s, in.len, base);
+		buffree(&in);
+		done++;
+		if (cached(&k, m, n, base)) {
+			const char *e = htabget(&k.old, n->uid);
+			bufprintf(&k.idx, "%s %s\n", n->uid, e);
+			continue;
+		}
+		n->sql = renderone(c[0], m, n, j);
+		bufputs(&envs, dbtenvs(c[0]));
 		if (!strcmp(n->materialized, "incremental")) {
 			n->incrsql = renderone(c[1], m, n, j);
+			bufputs(&envs, dbtenvs(c[1]));
 			if (!strcmp(n->incrsql, n->sql))
 				n->incrsql = NULL;
 		}
-		done++;
+		cacheput(&k, n->uid, base, envs.s ? envs.s : "");
+		buffree(&envs);
 	}
+	if (o->index)
+		bufadd(o->index, k.idx.s ? k.idx.s : "", k.idx.len);
+	if (o->reused)
+		*o->reused = k.reused;
+	buffree(&k.idx);
+	buffree(&k.scratch);
+	htabfree(&k.old);
+	htabfree(&k.sums);
+	arenafree(&k.a);
 	dbtctxfree(c[0]);
 	dbtctxfree(c[1]);
 	cJSON_Delete(target);
 	cJSON_Delete(run.vars);
 	cJSON_Delete(run.pkgvars);
+	cJSON_Delete(run.dispatch);
 	arenafree(&keep);
 	return done;
 }

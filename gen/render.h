@@ -16,13 +16,21 @@
 #include <cjson/cJSON.h>
 
 #include "manifest.h"
+#include "util.h"
 
 struct renderopts {
 	cJSON *target;		/* what target has (main.c's targetctx), or NULL */
 	const char *project;	/* the root project's name, or NULL */
 	const char *dir;	/* the project directory ("" for .), or NULL */
 	int threads;
+	struct buf *index;	/* when not NULL, the render cache's new index */
+	size_t *reused;		/* when not NULL, how many took their SQL from it */
 };
+
+/* The render cache's index: per node, the SHA-256 of what its rendering
+ * depended on; a node whose inputs hash the same takes its SQL from its
+ * job file. */
+#define RENDERIDX "target/ninja/render.idx"
 
 /* Render what needs it; returns how many nodes were rendered. */
 size_t renderall(struct manifest *m, const struct renderopts *o);

@@ -31,6 +31,7 @@ struct dbtctx {
 	struct jv *pkgs;	/* package -> its macros (non-internal) */
 	struct jv *pkgsdbt;	/* pkgs plus 'dbt' -> global */
 	struct htab nodes;	/* unique_id -> cJSON node or source */
+	struct buf envs;	/* the env vars the last render read, one a line */
 };
 
 /* One render of one node. */
@@ -532,16 +533,29 @@ fnvar(struct jev *v, void *data, struct jcall *c)
 	return NULL;
 }
 
+static void
+envread(struct dbtctx *c, const char *name)
+{
+	const char *p = c->envs.s;
+	size_t n = strlen(name);
+
+	for (; p && *p; p = strchr(p, '\n') + 1)
+		if (!strncmp(p, name, n) && p[n] == '\n')
+			return;
+	bufputs(&c->envs, name);
+	bufputc(&c->envs, '\n');
+}
+
 static struct jv *
 fnenvvar(struct jev *v, void *data, struct jcall *c)
 {
 	const char *name, *val;
 
-	(void)data;
 	nokw(v, c, "env_var", NULL);
 	if (c->npos < 1 || c->npos > 2)
 		jfail(v, "env_var() takes 1 or 2 arguments");
 	name = strarg(v, c, 0, NULL, "env_var");
+	envread(((struct rnode *)data)->c, name);
 	if ((val = getenv(name)))
 		return str(jevarena(v), val);
 	if (c->npos == 2)
@@ -1229,6 +1243,7 @@ dbtctxfree(struct dbtctx *c)
 	for (i = 0; i < c->ninternal; i++)
 		free((char *)c->internal[i]);
 	htabfree(&c->nodes);
+	buffree(&c->envs);
 	arenafree(&c->keep);
 	free(c);
 }
@@ -1564,6 +1579,12 @@ compile(struct dbtctx *c, cJSON *node, struct buf *out, struct buf *ctes, cJSON 
 	return r;
 }
 
+const char *
+dbtenvs(struct dbtctx *c)
+{
+	return c->envs.s ? c->envs.s : "";
+}
+
 int
 dbtrender(struct dbtctx *c, cJSON *node, struct buf *out, char **err)
 {
@@ -1572,6 +1593,9 @@ dbtrender(struct dbtctx *c, cJSON *node, struct buf *out, char **err)
 	size_t nseen = 0;
 	long w;
 
+	c->envs.len = 0;
+	if (c->envs.s)
+		c->envs.s[0] = '\0';
 	if (compile(c, node, &sql, &ctes, &seen, &nseen, err, 0) < 0) {
 		buffree(&sql);
 		buffree(&ctes);

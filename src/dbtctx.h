@@ -62,4 +62,8 @@ int dbtrenders(struct dbtctx *, cJSON *node);
  * (malloc'd) naming the file, line:column and what could not be done. */
 int dbtrender(struct dbtctx *, cJSON *node, struct buf *out, char **err);
 
+/* The names of the env vars the last dbtrender read (env_var), each
+ * followed by a newline: what else its output depends on. */
+const char *dbtenvs(struct dbtctx *);
+
 #endif

@@ -95,7 +95,7 @@ round() {
 	ok $? "round $1: its manifest holds no compiled code"
 	(cd "$TMP/ours" && DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/gen.$1.log" 2>&1)
 	ok $? "round $1: dbt2ninja renders every node" || sed 's/^/# /' "$TMP/gen.$1.log"
-	grep -q '(9 rendered here)' "$TMP/gen.$1.log"
+	grep -q '(9 rendered here' "$TMP/gen.$1.log"
 	ok $? "round $1: its 4 models and 5 tests rendered by dbt2ninja" || sed 's/^/# /' "$TMP/gen.$1.log"
 	(cd "$TMP/ours" && DBT_PROFILES_DIR=. ninja build >"$TMP/ninja.$1.log" 2>&1)
 	ok $? "round $1: ninja build" || tail -20 "$TMP/ninja.$1.log" | sed 's/^/# /'
@@ -112,6 +112,8 @@ round 1
 printf '5,3,card,700\n6,4,coupon,50\n' >>"$TMP/dbt/seeds/payments.csv"
 printf '5,3,card,700\n6,4,coupon,50\n' >>"$TMP/ours/seeds/payments.csv"
 round 2
+grep -q '(9 rendered here, [1-8] of them unchanged)' "$TMP/gen.2.log"
+ok $? "round 2: the nodes whose inputs stayed took their SQL from the render cache ($(sed -n 's/.*rendered here, \([0-9]*\) of them.*/\1/p' "$TMP/gen.2.log"))"
 grep -q 'is_incremental() is true below' "$TMP/ours/target/ninja/sql/model.ledger.events.sql"
 ok $? "the incremental's job holds both of its forms"
 done_testing
