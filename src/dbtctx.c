@@ -47,7 +47,6 @@ struct rnode {
 	size_t nctes;
 };
 
-static struct jv *fromjson(struct arena *, cJSON *);
 
 static const char *
 jstr(cJSON *o, const char *k)
@@ -74,8 +73,8 @@ put(struct arena *a, struct jv *d, const char *k, struct jv *v)
 	jvset(a, d, str(a, k), v);
 }
 
-static struct jv *
-fromjson(struct arena *a, cJSON *j)
+struct jv *
+dbtjson(struct arena *a, cJSON *j)
 {
 	struct jv *v;
 	cJSON *c;
@@ -95,12 +94,12 @@ fromjson(struct arena *a, cJSON *j)
 	if (cJSON_IsArray(j)) {
 		v = jvlist(a, JLIST);
 		cJSON_ArrayForEach(c, j)
-			jvpush(a, v, fromjson(a, c));
+			jvpush(a, v, dbtjson(a, c));
 		return v;
 	}
 	v = jvdict(a);
 	cJSON_ArrayForEach(c, j)
-		put(a, v, c->string, fromjson(a, c));
+		put(a, v, c->string, dbtjson(a, c));
 	return v;
 }
 
@@ -526,7 +525,7 @@ fnvar(struct jev *v, void *data, struct jcall *c)
 		jfail(v, "var() takes 1 or 2 arguments");
 	name = strarg(v, c, 0, NULL, "var");
 	if ((x = findvar(rn, name)))
-		return fromjson(jevarena(v), x);
+		return dbtjson(jevarena(v), x);
 	if (c->npos == 2)
 		return c->pos[1];
 	jfail(v, "Required var '%s' not found in config", name);
@@ -664,7 +663,7 @@ cfglookup(struct jev *v, struct rnode *rn, const char *name)
 	cJSON *cfg = cJSON_GetObjectItemCaseSensitive(rn->node, "config");
 	cJSON *x = cJSON_GetObjectItemCaseSensitive(cfg, name);
 
-	return x ? fromjson(jevarena(v), x) : NULL;
+	return x ? dbtjson(jevarena(v), x) : NULL;
 }
 
 static struct jv *
@@ -956,7 +955,7 @@ targetattr(struct jev *v, struct jv *self, const char *name)
 		return str(jevarena(v), rn->c->run.adapter);
 	if (!x)
 		jfail(v, "unsupported: target.%s is not known here", name);
-	return fromjson(jevarena(v), x);
+	return dbtjson(jevarena(v), x);
 }
 
 static const struct jclass targetclass = {"Target", targetattr, NULL, NULL};
@@ -1047,7 +1046,7 @@ modelattr(struct jev *v, struct jv *self, const char *name)
 	struct jv *x;
 
 	if (!rn->model)
-		rn->model = fromjson(jevarena(v), rn->node);
+		rn->model = dbtjson(jevarena(v), rn->node);
 	x = get(rn->model, jevarena(v), name);
 	return x ? x : &jvundef;
 }
@@ -1428,7 +1427,7 @@ testkwarg(struct rnode *rn, struct arena *a, cJSON *j, int top, const char *key,
 		}
 		return v;
 	}
-	return fromjson(a, j);
+	return dbtjson(a, j);
 }
 
 cJSON *

@@ -32,6 +32,12 @@
 #include "util.h"
 
 struct dbtctx;
+struct arena;
+struct jv;
+
+/* A JSON value as the engine's (jvalue.h), in a: integral numbers are
+ * ints (cJSON keeps no distinction), others floats. */
+struct jv *dbtjson(struct arena *a, cJSON *j);
 
 /* What a render is told of the run. */
 struct dbtrun {

@@ -1,44 +1,15 @@
 /* jrender: render one template with the Jinja engine, for tests/jinja.t.
  * Usage: jrender template.j2 [context.json]. Prints the output, or the
  * error on stderr and exits 1. JSON numbers that are integral become ints
- * (cJSON keeps no distinction), others floats. */
+ * (cJSON keeps no distinction), others floats: dbtctx's dbtjson. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
+#include "dbtctx.h"
 #include "jeval.h"
-
-static struct jv *
-fromjson(struct arena *a, cJSON *j)
-{
-	struct jv *v;
-	cJSON *c;
-
-	if (cJSON_IsNull(j))
-		return &jvnone;
-	if (cJSON_IsBool(j))
-		return jvbool(cJSON_IsTrue(j));
-	if (cJSON_IsNumber(j)) {
-		double d = j->valuedouble;
-		if (d == (double)(long long)d && d > -9e15 && d < 9e15)
-			return jvint(a, (int64_t)d);
-		return jvfloat(a, d);
-	}
-	if (cJSON_IsString(j))
-		return jvstr(a, j->valuestring, strlen(j->valuestring));
-	if (cJSON_IsArray(j)) {
-		v = jvlist(a, JLIST);
-		cJSON_ArrayForEach(c, j)
-			jvpush(a, v, fromjson(a, c));
-		return v;
-	}
-	v = jvdict(a);
-	cJSON_ArrayForEach(c, j)
-		jvset(a, v, jvstr(a, c->string, strlen(c->string)), fromjson(a, c));
-	return v;
-}
 
 int
 main(int argc, char **argv)
@@ -60,7 +31,7 @@ main(int argc, char **argv)
 			fatal("%s:", argv[2]);
 		if (!(j = cJSON_Parse(js.s)))
 			fatal("%s: invalid JSON", argv[2]);
-		ctx = fromjson(&a, j);
+		ctx = dbtjson(&a, j);
 		cJSON_Delete(j);
 	}
 	name = strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1];
