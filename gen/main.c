@@ -26,6 +26,7 @@
 #include "state.h"
 #include "timeline.h"
 #include "util.h"
+#include "yamljson.h"
 
 #ifndef DATADIR
 #define DATADIR "/usr/local/share/dbt2ninja"
@@ -38,7 +39,7 @@ static const char usage[] =
     "usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]\n"
     "                 [--target NAME] [--profiles-dir DIR] [--record] [--blue-green]\n"
     "                 [--state PATH|db[:TARGET] [--state-compare job|dbt] [--defer]]\n"
-    "                 [MANIFEST]\n"
+    "                 [--vars YAML] [MANIFEST]\n"
     "       dbt2ninja select [--exclude EXPR] [--state PATH] [--for VERB] EXPR...\n"
     "       dbt2ninja results [MANIFEST]\n"
     "       dbt2ninja graph [--group folder|schema|none] [select's options] [EXPR...]\n"
@@ -73,6 +74,8 @@ static const char help[] =
     "                      raw code, unrendered config, fqn, macros, ...\n"
     "  --defer             what runs reads production's relations for the parents\n"
     "                      that do not run\n"
+    "  --vars YAML         vars for the nodes rendered here, as dbt's --vars (they\n"
+    "                      win over dbt_project.yml's)\n"
     "  --record            record every deployment in dbt2ninja.deployments, for\n"
     "                      --state db\n"
     "  --blue-green        Materialize: build into <schema>_dbt_deploy and\n"
@@ -100,6 +103,7 @@ struct opts {
 	const char *projectdir;
 	const char *profile, *target, *profilesdir;
 	const char *state;
+	const char *vars;
 	int defer, record, dbtcompare, bluegreen;
 	int threads;
 	int verbose;
@@ -159,6 +163,8 @@ parseargs(int argc, char **argv, struct opts *o)
 			if (strcmp(v, "job") && strcmp(v, "dbt"))
 				usageexit(usage, "--state-compare: %s is not job or dbt", v);
 			o->dbtcompare = !strcmp(v, "dbt");
+		} else if (!strncmp(a, "--vars", 6) && (!a[6] || a[6] == '=')) {
+			o->vars = optarg1(argc, argv, &i, "--vars");
 		} else if (!strncmp(a, "--state", 7) && (!a[7] || a[7] == '=')) {
 			o->state = optarg1(argc, argv, &i, "--state");
 		} else if (!strcmp(a, "--")) {
@@ -747,6 +753,11 @@ main(int argc, char **argv)
 	ro.project = pname;
 	ro.dir = prefix;
 	ro.threads = o.threads;
+	if (o.vars) {
+		char *err;
+		if (!(ro.vars = yamlparse(o.vars, "--vars", &err)) || !cJSON_IsObject(ro.vars))
+			fatal("%s", err ? err : "--vars: not a mapping of vars");
+	}
 	ro.index = &renderidx;
 	ro.reused = &reused;
 	jo.render = &ro;
@@ -836,6 +847,7 @@ main(int argc, char **argv)
 	free(rs.type);
 	cJSON_Delete(rs.targetctx);
 	buffree(&renderidx);
+	cJSON_Delete(ro.vars);
 	free(pname);
 	free(rs.profiles);
 	connfree(&rs.conn);

@@ -155,7 +155,7 @@ cacheload(struct cache *k, cJSON *doc, const struct dbtrun *run)
 	struct buf b = {0}, d = {0};
 	char *p, *nl;
 	cJSON *parts[] = {cJSON_GetObjectItemCaseSensitive(doc, "macros"), run->vars,
-	    run->pkgvars, run->target, run->dispatch};
+	    run->pkgvars, run->target, run->dispatch, run->clivars};
 	size_t i;
 
 	memset(k, 0, sizeof(*k));
@@ -253,14 +253,23 @@ cacheput(struct cache *k, const char *uid, const char *base, const char *envs)
 	bufprintf(&k->idx, "%s\n", key);
 }
 
+/* The node rendered, or NULL when it cannot be and lenient is set (a
+ * manifest dbt compiled in part: the nodes it left out stay without SQL,
+ * as they were before rendering was ours, and say why). */
 static char *
-renderone(struct dbtctx *c, struct manifest *m, struct node *n, cJSON *j)
+renderone(struct dbtctx *c, struct manifest *m, struct node *n, cJSON *j, int lenient)
 {
 	struct buf out = {0};
 	char *err = NULL, *s;
 
-	if (dbtrender(c, j, &out, &err) < 0)
-		fatal("%s (%s)", err, n->uid);
+	if (dbtrender(c, j, &out, &err) < 0) {
+		if (!lenient)
+			fatal("%s (%s)", err, n->uid);
+		warn("warning: %s (%s): not rendered; it fails until dbt compiles it", err, n->uid);
+		free(err);
+		buffree(&out);
+		return NULL;
+	}
 	s = arenaalloc(&m->keep, out.len + 1);
 	memcpy(s, out.s ? out.s : "", out.len);
 	s[out.len] = '\0';
@@ -353,11 +362,16 @@ renderall(struct manifest *m, const struct renderopts *o)
 	struct cache k;
 	cJSON *doc, *target;
 	size_t i, done = 0;
+	int lenient;
 
 	for (i = 0; i < m->nnodes && !needs(&m->nodes[i]); i++)
 		;
 	if (i == m->nnodes)
 		return 0;
+	/* dbt compiled some: what it left out may stay so */
+	for (i = 0; i < m->nnodes && !(m->nodes[i].kind == KRUN && m->nodes[i].sql); i++)
+		;
+	lenient = i < m->nnodes;
 	if (readfile(m->path, &src) < 0)
 		fatal("%s:", m->path);
 	if (!(doc = arenajson(&keep, src.s, src.len, NULL)))
@@ -373,6 +387,7 @@ renderall(struct manifest *m, const struct renderopts *o)
 	run.project = m->project ? m->project : o->project;
 	run.target = target;
 	run.dbtversion = m->dbtversion;
+	run.clivars = o->vars;
 	projectvars(o->dir ? o->dir : "", &run.vars, &run.pkgvars, &run.dispatch);
 	c[0] = dbtctxnew(doc, &run);
 	run.incremental = 1;
@@ -391,7 +406,6 @@ renderall(struct manifest *m, const struct renderopts *o)
 		 * node has no SQL and fails when it runs */
 		if (!dbtrenders(c[0], j))
 			continue;
-		n->config = compiledline(m, n->config);
 		bufputs(&in, k.digest);
 		bufputc(&in, '\n');
 		inputs(&k, c[0], j, &in, 0);
@@ -401,16 +415,26 @@ renderall(struct manifest *m, const struct renderopts *o)
 		if (cached(&k, m, n, base)) {
 			const char *e = htabget(&k.old, n->uid);
 			bufprintf(&k.idx, "%s %s\n", n->uid, e);
+			n->config = compiledline(m, n->config);
 			continue;
 		}
-		n->sql = renderone(c[0], m, n, j);
+		if (!(n->sql = renderone(c[0], m, n, j, lenient))) {
+			done--;
+			continue;
+		}
 		bufputs(&envs, dbtenvs(c[0]));
 		if (!strcmp(n->materialized, "incremental")) {
-			n->incrsql = renderone(c[1], m, n, j);
+			if (!(n->incrsql = renderone(c[1], m, n, j, lenient))) {
+				n->sql = NULL;
+				done--;
+				buffree(&envs);
+				continue;
+			}
 			bufputs(&envs, dbtenvs(c[1]));
 			if (!strcmp(n->incrsql, n->sql))
 				n->incrsql = NULL;
 		}
+		n->config = compiledline(m, n->config);
 		cacheput(&k, n->uid, base, envs.s ? envs.s : "");
 		buffree(&envs);
 	}

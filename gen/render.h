@@ -6,7 +6,9 @@
  * its forms (n->sql as on its first run, n->incrsql with is_incremental()
  * true), the executor picking one on its connection. A node the renderer
  * cannot render exactly stops the generator: the message names the file,
- * line:column, the node and what it needs; nothing is written. A node
+ * line:column, the node and what it needs; nothing is written. In a
+ * manifest dbt compiled in part (dbt compile --select), such a node is
+ * left without SQL instead, with a warning saying why, as before. A node
  * with no raw code, or of a dbt before 0.20, is left without SQL. var()
  * reads the vars of dir/dbt_project.yml and of each package's own under
  * its packages-install-path (default dbt_packages). */
@@ -22,6 +24,7 @@ struct renderopts {
 	cJSON *target;		/* what target has (main.c's targetctx), or NULL */
 	const char *project;	/* the root project's name, or NULL */
 	const char *dir;	/* the project directory ("" for .), or NULL */
+	cJSON *vars;		/* --vars, or NULL */
 	int threads;
 	struct buf *index;	/* when not NULL, the render cache's new index */
 	size_t *reused;		/* when not NULL, how many took their SQL from it */

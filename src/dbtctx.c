@@ -492,14 +492,16 @@ fnsource(struct jev *v, void *data, struct jcall *c)
 	return noderel(rn, jevarena(v), n);
 }
 
-/* dbt's vars for a node: the root project's scoped to the node's package
- * win over its global ones, which win over the package's own project's
- * (scoped, then global). */
+/* dbt's vars for a node: --vars first; the root project's scoped to the
+ * node's package win over its global ones, which win over the package's
+ * own project's (scoped, then global). */
 static cJSON *
 findvar(struct rnode *rn, const char *name)
 {
 	cJSON *root = rn->c->run.vars, *own = NULL, *x, *scope;
 
+	if ((x = cJSON_GetObjectItemCaseSensitive(rn->c->run.clivars, name)))
+		return x;
 	if (rn->pkg && strcmp(rn->pkg, rn->c->run.project))
 		own = cJSON_GetObjectItemCaseSensitive(rn->c->run.pkgvars, rn->pkg);
 	scope = rn->pkg ? cJSON_GetObjectItemCaseSensitive(root, rn->pkg) : NULL;

@@ -12,8 +12,8 @@
  * Per node: ref (one or two arguments, version= or v=; resolved among the
  * node's depends_on.nodes, as dbt's parse resolved them), source, this,
  * model, config (call, get, require), var (as dbt's ModelConfiguredVar:
- * the root project's vars scoped to the node's package, then its global
- * ones, then the package's own project's), env_var,
+ * --vars, the root project's vars scoped to the node's package, then its
+ * global ones, then the package's own project's), env_var,
  * is_incremental (as the render is asked), target (what is known of it),
  * adapter.dispatch with dbt's search order and adapter prefix chain,
  * adapter.quote, api.Relation.create, exceptions.raise_compiler_error and
@@ -43,6 +43,7 @@ struct jv *dbtjson(struct arena *a, cJSON *j);
 struct dbtrun {
 	const char *adapter;	/* the adapter type: postgres, snowflake, ... */
 	const char *project;	/* the root package's name */
+	cJSON *clivars;		/* --vars, which win over all others, or NULL */
 	cJSON *vars;		/* dbt_project.yml's vars, or NULL */
 	cJSON *pkgvars;		/* package -> its own dbt_project.yml's vars, or NULL */
 	cJSON *target;		/* an object of target's attributes, or NULL */

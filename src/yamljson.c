@@ -218,32 +218,23 @@ conv(struct conv *c, yaml_node_t *n)
 	return r;
 }
 
-cJSON *
-yamlload(const char *path, char **err)
+static cJSON *
+load(yaml_parser_t *p, const char *path, char **err)
 {
-	yaml_parser_t p;
 	yaml_document_t d;
 	yaml_node_t *root;
 	struct conv c;
 	cJSON *r;
-	FILE *f;
 
-	*err = NULL;
-	if (!(f = fopen(path, "rb")))
-		return NULL;
-	yaml_parser_initialize(&p);
-	yaml_parser_set_input_file(&p, f);
-	if (!yaml_parser_load(&p, &d)) {
+	if (!yaml_parser_load(p, &d)) {
 		*err = xasprintf("%s:%lu:%lu: %s", path,
-		    (unsigned long)p.problem_mark.line + 1,
-		    (unsigned long)p.problem_mark.column + 1,
-		    p.problem ? p.problem : "invalid YAML");
-		yaml_parser_delete(&p);
-		fclose(f);
+		    (unsigned long)p->problem_mark.line + 1,
+		    (unsigned long)p->problem_mark.column + 1,
+		    p->problem ? p->problem : "invalid YAML");
+		yaml_parser_delete(p);
 		return NULL;
 	}
-	yaml_parser_delete(&p);
-	fclose(f);
+	yaml_parser_delete(p);
 	memset(&c, 0, sizeof(c));
 	c.path = path;
 	c.d = &d;
@@ -255,4 +246,32 @@ yamlload(const char *path, char **err)
 	else
 		free(c.err);
 	return r;
+}
+
+cJSON *
+yamlload(const char *path, char **err)
+{
+	yaml_parser_t p;
+	cJSON *r;
+	FILE *f;
+
+	*err = NULL;
+	if (!(f = fopen(path, "rb")))
+		return NULL;
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_file(&p, f);
+	r = load(&p, path, err);
+	fclose(f);
+	return r;
+}
+
+cJSON *
+yamlparse(const char *s, const char *name, char **err)
+{
+	yaml_parser_t p;
+
+	*err = NULL;
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)s, strlen(s));
+	return load(&p, name, err);
 }

@@ -17,5 +17,7 @@
  * NULL with *err set to "path:line:col: why" (malloc'd); a missing file
  * is NULL with *err NULL. */
 cJSON *yamlload(const char *path, char **err);
+/* The same of the text s, named name in messages (dbt's --vars). */
+cJSON *yamlparse(const char *s, const char *name, char **err);
 
 #endif

@@ -125,7 +125,7 @@ fi
 usage='usage: dbt2ninja [-v] [--threads N] [--project-dir DIR] [--profile NAME]
                  [--target NAME] [--profiles-dir DIR] [--record] [--blue-green]
                  [--state PATH|db[:TARGET] [--state-compare job|dbt] [--defer]]
-                 [MANIFEST]
+                 [--vars YAML] [MANIFEST]
        dbt2ninja select [--exclude EXPR] [--state PATH] [--for VERB] EXPR...
        dbt2ninja results [MANIFEST]
        dbt2ninja graph [--group folder|schema|none] [select'"'"'s options] [EXPR...]

@@ -101,7 +101,7 @@ ok $? "round 2: on_schema_change fail and an array retyped fail, as in dbt"
 (cd "$TMP/dbt" && DBT_PROFILES_DIR=. "$DBT" run --full-refresh --select no_full_refresh \
 	--vars '{round: 3}' >"$TMP/dbt.3.log" 2>&1)
 (cd "$TMP/ours" && DBT_PROFILES_DIR=. "$DBT" compile --select no_full_refresh --vars '{round: 3}' \
-	>"$TMP/compile.3.log" 2>&1 && "$DBT2NINJA" >"$TMP/gen.3.log" 2>&1 &&
+	>"$TMP/compile.3.log" 2>&1 && "$DBT2NINJA" --vars '{round: 3}' >"$TMP/gen.3.log" 2>&1 &&
 	"$ROOT/dbt2ninja-run" --full-refresh target/ninja/sql/model.incr.no_full_refresh.sql \
 	"$TMP/stamp" >"$TMP/ninja.3.log" 2>&1)
 ok $? "round 3: --full-refresh of a full_refresh: false model"
