@@ -9,6 +9,7 @@
 #include "conn.h"
 #include "job.h"
 #include "results.h"
+#include "stamp.h"
 
 enum { UNKNOWN, CLEAN, RAN, FAILED, SKIPPED, DIRTY };
 
@@ -20,10 +21,15 @@ struct state {
 };
 
 /* Nodes are sorted by unique_id, so their index is their address less the
- * first's. */
+ * first's. A node is dirty as its deploy edge finds it: its stamp missing
+ * or older than its job or than what it reads of a parent (the parent's
+ * interface stamp for a node that only reads it, else its contents
+ * stamp), or a parent still to run. */
 static int
 visit(const struct manifest *m, struct state *s, const struct node *n)
 {
+	const char *from = stampreads(m->adapter, n->rtype == RMODEL, n->materialized) ?
+	    CONNIFACE : CONNDATA;
 	size_t i = (size_t)(n - m->nodes), k;
 	struct timespec job, stamp = {0, 0}, res, pst, up = {0, 0};
 	char *p;
@@ -45,10 +51,13 @@ visit(const struct manifest *m, struct state *s, const struct node *n)
 		ps = visit(m, s, n->parents[k]);
 		if (ps == FAILED || ps == SKIPPED)
 			upfailed = 1;
+		/* a parent still to run moves what this one reads first */
+		if (ps == FAILED || ps == SKIPPED || ps == DIRTY)
+			dirty = 1;
 		if (tsnewer(&s->at[n->parents[k] - m->nodes], &up))
 			up = s->at[n->parents[k] - m->nodes];
 		free(p);
-		p = xasprintf("%s/" CONNSTAMPS "/%s", s->dir, n->parents[k]->file);
+		p = xasprintf("%s/%s/%s", s->dir, from, n->parents[k]->file);
 		if (!dirty && (mtimeof(p, &pst) < 0 || tsnewer(&pst, &stamp)))
 			dirty = 1;
 	}
@@ -60,9 +69,10 @@ visit(const struct manifest *m, struct state *s, const struct node *n)
 	}
 	free(p);
 	p = xasprintf("%s/" CONNRESULTS "/%s.json", s->dir, n->file);
-	/* a result counts when it is for this job, and not older than a
-	 * parent's: otherwise the node has not run since its parent did */
-	if (mtimeof(p, &res) == 0 && !tsnewer(&job, &res) && !tsnewer(&up, &res) &&
+	/* a result counts when it is for this job, and, unless the node is
+	 * current (a parent ran and left what it reads alone), not older than
+	 * a parent's: otherwise the node has not run since its parent did */
+	if (mtimeof(p, &res) == 0 && !tsnewer(&job, &res) && (!dirty || !tsnewer(&up, &res)) &&
 	    readfile(p, &text) == 0) {
 		r = cJSON_Parse(text.s);
 		s->at[i] = res;

@@ -12,6 +12,7 @@
 #include "pg.h"
 #include "sql.h"
 #include "stage.h"
+#include "stamp.h"
 #include "state.h"
 
 enum { SAME, NEW, MODIFIED, DOWNSTREAM };
@@ -423,25 +424,29 @@ struct marking {
 	const struct manifest *m;
 	const struct conn *c;
 	char *done;
-	struct buf job, old, stamp;
+	struct buf job, old, stamp, iface;
 };
 
 static void
 markone(struct marking *k, const struct node *n)
 {
 	size_t i = (size_t)(n - k->m->nodes);
-	char *jp, *sp, *bp, h[SHA256_HEX];
+	char *jp, *sp, *bp, *ip, *dp, h[SHA256_HEX], hh[SHA256_HEX];
 	const char *want;
 
 	jp = xasprintf("%s/%s.sql", JOBDIR, n->file);
 	sp = xasprintf("%s/" CONNSTAMPS "/%s", k->c->dir, n->file);
 	bp = xasprintf("%s/" CONNBUILT "/%s", k->c->dir, n->file);
-	if (!n->jobhash) {
+	ip = xasprintf("%s/" CONNIFACE "/%s", k->c->dir, n->file);
+	dp = xasprintf("%s/" CONNDATA "/%s", k->c->dir, n->file);
+	if (!n->jobhash || !n->headhash) {
 		if (readfile(jp, &k->job) < 0)
 			fatal("%s:", jp);
 		sha256hex(k->job.s, k->job.len, h);
+		stampheader(k->job.s, k->job.len, hh);
 	}
 	connstamp(k->c, n->jobhash ? n->jobhash : h, &k->stamp);
+	connstamp(k->c, n->headhash ? n->headhash : hh, &k->iface);
 	want = k->stamp.s;
 	/* a stamp of this very job stays as it is: importing again, as the
 	 * regeneration edge does, undoes nothing deployed since */
@@ -449,8 +454,13 @@ markone(struct marking *k, const struct node *n)
 		;
 	} else if (k->s->st[i] == SAME) {
 		/* deployed as production deployed it, and so current for dbt
-		 * build too: its build stamp after it */
+		 * build too: its interface, contents and build stamps after
+		 * it */
 		stageput(sp, want, strlen(want));
+		if (n->rtype != RTEST) {
+			stageput(ip, k->iface.s, k->iface.len);
+			stageput(dp, "", 0);
+		}
 		stageput(bp, want, strlen(want));
 	} else {
 		if (access(sp, F_OK) == 0)
@@ -461,6 +471,8 @@ markone(struct marking *k, const struct node *n)
 	free(jp);
 	free(sp);
 	free(bp);
+	free(ip);
+	free(dp);
 }
 
 /* Parents first (an iterative depth-first walk): a stamp is then never
@@ -497,7 +509,7 @@ mark(struct marking *k, const struct node *root, const struct node **stack,
 void
 statemark(struct state *s, const struct manifest *m, const struct conn *c)
 {
-	struct marking k = {s, m, c, NULL, {0}, {0}, {0}};
+	struct marking k = {s, m, c, NULL, {0}, {0}, {0}, {0}};
 	const struct node **stack = xcalloc(m->nnodes + 1, sizeof(*stack));
 	size_t *next = xcalloc(m->nnodes + 1, sizeof(*next)), i;
 	char *dir = xasprintf("%s/" CONNSTAMPS, c->dir);
@@ -506,6 +518,14 @@ statemark(struct state *s, const struct manifest *m, const struct conn *c)
 		fatal("%s:", dir);
 	free(dir);
 	dir = xasprintf("%s/" CONNBUILT, c->dir);
+	if (mkdirs(dir) < 0)
+		fatal("%s:", dir);
+	free(dir);
+	dir = xasprintf("%s/" CONNIFACE, c->dir);
+	if (mkdirs(dir) < 0)
+		fatal("%s:", dir);
+	free(dir);
+	dir = xasprintf("%s/" CONNDATA, c->dir);
 	if (mkdirs(dir) < 0)
 		fatal("%s:", dir);
 	free(dir);
@@ -519,6 +539,7 @@ statemark(struct state *s, const struct manifest *m, const struct conn *c)
 	buffree(&k.job);
 	buffree(&k.old);
 	buffree(&k.stamp);
+	buffree(&k.iface);
 }
 
 void

@@ -33,8 +33,8 @@ is "$(sed -n 's/^bg_//p' build.ninja | tr '\n' '|')" \
 	"schemas = public|clusters = serving,compute,sources|sinks = '\"materialize\".\"public_sinks\".\"alerts\"=\"materialize\".\"public\".\"winning\"'|mark = \$conn/deploy-env|" \
 	"the schemas and clusters to swap (an index's own cluster too), the sinks to re-point, the mark"
 is "$(ninja -n deploy-promote | sed 's/^\[[0-9/]*\] //' | tr '\n' ' ')" \
-	"deploy-init model model.mz.as_table model model.mz.bids model model.mz.incr model model.mz.legacy_src seed seed.mz.regions model source.mz.auction_house model model.mz.winning model model.mz.bids_table test test.mz.positive deploy-await deploy-promote " \
-	"deploy-promote waits for deploy-await, which waits for deploy and its tests, which wait for deploy-init"
+	"deploy-init model model.mz.as_table model model.mz.bids model model.mz.incr model model.mz.legacy_src seed seed.mz.regions contents model.mz.bids model source.mz.auction_house model model.mz.winning model model.mz.bids_table contents model.mz.winning test test.mz.positive deploy-await deploy-promote " \
+	"deploy-promote waits for deploy-await, which waits for deploy and its tests (after the contents of what they test), which wait for deploy-init"
 check "sinks stay out of the deploy" sh -c '! ninja -n deploy | grep -q alerts'
 "$ROOT/dbt2ninja-run" --dry-run --blue-green target/ninja/sql/model.mz.winning.sql > "$TMP/bg.txt"
 grep -q '^create materialized view "materialize"."public_dbt_deploy"."winning"$' "$TMP/bg.txt" &&

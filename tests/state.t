@@ -4,7 +4,8 @@
 . "$(dirname "$0")/lib.sh"
 
 PROD=$ROOT/docs/example/target/manifest.json
-would() { ninja -n deploy | sed -n 's/^\[[0-9]*\/[0-9]*\] [a-z]* //p' | LC_ALL=C sort | tr '\n' ' '; }
+# (a view's contents edge runs nothing: not a node)
+would() { ninja -n deploy | grep -v '^\[[0-9/]*\] contents ' | sed -n 's/^\[[0-9]*\/[0-9]*\] [a-z]* //p' | LC_ALL=C sort | tr '\n' ' '; }
 # fresh CHANGE: a new checkout whose manifest is production's, changed by python
 fresh() {
 	rm -rf "$TMP/ci"
