@@ -53,6 +53,7 @@ struct runner {
 	int inplace;		/* it was replaced in place, keeping its
 				 * dependents bound */
 	const char *why;	/* why an existing relation was not, or NULL */
+	char *whybuf;		/* why, when it is the server's words (owned) */
 	struct outcome out;	/* the main statement's status */
 	char *err;		/* why it failed */
 	/* for tests */

@@ -53,6 +53,11 @@ void matgrants(struct step *s, const struct jobfile *j);
  * config no longer grants and the grants of what it adds. -1 with r->err,
  * rolled back, on failure. */
 int matapplygrants(struct runner *r, struct step *s, int revoke);
+/* A relation replaced in place, as a new one would be: its grants
+ * (matregrant) and its comments (matuncomment, before matpersistdocs),
+ * from what it had before the node ran (r->was). */
+void matregrant(struct runner *r, struct step *s);
+void matuncomment(struct runner *r, struct step *s, const char *kind);
 /* A description as a dollar-quoted literal, as dbt-postgres quotes it. */
 #define COMMENTTAG "$dbt_comment_literal_block$"
 void matcomment(struct buf *b, const char *text);

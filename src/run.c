@@ -807,6 +807,7 @@ done:
 	free(r.err);
 	priorfree(&r.was);
 	priorfree(&after);
+	free(r.whybuf);
 current:
 	profilefree(&p);
 	connfree(&o.made);
