@@ -9,6 +9,7 @@
 
 #include "hash.h"
 #include "job.h"
+#include "jobfile.h"
 #include "sql.h"
 #include "stage.h"
 #include "stamp.h"
@@ -624,7 +625,7 @@ jobwriteall(struct manifest *m, const struct jobopts *o, struct jobstats *st)
 		names[nnames] = xasprintf("%s.sql", n->file);
 		htabput(&want, names[nnames], names[nnames]);
 		sha256hex(job.s, job.len, h);
-		stampheader(job.s, job.len, hh);
+		jobheadhash(job.s, job.len, hh);
 		free(n->headhash);
 		n->headhash = xstrdup(hh);
 		bufputs(&newidx, h);

@@ -443,7 +443,7 @@ markone(struct marking *k, const struct node *n)
 		if (readfile(jp, &k->job) < 0)
 			fatal("%s:", jp);
 		sha256hex(k->job.s, k->job.len, h);
-		stampheader(k->job.s, k->job.len, hh);
+		jobheadhash(k->job.s, k->job.len, hh);
 	}
 	connstamp(k->c, n->jobhash ? n->jobhash : h, &k->stamp);
 	connstamp(k->c, n->headhash ? n->headhash : hh, &k->iface);

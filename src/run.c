@@ -356,11 +356,7 @@ put(const struct opts *o, const char *path, const char *text)
 static void
 content(const struct opts *o, const struct jobfile *j, int header, struct buf *b)
 {
-	char h[65];
-
-	if (header)
-		stampheader(j->text.s, j->text.len, h);
-	connstamp(&o->made, header ? h : j->sha256, b);
+	connstamp(&o->made, header ? j->headhash : j->sha256, b);
 }
 
 /* The stamp whose time dbt build's stamp follows: a test's deployment's,

@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hash.h"
 #include "stamp.h"
 
 int
@@ -112,17 +111,4 @@ stamplog(const char *log, const char *path, const char *as)
 	}
 	close(fd);
 	buffree(&b);
-}
-
-void
-stampheader(const char *job, size_t n, char out[65])
-{
-	const char *p = job, *end = job + n, *nl;
-
-	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1)
-		if (nl - p == 2 && !strncmp(p, "--", 2)) {
-			end = nl + 1;
-			break;
-		}
-	sha256hex(job, (size_t)(end - job), out);
 }

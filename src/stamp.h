@@ -6,7 +6,8 @@
  *	ok/NAME		its deployment: "<job sha256> <key>\n", written after
  *			every success
  *	if/NAME		its interface: "<header sha256> <key>\n", the hash of
- *			the header of the job its relation was built with; its
+ *			the header of the job its relation was built with
+ *			(jobheadhash()); its
  *			modification time moves only when the relation's kind,
  *			columns (names, types, order) or identity changed, or
  *			the stamp was missing
@@ -46,8 +47,5 @@ int stampkeep(const char *path, const char *text);
  * that path is as new as the file at as is on disk (path itself when as is
  * NULL). Nothing when log is NULL. */
 void stamplog(const char *log, const char *path, const char *as);
-
-/* The SHA-256 of a job file's header (up to its "--" line), in hex. */
-void stampheader(const char *job, size_t n, char out[65]);
 
 #endif

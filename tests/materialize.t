@@ -1,7 +1,10 @@
 #!/bin/sh
 # Materialize: every statement sequence, golden, through dbt2ninja-run
 # --dry-run (no Materialize server can be installed here), on a manifest of
-# our own and on a real dbt-materialize project's.
+# our own and on a real dbt-materialize project's. Where the executor would
+# read the catalog to choose (a relation replaced in place, or dropped and
+# created), --dry-run prints every way, each after a comment saying when it
+# is taken, and the golden file holds them all.
 # UPDATE_GOLDEN=1 rewrites tests/golden/materialize.txt.
 . "$(dirname "$0")/lib.sh"
 
@@ -24,6 +27,16 @@ grep -q "^dbt2ninja-run: model.mz.incr (target/ninja/sql/model.mz.incr.sql): the
 ok $? "incremental is refused, saying why"
 grep -q '^set cluster = compute;$' "$TMP/dry.txt"
 ok $? "a test runs after set cluster"
+sed -n '/^=== model.mz.winning.sql$/,/^-- otherwise/p' "$TMP/dry.txt" > "$TMP/winning.txt"
+grep -q '^create replacement materialized view "materialize"."public"."winning__dbt_tmp" for "materialize"."public"."winning"$' "$TMP/winning.txt" &&
+	grep -q '^  in cluster compute$' "$TMP/winning.txt" &&
+	grep -q '^alter materialized view "materialize"."public"."winning" apply replacement "materialize"."public"."winning__dbt_tmp";$' "$TMP/winning.txt"
+ok $? "a materialized view whose job's header stayed is replaced in place: a replacement for it, in its cluster, applied"
+check "with no drop, no create and no index: its dependents and indexes are kept" \
+	sh -c "! grep -q '^drop materialized view if exists \"materialize\".\"public\".\"winning\"\\|^create materialized view\\|^create .*index' '$TMP/winning.txt'"
+sed -n '/^=== model.mz.bids.sql$/,/^exit/p' "$TMP/dry.txt" > "$TMP/bids.txt"
+check "a view with indexes is dropped and created, as dbt-materialize does" \
+	sh -c "! grep -q 'or replace' '$TMP/bids.txt'"
 
 # blue/green: build into <schema>_dbt_deploy and <cluster>_dbt_deploy
 cd "$TMP/mz" || exit 1
@@ -115,6 +128,38 @@ ok $(( ! $? )) "a timestamp with a UTC offset in a seed fails"
 grep -q '^dbt2ninja-run: seed.mz.regions (target/ninja/sql/seed.mz.regions.sql): seeds/regions.csv:3:3: a timestamp with a UTC offset: dbt-materialize has Materialize convert it, which dbt2ninja does not do on Materialize$' "$TMP/out"
 ok $? "refused on Materialize, naming the node, the file, line and column"
 is "$(sql 'select count(*) from mzpg.regions')" 3 "before anything is sent"
+
+# in place on PostgreSQL, in the Materialize path: a view with the same
+# columns is replaced without cascading; a materialized view's
+# replacement, which PostgreSQL does not know, falls back to drop and
+# create
+printf 'id,name\n1,a\n2,b\n' > seeds/regions.csv
+ninja deploy >/dev/null 2>&1
+bids=$(sql "select 'mzpg.bids'::regclass::oid")
+python3 - <<'PY'
+import json
+m = json.load(open('target/manifest.json'))
+m['nodes']['model.mz.bids']['compiled_code'] += ' where id > 0'
+json.dump(m, open('target/manifest.json', 'w'))
+PY
+ninja deploy >"$TMP/out" 2>&1
+is "$(grep '^OK' "$TMP/out" | sed 's/ \[.*//')" "OK replaced in place sql view model mzpg.bids" \
+	"a view whose columns stayed: create or replace view, nothing else runs"
+is "$(sql "select 'mzpg.bids'::regclass::oid")" "$bids" "the same view"
+hdr="-- unique_id: model.mz.mv
+-- resource_type: model
+-- materialized: materialized_view
+-- relation: \"demo\".\"mzpg\".\"mv\"
+-- adapter: materialize"
+job target/ninja/sql/model.mz.mv.sql "$hdr" 'select id from "demo"."mzpg"."bids"'
+"$ROOT/dbt2ninja-run" target/ninja/sql/model.mz.mv.sql target/ninja/ok/model.mz.mv >"$TMP/out" 2>&1
+ok $? "a materialized view, on PostgreSQL"
+job target/ninja/sql/model.mz.mv.sql "$hdr" 'select id from "demo"."mzpg"."bids" where id > 1'
+"$ROOT/dbt2ninja-run" target/ninja/sql/model.mz.mv.sql target/ninja/ok/model.mz.mv >"$TMP/out" 2>&1
+ok $? "its SQL changed, its header not: the replacement is tried"
+grep -q '^OK created sql materialized_view model mzpg.mv \[.*\]; the server refused the replacement: dependents rebuild$' "$TMP/out"
+ok $? "PostgreSQL refuses it: dropped and created, saying so"
+is "$(sql 'select count(*) from mzpg.mv')" 1 "with the new rows"
 
 f=$MANIFESTS/onward-materialize-v7-1.3.1-materialize.json
 if [ -e "$f" ]; then
