@@ -715,6 +715,7 @@ main(int argc, char **argv)
 		po.profilesdir = o.profilesdir;
 		po.projectdir = *prefix ? prefix : ".";
 		stateload(&ss, &m, o.state, &jo, &po, o.dbtcompare);
+		ss.defer = o.defer;
 		if (o.defer)
 			statedefer(&ss, &m, o.verbose);
 	}

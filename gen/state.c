@@ -200,7 +200,11 @@ compare(struct state *s, const struct manifest *m, const struct node *n,
 		return strcmp(h, d->hash) ? MODIFIED : SAME;
 	}
 	jobrender(&s->prod, p, o, b);
-	return jobsame(b->s, b->len, a->s, a->len) ? SAME : MODIFIED;
+	if (jobsame(b->s, b->len, a->s, a->len))
+		return SAME;
+	jobheadhash(b->s, b->len, h);
+	s->prodhead[n - m->nodes] = xstrdup(h);
+	return MODIFIED;
 }
 
 /* A node is downstream when any parent is new, modified or downstream;
@@ -247,6 +251,8 @@ stateload(struct state *s, const struct manifest *m, const char *path,
 	if (dbt)
 		macrodiff(s, m);
 	s->st = xcalloc(m->nnodes, sizeof(*s->st));
+	s->prodhead = xcalloc(m->nnodes + 1, sizeof(*s->prodhead));
+	s->nnodes = m->nnodes;
 	for (i = 0; i < m->nnodes; i++)
 		if (m->nodes[i].kind == KRUN)
 			s->st[i] = dbt ? dbtcompare(s, m, &m->nodes[i]) :
@@ -427,12 +433,23 @@ struct marking {
 	struct buf job, old, stamp, iface;
 };
 
+/* Whether a node deploys to the relation production has for it: what
+ * is there was built from production's job. */
+static int
+ownrel(const struct state *s, const struct node *n)
+{
+	const char *p = prodrel(s, n->uid);
+
+	return !s->defer && p && !strcmp(p, n->relation);
+}
+
 static void
 markone(struct marking *k, const struct node *n)
 {
 	size_t i = (size_t)(n - k->m->nodes);
 	char *jp, *sp, *bp, *ip, *dp, h[SHA256_HEX], hh[SHA256_HEX];
-	const char *want;
+	const char *want, *st = NULL;
+	int state = k->s->st[i];
 
 	jp = xasprintf("%s/%s.sql", JOBDIR, n->file);
 	sp = xasprintf("%s/" CONNSTAMPS "/%s", k->c->dir, n->file);
@@ -452,7 +469,7 @@ markone(struct marking *k, const struct node *n)
 	 * regeneration edge does, undoes nothing deployed since */
 	if (stamped(sp, want, &k->old)) {
 		;
-	} else if (k->s->st[i] == SAME) {
+	} else if (state == SAME || (state == DOWNSTREAM && ownrel(k->s, n))) {
 		/* deployed as production deployed it, and so current for dbt
 		 * build too: its interface, contents and build stamps after
 		 * it */
@@ -467,6 +484,13 @@ markone(struct marking *k, const struct node *n)
 			stagedel(sp);
 		if (access(bp, F_OK) == 0)
 			stagedel(bp);
+		/* production's relation, from production's job: what reads it
+		 * runs when running this one moves its interface */
+		if (state == MODIFIED && n->rtype != RTEST && ownrel(k->s, n) && access(ip, F_OK) != 0) {
+			st = k->s->prodhead[i] ? k->s->prodhead[i] : "production";
+			connstamp(k->c, st, &k->iface);
+			stageput(ip, k->iface.s, k->iface.len);
+		}
 	}
 	free(jp);
 	free(sp);
@@ -563,6 +587,9 @@ statefree(struct state *s)
 		manifestfree(&s->prod);
 	htabfree(&s->toprod);
 	buffree(&s->keys);
+	for (i = 0; s->prodhead && i < s->nnodes; i++)
+		free(s->prodhead[i]);
+	free(s->prodhead);
 	free(s->st);
 	free(s->path);
 }
