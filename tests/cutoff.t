@@ -183,6 +183,23 @@ ok $? "a table with a trigger is swapped, saying why"
 is "$(ran)" "OK created sql table model cut.mid OK created sql view model cut.v " "and the view on it rebuilt"
 is "$(sql "select count(*) from pg_trigger where tgrelid = 'cut.mid'::regclass")" 0 "as dbt leaves it: no trigger"
 
+# a view under an enforced contract: checked, then in place
+SPEC='base table - select 1 as id, 10 as x
+a view base select id, x from {base}
+b view a select id, x from {a}'
+CONTRACT='{"a": {"config": {"contract": {"enforced": true}}, "columns": {"id": {"name": "id", "data_type": "integer"}, "x": {"name": "x", "data_type": "integer"}}}}'
+project "$SPEC" "$CONTRACT"
+deploy
+ok $? "a view under a contract"
+a=$(oid a) b=$(oid b)
+project "$(echo "$SPEC" | sed 's/^a view base .*/a view base select id, x + 1 as x from {base}/')" "$CONTRACT"
+deploy
+is "$(ran) $(oid a) $(oid b)" "OK replaced in place sql view model cut.a  $a $b" "its contract holds: in place, its dependent left alone"
+project "$(echo "$SPEC" | sed 's/^a view base .*/a view base select id, x::bigint as x from {base}/')" "$CONTRACT"
+deploy
+ok $(( $? == 0 )) "a column against the contract fails"
+is "$(oid a) $(sql 'select x from cut.b')" "$a 11" "leaving the view as it was"
+
 # a failure leaves the relation and its interface stamp as they were
 SPEC='base table - select 1 as id, 10 as x
 a view base select id, x from {base}
