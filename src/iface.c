@@ -76,6 +76,9 @@ ask(struct runner *r, int mz, struct prior *p)
 
 	matstep(&s);
 	(mz ? mzquery : pgquery)(&s.sql, r->job);
+	bufputs(&s.sql, ";\n");
+	if (r->dry)
+		return matexec(r, &s);
 	if (matexec(r, &s) < 0)
 		return -1;
 	res = r->out.last;
@@ -100,8 +103,11 @@ matiface(struct runner *r, struct prior *p)
 	int mz = !strcmp(r->job->adapter, "materialize"), rc = 0;
 
 	memset(p, 0, sizeof(*p));
-	if (r->dry || !strcmp(r->job->type, "test"))
+	if (!strcmp(r->job->type, "test"))
 		return 0;
+	/* --dry-run prints it, as every statement sent */
+	if (r->dry)
+		return ask(r, mz, p);
 	memset(&q.out, 0, sizeof(q.out));
 	q.err = NULL;
 	if (ask(&q, mz, p) == 0)

@@ -68,8 +68,8 @@ int pgmaterialize(struct runner *r);
 int mzmaterialize(struct runner *r);
 
 /* Read the node's relation as the catalog has it into p: 0, or -1 when
- * the catalog did not answer (p->known is 0). Nothing with --dry-run and
- * for a test. */
+ * the catalog did not answer (p->known is 0). With --dry-run, the query
+ * is printed (p->known is 0); nothing for a test. */
 int matiface(struct runner *r, struct prior *p);
 void priorfree(struct prior *p);
 /* Whether the interface may have changed from before to after: they

@@ -607,8 +607,10 @@ matpersistdocs(struct step *s, const struct jobfile *j, const char *kind)
 		matcomment(&b, desc);
 		matstmtf(s, &b);
 	}
-	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "columns")))
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "columns"))) {
+		buffree(&b);
 		return;
+	}
 	cJSON_ArrayForEach(c, cols) {
 		d = cJSON_GetObjectItemCaseSensitive(c, "description");
 		if (!cJSON_IsString(d) || !c->string)

@@ -692,9 +692,11 @@ main(int argc, char **argv)
 		    "postgres and materialize projects", j.uid, o.job, j.adapter);
 	if (o.dry) {
 		r.dry = stdout;
+		matiface(&r, &r.was);
 		rc = materialize(&r);
 		if (rc < 0)
 			fatal("%s (%s): %s", j.uid, o.job, r.err);
+		matiface(&r, &after);
 		jobfree(&j);
 		return 0;
 	}
