@@ -29,7 +29,7 @@ DEBS = build-essential pkg-config libcjson-dev libpq-dev libssl-dev \
 SHARED = src/util.c src/arena.c src/htab.c src/hash.c src/sql.c src/project.c \
 	src/jinja.c src/profile.c src/conn.c src/stamp.c src/jobfile.c src/pg.c \
 	src/jvalue.c src/jlex.c src/jparse.c src/jeval.c
-RUN = src/mat.c src/matstep.c src/iface.c src/swap.c src/incremental.c src/dbtcolumn.c src/snapshot.c \
+RUN = src/mat.c src/matstep.c src/iface.c src/swap.c src/inplace.c src/incremental.c src/dbtcolumn.c src/snapshot.c \
 	src/seedload.c src/datatest.c src/mz.c src/deploy.c src/seed.c
 GEN = gen/config.c gen/manifest.c gen/graph.c gen/job.c gen/ninja.c gen/results.c gen/state.c \
 	gen/dropenv.c gen/select.c gen/stage.c

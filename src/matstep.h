@@ -106,9 +106,20 @@ char *mattempname(const char *ident);
 
 /* Views, tables, materialized views (swap.c). */
 void mattableas(struct step *s, const struct jobfile *j, const char *rel);
+/* dbt's swap: the outer pre-hooks, the node's transaction, the outer
+ * post-hooks. */
 int matswap(struct runner *r, int kind);
 /* matswap without the pre-hooks outside the transaction, run already. */
 int matswapin(struct runner *r, int kind);
+/* The parts of the transaction: what every way starts with (BEGIN, the
+ * lock, stale intermediates dropped, pre-hooks, a contract's check), and
+ * dbt's swap after it. -1 with r->err, s freed. */
+int swaphead(struct runner *r, struct step *s, int kind, int anykind);
+int swaptail(struct runner *r, struct step *s, int kind, int anykind);
+int matcontracted(const struct jobfile *j);
+/* A view or a table (KVIEW, KTABLE) replaced in place where it is there
+ * already, else swapped in (inplace.c). */
+int matreplace(struct runner *r, int kind);
 /* An enforced contract's check (dbt's assert_columns_equivalent), after s
  * in its transaction: 0 when there is no contract (s untouched), 1 when it
  * holds (s sent: the caller starts a new step), else -1 with r->err,

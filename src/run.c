@@ -419,10 +419,9 @@ freshen(const struct opts *o, const struct timespec *st)
  * job's header, is brought up to date in place, and it is logged as new as
  * the deployment's, as Ninja logs what restat found unchanged, so that the
  * deploy edge is current after a build edge ran the node); its contents';
- * and dbt
- * build's (under --build its own output, else the one beside), each after
- * the one before, so that none is older. After a failure, the stamps go,
- * and the interface's too when the relation may have changed. */
+ * and dbt build's (under --build its own output, else the one beside),
+ * each after the one before, so that none is older. After a failure, the
+ * stamps go, and the interface's too when the relation may have changed. */
 static void
 stamps(const struct opts *o, const struct jobfile *j, int ok, int moved)
 {
