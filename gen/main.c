@@ -600,6 +600,25 @@ bgprepare(struct manifest *m, const char *profcluster, const char *project,
 	buffree(&cl);
 }
 
+/* The adapter the node's job was written for, into m. */
+static void
+jobsadapter(struct manifest *m, const struct node *n)
+{
+	struct buf b = {0};
+	char *p = xasprintf("%s/%s.sql", JOBDIR, n->file), *a, *kept;
+	size_t len;
+
+	if (readfile(p, &b) == 0 && (a = strstr(b.s, "\n-- adapter: "))) {
+		a += 13;
+		len = strcspn(a, "\n");
+		kept = memcpy(arenaalloc(&m->keep, len + 1), a, len);
+		kept[len] = '\0';
+		m->adapter = kept;
+	}
+	buffree(&b);
+	free(p);
+}
+
 /* dbt2ninja results [MANIFEST] */
 static int
 results(int argc, char **argv)
@@ -619,6 +638,13 @@ results(int argc, char **argv)
 		if (m.nodes[i].kind == KRUN)
 			m.nodes[i].file = jobname(m.nodes[i].uid);
 	graphbuild(&m);
+	/* a manifest too old to say its adapter: its jobs say which they
+	 * were written for, and so which stamps each node's edge reads */
+	for (i = 0; !m.adapterset && i < m.nnodes; i++)
+		if (m.nodes[i].kind == KRUN) {
+			jobsadapter(&m, &m.nodes[i]);
+			break;
+		}
 	/* the runs of the connection build.ninja deploys to */
 	dir = connbuilt("build.ninja");
 	if (!dir)
