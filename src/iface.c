@@ -3,7 +3,7 @@
  * which replacing in place keeps), its kind and its columns (names, types,
  * collations, nullability, in order). The executor reads it before and
  * after a node's materialization: the node's interface stamp moves only
- * when the two differ (mat.h). On PostgreSQL the same query says what
+ * when the two differ (mat.h). On PostgreSQL, matundo() reads what
  * replacing the relation in place has to undo to end as a new relation
  * would: its comments and the grants the node's role made on it. */
 #define _POSIX_C_SOURCE 200809L
@@ -12,25 +12,17 @@
 
 #include "matstep.h"
 
-/* PostgreSQL's: the interface, the kind, and the comments and grants. */
+/* PostgreSQL's: the interface and the kind. */
 static void
 pgquery(struct buf *b, const struct jobfile *j)
 {
-	bufputs(b, "select c.oid::text || ' ' || c.relkind::text || ' (' || coalesce(a.cols, '') || ')',"
-	    " c.relkind, json_build_object('comment', pg_catalog.obj_description(c.oid, 'pg_class')"
-	    " is not null, 'commented', coalesce(a.commented, '[]'::json), 'grants', (select"
-	    " coalesce(json_agg(json_build_array(case g.grantee when 0 then 'PUBLIC' else"
-	    " pg_catalog.pg_get_userbyid(g.grantee) end, g.privilege_type)), '[]'::json) from"
-	    " pg_catalog.aclexplode(c.relacl) g where g.grantor = current_user::regrole and"
-	    " g.grantee <> current_user::regrole))::text\n"
-	    "from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace\n"
-	    "left join lateral (select string_agg(quote_ident(a.attname) || ' ' ||"
-	    " pg_catalog.format_type(a.atttypid, a.atttypmod) || ' ' || a.attcollation::text ||"
-	    " case when a.attnotnull then ' not null' else '' end, ', ' order by a.attnum) as cols,"
-	    " json_agg(a.attname order by a.attnum) filter (where"
-	    " pg_catalog.col_description(c.oid, a.attnum) is not null) as commented"
-	    " from pg_catalog.pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and"
-	    " not a.attisdropped) a on true\nwhere n.nspname = ");
+	bufputs(b, "select c.oid::text || ' ' || c.relkind::text || ' (' || coalesce((select"
+	    " string_agg(quote_ident(a.attname) || ' ' || pg_catalog.format_type(a.atttypid,"
+	    " a.atttypmod) || ' ' || a.attcollation::text || case when a.attnotnull then"
+	    " ' not null' else '' end, ', ' order by a.attnum) from pg_catalog.pg_attribute a"
+	    " where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped), '') || ')',"
+	    " c.relkind\nfrom pg_catalog.pg_class c join pg_catalog.pg_namespace n on"
+	    " n.oid = c.relnamespace\nwhere n.nspname = ");
 	if (j->schema)
 		qliteral(b, j->schema);
 	else
@@ -86,8 +78,6 @@ ask(struct runner *r, int mz, struct prior *p)
 	if (res && PQntuples(res) > 0) {
 		p->iface = xstrdup(PQgetvalue(res, 0, 0));
 		p->kind = mz ? mzkind(PQgetvalue(res, 0, 1)) : PQgetvalue(res, 0, 1)[0];
-		if (!mz)
-			p->info = cJSON_Parse(PQgetvalue(res, 0, 2));
 	}
 	PQclear(r->out.last);
 	r->out.last = NULL;
@@ -126,6 +116,35 @@ out:
 	free(q.err);
 	PQclear(q.out.last);
 	return rc;
+}
+
+int
+matundo(struct runner *r)
+{
+	struct step s;
+	int rc;
+
+	matstep(&s);
+	bufputs(&s.sql, "select json_build_object('comment', pg_catalog.obj_description(c.oid,"
+	    " 'pg_class') is not null, 'commented', coalesce((select json_agg(a.attname order by"
+	    " a.attnum) from pg_catalog.pg_attribute a where a.attrelid = c.oid and a.attnum > 0"
+	    " and not a.attisdropped and pg_catalog.col_description(c.oid, a.attnum) is not null),"
+	    " '[]'::json), 'grants', (select coalesce(json_agg(json_build_array(case g.grantee"
+	    " when 0 then 'PUBLIC' else pg_catalog.pg_get_userbyid(g.grantee) end,"
+	    " g.privilege_type)), '[]'::json) from pg_catalog.aclexplode(c.relacl) g where"
+	    " g.grantor = current_user::regrole and g.grantee <> current_user::regrole))::text\n"
+	    "from pg_catalog.pg_class c where c.oid = to_regclass(");
+	qliteral(&s.sql, r->job->relation);
+	bufputs(&s.sql, ");\n");
+	if ((rc = matexec(r, &s)) < 0 || r->dry)
+		return rc;
+	cJSON_Delete(r->was.info);
+	r->was.info = NULL;
+	if (r->out.last && PQntuples(r->out.last) == 1)
+		r->was.info = cJSON_Parse(PQgetvalue(r->out.last, 0, 0));
+	PQclear(r->out.last);
+	r->out.last = NULL;
+	return 0;
 }
 
 void

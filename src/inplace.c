@@ -96,6 +96,8 @@ matview(struct runner *r)
 			r->why = no;
 		return matswapin(r, KVIEW);
 	}
+	if (matundo(r) < 0)
+		return -1;
 again:
 	if (swaphead(r, &s, KVIEW, anykind) < 0)
 		return -1;
@@ -138,6 +140,7 @@ fallback:
 	matstmt(&s, "rollback to savepoint " SAVEPOINT);
 	if (swaptail(r, &s, KVIEW, anykind) < 0 || matexec(r, &s) < 0)
 		return -1;
+	r->fresh = 1;
 	if (r->dry) {
 		fprintf(r->dry, "-- otherwise (a new view, or another kind of relation): dbt's swap\n");
 		r->why = NULL;
@@ -304,6 +307,11 @@ again:
 	} else if (why) {
 		goto swap;
 	}
+	if (matundo(r) < 0) {
+		if (r->conn && PQtransactionStatus(r->conn) != PQTRANS_IDLE)
+			PQclear(PQexec(r->conn, "rollback"));
+		goto out;
+	}
 	if (tabletail(r, &s, old) < 0 || matexec(r, &s) < 0)
 		goto out;
 	if (!r->dry) {
@@ -322,6 +330,7 @@ swap:
 	}
 	if (swaptail(r, &s, KTABLE, anykind) < 0 || matexec(r, &s) < 0)
 		goto out;
+	r->fresh = 1;
 	if (r->dry) {
 		fputs("-- otherwise (a new table, or another kind of relation): dbt's swap\n", r->dry);
 		rc = matswapin(r, KTABLE);

@@ -30,10 +30,10 @@ struct prior {
 	int kind;		/* PostgreSQL's relkind ('v' view, 'r' table, 'm'
 				 * materialized view) or Materialize's type as
 				 * one of those ('o' any other), 0 when none */
-	cJSON *info;		/* PostgreSQL: {"comment": whether it has one,
-				 * "commented": [its columns with one], "grants":
-				 * [[grantee, privilege], ...] the node's role
-				 * made}, or NULL */
+	cJSON *info;		/* PostgreSQL, read by matundo(): {"comment":
+				 * whether it has one, "commented": [its columns
+				 * with one], "grants": [[grantee, privilege], ...]
+				 * the node's role made}, or NULL */
 };
 
 struct runner {
@@ -52,6 +52,8 @@ struct runner {
 	struct prior was;	/* the relation before the node ran */
 	int inplace;		/* it was replaced in place, keeping its
 				 * dependents bound */
+	int fresh;		/* it was made anew (swapped in, dropped and
+				 * created): its interface moved */
 	const char *why;	/* why an existing relation was not, or NULL */
 	char *whybuf;		/* why, when it is the server's words (owned) */
 	struct outcome out;	/* the main statement's status */
@@ -75,6 +77,10 @@ void priorfree(struct prior *p);
 /* Whether the interface may have changed from before to after: they
  * differ, or either is unknown or absent. */
 int ifacemoved(const struct prior *before, const struct prior *after);
+/* PostgreSQL: what replacing the node's relation in place has to undo,
+ * its comments and its grants, into r->was.info (printed with --dry-run).
+ * 0, or -1 with r->err. */
+int matundo(struct runner *r);
 
 /* Send one statement (or a few, separated by semicolons) on its own,
  * autocommitted, or print it with --dry-run. Returns 0 with the last rows

@@ -477,6 +477,8 @@ done:
 	if (mzdocs(r, mv ? "materialized view" : source ? "source" : sink ? "sink" :
 	    srctable ? "table" : "view") < 0 || mzhooks(r, "post-hook") < 0)
 		goto out;
+	/* dropped and created: made anew */
+	r->fresh = !kept;
 	rc = 0;
 out:
 	buffree(&b);

@@ -512,6 +512,8 @@ change(const struct runner *r, const struct prior *after, int moved)
 		return NULL;
 	if (r->why)
 		return r->why;
+	if (r->fresh)
+		return "recreated";
 	if (!after->iface)
 		return "gone";
 	n = strcspn(after->iface, " ");
@@ -695,7 +697,9 @@ main(int argc, char **argv)
 		rc = materialize(&r);
 		if (rc < 0)
 			fatal("%s (%s): %s", j.uid, o.job, r.err);
-		matiface(&r, &after);
+		if (strcmp(j.type, "test"))
+			puts("-- then, unless the relation is new or was made anew, the catalog's read "
+			    "again, as above");
 		jobfree(&j);
 		return 0;
 	}
@@ -754,7 +758,9 @@ main(int argc, char **argv)
 	rc = materialize(&r);
 	t1 = now();
 	alarm(0);	/* done with the server: nothing may stop what follows */
-	if (!pginterrupted && !o.test && matiface(&r, &after) == 0)
+	/* (a relation new, or made anew, moved: no need to ask) */
+	if (!pginterrupted && !o.test && (rc < 0 || (r.was.iface && !r.fresh)) &&
+	    matiface(&r, &after) == 0)
 		moved = ifacemoved(&r.was, &after);
 	/* the stamp first, before anything is printed: a node whose
 	 * transaction committed gets its stamp whatever became of stdout */

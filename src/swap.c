@@ -488,6 +488,7 @@ matswapin(struct runner *r, int kind)
 	}
 	if (rc < 0)
 		return -1;
+	r->fresh = 1;
 	return matouterhooks(r, "post-hook");
 }
 

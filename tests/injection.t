@@ -59,6 +59,7 @@ PY
 # read, the hooks outside the transaction) and the catalog read again
 same() {
 	"$RUN" --dry-run "target/ninja/sql/$1.sql" | awk '
+		/^-- then, unless the relation is new/ { next }
 		/^-- when / && !seen { seen = 1; head = b; b = "" }
 		/^-- (when|otherwise)/ { b = ""; next }
 		{ b = b $0 "\n" }

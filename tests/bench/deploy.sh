@@ -40,6 +40,7 @@ probes=$(secs "$a" "$b")
 # between the catalog's reads)
 for j in target/ninja/sql/*.sql; do
 	"$ROOT/dbt2ninja-run" --dry-run "$j" | awk '
+		/^-- then, unless the relation is new/ { next }
 		/^-- when / && !seen { seen = 1; head = b; b = "" }
 		/^-- (when|otherwise)/ { b = ""; next }
 		{ b = b $0 "\n" }
