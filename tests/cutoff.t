@@ -158,19 +158,24 @@ is "$(oid a)" "$a" "(the same view)"
 is "$(sql "select coalesce(obj_description('cut.a'::regclass), 'none') || ' ' || coalesce(col_description('cut.a'::regclass, 1), 'none') || ' ' || array_to_string(relacl, ',') from pg_class where oid = 'cut.a'::regclass")" \
 	"none none postgres=arwdDxt/postgres,writer=r/postgres" "ends with no comment and the grants configured, as a new view would"
 
-# a table in place: its configured indexes made anew, the old ones gone,
-# its grants and comments as a new table's
+# a table in the middle, refilled in place: its configured indexes made
+# anew, the old ones gone, its grants and comments as a new table's; what
+# stores data below it refreshed, through the view on it, which stays
 SPEC='base table - select 1 as id, 10 as x
 mid table base select id, x from {base}
-v view mid select id from {mid}'
+v view mid select id, x from {mid}
+w table v select sum(x) as total from {v}
+t2 table mid select max(x) as top from {mid}'
 project "$SPEC" '{"mid": {"config": {"indexes": [{"columns": ["id"]}], "grants": {"select": ["reader"]}, "persist_docs": {"relation": true}}, "description": "A table."}}'
 deploy
 ok $? "a table with an index, a grant and a comment"
 v=$(oid v) mid=$(oid mid)
 project "$(echo "$SPEC" | sed 's/^mid table base .*/mid table base select id, x + 1 as x from {base}/')" '{"mid": {"config": {"indexes": [{"columns": ["x"]}]}}}'
 deploy
-is "$(ran)" "OK replaced in place sql table model cut.mid " "refilled in place; the view on it stays"
+is "$(ran)" "OK replaced in place sql table model cut.mid OK replaced in place sql table model cut.t2 OK replaced in place sql table model cut.w " \
+	"refilled in place; the tables below it refreshed, the view on it left alone"
 is "$(oid mid) $(oid v)" "$mid $v" "(the same relations)"
+is "$(sql 'select total from cut.w') $(sql 'select top from cut.t2')" "11 11" "the tables below have its new rows, one through the view"
 is "$(sql "select string_agg(regexp_replace(indexdef, '.* USING ', ''), ',') from pg_indexes where tablename = 'mid'") $(sql "select coalesce(obj_description('cut.mid'::regclass), 'none') || ' ' || array_to_string(relacl, ',') from pg_class where oid = 'cut.mid'::regclass")" \
 	"btree (x) none postgres=arwdDxt/postgres" "with the configured index alone, no comment, no grant"
 is "$(sql 'select x from cut.mid')" 11 "and the new rows"
@@ -180,7 +185,8 @@ project "$(echo "$SPEC" | sed 's/^mid table base .*/mid table base select id, x 
 deploy
 grep -q '^OK created sql table model cut.mid \[SELECT 1 in [0-9.]*s\]; it has triggers: dependents rebuild$' "$TMP/out"
 ok $? "a table with a trigger is swapped, saying why"
-is "$(ran)" "OK created sql table model cut.mid OK created sql view model cut.v " "and the view on it rebuilt"
+is "$(ran)" "OK created sql table model cut.mid OK created sql view model cut.v OK replaced in place sql table model cut.t2 OK replaced in place sql table model cut.w " \
+	"and the view on it rebuilt, the tables below refreshed"
 is "$(sql "select count(*) from pg_trigger where tgrelid = 'cut.mid'::regclass")" 0 "as dbt leaves it: no trigger"
 
 # a view under an enforced contract: checked, then in place
