@@ -29,15 +29,15 @@ DEBS = build-essential pkg-config libcjson-dev libpq-dev libssl-dev \
 	libtree-sitter0 python3-jinja2 python3-yaml graphviz chromium
 
 SHARED = src/util.c src/arena.c src/htab.c src/hash.c src/sql.c src/project.c \
-	src/jinja.c src/profile.c src/conn.c src/jobfile.c src/pg.c \
+	src/jinja.c src/profile.c src/conn.c src/stamp.c src/jobfile.c src/pg.c \
 	src/jvalue.c src/jlex.c src/jparse.c src/jeval.c src/jlib.c src/dbtctx.c src/yamljson.c
-RUN = src/mat.c src/matstep.c src/swap.c src/incremental.c src/dbtcolumn.c src/snapshot.c \
+RUN = src/mat.c src/matstep.c src/iface.c src/swap.c src/inplace.c src/incremental.c src/dbtcolumn.c src/snapshot.c \
 	src/seedload.c src/datatest.c src/mz.c src/deploy.c src/seed.c
 GEN = gen/config.c gen/manifest.c gen/graph.c gen/job.c gen/ninja.c gen/results.c gen/state.c \
 	gen/dropenv.c gen/select.c gen/stage.c gen/render.c gen/ninjalog.c gen/outdated.c gen/status.c \
 	gen/lineage.c gen/timeline.c gen/report.c
 HDRS = src/util.h src/arena.h src/htab.h src/hash.h src/sql.h src/project.h \
-	src/jinja.h src/jvalue.h src/jlex.h src/jparse.h src/jeval.h src/jlib.h src/dbtctx.h src/yamljson.h src/profile.h src/conn.h src/jobfile.h src/pg.h src/mat.h src/matstep.h src/dbtcolumn.h src/deploy.h src/seed.h \
+	src/jinja.h src/jvalue.h src/jlex.h src/jparse.h src/jeval.h src/jlib.h src/dbtctx.h src/yamljson.h src/profile.h src/conn.h src/stamp.h src/jobfile.h src/pg.h src/mat.h src/matstep.h src/dbtcolumn.h src/deploy.h src/seed.h \
 	gen/config.h gen/manifest.h gen/graph.h gen/job.h gen/ninja.h gen/results.h gen/state.h gen/dropenv.h \
 	gen/select.h gen/stage.h gen/render.h gen/ninjalog.h gen/outdated.h gen/status.h gen/lineage.h \
 	gen/timeline.h gen/report.h
@@ -45,7 +45,7 @@ UNITS = tests/unit/util tests/unit/arena tests/unit/htab tests/unit/hash tests/u
 	tests/unit/project tests/unit/manifest tests/unit/graph \
 	tests/unit/job tests/unit/ninja tests/unit/jinja tests/unit/seed \
 	tests/unit/config tests/unit/jobfile tests/unit/mat tests/unit/mz tests/unit/deploy tests/unit/profile \
-	tests/unit/conn tests/unit/jvalue tests/unit/jlex tests/unit/jmacro tests/unit/jlib tests/unit/ninjalog tests/unit/dbtctx
+	tests/unit/conn tests/unit/stamp tests/unit/jvalue tests/unit/jlex tests/unit/jmacro tests/unit/jlib tests/unit/ninjalog tests/unit/dbtctx
 MANS = docs/dbt2ninja.1 docs/dbt2ninja-run.1 docs/dbt2ninja.5
 
 all: dbt2ninja dbt2ninja-run
@@ -109,6 +109,7 @@ TESTS = $(UNITS) \
 	tests/incremental.t \
 	tests/install.t \
 	tests/deploy.t \
+	tests/cutoff.t \
 	tests/executor.t \
 	tests/faults.t \
 	tests/injection.t \

@@ -12,6 +12,7 @@
 #include "jobfile.h"
 #include "sql.h"
 #include "stage.h"
+#include "stamp.h"
 
 char *
 jobname(const char *uid)
@@ -605,7 +606,7 @@ jobwriteall(struct manifest *m, const struct jobopts *o, struct jobstats *st)
 	struct buf job = {0}, old = {0}, idxtext = {0}, newidx = {0};
 	struct htab want = {0}, have = {0}, idx = {0};
 	char **names = xcalloc(m->nnodes, sizeof(*names));
-	char h[SHA256_HEX];
+	char h[SHA256_HEX], hh[SHA256_HEX];
 	const char *was;
 	size_t i, nnames = 0;
 	char *path;
@@ -630,6 +631,9 @@ jobwriteall(struct manifest *m, const struct jobopts *o, struct jobstats *st)
 		names[nnames] = xasprintf("%s.sql", n->file);
 		htabput(&want, names[nnames], names[nnames]);
 		sha256hex(job.s, job.len, h);
+		jobheadhash(job.s, job.len, hh);
+		free(n->headhash);
+		n->headhash = xstrdup(hh);
 		bufputs(&newidx, h);
 		bufputc(&newidx, ' ');
 		bufputs(&newidx, names[nnames]);

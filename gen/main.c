@@ -51,8 +51,9 @@ static const char usage[] =
 static const char help[] =
     "\n"
     "Write build.ninja and target/ninja/sql/*.sql from a dbt manifest, so that\n"
-    "`ninja deploy` runs exactly the changed nodes and what is downstream. A\n"
-    "manifest from `dbt parse` is enough: nodes without compiled SQL are\n"
+    "`ninja deploy` runs the changed nodes and what of their downstream the\n"
+    "change reaches: a view whose parents kept their columns is left alone.\n"
+    "A manifest from `dbt parse` is enough: nodes without compiled SQL are\n"
     "rendered here, as dbt compile renders them.\n"
     "\n"
     "  MANIFEST            dbt's manifest.json (default: target/manifest.json)\n"
@@ -67,7 +68,8 @@ static const char help[] =
     "                      project directory, ~/.dbt)\n"
     "  --state PATH        production's manifest (or a directory holding it): mark\n"
     "                      built every node whose job is production's, so that\n"
-    "                      ninja runs exactly state:modified+\n"
+    "                      ninja runs state:modified+ (without --defer, less what\n"
+    "                      the change does not reach)\n"
     "  --state db[:TARGET] the same from what dbt2ninja-run --record recorded for\n"
     "                      TARGET (default: the profile's target:) in the database\n"
     "  --state-compare job|dbt  compare the compiled jobs (default), or as dbt does:\n"
@@ -654,6 +656,25 @@ bgprepare(struct manifest *m, const char *profcluster, const char *project,
 	buffree(&cl);
 }
 
+/* The adapter the node's job was written for, into m. */
+static void
+jobsadapter(struct manifest *m, const struct node *n)
+{
+	struct buf b = {0};
+	char *p = xasprintf("%s/%s.sql", JOBDIR, n->file), *a, *kept;
+	size_t len;
+
+	if (readfile(p, &b) == 0 && (a = strstr(b.s, "\n-- adapter: "))) {
+		a += 13;
+		len = strcspn(a, "\n");
+		kept = memcpy(arenaalloc(&m->keep, len + 1), a, len);
+		kept[len] = '\0';
+		m->adapter = kept;
+	}
+	buffree(&b);
+	free(p);
+}
+
 /* dbt2ninja results [MANIFEST] */
 static int
 results(int argc, char **argv)
@@ -673,6 +694,13 @@ results(int argc, char **argv)
 		if (m.nodes[i].kind == KRUN)
 			m.nodes[i].file = jobname(m.nodes[i].uid);
 	graphbuild(&m);
+	/* a manifest too old to say its adapter: its jobs say which they
+	 * were written for, and so which stamps each node's edge reads */
+	for (i = 0; !m.adapterset && i < m.nnodes; i++)
+		if (m.nodes[i].kind == KRUN) {
+			jobsadapter(&m, &m.nodes[i]);
+			break;
+		}
 	/* the runs of the connection build.ninja deploys to */
 	dir = connbuilt("build.ninja");
 	if (!dir)
@@ -799,6 +827,7 @@ main(int argc, char **argv)
 		po.profilesdir = o.profilesdir;
 		po.projectdir = *prefix ? prefix : ".";
 		stateload(&ss, &m, o.state, &jo, &po, o.dbtcompare);
+		ss.defer = o.defer;
 		if (o.defer)
 			statedefer(&ss, &m, o.verbose);
 	}

@@ -837,6 +837,7 @@ manifestfree(struct manifest *m)
 		struct node *n = &m->nodes[i];
 		free(n->file);
 		free(n->jobhash);
+		free(n->headhash);
 		free(n->deps);
 		free(n->parents);
 		free(n->gates);

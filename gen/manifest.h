@@ -67,6 +67,7 @@ struct node {
 	size_t nmacros;
 	char *file;		/* job and stamp file name (jobname()) */
 	char *jobhash;		/* SHA-256 of the job file when this run wrote it */
+	char *headhash;		/* of its header, as this run rendered it */
 
 	struct node **deps;	/* depids resolved, duplicates removed */
 	size_t ndeps;

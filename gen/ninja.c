@@ -6,6 +6,7 @@
 #include "conn.h"
 #include "job.h"
 #include "ninja.h"
+#include "stamp.h"
 
 /* Whether a "|" was written, as ${pipe}: build.ninja then binds it first. */
 static int pipes;
@@ -169,6 +170,8 @@ template(const struct ninjaopts *o, struct buf *b)
 /* Stamps and the mark, under the connection's directory: $conn. */
 #define STAMPS "$conn/" CONNSTAMPS
 #define BUILTS "$conn/" CONNBUILT
+#define IFACES "$conn/" CONNIFACE
+#define DATAS "$conn/" CONNDATA
 #define DEPLOYMARK "$conn/" CONNMARK
 
 static void
@@ -194,6 +197,7 @@ rulename(const struct node *n)
 }
 
 static int bluegreen;
+static const char *adapter;
 
 static int
 sink(const struct node *n)
@@ -201,23 +205,54 @@ sink(const struct node *n)
 	return n->rtype == RMODEL && !strcmp(n->materialized, "sink");
 }
 
+/* Whether the node only reads its parents by name: its edge then reads
+ * their interface stamps, else their contents stamps. */
+static int
+reads(const struct node *n)
+{
+	return stampreads(adapter, n->rtype == RMODEL, n->materialized);
+}
+
 /* The node's edge for deploy and test: after its parents, whatever their
- * tests say (dbt run, dbt test). */
+ * tests say (dbt run, dbt test). Its outputs are its deployment's stamp
+ * and, but for a test, its interface's (the executor moves it only when
+ * the interface did: restat then leaves what reads it alone), and for a
+ * node that stores data its contents'. A node that only reads its parents
+ * has its contents stamp from an edge of its own that runs nothing but
+ * touch: its contents move with its own run and with its parents'
+ * contents, even when restat left it alone. */
 static void
 edge(struct buf *b, const struct node *n)
 {
+	const char *from = reads(n) ? IFACES : DATAS;
 	size_t i;
 
 	bufputs(b, "build " STAMPS "/");
 	bufputs(b, n->file);
+	if (n->rtype != RTEST) {
+		stampin(b, IFACES, n);
+		if (!reads(n))
+			stampin(b, DATAS, n);
+	}
 	bufprintf(b, ": %s " JOBDIR "/%s.sql", rulename(n), n->file);
 	if (n->nparents || (bluegreen && !sink(n)))
 		bufputs(b, " |");
 	for (i = 0; i < n->nparents; i++)
-		stamp(b, n->parents[i]);
+		stampin(b, from, n->parents[i]);
 	/* a new deploy environment rebuilds every node into it */
 	if (bluegreen && !sink(n))
 		bufputs(b, " " DEPLOYMARK);
+	bufputs(b, "\n  node = ");
+	ninjaval(b, n->uid);
+	bufputc(b, '\n');
+	if (n->rtype == RTEST || !reads(n))
+		return;
+	bufputs(b, "build " DATAS "/");
+	bufputs(b, n->file);
+	bufputs(b, ": contents");
+	stamp(b, n);
+	for (i = 0; i < n->nparents; i++)
+		stampin(b, DATAS, n->parents[i]);
 	bufputs(b, "\n  node = ");
 	ninjaval(b, n->uid);
 	bufputc(b, '\n');
@@ -545,6 +580,7 @@ ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 	b->len = 0;
 	pipes = 0;
 	bluegreen = o->bluegreen;
+	adapter = m->adapter;
 	for (i = 0; i < m->nnodes; i++)
 		if (m->nodes[i].kind == KRUN)
 			jobcheck(m, &m->nodes[i]);
@@ -560,6 +596,12 @@ ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 		reserve(&p, name.s);
 		name.len = 0;
 		bufprintf(&name, "%s/" CONNBUILT "/%s", o->conn, m->nodes[i].file);
+		reserve(&p, name.s);
+		name.len = 0;
+		bufprintf(&name, "%s/" CONNIFACE "/%s", o->conn, m->nodes[i].file);
+		reserve(&p, name.s);
+		name.len = 0;
+		bufprintf(&name, "%s/" CONNDATA "/%s", o->conn, m->nodes[i].file);
 		reserve(&p, name.s);
 		name.len = 0;
 		bufprintf(&name, JOBDIR "/%s.sql", m->nodes[i].file);

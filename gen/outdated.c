@@ -6,6 +6,7 @@
 #include "conn.h"
 #include "job.h"
 #include "outdated.h"
+#include "stamp.h"
 
 enum { UNSEEN, CLEAN, DIRTY };
 
@@ -14,8 +15,11 @@ struct walk {
 	const char *dir;
 	const struct ninjalog *log;
 	const char *mark;
-	int *st;
+	int *st;	/* the node's deploy edge */
+	int *cst;	/* the edge of its contents stamp (its own for a view) */
 };
+
+static int visit(struct walk *, const struct node *);
 
 /* A file's mtime in nanoseconds as Ninja has it: 0 when it is missing. */
 static long long
@@ -29,11 +33,73 @@ nanos(const char *path)
 }
 
 static int
+reads(const struct walk *w, const struct node *n)
+{
+	return stampreads(w->m->adapter, n->rtype == RMODEL, n->materialized);
+}
+
+/* Whether an output under kind is missing, or older than newest: for an
+ * edge with restat (a deploy edge but a test's), by the time the log
+ * recorded for it when there is one, as Ninja takes it; else on disk, or
+ * in the log. */
+static int
+stale(struct walk *w, const char *kind, const struct node *n, long long newest, int restat)
+{
+	char *p = xasprintf("%s/%s/%s", w->dir, kind, n->file);
+	long long out = nanos(p);
+	const struct logline *e = ninjalogget(w->log, p);
+	int r;
+
+	if (restat && e && out)
+		r = e->mtime < newest;
+	else
+		r = !out || out < newest || (e && e->mtime < newest);
+	free(p);
+	return r;
+}
+
+/* The edge that makes the node's contents stamp: its deploy edge, or for
+ * a view (which only reads its parents) an edge of its own from its
+ * deployment and its parents' contents. */
+static int
+contents(struct walk *w, const struct node *n)
+{
+	size_t i = (size_t)(n - w->m->nodes), k;
+	long long newest, t;
+	char *p;
+	int dirty;
+
+	if (!reads(w, n) || n->rtype == RTEST)
+		return visit(w, n);
+	if (w->cst[i] != UNSEEN)
+		return w->cst[i];
+	w->cst[i] = CLEAN;
+	dirty = visit(w, n) == DIRTY;
+	p = xasprintf("%s/" CONNSTAMPS "/%s", w->dir, n->file);
+	newest = nanos(p);
+	free(p);
+	for (k = 0; k < n->nparents; k++) {
+		if (contents(w, n->parents[k]) == DIRTY)
+			dirty = 1;
+		p = xasprintf("%s/" CONNDATA "/%s", w->dir, n->parents[k]->file);
+		if ((t = nanos(p)) > newest)
+			newest = t;
+		free(p);
+	}
+	if (stale(w, CONNDATA, n, newest, 0))
+		dirty = 1;
+	w->cst[i] = dirty ? DIRTY : CLEAN;
+	return w->cst[i];
+}
+
+/* The node's deploy edge: its parents' interface stamps are its inputs
+ * when it only reads them, else their contents stamps. */
+static int
 visit(struct walk *w, const struct node *n)
 {
 	size_t i = (size_t)(n - w->m->nodes), k;
-	long long newest, t = 0, out;
-	const struct logline *e;
+	const char *from = reads(w, n) ? CONNIFACE : CONNDATA;
+	long long newest, t = 0;
 	char *p;
 	int dirty = 0;
 
@@ -47,9 +113,10 @@ visit(struct walk *w, const struct node *n)
 		dirty = 1;
 	free(p);
 	for (k = 0; k < n->nparents; k++) {
-		if (visit(w, n->parents[k]) == DIRTY)
+		const struct node *q = n->parents[k];
+		if ((reads(w, n) ? visit(w, q) : contents(w, q)) == DIRTY)
 			dirty = 1;
-		p = xasprintf("%s/" CONNSTAMPS "/%s", w->dir, n->parents[k]->file);
+		p = xasprintf("%s/%s/%s", w->dir, from, q->file);
 		if ((t = nanos(p)) > newest)
 			newest = t;
 		free(p);
@@ -59,12 +126,12 @@ visit(struct walk *w, const struct node *n)
 		dirty = 1;
 	if (w->mark && t > newest)
 		newest = t;
-	p = xasprintf("%s/" CONNSTAMPS "/%s", w->dir, n->file);
-	out = nanos(p);
-	e = ninjalogget(w->log, p);
-	if (!out || out < newest || (e && e->mtime < newest))
+	if (stale(w, CONNSTAMPS, n, newest, n->rtype != RTEST))
 		dirty = 1;
-	free(p);
+	if (n->rtype != RTEST && stale(w, CONNIFACE, n, newest, 1))
+		dirty = 1;
+	if (n->rtype != RTEST && !reads(w, n) && stale(w, CONNDATA, n, newest, 1))
+		dirty = 1;
 	w->st[i] = dirty ? DIRTY : CLEAN;
 	return w->st[i];
 }
@@ -81,7 +148,9 @@ outdated(const struct manifest *m, const char *dir, const struct ninjalog *log,
 	w.log = log;
 	w.mark = mark;
 	w.st = xcalloc(m->nnodes + 1, sizeof(*w.st));
+	w.cst = xcalloc(m->nnodes + 1, sizeof(*w.cst));
 	for (i = 0; i < m->nnodes; i++)
 		next[i] = m->nodes[i].kind == KRUN && visit(&w, &m->nodes[i]) == DIRTY;
 	free(w.st);
+	free(w.cst);
 }

@@ -9,6 +9,7 @@
 #include "conn.h"
 #include "job.h"
 #include "results.h"
+#include "stamp.h"
 
 cJSON *
 resultload(const char *dir, const struct node *n, struct timespec *at)
@@ -73,10 +74,15 @@ resulttiming(const cJSON *r, long long *start, long long *end)
 }
 
 /* Nodes are sorted by unique_id, so their index is their address less the
- * first's. */
+ * first's. A node is dirty as its deploy edge finds it: its stamp missing
+ * or older than its job or than what it reads of a parent (the parent's
+ * interface stamp for a node that only reads it, else its contents
+ * stamp), or a parent still to run. */
 static int
 visit(const struct manifest *m, const char *dir, struct results *s, const struct node *n)
 {
+	const char *from = stampreads(m->adapter, n->rtype == RMODEL, n->materialized) ?
+	    CONNIFACE : CONNDATA;
 	size_t i = (size_t)(n - m->nodes), k;
 	struct timespec job, stamp = {0, 0}, res, pst, up = {0, 0};
 	char *p;
@@ -97,10 +103,13 @@ visit(const struct manifest *m, const char *dir, struct results *s, const struct
 		ps = visit(m, dir, s, n->parents[k]);
 		if (ps == RFAILED || ps == RSKIPPED)
 			upfailed = 1;
+		/* a parent still to run moves what this one reads first */
+		if (ps == RFAILED || ps == RSKIPPED || ps == RDIRTY)
+			dirty = 1;
 		if (tsnewer(&s->at[n->parents[k] - m->nodes], &up))
 			up = s->at[n->parents[k] - m->nodes];
 		free(p);
-		p = xasprintf("%s/" CONNSTAMPS "/%s", dir, n->parents[k]->file);
+		p = xasprintf("%s/%s/%s", dir, from, n->parents[k]->file);
 		if (!dirty && (mtimeof(p, &pst) < 0 || tsnewer(&pst, &stamp)))
 			dirty = 1;
 	}
@@ -111,11 +120,12 @@ visit(const struct manifest *m, const char *dir, struct results *s, const struct
 			upfailed = 1;
 	}
 	free(p);
-	/* a result counts when it is for this job, and not older than a
-	 * parent's: otherwise the node has not run since its parent did */
+	/* a result counts when it is for this job, and, unless the node is
+	 * current (a parent ran and left what it reads alone), not older than
+	 * a parent's: otherwise the node has not run since its parent did */
 	res.tv_sec = res.tv_nsec = 0;
 	r = resultload(dir, n, &res);
-	if ((res.tv_sec || res.tv_nsec) && !tsnewer(&job, &res) && !tsnewer(&up, &res)) {
+	if ((res.tv_sec || res.tv_nsec) && !tsnewer(&job, &res) && (!dirty || !tsnewer(&up, &res))) {
 		s->at[i] = res;
 	} else {
 		cJSON_Delete(r);

@@ -13,6 +13,7 @@
 #include "sql.h"
 #include "stage.h"
 #include "render.h"
+#include "stamp.h"
 #include "state.h"
 
 enum { SAME, NEW, MODIFIED, DOWNSTREAM };
@@ -200,7 +201,11 @@ compare(struct state *s, const struct manifest *m, const struct node *n,
 		return strcmp(h, d->hash) ? MODIFIED : SAME;
 	}
 	jobrender(&s->prod, p, o, b);
-	return jobsame(b->s, b->len, a->s, a->len) ? SAME : MODIFIED;
+	if (jobsame(b->s, b->len, a->s, a->len))
+		return SAME;
+	jobheadhash(b->s, b->len, h);
+	s->prodhead[n - m->nodes] = xstrdup(h);
+	return MODIFIED;
 }
 
 /* A node is downstream when any parent is new, modified or downstream;
@@ -252,6 +257,8 @@ stateload(struct state *s, const struct manifest *m, const char *path,
 	if (dbt)
 		macrodiff(s, m);
 	s->st = xcalloc(m->nnodes, sizeof(*s->st));
+	s->prodhead = xcalloc(m->nnodes + 1, sizeof(*s->prodhead));
+	s->nnodes = m->nnodes;
 	for (i = 0; i < m->nnodes; i++)
 		if (m->nodes[i].kind == KRUN)
 			s->st[i] = dbt ? dbtcompare(s, m, &m->nodes[i]) :
@@ -429,44 +436,73 @@ struct marking {
 	const struct manifest *m;
 	const struct conn *c;
 	char *done;
-	struct buf job, old, stamp;
+	struct buf job, old, stamp, iface;
 };
+
+/* Whether a node deploys to the relation production has for it: what
+ * is there was built from production's job. */
+static int
+ownrel(const struct state *s, const struct node *n)
+{
+	const char *p = prodrel(s, n->uid);
+
+	return !s->defer && p && !strcmp(p, n->relation);
+}
 
 static void
 markone(struct marking *k, const struct node *n)
 {
 	size_t i = (size_t)(n - k->m->nodes);
-	char *jp, *sp, *bp, h[SHA256_HEX];
-	const char *want;
+	char *jp, *sp, *bp, *ip, *dp, h[SHA256_HEX], hh[SHA256_HEX];
+	const char *want, *st = NULL;
+	int state = k->s->st[i];
 
 	jp = xasprintf("%s/%s.sql", JOBDIR, n->file);
 	sp = xasprintf("%s/" CONNSTAMPS "/%s", k->c->dir, n->file);
 	bp = xasprintf("%s/" CONNBUILT "/%s", k->c->dir, n->file);
-	if (!n->jobhash) {
+	ip = xasprintf("%s/" CONNIFACE "/%s", k->c->dir, n->file);
+	dp = xasprintf("%s/" CONNDATA "/%s", k->c->dir, n->file);
+	if (!n->jobhash || !n->headhash) {
 		if (readfile(jp, &k->job) < 0)
 			fatal("%s:", jp);
 		sha256hex(k->job.s, k->job.len, h);
+		jobheadhash(k->job.s, k->job.len, hh);
 	}
 	connstamp(k->c, n->jobhash ? n->jobhash : h, &k->stamp);
+	connstamp(k->c, n->headhash ? n->headhash : hh, &k->iface);
 	want = k->stamp.s;
 	/* a stamp of this very job stays as it is: importing again, as the
 	 * regeneration edge does, undoes nothing deployed since */
 	if (stamped(sp, want, &k->old)) {
 		;
-	} else if (k->s->st[i] == SAME) {
+	} else if (state == SAME || (state == DOWNSTREAM && ownrel(k->s, n))) {
 		/* deployed as production deployed it, and so current for dbt
-		 * build too: its build stamp after it */
+		 * build too: its interface, contents and build stamps after
+		 * it */
 		stageput(sp, want, strlen(want));
+		if (n->rtype != RTEST) {
+			stageput(ip, k->iface.s, k->iface.len);
+			stageput(dp, "", 0);
+		}
 		stageput(bp, want, strlen(want));
 	} else {
 		if (access(sp, F_OK) == 0)
 			stagedel(sp);
 		if (access(bp, F_OK) == 0)
 			stagedel(bp);
+		/* production's relation, from production's job: what reads it
+		 * runs when running this one moves its interface */
+		if (state == MODIFIED && n->rtype != RTEST && ownrel(k->s, n) && access(ip, F_OK) != 0) {
+			st = k->s->prodhead[i] ? k->s->prodhead[i] : "production";
+			connstamp(k->c, st, &k->iface);
+			stageput(ip, k->iface.s, k->iface.len);
+		}
 	}
 	free(jp);
 	free(sp);
 	free(bp);
+	free(ip);
+	free(dp);
 }
 
 /* Parents first (an iterative depth-first walk): a stamp is then never
@@ -503,7 +539,7 @@ mark(struct marking *k, const struct node *root, const struct node **stack,
 void
 statemark(struct state *s, const struct manifest *m, const struct conn *c)
 {
-	struct marking k = {s, m, c, NULL, {0}, {0}, {0}};
+	struct marking k = {s, m, c, NULL, {0}, {0}, {0}, {0}};
 	const struct node **stack = xcalloc(m->nnodes + 1, sizeof(*stack));
 	size_t *next = xcalloc(m->nnodes + 1, sizeof(*next)), i;
 	char *dir = xasprintf("%s/" CONNSTAMPS, c->dir);
@@ -512,6 +548,14 @@ statemark(struct state *s, const struct manifest *m, const struct conn *c)
 		fatal("%s:", dir);
 	free(dir);
 	dir = xasprintf("%s/" CONNBUILT, c->dir);
+	if (mkdirs(dir) < 0)
+		fatal("%s:", dir);
+	free(dir);
+	dir = xasprintf("%s/" CONNIFACE, c->dir);
+	if (mkdirs(dir) < 0)
+		fatal("%s:", dir);
+	free(dir);
+	dir = xasprintf("%s/" CONNDATA, c->dir);
 	if (mkdirs(dir) < 0)
 		fatal("%s:", dir);
 	free(dir);
@@ -525,6 +569,7 @@ statemark(struct state *s, const struct manifest *m, const struct conn *c)
 	buffree(&k.job);
 	buffree(&k.old);
 	buffree(&k.stamp);
+	buffree(&k.iface);
 }
 
 void
@@ -548,6 +593,9 @@ statefree(struct state *s)
 		manifestfree(&s->prod);
 	htabfree(&s->toprod);
 	buffree(&s->keys);
+	for (i = 0; s->prodhead && i < s->nnodes; i++)
+		free(s->prodhead[i]);
+	free(s->prodhead);
 	free(s->st);
 	free(s->path);
 }

@@ -22,13 +22,16 @@
  * statedefer() rewrites, in the SQL of every node that will run, the
  * references to parents that will not run to production's relations.
  *
- * statemark(), after the jobs are written, gives every other node its
- * stamp in the connection's directory (conn.h), holding the hash of its
- * job and the connection's key, with mtimes set so that Ninja sees it
- * built: its job a second older than the stamps, all stamps alike. The
- * stamps of state:modified+ are removed, so `ninja deploy` runs exactly
- * those. Nodes production has and this manifest does not are never
- * selected. */
+ * statemark(), after the jobs are written, gives every unchanged node its
+ * stamps in the connection's directory (stamp.h), parents first, so that
+ * Ninja sees it built. Without --defer, a node downstream of a change
+ * whose own job is production's, deployed to production's relation, is
+ * stamped too, and a modified one production has keeps an interface stamp
+ * (of production's job's header): whether what is downstream runs is then
+ * for the change's interface and contents to say, as in a deployment
+ * here (early cutoff). The stamps of the rest of state:modified+ are
+ * removed, so `ninja deploy` runs them. Nodes production has and this
+ * manifest does not are never selected. */
 #ifndef STATE_H
 #define STATE_H
 
@@ -56,6 +59,9 @@ struct state {
 	struct statestats stats;
 	const struct jobopts *opts;
 	int dbt;		/* --state-compare dbt */
+	int defer;		/* --defer: what runs is built elsewhere */
+	char **prodhead;	/* per node: production's job's header hash, or NULL */
+	size_t nnodes;		/* the current manifest's, for prodhead */
 	struct htab changed;	/* macros that differ from production's */
 };
 

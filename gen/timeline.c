@@ -42,6 +42,8 @@ struct reading {
 	const char *conn;
 	struct timeline *t;
 	struct htab files;	/* job file name -> node */
+	struct htab noted;	/* stamp path -> its executor's latest note so far */
+	long long *eff;		/* per line: its time (notedtime) */
 	char *seen;		/* per node: a line of the run */
 	long long *stamped;	/* the latest mtime its lines recorded, in microseconds */
 	size_t cap;
@@ -59,6 +61,19 @@ addevent(struct reading *r)
 	memset(&t->ev[t->nev], 0, sizeof(*t->ev));
 	t->ev[t->nev].exectime = -1;
 	return &t->ev[t->nev++];
+}
+
+/* Whether path is a stamp in a directory named kind. */
+static int
+stampkind(const char *path, const char *kind)
+{
+	const char *base = strrchr(path, '/'), *dir;
+
+	if (!base || base == path)
+		return 0;
+	for (dir = base - 1; dir > path && dir[-1] != '/'; dir--)
+		;
+	return (size_t)(base - dir) == strlen(kind) && !strncmp(dir, kind, strlen(kind));
 }
 
 /* The node whose stamp a path is: .../ok/NAME or .../built/NAME. */
@@ -104,18 +119,41 @@ result(struct reading *r, const struct node *n)
 	return r->t->res[i];
 }
 
+/* A line's mtime, or for an edge with restat, which Ninja logs with its
+ * newest input's time when an output stayed, the time the executor's note
+ * for that stamp, written during the edge (just before Ninja's line), says
+ * it was written, when later. */
+static long long
+notedtime(struct reading *r, const struct logline *e)
+{
+	return r->eff[e - r->l->lines];
+}
+
 /* The run's start: no output was written before it began. */
 static long long
-runstart(const struct ninjalog *l)
+runstart(struct reading *r)
 {
+	const struct ninjalog *l = r->l;
 	long long s = 0, v;
 	size_t i;
 
+	r->eff = xcalloc(l->nlines + 1, sizeof(*r->eff));
+	for (i = 0; i < l->nlines; i++) {
+		const struct logline *e = &l->lines[i], *n;
+		if (e->note) {
+			htabput(&r->noted, e->path, (void *)e);
+			continue;
+		}
+		n = htabget(&r->noted, e->path);
+		r->eff[i] = n && n->mtime > e->mtime ? n->mtime : e->mtime;
+		/* a note counts for the edge it was written in only */
+		htabput(&r->noted, e->path, NULL);
+	}
 	for (i = 0; i < l->nlines; i++) {
 		const struct logline *e = &l->lines[i];
 		if (e->note)
 			continue;
-		v = e->mtime / 1000 - e->end * 1000;
+		v = notedtime(r, e) / 1000 - e->end * 1000;
 		if (v > s)
 			s = v;
 	}
@@ -135,7 +173,7 @@ fromlog(struct reading *r)
 	const struct ninjalog *l = r->l;
 	struct timeline *t = r->t;
 	const struct logline *prev = NULL;
-	long long s = runstart(l), rs, re;
+	long long s = runstart(r), rs, re;
 	size_t i;
 
 	t->start = s;
@@ -145,12 +183,24 @@ fromlog(struct reading *r)
 		struct event *ev;
 		const cJSON *res;
 		const char *edge = NULL;
-		if (e->note || e->mtime / 1000 < s)
+		size_t j;
+		if (e->note || notedtime(r, e) / 1000 < s)
 			continue;
 		/* the other outputs of one edge */
 		if (prev && sameedge(prev, e))
 			continue;
 		prev = e;
+		/* of an edge's outputs (deployment, interface and contents
+		 * stamps), the deployment's names it; an edge that makes only a
+		 * view's contents stamp runs nothing but touch: no node's run */
+		for (j = i; j < l->nlines && sameedge(e, &l->lines[j]); j++)
+			if (stampnode(r, l->lines[j].path, &edge)) {
+				e = &l->lines[j];
+				break;
+			}
+		edge = NULL;
+		if (stampkind(e->path, CONNDATA))
+			continue;
 		ev = addevent(r);
 		ev->path = e->path;
 		ev->ts = e->start * 1000;
@@ -162,8 +212,8 @@ fromlog(struct reading *r)
 			continue;
 		}
 		r->seen[n - r->m->nodes] = 1;
-		if (e->mtime / 1000 > r->stamped[n - r->m->nodes])
-			r->stamped[n - r->m->nodes] = e->mtime / 1000;
+		if (notedtime(r, e) / 1000 > r->stamped[n - r->m->nodes])
+			r->stamped[n - r->m->nodes] = notedtime(r, e) / 1000;
 		ev->n = n;
 		ev->edge = edge;
 		ev->name = nodename(r, n);
@@ -307,6 +357,8 @@ timelineread(const struct manifest *m, const struct ninjalog *l, const char *con
 		fromresults(&r, t->start);
 	lanes(t);
 	htabfree(&r.files);
+	htabfree(&r.noted);
+	free(r.eff);
 	free(r.seen);
 	free(r.stamped);
 }

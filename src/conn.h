@@ -15,6 +15,8 @@
  *
  *	connection		its description and a newline
  *	ok/<name>		a node's stamp: "<job sha256> <key>\n"
+ *	if/<name>, data/<name>	its interface's and its contents' (stamp.h)
+ *	built/<name>		dbt build's
  *	results/<name>.json	the node's last result
  *	deploy-env		the blue/green mark
  *
@@ -29,6 +31,8 @@
 #define CONNROOT "target/ninja/conn"
 #define CONNSTAMPS "ok"
 #define CONNBUILT "built"	/* dbt build's own stamps */
+#define CONNIFACE "if"		/* interfaces */
+#define CONNDATA "data"		/* contents */
 #define CONNRESULTS "results"
 #define CONNMARK "deploy-env"
 

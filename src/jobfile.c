@@ -69,6 +69,7 @@ jobread(struct jobfile *j, const char *path)
 	}
 	sha256hex(j->text.s, j->text.len, j->sha256);
 	jobnormhash(j->text.s, j->text.len, j->normhash);
+	jobheadhash(j->text.s, j->text.len, j->headhash);
 	p = j->text.s;
 	if (strncmp(p, "-- dbt2ninja job 1\n", 19) != 0)
 		bad(j, 1, "not a dbt2ninja job file (run dbt2ninja again)");
@@ -123,6 +124,19 @@ jobread(struct jobfile *j, const char *path)
 		j->schema = n >= 2 ? part[n - 2] : NULL;
 		j->db = n == 3 ? part[0] : NULL;
 	}
+}
+
+void
+jobheadhash(const char *job, size_t n, char out[65])
+{
+	const char *p = job, *end = job + n, *nl;
+
+	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1)
+		if (nl - p == 2 && !strncmp(p, "--", 2)) {
+			end = nl + 1;
+			break;
+		}
+	sha256hex(job, (size_t)(end - job), out);
 }
 
 void

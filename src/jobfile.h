@@ -18,6 +18,7 @@ struct jobfile {
 	char *db, *schema, *ident;	/* the relation's parts, unquoted */
 	char sha256[65];	/* of the file as read */
 	char normhash[65];	/* jobnormhash() of it */
+	char headhash[65];	/* jobheadhash() of it */
 };
 
 /* The line between an incremental's two forms, when the generator
@@ -40,6 +41,9 @@ int jobbool(const struct jobfile *j, const char *key, int dflt);
  * what production's deployments record, so that a job compares equal
  * whatever its layout and comments. */
 void jobnormhash(const char *job, size_t n, char out[65]);
+
+/* The SHA-256 of a job's header: up to and with its "--" line. */
+void jobheadhash(const char *job, size_t n, char out[65]);
 
 /* Split a relation, "db"."schema"."ident" or unquoted, into its parts as
  * the server names them: quoted parts unquoted, unquoted parts folded to

@@ -21,9 +21,9 @@ pgmaterialize(struct runner *r)
 	if (!strcmp(j->type, "snapshot"))
 		return pgsnapshot(r);
 	if (!strcmp(m, "view"))
-		return matswap(r, KVIEW);
+		return matreplace(r, KVIEW);
 	if (!strcmp(m, "table"))
-		return matswap(r, KTABLE);
+		return matreplace(r, KTABLE);
 	if (!strcmp(m, "materialized_view"))
 		return pgmatview(r);
 	if (!strcmp(m, "incremental"))

@@ -18,8 +18,23 @@
 
 #include <stdio.h>
 
+#include <cjson/cJSON.h>
+
 #include "jobfile.h"
 #include "pg.h"
+
+/* What the node's relation was, or is (iface.c). */
+struct prior {
+	int known;		/* the catalog answered */
+	char *iface;		/* its identity, kind and columns; NULL: none */
+	int kind;		/* PostgreSQL's relkind ('v' view, 'r' table, 'm'
+				 * materialized view) or Materialize's type as
+				 * one of those ('o' any other), 0 when none */
+	cJSON *info;		/* PostgreSQL, read by matundo(): {"comment":
+				 * whether it has one, "commented": [its columns
+				 * with one], "grants": [[grantee, privilege], ...]
+				 * the node's role made}, or NULL */
+};
 
 struct runner {
 	PGconn *conn;		/* NULL with --dry-run */
@@ -31,6 +46,16 @@ struct runner {
 	int stored;		/* a test's failures are already in its relation */
 	int bluegreen;		/* Materialize: clusters take the _dbt_deploy suffix */
 	int samejob;		/* the job is the one of the node's last success */
+	int sameshape;		/* the relation was built from a job with this
+				 * header: only its SQL may differ (its interface
+				 * stamp says so) */
+	struct prior was;	/* the relation before the node ran */
+	int inplace;		/* it was replaced in place, keeping its
+				 * dependents bound */
+	int fresh;		/* it was made anew (swapped in, dropped and
+				 * created): its interface moved */
+	const char *why;	/* why an existing relation was not, or NULL */
+	char *whybuf;		/* why, when it is the server's words (owned) */
 	struct outcome out;	/* the main statement's status */
 	char *err;		/* why it failed */
 	/* for tests */
@@ -43,6 +68,19 @@ struct runner {
  * Returns 0 or -1 with r->err. */
 int pgmaterialize(struct runner *r);
 int mzmaterialize(struct runner *r);
+
+/* Read the node's relation as the catalog has it into p: 0, or -1 when
+ * the catalog did not answer (p->known is 0). With --dry-run, the query
+ * is printed (p->known is 0); nothing for a test. */
+int matiface(struct runner *r, struct prior *p);
+void priorfree(struct prior *p);
+/* Whether the interface may have changed from before to after: they
+ * differ, or either is unknown or absent. */
+int ifacemoved(const struct prior *before, const struct prior *after);
+/* PostgreSQL: what replacing the node's relation in place has to undo,
+ * its comments and its grants, into r->was.info (printed with --dry-run).
+ * 0, or -1 with r->err. */
+int matundo(struct runner *r);
 
 /* Send one statement (or a few, separated by semicolons) on its own,
  * autocommitted, or print it with --dry-run. Returns 0 with the last rows

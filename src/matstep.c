@@ -52,6 +52,7 @@ matstep(struct step *s)
 	bufputs(&s->sql, "");
 	s->sqloff = -1;
 	s->mainstmt = -1;
+	s->tryat = -1;
 }
 
 /* Count the statements of a step, to know which result is the main one. */
@@ -478,6 +479,83 @@ matapplygrants(struct runner *r, struct step *s, int revoke)
 	return 0;
 }
 
+/* A relation replaced in place ends with the grants a new one would have:
+ * of those the node's role made on it (read before the node ran), what
+ * the config does not grant is revoked (PUBLIC as the keyword), and what
+ * it grants and they lack is granted. */
+void
+matregrant(struct runner *r, struct step *s)
+{
+	const cJSON *cfg = jobget(r->job, "grants"), *g, *priv;
+	cJSON *have = cJSON_CreateObject(), *none = cJSON_CreateObject(), *add, *drop, *l;
+	struct buf b = {0};
+
+	if (r->dry) {
+		bufputs(&s->sql, "-- then what the node's role granted on it and the config does not "
+		    "grant is revoked, and what the config grants:\n");
+		matgrants(s, r->job);
+		goto out;
+	}
+	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(r->was.info, "grants")) {
+		const char *who = cJSON_GetStringValue(cJSON_GetArrayItem(g, 0));
+		const char *what = cJSON_GetStringValue(cJSON_GetArrayItem(g, 1));
+		if (!who || !what)
+			continue;
+		if (!(l = cJSON_GetObjectItemCaseSensitive(have, what)))
+			l = cJSON_AddArrayToObject(have, what);
+		cJSON_AddItemToArray(l, cJSON_CreateString(who));
+	}
+	add = grantdiff(cJSON_IsObject(cfg) ? cfg : none, have);
+	drop = grantdiff(have, cJSON_IsObject(cfg) ? cfg : none);
+	cJSON_ArrayForEach(priv, drop) {
+		bufprintf(&b, "revoke %s on %s from ", priv->string, r->job->relation);
+		cJSON_ArrayForEach(g, priv) {
+			if (g != priv->child)
+				bufputs(&b, ", ");
+			if (!strcmp(g->valuestring, "PUBLIC"))
+				bufputs(&b, "public");
+			else
+				qident(&b, g->valuestring);
+		}
+		matstmtf(s, &b);
+	}
+	dcl(s, r->job->relation, add, 0);
+	cJSON_Delete(add);
+	cJSON_Delete(drop);
+out:
+	cJSON_Delete(have);
+	cJSON_Delete(none);
+	buffree(&b);
+}
+
+/* A relation replaced in place ends with the comments a new one would
+ * have: the ones it had (read before the node ran) removed, for
+ * persist_docs to write what the node has. kind: view or table. */
+void
+matuncomment(struct runner *r, struct step *s, const char *kind)
+{
+	const cJSON *c;
+	struct buf b = {0};
+
+	if (r->dry) {
+		bufputs(&s->sql, "-- then the comments it has on it and its columns are removed\n");
+		return;
+	}
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r->was.info, "comment"))) {
+		bufprintf(&b, "comment on %s %s is null", kind, r->job->relation);
+		matstmtf(s, &b);
+	}
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(r->was.info, "commented")) {
+		if (!cJSON_IsString(c))
+			continue;
+		bufprintf(&b, "comment on column %s.", r->job->relation);
+		qident(&b, c->valuestring);
+		bufputs(&b, " is null");
+		matstmtf(s, &b);
+	}
+	buffree(&b);
+}
+
 void
 matcomment(struct buf *b, const char *text)
 {
@@ -529,8 +607,10 @@ matpersistdocs(struct step *s, const struct jobfile *j, const char *kind)
 		matcomment(&b, desc);
 		matstmtf(s, &b);
 	}
-	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "columns")))
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "columns"))) {
+		buffree(&b);
 		return;
+	}
 	cJSON_ArrayForEach(c, cols) {
 		d = cJSON_GetObjectItemCaseSensitive(c, "description");
 		if (!cJSON_IsString(d) || !c->string)

@@ -53,6 +53,11 @@ void matgrants(struct step *s, const struct jobfile *j);
  * config no longer grants and the grants of what it adds. -1 with r->err,
  * rolled back, on failure. */
 int matapplygrants(struct runner *r, struct step *s, int revoke);
+/* A relation replaced in place, as a new one would be: its grants
+ * (matregrant) and its comments (matuncomment, before matpersistdocs),
+ * from what it had before the node ran (r->was). */
+void matregrant(struct runner *r, struct step *s);
+void matuncomment(struct runner *r, struct step *s, const char *kind);
 /* A description as a dollar-quoted literal, as dbt-postgres quotes it. */
 #define COMMENTTAG "$dbt_comment_literal_block$"
 void matcomment(struct buf *b, const char *text);
@@ -101,9 +106,20 @@ char *mattempname(const char *ident);
 
 /* Views, tables, materialized views (swap.c). */
 void mattableas(struct step *s, const struct jobfile *j, const char *rel);
+/* dbt's swap: the outer pre-hooks, the node's transaction, the outer
+ * post-hooks. */
 int matswap(struct runner *r, int kind);
 /* matswap without the pre-hooks outside the transaction, run already. */
 int matswapin(struct runner *r, int kind);
+/* The parts of the transaction: what every way starts with (BEGIN, the
+ * lock, stale intermediates dropped, pre-hooks, a contract's check), and
+ * dbt's swap after it. -1 with r->err, s freed. */
+int swaphead(struct runner *r, struct step *s, int kind, int anykind);
+int swaptail(struct runner *r, struct step *s, int kind, int anykind);
+int matcontracted(const struct jobfile *j);
+/* A view or a table (KVIEW, KTABLE) replaced in place where it is there
+ * already, else swapped in (inplace.c). */
+int matreplace(struct runner *r, int kind);
 /* An enforced contract's check (dbt's assert_columns_equivalent), after s
  * in its transaction: 0 when there is no contract (s untouched), 1 when it
  * holds (s sent: the caller starts a new step), else -1 with r->err,

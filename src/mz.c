@@ -289,6 +289,115 @@ complete(const char *sql, const char *what)
 	return r;
 }
 
+/* A materialized view replaced in place, as Materialize replaces one
+ * (CREATE REPLACEMENT MATERIALIZED VIEW ... FOR, then ALTER MATERIALIZED
+ * VIEW ... APPLY REPLACEMENT, outside any transaction): its dependents
+ * and indexes are kept and the difference flows downstream. Applied at
+ * once, as dbt-materialize's drop and create are: the view lags until the
+ * replacement hydrates, and is never missing. 0 when replaced, 1 when the
+ * server refused it (its columns changed, or it does not know
+ * replacements): nothing is left of it; -1 with r->err. */
+static int
+mzreplace(struct runner *r, const char *cl)
+{
+	struct jobfile *j = r->job;
+	char *tmp = suffixed(j->ident, "__dbt_tmp");
+	struct buf t = {0}, b = {0};
+	int rc = -1;
+
+	matsibling(&t, j, tmp);
+	/* one a killed run left */
+	bufprintf(&b, "drop materialized view if exists %s", t.s);
+	if (one(r, b.s, 0, NULL, NULL) < 0)
+		goto out;
+	b.len = 0;
+	bufprintf(&b, "create replacement materialized view %s for %s", t.s, j->relation);
+	if (cl)
+		bufprintf(&b, "\n  in cluster %s", cl);
+	mzrefresh(&b, j);
+	bufputs(&b, "\nas (\n");
+	if (one(r, NULL, 1, b.s, "\n)") < 0)
+		goto refused;
+	b.len = 0;
+	bufprintf(&b, "alter materialized view %s apply replacement %s", j->relation, t.s);
+	if (one(r, b.s, 0, NULL, NULL) < 0) {
+		if (pginterrupted)
+			goto out;
+		free(r->err);
+		r->err = NULL;
+		b.len = 0;
+		bufprintf(&b, "drop materialized view if exists %s", t.s);
+		if (one(r, b.s, 0, NULL, NULL) < 0)
+			goto out;
+		rc = 1;
+		goto out;
+	}
+	rc = 0;
+	goto out;
+refused:
+	if (!pginterrupted) {
+		free(r->err);
+		r->err = NULL;
+		rc = 1;
+	}
+out:
+	free(tmp);
+	buffree(&t);
+	buffree(&b);
+	return rc;
+}
+
+/* A view replaced without cascading: CREATE OR REPLACE VIEW, which
+ * Materialize allows only when nothing depends on it. 0 when replaced, 1
+ * when the server refused it, -1 with r->err. */
+static int
+mzreview(struct runner *r)
+{
+	struct buf b = {0};
+	int rc;
+
+	bufprintf(&b, "create or replace view %s\nas (\n", r->job->relation);
+	rc = one(r, NULL, 1, b.s, "\n)");
+	buffree(&b);
+	if (rc == 0)
+		return 0;
+	if (pginterrupted)
+		return -1;
+	free(r->err);
+	r->err = NULL;
+	return 1;
+}
+
+/* Whether a model can be tried in place: a materialized view that is
+ * there as one, built from a job with this header (only its SQL may have
+ * changed: its indexes, cluster, refresh and comments are what they were);
+ * a view that is there as one with no index configured. With --dry-run,
+ * both, after saying when. */
+static int
+mzinplace(struct runner *r, int mv)
+{
+	if (!mv && cJSON_GetArraySize(jobget(r->job, "indexes")))
+		return 0;
+	if (r->dry) {
+		fprintf(r->dry, mv ? "-- when %s is a materialized view built from a job with this "
+		    "header (only its SQL changed): replaced in place, its dependents and indexes "
+		    "kept\n" : "-- when %s is a view with no index configured: replaced without "
+		    "cascading, when nothing depends on it\n", r->job->relation);
+		return 1;
+	}
+	if (r->fullrefresh || !r->was.kind)
+		return 0;
+	if (mv) {
+		if (r->was.kind != 'm' || !r->sameshape) {
+			r->why = r->was.kind != 'm' ? "was another kind of relation" :
+			    "its config changed";
+			return 0;
+		}
+		return 1;
+	}
+	return r->was.kind == 'v';
+}
+
 static int
 mzmodel(struct runner *r)
 {
@@ -300,6 +409,7 @@ mzmodel(struct runner *r)
 	int view = !strcmp(m, "view");
 	int source = !strcmp(m, "source"), sink = !strcmp(m, "sink");
 	int srctable = !strcmp(m, "source_table");
+	int kept = 0;
 
 	if (!strcmp(m, "incremental") || !strcmp(m, "snapshot")) {
 		r->err = xasprintf("the %s materialization is not supported by dbt-materialize: "
@@ -310,7 +420,26 @@ mzmodel(struct runner *r)
 		r->err = xasprintf("materialization %s is not supported on materialize", m);
 		return -1;
 	}
-	if (mzschema(r) < 0 || mzhooks(r, "pre-hook") < 0 || mzdrop(r) < 0)
+	if (mzschema(r) < 0 || mzhooks(r, "pre-hook") < 0)
+		goto out;
+	if ((mv || view) && mzinplace(r, mv)) {
+		if ((rc = mv ? mzreplace(r, cl) : mzreview(r)) < 0)
+			goto out;
+		if (r->dry) {
+			fprintf(r->dry, "-- otherwise, or when the server refuses it (%s): "
+			    "dbt-materialize's drop and create\n", mv ?
+			    "its columns changed" : "something depends on it");
+		} else if (rc == 0) {
+			r->inplace = kept = 1;
+		} else {
+			r->why = mv ? "the server refused the replacement" :
+			    "something depends on it";
+		}
+		rc = -1;
+	}
+	if (kept)
+		goto done;
+	if (mzdrop(r) < 0)
 		goto out;
 	if ((source || sink) && complete(j->sql, source ? "source" : "sink")) {
 		/* the older form: the whole statement, sent as written */
@@ -341,9 +470,15 @@ mzmodel(struct runner *r)
 		if (one(r, NULL, 1, b.s, "\n)") < 0)
 			goto out;
 	}
-	if (mzindexes(r) < 0 || mzdocs(r, mv ? "materialized view" : source ? "source" :
-	    sink ? "sink" : srctable ? "table" : "view") < 0 || mzhooks(r, "post-hook") < 0)
+done:
+	/* a materialized view replaced in place keeps its indexes */
+	if ((!kept || view) && mzindexes(r) < 0)
 		goto out;
+	if (mzdocs(r, mv ? "materialized view" : source ? "source" : sink ? "sink" :
+	    srctable ? "table" : "view") < 0 || mzhooks(r, "post-hook") < 0)
+		goto out;
+	/* dropped and created: made anew */
+	r->fresh = !kept;
 	rc = 0;
 out:
 	buffree(&b);

@@ -368,6 +368,7 @@ pgstep(PGconn *c, const struct step *s, const char *file, int sqlline,
 
 	*err = NULL;
 	o->sqlstate[0] = '\0';
+	o->kept = 0;
 	PQclear(o->last);
 	o->last = NULL;
 	/* after a signal, nothing new is sent */
@@ -410,6 +411,7 @@ pgstep(PGconn *c, const struct step *s, const char *file, int sqlline,
 				const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 				snprintf(o->sqlstate, sizeof(o->sqlstate), "%s", st ? st : "");
 				*err = pgerror(r, s, file, sqlline);
+				o->kept = n == s->tryat && s->tryat >= 0;
 			}
 			failed = 1;
 			break;
@@ -423,7 +425,9 @@ pgstep(PGconn *c, const struct step *s, const char *file, int sqlline,
 		o->unanswered = 1;
 		return -1;
 	}
-	if (failed && PQtransactionStatus(c) == PQTRANS_INERROR) {
+	if (failed && PQtransactionStatus(c) != PQTRANS_INERROR)
+		o->kept = 0;
+	if (failed && PQtransactionStatus(c) == PQTRANS_INERROR && !o->kept) {
 		char *e = NULL;
 		sendwait(c, "rollback", &e);
 		free(e);

@@ -21,6 +21,9 @@ struct step {
 	const char *copydata;	/* sent to COPY FROM STDIN */
 	size_t copylen;
 	int transactional;	/* roll back on error */
+	int tryat;		/* a statement whose failure leaves the transaction
+				 * open, in error, for the caller to roll back to
+				 * a savepoint before it; -1 for none */
 };
 
 struct outcome {
@@ -30,6 +33,8 @@ struct outcome {
 	PGresult *last;		/* the last tuples result, for the caller */
 	int committed;		/* COMMITs the server acknowledged */
 	int unanswered;		/* a step's answer never came after a signal */
+	int kept;		/* the step failed at its tryat statement: its
+				 * transaction is left open */
 };
 
 /* Connect with conninfo (keywords/values from the profile, or libpq's
@@ -40,9 +45,9 @@ struct outcome {
 PGconn *pgconnect(const char *const *keys, const char *const *vals, int retries);
 
 /* Send a step and read all its results. Returns 0, or -1 with the error
- * in *err (caller frees) after rolling back an open transaction; file and
- * sqlline place the node's SQL for the error's position. After a signal,
- * a step is not sent: -1 at once. */
+ * in *err (caller frees) after rolling back an open transaction (unless it
+ * failed at s->tryat: o->kept); file and sqlline place the node's SQL for
+ * the error's position. After a signal, a step is not sent: -1 at once. */
 int pgstep(PGconn *c, const struct step *s, const char *file, int sqlline,
     struct outcome *o, char **err);
 

@@ -1,7 +1,6 @@
 /* dbt2ninja-run: run one node's job. See dbt2ninja-run(1). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "mat.h"
 #include "pg.h"
 #include "profile.h"
+#include "stamp.h"
 #include "util.h"
 
 #ifndef VERSION
@@ -29,7 +29,7 @@
 static const char usage[] =
     "usage: dbt2ninja-run [--full-refresh] [--record] [--blue-green] [--profile NAME]\n"
     "                     [--target NAME] [--profiles-dir DIR] [--project-dir DIR]\n"
-    "                     [--connection KEY] JOB STAMP\n"
+    "                     [--connection KEY] JOB STAMP [INTERFACE [CONTENTS]]\n"
     "       dbt2ninja-run [options] --build DIR/built/NAME JOB [INPUT...]\n"
     "       dbt2ninja-run --dry-run JOB\n"
     "       dbt2ninja-run [--dry-run] --blue-green-op init|await|promote|cleanup\n"
@@ -39,6 +39,12 @@ static const char usage[] =
 
 struct opts {
 	const char *job, *stamp;
+	const char *outs[2];	/* the edge's other outputs, checked */
+	int nouts;
+	/* the node's interface and contents stamps beside its stamp, or NULL;
+	 * whether it only reads its parents by name; whether it is a test */
+	char *iface, *data;
+	int reader, test;
 	/* --build: dbt build's stamp, the edge's other inputs, Ninja's log */
 	const char *build, *log;
 	char **inputs;
@@ -65,18 +71,19 @@ seconds(const char *s, long min, long def)
 	return errno || end == s || *end || v < min || v > 86400 * 365 ? -1 : v;
 }
 
-/* Under --build, the deployment's stamp for a path: DIR/built/NAME, beside
- * the build stamp bstamp, is DIR/ok/NAME; any other path is itself. */
+/* Under --build, what the deploy edge reads for an input: beside bstamp's
+ * directory, DIR/built/NAME is the parent's stamp of kind in DIR (its
+ * interface's or its contents'); any other path is itself. */
 static char *
-stampof(const char *path, const char *bstamp)
+inputof(const char *path, const char *bstamp, const char *kind)
 {
-	size_t dir = (size_t)(strrchr(bstamp, '/') - bstamp), up;
+	size_t dir = (size_t)(strrchr(bstamp, '/') - bstamp);
+	char *p;
 
-	if (strncmp(path, bstamp, dir + 1) != 0 || strchr(path + dir + 1, '/'))
+	if (strncmp(path, bstamp, dir + 1) != 0 || strchr(path + dir + 1, '/') ||
+	    !(p = stampbeside(path, kind)))
 		return xstrdup(path);
-	for (up = dir; up > 0 && bstamp[up - 1] != '/'; up--)
-		;
-	return xasprintf("%.*sok/%s", (int)up, bstamp, path + dir + 1);
+	return p;
 }
 
 static void
@@ -174,6 +181,8 @@ parseargs(int argc, char **argv, struct opts *o)
 			o->inputs = argv + i, o->ninputs = argc - i;
 		else if (pos == 1 && !o->build)
 			o->stamp = a;
+		else if (!o->build && pos < 4)
+			o->outs[o->nouts++] = a;
 		else if (!o->build)
 			usageexit(usage, "too many arguments");
 		pos++;
@@ -181,7 +190,8 @@ parseargs(int argc, char **argv, struct opts *o)
 	if (o->build) {
 		if (o->dry || o->op || !strchr(o->build, '/'))
 			usageexit(usage, "--build DIR/built/NAME runs a node; no --dry-run or --blue-green-op");
-		o->stamp = stampof(o->build, o->build);
+		if (!(o->stamp = stampbeside(o->build, CONNSTAMPS)))
+			usageexit(usage, "--build %s: not a stamp in a directory built/", o->build);
 	}
 	if (o->op) {
 		if (strcmp(o->op, "init") && strcmp(o->op, "await") && strcmp(o->op, "promote") &&
@@ -330,28 +340,38 @@ built(const struct opts *o, const struct jobfile *j)
 	return same;
 }
 
+/* Write a stamp of the node, and tell Ninja's log: now, not only by
+ * Ninja once this returns, since a Ninja killed meanwhile would otherwise
+ * run the node again, an append incremental twice. */
 static void
-writestamp(const struct opts *o, const struct jobfile *j)
+put(const struct opts *o, const char *path, const char *text)
 {
-	struct buf h = {0};
-	char *dir = xstrdup(o->stamp), *slash;
+	if (stampwrite(path, text) < 0)
+		fatal("%s:", path);
+	stamplog(o->log, path, NULL);
+}
 
-	connstamp(&o->made, j->sha256, &h);
-	slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = '\0';
-		if (mkdirs(dir) < 0)
-			fatal("%s:", dir);
-	}
-	free(dir);
-	if (writefile(o->stamp, h.s, h.len) < 0)
-		fatal("%s:", o->stamp);
-	buffree(&h);
+/* The content of the node's deployment stamp, or (header) of its
+ * interface stamp. */
+static void
+content(const struct opts *o, const struct jobfile *j, int header, struct buf *b)
+{
+	connstamp(&o->made, header ? j->headhash : j->sha256, b);
+}
+
+/* The stamp whose time dbt build's stamp follows: a test's deployment's,
+ * any other node's contents'. */
+static const char *
+contentsof(const struct opts *o)
+{
+	return o->data ? o->data : o->stamp;
 }
 
 /* Under --build: whether the node's deployment is current, as its deploy
  * edge would find it: the stamp holds this job and is not older than the
- * job or the stamps of its parents (and any other input). */
+ * job or what the edge reads of its parents (their interface stamps for a
+ * node that only reads them, else their contents stamps), and the edge's
+ * other outputs are there. */
 static int
 current(const struct opts *o, const struct jobfile *j, struct timespec *st)
 {
@@ -360,10 +380,11 @@ current(const struct opts *o, const struct jobfile *j, struct timespec *st)
 	int i, ok;
 
 	if (!built(o, j) || mtimeof(o->stamp, st) < 0 || mtimeof(o->job, &t) < 0 ||
-	    tsnewer(&t, st))
+	    tsnewer(&t, st) || (o->iface && access(o->iface, F_OK) != 0) ||
+	    (o->data && !o->reader && access(o->data, F_OK) != 0))
 		return 0;
 	for (i = 0; i < o->ninputs; i++) {
-		p = stampof(o->inputs[i], o->build);
+		p = inputof(o->inputs[i], o->build, o->reader ? CONNIFACE : CONNDATA);
 		ok = mtimeof(p, &t) == 0 && !tsnewer(&t, st);
 		free(p);
 		if (!ok)
@@ -372,96 +393,76 @@ current(const struct opts *o, const struct jobfile *j, struct timespec *st)
 	return 1;
 }
 
-/* Tell Ninja's log that a stamp is as new as it is on disk: Ninja judges
- * an edge it has run before by the mtime its log recorded for the output,
- * so a stamp written by another edge than its own (the deploy and build
- * edges write each other's), or by a node whose Ninja was killed before it
- * could log it, would be taken for one an interrupted run left, and the
- * node run again. A line of the log's
- * formats v5 and v6: start and end (none: nothing ran in this edge), the
- * mtime in nanoseconds, the path, the command's hash (not compared for
- * generator rules). A log of another version is left alone. */
+/* Under --build, a current node that only reads its parents: its contents
+ * stamp, which the deploy graph's contents edge keeps, brought up to date
+ * here, where that edge does not run: touched when it is missing or older
+ * than the node's stamp or a parent's contents. */
 static void
-ninjalog(const char *log, const char *stamp)
+freshen(const struct opts *o, const struct timespec *st)
 {
-	char head[32], line[64];
-	struct timespec t;
-	struct buf b = {0};
-	ssize_t n;
-	int fd;
+	struct timespec d, t;
+	char *p;
+	int i, stale;
 
-	if (!log || mtimeof(stamp, &t) < 0 || (fd = open(log, O_RDWR | O_APPEND)) < 0)
-		return;
-	n = read(fd, head, sizeof(head) - 1);
-	head[n > 0 ? n : 0] = '\0';
-	if (!strncmp(head, "# ninja log v5\n", 15) || !strncmp(head, "# ninja log v6\n", 15)) {
-		snprintf(line, sizeof(line), "0\t0\t%lld\t", (long long)t.tv_sec * 1000000000LL +
-		    t.tv_nsec);
-		bufputs(&b, line);
-		bufputs(&b, stamp);
-		bufputs(&b, "\t0\n");
-		/* one write, appended whole among Ninja's own lines */
-		if (write(fd, b.s, b.len) != (ssize_t)b.len)
-			warn("%s:", log);
+	stale = mtimeof(o->data, &d) < 0 || tsnewer(st, &d);
+	for (i = 0; i < o->ninputs && !stale; i++) {
+		p = inputof(o->inputs[i], o->build, CONNDATA);
+		stale = strcmp(p, o->inputs[i]) && (mtimeof(p, &t) < 0 || tsnewer(&t, &d));
+		free(p);
 	}
-	close(fd);
-	buffree(&b);
+	if (stale)
+		put(o, o->data, "");
 }
 
-/* The build stamp: the job's hash, like the deployment's stamp. */
+/* The node's stamps after it ran: its deployment's; its interface's,
+ * moved only when the relation's interface moved (else its content, the
+ * job's header, is brought up to date in place, and it is logged as new as
+ * the deployment's, as Ninja logs what restat found unchanged, so that the
+ * deploy edge is current after a build edge ran the node); its contents';
+ * and dbt build's (under --build its own output, else the one beside),
+ * each after the one before, so that none is older. After a failure, the
+ * stamps go, and the interface's too when the relation may have changed. */
 static void
-writebuilt(const struct opts *o, const struct jobfile *j, const char *path)
+stamps(const struct opts *o, const struct jobfile *j, int ok, int moved)
 {
-	struct opts b = *o;
-
-	b.stamp = path;
-	writestamp(&b, j);
-}
-
-/* The build stamp beside a deployment's: DIR/ok/NAME's is DIR/built/NAME;
- * none for a stamp elsewhere. Caller frees. */
-static char *
-builtof(const char *stamp)
-{
-	const char *base = strrchr(stamp, '/');
-	size_t dir = base ? (size_t)(base - stamp) : 0;
-
-	if (dir < 2 || strncmp(stamp + dir - 2, "ok", 2) || (dir > 2 && stamp[dir - 3] != '/'))
-		return NULL;
-	return xasprintf("%.*sbuilt%s", (int)(dir - 2), stamp, base);
-}
-
-/* The node's stamps, or none: its deployment's, and dbt build's (under
- * --build its own output; else the one beside), written after it, so that
- * a build edge finds it not older; each is told to Ninja's log. */
-static void
-stamps(const struct opts *o, const struct jobfile *j, int ok)
-{
-	char *beside = o->build ? NULL : builtof(o->stamp);
+	char *beside = o->build ? NULL : stampbeside(o->stamp, CONNBUILT);
 	const char *b = o->build ? o->build : beside;
+	struct buf h = {0}, iface = {0};
 
+	content(o, j, 0, &h);
 	if (ok) {
-		/* each told to the log now, not only by Ninja once this
-		 * returns: a Ninja killed meanwhile would otherwise run the
-		 * node again, an append incremental twice */
-		writestamp(o, j);
-		ninjalog(o->log, o->stamp);
-		if (b) {
-			writebuilt(o, j, b);
-			ninjalog(o->log, b);
+		put(o, o->stamp, h.s);
+		if (o->iface) {
+			content(o, j, 1, &iface);
+			if (moved || access(o->iface, F_OK) != 0)
+				put(o, o->iface, iface.s);
+			else if (stampkeep(o->iface, iface.s) < 0)
+				fatal("%s:", o->iface);
+			else
+				stamplog(o->log, o->iface, o->stamp);
 		}
+		if (o->data)
+			put(o, o->data, "");
+		if (b)
+			put(o, b, h.s);
 	} else {
 		if (unlink(o->stamp) < 0 && errno != ENOENT)
 			warn("%s:", o->stamp);
 		if (b && unlink(b) < 0 && errno != ENOENT)
 			warn("%s:", b);
+		if (o->iface && moved && unlink(o->iface) < 0 && errno != ENOENT)
+			warn("%s:", o->iface);
 	}
+	buffree(&h);
+	buffree(&iface);
 	free(beside);
 }
 
-/* dbt's words for what a node did. */
+/* dbt's words for what a node did, then what its dependents make of it
+ * when its relation was there before and its interface moved (change). */
 static void
-report(const struct jobfile *j, const struct runner *r, int ok, double secs)
+report(const struct jobfile *j, const struct runner *r, int ok, double secs,
+    const char *change)
 {
 	char *name = shortname(j);
 	const char *m = j->materialized;
@@ -476,24 +477,64 @@ report(const struct jobfile *j, const struct runner *r, int ok, double secs)
 			printf("%s %s [%s in %.2fs]\n", v, j->uid, v, secs);
 	} else if (!strcmp(j->type, "seed")) {
 		if (ok)
-			printf("OK loaded seed file %s [INSERT %s in %.2fs]\n", name,
+			printf("OK loaded seed file %s [INSERT %s in %.2fs]", name,
 			    r->out.rows[0] ? r->out.rows : "0", secs);
 		else
 			printf("ERROR loading seed file %s [ERROR in %.2fs]\n", name, secs);
 	} else if (!strcmp(j->type, "snapshot")) {
 		if (ok)
-			printf("OK snapshotted %s [%s in %.2fs]\n", name, r->out.status, secs);
+			printf("OK snapshotted %s [%s in %.2fs]", name, r->out.status, secs);
 		else
 			printf("ERROR snapshotting %s [ERROR in %.2fs]\n", name, secs);
 	} else {
 		snprintf(what, sizeof(what), "sql %s model", m);
 		if (ok)
-			printf("OK created %s %s [%s in %.2fs]\n", what, name, r->out.status, secs);
+			printf("OK %s %s %s [%s in %.2fs]", r->inplace ? "replaced in place" :
+			    "created", what, name, r->out.status, secs);
 		else
 			printf("ERROR creating %s %s [ERROR in %.2fs]\n", what, name, secs);
 	}
+	if (ok && strcmp(j->type, "test"))
+		printf(change ? "; %s: dependents rebuild\n" : "\n", change);
 	fflush(stdout);
 	free(name);
+}
+
+/* What became of the relation, as report() says it: nothing when it is
+ * new or its interface stayed; else why it was not replaced in place, or
+ * what changed. */
+static const char *
+change(const struct runner *r, const struct prior *after, int moved)
+{
+	size_t n;
+
+	if (!moved || !r->was.iface)
+		return NULL;
+	if (r->why)
+		return r->why;
+	if (r->fresh)
+		return "recreated";
+	if (!after->iface)
+		return "gone";
+	n = strcspn(after->iface, " ");
+	return !strncmp(r->was.iface, after->iface, n + 1) ? "columns changed" : "recreated";
+}
+
+/* Whether the interface stamp says the relation was built from a job with
+ * this one's header. */
+static int
+sameshape(const struct opts *o, const struct jobfile *j)
+{
+	struct buf b = {0}, want = {0};
+	int same;
+
+	if (!o->iface)
+		return 0;
+	content(o, j, 1, &want);
+	same = readfile(o->iface, &b) == 0 && !strcmp(b.s, want.s);
+	buffree(&b);
+	buffree(&want);
+	return same;
 }
 
 /* Connect as the profile says, in the profile's role; to Materialize as
@@ -627,8 +668,9 @@ main(int argc, char **argv)
 	struct jobfile j;
 	struct runner r = {0};
 	struct profile p;
+	struct prior after = {0};
 	double t0, t1;
-	int rc, ok;
+	int rc, ok, moved = 1, k;
 
 	argv0 = "dbt2ninja-run";
 	parseargs(argc, argv, &o);
@@ -651,12 +693,26 @@ main(int argc, char **argv)
 		    "postgres and materialize projects", j.uid, o.job, j.adapter);
 	if (o.dry) {
 		r.dry = stdout;
+		matiface(&r, &r.was);
 		rc = materialize(&r);
 		if (rc < 0)
 			fatal("%s (%s): %s", j.uid, o.job, r.err);
+		if (strcmp(j.type, "test"))
+			puts("-- then, unless the relation is new or was made anew, the catalog's read "
+			    "again, as above");
 		jobfree(&j);
 		return 0;
 	}
+	/* its stamps beside its deployment's; those the edge names among them */
+	o.test = !strcmp(j.type, "test");
+	o.reader = stampreads(j.adapter, !strcmp(j.type, "model"), j.materialized);
+	if (!o.test) {
+		o.iface = stampbeside(o.stamp, CONNIFACE);
+		o.data = stampbeside(o.stamp, CONNDATA);
+	}
+	for (k = 0; k < o.nouts; k++)
+		if (!(o.iface && !strcmp(o.outs[k], o.iface)) && !(o.data && !strcmp(o.outs[k], o.data)))
+			usageexit(usage, "%s: not a stamp of %s beside %s", o.outs[k], j.uid, o.stamp);
 	profileload(&p, &o.prof, o.job);
 	connof(&o.made, &p);
 	{
@@ -667,10 +723,16 @@ main(int argc, char **argv)
 	if (o.build) {
 		struct timespec st, bt;
 		/* current: dbt build has nothing to do but say so to what
-		 * follows, once, when the deployment moved since */
+		 * follows, once, when the node's contents moved since */
 		if (current(&o, &j, &st)) {
-			if (mtimeof(o.build, &bt) < 0 || tsnewer(&st, &bt))
-				writebuilt(&o, &j, o.build);
+			struct buf h = {0};
+			if (o.reader && o.data)
+				freshen(&o, &st);
+			content(&o, &j, 0, &h);
+			if (mtimeof(o.build, &bt) < 0 || (mtimeof(contentsof(&o), &st) == 0 &&
+			    tsnewer(&st, &bt)))
+				put(&o, o.build, h.s);
+			buffree(&h);
 			rc = 0;
 			goto current;
 		}
@@ -688,16 +750,24 @@ main(int argc, char **argv)
 		r.record = p.target ? p.target : "default";
 	r.conn = dbconnect(&p, !strcmp(j.adapter, "materialize"));
 	r.samejob = built(&o, &j);
+	r.sameshape = sameshape(&o, &j);
+	/* the relation before and after: its interface stamp moves only when
+	 * they differ (after a signal, the server is not asked: it moved) */
+	matiface(&r, &r.was);
 	t0 = now();
 	rc = materialize(&r);
 	t1 = now();
 	alarm(0);	/* done with the server: nothing may stop what follows */
+	/* (a relation new, or made anew, moved: no need to ask) */
+	if (!pginterrupted && !o.test && (rc < 0 || (r.was.iface && !r.fresh)) &&
+	    matiface(&r, &after) == 0)
+		moved = ifacemoved(&r.was, &after);
 	/* the stamp first, before anything is printed: a node whose
 	 * transaction committed gets its stamp whatever became of stdout */
 	ok = rc == 0 && r.verdict != 2;
 	if (pginterrupted && rc < 0 && r.out.committed && strcmp(j.type, "test") != 0)
 		ok = 1;
-	stamps(&o, &j, ok);
+	stamps(&o, &j, ok, moved);
 	if (pginterrupted) {
 		if (ok && rc == 0)
 			fprintf(stderr, "%s: %s (%s): interrupted after the node's last statement "
@@ -719,7 +789,7 @@ main(int argc, char **argv)
 	}
 	/* dbt's status line: a reader gone (ninja killed) only makes the
 	 * write fail */
-	report(&j, &r, rc == 0, t1 - t0);
+	report(&j, &r, rc == 0, t1 - t0, change(&r, &after, moved));
 	if (rc < 0) {
 		fprintf(stderr, "%s: %s (%s): %s\n", argv0, j.uid, o.job, r.err);
 		writeresult(&o, &j, "error", &r, r.err, t0, t1);
@@ -738,11 +808,16 @@ done:
 	PQclear(r.out.last);
 	PQfinish(r.conn);
 	free(r.err);
+	priorfree(&r.was);
+	priorfree(&after);
+	free(r.whybuf);
 current:
 	profilefree(&p);
 	connfree(&o.made);
 	jobfree(&j);
 	if (o.build)
 		free((char *)o.stamp);
+	free(o.iface);
+	free(o.data);
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* swap.c: views, tables and materialized views, as dbt-postgres builds
- * them: beside the old relation, then swapped in by renames. */
+ * them: beside the old relation, then swapped in by renames (inplace.c
+ * replaces them in place where they are there already). */
 #define _POSIX_C_SOURCE 200809L
 #include <limits.h>
 #include <stdlib.h>
@@ -8,8 +9,8 @@
 
 #include "matstep.h"
 
-static int
-contracted(const struct jobfile *j)
+int
+matcontracted(const struct jobfile *j)
 {
 	const cJSON *c = jobget(j, "contract");
 
@@ -183,7 +184,7 @@ matcontract(struct runner *r, struct step *s)
 	size_t i;
 	int rc = -1;
 
-	if (!contracted(j))
+	if (!matcontracted(j))
 		return 0;
 	matheader(s, j);
 	matmainsql(s, j, "select * from (\n", "\n) as __dbt_sbq\nwhere false\nlimit 0");
@@ -334,7 +335,7 @@ mattableas(struct step *s, const struct jobfile *j, const char *rel)
 	const char *unlogged = jobbool(j, "unlogged", 0) ? "unlogged " : "";
 
 	matheader(s, j);
-	if (!contracted(j)) {
+	if (!matcontracted(j)) {
 		bufprintf(&b, "create %stable %s\n  as\n(\n", unlogged, rel);
 		matmainsql(s, j, b.s, "\n)");
 		buffree(&b);
@@ -370,19 +371,20 @@ mattableas(struct step *s, const struct jobfile *j, const char *rel)
 	buffree(&cols);
 }
 
-/* view and table: build beside, swap by renames, drop the old one, all in
- * one transaction. */
-static int
-swapstep(struct runner *r, struct step *s, int kind, int anykind)
+/* What every way of building a view or a table starts with, in one
+ * transaction: BEGIN, the lock, stale intermediate relations dropped (of
+ * kind, or anykind), the pre-hooks, and (but for a materialized view) an
+ * enforced contract's check; s is left open for what follows. -1 with
+ * r->err, s freed and what was sent rolled back. */
+int
+swaphead(struct runner *r, struct step *s, int kind, int anykind)
 {
 	struct jobfile *j = r->job;
 	char *tmp = suffixed(j->ident, "__dbt_tmp"), *bak = suffixed(j->ident, "__dbt_backup");
-	struct buf t = {0}, b = {0};
-	int rc = -1;
+	int rc = -1, c;
 
 	matstep(s);
 	matnstmts = 0;
-	matsibling(&t, j, tmp);
 	matbegin(s, j);
 	matdrop(s, j, tmp, kind, anykind);
 	matdrop(s, j, bak, kind, anykind);
@@ -390,14 +392,33 @@ swapstep(struct runner *r, struct step *s, int kind, int anykind)
 		goto out;
 	if (kind != KMATVIEW) {
 		/* a contract is checked before the statement, in the transaction */
-		int c = matcontract(r, s);
-		if (c < 0)
+		if ((c = matcontract(r, s)) < 0)
 			goto out;
 		if (c) {
 			matstep(s);
 			matnstmts = 0;
 		}
 	}
+	rc = 0;
+out:
+	if (rc < 0)
+		buffree(&s->sql);
+	free(tmp);
+	free(bak);
+	return rc;
+}
+
+/* view and table as dbt-postgres builds them, after swaphead(): beside,
+ * swapped in by renames, the old one dropped, in the same transaction. */
+int
+swaptail(struct runner *r, struct step *s, int kind, int anykind)
+{
+	struct jobfile *j = r->job;
+	char *tmp = suffixed(j->ident, "__dbt_tmp"), *bak = suffixed(j->ident, "__dbt_backup");
+	struct buf t = {0}, b = {0};
+	int rc = -1;
+
+	matsibling(&t, j, tmp);
 	if (kind == KTABLE) {
 		mattableas(s, j, t.s);
 		matindexes(s, j, t.s);
@@ -432,8 +453,11 @@ swapstep(struct runner *r, struct step *s, int kind, int anykind)
 	s->transactional = 1;
 	rc = 0;
 out:
-	if (rc < 0)
+	if (rc < 0) {
 		buffree(&s->sql);
+		if (r->conn && PQtransactionStatus(r->conn) != PQTRANS_IDLE)
+			PQclear(PQexec(r->conn, "rollback"));
+	}
 	free(tmp);
 	free(bak);
 	buffree(&t);
@@ -446,7 +470,7 @@ swapsend(struct runner *r, int kind, int anykind)
 {
 	struct step s;
 
-	if (swapstep(r, &s, kind, anykind) < 0)
+	if (swaphead(r, &s, kind, anykind) < 0 || swaptail(r, &s, kind, anykind) < 0)
 		return -1;
 	return matexec(r, &s);
 }
@@ -464,6 +488,7 @@ matswapin(struct runner *r, int kind)
 	}
 	if (rc < 0)
 		return -1;
+	r->fresh = 1;
 	return matouterhooks(r, "post-hook");
 }
 

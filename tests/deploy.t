@@ -44,11 +44,16 @@ is "$(ran | grep -c '^PASS test')" 8 "every test runs"
 is "$(ran | grep -vc '^PASS test')" 0 "and nothing else"
 is "$(ninja deploy)" "ninja: no work to do." "a second deploy has nothing to do"
 
+views=$(sql "select string_agg(c.oid::text, ' ' order by c.relname) from pg_class c where c.relkind = 'v'")
 cp changed/manifest.json target/manifest.json
 ninja deploy >"$TMP/out" 2>&1
 ok $? "a changed staging model redeploys"
-is "$(ran | tr '\n' ' ')" "OK created sql incremental model analytics.daily_revenue OK created sql table model analytics.customers OK created sql table model analytics.orders OK created sql table model analytics.top_customers OK created sql view model analytics.customer_segments OK created sql view model analytics.order_status_counts OK created sql view model analytics.stg_orders " \
-	"exactly the changed model and its downstream, no test"
+is "$(ran | tr '\n' ' ')" "OK created sql incremental model analytics.daily_revenue OK replaced in place sql table model analytics.customers OK replaced in place sql table model analytics.orders OK replaced in place sql table model analytics.top_customers OK replaced in place sql view model analytics.stg_orders " \
+	"the changed model in place, and of its downstream what stores data, no test: the views on the tables refilled in place are not re-created"
+is "$(sql "select string_agg(c.oid::text, ' ' order by c.relname) from pg_class c where c.relkind = 'v'")" "$views" \
+	"every view is the relation it was"
+is "$(sql 'select (select sum(orders) from analytics.order_status_counts) = (select count(*) from analytics.orders) and (select count(*) from analytics.customer_segments) = (select count(*) from analytics.customers)')" t \
+	"and reads the tables refilled under it"
 is "$(sql 'select count(*) from analytics.daily_revenue')" 6 "the incremental merged without duplicates"
 
 # new seed data: the seed reloads, the snapshot records a change, the
@@ -97,5 +102,5 @@ print(by["model.jaffle.customers"], by["model.jaffle.customer_segments"], by["mo
 cp changed/manifest.json target/manifest.json
 ninja deploy >"$TMP/out" 2>&1
 ok $? "after the fix, the rerun converges"
-is "$(ran | head -1)" "OK created sql table model analytics.customers" "running what failed, and its downstream"
+is "$(ran | head -1)" "OK replaced in place sql table model analytics.customers" "running what failed, and its downstream"
 done_testing

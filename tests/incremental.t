@@ -8,15 +8,18 @@ shop
 cd "$TMP/shop" || exit 1
 
 # The nodes `ninja -n TARGET` would run, sorted.
-would() { ninja -n "$@" | sed -n 's/^\[[0-9]*\/[0-9]*\] [a-z]* //p' | LC_ALL=C sort | tr '\n' ' '; }
-# Mark every node deployed, as the executor does after each success; one
-# mtime for all, as if they had been deployed in order within a tick.
+# (a view's contents edge runs nothing: not a node)
+would() { ninja -n "$@" | grep -v '^\[[0-9/]*\] contents ' | sed -n 's/^\[[0-9]*\/[0-9]*\] [a-z]* //p' | LC_ALL=C sort | tr '\n' ' '; }
+# Mark every node deployed, as the executor does after each success (a
+# test has no interface or contents stamps); one mtime for all, as if they
+# had been deployed in order within a tick.
 deployall() {
-	mkdir -p "$(conndir)/ok" "$(conndir)/built"
+	mkdir -p "$(conndir)/ok" "$(conndir)/built" "$(conndir)/if" "$(conndir)/data"
 	now=$(date +%Y-%m-%dT%H:%M:%S.%N)
 	for j in target/ninja/sql/*.sql; do
 		b=${j##*/}
 		touch -d "$now" "$(conndir)/ok/${b%.sql}" "$(conndir)/built/${b%.sql}"
+		case $b in test.*) ;; *) touch -d "$now" "$(conndir)/if/${b%.sql}" "$(conndir)/data/${b%.sql}" ;; esac
 	done
 }
 # edit PYTHON: change the manifest in place.

@@ -63,9 +63,10 @@ rows() {
 }
 
 # statuses LOG: "model STATUS" per node, from dbt's or ninja's output
+# (where ours says what the dependents make of a changed relation, after)
 statuses() {
 	sed 's/\x1b\[[0-9;]*m//g' "$1" |
-		sed -En 's/^(.* )?(OK created|ERROR creating) sql [a-z]+ model s\.([a-z_]+) [ .]*\[([^]]*) in [0-9.]+s\]$/\3 \4/p' |
+		sed -En 's/^(.* )?(OK created|ERROR creating) sql [a-z]+ model s\.([a-z_]+) [ .]*\[([^]]*) in [0-9.]+s\](; [a-z ]+: dependents rebuild)?$/\3 \4/p' |
 		LC_ALL=C sort
 }
 

@@ -10,7 +10,8 @@ boxes() { sed -n 's/^[[:space:]]*"\([^"]*\)" \[id="[^"]*", class="\([^"]*\)".*/\
 # torun: the deploy nodes the graph says ninja would run next
 torun() { "$DBT2NINJA" graph | boxes | awk '$2 != "test" && ($3 == "stale" || $3 == "never" || $3 == "error" || $3 == "skipped") { print $1 }' | tr '\n' ' '; }
 # ninjarun: the nodes ninja deploy would run next, as ninja -n says
-ninjarun() { ninja -n deploy 2>&1 | sed -n 's/^\[[0-9]*\/[0-9]*\] [a-z]* //p' | LC_ALL=C sort | tr '\n' ' '; }
+# (the edges that only touch a view's contents stamp are no node's run)
+ninjarun() { ninja -n deploy 2>&1 | grep -v '^\[[0-9]*/[0-9]*\] contents ' | sed -n 's/^\[[0-9]*\/[0-9]*\] [a-z]* //p' | LC_ALL=C sort | tr '\n' ' '; }
 # box UID: the DOT line of one box
 box() { "$DBT2NINJA" graph | grep "^[[:space:]]*\"$1\" \["; }
 # has TEXT PATTERN: whether TEXT holds PATTERN

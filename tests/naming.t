@@ -40,11 +40,16 @@ is "$(sql "select string_agg(relname, ',' order by relname) from pg_class c join
 	"child,orders" "an unquoted identifier names the relation the server folds it to"
 grep -q '^OK created sql view model n.child' "$TMP/out"
 ok $? "so that its child, which reads it unquoted, finds it"
-manifest 'select 2 as id'
+manifest 'select 2::bigint as id'
 ninja -k 0 deploy >"$TMP/out" 2>&1
 grep -q '^OK created sql table model n.orders' "$TMP/out"
-ok $? "a second build swaps it in by its folded name"
+ok $? "a second build, its column retyped, swaps it in by its folded name"
 is "$(sql 'select id from n.child')" 2 "and the child reads the new rows"
+manifest 'select 3::bigint as id'
+ninja -k 0 deploy >"$TMP/out" 2>&1
+grep -q '^OK replaced in place sql table model n.orders' "$TMP/out"
+ok $? "a third, its columns as they were, refills it in place by its folded name"
+is "$(sql 'select id from n.child')" 3 "and the child, left alone, reads the new rows"
 
 grep -q "Relation name 'x\{63\}a' is longer than 63 characters" "$TMP/out"
 ok $? "an identifier of 64 characters is refused, in dbt's words"

@@ -75,6 +75,8 @@ sed -i 's/^select/select nonexistent_col,/' target/ninja/sql/model.jaffle.custom
 ninja -k 0 -j 2 deploy >/dev/null 2>&1
 events >"$TMP/ev"
 is "$(awk '$7 == "result" { print $1, $6 }' "$TMP/ev")" "customers error" "a failed node among logged ones: from its result"
-is "$(awk '$7 == "log" { print $1 }' "$TMP/ev" | LC_ALL=C sort | tr '\n' ' ')" "daily_revenue order_status_counts orders " \
+# (order_status_counts, a view on orders, which was refilled in place with
+# the same columns, is left alone)
+is "$(awk '$7 == "log" { print $1 }' "$TMP/ev" | LC_ALL=C sort | tr '\n' ' ')" "daily_revenue orders " \
 	"beside the nodes that ran"
 done_testing

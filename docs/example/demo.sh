@@ -36,7 +36,8 @@ ninja deploy
 say "dbt compile again, after one staging model changed (stg_orders lowercases status):"
 diff -u target/manifest.json changed/manifest.json | grep '^[-+] ' | grep status | head -2 || true
 cp changed/manifest.json target/manifest.json
-say "ninja deploy regenerates build.ninja, then runs only stg_orders and its downstream"
+say "ninja deploy regenerates build.ninja, then runs stg_orders, in place (its columns stay),"
+echo "and of its downstream only what stores data: the views on tables refilled in place stay"
 ninja deploy
 
 say "the results, as dbt's run_results.json"

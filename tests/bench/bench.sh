@@ -61,11 +61,14 @@ for n in $SIZES; do
 	cpfloor=$1
 	row "$n" "cp -R of the job files" "$1" "$2" "$written"
 
-	# everything deployed; then 5 models change
-	ok=$(sed -n 's/^conn = //p' build.ninja)/ok
-	mkdir -p "$ok"
+	# everything deployed (every node's stamps: deployment, interface,
+	# contents); then 5 models change
+	conn=$(sed -n 's/^conn = //p' build.ninja)
 	now=$(date +%Y-%m-%dT%H:%M:%S.%N)
-	ls target/ninja/sql | sed 's/\.sql$//' | (cd "$ok" && xargs touch -d "$now")
+	for k in ok if data; do
+		mkdir -p "$conn/$k"
+		ls target/ninja/sql | sed 's/\.sql$//' | (cd "$conn/$k" && xargs touch -d "$now")
+	done
 	cp target/manifest.json base.json
 	set -- $(BEFORE="cp base.json target/manifest.json && '$ROOT/dbt2ninja' target/manifest.json 2>/dev/null && cp changed.json target/manifest.json && touch marker" \
 		measure "$ROOT/dbt2ninja" target/manifest.json)
@@ -79,12 +82,16 @@ for n in $SIZES; do
 	state=$1
 	row "$n" "generate with --state" "$1" "$2" "$(ls target/ninja/sql | wc -l)"
 	printf '%-8s %-22s --state/scratch %s (target <= 1.5), ninja -n deploy runs %s nodes (want 5)\n' \
-		"" "" "$(ratio "$state" "$scratch")" "$(ninja -n deploy | grep -c '^\[')"
+		"" "" "$(ratio "$state" "$scratch")" "$(ninja -n deploy | grep -v '^\[[0-9/]*\] contents ' | grep -c '^\[')"
 
 	cp base.json target/manifest.json
 	"$ROOT/dbt2ninja" target/manifest.json 2>/dev/null
-	ok=$(sed -n 's/^conn = //p' build.ninja)/ok
-	ls target/ninja/sql | sed 's/\.sql$//' | (cd "$ok" && xargs touch)
+	conn=$(sed -n 's/^conn = //p' build.ninja)
+	now=$(date +%Y-%m-%dT%H:%M:%S.%N)
+	for k in ok if data; do
+		mkdir -p "$conn/$k"
+		ls target/ninja/sql | sed 's/\.sql$//' | (cd "$conn/$k" && xargs touch -d "$now")
+	done
 	ninja -n deploy >/dev/null
 	set -- $(measure ninja -n deploy)
 	noop=$1

@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "jobfile.h"
 #include "tap.h"
 
@@ -26,6 +27,14 @@ main(void)
 	is(j.sql, "select 1\nfrom x\n", "the SQL after the header");
 	ok(j.sqlline == 10, "and the line it starts on");
 	ok(strlen(j.sha256) == 64, "the job's hash");
+	{
+		char h[65], want[65];
+		sha256hex(text, strlen(text) - strlen("select 1\nfrom x\n"), want);
+		is(j.headhash, want, "its header's: up to and with the -- line, read before it is parsed");
+		jobheadhash("-- dbt2ninja job 1\n-- a: 1\n--\nselect 2 -- changed\n", 50, h);
+		jobheadhash("-- dbt2ninja job 1\n-- a: 1\n--\nselect 1\n", 39, want);
+		is(h, want, "which does not see the SQL");
+	}
 	jobfree(&j);
 	unlink("/tmp/dbt2ninja-unit.sql");
 

@@ -42,9 +42,13 @@ main(void)
 	ninjarender(&m, &o, &b);
 	ok(!strncmp(b.s, "run = run$$ threads = 7\nconn = target/ninja/conn/k # host=$$h\n", 56),
 	    "the template's variables are filled: the connection's directory and description too");
-	ok(strstr(b.s, "\nbuild $conn/ok/model.p.deploy: model target/ninja/sql/model.p.deploy.sql"
-	    " | $conn/ok/model.p.a\n  node = model.p.deploy\n") != NULL,
-	    "a deploy edge: job in, parents' stamps implicit, no test waited for");
+	ok(strstr(b.s, "\nbuild $conn/ok/model.p.deploy $conn/if/model.p.deploy $conn/data/model.p.deploy:"
+	    " model target/ninja/sql/model.p.deploy.sql | $conn/data/model.p.a\n  node = model.p.deploy\n") != NULL,
+	    "a deploy edge: its stamps out, job in, parents' contents stamps implicit, no test waited for");
+	ok(strstr(b.s, "\nbuild $conn/ok/test.p.t: test target/ninja/sql/test.p.t.sql | $conn/data/model.p.a\n") != NULL,
+	    "a test's: its deployment stamp alone, after its parents' contents");
+	ok(strstr(b.s, "\nbuild $conn/data/model.p.deploy: contents") == NULL,
+	    "a node that stores data has no contents edge: its run writes them");
 	ok(strstr(b.s, "\nbuild $conn/built/model.p.deploy: build-model target/ninja/sql/model.p.deploy.sql"
 	    " $conn/built/model.p.a || $conn/built/test.p.t\n  node = model.p.deploy\n") != NULL,
 	    "its build edge: job and parents' build stamps in, parents' tests order-only");
@@ -89,6 +93,24 @@ main(void)
 	fixturegraph(&m, "{'nodes': {'model.p.a': {'resource_type': 'model', 'name': 'a', 'relation_name': 'r'}}}");
 	ninjarender(&m, &o, &b);
 	ok(strstr(b.s, "pipe") == NULL, "no pipe, no binding");
+	manifestfree(&m);
+
+	fixturegraph(&m, "{'nodes': {"
+	    "'model.p.t': {'resource_type': 'model', 'name': 't', 'config': {'materialized': 'table'}},"
+	    "'model.p.v': {'resource_type': 'model', 'name': 'v', 'config': {'materialized': 'view'},"
+	    " 'depends_on': {'nodes': ['model.p.t']}},"
+	    "'model.p.w': {'resource_type': 'model', 'name': 'w', 'config': {'materialized': 'table'},"
+	    " 'depends_on': {'nodes': ['model.p.v']}}}}");
+	ninjarender(&m, &o, &b);
+	ok(strstr(b.s, "\nbuild $conn/ok/model.p.v $conn/if/model.p.v: model target/ninja/sql/model.p.v.sql"
+	    " | $conn/if/model.p.t\n  node = model.p.v\n") != NULL,
+	    "a view's deploy edge reads its parents' interface stamps, and writes no contents stamp");
+	ok(strstr(b.s, "\nbuild $conn/data/model.p.v: contents $conn/ok/model.p.v $conn/data/model.p.t\n"
+	    "  node = model.p.v\n") != NULL,
+	    "its contents edge follows its own stamp and its parents' contents");
+	ok(strstr(b.s, "\nbuild $conn/ok/model.p.w $conn/if/model.p.w $conn/data/model.p.w: model"
+	    " target/ninja/sql/model.p.w.sql | $conn/data/model.p.v\n") != NULL,
+	    "a table on it reads its contents");
 	manifestfree(&m);
 	unlink("/tmp/dbt2ninja-unit.in");
 	buffree(&b);
