@@ -168,8 +168,10 @@ cacheload(struct cache *k, cJSON *doc, const struct dbtrun *run)
 	}
 	sha256hex(d.s, d.len, k->digest);
 	buffree(&d);
-	if (readfile(RENDERIDX, &b) < 0)
+	if (readfile(RENDERIDX, &b) < 0) {
+		buffree(&b);
 		return;
+	}
 	/* uid base envnames(,-joined) key */
 	for (p = b.s; p && *p; p = nl + 1) {
 		char *sp;
