@@ -54,7 +54,9 @@ static const char help[] =
     "`ninja deploy` runs the changed nodes and what of their downstream the\n"
     "change reaches: a view whose parents kept their columns is left alone.\n"
     "A manifest from `dbt parse` is enough: nodes without compiled SQL are\n"
-    "rendered here, as dbt compile renders them.\n"
+    "rendered here, as dbt compile renders them, or, when that needs the\n"
+    "database (run_query, the adapter's introspection), by dbt2ninja-run on\n"
+    "the node's connection when it runs.\n"
     "\n"
     "  MANIFEST            dbt's manifest.json (default: target/manifest.json)\n"
     "  --threads N         run at most N nodes at once (default: the profile's\n"
@@ -728,7 +730,7 @@ main(int argc, char **argv)
 	size_t i, c[4], rendered;
 	struct renderopts ro = {0};
 	struct buf renderidx = {0};
-	size_t reused = 0;
+	size_t reused = 0, late = 0;
 	char *pname;
 
 	argv0 = "dbt2ninja";
@@ -788,11 +790,15 @@ main(int argc, char **argv)
 	}
 	ro.index = &renderidx;
 	ro.reused = &reused;
+	ro.bundle = RENDERCTX;
+	ro.late = &late;
 	jo.render = &ro;
 	rendered = renderall(&m, &ro);
 	/* production's renders are not this build's: they keep no index */
 	ro.index = NULL;
 	ro.reused = NULL;
+	ro.bundle = NULL;
+	ro.late = NULL;
 	if (o.bluegreen) {
 		if (strcmp(m.adapter, "materialize"))
 			fatal("%s: --blue-green deploys Materialize projects; this one's adapter is %s",
@@ -836,7 +842,7 @@ main(int argc, char **argv)
 	if (o.state)
 		statemark(&ss, &m, &rs.conn);
 	/* every file replaced together, build.ninja last, or none */
-	if (rendered)
+	if (rendered || late)
 		stageput(RENDERIDX, renderidx.s ? renderidx.s : "", renderidx.len);
 	stageput(no.output, out.s, out.len);
 	stagecommit();
@@ -859,10 +865,10 @@ main(int argc, char **argv)
 	counts(&m, c);
 	if (o.verbose)
 		printf("dbt2ninja: %s: %zu models, %zu seeds, %zu snapshots, "
-		    "%zu tests (%zu rendered here, %zu of them unchanged); %zu job "
-		    "files written, %zu unchanged, %zu removed\n",
+		    "%zu tests (%zu rendered here, %zu of them unchanged; %zu when they run); "
+		    "%zu job files written, %zu unchanged, %zu removed\n",
 		    no.output, c[RMODEL], c[RSEED], c[RSNAPSHOT], c[RTEST], rendered,
-		    reused, st.written, st.unchanged, st.removed);
+		    reused, late, st.written, st.unchanged, st.removed);
 	manifestfree(&m);
 	buffree(&out);
 	buffree(&gen);

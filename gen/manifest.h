@@ -41,6 +41,7 @@ struct node {
 	const char *materialized; /* a model's materialization, else type */
 	const char *sql;	/* compiled SQL, or NULL when there is none */
 	const char *incrsql;	/* an incremental's other form (render.h), or NULL */
+	int late;		/* rendered when it runs (render.h): sql is its JSON */
 	const char *language;	/* "sql" unless the manifest says otherwise */
 	const char *relation;	/* relation_name, else built from its parts */
 	const char *path;	/* original_file_path, or NULL */

@@ -206,11 +206,12 @@ sink(const struct node *n)
 }
 
 /* Whether the node only reads its parents by name: its edge then reads
- * their interface stamps, else their contents stamps. */
+ * their interface stamps, else their contents stamps (also when it is
+ * rendered when it runs: its SQL may be made of what they hold). */
 static int
 reads(const struct node *n)
 {
-	return stampreads(adapter, n->rtype == RMODEL, n->materialized);
+	return !n->late && stampreads(adapter, n->rtype == RMODEL, n->materialized);
 }
 
 /* The node's edge for deploy and test: after its parents, whatever their

@@ -5,6 +5,7 @@
 
 #include "conn.h"
 #include "job.h"
+#include "jobfile.h"
 #include "outdated.h"
 #include "stamp.h"
 
@@ -32,10 +33,20 @@ nanos(const char *path)
 	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
+/* Whether the node only reads its parents by name (not when its job is
+ * rendered when it runs). */
 static int
 reads(const struct walk *w, const struct node *n)
 {
-	return stampreads(w->m->adapter, n->rtype == RMODEL, n->materialized);
+	char *p;
+	int late;
+
+	if (!stampreads(w->m->adapter, n->rtype == RMODEL, n->materialized))
+		return 0;
+	p = xasprintf("%s/%s.sql", JOBDIR, n->file);
+	late = joblate(p);
+	free(p);
+	return !late;
 }
 
 /* Whether an output under kind is missing, or older than newest: for an
@@ -98,13 +109,15 @@ static int
 visit(struct walk *w, const struct node *n)
 {
 	size_t i = (size_t)(n - w->m->nodes), k;
-	const char *from = reads(w, n) ? CONNIFACE : CONNDATA;
+	const char *from;
 	long long newest, t = 0;
 	char *p;
-	int dirty = 0;
+	int dirty = 0, rd;
 
 	if (w->st[i] != UNSEEN)
 		return w->st[i];
+	rd = reads(w, n);
+	from = rd ? CONNIFACE : CONNDATA;
 	w->st[i] = CLEAN;	/* no cycles: the graph checked */
 	p = xasprintf("%s/%s.sql", JOBDIR, n->file);
 	newest = nanos(p);
@@ -114,7 +127,7 @@ visit(struct walk *w, const struct node *n)
 	free(p);
 	for (k = 0; k < n->nparents; k++) {
 		const struct node *q = n->parents[k];
-		if ((reads(w, n) ? visit(w, q) : contents(w, q)) == DIRTY)
+		if ((rd ? visit(w, q) : contents(w, q)) == DIRTY)
 			dirty = 1;
 		p = xasprintf("%s/%s/%s", w->dir, from, q->file);
 		if ((t = nanos(p)) > newest)

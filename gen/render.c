@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -13,6 +14,7 @@
 #include "project.h"
 #include "profile.h"
 #include "render.h"
+#include "stage.h"
 #include "yamljson.h"
 
 static int
@@ -259,12 +261,18 @@ cacheput(struct cache *k, const char *uid, const char *base, const char *envs)
  * manifest dbt compiled in part: the nodes it left out stay without SQL,
  * as they were before rendering was ours, and say why). */
 static char *
-renderone(struct dbtctx *c, struct manifest *m, struct node *n, cJSON *j, int lenient)
+renderone(struct dbtctx *c, struct manifest *m, struct node *n, cJSON *j, int lenient, int *late)
 {
 	struct buf out = {0};
 	char *err = NULL, *s;
 
 	if (dbtrender(c, j, &out, &err) < 0) {
+		if (dbtneeddb(c)) {
+			*late = 1;
+			free(err);
+			buffree(&out);
+			return NULL;
+		}
 		if (!lenient)
 			fatal("%s (%s)", err, n->uid);
 		warn("warning: %s (%s): not rendered; it fails until dbt compiles it", err, n->uid);
@@ -354,6 +362,154 @@ compiledline(struct manifest *m, const char *config)
 	return s;
 }
 
+/* ---- nodes rendered when they run ---- */
+
+/* A copy of node j without what dbt parse rewrites each time. */
+static cJSON *
+nodecopy(cJSON *j)
+{
+	cJSON *c = cJSON_Duplicate(j, 1);
+
+	cJSON_DeleteItemFromObjectCaseSensitive(c, "created_at");
+	return c;
+}
+
+/* The node and what its render may reach: its dependencies, an
+ * ephemeral's own through it. */
+static void
+reach(struct dbtctx *c, cJSON *j, cJSON *nodes, cJSON *sources, int depth)
+{
+	cJSON *deps = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "depends_on"), "nodes"), *d;
+
+	if (cJSON_GetObjectItemCaseSensitive(nodes, j->string))
+		return;
+	cJSON_AddItemToObject(nodes, j->string, nodecopy(j));
+	cJSON_ArrayForEach(d, deps) {
+		cJSON *n = cJSON_IsString(d) ? dbtnode(c, d->valuestring) : NULL;
+		const char *rt;
+		if (!n)
+			continue;
+		rt = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(n, "resource_type"));
+		if (rt && !strcmp(rt, "source")) {
+			if (!cJSON_GetObjectItemCaseSensitive(sources, n->string))
+				cJSON_AddItemToObject(sources, n->string, nodecopy(n));
+		} else if (depth < 64) {
+			cJSON *cfg = cJSON_GetObjectItemCaseSensitive(n, "config");
+			const char *mat = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cfg, "materialized"));
+			if (mat && !strcmp(mat, "ephemeral"))
+				reach(c, n, nodes, sources, depth + 1);
+			else if (!cJSON_GetObjectItemCaseSensitive(nodes, n->string))
+				cJSON_AddItemToObject(nodes, n->string, nodecopy(n));
+		}
+	}
+}
+
+/* Insert the keyed line "-- key: value" into the sorted lines config. */
+static const char *
+configput(struct manifest *m, const char *config, const char *key, const char *value)
+{
+	const char *p = config;
+	size_t n = strlen(key);
+	struct buf b = {0};
+	char *s;
+
+	while (*p && !(strncmp(p + 3, key, n) > 0 || (!strncmp(p + 3, key, n) && p[3 + n] > ':')))
+		p = strchr(p, '\n') + 1;
+	bufadd(&b, config, (size_t)(p - config));
+	bufprintf(&b, "-- %s: %s\n", key, value);
+	bufputs(&b, p);
+	s = arenaalloc(&m->keep, b.len + 1);
+	memcpy(s, b.s, b.len + 1);
+	buffree(&b);
+	return s;
+}
+
+/* A node that needs the database to render: its job carries what the
+ * executor renders it from (the node and what it reaches, as JSON, in
+ * place of the SQL) and, in its render line, the context it is rendered
+ * in (RENDERCTX's digest) and the env vars it read here, hashed. */
+static void
+renderlate(struct dbtctx *c, struct manifest *m, struct node *n, cJSON *j,
+    const char *digest, const char *envs)
+{
+	cJSON *doc = cJSON_CreateObject(), *line = cJSON_CreateObject();
+	cJSON *nodes = cJSON_AddObjectToObject(doc, "nodes");
+	cJSON *sources = cJSON_AddObjectToObject(doc, "sources");
+	cJSON *env = cJSON_CreateObject();
+	const char *p, *nl;
+	char *text, *l;
+
+	reach(c, j, nodes, sources, 0);
+	for (p = envs; *p; p = nl + 1) {
+		char *name, sum[SHA256_HEX];
+		const char *v;
+		nl = strchr(p, '\n');
+		name = xmemdup(p, (size_t)(nl - p));
+		if (!cJSON_GetObjectItemCaseSensitive(env, name)) {
+			if ((v = getenv(name))) {
+				sha256hex(v, strlen(v), sum);
+				cJSON_AddStringToObject(env, name, sum);
+			} else
+				cJSON_AddNullToObject(env, name);
+		}
+		free(name);
+	}
+	cJSON_AddStringToObject(line, "context", digest);
+	cJSON_AddItemToObject(line, "env", env);
+	text = cJSON_Print(doc);
+	l = cJSON_PrintUnformatted(line);
+	n->sql = arenaalloc(&m->keep, strlen(text) + 1);
+	strcpy((char *)n->sql, text);
+	n->incrsql = NULL;
+	n->late = 1;
+	n->config = configput(m, compiledline(m, n->config), "render", l);
+	free(text);
+	free(l);
+	cJSON_Delete(doc);
+	cJSON_Delete(line);
+}
+
+/* What every node rendered when it runs shares, named by its digest:
+ * the macros, the project's vars and dispatch, the target. */
+static void
+bundlewrite(const char *path, cJSON *doc, const struct dbtrun *run, const char *digest)
+{
+	cJSON *b = cJSON_CreateObject(), *meta, *macros, *x;
+	char *text;
+
+	cJSON_AddStringToObject(b, "digest", digest);
+	meta = cJSON_AddObjectToObject(b, "metadata");
+	cJSON_AddStringToObject(meta, "adapter_type", run->adapter);
+	if (run->dbtversion)
+		cJSON_AddStringToObject(meta, "dbt_version", run->dbtversion);
+	if (run->project)
+		cJSON_AddStringToObject(meta, "project_name", run->project);
+	macros = cJSON_AddObjectToObject(b, "macros");
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(doc, "macros")) {
+		static const char *const keys[] = {"name", "package_name", "original_file_path",
+		    "macro_sql", NULL};
+		cJSON *mc = cJSON_CreateObject();
+		size_t i;
+		for (i = 0; keys[i]; i++) {
+			cJSON *v = cJSON_GetObjectItemCaseSensitive(x, keys[i]);
+			if (v)
+				cJSON_AddItemToObject(mc, keys[i], cJSON_Duplicate(v, 1));
+		}
+		cJSON_AddItemToObject(macros, x->string, mc);
+	}
+	cJSON_AddItemToObject(b, "vars", run->vars ? cJSON_Duplicate(run->vars, 1) : cJSON_CreateNull());
+	cJSON_AddItemToObject(b, "pkgvars", run->pkgvars ? cJSON_Duplicate(run->pkgvars, 1) : cJSON_CreateNull());
+	cJSON_AddItemToObject(b, "dispatch", run->dispatch ? cJSON_Duplicate(run->dispatch, 1) : cJSON_CreateNull());
+	cJSON_AddItemToObject(b, "clivars", run->clivars ? cJSON_Duplicate(run->clivars, 1) : cJSON_CreateNull());
+	cJSON_AddItemToObject(b, "target", run->target ? cJSON_Duplicate(run->target, 1) : cJSON_CreateNull());
+	text = cJSON_PrintUnformatted(b);
+	if (mkdirs(JOBDIR) < 0)
+		fatal("%s:", JOBDIR);
+	stageput(path, text, strlen(text));
+	free(text);
+	cJSON_Delete(b);
+}
+
 size_t
 renderall(struct manifest *m, const struct renderopts *o)
 {
@@ -363,13 +519,16 @@ renderall(struct manifest *m, const struct renderopts *o)
 	struct arena keep = {0};	/* the manifest's tree */
 	struct cache k;
 	cJSON *doc, *target;
-	size_t i, done = 0;
+	size_t i, done = 0, nlate = 0;
 	int lenient;
 
 	for (i = 0; i < m->nnodes && !needs(&m->nodes[i]); i++)
 		;
-	if (i == m->nnodes)
+	if (i == m->nnodes) {
+		if (o->bundle && access(o->bundle, F_OK) == 0)
+			stagedel(o->bundle);
 		return 0;
+	}
 	/* dbt compiled some: what it left out may stay so */
 	for (i = 0; i < m->nnodes && !(m->nodes[i].kind == KRUN && m->nodes[i].sql); i++)
 		;
@@ -399,6 +558,7 @@ renderall(struct manifest *m, const struct renderopts *o)
 		struct node *n = &m->nodes[i];
 		struct buf in = {0}, envs = {0};
 		char base[SHA256_HEX];
+		int late = 0;
 		cJSON *j;
 		if (!needs(n))
 			continue;
@@ -420,26 +580,39 @@ renderall(struct manifest *m, const struct renderopts *o)
 			n->config = compiledline(m, n->config);
 			continue;
 		}
-		if (!(n->sql = renderone(c[0], m, n, j, lenient))) {
+		n->sql = renderone(c[0], m, n, j, lenient, &late);
+		bufputs(&envs, dbtenvs(c[0]));
+		if (n->sql && !strcmp(n->materialized, "incremental")) {
+			n->incrsql = renderone(c[1], m, n, j, lenient, &late);
+			bufputs(&envs, dbtenvs(c[1]));
+			if (!n->incrsql)
+				n->sql = NULL;
+			else if (!strcmp(n->incrsql, n->sql))
+				n->incrsql = NULL;
+		}
+		if (late) {
+			/* rendered by the executor; never from the cache */
+			renderlate(c[0], m, n, j, k.digest, envs.s ? envs.s : "");
+			nlate++;
 			done--;
+			buffree(&envs);
 			continue;
 		}
-		bufputs(&envs, dbtenvs(c[0]));
-		if (!strcmp(n->materialized, "incremental")) {
-			if (!(n->incrsql = renderone(c[1], m, n, j, lenient))) {
-				n->sql = NULL;
-				done--;
-				buffree(&envs);
-				continue;
-			}
-			bufputs(&envs, dbtenvs(c[1]));
-			if (!strcmp(n->incrsql, n->sql))
-				n->incrsql = NULL;
+		if (!n->sql) {
+			done--;
+			buffree(&envs);
+			continue;
 		}
 		n->config = compiledline(m, n->config);
 		cacheput(&k, n->uid, base, envs.s ? envs.s : "");
 		buffree(&envs);
 	}
+	if (o->bundle && nlate)
+		bundlewrite(o->bundle, doc, &run, k.digest);
+	else if (o->bundle && access(o->bundle, F_OK) == 0)
+		stagedel(o->bundle);
+	if (o->late)
+		*o->late = nlate;
 	if (o->index)
 		bufadd(o->index, k.idx.s ? k.idx.s : "", k.idx.len);
 	if (o->reused)

@@ -28,14 +28,25 @@ struct renderopts {
 	int threads;
 	struct buf *index;	/* when not NULL, the render cache's new index */
 	size_t *reused;		/* when not NULL, how many took their SQL from it */
+	const char *bundle;	/* when not NULL, where the context of the nodes
+				 * rendered when they run is written (RENDERCTX);
+				 * removed when there is none */
+	size_t *late;		/* when not NULL, how many are rendered so */
 };
+
+/* A node whose render needs the database (an adapter call, a statement,
+ * run_query) is rendered by the executor when it runs: its job holds the
+ * node and what it reaches as JSON in place of its SQL, and a "render"
+ * line naming the context (this file, by its digest) and the env vars
+ * read, hashed. */
+#define RENDERCTX "target/ninja/render.json"
 
 /* The render cache's index: per node, the SHA-256 of what its rendering
  * depended on; a node whose inputs hash the same takes its SQL from its
  * job file. */
 #define RENDERIDX "target/ninja/render.idx"
 
-/* Render what needs it; returns how many nodes were rendered. */
+/* Render what needs it; returns how many nodes were rendered here. */
 size_t renderall(struct manifest *m, const struct renderopts *o);
 
 #endif

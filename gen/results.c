@@ -8,6 +8,7 @@
 
 #include "conn.h"
 #include "job.h"
+#include "jobfile.h"
 #include "results.h"
 #include "stamp.h"
 
@@ -81,8 +82,7 @@ resulttiming(const cJSON *r, long long *start, long long *end)
 static int
 visit(const struct manifest *m, const char *dir, struct results *s, const struct node *n)
 {
-	const char *from = stampreads(m->adapter, n->rtype == RMODEL, n->materialized) ?
-	    CONNIFACE : CONNDATA;
+	const char *from;
 	size_t i = (size_t)(n - m->nodes), k;
 	struct timespec job, stamp = {0, 0}, res, pst, up = {0, 0};
 	char *p;
@@ -93,6 +93,8 @@ visit(const struct manifest *m, const char *dir, struct results *s, const struct
 		return s->st[i];
 	s->st[i] = RDIRTY;	/* no cycles: the graph checked */
 	p = xasprintf("%s/%s.sql", JOBDIR, n->file);
+	from = stampreads(m->adapter, n->rtype == RMODEL, n->materialized) && !joblate(p) ?
+	    CONNIFACE : CONNDATA;
 	if (mtimeof(p, &job) < 0)
 		job.tv_sec = job.tv_nsec = 0;
 	free(p);

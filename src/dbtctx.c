@@ -8,70 +8,10 @@
 #include <openssl/evp.h>
 
 #include "dbtctx.h"
+#include "dbtint.h"
+#include "hash.h"
 #include "htab.h"
 #include "jeval.h"
-
-/* A macro of the manifest, compiled when first called. */
-struct dmacro {
-	struct arena *keep;	/* the context's */
-	const char *uid, *name, *pkg, *path, *sql;
-	struct jv *fn;		/* the compiled callable, once compiled */
-};
-
-struct dbtctx {
-	cJSON *m;
-	struct dbtrun run;
-	struct arena keep;	/* compiled macros and the namespaces */
-	const char *quote;	/* the adapter's identifier quote */
-	const char *prefixes[4];	/* dispatch's adapter prefixes, then default */
-	size_t nprefixes;
-	const char *internal[4];	/* internal packages, first wins */
-	size_t ninternal;
-	struct jv *global;	/* the internal packages' macros, merged */
-	struct jv *pkgs;	/* package -> its macros (non-internal) */
-	struct jv *pkgsdbt;	/* pkgs plus 'dbt' -> global */
-	struct htab nodes;	/* unique_id -> cJSON node or source */
-	struct buf envs;	/* the env vars the last render read, one a line */
-};
-
-/* One render of one node. */
-struct rnode {
-	struct dbtctx *c;
-	cJSON *node;
-	const char *pkg;
-	struct jv *local;	/* the node's package's macros */
-	struct jv *chain[6];
-	size_t nchain;
-	struct jv *model;	/* the node as a value, made when asked */
-	cJSON **ctes;		/* ephemeral parents referenced, in order */
-	size_t nctes;
-};
-
-
-static const char *
-jstr(cJSON *o, const char *k)
-{
-	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static struct jv *
-str(struct arena *a, const char *s)
-{
-	return jvstr(a, s, strlen(s));
-}
-
-static struct jv *
-get(struct jv *d, struct arena *a, const char *k)
-{
-	return jvget(d, str(a, k));
-}
-
-static void
-put(struct arena *a, struct jv *d, const char *k, struct jv *v)
-{
-	jvset(a, d, str(a, k), v);
-}
 
 struct jv *
 dbtjson(struct arena *a, cJSON *j)
@@ -103,56 +43,9 @@ dbtjson(struct arena *a, cJSON *j)
 	return v;
 }
 
-/* ---- arguments ---- */
 
-/* Argument i or keyword name of c, or NULL. */
-static struct jv *
-arg(struct jcall *c, size_t i, const char *name)
-{
-	size_t k;
-
-	for (k = 0; name && k < c->nkw; k++)
-		if (!strcmp(c->names[k], name))
-			return c->kw[k];
-	return i < c->npos ? c->pos[i] : NULL;
-}
-
-static const char *
-strarg(struct jev *v, struct jcall *c, size_t i, const char *name, const char *fn)
-{
-	struct jv *x = arg(c, i, name);
-
-	if (!x)
-		jfail(v, "%s(): missing argument '%s'", fn, name ? name : "");
-	if (x->type != JSTR)
-		jfail(v, "%s(): '%s' must be a string, not %s", fn, name ? name : "", jvtypename(x));
-	return x->u.str.s;
-}
-
-static void
-nokw(struct jev *v, struct jcall *c, const char *fn, const char *const *ok)
-{
-	size_t k;
-	const char *const *o;
-
-	for (k = 0; k < c->nkw; k++) {
-		for (o = ok; o && *o; o++)
-			if (!strcmp(*o, c->names[k]))
-				break;
-		if (!o || !*o)
-			jfail(v, "unsupported: %s() with the keyword argument '%s'", fn, c->names[k]);
-	}
-}
 
 /* ---- relations ---- */
-
-struct rel {
-	const char *db, *schema, *id;
-	int quote[3], include[3];
-	const char *rendered;	/* the manifest's relation_name, while unchanged */
-	const char *type;	/* table, view, cte, ..., or NULL */
-	const char *q;		/* quote character */
-};
 
 static const struct jclass relclass;
 
@@ -163,6 +56,18 @@ relv(struct arena *a, struct rel *r)
 
 	*n = *r;
 	return jvobj(a, &relclass, n);
+}
+
+struct jv *
+dbtrelv(struct arena *a, struct rel *r)
+{
+	return relv(a, r);
+}
+
+struct rel *
+dbtrelof(struct jv *x)
+{
+	return x->type == JOBJ && x->u.obj.cls == &relclass ? x->u.obj.data : NULL;
 }
 
 static void
@@ -250,6 +155,35 @@ relrenderfn(struct jev *v, void *data, struct jcall *c)
 	return r;
 }
 
+/* relation.get(key, default=None): dbt's answer to dbt_utils' test of
+ * a relation, get('metadata'), is {"type": "<Adapter>Relation"}. */
+static struct jv *
+relget(struct jev *v, void *data, struct jcall *c)
+{
+	static const char *const names[][2] = {{"postgres", "PostgresRelation"},
+	    {"materialize", "MaterializeRelation"}, {"redshift", "RedshiftRelation"},
+	    {"snowflake", "SnowflakeRelation"}, {"bigquery", "BigQueryRelation"},
+	    {"databricks", "DatabricksRelation"}, {"spark", "SparkRelation"},
+	    {"duckdb", "DuckDBRelation"}};
+	struct rel *r = data;
+	struct arena *a = jevarena(v);
+	struct jv *d;
+	size_t i;
+
+	if (c->nkw || c->npos < 1 || c->npos > 2 || c->pos[0]->type != JSTR)
+		jfail(v, "unsupported: a relation's get() but of a key");
+	if (strcmp(c->pos[0]->u.str.s, "metadata"))
+		jfail(v, "unsupported: a relation's get('%s')", c->pos[0]->u.str.s);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (r->adapter && !strcmp(r->adapter, names[i][0])) {
+			d = jvdict(a);
+			put(a, d, "type", str(a, names[i][1]));
+			return d;
+		}
+	jfail(v, "unsupported: the class of a %s relation", r->adapter ? r->adapter : "");
+	return NULL;
+}
+
 static struct jv *
 relgetattr(struct jev *v, struct jv *self, const char *name)
 {
@@ -270,6 +204,8 @@ relgetattr(struct jev *v, struct jv *self, const char *name)
 		return jvfunc(a, "quote", relquote, r);
 	else if (!strcmp(name, "render"))
 		return jvfunc(a, "render", relrenderfn, r);
+	else if (!strcmp(name, "get"))
+		return jvfunc(a, "get", relget, r);
 	else if (!strcmp(name, "type"))
 		return r->type ? str(a, r->type) : &jvnone;
 	else if (!strcmp(name, "is_table"))
@@ -285,7 +221,7 @@ relgetattr(struct jev *v, struct jv *self, const char *name)
 	return s ? str(a, s) : &jvnone;
 }
 
-static const struct jclass relclass = {"Relation", relgetattr, relstr, NULL};
+static const struct jclass relclass = {"Relation", relgetattr, relstr, NULL, NULL, NULL, 1};
 
 static int
 quotedefault(struct dbtctx *c)
@@ -311,6 +247,7 @@ noderel(struct rnode *rn, struct arena *a, cJSON *n)
 
 	memset(&r, 0, sizeof(r));
 	r.q = rn->c->quote;
+	r.adapter = rn->c->run.adapter;
 	r.db = jstr(n, "database");
 	r.schema = jstr(n, "schema");
 	r.id = rt && !strcmp(rt, "source") ? (jstr(n, "identifier") ? jstr(n, "identifier") : jstr(n, "name")) :
@@ -364,6 +301,7 @@ ephemeralrel(struct rnode *rn, struct arena *a, cJSON *n)
 	}
 	memset(&r, 0, sizeof(r));
 	r.q = rn->c->quote;
+	r.adapter = rn->c->run.adapter;
 	r.id = arenaalloc(a, strlen(id) + 13);
 	sprintf((char *)r.id, "__dbt__cte__%s", id);
 	r.include[2] = 1;
@@ -547,6 +485,25 @@ envread(struct dbtctx *c, const char *name)
 	bufputc(&c->envs, '\n');
 }
 
+/* At run time: the env var must be one the generator saw, with the
+ * value it saw, or the job would not be what it ran. */
+static void
+envcheck(struct jev *v, struct dbtctx *c, const char *name, const char *val)
+{
+	cJSON *h;
+	char sum[SHA256_HEX];
+
+	if (!c->run.envs)
+		return;
+	if (!(h = cJSON_GetObjectItemCaseSensitive(c->run.envs, name)))
+		jfail(v, "unsupported: env_var('%s') is read only when the database answers; "
+		    "its value is not part of the job", name);
+	if (val)
+		sha256hex(val, strlen(val), sum);
+	if (cJSON_IsNull(h) ? val != NULL : !cJSON_IsString(h) || !val || strcmp(h->valuestring, sum))
+		jfail(v, "env var '%s' changed since dbt2ninja wrote the job: run dbt2ninja again", name);
+}
+
 static struct jv *
 fnenvvar(struct jev *v, void *data, struct jcall *c)
 {
@@ -557,7 +514,9 @@ fnenvvar(struct jev *v, void *data, struct jcall *c)
 		jfail(v, "env_var() takes 1 or 2 arguments");
 	name = strarg(v, c, 0, NULL, "env_var");
 	envread(((struct rnode *)data)->c, name);
-	if ((val = getenv(name)))
+	val = getenv(name);
+	envcheck(v, ((struct rnode *)data)->c, name, val);
+	if (val)
 		return str(jevarena(v), val);
 	if (c->npos == 2)
 		return c->pos[1];
@@ -714,7 +673,7 @@ cfgcallobj(struct jev *v, struct jv *self, struct jcall *c)
 	return cfgcall(v, self->u.obj.data, c);
 }
 
-static const struct jclass cfgclass = {"Config", cfggetattr, NULL, cfgcallobj};
+static const struct jclass cfgclass = {"Config", cfggetattr, NULL, cfgcallobj, NULL, NULL, 0};
 
 /* ---- adapter ---- */
 
@@ -813,6 +772,7 @@ relcreate(struct jev *v, void *data, struct jcall *c)
 	nokw(v, c, "api.Relation.create", ok);
 	memset(&r, 0, sizeof(r));
 	r.q = rn->c->quote;
+	r.adapter = rn->c->run.adapter;
 	for (i = 0; i < 3; i++) {
 		struct jv *x = arg(c, (size_t)i, k[i]);
 		const char **dst = i == 0 ? &r.db : i == 1 ? &r.schema : &r.id;
@@ -843,7 +803,7 @@ adgetrelation(struct jev *v, void *data, struct jcall *c)
 	struct rnode *rn = data;
 	struct rel r;
 	cJSON *n = rn->node;
-	const char *mine[3];
+	const char *mine[3], *got[3];
 	int i;
 
 	nokw(v, c, "adapter.get_relation", ok);
@@ -852,9 +812,15 @@ adgetrelation(struct jev *v, void *data, struct jcall *c)
 	mine[2] = jstr(n, "alias") ? jstr(n, "alias") : jstr(n, "name");
 	for (i = 0; i < 3; i++) {
 		struct jv *x = arg(c, (size_t)i, k[i]);
-		if (!x || x->type != JSTR || !mine[i] || strcmp(x->u.str.s, mine[i]))
-			jfail(v, "unsupported: adapter.get_relation of a relation other than this (it needs the database)");
+		if (!x || (x->type != JSTR && x->type != JNONE))
+			jfail(v, "adapter.get_relation(): %s must be a string", k[i]);
+		got[i] = x->type == JSTR ? x->u.str.s : NULL;
 	}
+	if (!got[1] || !got[2])
+		jfail(v, "unsupported: adapter.get_relation() without a schema and an identifier");
+	for (i = 0; i < 3; i++)
+		if (!mine[i] || (got[i] ? strcmp(got[i], mine[i]) : i != 0))
+			return dbtdbrelation(v, rn, got[0], got[1], got[2]);
 	if (!rn->c->run.incremental)
 		return &jvnone;
 	memset(&r, 0, sizeof(r));
@@ -868,6 +834,7 @@ adgetattr(struct jev *v, struct jv *self, const char *name)
 {
 	struct arena *a = jevarena(v);
 	struct rnode *rn = self->u.obj.data;
+	struct jv *x;
 
 	if (!strcmp(name, "get_relation"))
 		return jvfunc(a, "adapter.get_relation", adgetrelation, rn);
@@ -875,11 +842,13 @@ adgetattr(struct jev *v, struct jv *self, const char *name)
 		return jvfunc(a, "adapter.dispatch", addispatch, rn);
 	if (!strcmp(name, "quote"))
 		return jvfunc(a, "adapter.quote", adquote, rn);
-	jfail(v, "unsupported: adapter.%s (it needs the database)", name);
+	if ((x = dbtdbattr(v, rn, name)))
+		return x;
+	jfail(v, "unsupported: adapter.%s", name);
 	return NULL;
 }
 
-static const struct jclass adclass = {"Adapter", adgetattr, NULL, NULL};
+static const struct jclass adclass = {"Adapter", adgetattr, NULL, NULL, NULL, NULL, 0};
 
 static struct jv *
 relclassattr(struct jev *v, struct jv *self, const char *name)
@@ -890,7 +859,7 @@ relclassattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass relapiclass = {"RelationType", relclassattr, NULL, NULL};
+static const struct jclass relapiclass = {"RelationType", relclassattr, NULL, NULL, NULL, NULL, 0};
 
 /* dbt's version as major * 100 + minor (1.7 is 107), 0 when unknown. */
 static int
@@ -945,7 +914,7 @@ colclassattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass colapiclass = {"ColumnType", colclassattr, NULL, NULL};
+static const struct jclass colapiclass = {"ColumnType", colclassattr, NULL, NULL, NULL, NULL, 0};
 
 static struct jv *
 targetattr(struct jev *v, struct jv *self, const char *name)
@@ -960,7 +929,7 @@ targetattr(struct jev *v, struct jv *self, const char *name)
 	return dbtjson(jevarena(v), x);
 }
 
-static const struct jclass targetclass = {"Target", targetattr, NULL, NULL};
+static const struct jclass targetclass = {"Target", targetattr, NULL, NULL, NULL, NULL, 0};
 
 static struct jv *
 refusedattr(struct jev *v, struct jv *self, const char *name)
@@ -970,7 +939,7 @@ refusedattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass modulesclass = {"modules", refusedattr, NULL, NULL};
+static const struct jclass modulesclass = {"modules", refusedattr, NULL, NULL, NULL, NULL, 0};
 
 /* A name of dbt's context that this does not give: any use of it fails
  * naming it (it must not print as an undefined value would). */
@@ -997,7 +966,7 @@ nocall(struct jev *v, struct jv *self, struct jcall *c)
 	return NULL;
 }
 
-static const struct jclass noclass = {"unsupported", nogetattr, nostr, nocall};
+static const struct jclass noclass = {"unsupported", nogetattr, nostr, nocall, NULL, NULL, 0};
 
 /* dbt's tojson(value, default=None, sort_keys=False): json.dumps. */
 static struct jv *
@@ -1024,22 +993,24 @@ fntojson(struct jev *v, void *data, struct jcall *c)
 	return jevfilter(v, "dbt.tojson", x, &fc);
 }
 
-static const struct jclass graphclass = {"graph", refusedattr, NULL, NULL};
+static const struct jclass graphclass = {"graph", refusedattr, NULL, NULL, NULL, NULL, 0};
 
 static struct jv *
 flagsattr(struct jev *v, struct jv *self, const char *name)
 {
-	(void)self;
-	if (!strcmp(name, "FULL_REFRESH") || !strcmp(name, "STORE_FAILURES") ||
-	    !strcmp(name, "WARN_ERROR"))
+	struct rnode *rn = self->u.obj.data;
+
+	if (!strcmp(name, "FULL_REFRESH"))
+		return jvbool(rn->c->run.fullrefresh);
+	if (!strcmp(name, "STORE_FAILURES") || !strcmp(name, "WARN_ERROR"))
 		return &jvfalse;
-	if (!strcmp(name, "WHICH"))
+	if (!strcmp(name, "WHICH") && !rn->c->run.db)
 		return str(jevarena(v), "compile");
 	jfail(v, "unsupported: flags.%s", name);
 	return NULL;
 }
 
-static const struct jclass flagsclass = {"flags", flagsattr, NULL, NULL};
+static const struct jclass flagsclass = {"flags", flagsattr, NULL, NULL, NULL, NULL, 0};
 
 static struct jv *
 modelattr(struct jev *v, struct jv *self, const char *name)
@@ -1053,7 +1024,7 @@ modelattr(struct jev *v, struct jv *self, const char *name)
 	return x ? x : &jvundef;
 }
 
-static const struct jclass modelclass = {"model", modelattr, NULL, NULL};
+static const struct jclass modelclass = {"model", modelattr, NULL, NULL, NULL, NULL, 0};
 
 /* ---- macros ---- */
 
@@ -1313,10 +1284,9 @@ basectx(struct rnode *rn, struct arena *a)
 		static const char *const no[] = {"adapter_macro", "column", "compiled_code",
 		    "context_macro_stack", "dbt_metadata_envs", "debug", "defer_relation",
 		    "diff_of_two_dicts", "fromjson", "fromyaml", "function", "invocation_args_dict",
-		    "invocation_id", "load_agate_table", "load_result", "metric", "post_hooks",
+		    "invocation_id", "load_agate_table", "metric", "post_hooks",
 		    "pre_hooks", "render", "run_started_at", "selected_resources", "set",
-		    "set_strict", "source_node", "sql", "sql_now", "store_raw_result",
-		    "store_result", "submit_python_job", "thread_id", "toyaml",
+		    "set_strict", "source_node", "sql", "sql_now", "submit_python_job", "thread_id", "toyaml",
 		    "try_or_compiler_error", "validation", "write", "zip_strict", "context",
 		    "env", "validate_any", NULL};
 		size_t i;
@@ -1325,6 +1295,7 @@ basectx(struct rnode *rn, struct arena *a)
 		if (!rn->c->run.dbtversion)
 			put(a, d, "dbt_version", jvobj(a, &noclass, "dbt_version"));
 	}
+	dbtdbnames(rn, a, d);
 	put(a, d, "tojson", jvfunc(a, "tojson", fntojson, rn));
 	return d;
 }
@@ -1580,6 +1551,12 @@ compile(struct dbtctx *c, cJSON *node, struct buf *out, struct buf *ctes, cJSON 
 	return r;
 }
 
+int
+dbtneeddb(struct dbtctx *c)
+{
+	return c->needdb;
+}
+
 const char *
 dbtenvs(struct dbtctx *c)
 {
@@ -1597,6 +1574,7 @@ dbtrender(struct dbtctx *c, cJSON *node, struct buf *out, char **err)
 	c->envs.len = 0;
 	if (c->envs.s)
 		c->envs.s[0] = '\0';
+	c->needdb = 0;
 	if (compile(c, node, &sql, &ctes, &seen, &nseen, err, 0) < 0) {
 		buffree(&sql);
 		buffree(&ctes);

@@ -39,6 +39,14 @@ struct jv;
  * ints (cJSON keeps no distinction), others floats. */
 struct jv *dbtjson(struct arena *a, cJSON *j);
 
+/* The database, when the executor renders a node on its connection:
+ * exec runs sql (one or more statements) and returns the last result, or
+ * NULL with *err (malloc'd). */
+struct dbtdb {
+	void *data;
+	struct pg_result *(*exec)(void *data, const char *sql, char **err);
+};
+
 /* What a render is told of the run. */
 struct dbtrun {
 	const char *adapter;	/* the adapter type: postgres, snowflake, ... */
@@ -50,6 +58,11 @@ struct dbtrun {
 	cJSON *dispatch;	/* dbt_project.yml's dispatch list, or NULL */
 	int incremental;	/* what is_incremental() answers */
 	const char *dbtversion;	/* the manifest's dbt_version, or NULL */
+	const struct dbtdb *db;	/* the database, or NULL (the generator's) */
+	cJSON *envs;		/* with db: name -> SHA-256 of the value the
+				 * generator saw (null: unset) of each env var
+				 * the job may read */
+	int fullrefresh;	/* flags.FULL_REFRESH */
 };
 
 /* A context over manifest (the parsed manifest.json: nodes, sources and
@@ -72,5 +85,9 @@ int dbtrender(struct dbtctx *, cJSON *node, struct buf *out, char **err);
 /* The names of the env vars the last dbtrender read (env_var), each
  * followed by a newline: what else its output depends on. */
 const char *dbtenvs(struct dbtctx *);
+
+/* Whether the last dbtrender failed for want of the database: an
+ * adapter call, a statement or run_query, with no dbtrun.db. */
+int dbtneeddb(struct dbtctx *);
 
 #endif

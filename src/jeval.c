@@ -457,6 +457,10 @@ items(struct jev *v, size_t off, struct jv *x)
 				jvpush(v->a, r, jvint(v->a, jvrangeat(x, i)));
 			return r;
 		}
+		if (x->u.obj.cls->items) {
+			v->calloff = off;
+			return x->u.obj.cls->items(v, x);
+		}
 		everr(v, off, "'%s' object is not iterable", jvtypename(x));
 		return NULL;
 	case JDICT:
@@ -499,7 +503,7 @@ contains(struct jev *v, size_t off, struct jv *x, struct jv *in)
 	if (in->type == JDICT)
 		return jvget(in, x) != NULL;
 	if (in->type != JLIST && in->type != JTUPLE && in->type != JUNDEF &&
-	    !jvisrange(in))
+	    !jvisrange(in) && !(in->type == JOBJ && in->u.obj.cls->items))
 		everr(v, off, "argument of type '%s' is not iterable", jvtypename(in));
 	l = items(v, off, in);
 	for (i = 0; i < l->u.list.n; i++)
@@ -589,6 +593,13 @@ getitem(struct jev *v, size_t off, struct jv *x, struct jv *k, int attr)
 		if (i < 0 || i >= n)
 			return &jvundef;
 		return jvint(v->a, jvrangeat(x, (size_t)i));
+	}
+	if (x->type == JOBJ && x->u.obj.cls->getitem && !(attr && k->type == JSTR)) {
+		v->calloff = off;
+		if ((r = x->u.obj.cls->getitem(v, x, k)))
+			return r;
+		if (k->type != JSTR)
+			return &jvundef;
 	}
 	if (x->type == JOBJ && k->type == JSTR) {
 		if (k->u.str.n && k->u.str.s[0] == '_')
@@ -954,6 +965,8 @@ dofilter(struct fargs *f, struct jv *x)
 		case JOBJ:
 			if (jvisrange(x))
 				return jvint(v->a, (int64_t)jvrangelen(x));
+			if (x->u.obj.cls->items)
+				return jvint(v->a, (int64_t)items(v, f->off, x)->u.list.n);
 			/* FALLTHROUGH */
 		default: everr(v, f->off, "object of type '%s' has no len()", jvtypename(x));
 		}
@@ -1113,6 +1126,19 @@ dotest(struct fargs *f, struct jv *x)
 	if (!strcmp(n, "none")) return x->type == JNONE;
 	if (!strcmp(n, "string")) return x->type == JSTR;
 	if (!strcmp(n, "number")) return isnum(x);
+	if (x->type == JOBJ && (!strcmp(n, "mapping") || !strcmp(n, "sequence") ||
+	    !strcmp(n, "iterable"))) {
+		const struct jclass *cls = x->u.obj.cls;
+		if (cls->mapping)
+			return 1;
+		if (jvisrange(x))
+			return n[0] != 'm';
+		if (cls->items && n[0] == 'm')
+			return 0;
+		if (cls->items && (n[0] == 'i' || cls->getitem))
+			return 1;
+		everr(v, f->off, "unsupported: test %s of a %s", n, jvtypename(x));
+	}
 	if (!strcmp(n, "mapping")) return x->type == JDICT;
 	if (!strcmp(n, "sequence") && x->type == JLIST && x->sub != JS_NONE)
 		return 0;
@@ -1481,7 +1507,7 @@ loopstr(const struct jv *self, struct buf *b)
 	return NULL;
 }
 
-static const struct jclass loopclass = {"LoopContext", loopattr, loopstr, NULL};
+static const struct jclass loopclass = {"LoopContext", loopattr, loopstr, NULL, NULL, NULL, 0};
 
 static struct jv *
 nsattr(struct jev *v, struct jv *self, const char *name)
@@ -1504,7 +1530,7 @@ nsstr(const struct jv *self, struct buf *b)
 	return NULL;
 }
 
-static const struct jclass nsclass = {"Namespace", nsattr, nsstr, NULL};
+static const struct jclass nsclass = {"Namespace", nsattr, nsstr, NULL, NULL, NULL, 0};
 
 /* dict(*args, **kwargs) for at most one mapping or iterable of pairs. */
 static struct jv *
@@ -1623,7 +1649,7 @@ cyclerattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass cyclerclass = {"Cycler", cyclerattr, NULL, NULL};
+static const struct jclass cyclerclass = {"Cycler", cyclerattr, NULL, NULL, NULL, NULL, 0};
 
 static struct jv *
 fcycler(struct jev *v, void *data, struct jcall *c)

@@ -1,4 +1,5 @@
 #define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,6 +148,27 @@ jobfree(struct jobfile *j)
 	free(j->db);
 	free(j->schema);
 	free(j->ident);
+	free(j->late);
+}
+
+int
+joblate(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	int late = 0;
+
+	if (!f)
+		return 0;
+	while (getline(&line, &cap, f) > 0 && strcmp(line, "--\n"))
+		if (!strncmp(line, "-- render: ", 11)) {
+			late = 1;
+			break;
+		}
+	free(line);
+	fclose(f);
+	return late;
 }
 
 const cJSON *

@@ -14,6 +14,7 @@ struct jobfile {
 	const char *sql;	/* the compiled SQL (may be empty) */
 	int sqlline;		/* its first line in the file */
 	const char *incrsql;	/* an incremental's is_incremental() form, or NULL */
+	char *late;		/* the SQL rendered when it ran (late.c), or NULL */
 	int incrline;		/* its first line in the file */
 	char *db, *schema, *ident;	/* the relation's parts, unquoted */
 	char sha256[65];	/* of the file as read */
@@ -29,6 +30,11 @@ struct jobfile {
  * and exit 1. */
 void jobread(struct jobfile *j, const char *path);
 void jobfree(struct jobfile *j);
+
+/* Whether the job file at path is rendered when it runs (its header has
+ * a "render" line): it reads its parents' contents, whatever its
+ * materialization. 0 when it cannot be read. */
+int joblate(const char *path);
 
 /* A config value of the job, or NULL. */
 const cJSON *jobget(const struct jobfile *j, const char *key);

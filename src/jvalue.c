@@ -274,7 +274,7 @@ rangeattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-const struct jclass jvrangeclass = {"range", rangeattr, rangestr, NULL};
+const struct jclass jvrangeclass = {"range", rangeattr, rangestr, NULL, NULL, NULL, 0};
 
 struct jv *
 jvrange(struct arena *a, int64_t start, int64_t stop, int64_t step)

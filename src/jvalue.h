@@ -39,12 +39,20 @@ typedef struct jv *jfunc(struct jev *, void *data, struct jcall *);
  * lookup returns NULL for a name it does not have; str appends str(self)
  * and returns NULL, or an error message; NULL str: printing is refused;
  * call, when not NULL, makes the object callable (dbt's config is called
- * and has methods). */
+ * and has methods); items, when not NULL, gives what it iterates as (a
+ * JLIST or JTUPLE: for loops, in, length, list); getitem, when not NULL,
+ * answers self[key] (NULL: undefined), else a subscript is refused;
+ * mapping: the tests mapping, sequence and iterable are true (else they
+ * are false for an object with items, true as Jinja2's are for range,
+ * and refused for any other). */
 struct jclass {
 	const char *name;
 	struct jv *(*getattr)(struct jev *, struct jv *self, const char *name);
 	const char *(*str)(const struct jv *self, struct buf *);
 	struct jv *(*call)(struct jev *, struct jv *self, struct jcall *);
+	struct jv *(*items)(struct jev *, struct jv *self);
+	struct jv *(*getitem)(struct jev *, struct jv *self, struct jv *key);
+	int mapping;		/* a Mapping, as dbt's relations are */
 };
 
 /* What a JSTR, JLIST or JTUPLE stands for beyond its items (jlib makes

@@ -69,6 +69,10 @@ struct runner {
 int pgmaterialize(struct runner *r);
 int mzmaterialize(struct runner *r);
 
+/* A job the generator left to be rendered when it runs (late.c): its SQL
+ * rendered on r's connection, after matiface() read r->was; nothing for
+ * any other job. 0, or -1 with r->err. */
+int matlate(struct runner *r);
 /* Read the node's relation as the catalog has it into p: 0, or -1 when
  * the catalog did not answer (p->known is 0). With --dry-run, the query
  * is printed (p->known is 0); nothing for a test. */

@@ -222,6 +222,40 @@ pgexec(PGconn *c, const char *sql, char **err)
 	return sendwait(c, sql, err);
 }
 
+PGresult *
+pgresult(PGconn *c, const char *sql, char **err)
+{
+	PGresult *r, *last = NULL;
+	int expired;
+
+	*err = NULL;
+	if (pginterrupted) {
+		*err = xstrdup("interrupted");
+		return NULL;
+	}
+	if (!PQsendQuery(c, sql) || flush(c) < 0) {
+		*err = xstrdup(PQerrorMessage(c));
+		return NULL;
+	}
+	while ((r = nextresult(c, &expired))) {
+		if (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK) {
+			PQclear(last);
+			last = r;
+			continue;
+		}
+		if (!*err)
+			*err = pgerror(r, NULL, NULL, 0);
+		PQclear(r);
+	}
+	if (expired && !*err)
+		*err = xstrdup("interrupted: the server did not answer the cancel");
+	if (*err) {
+		PQclear(last);
+		return NULL;
+	}
+	return last;
+}
+
 static void
 quiet(void *arg, const char *msg)
 {

@@ -65,6 +65,10 @@ void pgsignals(void);
  * (caller frees) on failure, or at once after a signal. */
 int pgexec(PGconn *c, const char *sql, char **err);
 
+/* Send sql (one or more statements) and wait as pgstep() does: the last
+ * result, or NULL with *err (caller frees) when a statement failed, or at
+ * once after a signal. Nothing is rolled back. */
+PGresult *pgresult(PGconn *c, const char *sql, char **err);
 /* Describe a failed result: SQLSTATE, message, and the offending line of
  * the node's SQL when the error has a position inside it. */
 char *pgerror(const PGresult *r, const struct step *s, const char *file,

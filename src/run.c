@@ -694,6 +694,7 @@ main(int argc, char **argv)
 	if (o.dry) {
 		r.dry = stdout;
 		matiface(&r, &r.was);
+		matlate(&r);
 		rc = materialize(&r);
 		if (rc < 0)
 			fatal("%s (%s): %s", j.uid, o.job, r.err);
@@ -705,7 +706,9 @@ main(int argc, char **argv)
 	}
 	/* its stamps beside its deployment's; those the edge names among them */
 	o.test = !strcmp(j.type, "test");
-	o.reader = stampreads(j.adapter, !strcmp(j.type, "model"), j.materialized);
+	/* a node rendered when it runs reads its parents' contents */
+	o.reader = !jobget(&j, "render") && stampreads(j.adapter, !strcmp(j.type, "model"),
+	    j.materialized);
 	if (!o.test) {
 		o.iface = stampbeside(o.stamp, CONNIFACE);
 		o.data = stampbeside(o.stamp, CONNDATA);
@@ -755,7 +758,9 @@ main(int argc, char **argv)
 	 * they differ (after a signal, the server is not asked: it moved) */
 	matiface(&r, &r.was);
 	t0 = now();
-	rc = materialize(&r);
+	rc = matlate(&r);
+	if (rc == 0)
+		rc = materialize(&r);
 	t1 = now();
 	alarm(0);	/* done with the server: nothing may stop what follows */
 	/* (a relation new, or made anew, moved: no need to ask) */

@@ -201,8 +201,8 @@ main(void)
 	is(render(&run, "model.p.i"), "select 1 where new", "and true on the incremental form");
 	run.incremental = 0;
 	model("p", "j", "view", "{{ adapter.get_relation('db', 's', 'i') }}", NULL);
-	ok(strstr(render(&run, "model.p.j"), "unsupported: adapter.get_relation of a relation other than this") != NULL,
-	    "another relation's existence needs the database: refused");
+	ok(strstr(render(&run, "model.p.j"), "adapter.get_relation() of a relation other than this needs the database") != NULL,
+	    "another relation's existence needs the database: left to run time");
 
 	/* generic tests' kwargs, natively rendered */
 	reset();
@@ -228,8 +228,14 @@ main(void)
 	run.target = NULL;
 	cJSON_Delete(target);
 	model("p", "c", "view", "{% set cols = adapter.get_columns_in_relation(this) %}", NULL);
-	ok(strstr(render(&run, "model.p.c"), "adapter.get_columns_in_relation (it needs the database)") != NULL,
-	    "introspection refused, naming it");
+	ok(strstr(render(&run, "model.p.c"), "adapter.get_columns_in_relation() needs the database") != NULL,
+	    "introspection needs the database, naming it");
+	model("p", "c2", "view", "{% set t = adapter.execute('select 1', fetch=True) %}", NULL);
+	ok(strstr(render(&run, "model.p.c2"), "adapter.execute() needs the database") != NULL,
+	    "a statement needs the database");
+	model("p", "c3", "view", "{{ adapter.list_relations_without_caching(this) }}", NULL);
+	ok(strstr(render(&run, "model.p.c3"), "unsupported: adapter.list_relations_without_caching") != NULL,
+	    "an adapter method the executor does not give either: refused, naming it");
 	model("p", "d", "view", "{{ config.get('where') }} {{ config.get('nope', 'd') }} {{ config('x') }}", NULL);
 	is(render(&run, "model.p.d"), "x d ", "config.get reads the node's config; config() sets");
 	model("p", "e", "view", "{{ tojson({'b': [1, 'x<'], 'a': none}) }}", NULL);

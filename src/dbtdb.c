@@ -1,0 +1,803 @@
+/* dbtdb.c: what the database answers a render (dbtctx.h's struct dbtdb).
+ *
+ * With a database (the executor rendering a node on its connection), the
+ * adapter executes statements (adapter.execute, and so dbt's statement
+ * blocks and run_query), reads a relation's columns
+ * (get_columns_in_relation, as postgres__get_columns_in_relation) and
+ * finds relations (get_relation, as dbt-postgres lists a schema);
+ * store_result, store_raw_result and load_result keep what statements
+ * returned, as dbt's ProviderContext does. Results are agate tables as
+ * dbt makes them (table_from_data_flat): rows, columns, column_names; a
+ * row or column indexed by position or name. Values: text as str, ints
+ * as int, booleans as bool; numeric and float values print as agate's
+ * Decimal does (the server's text) but do not take part in arithmetic or
+ * comparison; dates print as Python's; any other type, a timestamp say,
+ * cannot be used at all (it would print otherwise than Python's). Without
+ * a database each of these fails, and dbtneeddb() says so. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "dbtcolumn.h"
+#include "dbtint.h"
+#include "pg.h"
+
+/* Without a database: the render is the executor's to do. */
+static void
+needdb(struct jev *v, struct rnode *rn, const char *what)
+{
+	rn->c->needdb = 1;
+	jfail(v, "%s needs the database: the node is rendered when it runs", what);
+}
+
+/* ---- values ---- */
+
+/* A value shown as the server's text (agate's Decimal, Python's date):
+ * it prints, and nothing else. */
+struct shown {
+	const char *type, *text;
+};
+
+static const char *
+shownstr(const struct jv *self, struct buf *b)
+{
+	const struct shown *s = self->u.obj.data;
+
+	if (!s->text)
+		return "unsupported: printing a value of this type from the database";
+	bufputs(b, s->text);
+	return NULL;
+}
+
+static struct jv *
+shownattr(struct jev *v, struct jv *self, const char *name)
+{
+	const struct shown *s = self->u.obj.data;
+
+	jfail(v, "unsupported: attribute '%s' of a %s from the database", name, s->type);
+	return NULL;
+}
+
+static const struct jclass shownclass = {"Decimal", shownattr, shownstr, NULL, NULL, NULL, 0};
+static const struct jclass dateclass = {"date", shownattr, shownstr, NULL, NULL, NULL, 0};
+static const struct jclass opaqueclass = {"value", shownattr, shownstr, NULL, NULL, NULL, 0};
+
+/* Whether the server's text of a number is how Python's Decimal prints
+ * it: digits, a sign, a point; no exponent, NaN or infinity. */
+static int
+plainnumber(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if ((*s < '0' || *s > '9') && *s != '.')
+			return 0;
+	return 1;
+}
+
+static struct jv *
+cell(struct arena *a, const PGresult *r, int row, int col)
+{
+	const char *t;
+	struct shown *s;
+	const struct jclass *cls;
+	Oid type;
+
+	if (PQgetisnull(r, row, col))
+		return &jvnone;
+	t = PQgetvalue(r, row, col);
+	switch ((type = PQftype(r, col))) {
+	case 16:		/* bool */
+		return jvbool(*t == 't');
+	case 20: case 21: case 23:	/* int8, int2, int4 */
+		return jvint(a, strtoll(t, NULL, 10));
+	case 18: case 19: case 25: case 705: case 1042: case 1043: case 2950:
+		/* char, name, text, unknown, bpchar, varchar, uuid: str */
+		return jvstr(a, t, strlen(t));
+	case 700: case 701: case 1700:	/* float4, float8, numeric */
+		cls = &shownclass;
+		break;
+	case 1082:		/* date */
+		cls = &dateclass;
+		break;
+	default:
+		cls = &opaqueclass;
+		break;
+	}
+	s = arenaalloc(a, sizeof(*s));
+	s->type = cls == &shownclass ? "number" : cls == &dateclass ? "date" : "value";
+	s->text = cls == &opaqueclass || (cls == &shownclass && !plainnumber(t)) ? NULL :
+	    jvstr(a, t, strlen(t))->u.str.s;
+	return jvobj(a, cls, s);
+}
+
+/* ---- agate's sequences: rows, a row, the columns ---- */
+
+/* agate's MappedSequence: values, with keys (or none). */
+struct seq {
+	struct jv *vals, *keys;	/* JTUPLEs; keys may be NULL */
+	const char *what;
+};
+
+static struct jv *
+seqat(struct jev *v, struct seq *s, struct jv *k)
+{
+	size_t i;
+
+	if (k->type == JINT) {
+		int64_t n = (int64_t)s->vals->u.list.n, i64 = k->u.i < 0 ? k->u.i + n : k->u.i;
+		return i64 >= 0 && i64 < n ? s->vals->u.list.v[i64] : NULL;
+	}
+	if (k->type == JSTR && s->keys) {
+		for (i = 0; i < s->keys->u.list.n; i++)
+			if (jveq(s->keys->u.list.v[i], k))
+				return s->vals->u.list.v[i];
+		return NULL;
+	}
+	if (k->type == JSTR)
+		return NULL;
+	jfail(v, "unsupported: %s indexed by %s", s->what, jvtypename(k));
+	return NULL;
+}
+
+static struct jv *
+seqitems(struct jev *v, struct jv *self)
+{
+	(void)v;
+	return ((struct seq *)self->u.obj.data)->vals;
+}
+
+static struct jv *
+seqgetitem(struct jev *v, struct jv *self, struct jv *k)
+{
+	return seqat(v, self->u.obj.data, k);
+}
+
+static struct jv *
+seqkeys(struct jev *v, void *data, struct jcall *c)
+{
+	struct seq *s = data;
+
+	(void)c;
+	if (!s->keys)
+		jfail(v, "unsupported: keys() of %s without names", s->what);
+	return s->keys;
+}
+
+static struct jv *
+seqvalues(struct jev *v, void *data, struct jcall *c)
+{
+	(void)v;
+	(void)c;
+	return ((struct seq *)data)->vals;
+}
+
+static struct jv *
+seqget(struct jev *v, void *data, struct jcall *c)
+{
+	struct jv *r;
+
+	if (c->nkw || c->npos < 1 || c->npos > 2)
+		jfail(v, "get() takes a key and a default");
+	r = seqat(v, data, c->pos[0]);
+	return r ? r : c->npos == 2 ? c->pos[1] : &jvnone;
+}
+
+static struct jv *
+seqgetattr(struct jev *v, struct jv *self, const char *name)
+{
+	struct seq *s = self->u.obj.data;
+	struct arena *a = jevarena(v);
+	struct jv *k;
+
+	if (!strcmp(name, "keys"))
+		return jvfunc(a, "keys", seqkeys, s);
+	if (!strcmp(name, "values"))
+		return jvfunc(a, "values", seqvalues, s);
+	if (!strcmp(name, "get"))
+		return jvfunc(a, "get", seqget, s);
+	if (!strcmp(name, "items") || !strcmp(name, "dict") || !strcmp(name, "count") ||
+	    !strcmp(name, "index"))
+		jfail(v, "unsupported: %s() of %s", name, s->what);
+	/* Jinja2 then tries self[name] */
+	k = str(a, name);
+	return seqat(v, s, k);
+}
+
+static const struct jclass seqclass = {"MappedSequence", seqgetattr, NULL, NULL, seqitems, seqgetitem, 0};
+
+static struct jv *
+seqv(struct arena *a, struct jv *vals, struct jv *keys, const char *what)
+{
+	struct seq *s = arenaalloc(a, sizeof(*s));
+
+	s->vals = vals;
+	s->keys = keys;
+	s->what = what;
+	return jvobj(a, &seqclass, s);
+}
+
+/* An agate column: its name and values. */
+struct acol {
+	struct jv *name, *vals;
+};
+
+static struct jv *
+acolvalues(struct jev *v, void *data, struct jcall *c)
+{
+	(void)v;
+	(void)c;
+	return ((struct acol *)data)->vals;
+}
+
+static struct jv *
+acolattr(struct jev *v, struct jv *self, const char *name)
+{
+	struct acol *col = self->u.obj.data;
+
+	if (!strcmp(name, "name"))
+		return col->name;
+	if (!strcmp(name, "values"))
+		return jvfunc(jevarena(v), "values", acolvalues, col);
+	jfail(v, "unsupported: attribute '%s' of an agate column", name);
+	return NULL;
+}
+
+static struct jv *
+acolitems(struct jev *v, struct jv *self)
+{
+	(void)v;
+	return ((struct acol *)self->u.obj.data)->vals;
+}
+
+static struct jv *
+acolgetitem(struct jev *v, struct jv *self, struct jv *k)
+{
+	struct seq s;
+
+	s.vals = ((struct acol *)self->u.obj.data)->vals;
+	s.keys = NULL;
+	s.what = "an agate column";
+	return seqat(v, &s, k);
+}
+
+static const struct jclass acolclass = {"Column", acolattr, NULL, NULL, acolitems, acolgetitem, 0};
+
+/* An agate table. */
+struct table {
+	struct jv *rows, *columns, *names;
+};
+
+static struct jv *
+tableattr(struct jev *v, struct jv *self, const char *name)
+{
+	struct table *t = self->u.obj.data;
+
+	if (!strcmp(name, "rows"))
+		return t->rows;
+	if (!strcmp(name, "columns"))
+		return t->columns;
+	if (!strcmp(name, "column_names"))
+		return t->names;
+	jfail(v, "unsupported: attribute '%s' of an agate table", name);
+	return NULL;
+}
+
+static struct jv *
+tableitems(struct jev *v, struct jv *self)
+{
+	(void)v;
+	return ((struct seq *)((struct table *)self->u.obj.data)->rows->u.obj.data)->vals;
+}
+
+static const struct jclass tableclass = {"Table", tableattr, NULL, NULL, tableitems, NULL, 0};
+
+/* The result's rows as a table (at most limit, or all when negative);
+ * NULL r: the empty table. */
+static struct jv *
+tableof(struct arena *a, const PGresult *r, long limit)
+{
+	struct table *t = arenaalloc(a, sizeof(*t));
+	struct jv *rows = jvlist(a, JTUPLE), *cols = jvlist(a, JTUPLE);
+	int nr = r ? PQntuples(r) : 0, nc = r ? PQnfields(r) : 0, i, k;
+
+	if (limit >= 0 && nr > limit)
+		nr = (int)limit;
+	t->names = jvlist(a, JTUPLE);
+	for (k = 0; k < nc; k++)
+		jvpush(a, t->names, str(a, PQfname(r, k)));
+	for (i = 0; i < nr; i++) {
+		struct jv *vals = jvlist(a, JTUPLE);
+		for (k = 0; k < nc; k++)
+			jvpush(a, vals, cell(a, r, i, k));
+		jvpush(a, rows, seqv(a, vals, t->names, "an agate row"));
+	}
+	for (k = 0; k < nc; k++) {
+		struct acol *col = arenaalloc(a, sizeof(*col));
+		col->name = t->names->u.list.v[k];
+		col->vals = jvlist(a, JTUPLE);
+		for (i = 0; i < nr; i++)
+			jvpush(a, col->vals, ((struct seq *)rows->u.list.v[i]->u.obj.data)->vals->u.list.v[k]);
+		jvpush(a, cols, jvobj(a, &acolclass, col));
+	}
+	t->rows = seqv(a, rows, NULL, "an agate table's rows");
+	t->columns = seqv(a, cols, t->names, "an agate table's columns");
+	return jvobj(a, &tableclass, t);
+}
+
+/* ---- the adapter's response ---- */
+
+struct response {
+	struct jv *message, *code, *rows;
+};
+
+static const char *
+responsestr(const struct jv *self, struct buf *b)
+{
+	const struct response *r = self->u.obj.data;
+
+	return jvstrto(b, r->message);
+}
+
+static struct jv *
+responseattr(struct jev *v, struct jv *self, const char *name)
+{
+	struct response *r = self->u.obj.data;
+
+	(void)v;
+	if (!strcmp(name, "code"))
+		return r->code;
+	if (!strcmp(name, "rows_affected"))
+		return r->rows;
+	if (!strcmp(name, "query_id"))
+		return &jvnone;
+	jfail(v, "unsupported: attribute '%s' of an adapter response", name);
+	return NULL;
+}
+
+static const struct jclass responseclass = {"AdapterResponse", responseattr, responsestr, NULL, NULL, NULL, 0};
+
+/* dbt-postgres' get_response: the status, its words without numbers as
+ * the code, the row count (psycopg2's rowcount, -1 when none). */
+static struct jv *
+responseof(struct arena *a, const PGresult *res)
+{
+	struct response *r = arenaalloc(a, sizeof(*r));
+	const char *status = PQcmdStatus((PGresult *)res), *n = PQcmdTuples((PGresult *)res), *p;
+	struct buf code = {0};
+
+	for (p = status; *p;) {
+		size_t len = strcspn(p, " "), k;
+		for (k = 0; k < len && p[k] >= '0' && p[k] <= '9'; k++)
+			;
+		if (len && k < len) {
+			if (code.len)
+				bufputc(&code, ' ');
+			bufadd(&code, p, len);
+		}
+		p += len;
+		p += strspn(p, " ");
+	}
+	r->message = str(a, status);
+	r->code = jvstr(a, code.s ? code.s : "", code.len);
+	r->rows = jvint(a, *n ? strtoll(n, NULL, 10) :
+	    PQresultStatus(res) == PGRES_TUPLES_OK ? PQntuples(res) : -1);
+	buffree(&code);
+	return jvobj(a, &responseclass, r);
+}
+
+/* ---- the adapter ---- */
+
+static PGresult *
+run(struct jev *v, struct rnode *rn, const char *sql)
+{
+	char *err = NULL, msg[1000];
+	PGresult *r = rn->c->run.db->exec(rn->c->run.db->data, sql, &err);
+
+	if (!r) {
+		snprintf(msg, sizeof(msg), "%s", err ? err : "the statement failed");
+		free(err);
+		jfail(v, "Database Error\n  %s", msg);
+	}
+	return r;
+}
+
+/* adapter.execute(sql, auto_begin=False, fetch=False, limit=None):
+ * (response, table). */
+static struct jv *
+adexecute(struct jev *v, void *data, struct jcall *c)
+{
+	static const char *const ok[] = {"sql", "auto_begin", "fetch", "limit", NULL};
+	struct rnode *rn = data;
+	struct arena *a = jevarena(v);
+	struct jv *fetch = arg(c, 2, "fetch"), *limit = arg(c, 3, "limit"), *t;
+	const char *sql;
+	PGresult *r;
+
+	nokw(v, c, "adapter.execute", ok);
+	if (!rn->c->run.db)
+		needdb(v, rn, "adapter.execute()");
+	sql = strarg(v, c, 0, "sql", "adapter.execute");
+	if (limit && limit->type != JNONE && limit->type != JINT)
+		jfail(v, "adapter.execute(): limit must be an int");
+	r = run(v, rn, sql);
+	t = jvlist(a, JTUPLE);
+	jvpush(a, t, responseof(a, r));
+	jvpush(a, t, tableof(a, fetch && jvtruth(fetch) ? r : NULL,
+	    limit && limit->type == JINT ? (long)limit->u.i : -1));
+	PQclear(r);
+	return t;
+}
+
+/* dbt's Column of a relation, as information_schema reads it. */
+static struct jv *
+colattrs(struct jev *v, struct jv *self, const char *name);
+
+static const char *
+colstr(const struct jv *self, struct buf *b)
+{
+	dbtcolrepr(b, self->u.obj.data);
+	return NULL;
+}
+
+static const struct jclass columnclass = {"Column", colattrs, colstr, NULL, NULL, NULL, 0};
+
+static int
+isin(const char *s, const char *const *set)
+{
+	char low[64];
+	size_t i;
+
+	for (i = 0; s[i] && i < sizeof(low) - 1; i++)
+		low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+	low[i] = '\0';
+	for (; *set; set++)
+		if (!strcmp(low, *set))
+			return 1;
+	return 0;
+}
+
+static const char *const floats[] = {"real", "float4", "float", "double precision",
+    "float8", "double", NULL};
+static const char *const ints[] = {"smallint", "integer", "bigint", "smallserial",
+    "serial", "bigserial", "int2", "int4", "int8", "serial2", "serial4", "serial8", NULL};
+static const char *const numerics[] = {"numeric", "decimal", NULL};
+
+static struct jv *
+colpred(struct jev *v, void *data, struct jcall *c, const char *name)
+{
+	const struct dbtcol *col = data;
+	int r;
+
+	if (c->npos || c->nkw)
+		jfail(v, "%s() takes no arguments", name);
+	if (!strcmp(name, "is_string"))
+		r = dbtcolisstring(col);
+	else if (!strcmp(name, "is_float"))
+		r = isin(col->dtype, floats);
+	else if (!strcmp(name, "is_integer"))
+		r = isin(col->dtype, ints);
+	else if (!strcmp(name, "is_numeric"))
+		r = isin(col->dtype, numerics);
+	else
+		r = isin(col->dtype, floats) || isin(col->dtype, ints) || isin(col->dtype, numerics);
+	return jvbool(r);
+}
+
+static struct jv *
+colisstring(struct jev *v, void *d, struct jcall *c) { return colpred(v, d, c, "is_string"); }
+static struct jv *
+colisfloat(struct jev *v, void *d, struct jcall *c) { return colpred(v, d, c, "is_float"); }
+static struct jv *
+colisinteger(struct jev *v, void *d, struct jcall *c) { return colpred(v, d, c, "is_integer"); }
+static struct jv *
+colisnumeric(struct jev *v, void *d, struct jcall *c) { return colpred(v, d, c, "is_numeric"); }
+static struct jv *
+colisnumber(struct jev *v, void *d, struct jcall *c) { return colpred(v, d, c, "is_number"); }
+
+static struct jv *
+colstringsize(struct jev *v, void *data, struct jcall *c)
+{
+	if (c->npos || c->nkw)
+		jfail(v, "string_size() takes no arguments");
+	if (!dbtcolisstring(data))
+		jfail(v, "Called string_size() on non-string field!");
+	return jvint(jevarena(v), dbtcolstringsize(data));
+}
+
+static struct jv *
+optint(struct arena *a, const char *s)
+{
+	return s ? jvint(a, strtoll(s, NULL, 10)) : &jvnone;
+}
+
+static struct jv *
+colattrs(struct jev *v, struct jv *self, const char *name)
+{
+	static const struct { const char *name; jfunc *fn; } fns[] = {
+		{"is_string", colisstring}, {"is_float", colisfloat},
+		{"is_integer", colisinteger}, {"is_numeric", colisnumeric},
+		{"is_number", colisnumber}, {"string_size", colstringsize},
+	};
+	struct dbtcol *col = self->u.obj.data;
+	struct arena *a = jevarena(v);
+	struct buf b = {0};
+	struct jv *r;
+	size_t i;
+
+	if (!strcmp(name, "name") || !strcmp(name, "column"))
+		return str(a, col->name);
+	if (!strcmp(name, "dtype"))
+		return str(a, col->dtype);
+	if (!strcmp(name, "char_size"))
+		return optint(a, col->size);
+	if (!strcmp(name, "numeric_precision"))
+		return optint(a, col->prec);
+	if (!strcmp(name, "numeric_scale"))
+		return optint(a, col->scale);
+	if (!strcmp(name, "quoted")) {
+		bufprintf(&b, "\"%s\"", col->name);
+	} else if (!strcmp(name, "data_type") || !strcmp(name, "expanded_data_type")) {
+		dbtcoltype(&b, col);
+	} else {
+		for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
+			if (!strcmp(name, fns[i].name))
+				return jvfunc(a, fns[i].name, fns[i].fn, col);
+		jfail(v, "unsupported: attribute '%s' of a column", name);
+	}
+	r = jvstr(a, b.s ? b.s : "", b.len);
+	buffree(&b);
+	return r;
+}
+
+/* A copy of s in a, or NULL. */
+static char *
+keep(struct arena *a, const char *s)
+{
+	return s ? (char *)jvstr(a, s, strlen(s))->u.str.s : NULL;
+}
+
+/* adapter.get_columns_in_relation(relation): dbt-postgres' query of
+ * information_schema.columns, each row a Column. */
+static struct jv *
+adcolumns(struct jev *v, void *data, struct jcall *c)
+{
+	static const char *const ok[] = {"relation", NULL};
+	struct rnode *rn = data;
+	struct arena *a = jevarena(v);
+	struct jv *x = arg(c, 0, "relation"), *l;
+	struct dbtcols cols = {0};
+	struct rel *r;
+	struct buf q = {0};
+	PGresult *res;
+	size_t i;
+
+	nokw(v, c, "adapter.get_columns_in_relation", ok);
+	if (!x || !(r = dbtrelof(x)))
+		jfail(v, "adapter.get_columns_in_relation(): the argument must be a relation");
+	if (!rn->c->run.db)
+		needdb(v, rn, "adapter.get_columns_in_relation()");
+	if (!r->id)
+		jfail(v, "unsupported: adapter.get_columns_in_relation() of a relation without an identifier");
+	if (!strcmp(rn->c->run.adapter, "materialize") && r->type && !strcmp(r->type, "cte"))
+		jfail(v, "unsupported: adapter.get_columns_in_relation() of an ephemeral model");
+	dbtcolquery(&q, NULL, r->schema, r->id, 0);
+	res = run(v, rn, q.s);
+	buffree(&q);
+	dbtcolsfrom(res, &cols);
+	PQclear(res);
+	l = jvlist(a, JLIST);
+	for (i = 0; i < cols.n; i++) {
+		struct dbtcol *k = arenaalloc(a, sizeof(*k));
+		k->name = keep(a, cols.v[i].name);
+		k->dtype = keep(a, cols.v[i].dtype);
+		k->size = keep(a, cols.v[i].size);
+		k->prec = keep(a, cols.v[i].prec);
+		k->scale = keep(a, cols.v[i].scale);
+		jvpush(a, l, jvobj(a, &columnclass, k));
+	}
+	dbtcolsfree(&cols);
+	return l;
+}
+
+static int
+lowereq(const char *x, const char *y)
+{
+	for (; *x && *y; x++, y++)
+		if ((*x >= 'A' && *x <= 'Z' ? *x + 32 : *x) != (*y >= 'A' && *y <= 'Z' ? *y + 32 : *y))
+			return 0;
+	return *x == *y;
+}
+
+/* adapter.get_relation(database, schema, identifier) of a relation that
+ * is not the node's own: what postgres__list_relations_without_caching
+ * lists of the schema, matched as dbt's cache matches (exactly; a match
+ * that differs only in case is an error). */
+struct jv *
+dbtdbrelation(struct jev *v, struct rnode *rn, const char *db, const char *schema, const char *id)
+{
+	static const char *const kinds[][3] = {
+		{"tablename", "pg_tables", "table"}, {"viewname", "pg_views", "view"},
+		{"matviewname", "pg_matviews", "materialized_view"},
+	};
+	struct arena *a = jevarena(v);
+	struct buf q = {0}, lit = {0};
+	struct rel r;
+	PGresult *res;
+	int i, found = -1, near = -1, n;
+
+	if (!rn->c->run.db)
+		needdb(v, rn, "adapter.get_relation() of a relation other than this");
+	if (strcmp(rn->c->run.adapter, "postgres"))
+		jfail(v, "unsupported: adapter.get_relation() of another relation on %s",
+		    rn->c->run.adapter);
+	qliteral(&lit, schema);
+	for (i = 0; i < 3; i++)
+		bufprintf(&q, "%sselect %s as name, schemaname as schema, '%s' as type from %s "
+		    "where schemaname ilike %s\n", i ? "union all\n" : "", kinds[i][0], kinds[i][2],
+		    kinds[i][1], lit.s);
+	bufprintf(&q, "union all\nselect distinct proname as name, ns.nspname as schema, "
+	    "'function' as type from pg_proc join pg_namespace as ns on pronamespace = ns.oid "
+	    "where ns.nspname ilike %s", lit.s);
+	buffree(&lit);
+	res = run(v, rn, q.s);
+	buffree(&q);
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		const char *name = PQgetvalue(res, i, 0), *sch = PQgetvalue(res, i, 1);
+		if (!strcmp(name, id) && !strcmp(sch, schema)) {
+			if (found >= 0) {
+				PQclear(res);
+				jfail(v, "get_relation returned more than one relation with the given args. "
+				    "Please specify a database or schema to narrow down the result set.");
+			}
+			found = i;
+		} else if (lowereq(name, id) && lowereq(sch, schema))
+			near = i;
+	}
+	if (found < 0 && near >= 0) {
+		char msg[600];
+		snprintf(msg, sizeof(msg), "When searching for a relation, dbt found an approximate "
+		    "match. Instead of guessing \nwhich relation to use, dbt will move on. Please "
+		    "delete \"%s\".\"%s\".\"%s\", or rename it to be less ambiguous.\nSearched for: "
+		    "\"%s\".\"%s\".\"%s\"\nFound: \"%s\".\"%s\".\"%s\"\n", db ? db : "",
+		    PQgetvalue(res, near, 1), PQgetvalue(res, near, 0), db ? db : "", schema, id,
+		    db ? db : "", PQgetvalue(res, near, 1), PQgetvalue(res, near, 0));
+		PQclear(res);
+		jfail(v, "Compilation Error\n  %s", msg);
+	}
+	if (found < 0) {
+		PQclear(res);
+		return &jvnone;
+	}
+	memset(&r, 0, sizeof(r));
+	r.q = "\"";
+	r.adapter = rn->c->run.adapter;
+	r.db = db ? keep(a, db) : NULL;
+	r.schema = keep(a, PQgetvalue(res, found, 1));
+	r.id = keep(a, PQgetvalue(res, found, 0));
+	r.type = keep(a, PQgetvalue(res, found, 2));
+	for (i = 0; i < 3; i++)
+		r.quote[i] = r.include[i] = 1;
+	PQclear(res);
+	return dbtrelv(a, &r);
+}
+
+struct jv *
+dbtdbattr(struct jev *v, struct rnode *rn, const char *name)
+{
+	struct arena *a = jevarena(v);
+
+	if (!strcmp(name, "execute"))
+		return jvfunc(a, "adapter.execute", adexecute, rn);
+	if (!strcmp(name, "get_columns_in_relation"))
+		return jvfunc(a, "adapter.get_columns_in_relation", adcolumns, rn);
+	return NULL;
+}
+
+/* ---- what statements returned ---- */
+
+static struct jv *
+results(struct rnode *rn, struct arena *a)
+{
+	if (!rn->results)
+		rn->results = jvdict(a);
+	return rn->results;
+}
+
+/* AttrDict {response, data, table}: data is agate_helper.as_matrix. */
+static struct jv *
+stored(struct arena *a, struct jv *response, struct jv *table)
+{
+	struct jv *d = jvdict(a), *m = jvlist(a, JLIST), *rows;
+	size_t i;
+
+	if (!table || table->type == JNONE)
+		table = tableof(a, NULL, -1);
+	if (table->type != JOBJ || table->u.obj.cls != &tableclass)
+		return NULL;
+	rows = ((struct seq *)((struct table *)table->u.obj.data)->rows->u.obj.data)->vals;
+	for (i = 0; i < rows->u.list.n; i++)
+		jvpush(a, m, ((struct seq *)rows->u.list.v[i]->u.obj.data)->vals);
+	jvset(a, d, str(a, "response"), response);
+	jvset(a, d, str(a, "data"), m);
+	jvset(a, d, str(a, "table"), table);
+	return d;
+}
+
+static struct jv *
+fnstoreresult(struct jev *v, void *data, struct jcall *c)
+{
+	static const char *const ok[] = {"name", "response", "agate_table", NULL};
+	struct rnode *rn = data;
+	struct arena *a = jevarena(v);
+	const char *name;
+	struct jv *r, *resp = arg(c, 1, "response");
+
+	nokw(v, c, "store_result", ok);
+	name = strarg(v, c, 0, "name", "store_result");
+	if (!resp)
+		jfail(v, "store_result() missing 1 required positional argument: 'response'");
+	if (!(r = stored(a, resp, arg(c, 2, "agate_table"))))
+		jfail(v, "unsupported: store_result() of a table not from the database");
+	jvset(a, results(rn, a), str(a, name), r);
+	return jvstr(a, "", 0);
+}
+
+static struct jv *
+fnstoreraw(struct jev *v, void *data, struct jcall *c)
+{
+	static const char *const ok[] = {"name", "message", "code", "rows_affected",
+	    "agate_table", NULL};
+	struct rnode *rn = data;
+	struct arena *a = jevarena(v);
+	struct response *resp = arenaalloc(a, sizeof(*resp));
+	struct jv *r, *x;
+	const char *name;
+
+	nokw(v, c, "store_raw_result", ok);
+	name = strarg(v, c, 0, "name", "store_raw_result");
+	resp->message = (x = arg(c, 1, "message")) ? x : &jvnone;
+	resp->code = (x = arg(c, 2, "code")) ? x : &jvnone;
+	resp->rows = (x = arg(c, 3, "rows_affected")) ? x : &jvnone;
+	if (!(r = stored(a, jvobj(a, &responseclass, resp), arg(c, 4, "agate_table"))))
+		jfail(v, "unsupported: store_raw_result() of a table not from the database");
+	jvset(a, results(rn, a), str(a, name), r);
+	return jvstr(a, "", 0);
+}
+
+/* load_result(name): what was stored, once ("main" any number of
+ * times); None for a name never stored. */
+static struct jv *
+fnloadresult(struct jev *v, void *data, struct jcall *c)
+{
+	struct rnode *rn = data;
+	struct arena *a = jevarena(v);
+	const char *name;
+	struct jv *k, *r;
+
+	nokw(v, c, "load_result", NULL);
+	name = strarg(v, c, 0, NULL, "load_result");
+	k = str(a, name);
+	if (!(r = jvget(results(rn, a), k)))
+		return &jvnone;
+	if (!strcmp(name, "main"))
+		return r;
+	if (r->type == JNONE)
+		jfail(v, "The 'statement' result named '%s' has already been loaded into a "
+		    "variable", name);
+	jvset(a, results(rn, a), k, &jvnone);
+	return r;
+}
+
+void
+dbtdbnames(struct rnode *rn, struct arena *a, struct jv *d)
+{
+	put(a, d, "store_result", jvfunc(a, "store_result", fnstoreresult, rn));
+	put(a, d, "store_raw_result", jvfunc(a, "store_raw_result", fnstoreraw, rn));
+	put(a, d, "load_result", jvfunc(a, "load_result", fnloadresult, rn));
+}

@@ -1,0 +1,1 @@
+select {{ row_count(ref('base')) }} as base_rows

@@ -1,0 +1,133 @@
+#!/bin/sh
+# Nodes whose SQL needs the database to render (run_query, a statement
+# block and load_result, adapter.get_columns_in_relation, get_relation of
+# another relation, dbt_utils.star, an incremental's run_query on this):
+# the generator leaves them to the executor, which renders each on its
+# own connection when it runs. The project tests/data/late, with the real
+# dbt_utils in dbt_packages/, is parsed by the reference dbt and deployed
+# by dbt2ninja and ninja into one database and by `dbt build` into
+# another; both hold the same rows, and what the executor rendered is what
+# dbt build rendered as it ran the node, round after round.
+. "$(dirname "$0")/lib.sh"
+command -v ninja >/dev/null 2>&1 || skip_all "ninja is not installed"
+[ -f "$REFERENCE/install.sh" ] || skip_all "no reference dbt${REFERENCE:+ in $REFERENCE} (DBT2NINJA_REFERENCE)"
+UTILS=$ROOT/../shared/fixtures/packages/dbt_utils
+[ -d "$UTILS" ] || skip_all "no dbt_utils in ../shared/fixtures/packages"
+refdbt "$TMP/refdbt" || { cat "$TMP/install.log" >&2; echo "Bail out! cannot install the reference dbt"; exit 1; }
+DBT=$TMP/refdbt/bin/dbt
+withpg
+psql -Xqc "create database dbt" -c "create database ours" || exit 1
+unset PGDATABASE
+
+# project DIR DB: the project in DIR, its profile on database DB
+project() {
+	mkdir -p "$1/dbt_packages"
+	cp -R "$ROOT/tests/data/late/." "$1/"
+	cp -R "$UTILS" "$1/dbt_packages/"
+	cat >"$1/profiles.yml" <<EOF
+shelf:
+  target: t
+  outputs:
+    t:
+      type: postgres
+      host: "$PGHOST"
+      port: $PGPORT
+      user: postgres
+      password: ""
+      dbname: $2
+      schema: s
+      threads: 2
+EOF
+}
+project "$TMP/dbt" dbt
+project "$TMP/ours" ours
+LATE="counted grown kinds maybe narrow starred"
+
+q() { PGDATABASE=$1 psql -XAtq -F '|' -v ON_ERROR_STOP=1 -c "$2"; }
+rows() {
+	for rel in $(q "$1" "select relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+		where n.nspname = 's' and relkind in ('r', 'v', 'm') order by 1"); do
+		q "$1" "select '$rel', t::text from s.\"$rel\" t" | LC_ALL=C sort
+	done
+}
+
+# same ROUND: what our executor rendered against what dbt build rendered
+# as it ran the same node on the same data (target/compiled, written at
+# run time)
+same() {
+	python3 - "$TMP/dbt/target/compiled/shelf/models" "$TMP/ours/target/ninja/late" $LATE >"$TMP/same.$1" 2>&1 <<'PY'
+import os, re, sys
+norm = lambda s: re.sub(r'\s*([,()])\s*', r'\1', re.sub(r'\s+', ' ', s)).strip()
+for name in sys.argv[3:]:
+    ours = os.path.join(sys.argv[2], 'model.shelf.' + name + '.sql')
+    dbt = os.path.join(sys.argv[1], name + '.sql')
+    if not os.path.exists(ours) or not os.path.exists(dbt):
+        print('missing', name)
+        continue
+    # the same but for the database's name
+    ours, dbt = norm(open(ours).read()), norm(open(dbt).read().replace('"dbt".', '"ours".'))
+    print('same' if ours == dbt else 'differs', name)
+    if ours != dbt:
+        print('#   dbt:  ' + dbt)
+        print('#   ours: ' + ours)
+PY
+	is "$(grep -c '^same' "$TMP/same.$1")" 6 \
+		"round $1: each of the 6 rendered when it ran as dbt build rendered it"
+	grep -v '^same' "$TMP/same.$1" | sed 's/^/# /'
+}
+
+round() {
+	(cd "$TMP/dbt" && DBT_PROFILES_DIR=. "$DBT" build >"$TMP/build.$1.log" 2>&1)
+	ok $? "round $1: dbt build" || tail -20 "$TMP/build.$1.log" | sed 's/^/# /'
+	(cd "$TMP/ours" && rm -f target/manifest.json && DBT_PROFILES_DIR=. "$DBT" parse >"$TMP/parse.$1.log" 2>&1)
+	ok $? "round $1: dbt parse" || tail -20 "$TMP/parse.$1.log" | sed 's/^/# /'
+	# the generator asks no database: the server is out of its reach
+	(cd "$TMP/ours" && PGHOST=/nonexistent DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/gen.$1.log" 2>&1)
+	ok $? "round $1: dbt2ninja" || sed 's/^/# /' "$TMP/gen.$1.log"
+	grep -q '6 when they run' "$TMP/gen.$1.log"
+	ok $? "round $1: 6 nodes left to be rendered when they run" || sed 's/^/# /' "$TMP/gen.$1.log"
+	(cd "$TMP/ours" && DBT_PROFILES_DIR=. ninja build >"$TMP/ninja.$1.log" 2>&1)
+	ok $? "round $1: ninja build" || tail -20 "$TMP/ninja.$1.log" | sed 's/^/# /'
+	rows dbt >"$TMP/dbt.rows"
+	rows ours >"$TMP/ours.rows"
+	cmp -s "$TMP/dbt.rows" "$TMP/ours.rows"
+	ok $? "round $1: both databases hold the same rows ($(wc -l <"$TMP/dbt.rows") rows)" ||
+		diff "$TMP/dbt.rows" "$TMP/ours.rows" | sed 's/^/# /'
+}
+
+round 1
+same 1
+grep -q '^-- render: {"context":"[0-9a-f]*","env":{}}$' "$TMP/ours/target/ninja/sql/model.shelf.narrow.sql"
+ok $? "a job rendered when it runs names its context by digest"
+[ -f "$TMP/ours/target/ninja/render.json" ]
+ok $? "the context is written beside the jobs"
+
+# nothing changed: nothing runs, nothing is rendered
+(cd "$TMP/ours" && DBT_PROFILES_DIR=. "$DBT2NINJA" >/dev/null 2>&1 && DBT_PROFILES_DIR=. ninja -n build) >"$TMP/noop" 2>&1
+grep -q 'no work to do' "$TMP/noop"
+ok $? "nothing changed: ninja has no work to do" || sed 's/^/# /' "$TMP/noop"
+
+# new items: the incremental's run_query reads its own table
+printf '5,pen,2.00,\n6,globe,80.00,big\n' >>"$TMP/dbt/seeds/items.csv"
+printf '5,pen,2.00,\n6,globe,80.00,big\n' >>"$TMP/ours/seeds/items.csv"
+round 2
+same 2
+grep -q 'where id > 4' "$TMP/ours/target/ninja/late/model.shelf.grown.sql"
+ok $? "round 2: the incremental rendered its is_incremental() form on its table"
+
+# an env var read when the database answers is not part of the job
+cat >"$TMP/ours/models/envy.sql" <<'EOF'
+{% set n = run_query("select 1") %}
+select '{{ env_var("SHELF_LATE", "x") }}' as e
+EOF
+(cd "$TMP/ours" && rm -f target/manifest.json && DBT_PROFILES_DIR=. "$DBT" parse >/dev/null 2>&1 &&
+	DBT_PROFILES_DIR=. "$DBT2NINJA" >/dev/null 2>&1)
+(cd "$TMP/ours" && DBT_PROFILES_DIR=. ninja build) >"$TMP/envy.log" 2>&1
+check "a late render that reads an env var the generator did not see fails" [ $? -ne 0 ]
+grep -q "env_var('SHELF_LATE') is read only when the database answers" "$TMP/envy.log"
+ok $? "... naming it" || sed 's/^/# /' "$TMP/envy.log"
+grep -q 'models/envy.sql:2:' "$TMP/envy.log"
+ok $? "... at the model's line" || sed 's/^/# /' "$TMP/envy.log"
+[ ! -f "$TMP/ours/target/ninja/ok/model.shelf.envy" ]
+ok $? "... and leaves no stamp"
+done_testing
