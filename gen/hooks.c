@@ -7,6 +7,7 @@
 #include "dbtctx.h"
 #include "hooks.h"
 #include "render.h"
+#include "sql.h"
 
 static int
 hashooks(const struct node *n)
@@ -394,4 +395,57 @@ hooksrender(struct manifest *m, const struct renderopts *o)
 	cJSON_Delete(run.pkgvars);
 	cJSON_Delete(run.dispatch);
 	arenafree(&keep);
+}
+
+/* One hook list's SQL rewritten with map. */
+static void
+rewritelist(cJSON *list, const struct htab *map)
+{
+	cJSON *h, *sql;
+	struct buf b = {0};
+
+	cJSON_ArrayForEach(h, list) {
+		sql = cJSON_IsString(h) ? h : cJSON_GetObjectItemCaseSensitive(h, "sql");
+		if (!cJSON_IsString(sql))
+			continue;
+		b.len = 0;
+		bufputs(&b, "");
+		sqlrewrite(sql->valuestring, strlen(sql->valuestring), map, &b, NULL, NULL);
+		cJSON_SetValuestring(sql, b.s);
+	}
+	buffree(&b);
+}
+
+const char *
+hooksrewrite(struct arena *a, const char *config, const struct htab *map)
+{
+	struct buf b = {0};
+	const char *p, *nl;
+	char *out;
+
+	if (!strstr(config, "-- hooks: \"rendered\"\n"))
+		return config;
+	for (p = config; *p && (nl = strchr(p, '\n')); p = nl + 1) {
+		const char *key = !strncmp(p, "-- pre-hook: ", 13) ? "pre-hook" :
+		    !strncmp(p, "-- post-hook: ", 14) ? "post-hook" : NULL;
+		char *val, *s;
+		cJSON *list;
+		if (!key) {
+			bufadd(&b, p, (size_t)(nl - p + 1));
+			continue;
+		}
+		val = xmemdup(p + strlen(key) + 5, (size_t)(nl - p) - strlen(key) - 5);
+		if (!(list = cJSON_Parse(val)))
+			fatal("%s: a malformed job line", key);
+		rewritelist(list, map);
+		s = cJSON_PrintUnformatted(list);
+		bufprintf(&b, "-- %s: %s\n", key, s);
+		free(s);
+		free(val);
+		cJSON_Delete(list);
+	}
+	out = memcpy(arenaalloc(a, b.len + 1), b.s ? b.s : "", b.len);
+	out[b.len] = '\0';
+	buffree(&b);
+	return out;
 }

@@ -41,4 +41,10 @@ struct renderopts;
  * what cannot be rendered. */
 void hooksrender(struct manifest *m, const struct renderopts *o);
 
+/* A node's keyed lines with its rendered hooks' SQL rewritten with map, as
+ * sqlrewrite() rewrites a node's (production's names, for --state); config
+ * itself when it has no rendered hooks. Kept in a. */
+struct htab;
+const char *hooksrewrite(struct arena *a, const char *config, const struct htab *map);
+
 #endif

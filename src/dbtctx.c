@@ -1355,6 +1355,11 @@ fnhookincr(struct jev *v, void *data, struct jcall *c)
 	return &jvfalse;
 }
 
+/* on-run-end's results: any use is refused naming it, its class's name
+ * saying why where the engine names the type (iterating, len()). */
+static const struct jclass resultsclass = {"results (unsupported: known only when the run has ended)",
+	nogetattr, nostr, nocall};
+
 /* What dbt's run adds for a hook: an operation's this is None; on-run-end
  * has schemas and database_schemas (results needs the run). */
 static void
@@ -1383,7 +1388,7 @@ hookctx(struct rnode *rn, struct arena *a, struct jv *d)
 	}
 	put(a, d, "schemas", sch);
 	put(a, d, "database_schemas", dbs);
-	put(a, d, "results", jvobj(a, &noclass, "results"));
+	put(a, d, "results", jvobj(a, &resultsclass, "results"));
 }
 
 /* The chain of names a render looks up: the node's package's macros, the
