@@ -97,7 +97,7 @@ TESTS = $(UNITS) \
 	tests/jinja.t \
 	tests/render.t \
 	tests/yaml.t \
-	tests/parse.t \
+	tests/hooks.t tests/parse.t \
 	tests/golden.t \
 	tests/lineage.t \
 	tests/timeline.t \

@@ -7,4 +7,4 @@
 -- hook: "hk.on-run-start.0"
 -- schemas: [["ours","r"],["ours","r_other"]]
 --
-create table if not exists r_audit.runs (what text, at_schema text); insert into r_audit.runs values ('start', 'r')
+create schema if not exists r_audit; create table if not exists r_audit.runs (what text, at_schema text); insert into r_audit.runs values ('start', 'r')
