@@ -32,15 +32,15 @@ SHARED = src/util.c src/arena.c src/htab.c src/hash.c src/sql.c src/project.c \
 	src/jinja.c src/profile.c src/conn.c src/stamp.c src/jobfile.c src/pg.c \
 	src/jvalue.c src/jlex.c src/jparse.c src/jeval.c src/jlib.c src/dbtctx.c src/dbtdb.c src/dbtcolumn.c src/yamljson.c
 RUN = src/mat.c src/matstep.c src/iface.c src/swap.c src/inplace.c src/incremental.c src/snapshot.c \
-	src/seedload.c src/datatest.c src/mz.c src/deploy.c src/seed.c src/late.c
+	src/seedload.c src/datatest.c src/mz.c src/deploy.c src/seed.c src/late.c src/operation.c
 GEN = gen/config.c gen/manifest.c gen/graph.c gen/job.c gen/ninja.c gen/results.c gen/state.c \
 	gen/dropenv.c gen/select.c gen/stage.c gen/render.c gen/ninjalog.c gen/outdated.c gen/status.c \
-	gen/lineage.c gen/timeline.c gen/report.c
+	gen/lineage.c gen/timeline.c gen/report.c gen/hooks.c
 HDRS = src/util.h src/arena.h src/htab.h src/hash.h src/sql.h src/project.h \
-	src/jinja.h src/jvalue.h src/jlex.h src/jparse.h src/jeval.h src/jlib.h src/dbtctx.h src/dbtint.h src/yamljson.h src/profile.h src/conn.h src/stamp.h src/jobfile.h src/pg.h src/mat.h src/matstep.h src/dbtcolumn.h src/deploy.h src/seed.h \
+	src/jinja.h src/jvalue.h src/jlex.h src/jparse.h src/jeval.h src/jlib.h src/dbtctx.h src/dbtint.h src/yamljson.h src/profile.h src/conn.h src/stamp.h src/jobfile.h src/pg.h src/mat.h src/matstep.h src/dbtcolumn.h src/deploy.h src/seed.h src/operation.h \
 	gen/config.h gen/manifest.h gen/graph.h gen/job.h gen/ninja.h gen/results.h gen/state.h gen/dropenv.h \
 	gen/select.h gen/stage.h gen/render.h gen/ninjalog.h gen/outdated.h gen/status.h gen/lineage.h \
-	gen/timeline.h gen/report.h
+	gen/timeline.h gen/report.h gen/hooks.h
 UNITS = tests/unit/util tests/unit/arena tests/unit/htab tests/unit/hash tests/unit/sql \
 	tests/unit/project tests/unit/manifest tests/unit/graph \
 	tests/unit/job tests/unit/ninja tests/unit/jinja tests/unit/seed \
@@ -97,7 +97,7 @@ TESTS = $(UNITS) \
 	tests/jinja.t \
 	tests/render.t \
 	tests/yaml.t \
-	tests/parse.t \
+	tests/hooks.t tests/parse.t \
 	tests/late.t \
 	tests/golden.t \
 	tests/lineage.t \

@@ -613,7 +613,7 @@ jobwriteall(struct manifest *m, const struct jobopts *o, struct jobstats *st)
 
 	memset(st, 0, sizeof(*st));
 	for (i = 0; i < m->nnodes; i++)
-		if (m->nodes[i].kind == KRUN)
+		if (m->nodes[i].kind == KRUN || m->nodes[i].kind == KOPERATION)
 			jobcheck(m, &m->nodes[i]);
 	if (mkdirs(JOBDIR) < 0)
 		fatal("%s:", JOBDIR);
@@ -621,7 +621,7 @@ jobwriteall(struct manifest *m, const struct jobopts *o, struct jobstats *st)
 	readindex(&idxtext, &idx);
 	for (i = 0; i < m->nnodes; i++) {
 		struct node *n = &m->nodes[i];
-		if (n->kind != KRUN)
+		if (n->kind != KRUN && n->kind != KOPERATION)
 			continue;
 		jobrender(m, n, o, &job);
 		if (n->rtype != RSEED && (!n->sql || strcmp(n->language, "sql")))

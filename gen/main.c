@@ -755,7 +755,7 @@ main(int argc, char **argv)
 
 	manifestloadfor(&m, o.manifest, (o.dbtcompare ? LOADDBT : 0) | LOADDEPLOY);
 	for (i = 0; i < m.nnodes; i++)
-		if (m.nodes[i].kind == KRUN)
+		if (m.nodes[i].kind == KRUN || m.nodes[i].kind == KOPERATION)
 			m.nodes[i].file = jobname(m.nodes[i].uid);
 	graphbuild(&m);
 

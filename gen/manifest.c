@@ -87,6 +87,7 @@ wanted(int type)
 {
 	return type == TSTR ? "a string" : type == TOBJ ? "an object" :
 	    type == TLIST ? "a list" : type == (TSTR | cJSON_Number) ? "a string or a number" :
+	    type == cJSON_Number ? "a number" :
 	    "a boolean";
 }
 
@@ -218,6 +219,8 @@ kindof(struct reader *r, const struct node *n, const cJSON *j, const cJSON *conf
 
 	if (cJSON_IsFalse(en))
 		return KIGNORED;
+	if (!strcmp(n->type, "operation"))
+		return KOPERATION;
 	if (n->rtype == ROTHER)
 		return KIGNORED;
 	/* dbt mesh and dbt-loom inject other projects' nodes: no file, no code */
@@ -399,6 +402,32 @@ graphfields(struct reader *r, struct node *n, const cJSON *j)
 	n->package = keepor(m, str(r, j, NULL, "package_name"), "");
 }
 
+/* An on-run-start or on-run-end hook: what hooks.h renders and runs. */
+static void
+operation(struct reader *r, struct node *n, const cJSON *j)
+{
+	const cJSON *ix = get(r, j, NULL, "index", cJSON_Number);
+	size_t i;
+
+	n->tags = strings(r, j, NULL, "tags", &n->ntags);
+	for (i = 0; i < n->ntags; i++)
+		if (!strcmp(n->tags[i], "on-run-start"))
+			n->hook = HOOKSTART;
+		else if (!strcmp(n->tags[i], "on-run-end"))
+			n->hook = HOOKEND;
+	if (!n->hook) {
+		n->kind = KIGNORED;
+		return;
+	}
+	n->hookidx = ix ? (int)ix->valuedouble : 0;
+	n->materialized = n->type;
+	n->language = "sql";
+	n->relation = "";
+	n->config = "";
+	n->path = keepor(r->m, nonempty(r, j, NULL, "original_file_path"), NULL);
+	n->package = keepor(r->m, str(r, j, NULL, "package_name"), "");
+}
+
 static void
 readnode(struct reader *r, const char *uid, const cJSON *j)
 {
@@ -426,6 +455,10 @@ readnode(struct reader *r, const char *uid, const cJSON *j)
 	n->name = keepor(m, str(r, j, NULL, "name"), n->uid);
 	if (n->kind == KIGNORED)
 		return;
+	if (n->kind == KOPERATION) {
+		operation(r, n, j);
+		return;
+	}
 	if (m->forgraph)
 		graphfields(r, n, j);
 	dep = get(r, j, NULL, "depends_on", TOBJ);

@@ -10,7 +10,8 @@
  * projects (dbt mesh: no file, no code), are external leaves; top-level
  * "exposures" are kept for phony targets; the ids of sources, exposures,
  * metrics, semantic models, saved queries, unit tests, functions and
- * disabled nodes are known ids a node may depend on. Older spellings are
+ * disabled nodes are known ids a node may depend on; operations (on-run-start
+ * and on-run-end hooks) are kept for hooks.h. Older spellings are
  * accepted: compiled_sql for compiled_code (injected_sql first, which
  * holds the ephemeral CTEs before 1.0), raw_sql for raw_code, and Fusion's
  * pre_hook/post_hook for pre-hook and post-hook. */
@@ -24,13 +25,15 @@
 #include "util.h"
 
 enum kind {
-	KIGNORED,	/* analyses, operations, disabled nodes, ...: never run */
+	KIGNORED,	/* analyses, disabled nodes, ...: never run */
 	KRUN,		/* models, seeds, snapshots, data tests: one edge each */
 	KEPHEMERAL,	/* ephemeral models: their parents stand in for them */
 	KEXTERNAL,	/* injected nodes: leaves outside the build */
+	KOPERATION,	/* on-run-start and on-run-end hooks: an edge each (hooks.h) */
 };
 
 enum rtype { RMODEL, RSEED, RSNAPSHOT, RTEST, ROTHER };
+enum { HOOKSTART = 1, HOOKEND = 2 };	/* an operation's hook */
 
 struct node {
 	const char *uid;
@@ -79,6 +82,10 @@ struct node {
 	size_t ngates;
 	struct node **tests;	/* runnable tests that depend on this node */
 	size_t ntests;
+
+	/* an operation (KOPERATION): HOOKSTART or HOOKEND, its place among
+	 * those of its kind in dbt's order, and its index in the manifest */
+	int hook, hookpos, hookidx;
 
 	int mark;		/* scratch for graph walks */
 	int done;		/* parents computed (ephemeral collapse) */

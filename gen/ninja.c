@@ -199,6 +199,21 @@ rulename(const struct node *n)
 static int bluegreen;
 static const char *adapter;
 
+/* The on-run-start and on-run-end operations, in dbt's order (hooks.h). */
+static const struct node **starts, **ends;
+static size_t nstarts, nends;
+
+/* Order-only on the last on-run-start, which is after the others. */
+static void
+afterstart(struct buf *b, int bar)
+{
+	if (!nstarts)
+		return;
+	if (bar)
+		bufputs(b, " ||");
+	stampin(b, STAMPS, starts[nstarts - 1]);
+}
+
 static int
 sink(const struct node *n)
 {
@@ -243,6 +258,7 @@ edge(struct buf *b, const struct node *n)
 	/* a new deploy environment rebuilds every node into it */
 	if (bluegreen && !sink(n))
 		bufputs(b, " " DEPLOYMARK);
+	afterstart(b, 1);
 	bufputs(b, "\n  node = ");
 	ninjaval(b, n->uid);
 	bufputc(b, '\n');
@@ -278,6 +294,7 @@ buildedge(struct buf *b, const struct node *n)
 		bufputs(b, " ||");
 	for (i = 0; i < n->ngates; i++)
 		stampin(b, BUILTS, n->gates[i]);
+	afterstart(b, !n->ngates);
 	bufputs(b, "\n  node = ");
 	ninjaval(b, n->uid);
 	bufputc(b, '\n');
@@ -383,7 +400,7 @@ regen(const struct manifest *m, const struct ninjaopts *o, struct phony *p, stru
  * file to read. */
 static void
 phonyset(struct phony *p, const char *name, const char *dir, const struct manifest *m,
-    int (*want)(const struct node *), int gated)
+    int (*want)(const struct node *), int gated, size_t nextra)
 {
 	char *inner;
 	size_t i, k;
@@ -405,6 +422,9 @@ phonyset(struct phony *p, const char *name, const char *dir, const struct manife
 	for (i = 0; i < m->nnodes; i++)
 		if (m->nodes[i].kind == KRUN && want(&m->nodes[i]) && !inner[i])
 			stampin(p->b, dir, &m->nodes[i]);
+	/* the on-run-end hooks, after all of them */
+	for (i = 0; i < nextra; i++)
+		stampin(p->b, dir, ends[i]);
 	bufputc(p->b, '\n');
 	free(inner);
 }
@@ -571,6 +591,115 @@ exposures(struct phony *p, const struct manifest *m)
 	}
 }
 
+static int
+hookposcmp(const void *a, const void *b)
+{
+	return (*(const struct node *const *)a)->hookpos - (*(const struct node *const *)b)->hookpos;
+}
+
+static void
+operationsof(const struct manifest *m)
+{
+	size_t i;
+
+	free(starts);
+	free(ends);
+	starts = xcalloc(m->nnodes + 1, sizeof(*starts));
+	ends = xcalloc(m->nnodes + 1, sizeof(*ends));
+	nstarts = nends = 0;
+	for (i = 0; i < m->nnodes; i++)
+		if (m->nodes[i].kind == KOPERATION && m->nodes[i].hook == HOOKSTART)
+			starts[nstarts++] = &m->nodes[i];
+		else if (m->nodes[i].kind == KOPERATION)
+			ends[nends++] = &m->nodes[i];
+	qsort(starts, nstarts, sizeof(*starts), hookposcmp);
+	qsort(ends, nends, sizeof(*ends), hookposcmp);
+}
+
+/* An operation's edge: after the one before it, an on-run-end's also
+ * after the last on-run-start and on what it follows (every node's stamp
+ * in dir of those want takes). */
+static void
+opedge(struct buf *b, const struct manifest *m, const char *dir, const struct node *n,
+    const struct node *prev, int (*want)(const struct node *))
+{
+	size_t i;
+
+	bufputs(b, "build ");
+	bufputs(b, dir);
+	bufputc(b, '/');
+	bufputs(b, n->file);
+	bufprintf(b, ": operation " JOBDIR "/%s.sql", n->file);
+	if (want) {
+		bufputs(b, " |");
+		for (i = 0; i < m->nnodes; i++)
+			if (m->nodes[i].kind == KRUN && want(&m->nodes[i]))
+				stampin(b, dir, &m->nodes[i]);
+	}
+	if (prev || (n->hook == HOOKEND && nstarts))
+		bufputs(b, " ||");
+	if (prev)
+		stampin(b, dir, prev);
+	if (n->hook == HOOKEND)
+		afterstart(b, 0);
+	bufputs(b, "\n  node = ");
+	ninjaval(b, n->uid);
+	bufputc(b, '\n');
+}
+
+/* on-run-start's edges, then on-run-end's for deploy and for build, and
+ * their targets: each unique_id, on-run-start and on-run-end. */
+static void
+operations(struct buf *b, const struct manifest *m, struct phony *p, const struct ninjaopts *o)
+{
+	struct buf name = {0};
+	size_t i, k;
+
+	for (i = 0; i < nstarts; i++)
+		opedge(b, m, STAMPS, starts[i], i ? starts[i - 1] : NULL, NULL);
+	for (i = 0; i < nends; i++) {
+		opedge(b, m, STAMPS, ends[i], i ? ends[i - 1] : NULL, isdeploy);
+		opedge(b, m, BUILTS, ends[i], i ? ends[i - 1] : NULL, isany);
+	}
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < (k ? nends : nstarts); i++) {
+			const struct node *n = k ? ends[i] : starts[i];
+			bufprintf(&name, "%s/" CONNSTAMPS "/%s", o->conn, n->file);
+			reserve(p, name.s);
+			name.len = 0;
+			bufprintf(&name, "%s/" CONNBUILT "/%s", o->conn, n->file);
+			reserve(p, name.s);
+			name.len = 0;
+			bufprintf(&name, JOBDIR "/%s.sql", n->file);
+			reserve(p, name.s);
+			name.len = 0;
+		}
+	buffree(&name);
+}
+
+static void
+operationtargets(struct phony *p, const struct manifest *m)
+{
+	size_t i, k;
+
+	for (k = 0; k < 2; k++) {
+		const struct node **v = k ? ends : starts;
+		size_t n = k ? nends : nstarts;
+		if (n && phonystart(p, k ? "on-run-end" : "on-run-start")) {
+			for (i = 0; i < n; i++)
+				stamp(p->b, v[i]);
+			bufputc(p->b, '\n');
+		}
+		for (i = 0; i < n; i++) {
+			label(m, v[i]->uid, "unique_id", v[i]->uid);
+			if (phonystart(p, v[i]->uid)) {
+				stamp(p->b, v[i]);
+				bufputc(p->b, '\n');
+			}
+		}
+	}
+}
+
 void
 ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 {
@@ -585,7 +714,11 @@ ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 	for (i = 0; i < m->nnodes; i++)
 		if (m->nodes[i].kind == KRUN)
 			jobcheck(m, &m->nodes[i]);
+	operationsof(m);
 	template(o, b);
+	if (nstarts || nends)
+		bufputc(b, '\n');
+	operations(b, m, &p, o);
 	/* what build.ninja builds and reads is no target's name */
 	for (i = 0; i < m->nnodes; i++) {
 		if (m->nodes[i].kind != KRUN)
@@ -641,17 +774,22 @@ ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 		reserve(&p, "deploy-promote");
 		reserve(&p, "deploy-cleanup");
 	}
-	phonyset(&p, "deploy", STAMPS, m, isdeploy, 0);
-	phonyset(&p, "test", STAMPS, m, istest, 0);
-	phonyset(&p, "build", BUILTS, m, isany, 1);
+	phonyset(&p, "deploy", STAMPS, m, isdeploy, 0, nends);
+	phonyset(&p, "test", STAMPS, m, istest, 0, 0);
+	phonyset(&p, "build", BUILTS, m, isany, 1, nends);
 	bufputs(b, "default deploy\n\n");
 	names(&p, m);
+	operationtargets(&p, m);
 	tagsandpaths(&p, m);
 	exposures(&p, m);
 	for (i = 0; i < p.used.cap; i++)
 		free((char *)p.used.keys[i]);
 	htabfree(&p.used);
 	buffree(&name);
+	free(starts);
+	free(ends);
+	starts = ends = NULL;
+	nstarts = nends = 0;
 	/* ninja has no escape for "|" in a path: a variable holds it */
 	if (pipes) {
 		static const char bind[] = "pipe = |\n";

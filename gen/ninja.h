@@ -7,12 +7,15 @@
  *	    | <parents' stamps> || <tests that gate it>
  *	  node = <unique_id>
  *
- * where $conn is the connection's directory (conn.h), then
+ * where $conn is the connection's directory (conn.h), each after the last
+ * on-run-start hook (order-only; the operations' edges come first, in
+ * dbt's order: hooks.h, dbt2ninja(5)), then
  * the regeneration edge (on the manifest, the template and rules, the seeds'
  * CSV files, profiles.yml and dbt_project.yml, each also a phony edge of its
  * own, so that one deleted regenerates rather than stops Ninja), and phony
  * targets in dbt's vocabulary: deploy
- * (the default: models, seeds, snapshots), test, build, each model, seed
+ * (the default: models, seeds, snapshots, then the on-run-end hooks), test,
+ * build (with them too), on-run-start, on-run-end, each model, seed
  * and snapshot name (all the nodes of that name, as dbt selects them),
  * each unique_id, tag:NAME, path:DIR and exposure:NAME. It is always written whole, atomically. */
 #ifndef NINJA_H

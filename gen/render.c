@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "dbtctx.h"
+#include "hooks.h"
 #include "hash.h"
 #include "htab.h"
 #include "job.h"
@@ -300,7 +301,7 @@ yaml(const char *path)
 
 /* dbt_project.yml's vars and dispatch in dir, and each package's own
  * vars by name. */
-static void
+void
 projectvars(const char *d, cJSON **vars, cJSON **pkgvars, cJSON **dispatch)
 {
 	char *dir = xasprintf("%s%s", d, *d && d[strlen(d) - 1] != '/' ? "/" : "");
@@ -522,6 +523,7 @@ renderall(struct manifest *m, const struct renderopts *o)
 	size_t i, done = 0, nlate = 0;
 	int lenient;
 
+	hooksrender(m, o);
 	for (i = 0; i < m->nnodes && !needs(&m->nodes[i]); i++)
 		;
 	if (i == m->nnodes) {

@@ -46,7 +46,12 @@ struct renderopts {
  * job file. */
 #define RENDERIDX "target/ninja/render.idx"
 
-/* Render what needs it; returns how many nodes were rendered here. */
+/* Render what needs it, and every node's hooks and the operations
+ * (hooks.h); returns how many nodes were rendered here. */
 size_t renderall(struct manifest *m, const struct renderopts *o);
+
+/* dbt_project.yml's vars and dispatch in dir ("" for .), and each
+ * package's own vars by name (an object); caller deletes them. */
+void projectvars(const char *dir, cJSON **vars, cJSON **pkgvars, cJSON **dispatch);
 
 #endif

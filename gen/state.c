@@ -15,6 +15,7 @@
 #include "render.h"
 #include "stamp.h"
 #include "state.h"
+#include "hooks.h"
 
 enum { SAME, NEW, MODIFIED, DOWNSTREAM };
 
@@ -195,6 +196,8 @@ compare(struct state *s, const struct manifest *m, const struct node *n,
 		sqlrewrite(n->sql, strlen(n->sql), &s->toprod, sql, NULL, NULL);
 		t.sql = sql->s;
 	}
+	if (s->toprod.len)
+		t.config = hooksrewrite(&s->scratch, n->config, &s->toprod);
 	jobrender(m, &t, o, a);
 	if (d) {
 		jobnormhash(a->s, a->len, h);
@@ -356,6 +359,7 @@ statepart(struct state *s, const struct manifest *m, const struct node *n,
 		sqlrewrite(n->sql, strlen(n->sql), &s->toprod, &sql, NULL, NULL);
 		t.sql = sql.s;
 	}
+	t.config = hooksrewrite(&s->scratch, n->config, &s->toprod);
 	/* the relation compares as named here; the rest as production names it */
 	if (strcmp(part, "relation"))
 		t.relation = p->relation;
@@ -592,6 +596,7 @@ statefree(struct state *s)
 	if (s->path)
 		manifestfree(&s->prod);
 	htabfree(&s->toprod);
+	arenafree(&s->scratch);
 	buffree(&s->keys);
 	for (i = 0; s->prodhead && i < s->nnodes; i++)
 		free(s->prodhead[i]);

@@ -58,6 +58,7 @@ struct state {
 	struct buf keys;	/* holds toprod's keys */
 	struct statestats stats;
 	const struct jobopts *opts;
+	struct arena scratch;	/* nodes' keyed lines translated (hooks.h) */
 	int dbt;		/* --state-compare dbt */
 	int defer;		/* --defer: what runs is built elsewhere */
 	char **prodhead;	/* per node: production's job's header hash, or NULL */

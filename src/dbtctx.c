@@ -807,6 +807,9 @@ adgetrelation(struct jev *v, void *data, struct jcall *c)
 	int i;
 
 	nokw(v, c, "adapter.get_relation", ok);
+	if (rn->hook)
+		jfail(v, "unsupported: adapter.get_relation in a hook (it needs the database when "
+		    "the hook runs)");
 	mine[0] = jstr(n, "database");
 	mine[1] = jstr(n, "schema");
 	mine[2] = jstr(n, "alias") ? jstr(n, "alias") : jstr(n, "name");
@@ -1000,6 +1003,9 @@ flagsattr(struct jev *v, struct jv *self, const char *name)
 {
 	struct rnode *rn = self->u.obj.data;
 
+	/* a hook renders when it runs: dbt run's flags, not compile's */
+	if (rn->hook && (!strcmp(name, "FULL_REFRESH") || !strcmp(name, "WHICH")))
+		jfail(v, "unsupported: flags.%s in a hook (known only when it runs)", name);
 	if (!strcmp(name, "FULL_REFRESH"))
 		return jvbool(rn->c->run.fullrefresh);
 	if (!strcmp(name, "STORE_FAILURES") || !strcmp(name, "WARN_ERROR"))
@@ -1300,9 +1306,64 @@ basectx(struct rnode *rn, struct arena *a)
 	return d;
 }
 
+/* is_incremental() in a hook: dbt asks the database when the hook runs,
+ * and in a post-hook the answer is not the model's; but for a model that
+ * is not incremental it is false whatever the database holds. */
+static struct jv *
+fnhookincr(struct jev *v, void *data, struct jcall *c)
+{
+	struct rnode *rn = data;
+	const char *mat = jstr(cJSON_GetObjectItemCaseSensitive(rn->node, "config"), "materialized");
+
+	if (c->npos || c->nkw)
+		jfail(v, "is_incremental() takes no arguments");
+	if (rn->hook->operation || (mat && !strcmp(mat, "incremental")))
+		jfail(v, "unsupported: is_incremental() in a hook of %s (its answer is known only "
+		    "when the hook runs)", rn->hook->operation ? "on-run-start or on-run-end" :
+		    "an incremental model");
+	return &jvfalse;
+}
+
+/* on-run-end's results: any use is refused naming it, its class's name
+ * saying why where the engine names the type (iterating, len()). */
+static const struct jclass resultsclass = {"results (unsupported: known only when the run has ended)",
+	nogetattr, nostr, nocall, NULL, NULL, 0};
+
+/* What dbt's run adds for a hook: an operation's this is None; on-run-end
+ * has schemas and database_schemas (results needs the run). */
+static void
+hookctx(struct rnode *rn, struct arena *a, struct jv *d)
+{
+	const struct dbthook *h = rn->hook;
+	struct jv *sch, *dbs;
+	size_t i, k;
+
+	if (h->operation)
+		put(a, d, "this", &jvnone);
+	if (!h->end)
+		return;
+	sch = jvlist(a, JLIST);
+	dbs = jvlist(a, JLIST);
+	for (i = 0; i < h->nschemas; i++) {
+		struct jv *t = jvlist(a, JTUPLE);
+		const char *db = h->dbschemas[2 * i], *s = h->dbschemas[2 * i + 1];
+		jvpush(a, t, db ? str(a, db) : &jvnone);
+		jvpush(a, t, str(a, s));
+		jvpush(a, dbs, t);
+		for (k = 0; k < i && strcmp(h->dbschemas[2 * k + 1], s); k++)
+			;
+		if (k == i)
+			jvpush(a, sch, str(a, s));
+	}
+	put(a, d, "schemas", sch);
+	put(a, d, "database_schemas", dbs);
+	put(a, d, "results", jvobj(a, &resultsclass, "results"));
+}
+
 /* The chain of names a render looks up: the node's package's macros, the
  * root package's, the packages by name and dbt, the internal macros, then
- * the context's own names (macros override them, as in dbt). */
+ * the context's own names (macros override them, as in dbt). In a hook,
+ * dbt's own is_incremental is answered before the internal macros. */
 static void
 setchain(struct rnode *rn, struct arena *a)
 {
@@ -1316,8 +1377,15 @@ setchain(struct rnode *rn, struct arena *a)
 	if (root && root != local)
 		rn->chain[rn->nchain++] = root;
 	rn->chain[rn->nchain++] = c->pkgsdbt;
+	if (rn->hook) {
+		struct jv *o = jvdict(a);
+		put(a, o, "is_incremental", jvfunc(a, "is_incremental", fnhookincr, rn));
+		rn->chain[rn->nchain++] = o;
+	}
 	rn->chain[rn->nchain++] = c->global;
 	rn->chain[rn->nchain++] = basectx(rn, a);
+	if (rn->hook)
+		hookctx(rn, a, rn->chain[rn->nchain - 1]);
 }
 
 /* Render src as dbt's native environment does: a template that is one
@@ -1605,4 +1673,37 @@ dbtrender(struct dbtctx *c, cJSON *node, struct buf *out, char **err)
 	buffree(&sql);
 	buffree(&ctes);
 	return 0;
+}
+
+int
+dbtrenderstr(struct dbtctx *c, cJSON *node, const char *name, const char *text,
+    const struct dbthook *h, struct buf *out, char **err)
+{
+	static const struct dbthook nodehook;
+	struct arena a = {0};
+	struct rnode rn;
+	struct jtmpl t;
+	int r;
+
+	c->envs.len = 0;
+	if (c->envs.s)
+		c->envs.s[0] = '\0';
+	memset(&rn, 0, sizeof(rn));
+	rn.c = c;
+	rn.node = node;
+	rn.hook = h ? h : &nodehook;
+	rn.pkg = jstr(node, "package_name");
+	setchain(&rn, &a);
+	r = jcompile(&a, name, text, strlen(text), &t, err);
+	if (r == 0)
+		r = jrun(&a, &t, rn.chain, rn.nchain, out, err);
+	if (r == 0 && rn.nctes) {
+		/* dbt injects no CTE into a hook: its SQL would name none */
+		*err = xasprintf("%s: unsupported: a reference to the ephemeral model %s in a hook",
+		    name, rn.ctes[0]->string ? rn.ctes[0]->string : "");
+		r = -1;
+	}
+	free(rn.ctes);
+	arenafree(&a);
+	return r;
 }

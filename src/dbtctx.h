@@ -82,6 +82,23 @@ int dbtrenders(struct dbtctx *, cJSON *node);
  * (malloc'd) naming the file, line:column and what could not be done. */
 int dbtrender(struct dbtctx *, cJSON *node, struct buf *out, char **err);
 
+/* What a hook's render is told: a model's hook has none of it (NULL). */
+struct dbthook {
+	int operation;	/* on-run-start or on-run-end: this is None */
+	int end;	/* on-run-end: schemas, database_schemas; results refused */
+	const char *const *dbschemas;	/* on-run-end: database (or NULL), schema, ... */
+	size_t nschemas;	/* how many pairs */
+};
+
+/* Render text as a hook of node, as dbt renders it when the hook runs:
+ * with the node's context (this is its relation), name naming it in
+ * errors. What only the run knows is refused: is_incremental() where its
+ * answer depends on the database, adapter.get_relation, flags.FULL_REFRESH
+ * and WHICH, results, and anything that queries the database. Returns 0,
+ * or -1 with *err (malloc'd). dbtenvs() then says which env vars it read. */
+int dbtrenderstr(struct dbtctx *, cJSON *node, const char *name, const char *text,
+    const struct dbthook *h, struct buf *out, char **err);
+
 /* The names of the env vars the last dbtrender read (env_var), each
  * followed by a newline: what else its output depends on. */
 const char *dbtenvs(struct dbtctx *);

@@ -24,10 +24,13 @@
 #include "dbtint.h"
 #include "pg.h"
 
-/* Without a database: the render is the executor's to do. */
+/* Without a database: the render is the executor's to do (a hook's is
+ * not: it is refused). */
 static void
 needdb(struct jev *v, struct rnode *rn, const char *what)
 {
+	if (rn->hook)
+		jfail(v, "unsupported: %s in a hook (it needs the database)", what);
 	rn->c->needdb = 1;
 	jfail(v, "%s needs the database: the node is rendered when it runs", what);
 }

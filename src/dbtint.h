@@ -47,6 +47,7 @@ struct rnode {
 	cJSON **ctes;		/* ephemeral parents referenced, in order */
 	size_t nctes;
 	struct jv *results;	/* store_result's, by name, or NULL */
+	const struct dbthook *hook;	/* a hook's render (dbtrenderstr), or NULL */
 };
 
 static inline const char *

@@ -269,6 +269,18 @@ fail:
 	return -1;
 }
 
+/* A hook as it runs: rendered by the generator when its job says so
+ * ("-- hooks: "rendered""), else substituted here. */
+static int
+hooksql(struct runner *r, const char *in, struct buf *out)
+{
+	if (!strcmp(jobstr(r->job, "hooks", ""), "rendered")) {
+		bufputs(out, in);
+		return 0;
+	}
+	return renderhook(r, in, out);
+}
+
 /* Append the hooks of a kind ("pre-hook" or "post-hook") that run inside
  * (intxn) or outside the transaction. */
 int
@@ -280,7 +292,7 @@ mathooks(struct runner *r, struct step *s, const char *kind, int intxn)
 
 	if (cJSON_IsString(list)) {
 		if (intxn) {
-			rc = renderhook(r, list->valuestring, &b);
+			rc = hooksql(r, list->valuestring, &b);
 			if (rc == 0)
 				matstmtf(s, &b);
 		}
@@ -293,7 +305,7 @@ mathooks(struct runner *r, struct step *s, const char *kind, int intxn)
 		if (!cJSON_IsString(sql) || (cJSON_IsFalse(txn) ? 0 : 1) != intxn)
 			continue;
 		bufputs(&b, "");
-		if ((rc = renderhook(r, sql->valuestring, &b)) < 0)
+		if ((rc = hooksql(r, sql->valuestring, &b)) < 0)
 			break;
 		matstmtf(s, &b);
 	}

@@ -17,6 +17,7 @@
 #include "hash.h"
 #include "jobfile.h"
 #include "mat.h"
+#include "operation.h"
 #include "pg.h"
 #include "profile.h"
 #include "stamp.h"
@@ -661,6 +662,61 @@ bluegreenmain(const struct opts *o)
 	return pginterrupted ? 128 + pginterrupted : rc < 0 ? 1 : 0;
 }
 
+/* An on-run-start or on-run-end hook (operation.h): its stamp is removed,
+ * then written again only when it succeeded. */
+static int
+operation(struct opts *o, struct jobfile *j)
+{
+	const char *name = jobstr(j, "hook", j->uid);
+	struct profile p;
+	struct buf h = {0};
+	char *err = NULL, *what;
+	PGconn *c;
+	double t0, t1;
+	int rc;
+
+	if (o->dry) {
+		if (operationrun(NULL, j, stdout, &err) < 0)
+			fatal("%s (%s): %s", j->uid, o->job, err);
+		jobfree(j);
+		return 0;
+	}
+	profileload(&p, &o->prof, o->job);
+	connof(&o->made, &p);
+	what = xasprintf("%s (%s)", j->uid, o->job);
+	conncheck(&o->made, o->conn, what);
+	free(what);
+	if (unlink(o->stamp) < 0 && errno != ENOENT)
+		fatal("%s:", o->stamp);
+	c = dbconnect(&p, !strcmp(j->adapter, "materialize"));
+	t0 = now();
+	rc = operationrun(c, j, NULL, &err);
+	t1 = now();
+	if (rc == 0) {
+		content(o, j, 0, &h);
+		put(o, o->stamp, h.s);
+	}
+	if (pginterrupted) {
+		fprintf(stderr, "%s: %s (%s): interrupted%s\n", argv0, j->uid, o->job,
+		    rc == 0 ? " after it completed: stamp written" : ": no stamp");
+		rc = 128 + pginterrupted;
+	} else {
+		printf("%s hook: %s [%s in %.2fs]\n", rc == 0 ? "OK" : "ERROR", name,
+		    rc == 0 ? "OK" : "ERROR", t1 - t0);
+		fflush(stdout);
+		if (rc < 0)
+			fprintf(stderr, "%s: %s (%s): %s\n", argv0, j->uid, o->job, err);
+		rc = rc < 0 ? 1 : 0;
+	}
+	PQfinish(c);
+	free(err);
+	buffree(&h);
+	profilefree(&p);
+	connfree(&o->made);
+	jobfree(j);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -680,6 +736,8 @@ main(int argc, char **argv)
 	r.job = &j;
 	r.fullrefresh = o.fullrefresh;
 	r.bluegreen = o.bluegreen;
+	if (!strcmp(j.type, "operation"))
+		return operation(&o, &j);
 	if (strcmp(j.type, "seed") != 0) {
 		if (strcmp(jobstr(&j, "language", "sql"), "sql") != 0)
 			fatal("%s (%s): a %s model: dbt2ninja runs SQL models only; "

@@ -13,7 +13,7 @@ for dir in "$ROOT"/tests/golden/*/; do
 	cp -R "$ROOT/tests/data/$case" "$work"
 	(cd "$work" && "$DBT2NINJA" target/manifest.json) 2>"$TMP/err"
 	ok $? "$case: generates"
-	sed "s|$ROOT|@ROOT@|g" "$work/build.ninja" > "$TMP/build.ninja"
+	sed "s|$ROOT|@ROOT@|g; s|$TMP|@TMP@|g" "$work/build.ninja" > "$TMP/build.ninja"
 	if [ "${UPDATE_GOLDEN:-}" ]; then
 		rm -rf "$dir/sql"
 		cp "$TMP/build.ninja" "$dir/build.ninja"

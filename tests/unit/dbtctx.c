@@ -1,4 +1,5 @@
 /* Unit tests for dbtctx: dbt's context over small manifests made here. */
+#define _POSIX_C_SOURCE 200112L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,26 @@ render(const struct dbtrun *run, const char *uid)
 	char *err = NULL;
 
 	if (dbtrender(c, cJSON_GetObjectItemCaseSensitive(obj(m, "nodes"), uid), &out, &err) < 0) {
+		snprintf(res, sizeof(res), "error: %s", err);
+		free(err);
+	} else
+		snprintf(res, sizeof(res), "%s", out.s ? out.s : "");
+	buffree(&out);
+	dbtctxfree(c);
+	return res;
+}
+
+/* Render text as a hook of uid (h NULL: a model's); as render(). */
+static const char *
+hook(const struct dbtrun *run, const char *uid, const char *text, const struct dbthook *h)
+{
+	static char res[2000];
+	struct dbtctx *c = dbtctxnew(m, run);
+	struct buf out = {0};
+	char *err = NULL;
+
+	if (dbtrenderstr(c, cJSON_GetObjectItemCaseSensitive(obj(m, "nodes"), uid), "hooks.yml (post-hook 1)",
+	    text, h, &out, &err) < 0) {
 		snprintf(res, sizeof(res), "error: %s", err);
 		free(err);
 	} else
@@ -240,6 +261,73 @@ main(void)
 	is(render(&run, "model.p.d"), "x d ", "config.get reads the node's config; config() sets");
 	model("p", "e", "view", "{{ tojson({'b': [1, 'x<'], 'a': none}) }}", NULL);
 	is(render(&run, "model.p.e"), "{\"b\": [1, \"x<\"], \"a\": null}", "tojson as json.dumps");
+
+	/* hooks: the node's context, as dbt renders them when it runs */
+	reset();
+	macro("dbt", "is_incremental", "{% macro is_incremental() %}{{ return(adapter.get_relation("
+	    "this.database, this.schema, this.identifier) is not none) }}{% endmacro %}");
+	macro("p", "audit", "{% macro audit(w) %}insert into log values ('{{ w }}', '{{ this }}'){% endmacro %}");
+	model("p", "x", "table", "select 1", NULL);
+	model("p", "i", "incremental", "select 1", NULL);
+	model("p", "e", "ephemeral", "select 1", NULL);
+	is(hook(&run, "model.p.x", "{{ audit('post ' ~ this.name) }}", NULL),
+	    "insert into log values ('post x', '\"db\".\"s\".\"x\"')",
+	    "a hook calls the project's macros, this being the node's relation");
+	is(hook(&run, "model.p.x", "{% if is_incremental() %}a{% else %}b{% endif %}", NULL), "b",
+	    "is_incremental() in a hook of a model that is not incremental: false, whatever the database");
+	is(hook(&run, "model.p.i", "{% if is_incremental() %}a{% endif %}", NULL),
+	    "error: hooks.yml (post-hook 1):1:7: unsupported: is_incremental() in a hook of an incremental "
+	    "model (its answer is known only when the hook runs)",
+	    "in a hook of an incremental model it needs the run: refused, naming the hook");
+	run.incremental = 1;
+	ok(strstr(hook(&run, "model.p.x", "{{ adapter.get_relation(this.database, this.schema, this.identifier) }}",
+	    NULL), "unsupported: adapter.get_relation in a hook") != NULL,
+	    "adapter.get_relation in a hook needs the database when it runs, whatever the render is told");
+	run.incremental = 0;
+	ok(strstr(hook(&run, "model.p.x", "{% if flags.FULL_REFRESH %}x{% endif %}", NULL),
+	    "unsupported: flags.FULL_REFRESH in a hook") != NULL, "flags.FULL_REFRESH in a hook: refused");
+	ok(strstr(hook(&run, "model.p.x", "{{ adapter.execute('select 1') }}", NULL),
+	    "unsupported: adapter.execute() in a hook") != NULL, "a query in a hook: refused, naming it");
+	model("p", "y", "table", "select 1", oneph);
+	is(hook(&run, "model.p.y", "select * from {{ ref('e') }}", NULL),
+	    "error: hooks.yml (post-hook 1): unsupported: a reference to the ephemeral model model.p.e in a hook",
+	    "an ephemeral model in a hook: dbt injects no CTE there, refused");
+	setenv("DBTCTX_HOOK_ENV", "v1", 1);
+	{
+		struct dbtctx *c = dbtctxnew(m, &run);
+		struct buf out = {0};
+		char *err = NULL;
+		ok(dbtrenderstr(c, cJSON_GetObjectItemCaseSensitive(obj(m, "nodes"), "model.p.x"), "h",
+		    "{{ env_var('DBTCTX_HOOK_ENV') }}", NULL, &out, &err) == 0 && !strcmp(out.s, "v1") &&
+		    !strcmp(dbtenvs(c), "DBTCTX_HOOK_ENV\n"), "a hook's env vars are read and said");
+		buffree(&out);
+		dbtctxfree(c);
+	}
+	{
+		static const char *const pairs[] = {"db", "s", "db", "t", NULL, "s"};
+		struct dbthook h = {1, 0, NULL, 0};
+		q = model("p", "on-run-start-0", "view", "", NULL);
+		cJSON_ReplaceItemInObjectCaseSensitive(q, "resource_type", cJSON_CreateString("operation"));
+		is(hook(&run, "model.p.on-run-start-0", "{{ this }} {{ audit('start') }}|{{ schemas }}|", &h),
+		    "None insert into log values ('start', 'None')||",
+		    "on-run-start: this is none, schemas undefined (dbt passes no extra context)");
+		h.end = 1;
+		h.dbschemas = pairs;
+		h.nschemas = 3;
+		is(hook(&run, "model.p.on-run-start-0", "{{ schemas }} {{ database_schemas }} "
+		    "{% for d, s in database_schemas %}{{ d }}.{{ s }};{% endfor %}", &h),
+		    "['s', 't'] [('db', 's'), ('db', 't'), (None, 's')] db.s;db.t;None.s;",
+		    "on-run-end: schemas once each, database_schemas as pairs");
+		is(hook(&run, "model.p.on-run-start-0", "{% for r in results %}{{ r.status }}{% endfor %}", &h),
+		    "error: hooks.yml (post-hook 1):1:13: 'results (unsupported: known only when the run has "
+		    "ended)' object is not iterable", "on-run-end's results need the run: refused, naming them");
+		ok(strstr(hook(&run, "model.p.on-run-start-0", "{{ results }}", &h), "results") != NULL,
+		    "and printed: refused");
+		is(hook(&run, "model.p.on-run-start-0", "{% if is_incremental() %}x{% endif %}", &h),
+		    "error: hooks.yml (post-hook 1):1:7: unsupported: is_incremental() in a hook of "
+		    "on-run-start or on-run-end (its answer is known only when the hook runs)",
+		    "is_incremental() in an operation: refused");
+	}
 
 	cJSON_Delete(m);
 	return tap_done();

@@ -4,6 +4,7 @@
 -- materialized: view
 -- relation: "dev"."public"."ids"
 -- adapter: postgres
--- post-hook: ["grant select on {{ this }} to reader"]
+-- hooks: "rendered"
+-- post-hook: ["grant select on \"dev\".\"public\".\"ids\" to reader"]
 --
 select * from "dev"."public"."raw_ids"

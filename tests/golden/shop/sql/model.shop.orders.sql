@@ -4,6 +4,7 @@
 -- materialized: incremental
 -- relation: "analytics"."shop"."orders"
 -- adapter: postgres
+-- hooks: "rendered"
 -- incremental_strategy: "merge"
 -- on_schema_change: "append_new_columns"
 -- post-hook: [{"sql":"analyze \"analytics\".\"shop\".\"orders\"","transaction":false,"index":1}]

@@ -1,0 +1,1 @@
+{% macro audit(what) %}insert into {{ target.schema }}_audit.runs values ('{{ what }}', '{{ this }}'){% endmacro %}

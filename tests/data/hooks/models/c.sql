@@ -1,0 +1,2 @@
+{{ config(materialized='incremental', schema='other') }}
+select 3 as id

@@ -1,0 +1,2 @@
+{{ config(materialized='ephemeral') }}
+select 2 as id
