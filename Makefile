@@ -114,6 +114,7 @@ TESTS = $(UNITS) \
 	tests/render.t \
 	tests/yaml.t \
 	tests/parse.t \
+	tests/project.t \
 	tests/golden.t \
 	tests/lineage.t \
 	tests/timeline.t \

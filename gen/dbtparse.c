@@ -11,6 +11,7 @@
 #include "dbtparse.h"
 #include "jvalue.h"
 #include "hash.h"
+#include "htab.h"
 #include "nodecfg.h"
 #include "parsectx.h"
 #include "testname.h"
@@ -23,6 +24,7 @@ struct reader {
 	cJSON *proj;		/* dbt_project.yml */
 	cJSON *doc, *nodes, *sources, *macros;
 	struct buf read;
+	struct htab seen;	/* what read lists */
 	struct pctx *pc;
 	struct dbtrun run;
 	int quote[3];		/* the project's quoting of database, schema, identifier */
@@ -50,8 +52,12 @@ saw(struct reader *r, const char *rel)
 {
 	char *p = path(r, rel);
 
+	if (htabget(&r->seen, p)) {
+		free(p);
+		return;
+	}
 	bufprintf(&r->read, "%s\n", *p ? p : ".");
-	free(p);
+	htabput(&r->seen, p, p);
 }
 
 /* Python's str.strip() of ASCII whitespace, newlines made \n first, as
@@ -1345,6 +1351,12 @@ dbtparse(const struct parseopts *o, char **read)
 	cJSON_Delete(r.srcs);
 	cJSON_Delete(r.pending);
 	cJSON_Delete(r.proj);
+	{
+		size_t i;
+		for (i = 0; i < r.seen.cap; i++)
+			free((char *)r.seen.keys[i]);
+		htabfree(&r.seen);
+	}
 	*read = r.read.s ? r.read.s : xstrdup("");
 	return r.doc;
 }
