@@ -47,7 +47,8 @@ UNITS = tests/unit/util tests/unit/arena tests/unit/htab tests/unit/hash tests/u
 	tests/unit/project tests/unit/manifest tests/unit/graph \
 	tests/unit/job tests/unit/ninja tests/unit/jinja tests/unit/seed \
 	tests/unit/config tests/unit/jobfile tests/unit/mat tests/unit/mz tests/unit/deploy tests/unit/profile \
-	tests/unit/conn tests/unit/stamp tests/unit/jvalue tests/unit/jlex tests/unit/jmacro tests/unit/jlib tests/unit/ninjalog tests/unit/dbtctx
+	tests/unit/conn tests/unit/stamp tests/unit/jvalue tests/unit/jlex tests/unit/jmacro tests/unit/jlib tests/unit/ninjalog tests/unit/dbtctx \
+	tests/unit/testname
 MANS = docs/dbt2ninja.1 docs/dbt2ninja-run.1 docs/dbt2ninja.5
 
 all: dbt2ninja dbt2ninja-run
