@@ -648,7 +648,8 @@ relname(struct reader *r, cJSON *n)
 		else
 			bufputs(&b, part[i]);
 	}
-	cJSON_ReplaceItemInObjectCaseSensitive(n, "relation_name", cJSON_CreateString(b.s ? b.s : ""));
+	cJSON_DeleteItemFromObjectCaseSensitive(n, "relation_name");
+	cJSON_AddStringToObject(n, "relation_name", b.s ? b.s : "");
 	buffree(&b);
 }
 
@@ -1130,6 +1131,7 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 		relname(r, n);
 	cJSON_AddItemToArray(r->pending, cJSON_CreateString(uid));
 	cJSON_Delete(calls);
+	cJSON_Delete(cfg);
 	cJSON_Delete(def);
 	buffree(&raw);
 	free(type);
