@@ -35,17 +35,20 @@ RUN = src/mat.c src/matstep.c src/iface.c src/swap.c src/inplace.c src/increment
 	src/seedload.c src/datatest.c src/mz.c src/deploy.c src/seed.c src/late.c src/operation.c
 GEN = gen/config.c gen/manifest.c gen/graph.c gen/job.c gen/ninja.c gen/results.c gen/state.c \
 	gen/dropenv.c gen/select.c gen/stage.c gen/render.c gen/ninjalog.c gen/outdated.c gen/status.c \
-	gen/lineage.c gen/timeline.c gen/report.c gen/hooks.c
+	gen/lineage.c gen/timeline.c gen/report.c gen/hooks.c gen/dbtparse.c gen/parsectx.c gen/nodecfg.c \
+	gen/testname.c gen/blocks.c gen/builtins.c
 HDRS = src/util.h src/arena.h src/htab.h src/hash.h src/sql.h src/project.h \
 	src/jinja.h src/jvalue.h src/jlex.h src/jparse.h src/jeval.h src/jlib.h src/dbtctx.h src/dbtint.h src/yamljson.h src/profile.h src/conn.h src/stamp.h src/jobfile.h src/pg.h src/mat.h src/matstep.h src/dbtcolumn.h src/deploy.h src/seed.h src/operation.h \
 	gen/config.h gen/manifest.h gen/graph.h gen/job.h gen/ninja.h gen/results.h gen/state.h gen/dropenv.h \
 	gen/select.h gen/stage.h gen/render.h gen/ninjalog.h gen/outdated.h gen/status.h gen/lineage.h \
-	gen/timeline.h gen/report.h gen/hooks.h
+	gen/timeline.h gen/report.h gen/hooks.h gen/dbtparse.h gen/parsectx.h gen/nodecfg.h gen/testname.h \
+	gen/blocks.h
 UNITS = tests/unit/util tests/unit/arena tests/unit/htab tests/unit/hash tests/unit/sql \
 	tests/unit/project tests/unit/manifest tests/unit/graph \
 	tests/unit/job tests/unit/ninja tests/unit/jinja tests/unit/seed \
 	tests/unit/config tests/unit/jobfile tests/unit/mat tests/unit/mz tests/unit/deploy tests/unit/profile \
-	tests/unit/conn tests/unit/stamp tests/unit/jvalue tests/unit/jlex tests/unit/jmacro tests/unit/jlib tests/unit/ninjalog tests/unit/dbtctx
+	tests/unit/conn tests/unit/stamp tests/unit/jvalue tests/unit/jlex tests/unit/jmacro tests/unit/jlib tests/unit/ninjalog tests/unit/dbtctx \
+	tests/unit/testname
 MANS = docs/dbt2ninja.1 docs/dbt2ninja-run.1 docs/dbt2ninja.5
 
 all: dbt2ninja dbt2ninja-run
@@ -61,6 +64,20 @@ src/jinja.c: src/jinja.re
 
 src/jlex.c: src/jlex.re
 	$(RE2C) -W -Werror -o $@ src/jlex.re
+
+# dbt's own macros as ours (blocks.h), embedded: each file one C string.
+BUILTINS = gen/builtins/names.sql gen/builtins/tests.sql gen/builtins/testsql.sql \
+	gen/builtins/where.sql
+
+gen/builtins.c: $(BUILTINS)
+	{ echo '/* generated from gen/builtins/ by the Makefile: do not edit */'; \
+	echo '#include <stddef.h>'; echo '#include "blocks.h"'; \
+	echo 'const struct builtin builtins[] = {'; \
+	for f in $(BUILTINS); do \
+		echo "{\"$$f\","; \
+		sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' $$f; \
+		echo '},'; \
+	done; echo '{NULL, NULL}};'; } > $@
 
 # Each source compiled once, whichever programs link it.
 SHAREDOBJ = $(SHARED:.c=.o)
@@ -99,6 +116,7 @@ TESTS = $(UNITS) \
 	tests/yaml.t \
 	tests/hooks.t tests/parse.t \
 	tests/late.t \
+	tests/project.t \
 	tests/golden.t \
 	tests/lineage.t \
 	tests/timeline.t \
@@ -177,7 +195,7 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man5/dbt2ninja.5
 
 clean:
-	rm -f dbt2ninja dbt2ninja-run src/sql.c src/jinja.c src/jlex.c gen/select.c $(UNITS) $(TOOLS) $(OBJS)
+	rm -f dbt2ninja dbt2ninja-run src/sql.c src/jinja.c src/jlex.c gen/select.c gen/builtins.c $(UNITS) $(TOOLS) $(OBJS)
 	rm -rf tests/tmp
 
 .PHONY: all units check deps demo bench install uninstall clean

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "conn.h"
+#include "dbtparse.h"
 #include "dropenv.h"
 #include "graph.h"
 #include "jobfile.h"
@@ -56,9 +57,12 @@ static const char help[] =
     "A manifest from `dbt parse` is enough: nodes without compiled SQL are\n"
     "rendered here, as dbt compile renders them, or, when that needs the\n"
     "database (run_query, the adapter's introspection), by dbt2ninja-run on\n"
-    "the node's connection when it runs.\n"
+    "the node's connection when it runs. Without a manifest, the project is\n"
+    "read here, as dbt parse reads it (what is not read exactly stops it).\n"
     "\n"
-    "  MANIFEST            dbt's manifest.json (default: target/manifest.json)\n"
+    "  MANIFEST            dbt's manifest.json (default: target/manifest.json,\n"
+    "                      else the project itself), or a dbt_project.yml: that\n"
+    "                      project, read here\n"
     "  --threads N         run at most N nodes at once (default: the profile's\n"
     "                      threads, else 4)\n"
     "  --project-dir DIR   the dbt project: seed files, dbt_project.yml (default:\n"
@@ -105,6 +109,7 @@ static const char help[] =
 struct opts {
 	const char *manifest;
 	const char *projectdir;
+	int fromproject;	/* the project read itself (dbtparse.h) */
 	const char *profile, *target, *profilesdir;
 	const char *state;
 	const char *vars;
@@ -184,8 +189,30 @@ parseargs(int argc, char **argv, struct opts *o)
 			o->manifest = a;
 		}
 	}
-	if (!o->manifest)
-		o->manifest = "target/manifest.json";
+	if (o->manifest) {
+		size_t n = strlen(o->manifest);
+		/* MANIFEST a dbt_project.yml: that project, read here */
+		if (n >= 15 && !strcmp(o->manifest + n - 15, "dbt_project.yml") &&
+		    (n == 15 || o->manifest[n - 16] == '/')) {
+			o->fromproject = 1;
+			if (o->projectdir)
+				usageexit(usage, "both --project-dir and a dbt_project.yml");
+			o->projectdir = n == 15 ? "." : xmemdup(o->manifest, n - 16);
+			if (!*o->projectdir)
+				o->projectdir = "/";
+		}
+	} else {
+		/* no manifest named, and none in target/: the project itself */
+		char *p = xasprintf("%s/dbt_project.yml", o->projectdir ? o->projectdir : ".");
+		o->fromproject = access("target/manifest.json", F_OK) < 0 && access(p, F_OK) == 0;
+		free(p);
+		o->manifest = o->fromproject ? "dbt_project.yml" : "target/manifest.json";
+		if (o->fromproject && !o->projectdir)
+			o->projectdir = ".";
+	}
+	if (o->fromproject && o->dbtcompare)
+		usageexit(usage, "--state-compare dbt compares dbt's own manifests: it needs "
+		    "MANIFEST, not the project read here");
 	if (o->defer && !o->state)
 		usageexit(usage, "--defer needs --state");
 	/* a deployment is a new environment: nothing in it may be taken as
@@ -677,6 +704,36 @@ jobsadapter(struct manifest *m, const struct node *n)
 	free(p);
 }
 
+/* The project at prefix read as dbt parse reads it (dbtparse.h), into m
+ * as its manifest would be; *read lists what was read. */
+static void
+readproject(struct manifest *m, const char *yml, const char *prefix, const struct opts *o,
+    const struct resolved *rs, char **read)
+{
+	struct parseopts po = {0};
+	cJSON *doc;
+	char *text, *err;
+
+	po.dir = prefix;
+	po.adapter = rs->type ? rs->type : "postgres";
+	po.target = rs->targetctx;
+	if (!cJSON_GetObjectItemCaseSensitive(rs->targetctx, "schema") ||
+	    !cJSON_GetObjectItemCaseSensitive(rs->targetctx, "database"))
+		fatal("%s: reading the project needs its profile's target, with its dbname and "
+		    "schema (profiles.yml)", yml);
+	if (o->vars) {
+		if (!(po.clivars = yamlparse(o->vars, "--vars", &err)) || !cJSON_IsObject(po.clivars))
+			fatal("%s", err ? err : "--vars: not a mapping of vars");
+	}
+	doc = dbtparse(&po, read);
+	cJSON_Delete(po.clivars);
+	text = cJSON_PrintUnformatted(doc);
+	cJSON_Delete(doc);
+	if (!text)
+		fatal("out of memory");
+	manifestloadtext(m, yml, text, strlen(text), LOADDEPLOY);
+}
+
 /* dbt2ninja results [MANIFEST] */
 static int
 results(int argc, char **argv)
@@ -724,14 +781,14 @@ main(int argc, char **argv)
 	struct state ss;
 	struct manifest m;
 	struct buf gen = {0}, run = {0}, out = {0};
-	char *dir, *data, *args, *prefix, *gendir, *rundir, *flags, *projectyml;
+	char *dir, *data, *args, *prefix, *gendir, *rundir, *flags = NULL, *projectyml = NULL;
 	struct resolved rs = {0};
 	struct buf bgs = {0}, bgc = {0}, bgk = {0};
 	size_t i, c[4], rendered;
 	struct renderopts ro = {0};
 	struct buf renderidx = {0};
 	size_t reused = 0, late = 0;
-	char *pname;
+	char *pname, *projread = NULL;
 
 	argv0 = "dbt2ninja";
 	if (argc > 1 && !strcmp(argv[1], "results"))
@@ -753,13 +810,20 @@ main(int argc, char **argv)
 		fatal("cannot find the directory of %s", argv[0]);
 	data = datadir(dir);
 
-	manifestloadfor(&m, o.manifest, (o.dbtcompare ? LOADDBT : 0) | LOADDEPLOY);
+	prefix = seedprefix(&o);
+	if (o.fromproject) {
+		/* the project read here: its target first, since names need it */
+		flags = runflags(&o, prefix, &o.threads, &rs);
+		projectyml = xasprintf("%sdbt_project.yml", prefix);
+		readproject(&m, projectyml, prefix, &o, &rs, &projread);
+		o.manifest = projectyml;
+	} else
+		manifestloadfor(&m, o.manifest, (o.dbtcompare ? LOADDBT : 0) | LOADDEPLOY);
 	for (i = 0; i < m.nnodes; i++)
 		if (m.nodes[i].kind == KRUN || m.nodes[i].kind == KOPERATION)
 			m.nodes[i].file = jobname(m.nodes[i].uid);
 	graphbuild(&m);
 
-	prefix = seedprefix(&o);
 	jo.seedprefix = prefix;
 	packages(&m, prefix);
 	gendir = xasprintf("%s/dbt2ninja", dir);
@@ -767,7 +831,8 @@ main(int argc, char **argv)
 	shellquote(&gen, gendir);
 	shellquote(&run, rundir);
 	args = regenargs(argc, argv);
-	flags = runflags(&o, prefix, &o.threads, &rs);
+	if (!o.fromproject)
+		flags = runflags(&o, prefix, &o.threads, &rs);
 	/* a manifest too old to say its adapter: the profile's type says it */
 	if (!m.adapterset && rs.type)
 		m.adapter = rs.type;
@@ -776,7 +841,8 @@ main(int argc, char **argv)
 		if (m.nodes[i].refused)
 			fatal("%s: %s", o.manifest, m.nodes[i].refused);
 	testheaders(&m, prefix);
-	projectyml = xasprintf("%sdbt_project.yml", prefix);
+	if (!o.fromproject)
+		projectyml = xasprintf("%sdbt_project.yml", prefix);
 	/* a manifest from dbt parse: its nodes rendered here (production's too) */
 	pname = projectkey(*prefix ? prefix : ".", "name");
 	ro.target = rs.targetctx;
@@ -821,7 +887,8 @@ main(int argc, char **argv)
 	no.args = args;
 	no.seedprefix = prefix;
 	no.profiles = rs.profiles;
-	no.project = access(projectyml, F_OK) == 0 ? projectyml : NULL;
+	no.project = !o.fromproject && access(projectyml, F_OK) == 0 ? projectyml : NULL;
+	no.read = projread;
 	no.threads = o.threads;
 
 	/* everything that can fail on bad input fails before anything is written */
@@ -887,6 +954,8 @@ main(int argc, char **argv)
 	free(rs.profiles);
 	connfree(&rs.conn);
 	free(projectyml);
+	free(projread);
+	free((char *)m.text);
 	buffree(&bgs);
 	buffree(&bgc);
 	buffree(&bgk);

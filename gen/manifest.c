@@ -782,11 +782,20 @@ manifestload(struct manifest *m, const char *path)
 void
 manifestloadfor(struct manifest *m, const char *path, int what)
 {
+	manifestloadtext(m, path, NULL, 0, what);
+}
+
+void
+manifestloadtext(struct manifest *m, const char *path, const char *text, size_t textlen,
+    int what)
+{
 	struct reader r = {0};
 	const char *p;
 	size_t i;
 
 	memset(m, 0, sizeof(*m));
+	m->text = text;
+	m->textlen = textlen;
 	m->forselect = (what & LOADSELECT) != 0;
 	m->fordbt = (what & LOADDBT) != 0;
 	m->fordeploy = (what & LOADDEPLOY) != 0;
@@ -794,7 +803,9 @@ manifestloadfor(struct manifest *m, const char *path, int what)
 	m->path = path;
 	m->adapter = "postgres";
 	r.m = m;
-	if (readfile(path, &r.text) < 0)
+	if (m->text)
+		bufadd(&r.text, m->text, m->textlen);
+	else if (readfile(path, &r.text) < 0)
 		fatal("%s:", path);
 	/* a byte order mark, as some Windows tools write: not part of the JSON */
 	if (r.text.len >= 3 && !memcmp(r.text.s, "\xEF\xBB\xBF", 3)) {

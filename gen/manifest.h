@@ -117,6 +117,8 @@ struct macro {
 
 struct manifest {
 	const char *path;
+	const char *text;	/* its text, when given rather than read, or NULL */
+	size_t textlen;
 	struct arena keep;	/* every string and list above */
 	const char *adapter;	/* metadata.adapter_type, else "postgres" */
 	int adapterset;		/* whether metadata.adapter_type said it */
@@ -143,6 +145,10 @@ struct manifest {
 void manifestload(struct manifest *m, const char *path);
 enum { LOADSELECT = 1, LOADDBT = 2, LOADDEPLOY = 4, LOADGRAPH = 8 };
 void manifestloadfor(struct manifest *m, const char *path, int what);
+/* The same of a manifest's text (kept, unfreed, for render.c) named path
+ * in messages: the project read itself (dbtparse.h). */
+void manifestloadtext(struct manifest *m, const char *path, const char *text,
+    size_t textlen, int what);
 void manifestfree(struct manifest *m);
 
 struct node *manifestnode(const struct manifest *m, const char *uid);

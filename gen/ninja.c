@@ -347,9 +347,19 @@ label(const struct manifest *m, const char *uid, const char *field, const char *
 static void
 regen(const struct manifest *m, const struct ninjaopts *o, struct phony *p, struct buf *b)
 {
-	const char **in = xcalloc(m->nnodes + 2, sizeof(*in));
-	char **seeds = xcalloc(m->nnodes + 1, sizeof(*seeds)), *path;
-	size_t i, n = 0, nseeds = 0;
+	const char **in, *rp, *nl;
+	char **seeds = xcalloc(m->nnodes + 1, sizeof(*seeds)), *path, **read = NULL;
+	size_t i, n = 0, nseeds = 0, nread = 0;
+
+	/* a project read itself: every file and directory it looked at */
+	for (rp = o->read; rp && (nl = strchr(rp, '\n')); rp = nl + 1) {
+		read = xreallocarray(read, nread + 1, sizeof(*read));
+		read[nread++] = xmemdup(rp, (size_t)(nl - rp));
+	}
+	in = xcalloc(m->nnodes + nread + 2, sizeof(*in));
+	for (i = 0; i < nread; i++)
+		if (strcmp(read[i], o->manifest))
+			in[n++] = read[i];
 
 	/* the files of the project it reads */
 	if (o->profiles)
@@ -390,6 +400,9 @@ regen(const struct manifest *m, const struct ninjaopts *o, struct phony *p, stru
 			bufputc(b, '\n');
 	for (i = 0; i < nseeds; i++)
 		free(seeds[i]);
+	for (i = 0; i < nread; i++)
+		free(read[i]);
+	free(read);
 	free(seeds);
 	free(in);
 }

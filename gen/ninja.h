@@ -37,6 +37,8 @@ struct ninjaopts {
 	const char *seedprefix;
 	const char *profiles;	/* the profiles.yml read, or NULL */
 	const char *project;	/* the dbt_project.yml read, or NULL */
+	const char *read;	/* the files and directories of a project read
+				 * itself, each ending in a newline, or NULL */
 	int threads;
 	/* Materialize blue/green, when bluegreen: comma-separated lists and
 	 * sink=upstream pairs, shell-quoted */

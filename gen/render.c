@@ -535,7 +535,9 @@ renderall(struct manifest *m, const struct renderopts *o)
 	for (i = 0; i < m->nnodes && !(m->nodes[i].kind == KRUN && m->nodes[i].sql); i++)
 		;
 	lenient = i < m->nnodes;
-	if (readfile(m->path, &src) < 0)
+	if (m->text)
+		bufadd(&src, m->text, m->textlen);
+	else if (readfile(m->path, &src) < 0)
 		fatal("%s:", m->path);
 	if (!(doc = arenajson(&keep, src.s, src.len, NULL)))
 		fatal("%s: invalid JSON", m->path);

@@ -1,0 +1,82 @@
+/* blocks.c: a macro file's blocks (see blocks.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "blocks.h"
+#include "jlex.h"
+#include "util.h"
+
+static int
+isname(const struct jtoken *t, const char *s)
+{
+	return t->type == JT_NAME && t->n == strlen(s) && !memcmp(t->s, s, t->n);
+}
+
+static int
+fail(const struct jsrc *s, size_t off, char **err, const char *msg)
+{
+	struct jerr e;
+
+	memset(&e, 0, sizeof(e));
+	e.src = s;
+	e.off = off;
+	snprintf(e.msg, sizeof(e.msg), "%s", msg);
+	*err = jerrstr(s, &e);
+	return -1;
+}
+
+int
+macroblocks(const char *path, const char *text, size_t n,
+    void (*fn)(void *, const char *, const char *, size_t), void *arg, char **err)
+{
+	struct arena a = {0};
+	struct jsrc s;
+	struct jerr e;
+	size_t i, start = 0, depth = 0;
+	char *name = NULL;
+	int r = 0;
+
+	memset(&e, 0, sizeof(e));
+	if (jlex(&a, path, text, n, &s, &e) < 0) {
+		*err = jerrstr(&s, &e);
+		arenafree(&a);
+		return -1;
+	}
+	for (i = 0; i + 1 < s.ntoks && r == 0; i++) {
+		const struct jtoken *t = &s.toks[i + 1];
+		if (s.toks[i].type != JT_BBEGIN)
+			continue;
+		if (isname(t, "macro") || isname(t, "test")) {
+			if (depth++ > 0)
+				continue;
+			if (i + 2 >= s.ntoks || s.toks[i + 2].type != JT_NAME) {
+				r = fail(&s, t->off, err, "a block without a name");
+				break;
+			}
+			start = s.toks[i].off;
+			name = xasprintf("%s%.*s", isname(t, "test") ? "test_" : "",
+			    (int)s.toks[i + 2].n, s.toks[i + 2].s);
+		} else if (isname(t, "materialization")) {
+			r = fail(&s, t->off, err, "unsupported: a custom materialization "
+			    "(a manifest from dbt parse works instead)");
+		} else if ((isname(t, "endmacro") || isname(t, "endtest")) && depth > 0 &&
+		    --depth == 0) {
+			size_t k = i + 1;
+			while (k < s.ntoks && s.toks[k].type != JT_BEND)
+				k++;
+			if (k == s.ntoks) {
+				r = fail(&s, t->off, err, "missing end of the block's tag");
+				break;
+			}
+			fn(arg, name, s.text + start, s.toks[k].off - start);
+			free(name);
+			name = NULL;
+		}
+	}
+	if (r == 0 && depth > 0)
+		r = fail(&s, start, err, "a block that is never closed");
+	free(name);
+	arenafree(&a);
+	return r;
+}

@@ -1,0 +1,28 @@
+/* blocks.h: the macro, test and materialization blocks of a macro file,
+ * as dbt's macro parser takes them apart.
+ *
+ * Each top-level {% macro NAME(...) %}...{% endmacro %} is one macro
+ * whose text (macro_sql) is the file's from its {% to its endmacro's %},
+ * newlines normalized; {% test NAME %} blocks are the macros test_NAME.
+ * Text between blocks is ignored, as dbt ignores it. A materialization
+ * block, or a block left open, is an error. */
+#ifndef BLOCKS_H
+#define BLOCKS_H
+
+#include <stddef.h>
+
+/* Call fn(arg, name, sql, len) for each block of text (named path in
+ * messages). Returns 0, or -1 with *err "path:line:col: message". */
+int macroblocks(const char *path, const char *text, size_t n,
+    void (*fn)(void *arg, const char *name, const char *sql, size_t len),
+    void *arg, char **err);
+
+/* What the build embeds of gen/builtins/: dbt's own macros as we write
+ * them (the generic tests, get_where_subquery, generate_*_name). */
+struct builtin {
+	const char *path;	/* gen/builtins/NAME.sql */
+	const char *text;
+};
+extern const struct builtin builtins[];	/* ends with {NULL, NULL} */
+
+#endif

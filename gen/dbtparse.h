@@ -1,0 +1,48 @@
+/* dbtparse.h: a dbt project read as `dbt parse` (dbt-core 1.11) reads
+ * it, into the manifest it would write, so that the generator needs no
+ * dbt at all.
+ *
+ * Read: dbt_project.yml (name, the *-paths, vars, quoting, dispatch, and
+ * the models:, seeds: and data_tests:/tests: config trees with "+" keys
+ * and folder nesting); every .sql under the model paths (a model each),
+ * every .csv under the seed paths (a seed each), the macro and test
+ * blocks of every .sql under the macro paths and under the test paths'
+ * generic/; and every .yml/.yaml properties file under those paths:
+ * models and seeds (description, config, columns with descriptions and
+ * data types, data tests on columns and on the node), sources (schema,
+ * database, description, tables with identifier, columns and data tests).
+ * Each model is rendered as dbt's parse renders it (parsectx.h) to learn
+ * its refs, sources and config() calls; its config is the project tree's
+ * levels, then its properties file's, then its config() calls
+ * (nodecfg.h); its database, schema and alias are what the
+ * generate_*_name macros give (the project's own when it has them, else
+ * ours: blocks.h). Generic tests get dbt's names and unique_ids
+ * (testname.h) and test_metadata.
+ *
+ * What this does not read exactly stops it, naming the file and the
+ * thing: python models, snapshots, singular tests, seeds or models
+ * disabled, packages in dbt_packages, versions, docs blocks in
+ * descriptions, Jinja in properties other than a test's arguments,
+ * unknown config keys and properties, and dbt's own macros other than
+ * ours (a manifest from dbt parse works instead). */
+#ifndef DBTPARSE_H
+#define DBTPARSE_H
+
+#include <cjson/cJSON.h>
+
+struct parseopts {
+	const char *dir;	/* the project, as a prefix: "" or "dir/" */
+	const char *adapter;	/* the profile's type */
+	cJSON *target;		/* what the renders' target has */
+	cJSON *clivars;		/* --vars, or NULL */
+};
+
+/* The dbt version whose parse this reproduces, as its manifests say. */
+#define DBTPARSEVERSION "1.11.14"
+
+/* The manifest of the project (exits 1 on anything not read exactly).
+ * *read: every file and directory looked at, relative to here, each
+ * ending in a newline (malloc'd). */
+cJSON *dbtparse(const struct parseopts *o, char **read);
+
+#endif

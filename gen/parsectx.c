@@ -1,0 +1,836 @@
+/* parsectx.c: dbt's parse-time context (see parsectx.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "jeval.h"
+#include "nodecfg.h"
+#include "parsectx.h"
+
+struct pmacro {
+	struct arena *keep;
+	const char *uid, *name, *path, *sql;
+	struct jv *fn;
+	struct pctx *ctx;	/* whose render calls it */
+};
+
+struct pctx {
+	struct dbtrun run;
+	struct arena keep;
+	struct jv *root;	/* the root project's macros */
+	struct jv *global;	/* dbt's, as ours */
+	struct jv *pkgs;	/* root project -> root, dbt -> the dbt object */
+	struct pnode *cur;	/* the render in progress */
+};
+
+/* One render. */
+struct pnode {
+	struct pctx *c;
+	cJSON *node, *calls, *macros;
+	struct jv *chain[5];
+	size_t nchain;
+};
+
+static struct jv *
+str(struct arena *a, const char *s)
+{
+	return jvstr(a, s, strlen(s));
+}
+
+static void
+put(struct arena *a, struct jv *d, const char *k, struct jv *v)
+{
+	jvset(a, d, str(a, k), v);
+}
+
+static const char *
+jstr(cJSON *o, const char *k)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+cJSON *
+pctxjson(const struct jv *v)
+{
+	cJSON *r, *x;
+	size_t i;
+
+	switch (v->type) {
+	case JNONE: return cJSON_CreateNull();
+	case JBOOL: return cJSON_CreateBool(v->u.b);
+	case JINT: return cJSON_CreateNumber((double)v->u.i);
+	case JFLOAT: return cJSON_CreateNumber(v->u.f);
+	case JSTR: return cJSON_CreateString(v->u.str.s);
+	case JLIST: case JTUPLE:
+		if (v->sub != JS_NONE && v->sub != JS_KEYS && v->sub != JS_VALUES)
+			return NULL;
+		r = cJSON_CreateArray();
+		for (i = 0; i < v->u.list.n; i++) {
+			if (!(x = pctxjson(v->u.list.v[i]))) {
+				cJSON_Delete(r);
+				return NULL;
+			}
+			cJSON_AddItemToArray(r, x);
+		}
+		return r;
+	case JDICT:
+		r = cJSON_CreateObject();
+		for (i = 0; i < v->u.dict.n; i++) {
+			if (!v->u.dict.k[i])
+				continue;
+			if (v->u.dict.k[i]->type != JSTR || !(x = pctxjson(v->u.dict.v[i]))) {
+				cJSON_Delete(r);
+				return NULL;
+			}
+			cJSON_AddItemToObject(r, v->u.dict.k[i]->u.str.s, x);
+		}
+		return r;
+	default:
+		return NULL;
+	}
+}
+
+/* ---- arguments ---- */
+
+static struct jv *
+arg(struct jcall *c, size_t i, const char *name)
+{
+	size_t k;
+
+	for (k = 0; name && k < c->nkw; k++)
+		if (!strcmp(c->names[k], name))
+			return c->kw[k];
+	return i < c->npos ? c->pos[i] : NULL;
+}
+
+static const char *
+strarg(struct jev *v, struct jv *x, const char *fn)
+{
+	if (!x)
+		jfail(v, "%s(): a missing argument", fn);
+	if (x->type != JSTR)
+		jfail(v, "%s(): an argument must be a string, not %s", fn, jvtypename(x));
+	return x->u.str.s;
+}
+
+/* ---- the node's relation ---- */
+
+static const char *
+relstr(const struct jv *self, struct buf *b)
+{
+	cJSON *n = self->u.obj.data;
+	const char *part[3] = {jstr(n, "database"), jstr(n, "schema"), jstr(n, "alias")};
+	int i, any = 0;
+
+	for (i = 0; i < 3; i++) {
+		if (!part[i] || !*part[i])
+			continue;
+		bufprintf(b, "%s\"%s\"", any++ ? "." : "", part[i]);
+	}
+	return NULL;
+}
+
+static struct jv *
+relattr(struct jev *v, struct jv *self, const char *name)
+{
+	cJSON *n = self->u.obj.data;
+	const char *s = NULL;
+
+	if (!strcmp(name, "database"))
+		s = jstr(n, "database");
+	else if (!strcmp(name, "schema"))
+		s = jstr(n, "schema");
+	else if (!strcmp(name, "identifier") || !strcmp(name, "name") || !strcmp(name, "table"))
+		s = jstr(n, "alias");
+	else
+		jfail(v, "unsupported at parse: attribute '%s' of a relation "
+		    "(a manifest from dbt parse works instead)", name);
+	return s ? str(jevarena(v), s) : &jvnone;
+}
+
+static const struct jclass relclass = {"Relation", relattr, relstr, NULL};
+
+/* ---- ref, source, config ---- */
+
+static struct jv *
+fnref(struct jev *v, void *data, struct jcall *c)
+{
+	struct pnode *pn = data;
+	struct jv *ver = arg(c, 99, "version"), *pkgkw = arg(c, 99, "package");
+	const char *name = NULL, *pkg = NULL;
+	cJSON *r = cJSON_CreateObject(), *vj;
+	size_t k;
+
+	for (k = 0; k < c->nkw; k++)
+		if (strcmp(c->names[k], "version") && strcmp(c->names[k], "v") &&
+		    strcmp(c->names[k], "package"))
+			jfail(v, "ref(): unexpected keyword argument '%s'", c->names[k]);
+	if (!ver)
+		ver = arg(c, 99, "v");
+	if (c->npos == 2) {
+		pkg = strarg(v, c->pos[0], "ref");
+		name = strarg(v, c->pos[1], "ref");
+	} else if (c->npos == 1) {
+		name = strarg(v, c->pos[0], "ref");
+		if (pkgkw)
+			pkg = strarg(v, pkgkw, "ref");
+	} else
+		jfail(v, "ref() takes 1 or 2 arguments");
+	if (ver && ver->type != JNONE)
+		jfail(v, "unsupported: ref() of a version (a manifest from dbt parse works instead)");
+	if (pkg)
+		jfail(v, "unsupported: ref() of another package's node (a manifest from dbt parse works instead)");
+	cJSON_AddStringToObject(r, "name", name);
+	cJSON_AddNullToObject(r, "package");
+	vj = cJSON_CreateNull();
+	cJSON_AddItemToObject(r, "version", vj);
+	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(pn->node, "refs"), r);
+	return jvobj(jevarena(v), &relclass, pn->node);
+}
+
+static struct jv *
+fnsource(struct jev *v, void *data, struct jcall *c)
+{
+	struct pnode *pn = data;
+	cJSON *s;
+
+	if (c->nkw || c->npos != 2)
+		jfail(v, "source() takes 2 arguments");
+	s = cJSON_CreateArray();
+	cJSON_AddItemToArray(s, cJSON_CreateString(strarg(v, c->pos[0], "source")));
+	cJSON_AddItemToArray(s, cJSON_CreateString(strarg(v, c->pos[1], "source")));
+	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(pn->node, "sources"), s);
+	return jvobj(jevarena(v), &relclass, pn->node);
+}
+
+static void
+addcall(struct jev *v, struct pnode *pn, cJSON *opts)
+{
+	cJSON *x;
+
+	if (!opts)
+		jfail(v, "config(): a value that is not JSON");
+	/* dbt's _transform_config: the hooks' other spelling */
+	for (x = opts->child; x; x = x->next) {
+		if (!strcmp(x->string, "pre_hook") || !strcmp(x->string, "post_hook")) {
+			char key[10];
+			snprintf(key, sizeof(key), "%s", x->string);
+			key[strlen(key) - 5] = '-';
+			if (cJSON_GetObjectItemCaseSensitive(opts, key))
+				jfail(v, "config(): both %s and %s", x->string, key);
+			cJSON_SetValuestring(x, x->valuestring);
+			free(x->string);
+			x->string = xstrdup(key);
+		}
+	}
+	cfgcallmerge(pn->calls, opts);
+	cJSON_Delete(opts);
+}
+
+static struct jv *
+cfgcall(struct jev *v, struct jv *self, struct jcall *c)
+{
+	struct pnode *pn = self->u.obj.data;
+	cJSON *opts = NULL;
+	size_t k;
+
+	if (c->npos == 1 && c->nkw == 0) {
+		if (c->pos[0]->type != JDICT)
+			jfail(v, "config(): its argument must be a dict");
+		opts = pctxjson(c->pos[0]);
+	} else if (c->npos == 0 && c->nkw > 0) {
+		opts = cJSON_CreateObject();
+		for (k = 0; k < c->nkw; k++) {
+			cJSON *x = pctxjson(c->kw[k]);
+			if (!x) {
+				cJSON_Delete(opts);
+				jfail(v, "config(): %s is not a value dbt's config takes", c->names[k]);
+			}
+			cJSON_AddItemToObject(opts, c->names[k], x);
+		}
+	} else
+		jfail(v, "Invalid inline model config: config() takes a dict or keyword arguments");
+	addcall(v, pn, opts);
+	return str(jevarena(v), "");
+}
+
+static struct jv *
+cfgset(struct jev *v, void *data, struct jcall *c)
+{
+	struct pnode *pn = data;
+	cJSON *opts, *x;
+
+	if (c->nkw || c->npos != 2)
+		jfail(v, "config.set() takes 2 arguments");
+	if (!(x = pctxjson(c->pos[1])))
+		jfail(v, "config.set(): not a value dbt's config takes");
+	opts = cJSON_CreateObject();
+	cJSON_AddItemToObject(opts, strarg(v, c->pos[0], "config.set"), x);
+	addcall(v, pn, opts);
+	return str(jevarena(v), "");
+}
+
+static struct jv *
+cfgempty(struct jev *v, void *data, struct jcall *c)
+{
+	(void)data; (void)c;
+	return str(jevarena(v), "");
+}
+
+static struct jv *
+cfgattr(struct jev *v, struct jv *self, const char *name)
+{
+	struct arena *a = jevarena(v);
+
+	if (!strcmp(name, "get") || !strcmp(name, "require") || !strcmp(name, "meta_get") ||
+	    !strcmp(name, "meta_require"))
+		return jvfunc(a, "config.get", cfgempty, self->u.obj.data);
+	if (!strcmp(name, "set"))
+		return jvfunc(a, "config.set", cfgset, self->u.obj.data);
+	jfail(v, "unsupported at parse: config.%s (a manifest from dbt parse works instead)", name);
+	return NULL;
+}
+
+static const struct jclass cfgclass = {"Config", cfgattr, NULL, cfgcall};
+
+/* ---- var, env_var, and the rest ---- */
+
+static cJSON *
+findvar(struct pctx *c, const char *name)
+{
+	cJSON *x, *scope;
+
+	if ((x = cJSON_GetObjectItemCaseSensitive(c->run.clivars, name)))
+		return x;
+	scope = cJSON_GetObjectItemCaseSensitive(c->run.vars, c->run.project);
+	if (cJSON_IsObject(scope) && (x = cJSON_GetObjectItemCaseSensitive(scope, name)))
+		return x;
+	return cJSON_GetObjectItemCaseSensitive(c->run.vars, name);
+}
+
+static struct jv *
+fnvar(struct jev *v, void *data, struct jcall *c)
+{
+	struct pnode *pn = data;
+	const char *name;
+	cJSON *x;
+
+	if (c->nkw || c->npos < 1 || c->npos > 2)
+		jfail(v, "var() takes 1 or 2 arguments");
+	name = strarg(v, c->pos[0], "var");
+	if ((x = findvar(pn->c, name)))
+		return dbtjson(jevarena(v), x);
+	if (c->npos == 2)
+		return c->pos[1];
+	jfail(v, "Required var '%s' not found in config", name);
+	return NULL;
+}
+
+static struct jv *
+fnenvvar(struct jev *v, void *data, struct jcall *c)
+{
+	const char *val;
+
+	(void)data;
+	if (c->nkw || c->npos < 1 || c->npos > 2)
+		jfail(v, "env_var() takes 1 or 2 arguments");
+	if ((val = getenv(strarg(v, c->pos[0], "env_var"))))
+		return str(jevarena(v), val);
+	if (c->npos == 2 && c->pos[1]->type != JNONE)
+		return c->pos[1];
+	jfail(v, "Env var required but not provided: '%s'", c->pos[0]->u.str.s);
+	return NULL;
+}
+
+static struct jv *
+fnfalse(struct jev *v, void *data, struct jcall *c)
+{
+	(void)v; (void)data; (void)c;
+	return &jvfalse;
+}
+
+static struct jv *
+fnempty(struct jev *v, void *data, struct jcall *c)
+{
+	(void)data; (void)c;
+	return str(jevarena(v), "");
+}
+
+static struct jv *
+fnreturn(struct jev *v, void *data, struct jcall *c)
+{
+	(void)data;
+	jreturn(v, c->npos ? c->pos[0] : &jvnone);
+	return NULL;
+}
+
+static struct jv *
+fnraise(struct jev *v, void *data, struct jcall *c)
+{
+	struct jv *msg = arg(c, 0, "msg");
+
+	(void)data;
+	jfail(v, "Compilation Error: %s", msg ? jevstr(v, msg)->u.str.s : "");
+	return NULL;
+}
+
+static struct jv *
+targetattr(struct jev *v, struct jv *self, const char *name)
+{
+	struct pctx *c = self->u.obj.data;
+	cJSON *x = cJSON_GetObjectItemCaseSensitive(c->run.target, name);
+
+	if (!strcmp(name, "type"))
+		return str(jevarena(v), c->run.adapter);
+	if (!x)
+		jfail(v, "unsupported: target.%s is not known here", name);
+	return dbtjson(jevarena(v), x);
+}
+
+static const struct jclass targetclass = {"Target", targetattr, NULL, NULL};
+
+static struct jv *
+flagsattr(struct jev *v, struct jv *self, const char *name)
+{
+	(void)self;
+	if (!strcmp(name, "FULL_REFRESH") || !strcmp(name, "STORE_FAILURES") ||
+	    !strcmp(name, "WARN_ERROR"))
+		return &jvfalse;
+	if (!strcmp(name, "WHICH"))
+		return str(jevarena(v), "parse");
+	jfail(v, "unsupported: flags.%s", name);
+	return NULL;
+}
+
+static const struct jclass flagsclass = {"flags", flagsattr, NULL, NULL};
+
+/* ---- macros ---- */
+
+static struct jv *
+callmacro(struct jev *v, void *data, struct jcall *c)
+{
+	struct pmacro *m = data;
+	struct pnode *pn = m->ctx->cur;
+
+	if (pn && pn->macros) {
+		cJSON *x;
+		cJSON_ArrayForEach(x, pn->macros)
+			if (!strcmp(x->valuestring, m->uid))
+				break;
+		if (!x)
+			cJSON_AddItemToArray(pn->macros, cJSON_CreateString(m->uid));
+	}
+	if (!m->fn) {
+		struct jtmpl *t = arenaalloc(m->keep, sizeof(*t));
+		struct jv *into = jvdict(m->keep);
+		char *err = NULL;
+		if (jcompile(m->keep, m->path, m->sql, strlen(m->sql), t, &err) < 0 ||
+		    jmacros(m->keep, t, into, NULL, &err) < 0) {
+			char msg[300];
+			snprintf(msg, sizeof(msg), "%s", err);
+			free(err);
+			jfail(v, "in macro %s: %s", m->uid, msg);
+		}
+		if (!(m->fn = jvget(into, str(m->keep, m->name))))
+			jfail(v, "macro %s: its text does not define %s", m->uid, m->name);
+	}
+	return jcallv(v, m->fn, c);
+}
+
+/* dbt.NAME: one of ours, or an error naming it. */
+static struct jv *
+dbtattr(struct jev *v, struct jv *self, const char *name)
+{
+	struct pctx *c = self->u.obj.data;
+	struct jv *x = jvget(c->global, str(jevarena(v), name));
+
+	if (!x)
+		jfail(v, "unsupported: dbt.%s, a macro of dbt's own that dbt2ninja does not "
+		    "have (a manifest from dbt parse works instead)", name);
+	return x;
+}
+
+static const struct jclass dbtclass = {"dbt", dbtattr, NULL, NULL};
+
+/* The macro of that name in the node's namespace: the root project's,
+ * then ours. */
+static struct jv *
+lookup(struct pctx *c, const char *pkg, const char *name)
+{
+	struct jv *k = str(&c->keep, name), *x = NULL;
+
+	if (!pkg || !strcmp(pkg, c->run.project))
+		x = jvget(c->root, k);
+	if (!x && (!pkg || !strcmp(pkg, "dbt")))
+		x = jvget(c->global, k);
+	return x;
+}
+
+static struct jv *
+addispatch(struct jev *v, void *data, struct jcall *c)
+{
+	struct pnode *pn = data;
+	struct jv *nm = arg(c, 0, "macro_name"), *ns = arg(c, 1, "macro_namespace");
+	const char *name = strarg(v, nm, "adapter.dispatch"), *pkg = NULL;
+	const char *prefixes[] = {pn->c->run.adapter, "default"};
+	size_t i;
+
+	if (c->npos > 2)
+		jfail(v, "unsupported: adapter.dispatch() with packages");
+	if (strchr(name, '.'))
+		jfail(v, "In adapter.dispatch, got a macro name of \"%s\", but \".\" is not a valid macro name component", name);
+	if (ns && ns->type == JSTR && strcmp(ns->u.str.s, "dbt")) {
+		if (strcmp(ns->u.str.s, pn->c->run.project))
+			jfail(v, "unsupported: adapter.dispatch() in the namespace %s, which is "
+			    "not read here (a manifest from dbt parse works instead)", ns->u.str.s);
+		pkg = ns->u.str.s;
+	} else if (ns && ns->type != JSTR && ns->type != JNONE)
+		jfail(v, "In adapter.dispatch, got a %s macro_namespace argument, but macro_namespace should be None or a string.", jvtypename(ns));
+	if (cJSON_GetArraySize(pn->c->run.dispatch) > 0)
+		jfail(v, "unsupported: dispatch in dbt_project.yml (a manifest from dbt parse works instead)");
+	for (i = 0; i < 2; i++) {
+		char *full = xasprintf("%s__%s", prefixes[i], name);
+		struct jv *m = lookup(pn->c, pkg, full);
+		free(full);
+		if (m)
+			return m;
+	}
+	jfail(v, "In dispatch: No macro named '%s' found within namespace: '%s'", name,
+	    ns && ns->type == JSTR ? ns->u.str.s : "None");
+	return NULL;
+}
+
+static struct jv *
+adquote(struct jev *v, void *data, struct jcall *c)
+{
+	struct buf b = {0};
+	struct jv *r;
+
+	(void)data;
+	bufprintf(&b, "\"%s\"", strarg(v, arg(c, 0, "identifier"), "adapter.quote"));
+	r = jvstr(jevarena(v), b.s, b.len);
+	buffree(&b);
+	return r;
+}
+
+static struct jv *
+adattr(struct jev *v, struct jv *self, const char *name)
+{
+	if (!strcmp(name, "dispatch"))
+		return jvfunc(jevarena(v), "adapter.dispatch", addispatch, self->u.obj.data);
+	if (!strcmp(name, "quote"))
+		return jvfunc(jevarena(v), "adapter.quote", adquote, self->u.obj.data);
+	jfail(v, "unsupported at parse: adapter.%s (a manifest from dbt parse works instead)", name);
+	return NULL;
+}
+
+static const struct jclass adclass = {"Adapter", adattr, NULL, NULL};
+
+static struct jv *
+modelattr(struct jev *v, struct jv *self, const char *name)
+{
+	struct jv *m = dbtjson(jevarena(v), self->u.obj.data);
+	struct jv *x = jvget(m, str(jevarena(v), name));
+
+	return x ? x : &jvundef;
+}
+
+static const struct jclass modelclass = {"model", modelattr, NULL, NULL};
+
+/* A name that needs the database, or what is not kept here. */
+static struct jv *
+nocall(struct jev *v, struct jv *self, struct jcall *c)
+{
+	(void)c;
+	jfail(v, "unsupported at parse: %s() (a manifest from dbt parse works instead)",
+	    (const char *)self->u.obj.data);
+	return NULL;
+}
+
+static struct jv *
+noattr(struct jev *v, struct jv *self, const char *name)
+{
+	jfail(v, "unsupported at parse: %s.%s (a manifest from dbt parse works instead)",
+	    (const char *)self->u.obj.data, name);
+	return NULL;
+}
+
+static const struct jclass noclass = {"unsupported", noattr, NULL, nocall};
+
+static struct jv *
+basectx(struct pnode *pn, struct arena *a)
+{
+	static const char *const no[] = {"run_query", "statement", "load_result",
+	    "graph", "modules", "api", "load_agate_table", "store_result", "doc", NULL};
+	struct jv *d = jvdict(a), *bi, *ex;
+	size_t i;
+
+	put(a, d, "ref", jvfunc(a, "ref", fnref, pn));
+	put(a, d, "source", jvfunc(a, "source", fnsource, pn));
+	put(a, d, "config", jvobj(a, &cfgclass, pn));
+	bi = jvdict(a);
+	put(a, bi, "ref", jvfunc(a, "ref", fnref, pn));
+	put(a, bi, "source", jvfunc(a, "source", fnsource, pn));
+	put(a, bi, "config", jvobj(a, &cfgclass, pn));
+	put(a, d, "builtins", bi);
+	put(a, d, "var", jvfunc(a, "var", fnvar, pn));
+	put(a, d, "env_var", jvfunc(a, "env_var", fnenvvar, pn));
+	put(a, d, "is_incremental", jvfunc(a, "is_incremental", fnfalse, pn));
+	put(a, d, "this", jvobj(a, &relclass, pn->node));
+	put(a, d, "model", jvobj(a, &modelclass, pn->node));
+	put(a, d, "target", jvobj(a, &targetclass, pn->c));
+	put(a, d, "adapter", jvobj(a, &adclass, pn));
+	put(a, d, "flags", jvobj(a, &flagsclass, pn));
+	ex = jvdict(a);
+	put(a, ex, "raise_compiler_error", jvfunc(a, "raise_compiler_error", fnraise, pn));
+	put(a, ex, "warn", jvfunc(a, "warn", fnempty, pn));
+	put(a, d, "exceptions", ex);
+	put(a, d, "return", jvfunc(a, "return", fnreturn, pn));
+	put(a, d, "log", jvfunc(a, "log", fnempty, pn));
+	put(a, d, "print", jvfunc(a, "print", fnempty, pn));
+	put(a, d, "execute", &jvfalse);
+	put(a, d, "project_name", str(a, pn->c->run.project));
+	for (i = 0; no[i]; i++)
+		put(a, d, no[i], jvobj(a, &noclass, (void *)no[i]));
+	return d;
+}
+
+static void
+setchain(struct pnode *pn, struct arena *a)
+{
+	pn->nchain = 0;
+	pn->chain[pn->nchain++] = pn->c->root;
+	pn->chain[pn->nchain++] = pn->c->pkgs;
+	pn->chain[pn->nchain++] = pn->c->global;
+	pn->chain[pn->nchain++] = basectx(pn, a);
+}
+
+struct pctx *
+pctxnew(cJSON *macros, const struct dbtrun *run)
+{
+	struct pctx *c = xcalloc(1, sizeof(*c));
+	struct arena *a = &c->keep;
+	cJSON *x;
+
+	c->run = *run;
+	c->root = jvdict(a);
+	c->global = jvdict(a);
+	c->pkgs = jvdict(a);
+	cJSON_ArrayForEach(x, macros) {
+		struct pmacro *m = arenaalloc(a, sizeof(*m));
+		const char *pkg = jstr(x, "package_name");
+		memset(m, 0, sizeof(*m));
+		m->keep = a;
+		m->uid = x->string;
+		m->name = jstr(x, "name");
+		m->path = jstr(x, "original_file_path");
+		m->sql = jstr(x, "macro_sql");
+		m->ctx = c;
+		put(a, pkg && !strcmp(pkg, "dbt") ? c->global : c->root, m->name,
+		    jvfunc(a, m->name, callmacro, m));
+	}
+	put(a, c->pkgs, run->project, c->root);
+	put(a, c->pkgs, "dbt", jvobj(a, &dbtclass, c));
+	return c;
+}
+
+void
+pctxfree(struct pctx *c)
+{
+	if (!c)
+		return;
+	arenafree(&c->keep);
+	free(c);
+}
+
+static void
+begin(struct pctx *c, struct pnode *pn, cJSON *node, cJSON *calls, cJSON *macros,
+    struct arena *a)
+{
+	memset(pn, 0, sizeof(*pn));
+	pn->c = c;
+	pn->node = node;
+	pn->calls = calls;
+	pn->macros = macros;
+	c->cur = pn;
+	setchain(pn, a);
+}
+
+int
+pctxrender(struct pctx *c, cJSON *node, const char *name, const char *src,
+    cJSON *calls, cJSON *macros, char **err)
+{
+	struct arena a = {0};
+	struct pnode pn;
+	struct jtmpl t;
+	struct buf out = {0};
+	int r;
+
+	begin(c, &pn, node, calls, macros, &a);
+	r = jcompile(&a, name, src, strlen(src), &t, err);
+	if (r == 0)
+		r = jrun(&a, &t, pn.chain, pn.nchain, &out, err);
+	c->cur = NULL;
+	buffree(&out);
+	arenafree(&a);
+	return r;
+}
+
+/* ^\s*(ref|source|var|env_var|doc)\s*\(.+\)\s*$, as dbt's wrapping. */
+static int
+barecall(const char *s)
+{
+	static const char *const fns[] = {"env_var", "ref", "var", "source", "doc", NULL};
+	const char *p = s, *e = s + strlen(s), *q;
+	size_t i, n;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v')
+		p++;
+	for (i = 0; fns[i]; i++) {
+		n = strlen(fns[i]);
+		if (strncmp(p, fns[i], n))
+			continue;
+		for (q = p + n; *q == ' ' || *q == '\t' || *q == '\n' || *q == '\r' || *q == '\f' || *q == '\v'; q++)
+			;
+		while (e > q && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r' || e[-1] == '\f' || e[-1] == '\v'))
+			e--;
+		if (*q == '(' && e - q >= 3 && e[-1] == ')' && !memchr(q, '\n', (size_t)(e - q)))
+			return 1;
+	}
+	return 0;
+}
+
+/* A string rendered as dbt's native environment does. */
+static struct jv *
+native(struct pnode *pn, struct arena *a, const char *src, char **err)
+{
+	struct jtmpl t;
+	struct buf b = {0};
+	struct jv *r;
+
+	if (jcompile(a, "test kwargs", src, strlen(src), &t, err) < 0)
+		return NULL;
+	if (jrunvalue(a, &t, pn->chain, pn->nchain, &r, err) < 0)
+		return NULL;
+	if (r)
+		return r;
+	if (jrun(a, &t, pn->chain, pn->nchain, &b, err) < 0) {
+		buffree(&b);
+		return NULL;
+	}
+	r = jvstr(a, b.s ? b.s : "", b.len);
+	buffree(&b);
+	return r;
+}
+
+static struct jv *
+kwarg(struct pnode *pn, struct arena *a, cJSON *j, int top, const char *key, char **err)
+{
+	struct jv *v, *x;
+	cJSON *c;
+
+	if (cJSON_IsString(j)) {
+		char *w;
+		if (top && !strcmp(key, "column_name"))
+			return str(a, j->valuestring);
+		if (!strstr(j->valuestring, "{{") && !strstr(j->valuestring, "{%") &&
+		    !strstr(j->valuestring, "{#") && !barecall(j->valuestring))
+			return str(a, j->valuestring);
+		w = barecall(j->valuestring) ? xasprintf("{{ %s }}", j->valuestring) :
+		    xstrdup(j->valuestring);
+		v = native(pn, a, w, err);
+		free(w);
+		return v;
+	}
+	if (cJSON_IsArray(j)) {
+		v = jvlist(a, JLIST);
+		cJSON_ArrayForEach(c, j) {
+			if (!(x = kwarg(pn, a, c, 0, "", err)))
+				return NULL;
+			jvpush(a, v, x);
+		}
+		return v;
+	}
+	if (cJSON_IsObject(j)) {
+		v = jvdict(a);
+		cJSON_ArrayForEach(c, j) {
+			if (!(x = kwarg(pn, a, c, top, c->string, err)))
+				return NULL;
+			put(a, v, c->string, x);
+		}
+		return v;
+	}
+	return dbtjson(a, j);
+}
+
+int
+pctxtest(struct pctx *c, cJSON *node, cJSON *kwargs, const char *raw, cJSON *calls,
+    cJSON *macros, char **err)
+{
+	struct arena a = {0};
+	struct pnode pn;
+	struct jtmpl t;
+	struct buf out = {0};
+	struct jv *k;
+	int r = -1;
+
+	begin(c, &pn, node, calls, macros, &a);
+	if ((k = kwarg(&pn, &a, kwargs, 1, "", err))) {
+		put(&a, pn.chain[pn.nchain - 1], "_dbt_generic_test_kwargs", k);
+		r = jcompile(&a, jstr(node, "original_file_path"), raw, strlen(raw), &t, err);
+		if (r == 0)
+			r = jrun(&a, &t, pn.chain, pn.nchain, &out, err);
+	}
+	c->cur = NULL;
+	buffree(&out);
+	arenafree(&a);
+	return r;
+}
+
+int
+pctxname(struct pctx *c, const char *macro, const char *custom, cJSON *node,
+    char **out, char **err)
+{
+	struct arena a = {0};
+	struct pnode pn;
+	struct jtmpl t;
+	struct jv *ctx, *chain[6], *fn;
+	struct buf b = {0};
+	char *src;
+	size_t i, s, e;
+	int r;
+
+	begin(c, &pn, node, NULL, NULL, &a);
+	if (!(fn = lookup(c, NULL, macro))) {
+		*err = xasprintf("no macro %s", macro);
+		arenafree(&a);
+		return -1;
+	}
+	ctx = jvdict(&a);
+	put(&a, ctx, "__name_macro", fn);
+	put(&a, ctx, "__custom", custom ? str(&a, custom) : &jvnone);
+	put(&a, ctx, "__node", dbtjson(&a, node));
+	chain[0] = ctx;
+	for (i = 0; i < pn.nchain; i++)
+		chain[i + 1] = pn.chain[i];
+	src = xasprintf("{{ __name_macro(__custom, __node) }}");
+	r = jcompile(&a, macro, src, strlen(src), &t, err);
+	if (r == 0)
+		r = jrun(&a, &t, chain, pn.nchain + 1, &b, err);
+	free(src);
+	c->cur = NULL;
+	if (r == 0) {
+		/* Python's str.strip() */
+		for (s = 0; s < b.len && strchr(" \t\n\r\f\v", b.s[s]); s++)
+			;
+		for (e = b.len; e > s && strchr(" \t\n\r\f\v", b.s[e - 1]); e--)
+			;
+		*out = xmemdup(b.s ? b.s + s : "", e - s);
+	}
+	buffree(&b);
+	arenafree(&a);
+	return r;
+}

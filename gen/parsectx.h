@@ -1,0 +1,56 @@
+/* parsectx.h: the Jinja context of dbt's parse, to learn what a node
+ * calls: its refs, sources and config() calls (dbt's ParseProvider).
+ *
+ * execute is false; ref and source record their arguments on the node
+ * (refs as {name, package, version}, sources as [source, table]) and
+ * return the node's own relation, as dbt's parse does; config(...) and
+ * config.set merge into the node's config calls as dbt's
+ * merge_config_dicts; config.get and config.require give ""; var, env_var,
+ * target, this, model, is_incremental (false), return, log, print,
+ * exceptions, flags, adapter.dispatch (the node's namespace, then dbt's,
+ * with the adapter's prefix before default__) and adapter.quote are dbt's.
+ * Macros: the root project's, then the builtin ones (blocks.h), by name
+ * or as dbt.NAME; a name beneath dbt that is not one of them fails the
+ * render naming it. Anything else that needs a database (run_query,
+ * adapter.get_relation, ...) fails naming it: a manifest from dbt parse
+ * works instead. */
+#ifndef PARSECTX_H
+#define PARSECTX_H
+
+#include <cjson/cJSON.h>
+
+#include "dbtctx.h"
+
+struct pctx;
+
+/* A context over the macros of doc (a manifest's "macros" object, which
+ * must outlive it) for run's project, target and vars. */
+struct pctx *pctxnew(cJSON *macros, const struct dbtrun *run);
+void pctxfree(struct pctx *);
+
+/* Render src (named name) for node as dbt's parse does: node's "refs" and
+ * "sources" lists grow, calls (an object) takes its config() calls, and
+ * macros the ids of the macros it called (a list, or NULL). Returns 0, or
+ * -1 with *err (malloc'd). */
+int pctxrender(struct pctx *, cJSON *node, const char *name, const char *src,
+    cJSON *calls, cJSON *macros, char **err);
+
+/* A generic test rendered as dbt's parse renders it: its kwargs as
+ * add_rendered_test_kwargs (each string but column_name rendered
+ * natively, a bare call of ref, source, var, env_var or doc wrapped in
+ * {{ }} first), then its raw code with them as _dbt_generic_test_kwargs:
+ * what the renders record is kept, as in pctxrender. */
+int pctxtest(struct pctx *, cJSON *node, cJSON *kwargs, const char *raw,
+    cJSON *calls, cJSON *macros, char **err);
+
+/* The macro name (generate_schema_name, ...) called with custom (a
+ * string, or NULL for none) and node, as dbt's name getters call it: its
+ * value as a string, stripped (malloc'd). Returns 0, or -1 with *err. */
+int pctxname(struct pctx *, const char *macro, const char *custom, cJSON *node,
+    char **out, char **err);
+
+/* A value of the engine as JSON, or NULL when it has no JSON form. */
+struct jv;
+cJSON *pctxjson(const struct jv *);
+
+#endif

@@ -1,0 +1,118 @@
+#!/bin/sh
+# dbt2ninja reading the dbt project itself (no manifest): tests/data/project,
+# a jaffle-style project (seeds, staging models with config blocks, a
+# source, properties files with generic tests, a custom
+# generate_schema_name, vars, project config trees). Its jobs are deployed
+# and tested through real ninja; editing a model regenerates; what is not
+# read exactly is refused naming it. With the reference dbt, the job files
+# from the project are byte-identical to those from dbt parse's manifest
+# of the same project.
+. "$(dirname "$0")/lib.sh"
+command -v ninja >/dev/null 2>&1 || skip_all "ninja is not installed"
+withpg
+P=$TMP/ours
+cp -R "$ROOT/tests/data/project" "$P"
+printf 'jaffle:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      host: "%s"\n      port: %s\n      user: postgres\n      password: ""\n      dbname: demo\n      schema: dev\n      threads: 2\n' \
+	"$PGHOST" "$PGPORT" >"$P/profiles.yml"
+export DBT_PROFILES_DIR="$P"
+cd "$P" || exit 1
+# the source's table, as a loader leaves it
+psql -Xq -v ON_ERROR_STOP=1 -c "create schema jaffle_src" -c "create table jaffle_src.raw_orders as
+	select * from (values (1, 1, date '2018-01-01', 'returned'), (2, 3, date '2018-01-02', 'completed'),
+	(3, 4, date '2018-01-04', 'completed'), (4, 1, date '2018-01-05', 'placed'),
+	(5, 2, date '2018-01-05', 'shipped')) v(id, user_id, order_date, status)" || exit 1
+job() { echo "target/ninja/sql/$1.sql"; }
+
+"$DBT2NINJA" -v >"$TMP/gen" 2>&1
+ok $? "dbt2ninja reads the project when no manifest is named" || sed 's/^/# /' "$TMP/gen"
+grep -q '5 models, 2 seeds, 0 snapshots, 17 tests' "$TMP/gen"
+ok $? "its 5 models, 2 seeds and 17 generic tests" || sed 's/^/# /' "$TMP/gen"
+AV=test.jaffle.accepted_values_stg_payments_payment_method___var_payment_methods_.f51ef50a30
+[ -f "$(job $AV)" ]
+ok $? "a test's unique_id ends in dbt's hash of its name and metadata"
+grep -q '^-- relation: "demo"."dev_dbt_test__audit"."accepted_values_stg_payments_787d970bebfe4c4d43afd58438d554ea"$' "$(job $AV)"
+ok $? "a long test name is shortened with dbt's hash"
+grep -q '^-- relation: "demo"."dev_staging"."orders_staged"$' "$(job model.jaffle.stg_orders)"
+ok $? "config(alias=...) in the model, +schema from the project, the project's generate_schema_name"
+grep -q '^-- relation: "demo"."jaffle_raw"."raw_payments"$' "$(job seed.jaffle.raw_payments)"
+ok $? "a seed's schema from the project's own generate_schema_name"
+grep -q '^-- post-hook: \[{"sql":"analyze {{ this }}","transaction":true,"index":null}\]$' \
+	"$(job model.jaffle.stg_payments)"
+ok $? "a post_hook of config() as dbt's hook"
+grep -q '^-- severity: "error"$' \
+	"$(job test.jaffle.accepted_values_stg_orders_status__placed__shipped__completed__return_pending__returned.080fb20aad)"
+ok $? "a test's own config wins over the project's tests: tree"
+grep -q '^-- severity: "warn"$' "$(job test.jaffle.unique_orders_order_id.fed79b3a6e)"
+ok $? "the project's tests: tree"
+grep -q "where order_date > '2018-01-01'" "$(job test.jaffle.not_null_orders_customer_id.c5f02694af)"
+ok $? "a test's where config narrows its model"
+grep -q '^-- materialized: view$' "$(job model.jaffle.stg_orders)" &&
+	grep -q '^-- materialized: table$' "$(job model.jaffle.orders)"
+ok $? "materialized from the project tree, the properties file and config()"
+
+ninja build >"$TMP/build" 2>&1
+ok $? "ninja build deploys it and runs its tests" || tail -20 "$TMP/build" | sed 's/^/# /'
+is "$(sql 'select count(*) from dev_marts.customers')" 4 "customers, through the staging models"
+is "$(sql 'select sum(amount) from dev.orders')" 79.00 "orders, with a column per payment method of var()"
+is "$(sql "select count(*) from pg_views where schemaname = 'dev_staging' and viewname = 'orders_staged'")" 1 \
+	"stg_orders a view under its alias"
+
+ninja -n deploy >"$TMP/noop" 2>&1
+grep -q 'no work to do' "$TMP/noop"
+ok $? "nothing to do once deployed" || sed 's/^/# /' "$TMP/noop"
+sleep 1
+printf '\n-- a comment only\n' >>models/marts/orders.sql
+sed 's/    first_name,/    first_name as first_name,/' models/staging/stg_customers.sql >"$TMP/m" &&
+	cat "$TMP/m" >models/staging/stg_customers.sql
+ninja deploy >"$TMP/again" 2>&1
+ok $? "ninja deploy after editing two models" || sed 's/^/# /' "$TMP/again"
+grep -q 'regenerating build.ninja' "$TMP/again"
+ok $? "an edited model regenerates build.ninja"
+grep -q 'model model.jaffle.stg_customers' "$TMP/again"
+ok $? "and the model whose SQL changed runs"
+grep -q 'model model.jaffle.orders$' "$TMP/again"
+is $? 1 "not the one whose change is a comment"
+
+# refused, naming the file and what: never a different manifest
+refused() {
+	rm -rf "$TMP/bad" && cp -R "$ROOT/tests/data/project" "$TMP/bad" && cp "$P/profiles.yml" "$TMP/bad/"
+	(cd "$TMP/bad" && eval "$1" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/out" 2>&1)
+	is $? 1 "$3: exit 1"
+	grep -qF "$2" "$TMP/out"
+	ok $? "$3: says so" || sed 's/^/# /' "$TMP/out"
+	[ ! -f "$TMP/bad/build.ninja" ]
+	ok $? "$3: nothing written"
+}
+refused 'echo "def model(dbt, s): return 1" >models/py.py' \
+	"models/py.py: a python model" "a python model"
+refused 'printf "    +frobnicate: 1\n" >>dbt_project.yml' \
+	"frobnicate is not a config read here" "an unknown config key"
+refused 'echo "select {{ dbt.datediff(1, 2, 3) }}" >models/d.sql' \
+	"dbt.datediff, a macro of dbt's own that dbt2ninja does not have (a manifest from dbt parse works instead)" \
+	"a dbt macro we do not have"
+refused 'echo "{% materialization m, default %}{% endmaterialization %}" >macros/m.sql' \
+	"macros/m.sql:1:4: unsupported: a custom materialization" "a custom materialization"
+refused 'mkdir snapshots && echo "{% snapshot s %}{% endsnapshot %}" >snapshots/s.sql' \
+	"snapshots are not read here yet" "a snapshot"
+refused 'printf "unit_tests:\n  - name: u\n" >models/x.yml' \
+	"models/x.yml: unit_tests: not read here yet" "an unknown properties key"
+refused 'printf "{{ config(materialized=\"table\", enabled=false) }}\nselect 1\n" >models/off.sql' \
+	"disabled nodes are not read here yet" "a disabled model"
+
+# the reference dbt: the same project through dbt parse's manifest
+refdbt_or_done "$TMP/refdbt"
+D=$TMP/dbt
+cp -R "$P" "$D"
+rm -rf "$D/target" "$D/build.ninja" "$D/.ninja_log" "$D/.ninja_deps"
+# ours afresh: a job file is only rewritten when what it runs changed
+cp -R "$D" "$TMP/fresh"
+(cd "$TMP/fresh" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/gen3" 2>&1)
+ok $? "dbt2ninja from the project, afresh" || sed 's/^/# /' "$TMP/gen3"
+(cd "$D" && DBT_PROFILES_DIR=. "$TMP/refdbt/bin/dbt" parse >"$TMP/parse" 2>&1)
+ok $? "dbt parse of the same project" || tail -20 "$TMP/parse" | sed 's/^/# /'
+(cd "$D" && DBT_PROFILES_DIR=. "$DBT2NINJA" target/manifest.json >"$TMP/gen2" 2>&1)
+ok $? "dbt2ninja from dbt parse's manifest" || sed 's/^/# /' "$TMP/gen2"
+diff -r "$D/target/ninja/sql" "$TMP/fresh/target/ninja/sql" >"$TMP/diff" 2>&1
+ok $? "every job file read from the project is byte-identical to dbt parse's ($(ls "$D/target/ninja/sql" | wc -l) jobs)" ||
+	head -40 "$TMP/diff" | sed 's/^/# /'
+done_testing
