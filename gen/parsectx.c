@@ -151,7 +151,7 @@ relattr(struct jev *v, struct jv *self, const char *name)
 	return s ? str(jevarena(v), s) : &jvnone;
 }
 
-static const struct jclass relclass = {"Relation", relattr, relstr, NULL};
+static const struct jclass relclass = {"Relation", relattr, relstr, NULL, NULL, NULL, 0};
 
 /* ---- ref, source, config ---- */
 
@@ -294,7 +294,7 @@ cfgattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass cfgclass = {"Config", cfgattr, NULL, cfgcall};
+static const struct jclass cfgclass = {"Config", cfgattr, NULL, cfgcall, NULL, NULL, 0};
 
 /* ---- var, env_var, and the rest ---- */
 
@@ -390,7 +390,7 @@ targetattr(struct jev *v, struct jv *self, const char *name)
 	return dbtjson(jevarena(v), x);
 }
 
-static const struct jclass targetclass = {"Target", targetattr, NULL, NULL};
+static const struct jclass targetclass = {"Target", targetattr, NULL, NULL, NULL, NULL, 0};
 
 static struct jv *
 flagsattr(struct jev *v, struct jv *self, const char *name)
@@ -405,7 +405,7 @@ flagsattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass flagsclass = {"flags", flagsattr, NULL, NULL};
+static const struct jclass flagsclass = {"flags", flagsattr, NULL, NULL, NULL, NULL, 0};
 
 /* ---- macros ---- */
 
@@ -453,7 +453,7 @@ dbtattr(struct jev *v, struct jv *self, const char *name)
 	return x;
 }
 
-static const struct jclass dbtclass = {"dbt", dbtattr, NULL, NULL};
+static const struct jclass dbtclass = {"dbt", dbtattr, NULL, NULL, NULL, NULL, 0};
 
 /* The macro of that name in the node's namespace: the root project's,
  * then ours. */
@@ -527,7 +527,7 @@ adattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass adclass = {"Adapter", adattr, NULL, NULL};
+static const struct jclass adclass = {"Adapter", adattr, NULL, NULL, NULL, NULL, 0};
 
 static struct jv *
 modelattr(struct jev *v, struct jv *self, const char *name)
@@ -538,7 +538,7 @@ modelattr(struct jev *v, struct jv *self, const char *name)
 	return x ? x : &jvundef;
 }
 
-static const struct jclass modelclass = {"model", modelattr, NULL, NULL};
+static const struct jclass modelclass = {"model", modelattr, NULL, NULL, NULL, NULL, 0};
 
 /* A name that needs the database, or what is not kept here. */
 static struct jv *
@@ -558,7 +558,7 @@ noattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass noclass = {"unsupported", noattr, NULL, nocall};
+static const struct jclass noclass = {"unsupported", noattr, NULL, nocall, NULL, NULL, 0};
 
 static struct jv *
 basectx(struct pnode *pn, struct arena *a)
