@@ -367,7 +367,9 @@ hooksrender(struct manifest *m, const struct renderopts *o)
 			}
 		return;
 	}
-	if (readfile(m->path, &src) < 0)
+	if (m->text)
+		bufadd(&src, m->text, m->textlen);
+	else if (readfile(m->path, &src) < 0)
 		fatal("%s:", m->path);
 	if (!(doc = arenajson(&keep, src.s, src.len, NULL)))
 		fatal("%s: invalid JSON", m->path);

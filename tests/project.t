@@ -36,9 +36,9 @@ grep -q '^-- relation: "demo"."dev_staging"."orders_staged"$' "$(job model.jaffl
 ok $? "config(alias=...) in the model, +schema from the project, the project's generate_schema_name"
 grep -q '^-- relation: "demo"."jaffle_raw"."raw_payments"$' "$(job seed.jaffle.raw_payments)"
 ok $? "a seed's schema from the project's own generate_schema_name"
-grep -q '^-- post-hook: \[{"sql":"analyze {{ this }}","transaction":true,"index":null}\]$' \
+grep -q '^-- post-hook: \[{"sql":"analyze \\"demo\\".\\"dev_staging\\".\\"stg_payments\\"","transaction":true,"index":null}\]$' \
 	"$(job model.jaffle.stg_payments)"
-ok $? "a post_hook of config() as dbt's hook"
+ok $? "a post_hook of config() as dbt's hook, rendered"
 grep -q '^-- severity: "error"$' \
 	"$(job test.jaffle.accepted_values_stg_orders_status__placed__shipped__completed__return_pending__returned.080fb20aad)"
 ok $? "a test's own config wins over the project's tests: tree"
