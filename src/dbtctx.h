@@ -20,8 +20,12 @@
  * warn, return, log and print, execute, builtins, zip, and the generic
  * test kwargs (_dbt_generic_test_kwargs) rendered natively as dbt renders
  * them. Ephemeral parents are injected as __dbt__cte__ CTEs as dbt's
- * compiler injects them. Anything else — a database query, an unknown
- * target attribute, graph, run_started_at — is refused naming it, as
+ * compiler injects them. A database query (adapter.execute, and so
+ * statement blocks and run_query; get_columns_in_relation; get_relation
+ * of another relation) is answered by dbtrun.db when there is one
+ * (dbtdb.c), and without one fails, dbtneeddb() saying so. Anything
+ * else — an unknown target attribute, graph, run_started_at — is
+ * refused naming it, as
  * are python models and manifests of dbt before 0.20 (whose compiler
  * named and injected CTEs otherwise). */
 #ifndef DBTCTX_H
