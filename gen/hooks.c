@@ -358,11 +358,17 @@ hooksrender(struct manifest *m, const struct renderopts *o)
 	}
 	if (!nops && !nhooks)
 		return;
-	if (before20(m)) {
+	/* as before: a manifest of dbt before 0.20, or of an adapter the
+	 * executor does not run (its nodes fail when they run, saying so) */
+	if (before20(m) || (strcmp(m->adapter, "postgres") && strcmp(m->adapter, "materialize"))) {
 		for (i = 0; i < m->nnodes; i++)
 			if (m->nodes[i].kind == KOPERATION) {
-				warn("warning: %s: %s: not run: only dbt renders the hooks of a "
-				    "manifest of dbt %s", m->path, m->nodes[i].uid, m->dbtversion);
+				if (before20(m))
+					warn("warning: %s: %s: not run: only dbt renders the hooks of a "
+					    "manifest of dbt %s", m->path, m->nodes[i].uid, m->dbtversion);
+				else
+					warn("warning: %s: %s: not run: dbt2ninja runs postgres and "
+					    "materialize projects, not %s", m->path, m->nodes[i].uid, m->adapter);
 				m->nodes[i].kind = KIGNORED;
 			}
 		return;
