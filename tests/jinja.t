@@ -5,18 +5,14 @@
 # materialization block tags, defaults otherwise) and by
 # tests/unit/jrender, and the bytes must be equal; every refuse/*.j2 must
 # fail in jrender with exactly the message in its .err.
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 DATA=$ROOT/tests/data/jinja
 JR=$ROOT/tests/unit/jrender
 # The Jinja2 dbt itself runs (the reference dbt's), else Debian's; a case
 # with a NAME.min file needs at least the Jinja2 version in it (Jinja2
 # changed its frames since Debian's 3.1.2, and dbt 1.11 ships 3.1.6).
-REF=${DBT2NINJA_REFERENCE-$ROOT/../shared/reference-dbt}
 PY=python3
-TMP=$(mktemp -d) || exit 1
-trap 'rm -rf "$TMP"' EXIT
-if [ -n "$REF" ] && [ -f "$REF/install.sh" ] &&
-    sh "$REF/install.sh" "$TMP/refdbt" >"$TMP/install.log" 2>&1; then
+if [ -n "$REFERENCE" ] && [ -f "$REFERENCE/install.sh" ] && refdbt "$TMP/refdbt"; then
 	PY=$TMP/refdbt/bin/python3
 fi
 if ! $PY -c 'import jinja2.sandbox' 2>/dev/null; then

@@ -24,10 +24,34 @@ refdbt_or_done() {
 	fi
 }
 
-# refdbt DIR: install the reference dbt into DIR; 0, or 1 with what it
-# said in $TMP/install.log. install.sh may apt-get: while another apt-get
-# holds the lock, it is tried again (5 minutes at most).
+# refdbt DIR: the reference dbt at DIR/bin/dbt; 0, or 1 with what it said
+# in $TMP/install.log. A DIR in the test's $TMP is a link to the one
+# install every test shares, tests/tmp/refdbt (make clean removes it):
+# installed once under a lock, tests run side by side waiting for it, and
+# installed anew when the reference changes. Any other DIR (as PARITY_DBT
+# may name) is installed into itself.
 refdbt() {
+	case $1 in
+	"$TMP"/*) command -v flock >/dev/null 2>&1 || { refinstall "$1"; return; } ;;
+	*) refinstall "$1"; return ;;
+	esac
+	_shared=$ROOT/tests/tmp/refdbt
+	mkdir -p "$ROOT/tests/tmp" || return 1
+	_sum=$({ echo "$REFERENCE"; find "$REFERENCE" -type f -exec cat {} +; } | cksum)
+	(
+		flock 9 || exit 1
+		[ "$(cat "$_shared.ok" 2>/dev/null)" = "$_sum" ] && exit 0
+		rm -rf "$_shared" "$_shared.ok"
+		refinstall "$_shared" || exit 1
+		echo "$_sum" >"$_shared.ok"
+	) 9>"$_shared.lock" || return 1
+	mkdir -p "$(dirname "$1")" && ln -s "$_shared" "$1"
+}
+
+# refinstall DIR: install the reference dbt into DIR, as refdbt says.
+# install.sh may apt-get: while another apt-get holds the lock, it is
+# tried again (5 minutes at most).
+refinstall() {
 	mkdir -p "$1"
 	_i=0
 	until sh "$REFERENCE/install.sh" "$1" >"$TMP/install.log" 2>&1; do
