@@ -111,6 +111,25 @@ tree() {
 		find . -type f ! -name '.ninja_*' -exec cksum {} + | LC_ALL=C sort)
 }
 
+# pgprofile FILE PROFILE DB SCHEMA THREADS: a profiles.yml whose PROFILE's
+# one target, t, is database DB of the test's server.
+pgprofile() {
+	cat >"$1" <<EOF
+$2:
+  target: t
+  outputs:
+    t:
+      type: postgres
+      host: "$PGHOST"
+      port: $PGPORT
+      user: postgres
+      password: ""
+      dbname: $3
+      schema: $4
+      threads: $5
+EOF
+}
+
 # A copy of the example project, ready to generate in.
 shop() {
 	rm -rf "$TMP/shop"
