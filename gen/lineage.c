@@ -289,9 +289,8 @@ dotstr(struct buf *b, const char *s)
 	bufputc(b, '"');
 }
 
-/* Text in an HTML-like label. */
-static void
-html(struct buf *b, const char *s)
+void
+htmlesc(struct buf *b, const char *s, int label)
 {
 	for (; *s; s++) {
 		switch (*s) {
@@ -299,7 +298,15 @@ html(struct buf *b, const char *s)
 		case '<': bufputs(b, "&lt;"); break;
 		case '>': bufputs(b, "&gt;"); break;
 		case '"': bufputs(b, "&quot;"); break;
-		case '\n': bufputc(b, ' '); break;
+		case '\'':
+			if (label)
+				bufputc(b, '\'');
+			else
+				bufputs(b, "&#39;");
+			break;
+		case '\n':
+			bufputc(b, label ? ' ' : '\n');
+			break;
 		default: bufputc(b, *s);
 		}
 	}
@@ -349,9 +356,9 @@ itemdot(struct buf *b, const struct item *it)
 	free(s);
 	bufputs(b, ", label=<<table border=\"0\" cellborder=\"0\" cellspacing=\"0\" "
 	    "cellpadding=\"1\"><tr><td><b>");
-	html(b, it->name);
+	htmlesc(b, it->name, 1);
 	bufputs(b, "</b></td></tr><tr><td><font point-size=\"9\">");
-	html(b, it->what);
+	htmlesc(b, it->what, 1);
 	bufputs(b, "</font></td></tr>");
 	if (it->ntests)
 		testsline(b, it);

@@ -56,6 +56,11 @@ void picturefree(struct picture *p);
 /* The DOT of p into out. */
 void lineagedot(const struct picture *p, struct buf *out);
 
+/* s as HTML text into b, in an element or an attribute (& < > " and '
+ * as references); with label, in a Graphviz HTML-like label: an
+ * apostrophe as it is, a newline as a space. */
+void htmlesc(struct buf *b, const char *s, int label);
+
 int graphmain(int argc, char **argv);
 
 #endif

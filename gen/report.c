@@ -26,22 +26,6 @@ static const char usage[] =
     "                        [--manifest PATH] [--profile NAME] [--target NAME]\n"
     "                        [--profiles-dir DIR] [--project-dir DIR] [EXPR...]\n";
 
-/* Text in HTML, in an element or an attribute. */
-static void
-esc(struct buf *b, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': bufputs(b, "&amp;"); break;
-		case '<': bufputs(b, "&lt;"); break;
-		case '>': bufputs(b, "&gt;"); break;
-		case '"': bufputs(b, "&quot;"); break;
-		case '\'': bufputs(b, "&#39;"); break;
-		default: bufputc(b, *s);
-		}
-	}
-}
-
 static void
 base64(struct buf *b, const char *s, size_t n)
 {
@@ -188,7 +172,7 @@ clipped(struct buf *b, const char *s, int chars)
 	int c = 0;
 
 	if ((int)n <= chars) {
-		esc(b, s);
+		htmlesc(b, s, 0);
 		return;
 	}
 	while (cut < n && c < chars - 1) {
@@ -198,7 +182,7 @@ clipped(struct buf *b, const char *s, int chars)
 		c++;
 	}
 	head = xmemdup(s, cut);
-	esc(b, head);
+	htmlesc(b, head, 0);
 	bufputs(b, "\xe2\x80\xa6");
 	free(head);
 }
@@ -211,7 +195,7 @@ eventsvg(struct buf *b, const struct event *e, double x, double y, double w)
 
 	snprintf(secs, sizeof(secs), "%.3f s", (double)e->dur / 1e6);
 	bufprintf(b, "<g class=\"event %s\"><title>", e->cat);
-	esc(b, e->name);
+	htmlesc(b, e->name, 0);
 	bufprintf(b, " (%s%s%s): %s", e->cat, e->edge ? ", " : "", e->edge ? e->edge : "", secs);
 	if (e->status)
 		bufprintf(b, ", %s", e->status);
@@ -266,7 +250,7 @@ static void
 badge(struct buf *b, int st, const char *text)
 {
 	bufprintf(b, "<span class=\"badge\" style=\"background:%s\">", statuscolors[st]);
-	esc(b, text);
+	htmlesc(b, text, 0);
 	bufputs(b, "</span>");
 }
 
@@ -331,7 +315,7 @@ context(struct buf *b, const struct node *n, const char *msg)
 			continue;
 		one = xmemdup(line, (size_t)(q - line));
 		bufprintf(b, "<span class=\"%s\"><span class=\"ln\">%4d</span> ", i == hit ? "hit" : "line", i);
-		esc(b, one);
+		htmlesc(b, one, 0);
 		bufputs(b, "</span>\n");
 		free(one);
 	}
@@ -357,16 +341,16 @@ failures(struct buf *b, const struct picture *p)
 			bufputs(b, "<section id=\"failures\">\n<h2>Failures</h2>\n");
 		name = manifestlabel(nd);
 		bufputs(b, "<div class=\"failure\"><h3>");
-		esc(b, name);
+		htmlesc(b, name, 0);
 		bufprintf(b, " <span class=\"type\">%s</span> ", nd->type);
 		badge(b, SERROR, str(r, "status"));
 		bufputs(b, "</h3>\n<p class=\"uid\">");
-		esc(b, nd->uid);
+		htmlesc(b, nd->uid, 0);
 		bufputs(b, "</p>\n");
 		msg = str(r, "message");
 		if (msg) {
 			bufputs(b, "<pre class=\"message\">");
-			esc(b, msg);
+			htmlesc(b, msg, 0);
 			bufputs(b, "</pre>\n");
 			context(b, nd, msg);
 		}
@@ -411,9 +395,9 @@ row(struct buf *b, const struct row *w)
 	char *name = manifestlabel(w->n), secs[32] = "";
 
 	bufputs(b, "<tr><td><a href=\"#");
-	esc(b, w->n->uid);
+	htmlesc(b, w->n->uid, 0);
 	bufputs(b, "\">");
-	esc(b, name);
+	htmlesc(b, name, 0);
 	bufprintf(b, "</a></td><td>%s</td><td>", w->n->type);
 	badge(b, statusof(st), st ? st : "");
 	t = cJSON_GetObjectItemCaseSensitive(w->r, "execution_time");
@@ -423,12 +407,12 @@ row(struct buf *b, const struct row *w)
 	ar = cJSON_GetObjectItemCaseSensitive(w->r, "adapter_response");
 	am = str(ar, "_message");
 	if (am)
-		esc(b, am);
+		htmlesc(b, am, 0);
 	bufputs(b, "</td><td class=\"msg\">");
 	msg = w->r ? str(w->r, "message") : NULL;
 	if (msg) {
 		char *first = xmemdup(msg, strcspn(msg, "\n"));
-		esc(b, first);
+		htmlesc(b, first, 0);
 		free(first);
 	}
 	bufputs(b, "</td></tr>\n");
@@ -496,7 +480,7 @@ lineage(struct buf *b, const struct picture *p)
 	} else {
 		bufputs(b, "<p>Graphviz's dot could not be run: the lineage in DOT, for "
 		    "<code>dot -Tsvg</code>.</p>\n<pre class=\"dot\">");
-		esc(b, dot.s);
+		htmlesc(b, dot.s, 0);
 		bufputs(b, "</pre>\n</div>\n</section>\n");
 	}
 	buffree(&dot);
@@ -547,14 +531,14 @@ page(struct buf *b, const struct picture *p, const struct timeline *t)
 	gmtime_r(&tt, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%d %H:%M:%S UTC", &tm);
 	bufputs(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-	esc(b, project);
+	htmlesc(b, project, 0);
 	bufprintf(b, ": dbt2ninja report</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", style);
-	esc(b, project);
+	htmlesc(b, project, 0);
 	bufputs(b, "</h1>\n<p class=\"meta\">");
 	bufprintf(b, "dbt2ninja report, %s. ", now);
 	if (conn.len) {
 		bufputs(b, "Connection: <code>");
-		esc(b, conn.s);
+		htmlesc(b, conn.s, 0);
 		bufputs(b, "</code>.");
 	}
 	bufputs(b, "</p>\n");

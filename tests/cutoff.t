@@ -224,11 +224,15 @@ is "$(ran)" "OK replaced in place sql view model cut.a " "fixed, it alone runs"
 is "$(oid a) $(oid b) $(sql 'select x from cut.b')" "$a $b 11" "and its dependent reads it"
 
 # 300 views over a table, as a chain and as a tree: the root view changed
-# with the same columns costs one node, and every view still answers
+# with the same columns costs one node, and every view still answers.
+# DBT2NINJA_QUICK (make check's sanitizer pass) makes them 60: the size is
+# what the plain pass tests, the sanitizers look at the code that runs.
+VIEWS=300
+[ -n "${DBT2NINJA_QUICK:-}" ] && VIEWS=60
 big() {
-	python3 - "$1" "$2" <<'PY'
+	python3 - "$1" "$2" "$VIEWS" <<'PY'
 import json, sys
-shape, root = sys.argv[1], sys.argv[2]
+shape, root, views = sys.argv[1], sys.argv[2], int(sys.argv[3])
 nodes, depth = {}, {}
 def rel(n):
     return '"demo"."%s"."%s"' % (shape, n)
@@ -240,34 +244,39 @@ def node(name, mat, parent, sql):
         'compiled_code': sql, 'raw_code': sql,
         'depends_on': {'nodes': ['model.%s.%s' % (shape, parent)] if parent else []}}
 node('base', 'table', None, 'select 1 as id, 0 as x')
-for i in range(300):
+for i in range(views):
     parent = 'base' if i == 0 else 'v%03d' % (i - 1 if shape == 'chain' else (i - 1) // 2)
     depth[i] = 0 if i == 0 else depth[i - 1 if shape == 'chain' else (i - 1) // 2] + 1
     expr = root if i == 0 else 'x + 1'
     node('v%03d' % i, 'view', parent, 'select id, %s as x from %s' % (expr, rel(parent)))
 json.dump({'metadata': {'adapter_type': 'postgres', 'dbt_version': '1.11.0'}, 'nodes': nodes},
           open('target/manifest.json', 'w'))
-# the views whose x is not the root's plus their depth, which D is
+# one query per view: whether its x is the root's plus its depth, which D
+# is (one query each, not one union of them all: PostgreSQL plans a union
+# of the chain's views, each nested up to 300 deep, in minutes)
 d = root.replace('x + ', '').replace('::bigint', '').strip('()')
-print(' union all '.join("select %d from %s.v%03d where x <> %s + %d" % (i, shape, i, d, depth[i]) for i in range(300)))
+for i in range(views):
+    print("select %d, x = %s + %d from %s.v%03d;" % (i, d, depth[i], shape, i))
 PY
 }
+# answers QUERIES: how many views answer as they should
+answers() { printf '%s\n' "$1" | psql -XAtq -v ON_ERROR_STOP=1 -f - | grep -c '|t$'; }
 for shape in chain tree; do
 	mkdir -p "$TMP/$shape/target" && cd "$TMP/$shape" || exit 1
 	big $shape 'x + 1' >/dev/null
 	"$DBT2NINJA" >/dev/null 2>&1
 	deploy
-	is "$(grep -c '^OK' "$TMP/out")" 301 "$shape: 300 views over a table deploy"
+	is "$(grep -c '^OK' "$TMP/out")" $((VIEWS + 1)) "$shape: $VIEWS views over a table deploy"
 	check=$(big $shape 'x + 2')
 	deploy
 	is "$(grep -c '^OK' "$TMP/out") $(grep '^OK' "$TMP/out" | sed 's/ \[.*//')" "1 OK replaced in place sql view model $shape.v000" \
 		"$shape: the root changed with the same columns: exactly one node runs"
-	is "$(sql "select count(*) from ($check) d")" 0 "$shape: and every view answers with the change"
+	is "$(answers "$check")" $VIEWS "$shape: and every view answers with the change"
 done
 # (the chain rebuilt is 300 nodes one after the other: the tree's will do)
 check=$(big tree '(x + 3)::bigint')
 deploy
-is "$(grep -c '^OK created sql view' "$TMP/out")" 300 "tree: a column's type changed at the root: the subtree rebuilds"
-is "$(sql "select count(*) from ($check) d")" 0 "tree: and answers with it"
+is "$(grep -c '^OK created sql view' "$TMP/out")" $VIEWS "tree: a column's type changed at the root: the subtree rebuilds"
+is "$(answers "$check")" $VIEWS "tree: and answers with it"
 
 done_testing

@@ -20,20 +20,7 @@ unset PGDATABASE
 project() {
 	mkdir -p "$1"
 	cp -R "$ROOT/tests/data/incr/." "$1/"
-	cat >"$1/profiles.yml" <<EOF2
-incr:
-  target: t
-  outputs:
-    t:
-      type: postgres
-      host: "$PGHOST"
-      port: $PGPORT
-      user: postgres
-      password: ""
-      dbname: $2
-      schema: s
-      threads: 2
-EOF2
+	pgprofile "$1/profiles.yml" incr "$2" s 2
 }
 project "$TMP/dbt" dbt
 project "$TMP/ours" ours

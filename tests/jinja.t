@@ -5,18 +5,14 @@
 # materialization block tags, defaults otherwise) and by
 # tests/unit/jrender, and the bytes must be equal; every refuse/*.j2 must
 # fail in jrender with exactly the message in its .err.
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 DATA=$ROOT/tests/data/jinja
 JR=$ROOT/tests/unit/jrender
 # The Jinja2 dbt itself runs (the reference dbt's), else Debian's; a case
 # with a NAME.min file needs at least the Jinja2 version in it (Jinja2
 # changed its frames since Debian's 3.1.2, and dbt 1.11 ships 3.1.6).
-REF=${DBT2NINJA_REFERENCE-$ROOT/../shared/reference-dbt}
 PY=python3
-TMP=$(mktemp -d) || exit 1
-trap 'rm -rf "$TMP"' EXIT
-if [ -n "$REF" ] && [ -f "$REF/install.sh" ] &&
-    sh "$REF/install.sh" "$TMP/refdbt" >"$TMP/install.log" 2>&1; then
+if [ -n "$REFERENCE" ] && [ -f "$REFERENCE/install.sh" ] && refdbt "$TMP/refdbt"; then
 	PY=$TMP/refdbt/bin/python3
 fi
 if ! $PY -c 'import jinja2.sandbox' 2>/dev/null; then
@@ -27,19 +23,25 @@ JV=$($PY -c 'import jinja2; print(jinja2.__version__)')
 echo "# against Jinja2 $JV ($PY)"
 older() { $PY -c 'import sys; v = lambda s: tuple(int(x) for x in s.split(".")[:3]); sys.exit(v(sys.argv[1]) >= v(sys.argv[2]))' "$1" "$2"; }
 [ -x "$JR" ] || { echo "Bail out! $JR not built (make units)"; exit 1; }
+# Jinja2's side in one process: every case not skipped is listed, rendered
+# into $TMP/py/NAME.want (or what it raised into NAME.err), then each is
+# compared with jrender's in turn
 n=0
 fail=0
+: >"$TMP/list"
+mkdir "$TMP/py"
 for t in "$DATA"/*.j2; do
 	name=$(basename "$t" .j2)
 	ctx=$DATA/$name.json
 	[ -f "$ctx" ] || ctx=
-	n=$((n + 1))
 	if [ -f "$DATA/$name.min" ] && older "$JV" "$(cat "$DATA/$name.min")"; then
-		echo "ok $n - $name # SKIP needs Jinja2 $(cat "$DATA/$name.min"), this is $JV"
+		: >"$TMP/py/$name.skip"
 		continue
 	fi
-	if ! $PY - "$t" "$ctx" >"$TMP/want" 2>"$TMP/pyerr" <<'PY'
-import json, sys
+	printf '%s\t%s\t%s\n' "$name" "$t" "$ctx" >>"$TMP/list"
+done
+if ! $PY - "$TMP/list" "$TMP/py" 2>"$TMP/pyerr" <<'PY'
+import json, os, sys, traceback
 import jinja2, jinja2.ext, jinja2.nodes, jinja2.sandbox
 
 class Test(jinja2.ext.Extension):
@@ -81,14 +83,42 @@ class Materialization(jinja2.ext.Extension):
         node.body = parser.parse_statements(("name:endmaterialization",), drop_needle=True)
         return node
 
-env = jinja2.sandbox.SandboxedEnvironment(
-    extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols", Test, Materialization])
-src = open(sys.argv[1], encoding="utf-8", newline="").read()
-ctx = json.load(open(sys.argv[2])) if sys.argv[2] else {}
-sys.stdout.write(env.from_string(src).render(**ctx))
+def render(template, ctxfile):
+    env = jinja2.sandbox.SandboxedEnvironment(
+        extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols", Test, Materialization])
+    src = open(template, encoding="utf-8", newline="").read()
+    ctx = json.load(open(ctxfile)) if ctxfile else {}
+    return env.from_string(src).render(**ctx)
+
+# each line of the list: NAME, the template, its context file or nothing;
+# NAME's rendering goes to OUT/NAME.want, or what raised to OUT/NAME.err
+out = sys.argv[2]
+for line in open(sys.argv[1], encoding="utf-8"):
+    name, template, ctxfile = line.rstrip("\n").split("\t")
+    try:
+        text = render(template, ctxfile)
+    except Exception:
+        with open(os.path.join(out, name + ".err"), "w", encoding="utf-8") as f:
+            f.write(traceback.format_exc())
+        continue
+    with open(os.path.join(out, name + ".want"), "w", encoding="utf-8", newline="") as f:
+        f.write(text)
 PY
-	then
-		echo "not ok $n - $name: Jinja2 failed: $(tail -1 "$TMP/pyerr")"
+then
+	echo "Bail out! Jinja2's renderer failed: $(tail -1 "$TMP/pyerr")"
+	exit 1
+fi
+for t in "$DATA"/*.j2; do
+	name=$(basename "$t" .j2)
+	ctx=$DATA/$name.json
+	[ -f "$ctx" ] || ctx=
+	n=$((n + 1))
+	if [ -f "$TMP/py/$name.skip" ]; then
+		echo "ok $n - $name # SKIP needs Jinja2 $(cat "$DATA/$name.min"), this is $JV"
+		continue
+	fi
+	if [ ! -f "$TMP/py/$name.want" ]; then
+		echo "not ok $n - $name: Jinja2 failed: $(tail -1 "$TMP/py/$name.err" 2>/dev/null)"
 		fail=1
 		continue
 	fi
@@ -97,11 +127,11 @@ PY
 		fail=1
 		continue
 	fi
-	if cmp -s "$TMP/want" "$TMP/got"; then
+	if cmp -s "$TMP/py/$name.want" "$TMP/got"; then
 		echo "ok $n - $name renders as Jinja2 does"
 	else
 		echo "not ok $n - $name differs from Jinja2"
-		diff "$TMP/want" "$TMP/got" | sed 's/^/#  /'
+		diff "$TMP/py/$name.want" "$TMP/got" | sed 's/^/#  /'
 		fail=1
 	fi
 done

@@ -24,10 +24,34 @@ refdbt_or_done() {
 	fi
 }
 
-# refdbt DIR: install the reference dbt into DIR; 0, or 1 with what it
-# said in $TMP/install.log. install.sh may apt-get: while another apt-get
-# holds the lock, it is tried again (5 minutes at most).
+# refdbt DIR: the reference dbt at DIR/bin/dbt; 0, or 1 with what it said
+# in $TMP/install.log. A DIR in the test's $TMP is a link to the one
+# install every test shares, tests/tmp/refdbt (make clean removes it):
+# installed once under a lock, tests run side by side waiting for it, and
+# installed anew when the reference changes. Any other DIR (as PARITY_DBT
+# may name) is installed into itself.
 refdbt() {
+	case $1 in
+	"$TMP"/*) command -v flock >/dev/null 2>&1 || { refinstall "$1"; return; } ;;
+	*) refinstall "$1"; return ;;
+	esac
+	_shared=$ROOT/tests/tmp/refdbt
+	mkdir -p "$ROOT/tests/tmp" || return 1
+	_sum=$({ echo "$REFERENCE"; find "$REFERENCE" -type f -exec cat {} +; } | cksum)
+	(
+		flock 9 || exit 1
+		[ "$(cat "$_shared.ok" 2>/dev/null)" = "$_sum" ] && exit 0
+		rm -rf "$_shared" "$_shared.ok"
+		refinstall "$_shared" || exit 1
+		echo "$_sum" >"$_shared.ok"
+	) 9>"$_shared.lock" || return 1
+	mkdir -p "$(dirname "$1")" && ln -s "$_shared" "$1"
+}
+
+# refinstall DIR: install the reference dbt into DIR, as refdbt says.
+# install.sh may apt-get: while another apt-get holds the lock, it is
+# tried again (5 minutes at most).
+refinstall() {
 	mkdir -p "$1"
 	_i=0
 	until sh "$REFERENCE/install.sh" "$1" >"$TMP/install.log" 2>&1; do
@@ -85,6 +109,25 @@ conndir() { sed -n 's/^conn = //p' build.ninja; }
 tree() {
 	(cd "$1" && find . -type f ! -name '.ninja_*' -printf '%p %s %T@\n' | LC_ALL=C sort &&
 		find . -type f ! -name '.ninja_*' -exec cksum {} + | LC_ALL=C sort)
+}
+
+# pgprofile FILE PROFILE DB SCHEMA THREADS: a profiles.yml whose PROFILE's
+# one target, t, is database DB of the test's server.
+pgprofile() {
+	cat >"$1" <<EOF
+$2:
+  target: t
+  outputs:
+    t:
+      type: postgres
+      host: "$PGHOST"
+      port: $PGPORT
+      user: postgres
+      password: ""
+      dbname: $3
+      schema: $4
+      threads: $5
+EOF
 }
 
 # A copy of the example project, ready to generate in.

@@ -30,20 +30,7 @@ KNOWN='
 project() {
 	mkdir -p "$1"
 	cp -R "$ROOT/tests/data/parity/." "$1/"
-	cat >"$1/profiles.yml" <<EOF
-parity:
-  target: t
-  outputs:
-    t:
-      type: postgres
-      host: "$PGHOST"
-      port: $PGPORT
-      user: postgres
-      password: ""
-      dbname: $2
-      schema: parity
-      threads: 4
-EOF
+	pgprofile "$1/profiles.yml" parity "$2" parity 4
 }
 project "$TMP/dbt" dbt
 project "$TMP/ours" ours

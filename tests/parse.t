@@ -21,20 +21,7 @@ export RENDER_REGION=us
 project() {
 	mkdir -p "$1"
 	cp -R "$ROOT/tests/data/render/." "$1/"
-	cat >"$1/profiles.yml" <<EOF
-ledger:
-  target: t
-  outputs:
-    t:
-      type: postgres
-      host: "$PGHOST"
-      port: $PGPORT
-      user: postgres
-      password: ""
-      dbname: $2
-      schema: r
-      threads: 2
-EOF
+	pgprofile "$1/profiles.yml" ledger "$2" r 2
 }
 project "$TMP/dbt" dbt
 project "$TMP/ours" ours
