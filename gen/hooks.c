@@ -35,8 +35,12 @@ trimmed(const char *s, size_t n)
 	return xmemdup(s, n);
 }
 
+/* The env vars the hooks of the node at hand read, one a line. */
+static struct buf envsread;
+
 /* Render one text of node j, named what in errors; exits 1 when it
- * cannot be. Caller frees. */
+ * cannot be, NULL when a model's hook needs the database (the executor
+ * renders it when it runs). Caller frees. */
 static char *
 render(struct dbtctx *c, const struct node *n, cJSON *j, const char *what,
     const char *text, const struct dbthook *h)
@@ -45,11 +49,18 @@ render(struct dbtctx *c, const struct node *n, cJSON *j, const char *what,
 	char *err = NULL, *name, *s;
 
 	name = xasprintf("%s (%s)", n->path ? n->path : n->uid, what);
-	if (dbtrenderstr(c, j, name, text, h, &out, &err) < 0)
-		/* a hook that needs the database: where rendering when it runs
-		 * would take it over */
+	if (dbtrenderstr(c, j, name, text, h, &out, &err) < 0) {
+		bufputs(&envsread, dbtenvs(c));
+		if (dbtneeddb(c) && n->rtype != RSEED) {
+			free(err);
+			free(name);
+			buffree(&out);
+			return NULL;
+		}
 		fatal("%s (%s)", err, n->uid);
+	}
 	free(name);
+	bufputs(&envsread, dbtenvs(c));
 	s = xmemdup(out.s ? out.s : "", out.len);
 	buffree(&out);
 	return s;
@@ -120,9 +131,13 @@ renderlist(struct dbtctx *c, const struct node *n, cJSON *j, const char *kind, c
 			fatal("%s: %s: %s %d has no sql", n->path ? n->path : n->uid, n->uid, kind, i);
 		what = xasprintf("%s %d", kind, i);
 		r = render(c, n, j, what, sql->valuestring, NULL);
+		free(what);
+		if (!r) {
+			cJSON_Delete(out);
+			return NULL;
+		}
 		t = trimmed(r, strlen(r));
 		free(r);
-		free(what);
 		if (!*t) {
 			free(t);
 			continue;
@@ -150,6 +165,8 @@ nodehooks(struct dbtctx *c, struct manifest *m, struct node *n)
 
 	if (!j)
 		fatal("%s: %s: not among the manifest's nodes", m->path, n->uid);
+	envsread.len = 0;
+	bufputs(&envsread, "");
 	for (p = n->config; *p; p = nl + 1) {
 		char *key;
 		nl = strchr(p, '\n');
@@ -163,6 +180,22 @@ nodehooks(struct dbtctx *c, struct manifest *m, struct node *n)
 			if (!list)
 				fatal("%s: %s: %s is no JSON", m->path, n->uid, key);
 			r = renderlist(c, n, j, key, list);
+			if (!r) {
+				/* left as they are, for the executor */
+				size_t k;
+				for (k = 0; k < nv; k++) {
+					free(v[k].key);
+					free(v[k].text);
+				}
+				free(v);
+				cJSON_Delete(list);
+				free(val);
+				free(key);
+				n->latehooks = 1;
+				n->hookenvs = memcpy(arenaalloc(&m->keep, envsread.len + 1),
+				    envsread.s, envsread.len + 1);
+				return;
+			}
 			if (r->child) {
 				s = cJSON_PrintUnformatted(r);
 				addline(&v, &nv, key, s);
@@ -397,6 +430,7 @@ hooksrender(struct manifest *m, const struct renderopts *o)
 		if (hashooks(&m->nodes[i]))
 			nodehooks(c, m, &m->nodes[i]);
 	operations(c, m, run.project);
+	buffree(&envsread);
 	dbtctxfree(c);
 	cJSON_Delete(target);
 	cJSON_Delete(run.vars);

@@ -45,6 +45,8 @@ struct node {
 	const char *sql;	/* compiled SQL, or NULL when there is none */
 	const char *incrsql;	/* an incremental's other form (render.h), or NULL */
 	int late;		/* rendered when it runs (render.h): sql is its JSON */
+	int latehooks;		/* its hooks need the database: so rendered too */
+	const char *hookenvs;	/* the env vars they read here, one a line */
 	const char *language;	/* "sql" unless the manifest says otherwise */
 	const char *relation;	/* relation_name, else built from its parts */
 	const char *path;	/* original_file_path, or NULL */

@@ -21,7 +21,7 @@
 static int
 needs(const struct node *n)
 {
-	return n->kind == KRUN && !n->sql && n->rtype != RSEED &&
+	return n->kind == KRUN && (!n->sql || n->latehooks) && n->rtype != RSEED &&
 	    !strcmp(n->language, "sql");
 }
 
@@ -578,7 +578,7 @@ renderall(struct manifest *m, const struct renderopts *o)
 		sha256hex(in.s, in.len, base);
 		buffree(&in);
 		done++;
-		if (cached(&k, m, n, base)) {
+		if (!n->latehooks && cached(&k, m, n, base)) {
 			const char *e = htabget(&k.old, n->uid);
 			bufprintf(&k.idx, "%s %s\n", n->uid, e);
 			n->config = compiledline(m, n->config);
@@ -593,6 +593,12 @@ renderall(struct manifest *m, const struct renderopts *o)
 				n->sql = NULL;
 			else if (!strcmp(n->incrsql, n->sql))
 				n->incrsql = NULL;
+		}
+		/* hooks that need the database: the node is rendered when it
+		 * runs, compiled or not, as dbt build renders it */
+		if (n->latehooks) {
+			late = 1;
+			bufputs(&envs, n->hookenvs ? n->hookenvs : "");
 		}
 		if (late) {
 			/* rendered by the executor; never from the cache */

@@ -791,6 +791,25 @@ relcreate(struct jev *v, void *data, struct jcall *c)
 	return relv(jevarena(v), &r);
 }
 
+/* What dbt's relation cache holds of the node's own relation when its
+ * post-hooks run: a table or view swapped in by a rename is there; an
+ * incremental's is there when it was a table before (run, or rebuilt
+ * and renamed in on a full refresh), not when its first run created it,
+ * nor when a view was dropped for it. */
+static struct jv *
+postrel(struct jev *v, struct rnode *rn)
+{
+	const char *mat = jstr(cJSON_GetObjectItemCaseSensitive(rn->node, "config"), "materialized");
+
+	if (mat && (!strcmp(mat, "table") || !strcmp(mat, "view")))
+		return noderel(rn, jevarena(v), rn->node);
+	if (mat && !strcmp(mat, "incremental"))
+		return rn->hook->was == 'r' ? noderel(rn, jevarena(v), rn->node) : &jvnone;
+	jfail(v, "unsupported: adapter.get_relation() of this in a post-hook of a %s",
+	    mat ? mat : jstr(rn->node, "resource_type"));
+	return NULL;
+}
+
 /* adapter.get_relation(database, schema, identifier), for the node's own
  * relation only: what the render is told of it (is_incremental's
  * question: the relation exists, as a table, exactly when the render is
@@ -807,9 +826,6 @@ adgetrelation(struct jev *v, void *data, struct jcall *c)
 	int i;
 
 	nokw(v, c, "adapter.get_relation", ok);
-	if (rn->hook)
-		jfail(v, "unsupported: adapter.get_relation in a hook (it needs the database when "
-		    "the hook runs)");
 	mine[0] = jstr(n, "database");
 	mine[1] = jstr(n, "schema");
 	mine[2] = jstr(n, "alias") ? jstr(n, "alias") : jstr(n, "name");
@@ -821,6 +837,16 @@ adgetrelation(struct jev *v, void *data, struct jcall *c)
 	}
 	if (!got[1] || !got[2])
 		jfail(v, "unsupported: adapter.get_relation() without a schema and an identifier");
+	/* a hook runs after (or before) the model's statements: the catalog's
+	 * answer, whatever relation */
+	if (rn->hook) {
+		if (!rn->c->run.db)
+			dbtneed(v, rn, "adapter.get_relation() in a hook");
+		if (rn->hook->post && (!got[0] || !mine[0] || !strcmp(got[0], mine[0])) &&
+		    mine[1] && mine[2] && !strcmp(got[1], mine[1]) && !strcmp(got[2], mine[2]))
+			return postrel(v, rn);
+		return dbtdbrelation(v, rn, got[0], got[1], got[2]);
+	}
 	for (i = 0; i < 3; i++)
 		if (!mine[i] || (got[i] ? strcmp(got[i], mine[i]) : i != 0))
 			return dbtdbrelation(v, rn, got[0], got[1], got[2]);
@@ -1004,8 +1030,10 @@ flagsattr(struct jev *v, struct jv *self, const char *name)
 	struct rnode *rn = self->u.obj.data;
 
 	/* a hook renders when it runs: dbt run's flags, not compile's */
-	if (rn->hook && (!strcmp(name, "FULL_REFRESH") || !strcmp(name, "WHICH")))
+	if (rn->hook && !strcmp(name, "WHICH"))
 		jfail(v, "unsupported: flags.%s in a hook (known only when it runs)", name);
+	if (rn->hook && !strcmp(name, "FULL_REFRESH") && !rn->c->run.db)
+		dbtneed(v, rn, "flags.FULL_REFRESH in a hook");
 	if (!strcmp(name, "FULL_REFRESH"))
 		return jvbool(rn->c->run.fullrefresh);
 	if (!strcmp(name, "STORE_FAILURES") || !strcmp(name, "WARN_ERROR"))
@@ -1317,11 +1345,13 @@ fnhookincr(struct jev *v, void *data, struct jcall *c)
 
 	if (c->npos || c->nkw)
 		jfail(v, "is_incremental() takes no arguments");
-	if (rn->hook->operation || (mat && !strcmp(mat, "incremental")))
-		jfail(v, "unsupported: is_incremental() in a hook of %s (its answer is known only "
-		    "when the hook runs)", rn->hook->operation ? "on-run-start or on-run-end" :
-		    "an incremental model");
-	return &jvfalse;
+	if (rn->hook->operation)
+		jfail(v, "unsupported: is_incremental() in a hook of on-run-start or on-run-end");
+	if (!mat || strcmp(mat, "incremental"))
+		return &jvfalse;
+	if (!rn->c->run.db)
+		dbtneed(v, rn, "is_incremental() in a hook of an incremental model");
+	return jvbool(rn->c->run.incremental);
 }
 
 /* on-run-end's results: any use is refused naming it, its class's name
@@ -1688,6 +1718,7 @@ dbtrenderstr(struct dbtctx *c, cJSON *node, const char *name, const char *text,
 	c->envs.len = 0;
 	if (c->envs.s)
 		c->envs.s[0] = '\0';
+	c->needdb = 0;
 	memset(&rn, 0, sizeof(rn));
 	rn.c = c;
 	rn.node = node;

@@ -92,14 +92,21 @@ struct dbthook {
 	int end;	/* on-run-end: schemas, database_schemas; results refused */
 	const char *const *dbschemas;	/* on-run-end: database (or NULL), schema, ... */
 	size_t nschemas;	/* how many pairs */
+	int post;	/* a model's post-hook, rendered before its statements run
+			 * (the executor's): this is what dbt's cache holds of it
+			 * then, and any other question to the database is refused */
+	int was;	/* then: the relation's kind before the model ran
+			 * (PostgreSQL's relkind, 0 for none) */
 };
 
 /* Render text as a hook of node, as dbt renders it when the hook runs:
  * with the node's context (this is its relation), name naming it in
- * errors. What only the run knows is refused: is_incremental() where its
- * answer depends on the database, adapter.get_relation, flags.FULL_REFRESH
- * and WHICH, results, and anything that queries the database. Returns 0,
- * or -1 with *err (malloc'd). dbtenvs() then says which env vars it read. */
+ * errors. What only the run knows — is_incremental() of an incremental
+ * model, adapter.get_relation, flags.FULL_REFRESH, a query — is answered
+ * by dbtrun.db when there is one, and without one fails, dbtneeddb()
+ * saying so (in an operation, it is refused); flags.WHICH and results
+ * are refused. Returns 0, or -1 with *err (malloc'd). dbtenvs() then
+ * says which env vars it read. */
 int dbtrenderstr(struct dbtctx *, cJSON *node, const char *name, const char *text,
     const struct dbthook *h, struct buf *out, char **err);
 

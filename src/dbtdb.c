@@ -24,15 +24,23 @@
 #include "dbtint.h"
 #include "pg.h"
 
-/* Without a database: the render is the executor's to do (a hook's is
- * not: it is refused). */
-static void
-needdb(struct jev *v, struct rnode *rn, const char *what)
+void
+dbtneed(struct jev *v, struct rnode *rn, const char *what)
 {
-	if (rn->hook)
-		jfail(v, "unsupported: %s in a hook (it needs the database)", what);
+	if (rn->hook && rn->hook->operation)
+		jfail(v, "unsupported: %s in on-run-start or on-run-end (it needs the database)", what);
 	rn->c->needdb = 1;
 	jfail(v, "%s needs the database: the node is rendered when it runs", what);
+}
+
+/* A post-hook is rendered before the model's statements run: what it
+ * would read of the database is not yet what dbt's would. */
+static void
+notpost(struct jev *v, struct rnode *rn, const char *what)
+{
+	if (rn->hook && rn->hook->post)
+		jfail(v, "unsupported: %s in a post-hook (dbt2ninja renders it before the "
+		    "model's statements run)", what);
 }
 
 /* ---- values ---- */
@@ -423,7 +431,8 @@ adexecute(struct jev *v, void *data, struct jcall *c)
 
 	nokw(v, c, "adapter.execute", ok);
 	if (!rn->c->run.db)
-		needdb(v, rn, "adapter.execute()");
+		dbtneed(v, rn, "adapter.execute()");
+	notpost(v, rn, "adapter.execute()");
 	sql = strarg(v, c, 0, "sql", "adapter.execute");
 	if (limit && limit->type != JNONE && limit->type != JINT)
 		jfail(v, "adapter.execute(): limit must be an int");
@@ -583,7 +592,8 @@ adcolumns(struct jev *v, void *data, struct jcall *c)
 	if (!x || !(r = dbtrelof(x)))
 		jfail(v, "adapter.get_columns_in_relation(): the argument must be a relation");
 	if (!rn->c->run.db)
-		needdb(v, rn, "adapter.get_columns_in_relation()");
+		dbtneed(v, rn, "adapter.get_columns_in_relation()");
+	notpost(v, rn, "adapter.get_columns_in_relation()");
 	if (!r->id)
 		jfail(v, "unsupported: adapter.get_columns_in_relation() of a relation without an identifier");
 	if (!strcmp(rn->c->run.adapter, "materialize") && r->type && !strcmp(r->type, "cte"))
@@ -634,7 +644,8 @@ dbtdbrelation(struct jev *v, struct rnode *rn, const char *db, const char *schem
 	int i, found = -1, near = -1, n;
 
 	if (!rn->c->run.db)
-		needdb(v, rn, "adapter.get_relation() of a relation other than this");
+		dbtneed(v, rn, "adapter.get_relation() of a relation other than this");
+	notpost(v, rn, "adapter.get_relation() of another relation");
 	if (strcmp(rn->c->run.adapter, "postgres"))
 		jfail(v, "unsupported: adapter.get_relation() of another relation on %s",
 		    rn->c->run.adapter);

@@ -93,6 +93,9 @@ struct rel *dbtrelof(struct jv *);
 /* The adapter's attributes that ask the database (dbtdb.c): the
  * callable, or NULL for a name that is not one of them. */
 struct jv *dbtdbattr(struct jev *, struct rnode *, const char *name);
+/* Fail for want of the database: the render is the executor's to do
+ * (dbtneeddb() then says so); in an operation, refused. */
+void dbtneed(struct jev *, struct rnode *, const char *what);
 /* adapter.get_relation() of a relation not the node's own. */
 struct jv *dbtdbrelation(struct jev *, struct rnode *, const char *db,
     const char *schema, const char *id);

@@ -67,6 +67,33 @@ detach(cJSON *o, const char *k)
 	return v;
 }
 
+/* A job's context while it runs: its hooks render in it too. */
+struct late {
+	cJSON *m, *vars, *pkgvars, *dispatch, *clivars, *target;
+	struct dbtrun run;
+	struct dbtdb db;
+	struct dbtctx *c;
+	cJSON *node;
+};
+
+void
+matlatefree(struct runner *r)
+{
+	struct late *l = r->late;
+
+	if (!l)
+		return;
+	dbtctxfree(l->c);
+	cJSON_Delete(l->m);
+	cJSON_Delete(l->vars);
+	cJSON_Delete(l->pkgvars);
+	cJSON_Delete(l->dispatch);
+	cJSON_Delete(l->clivars);
+	cJSON_Delete(l->target);
+	free(l);
+	r->late = NULL;
+}
+
 int
 matlate(struct runner *r)
 {
@@ -74,10 +101,8 @@ matlate(struct runner *r)
 	const cJSON *line = jobget(j, "render");
 	const char *digest = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(line, "context"));
 	struct buf text = {0}, out = {0};
-	struct dbtrun run;
-	struct dbtdb db;
-	struct dbtctx *c;
-	cJSON *ctx = NULL, *doc = NULL, *m, *meta, *node, *vars, *pkgvars, *dispatch, *clivars, *target;
+	struct late *l;
+	cJSON *ctx = NULL, *doc = NULL, *meta;
 	char *path, *err = NULL;
 	int rc = -1, full = r->fullrefresh;
 
@@ -99,61 +124,108 @@ matlate(struct runner *r)
 		r->err = xasprintf("%s: the node to render is not JSON", j->path);
 		goto out;
 	}
-	m = cJSON_CreateObject();
+	r->late = l = xcalloc(1, sizeof(*l));
+	l->m = cJSON_CreateObject();
 	meta = detach(ctx, "metadata");
-	cJSON_AddItemToObject(m, "metadata", meta ? meta : cJSON_CreateObject());
-	cJSON_AddItemToObject(m, "macros", detach(ctx, "macros"));
-	cJSON_AddItemToObject(m, "nodes", detach(doc, "nodes"));
-	cJSON_AddItemToObject(m, "sources", detach(doc, "sources"));
-	vars = detach(ctx, "vars");
-	pkgvars = detach(ctx, "pkgvars");
-	dispatch = detach(ctx, "dispatch");
-	clivars = detach(ctx, "clivars");
-	target = detach(ctx, "target");
+	cJSON_AddItemToObject(l->m, "metadata", meta ? meta : cJSON_CreateObject());
+	cJSON_AddItemToObject(l->m, "macros", detach(ctx, "macros"));
+	cJSON_AddItemToObject(l->m, "nodes", detach(doc, "nodes"));
+	cJSON_AddItemToObject(l->m, "sources", detach(doc, "sources"));
+	l->vars = detach(ctx, "vars");
+	l->pkgvars = detach(ctx, "pkgvars");
+	l->dispatch = detach(ctx, "dispatch");
+	l->clivars = detach(ctx, "clivars");
+	l->target = detach(ctx, "target");
 	if (jobget(j, "full_refresh"))
 		full = jobbool(j, "full_refresh", 0);
-	memset(&run, 0, sizeof(run));
-	run.adapter = j->adapter;
-	run.project = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(meta, "project_name"));
-	run.dbtversion = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(meta, "dbt_version"));
-	run.vars = vars;
-	run.pkgvars = pkgvars;
-	run.dispatch = dispatch;
-	run.clivars = clivars;
-	run.target = target;
-	run.fullrefresh = r->fullrefresh;
+	l->run.adapter = j->adapter;
+	l->run.project = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(meta, "project_name"));
+	l->run.dbtversion = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(meta, "dbt_version"));
+	l->run.vars = l->vars;
+	l->run.pkgvars = l->pkgvars;
+	l->run.dispatch = l->dispatch;
+	l->run.clivars = l->clivars;
+	l->run.target = l->target;
+	l->run.fullrefresh = full;
 	/* what the materialization will find: a table, and no full refresh */
-	run.incremental = !strcmp(j->materialized, "incremental") && !full && r->was.kind == 'r';
-	run.envs = (cJSON *)cJSON_GetObjectItemCaseSensitive(line, "env");
-	db.data = r;
-	db.exec = exec;
-	run.db = &db;
-	c = dbtctxnew(m, &run);
-	if (!(node = dbtnode(c, j->uid)))
+	l->run.incremental = !strcmp(j->materialized, "incremental") && !full && r->was.kind == 'r';
+	l->run.envs = (cJSON *)cJSON_GetObjectItemCaseSensitive(line, "env");
+	l->db.data = r;
+	l->db.exec = exec;
+	l->run.db = &l->db;
+	l->c = dbtctxnew(l->m, &l->run);
+	if (!(l->node = dbtnode(l->c, j->uid)))
 		r->err = xasprintf("%s: %s is not among the nodes to render", j->path, j->uid);
-	else if (dbtrender(c, node, &out, &err) < 0) {
+	else if (dbtrender(l->c, l->node, &out, &err) < 0) {
 		r->err = err;
 	} else {
 		j->late = out.s ? out.s : xstrdup("");
 		out.s = NULL;
 		j->sql = j->late;
-		j->incrsql = run.incremental ? j->late : NULL;
+		j->incrsql = l->run.incremental ? j->late : NULL;
 		j->sqlline = 0;
 		keep(j->path, j->late);
 		rc = 0;
 	}
-	dbtctxfree(c);
 	buffree(&out);
-	cJSON_Delete(m);
-	cJSON_Delete(vars);
-	cJSON_Delete(pkgvars);
-	cJSON_Delete(dispatch);
-	cJSON_Delete(clivars);
-	cJSON_Delete(target);
 out:
 	free(path);
 	buffree(&text);
 	cJSON_Delete(ctx);
 	cJSON_Delete(doc);
 	return rc;
+}
+
+static int
+space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+int
+matlatehook(struct runner *r, const char *kind, const char *in, struct buf *out)
+{
+	struct late *l = r->late;
+	struct dbthook h;
+	struct buf b = {0};
+	char *err = NULL, *name;
+	const char *s, *e;
+	cJSON *j;
+	int rc;
+
+	memset(&h, 0, sizeof(h));
+	h.post = !strcmp(kind, "post-hook");
+	/* is_incremental() answers as for the model, in a post-hook too: dbt's
+	 * cache has no table its first run created (dbtctx.h) */
+	h.was = r->was.kind;
+	name = xasprintf("%s (%s)", r->job->path, kind);
+	rc = dbtrenderstr(l->c, l->node, name, in, &h, &b, &err);
+	free(name);
+	if (rc < 0) {
+		r->err = err;
+		buffree(&b);
+		return -1;
+	}
+	s = b.s ? b.s : "";
+	e = s + b.len;
+	while (s < e && space((unsigned char)*s))
+		s++;
+	while (e > s && space((unsigned char)e[-1]))
+		e--;
+	/* dbt's get_hook: a hook that renders to a JSON object is its sql */
+	if (s < e && *s == '{' && (j = cJSON_ParseWithLength(s, (size_t)(e - s)))) {
+		const char *sql = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "sql"));
+		if (!cJSON_IsObject(j) || !sql) {
+			cJSON_Delete(j);
+			buffree(&b);
+			r->err = xasprintf("%s: unsupported: a %s that renders to JSON that is not a hook",
+			    r->job->path, kind);
+			return -1;
+		}
+		bufputs(out, sql);
+		cJSON_Delete(j);
+	} else
+		bufadd(out, s, (size_t)(e - s));
+	buffree(&b);
+	return 0;
 }

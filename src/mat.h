@@ -45,6 +45,7 @@ struct runner {
 	const char *cluster;	/* Materialize: the profile's cluster, or NULL */
 	int stored;		/* a test's failures are already in its relation */
 	int bluegreen;		/* Materialize: clusters take the _dbt_deploy suffix */
+	struct late *late;	/* a job rendered when it runs: its context (late.c) */
 	int samejob;		/* the job is the one of the node's last success */
 	int sameshape;		/* the relation was built from a job with this
 				 * header: only its SQL may differ (its interface
@@ -73,6 +74,11 @@ int mzmaterialize(struct runner *r);
  * rendered on r's connection, after matiface() read r->was; nothing for
  * any other job. 0, or -1 with r->err. */
 int matlate(struct runner *r);
+/* A hook of such a job ("pre-hook" or "post-hook"), rendered as dbt's
+ * run_hooks renders it (then trimmed; a hook that renders to a JSON
+ * object is its "sql"), onto out: 0, or -1 with r->err. */
+int matlatehook(struct runner *r, const char *kind, const char *in, struct buf *out);
+void matlatefree(struct runner *r);
 /* Read the node's relation as the catalog has it into p: 0, or -1 when
  * the catalog did not answer (p->known is 0). With --dry-run, the query
  * is printed (p->known is 0); nothing for a test. */

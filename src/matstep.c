@@ -272,10 +272,17 @@ fail:
 /* A hook as it runs: rendered by the generator when its job says so
  * ("-- hooks: "rendered""), else substituted here. */
 static int
-hooksql(struct runner *r, const char *in, struct buf *out)
+hooksql(struct runner *r, const char *kind, const char *in, struct buf *out)
 {
 	if (!strcmp(jobstr(r->job, "hooks", ""), "rendered")) {
 		bufputs(out, in);
+		return 0;
+	}
+	/* a job rendered when it runs: its hooks too, in its context */
+	if (r->late)
+		return matlatehook(r, kind, in, out);
+	if (r->dry && jobget(r->job, "render")) {
+		bufprintf(out, "/* rendered when it runs: */ %s", in);
 		return 0;
 	}
 	return renderhook(r, in, out);
@@ -292,8 +299,8 @@ mathooks(struct runner *r, struct step *s, const char *kind, int intxn)
 
 	if (cJSON_IsString(list)) {
 		if (intxn) {
-			rc = hooksql(r, list->valuestring, &b);
-			if (rc == 0)
+			rc = hooksql(r, kind, list->valuestring, &b);
+			if (rc == 0 && b.len)
 				matstmtf(s, &b);
 		}
 		buffree(&b);
@@ -305,9 +312,10 @@ mathooks(struct runner *r, struct step *s, const char *kind, int intxn)
 		if (!cJSON_IsString(sql) || (cJSON_IsFalse(txn) ? 0 : 1) != intxn)
 			continue;
 		bufputs(&b, "");
-		if ((rc = hooksql(r, sql->valuestring, &b)) < 0)
+		if ((rc = hooksql(r, kind, sql->valuestring, &b)) < 0)
 			break;
-		matstmtf(s, &b);
+		if (b.len)
+			matstmtf(s, &b);
 	}
 	buffree(&b);
 	return rc;

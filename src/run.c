@@ -819,6 +819,7 @@ main(int argc, char **argv)
 	rc = matlate(&r);
 	if (rc == 0)
 		rc = materialize(&r);
+	matlatefree(&r);
 	t1 = now();
 	alarm(0);	/* done with the server: nothing may stop what follows */
 	/* (a relation new, or made anew, moved: no need to ask) */

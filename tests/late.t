@@ -93,6 +93,11 @@ round() {
 	cmp -s "$TMP/dbt.rows" "$TMP/ours.rows"
 	ok $? "round $1: both databases hold the same rows ($(wc -l <"$TMP/dbt.rows") rows)" ||
 		diff "$TMP/dbt.rows" "$TMP/ours.rows" | sed 's/^/# /'
+	# the hooks that needed the database: the pre-hook's row (is_incremental()
+	# and a count), the post-hook's comment
+	is "$(q ours "select obj_description('s.grown'::regclass)")" \
+		"$(q dbt "select obj_description('s.grown'::regclass)")" \
+		"round $1: the incremental's post-hook said what dbt's did of is_incremental()"
 }
 
 round 1

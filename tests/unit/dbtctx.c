@@ -276,18 +276,19 @@ main(void)
 	is(hook(&run, "model.p.x", "{% if is_incremental() %}a{% else %}b{% endif %}", NULL), "b",
 	    "is_incremental() in a hook of a model that is not incremental: false, whatever the database");
 	is(hook(&run, "model.p.i", "{% if is_incremental() %}a{% endif %}", NULL),
-	    "error: hooks.yml (post-hook 1):1:7: unsupported: is_incremental() in a hook of an incremental "
-	    "model (its answer is known only when the hook runs)",
-	    "in a hook of an incremental model it needs the run: refused, naming the hook");
+	    "error: hooks.yml (post-hook 1):1:7: is_incremental() in a hook of an incremental "
+	    "model needs the database: the node is rendered when it runs",
+	    "in a hook of an incremental model it needs the run: left to it, naming the hook");
 	run.incremental = 1;
 	ok(strstr(hook(&run, "model.p.x", "{{ adapter.get_relation(this.database, this.schema, this.identifier) }}",
-	    NULL), "unsupported: adapter.get_relation in a hook") != NULL,
+	    NULL), "adapter.get_relation() in a hook needs the database") != NULL,
 	    "adapter.get_relation in a hook needs the database when it runs, whatever the render is told");
 	run.incremental = 0;
 	ok(strstr(hook(&run, "model.p.x", "{% if flags.FULL_REFRESH %}x{% endif %}", NULL),
-	    "unsupported: flags.FULL_REFRESH in a hook") != NULL, "flags.FULL_REFRESH in a hook: refused");
+	    "flags.FULL_REFRESH in a hook needs the database") != NULL,
+	    "flags.FULL_REFRESH in a hook: known when it runs");
 	ok(strstr(hook(&run, "model.p.x", "{{ adapter.execute('select 1') }}", NULL),
-	    "unsupported: adapter.execute() in a hook") != NULL, "a query in a hook: refused, naming it");
+	    "adapter.execute() needs the database") != NULL, "a query in a hook: left to the run, naming it");
 	model("p", "y", "table", "select 1", oneph);
 	is(hook(&run, "model.p.y", "select * from {{ ref('e') }}", NULL),
 	    "error: hooks.yml (post-hook 1): unsupported: a reference to the ephemeral model model.p.e in a hook",
@@ -305,7 +306,7 @@ main(void)
 	}
 	{
 		static const char *const pairs[] = {"db", "s", "db", "t", NULL, "s"};
-		struct dbthook h = {1, 0, NULL, 0};
+		struct dbthook h = {1, 0, NULL, 0, 0, 0};
 		q = model("p", "on-run-start-0", "view", "", NULL);
 		cJSON_ReplaceItemInObjectCaseSensitive(q, "resource_type", cJSON_CreateString("operation"));
 		is(hook(&run, "model.p.on-run-start-0", "{{ this }} {{ audit('start') }}|{{ schemas }}|", &h),
@@ -325,7 +326,7 @@ main(void)
 		    "and printed: refused");
 		is(hook(&run, "model.p.on-run-start-0", "{% if is_incremental() %}x{% endif %}", &h),
 		    "error: hooks.yml (post-hook 1):1:7: unsupported: is_incremental() in a hook of "
-		    "on-run-start or on-run-end (its answer is known only when the hook runs)",
+		    "on-run-start or on-run-end",
 		    "is_incremental() in an operation: refused");
 	}
 
