@@ -375,6 +375,28 @@ nodecopy(cJSON *j)
 	return c;
 }
 
+/* Of a dependency that is not ephemeral, what a render reads: how ref()
+ * and source() find it and the relation it names; nothing else of it
+ * changes the dependent's job. */
+static cJSON *
+depcopy(cJSON *j)
+{
+	static const char *const keys[] = {"name", "package_name", "version", "latest_version",
+	    "relation_name", "database", "schema", "alias", "identifier", "source_name",
+	    "resource_type", "quoting", NULL};
+	cJSON *c = cJSON_CreateObject(), *v;
+	size_t i;
+
+	for (i = 0; keys[i]; i++)
+		if ((v = cJSON_GetObjectItemCaseSensitive(j, keys[i])))
+			cJSON_AddItemToObject(c, keys[i], cJSON_Duplicate(v, 1));
+	v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "config"), "materialized");
+	if (v)
+		cJSON_AddItemToObject(cJSON_AddObjectToObject(c, "config"), "materialized",
+		    cJSON_Duplicate(v, 1));
+	return c;
+}
+
 /* The node and what its render may reach: its dependencies, an
  * ephemeral's own through it. */
 static void
@@ -393,14 +415,14 @@ reach(struct dbtctx *c, cJSON *j, cJSON *nodes, cJSON *sources, int depth)
 		rt = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(n, "resource_type"));
 		if (rt && !strcmp(rt, "source")) {
 			if (!cJSON_GetObjectItemCaseSensitive(sources, n->string))
-				cJSON_AddItemToObject(sources, n->string, nodecopy(n));
+				cJSON_AddItemToObject(sources, n->string, depcopy(n));
 		} else if (depth < 64) {
 			cJSON *cfg = cJSON_GetObjectItemCaseSensitive(n, "config");
 			const char *mat = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cfg, "materialized"));
 			if (mat && !strcmp(mat, "ephemeral"))
 				reach(c, n, nodes, sources, depth + 1);
 			else if (!cJSON_GetObjectItemCaseSensitive(nodes, n->string))
-				cJSON_AddItemToObject(nodes, n->string, nodecopy(n));
+				cJSON_AddItemToObject(nodes, n->string, depcopy(n));
 		}
 	}
 }
