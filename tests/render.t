@@ -17,8 +17,8 @@ fi
 [ -x "$JC" ] || { echo "Bail out! $JC not built (make units)"; exit 1; }
 TMP=$(mktemp -d) || exit 1
 trap 'rm -rf "$TMP"' EXIT
-n=0 T=0 S=0 R=0 D=0
-printf '# %-58s %6s %6s %7s %7s\n' manifest nodes same refused differs
+n=0 T=0 S=0 R=0 D=0 L=0
+printf '# %-58s %6s %6s %7s %7s %5s\n' manifest nodes same refused differs late
 for f in "$CORPUS"/*.json; do
 	name=$(basename "$f" .json)
 	case $name in
@@ -32,8 +32,8 @@ for f in "$CORPUS"/*.json; do
 	"$JC" "$f" >"$TMP/out" 2>"$TMP/err" || { echo "not ok $((n += 1)) - $name: $(tail -1 "$TMP/err")"; continue; }
 	set -- $(tail -1 "$TMP/out")
 	[ "$2" -gt 0 ] || continue
-	printf '# %-58s %6d %6d %7d %7d\n' "$name" "$2" "$4" "$6" "$8"
-	T=$((T + $2)) S=$((S + $4)) R=$((R + $6)) D=$((D + $8))
+	printf '# %-58s %6d %6d %7d %7d %5d\n' "$name" "$2" "$4" "$6" "$8" "${10}"
+	T=$((T + $2)) S=$((S + $4)) R=$((R + $6)) D=$((D + $8)) L=$((L + ${10}))
 	n=$((n + 1))
 	if [ "$8" -eq 0 ]; then
 		echo "ok $n - $name: no node rendered differently"
@@ -42,8 +42,12 @@ for f in "$CORPUS"/*.json; do
 		grep '^differs' "$TMP/out" | head -5 | sed 's/^/#   /'
 	fi
 	grep '^refused' "$TMP/out" | sed 's/^refused [^:]*: //; s/^[^:]*:[0-9]*:[0-9]*: //' >>"$TMP/why"
+	grep '^late' "$TMP/out" >"$TMP/late.$name"
 done
-printf '# %-58s %6d %6d %7d %7d\n' all "$T" "$S" "$R" "$D"
+printf '# %-58s %6d %6d %7d %7d %5d\n' all "$T" "$S" "$R" "$D" "$L"
+echo "# late: rendered by the executor when they run (the database answers them there)"
+echo "# of those rendered here: $S of $((T - L)) identical"
+grep -h '^late' "$TMP"/late.* 2>/dev/null | sed 's/^late [^:]*: //; s/^[^:]*:[0-9]*:[0-9]*: //' | sort | uniq -c | sort -rn | sed 's/^/#  late: /'
 echo "# what the refused nodes need, most common first:"
 sort "$TMP/why" 2>/dev/null | uniq -c | sort -rn | head -15 | sed 's/^/#  /'
 n=$((n + 1))
