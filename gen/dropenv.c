@@ -102,12 +102,23 @@ dropenv(int argc, char **argv)
 		struct state s;
 		struct renderopts ro = {0};
 		struct jobopts jo = {"", &ro};
+		struct profileopts lp = po;
+		struct profile tp;
 		for (i = 0; i < m.nnodes; i++)
 			if (m.nodes[i].kind == KRUN)
 				m.nodes[i].file = jobname(m.nodes[i].uid);
 		graphbuild(&m);
+		/* rendered as the generator renders them, the profile's target */
+		lp.lenient = 1;
+		profileload(&tp, &lp, path);
+		ro.target = rendertarget(&tp);
+		ro.threads = tp.threads > 0 ? tp.threads : 4;
+		profilefree(&tp);
+		ro.dir = proj ? proj : "";
 		renderall(&m, &ro);
 		stateload(&s, &m, state, &jo, &po, 0);
+		cJSON_Delete(ro.target);
+		ro.target = NULL;
 		if (s.path) {
 			for (i = 0; i < s.prod.nnodes; i++)
 				if (writes(&s.prod.nodes[i]))

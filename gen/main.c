@@ -333,39 +333,6 @@ struct resolved {
 	struct conn conn;		/* the connection it makes */
 };
 
-/* dbt's target as the renderer gives it: the profile's name, target and
- * type, its schema and threads, and the connection's host, port, user and
- * database; an attribute the profile does not set is left out (reading it
- * is an error). */
-static cJSON *
-targetctx(const struct profile *p)
-{
-	static const char *const keys[][2] = {{"host", "host"}, {"port", "port"},
-	    {"user", "user"}, {"dbname", "database"}};
-	cJSON *t = cJSON_CreateObject();
-	size_t i, k;
-
-	if (!p->path)
-		return t;
-	if (p->name)
-		cJSON_AddStringToObject(t, "profile_name", p->name);
-	if (p->target)
-		cJSON_AddStringToObject(t, "name", p->target);
-	if (p->schema)
-		cJSON_AddStringToObject(t, "schema", p->schema);
-	if (p->threads)
-		cJSON_AddNumberToObject(t, "threads", p->threads);
-	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-		for (i = 0; p->keys[i]; i++)
-			if (!strcmp(p->keys[i], keys[k][0])) {
-				if (!strcmp(keys[k][0], "port"))
-					cJSON_AddNumberToObject(t, "port", atoi(p->vals[i]));
-				else
-					cJSON_AddStringToObject(t, keys[k][1], p->vals[i]);
-			}
-	return t;
-}
-
 /* The executor's options: the profile and target the generator resolved
  * (never a secret), the project when it is not the build directory, and
  * the connection's key, which the executor checks it makes too. */
@@ -405,7 +372,7 @@ runflags(const struct opts *o, const char *prefix, int *threads, struct resolved
 	connof(&rs->conn, &p);
 	bufprintf(&b, "%s--connection %s", b.len ? " " : "", rs->conn.key);
 	rs->cluster = p.cluster ? xstrdup(p.cluster) : NULL;
-	rs->targetctx = targetctx(&p);
+	rs->targetctx = rendertarget(&p);
 	rs->target = p.target ? xstrdup(p.target) : NULL;
 	rs->type = p.type ? xstrdup(p.type) : NULL;
 	rs->profiles = p.path ? xstrdup(p.path) : NULL;

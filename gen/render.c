@@ -363,6 +363,39 @@ compiledline(struct manifest *m, const char *config)
 	return s;
 }
 
+/* dbt's target as the renderer gives it: the profile's name, target and
+ * type, its schema and threads, and the connection's host, port, user and
+ * database; an attribute the profile does not set is left out (reading it
+ * is an error). */
+cJSON *
+rendertarget(const struct profile *p)
+{
+	static const char *const keys[][2] = {{"host", "host"}, {"port", "port"},
+	    {"user", "user"}, {"dbname", "database"}};
+	cJSON *t = cJSON_CreateObject();
+	size_t i, k;
+
+	if (!p->path)
+		return t;
+	if (p->name)
+		cJSON_AddStringToObject(t, "profile_name", p->name);
+	if (p->target)
+		cJSON_AddStringToObject(t, "name", p->target);
+	if (p->schema)
+		cJSON_AddStringToObject(t, "schema", p->schema);
+	if (p->threads)
+		cJSON_AddNumberToObject(t, "threads", p->threads);
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		for (i = 0; p->keys[i]; i++)
+			if (!strcmp(p->keys[i], keys[k][0])) {
+				if (!strcmp(keys[k][0], "port"))
+					cJSON_AddNumberToObject(t, "port", atoi(p->vals[i]));
+				else
+					cJSON_AddStringToObject(t, keys[k][1], p->vals[i]);
+			}
+	return t;
+}
+
 /* ---- nodes rendered when they run ---- */
 
 /* A copy of node j without what dbt parse rewrites each time. */

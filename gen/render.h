@@ -46,6 +46,13 @@ struct renderopts {
  * job file. */
 #define RENDERIDX "target/ninja/render.idx"
 
+struct profile;
+/* dbt's target as the renderer gives it: the profile's name, target and
+ * type, its schema and threads, and the connection's host, port, user
+ * and database; an attribute the profile does not set is left out
+ * (reading it is an error). Never a secret. */
+cJSON *rendertarget(const struct profile *p);
+
 /* Render what needs it, and every node's hooks and the operations
  * (hooks.h); returns how many nodes were rendered here. */
 size_t renderall(struct manifest *m, const struct renderopts *o);
