@@ -112,6 +112,7 @@ units: $(UNITS) $(TOOLS)
 
 # The slowest first, so that prove -j2 ends them together.
 TESTS = tests/parity.t \
+	tests/packages.t \
 	tests/snapshot.t \
 	tests/late.t \
 	tests/cutoff.t \

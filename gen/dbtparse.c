@@ -18,10 +18,23 @@
 #include "util.h"
 #include "yamljson.h"
 
+/* A project: the root, or a package in dbt_packages. */
+struct project {
+	char *name;
+	char *pre;		/* its directory, as a prefix of paths from here */
+	char *abs;		/* its directory, absolute (a seed's root_path) */
+	cJSON *proj;		/* its dbt_project.yml */
+};
+
 struct reader {
 	const struct parseopts *o;
-	const char *name;	/* the project's */
-	cJSON *proj;		/* dbt_project.yml */
+	struct project *projs;	/* the root first, then the packages */
+	size_t nprojs;
+	const char *root;	/* the root project's name */
+	/* the project being read */
+	const char *name;
+	const char *pre;
+	cJSON *proj;
 	cJSON *doc, *nodes, *sources, *macros;
 	struct buf read;
 	struct htab seen;	/* what read lists */
@@ -44,7 +57,7 @@ jstr(const cJSON *o, const char *k)
 static char *
 path(struct reader *r, const char *rel)
 {
-	return xasprintf("%s%s", r->o->dir, rel);
+	return xasprintf("%s%s", r->pre, rel);
 }
 
 static void
@@ -126,11 +139,11 @@ paths(struct reader *r, const char *key, const char *dflt)
 		    cJSON_GetObjectItemCaseSensitive(r->proj, key)->valuestring));
 	cJSON_ArrayForEach(x, v) {
 		if (!cJSON_IsString(x))
-			fatal("%sdbt_project.yml: %s: not a list of paths", r->o->dir, key);
+			fatal("%sdbt_project.yml: %s: not a list of paths", r->pre, key);
 		cJSON_AddItemToArray(l, cJSON_CreateString(x->valuestring));
 	}
 	if (v && !cJSON_IsArray(v))
-		fatal("%sdbt_project.yml: %s: not a list of paths", r->o->dir, key);
+		fatal("%sdbt_project.yml: %s: not a list of paths", r->pre, key);
 	return l;
 }
 
@@ -193,6 +206,8 @@ walk(struct reader *r, const char *rel, const char *below,
 
 /* ---- dbt_project.yml ---- */
 
+static void nojinja(struct reader *, const char *, const char *, const cJSON *);
+
 static void
 projectcheck(struct reader *r)
 {
@@ -208,7 +223,7 @@ projectcheck(struct reader *r)
 	size_t i;
 
 	if (!cJSON_IsObject(r->proj))
-		fatal("%sdbt_project.yml: not a mapping", r->o->dir);
+		fatal("%sdbt_project.yml: not a mapping", r->pre);
 	cJSON_ArrayForEach(x, r->proj) {
 		for (i = 0; ok[i] && strcmp(ok[i], x->string); i++)
 			;
@@ -219,13 +234,13 @@ projectcheck(struct reader *r)
 		if (empty[i] && (cJSON_IsNull(x) || cJSON_GetArraySize(x) == 0))
 			continue;
 		fatal("%sdbt_project.yml: %s: not read here yet (a manifest from dbt parse "
-		    "works instead)", r->o->dir, x->string);
+		    "works instead)", r->pre, x->string);
 	}
 	if (!(r->name = jstr(r->proj, "name")))
-		fatal("%sdbt_project.yml: no name", r->o->dir);
+		fatal("%sdbt_project.yml: no name", r->pre);
 	if (cJSON_GetObjectItemCaseSensitive(r->proj, "tests") &&
 	    cJSON_GetObjectItemCaseSensitive(r->proj, "data_tests"))
-		fatal("%sdbt_project.yml: both tests and data_tests", r->o->dir);
+		fatal("%sdbt_project.yml: both tests and data_tests", r->pre);
 	r->quote[0] = r->quote[1] = r->quote[2] = 1;
 	q = cJSON_GetObjectItemCaseSensitive(r->proj, "quoting");
 	cJSON_ArrayForEach(x, q) {
@@ -234,27 +249,128 @@ projectcheck(struct reader *r)
 			;
 		if (i == 3 || !cJSON_IsBool(x))
 			fatal("%sdbt_project.yml: quoting.%s: not read here (a manifest from dbt "
-			    "parse works instead)", r->o->dir, x->string);
+			    "parse works instead)", r->pre, x->string);
 		r->quote[i] = cJSON_IsTrue(x);
 	}
 }
 
-/* Packages are not read yet: a project that has them stops here. */
 static void
-nopackages(struct reader *r)
+useproject(struct reader *r, const struct project *p)
+{
+	r->name = p->name;
+	r->pre = p->pre;
+	r->proj = p->proj;
+}
+
+static const struct project *
+project(struct reader *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nprojs; i++)
+		if (!strcmp(r->projs[i].name, name))
+			return &r->projs[i];
+	return NULL;
+}
+
+static struct project *
+addproject(struct reader *r, char *pre)
+{
+	struct project *p;
+	char *abs;
+
+	r->projs = xreallocarray(r->projs, r->nprojs + 1, sizeof(*r->projs));
+	p = &r->projs[r->nprojs++];
+	memset(p, 0, sizeof(*p));
+	p->pre = pre;
+	r->pre = pre;
+	p->proj = r->proj = yaml(r, "dbt_project.yml");
+	projectcheck(r);
+	p->name = xstrdup(r->name);
+	abs = realpath(*pre ? pre : ".", NULL);
+	p->abs = abs ? abs : xstrdup(pre);
+	return p;
+}
+
+/* How many packages packages.yml (or dependencies.yml) names. */
+static int
+packagesnamed(struct reader *r)
+{
+	static const char *const files[] = {"packages.yml", "dependencies.yml"};
+	struct stat st;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < 2; i++) {
+		char *p = path(r, files[i]);
+		if (stat(p, &st) == 0) {
+			cJSON *y = yaml(r, files[i]);
+			cJSON *l = cJSON_GetObjectItemCaseSensitive(y, "packages");
+			n += cJSON_IsArray(l) ? cJSON_GetArraySize(l) : 0;
+			cJSON_Delete(y);
+		}
+		free(p);
+	}
+	return n;
+}
+
+/* The packages in the packages-install-path, as dbt's load_dependencies
+ * finds them: each directory there (but those named __*) a project. */
+static void
+packages(struct reader *r)
 {
 	const char *pp = jstr(r->proj, "packages-install-path");
-	char *p = pp && *pp == '/' ? xstrdup(pp) : path(r, pp ? pp : "dbt_packages");
-	DIR *d = opendir(p);
+	char *dir, **names = NULL;
+	size_t n = 0, i;
+	int named = packagesnamed(r);
 	struct dirent *e;
+	struct stat st;
+	DIR *d;
 
-	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.')
-			fatal("%s/%s: packages are not read here yet (a manifest from dbt parse "
-			    "works instead)", p, e->d_name);
-	if (d)
+	if (!pp)
+		pp = "dbt_packages";
+	if (*pp == '/' || strstr(pp, ".."))
+		fatal("%sdbt_project.yml: packages-install-path %s: only a path inside the "
+		    "project is read here (a manifest from dbt parse works instead)", r->pre, pp);
+	dir = path(r, pp);
+	if ((d = opendir(dir))) {
+		saw(r, pp);
+		while ((e = readdir(d))) {
+			char *sub = xasprintf("%s/%s", dir, e->d_name);
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+			    strncmp(e->d_name, "__", 2) && stat(sub, &st) == 0 && S_ISDIR(st.st_mode)) {
+				names = xreallocarray(names, n + 1, sizeof(*names));
+				names[n++] = xstrdup(e->d_name);
+			}
+			free(sub);
+		}
 		closedir(d);
-	free(p);
+	}
+	if (named > (int)n)
+		fatal("%spackages.yml: %d package(s) specified, but only %zu installed in %s: "
+		    "run dbt deps", r->pre, named, n, dir);
+	if (n)
+		qsort(names, n, sizeof(*names), namecmp);
+	for (i = 0; i < n; i++) {
+		struct project *p = addproject(r, xasprintf("%s/%s/", dir, names[i]));
+		size_t k;
+		for (k = 0; k + 1 < r->nprojs; k++)
+			if (!strcmp(r->projs[k].name, p->name))
+				fatal("%sdbt_project.yml: a second project named %s (the first is in "
+				    "%s)", p->pre, p->name, *r->projs[k].pre ? r->projs[k].pre : "./");
+		if (!strcmp(p->name, "dbt") || (!strncmp(p->name, "dbt_", 4) &&
+		    !strcmp(p->name + 4, r->o->adapter)))
+			fatal("%sdbt_project.yml: a package named %s, as dbt's own", p->pre, p->name);
+		if (jstr(p->proj, "packages-install-path") || cJSON_GetObjectItemCaseSensitive(p->proj, "quoting") ||
+		    cJSON_GetObjectItemCaseSensitive(p->proj, "dispatch"))
+			fatal("%sdbt_project.yml: packages-install-path, quoting or dispatch in a package: "
+			    "not read here (a manifest from dbt parse works instead)", p->pre);
+		nojinja(r, "dbt_project.yml", "a package's project", p->proj);
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+	useproject(r, &r->projs[0]);
 }
 
 /* ---- macros ---- */
@@ -300,14 +416,14 @@ macrofile(struct reader *r, const char *rel, const char *below, void *arg)
 	if (arg != NULL && strncmp(below, "generic/", 8)) {
 		if (hassuffix(rel, ".sql"))
 			fatal("%s%s: a singular test, which is not read here yet (a manifest from "
-			    "dbt parse works instead)", r->o->dir, rel);
+			    "dbt parse works instead)", r->pre, rel);
 		return;
 	}
 	if (!hassuffix(rel, ".sql"))
 		return;
 	text = contents(r, rel, 0);
 	if (macroblocks(rel, text, strlen(text), onblock, &ma, &err) < 0)
-		fatal("%s%s", r->o->dir, err);
+		fatal("%s%s", r->pre, err);
 	free(text);
 }
 
@@ -334,7 +450,7 @@ nojinja(struct reader *r, const char *file, const char *where, const cJSON *v)
 
 	if (cJSON_IsString(v) && (strstr(v->valuestring, "{{") || strstr(v->valuestring, "{%")))
 		fatal("%s%s: %s: Jinja here is not read yet (a manifest from dbt parse works "
-		    "instead)", r->o->dir, file, where);
+		    "instead)", r->pre, file, where);
 	cJSON_ArrayForEach(x, (cJSON_IsString(v) ? (const cJSON *)NULL : v))
 		nojinja(r, file, where, x);
 }
@@ -347,13 +463,13 @@ onlykeys(struct reader *r, const char *file, const char *where, const cJSON *o,
 	size_t i;
 
 	if (!cJSON_IsObject(o))
-		fatal("%s%s: %s: not a mapping", r->o->dir, file, where);
+		fatal("%s%s: %s: not a mapping", r->pre, file, where);
 	cJSON_ArrayForEach(x, o) {
 		for (i = 0; ok[i] && strcmp(ok[i], x->string); i++)
 			;
 		if (!ok[i])
 			fatal("%s%s: %s: %s is not read here yet (a manifest from dbt parse works "
-			    "instead)", r->o->dir, file, where, x->string);
+			    "instead)", r->pre, file, where, x->string);
 	}
 }
 
@@ -369,13 +485,13 @@ entrycheck(struct reader *r, const char *file, const char *kind, const cJSON *e)
 
 	onlykeys(r, file, where, e, node);
 	if (!jstr(e, "name"))
-		fatal("%s%s: a %s without a name", r->o->dir, file, kind);
+		fatal("%s%s: a %s without a name", r->pre, file, kind);
 	nojinja(r, file, where, cJSON_GetObjectItemCaseSensitive(e, "description"));
 	nojinja(r, file, where, cJSON_GetObjectItemCaseSensitive(e, "config"));
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(e, "columns")) {
 		onlykeys(r, file, where, c, col);
 		if (!jstr(c, "name"))
-			fatal("%s%s: %s: a column without a name", r->o->dir, file, where);
+			fatal("%s%s: %s: a column without a name", r->pre, file, where);
 		nojinja(r, file, where, cJSON_GetObjectItemCaseSensitive(c, "description"));
 	}
 	free(where);
@@ -384,14 +500,17 @@ entrycheck(struct reader *r, const char *file, const char *kind, const cJSON *e)
 static void
 addpatch(struct reader *r, const char *file, const char *kind, cJSON *e)
 {
-	char *key = xasprintf("%s %s", kind, jstr(e, "name"));
+	char *key = xasprintf("%s %s %s", r->name, kind, jstr(e, "name"));
 	cJSON *p;
 
 	entrycheck(r, file, kind, e);
 	if (cJSON_GetObjectItemCaseSensitive(r->patches, key))
-		fatal("%s%s: %s %s is described a second time", r->o->dir, file, kind,
+		fatal("%s%s: %s %s is described a second time", r->pre, file, kind,
 		    jstr(e, "name"));
 	p = cJSON_AddObjectToObject(r->patches, key);
+	cJSON_AddStringToObject(p, "package", r->name);
+	cJSON_AddStringToObject(p, "kind", kind);
+	cJSON_AddStringToObject(p, "name", jstr(e, "name"));
 	cJSON_AddStringToObject(p, "file", file);
 	cJSON_AddItemToObject(p, "entry", cJSON_Duplicate(e, 1));
 	free(key);
@@ -408,14 +527,15 @@ addsource(struct reader *r, const char *file, cJSON *s)
 
 	onlykeys(r, file, "a source", s, src);
 	if (!jstr(s, "name"))
-		fatal("%s%s: a source without a name", r->o->dir, file);
+		fatal("%s%s: a source without a name", r->pre, file);
 	nojinja(r, file, jstr(s, "name"), s);
 	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(s, "tables")) {
 		cJSON *e = cJSON_CreateObject();
 		onlykeys(r, file, jstr(s, "name"), t, tab);
 		if (!jstr(t, "name"))
-			fatal("%s%s: source %s: a table without a name", r->o->dir, file,
+			fatal("%s%s: source %s: a table without a name", r->pre, file,
 			    jstr(s, "name"));
+		cJSON_AddStringToObject(e, "package", r->name);
 		cJSON_AddStringToObject(e, "file", file);
 		cJSON_AddItemToObject(e, "source", cJSON_Duplicate(s, 0));
 		{
@@ -444,16 +564,16 @@ propfile(struct reader *r, const char *rel, const char *below, void *arg)
 		return;
 	}
 	if (!cJSON_IsObject(y))
-		fatal("%s%s: not a mapping", r->o->dir, rel);
+		fatal("%s%s: not a mapping", r->pre, rel);
 	cJSON_ArrayForEach(x, y) {
 		if (!strcmp(x->string, "version"))
 			continue;
 		if (strcmp(x->string, "models") && strcmp(x->string, "seeds") &&
 		    strcmp(x->string, "sources"))
 			fatal("%s%s: %s: not read here yet (a manifest from dbt parse works "
-			    "instead)", r->o->dir, rel, x->string);
+			    "instead)", r->pre, rel, x->string);
 		if (!cJSON_IsArray(x) && !cJSON_IsNull(x))
-			fatal("%s%s: %s: not a list", r->o->dir, rel, x->string);
+			fatal("%s%s: %s: not a list", r->pre, rel, x->string);
 		cJSON_ArrayForEach(e, x) {
 			if (!strcmp(x->string, "sources"))
 				addsource(r, rel, e);
@@ -535,7 +655,7 @@ onlevel(void *arg, const char *where, cJSON *level)
 	cJSON_ArrayForEach(x, level)
 		if (!cfgknown(l->kind, x->string))
 			fatal("%sdbt_project.yml: %s: %s is not a config read here (a manifest "
-			    "from dbt parse works instead)", l->r->o->dir, where, x->string);
+			    "from dbt parse works instead)", l->r->pre, where, x->string);
 	nojinja(l->r, "dbt_project.yml", where, level);
 	cfgupdate(l->cfg, level);
 	cJSON_ArrayForEach(x, level) {
@@ -552,7 +672,7 @@ checkkeys(struct reader *r, const char *file, const char *uid, enum ckind k, con
 	cJSON_ArrayForEach(x, o)
 		if (!cfgknown(k, x->string))
 			fatal("%s%s: %s: config %s is not read here (a manifest from dbt parse "
-			    "works instead)", r->o->dir, file, uid, x->string);
+			    "works instead)", r->pre, file, uid, x->string);
 }
 
 /* The config of a node: project tree, patch, calls. */
@@ -564,7 +684,7 @@ resolve(struct reader *r, cJSON *n, enum ckind k, const char *tree, cJSON *patch
 	cJSON *fqn = cJSON_GetObjectItemCaseSensitive(n, "fqn"), *x, *t;
 	char **parts = xcalloc((size_t)cJSON_GetArraySize(fqn) + 1, sizeof(*parts));
 	size_t np = 0;
-	const char *uid = jstr(n, "unique_id");
+	const char *uid = jstr(n, "unique_id"), *rtree = tree;
 	char *err;
 	const cJSON *mat, *en;
 
@@ -575,7 +695,6 @@ resolve(struct reader *r, cJSON *n, enum ckind k, const char *tree, cJSON *patch
 		t = cJSON_GetObjectItemCaseSensitive(r->proj, tree = "tests");
 	if (t)
 		cfglevels(t, tree, parts, np, onlevel, &l);
-	free(parts);
 	if (patch) {
 		checkkeys(r, file, uid, k, patch);
 		cfgupdate(l.cfg, patch);
@@ -592,22 +711,34 @@ resolve(struct reader *r, cJSON *n, enum ckind k, const char *tree, cJSON *patch
 			cJSON_AddItemToObject(l.unrendered, x->string, cJSON_Duplicate(x, 1));
 		}
 	}
+	/* a package's node: the root project's tree wins over all of it */
+	if (strcmp(r->name, r->root)) {
+		const char *pre = r->pre;
+		r->pre = r->projs[0].pre;
+		t = cJSON_GetObjectItemCaseSensitive(r->projs[0].proj, rtree);
+		if (!t && k == CTEST)
+			t = cJSON_GetObjectItemCaseSensitive(r->projs[0].proj, rtree = "tests");
+		if (t)
+			cfglevels(t, rtree, parts, np, onlevel, &l);
+		r->pre = pre;
+	}
+	free(parts);
 	if (cfgfinish(l.cfg, &err) < 0)
-		fatal("%s%s: %s: %s", r->o->dir, jstr(n, "original_file_path"), uid, err);
+		fatal("%s%s: %s: %s", r->pre, jstr(n, "original_file_path"), uid, err);
 	en = cJSON_GetObjectItemCaseSensitive(l.cfg, "enabled");
 	if (!cJSON_IsTrue(en))
 		fatal("%s%s: %s: enabled is not true: disabled nodes are not read here yet (a "
-		    "manifest from dbt parse works instead)", r->o->dir, jstr(n, "original_file_path"), uid);
+		    "manifest from dbt parse works instead)", r->pre, jstr(n, "original_file_path"), uid);
 	mat = cJSON_GetObjectItemCaseSensitive(l.cfg, "materialized");
 	if (k == CMODEL && (!cJSON_IsString(mat) || (strcmp(mat->valuestring, "view") &&
 	    strcmp(mat->valuestring, "table") && strcmp(mat->valuestring, "incremental") &&
 	    strcmp(mat->valuestring, "ephemeral") && strcmp(mat->valuestring, "materialized_view"))))
 		fatal("%s%s: %s: materialized %s: a custom materialization (a manifest from dbt "
-		    "parse works instead)", r->o->dir, jstr(n, "original_file_path"), uid,
+		    "parse works instead)", r->pre, jstr(n, "original_file_path"), uid,
 		    cJSON_IsString(mat) ? mat->valuestring : "that is not a string");
 	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(l.cfg, "quoting")) > 0)
 		fatal("%s%s: %s: config quoting is not read here yet (a manifest from dbt parse "
-		    "works instead)", r->o->dir, jstr(n, "original_file_path"), uid);
+		    "works instead)", r->pre, jstr(n, "original_file_path"), uid);
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "config", l.cfg);
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "unrendered_config", l.unrendered);
 }
@@ -666,7 +797,7 @@ names(struct reader *r, cJSON *n)
 		cJSON *c = cJSON_GetObjectItemCaseSensitive(cfg, what[i][0]);
 		char *out, *err;
 		if (c && !cJSON_IsNull(c) && !cJSON_IsString(c))
-			fatal("%s%s: %s: config %s is not a string", r->o->dir,
+			fatal("%s%s: %s: config %s is not a string", r->pre,
 			    jstr(n, "original_file_path"), jstr(n, "unique_id"), what[i][0]);
 		if (pctxname(r->pc, what[i][1], cJSON_IsString(c) ? c->valuestring : NULL, n,
 		    &out, &err) < 0)
@@ -712,7 +843,7 @@ newnode(struct reader *r, const char *type, const char *name, const char *relpat
 	cJSON_AddArrayToObject(d, "macros");
 	cJSON_AddArrayToObject(d, "nodes");
 	if (cJSON_GetObjectItemCaseSensitive(r->nodes, uid))
-		fatal("%s%s: a second %s named %s (the first is %s)", r->o->dir, ofp, type, name,
+		fatal("%s%s: a second %s named %s (the first is %s)", r->pre, ofp, type, name,
 		    jstr(cJSON_GetObjectItemCaseSensitive(r->nodes, uid), "original_file_path"));
 	cJSON_AddItemToObject(r->nodes, uid, n);
 	free(uid);
@@ -735,7 +866,7 @@ checksum(cJSON *n, const char *text, size_t len)
 static cJSON *
 patch(struct reader *r, cJSON *n, const char *kind, const char **file)
 {
-	char *key = xasprintf("%s %s", kind, jstr(n, "name"));
+	char *key = xasprintf("%s %s %s", r->name, kind, jstr(n, "name"));
 	cJSON *p = cJSON_GetObjectItemCaseSensitive(r->patches, key), *e, *cfg;
 	char *pp;
 
@@ -755,7 +886,7 @@ patch(struct reader *r, cJSON *n, const char *kind, const char **file)
 	free(pp);
 	cfg = cJSON_GetObjectItemCaseSensitive(e, "config");
 	if (cfg && !cJSON_IsObject(cfg))
-		fatal("%s%s: %s %s: config is not a mapping", r->o->dir, *file, kind, jstr(n, "name"));
+		fatal("%s%s: %s %s: config is not a mapping", r->pre, *file, kind, jstr(n, "name"));
 	return cfg;
 }
 
@@ -769,7 +900,7 @@ modelfile(struct reader *r, const char *rel, const char *below, void *arg)
 	(void)arg;
 	if (hassuffix(rel, ".py"))
 		fatal("%s%s: a python model: only dbt renders it (a manifest from dbt parse "
-		    "works instead)", r->o->dir, rel);
+		    "works instead)", r->pre, rel);
 	if (!hassuffix(rel, ".sql"))
 		return;
 	name = xmemdup(strrchr(rel, '/') + 1, strlen(strrchr(rel, '/') + 1) - 4);
@@ -783,7 +914,7 @@ modelfile(struct reader *r, const char *rel, const char *below, void *arg)
 	if (pctxrender(r->pc, n, rel, raw, calls,
 	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros"),
 	    &err) < 0)
-		fatal("%s%s", r->o->dir, err);
+		fatal("%s%s", r->pre, err);
 	/* the tags it has before its properties' (dbt's first pass) */
 	resolve(r, n, CMODEL, "models", NULL, calls, rel);
 	tagsof(n);
@@ -809,7 +940,7 @@ modelfile(struct reader *r, const char *rel, const char *below, void *arg)
 static void
 seedfile(struct reader *r, const char *rel, const char *below, void *arg)
 {
-	struct buf b = {0};
+	struct stat st;
 	char *name, *p, *root;
 	const char *file;
 	cJSON *n, *pc, *d;
@@ -819,12 +950,21 @@ seedfile(struct reader *r, const char *rel, const char *below, void *arg)
 		return;
 	name = xmemdup(strrchr(rel, '/') + 1, strlen(strrchr(rel, '/') + 1) - 4);
 	n = newnode(r, "seed", name, below, rel, fqnof(r->name, below, name));
+	/* dbt's checksum of a seed: its contents stripped, or past 1 MiB its
+	 * path */
 	p = path(r, rel);
-	if (readfile(p, &b) < 0)
+	if (stat(p, &st) < 0)
 		fatal("%s:", p);
-	saw(r, rel);
-	checksum(n, b.s ? b.s : "", b.len);
-	buffree(&b);
+	if (st.st_size > 1024 * 1024) {
+		cJSON *c = cJSON_GetObjectItemCaseSensitive(n, "checksum");
+		saw(r, rel);
+		cJSON_AddStringToObject(c, "name", "path");
+		cJSON_AddStringToObject(c, "checksum", rel);
+	} else {
+		char *text = contents(r, rel, 1);
+		checksum(n, text, strlen(text));
+		free(text);
+	}
 	free(p);
 	pc = patch(r, n, "seed", &file);
 	resolve(r, n, CSEED, "seeds", pc, NULL, file ? file : rel);
@@ -854,12 +994,15 @@ sourcenode(struct reader *r, cJSON *e)
 	cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "table");
 	const char *file = jstr(e, "file"), *sn = jstr(s, "name"), *tn = jstr(t, "name");
 	const char *db = jstr(s, "database"), *sc = jstr(s, "schema"), *id = jstr(t, "identifier");
-	char *uid = xasprintf("source.%s.%s.%s", r->name, sn, tn);
+	char *uid;
+
+	useproject(r, project(r, jstr(e, "package")));
+	uid = xasprintf("source.%s.%s.%s", r->name, sn, tn);
 	const char *first = strchr(file, '/');
 	cJSON *n = cJSON_CreateObject(), *fqn, *q, *x;
 
 	if (cJSON_GetObjectItemCaseSensitive(r->sources, uid))
-		fatal("%s%s: source %s.%s a second time", r->o->dir, file, sn, tn);
+		fatal("%s%s: source %s.%s a second time", r->pre, file, sn, tn);
 	if (!db)
 		db = jstr(r->o->target, "database");
 	cJSON_AddStringToObject(n, "database", db ? db : "");
@@ -936,12 +1079,63 @@ struct testdef {
 	const char *filekey;	/* file_key_name */
 };
 
+/* [a-zA-Z_][0-9a-zA-Z_]*, as dbt's TEST_NAME_PATTERN. */
+static int
+testident(const char *s)
+{
+	if (!*s || (*s >= '0' && *s <= '9'))
+		return 0;
+	for (; *s; s++)
+		if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9')))
+			return 0;
+	return 1;
+}
+
+/* The unique_id of the macro name as dbt's MacroResolver.get_macro_id
+ * finds it from package local: local's own, else the root project's, else
+ * another package's (refused when more than one has it: dbt would take
+ * whichever it read last), else dbt's. Malloc'd, or NULL. */
+static char *
+macroid(struct reader *r, const char *local, const char *name, const char *file)
+{
+	char *uid = xasprintf("macro.%s.%s", local, name), *found = NULL;
+	size_t i;
+
+	if (cJSON_GetObjectItemCaseSensitive(r->macros, uid))
+		return uid;
+	free(uid);
+	uid = xasprintf("macro.%s.%s", r->root, name);
+	if (cJSON_GetObjectItemCaseSensitive(r->macros, uid))
+		return uid;
+	free(uid);
+	for (i = 1; i < r->nprojs; i++) {
+		uid = xasprintf("macro.%s.%s", r->projs[i].name, name);
+		if (!cJSON_GetObjectItemCaseSensitive(r->macros, uid)) {
+			free(uid);
+			continue;
+		}
+		if (found)
+			fatal("%s%s: the macro %s is in more than one package (%s, %s): which dbt "
+			    "takes is not read here (a manifest from dbt parse works instead)",
+			    r->pre, file, name, found, uid);
+		found = uid;
+	}
+	if (found)
+		return found;
+	uid = xasprintf("macro.dbt.%s", name);
+	if (cJSON_GetObjectItemCaseSensitive(r->macros, uid))
+		return uid;
+	free(uid);
+	return NULL;
+}
+
 static void
 onetest(struct reader *r, const struct testdef *td, cJSON *def)
 {
 	cJSON *args, *cfg, *meta, *n, *x, *calls, *kw;
-	const char *tname, *targetname;
-	char *shortn, *full, *err, hash[11], *type, *uid, *tgt, *mstr, *testfqnpath;
+	const char *tname, *targetname, *dot;
+	char *shortn, *full, *err, hash[11], *type, *uid, *tgt, *mstr, *testfqnpath, *ns = NULL;
 	struct buf raw = {0};
 	size_t i;
 	int fast;
@@ -953,22 +1147,26 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 	} else
 		def = cJSON_Duplicate(def, 1);
 	if (!cJSON_IsObject(def))
-		fatal("%s%s: a data test that is not a name or a mapping", r->o->dir, td->file);
+		fatal("%s%s: a data test that is not a name or a mapping", r->pre, td->file);
 	if (cJSON_GetObjectItemCaseSensitive(def, "test_name"))
-		fatal("%s%s: test_name is not read here yet", r->o->dir, td->file);
+		fatal("%s%s: test_name is not read here yet", r->pre, td->file);
 	if (cJSON_GetArraySize(def) != 1 || !cJSON_IsObject(def->child))
-		fatal("%s%s: a data test must be one name and its arguments", r->o->dir, td->file);
+		fatal("%s%s: a data test must be one name and its arguments", r->pre, td->file);
 	tname = def->child->string;
-	if (strchr(tname, '.'))
-		fatal("%s%s: %s: a test of a package is not read here yet (a manifest from dbt "
-		    "parse works instead)", r->o->dir, td->file, tname);
+	if ((dot = strchr(tname, '.'))) {
+		ns = xmemdup(tname, (size_t)(dot - tname));
+		tname = dot + 1;
+	}
+	if (!testident(tname) || (ns && !testident(ns)))
+		fatal("%s%s: %s: not a test's name (a name, or a package's name, a dot and a "
+		    "name)", r->pre, td->file, def->child->string);
 	args = cJSON_Duplicate(def->child, 1);
 	if (td->column)
 		cJSON_AddStringToObject(args, "column_name", td->column);
 	if ((x = cJSON_DetachItemFromObjectCaseSensitive(args, "arguments"))) {
 		cJSON *y;
 		if (!cJSON_IsObject(x))
-			fatal("%s%s: %s: arguments is not a mapping", r->o->dir, td->file, tname);
+			fatal("%s%s: %s: arguments is not a mapping", r->pre, td->file, tname);
 		while ((y = x->child)) {
 			cJSON_DetachItemViaPointer(x, y);
 			cJSON_DeleteItemFromObjectCaseSensitive(args, y->string);
@@ -977,7 +1175,7 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 		cJSON_Delete(x);
 	}
 	if (cJSON_GetObjectItemCaseSensitive(args, "model"))
-		fatal("%s%s: %s: a test's argument cannot be named model", r->o->dir, td->file, tname);
+		fatal("%s%s: %s: a test's argument cannot be named model", r->pre, td->file, tname);
 	targetname = jstr(td->target, "name");
 	if (td->source)
 		tgt = xasprintf("{{ get_where_subquery(source('%s', '%s')) }}",
@@ -989,17 +1187,17 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 	cfg = cJSON_CreateObject();
 	x = cJSON_GetObjectItemCaseSensitive(args, "config");
 	if (x && !cJSON_IsObject(x))
-		fatal("%s%s: %s: config is not a mapping", r->o->dir, td->file, tname);
+		fatal("%s%s: %s: config is not a mapping", r->pre, td->file, tname);
 	for (i = 0; configargs[i]; i++) {
 		cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(args, configargs[i]);
 		if (v && cJSON_IsTrue(v) == 0 && (cJSON_IsFalse(v) || cJSON_IsNull(v) ||
 		    (cJSON_IsString(v) && !*v->valuestring) || (cJSON_IsNumber(v) && v->valuedouble == 0) ||
 		    ((cJSON_IsArray(v) || cJSON_IsObject(v)) && !v->child))) {
-			fatal("%s%s: %s: %s, which dbt reads as not set: not read here", r->o->dir,
+			fatal("%s%s: %s: %s, which dbt reads as not set: not read here", r->pre,
 			    td->file, tname, configargs[i]);
 		}
 		if (v && x && cJSON_GetObjectItemCaseSensitive(x, configargs[i]))
-			fatal("%s%s: %s: %s both as an argument and under config", r->o->dir,
+			fatal("%s%s: %s: %s both as an argument and under config", r->pre,
 			    td->file, tname, configargs[i]);
 		if (!v && x)
 			v = cJSON_DetachItemFromObjectCaseSensitive(x, configargs[i]);
@@ -1022,19 +1220,20 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 	if (cJSON_GetObjectItemCaseSensitive(args, "description") ||
 	    cJSON_GetObjectItemCaseSensitive(args, "name"))
 		fatal("%s%s: %s: a test's own name or description is not read here yet",
-		    r->o->dir, td->file, tname);
-	type = xasprintf("%s%s", td->source ? "source_" : "", tname);
+		    r->pre, td->file, tname);
+	type = xasprintf("%s%s%s%s", ns ? ns : "", ns ? "_" : "", td->source ? "source_" : "", tname);
 	if (td->source) {
 		char *t = xasprintf("%s_%s", jstr(td->target, "source_name"), targetname);
 		if (testnames(type, t, args, &shortn, &full, &err) < 0)
-			fatal("%s%s: %s: %s", r->o->dir, td->file, tname, err);
+			fatal("%s%s: %s: %s", r->pre, td->file, tname, err);
 		free(t);
 	} else if (testnames(type, targetname, args, &shortn, &full, &err) < 0)
-		fatal("%s%s: %s: %s", r->o->dir, td->file, tname, err);
+		fatal("%s%s: %s: %s", r->pre, td->file, tname, err);
 	if (strcmp(shortn, full) && !cJSON_GetObjectItemCaseSensitive(cfg, "alias"))
 		cJSON_AddStringToObject(cfg, "alias", shortn);
 	/* the raw code: the macro, then config(...) as dbt writes it */
-	bufprintf(&raw, "{{ test_%s(**_dbt_generic_test_kwargs) }}", tname);
+	bufprintf(&raw, "{{ %s%stest_%s(**_dbt_generic_test_kwargs) }}", ns ? ns : "",
+	    ns ? "." : "", tname);
 	if (cfg->child) {
 		bufputs(&raw, "{{ config(");
 		for (x = cfg->child; x; x = x->next) {
@@ -1044,11 +1243,14 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 		bufputs(&raw, ") }}");
 	}
 	meta = cJSON_CreateObject();
-	cJSON_AddNullToObject(meta, "namespace");
+	if (ns)
+		cJSON_AddStringToObject(meta, "namespace", ns);
+	else
+		cJSON_AddNullToObject(meta, "namespace");
 	cJSON_AddStringToObject(meta, "name", tname);
 	cJSON_AddItemToObject(meta, "kwargs", args);
 	if (testhash(full, meta, hash, &err) < 0)
-		fatal("%s%s: %s: %s", r->o->dir, td->file, tname, err);
+		fatal("%s%s: %s: %s", r->pre, td->file, tname, err);
 	mstr = xasprintf("%s.sql", shortn);
 	testfqnpath = xasprintf("%s", strchr(td->file, '/') ? strchr(td->file, '/') + 1 : td->file);
 	n = newnode(r, "test", full, mstr, td->file, fqnof(r->name, testfqnpath, full));
@@ -1078,20 +1280,16 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 	kw = cJSON_GetObjectItemCaseSensitive(meta, "kwargs");
 	{
 		char *mid = xasprintf("test_%s", tname);
-		char *puid = xasprintf("macro.%s.%s", r->name, mid);
-		char *duid = xasprintf("macro.dbt.%s", mid);
-		const char *which = cJSON_GetObjectItemCaseSensitive(r->macros, puid) ? puid :
-		    cJSON_GetObjectItemCaseSensitive(r->macros, duid) ? duid : NULL;
+		char *which = macroid(r, r->name, mid, td->file);
 		cJSON *dm = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros");
 		if (!which)
 			fatal("%s%s: %s: no test macro %s (a test of dbt's own that dbt2ninja does "
-			    "not have, or of a package: a manifest from dbt parse works instead)",
-			    r->o->dir, td->file, tname, mid);
+			    "not have, or of a package not installed: a manifest from dbt parse "
+			    "works instead)", r->pre, td->file, def->child->string, mid);
 		cJSON_AddItemToArray(dm, cJSON_CreateString(which));
 		fast = !strcmp(which, "macro.dbt.test_not_null") || !strcmp(which, "macro.dbt.test_unique");
 		free(mid);
-		free(puid);
-		free(duid);
+		free(which);
 	}
 	calls = cJSON_Duplicate(cfg, 1);
 	resolve(r, n, CTEST, "data_tests", NULL, calls, td->file);
@@ -1111,7 +1309,7 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 	} else {
 		cJSON *dm = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros");
 		if (pctxtest(r->pc, n, kw, raw.s, calls, dm, &err) < 0)
-			fatal("%s%s: %s", r->o->dir, td->file, err);
+			fatal("%s%s: %s", r->pre, td->file, err);
 		resolve(r, n, CTEST, "data_tests", NULL, calls, td->file);
 	}
 	tagsof(n);
@@ -1141,6 +1339,7 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 	free(tgt);
 	free(mstr);
 	free(testfqnpath);
+	free(ns);
 }
 
 static void
@@ -1150,11 +1349,11 @@ testlist(struct reader *r, const struct testdef *td, const cJSON *o)
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "tests"), *x;
 
 	if (dt && t)
-		fatal("%s%s: both data_tests and tests", r->o->dir, td->file);
+		fatal("%s%s: both data_tests and tests", r->pre, td->file);
 	if (!dt)
 		dt = t;
 	if (dt && !cJSON_IsArray(dt) && !cJSON_IsNull(dt))
-		fatal("%s%s: data_tests: not a list", r->o->dir, td->file);
+		fatal("%s%s: data_tests: not a list", r->pre, td->file);
 	cJSON_ArrayForEach(x, dt)
 		onetest(r, td, (cJSON *)x);
 }
@@ -1179,15 +1378,17 @@ alltests(struct reader *r)
 	cJSON *p, *e;
 
 	cJSON_ArrayForEach(p, r->patches) {
-		const char *kind = strncmp(p->string, "model ", 6) ? "seed" : "model";
-		char *uid = xasprintf("%s.%s.%s", kind, r->name, strchr(p->string, ' ') + 1);
+		const char *kind = jstr(p, "kind");
+		char *uid;
 		struct testdef td;
-		cJSON *n = cJSON_GetObjectItemCaseSensitive(r->nodes, uid);
+		cJSON *n;
+		useproject(r, project(r, jstr(p, "package")));
+		uid = xasprintf("%s.%s.%s", kind, r->name, jstr(p, "name"));
+		n = cJSON_GetObjectItemCaseSensitive(r->nodes, uid);
 		memset(&td, 0, sizeof(td));
 		if (!n) {
 			warn("warning: %s%s: no %s named %s: its properties and tests are left out, "
-			    "as dbt leaves them", r->o->dir, jstr(p, "file"), kind,
-			    strchr(p->string, ' ') + 1);
+			    "as dbt leaves them", r->pre, jstr(p, "file"), kind, jstr(p, "name"));
 			free(uid);
 			continue;
 		}
@@ -1201,7 +1402,9 @@ alltests(struct reader *r)
 	cJSON_ArrayForEach(e, r->srcs) {
 		struct testdef td;
 		cJSON *s = cJSON_GetObjectItemCaseSensitive(e, "source");
-		char *uid = xasprintf("source.%s.%s.%s", r->name, jstr(s, "name"),
+		char *uid;
+		useproject(r, project(r, jstr(e, "package")));
+		uid = xasprintf("source.%s.%s.%s", r->name, jstr(s, "name"),
 		    jstr(cJSON_GetObjectItemCaseSensitive(e, "table"), "name"));
 		memset(&td, 0, sizeof(td));
 		td.file = jstr(e, "file");
@@ -1227,80 +1430,108 @@ adddep(cJSON *deps, const char *uid)
 	cJSON_AddItemToArray(deps, cJSON_CreateString(uid));
 }
 
+/* The node kind.pkg.name of one of kinds, or NULL. */
+static char *
+nodein(cJSON *in, const char *const *kinds, const char *pkg,
+    const char *name)
+{
+	size_t k;
+
+	for (k = 0; kinds[k]; k++) {
+		char *uid = xasprintf("%s.%s.%s", kinds[k], pkg, name);
+		if (cJSON_GetObjectItemCaseSensitive(in, uid))
+			return uid;
+		free(uid);
+	}
+	return NULL;
+}
+
+/* What ref() or source() of node n names, as dbt's resolve_ref and
+ * resolve_source find it: in the package named, else the root project,
+ * the node's own package, then any (refused when more than one has it:
+ * dbt would take whichever it read first). */
+static char *
+findtarget(struct reader *r, cJSON *n, cJSON *in, const char *const *kinds,
+    const char *pkg, const char *name, const char *what)
+{
+	const char *own = jstr(n, "package_name");
+	char *uid = NULL, *found = NULL;
+	size_t i;
+
+	if (pkg)
+		return nodein(in, kinds, pkg, name);
+	if ((uid = nodein(in, kinds, r->root, name)) || (uid = nodein(in, kinds, own, name)))
+		return uid;
+	for (i = 0; i < r->nprojs; i++) {
+		if (!(uid = nodein(in, kinds, r->projs[i].name, name)))
+			continue;
+		if (found)
+			fatal("%s%s: %s: %s names %s and %s: which dbt takes is not read here (a "
+			    "manifest from dbt parse works instead)", r->pre, jstr(n, "original_file_path"),
+			    jstr(n, "unique_id"), what, found, uid);
+		found = uid;
+	}
+	return found;
+}
+
 static void
 depends(struct reader *r)
 {
+	static const char *const refable[] = {"model", "seed", "snapshot", NULL};
+	static const char *const source[] = {"source", NULL};
 	cJSON *u, *x;
 
 	cJSON_ArrayForEach(u, r->pending) {
 		cJSON *n = cJSON_GetObjectItemCaseSensitive(r->nodes, u->valuestring);
 		cJSON *deps = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "nodes");
+		useproject(r, project(r, jstr(n, "package_name")));
 		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(n, "refs")) {
-			static const char *const kinds[] = {"model", "seed", "snapshot"};
-			size_t k;
-			char *uid = NULL;
-			for (k = 0; k < 3; k++) {
-				uid = xasprintf("%s.%s.%s", kinds[k], r->name, jstr(x, "name"));
-				if (cJSON_GetObjectItemCaseSensitive(r->nodes, uid))
-					break;
-				free(uid);
-				uid = NULL;
-			}
+			const char *pkg = jstr(x, "package");
+			char *what = pkg ? xasprintf("ref('%s', '%s')", pkg, jstr(x, "name")) :
+			    xasprintf("ref('%s')", jstr(x, "name"));
+			char *uid = findtarget(r, n, r->nodes, refable, pkg, jstr(x, "name"), what);
 			if (!uid)
-				fatal("%s%s: %s depends on a node named %s, which was not found",
-				    r->o->dir, jstr(n, "original_file_path"), u->valuestring, jstr(x, "name"));
+				fatal("%s%s: %s depends on a node named %s%s%s, which was not found",
+				    r->pre, jstr(n, "original_file_path"), u->valuestring,
+				    pkg ? pkg : "", pkg ? "." : "", jstr(x, "name"));
 			adddep(deps, uid);
 			free(uid);
+			free(what);
 		}
 		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(n, "sources")) {
-			char *uid = xasprintf("source.%s.%s.%s", r->name, x->child->valuestring,
+			char *name = xasprintf("%s.%s", x->child->valuestring, x->child->next->valuestring);
+			char *what = xasprintf("source('%s', '%s')", x->child->valuestring,
 			    x->child->next->valuestring);
-			if (!cJSON_GetObjectItemCaseSensitive(r->sources, uid))
-				fatal("%s%s: %s depends on a source named %s.%s, which was not found",
-				    r->o->dir, jstr(n, "original_file_path"), u->valuestring,
-				    x->child->valuestring, x->child->next->valuestring);
+			char *uid = findtarget(r, n, r->sources, source, NULL, name, what);
+			if (!uid)
+				fatal("%s%s: %s depends on a source named %s, which was not found",
+				    r->pre, jstr(n, "original_file_path"), u->valuestring, name);
 			adddep(deps, uid);
 			free(uid);
+			free(name);
+			free(what);
 		}
 	}
 }
 
-cJSON *
-dbtparse(const struct parseopts *o, char **read)
+/* The macros of the project in use: its macro blocks, and the test blocks
+ * of its test paths' generic/. */
+static void
+projectmacros(struct reader *r)
 {
-	struct reader r;
-	cJSON *l, *x, *meta, *v;
-	char *err;
+	cJSON *l, *x;
 
-	memset(&r, 0, sizeof(r));
-	r.o = o;
-	r.proj = yaml(&r, "dbt_project.yml");
-	projectcheck(&r);
-	nopackages(&r);
-	r.doc = cJSON_CreateObject();
-	meta = cJSON_AddObjectToObject(r.doc, "metadata");
-	cJSON_AddStringToObject(meta, "dbt_schema_version", "https://schemas.getdbt.com/dbt/manifest/v12.json");
-	cJSON_AddStringToObject(meta, "dbt_version", DBTPARSEVERSION);
-	cJSON_AddStringToObject(meta, "project_name", r.name);
-	cJSON_AddStringToObject(meta, "adapter_type", o->adapter);
-	r.nodes = cJSON_AddObjectToObject(r.doc, "nodes");
-	r.sources = cJSON_AddObjectToObject(r.doc, "sources");
-	r.macros = cJSON_AddObjectToObject(r.doc, "macros");
-	r.patches = cJSON_CreateObject();
-	r.srcs = cJSON_CreateArray();
-	r.pending = cJSON_CreateArray();
-	/* macros first: the renders call them */
-	l = paths(&r, "macro-paths", "macros");
+	l = paths(r, "macro-paths", "macros");
 	cJSON_ArrayForEach(x, l)
-		walk(&r, x->valuestring, "", macrofile, NULL);
+		walk(r, x->valuestring, "", macrofile, NULL);
 	cJSON_Delete(l);
-	l = paths(&r, "test-paths", "tests");
+	l = paths(r, "test-paths", "tests");
 	cJSON_ArrayForEach(x, l)
-		walk(&r, x->valuestring, "", macrofile, (void *)"tests");
+		walk(r, x->valuestring, "", macrofile, (void *)"tests");
 	cJSON_Delete(l);
-	l = paths(&r, "snapshot-paths", "snapshots");
+	l = paths(r, "snapshot-paths", "snapshots");
 	cJSON_ArrayForEach(x, l) {
-		char *p = path(&r, x->valuestring);
+		char *p = path(r, x->valuestring);
 		DIR *d = opendir(p);
 		struct dirent *e;
 		while (d && (e = readdir(d)))
@@ -1312,53 +1543,102 @@ dbtparse(const struct parseopts *o, char **read)
 		free(p);
 	}
 	cJSON_Delete(l);
+}
+
+/* The nodes of the project in use: properties first (a model's config
+ * takes its patch's), then seeds and models. */
+static void
+projectnodes(struct reader *r)
+{
+	static const char *const keys[][2] = {{"model-paths", "models"},
+	    {"seed-paths", "seeds"}, {"macro-paths", "macros"}};
+	cJSON *l, *x;
+	size_t k;
+
+	for (k = 0; k < 3; k++) {
+		l = paths(r, keys[k][0], keys[k][1]);
+		cJSON_ArrayForEach(x, l)
+			walk(r, x->valuestring, "", propfile, NULL);
+		cJSON_Delete(l);
+	}
+	l = paths(r, "seed-paths", "seeds");
+	cJSON_ArrayForEach(x, l)
+		walk(r, x->valuestring, "", seedfile, NULL);
+	cJSON_Delete(l);
+	l = paths(r, "model-paths", "models");
+	cJSON_ArrayForEach(x, l)
+		walk(r, x->valuestring, "", modelfile, NULL);
+	cJSON_Delete(l);
+}
+
+cJSON *
+dbtparse(const struct parseopts *o, char **read)
+{
+	struct reader r;
+	cJSON *x, *meta, *v;
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	addproject(&r, xstrdup(o->dir));
+	r.root = r.projs[0].name;
+	packages(&r);
+	r.doc = cJSON_CreateObject();
+	meta = cJSON_AddObjectToObject(r.doc, "metadata");
+	cJSON_AddStringToObject(meta, "dbt_schema_version", "https://schemas.getdbt.com/dbt/manifest/v12.json");
+	cJSON_AddStringToObject(meta, "dbt_version", DBTPARSEVERSION);
+	cJSON_AddStringToObject(meta, "project_name", r.root);
+	cJSON_AddStringToObject(meta, "adapter_type", o->adapter);
+	r.nodes = cJSON_AddObjectToObject(r.doc, "nodes");
+	r.sources = cJSON_AddObjectToObject(r.doc, "sources");
+	r.macros = cJSON_AddObjectToObject(r.doc, "macros");
+	r.patches = cJSON_CreateObject();
+	r.srcs = cJSON_CreateArray();
+	r.pending = cJSON_CreateArray();
+	/* macros first: the renders call them */
+	for (i = 0; i < r.nprojs; i++) {
+		useproject(&r, &r.projs[i]);
+		projectmacros(&r);
+	}
+	useproject(&r, &r.projs[0]);
 	builtinmacros(&r);
 	memset(&r.run, 0, sizeof(r.run));
 	r.run.adapter = o->adapter;
-	r.run.project = r.name;
+	r.run.project = r.root;
 	r.run.clivars = o->clivars;
 	v = cJSON_GetObjectItemCaseSensitive(r.proj, "vars");
 	r.run.vars = cJSON_IsObject(v) ? v : NULL;
+	r.run.pkgvars = cJSON_CreateObject();
+	for (i = 1; i < r.nprojs; i++)
+		if (cJSON_IsObject(v = cJSON_GetObjectItemCaseSensitive(r.projs[i].proj, "vars")))
+			cJSON_AddItemReferenceToObject(r.run.pkgvars, r.projs[i].name, v);
 	r.run.target = o->target;
 	v = cJSON_GetObjectItemCaseSensitive(r.proj, "dispatch");
 	r.run.dispatch = cJSON_IsArray(v) ? v : NULL;
 	r.pc = pctxnew(r.macros, &r.run);
-	/* properties first: a model's config takes its patch's */
-	{
-		static const char *const keys[][2] = {{"model-paths", "models"},
-		    {"seed-paths", "seeds"}, {"macro-paths", "macros"}};
-		size_t k;
-		for (k = 0; k < 3; k++) {
-			l = paths(&r, keys[k][0], keys[k][1]);
-			cJSON_ArrayForEach(x, l)
-				walk(&r, x->valuestring, "", propfile, NULL);
-			cJSON_Delete(l);
-		}
+	for (i = 0; i < r.nprojs; i++) {
+		useproject(&r, &r.projs[i]);
+		projectnodes(&r);
 	}
-	l = paths(&r, "seed-paths", "seeds");
-	cJSON_ArrayForEach(x, l)
-		walk(&r, x->valuestring, "", seedfile, NULL);
-	cJSON_Delete(l);
-	l = paths(&r, "model-paths", "models");
-	cJSON_ArrayForEach(x, l)
-		walk(&r, x->valuestring, "", modelfile, NULL);
-	cJSON_Delete(l);
 	cJSON_ArrayForEach(x, r.srcs)
 		sourcenode(&r, x);
 	alltests(&r);
 	depends(&r);
-	(void)err;
 	pctxfree(r.pc);
+	cJSON_Delete(r.run.pkgvars);
 	cJSON_Delete(r.patches);
 	cJSON_Delete(r.srcs);
 	cJSON_Delete(r.pending);
-	cJSON_Delete(r.proj);
-	{
-		size_t i;
-		for (i = 0; i < r.seen.cap; i++)
-			free((char *)r.seen.keys[i]);
-		htabfree(&r.seen);
+	for (i = 0; i < r.nprojs; i++) {
+		cJSON_Delete(r.projs[i].proj);
+		free(r.projs[i].name);
+		free(r.projs[i].pre);
+		free(r.projs[i].abs);
 	}
+	free(r.projs);
+	for (i = 0; i < r.seen.cap; i++)
+		free((char *)r.seen.keys[i]);
+	htabfree(&r.seen);
 	*read = r.read.s ? r.read.s : xstrdup("");
 	return r.doc;
 }

@@ -19,9 +19,19 @@
  * ours: blocks.h). Generic tests get dbt's names and unique_ids
  * (testname.h) and test_metadata.
  *
+ * Packages: each directory of the packages-install-path (but __*) is a
+ * project read the same way, from its own dbt_project.yml, its nodes and
+ * macros under its name; packages.yml naming more than are installed is
+ * an error, as in dbt. A package's node takes the root project's config
+ * tree last (dbt's calculate_node_config); ref() and source() resolve as
+ * dbt's resolve_ref: the package named, else the root project, the node's
+ * package, then any; a test's macro as dbt's MacroResolver.
+ *
  * What this does not read exactly stops it, naming the file and the
  * thing: python models, snapshots, singular tests, seeds or models
- * disabled, packages in dbt_packages, versions, docs blocks in
+ * disabled, a ref() or test macro that more than one package answers
+ * (dbt takes the first or last it read), a package's own quoting,
+ * dispatch or packages-install-path, versions, docs blocks in
  * descriptions, Jinja in properties other than a test's arguments,
  * unknown config keys and properties, and dbt's own macros other than
  * ours (a manifest from dbt parse works instead). */

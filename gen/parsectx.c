@@ -20,15 +20,18 @@ struct pctx {
 	struct arena keep;
 	struct jv *root;	/* the root project's macros */
 	struct jv *global;	/* dbt's, as ours */
-	struct jv *pkgs;	/* root project -> root, dbt -> the dbt object */
+	struct jv *bypkg;	/* each package (the root too) -> its macros */
+	struct jv *pkgs;	/* bypkg, and dbt -> the dbt object */
 	struct pnode *cur;	/* the render in progress */
+	int depth;		/* of macro calls in it */
 };
 
 /* One render. */
 struct pnode {
 	struct pctx *c;
 	cJSON *node, *calls, *macros;
-	struct jv *chain[5];
+	const char *pkg;	/* whose namespace is local: the node's package */
+	struct jv *chain[6];
 	size_t nchain;
 };
 
@@ -121,7 +124,7 @@ strarg(struct jev *v, struct jv *x, const char *fn)
 static const char *
 relstr(const struct jv *self, struct buf *b)
 {
-	cJSON *n = self->u.obj.data;
+	cJSON *n = ((struct pnode *)self->u.obj.data)->node;
 	const char *part[3] = {jstr(n, "database"), jstr(n, "schema"), jstr(n, "alias")};
 	int i, any = 0;
 
@@ -133,10 +136,36 @@ relstr(const struct jv *self, struct buf *b)
 	return NULL;
 }
 
+/* relation.get('metadata'): {"type": "<Adapter>Relation"}, as dbt's
+ * relations answer it (the relation is the node's, made as dbt's parse
+ * makes it: no type). */
+static struct jv *
+relget(struct jev *v, void *data, struct jcall *c)
+{
+	static const char *const names[][2] = {{"postgres", "PostgresRelation"},
+	    {"materialize", "MaterializeRelation"}};
+	struct pnode *pn = data;
+	struct arena *a = jevarena(v);
+	struct jv *d;
+	size_t i;
+
+	if (c->nkw || c->npos < 1 || c->npos > 2 || c->pos[0]->type != JSTR ||
+	    strcmp(c->pos[0]->u.str.s, "metadata"))
+		jfail(v, "unsupported at parse: a relation's get() but of 'metadata'");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(pn->c->run.adapter, names[i][0])) {
+			d = jvdict(a);
+			put(a, d, "type", str(a, names[i][1]));
+			return d;
+		}
+	jfail(v, "unsupported at parse: the class of a %s relation", pn->c->run.adapter);
+	return NULL;
+}
+
 static struct jv *
 relattr(struct jev *v, struct jv *self, const char *name)
 {
-	cJSON *n = self->u.obj.data;
+	cJSON *n = ((struct pnode *)self->u.obj.data)->node;
 	const char *s = NULL;
 
 	if (!strcmp(name, "database"))
@@ -145,13 +174,21 @@ relattr(struct jev *v, struct jv *self, const char *name)
 		s = jstr(n, "schema");
 	else if (!strcmp(name, "identifier") || !strcmp(name, "name") || !strcmp(name, "table"))
 		s = jstr(n, "alias");
+	else if (!strcmp(name, "is_cte") || !strcmp(name, "is_table") ||
+	    !strcmp(name, "is_view") || !strcmp(name, "is_materialized_view"))
+		return &jvfalse;
+	else if (!strcmp(name, "type"))
+		return &jvnone;
+	else if (!strcmp(name, "get"))
+		return jvfunc(jevarena(v), "get", relget, self->u.obj.data);
 	else
 		jfail(v, "unsupported at parse: attribute '%s' of a relation "
 		    "(a manifest from dbt parse works instead)", name);
 	return s ? str(jevarena(v), s) : &jvnone;
 }
 
-static const struct jclass relclass = {"Relation", relattr, relstr, NULL, NULL, NULL, 0};
+/* A relation is a Mapping, as dbt's are (dbt_utils' _is_relation). */
+static const struct jclass relclass = {"Relation", relattr, relstr, NULL, NULL, NULL, 1};
 
 /* ---- ref, source, config ---- */
 
@@ -181,14 +218,15 @@ fnref(struct jev *v, void *data, struct jcall *c)
 		jfail(v, "ref() takes 1 or 2 arguments");
 	if (ver && ver->type != JNONE)
 		jfail(v, "unsupported: ref() of a version (a manifest from dbt parse works instead)");
-	if (pkg)
-		jfail(v, "unsupported: ref() of another package's node (a manifest from dbt parse works instead)");
 	cJSON_AddStringToObject(r, "name", name);
-	cJSON_AddNullToObject(r, "package");
+	if (pkg)
+		cJSON_AddStringToObject(r, "package", pkg);
+	else
+		cJSON_AddNullToObject(r, "package");
 	vj = cJSON_CreateNull();
 	cJSON_AddItemToObject(r, "version", vj);
 	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(pn->node, "refs"), r);
-	return jvobj(jevarena(v), &relclass, pn->node);
+	return jvobj(jevarena(v), &relclass, pn);
 }
 
 static struct jv *
@@ -203,7 +241,7 @@ fnsource(struct jev *v, void *data, struct jcall *c)
 	cJSON_AddItemToArray(s, cJSON_CreateString(strarg(v, c->pos[0], "source")));
 	cJSON_AddItemToArray(s, cJSON_CreateString(strarg(v, c->pos[1], "source")));
 	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(pn->node, "sources"), s);
-	return jvobj(jevarena(v), &relclass, pn->node);
+	return jvobj(jevarena(v), &relclass, pn);
 }
 
 static void
@@ -298,17 +336,27 @@ static const struct jclass cfgclass = {"Config", cfgattr, NULL, cfgcall, NULL, N
 
 /* ---- var, env_var, and the rest ---- */
 
+/* dbt's vars for a node (ModelConfiguredVar): --vars first; the root
+ * project's scoped to the node's package win over its global ones, which
+ * win over the package's own project's (scoped, then global). */
 static cJSON *
-findvar(struct pctx *c, const char *name)
+findvar(struct pctx *c, const char *pkg, const char *name)
 {
-	cJSON *x, *scope;
+	cJSON *root = c->run.vars, *own = NULL, *x, *scope;
 
 	if ((x = cJSON_GetObjectItemCaseSensitive(c->run.clivars, name)))
 		return x;
-	scope = cJSON_GetObjectItemCaseSensitive(c->run.vars, c->run.project);
+	if (strcmp(pkg, c->run.project))
+		own = cJSON_GetObjectItemCaseSensitive(c->run.pkgvars, pkg);
+	scope = cJSON_GetObjectItemCaseSensitive(root, pkg);
 	if (cJSON_IsObject(scope) && (x = cJSON_GetObjectItemCaseSensitive(scope, name)))
 		return x;
-	return cJSON_GetObjectItemCaseSensitive(c->run.vars, name);
+	if ((x = cJSON_GetObjectItemCaseSensitive(root, name)))
+		return x;
+	scope = cJSON_GetObjectItemCaseSensitive(own, pkg);
+	if (cJSON_IsObject(scope) && (x = cJSON_GetObjectItemCaseSensitive(scope, name)))
+		return x;
+	return cJSON_GetObjectItemCaseSensitive(own, name);
 }
 
 static struct jv *
@@ -321,7 +369,7 @@ fnvar(struct jev *v, void *data, struct jcall *c)
 	if (c->nkw || c->npos < 1 || c->npos > 2)
 		jfail(v, "var() takes 1 or 2 arguments");
 	name = strarg(v, c->pos[0], "var");
-	if ((x = findvar(pn->c, name)))
+	if ((x = findvar(pn->c, pn->pkg, name)))
 		return dbtjson(jevarena(v), x);
 	if (c->npos == 2)
 		return c->pos[1];
@@ -414,8 +462,10 @@ callmacro(struct jev *v, void *data, struct jcall *c)
 {
 	struct pmacro *m = data;
 	struct pnode *pn = m->ctx->cur;
+	struct jv *r;
 
-	if (pn && pn->macros) {
+	/* dbt's MacroGenerator.track_call: only what the node calls itself */
+	if (pn && pn->macros && !m->ctx->depth) {
 		cJSON *x;
 		cJSON_ArrayForEach(x, pn->macros)
 			if (!strcmp(x->valuestring, m->uid))
@@ -437,7 +487,10 @@ callmacro(struct jev *v, void *data, struct jcall *c)
 		if (!(m->fn = jvget(into, str(m->keep, m->name))))
 			jfail(v, "macro %s: its text does not define %s", m->uid, m->name);
 	}
-	return jcallv(v, m->fn, c);
+	m->ctx->depth++;
+	r = jcallv(v, m->fn, c);
+	m->ctx->depth--;
+	return r;
 }
 
 /* dbt.NAME: one of ours, or an error naming it. */
@@ -455,49 +508,61 @@ dbtattr(struct jev *v, struct jv *self, const char *name)
 
 static const struct jclass dbtclass = {"dbt", dbtattr, NULL, NULL, NULL, NULL, 0};
 
-/* The macro of that name in the node's namespace: the root project's,
- * then ours. */
+/* The macro name as dbt's MacroNamespace.get_from_package finds it: pkg
+ * NULL, in the render's namespace (its package's, the root's, dbt's); dbt,
+ * among dbt's own; else in that package, or NULL. */
 static struct jv *
-lookup(struct pctx *c, const char *pkg, const char *name)
+lookup(struct pnode *pn, const char *pkg, const char *name)
 {
-	struct jv *k = str(&c->keep, name), *x = NULL;
+	struct pctx *c = pn->c;
+	struct jv *k = str(&c->keep, name), *x = NULL, *d;
+	size_t i;
 
-	if (!pkg || !strcmp(pkg, c->run.project))
-		x = jvget(c->root, k);
-	if (!x && (!pkg || !strcmp(pkg, "dbt")))
+	if (!pkg) {
+		for (i = 0; i + 1 < pn->nchain && !x; i++)
+			if (pn->chain[i] != c->pkgs)
+				x = jvget(pn->chain[i], k);
+	} else if (!strcmp(pkg, "dbt"))
 		x = jvget(c->global, k);
-	return x;
+	else if ((d = jvget(c->bypkg, str(&c->keep, pkg))))
+		x = jvget(d, k);
+	return x && x->type == JFUNC ? x : NULL;
 }
 
+/* adapter.dispatch as dbt's: a namespace that is a package is searched
+ * in the root project, then in it; none, in the render's namespace. */
 static struct jv *
 addispatch(struct jev *v, void *data, struct jcall *c)
 {
 	struct pnode *pn = data;
 	struct jv *nm = arg(c, 0, "macro_name"), *ns = arg(c, 1, "macro_namespace");
-	const char *name = strarg(v, nm, "adapter.dispatch"), *pkg = NULL;
+	const char *name = strarg(v, nm, "adapter.dispatch");
 	const char *prefixes[] = {pn->c->run.adapter, "default"};
-	size_t i;
+	const char *search[2] = {NULL, NULL};
+	size_t i, p, ns_n = 1;
 
 	if (c->npos > 2)
 		jfail(v, "unsupported: adapter.dispatch() with packages");
 	if (strchr(name, '.'))
 		jfail(v, "In adapter.dispatch, got a macro name of \"%s\", but \".\" is not a valid macro name component", name);
-	if (ns && ns->type == JSTR && strcmp(ns->u.str.s, "dbt")) {
-		if (strcmp(ns->u.str.s, pn->c->run.project))
-			jfail(v, "unsupported: adapter.dispatch() in the namespace %s, which is "
-			    "not read here (a manifest from dbt parse works instead)", ns->u.str.s);
-		pkg = ns->u.str.s;
-	} else if (ns && ns->type != JSTR && ns->type != JNONE)
+	if (ns && ns->type != JSTR && ns->type != JNONE)
 		jfail(v, "In adapter.dispatch, got a %s macro_namespace argument, but macro_namespace should be None or a string.", jvtypename(ns));
 	if (cJSON_GetArraySize(pn->c->run.dispatch) > 0)
 		jfail(v, "unsupported: dispatch in dbt_project.yml (a manifest from dbt parse works instead)");
-	for (i = 0; i < 2; i++) {
-		char *full = xasprintf("%s__%s", prefixes[i], name);
-		struct jv *m = lookup(pn->c, pkg, full);
-		free(full);
-		if (m)
-			return m;
+	if (ns && ns->type == JSTR && (!strcmp(ns->u.str.s, "dbt") ||
+	    jvget(pn->c->bypkg, ns))) {
+		search[0] = pn->c->run.project;
+		search[1] = ns->u.str.s;
+		ns_n = 2;
 	}
+	for (i = 0; i < ns_n; i++)
+		for (p = 0; p < 2; p++) {
+			char *full = xasprintf("%s__%s", prefixes[p], name);
+			struct jv *m = lookup(pn, search[i], full);
+			free(full);
+			if (m)
+				return m;
+		}
 	jfail(v, "In dispatch: No macro named '%s' found within namespace: '%s'", name,
 	    ns && ns->type == JSTR ? ns->u.str.s : "None");
 	return NULL;
@@ -579,7 +644,7 @@ basectx(struct pnode *pn, struct arena *a)
 	put(a, d, "var", jvfunc(a, "var", fnvar, pn));
 	put(a, d, "env_var", jvfunc(a, "env_var", fnenvvar, pn));
 	put(a, d, "is_incremental", jvfunc(a, "is_incremental", fnfalse, pn));
-	put(a, d, "this", jvobj(a, &relclass, pn->node));
+	put(a, d, "this", jvobj(a, &relclass, pn));
 	put(a, d, "model", jvobj(a, &modelclass, pn->node));
 	put(a, d, "target", jvobj(a, &targetclass, pn->c));
 	put(a, d, "adapter", jvobj(a, &adclass, pn));
@@ -598,10 +663,16 @@ basectx(struct pnode *pn, struct arena *a)
 	return d;
 }
 
+/* dbt's MacroNamespace: the local package's macros, the root's, the
+ * packages by name and dbt, dbt's own, then the context's names. */
 static void
 setchain(struct pnode *pn, struct arena *a)
 {
+	struct jv *local = jvget(pn->c->bypkg, str(a, pn->pkg));
+
 	pn->nchain = 0;
+	if (local && local != pn->c->root)
+		pn->chain[pn->nchain++] = local;
 	pn->chain[pn->nchain++] = pn->c->root;
 	pn->chain[pn->nchain++] = pn->c->pkgs;
 	pn->chain[pn->nchain++] = pn->c->global;
@@ -618,10 +689,21 @@ pctxnew(cJSON *macros, const struct dbtrun *run)
 	c->run = *run;
 	c->root = jvdict(a);
 	c->global = jvdict(a);
+	c->bypkg = jvdict(a);
 	c->pkgs = jvdict(a);
+	put(a, c->bypkg, run->project, c->root);
+	put(a, c->pkgs, run->project, c->root);
 	cJSON_ArrayForEach(x, macros) {
 		struct pmacro *m = arenaalloc(a, sizeof(*m));
 		const char *pkg = jstr(x, "package_name");
+		struct jv *d = NULL;
+		if (!pkg)
+			pkg = run->project;
+		if (strcmp(pkg, "dbt") && !(d = jvget(c->bypkg, str(a, pkg)))) {
+			d = jvdict(a);
+			put(a, c->bypkg, pkg, d);
+			put(a, c->pkgs, pkg, d);
+		}
 		memset(m, 0, sizeof(*m));
 		m->keep = a;
 		m->uid = x->string;
@@ -629,10 +711,8 @@ pctxnew(cJSON *macros, const struct dbtrun *run)
 		m->path = jstr(x, "original_file_path");
 		m->sql = jstr(x, "macro_sql");
 		m->ctx = c;
-		put(a, pkg && !strcmp(pkg, "dbt") ? c->global : c->root, m->name,
-		    jvfunc(a, m->name, callmacro, m));
+		put(a, d ? d : c->global, m->name, jvfunc(a, m->name, callmacro, m));
 	}
-	put(a, c->pkgs, run->project, c->root);
 	put(a, c->pkgs, "dbt", jvobj(a, &dbtclass, c));
 	return c;
 }
@@ -655,6 +735,8 @@ begin(struct pctx *c, struct pnode *pn, cJSON *node, cJSON *calls, cJSON *macros
 	pn->node = node;
 	pn->calls = calls;
 	pn->macros = macros;
+	c->depth = 0;
+	pn->pkg = jstr(node, "package_name") ? jstr(node, "package_name") : c->run.project;
 	c->cur = pn;
 	setchain(pn, a);
 }
@@ -804,7 +886,17 @@ pctxname(struct pctx *c, const char *macro, const char *custom, cJSON *node,
 	int r;
 
 	begin(c, &pn, node, NULL, NULL, &a);
-	if (!(fn = lookup(c, NULL, macro))) {
+	/* dbt's RelationUpdate: the node's package's own macro, rendered in
+	 * its package; else the root project's, else dbt's */
+	fn = strcmp(pn.pkg, c->run.project) ? lookup(&pn, pn.pkg, macro) : NULL;
+	if (!fn) {
+		pn.pkg = c->run.project;
+		setchain(&pn, &a);
+		fn = lookup(&pn, c->run.project, macro);
+	}
+	if (!fn)
+		fn = lookup(&pn, "dbt", macro);
+	if (!fn) {
 		*err = xasprintf("no macro %s", macro);
 		arenafree(&a);
 		return -1;

@@ -7,11 +7,16 @@
  * config.set merge into the node's config calls as dbt's
  * merge_config_dicts; config.get and config.require give ""; var, env_var,
  * target, this, model, is_incremental (false), return, log, print,
- * exceptions, flags, adapter.dispatch (the node's namespace, then dbt's,
- * with the adapter's prefix before default__) and adapter.quote are dbt's.
- * Macros: the root project's, then the builtin ones (blocks.h), by name
+ * exceptions, flags, adapter.dispatch (a namespace that is a package: the
+ * root project, then it; none: the render's namespace; the adapter's
+ * prefix before default__) and adapter.quote are dbt's; var is dbt's
+ * ModelConfiguredVar for the node's package (dbtrun.pkgvars). Relations
+ * are the node's own, Mappings whose get('metadata') is dbt's.
+ * Macros are in dbt's MacroNamespace: the node's package's, the root
+ * project's, each package by name, then dbt's (ours: blocks.h), by name
  * or as dbt.NAME; a name beneath dbt that is not one of them fails the
- * render naming it. Anything else that needs a database (run_query,
+ * render naming it. depends_on.macros takes what the node calls itself,
+ * not what those macros call (dbt's MacroGenerator.track_call). Anything else that needs a database (run_query,
  * adapter.get_relation, ...) fails naming it: a manifest from dbt parse
  * works instead. */
 #ifndef PARSECTX_H

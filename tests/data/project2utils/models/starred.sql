@@ -1,0 +1,2 @@
+select {{ dbt_utils.star(ref('orders2'), except=['greeting']) }}
+from {{ ref('orders2') }}

@@ -1,0 +1,147 @@
+#!/bin/sh
+# dbt2ninja reading a project with packages in dbt_packages/ (no manifest):
+# tests/data/project2 and its checked-in package mypkg (its own vars,
+# config tree, models, seed, macros and generic test), and, when
+# ../shared has it, the real dbt_utils with tests/data/project2utils (its
+# generic tests and star). Package vars scoped as dbt scopes them, the root
+# project's config tree over a package's own, ref() across packages,
+# macros and dispatch in dbt's namespaces; deployed and tested through
+# ninja. With the reference dbt, every job file from the project is
+# byte-identical to those from dbt parse's manifest, and the one rendered
+# when it runs (star) renders the same SQL from either.
+. "$(dirname "$0")/lib.sh"
+command -v ninja >/dev/null 2>&1 || skip_all "ninja is not installed"
+withpg
+P=$TMP/ours
+cp -R "$ROOT/tests/data/project2" "$P"
+UTILS=$ROOT/../shared/fixtures/packages/dbt_utils
+if [ -f "$UTILS/dbt_project.yml" ]; then
+	cp -R "$ROOT/tests/data/project2utils/." "$P/"
+	cp -R "$UTILS" "$P/dbt_packages/dbt_utils"
+else
+	diag "no $UTILS: the parts with dbt_utils are skipped"
+	UTILS=
+fi
+printf 'shop2:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      host: "%s"\n      port: %s\n      user: postgres\n      password: ""\n      dbname: demo\n      schema: dev\n      threads: 2\n' \
+	"$PGHOST" "$PGPORT" >"$P/profiles.yml"
+export DBT_PROFILES_DIR="$P"
+cd "$P" || exit 1
+job() { echo "target/ninja/sql/$1.sql"; }
+
+"$DBT2NINJA" -v >"$TMP/gen" 2>&1
+ok $? "dbt2ninja reads the project and its packages" || sed 's/^/# /' "$TMP/gen"
+if [ -n "$UTILS" ]; then
+	grep -q '4 models, 1 seeds, 0 snapshots, 8 tests' "$TMP/gen"
+else
+	grep -q '3 models, 1 seeds, 0 snapshots, 5 tests' "$TMP/gen"
+fi
+ok $? "the package's models, seed and tests with the project's" || sed 's/^/# /' "$TMP/gen"
+E=$(job model.mypkg.pkg_events)
+grep -q '^-- relation: "demo"."dev_x_rooted"."pkg_events"$' "$E"
+ok $? "a package's model: the root project's tree wins over its own config(), through the root's generate_schema_name"
+grep -q '^-- relation: "demo"."dev_x_pkg"."pkg_base"$' "$(job model.mypkg.pkg_base)" &&
+	grep -q '^-- materialized: table$' "$(job model.mypkg.pkg_base)"
+ok $? "the package's own tree"
+grep -q '^-- relation: "demo"."dev_x_pkgseeds"."pkg_rates"$' "$(job seed.mypkg.pkg_rates)"
+ok $? "a package's seed, configured from the root project's seeds: tree"
+grep -q '^    7 as rate,$' "$E"
+ok $? "var(): the root project's vars under the package's name win over the package's own"
+grep -q "^    'from_the_package' as label,$" "$E"
+ok $? "var(): the package's own vars"
+grep -q "^    'package' as pkg_label,$" "$E"
+ok $? "a bare macro call in a package's model: the package's own macro"
+grep -q "^    'hello from the root' as greeting$" "$E"
+ok $? "adapter.dispatch in a package's namespace: the root project's implementation first"
+O=$(job model.shop2.orders2)
+grep -q "^    'root' as root_label,$" "$O" && grep -q '^    cast(.5. as integer) as five,$' "$O"
+ok $? "in the root project: its own macro, and the package's as mypkg.name"
+grep -q '^from "demo"."dev_x_rooted"."pkg_events" e$' "$O" &&
+	grep -q '^cross join "demo"."dev_x_pkg"."pkg_base" b$' "$O"
+ok $? "ref() with a package, and a bare ref() found in a package"
+[ -f "$(job test.shop2.mypkg_is_positive_orders2_id.83df074457)" ] &&
+	grep -q '^-- severity: "warn"$' "$(job test.shop2.mypkg_is_positive_orders2_id.83df074457)"
+ok $? "a package's generic test as pkg.name: its name, unique_id and config as dbt's"
+[ -f "$(job test.mypkg.is_positive_pkg_base_id.d587e19192)" ]
+ok $? "a package's generic test on its own model, in its own namespace"
+if [ -n "$UTILS" ]; then
+	grep -q 'where not(rate > 0)' "$(job test.shop2.dbt_utils_expression_is_true_starred_rate_0.a45c336b71)"
+	ok $? "dbt_utils.expression_is_true"
+	grep -q 'or not id >= 1' "$(job test.shop2.dbt_utils_accepted_range_starred_id__3__1.8d58b754d6)"
+	ok $? "dbt_utils.accepted_range"
+	grep -q '^-- render: ' "$(job model.shop2.starred)"
+	ok $? "dbt_utils.star needs the database: rendered when it runs"
+fi
+
+ninja build >"$TMP/build" 2>&1
+ok $? "ninja build deploys it and runs its tests" || tail -20 "$TMP/build" | sed 's/^/# /'
+is "$(sql 'select count(*) from dev_x_pkgseeds.pkg_rates')" 3 "the package's seed"
+is "$(sql 'select distinct rate from dev_x_rooted.pkg_events')" 7 "the package's model"
+is "$(sql "select count(*) || greeting from dev.orders2 group by greeting")" "9hello from the root" \
+	"the root's model over the package's"
+if [ -n "$UTILS" ]; then
+	is "$(sql "select string_agg(column_name, ',' order by ordinal_position) from information_schema.columns where table_name = 'starred'")" \
+		"rate,label,five,root_label,id" "star() of orders2 but greeting, rendered on the database"
+fi
+ninja -n deploy >"$TMP/noop" 2>&1
+grep -q 'no work to do' "$TMP/noop"
+ok $? "nothing to do once deployed" || sed 's/^/# /' "$TMP/noop"
+sleep 1
+sed 's/7 as rate/7 as rate/' dbt_packages/mypkg/models/pkg_events.sql >"$TMP/m"
+printf -- '-- edited\n' >>"$TMP/m"
+cat "$TMP/m" >dbt_packages/mypkg/models/pkg_events.sql
+ninja -n deploy >"$TMP/again" 2>&1
+grep -q 'regenerating build.ninja' "$TMP/again"
+ok $? "editing a package's model regenerates build.ninja" || sed 's/^/# /' "$TMP/again"
+
+# refused, naming the file and what: never a different manifest
+refused() {
+	rm -rf "$TMP/bad" && cp -R "$ROOT/tests/data/project2" "$TMP/bad" && cp "$P/profiles.yml" "$TMP/bad/"
+	(cd "$TMP/bad" && eval "$1" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/out" 2>&1)
+	is $? 1 "$3: exit 1"
+	grep -qF "$2" "$TMP/out"
+	ok $? "$3: says so" || sed 's/^/# /' "$TMP/out"
+	[ ! -f "$TMP/bad/build.ninja" ]
+	ok $? "$3: nothing written"
+}
+refused 'printf "packages:\n  - local: a\n  - local: b\n" >packages.yml' \
+	"packages.yml: 2 package(s) specified, but only 1 installed" "a package not installed"
+refused 'cp -R dbt_packages/mypkg dbt_packages/again' \
+	"dbt_packages/mypkg/dbt_project.yml: a second project named mypkg (the first is in dbt_packages/again/)" "two packages of one name"
+refused 'mkdir dbt_packages/other && printf "name: other\n" >dbt_packages/other/dbt_project.yml &&
+	mkdir dbt_packages/other/models && echo "select 2 as id" >dbt_packages/other/models/pkg_base.sql' \
+	"models/orders2.sql: model.shop2.orders2: ref('pkg_base') names model.mypkg.pkg_base and model.other.pkg_base" \
+	"a bare ref() that two packages answer"
+refused 'mkdir dbt_packages/empty' "dbt_packages/empty/dbt_project.yml" "a package without a project"
+
+# the reference dbt: the same project through dbt parse's manifest
+refdbt_or_done "$TMP/refdbt"
+D=$TMP/dbt
+cp -R "$ROOT/tests/data/project2" "$D"
+if [ -n "$UTILS" ]; then
+	cp -R "$ROOT/tests/data/project2utils/." "$D/"
+	cp -R "$UTILS" "$D/dbt_packages/dbt_utils"
+fi
+cp "$P/profiles.yml" "$D/"
+cp -R "$D" "$TMP/fresh"
+(cd "$TMP/fresh" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/gen3" 2>&1)
+ok $? "dbt2ninja from the project, afresh" || sed 's/^/# /' "$TMP/gen3"
+(cd "$D" && DBT_PROFILES_DIR=. "$TMP/refdbt/bin/dbt" parse >"$TMP/parse" 2>&1)
+ok $? "dbt parse of the same project" || tail -20 "$TMP/parse" | sed 's/^/# /'
+(cd "$D" && DBT_PROFILES_DIR=. "$DBT2NINJA" target/manifest.json >"$TMP/gen2" 2>&1)
+ok $? "dbt2ninja from dbt parse's manifest" || sed 's/^/# /' "$TMP/gen2"
+# a job rendered when it runs holds the manifest's nodes and its context
+# (dbt's own macros as dbt wrote them, or ours): those two differ by
+# construction, and what they render is compared below
+late=$(cd "$D/target/ninja/sql" && grep -l '^-- render: ' ./*.sql)
+diff -r $(for f in $late; do printf ' -x %s' "${f#./}"; done) "$D/target/ninja/sql" "$TMP/fresh/target/ninja/sql" >"$TMP/diff" 2>&1
+ok $? "every job file read from the project is byte-identical to dbt parse's ($(ls "$D/target/ninja/sql" | wc -l) jobs, $(echo $late | wc -w) rendered when they run)" ||
+	head -40 "$TMP/diff" | sed 's/^/# /'
+if [ -n "$UTILS" ]; then
+	(cd "$D" && DBT_PROFILES_DIR=. ninja build >"$TMP/build2" 2>&1)
+	ok $? "ninja build from dbt parse's manifest" || tail -20 "$TMP/build2" | sed 's/^/# /'
+	(cd "$TMP/fresh" && DBT_PROFILES_DIR=. ninja build >"$TMP/build3" 2>&1)
+	ok $? "ninja build from the project" || tail -20 "$TMP/build3" | sed 's/^/# /'
+	cmp "$D/target/ninja/late/model.shop2.starred.sql" "$TMP/fresh/target/ninja/late/model.shop2.starred.sql"
+	ok $? "star() rendered when it runs: the same SQL from either"
+fi
+done_testing
