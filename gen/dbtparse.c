@@ -413,12 +413,10 @@ macrofile(struct reader *r, const char *rel, const char *below, void *arg)
 	char *text, *err;
 
 	(void)below;
-	if (arg != NULL && strncmp(below, "generic/", 8)) {
-		if (hassuffix(rel, ".sql"))
-			fatal("%s%s: a singular test, which is not read here yet (a manifest from "
-			    "dbt parse works instead)", r->pre, rel);
+	/* a test path's macros are its generic/ tests; the rest are
+	 * singular tests, nodes (singularfile) */
+	if (arg != NULL && strncmp(below, "generic/", 8))
 		return;
-	}
 	if (!hassuffix(rel, ".sql"))
 		return;
 	text = contents(r, rel, 0);
@@ -931,6 +929,42 @@ modelfile(struct reader *r, const char *rel, const char *below, void *arg)
 	cJSON_AddArrayToObject(n, "constraints");
 	cJSON_AddNullToObject(n, "version");
 	cJSON_AddNullToObject(n, "latest_version");
+	cJSON_AddItemToArray(r->pending, cJSON_CreateString(jstr(n, "unique_id")));
+	cJSON_Delete(calls);
+	free(raw);
+	free(name);
+}
+
+/* A singular test: a .sql file of the test paths but their generic/,
+ * rendered at parse as a model is, configured by the data_tests: tree
+ * and its config() calls. */
+static void
+singularfile(struct reader *r, const char *rel, const char *below, void *arg)
+{
+	char *name, *raw, *err;
+	cJSON *n, *calls;
+
+	(void)arg;
+	if (!strncmp(below, "generic/", 8) || !hassuffix(rel, ".sql"))
+		return;
+	name = xmemdup(strrchr(rel, '/') + 1, strlen(strrchr(rel, '/') + 1) - 4);
+	raw = contents(r, rel, 1);
+	n = newnode(r, "test", name, below, rel, fqnof(r->name, below, name));
+	checksum(n, raw, strlen(raw));
+	cJSON_ReplaceItemInObjectCaseSensitive(n, "raw_code", cJSON_CreateString(raw));
+	calls = cJSON_CreateObject();
+	resolve(r, n, CTEST, "data_tests", NULL, NULL, rel);
+	if (pctxrender(r->pc, n, rel, raw, calls,
+	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros"),
+	    &err) < 0)
+		fatal("%s%s", r->pre, err);
+	resolve(r, n, CTEST, "data_tests", NULL, calls, rel);
+	tagsof(n);
+	names(r, n);
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "config"), "store_failures")))
+		relname(r, n);
+	cJSON_DeleteItemFromObjectCaseSensitive(n, "columns");
+	cJSON_AddObjectToObject(n, "columns");
 	cJSON_AddItemToArray(r->pending, cJSON_CreateString(jstr(n, "unique_id")));
 	cJSON_Delete(calls);
 	free(raw);
@@ -1568,6 +1602,10 @@ projectnodes(struct reader *r)
 	l = paths(r, "model-paths", "models");
 	cJSON_ArrayForEach(x, l)
 		walk(r, x->valuestring, "", modelfile, NULL);
+	cJSON_Delete(l);
+	l = paths(r, "test-paths", "tests");
+	cJSON_ArrayForEach(x, l)
+		walk(r, x->valuestring, "", singularfile, NULL);
 	cJSON_Delete(l);
 }
 

@@ -25,8 +25,13 @@ job() { echo "target/ninja/sql/$1.sql"; }
 
 "$DBT2NINJA" -v >"$TMP/gen" 2>&1
 ok $? "dbt2ninja reads the project when no manifest is named" || sed 's/^/# /' "$TMP/gen"
-grep -q '5 models, 2 seeds, 0 snapshots, 17 tests' "$TMP/gen"
-ok $? "its 5 models, 2 seeds and 17 generic tests" || sed 's/^/# /' "$TMP/gen"
+grep -q '5 models, 2 seeds, 0 snapshots, 19 tests' "$TMP/gen"
+ok $? "its 5 models, 2 seeds, 17 generic tests and 2 singular ones" || sed 's/^/# /' "$TMP/gen"
+grep -q '^-- severity: "warn"$' "$(job test.jaffle.assert_no_negative_amounts)"
+ok $? "a singular test's config() call"
+grep -q '^-- relation: "demo"."dev_dbt_test__audit"."assert_orders_have_customers"$' \
+	"$(job test.jaffle.assert_orders_have_customers)"
+ok $? "a singular test in a folder of the test paths, in dbt's audit schema"
 AV=test.jaffle.accepted_values_stg_payments_payment_method___var_payment_methods_.f51ef50a30
 [ -f "$(job $AV)" ]
 ok $? "a test's unique_id ends in dbt's hash of its name and metadata"

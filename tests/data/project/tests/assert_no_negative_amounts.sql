@@ -1,0 +1,3 @@
+{{ config(severity='warn', tags=['money']) }}
+-- a singular test: rows are failures
+select * from {{ ref('stg_payments') }} where amount < 0
