@@ -17,22 +17,8 @@ unset PGDATABASE
 project() {
 	mkdir -p "$1"
 	cp -R "$ROOT/tests/data/hooks/." "$1/"
-	cat >"$1/profiles.yml" <<EOF2
-hk:
-  target: t
-  outputs:
-    t:
-      type: postgres
-      host: "$PGHOST"
-      port: $PGPORT
-      user: postgres
-      password: ""
-      dbname: $2
-      schema: r
-      threads: 2
-EOF2
+	pgprofile "$1/profiles.yml" hk "$2" r 2
 }
-q() { PGDATABASE=$1 psql -XAtq -F '|' -v ON_ERROR_STOP=1 -c "$2"; }
 # audit DB: the audit table's rows, the database's name taken out, sorted
 audit() { q "$1" "select what, replace(at_schema, '\"$1\".', '') from r_audit.runs" | LC_ALL=C sort; }
 

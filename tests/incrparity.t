@@ -26,7 +26,6 @@ project "$TMP/dbt" dbt
 project "$TMP/ours" ours
 
 # q DB SQL: rows of SQL in database DB, fields separated by |
-q() { PGDATABASE=$1 psql -XAtq -F '|' -v ON_ERROR_STOP=1 -c "$2"; }
 
 # columns DB: every column of schema s, in order, with its type
 columns() {

@@ -24,32 +24,13 @@ project() {
 	mkdir -p "$1/dbt_packages"
 	cp -R "$ROOT/tests/data/late/." "$1/"
 	cp -R "$UTILS" "$1/dbt_packages/"
-	cat >"$1/profiles.yml" <<EOF
-shelf:
-  target: t
-  outputs:
-    t:
-      type: postgres
-      host: "$PGHOST"
-      port: $PGPORT
-      user: postgres
-      password: ""
-      dbname: $2
-      schema: s
-      threads: 2
-EOF
+	pgprofile "$1/profiles.yml" shelf "$2" s 2
 }
 project "$TMP/dbt" dbt
 project "$TMP/ours" ours
 LATE="counted grown kinds maybe narrow starred"
 
-q() { PGDATABASE=$1 psql -XAtq -F '|' -v ON_ERROR_STOP=1 -c "$2"; }
-rows() {
-	for rel in $(q "$1" "select relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-		where n.nspname = 's' and relkind in ('r', 'v', 'm') order by 1"); do
-		q "$1" "select '$rel', t::text from s.\"$rel\" t" | LC_ALL=C sort
-	done
-}
+rows() { schemarows "$1" s; }
 
 # same ROUND: what our executor rendered against what dbt build rendered
 # as it ran the same node on the same data (target/compiled, written at

@@ -130,6 +130,18 @@ $2:
 EOF
 }
 
+# q DB SQL: the rows of SQL in database DB, fields split by |
+q() { PGDATABASE=$1 psql -XAtq -F '|' -v ON_ERROR_STOP=1 -c "$2"; }
+
+# schemarows DB SCHEMA: every row of every relation of SCHEMA in DB, each
+# "relation|row", sorted: what two deployments are compared by
+schemarows() {
+	for _rel in $(q "$1" "select relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+		where n.nspname = '$2' and relkind in ('r', 'v', 'm') order by 1"); do
+		q "$1" "select '$_rel', t::text from \"$2\".\"$_rel\" t" | LC_ALL=C sort
+	done
+}
+
 # A copy of the example project, ready to generate in.
 shop() {
 	rm -rf "$TMP/shop"

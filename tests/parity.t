@@ -56,7 +56,6 @@ deploy() {
 }
 
 # q DB SQL: rows of SQL in database DB, fields separated by |
-q() { PGDATABASE=$1 psql -XAtq -F '|' -v ON_ERROR_STOP=1 -c "$2"; }
 
 RELS="c.relkind in ('r', 'v', 'm', 'p') and n.nspname not like 'pg\\_%' and n.nspname <> 'information_schema'"
 REL="n.nspname || '.' || c.relname"

@@ -60,16 +60,7 @@ PY
 		"round $1: every node's SQL is dbt compile's (its 4 models and 5 tests)" || grep -v '^same' "$TMP/same.$1"
 }
 
-# q DB SQL: rows of SQL in database DB
-q() { PGDATABASE=$1 psql -XAtq -F '|' -v ON_ERROR_STOP=1 -c "$2"; }
-
-# rows DB: every row of every relation in schema r, sorted
-rows() {
-	for rel in $(q "$1" "select relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-		where n.nspname = 'r' and relkind in ('r', 'v', 'm') order by 1"); do
-		q "$1" "select '$rel', t::text from r.\"$rel\" t" | LC_ALL=C sort
-	done
-}
+rows() { schemarows "$1" r; }
 
 # round N: dbt build into dbt; dbt parse, dbt2ninja, ninja build into ours
 round() {
