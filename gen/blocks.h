@@ -17,6 +17,13 @@ int macroblocks(const char *path, const char *text, size_t n,
     void (*fn)(void *arg, const char *name, const char *sql, size_t len),
     void *arg, char **err);
 
+/* Call fn(arg, name, body, len) for each top-level snapshot block of a
+ * snapshot file, body the text between its tags as dbt's BlockSearcher
+ * takes it. Any other block is an error. */
+int snapshotblocks(const char *path, const char *text, size_t n,
+    void (*fn)(void *arg, const char *name, const char *body, size_t len),
+    void *arg, char **err);
+
 /* What the build embeds of gen/builtins/: dbt's own macros as we write
  * them (the generic tests, get_where_subquery, generate_*_name). */
 struct builtin {

@@ -215,8 +215,8 @@ projectcheck(struct reader *r)
 	    "model-paths", "seed-paths", "test-paths", "macro-paths", "snapshot-paths",
 	    "analysis-paths", "docs-paths", "asset-paths", "target-path", "clean-targets",
 	    "packages-install-path", "log-path", "vars", "models", "seeds", "tests",
-	    "data_tests", "quoting", "dispatch", "require-dbt-version", "flags", NULL};
-	static const char *const empty[] = {"on-run-start", "on-run-end", "snapshots",
+	    "data_tests", "snapshots", "quoting", "dispatch", "require-dbt-version", "flags", NULL};
+	static const char *const empty[] = {"on-run-start", "on-run-end",
 	    "sources", "analyses", "exposures", "metrics", "semantic-models", "saved-queries",
 	    "unit_tests", "query-comment", "functions", NULL};
 	const cJSON *x, *q;
@@ -935,6 +935,93 @@ modelfile(struct reader *r, const char *rel, const char *below, void *arg)
 	free(name);
 }
 
+/* A snapshot block of a snapshot file. */
+struct snaparg {
+	struct reader *r;
+	const char *rel, *below, *file;	/* the file, its text stripped */
+};
+
+static void
+onsnapshot(void *arg, const char *name, const char *body, size_t len)
+{
+	struct snaparg *sa = arg;
+	struct reader *r = sa->r;
+	char *raw = xmemdup(body, len), *noext, *fqpath, *err;
+	cJSON *n, *calls, *cfg, *x;
+	const char *strategy, *mat;
+	size_t i;
+
+	/* dbt's fqn of a snapshot holds its file's name */
+	noext = xmemdup(sa->below, strlen(sa->below) - 4);
+	fqpath = xasprintf("%s/%s", noext, name);
+	n = newnode(r, "snapshot", name, sa->below, sa->rel, fqnof(r->name, fqpath, name));
+	checksum(n, sa->file, strlen(sa->file));
+	cJSON_ReplaceItemInObjectCaseSensitive(n, "raw_code", cJSON_CreateString(raw));
+	calls = cJSON_CreateObject();
+	resolve(r, n, CSNAPSHOT, "snapshots", NULL, NULL, sa->rel);
+	if (pctxrender(r->pc, n, sa->rel, raw, calls,
+	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros"),
+	    &err) < 0)
+		fatal("%s%s", r->pre, err);
+	resolve(r, n, CSNAPSHOT, "snapshots", NULL, calls, sa->rel);
+	tagsof(n);
+	/* SnapshotConfig.final_validate, with dbt's words */
+	cfg = cJSON_GetObjectItemCaseSensitive(n, "config");
+	strategy = jstr(cfg, "strategy");
+	mat = jstr(cfg, "materialized");
+	x = cJSON_GetObjectItemCaseSensitive(cfg, "unique_key");
+	if (!strategy || !*strategy || !x || cJSON_IsNull(x) || (cJSON_IsString(x) && !*x->valuestring))
+		fatal("%s%s: %s: Snapshots must be configured with a 'strategy' and 'unique_key'.",
+		    r->pre, sa->rel, name);
+	x = cJSON_GetObjectItemCaseSensitive(cfg, "check_cols");
+	if (!strcmp(strategy, "check") && (!x || cJSON_IsNull(x) || (cJSON_IsString(x) &&
+	    strcmp(x->valuestring, "all")) || (cJSON_IsArray(x) && !x->child)))
+		fatal("%s%s: %s: a check snapshot's check_cols must be 'all' or a list of columns",
+		    r->pre, sa->rel, name);
+	if (!strcmp(strategy, "timestamp") && (!jstr(cfg, "updated_at") ||
+	    (x && !cJSON_IsNull(x) && !(cJSON_IsArray(x) && !x->child))))
+		fatal("%s%s: %s: A snapshot configured with the timestamp strategy must specify an "
+		    "updated_at configuration, and no check_cols.", r->pre, sa->rel, name);
+	if (strcmp(strategy, "check") && strcmp(strategy, "timestamp"))
+		fatal("%s%s: %s: the snapshot strategy %s: a custom strategy (a manifest from dbt "
+		    "parse works instead)", r->pre, sa->rel, name, strategy);
+	if (!mat || strcmp(mat, "snapshot"))
+		fatal("%s%s: %s: A snapshot must have a materialized value of 'snapshot'",
+		    r->pre, sa->rel, name);
+	names(r, n);
+	/* the legacy target_database and target_schema win, as in dbt */
+	for (i = 0; i < 2; i++) {
+		const char *v = jstr(cfg, i ? "target_schema" : "target_database");
+		if (v && *v)
+			cJSON_ReplaceItemInObjectCaseSensitive(n, i ? "schema" : "database",
+			    cJSON_CreateString(v));
+	}
+	relname(r, n);
+	cJSON_AddItemToObject(n, "contract", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(cfg, "contract"), 1));
+	cJSON_AddNullToObject(cJSON_GetObjectItemCaseSensitive(n, "contract"), "checksum");
+	cJSON_AddItemToArray(r->pending, cJSON_CreateString(jstr(n, "unique_id")));
+	cJSON_Delete(calls);
+	free(fqpath);
+	free(noext);
+	free(raw);
+}
+
+static void
+snapshotfile(struct reader *r, const char *rel, const char *below, void *arg)
+{
+	struct snaparg sa = {r, rel, below, NULL};
+	char *text, *err;
+
+	(void)arg;
+	if (!hassuffix(rel, ".sql"))
+		return;
+	text = contents(r, rel, 1);
+	sa.file = text;
+	if (snapshotblocks(rel, text, strlen(text), onsnapshot, &sa, &err) < 0)
+		fatal("%s%s", r->pre, err);
+	free(text);
+}
+
 /* A singular test: a .sql file of the test paths but their generic/,
  * rendered at parse as a model is, configured by the data_tests: tree
  * and its config() calls. */
@@ -1563,20 +1650,6 @@ projectmacros(struct reader *r)
 	cJSON_ArrayForEach(x, l)
 		walk(r, x->valuestring, "", macrofile, (void *)"tests");
 	cJSON_Delete(l);
-	l = paths(r, "snapshot-paths", "snapshots");
-	cJSON_ArrayForEach(x, l) {
-		char *p = path(r, x->valuestring);
-		DIR *d = opendir(p);
-		struct dirent *e;
-		while (d && (e = readdir(d)))
-			if (e->d_name[0] != '.')
-				fatal("%s/%s: snapshots are not read here yet (a manifest from dbt "
-				    "parse works instead)", p, e->d_name);
-		if (d)
-			closedir(d);
-		free(p);
-	}
-	cJSON_Delete(l);
 }
 
 /* The nodes of the project in use: properties first (a model's config
@@ -1602,6 +1675,10 @@ projectnodes(struct reader *r)
 	l = paths(r, "model-paths", "models");
 	cJSON_ArrayForEach(x, l)
 		walk(r, x->valuestring, "", modelfile, NULL);
+	cJSON_Delete(l);
+	l = paths(r, "snapshot-paths", "snapshots");
+	cJSON_ArrayForEach(x, l)
+		walk(r, x->valuestring, "", snapshotfile, NULL);
 	cJSON_Delete(l);
 	l = paths(r, "test-paths", "tests");
 	cJSON_ArrayForEach(x, l)

@@ -65,7 +65,8 @@ cfgdefaults(enum ckind k)
 		cJSON_AddStringToObject(c, "error_if", "!= 0");
 		return c;
 	}
-	cJSON_AddStringToObject(c, "materialized", k == CSEED ? "seed" : "view");
+	cJSON_AddStringToObject(c, "materialized", k == CSEED ? "seed" :
+	    k == CSNAPSHOT ? "snapshot" : "view");
 	null(c, "incremental_strategy");
 	null(c, "batch_size");
 	cJSON_AddNumberToObject(c, "lookback", 1);
@@ -90,6 +91,20 @@ cfgdefaults(enum ckind k)
 	if (k == CSEED) {
 		cJSON_AddStringToObject(c, "delimiter", ",");
 		null(c, "quote_columns");
+	} else if (k == CSNAPSHOT) {
+		cJSON *mc;
+		null(c, "strategy");
+		null(c, "target_schema");
+		null(c, "target_database");
+		null(c, "updated_at");
+		null(c, "check_cols");
+		mc = cJSON_AddObjectToObject(c, "snapshot_meta_column_names");
+		null(mc, "dbt_valid_to");
+		null(mc, "dbt_valid_from");
+		null(mc, "dbt_scd_id");
+		null(mc, "dbt_updated_at");
+		null(mc, "dbt_is_deleted");
+		null(c, "dbt_valid_to_current");
 	} else {
 		cJSON_AddStringToObject(c, "access", "protected");
 		null(c, "freshness");

@@ -2,7 +2,8 @@
  * and dbt-core's ContextConfig).
  *
  * A config starts from its resource type's defaults, in the order of
- * dbt's dataclass fields (NodeConfig for models, SeedConfig, TestConfig);
+ * dbt's dataclass fields (NodeConfig for models, SeedConfig, TestConfig,
+ * SnapshotConfig);
  * each layer is merged in turn by the field's merge behaviour: tags,
  * pre-hook, post-hook and packages append (a single value becomes a
  * list), quoting, column_types, meta, docs and contract update as dicts,
@@ -13,7 +14,7 @@
 
 #include <cjson/cJSON.h>
 
-enum ckind { CMODEL, CSEED, CTEST };
+enum ckind { CMODEL, CSEED, CTEST, CSNAPSHOT };
 
 /* The defaults of a resource type, a new object. */
 cJSON *cfgdefaults(enum ckind);

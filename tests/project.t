@@ -25,8 +25,10 @@ job() { echo "target/ninja/sql/$1.sql"; }
 
 "$DBT2NINJA" -v >"$TMP/gen" 2>&1
 ok $? "dbt2ninja reads the project when no manifest is named" || sed 's/^/# /' "$TMP/gen"
-grep -q '5 models, 2 seeds, 0 snapshots, 19 tests' "$TMP/gen"
-ok $? "its 5 models, 2 seeds, 17 generic tests and 2 singular ones" || sed 's/^/# /' "$TMP/gen"
+grep -q '5 models, 2 seeds, 1 snapshots, 19 tests' "$TMP/gen"
+ok $? "its 5 models, 2 seeds, a snapshot, 17 generic tests and 2 singular ones" || sed 's/^/# /' "$TMP/gen"
+grep -q '^-- check_cols: \["status"\]$' "$(job snapshot.jaffle.orders_snapshot)"
+ok $? "a snapshot block's config() call"
 grep -q '^-- severity: "warn"$' "$(job test.jaffle.assert_no_negative_amounts)"
 ok $? "a singular test's config() call"
 grep -q '^-- relation: "demo"."dev_dbt_test__audit"."assert_orders_have_customers"$' \
@@ -97,8 +99,10 @@ refused 'echo "select {{ dbt.datediff(1, 2, 3) }}" >models/d.sql' \
 	"a dbt macro we do not have"
 refused 'echo "{% materialization m, default %}{% endmaterialization %}" >macros/m.sql' \
 	"macros/m.sql:1:4: unsupported: a custom materialization" "a custom materialization"
-refused 'mkdir snapshots && echo "{% snapshot s %}{% endsnapshot %}" >snapshots/s.sql' \
-	"snapshots are not read here yet" "a snapshot"
+refused 'echo "{% snapshot s %}select 1{% endsnapshot %}" >snapshots/s.sql' \
+	"Snapshots must be configured with a 'strategy' and 'unique_key'." "a snapshot without a strategy"
+refused 'echo "{% macro m() %}{% endmacro %}" >snapshots/m.sql' \
+	"unsupported: a macro block in a snapshot file" "a macro in a snapshot file"
 refused 'printf "unit_tests:\n  - name: u\n" >models/x.yml' \
 	"models/x.yml: unit_tests: not read here yet" "an unknown properties key"
 refused 'printf "{{ config(materialized=\"table\", enabled=false) }}\nselect 1\n" >models/off.sql' \
