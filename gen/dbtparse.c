@@ -1657,12 +1657,16 @@ projectmacros(struct reader *r)
 static void
 projectnodes(struct reader *r)
 {
+	/* properties files: under every path of the project's sources, as
+	 * dbt's all_source_paths */
 	static const char *const keys[][2] = {{"model-paths", "models"},
-	    {"seed-paths", "seeds"}, {"macro-paths", "macros"}};
+	    {"seed-paths", "seeds"}, {"snapshot-paths", "snapshots"},
+	    {"analysis-paths", "analyses"}, {"macro-paths", "macros"},
+	    {"test-paths", "tests"}};
 	cJSON *l, *x;
 	size_t k;
 
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		l = paths(r, keys[k][0], keys[k][1]);
 		cJSON_ArrayForEach(x, l)
 			walk(r, x->valuestring, "", propfile, NULL);
