@@ -215,8 +215,9 @@ projectcheck(struct reader *r)
 	    "model-paths", "seed-paths", "test-paths", "macro-paths", "snapshot-paths",
 	    "analysis-paths", "docs-paths", "asset-paths", "target-path", "clean-targets",
 	    "packages-install-path", "log-path", "vars", "models", "seeds", "tests",
-	    "data_tests", "snapshots", "quoting", "dispatch", "require-dbt-version", "flags", NULL};
-	static const char *const empty[] = {"on-run-start", "on-run-end",
+	    "data_tests", "snapshots", "quoting", "dispatch", "require-dbt-version", "flags",
+	    "on-run-start", "on-run-end", NULL};
+	static const char *const empty[] = {
 	    "sources", "analyses", "exposures", "metrics", "semantic-models", "saved-queries",
 	    "unit_tests", "query-comment", "functions", NULL};
 	const cJSON *x, *q;
@@ -1022,6 +1023,60 @@ snapshotfile(struct reader *r, const char *rel, const char *below, void *arg)
 	free(text);
 }
 
+/* The project's on-run-start and on-run-end hooks: each an operation
+ * node, as dbt's HookParser makes it (its checksum dbt_project.yml's). */
+static void
+hooknodes(struct reader *r)
+{
+	static const char *const kinds[] = {"on-run-start", "on-run-end"};
+	char *yml = contents(r, "dbt_project.yml", 1), *err;
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		cJSON *h = cJSON_GetObjectItemCaseSensitive(r->proj, kinds[k]), *one = NULL, *x;
+		int i = 0;
+		if (!h || cJSON_IsNull(h))
+			continue;
+		if (cJSON_IsString(h)) {
+			one = cJSON_CreateArray();
+			cJSON_AddItemToArray(one, cJSON_CreateString(h->valuestring));
+			h = one;
+		}
+		if (!cJSON_IsArray(h))
+			fatal("%sdbt_project.yml: %s: not a list of hooks", r->pre, kinds[k]);
+		cJSON_ArrayForEach(x, h) {
+			char *name = xasprintf("%s-%s-%d", r->name, kinds[k], i);
+			char *below = xasprintf("hooks/%s.sql", name);
+			cJSON *fqn = cJSON_CreateArray(), *n, *calls;
+			if (!cJSON_IsString(x))
+				fatal("%sdbt_project.yml: %s: a hook that is not a string", r->pre, kinds[k]);
+			cJSON_AddItemToArray(fqn, cJSON_CreateString(r->name));
+			cJSON_AddItemToArray(fqn, cJSON_CreateString("hooks"));
+			cJSON_AddItemToArray(fqn, cJSON_CreateString(name));
+			n = newnode(r, "operation", name, below, "./dbt_project.yml", fqn);
+			checksum(n, yml, strlen(yml));
+			cJSON_ReplaceItemInObjectCaseSensitive(n, "raw_code", cJSON_CreateString(x->valuestring));
+			cJSON_ReplaceItemInObjectCaseSensitive(n, "config", cfgdefaults(COPERATION));
+			cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(n, "unrendered_config"),
+			    "materialized", "view");
+			cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(n, "tags"),
+			    cJSON_CreateString(kinds[k]));
+			calls = cJSON_CreateObject();
+			if (pctxrender(r->pc, n, "dbt_project.yml", x->valuestring, calls,
+			    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros"),
+			    &err) < 0)
+				fatal("%s%s (%s)", r->pre, err, kinds[k]);
+			cJSON_AddNumberToObject(n, "index", i);
+			cJSON_Delete(calls);
+			free(below);
+			free(name);
+			i++;
+		}
+		cJSON_Delete(one);
+	}
+	free(yml);
+}
+
 /* A singular test: a .sql file of the test paths but their generic/,
  * rendered at parse as a model is, configured by the data_tests: tree
  * and its config() calls. */
@@ -1688,6 +1743,7 @@ projectnodes(struct reader *r)
 	cJSON_ArrayForEach(x, l)
 		walk(r, x->valuestring, "", singularfile, NULL);
 	cJSON_Delete(l);
+	hooknodes(r);
 }
 
 cJSON *

@@ -105,7 +105,7 @@ cfgdefaults(enum ckind k)
 		null(mc, "dbt_updated_at");
 		null(mc, "dbt_is_deleted");
 		null(c, "dbt_valid_to_current");
-	} else {
+	} else if (k != COPERATION) {
 		cJSON_AddStringToObject(c, "access", "protected");
 		null(c, "freshness");
 	}

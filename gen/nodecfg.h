@@ -3,7 +3,7 @@
  *
  * A config starts from its resource type's defaults, in the order of
  * dbt's dataclass fields (NodeConfig for models, SeedConfig, TestConfig,
- * SnapshotConfig);
+ * SnapshotConfig, NodeConfig itself for on-run-start and on-run-end);
  * each layer is merged in turn by the field's merge behaviour: tags,
  * pre-hook, post-hook and packages append (a single value becomes a
  * list), quoting, column_types, meta, docs and contract update as dicts,
@@ -14,7 +14,7 @@
 
 #include <cjson/cJSON.h>
 
-enum ckind { CMODEL, CSEED, CTEST, CSNAPSHOT };
+enum ckind { CMODEL, CSEED, CTEST, CSNAPSHOT, COPERATION };
 
 /* The defaults of a resource type, a new object. */
 cJSON *cfgdefaults(enum ckind);

@@ -63,10 +63,11 @@ is "$(sql 'select count(*) from dev_marts.customers')" 4 "customers, through the
 is "$(sql 'select sum(amount) from dev.orders')" 79.00 "orders, with a column per payment method of var()"
 is "$(sql "select count(*) from pg_views where schemaname = 'dev_staging' and viewname = 'orders_staged'")" 1 \
 	"stg_orders a view under its alias"
+is "$(sql 'select what from dev.run_log')" "end of jaffle" "on-run-start made the log, on-run-end wrote in it"
 
-ninja -n deploy >"$TMP/noop" 2>&1
+ninja -n build >"$TMP/noop" 2>&1
 grep -q 'no work to do' "$TMP/noop"
-ok $? "nothing to do once deployed" || sed 's/^/# /' "$TMP/noop"
+ok $? "nothing to do once built" || sed 's/^/# /' "$TMP/noop"
 sleep 1
 printf '\n-- a comment only\n' >>models/marts/orders.sql
 sed 's/    first_name,/    first_name as first_name,/' models/staging/stg_customers.sql >"$TMP/m" &&
