@@ -477,12 +477,14 @@ entrycheck(struct reader *r, const char *file, const char *kind, const cJSON *e)
 {
 	static const char *const node[] = {"name", "description", "config", "columns",
 	    "data_tests", "tests", NULL};
+	static const char *const snapshot[] = {"name", "description", "config", "columns",
+	    "data_tests", "tests", "relation", NULL};
 	static const char *const col[] = {"name", "description", "data_type", "data_tests",
 	    "tests", NULL};
 	char *where = xasprintf("%s %s", kind, jstr(e, "name") ? jstr(e, "name") : "?");
 	const cJSON *c;
 
-	onlykeys(r, file, where, e, node);
+	onlykeys(r, file, where, e, strcmp(kind, "snapshot") ? node : snapshot);
 	if (!jstr(e, "name"))
 		fatal("%s%s: a %s without a name", r->pre, file, kind);
 	nojinja(r, file, where, cJSON_GetObjectItemCaseSensitive(e, "description"));
@@ -497,7 +499,7 @@ entrycheck(struct reader *r, const char *file, const char *kind, const cJSON *e)
 }
 
 static void
-addpatch(struct reader *r, const char *file, const char *kind, cJSON *e)
+addpatch(struct reader *r, const char *file, const char *below, const char *kind, cJSON *e)
 {
 	char *key = xasprintf("%s %s %s", r->name, kind, jstr(e, "name"));
 	cJSON *p;
@@ -511,6 +513,7 @@ addpatch(struct reader *r, const char *file, const char *kind, cJSON *e)
 	cJSON_AddStringToObject(p, "kind", kind);
 	cJSON_AddStringToObject(p, "name", jstr(e, "name"));
 	cJSON_AddStringToObject(p, "file", file);
+	cJSON_AddStringToObject(p, "below", below);
 	cJSON_AddItemToObject(p, "entry", cJSON_Duplicate(e, 1));
 	free(key);
 }
@@ -553,7 +556,6 @@ propfile(struct reader *r, const char *rel, const char *below, void *arg)
 {
 	cJSON *y, *x, *e;
 
-	(void)below;
 	(void)arg;
 	if (!hassuffix(rel, ".yml") && !hassuffix(rel, ".yaml"))
 		return;
@@ -568,7 +570,7 @@ propfile(struct reader *r, const char *rel, const char *below, void *arg)
 		if (!strcmp(x->string, "version"))
 			continue;
 		if (strcmp(x->string, "models") && strcmp(x->string, "seeds") &&
-		    strcmp(x->string, "sources"))
+		    strcmp(x->string, "snapshots") && strcmp(x->string, "sources"))
 			fatal("%s%s: %s: not read here yet (a manifest from dbt parse works "
 			    "instead)", r->pre, rel, x->string);
 		if (!cJSON_IsArray(x) && !cJSON_IsNull(x))
@@ -577,7 +579,8 @@ propfile(struct reader *r, const char *rel, const char *below, void *arg)
 			if (!strcmp(x->string, "sources"))
 				addsource(r, rel, e);
 			else
-				addpatch(r, rel, !strcmp(x->string, "models") ? "model" : "seed", e);
+				addpatch(r, rel, below, !strcmp(x->string, "models") ? "model" :
+				    !strcmp(x->string, "seeds") ? "seed" : "snapshot", e);
 		}
 	}
 	cJSON_Delete(y);
@@ -936,6 +939,8 @@ modelfile(struct reader *r, const char *rel, const char *below, void *arg)
 	free(name);
 }
 
+static void snapfinish(struct reader *, cJSON *, const char *, const char *);
+
 /* A snapshot block of a snapshot file. */
 struct snaparg {
 	struct reader *r;
@@ -947,10 +952,8 @@ onsnapshot(void *arg, const char *name, const char *body, size_t len)
 {
 	struct snaparg *sa = arg;
 	struct reader *r = sa->r;
-	char *raw = xmemdup(body, len), *noext, *fqpath, *err;
-	cJSON *n, *calls, *cfg, *x;
-	const char *strategy, *mat;
-	size_t i;
+	char *raw = xmemdup(body, len), *noext, *fqpath;
+	cJSON *n;
 
 	/* dbt's fqn of a snapshot holds its file's name */
 	noext = xmemdup(sa->below, strlen(sa->below) - 4);
@@ -958,14 +961,33 @@ onsnapshot(void *arg, const char *name, const char *body, size_t len)
 	n = newnode(r, "snapshot", name, sa->below, sa->rel, fqnof(r->name, fqpath, name));
 	checksum(n, sa->file, strlen(sa->file));
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "raw_code", cJSON_CreateString(raw));
-	calls = cJSON_CreateObject();
-	resolve(r, n, CSNAPSHOT, "snapshots", NULL, NULL, sa->rel);
-	if (pctxrender(r->pc, n, sa->rel, raw, calls,
+	snapfinish(r, n, sa->rel, raw);
+	free(fqpath);
+	free(noext);
+	free(raw);
+}
+
+/* A snapshot node's config (the tree, its config() calls, its properties),
+ * checked as dbt checks it, and its names. */
+static void
+snapfinish(struct reader *r, cJSON *n, const char *rel, const char *raw)
+{
+	const char *name = jstr(n, "name"), *strategy, *mat, *file;
+	cJSON *calls = cJSON_CreateObject(), *cfg, *x, *patchcfg;
+	char *err;
+	size_t i;
+
+	resolve(r, n, CSNAPSHOT, "snapshots", NULL, NULL, rel);
+	if (pctxrender(r->pc, n, rel, raw, calls,
 	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros"),
 	    &err) < 0)
 		fatal("%s%s", r->pre, err);
-	resolve(r, n, CSNAPSHOT, "snapshots", NULL, calls, sa->rel);
+	resolve(r, n, CSNAPSHOT, "snapshots", NULL, calls, rel);
 	tagsof(n);
+	patchcfg = patch(r, n, "snapshot", &file);
+	resolve(r, n, CSNAPSHOT, "snapshots", patchcfg, calls, file ? file : rel);
+	tagsof(n);
+	rel = file ? file : rel;
 	/* SnapshotConfig.final_validate, with dbt's words */
 	cfg = cJSON_GetObjectItemCaseSensitive(n, "config");
 	strategy = jstr(cfg, "strategy");
@@ -973,22 +995,22 @@ onsnapshot(void *arg, const char *name, const char *body, size_t len)
 	x = cJSON_GetObjectItemCaseSensitive(cfg, "unique_key");
 	if (!strategy || !*strategy || !x || cJSON_IsNull(x) || (cJSON_IsString(x) && !*x->valuestring))
 		fatal("%s%s: %s: Snapshots must be configured with a 'strategy' and 'unique_key'.",
-		    r->pre, sa->rel, name);
+		    r->pre, rel, name);
 	x = cJSON_GetObjectItemCaseSensitive(cfg, "check_cols");
 	if (!strcmp(strategy, "check") && (!x || cJSON_IsNull(x) || (cJSON_IsString(x) &&
 	    strcmp(x->valuestring, "all")) || (cJSON_IsArray(x) && !x->child)))
 		fatal("%s%s: %s: a check snapshot's check_cols must be 'all' or a list of columns",
-		    r->pre, sa->rel, name);
+		    r->pre, rel, name);
 	if (!strcmp(strategy, "timestamp") && (!jstr(cfg, "updated_at") ||
 	    (x && !cJSON_IsNull(x) && !(cJSON_IsArray(x) && !x->child))))
 		fatal("%s%s: %s: A snapshot configured with the timestamp strategy must specify an "
-		    "updated_at configuration, and no check_cols.", r->pre, sa->rel, name);
+		    "updated_at configuration, and no check_cols.", r->pre, rel, name);
 	if (strcmp(strategy, "check") && strcmp(strategy, "timestamp"))
 		fatal("%s%s: %s: the snapshot strategy %s: a custom strategy (a manifest from dbt "
-		    "parse works instead)", r->pre, sa->rel, name, strategy);
+		    "parse works instead)", r->pre, rel, name, strategy);
 	if (!mat || strcmp(mat, "snapshot"))
 		fatal("%s%s: %s: A snapshot must have a materialized value of 'snapshot'",
-		    r->pre, sa->rel, name);
+		    r->pre, rel, name);
 	names(r, n);
 	/* the legacy target_database and target_schema win, as in dbt */
 	for (i = 0; i < 2; i++) {
@@ -1002,9 +1024,42 @@ onsnapshot(void *arg, const char *name, const char *body, size_t len)
 	cJSON_AddNullToObject(cJSON_GetObjectItemCaseSensitive(n, "contract"), "checksum");
 	cJSON_AddItemToArray(r->pending, cJSON_CreateString(jstr(n, "unique_id")));
 	cJSON_Delete(calls);
-	free(fqpath);
-	free(noext);
-	free(raw);
+}
+
+/* The snapshots of properties files that name a relation (dbt 1.9's
+ * YAML snapshots): each a select * from it, named and placed as dbt's
+ * _add_yaml_snapshot_nodes_to_manifest does. */
+static void
+yamlsnapshots(struct reader *r)
+{
+	cJSON *p;
+
+	cJSON_ArrayForEach(p, r->patches) {
+		cJSON *e = cJSON_GetObjectItemCaseSensitive(p, "entry"), *n;
+		const char *rel = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "relation"));
+		const char *file = jstr(p, "file"), *name = jstr(p, "name"), *q;
+		char *path, *text, *raw;
+		if (strcmp(jstr(p, "kind"), "snapshot") || strcmp(jstr(p, "package"), r->name) ||
+		    !cJSON_GetObjectItemCaseSensitive(e, "relation"))
+			continue;
+		/* dbt reads it statically: ref(...) or source(...) and nothing else */
+		for (q = rel ? rel : ""; *q == ' '; q++)
+			;
+		if (!rel || (strncmp(q, "ref(", 4) && strncmp(q, "source(", 7)) ||
+		    rel[strlen(rel) - 1] != ')' || strpbrk(rel, "{}%"))
+			fatal("%s%s: snapshot %s: relation must be a ref() or a source() call", r->pre,
+			    file, name);
+		path = xasprintf("%s/%s.sql", jstr(p, "below"), name);
+		n = newnode(r, "snapshot", name, path, file, fqnof(r->name, jstr(p, "below"), name));
+		text = contents(r, file, 1);
+		checksum(n, text, strlen(text));
+		raw = xasprintf("select * from {{ %s }}", rel);
+		cJSON_ReplaceItemInObjectCaseSensitive(n, "raw_code", cJSON_CreateString(raw));
+		snapfinish(r, n, file, raw);
+		free(raw);
+		free(text);
+		free(path);
+	}
 }
 
 static void
@@ -1739,6 +1794,7 @@ projectnodes(struct reader *r)
 	cJSON_ArrayForEach(x, l)
 		walk(r, x->valuestring, "", snapshotfile, NULL);
 	cJSON_Delete(l);
+	yamlsnapshots(r);
 	l = paths(r, "test-paths", "tests");
 	cJSON_ArrayForEach(x, l)
 		walk(r, x->valuestring, "", singularfile, NULL);

@@ -28,7 +28,7 @@
  * package, then any; a test's macro as dbt's MacroResolver.
  *
  * What this does not read exactly stops it, naming the file and the
- * thing: python models, snapshots in properties files, seeds or models
+ * thing: python models, seeds or models
  * disabled, a ref() or test macro that more than one package answers
  * (dbt takes the first or last it read), a package's own quoting,
  * dispatch or packages-install-path, versions, docs blocks in

@@ -25,8 +25,10 @@ job() { echo "target/ninja/sql/$1.sql"; }
 
 "$DBT2NINJA" -v >"$TMP/gen" 2>&1
 ok $? "dbt2ninja reads the project when no manifest is named" || sed 's/^/# /' "$TMP/gen"
-grep -q '5 models, 2 seeds, 1 snapshots, 19 tests' "$TMP/gen"
-ok $? "its 5 models, 2 seeds, a snapshot, 17 generic tests and 2 singular ones" || sed 's/^/# /' "$TMP/gen"
+grep -q '5 models, 2 seeds, 2 snapshots, 20 tests' "$TMP/gen"
+ok $? "its 5 models, 2 seeds, 2 snapshots, 18 generic tests and 2 singular ones" || sed 's/^/# /' "$TMP/gen"
+grep -q '^-- check_cols: \["amount"\]$' "$(job snapshot.jaffle.payments_snapshot)"
+ok $? "a snapshot of a properties file (dbt 1.9's), its config there"
 grep -q '^-- check_cols: \["status"\]$' "$(job snapshot.jaffle.orders_snapshot)"
 ok $? "a snapshot block's config() call"
 grep -q '^-- severity: "warn"$' "$(job test.jaffle.assert_no_negative_amounts)"
