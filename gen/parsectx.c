@@ -453,7 +453,16 @@ dbtattr(struct jev *v, struct jv *self, const char *name)
 	return x;
 }
 
-static const struct jclass dbtclass = {"dbt", dbtattr, NULL, NULL, NULL, NULL, 0};
+/* dbt[NAME], and dbt._NAME (a Mapping's item): the same. */
+static struct jv *
+dbtitem(struct jev *v, struct jv *self, struct jv *key)
+{
+	if (key->type != JSTR)
+		return NULL;
+	return dbtattr(v, self, key->u.str.s);
+}
+
+static const struct jclass dbtclass = {"dbt", dbtattr, NULL, NULL, NULL, dbtitem, 1};
 
 /* The macro of that name in the node's namespace: the root project's,
  * then ours. */
@@ -476,6 +485,7 @@ addispatch(struct jev *v, void *data, struct jcall *c)
 	struct jv *nm = arg(c, 0, "macro_name"), *ns = arg(c, 1, "macro_namespace");
 	const char *name = strarg(v, nm, "adapter.dispatch"), *pkg = NULL;
 	const char *prefixes[] = {pn->c->run.adapter, "default"};
+	int dbtns = 0, pass;
 	size_t i;
 
 	if (c->npos > 2)
@@ -487,17 +497,22 @@ addispatch(struct jev *v, void *data, struct jcall *c)
 			jfail(v, "unsupported: adapter.dispatch() in the namespace %s, which is "
 			    "not read here (a manifest from dbt parse works instead)", ns->u.str.s);
 		pkg = ns->u.str.s;
-	} else if (ns && ns->type != JSTR && ns->type != JNONE)
+	} else if (ns && ns->type == JSTR)
+		dbtns = 1;
+	else if (ns && ns->type != JSTR && ns->type != JNONE)
 		jfail(v, "In adapter.dispatch, got a %s macro_namespace argument, but macro_namespace should be None or a string.", jvtypename(ns));
 	if (cJSON_GetArraySize(pn->c->run.dispatch) > 0)
 		jfail(v, "unsupported: dispatch in dbt_project.yml (a manifest from dbt parse works instead)");
-	for (i = 0; i < 2; i++) {
-		char *full = xasprintf("%s__%s", prefixes[i], name);
-		struct jv *m = lookup(pn->c, pkg, full);
-		free(full);
-		if (m)
-			return m;
-	}
+	/* dbt's namespace, a dependency: the root project's macros first,
+	 * every prefix, then dbt's */
+	for (pass = 0; pass < 1 + dbtns; pass++)
+		for (i = 0; i < 2; i++) {
+			char *full = xasprintf("%s__%s", prefixes[i], name);
+			struct jv *m = lookup(pn->c, dbtns ? (pass ? "dbt" : pn->c->run.project) : pkg, full);
+			free(full);
+			if (m)
+				return m;
+		}
 	jfail(v, "In dispatch: No macro named '%s' found within namespace: '%s'", name,
 	    ns && ns->type == JSTR ? ns->u.str.s : "None");
 	return NULL;

@@ -711,7 +711,9 @@ addispatch(struct jev *v, void *data, struct jcall *c)
 			cJSON_ArrayForEach(o, order)
 				if (cJSON_IsString(o) && ns_n < 16)
 					search[ns_n++] = o->valuestring;
-		} else if (jvget(rn->c->pkgs, ns)) {
+		} else if (jvget(rn->c->pkgs, ns) || !strcmp(ns->u.str.s, "dbt")) {
+			/* a dependency's namespace, dbt's own among them: the
+			 * root project's macros first, every prefix, then its */
 			search[ns_n++] = rn->c->run.project;
 			search[ns_n++] = ns->u.str.s;
 		} else
