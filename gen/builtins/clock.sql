@@ -1,6 +1,6 @@
 {#- dbt's cross-database date literal and current time (crossdb.sql
-    says how they dispatch). -#}
-{#- date: a literal of the date year-month-day, which must exist. -#}
+    says how they dispatch). date: a literal of the date year-month-day,
+    which must exist, its year not padded (as Python's strftime). -#}
 {% macro date(year, month, day) %}{% do return(adapter.dispatch('date', 'dbt')(year, month, day)) %}{% endmacro %}
 {% macro default__date(year, month, day) %}{% do dbt2ninja_postgres_only('date') %}
     {%- for x in [year, month, day] -%}

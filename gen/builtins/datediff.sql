@@ -1,8 +1,8 @@
-{#- dbt's cross-database datediff (crossdb.sql says how it dispatches). -#}
-{#- datediff: the number of datepart boundaries crossed from first_date to
-    second_date. PostgreSQL's: year and day directly, week from days and
-    the days of the week, each other datepart as the coarser datepart's
-    difference scaled plus the difference of the finer field. -#}
+{#- dbt's cross-database datediff (crossdb.sql says how it dispatches):
+    second_date less first_date in dateparts, as dbt-postgres counts
+    them: years and days directly, weeks from the days and the days of
+    the week, each other datepart as the coarser datepart's difference
+    scaled plus the difference of its own field. -#}
 {% macro datediff(first_date, second_date, datepart) %}{% do return(adapter.dispatch('datediff', 'dbt')(first_date, second_date, datepart)) %}{% endmacro %}
 {% macro default__datediff(first_date, second_date, datepart) %}{% do dbt2ninja_postgres_only('datediff') %}datediff(
         {{ datepart }},

@@ -1,5 +1,5 @@
-{#- dbt's cross-database listagg (crossdb.sql says how it dispatches). -#}
-{#- listagg: the measures joined by the delimiter, in the order of the
+{#- dbt's cross-database listagg (crossdb.sql says how it dispatches):
+    the measures joined by the delimiter, in the order of the
     order by clause, the first limit_num of them. -#}
 {% macro listagg(measure, delimiter_text="','", order_by_clause=none, limit_num=none) %}{% do return(adapter.dispatch('listagg', 'dbt')(measure, delimiter_text, order_by_clause, limit_num)) %}{% endmacro %}
 {% macro default__listagg(measure, delimiter_text, order_by_clause, limit_num) %}{% do dbt2ninja_postgres_only('listagg') %}

@@ -1,6 +1,6 @@
 {#- dbt's cross-database aggregates, set operators and arrays
-    (crossdb.sql says how they dispatch). -#}
-{#- Aggregates: PostgreSQL has no any_value, min stands in. -#}
+    (crossdb.sql says how they dispatch). PostgreSQL has no any_value
+    (before 16): min stands in. -#}
 {% macro any_value(expression) %}{% do return(adapter.dispatch('any_value', 'dbt')(expression)) %}{% endmacro %}
 {% macro default__any_value(expression) %}{% do dbt2ninja_postgres_only('any_value') %}any_value({{ expression }}){% endmacro %}
 {% macro postgres__any_value(expression) %}{% do dbt2ninja_postgres_only('any_value') %}min({{ expression }}){% endmacro %}

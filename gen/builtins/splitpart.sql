@@ -1,6 +1,9 @@
-{#- dbt's cross-database split_part (crossdb.sql says how it dispatches). -#}
-{#- split_part: PostgreSQL counts a negative part from the end only from
-    version 14, so dbt-postgres counts the delimiters itself. -#}
+{#- dbt's cross-database split_part (crossdb.sql says how it dispatches).
+    PostgreSQL counts a negative part from the end only from version 14:
+    dbt-postgres turns it into a part from the start, the string's length
+    less its length without the delimiters, plus 2 and the negative part
+    (a delimiter of more than one character counted by its characters,
+    as there). -#}
 {% macro split_part(string_text, delimiter_text, part_number) %}{% do return(adapter.dispatch('split_part', 'dbt')(string_text, delimiter_text, part_number)) %}{% endmacro %}
 {% macro default__split_part(string_text, delimiter_text, part_number) %}{% do dbt2ninja_postgres_only('split_part') %}
 

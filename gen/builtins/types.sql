@@ -1,6 +1,6 @@
-{#- dbt's cross-database types (crossdb.sql says how they dispatch). -#}
-{#- Types: what dbt-postgres's Column makes of dbt's type labels (only
-    "string" is translated), and numeric with dbt's precision and scale. -#}
+{#- dbt's cross-database types (crossdb.sql says how they dispatch): what
+    dbt-postgres's Column makes of dbt's type labels (only "string" is
+    translated), and numeric with dbt's precision and scale. -#}
 {% macro type_string() %}{% do return(adapter.dispatch('type_string', 'dbt')()) %}{% endmacro %}
 {% macro default__type_string() %}{% do dbt2ninja_postgres_only('type_string') %}{% do return('TEXT') %}{% endmacro %}
 
