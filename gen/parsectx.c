@@ -506,7 +506,16 @@ dbtattr(struct jev *v, struct jv *self, const char *name)
 	return x;
 }
 
-static const struct jclass dbtclass = {"dbt", dbtattr, NULL, NULL, NULL, NULL, 0};
+/* dbt[NAME], and dbt._NAME (a Mapping's item): the same. */
+static struct jv *
+dbtitem(struct jev *v, struct jv *self, struct jv *key)
+{
+	if (key->type != JSTR)
+		return NULL;
+	return dbtattr(v, self, key->u.str.s);
+}
+
+static const struct jclass dbtclass = {"dbt", dbtattr, NULL, NULL, NULL, dbtitem, 1};
 
 /* The macro name as dbt's MacroNamespace.get_from_package finds it: pkg
  * NULL, in the render's namespace (its package's, the root's, dbt's); dbt,

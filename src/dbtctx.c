@@ -1174,6 +1174,29 @@ rootof(cJSON *m)
 	return best ? best : "";
 }
 
+/* dbt.NAME where dbt's macros are dbt2ninja's own (gen/builtins/, as a
+ * project read without dbt has them): one of ours, or an error naming it
+ * (dbt._NAME too, a Mapping's item). */
+static struct jv *
+oursattr(struct jev *v, struct jv *self, const char *name)
+{
+	struct dbtctx *c = self->u.obj.data;
+	struct jv *x = jvget(c->global, str(jevarena(v), name));
+
+	if (!x)
+		jfail(v, "unsupported: dbt.%s, a macro of dbt's own that dbt2ninja does not "
+		    "have (a manifest from dbt parse works instead)", name);
+	return x;
+}
+
+static struct jv *
+oursitem(struct jev *v, struct jv *self, struct jv *key)
+{
+	return key->type == JSTR ? oursattr(v, self, key->u.str.s) : NULL;
+}
+
+static const struct jclass oursclass = {"dbt", oursattr, NULL, NULL, NULL, oursitem, 1};
+
 struct dbtctx *
 dbtctxnew(cJSON *m, const struct dbtrun *run)
 {
@@ -1181,6 +1204,7 @@ dbtctxnew(cJSON *m, const struct dbtrun *run)
 	struct arena *a = &c->keep;
 	cJSON *x;
 	size_t i;
+	int ours = 0;
 
 	c->m = m;
 	c->run = *run;
@@ -1209,6 +1233,8 @@ dbtctxnew(cJSON *m, const struct dbtrun *run)
 			dm->keep = a;
 			if (dm->name && dm->sql)
 				put(a, c->global, dm->name, jvfunc(a, dm->name, callmacro, dm));
+			if (dm->path && !strncmp(dm->path, "gen/builtins/", 13))
+				ours = 1;
 		}
 	}
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(m, "macros")) {
@@ -1232,7 +1258,7 @@ dbtctxnew(cJSON *m, const struct dbtrun *run)
 		dm->keep = a;
 		put(a, d, dm->name, jvfunc(a, dm->name, callmacro, dm));
 	}
-	put(a, c->pkgsdbt, "dbt", c->global);
+	put(a, c->pkgsdbt, "dbt", ours ? jvobj(a, &oursclass, c) : c->global);
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(m, "nodes"))
 		htabput(&c->nodes, x->string, x);
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(m, "sources"))

@@ -1317,6 +1317,14 @@ eval(struct jev *v, struct scope *sc, struct jnode *n)
 			struct jv *r = jvget(x, key(v, n->name));
 			return r ? r : &jvundef;
 		}
+		if (n->name[0] == '_' && n->name[1] != '_' && x->type == JOBJ &&
+		    x->u.obj.cls->mapping && x->u.obj.cls->getitem) {
+			/* so does a native Mapping's (dbt's namespace of macros) */
+			struct jv *r;
+			v->calloff = n->off;
+			r = x->u.obj.cls->getitem(v, x, key(v, n->name));
+			return r ? r : &jvundef;
+		}
 		if (n->name[0] == '_')
 			everr(v, n->off, "unsupported: attribute '%s' beginning with '_'", n->name);
 		return getitem(v, n->off, x, key(v, n->name), 1);

@@ -140,6 +140,13 @@ main(void)
 	run.adapter = "redshift";
 	is(render(&run, "model.p.a"), "mine|mine", "dispatch: redshift goes through postgres__");
 	run.adapter = "postgres";
+	reset();
+	macro("dbt", "f", "{% macro f() %}{{ return(adapter.dispatch('f', 'dbt')()) }}{% endmacro %}");
+	macro("dbt_postgres", "postgres__f", "{% macro postgres__f() %}dbt-postgres{% endmacro %}");
+	macro("p", "default__f", "{% macro default__f() %}mine{% endmacro %}");
+	model("p", "a", "view", "{{ f() }}|{{ dbt.f() }}", NULL);
+	is(render(&run, "model.p.a"), "mine|mine",
+	    "dispatch to 'dbt': the root project's default__ before dbt-postgres's postgres__");
 
 	/* dispatch into a package, and the project's dispatch search order */
 	reset();

@@ -1,0 +1,1 @@
+select min(x) as v from (values ('b', 2), ('a', 1), ('c', 3), ('a', 4)) t(x, n)

@@ -1,0 +1,5 @@
+select array_cat(
+    array[ 1 ]
+    , 
+    array[ 2 , 3 ]
+    )::text as v

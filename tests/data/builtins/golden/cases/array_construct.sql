@@ -1,0 +1,3 @@
+select 
+    array[ 1 , 2 , 3 ]
+    ::text as v

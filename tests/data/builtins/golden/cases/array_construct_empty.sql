@@ -1,0 +1,3 @@
+select 
+    array[]::integer[]
+    ::text as v

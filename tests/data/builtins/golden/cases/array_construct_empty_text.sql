@@ -1,0 +1,3 @@
+select 
+    array[]::TEXT[]
+    ::text as v

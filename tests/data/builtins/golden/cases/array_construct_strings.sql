@@ -1,0 +1,3 @@
+select 
+    array[ 'a' , 'b' ]
+    ::text as v

@@ -1,0 +1,5 @@
+select 
+  
+    cast(1 = 1 as TEXT)
+
+ as v

@@ -1,0 +1,5 @@
+select 
+  
+    cast(null::boolean as TEXT)
+
+ as v

@@ -1,0 +1,1 @@
+select 'a' || null::text || 'c' || 1::text as v

@@ -1,0 +1,1 @@
+select 'only' as v

@@ -1,0 +1,1 @@
+select now() is not null as v

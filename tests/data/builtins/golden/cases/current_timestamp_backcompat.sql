@@ -1,0 +1,3 @@
+select 
+    current_timestamp::timestamp
+ is not null as v

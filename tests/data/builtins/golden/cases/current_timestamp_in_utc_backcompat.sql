@@ -1,0 +1,3 @@
+select 
+    (current_timestamp at time zone 'utc')::timestamp
+ is not null as v

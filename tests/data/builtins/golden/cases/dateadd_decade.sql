@@ -1,0 +1,5 @@
+select 
+
+    timestamp '2019-12-31 23:59:58.250' + ((interval '1 decade') * (3))
+
+ as v

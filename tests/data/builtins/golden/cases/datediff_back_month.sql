@@ -1,0 +1,5 @@
+select 
+        (
+        (date_part('year', (timestamp '2019-12-31 23:59:58.250')::date) - date_part('year', (timestamp '2021-03-01 00:00:01.500')::date))
+     * 12 + date_part('month', (timestamp '2019-12-31 23:59:58.250')::date) - date_part('month', (timestamp '2021-03-01 00:00:01.500')::date))
+     as v

@@ -1,0 +1,3 @@
+select 
+        ((timestamp '2021-03-01 00:00:01.500')::date - (timestamp '2019-12-31 23:59:58.250')::date)
+     as v

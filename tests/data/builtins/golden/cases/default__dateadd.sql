@@ -1,0 +1,12 @@
+select 1 as v
+/*
+
+
+    dateadd(
+        day,
+        1,
+        d
+        )
+
+
+*/

@@ -1,0 +1,8 @@
+select 1 as v
+/*
+datediff(
+        day,
+        a,
+        b
+        )
+*/

@@ -1,0 +1,1 @@
+select md5(cast('x' as TEXT)) as v

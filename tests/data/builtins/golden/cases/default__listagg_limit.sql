@@ -1,0 +1,13 @@
+select 1 as v
+/*
+array_to_string(
+        array_slice(
+            array_agg(
+                x
+            )
+            ,0
+            ,5
+        ),
+        ','
+        )
+*/

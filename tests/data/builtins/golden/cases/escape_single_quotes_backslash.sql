@@ -1,0 +1,1 @@
+select 'back\\slash''' as v

@@ -1,0 +1,1 @@
+select md5(cast('dbt' as TEXT)) as v

@@ -1,0 +1,1 @@
+select md5(cast(42 as TEXT)) as v

@@ -1,0 +1,11 @@
+select cast(
+        
+
+    
+
+    date_trunc('year', date '2024-02-10') + ((interval '1 year') * (1))
+
+ + ((interval '1 day') * (-1))
+
+
+        as date) as v

@@ -1,0 +1,5 @@
+select 
+
+    length(
+        'four'
+    ) as v

@@ -1,0 +1,7 @@
+select array_to_string(
+        (array_agg(
+            x
+            
+        ))[1:2],
+        ','
+        ) as v from (values ('b', 2), ('a', 1), ('c', 3), ('a', 4)) t(x, n)

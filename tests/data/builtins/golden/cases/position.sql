@@ -1,0 +1,5 @@
+select 
+
+    position(
+        'na' in 'banana'
+    ) as v

@@ -1,0 +1,10 @@
+select 
+
+    replace(
+        'banana',
+        'an',
+        'AN'
+    )
+
+
+ as v

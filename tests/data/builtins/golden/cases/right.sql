@@ -1,0 +1,6 @@
+select 
+
+    right(
+        'banana',
+        3
+    ) as v

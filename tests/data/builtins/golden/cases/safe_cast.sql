@@ -1,0 +1,4 @@
+select 
+    
+    cast('12' as integer)
+ as v

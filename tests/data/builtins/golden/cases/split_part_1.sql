@@ -1,0 +1,15 @@
+select 
+
+  
+    
+
+    split_part(
+        'a,bb,,ccc',
+        ',',
+        1
+        )
+
+
+  
+
+ as v

@@ -1,0 +1,15 @@
+select 
+
+  
+    
+
+    split_part(
+        'a,bb,,ccc',
+        ',',
+        2
+        )
+
+
+  
+
+ as v

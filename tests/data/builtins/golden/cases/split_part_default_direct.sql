@@ -1,0 +1,9 @@
+select 
+
+    split_part(
+        'p.q.r',
+        '.',
+        2
+        )
+
+ as v

@@ -1,0 +1,18 @@
+select 
+
+  
+    
+
+    split_part(
+        'a,bb,,ccc',
+        ',',
+          length('a,bb,,ccc')
+          - length(
+              replace('a,bb,,ccc',  ',', '')
+          ) + 2 + -4
+        )
+
+
+  
+
+ as v

@@ -1,0 +1,1 @@
+select 'don''t' as v

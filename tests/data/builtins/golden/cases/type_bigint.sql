@@ -1,0 +1,1 @@
+select 'bigint' as v, cast(null as bigint) as c

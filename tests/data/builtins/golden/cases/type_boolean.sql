@@ -1,0 +1,1 @@
+select 'boolean' as v, cast(null as boolean) as c

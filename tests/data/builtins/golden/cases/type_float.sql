@@ -1,0 +1,1 @@
+select 'float' as v, cast(null as float) as c

@@ -1,0 +1,1 @@
+select 'integer' as v, cast(null as integer) as c

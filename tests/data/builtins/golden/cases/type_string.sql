@@ -1,0 +1,1 @@
+select 'TEXT' as v, cast(null as TEXT) as c

@@ -1,0 +1,1 @@
+select 'timestamp' as v, cast(null as timestamp) as c

@@ -1,0 +1,1 @@
+select max(x) as v from (values (2), (1)) t(x)

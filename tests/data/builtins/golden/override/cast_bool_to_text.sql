@@ -1,0 +1,5 @@
+select 
+  
+    cast(true as TEXT)
+
+ as v

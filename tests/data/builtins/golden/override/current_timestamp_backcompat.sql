@@ -1,0 +1,3 @@
+select pg_typeof(
+    current_timestamp::timestamptz
+)::text as v

@@ -1,0 +1,3 @@
+select pg_typeof(
+    (current_timestamp at time zone 'utc')::timestamptz
+)::text as v

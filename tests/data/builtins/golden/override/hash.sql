@@ -1,0 +1,1 @@
+select md5(('dbt')::text) as v

@@ -1,0 +1,1 @@
+select 'timestamp|timestamptz' as v
