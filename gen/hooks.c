@@ -376,13 +376,11 @@ before20(const struct manifest *m)
 }
 
 void
-hooksrender(struct manifest *m, const struct renderopts *o)
+hooksrender(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 {
-	struct buf src = {0};
-	struct arena keep = {0};
 	struct dbtrun run;
 	struct dbtctx *c;
-	cJSON *doc, *target;
+	cJSON *target;
 	size_t i, nops = 0, nhooks = 0;
 
 	for (i = 0; i < m->nnodes; i++) {
@@ -406,13 +404,6 @@ hooksrender(struct manifest *m, const struct renderopts *o)
 			}
 		return;
 	}
-	if (m->text)
-		bufadd(&src, m->text, m->textlen);
-	else if (readfile(m->path, &src) < 0)
-		fatal("%s:", m->path);
-	if (!(doc = arenajson(&keep, src.s, src.len, NULL)))
-		fatal("%s: invalid JSON", m->path);
-	buffree(&src);
 	target = o->target ? cJSON_Duplicate(o->target, 1) : cJSON_CreateObject();
 	if (o->threads) {
 		cJSON_DeleteItemFromObjectCaseSensitive(target, "threads");
@@ -425,7 +416,7 @@ hooksrender(struct manifest *m, const struct renderopts *o)
 	run.dbtversion = m->dbtversion;
 	run.clivars = o->vars;
 	projectvars(o->dir ? o->dir : "", &run.vars, &run.pkgvars, &run.dispatch);
-	c = dbtctxnew(doc, &run);
+	c = rdocctx(d, &run);
 	for (i = 0; i < m->nnodes; i++)
 		if (hashooks(&m->nodes[i]))
 			nodehooks(c, m, &m->nodes[i]);
@@ -436,7 +427,6 @@ hooksrender(struct manifest *m, const struct renderopts *o)
 	cJSON_Delete(run.vars);
 	cJSON_Delete(run.pkgvars);
 	cJSON_Delete(run.dispatch);
-	arenafree(&keep);
 }
 
 /* One hook list's SQL rewritten with map. */

@@ -36,10 +36,11 @@
 #include "manifest.h"
 
 struct renderopts;
+struct rdoc;
 
-/* Render every runnable node's hooks and every operation. Exits 1 naming
- * what cannot be rendered. */
-void hooksrender(struct manifest *m, const struct renderopts *o);
+/* Render every runnable node's hooks and every operation over the tree d
+ * (render.h). Exits 1 naming what cannot be rendered. */
+void hooksrender(struct manifest *m, const struct renderopts *o, struct rdoc *d);
 
 /* A node's keyed lines with its rendered hooks' SQL rewritten with map, as
  * sqlrewrite() rewrites a node's (production's names, for --state); config

@@ -11,8 +11,11 @@
 
 struct reader {
 	struct manifest *m;
-	struct buf text;
-	const char *end;
+	struct buf text;	/* the file's, when read here */
+	const char *s, *end;	/* the text */
+	struct buf sumbuf;	/* manifestsum()'s scratch */
+	const char *top;	/* the top-level member being read */
+	int seen;		/* which of ontop()'s once were */
 	struct arena scratch;	/* one member's tree at a time */
 	struct node *nodes;
 	size_t nnodes, capnodes;
@@ -27,9 +30,9 @@ invalid(struct reader *r, const char *at, const char *what)
 {
 	int line, col;
 
-	if (!at || at < r->text.s || at > r->end)
+	if (!at || at < r->s || at > r->end)
 		at = r->end;
-	linecol(r->text.s, (size_t)(at - r->text.s), &line, &col);
+	linecol(r->s, (size_t)(at - r->s), &line, &col);
 	fatal("%s:%d:%d: invalid JSON%s%s", r->m->path, line, col,
 	    what ? ": " : "", what ? what : "");
 }
@@ -98,7 +101,7 @@ wrongtype(struct reader *r, const char *field, const char *key, const cJSON *v, 
 {
 	int line, col;
 
-	linecol(r->text.s, (size_t)(r->at - r->text.s), &line, &col);
+	linecol(r->s, (size_t)(r->at - r->s), &line, &col);
 	fatal("%s:%d:%d: %s%s%s%s%s is %s, not %s", r->m->path, line, col,
 	    r->uid ? r->uid : "", r->uid ? ": " : "", field ? field : "",
 	    field ? "." : "", key, typename(v), wanted(type));
@@ -611,14 +614,117 @@ members(struct reader *r, const char **pp,
 	*pp = p + 1;
 }
 
+/* A string with its length before it. */
+static void
+sumstr(struct buf *b, int tag, const char *s)
+{
+	size_t n = strlen(s);
+
+	bufputc(b, tag);
+	bufadd(b, (const char *)&n, sizeof(n));
+	bufadd(b, s, n);
+}
+
+/* A JSON value written unambiguously, for hashing: each string with its
+ * length, members in their order. */
+static void
+sumform(struct buf *b, const cJSON *x)
+{
+	const cJSON *c;
+
+	switch (x->type & 0xFF) {
+	case cJSON_String:
+		sumstr(b, 's', x->valuestring);
+		return;
+	case cJSON_Number:
+		bufputc(b, 'n');
+		bufadd(b, (const char *)&x->valuedouble, sizeof(x->valuedouble));
+		return;
+	case cJSON_True: bufputc(b, 't'); return;
+	case cJSON_False: bufputc(b, 'f'); return;
+	case cJSON_NULL: bufputc(b, 'z'); return;
+	case cJSON_Array: case cJSON_Object:
+		bufputc(b, cJSON_IsArray(x) ? '[' : '{');
+		for (c = x->child; c; c = c->next) {
+			if (c->string)
+				sumstr(b, 'k', c->string);
+			sumform(b, c);
+		}
+		bufputc(b, ']');
+		return;
+	default:
+		bufputc(b, '?');
+	}
+}
+
+void
+manifestsum(const cJSON *j, struct buf *b, char out[SHA256_HEX])
+{
+	const cJSON *x;
+
+	b->len = 0;
+	for (x = j->child; x; x = x->next) {
+		/* dbt parse writes a new created_at each time: not an input */
+		if (x->string && !strcmp(x->string, "created_at"))
+			continue;
+		sumstr(b, 'k', x->string ? x->string : "");
+		sumform(b, x);
+	}
+	sha256hex(b->s ? b->s : "", b->len, out);
+}
+
+/* What the render takes of a node without its tree (struct node's at,
+ * len, ephem, rawok and rsum), as it would take them of the tree. */
+static void
+forrender(struct reader *r, struct node *n, const cJSON *j, const char *at, const char *end)
+{
+	const cJSON *mat = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j,
+	    "config"), "materialized");
+	const cJSON *lang = cJSON_GetObjectItemCaseSensitive(j, "language");
+
+	n->at = at;
+	n->len = (size_t)(end - at);
+	n->ephem = cJSON_IsString(mat) && !strcmp(mat->valuestring, "ephemeral");
+	n->rawok = (!cJSON_IsString(lang) || !strcmp(lang->valuestring, "sql")) &&
+	    (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "raw_code")) ||
+	    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "raw_sql")));
+	if (!n->sql && (n->kind == KRUN || n->kind == KEPHEMERAL || n->kind == KEXTERNAL)) {
+		n->rsum = arenaalloc(&r->m->keep, SHA256_HEX);
+		manifestsum(j, &r->sumbuf, n->rsum);
+	}
+}
+
 /* Each member value starts after the ':' at *p. */
 static void
 onnode(struct reader *r, const char *key, const char **p)
 {
+	const cJSON *j;
+
 	++*p;
 	r->at = ws(r, *p);
-	readnode(r, key, value(r, p));
+	j = value(r, p);
+	readnode(r, key, j);
+	if (r->m->json)
+		forrender(r, &r->nodes[r->nnodes - 1], j, r->at, *p);
 	arenareset(&r->scratch);
+}
+
+/* Where a source is, for the render. */
+static void
+srcspan(struct reader *r, const char *key, const char *at, const char *end)
+{
+	struct span *sp;
+	const char *k;
+
+	if (!r->m->json || strcmp(r->top, "sources"))
+		return;
+	sp = arenaalloc(&r->m->keep, sizeof(*sp));
+	k = keep(r->m, key);
+	sp->uid = k;
+	sp->at = at;
+	sp->len = (size_t)(end - at);
+	if (htabput(&r->m->srcspans, k, sp))
+		r->m->spandup = 1;
 }
 
 static void
@@ -637,6 +743,7 @@ onsource(struct reader *r, const char *key, const char **p)
 	++*p;
 	r->at = ws(r, *p);
 	readsource(r, key, value(r, p));
+	srcspan(r, key, r->at, *p);
 	arenareset(&r->scratch);
 	addknown(r, key);
 }
@@ -644,8 +751,12 @@ onsource(struct reader *r, const char *key, const char **p)
 static void
 onknown(struct reader *r, const char *key, const char **p)
 {
+	const char *at;
+
 	++*p;
+	at = ws(r, *p);
 	value(r, p);
+	srcspan(r, key, at, *p);
 	arenareset(&r->scratch);
 	addknown(r, key);
 }
@@ -690,7 +801,7 @@ collection(const char *key)
 }
 
 static void
-ontop(struct reader *r, const char *key, const char **p)
+ontop1(struct reader *r, const char *key, const char **p)
 {
 	const cJSON *v, *e, *id;
 
@@ -754,6 +865,35 @@ ontop(struct reader *r, const char *key, const char **p)
 	arenareset(&r->scratch);
 }
 
+/* A top-level member; where the render's are, while the text is kept. */
+static void
+ontop(struct reader *r, const char *key, const char **p)
+{
+	static const char *const once[] = {"nodes", "sources", "metadata", "macros"};
+	struct manifest *m = r->m;
+	const char *at = ws(r, *p + 1);
+	size_t i;
+
+	r->top = key;
+	ontop1(r, key, p);
+	r->top = "";
+	if (!m->json)
+		return;
+	for (i = 0; i < sizeof(once) / sizeof(*once); i++)
+		if (!strcmp(key, once[i])) {
+			if (r->seen & (1 << i))
+				m->spandup = 1;
+			r->seen |= 1 << i;
+		}
+	if (!strcmp(key, "metadata")) {
+		m->metadata.at = at;
+		m->metadata.len = (size_t)(*p - at);
+	} else if (!strcmp(key, "macros")) {
+		m->macrospan.at = at;
+		m->macrospan.len = (size_t)(*p - at);
+	}
+}
+
 static int
 nodecmp(const void *a, const void *b)
 {
@@ -803,19 +943,30 @@ manifestloadtext(struct manifest *m, const char *path, const char *text, size_t 
 	m->path = path;
 	m->adapter = "postgres";
 	r.m = m;
-	if (m->text)
-		bufadd(&r.text, m->text, m->textlen);
-	else if (readfile(path, &r.text) < 0)
-		fatal("%s:", path);
-	/* a byte order mark, as some Windows tools write: not part of the JSON */
-	if (r.text.len >= 3 && !memcmp(r.text.s, "\xEF\xBB\xBF", 3)) {
-		memmove(r.text.s, r.text.s + 3, r.text.len - 2);
-		r.text.len -= 3;
+	if (m->text && !(textlen >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))) {
+		r.s = text;
+		r.end = text + textlen;
+	} else {
+		if (m->text)
+			bufadd(&r.text, m->text, m->textlen);
+		else if (readfile(path, &r.text) < 0)
+			fatal("%s:", path);
+		/* a byte order mark, as some Windows tools write: not part of the JSON */
+		if (r.text.len >= 3 && !memcmp(r.text.s, "\xEF\xBB\xBF", 3)) {
+			memmove(r.text.s, r.text.s + 3, r.text.len - 2);
+			r.text.len -= 3;
+		}
+		r.s = r.text.s ? r.text.s : "";
+		r.end = r.s + r.text.len;
 	}
-	if (r.text.len == 0)
+	if (r.end == r.s)
 		fatal("%s: empty file", path);
-	r.end = r.text.s + r.text.len;
-	p = ws(&r, r.text.s);
+	/* kept while a render may need it: pictures never render */
+	if (what != LOADGRAPH) {
+		m->json = r.s;
+		m->jsonlen = (size_t)(r.end - r.s);
+	}
+	p = ws(&r, r.s);
 	if (p < r.end && *p != '{') {
 		value(&r, &p);
 		fatal("%s: not a dbt manifest: the top level is not an object", path);
@@ -827,14 +978,20 @@ manifestloadtext(struct manifest *m, const char *path, const char *text, size_t 
 	if (!r.sawnodes)
 		fatal("%s: not a dbt manifest: no \"nodes\" object", path);
 	arenafree(&r.scratch);
-	buffree(&r.text);
+	buffree(&r.sumbuf);
+	if (m->json && r.text.s)
+		m->jsonown = r.text.s;
+	else
+		buffree(&r.text);
 
 	m->nodes = r.nodes;
 	m->nnodes = r.nnodes;
 	if (m->nnodes)
 		qsort(m->nodes, m->nnodes, sizeof(*m->nodes), nodecmp);
 	for (i = 0; i < m->nnodes; i++)
-		htabput(&m->index, m->nodes[i].uid, &m->nodes[i]);
+		if (htabput(&m->index, m->nodes[i].uid, &m->nodes[i]) ||
+		    htabget(&m->srcspans, m->nodes[i].uid))
+			m->spandup = 1;
 	if (m->nexposures)
 		qsort(m->exposures, m->nexposures, sizeof(*m->exposures), exposurecmp);
 	if (m->nsources)
@@ -877,6 +1034,7 @@ manifestfree(struct manifest *m)
 {
 	size_t i;
 
+	manifestdroptext(m);
 	for (i = 0; i < m->nnodes; i++) {
 		struct node *n = &m->nodes[i];
 		free(n->file);
@@ -897,4 +1055,20 @@ manifestfree(struct manifest *m)
 	htabfree(&m->known);
 	htabfree(&m->macros);
 	arenafree(&m->keep);
+}
+
+void
+manifestdroptext(struct manifest *m)
+{
+	size_t i;
+
+	free(m->jsonown);
+	m->jsonown = NULL;
+	m->json = NULL;
+	m->jsonlen = 0;
+	htabfree(&m->srcspans);
+	for (i = 0; i < m->nnodes; i++) {
+		m->nodes[i].at = NULL;
+		m->nodes[i].len = 0;
+	}
 }

@@ -5,6 +5,9 @@
  * member; each member is parsed by cJSON on its own, into a scratch arena
  * that is reset after it, and the node's fields are copied out. A 100 MB
  * manifest never exists as one tree: memory is the file plus what is kept.
+ * The text is kept until the render is done (render.h), which parses only
+ * the nodes it renders and what they reach, and keys the others by the
+ * sums taken here.
  *
  * Entries of "nodes" become nodes; "sources", and nodes injected from other
  * projects (dbt mesh: no file, no code), are external leaves; top-level
@@ -23,6 +26,8 @@
 #include "arena.h"
 #include "htab.h"
 #include "util.h"
+
+struct cJSON;
 
 enum kind {
 	KIGNORED,	/* analyses, disabled nodes, ...: never run */
@@ -74,6 +79,15 @@ struct node {
 	char *file;		/* job and stamp file name (jobname()) */
 	char *jobhash;		/* SHA-256 of the job file when this run wrote it */
 	char *headhash;		/* of its header, as this run rendered it */
+	/* for the render (render.h): where its JSON is in the manifest's
+	 * text while that is kept (m->json), whether its config says
+	 * ephemeral, whether it has raw code to render (language sql), and
+	 * manifestsum() of it, taken as it is read when it has no compiled
+	 * code (else NULL) */
+	const char *at;
+	size_t len;
+	int ephem, rawok;
+	char *rsum;
 
 	struct node **deps;	/* depids resolved, duplicates removed */
 	size_t ndeps;
@@ -111,6 +125,13 @@ struct source {
 	const char *path;	/* original_file_path, or NULL */
 };
 
+/* A member's JSON in m->json; len 0 when there is none. */
+struct span {
+	const char *uid;	/* a source's, or NULL */
+	const char *at;
+	size_t len;
+};
+
 struct macro {
 	char sum[65];		/* of macro_sql */
 	const char **deps;	/* depends_on.macros */
@@ -139,6 +160,17 @@ struct manifest {
 	size_t nsources;
 	struct htab index;	/* unique_id -> node */
 	struct htab known;	/* other unique_ids a node may depend on */
+	/* while a render may need it (not for LOADGRAPH alone): the text, and
+	 * where each source and the top-level metadata and macros are in it;
+	 * one tree never exists, each member is parsed when asked
+	 * (render.h). spandup: a unique_id or one of those keys twice,
+	 * whose tree only the whole text gives as cJSON takes it. */
+	const char *json;
+	size_t jsonlen;
+	char *jsonown;		/* json, when read here (else m->text) */
+	struct htab srcspans;	/* source unique_id -> struct span */
+	struct span metadata, macrospan;
+	int spandup;
 };
 
 /* Read the manifest at path; on any error print it naming the file (with
@@ -152,6 +184,12 @@ void manifestloadfor(struct manifest *m, const char *path, int what);
 void manifestloadtext(struct manifest *m, const char *path, const char *text,
     size_t textlen, int what);
 void manifestfree(struct manifest *m);
+/* The text is no longer needed (the render is done): free it. */
+void manifestdroptext(struct manifest *m);
+/* A node's JSON hashed, as the render cache keys it (render.h): each
+ * member but created_at (dbt parse writes a new one each time), every
+ * string with its length, members in their order; scratch is reused. */
+void manifestsum(const struct cJSON *node, struct buf *scratch, char out[65]);
 
 struct node *manifestnode(const struct manifest *m, const char *uid);
 /* A node's name as dbt shows it: its name, a versioned model's NAME.vN

@@ -41,95 +41,198 @@ struct cache {
 	size_t reused;
 };
 
-/* A string with its length before it. */
-static void
-hashstr(struct buf *b, int tag, const char *s)
-{
-	size_t n = strlen(s);
+/* ---- the manifest's tree ---- */
 
-	bufputc(b, tag);
-	bufadd(b, (const char *)&n, sizeof(n));
-	bufadd(b, s, n);
+static cJSON *
+parsed(struct rdoc *d, const struct span *sp, const char *what)
+{
+	cJSON *j = arenajson(&d->a, sp->at, sp->len, NULL);
+
+	if (!j)
+		fatal("%s: invalid JSON in %s", d->m->path, what);
+	return j;
 }
 
-/* A JSON value written unambiguously, for hashing: each string with its
- * length, members in their order. */
-static void
-hashform(struct buf *b, const cJSON *x)
+cJSON *
+rdocnode(struct rdoc *d, const char *uid)
 {
-	const cJSON *c;
+	const struct span *sp;
+	struct span ns;
+	struct node *n;
+	cJSON *j;
 
-	switch (x->type & 0xFF) {
-	case cJSON_String:
-		hashstr(b, 's', x->valuestring);
-		return;
-	case cJSON_Number:
-		bufputc(b, 'n');
-		bufadd(b, (const char *)&x->valuedouble, sizeof(x->valuedouble));
-		return;
-	case cJSON_True: bufputc(b, 't'); return;
-	case cJSON_False: bufputc(b, 'f'); return;
-	case cJSON_NULL: bufputc(b, 'z'); return;
-	case cJSON_Array: case cJSON_Object:
-		bufputc(b, cJSON_IsArray(x) ? '[' : '{');
-		for (c = x->child; c; c = c->next) {
-			if (c->string)
-				hashstr(b, 'k', c->string);
-			hashform(b, c);
-		}
-		bufputc(b, ']');
-		return;
-	default:
-		bufputc(b, '?');
+	if (!d->lazy)
+		return NULL;
+	if ((j = htabget(&d->trees, uid)))
+		return j;
+	if (!(sp = htabget(&d->m->srcspans, uid))) {
+		if (!(n = manifestnode(d->m, uid)) || !n->at)
+			return NULL;
+		ns.uid = n->uid;
+		ns.at = n->at;
+		ns.len = n->len;
+		sp = &ns;
 	}
+	j = parsed(d, sp, sp->uid);
+	j->string = (char *)sp->uid;
+	j->type |= cJSON_StringIsConst;
+	htabput(&d->trees, sp->uid, j);
+	return j;
 }
+
+static cJSON *
+load(void *d, const char *uid)
+{
+	return rdocnode(d, uid);
+}
+
+static void
+rdocopen(struct rdoc *d, const char *project)
+{
+	struct manifest *m = d->m;
+	struct buf src = {0};
+
+	if (d->doc)
+		return;
+	if (m->json && !m->spandup && project) {
+		d->lazy = 1;
+		d->doc = cJSON_CreateObject();
+		if (m->metadata.len)
+			cJSON_AddItemToObjectCS(d->doc, "metadata", parsed(d, &m->metadata, "metadata"));
+		if (m->macrospan.len)
+			cJSON_AddItemToObjectCS(d->doc, "macros", parsed(d, &m->macrospan, "macros"));
+		return;
+	}
+	if (m->json)
+		d->doc = arenajson(&d->a, m->json, m->jsonlen, NULL);
+	else {
+		if (m->text)
+			bufadd(&src, m->text, m->textlen);
+		else if (readfile(m->path, &src) < 0)
+			fatal("%s:", m->path);
+		d->doc = arenajson(&d->a, src.s, src.len, NULL);
+		buffree(&src);
+	}
+	if (!d->doc)
+		fatal("%s: invalid JSON", m->path);
+}
+
+struct dbtctx *
+rdocctx(struct rdoc *d, const struct dbtrun *run)
+{
+	struct dbtctx *c;
+
+	rdocopen(d, run->project);
+	c = dbtctxnew(d->doc, run);
+	if (d->lazy)
+		dbtctxloader(c, load, d);
+	return c;
+}
+
+static void
+rdocfree(struct rdoc *d)
+{
+	/* the lazy doc's members are the arena's: only its top is not */
+	if (d->lazy) {
+		while (d->doc->child)
+			cJSON_DetachItemViaPointer(d->doc, d->doc->child);
+		cJSON_Delete(d->doc);
+	}
+	htabfree(&d->trees);
+	arenafree(&d->a);
+}
+
+/* ---- the render cache's key ---- */
 
 static const char *
 jsonsum(struct cache *k, cJSON *j)
 {
 	char *h = j->string ? htabget(&k->sums, j->string) : NULL;
-	cJSON *x;
 
 	if (h)
 		return h;
-	k->scratch.len = 0;
-	for (x = j->child; x; x = x->next) {
-		/* dbt parse writes a new created_at each time: not an input */
-		if (x->string && !strcmp(x->string, "created_at"))
-			continue;
-		hashstr(&k->scratch, 'k', x->string ? x->string : "");
-		hashform(&k->scratch, x);
-	}
 	h = arenaalloc(&k->a, SHA256_HEX);
-	sha256hex(k->scratch.s ? k->scratch.s : "", k->scratch.len, h);
+	manifestsum(j, &k->scratch, h);
 	if (j->string)
 		htabput(&k->sums, j->string, h);
 	return h;
 }
 
+/* A node whose key is taken without its tree (manifest.h's rsum). */
+static struct node *
+keyed(struct rdoc *d, const char *uid)
+{
+	struct node *n;
+
+	if (!d->lazy || !(n = manifestnode(d->m, uid)) || !n->rsum)
+		return NULL;
+	return n;
+}
+
+static void treeinputs(struct cache *, struct rdoc *, struct dbtctx *, cJSON *,
+    struct buf *, int);
+
+/* One dependency of a node, depth deep. */
+static void
+depinput(struct cache *k, struct rdoc *d, struct dbtctx *c, const char *uid,
+    struct buf *b, int depth)
+{
+	struct node *dn = keyed(d, uid);
+	cJSON *n, *cfg, *mat;
+	size_t i;
+
+	if (dn) {
+		bufputs(b, dn->rsum);
+		bufputc(b, '\n');
+		/* an ephemeral's own, through it */
+		for (i = 0; dn->ephem && depth < 64 && i < dn->ndepids; i++)
+			depinput(k, d, c, dn->depids[i], b, depth + 1);
+		return;
+	}
+	if (!(n = dbtnode(c, uid))) {
+		bufprintf(b, "? %s\n", uid);
+		return;
+	}
+	cfg = cJSON_GetObjectItemCaseSensitive(n, "config");
+	mat = cfg ? cJSON_GetObjectItemCaseSensitive(cfg, "materialized") : NULL;
+	if (cJSON_IsString(mat) && !strcmp(mat->valuestring, "ephemeral") && depth < 64)
+		treeinputs(k, d, c, n, b, depth + 1);
+	else {
+		bufputs(b, jsonsum(k, n));
+		bufputc(b, '\n');
+	}
+}
+
 /* The node's own JSON and its dependencies', an ephemeral's through it. */
 static void
-inputs(struct cache *k, struct dbtctx *c, cJSON *j, struct buf *b, int depth)
+treeinputs(struct cache *k, struct rdoc *d, struct dbtctx *c, cJSON *j, struct buf *b, int depth)
 {
-	cJSON *deps = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "depends_on"), "nodes"), *d;
+	cJSON *deps = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "depends_on"), "nodes"), *x;
 
 	bufputs(b, jsonsum(k, j));
 	bufputc(b, '\n');
-	cJSON_ArrayForEach(d, deps) {
-		cJSON *n = cJSON_IsString(d) ? dbtnode(c, d->valuestring) : NULL;
-		cJSON *cfg = n ? cJSON_GetObjectItemCaseSensitive(n, "config") : NULL;
-		cJSON *mat = cfg ? cJSON_GetObjectItemCaseSensitive(cfg, "materialized") : NULL;
-		if (!n) {
-			bufprintf(b, "? %s\n", cJSON_IsString(d) ? d->valuestring : "");
-			continue;
-		}
-		if (cJSON_IsString(mat) && !strcmp(mat->valuestring, "ephemeral") && depth < 64)
-			inputs(k, c, n, b, depth + 1);
-		else {
-			bufputs(b, jsonsum(k, n));
-			bufputc(b, '\n');
-		}
+	cJSON_ArrayForEach(x, deps) {
+		if (!cJSON_IsString(x))
+			bufputs(b, "? \n");
+		else
+			depinput(k, d, c, x->valuestring, b, depth);
 	}
+}
+
+/* The same of node n, from what the manifest kept of it when it can. */
+static void
+inputs(struct cache *k, struct rdoc *d, struct dbtctx *c, const struct node *n, struct buf *b)
+{
+	size_t i;
+
+	if (!keyed(d, n->uid)) {
+		treeinputs(k, d, c, dbtnode(c, n->uid), b, 0);
+		return;
+	}
+	bufputs(b, n->rsum);
+	bufputc(b, '\n');
+	for (i = 0; i < n->ndepids; i++)
+		depinput(k, d, c, n->depids[i], b, 0);
 }
 
 static void
@@ -566,19 +669,28 @@ bundlewrite(const char *path, cJSON *doc, const struct dbtrun *run, const char *
 	cJSON_Delete(b);
 }
 
-size_t
-renderall(struct manifest *m, const struct renderopts *o)
+/* A node renders: raw code, of a dbt that renders (dbtrenders()). */
+static int
+renders(struct rdoc *d, struct dbtctx *c, const struct node *n)
 {
-	struct buf src = {0};
+	const char *v = d->m->dbtversion;
+
+	if (!keyed(d, n->uid))
+		return dbtrenders(c, dbtnode(c, n->uid));
+	return !(v && !strncmp(v, "0.", 2) && atoi(v + 2) < 20) && n->rawok;
+}
+
+static size_t
+renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
+{
 	struct dbtrun run;
 	struct dbtctx *c[2];
-	struct arena keep = {0};	/* the manifest's tree */
 	struct cache k;
-	cJSON *doc, *target;
+	cJSON *target;
 	size_t i, done = 0, nlate = 0;
 	int lenient;
 
-	hooksrender(m, o);
+	hooksrender(m, o, d);
 	for (i = 0; i < m->nnodes && !needs(&m->nodes[i]); i++)
 		;
 	if (i == m->nnodes) {
@@ -590,13 +702,6 @@ renderall(struct manifest *m, const struct renderopts *o)
 	for (i = 0; i < m->nnodes && !(m->nodes[i].kind == KRUN && m->nodes[i].sql); i++)
 		;
 	lenient = i < m->nnodes;
-	if (m->text)
-		bufadd(&src, m->text, m->textlen);
-	else if (readfile(m->path, &src) < 0)
-		fatal("%s:", m->path);
-	if (!(doc = arenajson(&keep, src.s, src.len, NULL)))
-		fatal("%s: invalid JSON", m->path);
-	buffree(&src);
 	target = o->target ? cJSON_Duplicate(o->target, 1) : cJSON_CreateObject();
 	if (o->threads) {
 		cJSON_DeleteItemFromObjectCaseSensitive(target, "threads");
@@ -609,10 +714,10 @@ renderall(struct manifest *m, const struct renderopts *o)
 	run.dbtversion = m->dbtversion;
 	run.clivars = o->vars;
 	projectvars(o->dir ? o->dir : "", &run.vars, &run.pkgvars, &run.dispatch);
-	c[0] = dbtctxnew(doc, &run);
+	c[0] = rdocctx(d, &run);
 	run.incremental = 1;
-	c[1] = dbtctxnew(doc, &run);
-	cacheload(&k, doc, &run);
+	c[1] = rdocctx(d, &run);
+	cacheload(&k, d->doc, &run);
 	for (i = 0; i < m->nnodes; i++) {
 		struct node *n = &m->nodes[i];
 		struct buf in = {0}, envs = {0};
@@ -621,15 +726,15 @@ renderall(struct manifest *m, const struct renderopts *o)
 		cJSON *j;
 		if (!needs(n))
 			continue;
-		if (!(j = dbtnode(c[0], n->uid)))
+		if (!keyed(d, n->uid) && !dbtnode(c[0], n->uid))
 			fatal("%s: %s: not among the manifest's nodes", m->path, n->uid);
 		/* no raw code, or a dbt older than this renders: as before, the
 		 * node has no SQL and fails when it runs */
-		if (!dbtrenders(c[0], j))
+		if (!renders(d, c[0], n))
 			continue;
 		bufputs(&in, k.digest);
 		bufputc(&in, '\n');
-		inputs(&k, c[0], j, &in, 0);
+		inputs(&k, d, c[0], n, &in);
 		sha256hex(in.s, in.len, base);
 		buffree(&in);
 		done++;
@@ -639,6 +744,8 @@ renderall(struct manifest *m, const struct renderopts *o)
 			n->config = compiledline(m, n->config);
 			continue;
 		}
+		if (!(j = dbtnode(c[0], n->uid)))
+			fatal("%s: %s: not among the manifest's nodes", m->path, n->uid);
 		n->sql = renderone(c[0], m, n, j, lenient, &late);
 		bufputs(&envs, dbtenvs(c[0]));
 		if (n->sql && !strcmp(n->materialized, "incremental")) {
@@ -673,7 +780,7 @@ renderall(struct manifest *m, const struct renderopts *o)
 		buffree(&envs);
 	}
 	if (o->bundle && nlate)
-		bundlewrite(o->bundle, doc, &run, k.digest);
+		bundlewrite(o->bundle, d->doc, &run, k.digest);
 	else if (o->bundle && access(o->bundle, F_OK) == 0)
 		stagedel(o->bundle);
 	if (o->late)
@@ -693,6 +800,19 @@ renderall(struct manifest *m, const struct renderopts *o)
 	cJSON_Delete(run.vars);
 	cJSON_Delete(run.pkgvars);
 	cJSON_Delete(run.dispatch);
-	arenafree(&keep);
+	return done;
+}
+
+size_t
+renderall(struct manifest *m, const struct renderopts *o)
+{
+	struct rdoc d;
+	size_t done;
+
+	memset(&d, 0, sizeof(d));
+	d.m = m;
+	done = renderwith(m, o, &d);
+	rdocfree(&d);
+	manifestdroptext(m);
 	return done;
 }

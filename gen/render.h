@@ -17,6 +17,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "dbtctx.h"
 #include "manifest.h"
 #include "util.h"
 
@@ -53,8 +54,28 @@ struct profile;
  * (reading it is an error). Never a secret. */
 cJSON *rendertarget(const struct profile *p);
 
+/* The manifest's tree as the renders take it, made once for the hooks'
+ * and the nodes' renders: its metadata and macros parsed, each node and
+ * source when first asked for, from the text the manifest keeps
+ * (manifest.h); the whole text parsed at once when that is not kept, has
+ * a unique_id twice, or the root project has no name to give. */
+struct rdoc {
+	struct manifest *m;
+	struct arena a;		/* the trees */
+	struct htab trees;	/* unique_id -> its tree, once parsed */
+	cJSON *doc;		/* metadata and macros, or the whole tree */
+	int lazy;		/* nodes and sources are not in doc */
+};
+
+/* The tree (opened on the first call), and a context over it for run,
+ * whose project must be set for the nodes to be parsed one by one. */
+struct dbtctx *rdocctx(struct rdoc *d, const struct dbtrun *run);
+/* A node or source's tree, or NULL. */
+cJSON *rdocnode(struct rdoc *d, const char *uid);
+
 /* Render what needs it, and every node's hooks and the operations
- * (hooks.h); returns how many nodes were rendered here. */
+ * (hooks.h); returns how many nodes were rendered here. The manifest's
+ * text is dropped (manifestdroptext()). */
 size_t renderall(struct manifest *m, const struct renderopts *o);
 
 /* dbt_project.yml's vars and dispatch in dir ("" for .), and each

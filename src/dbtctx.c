@@ -358,7 +358,7 @@ finddep(struct rnode *rn, const char *prefix, const char *pkg, const char *name,
 		const char *nm, *p;
 		if (!cJSON_IsString(id) || strncmp(id->valuestring, prefix, strlen(prefix)))
 			continue;
-		if (!(n = htabget(&rn->c->nodes, id->valuestring)))
+		if (!(n = dbtnode(rn->c, id->valuestring)))
 			continue;
 		nm = jstr(n, "name");
 		p = jstr(n, "package_name");
@@ -1531,7 +1531,16 @@ testkwarg(struct rnode *rn, struct arena *a, cJSON *j, int top, const char *key,
 cJSON *
 dbtnode(struct dbtctx *c, const char *uid)
 {
-	return htabget(&c->nodes, uid);
+	cJSON *n = htabget(&c->nodes, uid);
+
+	return n || !c->load ? n : c->load(c->loaddata, uid);
+}
+
+void
+dbtctxloader(struct dbtctx *c, cJSON *(*load)(void *, const char *), void *data)
+{
+	c->load = load;
+	c->loaddata = data;
 }
 
 int

@@ -76,6 +76,11 @@ void dbtctxfree(struct dbtctx *);
 
 /* The manifest's node or source of that unique_id, or NULL. */
 cJSON *dbtnode(struct dbtctx *, const char *uid);
+/* Nodes and sources the manifest given to dbtctxnew() has not are
+ * load(data, unique_id)'s (a tree that outlives the context, its
+ * string the unique_id), or none when it returns NULL: the generator
+ * parses each when first asked for (render.h). */
+void dbtctxloader(struct dbtctx *, cJSON *(*load)(void *, const char *), void *data);
 
 /* Whether the node is one this renders at all: SQL with raw code, of a
  * manifest of dbt 0.20 or later. */

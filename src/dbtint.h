@@ -31,6 +31,8 @@ struct dbtctx {
 	struct jv *pkgs;	/* package -> its macros (non-internal) */
 	struct jv *pkgsdbt;	/* pkgs plus 'dbt' -> global */
 	struct htab nodes;	/* unique_id -> cJSON node or source */
+	cJSON *(*load)(void *, const char *);	/* what nodes has not, or NULL */
+	void *loaddata;
 	struct buf envs;	/* the env vars the last render read, one a line */
 	int needdb;		/* the last render failed for want of the database */
 };

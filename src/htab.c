@@ -18,11 +18,11 @@ hashstr(const char *s)
 }
 
 static size_t
-slot(const struct htab *t, const char *key)
+slot(const struct htab *t, const char *key, uint64_t h)
 {
-	size_t i = (size_t)hashstr(key) & (t->cap - 1);
+	size_t i = (size_t)h & (t->cap - 1);
 
-	while (t->keys[i] && strcmp(t->keys[i], key) != 0)
+	while (t->keys[i] && (t->hashes[i] != h || strcmp(t->keys[i], key) != 0))
 		i = (i + 1) & (t->cap - 1);
 	return i;
 }
@@ -34,9 +34,11 @@ htabget(const struct htab *t, const char *key)
 
 	if (t->cap == 0)
 		return NULL;
-	i = slot(t, key);
+	i = slot(t, key, hashstr(key));
 	return t->keys[i] ? t->vals[i] : NULL;
 }
+
+static void *put(struct htab *, const char *, void *, uint64_t);
 
 static void
 grow(struct htab *t)
@@ -47,29 +49,37 @@ grow(struct htab *t)
 	n.cap = t->cap ? t->cap * 2 : 64;
 	n.keys = xcalloc(n.cap, sizeof(*n.keys));
 	n.vals = xcalloc(n.cap, sizeof(*n.vals));
+	n.hashes = xcalloc(n.cap, sizeof(*n.hashes));
 	for (i = 0; i < t->cap; i++)
 		if (t->keys[i])
-			htabput(&n, t->keys[i], t->vals[i]);
+			put(&n, t->keys[i], t->vals[i], t->hashes[i]);
 	htabfree(t);
 	*t = n;
 }
 
-void *
-htabput(struct htab *t, const char *key, void *val)
+static void *
+put(struct htab *t, const char *key, void *val, uint64_t h)
 {
 	void *old;
 	size_t i;
 
 	if ((t->len + 1) * 4 > t->cap * 3)
 		grow(t);
-	i = slot(t, key);
+	i = slot(t, key, h);
 	old = t->keys[i] ? t->vals[i] : NULL;
 	if (!t->keys[i]) {
 		t->keys[i] = key;
+		t->hashes[i] = h;
 		t->len++;
 	}
 	t->vals[i] = val;
 	return old;
+}
+
+void *
+htabput(struct htab *t, const char *key, void *val)
+{
+	return put(t, key, val, hashstr(key));
 }
 
 void
@@ -77,7 +87,9 @@ htabfree(struct htab *t)
 {
 	free(t->keys);
 	free(t->vals);
+	free(t->hashes);
 	t->keys = NULL;
 	t->vals = NULL;
+	t->hashes = NULL;
 	t->len = t->cap = 0;
 }

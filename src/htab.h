@@ -1,13 +1,16 @@
 /* htab.h: a string-keyed hash table (open addressing, FNV-1a).
- * The table borrows its keys: they must outlive it. */
+ * The table borrows its keys: they must outlive it. Each key's hash is
+ * kept beside it: a probe compares strings only when the hashes match. */
 #ifndef HTAB_H
 #define HTAB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct htab {
 	const char **keys;
 	void **vals;
+	uint64_t *hashes;	/* each key's, beside it */
 	size_t len, cap;
 };
 
