@@ -139,3 +139,52 @@ snapshotblocks(const char *path, const char *text, size_t n,
 	arenafree(&a);
 	return r;
 }
+
+int
+docsblocks(const char *path, const char *text, size_t n,
+    void (*fn)(void *, const char *, const char *, size_t), void *arg, char **err)
+{
+	struct arena a = {0};
+	struct jsrc s;
+	struct jerr e;
+	size_t i, k, start = 0, open = 0;
+	char *name = NULL;
+	int r = 0;
+
+	memset(&e, 0, sizeof(e));
+	if (jlex(&a, path, text, n, &s, &e) < 0) {
+		*err = jerrstr(&s, &e);
+		arenafree(&a);
+		return -1;
+	}
+	for (i = 0; i + 1 < s.ntoks && r == 0; i++) {
+		const struct jtoken *t = &s.toks[i + 1];
+		if (s.toks[i].type != JT_BBEGIN)
+			continue;
+		if (isname(t, "docs") && !open) {
+			if (i + 2 >= s.ntoks || s.toks[i + 2].type != JT_NAME) {
+				r = fail(&s, t->off, err, "a docs block without a name");
+				break;
+			}
+			for (k = i + 3; k < s.ntoks && s.toks[k].type != JT_BEND; k++)
+				;
+			if (k != i + 3) {
+				r = fail(&s, t->off, err, "a docs block's tag holds more than its name");
+				break;
+			}
+			name = xasprintf("%.*s", (int)s.toks[i + 2].n, s.toks[i + 2].s);
+			start = s.toks[k].off;
+			open = s.toks[i].off + 1;
+		} else if (isname(t, "enddocs") && open) {
+			fn(arg, name, s.text + start, s.toks[i].off - start);
+			free(name);
+			name = NULL;
+			open = 0;
+		}
+	}
+	if (r == 0 && open)
+		r = fail(&s, open - 1, err, "a block that is never closed");
+	free(name);
+	arenafree(&a);
+	return r;
+}

@@ -24,6 +24,13 @@ int snapshotblocks(const char *path, const char *text, size_t n,
     void (*fn)(void *arg, const char *name, const char *body, size_t len),
     void *arg, char **err);
 
+/* Call fn(arg, name, body, len) for each docs block of a .md file, body
+ * the text between its tags; other text is ignored, as dbt's docs
+ * parser ignores it. */
+int docsblocks(const char *path, const char *text, size_t n,
+    void (*fn)(void *arg, const char *name, const char *body, size_t len),
+    void *arg, char **err);
+
 /* What the build embeds of gen/builtins/: dbt's own macros as we write
  * them (the generic tests, get_where_subquery, generate_*_name). */
 struct builtin {

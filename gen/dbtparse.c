@@ -12,6 +12,7 @@
 #include "jvalue.h"
 #include "hash.h"
 #include "htab.h"
+#include "jeval.h"
 #include "nodecfg.h"
 #include "parsectx.h"
 #include "testname.h"
@@ -44,6 +45,7 @@ struct reader {
 	cJSON *patches;		/* "model NAME" / "seed NAME" -> {file, entry} */
 	cJSON *srcs;		/* [{file, source, table}] */
 	cJSON *pending;		/* nodes whose refs are yet to resolve */
+	cJSON *docs;		/* doc.PKG.NAME -> a docs block's contents */
 };
 
 static const char *
@@ -487,13 +489,12 @@ entrycheck(struct reader *r, const char *file, const char *kind, const cJSON *e)
 	onlykeys(r, file, where, e, strcmp(kind, "snapshot") ? node : snapshot);
 	if (!jstr(e, "name"))
 		fatal("%s%s: a %s without a name", r->pre, file, kind);
-	nojinja(r, file, where, cJSON_GetObjectItemCaseSensitive(e, "description"));
+	/* descriptions are rendered, doc() and all (pctxdesc) */
 	nojinja(r, file, where, cJSON_GetObjectItemCaseSensitive(e, "config"));
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(e, "columns")) {
 		onlykeys(r, file, where, c, col);
 		if (!jstr(c, "name"))
 			fatal("%s%s: %s: a column without a name", r->pre, file, where);
-		nojinja(r, file, where, cJSON_GetObjectItemCaseSensitive(c, "description"));
 	}
 	free(where);
 }
@@ -863,6 +864,34 @@ checksum(cJSON *n, const char *text, size_t len)
 	cJSON_AddStringToObject(c, "checksum", hex);
 }
 
+/* A description rendered as dbt's process_docs renders it. */
+static void
+describe1(struct reader *r, cJSON *n, cJSON *o, const char *file)
+{
+	const char *d = jstr(o, "description");
+	char *out, *err, *name;
+
+	if (!d)
+		return;
+	name = xasprintf("%s%s (%s)", r->pre, file, jstr(n, "unique_id"));
+	if (pctxdesc(r->pc, n, name, d, &out, &err) < 0)
+		fatal("%s", err);
+	cJSON_ReplaceItemInObjectCaseSensitive(o, "description", cJSON_CreateString(out));
+	free(out);
+	free(name);
+}
+
+/* The node's description and its columns'. */
+static void
+describe(struct reader *r, cJSON *n, const char *file)
+{
+	cJSON *c;
+
+	describe1(r, n, n, file);
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(n, "columns"))
+		describe1(r, n, c, file);
+}
+
 /* The patch of kind and name: its config, and the description and
  * columns it gives the node. */
 static cJSON *
@@ -883,6 +912,7 @@ patch(struct reader *r, cJSON *n, const char *kind, const char **file)
 		cJSON_ReplaceItemInObjectCaseSensitive(n, "description",
 		    cJSON_CreateString(jstr(e, "description")));
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "columns", columns(e));
+	describe(r, n, *file);
 	pp = xasprintf("%s://%s", r->name, *file);
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "patch_path", cJSON_CreateString(pp));
 	free(pp);
@@ -1745,6 +1775,86 @@ depends(struct reader *r)
 	}
 }
 
+/* A docs block of a .md file: its contents rendered with nothing, then
+ * stripped, as dbt's DocumentationParser keeps them. */
+struct docarg {
+	struct reader *r;
+	const char *rel;
+};
+
+static void
+ondoc(void *arg, const char *name, const char *body, size_t len)
+{
+	struct docarg *da = arg;
+	struct reader *r = da->r;
+	char *uid = xasprintf("doc.%s.%s", r->name, name), *src = xmemdup(body, len), *err;
+	struct arena a = {0};
+	struct buf out = {0};
+	struct jv *ctx = jvdict(&a);
+	size_t s, e;
+
+	if (cJSON_GetObjectItemCaseSensitive(r->docs, uid))
+		fatal("%s%s: a second docs block named %s", r->pre, da->rel, name);
+	if (jrender(da->rel, src, len, ctx, &a, &out, &err) < 0)
+		fatal("%s%s", r->pre, err);
+	for (s = 0; s < out.len && strchr(" \t\n\r\f\v", out.s[s]); s++)
+		;
+	for (e = out.len; e > s && strchr(" \t\n\r\f\v", out.s[e - 1]); e--)
+		;
+	{
+		char *t = xmemdup(out.s ? out.s + s : "", e - s);
+		cJSON_AddStringToObject(r->docs, uid, t);
+		free(t);
+	}
+	buffree(&out);
+	arenafree(&a);
+	free(src);
+	free(uid);
+}
+
+static void
+docfile(struct reader *r, const char *rel, const char *below, void *arg)
+{
+	struct docarg da = {r, rel};
+	char *text, *err;
+
+	(void)below;
+	(void)arg;
+	if (!hassuffix(rel, ".md"))
+		return;
+	text = contents(r, rel, 0);
+	if (docsblocks(rel, text, strlen(text), ondoc, &da, &err) < 0)
+		fatal("%s%s", r->pre, err);
+	free(text);
+}
+
+/* The docs blocks of the project in use: under its docs-paths, else under
+ * every path of its sources. */
+static void
+projectdocs(struct reader *r)
+{
+	static const char *const keys[][2] = {{"model-paths", "models"},
+	    {"seed-paths", "seeds"}, {"snapshot-paths", "snapshots"},
+	    {"analysis-paths", "analyses"}, {"macro-paths", "macros"},
+	    {"test-paths", "tests"}};
+	cJSON *l, *x;
+	size_t k;
+
+	if (cJSON_GetObjectItemCaseSensitive(r->proj, "docs-paths")) {
+		l = paths(r, "docs-paths", "docs");
+		cJSON_ArrayForEach(x, l)
+			walk(r, x->valuestring, "", docfile, NULL);
+		cJSON_Delete(l);
+		return;
+	}
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		l = paths(r, keys[k][0], keys[k][1]);
+		cJSON_ArrayForEach(x, l)
+			walk(r, x->valuestring, "", docfile, NULL);
+		cJSON_Delete(l);
+	}
+}
+
 /* The macros of the project in use: its macro blocks, and the test blocks
  * of its test paths' generic/. */
 static void
@@ -1827,9 +1937,11 @@ dbtparse(const struct parseopts *o, char **read)
 	r.srcs = cJSON_CreateArray();
 	r.pending = cJSON_CreateArray();
 	/* macros first: the renders call them */
+	r.docs = cJSON_CreateObject();
 	for (i = 0; i < r.nprojs; i++) {
 		useproject(&r, &r.projs[i]);
 		projectmacros(&r);
+		projectdocs(&r);
 	}
 	useproject(&r, &r.projs[0]);
 	builtinmacros(&r);
@@ -1847,6 +1959,7 @@ dbtparse(const struct parseopts *o, char **read)
 	v = cJSON_GetObjectItemCaseSensitive(r.proj, "dispatch");
 	r.run.dispatch = cJSON_IsArray(v) ? v : NULL;
 	r.pc = pctxnew(r.macros, &r.run);
+	pctxdocs(r.pc, r.docs);
 	for (i = 0; i < r.nprojs; i++) {
 		useproject(&r, &r.projs[i]);
 		projectnodes(&r);
@@ -1856,6 +1969,7 @@ dbtparse(const struct parseopts *o, char **read)
 	alltests(&r);
 	depends(&r);
 	pctxfree(r.pc);
+	cJSON_Delete(r.docs);
 	cJSON_Delete(r.run.pkgvars);
 	cJSON_Delete(r.patches);
 	cJSON_Delete(r.srcs);

@@ -31,8 +31,9 @@
  * thing: python models, seeds or models
  * disabled, a ref() or test macro that more than one package answers
  * (dbt takes the first or last it read), a package's own quoting,
- * dispatch or packages-install-path, versions, docs blocks in
- * descriptions, Jinja in properties other than a test's arguments,
+ * dispatch or packages-install-path, versions, Jinja in properties other
+ * than a test's arguments and the descriptions (rendered with doc() of
+ * the .md files' docs blocks, as dbt's process_docs),
  * unknown config keys and properties, and dbt's own macros other than
  * ours (a manifest from dbt parse works instead). */
 #ifndef DBTPARSE_H

@@ -24,6 +24,7 @@ struct pctx {
 	struct jv *pkgs;	/* bypkg, and dbt -> the dbt object */
 	struct pnode *cur;	/* the render in progress */
 	int depth;		/* of macro calls in it */
+	cJSON *docs;		/* doc.PKG.NAME -> its contents (pctxdocs), or NULL */
 };
 
 /* One render. */
@@ -931,6 +932,82 @@ pctxname(struct pctx *c, const char *macro, const char *custom, cJSON *node,
 			;
 		*out = xmemdup(b.s ? b.s + s : "", e - s);
 	}
+	buffree(&b);
+	arenafree(&a);
+	return r;
+}
+
+void
+pctxdocs(struct pctx *c, cJSON *docs)
+{
+	c->docs = docs;
+}
+
+/* doc(name) or doc(package, name), as dbt's resolve_doc: the root
+ * project's, the node's package's, then any package's. */
+static struct jv *
+fndoc(struct jev *v, void *data, struct jcall *c)
+{
+	struct pnode *pn = data;
+	const char *pkg = NULL, *name, *order[2];
+	cJSON *d, *x;
+	char *uid;
+	size_t i;
+
+	if (c->nkw || c->npos < 1 || c->npos > 2)
+		jfail(v, "doc() takes a name, or a package and a name");
+	if (c->npos == 2)
+		pkg = strarg(v, c->pos[0], "doc");
+	name = strarg(v, c->pos[c->npos - 1], "doc");
+	order[0] = pkg ? pkg : pn->c->run.project;
+	order[1] = pkg ? NULL : pn->pkg;
+	for (i = 0; i < 2; i++) {
+		if (!order[i])
+			continue;
+		uid = xasprintf("doc.%s.%s", order[i], name);
+		d = cJSON_GetObjectItemCaseSensitive(pn->c->docs, uid);
+		free(uid);
+		if (cJSON_IsString(d))
+			return str(jevarena(v), d->valuestring);
+	}
+	if (!pkg)
+		cJSON_ArrayForEach(x, pn->c->docs) {
+			const char *dot = strrchr(x->string, '.');
+			if (dot && !strcmp(dot + 1, name) && cJSON_IsString(x))
+				return str(jevarena(v), x->valuestring);
+		}
+	jfail(v, "Documentation for '%s' depends on doc '%s' which was not found",
+	    jstr(pn->node, "unique_id"), name);
+	return NULL;
+}
+
+int
+pctxdesc(struct pctx *c, cJSON *node, const char *name, const char *text, char **out, char **err)
+{
+	struct arena a = {0};
+	struct pnode pn;
+	struct jtmpl t;
+	struct jv *ctx;
+	struct buf b = {0};
+	int r;
+
+	if (!strstr(text, "{{") && !strstr(text, "{%") && !strstr(text, "{#")) {
+		*out = xstrdup(text);
+		return 0;
+	}
+	begin(c, &pn, node, NULL, NULL, &a);
+	/* dbt's DocsRuntimeContext: doc, var, env_var, target and no macros */
+	ctx = jvdict(&a);
+	put(&a, ctx, "doc", jvfunc(&a, "doc", fndoc, &pn));
+	put(&a, ctx, "var", jvfunc(&a, "var", fnvar, &pn));
+	put(&a, ctx, "env_var", jvfunc(&a, "env_var", fnenvvar, &pn));
+	put(&a, ctx, "target", jvobj(&a, &targetclass, c));
+	put(&a, ctx, "project_name", str(&a, c->run.project));
+	r = jcompile(&a, name, text, strlen(text), &t, err);
+	if (r == 0)
+		r = jrun(&a, &t, &ctx, 1, &b, err);
+	c->cur = NULL;
+	*out = r == 0 ? xmemdup(b.s ? b.s : "", b.len) : NULL;
 	buffree(&b);
 	arenafree(&a);
 	return r;

@@ -54,6 +54,15 @@ int pctxtest(struct pctx *, cJSON *node, cJSON *kwargs, const char *raw,
 int pctxname(struct pctx *, const char *macro, const char *custom, cJSON *node,
     char **out, char **err);
 
+/* The docs blocks doc() reads: an object of doc.PKG.NAME -> its contents
+ * (it must outlive the context). */
+void pctxdocs(struct pctx *, cJSON *docs);
+/* A description of node (named name in errors) rendered as dbt renders
+ * it: doc(), var, env_var and target; *out malloc'd. Returns 0, or -1
+ * with *err. */
+int pctxdesc(struct pctx *, cJSON *node, const char *name, const char *text,
+    char **out, char **err);
+
 /* A value of the engine as JSON, or NULL when it has no JSON form. */
 struct jv;
 cJSON *pctxjson(const struct jv *);

@@ -66,6 +66,8 @@ is "$(sql 'select sum(amount) from dev.orders')" 79.00 "orders, with a column pe
 is "$(sql "select count(*) from pg_views where schemaname = 'dev_staging' and viewname = 'orders_staged'")" 1 \
 	"stg_orders a view under its alias"
 is "$(sql 'select what from dev.run_log')" "end of jaffle" "on-run-start made the log, on-run-end wrote in it"
+is "$(sql "select obj_description('dev_staging.orders_staged'::regclass)")" "The orders, **one row each**." \
+	"a description from a docs block, persisted"
 
 ninja -n build >"$TMP/noop" 2>&1
 grep -q 'no work to do' "$TMP/noop"
