@@ -37,12 +37,25 @@ project() {
 # ours DIR OUT: each model's SQL in the job files read from the project
 # DIR, into OUT/NAME.sql
 ours() {
-	(cd "$1" && DBT_PROFILES_DIR=. "$DBT2NINJA" dbt_project.yml) >"$TMP/gen.log" 2>&1 || return 1
+	(cd "$1" && DBT_PROFILES_DIR=. "$DBT2NINJA" dbt_project.yml) || return 1
 	mkdir -p "$2"
 	for j in "$1"/target/ninja/sql/model.xdb.*.sql; do
 		n=${j##*/model.xdb.}
 		awk 'body { print } !body && $0 == "--" { body = 1 }' "$j" >"$2/$n"
 	done
+}
+
+# try NAME LOG COMMAND...: a test that COMMAND succeeds, its output in
+# LOG, shown when it does not
+try() {
+	_name=$1 _log=$2
+	shift 2
+	if "$@" >"$_log" 2>&1; then
+		ok 0 "$_name"
+	else
+		ok 1 "$_name"
+		grep -v '^\[[0-9]*/[0-9]*\] ' "$_log" | tail -30 | sed 's/^/# /'
+	fi
 }
 
 # same WANT GOT NAME: the files of two directories, byte for byte
@@ -67,7 +80,7 @@ values() {
 
 # the reference dbt's SQL of the project DIR into OUT (dbt compile)
 theirs() {
-	(cd "$1" && DBT_PROFILES_DIR=. "$DBT" compile >"$TMP/compile.log" 2>&1) || return 1
+	(cd "$1" && DBT_PROFILES_DIR=. "$DBT" compile) || return 1
 	python3 - "$1/target/manifest.json" "$2" <<'PY'
 import json, os, sys
 m = json.load(open(sys.argv[1]))
@@ -90,14 +103,16 @@ else
 	[ "${UPDATE_GOLDEN:-}" ] && { echo "Bail out! UPDATE_GOLDEN needs the reference dbt"; exit 1; }
 fi
 
+# build DIR: ninja build in the project DIR
+build() { (cd "$1" && DBT_PROFILES_DIR=. ninja build); }
+
 # run NAME CASES [MACROS]: one project, ours against dbt's and the golden
 # files, then deployed through ninja
 run() {
 	project "$TMP/$1" "$2" "${3:-}"
 	if [ -n "$DBT" ]; then
 		cp -R "$TMP/$1" "$TMP/$1.ref"
-		theirs "$TMP/$1.ref" "$TMP/$1.theirs"
-		ok $? "$1: dbt compile (the reference)" || tail -20 "$TMP/compile.log" | sed 's/^/# /'
+		try "$1: dbt compile (the reference)" "$TMP/theirs.log" theirs "$TMP/$1.ref" "$TMP/$1.theirs"
 		if [ "${UPDATE_GOLDEN:-}" ]; then
 			rm -rf "$GOLD/$1"
 			mkdir -p "$GOLD"
@@ -105,16 +120,16 @@ run() {
 		fi
 		same "$GOLD/$1" "$TMP/$1.theirs" "$1: the golden SQL is the reference dbt's"
 	fi
-	ours "$TMP/$1" "$TMP/$1.ours"
-	ok $? "$1: dbt2ninja reads the project" || sed 's/^/# /' "$TMP/gen.log"
+	try "$1: dbt2ninja reads the project" "$TMP/ours.log" ours "$TMP/$1" "$TMP/$1.ours"
 	is "$(ls "$TMP/$1.ours" | wc -l)" "$(grep -vc '^#' "$2")" "$1: a job per case"
 	[ -n "$DBT" ] && same "$TMP/$1.theirs" "$TMP/$1.ours" "$1: every case's SQL is dbt compile's, byte for byte"
 	same "$GOLD/$1" "$TMP/$1.ours" "$1: every case's SQL is the golden one, byte for byte"
-	(cd "$TMP/$1" && DBT_PROFILES_DIR=. ninja build) >"$TMP/build.log" 2>&1
-	ok $? "$1: every case runs on PostgreSQL" || grep -v '^\[[0-9]*/[0-9]*\] ' "$TMP/build.log" | head -30 | sed 's/^/# /'
+	try "$1: every case runs on PostgreSQL" "$TMP/build.log" build "$TMP/$1"
 	values "$TMP/$1" "$2" >"$TMP/$1.values"
 	[ "${UPDATE_GOLDEN:-}" ] && cp "$TMP/$1.values" "$GOLD/$1.values"
 	same "$GOLD/$1.values" "$TMP/$1.values" "$1: the values are the expected ones"
+	! grep -q ERROR "$TMP/$1.values"
+	ok $? "$1: every case has its value"
 }
 
 run cases "$DATA/cases"
@@ -124,21 +139,23 @@ run override "$DATA/override-cases" "$DATA/override.sql"
 # adapter TYPE, refused by ours with MESSAGE; with THEIRS, refused by the
 # reference dbt too, saying THEIRS
 refused() {
+	_failed=$tap_failed
 	printf '# one case\n%s\tv\t%s\n' "$1" "$4" >"$TMP/$1.case"
 	TYPE=$2
 	project "$TMP/$1" "$TMP/$1.case"
 	TYPE=
 	(cd "$TMP/$1" && DBT_PROFILES_DIR=. "$DBT2NINJA" dbt_project.yml) >"$TMP/$1.err" 2>&1
 	ok $(($? != 1)) "$1: refused, exit 1"
-	grep -qF -- "$3" "$TMP/$1.err"
-	ok $? "$1: the error says: $3" || sed 's/^/# /' "$TMP/$1.err"
+	try "$1: the error says: $3" "$TMP/$1.grep" grep -F -- "$3" "$TMP/$1.err"
+	[ "$tap_failed" -eq "$_failed" ] || sed 's/^/# /' "$TMP/$1.err"
 	[ ! -e "$TMP/$1/build.ninja" ]
 	ok $? "$1: nothing written"
 	if [ -n "$DBT" ] && [ -n "${5:-}" ]; then
 		(cd "$TMP/$1" && DBT_PROFILES_DIR=. "$DBT" compile) >"$TMP/$1.dbt" 2>&1
 		ok $(($? == 0)) "$1: dbt refuses it too"
-		grep -qF -- "$5" "$TMP/$1.dbt"
-		ok $? "$1: dbt says: $5" || tail -5 "$TMP/$1.dbt" | sed 's/^/# /'
+		_failed=$tap_failed
+		try "$1: dbt says: $5" "$TMP/$1.grep" grep -F -- "$5" "$TMP/$1.dbt"
+		[ "$tap_failed" -eq "$_failed" ] || tail -5 "$TMP/$1.dbt" | sed 's/^/# /'
 	fi
 }
 

@@ -148,6 +148,18 @@ main(void)
 	is(render(&run, "model.p.a"), "mine|mine",
 	    "dispatch to 'dbt': the root project's default__ before dbt-postgres's postgres__");
 
+	/* dbt's macros as dbt2ninja's own (a project read without dbt) */
+	reset();
+	macro("dbt", "_half", "{% macro _half(x) %}{{ x // 2 }}{% endmacro %}");
+	cJSON_ReplaceItemInObject(cJSON_GetObjectItem(obj(m, "macros"), "macro.dbt._half"),
+	    "original_file_path", cJSON_CreateString("gen/builtins/x.sql"));
+	model("p", "a", "view", "{{ dbt._half(8) }}|{{ dbt['_half'](6) }}|{{ dbt is mapping }}", NULL);
+	is(render(&run, "model.p.a"), "4|3|True", "ours: dbt._name is the namespace's item, as a Mapping's");
+	model("p", "b", "view", "{{ dbt.date_spine() }}", NULL);
+	is(render(&run, "model.p.b"), "error: models/b.sql:1:8: unsupported: dbt.date_spine, a macro of "
+	    "dbt's own that dbt2ninja does not have (a manifest from dbt parse works instead)",
+	    "ours: a dbt macro we lack is refused, naming it");
+
 	/* dispatch into a package, and the project's dispatch search order */
 	reset();
 	macro("q", "g", "{% macro g() %}{{ adapter.dispatch('g', 'q')() }}{% endmacro %}");

@@ -1,0 +1,1 @@
+select a || b || c as v from (values ('x', 'y', 'z')) t(a, b, c)

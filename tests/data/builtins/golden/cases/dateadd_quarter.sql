@@ -1,0 +1,8 @@
+select 1 as v
+/*
+
+
+    d + ((interval '1 quarter') * (1))
+
+
+*/

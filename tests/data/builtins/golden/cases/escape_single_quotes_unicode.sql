@@ -1,0 +1,1 @@
+select 'l''été ☃' as v

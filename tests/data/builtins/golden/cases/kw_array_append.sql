@@ -1,0 +1,1 @@
+select array_append(array[1], 2)::text as v

@@ -1,0 +1,1 @@
+select array_cat(array[1], array[2])::text as v

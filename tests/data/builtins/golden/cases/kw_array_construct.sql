@@ -1,0 +1,3 @@
+select 
+    array[]::bigint[]
+    ::text as v

@@ -1,0 +1,1 @@
+select bool_or(x)::text as v from (values (false), (false)) t(x)

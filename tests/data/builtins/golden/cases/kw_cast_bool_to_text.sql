@@ -1,0 +1,5 @@
+select 
+  
+    cast(false as TEXT)
+
+ as v

@@ -1,0 +1,1 @@
+select date_trunc('year', date '2024-05-06')::date as v

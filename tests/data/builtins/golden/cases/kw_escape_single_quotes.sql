@@ -1,0 +1,1 @@
+select 'o''k' as v

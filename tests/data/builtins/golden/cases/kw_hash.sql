@@ -1,0 +1,1 @@
+select md5(cast('a' as TEXT)) as v

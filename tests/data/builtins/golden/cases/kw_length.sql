@@ -1,0 +1,5 @@
+select 
+
+    length(
+        'abc'
+    ) as v

@@ -1,0 +1,5 @@
+select 
+
+    position(
+        'c' in 'abc'
+    ) as v

@@ -1,0 +1,10 @@
+select 
+
+    replace(
+        'abc',
+        'b',
+        'B'
+    )
+
+
+ as v

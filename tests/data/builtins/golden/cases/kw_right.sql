@@ -1,0 +1,6 @@
+select 
+
+    right(
+        'abc',
+        2
+    ) as v

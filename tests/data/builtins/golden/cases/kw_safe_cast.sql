@@ -1,0 +1,4 @@
+select 
+    
+    cast('7' as bigint)
+ as v

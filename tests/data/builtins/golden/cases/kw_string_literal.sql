@@ -1,0 +1,1 @@
+select 'v' as v
