@@ -1921,6 +1921,11 @@ dbtparse(const struct parseopts *o, char **read)
 
 	memset(&r, 0, sizeof(r));
 	r.o = o;
+	/* dbt-materialize brings macros of its own (its generate_schema_name
+	 * among them): ours are dbt-postgres's */
+	if (strcmp(o->adapter, "postgres"))
+		fatal("%sdbt_project.yml: a %s project: dbt2ninja reads postgres projects "
+		    "(a manifest from dbt parse works instead)", *o->dir ? o->dir : "", o->adapter);
 	addproject(&r, xstrdup(o->dir));
 	r.root = r.projs[0].name;
 	packages(&r);

@@ -70,6 +70,8 @@ tap_n=0
 tap_failed=0
 
 # ok STATUS NAME: a passing test when STATUS is 0.
+# ok STATUS NAME: a test that passed when STATUS is 0; it returns 1 when
+# it failed, so that `ok $? NAME || show-why` shows why.
 ok() {
 	tap_n=$((tap_n + 1))
 	if [ "$1" -eq 0 ]; then
@@ -77,6 +79,7 @@ ok() {
 	else
 		echo "not ok $tap_n - $2"
 		tap_failed=$((tap_failed + 1))
+		return 1
 	fi
 }
 
@@ -94,6 +97,7 @@ is() {
 	else
 		ok 1 "$3"
 		printf '#      got: %s\n# expected: %s\n' "$1" "$2"
+		return 1
 	fi
 }
 
