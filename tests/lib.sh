@@ -69,7 +69,6 @@ unset DBT_PROFILES_DIR DBT_TARGET
 tap_n=0
 tap_failed=0
 
-# ok STATUS NAME: a passing test when STATUS is 0.
 # ok STATUS NAME: a test that passed when STATUS is 0; it returns 1 when
 # it failed, so that `ok $? NAME || show-why` shows why.
 ok() {
