@@ -31,7 +31,28 @@ struct reader {
 	cJSON *patches;		/* "model NAME" / "seed NAME" -> {file, entry} */
 	cJSON *srcs;		/* [{file, source, table}] */
 	cJSON *pending;		/* nodes whose refs are yet to resolve */
+	/* nodes and patches by key: cJSON's lookup is a scan */
+	struct htab nodeix, patchix;
+	struct arena ixkeys;
 };
+
+/* r->nodes' member uid, or NULL. */
+static cJSON *
+nodeget(struct reader *r, const char *uid)
+{
+	return htabget(&r->nodeix, uid);
+}
+
+/* n is r->nodes' member uid now; the first of a uid stays, as cJSON's
+ * lookup finds it. */
+static void
+nodeput(struct reader *r, const char *uid, cJSON *n)
+{
+	size_t len = strlen(uid) + 1;
+
+	if (!htabget(&r->nodeix, uid))
+		htabput(&r->nodeix, memcpy(arenaalloc(&r->ixkeys, len), uid, len), n);
+}
 
 static const char *
 jstr(const cJSON *o, const char *k)
@@ -388,10 +409,11 @@ addpatch(struct reader *r, const char *file, const char *kind, cJSON *e)
 	cJSON *p;
 
 	entrycheck(r, file, kind, e);
-	if (cJSON_GetObjectItemCaseSensitive(r->patches, key))
+	if (htabget(&r->patchix, key))
 		fatal("%s%s: %s %s is described a second time", r->o->dir, file, kind,
 		    jstr(e, "name"));
 	p = cJSON_AddObjectToObject(r->patches, key);
+	htabput(&r->patchix, p->string, p);
 	cJSON_AddStringToObject(p, "file", file);
 	cJSON_AddItemToObject(p, "entry", cJSON_Duplicate(e, 1));
 	free(key);
@@ -711,10 +733,11 @@ newnode(struct reader *r, const char *type, const char *name, const char *relpat
 	d = cJSON_AddObjectToObject(n, "depends_on");
 	cJSON_AddArrayToObject(d, "macros");
 	cJSON_AddArrayToObject(d, "nodes");
-	if (cJSON_GetObjectItemCaseSensitive(r->nodes, uid))
+	if (nodeget(r, uid))
 		fatal("%s%s: a second %s named %s (the first is %s)", r->o->dir, ofp, type, name,
-		    jstr(cJSON_GetObjectItemCaseSensitive(r->nodes, uid), "original_file_path"));
+		    jstr(nodeget(r, uid), "original_file_path"));
 	cJSON_AddItemToObject(r->nodes, uid, n);
+	nodeput(r, uid, n);
 	free(uid);
 	return n;
 }
@@ -736,7 +759,7 @@ static cJSON *
 patch(struct reader *r, cJSON *n, const char *kind, const char **file)
 {
 	char *key = xasprintf("%s %s", kind, jstr(n, "name"));
-	cJSON *p = cJSON_GetObjectItemCaseSensitive(r->patches, key), *e, *cfg;
+	cJSON *p = htabget(&r->patchix, key), *e, *cfg;
 	char *pp;
 
 	free(key);
@@ -1055,9 +1078,12 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 	uid = xasprintf("test.%s.%s.%s", r->name, full, hash);
 	/* newnode named it test.PKG.NAME: dbt adds the hash */
 	x = cJSON_DetachItemViaPointer(r->nodes, n);
+	if (nodeget(r, x->string) == x)
+		htabput(&r->nodeix, x->string, NULL);
 	free(x->string);
 	x->string = xstrdup(uid);
 	cJSON_AddItemToObject(r->nodes, uid, x);
+	nodeput(r, uid, x);
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "unique_id", cJSON_CreateString(uid));
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "raw_code", cJSON_CreateString(raw.s));
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "checksum", cJSON_CreateObject());
@@ -1182,7 +1208,7 @@ alltests(struct reader *r)
 		const char *kind = strncmp(p->string, "model ", 6) ? "seed" : "model";
 		char *uid = xasprintf("%s.%s.%s", kind, r->name, strchr(p->string, ' ') + 1);
 		struct testdef td;
-		cJSON *n = cJSON_GetObjectItemCaseSensitive(r->nodes, uid);
+		cJSON *n = nodeget(r, uid);
 		memset(&td, 0, sizeof(td));
 		if (!n) {
 			warn("warning: %s%s: no %s named %s: its properties and tests are left out, "
@@ -1233,7 +1259,7 @@ depends(struct reader *r)
 	cJSON *u, *x;
 
 	cJSON_ArrayForEach(u, r->pending) {
-		cJSON *n = cJSON_GetObjectItemCaseSensitive(r->nodes, u->valuestring);
+		cJSON *n = nodeget(r, u->valuestring);
 		cJSON *deps = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "nodes");
 		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(n, "refs")) {
 			static const char *const kinds[] = {"model", "seed", "snapshot"};
@@ -1241,7 +1267,7 @@ depends(struct reader *r)
 			char *uid = NULL;
 			for (k = 0; k < 3; k++) {
 				uid = xasprintf("%s.%s.%s", kinds[k], r->name, jstr(x, "name"));
-				if (cJSON_GetObjectItemCaseSensitive(r->nodes, uid))
+				if (nodeget(r, uid))
 					break;
 				free(uid);
 				uid = NULL;
@@ -1349,6 +1375,9 @@ dbtparse(const struct parseopts *o, char **read)
 	depends(&r);
 	(void)err;
 	pctxfree(r.pc);
+	htabfree(&r.nodeix);
+	htabfree(&r.patchix);
+	arenafree(&r.ixkeys);
 	cJSON_Delete(r.patches);
 	cJSON_Delete(r.srcs);
 	cJSON_Delete(r.pending);
