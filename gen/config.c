@@ -135,7 +135,8 @@ lookup(const struct node *n, const char *name)
 	size_t i;
 
 	for (i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
-		if (strcmp(keys[i].name, name) || !(keys[i].types & (1u << n->rtype)))
+		if (keys[i].name[0] != name[0] || strcmp(keys[i].name, name) ||
+		    !(keys[i].types & (1u << n->rtype)))
 			continue;
 		if (keys[i].mat && (!n->materialized || strcmp(keys[i].mat, n->materialized)))
 			continue;

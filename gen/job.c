@@ -532,12 +532,16 @@ jobsame(const char *old, size_t oldlen, const char *new, size_t newlen)
 
 /* The job index, target/ninja/jobs.idx: one line per job file,
  *
- *	<sha256 of the job as last rendered> <file name>
+ *	<sha256 of the job as last rendered> [<sha256 of its header>] <file name>
  *
  * sorted by name. A job whose rendering hashes as the index says, and
  * whose file is there, is unchanged without being read: the everyday
- * regeneration reads one file, not one per node. Job files are the
- * generator's own; an edit by hand is not seen until the node changes.
+ * regeneration reads one file, not one per node. The header's hash is
+ * there when the file is that job byte for byte (written so, or found so):
+ * a node the render cache vouches for (render.h's keep) whose header
+ * hashes the same is then left without its file being read at all. Job
+ * files are the generator's own; an edit by hand is not seen until the
+ * node changes.
  *
  * Every file is staged (stage.h): a changed job is written beside the old
  * one and renamed over it only once every file of the run is written, and
@@ -548,20 +552,84 @@ jobsame(const char *old, size_t oldlen, const char *new, size_t newlen)
  * vouch for it, so the next run reads it and rewrites it; and build.ninja,
  * renamed last, is older than the manifest, so ninja regenerates before it
  * runs anything. */
-static void
-readindex(struct buf *text, struct htab *idx)
+void
+jobindexread(struct jobindex *ix)
 {
-	char *p, *nl;
+	char *p, *nl, *sp;
+	struct jobline *l;
 
-	if (readfile(JOBINDEX, text) < 0)
+	memset(ix, 0, sizeof(*ix));
+	if (readfile(JOBINDEX, &ix->text) < 0)
 		return;
-	for (p = text->s; (nl = strchr(p, '\n')); p = nl + 1) {
+	for (p = ix->text.s; (nl = strchr(p, '\n')); p = nl + 1) {
 		*nl = '\0';
-		if (nl - p > SHA256_HEX && p[SHA256_HEX - 1] == ' ') {
-			p[SHA256_HEX - 1] = '\0';
-			htabput(idx, p + SHA256_HEX, p);
+		if (nl - p <= SHA256_HEX || p[SHA256_HEX - 1] != ' ')
+			continue;
+		p[SHA256_HEX - 1] = '\0';
+		l = xcalloc(1, sizeof(*l));
+		l->sum = p;
+		p += SHA256_HEX;
+		/* names hold no space */
+		if ((sp = strchr(p, ' ')) && sp - p == SHA256_HEX - 1) {
+			*sp = '\0';
+			l->head = p;
+			p = sp + 1;
 		}
+		free(htabput(&ix->lines, p, l));
 	}
+}
+
+void
+jobindexfree(struct jobindex *ix)
+{
+	size_t i;
+
+	for (i = 0; i < ix->lines.cap; i++)
+		if (ix->lines.keys[i])
+			free(ix->lines.vals[i]);
+	htabfree(&ix->lines);
+	buffree(&ix->text);
+}
+
+void
+jobhead(const struct manifest *m, const struct node *n, const struct jobopts *o,
+    char out[SHA256_HEX])
+{
+	struct node h = *n;
+	struct buf b = {0};
+
+	h.sql = h.incrsql = NULL;
+	jobrender(m, &h, o, &b);
+	jobheadhash(b.s, b.len, out);
+	buffree(&b);
+}
+
+int
+jobtakesql(struct manifest *m, struct node *n, const char *path)
+{
+	struct buf job = {0};
+	char *sql, *incr;
+	size_t len;
+
+	if (readfile(path, &job) < 0 || !(sql = strstr(job.s, "\n--\n"))) {
+		buffree(&job);
+		return -1;
+	}
+	sql += 4;
+	if ((incr = strstr(sql, INCRMARK)) && (incr == sql || incr[-1] == '\n')) {
+		*incr = '\0';
+		incr += strlen(INCRMARK);
+	} else
+		incr = NULL;
+	len = strlen(sql);
+	n->sql = memcpy(arenaalloc(&m->keep, len + 1), sql, len + 1);
+	n->incrsql = NULL;
+	if (incr) {
+		len = strlen(incr);
+		n->incrsql = memcpy(arenaalloc(&m->keep, len + 1), incr, len + 1);
+	}
+	buffree(&job);
+	return 0;
 }
 
 /* The names in the job directory; keys are allocated, values unused. */
@@ -600,14 +668,53 @@ removestale(const struct htab *have, const struct htab *want,
 	}
 }
 
+/* One line of the new index: head when the file is this job, byte for byte. */
+static void
+indexline(struct buf *b, const char *sum, const char *head, const char *name)
+{
+	bufputs(b, sum);
+	bufputc(b, ' ');
+	if (head) {
+		bufputs(b, head);
+		bufputc(b, ' ');
+	}
+	bufputs(b, name);
+	bufputc(b, '\n');
+}
+
+/* A node left unread by the render (n->kept) whose file is as the index
+ * said then: unchanged, if its header is still what it was (it is, when
+ * its keyed lines are). Otherwise its SQL is taken from its file, as the
+ * render cache would have taken it. */
+static int
+keptsame(struct manifest *m, struct node *n, const struct jobopts *o,
+    const struct htab *have, const char *name, const char *path, struct buf *newidx)
+{
+	char hh[SHA256_HEX];
+
+	n->kept = 0;
+	if (n->config == n->keptcfg)
+		memcpy(hh, n->headhash, SHA256_HEX);
+	else
+		jobhead(m, n, o, hh);
+	if (!strcmp(n->headhash, hh) && htabget(have, name)) {
+		indexline(newidx, n->keptjob, hh, name);
+		return 1;
+	}
+	if (jobtakesql(m, n, path) < 0)
+		fatal("%s: cannot read the job's SQL", path);
+	return 0;
+}
+
 void
 jobwriteall(struct manifest *m, const struct jobopts *o, struct jobstats *st)
 {
-	struct buf job = {0}, old = {0}, idxtext = {0}, newidx = {0};
-	struct htab want = {0}, have = {0}, idx = {0};
+	struct buf job = {0}, old = {0}, newidx = {0};
+	struct htab want = {0}, have = {0};
+	struct jobindex ix;
 	char **names = xcalloc(m->nnodes, sizeof(*names));
 	char h[SHA256_HEX], hh[SHA256_HEX];
-	const char *was;
+	const struct jobline *was;
 	size_t i, nnames = 0;
 	char *path;
 
@@ -618,37 +725,49 @@ jobwriteall(struct manifest *m, const struct jobopts *o, struct jobstats *st)
 	if (mkdirs(JOBDIR) < 0)
 		fatal("%s:", JOBDIR);
 	listjobs(&have);
-	readindex(&idxtext, &idx);
+	jobindexread(&ix);
 	for (i = 0; i < m->nnodes; i++) {
 		struct node *n = &m->nodes[i];
 		if (n->kind != KRUN && n->kind != KOPERATION)
 			continue;
+		names[nnames] = xasprintf("%s.sql", n->file);
+		htabput(&want, names[nnames], names[nnames]);
+		path = xasprintf("%s/%s", JOBDIR, names[nnames++]);
+		if (n->kept && keptsame(m, n, o, &have, names[nnames - 1], path, &newidx)) {
+			st->unchanged++;
+			free(path);
+			continue;
+		}
 		jobrender(m, n, o, &job);
 		if (n->rtype != RSEED && (!n->sql || strcmp(n->language, "sql")))
 			st->nosql++;
 		if (n->rtype == RSEED && strstr(job.s, "-- seed_sha256: null\n"))
 			st->noseed++;
-		names[nnames] = xasprintf("%s.sql", n->file);
-		htabput(&want, names[nnames], names[nnames]);
 		sha256hex(job.s, job.len, h);
 		jobheadhash(job.s, job.len, hh);
 		free(n->headhash);
 		n->headhash = xstrdup(hh);
-		bufputs(&newidx, h);
-		bufputc(&newidx, ' ');
-		bufputs(&newidx, names[nnames]);
-		bufputc(&newidx, '\n');
-		was = htabget(&idx, names[nnames]);
-		path = xasprintf("%s/%s", JOBDIR, names[nnames++]);
-		if (was && !strcmp(was, h) && htabget(&have, names[nnames - 1])) {
+		was = htabget(&ix.lines, names[nnames - 1]);
+		if (was && !strcmp(was->sum, h) && htabget(&have, names[nnames - 1]) &&
+		    (was->head || (readfile(path, &old) == 0 && old.len == job.len &&
+		    !memcmp(old.s, job.s, job.len)))) {
+			/* the file is this job: the index says so, or it was read */
 			st->unchanged++;
+			indexline(&newidx, h, hh, names[nnames - 1]);
+		} else if (was && !strcmp(was->sum, h) && htabget(&have, names[nnames - 1])) {
+			/* read above: it runs the same but is not this job */
+			st->unchanged++;
+			indexline(&newidx, h, NULL, names[nnames - 1]);
 		} else if (htabget(&have, names[nnames - 1]) &&
 		    readfile(path, &old) == 0 && jobsame(old.s, old.len, job.s, job.len)) {
 			st->unchanged++;
+			indexline(&newidx, h, old.len == job.len && !memcmp(old.s, job.s, job.len) ?
+			    hh : NULL, names[nnames - 1]);
 		} else {
 			stageput(path, job.s, job.len);
 			n->jobhash = xstrdup(h);
 			st->written++;
+			indexline(&newidx, h, hh, names[nnames - 1]);
 		}
 		free(path);
 	}
@@ -658,12 +777,11 @@ jobwriteall(struct manifest *m, const struct jobopts *o, struct jobstats *st)
 		free((char *)have.keys[i]);
 	htabfree(&have);
 	htabfree(&want);
-	htabfree(&idx);
+	jobindexfree(&ix);
 	for (i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);
 	buffree(&job);
 	buffree(&old);
-	buffree(&idxtext);
 	buffree(&newidx);
 }

@@ -84,6 +84,28 @@ void jobrender(const struct manifest *m, const struct node *n,
  * errors. */
 void jobwriteall(struct manifest *m, const struct jobopts *o, struct jobstats *st);
 
+/* The job index as the last run left it (its format: job.c). */
+struct jobline {
+	const char *sum;	/* SHA-256 of the job as last rendered */
+	const char *head;	/* of its header, when the file is that job
+				 * byte for byte; else NULL */
+};
+struct jobindex {
+	struct buf text;
+	struct htab lines;	/* file name -> struct jobline */
+};
+void jobindexread(struct jobindex *ix);
+void jobindexfree(struct jobindex *ix);
+
+/* The SHA-256 of n's job header, through its "--" line, as jobrender()
+ * writes it (jobheadhash()); o may be NULL but for seeds. */
+void jobhead(const struct manifest *m, const struct node *n, const struct jobopts *o,
+    char out[65]);
+
+/* n->sql and n->incrsql as the job file at path holds them; -1 when it
+ * cannot be read or has no SQL part. */
+int jobtakesql(struct manifest *m, struct node *n, const char *path);
+
 /* Whether a job file on disk (old) and a rendered one (new) run the same. */
 int jobsame(const char *old, size_t oldlen, const char *new, size_t newlen);
 

@@ -826,6 +826,8 @@ main(int argc, char **argv)
 	ro.reused = &reused;
 	ro.bundle = RENDERCTX;
 	ro.late = &late;
+	/* jobs are the only reader of the SQL of this run's nodes */
+	ro.keep = !o.state && !o.bluegreen;
 	jo.render = &ro;
 	rendered = renderall(&m, &ro);
 	/* production's renders are not this build's: they keep no index */
@@ -833,6 +835,7 @@ main(int argc, char **argv)
 	ro.reused = NULL;
 	ro.bundle = NULL;
 	ro.late = NULL;
+	ro.keep = 0;
 	if (o.bluegreen) {
 		if (strcmp(m.adapter, "materialize"))
 			fatal("%s: --blue-green deploys Materialize projects; this one's adapter is %s",

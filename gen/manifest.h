@@ -88,6 +88,12 @@ struct node {
 	size_t len;
 	int ephem, rawok;
 	char *rsum;
+	/* its SQL is its job file's, unread: the file is as this run would
+	 * write it (render.h's keep), so jobwriteall() leaves it; keptcfg is
+	 * config then, keptjob its job's SHA-256 and headhash its header's */
+	int kept;
+	const char *keptcfg;
+	char keptjob[65];
 
 	struct node **deps;	/* depids resolved, duplicates removed */
 	size_t ndeps;

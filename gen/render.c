@@ -296,16 +296,13 @@ cacheload(struct cache *k, cJSON *doc, const struct dbtrun *run)
 	buffree(&b);
 }
 
-/* The job file's SQL forms, when the node's key is the last run's. */
+/* Whether the node's key is the last run's. */
 static int
-cached(struct cache *k, struct manifest *m, struct node *n, const char *base)
+keymatch(struct cache *k, struct node *n, const char *base)
 {
 	const char *e = htabget(&k->old, n->uid);
-	char *envs, *p, key[SHA256_HEX], *path;
+	char *envs, *p, key[SHA256_HEX];
 	const char *sp, *sp2;
-	struct buf job = {0};
-	char *sql, *incr;
-	size_t len;
 
 	if (!e || strncmp(e, base, SHA256_HEX - 1) || e[SHA256_HEX - 1] != ' ')
 		return 0;
@@ -320,28 +317,46 @@ cached(struct cache *k, struct manifest *m, struct node *n, const char *base)
 		strcat(envs = xrealloc(envs, strlen(envs) + 2), "\n");
 	envkey(base, envs, key);
 	free(envs);
-	if (strcmp(key, sp2 + 1))
+	return !strcmp(key, sp2 + 1);
+}
+
+/* The job file's SQL forms, when the node's key is the last run's; with
+ * keep, not even read when the job index vouches for the file and the
+ * header (config, with the compiled line gone) hashes as it says. */
+static int
+cached(struct cache *k, struct manifest *m, struct node *n, const char *base,
+    const struct jobindex *ix, const char *config)
+{
+	const struct jobline *l;
+	const char *was = n->config;
+	char *path, *name, hh[SHA256_HEX];
+	int r;
+
+	if (!keymatch(k, n, base))
 		return 0;
-	path = xasprintf("%s/%s.sql", JOBDIR, n->file);
-	if (readfile(path, &job) < 0 || !(sql = strstr(job.s, "\n--\n"))) {
-		free(path);
-		buffree(&job);
-		return 0;
+	name = xasprintf("%s.sql", n->file);
+	path = xasprintf("%s/%s", JOBDIR, name);
+	if (ix && (l = htabget(&ix->lines, name)) && l->head) {
+		n->config = config;
+		jobhead(m, n, NULL, hh);
+		n->config = was;
+		if (!strcmp(hh, l->head) && access(path, F_OK) == 0) {
+			n->kept = 1;
+			n->keptcfg = config;
+			memcpy(n->keptjob, l->sum, SHA256_HEX);
+			free(n->headhash);
+			n->headhash = xstrdup(hh);
+			free(name);
+			free(path);
+			k->reused++;
+			return 1;
+		}
 	}
+	r = jobtakesql(m, n, path);
+	free(name);
 	free(path);
-	sql += 4;
-	if ((incr = strstr(sql, INCRMARK)) && (incr == sql || incr[-1] == '\n')) {
-		*incr = '\0';
-		incr += strlen(INCRMARK);
-	} else
-		incr = NULL;
-	len = strlen(sql);
-	n->sql = memcpy(arenaalloc(&m->keep, len + 1), sql, len + 1);
-	if (incr) {
-		len = strlen(incr);
-		n->incrsql = memcpy(arenaalloc(&m->keep, len + 1), incr, len + 1);
-	}
-	buffree(&job);
+	if (r < 0)
+		return 0;
 	k->reused++;
 	return 1;
 }
@@ -683,6 +698,7 @@ renders(struct rdoc *d, struct dbtctx *c, const struct node *n)
 static size_t
 renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 {
+	struct jobindex ix;
 	struct dbtrun run;
 	struct dbtctx *c[2];
 	struct cache k;
@@ -718,6 +734,8 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 	run.incremental = 1;
 	c[1] = rdocctx(d, &run);
 	cacheload(&k, d->doc, &run);
+	if (o->keep)
+		jobindexread(&ix);
 	for (i = 0; i < m->nnodes; i++) {
 		struct node *n = &m->nodes[i];
 		struct buf in = {0}, envs = {0};
@@ -738,7 +756,7 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 		sha256hex(in.s, in.len, base);
 		buffree(&in);
 		done++;
-		if (!n->latehooks && cached(&k, m, n, base)) {
+		if (!n->latehooks && cached(&k, m, n, base, o->keep ? &ix : NULL, compiledline(m, n->config))) {
 			const char *e = htabget(&k.old, n->uid);
 			bufprintf(&k.idx, "%s %s\n", n->uid, e);
 			n->config = compiledline(m, n->config);
@@ -789,6 +807,8 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 		bufadd(o->index, k.idx.s ? k.idx.s : "", k.idx.len);
 	if (o->reused)
 		*o->reused = k.reused;
+	if (o->keep)
+		jobindexfree(&ix);
 	buffree(&k.idx);
 	buffree(&k.scratch);
 	htabfree(&k.old);

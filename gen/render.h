@@ -33,6 +33,11 @@ struct renderopts {
 				 * rendered when they run is written (RENDERCTX);
 				 * removed when there is none */
 	size_t *late;		/* when not NULL, how many are rendered so */
+	int keep;		/* a node whose key and job header are as the
+				 * last run's, and whose job file the job index
+				 * vouches for, is left unread (struct node's
+				 * kept): for a run whose only reader of SQL is
+				 * jobwriteall() */
 };
 
 /* A node whose render needs the database (an adapter call, a statement,

@@ -6,7 +6,8 @@
 #include "arena.h"
 #include "util.h"
 
-#define BLOCK (1 << 20)
+#define BLOCK (1 << 20)	/* the largest block shared by allocations */
+#define FIRST (1 << 13)	/* the first */
 #define ALIGN 8
 #define HEADER 16	/* keeps blocks 16-byte aligned */
 
@@ -31,6 +32,7 @@ void *
 arenaalloc(struct arena *a, size_t n)
 {
 	char *p;
+	size_t s;
 
 	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 	if (n == 0)
@@ -38,8 +40,14 @@ arenaalloc(struct arena *a, size_t n)
 	if (n > BLOCK / 4)
 		return newblock(a, n);
 	if ((size_t)(a->end - a->next) < n) {
-		a->next = newblock(a, BLOCK);
-		a->end = a->next + BLOCK;
+		s = a->size ? a->size * 2 : FIRST;
+		if (s > BLOCK)
+			s = BLOCK;
+		while (s < n)
+			s *= 2;
+		a->next = newblock(a, s);
+		a->end = a->next + s;
+		a->size = s;
 	}
 	p = a->next;
 	a->next += n;
@@ -75,16 +83,19 @@ arenareset(struct arena *a)
 {
 	struct block *b, *keep = NULL;
 
-	for (b = a->blocks; b && !keep; b = b->next)
-		if (b->size == BLOCK)
+	/* the block next is in: the largest shared one */
+	for (b = a->blocks; b && !keep && a->end; b = b->next)
+		if ((char *)b + HEADER + b->size == a->end && b->size == a->size)
 			keep = b;
 	freeblocks(a->blocks, keep);
 	a->blocks = keep;
 	a->next = a->end = NULL;
+	a->size = 0;
 	if (keep) {
 		keep->next = NULL;
 		a->next = (char *)keep + HEADER;
-		a->end = a->next + BLOCK;
+		a->end = a->next + keep->size;
+		a->size = keep->size;
 	}
 }
 
@@ -94,6 +105,7 @@ arenafree(struct arena *a)
 	freeblocks(a->blocks, NULL);
 	a->blocks = NULL;
 	a->next = a->end = NULL;
+	a->size = 0;
 }
 
 static struct arena *parsing;

@@ -1,7 +1,9 @@
 /* arena.h: a bump allocator for large, short-lived trees.
  *
- * Allocations come from 1 MiB blocks (larger requests get a block of their
- * own) and are freed all at once by arenafree(). cJSON parses a manifest
+ * Allocations come from blocks of 8 KiB, then each twice the last up to
+ * 1 MiB (an arena of one render holds a few KiB: a 1 MiB block each would
+ * be mapped and faulted in for every one); a request over 256 KiB gets a
+ * block of its own. Everything is freed at once by arenafree(). cJSON parses a manifest
  * into an arena: millions of small nodes with no per-node malloc cost or
  * header, and no walk of the tree to free it. */
 #ifndef ARENA_H
@@ -12,6 +14,7 @@
 struct arena {
 	struct block *blocks;
 	char *next, *end;
+	size_t size;		/* the block next is in, its size */
 };
 
 void *arenaalloc(struct arena *a, size_t n);

@@ -94,4 +94,18 @@ grep -q '(9 rendered here, [1-8] of them unchanged; 0 when they run)' "$TMP/gen.
 ok $? "round 2: the nodes whose inputs stayed took their SQL from the render cache ($(sed -n 's/.*rendered here, \([0-9]*\) of them.*/\1/p' "$TMP/gen.2.log"))"
 grep -q 'is_incremental() is true below' "$TMP/ours/target/ninja/sql/model.ledger.events.sql"
 ok $? "the incremental's job holds both of its forms"
+
+# nothing changed: every node from the render cache, no job written; a job
+# file removed by hand is rendered again, as it was
+J=$TMP/ours/target/ninja/sql/model.ledger.events.sql
+cp "$J" "$TMP/events.sql"
+(cd "$TMP/ours" && DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/gen.3.log" 2>&1)
+grep -q '(9 rendered here, 9 of them unchanged; 0 when they run); 0 job files written' "$TMP/gen.3.log"
+ok $? "nothing changed: every node from the render cache, no job written" || sed 's/^/# /' "$TMP/gen.3.log"
+rm "$J"
+(cd "$TMP/ours" && DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/gen.4.log" 2>&1)
+grep -q '(9 rendered here, 8 of them unchanged; 0 when they run); 1 job files written' "$TMP/gen.4.log"
+ok $? "a job file removed: its node rendered again" || sed 's/^/# /' "$TMP/gen.4.log"
+cmp -s "$J" "$TMP/events.sql"
+ok $? "as it was"
 done_testing
