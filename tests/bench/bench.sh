@@ -11,6 +11,10 @@
 #              models with ref, config, is_incremental and a macro, generic
 #              tests; dbt's own macros from a real manifest of the corpus):
 #              dbt2ninja renders every node, from scratch and after 5 changed
+#   project    the same project as files (synth.py's PROJECT), no manifest:
+#              dbt2ninja reads it from scratch, against json.load of its
+#              manifest; ninja -n deploy with everything deployed, against
+#              the no-op above; dbt2ninja after 5 model files are edited
 # Each row: wall seconds, peak RSS, job files written.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -124,6 +128,38 @@ for n in $SIZES; do
 		row "$n" "parse: render, 5 changed" "$1" "$2" "$(find target/ninja/sql -newer marker -type f | wc -l)"
 		printf '%-8s %-22s parse: scratch/json.load %s (target <= 1.0), 5 changed/json.load %s (target <= 0.5)\n' \
 			"$n" "ratios:" "$(ratio "$pscratch" "$ppy")" "$(ratio "$pregen" "$ppy")"
+
+		# the project itself, as files
+		python3 "$ROOT/tests/bench/synth.py" "$n" proj.json 0 "$MACROS" proj
+		set -- $(measure python3 -c 'import json, sys; json.load(open(sys.argv[1]))' proj.json)
+		jpy=$1
+		row "$n" "project: json.load" "$1" "$2" -
+		cd proj
+		export DBT_PROFILES_DIR=.
+		set -- $(BEFORE='rm -rf target build.ninja; sync' measure "$ROOT/dbt2ninja")
+		jscratch=$1
+		row "$n" "project: read, scratch" "$1" "$2" "$(ls target/ninja/sql | wc -l)"
+		conn=$(sed -n 's/^conn = //p' build.ninja)
+		now=$(date +%Y-%m-%dT%H:%M:%S.%N)
+		for k in ok if data; do
+			mkdir -p "$conn/$k"
+			ls target/ninja/sql | sed 's/\.sql$//' | (cd "$conn/$k" && xargs touch -d "$now")
+		done
+		ninja -n deploy >/dev/null
+		set -- $(measure ninja -n deploy)
+		jnoop=$1
+		row "$n" "project: ninja -n deploy" "$1" "$2" "$(ninja -n deploy | grep -c '^\[')"
+		edited=$(ls models/marts/layer*/m*.sql | tail -5 | tr '\n' ' ')
+		tar cf ../edited.tar $edited
+		set -- $(BEFORE="tar xf ../edited.tar && '$ROOT/dbt2ninja' 2>/dev/null && for f in $edited; do echo '  and id <> 0' >> \$f; done && touch marker" \
+			measure "$ROOT/dbt2ninja")
+		jregen=$1
+		row "$n" "project: 5 files edited" "$1" "$2" "$(find target/ninja/sql -newer marker -type f | wc -l)"
+		unset DBT_PROFILES_DIR
+		cd ..
+		printf '%-8s %-22s project: scratch/json.load %s (target <= 1.0), 5 edited/json.load %s (<= 0.3),\n' \
+			"$n" "ratios:" "$(ratio "$jscratch" "$jpy")" "$(ratio "$jregen" "$jpy")"
+		printf '%-8s %-22s no-op/manifest no-op %s (<= 1.5)\n' "" "" "$(ratio "$jnoop" "$noop")"
 	else
 		echo "# no $MACROS: the dbt parse rows are left out"
 	fi
@@ -131,4 +167,5 @@ for n in $SIZES; do
 	rm -rf "$d"
 done
 
-sh "$ROOT/tests/bench/deploy.sh"
+# BENCH_DEPLOY=0: the generator's rows only
+[ "${BENCH_DEPLOY:-1}" = 0 ] || sh "$ROOT/tests/bench/deploy.sh"

@@ -1,11 +1,16 @@
 """Write a synthetic dbt v12 manifest of N models (and one test each),
 shaped like dbt's own: every field dbt writes for a node, layered DAG.
 
-usage: synth.py N OUT [CHANGED [MACROS]]   the last CHANGED models get a
-different body. With MACROS (a manifest of the same dbt, whose macros are
-taken), the manifest is as dbt parse writes it: no compiled code, models
-that use ref, config, is_incremental and a macro of the project's, and
-generic tests; dbt2ninja renders them."""
+usage: synth.py N OUT [CHANGED [MACROS [PROJECT]]]   the last CHANGED
+models get a different body. With MACROS (a manifest of the same dbt, whose
+macros are taken), the manifest is as dbt parse writes it: no compiled code,
+models that use ref, source, config, is_incremental and a macro of the
+project's, and generic tests; dbt2ninja renders them. With PROJECT too, the
+same project is also written there as files: dbt_project.yml, profiles.yml,
+a model file each under models/marts/layerK/, a properties file per layer
+(columns with descriptions, a not_null test on id), the source's and the
+macro's file."""
+import os
 import json
 import random
 import sys
@@ -35,6 +40,8 @@ for i in range(n):
     uid = f"model.bench.{name}"
     parents = sorted({f"model.bench.m{rnd.randrange(i):06d}" for _ in range(rnd.randint(1, 3))}) if i >= 50 else []
     refs = " join ".join(f'"bench"."analytics"."{p.split(".")[-1]}"' for p in parents) or '"bench"."raw"."events"'
+    if not parents:
+        parents = ["source.bench.raw.events"]
     body = f"select id, amount * {i % 7 + 1} as amount, updated_at\nfrom {refs}\nwhere amount > 0"
     if i >= n - changed:
         body += f"\n  and id <> {i}"
@@ -53,7 +60,8 @@ for i in range(n):
         "docs": {"show": True, "node_color": None}, "patch_path": "bench://models/schema.yml",
         "build_path": None, "unrendered_config": {"materialized": mat}, "created_at": 1700000000.0 + i,
         "relation_name": f'"bench"."analytics"."{name}"',
-        "raw_code": body.replace('"bench"."analytics"."', "{{ ref('").replace('"', "') }}"),
+        "raw_code": body.replace('"bench"."raw"."events"', "{{ source('raw', 'events') }}")
+        .replace('"bench"."analytics"."', "{{ ref('").replace('"', "') }}"),
         "doc_blocks": [], "language": "sql",
         "refs": [{"name": p.split(".")[-1], "package": None, "version": None} for p in parents],
         "sources": [], "metrics": [], "functions": [],
@@ -95,7 +103,19 @@ manifest = {
                  "invocation_id": "00000000-0000-0000-0000-000000000000", "env": {},
                  "project_name": "bench", "adapter_type": "postgres"},
     "nodes": nodes,
-    "sources": {"source.bench.raw.events": {"resource_type": "source", "unique_id": "source.bench.raw.events"}},
+    "sources": {"source.bench.raw.events": {
+        "database": "bench", "schema": "raw", "name": "events", "resource_type": "source",
+        "package_name": "bench", "path": "models/sources.yml",
+        "original_file_path": "models/sources.yml", "unique_id": "source.bench.raw.events",
+        "fqn": ["bench", "raw", "events"], "source_name": "raw", "source_description": "",
+        "loader": "", "identifier": "events", "quoting": {}, "loaded_at_field": None,
+        "freshness": {"warn_after": {"count": None, "period": None},
+                      "error_after": {"count": None, "period": None}, "filter": None},
+        "external": None, "description": "", "columns": {}, "meta": {}, "source_meta": {},
+        "tags": [], "config": {"enabled": True, "event_time": None}, "patch_path": None,
+        "unrendered_config": {}, "relation_name": '"bench"."raw"."events"',
+        "created_at": 1700000000.0, "unrendered_database": None, "unrendered_schema": None,
+        "doc_blocks": []}},
     "macros": {}, "docs": {}, "exposures": {}, "metrics": {}, "groups": {}, "selectors": {},
     "disabled": {}, "parent_map": {k: v["depends_on"]["nodes"] for k, v in nodes.items()},
     "child_map": {}, "group_map": {}, "saved_queries": {}, "semantic_models": {},
@@ -124,3 +144,41 @@ if macros is not None:
     manifest["macros"] = macros
 with open(out, "w") as f:
     json.dump(manifest, f, indent=2)
+
+if len(sys.argv) > 5:
+    d = sys.argv[5]
+    os.makedirs(f"{d}/macros", exist_ok=True)
+    with open(f"{d}/dbt_project.yml", "w") as f:
+        f.write("name: bench\nversion: \"1.0\"\nconfig-version: 2\nprofile: bench\n"
+                "model-paths: [\"models\"]\nmacro-paths: [\"macros\"]\n"
+                "models:\n  bench:\n    +materialized: view\n")
+    with open(f"{d}/profiles.yml", "w") as f:
+        f.write("bench:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n"
+                "      host: localhost\n      port: 5432\n      user: bench\n"
+                "      password: \"\"\n      dbname: bench\n      schema: analytics\n"
+                "      threads: 4\n")
+    with open(f"{d}/macros/scaled.sql", "w") as f:
+        f.write(macros["macro.bench.scaled"]["macro_sql"] + "\n")
+    os.makedirs(f"{d}/models", exist_ok=True)
+    with open(f"{d}/models/sources.yml", "w") as f:
+        f.write("version: 2\n\nsources:\n  - name: raw\n    schema: raw\n    tables:\n"
+                "      - name: events\n")
+    layers = {}
+    for uid, nd in nodes.items():
+        if nd["resource_type"] != "model":
+            continue
+        path = f"{d}/{nd['original_file_path']}"
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(nd["raw_code"] + "\n")
+        layers.setdefault(os.path.dirname(path), []).append(nd)
+    for dirpath, models in layers.items():
+        with open(f"{dirpath}/_{os.path.basename(dirpath)}.yml", "w") as f:
+            f.write("version: 2\n\nmodels:\n")
+            for nd in models:
+                f.write(f"  - name: {nd['name']}\n    description: {nd['description']}\n"
+                        "    columns:\n")
+                for c in nd["columns"].values():
+                    f.write(f"      - name: {c['name']}\n        description: {c['description']}\n")
+                    if c["name"] == "id":
+                        f.write("        data_tests:\n          - not_null\n")
