@@ -81,110 +81,77 @@ macroblocks(const char *path, const char *text, size_t n,
 	return r;
 }
 
-int
-snapshotblocks(const char *path, const char *text, size_t n,
+/* The top-level blocks {% tag NAME %}...{% endtag %} of a file: fn gets
+ * each one's body, the text between its tags. Other blocks are an error
+ * when strict, else ignored with the text around them. */
+static int
+namedblocks(const char *path, const char *text, size_t n, const char *tag, int strict,
     void (*fn)(void *, const char *, const char *, size_t), void *arg, char **err)
 {
 	struct arena a = {0};
 	struct jsrc s;
 	struct jerr e;
 	size_t i, k, start = 0, open = 0;
-	char *name = NULL;
+	char *name = NULL, *end = xasprintf("end%s", tag), msg[160];
 	int r = 0;
 
 	memset(&e, 0, sizeof(e));
 	if (jlex(&a, path, text, n, &s, &e) < 0) {
 		*err = jerrstr(&s, &e);
 		arenafree(&a);
+		free(end);
 		return -1;
 	}
 	for (i = 0; i + 1 < s.ntoks && r == 0; i++) {
 		const struct jtoken *t = &s.toks[i + 1];
 		if (s.toks[i].type != JT_BBEGIN)
 			continue;
-		if (isname(t, "snapshot")) {
+		if (isname(t, tag)) {
 			if (open) {
-				r = fail(&s, t->off, err, "a snapshot block inside another");
-				break;
-			}
-			if (i + 2 >= s.ntoks || s.toks[i + 2].type != JT_NAME) {
-				r = fail(&s, t->off, err, "a block without a name");
+				snprintf(msg, sizeof(msg), "a %s block inside another", tag);
+				r = fail(&s, t->off, err, msg);
 				break;
 			}
 			for (k = i + 3; k < s.ntoks && s.toks[k].type != JT_BEND; k++)
 				;
-			if (k != i + 3) {
-				r = fail(&s, t->off, err, "a snapshot block's tag holds more than its name");
+			if (i + 2 >= s.ntoks || s.toks[i + 2].type != JT_NAME || k != i + 3) {
+				snprintf(msg, sizeof(msg), "a %s block's tag must hold its name alone", tag);
+				r = fail(&s, t->off, err, msg);
 				break;
 			}
 			name = xasprintf("%.*s", (int)s.toks[i + 2].n, s.toks[i + 2].s);
 			/* the body: from just past the tag (a tag's end is past its %}) */
 			start = s.toks[k].off;
 			open = s.toks[i].off + 1;
-		} else if (isname(t, "endsnapshot") && open) {
+		} else if (isname(t, end) && open) {
 			fn(arg, name, s.text + start, s.toks[i].off - start);
 			free(name);
 			name = NULL;
 			open = 0;
-		} else if (!open && t->type == JT_NAME) {
-			char msg[160];
-			snprintf(msg, sizeof(msg), "unsupported: a %.*s block in a snapshot file "
-			    "(dbt allows only snapshot blocks there)", (int)t->n, t->s);
+		} else if (strict && !open && t->type == JT_NAME) {
+			snprintf(msg, sizeof(msg), "unsupported: a %.*s block in a %s file "
+			    "(dbt allows only %s blocks there)", (int)t->n, t->s, tag, tag);
 			r = fail(&s, t->off, err, msg);
 		}
 	}
 	if (r == 0 && open)
 		r = fail(&s, open - 1, err, "a block that is never closed");
 	free(name);
+	free(end);
 	arenafree(&a);
 	return r;
+}
+
+int
+snapshotblocks(const char *path, const char *text, size_t n,
+    void (*fn)(void *, const char *, const char *, size_t), void *arg, char **err)
+{
+	return namedblocks(path, text, n, "snapshot", 1, fn, arg, err);
 }
 
 int
 docsblocks(const char *path, const char *text, size_t n,
     void (*fn)(void *, const char *, const char *, size_t), void *arg, char **err)
 {
-	struct arena a = {0};
-	struct jsrc s;
-	struct jerr e;
-	size_t i, k, start = 0, open = 0;
-	char *name = NULL;
-	int r = 0;
-
-	memset(&e, 0, sizeof(e));
-	if (jlex(&a, path, text, n, &s, &e) < 0) {
-		*err = jerrstr(&s, &e);
-		arenafree(&a);
-		return -1;
-	}
-	for (i = 0; i + 1 < s.ntoks && r == 0; i++) {
-		const struct jtoken *t = &s.toks[i + 1];
-		if (s.toks[i].type != JT_BBEGIN)
-			continue;
-		if (isname(t, "docs") && !open) {
-			if (i + 2 >= s.ntoks || s.toks[i + 2].type != JT_NAME) {
-				r = fail(&s, t->off, err, "a docs block without a name");
-				break;
-			}
-			for (k = i + 3; k < s.ntoks && s.toks[k].type != JT_BEND; k++)
-				;
-			if (k != i + 3) {
-				r = fail(&s, t->off, err, "a docs block's tag holds more than its name");
-				break;
-			}
-			name = xasprintf("%.*s", (int)s.toks[i + 2].n, s.toks[i + 2].s);
-			start = s.toks[k].off;
-			open = s.toks[i].off + 1;
-		} else if (isname(t, "enddocs") && open) {
-			fn(arg, name, s.text + start, s.toks[i].off - start);
-			free(name);
-			name = NULL;
-			open = 0;
-		}
-	}
-	if (r == 0 && open)
-		r = fail(&s, open - 1, err, "a block that is never closed");
-	free(name);
-	arenafree(&a);
-	return r;
+	return namedblocks(path, text, n, "docs", 0, fn, arg, err);
 }
