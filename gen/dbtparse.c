@@ -46,7 +46,55 @@ struct reader {
 	cJSON *srcs;		/* [{file, source, table}] */
 	cJSON *pending;		/* nodes whose refs are yet to resolve */
 	cJSON *docs;		/* doc.PKG.NAME -> a docs block's contents */
+	/* nodes, sources, patches and macros by key (the objects' own lookup
+	 * is a list walk); keys in ixkeys */
+	struct htab ix[4];
+	struct arena ixkeys;
 };
+
+static struct htab *
+ixof(struct reader *r, const cJSON *obj)
+{
+	const cJSON *objs[4] = {r->nodes, r->sources, r->patches, r->macros};
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		if (obj == objs[i])
+			return &r->ix[i];
+	fatal("dbtparse: an object without an index");
+	return NULL;
+}
+
+/* The item of obj (nodes, sources, patches or macros) at key, or NULL. */
+static cJSON *
+get(struct reader *r, const cJSON *obj, const char *key)
+{
+	return htabget(ixof(r, obj), key);
+}
+
+/* item added to obj at key. */
+static cJSON *
+add(struct reader *r, cJSON *obj, const char *key, cJSON *item)
+{
+	size_t n = strlen(key) + 1;
+	char *k = memcpy(arenaalloc(&r->ixkeys, n), key, n);
+
+	cJSON_AddItemToObject(obj, key, item);
+	htabput(ixof(r, obj), k, item);
+	return item;
+}
+
+/* The item of obj at key, taken out of it. */
+static cJSON *
+take(struct reader *r, cJSON *obj, const char *key)
+{
+	cJSON *x = get(r, obj, key);
+
+	if (!x)
+		return NULL;
+	htabput(ixof(r, obj), key, NULL);
+	return cJSON_DetachItemViaPointer(obj, x);
+}
 
 static const char *
 jstr(const cJSON *o, const char *k)
@@ -390,9 +438,9 @@ onblock(void *arg, const char *name, const char *sql, size_t len)
 	char *uid = xasprintf("macro.%s.%s", ma->pkg, name);
 	cJSON *m, *d;
 
-	if (cJSON_GetObjectItemCaseSensitive(ma->r->macros, uid))
+	if (get(ma->r, ma->r->macros, uid))
 		fatal("%s: a second macro %s", ma->path, name);
-	m = cJSON_AddObjectToObject(ma->r->macros, uid);
+	m = add(ma->r, ma->r->macros, uid, cJSON_CreateObject());
 	cJSON_AddStringToObject(m, "name", name);
 	cJSON_AddStringToObject(m, "resource_type", "macro");
 	cJSON_AddStringToObject(m, "package_name", ma->pkg);
@@ -506,10 +554,10 @@ addpatch(struct reader *r, const char *file, const char *below, const char *kind
 	cJSON *p;
 
 	entrycheck(r, file, kind, e);
-	if (cJSON_GetObjectItemCaseSensitive(r->patches, key))
+	if (get(r, r->patches, key))
 		fatal("%s%s: %s %s is described a second time", r->pre, file, kind,
 		    jstr(e, "name"));
-	p = cJSON_AddObjectToObject(r->patches, key);
+	p = add(r, r->patches, key, cJSON_CreateObject());
 	cJSON_AddStringToObject(p, "package", r->name);
 	cJSON_AddStringToObject(p, "kind", kind);
 	cJSON_AddStringToObject(p, "name", jstr(e, "name"));
@@ -791,22 +839,26 @@ relname(struct reader *r, cJSON *n)
 static void
 names(struct reader *r, cJSON *n)
 {
-	static const char *const what[][2] = {{"database", "generate_database_name"},
-	    {"schema", "generate_schema_name"}, {"alias", "generate_alias_name"}};
+	static const char *const field[3] = {"database", "schema", "alias"};
+	static const char *const macro[3] = {"generate_database_name",
+	    "generate_schema_name", "generate_alias_name"};
 	cJSON *cfg = cJSON_GetObjectItemCaseSensitive(n, "config");
+	const char *custom[3];
+	char *out[3], *err;
 	size_t i;
 
 	for (i = 0; i < 3; i++) {
-		cJSON *c = cJSON_GetObjectItemCaseSensitive(cfg, what[i][0]);
-		char *out, *err;
+		cJSON *c = cJSON_GetObjectItemCaseSensitive(cfg, field[i]);
 		if (c && !cJSON_IsNull(c) && !cJSON_IsString(c))
 			fatal("%s%s: %s: config %s is not a string", r->pre,
-			    jstr(n, "original_file_path"), jstr(n, "unique_id"), what[i][0]);
-		if (pctxname(r->pc, what[i][1], cJSON_IsString(c) ? c->valuestring : NULL, n,
-		    &out, &err) < 0)
-			fatal("%s (%s: %s)", err, jstr(n, "unique_id"), what[i][1]);
-		cJSON_ReplaceItemInObjectCaseSensitive(n, what[i][0], cJSON_CreateString(out));
-		free(out);
+			    jstr(n, "original_file_path"), jstr(n, "unique_id"), field[i]);
+		custom[i] = cJSON_IsString(c) ? c->valuestring : NULL;
+	}
+	if (pctxnames(r->pc, macro, field, custom, n, out, &err) < 0)
+		fatal("%s (%s)", err, jstr(n, "unique_id"));
+	for (i = 0; i < 3; i++) {
+		cJSON_ReplaceItemInObjectCaseSensitive(n, field[i], cJSON_CreateString(out[i]));
+		free(out[i]);
 	}
 }
 
@@ -845,10 +897,10 @@ newnode(struct reader *r, const char *type, const char *name, const char *relpat
 	d = cJSON_AddObjectToObject(n, "depends_on");
 	cJSON_AddArrayToObject(d, "macros");
 	cJSON_AddArrayToObject(d, "nodes");
-	if (cJSON_GetObjectItemCaseSensitive(r->nodes, uid))
+	if (get(r, r->nodes, uid))
 		fatal("%s%s: a second %s named %s (the first is %s)", r->pre, ofp, type, name,
-		    jstr(cJSON_GetObjectItemCaseSensitive(r->nodes, uid), "original_file_path"));
-	cJSON_AddItemToObject(r->nodes, uid, n);
+		    jstr(get(r, r->nodes, uid), "original_file_path"));
+	add(r, r->nodes, uid, n);
 	free(uid);
 	return n;
 }
@@ -898,7 +950,7 @@ static cJSON *
 patch(struct reader *r, cJSON *n, const char *kind, const char **file)
 {
 	char *key = xasprintf("%s %s %s", r->name, kind, jstr(n, "name"));
-	cJSON *p = cJSON_GetObjectItemCaseSensitive(r->patches, key), *e, *cfg;
+	cJSON *p = get(r, r->patches, key), *e, *cfg;
 	char *pp;
 
 	free(key);
@@ -1262,7 +1314,7 @@ sourcenode(struct reader *r, cJSON *e)
 	const char *first = strchr(file, '/');
 	cJSON *n = cJSON_CreateObject(), *fqn, *q, *x;
 
-	if (cJSON_GetObjectItemCaseSensitive(r->sources, uid))
+	if (get(r, r->sources, uid))
 		fatal("%s%s: source %s.%s a second time", r->pre, file, sn, tn);
 	if (!db)
 		db = jstr(r->o->target, "database");
@@ -1293,7 +1345,7 @@ sourcenode(struct reader *r, cJSON *e)
 	x = cJSON_AddObjectToObject(n, "config");
 	cJSON_AddTrueToObject(x, "enabled");
 	cJSON_AddObjectToObject(n, "unrendered_config");
-	cJSON_AddItemToObject(r->sources, uid, n);
+	add(r, r->sources, uid, n);
 	cJSON_AddStringToObject(n, "alias", id ? id : tn);
 	relname(r, n);
 	cJSON_DeleteItemFromObjectCaseSensitive(n, "alias");
@@ -1363,16 +1415,16 @@ macroid(struct reader *r, const char *local, const char *name, const char *file)
 	char *uid = xasprintf("macro.%s.%s", local, name), *found = NULL;
 	size_t i;
 
-	if (cJSON_GetObjectItemCaseSensitive(r->macros, uid))
+	if (get(r, r->macros, uid))
 		return uid;
 	free(uid);
 	uid = xasprintf("macro.%s.%s", r->root, name);
-	if (cJSON_GetObjectItemCaseSensitive(r->macros, uid))
+	if (get(r, r->macros, uid))
 		return uid;
 	free(uid);
 	for (i = 1; i < r->nprojs; i++) {
 		uid = xasprintf("macro.%s.%s", r->projs[i].name, name);
-		if (!cJSON_GetObjectItemCaseSensitive(r->macros, uid)) {
+		if (!get(r, r->macros, uid)) {
 			free(uid);
 			continue;
 		}
@@ -1385,7 +1437,7 @@ macroid(struct reader *r, const char *local, const char *name, const char *file)
 	if (found)
 		return found;
 	uid = xasprintf("macro.dbt.%s", name);
-	if (cJSON_GetObjectItemCaseSensitive(r->macros, uid))
+	if (get(r, r->macros, uid))
 		return uid;
 	free(uid);
 	return NULL;
@@ -1517,10 +1569,8 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 	n = newnode(r, "test", full, mstr, td->file, fqnof(r->name, testfqnpath, full));
 	uid = xasprintf("test.%s.%s.%s", r->name, full, hash);
 	/* newnode named it test.PKG.NAME: dbt adds the hash */
-	x = cJSON_DetachItemViaPointer(r->nodes, n);
-	free(x->string);
-	x->string = xstrdup(uid);
-	cJSON_AddItemToObject(r->nodes, uid, x);
+	x = take(r, r->nodes, jstr(n, "unique_id"));
+	add(r, r->nodes, uid, x);
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "unique_id", cJSON_CreateString(uid));
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "raw_code", cJSON_CreateString(raw.s));
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "checksum", cJSON_CreateObject());
@@ -1645,7 +1695,7 @@ alltests(struct reader *r)
 		cJSON *n;
 		useproject(r, project(r, jstr(p, "package")));
 		uid = xasprintf("%s.%s.%s", kind, r->name, jstr(p, "name"));
-		n = cJSON_GetObjectItemCaseSensitive(r->nodes, uid);
+		n = get(r, r->nodes, uid);
 		memset(&td, 0, sizeof(td));
 		if (!n) {
 			warn("warning: %s%s: no %s named %s: its properties and tests are left out, "
@@ -1669,7 +1719,7 @@ alltests(struct reader *r)
 		    jstr(cJSON_GetObjectItemCaseSensitive(e, "table"), "name"));
 		memset(&td, 0, sizeof(td));
 		td.file = jstr(e, "file");
-		td.target = cJSON_GetObjectItemCaseSensitive(r->sources, uid);
+		td.target = get(r, r->sources, uid);
 		td.source = 1;
 		td.filekey = xasprintf("sources.%s", jstr(s, "name"));
 		tests(r, &td, cJSON_GetObjectItemCaseSensitive(e, "table"));
@@ -1693,14 +1743,14 @@ adddep(cJSON *deps, const char *uid)
 
 /* The node kind.pkg.name of one of kinds, or NULL. */
 static char *
-nodein(cJSON *in, const char *const *kinds, const char *pkg,
+nodein(struct reader *r, cJSON *in, const char *const *kinds, const char *pkg,
     const char *name)
 {
 	size_t k;
 
 	for (k = 0; kinds[k]; k++) {
 		char *uid = xasprintf("%s.%s.%s", kinds[k], pkg, name);
-		if (cJSON_GetObjectItemCaseSensitive(in, uid))
+		if (get(r, in, uid))
 			return uid;
 		free(uid);
 	}
@@ -1720,11 +1770,11 @@ findtarget(struct reader *r, cJSON *n, cJSON *in, const char *const *kinds,
 	size_t i;
 
 	if (pkg)
-		return nodein(in, kinds, pkg, name);
-	if ((uid = nodein(in, kinds, r->root, name)) || (uid = nodein(in, kinds, own, name)))
+		return nodein(r, in, kinds, pkg, name);
+	if ((uid = nodein(r, in, kinds, r->root, name)) || (uid = nodein(r, in, kinds, own, name)))
 		return uid;
 	for (i = 0; i < r->nprojs; i++) {
-		if (!(uid = nodein(in, kinds, r->projs[i].name, name)))
+		if (!(uid = nodein(r, in, kinds, r->projs[i].name, name)))
 			continue;
 		if (found)
 			fatal("%s%s: %s: %s names %s and %s: which dbt takes is not read here (a "
@@ -1743,7 +1793,7 @@ depends(struct reader *r)
 	cJSON *u, *x;
 
 	cJSON_ArrayForEach(u, r->pending) {
-		cJSON *n = cJSON_GetObjectItemCaseSensitive(r->nodes, u->valuestring);
+		cJSON *n = get(r, r->nodes, u->valuestring);
 		cJSON *deps = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "nodes");
 		useproject(r, project(r, jstr(n, "package_name")));
 		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(n, "refs")) {
@@ -1989,6 +2039,9 @@ dbtparse(const struct parseopts *o, char **read)
 	for (i = 0; i < r.seen.cap; i++)
 		free((char *)r.seen.keys[i]);
 	htabfree(&r.seen);
+	for (i = 0; i < sizeof(r.ix) / sizeof(r.ix[0]); i++)
+		htabfree(&r.ix[i]);
+	arenafree(&r.ixkeys);
 	*read = r.read.s ? r.read.s : xstrdup("");
 	return r.doc;
 }

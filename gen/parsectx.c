@@ -25,6 +25,11 @@ struct pctx {
 	struct pnode *cur;	/* the render in progress */
 	int depth;		/* of macro calls in it */
 	cJSON *docs;		/* doc.PKG.NAME -> its contents (pctxdocs), or NULL */
+	/* pctxname's call of each generate_*_name macro, compiled once */
+	struct {
+		const char *macro;
+		struct jtmpl t;
+	} names[3];
 };
 
 /* One render. */
@@ -883,55 +888,66 @@ pctxtest(struct pctx *c, cJSON *node, cJSON *kwargs, const char *raw, cJSON *cal
 }
 
 int
-pctxname(struct pctx *c, const char *macro, const char *custom, cJSON *node,
-    char **out, char **err)
+pctxnames(struct pctx *c, const char *const macro[3], const char *const field[3],
+    const char *const custom[3], cJSON *node, char *out[3], char **err)
 {
+	static const char src[] = "{{ __name_macro(__custom, __node) }}";
 	struct arena a = {0};
 	struct pnode pn;
-	struct jtmpl t;
-	struct jv *ctx, *chain[6], *fn;
+	struct jv *ctx, *chain[7], *fn, *jnode;
 	struct buf b = {0};
-	char *src;
-	size_t i, s, e;
-	int r;
+	size_t i, k, s, e;
+	int r = 0;
 
 	begin(c, &pn, node, NULL, NULL, &a);
-	/* dbt's RelationUpdate: the node's package's own macro, rendered in
-	 * its package; else the root project's, else dbt's */
-	fn = strcmp(pn.pkg, c->run.project) ? lookup(&pn, pn.pkg, macro) : NULL;
-	if (!fn) {
-		pn.pkg = c->run.project;
+	jnode = dbtjson(&a, node);
+	for (k = 0; k < 3 && r == 0; k++) {
+		/* dbt's RelationUpdate: the node's package's own macro, rendered
+		 * in its package; else the root project's, else dbt's */
+		pn.pkg = jstr(node, "package_name") ? jstr(node, "package_name") : c->run.project;
 		setchain(&pn, &a);
-		fn = lookup(&pn, c->run.project, macro);
-	}
-	if (!fn)
-		fn = lookup(&pn, "dbt", macro);
-	if (!fn) {
-		*err = xasprintf("no macro %s", macro);
-		arenafree(&a);
-		return -1;
-	}
-	ctx = jvdict(&a);
-	put(&a, ctx, "__name_macro", fn);
-	put(&a, ctx, "__custom", custom ? str(&a, custom) : &jvnone);
-	put(&a, ctx, "__node", dbtjson(&a, node));
-	chain[0] = ctx;
-	for (i = 0; i < pn.nchain; i++)
-		chain[i + 1] = pn.chain[i];
-	src = xasprintf("{{ __name_macro(__custom, __node) }}");
-	r = jcompile(&a, macro, src, strlen(src), &t, err);
-	if (r == 0)
-		r = jrun(&a, &t, chain, pn.nchain + 1, &b, err);
-	free(src);
-	c->cur = NULL;
-	if (r == 0) {
+		fn = strcmp(pn.pkg, c->run.project) ? lookup(&pn, pn.pkg, macro[k]) : NULL;
+		if (!fn) {
+			pn.pkg = c->run.project;
+			setchain(&pn, &a);
+			fn = lookup(&pn, c->run.project, macro[k]);
+		}
+		if (!fn)
+			fn = lookup(&pn, "dbt", macro[k]);
+		if (!fn) {
+			*err = xasprintf("no macro %s", macro[k]);
+			r = -1;
+			break;
+		}
+		ctx = jvdict(&a);
+		put(&a, ctx, "__name_macro", fn);
+		put(&a, ctx, "__custom", custom[k] ? str(&a, custom[k]) : &jvnone);
+		put(&a, ctx, "__node", jnode);
+		chain[0] = ctx;
+		for (i = 0; i < pn.nchain; i++)
+			chain[i + 1] = pn.chain[i];
+		if (!c->names[k].macro || strcmp(c->names[k].macro, macro[k])) {
+			if ((r = jcompile(&c->keep, macro[k], src, sizeof(src) - 1, &c->names[k].t,
+			    err)) < 0)
+				break;
+			c->names[k].macro = jvstr(&c->keep, macro[k], strlen(macro[k]))->u.str.s;
+		}
+		b.len = 0;
+		if ((r = jrun(&a, &c->names[k].t, chain, pn.nchain + 1, &b, err)) < 0)
+			break;
 		/* Python's str.strip() */
 		for (s = 0; s < b.len && strchr(" \t\n\r\f\v", b.s[s]); s++)
 			;
 		for (e = b.len; e > s && strchr(" \t\n\r\f\v", b.s[e - 1]); e--)
 			;
-		*out = xmemdup(b.s ? b.s + s : "", e - s);
+		out[k] = xmemdup(b.s ? b.s + s : "", e - s);
+		/* the next macro sees the node with this name set, as dbt's */
+		jvset(&a, jnode, str(&a, field[k]), str(&a, out[k]));
 	}
+	c->cur = NULL;
+	if (r < 0)
+		while (k-- > 0)
+			free(out[k]);
 	buffree(&b);
 	arenafree(&a);
 	return r;

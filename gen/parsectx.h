@@ -48,11 +48,13 @@ int pctxrender(struct pctx *, cJSON *node, const char *name, const char *src,
 int pctxtest(struct pctx *, cJSON *node, cJSON *kwargs, const char *raw,
     cJSON *calls, cJSON *macros, char **err);
 
-/* The macro name (generate_schema_name, ...) called with custom (a
- * string, or NULL for none) and node, as dbt's name getters call it: its
- * value as a string, stripped (malloc'd). Returns 0, or -1 with *err. */
-int pctxname(struct pctx *, const char *macro, const char *custom, cJSON *node,
-    char **out, char **err);
+/* The macros macro[0..2] (generate_database_name, generate_schema_name,
+ * generate_alias_name) called in turn with custom[k] (a string, or NULL
+ * for none) and node, as dbt's name getters call them: out[k] is each
+ * value as a string, stripped (malloc'd), and the node the next one sees
+ * has field[k] set to it. Returns 0, or -1 with *err. */
+int pctxnames(struct pctx *, const char *const macro[3], const char *const field[3],
+    const char *const custom[3], cJSON *node, char *out[3], char **err);
 
 /* The docs blocks doc() reads: an object of doc.PKG.NAME -> its contents
  * (it must outlive the context). */
