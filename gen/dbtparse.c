@@ -1,6 +1,7 @@
 /* dbtparse.c: a dbt project read as dbt parse reads it (see dbtparse.h). */
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -38,7 +39,9 @@ struct reader {
 	cJSON *proj;
 	cJSON *doc, *nodes, *sources, *macros;
 	struct buf read;
+	struct buf missing;	/* paths looked for and not there */
 	struct htab seen;	/* what read lists */
+	struct htab dirs;	/* path -> its struct dirlist */
 	struct pctx *pc;
 	struct dbtrun run;
 	int quote[3];		/* the project's quoting of database, schema, identifier */
@@ -108,6 +111,22 @@ static char *
 path(struct reader *r, const char *rel)
 {
 	return xasprintf("%s%s", r->pre, rel);
+}
+
+/* rel, looked for and not found: its creation must regenerate. */
+static void
+unseen(struct reader *r, const char *rel)
+{
+	char *p = path(r, rel), *k = xasprintf("?%s", p);
+
+	if (htabget(&r->seen, k)) {
+		free(k);
+		free(p);
+		return;
+	}
+	bufprintf(&r->missing, "%s\n", p);
+	htabput(&r->seen, k, k);
+	free(p);
 }
 
 static void
@@ -211,47 +230,76 @@ hassuffix(const char *s, const char *suf)
 	return n >= k && !strcmp(s + n - k, suf);
 }
 
+/* A directory's entries, sorted, each with whether it is a directory:
+ * listed once, however many walks pass it. */
+struct dirlist {
+	size_t n;
+	char **names;
+	unsigned char *isdir;
+};
+
+static struct dirlist *
+listdir(struct reader *r, const char *rel)
+{
+	char *p = path(r, rel);
+	struct dirlist *l = htabget(&r->dirs, p);
+	struct dirent *e;
+	struct stat st;
+	size_t i;
+	DIR *d;
+
+	if (l) {
+		free(p);
+		return l->names ? l : NULL;
+	}
+	l = xcalloc(1, sizeof(*l));
+	htabput(&r->dirs, p, l);
+	if (!(d = opendir(p))) {
+		if (errno == ENOENT)
+			unseen(r, rel);
+		return NULL;
+	}
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		l->names = xreallocarray(l->names, l->n + 1, sizeof(*l->names));
+		l->names[l->n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (!l->names)
+		l->names = xcalloc(1, sizeof(*l->names));
+	qsort(l->names, l->n, sizeof(*l->names), namecmp);
+	l->isdir = xcalloc(l->n + 1, 1);
+	for (i = 0; i < l->n; i++) {
+		char *sp = xasprintf("%s/%s", p, l->names[i]);
+		l->isdir[i] = stat(sp, &st) == 0 && S_ISDIR(st.st_mode);
+		free(sp);
+	}
+	return l;
+}
+
 /* Each file under the directory rel (its entries sorted), depth first:
  * fn(r, rel path, path below top, arg). */
 static void
 walk(struct reader *r, const char *rel, const char *below,
     void (*fn)(struct reader *, const char *, const char *, void *), void *arg)
 {
-	char *p = path(r, rel), **names = NULL;
-	size_t n = 0, i;
-	struct dirent *e;
-	struct stat st;
-	DIR *d = opendir(p);
+	struct dirlist *l = listdir(r, rel);
+	size_t i;
 
-	if (!d) {
-		free(p);
+	if (!l)
 		return;
-	}
 	saw(r, rel);
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		names = xreallocarray(names, n + 1, sizeof(*names));
-		names[n++] = xstrdup(e->d_name);
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), namecmp);
-	for (i = 0; i < n; i++) {
-		char *sub = xasprintf("%s/%s", rel, names[i]);
-		char *sb = *below ? xasprintf("%s/%s", below, names[i]) : xstrdup(names[i]);
-		char *sp = path(r, sub);
-		if (stat(sp, &st) == 0 && S_ISDIR(st.st_mode))
+	for (i = 0; i < l->n; i++) {
+		char *sub = xasprintf("%s/%s", rel, l->names[i]);
+		char *sb = *below ? xasprintf("%s/%s", below, l->names[i]) : xstrdup(l->names[i]);
+		if (l->isdir[i])
 			walk(r, sub, sb, fn, arg);
 		else
 			fn(r, sub, sb, arg);
-		free(sp);
 		free(sub);
 		free(sb);
-		free(names[i]);
 	}
-	free(names);
-	free(p);
 }
 
 /* ---- dbt_project.yml ---- */
@@ -384,7 +432,9 @@ packages(struct reader *r)
 		fatal("%sdbt_project.yml: packages-install-path %s: only a path inside the "
 		    "project is read here (a manifest from dbt parse works instead)", r->pre, pp);
 	dir = path(r, pp);
-	if ((d = opendir(dir))) {
+	if (!(d = opendir(dir)) && errno == ENOENT)
+		unseen(r, pp);
+	if (d) {
 		saw(r, pp);
 		while ((e = readdir(d))) {
 			char *sub = xasprintf("%s/%s", dir, e->d_name);
@@ -1963,7 +2013,7 @@ projectnodes(struct reader *r)
 }
 
 cJSON *
-dbtparse(const struct parseopts *o, char **read)
+dbtparse(const struct parseopts *o, char **read, char **missing)
 {
 	struct reader r;
 	cJSON *x, *meta, *v;
@@ -2041,7 +2091,21 @@ dbtparse(const struct parseopts *o, char **read)
 	htabfree(&r.seen);
 	for (i = 0; i < sizeof(r.ix) / sizeof(r.ix[0]); i++)
 		htabfree(&r.ix[i]);
+	for (i = 0; i < r.dirs.cap; i++) {
+		struct dirlist *l = r.dirs.vals[i];
+		size_t k;
+		if (!r.dirs.keys[i])
+			continue;
+		for (k = 0; k < l->n; k++)
+			free(l->names[k]);
+		free(l->names);
+		free(l->isdir);
+		free(l);
+		free((char *)r.dirs.keys[i]);
+	}
+	htabfree(&r.dirs);
 	arenafree(&r.ixkeys);
 	*read = r.read.s ? r.read.s : xstrdup("");
+	*missing = r.missing.s ? r.missing.s : xstrdup("");
 	return r.doc;
 }

@@ -53,7 +53,8 @@ struct parseopts {
 
 /* The manifest of the project (exits 1 on anything not read exactly).
  * *read: every file and directory looked at, relative to here, each
- * ending in a newline (malloc'd). */
-cJSON *dbtparse(const struct parseopts *o, char **read);
+ * ending in a newline (malloc'd); *missing: likewise, every path looked
+ * for that was not there (a source path of dbt's defaults, dbt_packages). */
+cJSON *dbtparse(const struct parseopts *o, char **read, char **missing);
 
 #endif

@@ -673,10 +673,11 @@ jobsadapter(struct manifest *m, const struct node *n)
 }
 
 /* The project at prefix read as dbt parse reads it (dbtparse.h), into m
- * as its manifest would be; *read lists what was read. */
+ * as its manifest would be; *read lists what was read, *missing what was
+ * looked for and not there. */
 static void
 readproject(struct manifest *m, const char *yml, const char *prefix, const struct opts *o,
-    const struct resolved *rs, char **read)
+    const struct resolved *rs, char **read, char **missing)
 {
 	struct parseopts po = {0};
 	cJSON *doc;
@@ -693,7 +694,7 @@ readproject(struct manifest *m, const char *yml, const char *prefix, const struc
 		if (!(po.clivars = yamlparse(o->vars, "--vars", &err)) || !cJSON_IsObject(po.clivars))
 			fatal("%s", err ? err : "--vars: not a mapping of vars");
 	}
-	doc = dbtparse(&po, read);
+	doc = dbtparse(&po, read, missing);
 	cJSON_Delete(po.clivars);
 	text = cJSON_PrintUnformatted(doc);
 	cJSON_Delete(doc);
@@ -756,7 +757,7 @@ main(int argc, char **argv)
 	struct renderopts ro = {0};
 	struct buf renderidx = {0};
 	size_t reused = 0, late = 0;
-	char *pname, *projread = NULL;
+	char *pname, *projread = NULL, *projmissing = NULL;
 
 	argv0 = "dbt2ninja";
 	if (argc > 1 && !strcmp(argv[1], "results"))
@@ -783,7 +784,7 @@ main(int argc, char **argv)
 		/* the project read here: its target first, since names need it */
 		flags = runflags(&o, prefix, &o.threads, &rs);
 		projectyml = xasprintf("%sdbt_project.yml", prefix);
-		readproject(&m, projectyml, prefix, &o, &rs, &projread);
+		readproject(&m, projectyml, prefix, &o, &rs, &projread, &projmissing);
 		o.manifest = projectyml;
 	} else
 		manifestloadfor(&m, o.manifest, (o.dbtcompare ? LOADDBT : 0) | LOADDEPLOY);
@@ -860,6 +861,7 @@ main(int argc, char **argv)
 	no.profiles = rs.profiles;
 	no.project = !o.fromproject && access(projectyml, F_OK) == 0 ? projectyml : NULL;
 	no.read = projread;
+	no.missing = projmissing;
 	no.threads = o.threads;
 
 	/* everything that can fail on bad input fails before anything is written */
@@ -926,6 +928,7 @@ main(int argc, char **argv)
 	connfree(&rs.conn);
 	free(projectyml);
 	free(projread);
+	free(projmissing);
 	free((char *)m.text);
 	buffree(&bgs);
 	buffree(&bgc);

@@ -349,14 +349,20 @@ regen(const struct manifest *m, const struct ninjaopts *o, struct phony *p, stru
 {
 	const char **in, *rp, *nl;
 	char **seeds = xcalloc(m->nnodes + 1, sizeof(*seeds)), *path, **read = NULL;
-	size_t i, n = 0, nseeds = 0, nread = 0;
+	char **missing = NULL;
+	size_t i, n = 0, nseeds = 0, nread = 0, nmissing = 0;
 
-	/* a project read itself: every file and directory it looked at */
+	/* a project read itself: every file and directory it looked at, and
+	 * those it looked for */
 	for (rp = o->read; rp && (nl = strchr(rp, '\n')); rp = nl + 1) {
 		read = xreallocarray(read, nread + 1, sizeof(*read));
 		read[nread++] = xmemdup(rp, (size_t)(nl - rp));
 	}
-	in = xcalloc(m->nnodes + nread + 2, sizeof(*in));
+	for (rp = o->missing; rp && (nl = strchr(rp, '\n')); rp = nl + 1) {
+		missing = xreallocarray(missing, nmissing + 1, sizeof(*missing));
+		missing[nmissing++] = xmemdup(rp, (size_t)(nl - rp));
+	}
+	in = xcalloc(m->nnodes + nread + nmissing + 2, sizeof(*in));
 	for (i = 0; i < nread; i++)
 		if (strcmp(read[i], o->manifest))
 			in[n++] = read[i];
@@ -393,16 +399,31 @@ regen(const struct manifest *m, const struct ninjaopts *o, struct phony *p, stru
 		bufputc(b, ' ');
 		ninjapath(b, in[i]);
 	}
+	for (i = 0; i < nmissing; i++) {
+		bufputc(b, ' ');
+		ninjapath(b, missing[i]);
+	}
 	bufputc(b, '\n');
 	/* one that is deleted makes build.ninja out of date, no more */
 	for (i = 0; i < n; i++)
 		if (phonystart(p, in[i]))
 			bufputc(b, '\n');
+	/* one that was not there: a phony of the manifest, so that it is as
+	 * old as that while missing, and as new as it is once made */
+	for (i = 0; i < nmissing; i++)
+		if (phonystart(p, missing[i])) {
+			bufputc(b, ' ');
+			ninjapath(b, o->manifest);
+			bufputc(b, '\n');
+		}
 	for (i = 0; i < nseeds; i++)
 		free(seeds[i]);
 	for (i = 0; i < nread; i++)
 		free(read[i]);
 	free(read);
+	for (i = 0; i < nmissing; i++)
+		free(missing[i]);
+	free(missing);
 	free(seeds);
 	free(in);
 }

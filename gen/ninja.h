@@ -39,6 +39,8 @@ struct ninjaopts {
 	const char *project;	/* the dbt_project.yml read, or NULL */
 	const char *read;	/* the files and directories of a project read
 				 * itself, each ending in a newline, or NULL */
+	const char *missing;	/* the paths it looked for and did not find,
+				 * likewise */
 	int threads;
 	/* Materialize blue/green, when bluegreen: comma-separated lists and
 	 * sink=upstream pairs, shell-quoted */

@@ -17,10 +17,37 @@ struct block {
 	/* the memory follows, HEADER bytes from the start */
 };
 
+/* Freed blocks of the first sizes, kept for the next arena: a render's
+ * arena lives for one node, and malloc would merge and split the same
+ * few blocks again for each. */
+#define SPARECLASSES 4	/* FIRST, twice that, ... */
+#define SPARES 8	/* of each */
+static struct block *spare[SPARECLASSES];
+static size_t nspare[SPARECLASSES];
+
+static int
+spareclass(size_t n)
+{
+	int k;
+
+	for (k = 0; k < SPARECLASSES; k++)
+		if (n == (size_t)FIRST << k)
+			return k;
+	return -1;
+}
+
 static char *
 newblock(struct arena *a, size_t n)
 {
-	struct block *b = xmalloc(HEADER + n);
+	int k = spareclass(n);
+	struct block *b;
+
+	if (k >= 0 && spare[k]) {
+		b = spare[k];
+		spare[k] = b->next;
+		nspare[k]--;
+	} else
+		b = xmalloc(HEADER + n);
 
 	b->next = a->blocks;
 	b->size = n;
@@ -71,9 +98,17 @@ freeblocks(struct block *b, struct block *keep)
 {
 	struct block *next;
 
+	int k;
+
 	for (; b; b = next) {
 		next = b->next;
-		if (b != keep)
+		if (b == keep)
+			continue;
+		if ((k = spareclass(b->size)) >= 0 && nspare[k] < SPARES) {
+			b->next = spare[k];
+			spare[k] = b;
+			nspare[k]++;
+		} else
 			free(b);
 	}
 }

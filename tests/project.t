@@ -84,6 +84,14 @@ grep -q 'model model.jaffle.stg_customers' "$TMP/again"
 ok $? "and the model whose SQL changed runs"
 grep -q 'model model.jaffle.orders$' "$TMP/again"
 is $? 1 "not the one whose change is a comment"
+ninja -n build.ninja >"$TMP/noop" 2>&1
+grep -q 'no work to do' "$TMP/noop"
+ok $? "analyses/ and dbt_packages/ absent: nothing to regenerate" || sed 's/^/# /' "$TMP/noop"
+mkdir analyses
+ninja -n build.ninja >"$TMP/made" 2>&1
+grep -q 'regenerating build.ninja' "$TMP/made"
+ok $? "a source path of dbt's defaults, made, regenerates" || sed 's/^/# /' "$TMP/made"
+rmdir analyses
 
 # refused, naming the file and what: never a different manifest
 refused() {
