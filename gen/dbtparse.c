@@ -37,7 +37,7 @@ struct reader {
 	const char *name;
 	const char *pre;
 	cJSON *proj;
-	cJSON *doc, *nodes, *sources, *macros;
+	cJSON *doc, *nodes, *sources, *macros, *exposures;
 	struct buf read;
 	struct buf missing;	/* paths looked for and not there */
 	struct htab seen;	/* what read lists */
@@ -47,6 +47,7 @@ struct reader {
 	int quote[3];		/* the project's quoting of database, schema, identifier */
 	cJSON *patches;		/* "model NAME" / "seed NAME" -> {file, entry} */
 	cJSON *srcs;		/* [{file, source, table}] */
+	cJSON *exps;		/* [{package, file, entry}]: exposures */
 	cJSON *pending;		/* nodes whose refs are yet to resolve */
 	cJSON *docs;		/* doc.PKG.NAME -> a docs block's contents */
 	/* nodes, sources, patches and macros by key (the objects' own lookup
@@ -668,14 +669,31 @@ propfile(struct reader *r, const char *rel, const char *below, void *arg)
 	cJSON_ArrayForEach(x, y) {
 		if (!strcmp(x->string, "version"))
 			continue;
+		/* what is not deployed: dbt2ninja runs no analysis, metric,
+		 * semantic model, saved query or unit test, from a manifest
+		 * either, and a macro's properties are its documentation */
+		if (!strcmp(x->string, "analyses") || !strcmp(x->string, "macros") ||
+		    !strcmp(x->string, "metrics") || !strcmp(x->string, "semantic_models") ||
+		    !strcmp(x->string, "saved_queries") || !strcmp(x->string, "unit_tests")) {
+			if (!cJSON_IsArray(x) && !cJSON_IsNull(x))
+				fatal("%s%s: %s: not a list", r->pre, rel, x->string);
+			continue;
+		}
 		if (strcmp(x->string, "models") && strcmp(x->string, "seeds") &&
-		    strcmp(x->string, "snapshots") && strcmp(x->string, "sources"))
+		    strcmp(x->string, "snapshots") && strcmp(x->string, "sources") &&
+		    strcmp(x->string, "exposures"))
 			fatal("%s%s: %s: not read here yet (a manifest from dbt parse works "
 			    "instead)", r->pre, rel, x->string);
 		if (!cJSON_IsArray(x) && !cJSON_IsNull(x))
 			fatal("%s%s: %s: not a list", r->pre, rel, x->string);
 		cJSON_ArrayForEach(e, x) {
-			if (!strcmp(x->string, "sources"))
+			if (!strcmp(x->string, "exposures")) {
+				cJSON *xe = cJSON_CreateObject();
+				cJSON_AddStringToObject(xe, "package", r->name);
+				cJSON_AddStringToObject(xe, "file", rel);
+				cJSON_AddItemToObject(xe, "entry", cJSON_Duplicate(e, 1));
+				cJSON_AddItemToArray(r->exps, xe);
+			} else if (!strcmp(x->string, "sources"))
 				addsource(r, rel, e);
 			else
 				addpatch(r, rel, below, !strcmp(x->string, "models") ? "model" :
@@ -1403,6 +1421,88 @@ sourcenode(struct reader *r, cJSON *e)
 	return n;
 }
 
+/* An exposure, as dbt's ExposureParser makes it: its depends_on lines
+ * rendered as {{ LINE }} to learn their ref() and source() calls,
+ * resolved with the nodes' (depends). */
+static void
+exposure(struct reader *r, cJSON *e)
+{
+	static const char *const keys[] = {"name", "type", "owner", "depends_on",
+	    "description", "label", "maturity", "url", "meta", "tags", "config", NULL};
+	static const char *const types[] = {"dashboard", "notebook", "analysis", "ml",
+	    "application", NULL};
+	cJSON *x = cJSON_GetObjectItemCaseSensitive(e, "entry"), *n, *d, *l, *cfg, *calls;
+	const char *file = jstr(e, "file"), *name, *type, *first;
+	struct buf src = {0};
+	char *uid, *err;
+	size_t k;
+
+	useproject(r, project(r, jstr(e, "package")));
+	if (!cJSON_IsObject(x))
+		fatal("%s%s: an exposure that is not a mapping", r->pre, file);
+	onlykeys(r, file, "an exposure", x, keys);
+	if (!(name = jstr(x, "name")))
+		fatal("%s%s: an exposure without a name", r->pre, file);
+	nojinja(r, file, name, cJSON_GetObjectItemCaseSensitive(x, "config"));
+	for (k = 0; types[k] && (!(type = jstr(x, "type")) || strcmp(type, types[k])); k++)
+		;
+	if (!types[k])
+		fatal("%s%s: exposure %s: type is not one of dashboard, notebook, analysis, ml "
+		    "or application", r->pre, file, name);
+	if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(x, "owner")))
+		fatal("%s%s: exposure %s: an owner (a mapping with a name or an email) is needed",
+		    r->pre, file, name);
+	cfg = cJSON_GetObjectItemCaseSensitive(x, "config");
+	if (cfg && (!cJSON_IsObject(cfg) || (cJSON_GetObjectItemCaseSensitive(cfg, "enabled") &&
+	    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cfg, "enabled")))))
+		fatal("%s%s: exposure %s: a config but enabled: true is not read here (a manifest "
+		    "from dbt parse works instead)", r->pre, file, name);
+	uid = xasprintf("exposure.%s.%s", r->name, name);
+	if (cJSON_GetObjectItemCaseSensitive(r->exposures, uid))
+		fatal("%s%s: a second exposure named %s", r->pre, file, name);
+	n = cJSON_AddObjectToObject(r->exposures, uid);
+	cJSON_AddStringToObject(n, "name", name);
+	cJSON_AddStringToObject(n, "resource_type", "exposure");
+	cJSON_AddStringToObject(n, "package_name", r->name);
+	cJSON_AddStringToObject(n, "path", file);
+	cJSON_AddStringToObject(n, "original_file_path", file);
+	cJSON_AddStringToObject(n, "unique_id", uid);
+	first = strchr(file, '/');
+	cJSON_AddItemToObject(n, "fqn", fqnof(r->name, first ? first + 1 : "", name));
+	cJSON_AddStringToObject(n, "type", type);
+	cJSON_AddItemToObject(n, "owner", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(x, "owner"), 1));
+	cJSON_AddStringToObject(n, "description", jstr(x, "description") ? jstr(x, "description") : "");
+	if (jstr(x, "label"))
+		cJSON_AddStringToObject(n, "label", jstr(x, "label"));
+	if (jstr(x, "maturity"))
+		cJSON_AddStringToObject(n, "maturity", jstr(x, "maturity"));
+	if (jstr(x, "url"))
+		cJSON_AddStringToObject(n, "url", jstr(x, "url"));
+	cJSON_AddArrayToObject(n, "refs");
+	cJSON_AddArrayToObject(n, "sources");
+	d = cJSON_AddObjectToObject(n, "depends_on");
+	cJSON_AddArrayToObject(d, "macros");
+	cJSON_AddArrayToObject(d, "nodes");
+	l = cJSON_GetObjectItemCaseSensitive(x, "depends_on");
+	if (l && !cJSON_IsArray(l))
+		fatal("%s%s: exposure %s: depends_on is not a list", r->pre, file, name);
+	cJSON_ArrayForEach(d, l) {
+		if (!cJSON_IsString(d))
+			fatal("%s%s: exposure %s: depends_on holds something not a string", r->pre,
+			    file, name);
+		bufprintf(&src, "%s{{ %s}}", src.len ? "\n" : "", d->valuestring);
+	}
+	calls = cJSON_CreateObject();
+	if (src.len && pctxrender(r->pc, n, file, src.s, calls, NULL, &err) < 0)
+		fatal("%s%s (exposure %s)", r->pre, err, name);
+	if (cJSON_GetArraySize(calls))
+		fatal("%s%s: exposure %s: config() in depends_on", r->pre, file, name);
+	cJSON_AddItemToArray(r->pending, cJSON_CreateString(uid));
+	cJSON_Delete(calls);
+	buffree(&src);
+	free(uid);
+}
+
 /* ---- generic tests ---- */
 
 static const char *const configargs[] = {"severity", "tags", "enabled", "where", "limit",
@@ -1844,6 +1944,8 @@ depends(struct reader *r)
 
 	cJSON_ArrayForEach(u, r->pending) {
 		cJSON *n = get(r, r->nodes, u->valuestring);
+		if (!n)
+			n = cJSON_GetObjectItemCaseSensitive(r->exposures, u->valuestring);
 		cJSON *deps = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "nodes");
 		useproject(r, project(r, jstr(n, "package_name")));
 		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(n, "refs")) {
@@ -2038,8 +2140,10 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	r.nodes = cJSON_AddObjectToObject(r.doc, "nodes");
 	r.sources = cJSON_AddObjectToObject(r.doc, "sources");
 	r.macros = cJSON_AddObjectToObject(r.doc, "macros");
+	r.exposures = cJSON_AddObjectToObject(r.doc, "exposures");
 	r.patches = cJSON_CreateObject();
 	r.srcs = cJSON_CreateArray();
+	r.exps = cJSON_CreateArray();
 	r.pending = cJSON_CreateArray();
 	/* macros first: the renders call them */
 	r.docs = cJSON_CreateObject();
@@ -2071,6 +2175,8 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	}
 	cJSON_ArrayForEach(x, r.srcs)
 		sourcenode(&r, x);
+	cJSON_ArrayForEach(x, r.exps)
+		exposure(&r, x);
 	alltests(&r);
 	depends(&r);
 	pctxfree(r.pc);
@@ -2078,6 +2184,7 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	cJSON_Delete(r.run.pkgvars);
 	cJSON_Delete(r.patches);
 	cJSON_Delete(r.srcs);
+	cJSON_Delete(r.exps);
 	cJSON_Delete(r.pending);
 	for (i = 0; i < r.nprojs; i++) {
 		cJSON_Delete(r.projs[i].proj);

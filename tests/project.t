@@ -116,8 +116,10 @@ refused 'echo "{% snapshot s %}select 1{% endsnapshot %}" >snapshots/s.sql' \
 	"Snapshots must be configured with a 'strategy' and 'unique_key'." "a snapshot without a strategy"
 refused 'echo "{% macro m() %}{% endmacro %}" >snapshots/m.sql' \
 	"unsupported: a macro block in a snapshot file" "a macro in a snapshot file"
-refused 'printf "unit_tests:\n  - name: u\n" >models/x.yml' \
-	"models/x.yml: unit_tests: not read here yet" "an unknown properties key"
+refused 'printf "groups:\n  - name: g\n" >models/x.yml' \
+	"models/x.yml: groups: not read here yet" "an unknown properties key"
+refused 'printf "exposures:\n  - name: e\n    type: dashboard\n    owner: {name: a}\n    depends_on: [\"ref(\x27gone\x27)\"]\n" >models/x.yml' \
+	"exposure.jaffle.e depends on a node named gone, which was not found" "an exposure of a model not there"
 refused 'printf "{{ config(materialized=\"table\", enabled=false) }}\nselect 1\n" >models/off.sql' \
 	"disabled nodes are not read here yet" "a disabled model"
 
