@@ -179,11 +179,18 @@ contents(struct reader *r, const char *rel, int strip)
 	return s;
 }
 
+/* The properties of what dbt2ninja does not run, from a manifest either
+ * (an analysis, metric, semantic model, saved query or unit test), and a
+ * macro's, which are its documentation: passed over, unread. */
+static const char *const notrun[] = {"analyses", "macros", "metrics", "semantic_models",
+	"saved_queries", "unit_tests", NULL};
+
+/* The YAML file rel, but the values of the top-level keys of skip. */
 static cJSON *
-yaml(struct reader *r, const char *rel)
+yaml(struct reader *r, const char *rel, const char *const *skip)
 {
 	char *p = path(r, rel), *err;
-	cJSON *j = yamlload(p, &err);
+	cJSON *j = yamlloadsome(p, skip, &err);
 
 	if (err)
 		fatal("%s", err);
@@ -315,10 +322,13 @@ projectcheck(struct reader *r)
 	    "analysis-paths", "docs-paths", "asset-paths", "target-path", "clean-targets",
 	    "packages-install-path", "log-path", "vars", "models", "seeds", "tests",
 	    "data_tests", "snapshots", "quoting", "dispatch", "require-dbt-version", "flags",
-	    "on-run-start", "on-run-end", NULL};
-	static const char *const empty[] = {
-	    "sources", "analyses", "exposures", "metrics", "semantic-models", "saved-queries",
-	    "unit_tests", "query-comment", "functions", NULL};
+	    "on-run-start", "on-run-end",
+	    /* the config trees of what is not run, and the comment dbt sends
+	     * with each query, and dbt Cloud's settings, which a manifest does
+	     * not hold either */
+	    "analyses", "exposures", "metrics", "semantic-models", "saved-queries",
+	    "unit_tests", "query-comment", "dbt-cloud", NULL};
+	static const char *const empty[] = {"sources", "functions", NULL};
 	const cJSON *x, *q;
 	size_t i;
 
@@ -384,7 +394,7 @@ addproject(struct reader *r, char *pre)
 	memset(p, 0, sizeof(*p));
 	p->pre = pre;
 	r->pre = pre;
-	p->proj = r->proj = yaml(r, "dbt_project.yml");
+	p->proj = r->proj = yaml(r, "dbt_project.yml", NULL);
 	projectcheck(r);
 	p->name = xstrdup(r->name);
 	abs = realpath(*pre ? pre : ".", NULL);
@@ -404,7 +414,7 @@ packagesnamed(struct reader *r)
 	for (i = 0; i < 2; i++) {
 		char *p = path(r, files[i]);
 		if (stat(p, &st) == 0) {
-			cJSON *y = yaml(r, files[i]);
+			cJSON *y = yaml(r, files[i], NULL);
 			cJSON *l = cJSON_GetObjectItemCaseSensitive(y, "packages");
 			n += cJSON_IsArray(l) ? cJSON_GetArraySize(l) : 0;
 			cJSON_Delete(y);
@@ -655,11 +665,12 @@ static void
 propfile(struct reader *r, const char *rel, const char *below, void *arg)
 {
 	cJSON *y, *x, *e;
+	size_t k;
 
 	(void)arg;
 	if (!hassuffix(rel, ".yml") && !hassuffix(rel, ".yaml"))
 		return;
-	y = yaml(r, rel);
+	y = yaml(r, rel, notrun);
 	if (cJSON_IsNull(y)) {
 		cJSON_Delete(y);
 		return;
@@ -669,16 +680,10 @@ propfile(struct reader *r, const char *rel, const char *below, void *arg)
 	cJSON_ArrayForEach(x, y) {
 		if (!strcmp(x->string, "version"))
 			continue;
-		/* what is not deployed: dbt2ninja runs no analysis, metric,
-		 * semantic model, saved query or unit test, from a manifest
-		 * either, and a macro's properties are its documentation */
-		if (!strcmp(x->string, "analyses") || !strcmp(x->string, "macros") ||
-		    !strcmp(x->string, "metrics") || !strcmp(x->string, "semantic_models") ||
-		    !strcmp(x->string, "saved_queries") || !strcmp(x->string, "unit_tests")) {
-			if (!cJSON_IsArray(x) && !cJSON_IsNull(x))
-				fatal("%s%s: %s: not a list", r->pre, rel, x->string);
+		for (k = 0; notrun[k] && strcmp(notrun[k], x->string); k++)
+			;
+		if (notrun[k])
 			continue;
-		}
 		if (strcmp(x->string, "models") && strcmp(x->string, "seeds") &&
 		    strcmp(x->string, "snapshots") && strcmp(x->string, "sources") &&
 		    strcmp(x->string, "exposures"))

@@ -15,7 +15,21 @@ struct conv {
 	yaml_document_t *d;
 	char *err;
 	int depth;
+	const char *const *skip;	/* top-level keys left unread, or NULL */
 };
+
+static int
+skipped(const struct conv *c, const char *k)
+{
+	const char *const *s;
+
+	if (c->depth != 1 || !c->skip)
+		return 0;
+	for (s = c->skip; *s; s++)
+		if (!strcmp(*s, k))
+			return 1;
+	return 0;
+}
 
 static void *
 fail(struct conv *c, yaml_node_t *n, const char *what, const char *s)
@@ -198,7 +212,9 @@ conv(struct conv *c, yaml_node_t *n)
 					break;
 				}
 			}
-			if (!(x = conv(c, yaml_document_get_node(c->d, p->value)))) {
+			if (skipped(c, ks))
+				x = cJSON_CreateNull();
+			else if (!(x = conv(c, yaml_document_get_node(c->d, p->value)))) {
 				cJSON_Delete(r);
 				r = NULL;
 				break;
@@ -219,7 +235,7 @@ conv(struct conv *c, yaml_node_t *n)
 }
 
 static cJSON *
-load(yaml_parser_t *p, const char *path, char **err)
+load(yaml_parser_t *p, const char *path, const char *const *skip, char **err)
 {
 	yaml_document_t d;
 	yaml_node_t *root;
@@ -238,6 +254,7 @@ load(yaml_parser_t *p, const char *path, char **err)
 	memset(&c, 0, sizeof(c));
 	c.path = path;
 	c.d = &d;
+	c.skip = skip;
 	root = yaml_document_get_root_node(&d);
 	r = root ? conv(&c, root) : cJSON_CreateNull();
 	yaml_document_delete(&d);
@@ -251,6 +268,12 @@ load(yaml_parser_t *p, const char *path, char **err)
 cJSON *
 yamlload(const char *path, char **err)
 {
+	return yamlloadsome(path, NULL, err);
+}
+
+cJSON *
+yamlloadsome(const char *path, const char *const *skip, char **err)
+{
 	yaml_parser_t p;
 	cJSON *r;
 	FILE *f;
@@ -260,7 +283,7 @@ yamlload(const char *path, char **err)
 		return NULL;
 	yaml_parser_initialize(&p);
 	yaml_parser_set_input_file(&p, f);
-	r = load(&p, path, err);
+	r = load(&p, path, skip, err);
 	fclose(f);
 	return r;
 }
@@ -273,5 +296,5 @@ yamlparse(const char *s, const char *name, char **err)
 	*err = NULL;
 	yaml_parser_initialize(&p);
 	yaml_parser_set_input_string(&p, (const unsigned char *)s, strlen(s));
-	return load(&p, name, err);
+	return load(&p, name, NULL, err);
 }

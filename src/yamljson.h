@@ -17,6 +17,9 @@
  * NULL with *err set to "path:line:col: why" (malloc'd); a missing file
  * is NULL with *err NULL. */
 cJSON *yamlload(const char *path, char **err);
+/* The same, but the values of the top-level keys named in skip (a NULL-
+ * terminated list) are left unread: each is null. */
+cJSON *yamlloadsome(const char *path, const char *const *skip, char **err);
 /* The same of the text s, named name in messages (dbt's --vars). */
 cJSON *yamlparse(const char *s, const char *name, char **err);
 
