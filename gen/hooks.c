@@ -39,8 +39,8 @@ trimmed(const char *s, size_t n)
 static struct buf envsread;
 
 /* Render one text of node j, named what in errors; exits 1 when it
- * cannot be, NULL when a model's hook needs the database (the executor
- * renders it when it runs). Caller frees. */
+ * cannot be, NULL when a model's hook or an operation needs the database
+ * (the executor renders it when it runs). Caller frees. */
 static char *
 render(struct dbtctx *c, const struct node *n, cJSON *j, const char *what,
     const char *text, const struct dbthook *h)
@@ -298,6 +298,26 @@ hooksql(const struct manifest *m, const struct node *n, char *s)
 	return r;
 }
 
+/* The (database, schema) pairs as JSON: [[db or null, schema], ...]. */
+static char *
+schemasjson(const char **sch, size_t nsch)
+{
+	cJSON *a = cJSON_CreateArray();
+	size_t k;
+	char *s;
+
+	for (k = 0; k < nsch; k++) {
+		cJSON *p = cJSON_CreateArray();
+		cJSON_AddItemToArray(p, sch[2 * k] ? cJSON_CreateString(sch[2 * k]) :
+		    cJSON_CreateNull());
+		cJSON_AddItemToArray(p, cJSON_CreateString(sch[2 * k + 1]));
+		cJSON_AddItemToArray(a, p);
+	}
+	s = cJSON_PrintUnformatted(a);
+	cJSON_Delete(a);
+	return s;
+}
+
 static void
 operations(struct dbtctx *c, struct manifest *m, const char *root)
 {
@@ -339,27 +359,32 @@ operations(struct dbtctx *c, struct manifest *m, const char *root)
 			h.dbschemas = sch;
 			h.nschemas = nsch;
 		}
-		s = hooksql(m, n, render(c, n, j, kind, raw->valuestring, &h));
-		n->sql = memcpy(arenaalloc(&m->keep, strlen(s) + 1), s, strlen(s) + 1);
-		free(s);
+		envsread.len = 0;
+		bufputs(&envsread, "");
+		if ((s = render(c, n, j, kind, raw->valuestring, &h))) {
+			s = hooksql(m, n, s);
+			n->sql = memcpy(arenaalloc(&m->keep, strlen(s) + 1), s, strlen(s) + 1);
+			free(s);
+		} else {
+			/* it needs the database: rendered when it runs (render.h) */
+			n->sql = NULL;
+			n->latehooks = 1;
+			n->hookenvs = memcpy(arenaalloc(&m->keep, envsread.len + 1),
+			    envsread.s, envsread.len + 1);
+			if (n->hook == HOOKEND) {
+				s = schemasjson(sch, nsch);
+				addline(&v, &nv, "database_schemas", s);
+				free(s);
+			}
+		}
 		/* dbt's name for it: its package, its kind, its place */
 		name = xasprintf("\"%s.%s.%d\"", n->package, kind, n->hookpos);
 		addline(&v, &nv, "hook", name);
 		free(name);
 		if (n->hook == HOOKSTART && n->hookpos == 0 && nsch) {
-			cJSON *a = cJSON_CreateArray();
-			size_t k;
-			for (k = 0; k < nsch; k++) {
-				cJSON *p = cJSON_CreateArray();
-				cJSON_AddItemToArray(p, sch[2 * k] ? cJSON_CreateString(sch[2 * k]) :
-				    cJSON_CreateNull());
-				cJSON_AddItemToArray(p, cJSON_CreateString(sch[2 * k + 1]));
-				cJSON_AddItemToArray(a, p);
-			}
-			s = cJSON_PrintUnformatted(a);
+			s = schemasjson(sch, nsch);
 			addline(&v, &nv, "schemas", s);
 			free(s);
-			cJSON_Delete(a);
 		}
 		n->config = joinlines(m, v, nv);
 	}

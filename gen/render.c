@@ -21,6 +21,8 @@
 static int
 needs(const struct node *n)
 {
+	if (n->kind == KOPERATION)
+		return n->latehooks;
 	return n->kind == KRUN && (!n->sql || n->latehooks) && n->rtype != RSEED &&
 	    !strcmp(n->language, "sql");
 }
@@ -598,6 +600,30 @@ configput(struct manifest *m, const char *config, const char *key, const char *v
 	return s;
 }
 
+/* What on-run-end's results may hold: every node a run runs, each as
+ * the manifest has it in nodes, and in results its unique_id and the
+ * name of its job (and so of its result). */
+static void
+runnables(struct dbtctx *c, const struct manifest *m, cJSON *nodes, cJSON *results)
+{
+	size_t i;
+
+	for (i = 0; i < m->nnodes; i++) {
+		const struct node *n = &m->nodes[i];
+		cJSON *j, *r;
+		if (n->kind != KRUN)
+			continue;
+		if (!(j = dbtnode(c, n->uid)))
+			fatal("%s: %s: not among the manifest's nodes", m->path, n->uid);
+		if (!cJSON_GetObjectItemCaseSensitive(nodes, n->uid))
+			cJSON_AddItemToObject(nodes, n->uid, nodecopy(j));
+		r = cJSON_CreateObject();
+		cJSON_AddStringToObject(r, "unique_id", n->uid);
+		cJSON_AddStringToObject(r, "file", n->file);
+		cJSON_AddItemToArray(results, r);
+	}
+}
+
 /* A node that needs the database to render: its job carries what the
  * executor renders it from (the node and what it reaches, as JSON, in
  * place of the SQL) and, in its render line, the context it is rendered
@@ -614,6 +640,8 @@ renderlate(struct dbtctx *c, struct manifest *m, struct node *n, cJSON *j,
 	char *text, *l;
 
 	reach(c, j, nodes, sources, 0);
+	if (n->kind == KOPERATION && n->hook == HOOKEND)
+		runnables(c, m, nodes, cJSON_AddArrayToObject(doc, "results"));
 	for (p = envs; *p; p = nl + 1) {
 		char *name, sum[SHA256_HEX];
 		const char *v;
@@ -744,6 +772,14 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 		cJSON *j;
 		if (!needs(n))
 			continue;
+		if (n->kind == KOPERATION) {
+			/* an operation that needs the database (hooks.h) */
+			if (!(j = dbtnode(c[0], n->uid)))
+				fatal("%s: %s: not among the manifest's nodes", m->path, n->uid);
+			renderlate(c[0], m, n, j, k.digest, n->hookenvs ? n->hookenvs : "");
+			nlate++;
+			continue;
+		}
 		if (!keyed(d, n->uid) && !dbtnode(c[0], n->uid))
 			fatal("%s: %s: not among the manifest's nodes", m->path, n->uid);
 		/* no raw code, or a dbt older than this renders: as before, the

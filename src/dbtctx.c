@@ -1381,10 +1381,95 @@ fnhookincr(struct jev *v, void *data, struct jcall *c)
 	return jvbool(rn->c->run.incremental);
 }
 
-/* on-run-end's results: any use is refused naming it, its class's name
- * saying why where the engine names the type (iterating, len()). */
-static const struct jclass resultsclass = {"results (unsupported: known only when the run has ended)",
-	nogetattr, nostr, nocall, NULL, NULL, 0};
+/* on-run-end's results where there is no database (the generator's):
+ * any use of it needs the run, and so the executor renders the hook. */
+static void
+needresults(struct jev *v, struct jv *self)
+{
+	dbtneed(v, self->u.obj.data, "on-run-end's results");
+}
+
+static struct jv *
+resultsattr(struct jev *v, struct jv *self, const char *name)
+{
+	(void)name;
+	needresults(v, self);
+	return NULL;
+}
+
+static const char *
+resultsstr(const struct jv *self, struct buf *b)
+{
+	(void)self;
+	(void)b;
+	return "unsupported: printing on-run-end's results as a whole";
+}
+
+static struct jv *
+resultscall(struct jev *v, struct jv *self, struct jcall *c)
+{
+	(void)c;
+	needresults(v, self);
+	return NULL;
+}
+
+static struct jv *
+resultsitems(struct jev *v, struct jv *self)
+{
+	needresults(v, self);
+	return NULL;
+}
+
+static struct jv *
+resultsitem(struct jev *v, struct jv *self, struct jv *k)
+{
+	(void)k;
+	needresults(v, self);
+	return NULL;
+}
+
+static const struct jclass resultsclass = {"results", resultsattr, resultsstr, resultscall,
+	resultsitems, resultsitem, 0};
+
+/* A datetime of a result's timing: Python's would print otherwise than
+ * the JSON's text, so it is not printed at all. */
+static struct jv *
+timeattr(struct jev *v, struct jv *self, const char *name)
+{
+	(void)self;
+	jfail(v, "unsupported: attribute '%s' of a datetime of results' timing", name);
+	return NULL;
+}
+
+static const char *
+timestr(const struct jv *self, struct buf *b)
+{
+	(void)self;
+	(void)b;
+	return "unsupported: printing a datetime of results' timing";
+}
+
+static const struct jclass timeclass = {"datetime", timeattr, timestr, NULL, NULL, NULL, 0};
+
+/* The executor's results (dbtctx.h) as dbt's RunResults: each one's
+ * timing's datetimes opaque. */
+static struct jv *
+resultsof(struct arena *a, cJSON *list)
+{
+	struct jv *l = dbtjson(a, list), *k = str(a, "timing"), *t, *e;
+	static const char *const at[] = {"started_at", "completed_at"};
+	size_t i, n, x;
+
+	for (i = 0; i < l->u.list.n; i++) {
+		if (!(t = jvget(l->u.list.v[i], k)) || t->type != JLIST)
+			continue;
+		for (n = 0; n < t->u.list.n; n++)
+			for (x = 0; x < 2; x++)
+				if ((e = t->u.list.v[n])->type == JDICT && jvget(e, str(a, at[x])))
+					jvset(a, e, str(a, at[x]), jvobj(a, &timeclass, NULL));
+	}
+	return l;
+}
 
 /* What dbt's run adds for a hook: an operation's this is None; on-run-end
  * has schemas and database_schemas (results needs the run). */
@@ -1414,7 +1499,8 @@ hookctx(struct rnode *rn, struct arena *a, struct jv *d)
 	}
 	put(a, d, "schemas", sch);
 	put(a, d, "database_schemas", dbs);
-	put(a, d, "results", jvobj(a, &resultsclass, "results"));
+	put(a, d, "results", h->results ? resultsof(a, h->results) :
+	    jvobj(a, &resultsclass, rn));
 }
 
 /* The chain of names a render looks up: the node's package's macros, the

@@ -94,12 +94,16 @@ int dbtrender(struct dbtctx *, cJSON *node, struct buf *out, char **err);
 /* What a hook's render is told: a model's hook has none of it (NULL). */
 struct dbthook {
 	int operation;	/* on-run-start or on-run-end: this is None */
-	int end;	/* on-run-end: schemas, database_schemas; results refused */
+	int end;	/* on-run-end: schemas, database_schemas, results */
 	const char *const *dbschemas;	/* on-run-end: database (or NULL), schema, ... */
 	size_t nschemas;	/* how many pairs */
-	int post;	/* a model's post-hook, rendered before its statements run
-			 * (the executor's): this is what dbt's cache holds of it
-			 * then, and any other question to the database is refused */
+	cJSON *results;	/* on-run-end, with a database: the run's results,
+			 * dbt's RunResult as run_results.json has them, each
+			 * with its node (without, results needs the database) */
+	int post;	/* a model's post-hook (the executor's): get_relation of
+			 * this is what dbt's cache holds of it then */
+	int ran;	/* with post: what comes before the hook has run when
+			 * the hook asks the database (else it is refused) */
 	int was;	/* then: the relation's kind before the model ran
 			 * (PostgreSQL's relkind, 0 for none) */
 };
@@ -109,8 +113,8 @@ struct dbthook {
  * errors. What only the run knows — is_incremental() of an incremental
  * model, adapter.get_relation, flags.FULL_REFRESH, a query — is answered
  * by dbtrun.db when there is one, and without one fails, dbtneeddb()
- * saying so (in an operation, it is refused); flags.WHICH and results
- * are refused. Returns 0, or -1 with *err (malloc'd). dbtenvs() then
+ * saying so (so are on-run-end's results without dbthook.results);
+ * flags.WHICH is refused. Returns 0, or -1 with *err (malloc'd). dbtenvs() then
  * says which env vars it read. */
 int dbtrenderstr(struct dbtctx *, cJSON *node, const char *name, const char *text,
     const struct dbthook *h, struct buf *out, char **err);

@@ -27,20 +27,20 @@
 void
 dbtneed(struct jev *v, struct rnode *rn, const char *what)
 {
-	if (rn->hook && rn->hook->operation)
-		jfail(v, "unsupported: %s in on-run-start or on-run-end (it needs the database)", what);
 	rn->c->needdb = 1;
-	jfail(v, "%s needs the database: the node is rendered when it runs", what);
+	jfail(v, "%s needs the database: the %s is rendered when it runs", what,
+	    rn->hook && rn->hook->operation ? "hook" : "node");
 }
 
-/* A post-hook is rendered before the model's statements run: what it
- * would read of the database is not yet what dbt's would. */
+/* A post-hook asks the database after what comes before it in the
+ * node's run has run (dbthook.ran); where the executor cannot arrange
+ * that, what it would read is not yet what dbt's would. */
 static void
 notpost(struct jev *v, struct rnode *rn, const char *what)
 {
-	if (rn->hook && rn->hook->post)
-		jfail(v, "unsupported: %s in a post-hook (dbt2ninja renders it before the "
-		    "model's statements run)", what);
+	if (rn->hook && rn->hook->post && !rn->hook->ran)
+		jfail(v, "unsupported: %s in a post-hook of a %s model (dbt2ninja renders it "
+		    "before the model's statements run)", what, rn->c->run.adapter);
 }
 
 /* ---- values ---- */

@@ -46,6 +46,9 @@ struct runner {
 	int stored;		/* a test's failures are already in its relation */
 	int bluegreen;		/* Materialize: clusters take the _dbt_deploy suffix */
 	struct late *late;	/* a job rendered when it runs: its context (late.c) */
+	struct step *pending;	/* then, while its post-hooks render: the step so
+				 * far, sent before a hook asks the database */
+	int sentfailed;		/* that step failed: r->err says why */
 	int samejob;		/* the job is the one of the node's last success */
 	int sameshape;		/* the relation was built from a job with this
 				 * header: only its SQL may differ (its interface
@@ -79,6 +82,12 @@ int matlate(struct runner *r);
  * object is its "sql"), onto out: 0, or -1 with r->err. */
 int matlatehook(struct runner *r, const char *kind, const char *in, struct buf *out);
 void matlatefree(struct runner *r);
+/* An on-run-start or on-run-end job rendered when it runs, on r's
+ * connection, as dbt's safe_run_hooks renders it: j->sql becomes what it
+ * renders to. An on-run-end's results are those in dir (a connection's
+ * results/) of the nodes its job names, written since (microseconds since
+ * the epoch). 0, or -1 with r->err; nothing for any other job. */
+int matlateop(struct runner *r, const char *dir, long long since);
 /* Read the node's relation as the catalog has it into p: 0, or -1 when
  * the catalog did not answer (p->known is 0). With --dry-run, the query
  * is printed (p->known is 0); nothing for a test. */

@@ -306,6 +306,11 @@ mathooks(struct runner *r, struct step *s, const char *kind, int intxn)
 		buffree(&b);
 		return rc;
 	}
+	/* a post-hook rendered here renders after what comes before it ran,
+	 * as dbt's run_hooks renders each hook when it runs it: s is sent
+	 * when one asks the database (late.c) */
+	if (r->late && !strcmp(kind, "post-hook"))
+		r->pending = s;
 	cJSON_ArrayForEach(h, list) {
 		sql = cJSON_IsString(h) ? h : cJSON_GetObjectItemCaseSensitive(h, "sql");
 		txn = cJSON_GetObjectItemCaseSensitive(h, "transaction");
@@ -317,6 +322,7 @@ mathooks(struct runner *r, struct step *s, const char *kind, int intxn)
 		if (b.len)
 			matstmtf(s, &b);
 	}
+	r->pending = NULL;
 	buffree(&b);
 	return rc;
 }

@@ -17,6 +17,7 @@
 #include "hash.h"
 #include "jobfile.h"
 #include "mat.h"
+#include "ninjalog.h"
 #include "operation.h"
 #include "pg.h"
 #include "profile.h"
@@ -662,20 +663,45 @@ bluegreenmain(const struct opts *o)
 	return pginterrupted ? 128 + pginterrupted : rc < 0 ? 1 : 0;
 }
 
+/* Since when, in microseconds since the epoch, a node's result is of this
+ * ninja run, for on-run-end's results: since the run's start, as its log
+ * dates it (ninjalog.h), and after this hook's last success (its stamp):
+ * the nodes of the run finished before it, and their lines are logged. */
+static long long
+ransince(const struct opts *o)
+{
+	struct ninjalog l;
+	struct timespec t;
+	long long s = 0, st;
+
+	if (o->log && ninjalogread(&l, o->log) == 0) {
+		s = ninjalogstart(&l);
+		ninjalogfree(&l);
+	}
+	if (mtimeof(o->stamp, &t) == 0 && (st = (long long)t.tv_sec * 1000000 + t.tv_nsec / 1000) > s)
+		s = st;
+	return s;
+}
+
 /* An on-run-start or on-run-end hook (operation.h): its stamp is removed,
  * then written again only when it succeeded. */
 static int
 operation(struct opts *o, struct jobfile *j)
 {
 	const char *name = jobstr(j, "hook", j->uid);
+	struct runner r = {0};
 	struct profile p;
 	struct buf h = {0};
-	char *err = NULL, *what;
+	char *err = NULL, *what, *dir;
+	long long since;
 	PGconn *c;
 	double t0, t1;
 	int rc;
 
 	if (o->dry) {
+		r.dry = stdout;
+		r.job = j;
+		matlateop(&r, "", 0);
 		if (operationrun(NULL, j, stdout, &err) < 0)
 			fatal("%s (%s): %s", j->uid, o->job, err);
 		jobfree(j);
@@ -686,11 +712,24 @@ operation(struct opts *o, struct jobfile *j)
 	what = xasprintf("%s (%s)", j->uid, o->job);
 	conncheck(&o->made, o->conn, what);
 	free(what);
+	since = ransince(o);
 	if (unlink(o->stamp) < 0 && errno != ENOENT)
 		fatal("%s:", o->stamp);
 	c = dbconnect(&p, !strcmp(j->adapter, "materialize"));
 	t0 = now();
-	rc = operationrun(c, j, NULL, &err);
+	/* one rendered when it runs: on its connection, first */
+	r.conn = c;
+	r.job = j;
+	r.fullrefresh = o->fullrefresh;
+	dir = stampbeside(o->stamp, CONNRESULTS);
+	*strrchr(dir, '/') = '\0';
+	if ((rc = matlateop(&r, dir, since)) < 0) {
+		err = r.err;
+		r.err = NULL;
+	} else
+		rc = operationrun(c, j, NULL, &err);
+	matlatefree(&r);
+	free(dir);
 	t1 = now();
 	if (rc == 0) {
 		content(o, j, 0, &h);
@@ -865,7 +904,8 @@ main(int argc, char **argv)
 		writeresult(&o, &j, v[r.verdict], &r, msg, t0, t1);
 		free(msg);
 	} else {
-		writeresult(&o, &j, "success", &r, NULL, t0, t1);
+		/* dbt's message: str() of the adapter's response */
+		writeresult(&o, &j, "success", &r, r.out.status[0] ? r.out.status : NULL, t0, t1);
 	}
 	rc = ok ? 0 : 1;
 done:

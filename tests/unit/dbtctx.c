@@ -325,7 +325,7 @@ main(void)
 	}
 	{
 		static const char *const pairs[] = {"db", "s", "db", "t", NULL, "s"};
-		struct dbthook h = {1, 0, NULL, 0, 0, 0};
+		struct dbthook h = {1, 0, NULL, 0, NULL, 0, 0, 0};
 		q = model("p", "on-run-start-0", "view", "", NULL);
 		cJSON_ReplaceItemInObjectCaseSensitive(q, "resource_type", cJSON_CreateString("operation"));
 		is(hook(&run, "model.p.on-run-start-0", "{{ this }} {{ audit('start') }}|{{ schemas }}|", &h),
@@ -339,10 +339,23 @@ main(void)
 		    "['s', 't'] [('db', 's'), ('db', 't'), (None, 's')] db.s;db.t;None.s;",
 		    "on-run-end: schemas once each, database_schemas as pairs");
 		is(hook(&run, "model.p.on-run-start-0", "{% for r in results %}{{ r.status }}{% endfor %}", &h),
-		    "error: hooks.yml (post-hook 1):1:13: 'results (unsupported: known only when the run has "
-		    "ended)' object is not iterable", "on-run-end's results need the run: refused, naming them");
+		    "error: hooks.yml (post-hook 1):1:13: on-run-end's results needs the database: the hook "
+		    "is rendered when it runs", "on-run-end's results need the run: left to the executor");
 		ok(strstr(hook(&run, "model.p.on-run-start-0", "{{ results }}", &h), "results") != NULL,
-		    "and printed: refused");
+		    "and printed whole: refused");
+		h.results = cJSON_Parse("[{\"node\": {\"unique_id\": \"model.p.x\", \"name\": \"x\"}, "
+		    "\"status\": \"success\", \"timing\": [{\"name\": \"execute\", \"started_at\": "
+		    "\"2026-01-01T00:00:00.000001Z\"}], \"execution_time\": 0.25, \"adapter_response\": "
+		    "{\"_message\": \"SELECT 3\", \"rows_affected\": 3}, \"message\": \"SELECT 3\", "
+		    "\"failures\": null}]");
+		is(hook(&run, "model.p.on-run-start-0", "{% for r in results %}{{ r.node.unique_id }} "
+		    "{{ r.status }} {{ r.adapter_response.rows_affected }} {{ r.execution_time }} "
+		    "{{ r.failures }} {{ r.timing[0].name }}{% endfor %}", &h),
+		    "model.p.x success 3 0.25 None execute", "with the run's results: dbt's RunResults");
+		ok(strstr(hook(&run, "model.p.on-run-start-0", "{{ results[0].timing[0].started_at }}", &h),
+		    "datetime of results' timing") != NULL, "a timing's datetime: refused");
+		cJSON_Delete(h.results);
+		h.results = NULL;
 		is(hook(&run, "model.p.on-run-start-0", "{% if is_incremental() %}x{% endif %}", &h),
 		    "error: hooks.yml (post-hook 1):1:7: unsupported: is_incremental() in a hook of "
 		    "on-run-start or on-run-end",

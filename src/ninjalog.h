@@ -54,6 +54,13 @@ struct ninjalog {
 int ninjalogread(struct ninjalog *l, const char *path);
 void ninjalogfree(struct ninjalog *l);
 
+/* When the log's last ninja started, in microseconds since the epoch, as
+ * its lines date it (a line's mtime less its end: never later than the
+ * start of the ninja that wrote it, to the milliseconds of its end), or 0
+ * with no line. While a ninja runs, its own lines are the latest once
+ * one of its edges has finished. */
+long long ninjalogstart(const struct ninjalog *l);
+
 /* The last line of path, or NULL. */
 const struct logline *ninjalogget(const struct ninjalog *l, const char *path);
 

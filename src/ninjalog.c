@@ -92,3 +92,19 @@ ninjalogget(const struct ninjalog *l, const char *path)
 {
 	return htabget(&l->last, path);
 }
+
+long long
+ninjalogstart(const struct ninjalog *l)
+{
+	long long s = 0, v;
+	size_t i;
+
+	for (i = 0; i < l->nlines; i++) {
+		if (l->lines[i].note)
+			continue;
+		v = l->lines[i].mtime / 1000 - l->lines[i].end * 1000;
+		if (v > s)
+			s = v;
+	}
+	return s;
+}
