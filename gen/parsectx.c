@@ -407,6 +407,13 @@ fnfalse(struct jev *v, void *data, struct jcall *c)
 }
 
 static struct jv *
+fnnone(struct jev *v, void *data, struct jcall *c)
+{
+	(void)v; (void)data; (void)c;
+	return &jvnone;
+}
+
+static struct jv *
 fnempty(struct jev *v, void *data, struct jcall *c)
 {
 	(void)data; (void)c;
@@ -597,8 +604,33 @@ adquote(struct jev *v, void *data, struct jcall *c)
 }
 
 static struct jv *
+fnlist(struct jev *v, void *data, struct jcall *c)
+{
+	(void)data; (void)c;
+	return jvlist(jevarena(v), JLIST);
+}
+
+static struct jv *
 adattr(struct jev *v, struct jv *self, const char *name)
 {
+	/* what dbt-adapters' @available.parse_none, parse_list and parse(...)
+	 * answer at parse time, when no database is asked */
+	static const char *const none[] = {"get_relation", "drop_relation",
+	    "truncate_relation", "rename_relation", "create_schema", "drop_schema",
+	    "valid_snapshot_target", "assert_valid_snapshot_target_given_strategy",
+	    "expand_target_column_types", NULL};
+	static const char *const list[] = {"get_columns_in_relation", "get_missing_columns",
+	    "get_column_schema_from_query", NULL};
+	size_t i;
+
+	for (i = 0; none[i]; i++)
+		if (!strcmp(name, none[i]))
+			return jvfunc(jevarena(v), name, fnnone, self->u.obj.data);
+	for (i = 0; list[i]; i++)
+		if (!strcmp(name, list[i]))
+			return jvfunc(jevarena(v), name, fnlist, self->u.obj.data);
+	if (!strcmp(name, "check_schema_exists"))
+		return jvfunc(jevarena(v), name, fnfalse, self->u.obj.data);
 	if (!strcmp(name, "dispatch"))
 		return jvfunc(jevarena(v), "adapter.dispatch", addispatch, self->u.obj.data);
 	if (!strcmp(name, "quote"))
@@ -643,8 +675,8 @@ static const struct jclass noclass = {"unsupported", noattr, NULL, nocall, NULL,
 static struct jv *
 basectx(struct pnode *pn, struct arena *a)
 {
-	static const char *const no[] = {"run_query", "statement", "load_result",
-	    "graph", "modules", "api", "load_agate_table", "store_result", "doc", NULL};
+	static const char *const no[] = {"graph", "modules", "api", "load_agate_table",
+	    "doc", NULL};
 	struct jv *d = jvdict(a), *bi, *ex;
 	size_t i;
 
@@ -672,6 +704,11 @@ basectx(struct pnode *pn, struct arena *a)
 	put(a, d, "log", jvfunc(a, "log", fnempty, pn));
 	put(a, d, "print", jvfunc(a, "print", fnempty, pn));
 	put(a, d, "execute", &jvfalse);
+	/* what dbt's parse answers: no statement runs (execute is false), so
+	 * none is stored and each load_result is none */
+	put(a, d, "load_result", jvfunc(a, "load_result", fnnone, pn));
+	put(a, d, "store_result", jvfunc(a, "store_result", fnempty, pn));
+	put(a, d, "store_raw_result", jvfunc(a, "store_raw_result", fnempty, pn));
 	put(a, d, "project_name", str(a, pn->c->run.project));
 	for (i = 0; no[i]; i++)
 		put(a, d, no[i], jvobj(a, &noclass, (void *)no[i]));

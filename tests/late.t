@@ -7,7 +7,9 @@
 # dbt_utils in dbt_packages/, is parsed by the reference dbt and deployed
 # by dbt2ninja and ninja into one database and by `dbt build` into
 # another; both hold the same rows, and what the executor rendered is what
-# dbt build rendered as it ran the node, round after round.
+# dbt build rendered as it ran the node, round after round. The same
+# project read by dbt2ninja itself (no dbt parse: our statement and
+# run_query) deploys a third database the same way.
 . "$(dirname "$0")/lib.sh"
 command -v ninja >/dev/null 2>&1 || skip_all "ninja is not installed"
 [ -f "$REFERENCE/install.sh" ] || skip_all "no reference dbt${REFERENCE:+ in $REFERENCE} (DBT2NINJA_REFERENCE)"
@@ -16,7 +18,7 @@ UTILS=$ROOT/../shared/fixtures/packages/dbt_utils
 refdbt "$TMP/refdbt" || { cat "$TMP/install.log" >&2; echo "Bail out! cannot install the reference dbt"; exit 1; }
 DBT=$TMP/refdbt/bin/dbt
 withpg
-psql -Xqc "create database dbt" -c "create database ours" || exit 1
+psql -Xqc "create database dbt" -c "create database ours" -c "create database proj" || exit 1
 unset PGDATABASE
 
 # project DIR DB: the project in DIR, its profile on database DB
@@ -28,32 +30,34 @@ project() {
 }
 project "$TMP/dbt" dbt
 project "$TMP/ours" ours
+project "$TMP/proj" proj
 LATE="counted grown kinds maybe narrow starred"
 
 rows() { schemarows "$1" s; }
 
-# same ROUND: what our executor rendered against what dbt build rendered
-# as it ran the same node on the same data (target/compiled, written at
-# run time)
+# same ROUND [DB]: what our executor rendered (on DB, default ours) against
+# what dbt build rendered as it ran the same node on the same data
+# (target/compiled, written at run time)
 same() {
-	python3 - "$TMP/dbt/target/compiled/shelf/models" "$TMP/ours/target/ninja/late" $LATE >"$TMP/same.$1" 2>&1 <<'PY'
+	_db=${2:-ours}
+	python3 - "$TMP/dbt/target/compiled/shelf/models" "$TMP/$_db/target/ninja/late" "$_db" $LATE >"$TMP/same.$1" 2>&1 <<'PY'
 import os, re, sys
 norm = lambda s: re.sub(r'\s*([,()])\s*', r'\1', re.sub(r'\s+', ' ', s)).strip()
-for name in sys.argv[3:]:
+for name in sys.argv[4:]:
     ours = os.path.join(sys.argv[2], 'model.shelf.' + name + '.sql')
     dbt = os.path.join(sys.argv[1], name + '.sql')
     if not os.path.exists(ours) or not os.path.exists(dbt):
         print('missing', name)
         continue
     # the same but for the database's name
-    ours, dbt = norm(open(ours).read()), norm(open(dbt).read().replace('"dbt".', '"ours".'))
+    ours, dbt = norm(open(ours).read()), norm(open(dbt).read().replace('"dbt".', '"%s".' % sys.argv[3]))
     print('same' if ours == dbt else 'differs', name)
     if ours != dbt:
         print('#   dbt:  ' + dbt)
         print('#   ours: ' + ours)
 PY
 	is "$(grep -c '^same' "$TMP/same.$1")" 6 \
-		"round $1: each of the 6 rendered when it ran as dbt build rendered it"
+		"round $1: each of the 6 rendered when it ran as dbt build rendered it${2:+ (the project read itself)}"
 	grep -v '^same' "$TMP/same.$1" | sed 's/^/# /'
 }
 
@@ -79,10 +83,22 @@ round() {
 	is "$(q ours "select obj_description('s.grown'::regclass)")" \
 		"$(q dbt "select obj_description('s.grown'::regclass)")" \
 		"round $1: the incremental's post-hook said what dbt's did of is_incremental()"
+	# the project read itself, no dbt parse
+	(cd "$TMP/proj" && PGHOST=/nonexistent DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/pgen.$1.log" 2>&1)
+	ok $? "round $1: dbt2ninja reads the project itself" || sed 's/^/# /' "$TMP/pgen.$1.log"
+	grep -q '6 when they run' "$TMP/pgen.$1.log"
+	ok $? "round $1: the same 6 left to be rendered when they run" || sed 's/^/# /' "$TMP/pgen.$1.log"
+	(cd "$TMP/proj" && DBT_PROFILES_DIR=. ninja build >"$TMP/pninja.$1.log" 2>&1)
+	ok $? "round $1: ninja build of the project read itself" || tail -20 "$TMP/pninja.$1.log" | sed 's/^/# /'
+	rows proj >"$TMP/proj.rows"
+	cmp -s "$TMP/dbt.rows" "$TMP/proj.rows"
+	ok $? "round $1: the project read itself gives the same rows" ||
+		diff "$TMP/dbt.rows" "$TMP/proj.rows" | sed 's/^/# /'
 }
 
 round 1
 same 1
+same 1 proj
 grep -q '^-- render: {"context":"[0-9a-f]*","env":{}}$' "$TMP/ours/target/ninja/sql/model.shelf.narrow.sql"
 ok $? "a job rendered when it runs names its context by digest"
 [ -f "$TMP/ours/target/ninja/render.json" ]
@@ -96,8 +112,10 @@ ok $? "nothing changed: ninja has no work to do" || sed 's/^/# /' "$TMP/noop"
 # new items: the incremental's run_query reads its own table
 printf '5,pen,2.00,\n6,globe,80.00,big\n' >>"$TMP/dbt/seeds/items.csv"
 printf '5,pen,2.00,\n6,globe,80.00,big\n' >>"$TMP/ours/seeds/items.csv"
+printf '5,pen,2.00,\n6,globe,80.00,big\n' >>"$TMP/proj/seeds/items.csv"
 round 2
 same 2
+same 2 proj
 grep -q 'where id > 4' "$TMP/ours/target/ninja/late/model.shelf.grown.sql"
 ok $? "round 2: the incremental rendered its is_incremental() form on its table"
 
