@@ -43,6 +43,8 @@ struct reader {
 	struct htab seen;	/* what read lists */
 	struct htab dirs;	/* path -> its struct dirlist */
 	struct pctx *pc;
+	struct pctx *ypc;	/* dbt_project.yml's renders, or NULL */
+	cJSON *ymacros;		/* its (no) macros */
 	struct dbtrun run;
 	int quote[3];		/* the project's quoting of database, schema, identifier */
 	cJSON *patches;		/* "model NAME" / "seed NAME" -> {file, entry} */
@@ -770,18 +772,62 @@ struct layer {
 	enum ckind kind;
 };
 
+/* v of dbt_project.yml rendered as dbt renders the file when it loads it
+ * (DbtProjectYamlRenderer): every string, but those under a hook key. */
+static cJSON *
+projrender(struct reader *r, const char *where, const cJSON *v)
+{
+	cJSON *o, *x;
+	char *err, *name;
+
+	if (cJSON_IsString(v) && (strstr(v->valuestring, "{{") || strstr(v->valuestring, "{%") ||
+	    strstr(v->valuestring, "{#"))) {
+		if (!r->ypc) {
+			struct dbtrun run = r->run;
+			r->ymacros = cJSON_CreateObject();
+			run.adapter = r->o->adapter;
+			run.project = r->root;
+			run.clivars = r->o->clivars;
+			run.target = r->o->target;
+			run.vars = run.pkgvars = run.dispatch = NULL;
+			r->ypc = pctxnew(r->ymacros, &run);
+		}
+		name = xasprintf("%sdbt_project.yml (%s)", r->pre, where);
+		if (pctxproject(r->ypc, name, v->valuestring, &o, &err) < 0)
+			fatal("%s", err);
+		free(name);
+		return o;
+	}
+	if (!cJSON_IsArray(v) && !cJSON_IsObject(v))
+		return cJSON_Duplicate(v, 1);
+	o = cJSON_IsArray(v) ? cJSON_CreateArray() : cJSON_CreateObject();
+	cJSON_ArrayForEach(x, v) {
+		const char *k = x->string ? x->string + strspn(x->string, "+ ") : "";
+		cJSON *y = !strcmp(k, "pre-hook") || !strcmp(k, "post-hook") ||
+		    !strcmp(k, "pre_hook") || !strcmp(k, "post_hook") ? cJSON_Duplicate(x, 1) :
+		    projrender(r, where, x);
+		if (cJSON_IsArray(v))
+			cJSON_AddItemToArray(o, y);
+		else
+			cJSON_AddItemToObject(o, x->string, y);
+	}
+	return o;
+}
+
 static void
 onlevel(void *arg, const char *where, cJSON *level)
 {
 	struct layer *l = arg;
 	const cJSON *x;
+	cJSON *rendered;
 
 	cJSON_ArrayForEach(x, level)
 		if (!cfgknown(l->kind, x->string))
 			fatal("%sdbt_project.yml: %s: %s is not a config read here (a manifest "
 			    "from dbt parse works instead)", l->r->pre, where, x->string);
-	nojinja(l->r, "dbt_project.yml", where, level);
-	cfgupdate(l->cfg, level);
+	rendered = projrender(l->r, where, level);
+	cfgupdate(l->cfg, rendered);
+	cJSON_Delete(rendered);
 	cJSON_ArrayForEach(x, level) {
 		cJSON_DeleteItemFromObjectCaseSensitive(l->unrendered, x->string);
 		cJSON_AddItemToObject(l->unrendered, x->string, cJSON_Duplicate(x, 1));
@@ -2185,6 +2231,9 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	alltests(&r);
 	depends(&r);
 	pctxfree(r.pc);
+	if (r.ypc)
+		pctxfree(r.ypc);
+	cJSON_Delete(r.ymacros);
 	cJSON_Delete(r.docs);
 	cJSON_Delete(r.run.pkgvars);
 	cJSON_Delete(r.patches);

@@ -1065,3 +1065,89 @@ pctxdesc(struct pctx *c, cJSON *node, const char *name, const char *text, char *
 	arenafree(&a);
 	return r;
 }
+
+/* Python's literal_eval of what a native render joined, as far as it is
+ * read here: True, False, None and an int are those values, anything
+ * else that Python would read as a literal is refused, the rest is the
+ * text (literal_eval fails on it, and dbt keeps the text). */
+static struct jv *
+literal(struct jev *v, struct arena *a, const char *s, size_t n)
+{
+	char *t = xmemdup(s, n), *p = t, *e;
+	struct jv *r = NULL;
+	int refuse = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	for (e = p + strlen(p); e > p && strchr(" \t\r\n", e[-1]); e--)
+		;
+	*e = '\0';
+	if (!strcmp(p, "True"))
+		r = &jvtrue;
+	else if (!strcmp(p, "False"))
+		r = &jvfalse;
+	else if (!strcmp(p, "None"))
+		r = &jvnone;
+	else if (*p && strspn(p + (*p == '-'), "0123456789") == strlen(p + (*p == '-')) &&
+	    p[*p == '-'] && (p[*p == '-'] != '0' || !p[(*p == '-') + 1]) && strlen(p) < 18) {
+		r = jvint(a, strtoll(p, NULL, 10));
+	} else if ((*p && strchr("[({'\"\n", *p)) || ((*p == '-' || *p == '.' ||
+	    (*p >= '0' && *p <= '9')) && strspn(p, "-+.0123456789eEjJ_xXoObB") == strlen(p)))
+		refuse = 1;
+	free(t);
+	if (refuse)
+		jfail(v, "unsupported: a value dbt would read as a Python literal: %.*s",
+		    (int)n, s);
+	return r ? r : jvstr(a, s, n);
+}
+
+static struct jv *
+fnliteral(struct jev *v, void *data, struct jcall *c)
+{
+	(void)data;
+	return literal(v, jevarena(v), c->pos[0]->u.str.s, c->pos[0]->u.str.n);
+}
+
+int
+pctxproject(struct pctx *c, const char *name, const char *src, cJSON **out, char **err)
+{
+	struct arena a = {0};
+	struct pnode pn;
+	struct jtmpl t;
+	struct jv *ctx, *val;
+	struct buf b = {0};
+	cJSON *node = cJSON_CreateObject();
+	int r;
+
+	*out = NULL;
+	begin(c, &pn, node, NULL, NULL, &a);
+	/* dbt's TargetContext: env_var, target, and var of --vars only */
+	ctx = jvdict(&a);
+	put(&a, ctx, "var", jvfunc(&a, "var", fnvar, &pn));
+	put(&a, ctx, "env_var", jvfunc(&a, "env_var", fnenvvar, &pn));
+	put(&a, ctx, "target", jvobj(&a, &targetclass, c));
+	r = jcompile(&a, name, src, strlen(src), &t, err);
+	if (r == 0)
+		r = jrunvalue(&a, &t, &ctx, 1, &val, err);
+	if (r == 0 && !val) {
+		r = jrun(&a, &t, &ctx, 1, &b, err);
+		if (r == 0) {
+			/* the literal check runs as a render, for its error */
+			struct jtmpl lt;
+			static const char lsrc[] = "{{ __literal(__text) }}";
+			struct jv *lctx = jvdict(&a);
+			put(&a, lctx, "__text", jvstr(&a, b.s ? b.s : "", b.len));
+			put(&a, lctx, "__literal", jvfunc(&a, "literal", fnliteral, NULL));
+			r = jcompile(&a, name, lsrc, sizeof(lsrc) - 1, &lt, err);
+			if (r == 0)
+				r = jrunvalue(&a, &lt, &lctx, 1, &val, err);
+		}
+	}
+	c->cur = NULL;
+	if (r == 0)
+		*out = pctxjson(val);
+	buffree(&b);
+	arenafree(&a);
+	cJSON_Delete(node);
+	return r;
+}

@@ -56,6 +56,13 @@ int pctxtest(struct pctx *, cJSON *node, cJSON *kwargs, const char *raw,
 int pctxnames(struct pctx *, const char *const macro[3], const char *const field[3],
     const char *const custom[3], cJSON *node, char *out[3], char **err);
 
+/* A value of a dbt_project.yml (named name in errors) rendered as dbt's
+ * DbtProjectYamlRenderer renders it: natively, with env_var, target and
+ * var, which reads --vars only (c's run must have no vars). *out is the
+ * value (cJSON, malloc'd). Returns 0, or -1 with *err. */
+int pctxproject(struct pctx *c, const char *name, const char *src, cJSON **out,
+    char **err);
+
 /* The docs blocks doc() reads: an object of doc.PKG.NAME -> its contents
  * (it must outlive the context). */
 void pctxdocs(struct pctx *, cJSON *docs);

@@ -116,6 +116,10 @@ refused 'echo "{% snapshot s %}select 1{% endsnapshot %}" >snapshots/s.sql' \
 	"Snapshots must be configured with a 'strategy' and 'unique_key'." "a snapshot without a strategy"
 refused 'echo "{% macro m() %}{% endmacro %}" >snapshots/m.sql' \
 	"unsupported: a macro block in a snapshot file" "a macro in a snapshot file"
+refused 'sed -i "s/+tags: \\[\"finance\"\\]/+alias: \"{{ 1 }}.{{ 5 }}\"/" dbt_project.yml' \
+	"unsupported: a value dbt would read as a Python literal: 1.5" "a project value rendered to a literal"
+refused 'sed -i "s/+tags: \\[\"finance\"\\]/+alias: \"{{ var(\x27payment_methods\x27) }}\"/" dbt_project.yml' \
+	"Required var 'payment_methods' not found" "a project var in dbt_project.yml, where only --vars are"
 refused 'printf "groups:\n  - name: g\n" >models/x.yml' \
 	"models/x.yml: groups: not read here yet" "an unknown properties key"
 refused 'printf "exposures:\n  - name: e\n    type: dashboard\n    owner: {name: a}\n    depends_on: [\"ref(\x27gone\x27)\"]\n" >models/x.yml' \
