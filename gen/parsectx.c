@@ -560,8 +560,9 @@ addispatch(struct jev *v, void *data, struct jcall *c)
 	struct jv *nm = arg(c, 0, "macro_name"), *ns = arg(c, 1, "macro_namespace");
 	const char *name = strarg(v, nm, "adapter.dispatch");
 	const char *prefixes[] = {pn->c->run.adapter, "default"};
-	const char *search[2] = {NULL, NULL};
+	const char *search[64] = {NULL, NULL};
 	size_t i, p, ns_n = 1;
+	cJSON *d, *o = NULL;
 
 	if (c->npos > 2)
 		jfail(v, "unsupported: adapter.dispatch() with packages");
@@ -569,9 +570,25 @@ addispatch(struct jev *v, void *data, struct jcall *c)
 		jfail(v, "In adapter.dispatch, got a macro name of \"%s\", but \".\" is not a valid macro name component", name);
 	if (ns && ns->type != JSTR && ns->type != JNONE)
 		jfail(v, "In adapter.dispatch, got a %s macro_namespace argument, but macro_namespace should be None or a string.", jvtypename(ns));
-	if (cJSON_GetArraySize(pn->c->run.dispatch) > 0)
-		jfail(v, "unsupported: dispatch in dbt_project.yml (a manifest from dbt parse works instead)");
-	if (ns && ns->type == JSTR && (!strcmp(ns->u.str.s, "dbt") ||
+	/* the root project's dispatch config: its search_order for the
+	 * namespace, as dbt's get_macro_search_order */
+	cJSON_ArrayForEach(d, ns && ns->type == JSTR ? pn->c->run.dispatch : (cJSON *)NULL) {
+		cJSON *m = cJSON_GetObjectItemCaseSensitive(d, "macro_namespace");
+		if (cJSON_IsString(m) && !strcmp(m->valuestring, ns->u.str.s)) {
+			o = cJSON_GetObjectItemCaseSensitive(d, "search_order");
+			break;
+		}
+	}
+	if (cJSON_GetArraySize(o) > 0) {
+		cJSON *x;
+		ns_n = 0;
+		cJSON_ArrayForEach(x, o) {
+			if (!cJSON_IsString(x) || ns_n == sizeof(search) / sizeof(search[0]))
+				jfail(v, "dispatch: the search_order of %s is not a list of package "
+				    "names", ns->u.str.s);
+			search[ns_n++] = x->valuestring;
+		}
+	} else if (ns && ns->type == JSTR && (!strcmp(ns->u.str.s, "dbt") ||
 	    jvget(pn->c->bypkg, ns))) {
 		search[0] = pn->c->run.project;
 		search[1] = ns->u.str.s;
