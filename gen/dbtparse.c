@@ -2013,6 +2013,8 @@ dbtparse(const struct parseopts *o, char **read)
 	r.run.target = o->target;
 	v = cJSON_GetObjectItemCaseSensitive(r.proj, "dispatch");
 	r.run.dispatch = cJSON_IsArray(v) ? v : NULL;
+	v = cJSON_GetObjectItemCaseSensitive(r.proj, "flags");
+	r.run.flags = cJSON_IsObject(v) ? v : NULL;
 	r.pc = pctxnew(r.macros, &r.run);
 	pctxdocs(r.pc, r.docs);
 	for (i = 0; i < r.nprojs; i++) {

@@ -194,7 +194,7 @@ relattr(struct jev *v, struct jv *self, const char *name)
 }
 
 /* A relation is a Mapping, as dbt's are (dbt_utils' _is_relation). */
-static const struct jclass relclass = {"Relation", relattr, relstr, NULL, NULL, NULL, 1};
+static const struct jclass relclass = {"Relation", relattr, relstr, NULL, NULL, NULL, 1, NULL};
 
 /* ---- ref, source, config ---- */
 
@@ -338,7 +338,7 @@ cfgattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass cfgclass = {"Config", cfgattr, NULL, cfgcall, NULL, NULL, 0};
+static const struct jclass cfgclass = {"Config", cfgattr, NULL, cfgcall, NULL, NULL, 0, NULL};
 
 /* ---- var, env_var, and the rest ---- */
 
@@ -444,7 +444,7 @@ targetattr(struct jev *v, struct jv *self, const char *name)
 	return dbtjson(jevarena(v), x);
 }
 
-static const struct jclass targetclass = {"Target", targetattr, NULL, NULL, NULL, NULL, 0};
+static const struct jclass targetclass = {"Target", targetattr, NULL, NULL, NULL, NULL, 0, NULL};
 
 static struct jv *
 flagsattr(struct jev *v, struct jv *self, const char *name)
@@ -459,7 +459,7 @@ flagsattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass flagsclass = {"flags", flagsattr, NULL, NULL, NULL, NULL, 0};
+static const struct jclass flagsclass = {"flags", flagsattr, NULL, NULL, NULL, NULL, 0, NULL};
 
 /* ---- macros ---- */
 
@@ -521,7 +521,7 @@ dbtitem(struct jev *v, struct jv *self, struct jv *key)
 	return dbtattr(v, self, key->u.str.s);
 }
 
-static const struct jclass dbtclass = {"dbt", dbtattr, NULL, NULL, NULL, dbtitem, 1};
+static const struct jclass dbtclass = {"dbt", dbtattr, NULL, NULL, NULL, dbtitem, 1, NULL};
 
 /* The macro name as dbt's MacroNamespace.get_from_package finds it: pkg
  * NULL, in the render's namespace (its package's, the root's, dbt's); dbt,
@@ -603,11 +603,13 @@ adattr(struct jev *v, struct jv *self, const char *name)
 		return jvfunc(jevarena(v), "adapter.dispatch", addispatch, self->u.obj.data);
 	if (!strcmp(name, "quote"))
 		return jvfunc(jevarena(v), "adapter.quote", adquote, self->u.obj.data);
+	if (!strcmp(name, "behavior"))
+		return dbtbehavior(jevarena(v), ((struct pnode *)self->u.obj.data)->c->run.flags);
 	jfail(v, "unsupported at parse: adapter.%s (a manifest from dbt parse works instead)", name);
 	return NULL;
 }
 
-static const struct jclass adclass = {"Adapter", adattr, NULL, NULL, NULL, NULL, 0};
+static const struct jclass adclass = {"Adapter", adattr, NULL, NULL, NULL, NULL, 0, NULL};
 
 static struct jv *
 modelattr(struct jev *v, struct jv *self, const char *name)
@@ -618,7 +620,7 @@ modelattr(struct jev *v, struct jv *self, const char *name)
 	return x ? x : &jvundef;
 }
 
-static const struct jclass modelclass = {"model", modelattr, NULL, NULL, NULL, NULL, 0};
+static const struct jclass modelclass = {"model", modelattr, NULL, NULL, NULL, NULL, 0, NULL};
 
 /* A name that needs the database, or what is not kept here. */
 static struct jv *
@@ -638,7 +640,7 @@ noattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass noclass = {"unsupported", noattr, NULL, nocall, NULL, NULL, 0};
+static const struct jclass noclass = {"unsupported", noattr, NULL, nocall, NULL, NULL, 0, NULL};
 
 static struct jv *
 basectx(struct pnode *pn, struct arena *a)

@@ -69,7 +69,7 @@ detach(cJSON *o, const char *k)
 
 /* A job's context while it runs: its hooks render in it too. */
 struct late {
-	cJSON *m, *vars, *pkgvars, *dispatch, *clivars, *target;
+	cJSON *m, *vars, *pkgvars, *dispatch, *flags, *clivars, *target;
 	struct dbtrun run;
 	struct dbtdb db;
 	struct dbtctx *c;
@@ -88,6 +88,7 @@ matlatefree(struct runner *r)
 	cJSON_Delete(l->vars);
 	cJSON_Delete(l->pkgvars);
 	cJSON_Delete(l->dispatch);
+	cJSON_Delete(l->flags);
 	cJSON_Delete(l->clivars);
 	cJSON_Delete(l->target);
 	free(l);
@@ -134,6 +135,7 @@ matlate(struct runner *r)
 	l->vars = detach(ctx, "vars");
 	l->pkgvars = detach(ctx, "pkgvars");
 	l->dispatch = detach(ctx, "dispatch");
+	l->flags = detach(ctx, "flags");
 	l->clivars = detach(ctx, "clivars");
 	l->target = detach(ctx, "target");
 	if (jobget(j, "full_refresh"))
@@ -144,6 +146,7 @@ matlate(struct runner *r)
 	l->run.vars = l->vars;
 	l->run.pkgvars = l->pkgvars;
 	l->run.dispatch = l->dispatch;
+	l->run.flags = l->flags;
 	l->run.clivars = l->clivars;
 	l->run.target = l->target;
 	l->run.fullrefresh = full;
