@@ -125,6 +125,7 @@ TESTS = tests/parity.t \
 	tests/parse.t \
 	tests/hooks.t \
 	tests/project.t \
+	tests/srcjinja.t \
 	tests/builtins.t \
 	tests/pkgseeds.t \
 	tests/seeds.t \

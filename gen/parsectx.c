@@ -999,6 +999,55 @@ fndoc(struct jev *v, void *data, struct jcall *c)
 	return NULL;
 }
 
+/* env_var of a properties file: dbt's SchemaYamlContext refuses a
+ * secret. */
+static struct jv *
+fnyamlenv(struct jev *v, void *data, struct jcall *c)
+{
+	if (c->npos >= 1 && c->pos[0]->type == JSTR &&
+	    !strncmp(c->pos[0]->u.str.s, "DBT_ENV_SECRET", 14))
+		jfail(v, "Secret env vars are allowed only in profiles.yml or packages.yml. "
+		    "Found '%s' referenced elsewhere.", c->pos[0]->u.str.s);
+	return fnenvvar(v, data, c);
+}
+
+int
+pctxyaml(struct pctx *c, const char *pkg, const char *name, const char *text, cJSON **out,
+    char **err)
+{
+	struct arena a = {0};
+	struct pnode pn;
+	struct jtmpl t;
+	struct jv *ctx, *v = NULL;
+	struct buf b = {0};
+	cJSON *node = cJSON_CreateObject();
+	int r;
+
+	cJSON_AddStringToObject(node, "package_name", pkg);
+	begin(c, &pn, node, NULL, NULL, &a);
+	/* dbt's SchemaYamlContext: var, env_var, target and no macros */
+	ctx = jvdict(&a);
+	put(&a, ctx, "var", jvfunc(&a, "var", fnvar, &pn));
+	put(&a, ctx, "env_var", jvfunc(&a, "env_var", fnyamlenv, &pn));
+	put(&a, ctx, "target", jvobj(&a, &targetclass, c));
+	put(&a, ctx, "project_name", str(&a, c->run.project));
+	*out = NULL;
+	r = jcompile(&a, name, text, strlen(text), &t, err);
+	if (r == 0 && (r = jrunvalue(&a, &t, &ctx, 1, &v, err)) == 0 && !v) {
+		if ((r = jrun(&a, &t, &ctx, 1, &b, err)) == 0)
+			v = jvstr(&a, b.s ? b.s : "", b.len);
+	}
+	if (r == 0 && !(*out = pctxjson(v))) {
+		*err = xasprintf("%s: rendered to a value a properties file cannot hold", name);
+		r = -1;
+	}
+	c->cur = NULL;
+	buffree(&b);
+	arenafree(&a);
+	cJSON_Delete(node);
+	return r;
+}
+
 int
 pctxdesc(struct pctx *c, cJSON *node, const char *name, const char *text, char **out, char **err)
 {
