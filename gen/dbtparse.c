@@ -292,7 +292,10 @@ projectcheck(struct reader *r)
 	if (cJSON_GetObjectItemCaseSensitive(r->proj, "tests") &&
 	    cJSON_GetObjectItemCaseSensitive(r->proj, "data_tests"))
 		fatal("%sdbt_project.yml: both tests and data_tests", r->pre);
-	r->quote[0] = r->quote[1] = r->quote[2] = 1;
+	/* the root project's quoting is every project's, as dbt's
+	 * RuntimeConfig.new_project forces it onto each package */
+	if (r->nprojs == 1)
+		r->quote[0] = r->quote[1] = r->quote[2] = 1;
 	q = cJSON_GetObjectItemCaseSensitive(r->proj, "quoting");
 	cJSON_ArrayForEach(x, q) {
 		static const char *const k[] = {"database", "schema", "identifier"};
@@ -301,7 +304,8 @@ projectcheck(struct reader *r)
 		if (i == 3 || !cJSON_IsBool(x))
 			fatal("%sdbt_project.yml: quoting.%s: not read here (a manifest from dbt "
 			    "parse works instead)", r->pre, x->string);
-		r->quote[i] = cJSON_IsTrue(x);
+		if (r->nprojs == 1)
+			r->quote[i] = cJSON_IsTrue(x);
 	}
 }
 
@@ -412,10 +416,8 @@ packages(struct reader *r)
 		if (!strcmp(p->name, "dbt") || (!strncmp(p->name, "dbt_", 4) &&
 		    !strcmp(p->name + 4, r->o->adapter)))
 			fatal("%sdbt_project.yml: a package named %s, as dbt's own", p->pre, p->name);
-		if (jstr(p->proj, "packages-install-path") || cJSON_GetObjectItemCaseSensitive(p->proj, "quoting") ||
-		    cJSON_GetObjectItemCaseSensitive(p->proj, "dispatch"))
-			fatal("%sdbt_project.yml: packages-install-path, quoting or dispatch in a package: "
-			    "not read here (a manifest from dbt parse works instead)", p->pre);
+		/* a package's packages-install-path, quoting and dispatch are
+		 * not dbt's: it reads the root project's */
 		nojinja(r, "dbt_project.yml", "a package's project", p->proj);
 		free(names[i]);
 	}
