@@ -72,7 +72,7 @@ BUILTINS = gen/builtins/names.sql gen/builtins/tests.sql gen/builtins/testsql.sq
 	gen/builtins/casts.sql gen/builtins/sets.sql gen/builtins/strings.sql \
 	gen/builtins/splitpart.sql gen/builtins/listagg.sql gen/builtins/dates.sql \
 	gen/builtins/datediff.sql gen/builtins/clock.sql gen/builtins/series.sql \
-	gen/builtins/statement.sql
+	gen/builtins/statement.sql gen/builtins/spine.sql
 
 gen/builtins.c: $(BUILTINS)
 	{ echo '/* generated from gen/builtins/ by the Makefile: do not edit */'; \
@@ -126,6 +126,7 @@ TESTS = tests/parity.t \
 	tests/parse.t \
 	tests/hooks.t \
 	tests/project.t \
+	tests/srcjinja.t \
 	tests/builtins.t \
 	tests/pkgseeds.t \
 	tests/seeds.t \

@@ -353,7 +353,10 @@ projectcheck(struct reader *r)
 	if (cJSON_GetObjectItemCaseSensitive(r->proj, "tests") &&
 	    cJSON_GetObjectItemCaseSensitive(r->proj, "data_tests"))
 		fatal("%sdbt_project.yml: both tests and data_tests", r->pre);
-	r->quote[0] = r->quote[1] = r->quote[2] = 1;
+	/* the root project's quoting is every project's, as dbt's
+	 * RuntimeConfig.new_project forces it onto each package */
+	if (r->nprojs == 1)
+		r->quote[0] = r->quote[1] = r->quote[2] = 1;
 	q = cJSON_GetObjectItemCaseSensitive(r->proj, "quoting");
 	cJSON_ArrayForEach(x, q) {
 		static const char *const k[] = {"database", "schema", "identifier"};
@@ -362,7 +365,8 @@ projectcheck(struct reader *r)
 		if (i == 3 || !cJSON_IsBool(x))
 			fatal("%sdbt_project.yml: quoting.%s: not read here (a manifest from dbt "
 			    "parse works instead)", r->pre, x->string);
-		r->quote[i] = cJSON_IsTrue(x);
+		if (r->nprojs == 1)
+			r->quote[i] = cJSON_IsTrue(x);
 	}
 }
 
@@ -475,10 +479,8 @@ packages(struct reader *r)
 		if (!strcmp(p->name, "dbt") || (!strncmp(p->name, "dbt_", 4) &&
 		    !strcmp(p->name + 4, r->o->adapter)))
 			fatal("%sdbt_project.yml: a package named %s, as dbt's own", p->pre, p->name);
-		if (jstr(p->proj, "packages-install-path") || cJSON_GetObjectItemCaseSensitive(p->proj, "quoting") ||
-		    cJSON_GetObjectItemCaseSensitive(p->proj, "dispatch"))
-			fatal("%sdbt_project.yml: packages-install-path, quoting or dispatch in a package: "
-			    "not read here (a manifest from dbt parse works instead)", p->pre);
+		/* a package's packages-install-path, quoting and dispatch are
+		 * not dbt's: it reads the root project's */
 		nojinja(r, "dbt_project.yml", "a package's project", p->proj);
 		free(names[i]);
 	}
@@ -585,6 +587,102 @@ onlykeys(struct reader *r, const char *file, const char *where, const cJSON *o,
 	}
 }
 
+/* ---- properties rendered ---- */
+
+/* dbt's SchemaYamlRenderer._is_norender_key: what is rendered later
+ * (descriptions, tests) or when it runs (hooks). A list index is "". */
+static int
+norenderkey(const char *const *k, size_t n)
+{
+	static const char *const later[] = {"tests", "data_tests", "description",
+	    "loaded_at_query", NULL}, *const col[] = {"tests", "data_tests", "description", NULL};
+	size_t i;
+
+	for (i = 0; n >= 1 && later[i]; i++)
+		if (!strcmp(k[0], later[i]) || (n == 2 && !strcmp(k[1], later[i])))
+			return 1;
+	if (n >= 2 && !strcmp(k[0], "config") && (!strcmp(k[1], "pre_hook") ||
+	    !strcmp(k[1], "post_hook") || !strcmp(k[1], "loaded_at_query")))
+		return 1;
+	if (n == 5 && !strcmp(k[4], "description"))
+		return 1;
+	if (n >= 3 && (!strcmp(k[0], "columns") || !strcmp(k[0], "dimensions") ||
+	    !strcmp(k[0], "measures") || !strcmp(k[0], "entities")))
+		for (i = 0; col[i]; i++)
+			if (!strcmp(k[2], col[i]))
+				return 1;
+	return 0;
+}
+
+/* should_render_keypath of dbt's SchemaYamlRenderer for the entries of
+ * key (sources, or models, seeds and snapshots). */
+static int
+renderkey(int sources, const char *const *k, size_t n)
+{
+	if (n < 1)
+		return 1;
+	if (!sources)
+		return !norenderkey(k, n);
+	if (!strcmp(k[0], "description") || !strcmp(k[0], "loaded_at_query"))
+		return 0;
+	if (n >= 2 && !strcmp(k[0], "config") && !strcmp(k[1], "loaded_at_query"))
+		return 0;
+	return strcmp(k[0], "tables") || n < 2 || !norenderkey(k + 2, n - 2);
+}
+
+struct yamlwalk {
+	struct reader *r;
+	const char *file, *where;
+	int sources;
+	const char *path[32];
+};
+
+static void
+yamlwalk(struct yamlwalk *w, cJSON *v, size_t n)
+{
+	cJSON *x, *next, *out;
+	char *err;
+
+	if (!renderkey(w->sources, w->path, n))
+		return;
+	if (n == sizeof(w->path) / sizeof(w->path[0]))
+		fatal("%s%s: %s: nested too deep to render", w->r->pre, w->file, w->where);
+	for (x = cJSON_IsString(v) ? NULL : v->child; x; x = next) {
+		next = x->next;
+		w->path[n] = cJSON_IsObject(v) ? x->string : "";
+		if (!cJSON_IsString(x)) {
+			yamlwalk(w, x, n + 1);
+			continue;
+		}
+		if (!renderkey(w->sources, w->path, n + 1))
+			continue;
+		if (!strstr(x->valuestring, "{{") && !strstr(x->valuestring, "{%") &&
+		    !strstr(x->valuestring, "{#"))
+			continue;
+		if (pctxyaml(w->r->pc, w->r->name, w->file, x->valuestring, &out, &err) < 0)
+			fatal("%s%s: %s: Could not render %s: %s", w->r->pre, w->file, w->where,
+			    x->valuestring, err);
+		if (cJSON_IsObject(v))
+			cJSON_ReplaceItemInObjectCaseSensitive(v, x->string, out);
+		else
+			cJSON_ReplaceItemViaPointer(v, x, out);
+	}
+}
+
+/* A properties file's entry rendered in place as dbt renders it before
+ * anything reads it: every string but the descriptions, the tests and
+ * the hooks (sources: key "sources"). */
+static void
+renderentry(struct reader *r, const char *file, const char *key, cJSON *e)
+{
+	struct yamlwalk w = {r, file, NULL, !strcmp(key, "sources"), {NULL}};
+	char *where = xstrdup(jstr(e, "name") ? jstr(e, "name") : key);
+
+	w.where = where;
+	yamlwalk(&w, e, 0);
+	free(where);
+}
+
 static void
 entrycheck(struct reader *r, const char *file, const char *kind, const cJSON *e)
 {
@@ -600,12 +698,15 @@ entrycheck(struct reader *r, const char *file, const char *kind, const cJSON *e)
 	onlykeys(r, file, where, e, strcmp(kind, "snapshot") ? node : snapshot);
 	if (!jstr(e, "name"))
 		fatal("%s%s: a %s without a name", r->pre, file, kind);
-	/* descriptions are rendered, doc() and all (pctxdesc) */
-	nojinja(r, file, where, cJSON_GetObjectItemCaseSensitive(e, "config"));
+	/* rendered (renderentry) but the descriptions, rendered with doc()
+	 * and all (pctxdesc), the tests and the hooks (nodecfg.h) */
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(e, "columns")) {
 		onlykeys(r, file, where, c, col);
 		if (!jstr(c, "name"))
 			fatal("%s%s: %s: a column without a name", r->pre, file, where);
+		if (cJSON_GetObjectItemCaseSensitive(c, "data_type") && !jstr(c, "data_type"))
+			fatal("%s%s: %s: column %s: data_type is not a string", r->pre, file,
+			    where, jstr(c, "name"));
 	}
 	free(where);
 }
@@ -637,18 +738,27 @@ addsource(struct reader *r, const char *file, cJSON *s)
 	    "tables", NULL};
 	static const char *const tab[] = {"name", "description", "identifier", "columns",
 	    "data_tests", "tests", NULL};
+	static const char *const rel[] = {"database", "schema"};
 	cJSON *t;
+	size_t i;
 
 	onlykeys(r, file, "a source", s, src);
 	if (!jstr(s, "name"))
 		fatal("%s%s: a source without a name", r->pre, file);
-	nojinja(r, file, jstr(s, "name"), s);
+	/* rendered (renderentry) but the descriptions (sourcenode) and tests */
+	for (i = 0; i < 2; i++)
+		if (cJSON_GetObjectItemCaseSensitive(s, rel[i]) && !jstr(s, rel[i]))
+			fatal("%s%s: source %s: %s is not a string", r->pre, file, jstr(s, "name"),
+			    rel[i]);
 	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(s, "tables")) {
 		cJSON *e = cJSON_CreateObject();
 		onlykeys(r, file, jstr(s, "name"), t, tab);
 		if (!jstr(t, "name"))
 			fatal("%s%s: source %s: a table without a name", r->pre, file,
 			    jstr(s, "name"));
+		if (cJSON_GetObjectItemCaseSensitive(t, "identifier") && !jstr(t, "identifier"))
+			fatal("%s%s: source %s: table %s: identifier is not a string", r->pre,
+			    file, jstr(s, "name"), jstr(t, "name"));
 		cJSON_AddStringToObject(e, "package", r->name);
 		cJSON_AddStringToObject(e, "file", file);
 		cJSON_AddItemToObject(e, "source", cJSON_Duplicate(s, 0));
@@ -700,7 +810,11 @@ propfile(struct reader *r, const char *rel, const char *below, void *arg)
 				cJSON_AddStringToObject(xe, "file", rel);
 				cJSON_AddItemToObject(xe, "entry", cJSON_Duplicate(e, 1));
 				cJSON_AddItemToArray(r->exps, xe);
-			} else if (!strcmp(x->string, "sources"))
+				continue;
+			}
+			if (cJSON_IsObject(e))
+				renderentry(r, rel, x->string, e);
+			if (!strcmp(x->string, "sources"))
 				addsource(r, rel, e);
 			else
 				addpatch(r, rel, below, !strcmp(x->string, "models") ? "model" :
@@ -1465,6 +1579,14 @@ sourcenode(struct reader *r, cJSON *e)
 	cJSON_AddTrueToObject(x, "enabled");
 	cJSON_AddObjectToObject(n, "unrendered_config");
 	add(r, r->sources, uid, n);
+	/* as dbt's _process_docs_for_source */
+	describe(r, n, file);
+	x = cJSON_CreateObject();
+	cJSON_AddStringToObject(x, "description", jstr(n, "source_description"));
+	describe1(r, n, x, file);
+	cJSON_ReplaceItemInObjectCaseSensitive(n, "source_description",
+	    cJSON_CreateString(jstr(x, "description")));
+	cJSON_Delete(x);
 	cJSON_AddStringToObject(n, "alias", id ? id : tn);
 	relname(r, n);
 	cJSON_DeleteItemFromObjectCaseSensitive(n, "alias");
@@ -2218,6 +2340,8 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	r.run.target = o->target;
 	v = cJSON_GetObjectItemCaseSensitive(r.proj, "dispatch");
 	r.run.dispatch = cJSON_IsArray(v) ? v : NULL;
+	v = cJSON_GetObjectItemCaseSensitive(r.proj, "flags");
+	r.run.flags = cJSON_IsObject(v) ? v : NULL;
 	r.pc = pctxnew(r.macros, &r.run);
 	pctxdocs(r.pc, r.docs);
 	for (i = 0; i < r.nprojs; i++) {

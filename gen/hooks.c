@@ -440,7 +440,7 @@ hooksrender(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 	run.target = target;
 	run.dbtversion = m->dbtversion;
 	run.clivars = o->vars;
-	projectvars(o->dir ? o->dir : "", &run.vars, &run.pkgvars, &run.dispatch);
+	projectvars(o->dir ? o->dir : "", &run.vars, &run.pkgvars, &run.dispatch, &run.flags);
 	c = rdocctx(d, &run);
 	for (i = 0; i < m->nnodes; i++)
 		if (hashooks(&m->nodes[i]))
@@ -452,6 +452,7 @@ hooksrender(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 	cJSON_Delete(run.vars);
 	cJSON_Delete(run.pkgvars);
 	cJSON_Delete(run.dispatch);
+	cJSON_Delete(run.flags);
 }
 
 /* One hook list's SQL rewritten with map. */

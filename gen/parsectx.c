@@ -194,7 +194,7 @@ relattr(struct jev *v, struct jv *self, const char *name)
 }
 
 /* A relation is a Mapping, as dbt's are (dbt_utils' _is_relation). */
-static const struct jclass relclass = {"Relation", relattr, relstr, NULL, NULL, NULL, 1};
+static const struct jclass relclass = {"Relation", relattr, relstr, NULL, NULL, NULL, 1, NULL};
 
 /* ---- ref, source, config ---- */
 
@@ -338,7 +338,7 @@ cfgattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass cfgclass = {"Config", cfgattr, NULL, cfgcall, NULL, NULL, 0};
+static const struct jclass cfgclass = {"Config", cfgattr, NULL, cfgcall, NULL, NULL, 0, NULL};
 
 /* ---- var, env_var, and the rest ---- */
 
@@ -451,7 +451,7 @@ targetattr(struct jev *v, struct jv *self, const char *name)
 	return dbtjson(jevarena(v), x);
 }
 
-static const struct jclass targetclass = {"Target", targetattr, NULL, NULL, NULL, NULL, 0};
+static const struct jclass targetclass = {"Target", targetattr, NULL, NULL, NULL, NULL, 0, NULL};
 
 static struct jv *
 flagsattr(struct jev *v, struct jv *self, const char *name)
@@ -466,7 +466,7 @@ flagsattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass flagsclass = {"flags", flagsattr, NULL, NULL, NULL, NULL, 0};
+static const struct jclass flagsclass = {"flags", flagsattr, NULL, NULL, NULL, NULL, 0, NULL};
 
 /* ---- macros ---- */
 
@@ -528,7 +528,7 @@ dbtitem(struct jev *v, struct jv *self, struct jv *key)
 	return dbtattr(v, self, key->u.str.s);
 }
 
-static const struct jclass dbtclass = {"dbt", dbtattr, NULL, NULL, NULL, dbtitem, 1};
+static const struct jclass dbtclass = {"dbt", dbtattr, NULL, NULL, NULL, dbtitem, 1, NULL};
 
 /* The macro name as dbt's MacroNamespace.get_from_package finds it: pkg
  * NULL, in the render's namespace (its package's, the root's, dbt's); dbt,
@@ -562,7 +562,7 @@ addispatch(struct jev *v, void *data, struct jcall *c)
 	const char *prefixes[] = {pn->c->run.adapter, "default"};
 	const char *search[64] = {NULL, NULL};
 	size_t i, p, ns_n = 1;
-	cJSON *d, *o = NULL;
+	cJSON *d, *o = NULL, *dl;
 
 	if (c->npos > 2)
 		jfail(v, "unsupported: adapter.dispatch() with packages");
@@ -572,7 +572,8 @@ addispatch(struct jev *v, void *data, struct jcall *c)
 		jfail(v, "In adapter.dispatch, got a %s macro_namespace argument, but macro_namespace should be None or a string.", jvtypename(ns));
 	/* the root project's dispatch config: its search_order for the
 	 * namespace, as dbt's get_macro_search_order */
-	cJSON_ArrayForEach(d, ns && ns->type == JSTR ? pn->c->run.dispatch : (cJSON *)NULL) {
+	dl = ns && ns->type == JSTR ? pn->c->run.dispatch : NULL;
+	cJSON_ArrayForEach(d, dl) {
 		cJSON *m = cJSON_GetObjectItemCaseSensitive(d, "macro_namespace");
 		if (cJSON_IsString(m) && !strcmp(m->valuestring, ns->u.str.s)) {
 			o = cJSON_GetObjectItemCaseSensitive(d, "search_order");
@@ -652,11 +653,13 @@ adattr(struct jev *v, struct jv *self, const char *name)
 		return jvfunc(jevarena(v), "adapter.dispatch", addispatch, self->u.obj.data);
 	if (!strcmp(name, "quote"))
 		return jvfunc(jevarena(v), "adapter.quote", adquote, self->u.obj.data);
+	if (!strcmp(name, "behavior"))
+		return dbtbehavior(jevarena(v), ((struct pnode *)self->u.obj.data)->c->run.flags);
 	jfail(v, "unsupported at parse: adapter.%s (a manifest from dbt parse works instead)", name);
 	return NULL;
 }
 
-static const struct jclass adclass = {"Adapter", adattr, NULL, NULL, NULL, NULL, 0};
+static const struct jclass adclass = {"Adapter", adattr, NULL, NULL, NULL, NULL, 0, NULL};
 
 static struct jv *
 modelattr(struct jev *v, struct jv *self, const char *name)
@@ -667,7 +670,7 @@ modelattr(struct jev *v, struct jv *self, const char *name)
 	return x ? x : &jvundef;
 }
 
-static const struct jclass modelclass = {"model", modelattr, NULL, NULL, NULL, NULL, 0};
+static const struct jclass modelclass = {"model", modelattr, NULL, NULL, NULL, NULL, 0, NULL};
 
 /* A name that needs the database, or what is not kept here. */
 static struct jv *
@@ -687,7 +690,7 @@ noattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass noclass = {"unsupported", noattr, NULL, nocall, NULL, NULL, 0};
+static const struct jclass noclass = {"unsupported", noattr, NULL, nocall, NULL, NULL, 0, NULL};
 
 static struct jv *
 basectx(struct pnode *pn, struct arena *a)
@@ -1049,6 +1052,55 @@ fndoc(struct jev *v, void *data, struct jcall *c)
 	jfail(v, "Documentation for '%s' depends on doc '%s' which was not found",
 	    jstr(pn->node, "unique_id"), name);
 	return NULL;
+}
+
+/* env_var of a properties file: dbt's SchemaYamlContext refuses a
+ * secret. */
+static struct jv *
+fnyamlenv(struct jev *v, void *data, struct jcall *c)
+{
+	if (c->npos >= 1 && c->pos[0]->type == JSTR &&
+	    !strncmp(c->pos[0]->u.str.s, "DBT_ENV_SECRET", 14))
+		jfail(v, "Secret env vars are allowed only in profiles.yml or packages.yml. "
+		    "Found '%s' referenced elsewhere.", c->pos[0]->u.str.s);
+	return fnenvvar(v, data, c);
+}
+
+int
+pctxyaml(struct pctx *c, const char *pkg, const char *name, const char *text, cJSON **out,
+    char **err)
+{
+	struct arena a = {0};
+	struct pnode pn;
+	struct jtmpl t;
+	struct jv *ctx, *v = NULL;
+	struct buf b = {0};
+	cJSON *node = cJSON_CreateObject();
+	int r;
+
+	cJSON_AddStringToObject(node, "package_name", pkg);
+	begin(c, &pn, node, NULL, NULL, &a);
+	/* dbt's SchemaYamlContext: var, env_var, target and no macros */
+	ctx = jvdict(&a);
+	put(&a, ctx, "var", jvfunc(&a, "var", fnvar, &pn));
+	put(&a, ctx, "env_var", jvfunc(&a, "env_var", fnyamlenv, &pn));
+	put(&a, ctx, "target", jvobj(&a, &targetclass, c));
+	put(&a, ctx, "project_name", str(&a, c->run.project));
+	*out = NULL;
+	r = jcompile(&a, name, text, strlen(text), &t, err);
+	if (r == 0 && (r = jrunvalue(&a, &t, &ctx, 1, &v, err)) == 0 && !v) {
+		if ((r = jrun(&a, &t, &ctx, 1, &b, err)) == 0)
+			v = jvstr(&a, b.s ? b.s : "", b.len);
+	}
+	if (r == 0 && !(*out = pctxjson(v))) {
+		*err = xasprintf("%s: rendered to a value a properties file cannot hold", name);
+		r = -1;
+	}
+	c->cur = NULL;
+	buffree(&b);
+	arenafree(&a);
+	cJSON_Delete(node);
+	return r;
 }
 
 int

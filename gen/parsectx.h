@@ -72,6 +72,13 @@ void pctxdocs(struct pctx *, cJSON *docs);
 int pctxdesc(struct pctx *, cJSON *node, const char *name, const char *text,
     char **out, char **err);
 
+/* A string of a properties file of package pkg (named name in errors)
+ * rendered as dbt's SchemaYamlRenderer renders it: natively (a lone
+ * {{ }} is its value), with dbt's SchemaYamlContext (var as the
+ * package's, env_var but a secret one, target, project_name); *out its
+ * JSON. Returns 0, or -1 with *err. */
+int pctxyaml(struct pctx *, const char *pkg, const char *name, const char *text,
+    cJSON **out, char **err);
 /* A value of the engine as JSON, or NULL when it has no JSON form. */
 struct jv;
 cJSON *pctxjson(const struct jv *);

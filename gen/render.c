@@ -263,7 +263,7 @@ cacheload(struct cache *k, cJSON *doc, const struct dbtrun *run)
 	struct buf b = {0}, d = {0};
 	char *p, *nl;
 	cJSON *parts[] = {cJSON_GetObjectItemCaseSensitive(doc, "macros"), run->vars,
-	    run->pkgvars, run->target, run->dispatch, run->clivars};
+	    run->pkgvars, run->target, run->dispatch, run->clivars, run->flags};
 	size_t i;
 
 	memset(k, 0, sizeof(*k));
@@ -419,10 +419,10 @@ yaml(const char *path)
 	return j;
 }
 
-/* dbt_project.yml's vars and dispatch in dir, and each package's own
- * vars by name. */
+/* dbt_project.yml's vars, dispatch and flags in dir, and each package's
+ * own vars by name. */
 void
-projectvars(const char *d, cJSON **vars, cJSON **pkgvars, cJSON **dispatch)
+projectvars(const char *d, cJSON **vars, cJSON **pkgvars, cJSON **dispatch, cJSON **flags)
 {
 	char *dir = xasprintf("%s%s", d, *d && d[strlen(d) - 1] != '/' ? "/" : "");
 	char *path = xasprintf("%sdbt_project.yml", dir), *pkgs;
@@ -430,7 +430,7 @@ projectvars(const char *d, cJSON **vars, cJSON **pkgvars, cJSON **dispatch)
 	struct dirent *e;
 	DIR *dd;
 
-	*vars = *dispatch = NULL;
+	*vars = *dispatch = *flags = NULL;
 	*pkgvars = cJSON_CreateObject();
 	if ((v = cJSON_DetachItemFromObjectCaseSensitive(p, "vars")) && cJSON_IsObject(v))
 		*vars = v;
@@ -438,6 +438,10 @@ projectvars(const char *d, cJSON **vars, cJSON **pkgvars, cJSON **dispatch)
 		cJSON_Delete(v);
 	if ((v = cJSON_DetachItemFromObjectCaseSensitive(p, "dispatch")) && cJSON_IsArray(v))
 		*dispatch = v;
+	else
+		cJSON_Delete(v);
+	if ((v = cJSON_DetachItemFromObjectCaseSensitive(p, "flags")) && cJSON_IsObject(v))
+		*flags = v;
 	else
 		cJSON_Delete(v);
 	cJSON_Delete(p);
@@ -702,6 +706,7 @@ bundlewrite(const char *path, cJSON *doc, const struct dbtrun *run, const char *
 	cJSON_AddItemToObject(b, "vars", run->vars ? cJSON_Duplicate(run->vars, 1) : cJSON_CreateNull());
 	cJSON_AddItemToObject(b, "pkgvars", run->pkgvars ? cJSON_Duplicate(run->pkgvars, 1) : cJSON_CreateNull());
 	cJSON_AddItemToObject(b, "dispatch", run->dispatch ? cJSON_Duplicate(run->dispatch, 1) : cJSON_CreateNull());
+	cJSON_AddItemToObject(b, "flags", run->flags ? cJSON_Duplicate(run->flags, 1) : cJSON_CreateNull());
 	cJSON_AddItemToObject(b, "clivars", run->clivars ? cJSON_Duplicate(run->clivars, 1) : cJSON_CreateNull());
 	cJSON_AddItemToObject(b, "target", run->target ? cJSON_Duplicate(run->target, 1) : cJSON_CreateNull());
 	text = cJSON_PrintUnformatted(b);
@@ -757,7 +762,7 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 	run.target = target;
 	run.dbtversion = m->dbtversion;
 	run.clivars = o->vars;
-	projectvars(o->dir ? o->dir : "", &run.vars, &run.pkgvars, &run.dispatch);
+	projectvars(o->dir ? o->dir : "", &run.vars, &run.pkgvars, &run.dispatch, &run.flags);
 	c[0] = rdocctx(d, &run);
 	run.incremental = 1;
 	c[1] = rdocctx(d, &run);
@@ -856,6 +861,7 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 	cJSON_Delete(run.vars);
 	cJSON_Delete(run.pkgvars);
 	cJSON_Delete(run.dispatch);
+	cJSON_Delete(run.flags);
 	return done;
 }
 

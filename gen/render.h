@@ -83,8 +83,9 @@ cJSON *rdocnode(struct rdoc *d, const char *uid);
  * text is dropped (manifestdroptext()). */
 size_t renderall(struct manifest *m, const struct renderopts *o);
 
-/* dbt_project.yml's vars and dispatch in dir ("" for .), and each
+/* dbt_project.yml's vars, dispatch and flags in dir ("" for .), and each
  * package's own vars by name (an object); caller deletes them. */
-void projectvars(const char *dir, cJSON **vars, cJSON **pkgvars, cJSON **dispatch);
+void projectvars(const char *dir, cJSON **vars, cJSON **pkgvars, cJSON **dispatch,
+    cJSON **flags);
 
 #endif

@@ -221,7 +221,7 @@ relgetattr(struct jev *v, struct jv *self, const char *name)
 	return s ? str(a, s) : &jvnone;
 }
 
-static const struct jclass relclass = {"Relation", relgetattr, relstr, NULL, NULL, NULL, 1};
+static const struct jclass relclass = {"Relation", relgetattr, relstr, NULL, NULL, NULL, 1, NULL};
 
 static int
 quotedefault(struct dbtctx *c)
@@ -673,7 +673,7 @@ cfgcallobj(struct jev *v, struct jv *self, struct jcall *c)
 	return cfgcall(v, self->u.obj.data, c);
 }
 
-static const struct jclass cfgclass = {"Config", cfggetattr, NULL, cfgcallobj, NULL, NULL, 0};
+static const struct jclass cfgclass = {"Config", cfggetattr, NULL, cfgcallobj, NULL, NULL, 0, NULL};
 
 /* ---- adapter ---- */
 
@@ -859,6 +859,80 @@ adgetrelation(struct jev *v, void *data, struct jcall *c)
 	return relv(jevarena(v), &r);
 }
 
+/* ---- adapter.behavior ---- */
+
+/* dbt-adapters 1.24's DEFAULT_BASE_BEHAVIOR_FLAGS and dbt-postgres 1.11's
+ * own, with their defaults. */
+static const struct {
+	const char *name;
+	int def;
+} behaviors[] = {
+	{"require_batched_execution_for_custom_microbatch_strategy", 0},
+	{"enable_truthy_nulls_equals_macro", 0},
+	{"postgres_skip_autocommit_transaction_statements", 1},
+};
+
+struct behavior {
+	cJSON *flags;
+	int setting;
+};
+
+static int
+flagtruth(const struct jv *self)
+{
+	return ((const struct behavior *)self->u.obj.data)->setting;
+}
+
+static struct jv *
+flagattr(struct jev *v, struct jv *self, const char *name)
+{
+	const struct behavior *b = self->u.obj.data;
+
+	if (!strcmp(name, "setting") || !strcmp(name, "no_warn"))
+		return jvbool(b->setting);
+	jfail(v, "unsupported: adapter.behavior's flag .%s", name);
+	return NULL;
+}
+
+static const struct jclass flagclass = {"BehaviorFlagRendered", flagattr, NULL, NULL, NULL,
+    NULL, 0, flagtruth};
+
+static struct jv *
+behaviorattr(struct jev *v, struct jv *self, const char *name)
+{
+	const struct behavior *b = self->u.obj.data;
+	struct behavior *f;
+	cJSON *x;
+	size_t i;
+
+	for (i = 0; i < sizeof(behaviors) / sizeof(behaviors[0]); i++)
+		if (!strcmp(behaviors[i].name, name))
+			break;
+	if (i == sizeof(behaviors) / sizeof(behaviors[0]))
+		jfail(v, "The flag %s has not been registered.", name);
+	f = arenaalloc(jevarena(v), sizeof(*f));
+	f->flags = b->flags;
+	f->setting = behaviors[i].def;
+	if ((x = cJSON_GetObjectItemCaseSensitive(b->flags, name))) {
+		if (!cJSON_IsBool(x))
+			jfail(v, "unsupported: flags.%s in dbt_project.yml, not true or false", name);
+		f->setting = cJSON_IsTrue(x);
+	}
+	return jvobj(jevarena(v), &flagclass, f);
+}
+
+static const struct jclass behaviorclass = {"Behavior", behaviorattr, NULL, NULL, NULL, NULL, 0, NULL};
+
+struct jv *
+dbtbehavior(struct arena *a, cJSON *flags)
+{
+	struct behavior *b = arenaalloc(a, sizeof(*b));
+
+	b->flags = flags;
+	b->setting = 0;
+	return jvobj(a, &behaviorclass, b);
+}
+
 static struct jv *
 adgetattr(struct jev *v, struct jv *self, const char *name)
 {
@@ -872,13 +946,15 @@ adgetattr(struct jev *v, struct jv *self, const char *name)
 		return jvfunc(a, "adapter.dispatch", addispatch, rn);
 	if (!strcmp(name, "quote"))
 		return jvfunc(a, "adapter.quote", adquote, rn);
+	if (!strcmp(name, "behavior"))
+		return dbtbehavior(a, rn->c->run.flags);
 	if ((x = dbtdbattr(v, rn, name)))
 		return x;
 	jfail(v, "unsupported: adapter.%s", name);
 	return NULL;
 }
 
-static const struct jclass adclass = {"Adapter", adgetattr, NULL, NULL, NULL, NULL, 0};
+static const struct jclass adclass = {"Adapter", adgetattr, NULL, NULL, NULL, NULL, 0, NULL};
 
 static struct jv *
 relclassattr(struct jev *v, struct jv *self, const char *name)
@@ -889,7 +965,7 @@ relclassattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass relapiclass = {"RelationType", relclassattr, NULL, NULL, NULL, NULL, 0};
+static const struct jclass relapiclass = {"RelationType", relclassattr, NULL, NULL, NULL, NULL, 0, NULL};
 
 /* dbt's version as major * 100 + minor (1.7 is 107), 0 when unknown. */
 static int
@@ -944,7 +1020,7 @@ colclassattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass colapiclass = {"ColumnType", colclassattr, NULL, NULL, NULL, NULL, 0};
+static const struct jclass colapiclass = {"ColumnType", colclassattr, NULL, NULL, NULL, NULL, 0, NULL};
 
 static struct jv *
 targetattr(struct jev *v, struct jv *self, const char *name)
@@ -959,7 +1035,7 @@ targetattr(struct jev *v, struct jv *self, const char *name)
 	return dbtjson(jevarena(v), x);
 }
 
-static const struct jclass targetclass = {"Target", targetattr, NULL, NULL, NULL, NULL, 0};
+static const struct jclass targetclass = {"Target", targetattr, NULL, NULL, NULL, NULL, 0, NULL};
 
 static struct jv *
 refusedattr(struct jev *v, struct jv *self, const char *name)
@@ -969,7 +1045,7 @@ refusedattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass modulesclass = {"modules", refusedattr, NULL, NULL, NULL, NULL, 0};
+static const struct jclass modulesclass = {"modules", refusedattr, NULL, NULL, NULL, NULL, 0, NULL};
 
 /* A name of dbt's context that this does not give: any use of it fails
  * naming it (it must not print as an undefined value would). */
@@ -996,7 +1072,7 @@ nocall(struct jev *v, struct jv *self, struct jcall *c)
 	return NULL;
 }
 
-static const struct jclass noclass = {"unsupported", nogetattr, nostr, nocall, NULL, NULL, 0};
+static const struct jclass noclass = {"unsupported", nogetattr, nostr, nocall, NULL, NULL, 0, NULL};
 
 /* dbt's tojson(value, default=None, sort_keys=False): json.dumps. */
 static struct jv *
@@ -1023,7 +1099,7 @@ fntojson(struct jev *v, void *data, struct jcall *c)
 	return jevfilter(v, "dbt.tojson", x, &fc);
 }
 
-static const struct jclass graphclass = {"graph", refusedattr, NULL, NULL, NULL, NULL, 0};
+static const struct jclass graphclass = {"graph", refusedattr, NULL, NULL, NULL, NULL, 0, NULL};
 
 static struct jv *
 flagsattr(struct jev *v, struct jv *self, const char *name)
@@ -1045,7 +1121,7 @@ flagsattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass flagsclass = {"flags", flagsattr, NULL, NULL, NULL, NULL, 0};
+static const struct jclass flagsclass = {"flags", flagsattr, NULL, NULL, NULL, NULL, 0, NULL};
 
 static struct jv *
 modelattr(struct jev *v, struct jv *self, const char *name)
@@ -1059,7 +1135,7 @@ modelattr(struct jev *v, struct jv *self, const char *name)
 	return x ? x : &jvundef;
 }
 
-static const struct jclass modelclass = {"model", modelattr, NULL, NULL, NULL, NULL, 0};
+static const struct jclass modelclass = {"model", modelattr, NULL, NULL, NULL, NULL, 0, NULL};
 
 /* ---- macros ---- */
 
@@ -1195,7 +1271,7 @@ oursitem(struct jev *v, struct jv *self, struct jv *key)
 	return key->type == JSTR ? oursattr(v, self, key->u.str.s) : NULL;
 }
 
-static const struct jclass oursclass = {"dbt", oursattr, NULL, NULL, NULL, oursitem, 1};
+static const struct jclass oursclass = {"dbt", oursattr, NULL, NULL, NULL, oursitem, 1, NULL};
 
 struct dbtctx *
 dbtctxnew(cJSON *m, const struct dbtrun *run)
@@ -1429,7 +1505,7 @@ resultsitem(struct jev *v, struct jv *self, struct jv *k)
 }
 
 static const struct jclass resultsclass = {"results", resultsattr, resultsstr, resultscall,
-	resultsitems, resultsitem, 0};
+	resultsitems, resultsitem, 0, NULL};
 
 /* A datetime of a result's timing: Python's would print otherwise than
  * the JSON's text, so it is not printed at all. */
@@ -1449,7 +1525,7 @@ timestr(const struct jv *self, struct buf *b)
 	return "unsupported: printing a datetime of results' timing";
 }
 
-static const struct jclass timeclass = {"datetime", timeattr, timestr, NULL, NULL, NULL, 0};
+static const struct jclass timeclass = {"datetime", timeattr, timestr, NULL, NULL, NULL, 0, NULL};
 
 /* The executor's results (dbtctx.h) as dbt's RunResults: each one's
  * timing's datetimes opaque. */

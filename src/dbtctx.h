@@ -60,6 +60,7 @@ struct dbtrun {
 	cJSON *pkgvars;		/* package -> its own dbt_project.yml's vars, or NULL */
 	cJSON *target;		/* an object of target's attributes, or NULL */
 	cJSON *dispatch;	/* dbt_project.yml's dispatch list, or NULL */
+	cJSON *flags;		/* dbt_project.yml's flags, or NULL */
 	int incremental;	/* what is_incremental() answers */
 	const char *dbtversion;	/* the manifest's dbt_version, or NULL */
 	const struct dbtdb *db;	/* the database, or NULL (the generator's) */
@@ -68,6 +69,12 @@ struct dbtrun {
 				 * the job may read */
 	int fullrefresh;	/* flags.FULL_REFRESH */
 };
+
+/* adapter.behavior as dbt-postgres 1.11 has it, the flags of dbt-adapters
+ * and dbt-postgres registered, each flag's setting the project's flags:
+ * value, else its default: FLAG.setting, FLAG.no_warn and FLAG's truth;
+ * a flag not registered is dbt's error. */
+struct jv *dbtbehavior(struct arena *, cJSON *flags);
 
 /* A context over manifest (the parsed manifest.json: nodes, sources and
  * macros are read from it; it must outlive the context). */

@@ -11,7 +11,8 @@
  * row or column indexed by position or name. Values: text as str, ints
  * as int, booleans as bool; numeric and float values print as agate's
  * Decimal does (the server's text) but do not take part in arithmetic or
- * comparison; dates print as Python's; any other type, a timestamp say,
+ * comparison (a float as psycopg2's by its repr: 46.0, not the server's
+ * 46); dates print as Python's; any other type, a timestamp say,
  * cannot be used at all (it would print otherwise than Python's). Without
  * a database each of these fails, and dbtneeddb() says so. */
 #include <stdio.h>
@@ -71,9 +72,9 @@ shownattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass shownclass = {"Decimal", shownattr, shownstr, NULL, NULL, NULL, 0};
-static const struct jclass dateclass = {"date", shownattr, shownstr, NULL, NULL, NULL, 0};
-static const struct jclass opaqueclass = {"value", shownattr, shownstr, NULL, NULL, NULL, 0};
+static const struct jclass shownclass = {"Decimal", shownattr, shownstr, NULL, NULL, NULL, 0, NULL};
+static const struct jclass dateclass = {"date", shownattr, shownstr, NULL, NULL, NULL, 0, NULL};
+static const struct jclass opaqueclass = {"value", shownattr, shownstr, NULL, NULL, NULL, 0, NULL};
 
 /* Whether the server's text of a number is how Python's Decimal prints
  * it: digits, a sign, a point; no exponent, NaN or infinity. */
@@ -123,6 +124,12 @@ cell(struct arena *a, const PGresult *r, int row, int col)
 	s->type = cls == &shownclass ? "number" : cls == &dateclass ? "date" : "value";
 	s->text = cls == &opaqueclass || (cls == &shownclass && !plainnumber(t)) ? NULL :
 	    jvstr(a, t, strlen(t))->u.str.s;
+	/* a float is psycopg2's, made agate's Decimal by its repr: 46.0 */
+	if (s->text && type != 1700 && !strchr(s->text, '.')) {
+		char *f = xasprintf("%s.0", t);
+		s->text = jvstr(a, f, strlen(f))->u.str.s;
+		free(f);
+	}
 	return jvobj(a, cls, s);
 }
 
@@ -219,7 +226,7 @@ seqgetattr(struct jev *v, struct jv *self, const char *name)
 	return seqat(v, s, k);
 }
 
-static const struct jclass seqclass = {"MappedSequence", seqgetattr, NULL, NULL, seqitems, seqgetitem, 0};
+static const struct jclass seqclass = {"MappedSequence", seqgetattr, NULL, NULL, seqitems, seqgetitem, 0, NULL};
 
 static struct jv *
 seqv(struct arena *a, struct jv *vals, struct jv *keys, const char *what)
@@ -276,7 +283,7 @@ acolgetitem(struct jev *v, struct jv *self, struct jv *k)
 	return seqat(v, &s, k);
 }
 
-static const struct jclass acolclass = {"Column", acolattr, NULL, NULL, acolitems, acolgetitem, 0};
+static const struct jclass acolclass = {"Column", acolattr, NULL, NULL, acolitems, acolgetitem, 0, NULL};
 
 /* An agate table. */
 struct table {
@@ -305,7 +312,7 @@ tableitems(struct jev *v, struct jv *self)
 	return ((struct seq *)((struct table *)self->u.obj.data)->rows->u.obj.data)->vals;
 }
 
-static const struct jclass tableclass = {"Table", tableattr, NULL, NULL, tableitems, NULL, 0};
+static const struct jclass tableclass = {"Table", tableattr, NULL, NULL, tableitems, NULL, 0, NULL};
 
 /* The result's rows as a table (at most limit, or all when negative);
  * NULL r: the empty table. */
@@ -370,7 +377,7 @@ responseattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass responseclass = {"AdapterResponse", responseattr, responsestr, NULL, NULL, NULL, 0};
+static const struct jclass responseclass = {"AdapterResponse", responseattr, responsestr, NULL, NULL, NULL, 0, NULL};
 
 /* dbt-postgres' get_response: the status, its words without numbers as
  * the code, the row count (psycopg2's rowcount, -1 when none). */
@@ -456,7 +463,7 @@ colstr(const struct jv *self, struct buf *b)
 	return NULL;
 }
 
-static const struct jclass columnclass = {"Column", colattrs, colstr, NULL, NULL, NULL, 0};
+static const struct jclass columnclass = {"Column", colattrs, colstr, NULL, NULL, NULL, 0, NULL};
 
 static int
 isin(const char *s, const char *const *set)

@@ -1515,7 +1515,7 @@ loopstr(const struct jv *self, struct buf *b)
 	return NULL;
 }
 
-static const struct jclass loopclass = {"LoopContext", loopattr, loopstr, NULL, NULL, NULL, 0};
+static const struct jclass loopclass = {"LoopContext", loopattr, loopstr, NULL, NULL, NULL, 0, NULL};
 
 static struct jv *
 nsattr(struct jev *v, struct jv *self, const char *name)
@@ -1538,7 +1538,7 @@ nsstr(const struct jv *self, struct buf *b)
 	return NULL;
 }
 
-static const struct jclass nsclass = {"Namespace", nsattr, nsstr, NULL, NULL, NULL, 0};
+static const struct jclass nsclass = {"Namespace", nsattr, nsstr, NULL, NULL, NULL, 0, NULL};
 
 /* dict(*args, **kwargs) for at most one mapping or iterable of pairs. */
 static struct jv *
@@ -1657,7 +1657,7 @@ cyclerattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass cyclerclass = {"Cycler", cyclerattr, NULL, NULL, NULL, NULL, 0};
+static const struct jclass cyclerclass = {"Cycler", cyclerattr, NULL, NULL, NULL, NULL, 0, NULL};
 
 static struct jv *
 fcycler(struct jev *v, void *data, struct jcall *c)

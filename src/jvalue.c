@@ -274,7 +274,7 @@ rangeattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-const struct jclass jvrangeclass = {"range", rangeattr, rangestr, NULL, NULL, NULL, 0};
+const struct jclass jvrangeclass = {"range", rangeattr, rangestr, NULL, NULL, NULL, 0, NULL};
 
 struct jv *
 jvrange(struct arena *a, int64_t start, int64_t stop, int64_t step)
@@ -343,7 +343,10 @@ jvtruth(const struct jv *v)
 	case JLIST: case JTUPLE:
 		return v->sub == JS_GEN || v->sub == JS_ITER || v->u.list.n != 0;
 	case JDICT: return v->u.dict.n != 0;
-	case JOBJ: return !jvisrange(v) || jvrangelen(v) != 0;
+	case JOBJ:
+		if (v->u.obj.cls->truth)
+			return v->u.obj.cls->truth(v);
+		return !jvisrange(v) || jvrangelen(v) != 0;
 	case JFUNC: return 1;
 	}
 	return 1;

@@ -53,6 +53,7 @@ struct jclass {
 	struct jv *(*items)(struct jev *, struct jv *self);
 	struct jv *(*getitem)(struct jev *, struct jv *self, struct jv *key);
 	int mapping;		/* a Mapping, as dbt's relations are */
+	int (*truth)(const struct jv *self);	/* its truth, when not always true */
 };
 
 /* What a JSTR, JLIST or JTUPLE stands for beyond its items (jlib makes

@@ -97,7 +97,7 @@ detach(cJSON *o, const char *k)
 
 /* A job's context while it runs: its hooks render in it too. */
 struct late {
-	cJSON *m, *vars, *pkgvars, *dispatch, *clivars, *target;
+	cJSON *m, *vars, *pkgvars, *dispatch, *flags, *clivars, *target;
 	cJSON *cands;		/* an on-run-end's: what its results may hold */
 	struct dbtrun run;
 	struct dbtdb db;
@@ -117,6 +117,7 @@ matlatefree(struct runner *r)
 	cJSON_Delete(l->vars);
 	cJSON_Delete(l->pkgvars);
 	cJSON_Delete(l->dispatch);
+	cJSON_Delete(l->flags);
 	cJSON_Delete(l->clivars);
 	cJSON_Delete(l->target);
 	cJSON_Delete(l->cands);
@@ -161,6 +162,7 @@ lateopen(struct runner *r)
 	l->vars = detach(ctx, "vars");
 	l->pkgvars = detach(ctx, "pkgvars");
 	l->dispatch = detach(ctx, "dispatch");
+	l->flags = detach(ctx, "flags");
 	l->clivars = detach(ctx, "clivars");
 	l->target = detach(ctx, "target");
 	l->run.adapter = j->adapter;
@@ -169,6 +171,7 @@ lateopen(struct runner *r)
 	l->run.vars = l->vars;
 	l->run.pkgvars = l->pkgvars;
 	l->run.dispatch = l->dispatch;
+	l->run.flags = l->flags;
 	l->run.clivars = l->clivars;
 	l->run.target = l->target;
 	l->run.fullrefresh = r->fullrefresh;

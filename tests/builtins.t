@@ -6,7 +6,10 @@
 # dbt compile of the same project; every model runs on PostgreSQL with
 # the values in tests/data/builtins/golden/*.values. A project's own adapter
 # versions win as dbt's dispatch lets them (override.sql and
-# override-cases); what is not ours is refused.
+# override-cases); what is not ours is refused. A case that needs the
+# database (get_intervals_between, and date_spine by it) is rendered when
+# it runs: its SQL is what the executor rendered. truthy-cases are of a
+# project whose flags: set enable_truthy_nulls_equals_macro.
 # UPDATE_GOLDEN=1 rewrites the golden files from the reference dbt.
 . "$(dirname "$0")/lib.sh"
 command -v ninja >/dev/null 2>&1 || skip_all "ninja is not installed"
@@ -17,11 +20,12 @@ unset PGDATABASE
 
 # project DIR CASES [MACROS]: a project of the models of CASES in DIR (its
 # profile, of the adapter $TYPE, else postgres, on database demo, the
-# schema DIR's name)
+# schema DIR's name; its flags: $FLAGS, a YAML flow mapping)
 project() {
 	mkdir -p "$1/models" "$1/macros"
 	printf 'name: xdb\nversion: "1.0"\nconfig-version: 2\nprofile: xdb\nmodels:\n  xdb:\n    +materialized: view\n' \
 		>"$1/dbt_project.yml"
+	[ -n "${FLAGS:-}" ] && printf 'flags: %s\n' "$FLAGS" >>"$1/dbt_project.yml"
 	printf 'xdb:\n  target: dev\n  outputs:\n    dev:\n      type: %s\n      host: "%s"\n      port: %s\n      user: postgres\n      password: ""\n      dbname: demo\n      schema: %s\n      threads: 2\n' \
 		"${TYPE:-postgres}" "$PGHOST" "$PGPORT" "${1##*/}" >"$1/profiles.yml"
 	[ -n "${3:-}" ] && cp "$3" "$1/macros/"
@@ -35,13 +39,23 @@ project() {
 }
 
 # ours DIR OUT: each model's SQL in the job files read from the project
-# DIR, into OUT/NAME.sql
+# DIR, into OUT/NAME.sql (a node rendered when it runs: its job)
 ours() {
 	(cd "$1" && DBT_PROFILES_DIR=. "$DBT2NINJA" dbt_project.yml) || return 1
 	mkdir -p "$2"
 	for j in "$1"/target/ninja/sql/model.xdb.*.sql; do
 		n=${j##*/model.xdb.}
 		awk 'body { print } !body && $0 == "--" { body = 1 }' "$j" >"$2/$n"
+	done
+}
+
+# lateours DIR OUT: the SQL of each node of DIR rendered when it ran, into
+# OUT/NAME.sql, ending in a newline as a job's SQL does
+lateours() {
+	for j in "$1"/target/ninja/late/model.xdb.*.sql; do
+		[ -e "$j" ] || continue
+		n=${j##*/model.xdb.}
+		{ cat "$j"; [ -z "$(tail -c 1 "$j")" ] || echo; } >"$2/$n"
 	done
 }
 
@@ -122,9 +136,12 @@ run() {
 	fi
 	try "$1: dbt2ninja reads the project" "$TMP/ours.log" ours "$TMP/$1" "$TMP/$1.ours"
 	is "$(ls "$TMP/$1.ours" | wc -l)" "$(grep -vc '^#' "$2")" "$1: a job per case"
+	try "$1: every case runs on PostgreSQL" "$TMP/build.log" build "$TMP/$1"
+	lateours "$TMP/$1" "$TMP/$1.ours"
+	is "$(ls "$TMP/$1/target/ninja/late" 2>/dev/null | wc -l)" "$(grep -v '^#' "$2" | grep -c 'get_intervals_between\|date_spine')" \
+		"$1: the cases that need the database were rendered when they ran"
 	[ -n "$DBT" ] && same "$TMP/$1.theirs" "$TMP/$1.ours" "$1: every case's SQL is dbt compile's, byte for byte"
 	same "$GOLD/$1" "$TMP/$1.ours" "$1: every case's SQL is the golden one, byte for byte"
-	try "$1: every case runs on PostgreSQL" "$TMP/build.log" build "$TMP/$1"
 	values "$TMP/$1" "$2" >"$TMP/$1.values"
 	[ "${UPDATE_GOLDEN:-}" ] && cp "$TMP/$1.values" "$GOLD/$1.values"
 	same "$GOLD/$1.values" "$TMP/$1.values" "$1: the values are the expected ones"
@@ -134,6 +151,9 @@ run() {
 
 run cases "$DATA/cases"
 run override "$DATA/override-cases" "$DATA/override.sql"
+FLAGS='{enable_truthy_nulls_equals_macro: true}'
+run truthy "$DATA/truthy-cases"
+FLAGS=
 
 # refused NAME TYPE MESSAGE CALL [THEIRS]: a model calling CALL, for the
 # adapter TYPE, refused by ours with MESSAGE; with THEIRS, refused by the
@@ -163,12 +183,14 @@ refused datediff_fortnight postgres "Unsupported datepart for macro datediff in 
 	"{{ dbt.datediff('a', 'b', 'fortnight') }}" "Unsupported datepart for macro datediff in postgres: 'fortnight'"
 refused date_invalid postgres "day is out of range for month" "{{ dbt.date(2023, 2, 29) }}" \
 	"day is out of range for month"
-refused date_spine postgres "unsupported: dbt.date_spine, a macro of dbt's own that dbt2ninja does not have (a manifest from dbt parse works instead)" \
-	"{{ dbt.date_spine('day', \"'2024-01-01'\", \"'2024-02-01'\") }}"
-refused date_spine_compiled postgres "unsupported: dbt.date_spine, a macro of dbt's own that dbt2ninja does not have (a manifest from dbt parse works instead)" \
-	"{% if execute %}{{ dbt.date_spine('day', \"'2024-01-01'\", \"'2024-02-01'\") }}{% endif %}"
-refused equals_item postgres "unsupported: dbt.equals, a macro of dbt's own that dbt2ninja does not have (a manifest from dbt parse works instead)" \
-	"{% if execute %}{{ dbt['equals']('a', 'b') }}{% endif %}"
+refused not_ours postgres "unsupported: dbt.get_create_table_as_sql, a macro of dbt's own that dbt2ninja does not have (a manifest from dbt parse works instead)" \
+	"{{ dbt.get_create_table_as_sql(False, this, 'select 1') }}"
+refused not_ours_compiled postgres "unsupported: dbt.get_create_table_as_sql, a macro of dbt's own that dbt2ninja does not have (a manifest from dbt parse works instead)" \
+	"{% if execute %}{{ dbt.get_create_table_as_sql(False, this, 'select 1') }}{% endif %}"
+refused not_ours_item postgres "unsupported: dbt.make_temp_relation, a macro of dbt's own that dbt2ninja does not have (a manifest from dbt parse works instead)" \
+	"{% if execute %}{{ dbt['make_temp_relation'](this) }}{% endif %}"
+refused behavior_unregistered postgres "The flag no_such_flag has not been registered." \
+	"{{ adapter.behavior.no_such_flag.no_warn }}" "The flag no_such_flag has not been registered."
 # another adapter's project is not read at all: its adapter's macros are not ours
 refused redshift redshift "a redshift project: dbt2ninja reads postgres projects (a manifest from dbt parse works instead)" \
 	"{{ dbt.dateadd('day', 1, 'd') }}"

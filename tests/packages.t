@@ -5,8 +5,9 @@
 # ../shared has it, the real dbt_utils with tests/data/project2utils (its
 # generic tests and star). Package vars scoped as dbt scopes them, the root
 # project's config tree over a package's own, ref() across packages,
-# macros and dispatch in dbt's namespaces; deployed and tested through
-# ninja. With the reference dbt, every job file from the project is
+# macros and dispatch in dbt's namespaces, the root project's
+# packages-install-path, quoting and dispatch (a package's own are not
+# dbt's); deployed and tested through ninja. With the reference dbt, every job file from the project is
 # byte-identical to those from dbt parse's manifest, and the one rendered
 # when it runs (star) renders the same SQL from either.
 . "$(dirname "$0")/lib.sh"
@@ -113,6 +114,28 @@ refused 'mkdir dbt_packages/other && printf "name: other\n" >dbt_packages/other/
 	"a bare ref() that two packages answer"
 refused 'mkdir dbt_packages/empty' "dbt_packages/empty/dbt_project.yml" "a package without a project"
 
+# own PROJECT: project2 with its package elsewhere (the root's
+# packages-install-path), the root's quoting, and the package's own
+# quoting, dispatch and packages-install-path, which dbt does not read
+own() {
+	rm -rf "$1" && cp -R "$ROOT/tests/data/project2" "$1" && cp "$P/profiles.yml" "$1/"
+	mv "$1/dbt_packages" "$1/installed"
+	printf 'packages-install-path: installed\nquoting:\n  identifier: false\n' >>"$1/dbt_project.yml"
+	printf 'packages-install-path: nowhere\nquoting:\n  identifier: true\n  schema: false\ndispatch:\n  - macro_namespace: mypkg\n    search_order: [mypkg]\n' \
+		>>"$1/installed/mypkg/dbt_project.yml"
+}
+own "$TMP/own"
+(cd "$TMP/own" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/gen4" 2>&1)
+ok $? "a package in the root's packages-install-path, with quoting and dispatch of its own" ||
+	sed 's/^/# /' "$TMP/gen4"
+grep -q '^-- relation: "demo"."dev_x_rooted".pkg_events$' "$TMP/own/target/ninja/sql/model.mypkg.pkg_events.sql"
+ok $? "a package's model is quoted as the root project says, not as the package does"
+grep -q "^    'hello from the root' as greeting$" "$TMP/own/target/ninja/sql/model.mypkg.pkg_events.sql"
+ok $? "dispatch is the root project's: the package's own search order is not read"
+(cd "$TMP/own" && DBT_PROFILES_DIR=. ninja build >"$TMP/build4" 2>&1)
+ok $? "ninja build deploys it" || tail -20 "$TMP/build4" | sed 's/^/# /'
+is "$(sql 'select distinct rate from dev_x_rooted.pkg_events')" 7 "the package's model, from installed/"
+
 # the reference dbt: the same project through dbt parse's manifest
 refdbt_or_done "$TMP/refdbt"
 D=$TMP/dbt
@@ -144,4 +167,15 @@ if [ -n "$UTILS" ]; then
 	cmp "$D/target/ninja/late/model.shop2.starred.sql" "$TMP/fresh/target/ninja/late/model.shop2.starred.sql"
 	ok $? "star() rendered when it runs: the same SQL from either"
 fi
+# the same with the package's own quoting, dispatch and
+# packages-install-path
+own "$TMP/ownd"
+(cd "$TMP/ownd" && DBT_PROFILES_DIR=. "$TMP/refdbt/bin/dbt" parse >"$TMP/parse5" 2>&1)
+ok $? "dbt parse of the project whose package has quoting and dispatch of its own" ||
+	tail -20 "$TMP/parse5" | sed 's/^/# /'
+(cd "$TMP/ownd" && DBT_PROFILES_DIR=. "$DBT2NINJA" target/manifest.json >"$TMP/gen5" 2>&1)
+ok $? "dbt2ninja from its manifest" || sed 's/^/# /' "$TMP/gen5"
+diff -r "$TMP/ownd/target/ninja/sql" "$TMP/own/target/ninja/sql" >"$TMP/diff5" 2>&1
+ok $? "every job file read from it is byte-identical to dbt parse's ($(ls "$TMP/ownd/target/ninja/sql" | wc -l) jobs)" ||
+	head -40 "$TMP/diff5" | sed 's/^/# /'
 done_testing

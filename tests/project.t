@@ -107,8 +107,8 @@ refused 'echo "def model(dbt, s): return 1" >models/py.py' \
 	"models/py.py: a python model" "a python model"
 refused 'printf "    +frobnicate: 1\n" >>dbt_project.yml' \
 	"frobnicate is not a config read here" "an unknown config key"
-refused 'echo "select {{ dbt.date_spine(1, 2, 3) }}" >models/d.sql' \
-	"dbt.date_spine, a macro of dbt's own that dbt2ninja does not have (a manifest from dbt parse works instead)" \
+refused 'echo "select {{ dbt.get_create_table_as_sql(1, 2, 3) }}" >models/d.sql' \
+	"dbt.get_create_table_as_sql, a macro of dbt's own that dbt2ninja does not have (a manifest from dbt parse works instead)" \
 	"a dbt macro we do not have"
 refused 'echo "{% materialization m, default %}{% endmaterialization %}" >macros/m.sql' \
 	"macros/m.sql:1:4: unsupported: a custom materialization" "a custom materialization"

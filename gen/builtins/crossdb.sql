@@ -1,6 +1,6 @@
 {#- dbt's cross-database macros, as dbt-postgres renders them (types.sql,
     casts.sql, sets.sql, strings.sql, splitpart.sql, listagg.sql,
-    dates.sql, datediff.sql, clock.sql, series.sql). Each public name
+    dates.sql, datediff.sql, clock.sql, series.sql, spine.sql). Each public name
     hands over to adapter.dispatch in the dbt namespace, so that a
     project's own postgres__NAME or default__NAME wins as it does in dbt;
     the adapter versions are the ones dbt and dbt-postgres have, no more

@@ -1,0 +1,1 @@
+select 'False off True' as v

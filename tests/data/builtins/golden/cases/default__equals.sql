@@ -1,0 +1,2 @@
+select (1 = 1)
+ as v

@@ -1,0 +1,1 @@
+select coalesce((null::int = null::int)::text, 'null') as v

@@ -1,0 +1,1 @@
+select 46.0 as v

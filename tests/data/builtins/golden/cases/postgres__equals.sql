@@ -1,0 +1,4 @@
+select 1 as v
+/*
+(a = b)
+*/

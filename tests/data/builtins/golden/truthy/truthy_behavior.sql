@@ -1,0 +1,1 @@
+select 'True True on off' as v

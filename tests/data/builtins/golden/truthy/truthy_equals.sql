@@ -1,0 +1,2 @@
+select 
+    (1 IS NOT DISTINCT FROM 1) as v

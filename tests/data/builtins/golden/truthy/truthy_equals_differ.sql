@@ -1,0 +1,2 @@
+select 
+    (1 IS NOT DISTINCT FROM null::int) as v

@@ -1,0 +1,2 @@
+select 
+    (null::int IS NOT DISTINCT FROM null::int) as v
