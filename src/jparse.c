@@ -1200,6 +1200,8 @@ symexpr(struct parser *p, struct syms *s, const struct jnode *n)
 		symexpr(p, s, n->kids.v[i]);
 	for (i = 0; i < n->kw.n; i++)
 		symexpr(p, s, n->kw.v[i]);
+	symexpr(p, s, n->star);
+	symexpr(p, s, n->dstar);
 }
 
 static void
@@ -1405,6 +1407,8 @@ undexpr(struct undecl *u, const struct jnode *n)
 		undexpr(u, n->kids.v[i]);
 	for (i = 0; i < n->kw.n; i++)
 		undexpr(u, n->kw.v[i]);
+	undexpr(u, n->star);
+	undexpr(u, n->dstar);
 }
 
 static void
