@@ -72,7 +72,7 @@ BUILTINS = gen/builtins/names.sql gen/builtins/tests.sql gen/builtins/testsql.sq
 	gen/builtins/casts.sql gen/builtins/sets.sql gen/builtins/strings.sql \
 	gen/builtins/splitpart.sql gen/builtins/listagg.sql gen/builtins/dates.sql \
 	gen/builtins/datediff.sql gen/builtins/clock.sql gen/builtins/series.sql \
-	gen/builtins/statement.sql gen/builtins/spine.sql
+	gen/builtins/statement.sql gen/builtins/spine.sql gen/builtins/relations.sql
 
 gen/builtins.c: $(BUILTINS)
 	{ echo '/* generated from gen/builtins/ by the Makefile: do not edit */'; \

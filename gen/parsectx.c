@@ -457,7 +457,7 @@ static struct jv *
 flagsattr(struct jev *v, struct jv *self, const char *name)
 {
 	(void)self;
-	if (!strcmp(name, "FULL_REFRESH") || !strcmp(name, "STORE_FAILURES") ||
+	if (!strcmp(name, "FULL_REFRESH") || !strcmp(name, "STORE_FAILURES") || !strcmp(name, "EMPTY") ||
 	    !strcmp(name, "WARN_ERROR"))
 		return &jvfalse;
 	if (!strcmp(name, "WHICH"))

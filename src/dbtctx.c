@@ -1011,9 +1011,44 @@ coltranslate(struct jev *v, void *data, struct jcall *c)
 	return c->pos[0];
 }
 
+/* api.Column.numeric_type(dtype, precision, scale), as dbt-adapters'
+ * Column: the dtype alone when either is none, else dtype(p,s). */
+static struct jv *
+colnumeric(struct jev *v, void *data, struct jcall *c)
+{
+	static const char *const ok[] = {"dtype", "precision", "scale", NULL};
+	struct jv *d = arg(c, 0, "dtype"), *p = arg(c, 1, "precision"), *sc = arg(c, 2, "scale");
+	struct buf b = {0};
+	struct jv *r;
+
+	(void)data;
+	nokw(v, c, "api.Column.numeric_type", ok);
+	if (!d || !p || !sc || c->npos > 3)
+		jfail(v, "api.Column.numeric_type() takes dtype, precision and scale");
+	if (d->type != JSTR)
+		jfail(v, "api.Column.numeric_type(): dtype is not a string");
+	bufadd(&b, d->u.str.s, d->u.str.n);
+	if (p->type != JNONE && sc->type != JNONE) {
+		const char *e;
+		bufputc(&b, '(');
+		e = jvstrto(&b, p);
+		bufputc(&b, ',');
+		if (e || (e = jvstrto(&b, sc))) {
+			buffree(&b);
+			jfail(v, "unsupported: api.Column.numeric_type(): %s", e);
+		}
+		bufputc(&b, ')');
+	}
+	r = jvstr(jevarena(v), b.s ? b.s : "", b.len);
+	buffree(&b);
+	return r;
+}
+
 static struct jv *
 colclassattr(struct jev *v, struct jv *self, const char *name)
 {
+	if (!strcmp(name, "numeric_type"))
+		return jvfunc(jevarena(v), "api.Column.numeric_type", colnumeric, self->u.obj.data);
 	if (!strcmp(name, "translate_type"))
 		return jvfunc(jevarena(v), "api.Column.translate_type", coltranslate, self->u.obj.data);
 	jfail(v, "unsupported: api.Column.%s", name);
@@ -1113,7 +1148,7 @@ flagsattr(struct jev *v, struct jv *self, const char *name)
 		dbtneed(v, rn, "flags.FULL_REFRESH in a hook");
 	if (!strcmp(name, "FULL_REFRESH"))
 		return jvbool(rn->c->run.fullrefresh);
-	if (!strcmp(name, "STORE_FAILURES") || !strcmp(name, "WARN_ERROR"))
+	if (!strcmp(name, "STORE_FAILURES") || !strcmp(name, "EMPTY") || !strcmp(name, "WARN_ERROR"))
 		return &jvfalse;
 	if (!strcmp(name, "WHICH") && !rn->c->run.db)
 		return str(jevarena(v), "compile");

@@ -255,6 +255,14 @@ main(void)
 	is(render(&run, "model.p.t1"), "\"db\".\"s\".\"x\"|{{ c }}|['a', 1]",
 	    "test kwargs: a bare ref() rendered to its relation, column_name left as written");
 
+	/* api.Column.numeric_type, as dbt's type_numeric calls it */
+	reset();
+	model("p", "a", "view", "{{ api.Column.numeric_type('numeric', 28, 6) }}|"
+	    "{{ api.Column.numeric_type('numeric', none, 6) }}", NULL);
+	is(render(&run, "model.p.a"), "numeric(28,6)|numeric", "api.Column.numeric_type");
+	model("p", "b", "view", "{{ flags.EMPTY }}", NULL);
+	is(render(&run, "model.p.b"), "False", "flags.EMPTY: no --empty");
+
 	/* what is not known is refused by name, never printed empty */
 	reset();
 	model("p", "a", "view", "x {{ run_started_at }}", NULL);
