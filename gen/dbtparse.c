@@ -53,6 +53,7 @@ struct reader {
 	/* the project's model files read, their properties yet to apply */
 	struct readmodel {
 		cJSON *node, *calls;
+		int early;	/* disabled before its properties: in dbt's disabled then */
 	} *models;
 	size_t nmodels;
 	cJSON *latest;		/* model.PKG.NAME -> its latest version's unique_id */
@@ -1272,10 +1273,22 @@ versionpatch(struct reader *r, cJSON *n, const cJSON *vi, const char **file, cJS
 	return cfg;
 }
 
+/* Whether model file n was disabled before its properties. */
+static int
+early(struct reader *r, const cJSON *n)
+{
+	size_t i;
+
+	for (i = 0; i < r->nmodels; i++)
+		if (r->models[i].node == n)
+			return r->models[i].early;
+	return 0;
+}
+
 /* The model files of the project in use that versions of its properties
- * name (defined_in, else NAME_vV, else NAME for the latest), as dbt's
- * ModelPatchParser finds them: each renamed NAME, its unique_id
- * model.PKG.NAME.vV, its fqn NAME then vV. */
+ * name (defined_in, else NAME_vV, else NAME for the latest, when not
+ * disabled by then), as dbt's ModelPatchParser finds them: each renamed
+ * NAME, its unique_id model.PKG.NAME.vV, its fqn NAME then vV. */
 static void
 claimversions(struct reader *r)
 {
@@ -1300,7 +1313,8 @@ claimversions(struct reader *r)
 			if (!n && islatest) {
 				free(uid);
 				uid = xasprintf("model.%s.%s", r->name, name);
-				n = get(r, r->nodes, uid);
+				if ((n = get(r, r->nodes, uid)) && early(r, n))
+					n = NULL;
 			}
 			if (!n || cJSON_GetObjectItemCaseSensitive(r->vinfo, jstr(n, "unique_id"))) {
 				if (n)
@@ -1326,6 +1340,8 @@ claimversions(struct reader *r)
 				vi = cJSON_AddObjectToObject(r->vinfo, nuid);
 				cJSON_AddStringToObject(vi, "key", p->string);
 				cJSON_AddNumberToObject(vi, "i", i);
+				/* its tests find no attached_node then */
+				cJSON_AddBoolToObject(vi, "early", early(r, n));
 				if (islatest) {
 					char *lk = xasprintf("model.%s.%s", r->name, name);
 					cJSON_AddStringToObject(r->latest, lk, nuid);
@@ -1388,6 +1404,7 @@ modelfile(struct reader *r, const char *rel, const char *below, void *arg)
 	/* its properties once every model file is read (modelsdone) */
 	r->models = xreallocarray(r->models, r->nmodels + 1, sizeof(*r->models));
 	r->models[r->nmodels].node = n;
+	r->models[r->nmodels].early = !enabled(n);
 	r->models[r->nmodels++].calls = calls;
 	free(raw);
 	free(name);
@@ -1820,7 +1837,8 @@ struct testdef {
 	const char *filekey;	/* file_key_name */
 	const char *version;	/* the model's version tested, as text, or NULL */
 	const cJSON *v;		/* and as its properties give it */
-	int noattach;		/* no attached_node (a disabled version's, as dbt) */
+	int noattach;		/* no attached_node (dbt's, of a version disabled
+				 * before its properties) */
 };
 
 /* [a-zA-Z_][0-9a-zA-Z_]*, as dbt's TEST_NAME_PATTERN. */
@@ -2141,10 +2159,10 @@ versiontests(struct reader *r, cJSON *p)
 		char *vt = vtext(cJSON_GetObjectItemCaseSensitive(v, "v"));
 		char *uid = xasprintf("model.%s.%s.v%s", r->name, jstr(p, "name"), vt);
 		memset(&td, 0, sizeof(td));
-		if (!(n = get(r, r->nodes, uid)) && (n = get(r, r->disabled, uid))) {
+		if (!(n = get(r, r->nodes, uid)) && (n = get(r, r->disabled, uid)))
 			n = n->child;
-			td.noattach = 1;
-		}
+		td.noattach = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r->vinfo,
+		    uid), "early"));
 		if (!n) {
 			warn("warning: %s%s: no model for version %s of %s: its tests are left out, "
 			    "as dbt leaves them", r->pre, jstr(p, "file"), vt, jstr(p, "name"));
@@ -2310,11 +2328,12 @@ unresolved(struct reader *r, cJSON *n, const char *kind, const char *name, const
 	if (!strcmp(type, "test")) {
 		cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "config"),
 		    "enabled", cJSON_CreateFalse());
+		/* dbt's words: not found names the package, even none */
 		if (!disabled || !strcmp(kind, "source"))
 			warn("warning: %s '%s' (%s) depends on a %s named '%s' %s%s%swhich %s", title,
 			    jstr(n, "unique_id"), jstr(n, "original_file_path"), kind, name,
-			    pkg ? "in package '" : "", pkg ? pkg : "", pkg ? "' " : "",
-			    disabled ? "is disabled" : "was not found");
+			    pkg || !disabled ? "in package '" : "", pkg ? pkg : "",
+			    pkg || !disabled ? "' " : "", disabled ? "is disabled" : "was not found");
 		free(title);
 		return;
 	}
