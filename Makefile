@@ -124,6 +124,7 @@ TESTS = tests/parity.t \
 	tests/parse.t \
 	tests/hooks.t \
 	tests/project.t \
+	tests/versions.t \
 	tests/builtins.t \
 	tests/pkgseeds.t \
 	tests/seeds.t \

@@ -1100,13 +1100,13 @@ newnode(struct reader *r, const char *type, const char *name, const char *relpat
 	d = cJSON_AddObjectToObject(n, "depends_on");
 	cJSON_AddArrayToObject(d, "macros");
 	cJSON_AddArrayToObject(d, "nodes");
-	if (get(r, r->nodes, uid))
-		fatal("%s%s: a second %s named %s (the first is %s)", r->pre, ofp, type, name,
-		    jstr(get(r, r->nodes, uid), "original_file_path"));
-	if (get(r, r->disabled, uid))
-		fatal("%s%s: a second %s named %s (the first is %s, disabled: two nodes of one "
-		    "name are not read here, a manifest from dbt parse works instead)", r->pre, ofp,
-		    type, name, jstr(get(r, r->disabled, uid)->child, "original_file_path"));
+	/* two enabled are dbt's error; one disabled, dbt keeps both */
+	if (get(r, r->nodes, uid) || get(r, r->disabled, uid))
+		fatal("%s%s: a second %s named %s (the first is %s): two nodes of one name, dbt's "
+		    "error when both are enabled, not read here when one is disabled (a manifest "
+		    "from dbt parse works instead)", r->pre,
+		    ofp, type, name, jstr(get(r, r->nodes, uid) ? get(r, r->nodes, uid) :
+		    get(r, r->disabled, uid)->child, "original_file_path"));
 	add(r, r->nodes, uid, n);
 	free(uid);
 	return n;

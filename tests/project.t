@@ -118,8 +118,10 @@ refused 'echo "{% macro m() %}{% endmacro %}" >snapshots/m.sql' \
 	"unsupported: a macro block in a snapshot file" "a macro in a snapshot file"
 refused 'printf "unit_tests:\n  - name: u\n" >models/x.yml' \
 	"models/x.yml: unit_tests: not read here yet" "an unknown properties key"
-refused 'printf "{{ config(materialized=\"table\", enabled=false) }}\nselect 1\n" >models/off.sql' \
-	"disabled nodes are not read here yet" "a disabled model"
+refused 'printf "{{ config(materialized=\"table\", enabled=false) }}\nselect 1\n" >models/off.sql &&
+	echo "select * from {{ ref(\"off\") }}" >models/on.sql' \
+	"Model 'model.jaffle.on' (models/on.sql) depends on a node named 'off' which is disabled" \
+	"a ref() of a disabled model"
 
 # the reference dbt: the same project through dbt parse's manifest
 refdbt_or_done "$TMP/refdbt"
