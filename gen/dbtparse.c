@@ -2163,9 +2163,8 @@ versiontests(struct reader *r, cJSON *p)
 			n = n->child;
 		td.noattach = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r->vinfo,
 		    uid), "early"));
+		/* no model: claimversions said so */
 		if (!n) {
-			warn("warning: %s%s: no model for version %s of %s: its tests are left out, "
-			    "as dbt leaves them", r->pre, jstr(p, "file"), vt, jstr(p, "name"));
 			free(uid);
 			free(vt);
 			cJSON_Delete(tmp);
