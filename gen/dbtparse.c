@@ -1357,6 +1357,32 @@ claimversions(struct reader *r)
 	}
 }
 
+/* A versioned model and an unversioned node of its name in one package:
+ * dbt's DuplicateVersionedUnversionedError. */
+static void
+unversioned(struct reader *r)
+{
+	static const char *const kinds[] = {"model", "seed", "snapshot"};
+	const cJSON *vi;
+	size_t k;
+
+	cJSON_ArrayForEach(vi, r->vinfo) {
+		cJSON *v = get(r, r->nodes, vi->string), *n;
+		if (!v)
+			continue;
+		for (k = 0; k < 3; k++) {
+			char *uid = xasprintf("%s.%s.%s", kinds[k], jstr(v, "package_name"), jstr(v, "name"));
+			if ((n = get(r, r->nodes, uid)))
+				fatal("%s%s: dbt found versioned and unversioned models with the name \"%s\": "
+				    "change the name of the unversioned resource %s (%s) or add the "
+				    "unversioned model to the versions in %s",
+				    project(r, jstr(v, "package_name"))->pre, jstr(v, "original_file_path"),
+				    jstr(v, "name"), uid, jstr(n, "original_file_path"), jstr(v, "patch_path"));
+			free(uid);
+		}
+	}
+}
+
 /* The project's model files read: their versions found, then their
  * properties applied. */
 static void
@@ -2603,6 +2629,7 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	}
 	cJSON_ArrayForEach(x, r.srcs)
 		sourcenode(&r, x);
+	unversioned(&r);
 	alltests(&r);
 	depends(&r);
 	pctxfree(r.pc);

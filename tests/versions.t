@@ -108,6 +108,8 @@ refused 'printf "version: 2\nsources:\n  - name: s2\n    config:\n      tags: [x
 	"models/s2.yml: s2: tags is not read here yet" "a source's config but enabled"
 refused 'printf "version: 2\nsources:\n  - name: s2\n    tables:\n      - name: t\n        config: {enabled: 1}\n" >models/s2.yml' \
 	"models/s2.yml: s2: config enabled is not true or false" "a source table's enabled not a boolean"
+refused 'echo "select 1 as id" >models/dim.sql' \
+	"dbt found versioned and unversioned models with the name \"dim\": change the name of the unversioned resource model.vers.dim (models/dim.sql) or add the unversioned model to the versions in vers://models/versioned/versions.yml" "NAME.sql beside the versions of NAME"
 refused 'mkdir models/again && echo "select 1 as id" >models/again/off_call.sql' \
 	"models/off_call.sql: a second model named off_call (the first is models/again/off_call.sql): two nodes of one name, dbt's error when both are enabled, not read here when one is disabled" \
 	"two models of one name, one disabled"
