@@ -1202,12 +1202,12 @@ vcolumns(const cJSON *e, const cJSON *v)
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(e, "columns")) {
 		const char *name = jstr(c, "name");
 		const cJSON *in = cJSON_GetObjectItemCaseSensitive(ie, "include");
-		int take = !ie || cJSON_IsString(in);
+		int in1 = !ie || cJSON_IsString(in);
 		cJSON_ArrayForEach(x, (cJSON_IsArray(in) ? in : (const cJSON *)NULL))
-			take |= cJSON_IsString(x) && !strcmp(x->valuestring, name);
+			in1 |= cJSON_IsString(x) && !strcmp(x->valuestring, name);
 		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(ie, "exclude"))
-			take &= !(cJSON_IsString(x) && !strcmp(x->valuestring, name));
-		if (take)
+			in1 &= !(cJSON_IsString(x) && !strcmp(x->valuestring, name));
+		if (in1)
 			cJSON_AddItemToArray(l, cJSON_Duplicate(c, 1));
 	}
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(v, "columns"))
@@ -1316,10 +1316,7 @@ claimversions(struct reader *r)
 				if ((n = get(r, r->nodes, uid)) && early(r, n))
 					n = NULL;
 			}
-			if (!n || cJSON_GetObjectItemCaseSensitive(r->vinfo, jstr(n, "unique_id"))) {
-				if (n)
-					fatal("%s%s: model %s: version %s names %s, which another version "
-					    "names", r->pre, jstr(p, "file"), name, vt, jstr(n, "original_file_path"));
+			if (!n) {
 				warn("warning: %s%s: no model named %s (version %s of %s): its "
 				    "properties are left out, as dbt leaves them", r->pre, jstr(p, "file"),
 				    vname, vt, name);
@@ -1456,7 +1453,7 @@ modelfinish(struct reader *r, cJSON *n, cJSON *calls)
 	cJSON_AddItemToObject(n, "latest_version", latest ? latest : cJSON_CreateNull());
 	names(r, n);
 	cfg = cJSON_GetObjectItemCaseSensitive(n, "config");
-	if (strcmp(jstr(cfg, "materialized"), "ephemeral"))
+	if (!jstr(cfg, "materialized") || strcmp(jstr(cfg, "materialized"), "ephemeral"))
 		relname(r, n);
 	cJSON_AddItemToObject(n, "contract", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(cfg, "contract"), 1));
 	cJSON_AddNullToObject(cJSON_GetObjectItemCaseSensitive(n, "contract"), "checksum");
