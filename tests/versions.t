@@ -68,6 +68,9 @@ ok $? "not the tests of a column a version excludes"
 ninja build >"$TMP/build" 2>&1
 ok $? "ninja build deploys it and runs its tests" || tail -20 "$TMP/build" | sed 's/^/# /'
 is "$(sql 'select count(*) from dev.uses')" 3 "uses, through every version"
+ninja -n build >"$TMP/noop" 2>&1
+grep -q 'no work to do' "$TMP/noop"
+ok $? "nothing to do once built" || sed 's/^/# /' "$TMP/noop"
 is "$(sql "select string_agg(table_schema || '.' || table_name, ' ' order by table_schema, table_name) from information_schema.tables
 	where table_schema like 'dev%' and table_name in ('dim_v1', 'dim_v2', 'fct_current', 'fct_v1', 'fct_v3',
 	'off_tree', 'off_props', 'off_call', 'seed_off', 'seed_off2', 'revived')")" \
