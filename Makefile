@@ -127,6 +127,7 @@ TESTS = tests/parity.t \
 	tests/hooks.t \
 	tests/project.t \
 	tests/srcjinja.t \
+	tests/versions.t \
 	tests/builtins.t \
 	tests/pkgseeds.t \
 	tests/seeds.t \

@@ -38,6 +38,7 @@ struct reader {
 	const char *pre;
 	cJSON *proj;
 	cJSON *doc, *nodes, *sources, *macros, *exposures;
+	cJSON *disabled;	/* the manifest's: unique_id -> [node] */
 	struct buf read;
 	struct buf missing;	/* paths looked for and not there */
 	struct htab seen;	/* what read lists */
@@ -52,19 +53,27 @@ struct reader {
 	cJSON *exps;		/* [{package, file, entry}]: exposures */
 	cJSON *pending;		/* nodes whose refs are yet to resolve */
 	cJSON *docs;		/* doc.PKG.NAME -> a docs block's contents */
-	/* nodes, sources, patches and macros by key (the objects' own lookup
-	 * is a list walk); keys in ixkeys */
-	struct htab ix[4];
+	/* the project's model files read, their properties yet to apply */
+	struct readmodel {
+		cJSON *node, *calls;
+		int early;	/* disabled before its properties: in dbt's disabled then */
+	} *models;
+	size_t nmodels;
+	cJSON *latest;		/* model.PKG.NAME -> its latest version's unique_id */
+	cJSON *vinfo;		/* a version's unique_id -> {key, i}: its patch, version */
+	/* nodes, sources, patches, macros and disabled by key (the objects'
+	 * own lookup is a list walk); keys in ixkeys */
+	struct htab ix[5];
 	struct arena ixkeys;
 };
 
 static struct htab *
 ixof(struct reader *r, const cJSON *obj)
 {
-	const cJSON *objs[4] = {r->nodes, r->sources, r->patches, r->macros};
+	const cJSON *objs[5] = {r->nodes, r->sources, r->patches, r->macros, r->disabled};
 	size_t i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (obj == objs[i])
 			return &r->ix[i];
 	fatal("dbtparse: an object without an index");
@@ -683,11 +692,115 @@ renderentry(struct reader *r, const char *file, const char *key, cJSON *e)
 	free(where);
 }
 
+/* A version's v as text, as dbt's f"v{v}" has it: an integer or a
+ * string; NULL for anything else. */
+static char *
+vtext(const cJSON *v)
+{
+	if (cJSON_IsString(v) && *v->valuestring)
+		return xstrdup(v->valuestring);
+	if (cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble &&
+	    v->valuedouble != 0 && v->valuedouble > -1e15 && v->valuedouble < 1e15)
+		return xasprintf("%lld", (long long)v->valuedouble);
+	return NULL;
+}
+
+/* UnparsedVersion's <: as numbers when both are, else as strings. */
+static int
+vless(const cJSON *a, const cJSON *b)
+{
+	char *sa = vtext(a), *sb = vtext(b), *ea, *eb;
+	double fa = strtod(sa, &ea), fb = strtod(sb, &eb);
+	int lt = (*sa && !*ea && *sb && !*eb) ? fa < fb : strcmp(sa, sb) < 0;
+
+	free(sa);
+	free(sb);
+	return lt;
+}
+
+/* The versions of a model's properties, checked as UnparsedModelUpdate
+ * checks them; the latest one's v. */
+static const cJSON *
+versioncheck(struct reader *r, const char *file, const char *where, const cJSON *e)
+{
+	static const char *const ver[] = {"v", "defined_in", "description", "config",
+	    "columns", "data_tests", "tests", NULL};
+	static const char *const col[] = {"name", "description", "data_type", "data_tests",
+	    "tests", NULL};
+	static const char *const incl[] = {"include", "exclude", NULL};
+	const cJSON *vs = cJSON_GetObjectItemCaseSensitive(e, "versions"), *v, *w, *c, *x;
+	const cJSON *lv = cJSON_GetObjectItemCaseSensitive(e, "latest_version"), *latest = NULL;
+	char *t;
+
+	if (!cJSON_IsArray(vs))
+		fatal("%s%s: %s: versions: not a list", r->pre, file, where);
+	cJSON_ArrayForEach(v, vs) {
+		int ie = 0;
+		onlykeys(r, file, where, v, ver);
+		if (!(t = vtext(cJSON_GetObjectItemCaseSensitive(v, "v"))))
+			fatal("%s%s: %s: a version whose v is not an integer or a string (not read "
+			    "here: a manifest from dbt parse works instead)", r->pre, file, where);
+		for (w = vs->child; w != v; w = w->next) {
+			char *u = vtext(cJSON_GetObjectItemCaseSensitive(w, "v"));
+			if (!strcmp(t, u))
+				fatal("%s%s: Found duplicate version: '%s' in versions list of model "
+				    "'%s'", r->pre, file, t, jstr(e, "name"));
+			free(u);
+		}
+		free(t);
+		if ((x = cJSON_GetObjectItemCaseSensitive(v, "defined_in")) && !jstr(v, "defined_in"))
+			fatal("%s%s: %s: defined_in: not a string", r->pre, file, where);
+		if ((x = cJSON_GetObjectItemCaseSensitive(v, "config")) && !cJSON_IsObject(x))
+			fatal("%s%s: %s: a version's config is not a mapping", r->pre, file, where);
+		nojinja(r, file, where, x);
+		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(v, "columns")) {
+			if (!cJSON_GetObjectItemCaseSensitive(c, "include")) {
+				onlykeys(r, file, where, c, col);
+				if (!jstr(c, "name"))
+					fatal("%s%s: %s: a column without a name", r->pre, file, where);
+				continue;
+			}
+			onlykeys(r, file, where, c, incl);
+			if (ie++)
+				fatal("%s%s: %s: version can have at most one include/exclude element",
+				    r->pre, file, where);
+			x = cJSON_GetObjectItemCaseSensitive(c, "include");
+			if (cJSON_IsString(x) ? strcmp(x->valuestring, "all") && strcmp(x->valuestring, "*") :
+			    !cJSON_IsArray(x))
+				fatal("%s%s: %s: include must be 'all', '*' or a list of columns", r->pre,
+				    file, where);
+			if ((x = cJSON_GetObjectItemCaseSensitive(c, "exclude")) && !cJSON_IsArray(x))
+				fatal("%s%s: %s: exclude must be a list of columns", r->pre, file, where);
+			if (x && x->child && !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "include")))
+				fatal("%s%s: %s: exclude can only be specified if include is one of "
+				    "'all' or '*'", r->pre, file, where);
+		}
+		if (!latest || vless(latest, cJSON_GetObjectItemCaseSensitive(v, "v")))
+			latest = cJSON_GetObjectItemCaseSensitive(v, "v");
+	}
+	if (lv && !cJSON_IsNull(lv)) {
+		if (!(t = vtext(lv)))
+			fatal("%s%s: %s: latest_version is not an integer or a string", r->pre, file,
+			    where);
+		free(t);
+		cJSON_ArrayForEach(v, vs)
+			if (cJSON_Compare(cJSON_GetObjectItemCaseSensitive(v, "v"), lv, 1))
+				break;
+		if (!v)
+			fatal("%s%s: latest_version: %s is not one of model '%s' versions", r->pre,
+			    file, t = vtext(lv), jstr(e, "name"));
+		latest = lv;
+	}
+	return latest;
+}
+
 static void
 entrycheck(struct reader *r, const char *file, const char *kind, const cJSON *e)
 {
 	static const char *const node[] = {"name", "description", "config", "columns",
 	    "data_tests", "tests", NULL};
+	static const char *const model[] = {"name", "description", "config", "columns",
+	    "data_tests", "tests", "versions", "latest_version", NULL};
 	static const char *const snapshot[] = {"name", "description", "config", "columns",
 	    "data_tests", "tests", "relation", NULL};
 	static const char *const col[] = {"name", "description", "data_type", "data_tests",
@@ -695,9 +808,13 @@ entrycheck(struct reader *r, const char *file, const char *kind, const cJSON *e)
 	char *where = xasprintf("%s %s", kind, jstr(e, "name") ? jstr(e, "name") : "?");
 	const cJSON *c;
 
-	onlykeys(r, file, where, e, strcmp(kind, "snapshot") ? node : snapshot);
+	onlykeys(r, file, where, e, !strcmp(kind, "snapshot") ? snapshot : !strcmp(kind, "model") ?
+	    model : node);
 	if (!jstr(e, "name"))
 		fatal("%s%s: a %s without a name", r->pre, file, kind);
+	if (cJSON_GetObjectItemCaseSensitive(e, "versions") ||
+	    cJSON_GetObjectItemCaseSensitive(e, "latest_version"))
+		versioncheck(r, file, where, e);
 	/* rendered (renderentry) but the descriptions, rendered with doc()
 	 * and all (pctxdesc), the tests and the hooks (nodecfg.h) */
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(e, "columns")) {
@@ -731,14 +848,29 @@ addpatch(struct reader *r, const char *file, const char *below, const char *kind
 	free(key);
 }
 
+/* A source's or a source table's config: enabled, and nothing else. */
+static void
+srccfg(struct reader *r, const char *file, const char *where, const cJSON *o,
+    const char *const *ok)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "config");
+
+	if (!c)
+		return;
+	onlykeys(r, file, where, c, ok);
+	if ((c = cJSON_GetObjectItemCaseSensitive(c, "enabled")) && !cJSON_IsBool(c))
+		fatal("%s%s: %s: config enabled is not true or false", r->pre, file, where);
+}
+
 static void
 addsource(struct reader *r, const char *file, cJSON *s)
 {
 	static const char *const src[] = {"name", "description", "schema", "database",
-	    "tables", NULL};
+	    "tables", "config", NULL};
 	static const char *const tab[] = {"name", "description", "identifier", "columns",
-	    "data_tests", "tests", NULL};
+	    "data_tests", "tests", "config", NULL};
 	static const char *const rel[] = {"database", "schema"};
+	static const char *const cfg[] = {"enabled", NULL};
 	cJSON *t;
 	size_t i;
 
@@ -750,6 +882,7 @@ addsource(struct reader *r, const char *file, cJSON *s)
 		if (cJSON_GetObjectItemCaseSensitive(s, rel[i]) && !jstr(s, rel[i]))
 			fatal("%s%s: source %s: %s is not a string", r->pre, file, jstr(s, "name"),
 			    rel[i]);
+	srccfg(r, file, jstr(s, "name"), s, cfg);
 	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(s, "tables")) {
 		cJSON *e = cJSON_CreateObject();
 		onlykeys(r, file, jstr(s, "name"), t, tab);
@@ -759,6 +892,7 @@ addsource(struct reader *r, const char *file, cJSON *s)
 		if (cJSON_GetObjectItemCaseSensitive(t, "identifier") && !jstr(t, "identifier"))
 			fatal("%s%s: source %s: table %s: identifier is not a string", r->pre,
 			    file, jstr(s, "name"), jstr(t, "name"));
+		srccfg(r, file, jstr(s, "name"), t, cfg);
 		cJSON_AddStringToObject(e, "package", r->name);
 		cJSON_AddStringToObject(e, "file", file);
 		cJSON_AddItemToObject(e, "source", cJSON_Duplicate(s, 0));
@@ -1010,11 +1144,12 @@ resolve(struct reader *r, cJSON *n, enum ckind k, const char *tree, cJSON *patch
 	if (cfgfinish(l.cfg, &err) < 0)
 		fatal("%s%s: %s: %s", r->pre, jstr(n, "original_file_path"), uid, err);
 	en = cJSON_GetObjectItemCaseSensitive(l.cfg, "enabled");
-	if (!cJSON_IsTrue(en))
-		fatal("%s%s: %s: enabled is not true: disabled nodes are not read here yet (a "
-		    "manifest from dbt parse works instead)", r->pre, jstr(n, "original_file_path"), uid);
+	if (!cJSON_IsBool(en))
+		fatal("%s%s: %s: config enabled is not true or false", r->pre,
+		    jstr(n, "original_file_path"), uid);
 	mat = cJSON_GetObjectItemCaseSensitive(l.cfg, "materialized");
-	if (k == CMODEL && (!cJSON_IsString(mat) || (strcmp(mat->valuestring, "view") &&
+	/* a disabled node's materialization is never looked for */
+	if (k == CMODEL && cJSON_IsTrue(en) && (!cJSON_IsString(mat) || (strcmp(mat->valuestring, "view") &&
 	    strcmp(mat->valuestring, "table") && strcmp(mat->valuestring, "incremental") &&
 	    strcmp(mat->valuestring, "ephemeral") && strcmp(mat->valuestring, "materialized_view"))))
 		fatal("%s%s: %s: materialized %s: a custom materialization (a manifest from dbt "
@@ -1025,6 +1160,24 @@ resolve(struct reader *r, cJSON *n, enum ckind k, const char *tree, cJSON *patch
 		    "works instead)", r->pre, jstr(n, "original_file_path"), uid);
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "config", l.cfg);
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "unrendered_config", l.unrendered);
+}
+
+static int
+enabled(const cJSON *n)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n,
+	    "config"), "enabled"));
+}
+
+/* A node disabled, as dbt's add_disabled: out of nodes, into the
+ * manifest's disabled map, under its unique_id a list of it. */
+static void
+disable(struct reader *r, cJSON *n)
+{
+	cJSON *l = cJSON_CreateArray();
+
+	cJSON_AddItemToArray(l, take(r, r->nodes, jstr(n, "unique_id")));
+	add(r, r->disabled, jstr(n, "unique_id"), l);
 }
 
 /* tags: those the node had, then the config's, each once. */
@@ -1130,9 +1283,13 @@ newnode(struct reader *r, const char *type, const char *name, const char *relpat
 	d = cJSON_AddObjectToObject(n, "depends_on");
 	cJSON_AddArrayToObject(d, "macros");
 	cJSON_AddArrayToObject(d, "nodes");
-	if (get(r, r->nodes, uid))
-		fatal("%s%s: a second %s named %s (the first is %s)", r->pre, ofp, type, name,
-		    jstr(get(r, r->nodes, uid), "original_file_path"));
+	/* two enabled are dbt's error; one disabled, dbt keeps both */
+	if (get(r, r->nodes, uid) || get(r, r->disabled, uid))
+		fatal("%s%s: a second %s named %s (the first is %s): two nodes of one name, dbt's "
+		    "error when both are enabled, not read here when one is disabled (a manifest "
+		    "from dbt parse works instead)", r->pre,
+		    ofp, type, name, jstr(get(r, r->nodes, uid) ? get(r, r->nodes, uid) :
+		    get(r, r->disabled, uid)->child, "original_file_path"));
 	add(r, r->nodes, uid, n);
 	free(uid);
 	return n;
@@ -1188,7 +1345,9 @@ patch(struct reader *r, cJSON *n, const char *kind, const char **file)
 
 	free(key);
 	*file = NULL;
-	if (!p)
+	/* a model's with versions is its versions' (versionpatch) */
+	if (!p || cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p,
+	    "entry"), "versions")) > 0)
 		return NULL;
 	cJSON_AddTrueToObject(p, "used");
 	*file = jstr(p, "file");
@@ -1207,12 +1366,225 @@ patch(struct reader *r, cJSON *n, const char *kind, const char **file)
 	return cfg;
 }
 
+/* ---- model versions ---- */
+
+static void modelfinish(struct reader *, cJSON *, cJSON *);
+
+/* The columns of version v of the model entry e, as dbt's
+ * get_columns_for_version: e's that v's include/exclude takes, then v's
+ * own. */
+static cJSON *
+vcolumns(const cJSON *e, const cJSON *v)
+{
+	cJSON *l = cJSON_CreateArray();
+	const cJSON *c, *ie = NULL, *x;
+
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(v, "columns"))
+		if (cJSON_GetObjectItemCaseSensitive(c, "include"))
+			ie = c;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(e, "columns")) {
+		const char *name = jstr(c, "name");
+		const cJSON *in = cJSON_GetObjectItemCaseSensitive(ie, "include");
+		int in1 = !ie || cJSON_IsString(in);
+		cJSON_ArrayForEach(x, (cJSON_IsArray(in) ? in : (const cJSON *)NULL))
+			in1 |= cJSON_IsString(x) && !strcmp(x->valuestring, name);
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(ie, "exclude"))
+			in1 &= !(cJSON_IsString(x) && !strcmp(x->valuestring, name));
+		if (in1)
+			cJSON_AddItemToArray(l, cJSON_Duplicate(c, 1));
+	}
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(v, "columns"))
+		if (!cJSON_GetObjectItemCaseSensitive(c, "include"))
+			cJSON_AddItemToArray(l, cJSON_Duplicate(c, 1));
+	return l;
+}
+
+/* dbt_common's deep_merge of b into a: mappings merged, all else
+ * replaced. */
+static void
+deepmerge(cJSON *a, const cJSON *b)
+{
+	const cJSON *x;
+	cJSON *have;
+
+	cJSON_ArrayForEach(x, b) {
+		have = cJSON_GetObjectItemCaseSensitive(a, x->string);
+		if (have && cJSON_IsObject(have) && cJSON_IsObject(x))
+			deepmerge(have, x);
+		else if (have)
+			cJSON_ReplaceItemInObjectCaseSensitive(a, x->string, cJSON_Duplicate(x, 1));
+		else
+			cJSON_AddItemToObject(a, x->string, cJSON_Duplicate(x, 1));
+	}
+}
+
+/* The version of a versioned model's patch at vi ({key, i}), as dbt's
+ * ModelPatchParser builds its versioned_model_patch: description,
+ * columns and patch_path given to n; its config (new), version and
+ * latest version (new) returned. */
+static cJSON *
+versionpatch(struct reader *r, cJSON *n, const cJSON *vi, const char **file, cJSON **version,
+    cJSON **latest)
+{
+	cJSON *p = get(r, r->patches, jstr(vi, "key"));
+	cJSON *e = cJSON_GetObjectItemCaseSensitive(p, "entry"), *cfg, *tmp;
+	cJSON *v = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(e, "versions"),
+	    cJSON_GetObjectItemCaseSensitive(vi, "i")->valueint);
+	const char *d = jstr(v, "description");
+	char *pp;
+
+	cJSON_AddTrueToObject(p, "used");
+	*file = jstr(p, "file");
+	if (!d || !*d)
+		d = jstr(e, "description");
+	cJSON_ReplaceItemInObjectCaseSensitive(n, "description", cJSON_CreateString(d ? d : ""));
+	tmp = cJSON_CreateObject();
+	cJSON_AddItemToObject(tmp, "columns", vcolumns(e, v));
+	cJSON_ReplaceItemInObjectCaseSensitive(n, "columns", columns(tmp));
+	cJSON_Delete(tmp);
+	describe(r, n, *file);
+	pp = xasprintf("%s://%s", r->name, *file);
+	cJSON_ReplaceItemInObjectCaseSensitive(n, "patch_path", cJSON_CreateString(pp));
+	free(pp);
+	cfg = cJSON_GetObjectItemCaseSensitive(e, "config");
+	if (cfg && !cJSON_IsObject(cfg))
+		fatal("%s%s: model %s: config is not a mapping", r->pre, *file, jstr(e, "name"));
+	cfg = cfg ? cJSON_Duplicate(cfg, 1) : cJSON_CreateObject();
+	deepmerge(cfg, cJSON_GetObjectItemCaseSensitive(v, "config"));
+	*version = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(v, "v"), 1);
+	*latest = cJSON_Duplicate(versioncheck(r, *file, jstr(e, "name"), e), 1);
+	return cfg;
+}
+
+/* Whether model file n was disabled before its properties. */
+static int
+early(struct reader *r, const cJSON *n)
+{
+	size_t i;
+
+	for (i = 0; i < r->nmodels; i++)
+		if (r->models[i].node == n)
+			return r->models[i].early;
+	return 0;
+}
+
+/* The model files of the project in use that versions of its properties
+ * name (defined_in, else NAME_vV, else NAME for the latest, when not
+ * disabled by then), as dbt's ModelPatchParser finds them: each renamed
+ * NAME, its unique_id model.PKG.NAME.vV, its fqn NAME then vV. */
+static void
+claimversions(struct reader *r)
+{
+	cJSON *p, *v;
+
+	cJSON_ArrayForEach(p, r->patches) {
+		cJSON *e = cJSON_GetObjectItemCaseSensitive(p, "entry");
+		const char *name = jstr(p, "name");
+		const cJSON *latest;
+		int i = 0;
+		if (strcmp(jstr(p, "package"), r->name) || strcmp(jstr(p, "kind"), "model") ||
+		    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(e, "versions")) == 0)
+			continue;
+		latest = versioncheck(r, jstr(p, "file"), name, e);
+		cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(e, "versions")) {
+			char *vt = vtext(cJSON_GetObjectItemCaseSensitive(v, "v"));
+			char *vname = jstr(v, "defined_in") ? xstrdup(jstr(v, "defined_in")) :
+			    xasprintf("%s_v%s", name, vt);
+			char *uid = xasprintf("model.%s.%s", r->name, vname), *nuid, *vv;
+			cJSON *n = get(r, r->nodes, uid), *fqn, *vi;
+			int islatest = cJSON_Compare(cJSON_GetObjectItemCaseSensitive(v, "v"), latest, 1);
+			if (!n && islatest) {
+				free(uid);
+				uid = xasprintf("model.%s.%s", r->name, name);
+				if ((n = get(r, r->nodes, uid)) && early(r, n))
+					n = NULL;
+			}
+			if (!n) {
+				warn("warning: %s%s: no model named %s (version %s of %s): its "
+				    "properties are left out, as dbt leaves them", r->pre, jstr(p, "file"),
+				    vname, vt, name);
+			} else {
+				nuid = xasprintf("model.%s.%s.v%s", r->name, name, vt);
+				if (get(r, r->nodes, nuid))
+					fatal("%s%s: model %s: version %s is %s, and a model file is named so too",
+					    r->pre, jstr(p, "file"), name, vt, nuid);
+				take(r, r->nodes, uid);
+				cJSON_ReplaceItemInObjectCaseSensitive(n, "unique_id", cJSON_CreateString(nuid));
+				cJSON_ReplaceItemInObjectCaseSensitive(n, "name", cJSON_CreateString(name));
+				fqn = cJSON_GetObjectItemCaseSensitive(n, "fqn");
+				cJSON_ReplaceItemInArray(fqn, cJSON_GetArraySize(fqn) - 1, cJSON_CreateString(name));
+				vv = xasprintf("v%s", vt);
+				cJSON_AddItemToArray(fqn, cJSON_CreateString(vv));
+				free(vv);
+				add(r, r->nodes, nuid, n);
+				vi = cJSON_AddObjectToObject(r->vinfo, nuid);
+				cJSON_AddStringToObject(vi, "key", p->string);
+				cJSON_AddNumberToObject(vi, "i", i);
+				/* its tests find no attached_node then */
+				cJSON_AddBoolToObject(vi, "early", early(r, n));
+				if (islatest) {
+					char *lk = xasprintf("model.%s.%s", r->name, name);
+					cJSON_AddStringToObject(r->latest, lk, nuid);
+					free(lk);
+				}
+				free(nuid);
+			}
+			free(uid);
+			free(vname);
+			free(vt);
+			i++;
+		}
+	}
+}
+
+/* A versioned model and an unversioned node of its name in one package:
+ * dbt's DuplicateVersionedUnversionedError. */
+static void
+unversioned(struct reader *r)
+{
+	static const char *const kinds[] = {"model", "seed", "snapshot"};
+	const cJSON *vi;
+	size_t k;
+
+	cJSON_ArrayForEach(vi, r->vinfo) {
+		cJSON *v = get(r, r->nodes, vi->string), *n;
+		if (!v)
+			continue;
+		for (k = 0; k < 3; k++) {
+			char *uid = xasprintf("%s.%s.%s", kinds[k], jstr(v, "package_name"), jstr(v, "name"));
+			if ((n = get(r, r->nodes, uid)))
+				fatal("%s%s: dbt found versioned and unversioned models with the name \"%s\": "
+				    "change the name of the unversioned resource %s (%s) or add the "
+				    "unversioned model to the versions in %s",
+				    project(r, jstr(v, "package_name"))->pre, jstr(v, "original_file_path"),
+				    jstr(v, "name"), uid, jstr(n, "original_file_path"), jstr(v, "patch_path"));
+			free(uid);
+		}
+	}
+}
+
+/* The project's model files read: their versions found, then their
+ * properties applied. */
+static void
+modelsdone(struct reader *r)
+{
+	size_t i;
+
+	claimversions(r);
+	for (i = 0; i < r->nmodels; i++) {
+		modelfinish(r, r->models[i].node, r->models[i].calls);
+		cJSON_Delete(r->models[i].calls);
+	}
+	free(r->models);
+	r->models = NULL;
+	r->nmodels = 0;
+}
+
 static void
 modelfile(struct reader *r, const char *rel, const char *below, void *arg)
 {
 	char *name, *raw, *err;
-	const char *file;
-	cJSON *n, *calls, *cfg, *patchcfg;
+	cJSON *n, *calls;
 
 	(void)arg;
 	if (hassuffix(rel, ".py"))
@@ -1235,23 +1607,46 @@ modelfile(struct reader *r, const char *rel, const char *below, void *arg)
 	/* the tags it has before its properties' (dbt's first pass) */
 	resolve(r, n, CMODEL, "models", NULL, calls, rel);
 	tagsof(n);
-	patchcfg = patch(r, n, "model", &file);
+	/* its properties once every model file is read (modelsdone) */
+	r->models = xreallocarray(r->models, r->nmodels + 1, sizeof(*r->models));
+	r->models[r->nmodels].node = n;
+	r->models[r->nmodels].early = !enabled(n);
+	r->models[r->nmodels++].calls = calls;
+	free(raw);
+	free(name);
+}
+
+/* A model's properties applied, as dbt's schema parsing does once its
+ * files are read: its config anew with them, its names. */
+static void
+modelfinish(struct reader *r, cJSON *n, cJSON *calls)
+{
+	const char *rel = jstr(n, "original_file_path"), *file;
+	cJSON *cfg, *patchcfg, *vi = cJSON_GetObjectItemCaseSensitive(r->vinfo, jstr(n, "unique_id"));
+	cJSON *version = NULL, *latest = NULL;
+
+	if (vi)
+		patchcfg = versionpatch(r, n, vi, &file, &version, &latest);
+	else
+		patchcfg = cJSON_Duplicate(patch(r, n, "model", &file), 1);
 	resolve(r, n, CMODEL, "models", patchcfg, calls, file ? file : rel);
 	tagsof(n);
+	/* generate_alias_name reads the version */
+	cJSON_AddItemToObject(n, "version", version ? version : cJSON_CreateNull());
+	cJSON_AddItemToObject(n, "latest_version", latest ? latest : cJSON_CreateNull());
 	names(r, n);
 	cfg = cJSON_GetObjectItemCaseSensitive(n, "config");
-	if (strcmp(jstr(cfg, "materialized"), "ephemeral"))
+	if (!jstr(cfg, "materialized") || strcmp(jstr(cfg, "materialized"), "ephemeral"))
 		relname(r, n);
 	cJSON_AddItemToObject(n, "contract", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(cfg, "contract"), 1));
 	cJSON_AddNullToObject(cJSON_GetObjectItemCaseSensitive(n, "contract"), "checksum");
 	cJSON_AddStringToObject(n, "access", "protected");
 	cJSON_AddArrayToObject(n, "constraints");
-	cJSON_AddNullToObject(n, "version");
-	cJSON_AddNullToObject(n, "latest_version");
-	cJSON_AddItemToArray(r->pending, cJSON_CreateString(jstr(n, "unique_id")));
-	cJSON_Delete(calls);
-	free(raw);
-	free(name);
+	if (enabled(n))
+		cJSON_AddItemToArray(r->pending, cJSON_CreateString(jstr(n, "unique_id")));
+	else
+		disable(r, n);
+	cJSON_Delete(patchcfg);
 }
 
 static void snapfinish(struct reader *, cJSON *, const char *, const char *);
@@ -1282,32 +1677,13 @@ onsnapshot(void *arg, const char *name, const char *body, size_t len)
 	free(raw);
 }
 
-/* A snapshot node's config (the tree, its config() calls, its properties),
- * checked as dbt checks it, and its names. */
+/* SnapshotConfig.final_validate, with dbt's words. */
 static void
-snapfinish(struct reader *r, cJSON *n, const char *rel, const char *raw)
+snapcheck(struct reader *r, const cJSON *cfg, const char *rel, const char *name)
 {
-	const char *name = jstr(n, "name"), *strategy, *mat, *file;
-	cJSON *calls = cJSON_CreateObject(), *cfg, *x, *patchcfg;
-	char *err;
-	size_t i;
+	const char *strategy = jstr(cfg, "strategy"), *mat = jstr(cfg, "materialized");
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(cfg, "unique_key");
 
-	resolve(r, n, CSNAPSHOT, "snapshots", NULL, NULL, rel);
-	if (pctxrender(r->pc, n, rel, raw, calls,
-	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros"),
-	    &err) < 0)
-		fatal("%s%s", r->pre, err);
-	resolve(r, n, CSNAPSHOT, "snapshots", NULL, calls, rel);
-	tagsof(n);
-	patchcfg = patch(r, n, "snapshot", &file);
-	resolve(r, n, CSNAPSHOT, "snapshots", patchcfg, calls, file ? file : rel);
-	tagsof(n);
-	rel = file ? file : rel;
-	/* SnapshotConfig.final_validate, with dbt's words */
-	cfg = cJSON_GetObjectItemCaseSensitive(n, "config");
-	strategy = jstr(cfg, "strategy");
-	mat = jstr(cfg, "materialized");
-	x = cJSON_GetObjectItemCaseSensitive(cfg, "unique_key");
 	if (!strategy || !*strategy || !x || cJSON_IsNull(x) || (cJSON_IsString(x) && !*x->valuestring))
 		fatal("%s%s: %s: Snapshots must be configured with a 'strategy' and 'unique_key'.",
 		    r->pre, rel, name);
@@ -1326,6 +1702,33 @@ snapfinish(struct reader *r, cJSON *n, const char *rel, const char *raw)
 	if (!mat || strcmp(mat, "snapshot"))
 		fatal("%s%s: %s: A snapshot must have a materialized value of 'snapshot'",
 		    r->pre, rel, name);
+}
+
+/* A snapshot node's config (the tree, its config() calls, its properties),
+ * checked as dbt checks it, and its names. */
+static void
+snapfinish(struct reader *r, cJSON *n, const char *rel, const char *raw)
+{
+	const char *name = jstr(n, "name"), *file;
+	cJSON *calls = cJSON_CreateObject(), *cfg, *patchcfg;
+	char *err;
+	size_t i;
+
+	resolve(r, n, CSNAPSHOT, "snapshots", NULL, NULL, rel);
+	if (pctxrender(r->pc, n, rel, raw, calls,
+	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros"),
+	    &err) < 0)
+		fatal("%s%s", r->pre, err);
+	resolve(r, n, CSNAPSHOT, "snapshots", NULL, calls, rel);
+	tagsof(n);
+	patchcfg = patch(r, n, "snapshot", &file);
+	resolve(r, n, CSNAPSHOT, "snapshots", patchcfg, calls, file ? file : rel);
+	tagsof(n);
+	rel = file ? file : rel;
+	cfg = cJSON_GetObjectItemCaseSensitive(n, "config");
+	/* dbt checks an enabled one only */
+	if (enabled(n))
+		snapcheck(r, cfg, rel, name);
 	names(r, n);
 	/* the legacy target_database and target_schema win, as in dbt */
 	for (i = 0; i < 2; i++) {
@@ -1337,7 +1740,10 @@ snapfinish(struct reader *r, cJSON *n, const char *rel, const char *raw)
 	relname(r, n);
 	cJSON_AddItemToObject(n, "contract", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(cfg, "contract"), 1));
 	cJSON_AddNullToObject(cJSON_GetObjectItemCaseSensitive(n, "contract"), "checksum");
-	cJSON_AddItemToArray(r->pending, cJSON_CreateString(jstr(n, "unique_id")));
+	if (enabled(n))
+		cJSON_AddItemToArray(r->pending, cJSON_CreateString(jstr(n, "unique_id")));
+	else
+		disable(r, n);
 	cJSON_Delete(calls);
 }
 
@@ -1477,7 +1883,10 @@ singularfile(struct reader *r, const char *rel, const char *below, void *arg)
 		relname(r, n);
 	cJSON_DeleteItemFromObjectCaseSensitive(n, "columns");
 	cJSON_AddObjectToObject(n, "columns");
-	cJSON_AddItemToArray(r->pending, cJSON_CreateString(jstr(n, "unique_id")));
+	if (enabled(n))
+		cJSON_AddItemToArray(r->pending, cJSON_CreateString(jstr(n, "unique_id")));
+	else
+		disable(r, n);
 	cJSON_Delete(calls);
 	free(raw);
 	free(name);
@@ -1528,6 +1937,8 @@ seedfile(struct reader *r, const char *rel, const char *below, void *arg)
 	cJSON_DeleteItemFromObjectCaseSensitive(n, "language");
 	cJSON_DeleteItemFromObjectCaseSensitive(n, "refs");
 	cJSON_DeleteItemFromObjectCaseSensitive(n, "sources");
+	if (!enabled(n))
+		disable(r, n);
 	free(name);
 }
 
@@ -1545,9 +1956,9 @@ sourcenode(struct reader *r, cJSON *e)
 	useproject(r, project(r, jstr(e, "package")));
 	uid = xasprintf("source.%s.%s.%s", r->name, sn, tn);
 	const char *first = strchr(file, '/');
-	cJSON *n = cJSON_CreateObject(), *fqn, *q, *x;
+	cJSON *n = cJSON_CreateObject(), *fqn, *q, *x, *en;
 
-	if (get(r, r->sources, uid))
+	if (get(r, r->sources, uid) || get(r, r->disabled, uid))
 		fatal("%s%s: source %s.%s a second time", r->pre, file, sn, tn);
 	if (!db)
 		db = jstr(r->o->target, "database");
@@ -1576,17 +1987,25 @@ sourcenode(struct reader *r, cJSON *e)
 	cJSON_AddObjectToObject(n, "meta");
 	cJSON_AddArrayToObject(n, "tags");
 	x = cJSON_AddObjectToObject(n, "config");
-	cJSON_AddTrueToObject(x, "enabled");
+	/* the table's config over the source's, as _generate_source_config */
+	en = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t, "config"), "enabled");
+	if (!en)
+		en = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "config"), "enabled");
+	cJSON_AddBoolToObject(x, "enabled", !cJSON_IsFalse(en));
 	cJSON_AddObjectToObject(n, "unrendered_config");
-	add(r, r->sources, uid, n);
-	/* as dbt's _process_docs_for_source */
-	describe(r, n, file);
-	x = cJSON_CreateObject();
-	cJSON_AddStringToObject(x, "description", jstr(n, "source_description"));
-	describe1(r, n, x, file);
-	cJSON_ReplaceItemInObjectCaseSensitive(n, "source_description",
-	    cJSON_CreateString(jstr(x, "description")));
-	cJSON_Delete(x);
+	if (cJSON_IsFalse(en))
+		cJSON_AddItemToArray(add(r, r->disabled, uid, cJSON_CreateArray()), n);
+	else {
+		add(r, r->sources, uid, n);
+		/* as dbt's _process_docs_for_source */
+		describe(r, n, file);
+		x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "description", jstr(n, "source_description"));
+		describe1(r, n, x, file);
+		cJSON_ReplaceItemInObjectCaseSensitive(n, "source_description",
+		    cJSON_CreateString(jstr(x, "description")));
+		cJSON_Delete(x);
+	}
 	cJSON_AddStringToObject(n, "alias", id ? id : tn);
 	relname(r, n);
 	cJSON_DeleteItemFromObjectCaseSensitive(n, "alias");
@@ -1713,6 +2132,10 @@ struct testdef {
 	int source;
 	const char *column;	/* or NULL */
 	const char *filekey;	/* file_key_name */
+	const char *version;	/* the model's version tested, as text, or NULL */
+	const cJSON *v;		/* and as its properties give it */
+	int noattach;		/* no attached_node (dbt's, of a version disabled
+				 * before its properties) */
 };
 
 /* [a-zA-Z_][0-9a-zA-Z_]*, as dbt's TEST_NAME_PATTERN. */
@@ -1816,6 +2239,9 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 	if (td->source)
 		tgt = xasprintf("{{ get_where_subquery(source('%s', '%s')) }}",
 		    jstr(td->target, "source_name"), targetname);
+	else if (td->version)
+		tgt = xasprintf("{{ get_where_subquery(ref('%s', version='%s')) }}", targetname,
+		    td->version);
 	else
 		tgt = xasprintf("{{ get_where_subquery(ref('%s')) }}", targetname);
 	cJSON_AddStringToObject(args, "model", tgt);
@@ -1863,6 +2289,12 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 		if (testnames(type, t, args, &shortn, &full, &err) < 0)
 			fatal("%s%s: %s: %s", r->pre, td->file, tname, err);
 		free(t);
+	} else if (td->version) {
+		/* the test of a version is named after NAME_vV */
+		char *t = xasprintf("%s_v%s", targetname, td->version);
+		if (testnames(type, t, args, &shortn, &full, &err) < 0)
+			fatal("%s%s: %s: %s", r->pre, td->file, tname, err);
+		free(t);
 	} else if (testnames(type, targetname, args, &shortn, &full, &err) < 0)
 		fatal("%s%s: %s: %s", r->pre, td->file, tname, err);
 	if (strcmp(shortn, full) && !cJSON_GetObjectItemCaseSensitive(cfg, "alias"))
@@ -1905,7 +2337,7 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 	else
 		cJSON_AddNullToObject(n, "column_name");
 	cJSON_AddStringToObject(n, "file_key_name", td->filekey);
-	if (td->source)
+	if (td->source || td->noattach)
 		cJSON_AddNullToObject(n, "attached_node");
 	else
 		cJSON_AddStringToObject(n, "attached_node", jstr(td->target, "unique_id"));
@@ -1937,7 +2369,8 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 			cJSON *rf = cJSON_CreateObject();
 			cJSON_AddStringToObject(rf, "name", targetname);
 			cJSON_AddNullToObject(rf, "package");
-			cJSON_AddNullToObject(rf, "version");
+			cJSON_AddItemToObject(rf, "version", td->v ? cJSON_Duplicate(td->v, 1) :
+			    cJSON_CreateNull());
 			cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(n, "refs"), rf);
 		}
 	} else {
@@ -1961,7 +2394,10 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 	names(r, n);
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "config"), "store_failures")))
 		relname(r, n);
-	cJSON_AddItemToArray(r->pending, cJSON_CreateString(uid));
+	if (enabled(n))
+		cJSON_AddItemToArray(r->pending, cJSON_CreateString(uid));
+	else
+		disable(r, n);
 	cJSON_Delete(calls);
 	cJSON_Delete(cfg);
 	cJSON_Delete(def);
@@ -2006,6 +2442,56 @@ tests(struct reader *r, struct testdef *td, const cJSON *entry)
 	}
 }
 
+/* The tests of each version of a versioned model's properties p, as
+ * dbt's parse_versioned_tests: the columns of the version, and its tests
+ * (else the model's). */
+static void
+versiontests(struct reader *r, cJSON *p)
+{
+	cJSON *e = cJSON_GetObjectItemCaseSensitive(p, "entry"), *v;
+
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(e, "versions")) {
+		struct testdef td;
+		cJSON *tmp = cJSON_CreateObject(), *t, *n;
+		char *vt = vtext(cJSON_GetObjectItemCaseSensitive(v, "v"));
+		char *uid = xasprintf("model.%s.%s.v%s", r->name, jstr(p, "name"), vt);
+		memset(&td, 0, sizeof(td));
+		if (!(n = get(r, r->nodes, uid)) && (n = get(r, r->disabled, uid)))
+			n = n->child;
+		td.noattach = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r->vinfo,
+		    uid), "early"));
+		/* no model: claimversions said so */
+		if (!n) {
+			free(uid);
+			free(vt);
+			cJSON_Delete(tmp);
+			continue;
+		}
+		if (!(t = cJSON_GetObjectItemCaseSensitive(v, "data_tests")) || cJSON_IsNull(t))
+			t = cJSON_GetObjectItemCaseSensitive(v, "tests");
+		if (!t || cJSON_IsNull(t)) {
+			if (!(t = cJSON_GetObjectItemCaseSensitive(e, "data_tests")) || cJSON_IsNull(t))
+				t = cJSON_GetObjectItemCaseSensitive(e, "tests");
+		}
+		if (cJSON_GetObjectItemCaseSensitive(v, "data_tests") &&
+		    cJSON_GetObjectItemCaseSensitive(v, "tests"))
+			fatal("%s%s: both data_tests and tests", r->pre, jstr(p, "file"));
+		if (t)
+			cJSON_AddItemToObject(tmp, "data_tests", cJSON_Duplicate(t, 1));
+		cJSON_AddItemToObject(tmp, "columns", vcolumns(e, v));
+		td.file = jstr(p, "file");
+		td.target = n;
+		td.filekey = xasprintf("models.%s", jstr(p, "name"));
+		td.version = vt;
+		td.v = cJSON_GetObjectItemCaseSensitive(v, "v");
+		tests(r, &td, tmp);
+		free((char *)td.filekey);
+		cJSON_Delete(tmp);
+		free(uid);
+		free(vt);
+	}
+}
+
 static void
 alltests(struct reader *r)
 {
@@ -2017,8 +2503,14 @@ alltests(struct reader *r)
 		struct testdef td;
 		cJSON *n;
 		useproject(r, project(r, jstr(p, "package")));
+		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p,
+		    "entry"), "versions")) > 0) {
+			versiontests(r, p);
+			continue;
+		}
 		uid = xasprintf("%s.%s.%s", kind, r->name, jstr(p, "name"));
-		n = get(r, r->nodes, uid);
+		if (!(n = get(r, r->nodes, uid)) && (n = get(r, r->disabled, uid)))
+			n = n->child;
 		memset(&td, 0, sizeof(td));
 		if (!n) {
 			warn("warning: %s%s: no %s named %s: its properties and tests are left out, "
@@ -2042,7 +2534,8 @@ alltests(struct reader *r)
 		    jstr(cJSON_GetObjectItemCaseSensitive(e, "table"), "name"));
 		memset(&td, 0, sizeof(td));
 		td.file = jstr(e, "file");
-		td.target = get(r, r->sources, uid);
+		if (!(td.target = get(r, r->sources, uid)))
+			td.target = get(r, r->disabled, uid)->child;
 		td.source = 1;
 		td.filekey = xasprintf("sources.%s", jstr(s, "name"));
 		tests(r, &td, cJSON_GetObjectItemCaseSensitive(e, "table"));
@@ -2064,17 +2557,25 @@ adddep(cJSON *deps, const char *uid)
 	cJSON_AddItemToArray(deps, cJSON_CreateString(uid));
 }
 
-/* The node kind.pkg.name of one of kinds, or NULL. */
+/* The node kind.pkg.name of one of kinds, or NULL; of version ver
+ * (text, or NULL: of nodes, the latest version of a versioned model, as
+ * dbt's ref_lookup). */
 static char *
 nodein(struct reader *r, cJSON *in, const char *const *kinds, const char *pkg,
-    const char *name)
+    const char *name, const char *ver)
 {
 	size_t k;
 
 	for (k = 0; kinds[k]; k++) {
-		char *uid = xasprintf("%s.%s.%s", kinds[k], pkg, name);
+		char *uid = ver ? xasprintf("%s.%s.%s.v%s", kinds[k], pkg, name, ver) :
+		    xasprintf("%s.%s.%s", kinds[k], pkg, name);
+		const char *l;
 		if (get(r, in, uid))
 			return uid;
+		if (!ver && in == r->nodes && (l = jstr(r->latest, uid)) && get(r, in, l)) {
+			free(uid);
+			return xstrdup(l);
+		}
 		free(uid);
 	}
 	return NULL;
@@ -2086,18 +2587,19 @@ nodein(struct reader *r, cJSON *in, const char *const *kinds, const char *pkg,
  * dbt would take whichever it read first). */
 static char *
 findtarget(struct reader *r, cJSON *n, cJSON *in, const char *const *kinds,
-    const char *pkg, const char *name, const char *what)
+    const char *pkg, const char *name, const char *ver, const char *what)
 {
 	const char *own = jstr(n, "package_name");
 	char *uid = NULL, *found = NULL;
 	size_t i;
 
 	if (pkg)
-		return nodein(r, in, kinds, pkg, name);
-	if ((uid = nodein(r, in, kinds, r->root, name)) || (uid = nodein(r, in, kinds, own, name)))
+		return nodein(r, in, kinds, pkg, name, ver);
+	if ((uid = nodein(r, in, kinds, r->root, name, ver)) ||
+	    (uid = nodein(r, in, kinds, own, name, ver)))
 		return uid;
 	for (i = 0; i < r->nprojs; i++) {
-		if (!(uid = nodein(r, in, kinds, r->projs[i].name, name)))
+		if (!(uid = nodein(r, in, kinds, r->projs[i].name, name, ver)))
 			continue;
 		if (found)
 			fatal("%s%s: %s: %s names %s and %s: which dbt takes is not read here (a "
@@ -2106,6 +2608,49 @@ findtarget(struct reader *r, cJSON *n, cJSON *in, const char *const *kinds,
 		found = uid;
 	}
 	return found;
+}
+
+/* What dbt does with a ref() or source() of n that names nothing, or a
+ * disabled node: a test is disabled (with a warning, but for a disabled
+ * ref()'s); anything else is an error, as TargetNotFoundError. */
+static void
+unresolved(struct reader *r, cJSON *n, const char *kind, const char *name, const char *ver,
+    const char *pkg, int disabled)
+{
+	const char *type = jstr(n, "resource_type");
+	char *title = xstrdup(type);
+
+	title[0] = (char)(title[0] - 'a' + 'A');
+	if (!strcmp(type, "test")) {
+		cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "config"),
+		    "enabled", cJSON_CreateFalse());
+		/* dbt's words: not found names the package, even none */
+		if (!disabled || !strcmp(kind, "source"))
+			warn("warning: %s '%s' (%s) depends on a %s named '%s' %s%s%swhich %s", title,
+			    jstr(n, "unique_id"), jstr(n, "original_file_path"), kind, name,
+			    pkg || !disabled ? "in package '" : "", pkg ? pkg : "",
+			    pkg || !disabled ? "' " : "", disabled ? "is disabled" : "was not found");
+		free(title);
+		return;
+	}
+	fatal("%s%s: %s '%s' (%s) depends on a %s named '%s' %s%s%s%s%s%swhich %s", r->pre,
+	    jstr(n, "original_file_path"), title, jstr(n, "unique_id"),
+	    jstr(n, "original_file_path"), kind, name, ver ? "with version '" : "", ver ? ver : "",
+	    ver ? "' " : "", pkg ? "in package or project '" : "", pkg ? pkg : "",
+	    pkg ? "' " : "", disabled ? "is disabled" : "was not found");
+}
+
+/* The version a ref() names, as text: NULL when it names none (dbt's
+ * "if version:"). */
+static char *
+refversion(const cJSON *ref)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(ref, "version");
+
+	if (!v || cJSON_IsNull(v) || cJSON_IsFalse(v) || (cJSON_IsString(v) && !*v->valuestring) ||
+	    (cJSON_IsNumber(v) && v->valuedouble == 0))
+		return NULL;
+	return vtext(v);
 }
 
 static void
@@ -2121,31 +2666,38 @@ depends(struct reader *r)
 			n = cJSON_GetObjectItemCaseSensitive(r->exposures, u->valuestring);
 		cJSON *deps = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "nodes");
 		useproject(r, project(r, jstr(n, "package_name")));
-		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(n, "refs")) {
-			const char *pkg = jstr(x, "package");
-			char *what = pkg ? xasprintf("ref('%s', '%s')", pkg, jstr(x, "name")) :
-			    xasprintf("ref('%s')", jstr(x, "name"));
-			char *uid = findtarget(r, n, r->nodes, refable, pkg, jstr(x, "name"), what);
-			if (!uid)
-				fatal("%s%s: %s depends on a node named %s%s%s, which was not found",
-				    r->pre, jstr(n, "original_file_path"), u->valuestring,
-				    pkg ? pkg : "", pkg ? "." : "", jstr(x, "name"));
-			adddep(deps, uid);
-			free(uid);
-			free(what);
-		}
+		/* dbt's process_sources, then its process_refs */
 		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(n, "sources")) {
 			char *name = xasprintf("%s.%s", x->child->valuestring, x->child->next->valuestring);
 			char *what = xasprintf("source('%s', '%s')", x->child->valuestring,
 			    x->child->next->valuestring);
-			char *uid = findtarget(r, n, r->sources, source, NULL, name, what);
-			if (!uid)
-				fatal("%s%s: %s depends on a source named %s, which was not found",
-				    r->pre, jstr(n, "original_file_path"), u->valuestring, name);
-			adddep(deps, uid);
+			char *uid = findtarget(r, n, r->sources, source, NULL, name, NULL, what);
+			char *off = uid ? NULL : findtarget(r, n, r->disabled, source, NULL, name, NULL, what);
+			if (uid)
+				adddep(deps, uid);
+			else
+				unresolved(r, n, "source", name, NULL, NULL, off != NULL);
+			free(off);
 			free(uid);
 			free(name);
 			free(what);
+		}
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(n, "refs")) {
+			const char *pkg = jstr(x, "package");
+			char *ver = refversion(x);
+			char *what = pkg ? xasprintf("ref('%s', '%s')", pkg, jstr(x, "name")) :
+			    xasprintf("ref('%s')", jstr(x, "name"));
+			char *uid = findtarget(r, n, r->nodes, refable, pkg, jstr(x, "name"), ver, what);
+			char *off = uid ? NULL : findtarget(r, n, r->disabled, refable, pkg,
+			    jstr(x, "name"), ver, what);
+			if (uid)
+				adddep(deps, uid);
+			else
+				unresolved(r, n, "node", jstr(x, "name"), ver, pkg, off != NULL);
+			free(off);
+			free(uid);
+			free(what);
+			free(ver);
 		}
 	}
 }
@@ -2275,6 +2827,7 @@ projectnodes(struct reader *r)
 	cJSON_ArrayForEach(x, l)
 		walk(r, x->valuestring, "", modelfile, NULL);
 	cJSON_Delete(l);
+	modelsdone(r);
 	l = paths(r, "snapshot-paths", "snapshots");
 	cJSON_ArrayForEach(x, l)
 		walk(r, x->valuestring, "", snapshotfile, NULL);
@@ -2314,6 +2867,9 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	r.sources = cJSON_AddObjectToObject(r.doc, "sources");
 	r.macros = cJSON_AddObjectToObject(r.doc, "macros");
 	r.exposures = cJSON_AddObjectToObject(r.doc, "exposures");
+	r.disabled = cJSON_AddObjectToObject(r.doc, "disabled");
+	r.latest = cJSON_CreateObject();
+	r.vinfo = cJSON_CreateObject();
 	r.patches = cJSON_CreateObject();
 	r.srcs = cJSON_CreateArray();
 	r.exps = cJSON_CreateArray();
@@ -2350,6 +2906,7 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	}
 	cJSON_ArrayForEach(x, r.srcs)
 		sourcenode(&r, x);
+	unversioned(&r);
 	cJSON_ArrayForEach(x, r.exps)
 		exposure(&r, x);
 	alltests(&r);
@@ -2361,6 +2918,8 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	cJSON_Delete(r.docs);
 	cJSON_Delete(r.run.pkgvars);
 	cJSON_Delete(r.patches);
+	cJSON_Delete(r.latest);
+	cJSON_Delete(r.vinfo);
 	cJSON_Delete(r.srcs);
 	cJSON_Delete(r.exps);
 	cJSON_Delete(r.pending);

@@ -204,7 +204,7 @@ fnref(struct jev *v, void *data, struct jcall *c)
 	struct pnode *pn = data;
 	struct jv *ver = arg(c, 99, "version"), *pkgkw = arg(c, 99, "package");
 	const char *name = NULL, *pkg = NULL;
-	cJSON *r = cJSON_CreateObject(), *vj;
+	cJSON *r, *vj = NULL;
 	size_t k;
 
 	for (k = 0; k < c->nkw; k++)
@@ -222,14 +222,22 @@ fnref(struct jev *v, void *data, struct jcall *c)
 			pkg = strarg(v, pkgkw, "ref");
 	} else
 		jfail(v, "ref() takes 1 or 2 arguments");
-	if (ver && ver->type != JNONE)
-		jfail(v, "unsupported: ref() of a version (a manifest from dbt parse works instead)");
+	/* the version as given: an integer or a string */
+	if (!ver || ver->type == JNONE)
+		vj = cJSON_CreateNull();
+	else if (ver->type == JINT)
+		vj = cJSON_CreateNumber((double)ver->u.i);
+	else if (ver->type == JSTR)
+		vj = cJSON_CreateString(ver->u.str.s);
+	else
+		jfail(v, "unsupported: ref() of a version that is not an integer or a string "
+		    "(a manifest from dbt parse works instead)");
+	r = cJSON_CreateObject();
 	cJSON_AddStringToObject(r, "name", name);
 	if (pkg)
 		cJSON_AddStringToObject(r, "package", pkg);
 	else
 		cJSON_AddNullToObject(r, "package");
-	vj = cJSON_CreateNull();
 	cJSON_AddItemToObject(r, "version", vj);
 	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(pn->node, "refs"), r);
 	return jvobj(jevarena(v), &relclass, pn);

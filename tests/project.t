@@ -124,8 +124,10 @@ refused 'printf "groups:\n  - name: g\n" >models/x.yml' \
 	"models/x.yml: groups: not read here yet" "an unknown properties key"
 refused 'printf "exposures:\n  - name: e\n    type: dashboard\n    owner: {name: a}\n    depends_on: [\"ref(\x27gone\x27)\"]\n" >models/x.yml' \
 	"exposure.jaffle.e depends on a node named gone, which was not found" "an exposure of a model not there"
-refused 'printf "{{ config(materialized=\"table\", enabled=false) }}\nselect 1\n" >models/off.sql' \
-	"disabled nodes are not read here yet" "a disabled model"
+refused 'printf "{{ config(materialized=\"table\", enabled=false) }}\nselect 1\n" >models/off.sql &&
+	echo "select * from {{ ref(\"off\") }}" >models/on.sql' \
+	"Model 'model.jaffle.on' (models/on.sql) depends on a node named 'off' which is disabled" \
+	"a ref() of a disabled model"
 
 # the reference dbt: the same project through dbt parse's manifest
 refdbt_or_done "$TMP/refdbt"

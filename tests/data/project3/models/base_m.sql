@@ -1,0 +1,1 @@
+select id, name, id * 10 as extra from {{ ref('base') }}

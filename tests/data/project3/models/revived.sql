@@ -1,0 +1,2 @@
+{{ config(materialized='table') }}
+select 2 as id

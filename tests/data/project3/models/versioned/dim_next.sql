@@ -1,0 +1,1 @@
+select id, name, extra, 'x' as more from {{ ref('base_m') }}

@@ -1,0 +1,2 @@
+{{ config(enabled=false) }}
+select id from {{ ref('base_m') }}

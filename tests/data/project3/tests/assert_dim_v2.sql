@@ -1,0 +1,1 @@
+select * from {{ ref('dim', v=2) }} where more is null

@@ -1,0 +1,2 @@
+{{ config(enabled=false) }}
+select * from {{ ref('base_m') }} where id < 0

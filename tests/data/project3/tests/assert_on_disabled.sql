@@ -1,0 +1,1 @@
+select * from {{ ref('off_call') }} where id < 0
