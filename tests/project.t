@@ -123,7 +123,7 @@ refused 'sed -i "s/+tags: \\[\"finance\"\\]/+alias: \"{{ var(\x27payment_methods
 refused 'printf "groups:\n  - name: g\n" >models/x.yml' \
 	"models/x.yml: groups: not read here yet" "an unknown properties key"
 refused 'printf "exposures:\n  - name: e\n    type: dashboard\n    owner: {name: a}\n    depends_on: [\"ref(\x27gone\x27)\"]\n" >models/x.yml' \
-	"exposure.jaffle.e depends on a node named gone, which was not found" "an exposure of a model not there"
+	"Exposure 'exposure.jaffle.e' (models/x.yml) depends on a node named 'gone' which was not found" "an exposure of a model not there"
 refused 'printf "{{ config(materialized=\"table\", enabled=false) }}\nselect 1\n" >models/off.sql &&
 	echo "select * from {{ ref(\"off\") }}" >models/on.sql' \
 	"Model 'model.jaffle.on' (models/on.sql) depends on a node named 'off' which is disabled" \
