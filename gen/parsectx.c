@@ -5,6 +5,7 @@
 
 #include "arena.h"
 #include "jeval.h"
+#include "jre.h"
 #include "nodecfg.h"
 #include "parsectx.h"
 
@@ -703,7 +704,7 @@ static const struct jclass noclass = {"unsupported", noattr, NULL, nocall, NULL,
 static struct jv *
 basectx(struct pnode *pn, struct arena *a)
 {
-	static const char *const no[] = {"graph", "modules", "api", "load_agate_table",
+	static const char *const no[] = {"graph", "api", "load_agate_table",
 	    "doc", NULL};
 	struct jv *d = jvdict(a), *bi, *ex;
 	size_t i;
@@ -738,6 +739,7 @@ basectx(struct pnode *pn, struct arena *a)
 	put(a, d, "store_result", jvfunc(a, "store_result", fnempty, pn));
 	put(a, d, "store_raw_result", jvfunc(a, "store_raw_result", fnempty, pn));
 	put(a, d, "project_name", str(a, pn->c->run.project));
+	put(a, d, "modules", jremodules(a));
 	for (i = 0; no[i]; i++)
 		put(a, d, no[i], jvobj(a, &noclass, (void *)no[i]));
 	return d;

@@ -12,6 +12,7 @@
 #include "hash.h"
 #include "htab.h"
 #include "jeval.h"
+#include "jre.h"
 
 struct jv *
 dbtjson(struct arena *a, cJSON *j)
@@ -1080,8 +1081,6 @@ refusedattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass modulesclass = {"modules", refusedattr, NULL, NULL, NULL, NULL, 0, NULL};
-
 /* A name of dbt's context that this does not give: any use of it fails
  * naming it (it must not print as an undefined value would). */
 static struct jv *
@@ -1439,7 +1438,7 @@ basectx(struct rnode *rn, struct arena *a)
 	put(a, d, "local_md5", jvfunc(a, "local_md5", fnmd5, rn));
 	put(a, d, "execute", &jvtrue);
 	put(a, d, "flags", jvobj(a, &flagsclass, rn));
-	put(a, d, "modules", jvobj(a, &modulesclass, rn));
+	put(a, d, "modules", jremodules(a));
 	put(a, d, "graph", jvobj(a, &graphclass, rn));
 	put(a, d, "project_name", str(a, rn->c->run.project));
 	if (rn->c->run.dbtversion)

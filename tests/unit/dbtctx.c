@@ -126,6 +126,21 @@ main(void)
 
 	run.adapter = "postgres";
 
+	/* modules.re, in a package's macro as dbt_utils.slugify uses it;
+	 * modules' other attributes stay refused */
+	reset();
+	macro("u", "slug", "{% macro slug(s) %}{{ return(modules.re.sub('[^a-z0-9_]+', '', "
+	    "modules.re.sub('[ -]+', '_', s | lower))) }}{% endmacro %}");
+	model("p", "a", "view", "{{ u.slug('Order Status-2') }}", NULL);
+	is(render(&run, "model.p.a"), "order_status_2", "modules.re.sub in a package's macro");
+	model("p", "b", "view", "{{ modules.datetime.date }}", NULL);
+	is(render(&run, "model.p.b"), "error: models/b.sql:1:12: unsupported: modules.datetime",
+	    "modules.datetime is refused");
+	model("p", "c", "view", "{{ modules.re.sub('a|b', '', 'x') }}", NULL);
+	is(render(&run, "model.p.c"),
+	    "error: models/c.sql:1:4: unsupported: modules.re pattern 'a|b': alternation |",
+	    "an alternation is refused naming the pattern");
+
 	/* dispatch: the root project overrides dbt's own; prefix chains */
 	reset();
 	macro("dbt", "f", "{% macro f() %}{{ return(adapter.dispatch('f', 'dbt')()) }}{% endmacro %}");

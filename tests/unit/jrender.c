@@ -1,7 +1,8 @@
 /* jrender: render one template with the Jinja engine, for tests/jinja.t.
  * Usage: jrender template.j2 [context.json]. Prints the output, or the
  * error on stderr and exits 1. JSON numbers that are integral become ints
- * (cJSON keeps no distinction), others floats: dbtctx's dbtjson. */
+ * (cJSON keeps no distinction), others floats: dbtctx's dbtjson. The
+ * context has dbt's modules too (jre.h), as tests/jinja.t gives Jinja2. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "dbtctx.h"
 #include "jeval.h"
+#include "jre.h"
 
 int
 main(int argc, char **argv)
@@ -34,6 +36,9 @@ main(int argc, char **argv)
 		ctx = dbtjson(&a, j);
 		cJSON_Delete(j);
 	}
+	if (!ctx)
+		ctx = jvdict(&a);
+	jvset(&a, ctx, jvstr(&a, "modules", 7), jremodules(&a));
 	name = strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1];
 	if (jrender(name, src.s ? src.s : "", src.len, ctx, &a, &out, &err) < 0) {
 		fprintf(stderr, "%s\n", err);
