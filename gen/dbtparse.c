@@ -865,10 +865,14 @@ srccfg(struct reader *r, const char *file, const char *where, const cJSON *o,
 static void
 addsource(struct reader *r, const char *file, cJSON *s)
 {
+	/* loader, freshness, loaded_at_*, meta and tags are read by dbt's
+	 * source freshness and its selectors, not by a deploy: taken, unread */
 	static const char *const src[] = {"name", "description", "schema", "database",
-	    "tables", "config", NULL};
+	    "tables", "config", "loader", "loaded_at_field", "loaded_at_query", "freshness",
+	    "meta", "tags", NULL};
 	static const char *const tab[] = {"name", "description", "identifier", "columns",
-	    "data_tests", "tests", "config", NULL};
+	    "data_tests", "tests", "config", "loaded_at_field", "loaded_at_query", "freshness",
+	    "meta", "tags", NULL};
 	static const char *const rel[] = {"database", "schema"};
 	static const char *const cfg[] = {"enabled", NULL};
 	cJSON *t;
