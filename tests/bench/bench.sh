@@ -159,7 +159,8 @@ for n in $SIZES; do
 		cd ..
 		printf '%-8s %-22s project: scratch/json.load %s (target <= 1.0), 5 edited/json.load %s (<= 0.3),\n' \
 			"$n" "ratios:" "$(ratio "$jscratch" "$jpy")" "$(ratio "$jregen" "$jpy")"
-		printf '%-8s %-22s no-op/manifest no-op %s (<= 1.5)\n' "" "" "$(ratio "$jnoop" "$noop")"
+		printf '%-8s %-22s no-op/manifest no-op %s (<= 1.5), scratch/(json.load + cp -R) %s\n' "" "" \
+			"$(ratio "$jnoop" "$noop")" "$(ratio "$jscratch" "$(echo "$jpy $cpfloor" | awk '{print $1 + $2}')")"
 	else
 		echo "# no $MACROS: the dbt parse rows are left out"
 	fi
