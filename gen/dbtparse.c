@@ -338,8 +338,8 @@ projectcheck(struct reader *r)
 	     * with each query, and dbt Cloud's settings, which a manifest does
 	     * not hold either */
 	    "analyses", "exposures", "metrics", "semantic-models", "saved-queries",
-	    "unit_tests", "query-comment", "dbt-cloud", NULL};
-	static const char *const empty[] = {"sources", "functions", NULL};
+	    "unit_tests", "query-comment", "dbt-cloud", "sources", NULL};
+	static const char *const empty[] = {"functions", NULL};
 	const cJSON *x, *q;
 	size_t i;
 
@@ -1948,6 +1948,65 @@ seedfile(struct reader *r, const char *rel, const char *below, void *arg)
 
 /* ---- sources ---- */
 
+/* A level of a sources: tree: only what a source's config holds. */
+struct srclevel {
+	struct reader *r;
+	int enabled;		/* -1: not said */
+};
+
+static void
+onsrclevel(void *arg, const char *where, cJSON *level)
+{
+	static const char *const ok[] = {"enabled", "tags", "meta", "freshness",
+	    "loaded_at_field", "loaded_at_query", "event_time", NULL};
+	struct srclevel *l = arg;
+	cJSON *rendered, *x;
+	size_t i;
+
+	cJSON_ArrayForEach(x, level) {
+		for (i = 0; ok[i] && strcmp(ok[i], x->string); i++)
+			;
+		if (!ok[i])
+			fatal("%sdbt_project.yml: %s: %s is not a source config read here (a "
+			    "manifest from dbt parse works instead)", l->r->pre, where, x->string);
+	}
+	rendered = projrender(l->r, where, level);
+	if ((x = cJSON_GetObjectItemCaseSensitive(rendered, "enabled"))) {
+		if (!cJSON_IsBool(x))
+			fatal("%sdbt_project.yml: %s: enabled is not true or false", l->r->pre, where);
+		l->enabled = cJSON_IsTrue(x);
+	}
+	cJSON_Delete(rendered);
+}
+
+/* Whether the source table of fqn is enabled: its project's sources:
+ * tree, then en (its properties' config enabled, or NULL), then for a
+ * package's source the root project's tree. */
+static int
+srcenabled(struct reader *r, const cJSON *fqn, const cJSON *en)
+{
+	struct srclevel l = {r, -1};
+	char **parts = xcalloc((size_t)cJSON_GetArraySize(fqn) + 1, sizeof(*parts));
+	const cJSON *x, *t;
+	size_t np = 0;
+
+	cJSON_ArrayForEach(x, fqn)
+		parts[np++] = x->valuestring;
+	if ((t = cJSON_GetObjectItemCaseSensitive(r->proj, "sources")))
+		cfglevels(t, "sources", parts, np, onsrclevel, &l);
+	if (en)
+		l.enabled = !cJSON_IsFalse(en);
+	if (strcmp(r->name, r->root) &&
+	    (t = cJSON_GetObjectItemCaseSensitive(r->projs[0].proj, "sources"))) {
+		const char *pre = r->pre;
+		r->pre = r->projs[0].pre;
+		cfglevels(t, "sources", parts, np, onsrclevel, &l);
+		r->pre = pre;
+	}
+	free(parts);
+	return l.enabled != 0;
+}
+
 static cJSON *
 sourcenode(struct reader *r, cJSON *e)
 {
@@ -1995,11 +2054,18 @@ sourcenode(struct reader *r, cJSON *e)
 	en = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t, "config"), "enabled");
 	if (!en)
 		en = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "config"), "enabled");
-	cJSON_AddBoolToObject(x, "enabled", !cJSON_IsFalse(en));
+	/* the project's sources: tree below those, the root project's over
+	 * all of them for a package's source, as calculate_node_config */
+	{
+		int on = srcenabled(r, fqn, en);
+		en = on ? NULL : cJSON_CreateFalse();
+		cJSON_AddBoolToObject(x, "enabled", on);
+	}
 	cJSON_AddObjectToObject(n, "unrendered_config");
-	if (cJSON_IsFalse(en))
+	if (en) {
+		cJSON_Delete(en);
 		cJSON_AddItemToArray(add(r, r->disabled, uid, cJSON_CreateArray()), n);
-	else {
+	} else {
 		add(r, r->sources, uid, n);
 		/* as dbt's _process_docs_for_source */
 		describe(r, n, file);
