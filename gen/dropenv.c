@@ -56,7 +56,7 @@ writes(const struct node *n)
 int
 dropenv(int argc, char **argv)
 {
-	const char *path = "target/manifest.json", *state = NULL, **val;
+	const char *path = manifestdefault(), *state = NULL, **val;
 	struct profileopts po = {0};
 	struct htab mine = {0}, prod = {0};
 	char **env = NULL, **pv = NULL, *proj;

@@ -707,7 +707,7 @@ readproject(struct manifest *m, const char *yml, const char *prefix, const struc
 static int
 results(int argc, char **argv)
 {
-	const char *path = "target/manifest.json", *out = "target/run_results.json";
+	const char *path = manifestdefault(), *out = "target/run_results.json";
 	struct manifest m;
 	char *dir;
 	size_t i;
@@ -884,6 +884,10 @@ main(int argc, char **argv)
 	/* every file replaced together, build.ninja last, or none */
 	if (rendered || late)
 		stageput(RENDERIDX, renderidx.s ? renderidx.s : "", renderidx.len);
+	/* the manifest of the project read here, for select, graph, results
+	 * and the other commands */
+	if (o.fromproject)
+		stageput(PROJMANIFEST, m.text, m.textlen);
 	stageput(no.output, out.s, out.len);
 	stagecommit();
 	if (o.state) {

@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -911,6 +912,14 @@ exposurecmp(const void *a, const void *b)
 {
 	return strcmp(((const struct exposure *)a)->name,
 	    ((const struct exposure *)b)->name);
+}
+
+const char *
+manifestdefault(void)
+{
+	if (access("target/manifest.json", F_OK) < 0 && access(PROJMANIFEST, F_OK) == 0)
+		return PROJMANIFEST;
+	return "target/manifest.json";
 }
 
 void

@@ -183,6 +183,11 @@ struct manifest {
  * line:column for bad JSON) and exit 1. With forselect, also keep what
  * selectors match on. */
 void manifestload(struct manifest *m, const char *path);
+/* Where the generator wrote the manifest of a project it read itself. */
+#define PROJMANIFEST "target/ninja/manifest.json"
+/* The manifest the commands read by default: dbt's target/manifest.json,
+ * else, where the generator read the project itself, the one it wrote. */
+const char *manifestdefault(void);
 enum { LOADSELECT = 1, LOADDBT = 2, LOADDEPLOY = 4, LOADGRAPH = 8 };
 void manifestloadfor(struct manifest *m, const char *path, int what);
 /* The same of a manifest's text (kept, unfreed, for render.c) named path

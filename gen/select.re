@@ -552,7 +552,7 @@ selectargs(int argc, char **argv, int first, const char *use, int verbs, struct 
 	int a;
 
 	memset(o, 0, sizeof(*o));
-	o->manifest = "target/manifest.json";
+	o->manifest = manifestdefault();
 	for (a = first; a < argc; a++) {
 		const char **val = NULL;
 		if (!strcmp(argv[a], "--exclude")) {

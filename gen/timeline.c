@@ -460,7 +460,7 @@ timelinejson(const struct timeline *t, const char *project, struct buf *out)
 int
 timelinemain(int argc, char **argv)
 {
-	const char *path = "target/manifest.json", *out = NULL;
+	const char *path = manifestdefault(), *out = NULL;
 	struct manifest m;
 	struct ninjalog l;
 	struct timeline t;

@@ -69,6 +69,11 @@ is "$(sql 'select what from dev.run_log')" "end of jaffle" "on-run-start made th
 is "$(sql "select obj_description('dev_staging.orders_staged'::regclass)")" "The orders, **one row each**." \
 	"a description from a docs block, persisted"
 
+"$DBT2NINJA" select 'tag:finance' >"$TMP/sel" 2>&1
+grep -q '/ok/model.jaffle.orders$' "$TMP/sel"
+ok $? "dbt2ninja select reads what the project read itself gave" || sed 's/^/# /' "$TMP/sel"
+"$DBT2NINJA" results >"$TMP/res" 2>&1 && grep -q '"unique_id":[[:space:]]*"model.jaffle.orders"' target/run_results.json
+ok $? "and so does dbt2ninja results" || sed 's/^/# /' "$TMP/res"
 ninja -n build >"$TMP/noop" 2>&1
 grep -q 'no work to do' "$TMP/noop"
 ok $? "nothing to do once built" || sed 's/^/# /' "$TMP/noop"
