@@ -24,6 +24,27 @@ refdbt_or_done() {
 	fi
 }
 
+# bothways DIR: the project in DIR (with its profiles.yml) read by
+# dbt2ninja itself, in a fresh copy ($TMP/fresh), and through the
+# reference dbt's parse ($TMP/refdbt, refdbt_or_done) in DIR: three tests.
+# samejobs then compares their job files.
+bothways() {
+	rm -rf "$TMP/fresh" && cp -R "$1" "$TMP/fresh"
+	(cd "$TMP/fresh" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/gen3" 2>&1)
+	ok $? "dbt2ninja from the project, afresh" || sed 's/^/# /' "$TMP/gen3"
+	(cd "$1" && DBT_PROFILES_DIR=. "$TMP/refdbt/bin/dbt" parse >"$TMP/parse" 2>&1)
+	ok $? "dbt parse of the same project" || tail -20 "$TMP/parse" | sed 's/^/# /'
+	(cd "$1" && DBT_PROFILES_DIR=. "$DBT2NINJA" target/manifest.json >"$TMP/gen2" 2>&1)
+	ok $? "dbt2ninja from dbt parse's manifest" || sed 's/^/# /' "$TMP/gen2"
+}
+
+# samejobs DIR: every job file of DIR (bothways) is the fresh copy's
+samejobs() {
+	diff -r "$1/target/ninja/sql" "$TMP/fresh/target/ninja/sql" >"$TMP/diff" 2>&1
+	ok $? "every job file read from the project is byte-identical to dbt parse's ($(ls "$1/target/ninja/sql" | wc -l) jobs)" ||
+		head -40 "$TMP/diff" | sed 's/^/# /'
+}
+
 # refdbt DIR: the reference dbt at DIR/bin/dbt; 0, or 1 with what it said
 # in $TMP/install.log. A DIR in the test's $TMP is a link to the one
 # install every test shares, tests/tmp/refdbt (make clean removes it):

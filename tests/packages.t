@@ -145,13 +145,7 @@ if [ -n "$UTILS" ]; then
 	cp -R "$UTILS" "$D/dbt_packages/dbt_utils"
 fi
 cp "$P/profiles.yml" "$D/"
-cp -R "$D" "$TMP/fresh"
-(cd "$TMP/fresh" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/gen3" 2>&1)
-ok $? "dbt2ninja from the project, afresh" || sed 's/^/# /' "$TMP/gen3"
-(cd "$D" && DBT_PROFILES_DIR=. "$TMP/refdbt/bin/dbt" parse >"$TMP/parse" 2>&1)
-ok $? "dbt parse of the same project" || tail -20 "$TMP/parse" | sed 's/^/# /'
-(cd "$D" && DBT_PROFILES_DIR=. "$DBT2NINJA" target/manifest.json >"$TMP/gen2" 2>&1)
-ok $? "dbt2ninja from dbt parse's manifest" || sed 's/^/# /' "$TMP/gen2"
+bothways "$D"
 # a job rendered when it runs holds the manifest's nodes and its context
 # (dbt's own macros as dbt wrote them, or ours): those two differ by
 # construction, and what they render is compared below

@@ -140,14 +140,6 @@ D=$TMP/dbt
 cp -R "$P" "$D"
 rm -rf "$D/target" "$D/build.ninja" "$D/.ninja_log" "$D/.ninja_deps"
 # ours afresh: a job file is only rewritten when what it runs changed
-cp -R "$D" "$TMP/fresh"
-(cd "$TMP/fresh" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/gen3" 2>&1)
-ok $? "dbt2ninja from the project, afresh" || sed 's/^/# /' "$TMP/gen3"
-(cd "$D" && DBT_PROFILES_DIR=. "$TMP/refdbt/bin/dbt" parse >"$TMP/parse" 2>&1)
-ok $? "dbt parse of the same project" || tail -20 "$TMP/parse" | sed 's/^/# /'
-(cd "$D" && DBT_PROFILES_DIR=. "$DBT2NINJA" target/manifest.json >"$TMP/gen2" 2>&1)
-ok $? "dbt2ninja from dbt parse's manifest" || sed 's/^/# /' "$TMP/gen2"
-diff -r "$D/target/ninja/sql" "$TMP/fresh/target/ninja/sql" >"$TMP/diff" 2>&1
-ok $? "every job file read from the project is byte-identical to dbt parse's ($(ls "$D/target/ninja/sql" | wc -l) jobs)" ||
-	head -40 "$TMP/diff" | sed 's/^/# /'
+bothways "$D"
+samejobs "$D"
 done_testing

@@ -122,18 +122,10 @@ refdbt_or_done "$TMP/refdbt"
 D=$TMP/dbt
 cp -R "$ROOT/tests/data/project3" "$D"
 cp "$P/profiles.yml" "$D/"
-cp -R "$D" "$TMP/fresh"
-(cd "$TMP/fresh" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/gen3" 2>&1)
-ok $? "dbt2ninja from the project, afresh" || sed 's/^/# /' "$TMP/gen3"
-(cd "$D" && DBT_PROFILES_DIR=. "$TMP/refdbt/bin/dbt" parse >"$TMP/parse" 2>&1)
-ok $? "dbt parse of the same project" || tail -20 "$TMP/parse" | sed 's/^/# /'
+bothways "$D"
 grep -qF "Test 'test.vers.source_unique_raw_off_t_id.1528d18ed7' (models/props.yml) depends on a source named 'raw_off.t' which is disabled" "$TMP/parse"
 ok $? "dbt warns of the test of a disabled source as we do"
-(cd "$D" && DBT_PROFILES_DIR=. "$DBT2NINJA" target/manifest.json >"$TMP/gen2" 2>&1)
-ok $? "dbt2ninja from dbt parse's manifest" || sed 's/^/# /' "$TMP/gen2"
-diff -r "$D/target/ninja/sql" "$TMP/fresh/target/ninja/sql" >"$TMP/diff" 2>&1
-ok $? "every job file read from the project is byte-identical to dbt parse's ($(ls "$D/target/ninja/sql" | wc -l) jobs)" ||
-	head -40 "$TMP/diff" | sed 's/^/# /'
+samejobs "$D"
 for ex in 'ref("dim", v=3)' 'ref("off_call")'; do
 	rm -rf "$TMP/e" && cp -R "$D" "$TMP/e" && rm -rf "$TMP/e/target"
 	echo "select * from {{ $ex }}" >"$TMP/e/models/bad.sql"
