@@ -1203,6 +1203,25 @@ tagsof(cJSON *n)
 	}
 }
 
+/* A node's first pass, as dbt's parse: configured by the project tree,
+ * rendered (calls takes its config() calls, its refs and sources and the
+ * macros it calls are recorded), configured again with its calls; its tags
+ * those of that config. */
+static void
+firstpass(struct reader *r, cJSON *n, enum ckind k, const char *tree, const char *rel,
+    const char *raw, cJSON *calls)
+{
+	char *err;
+
+	resolve(r, n, k, tree, NULL, NULL, rel);
+	if (pctxrender(r->pc, n, rel, raw, calls,
+	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros"),
+	    &err) < 0)
+		fatal("%s%s", r->pre, err);
+	resolve(r, n, k, tree, NULL, calls, rel);
+	tagsof(n);
+}
+
 static void
 relname(struct reader *r, cJSON *n)
 {
@@ -1587,7 +1606,7 @@ modelsdone(struct reader *r)
 static void
 modelfile(struct reader *r, const char *rel, const char *below, void *arg)
 {
-	char *name, *raw, *err;
+	char *name, *raw;
 	cJSON *n, *calls;
 
 	(void)arg;
@@ -1603,14 +1622,7 @@ modelfile(struct reader *r, const char *rel, const char *below, void *arg)
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "raw_code", cJSON_CreateString(raw));
 	/* rendered as dbt's parse renders it, with the project's config */
 	calls = cJSON_CreateObject();
-	resolve(r, n, CMODEL, "models", NULL, NULL, rel);
-	if (pctxrender(r->pc, n, rel, raw, calls,
-	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros"),
-	    &err) < 0)
-		fatal("%s%s", r->pre, err);
-	/* the tags it has before its properties' (dbt's first pass) */
-	resolve(r, n, CMODEL, "models", NULL, calls, rel);
-	tagsof(n);
+	firstpass(r, n, CMODEL, "models", rel, raw, calls);
 	/* its properties once every model file is read (modelsdone) */
 	r->models = xreallocarray(r->models, r->nmodels + 1, sizeof(*r->models));
 	r->models[r->nmodels].node = n;
@@ -1715,16 +1727,9 @@ snapfinish(struct reader *r, cJSON *n, const char *rel, const char *raw)
 {
 	const char *name = jstr(n, "name"), *file;
 	cJSON *calls = cJSON_CreateObject(), *cfg, *patchcfg;
-	char *err;
 	size_t i;
 
-	resolve(r, n, CSNAPSHOT, "snapshots", NULL, NULL, rel);
-	if (pctxrender(r->pc, n, rel, raw, calls,
-	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros"),
-	    &err) < 0)
-		fatal("%s%s", r->pre, err);
-	resolve(r, n, CSNAPSHOT, "snapshots", NULL, calls, rel);
-	tagsof(n);
+	firstpass(r, n, CSNAPSHOT, "snapshots", rel, raw, calls);
 	patchcfg = patch(r, n, "snapshot", &file);
 	resolve(r, n, CSNAPSHOT, "snapshots", patchcfg, calls, file ? file : rel);
 	tagsof(n);
@@ -1863,7 +1868,7 @@ hooknodes(struct reader *r)
 static void
 singularfile(struct reader *r, const char *rel, const char *below, void *arg)
 {
-	char *name, *raw, *err;
+	char *name, *raw;
 	cJSON *n, *calls;
 
 	(void)arg;
@@ -1875,13 +1880,7 @@ singularfile(struct reader *r, const char *rel, const char *below, void *arg)
 	checksum(n, raw, strlen(raw));
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "raw_code", cJSON_CreateString(raw));
 	calls = cJSON_CreateObject();
-	resolve(r, n, CTEST, "data_tests", NULL, NULL, rel);
-	if (pctxrender(r->pc, n, rel, raw, calls,
-	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros"),
-	    &err) < 0)
-		fatal("%s%s", r->pre, err);
-	resolve(r, n, CTEST, "data_tests", NULL, calls, rel);
-	tagsof(n);
+	firstpass(r, n, CTEST, "data_tests", rel, raw, calls);
 	names(r, n);
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "config"), "store_failures")))
 		relname(r, n);
