@@ -28,12 +28,14 @@ rexec(const cJSON *r)
 	return cJSON_IsNumber(t) ? t->valuedouble : -1;
 }
 
-/* In microseconds: how much later than the mtime its stamp recorded a
- * node's result of the run may start (the mtimes' resolution), and how
- * much later than the run's end a result of it may start (the start's
- * estimate errs early by that resolution and the time ninja takes to see
- * a command end). */
-#define STAMPED 4000
+/* In microseconds: how much later than the mtime the log recorded for
+ * its stamp a node's result of the run may start (ninja 1.11 records the
+ * edge's start, a coarse mtime, and the executor starts after its exec
+ * and its connection: milliseconds under load), and how much later than
+ * the run's end a result of it may start (the start's estimate errs early
+ * by the mtimes' resolution and the time ninja takes to see a command
+ * end). */
+#define STAMPED 20000
 #define LATE 20000
 
 struct reading {
