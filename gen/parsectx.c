@@ -1076,75 +1076,6 @@ fnyamlenv(struct jev *v, void *data, struct jcall *c)
 	return fnenvvar(v, data, c);
 }
 
-int
-pctxyaml(struct pctx *c, const char *pkg, const char *name, const char *text, cJSON **out,
-    char **err)
-{
-	struct arena a = {0};
-	struct pnode pn;
-	struct jtmpl t;
-	struct jv *ctx, *v = NULL;
-	struct buf b = {0};
-	cJSON *node = cJSON_CreateObject();
-	int r;
-
-	cJSON_AddStringToObject(node, "package_name", pkg);
-	begin(c, &pn, node, NULL, NULL, &a);
-	/* dbt's SchemaYamlContext: var, env_var, target and no macros */
-	ctx = jvdict(&a);
-	put(&a, ctx, "var", jvfunc(&a, "var", fnvar, &pn));
-	put(&a, ctx, "env_var", jvfunc(&a, "env_var", fnyamlenv, &pn));
-	put(&a, ctx, "target", jvobj(&a, &targetclass, c));
-	put(&a, ctx, "project_name", str(&a, c->run.project));
-	*out = NULL;
-	r = jcompile(&a, name, text, strlen(text), &t, err);
-	if (r == 0 && (r = jrunvalue(&a, &t, &ctx, 1, &v, err)) == 0 && !v) {
-		if ((r = jrun(&a, &t, &ctx, 1, &b, err)) == 0)
-			v = jvstr(&a, b.s ? b.s : "", b.len);
-	}
-	if (r == 0 && !(*out = pctxjson(v))) {
-		*err = xasprintf("%s: rendered to a value a properties file cannot hold", name);
-		r = -1;
-	}
-	c->cur = NULL;
-	buffree(&b);
-	arenafree(&a);
-	cJSON_Delete(node);
-	return r;
-}
-
-int
-pctxdesc(struct pctx *c, cJSON *node, const char *name, const char *text, char **out, char **err)
-{
-	struct arena a = {0};
-	struct pnode pn;
-	struct jtmpl t;
-	struct jv *ctx;
-	struct buf b = {0};
-	int r;
-
-	if (!strstr(text, "{{") && !strstr(text, "{%") && !strstr(text, "{#")) {
-		*out = xstrdup(text);
-		return 0;
-	}
-	begin(c, &pn, node, NULL, NULL, &a);
-	/* dbt's DocsRuntimeContext: doc, var, env_var, target and no macros */
-	ctx = jvdict(&a);
-	put(&a, ctx, "doc", jvfunc(&a, "doc", fndoc, &pn));
-	put(&a, ctx, "var", jvfunc(&a, "var", fnvar, &pn));
-	put(&a, ctx, "env_var", jvfunc(&a, "env_var", fnenvvar, &pn));
-	put(&a, ctx, "target", jvobj(&a, &targetclass, c));
-	put(&a, ctx, "project_name", str(&a, c->run.project));
-	r = jcompile(&a, name, text, strlen(text), &t, err);
-	if (r == 0)
-		r = jrun(&a, &t, &ctx, 1, &b, err);
-	c->cur = NULL;
-	*out = r == 0 ? xmemdup(b.s ? b.s : "", b.len) : NULL;
-	buffree(&b);
-	arenafree(&a);
-	return r;
-}
-
 /* Python's literal_eval of what a native render joined, as far as it is
  * read here: True, False, None and an int are those values, anything
  * else that Python would read as a literal is refused, the rest is the
@@ -1187,45 +1118,112 @@ fnliteral(struct jev *v, void *data, struct jcall *c)
 	return literal(v, jevarena(v), c->pos[0]->u.str.s, c->pos[0]->u.str.n);
 }
 
+/* src rendered natively with the context ctx, as dbt's get_rendered(...,
+ * native=True): one {{ }}'s value, else the text as Python's literal_eval
+ * reads it (literal); *out its JSON. */
+static int
+natively(struct arena *a, struct jv *ctx, const char *name, const char *src, cJSON **out,
+    char **err)
+{
+	static const char lsrc[] = "{{ __literal(__text) }}";
+	struct jtmpl t, lt;
+	struct jv *v = NULL, *lctx;
+	struct buf b = {0};
+	int r;
+
+	*out = NULL;
+	r = jcompile(a, name, src, strlen(src), &t, err);
+	if (r == 0 && (r = jrunvalue(a, &t, &ctx, 1, &v, err)) == 0 && !v &&
+	    (r = jrun(a, &t, &ctx, 1, &b, err)) == 0) {
+		/* the literal check runs as a render, for its error's place */
+		lctx = jvdict(a);
+		put(a, lctx, "__text", jvstr(a, b.s ? b.s : "", b.len));
+		put(a, lctx, "__literal", jvfunc(a, "literal", fnliteral, NULL));
+		if ((r = jcompile(a, name, lsrc, sizeof(lsrc) - 1, &lt, err)) == 0)
+			r = jrunvalue(a, &lt, &lctx, 1, &v, err);
+	}
+	buffree(&b);
+	if (r == 0 && !(*out = pctxjson(v))) {
+		*err = xasprintf("%s: rendered to a value YAML cannot hold", name);
+		r = -1;
+	}
+	return r;
+}
+
+int
+pctxyaml(struct pctx *c, const char *pkg, const char *name, const char *text, cJSON **out,
+    char **err)
+{
+	struct arena a = {0};
+	struct pnode pn;
+	struct jv *ctx;
+	cJSON *node = cJSON_CreateObject();
+	int r;
+
+	cJSON_AddStringToObject(node, "package_name", pkg);
+	begin(c, &pn, node, NULL, NULL, &a);
+	/* dbt's SchemaYamlContext: var, env_var, target and no macros */
+	ctx = jvdict(&a);
+	put(&a, ctx, "var", jvfunc(&a, "var", fnvar, &pn));
+	put(&a, ctx, "env_var", jvfunc(&a, "env_var", fnyamlenv, &pn));
+	put(&a, ctx, "target", jvobj(&a, &targetclass, c));
+	put(&a, ctx, "project_name", str(&a, c->run.project));
+	r = natively(&a, ctx, name, text, out, err);
+	c->cur = NULL;
+	arenafree(&a);
+	cJSON_Delete(node);
+	return r;
+}
+
+int
+pctxdesc(struct pctx *c, cJSON *node, const char *name, const char *text, char **out, char **err)
+{
+	struct arena a = {0};
+	struct pnode pn;
+	struct jtmpl t;
+	struct jv *ctx;
+	struct buf b = {0};
+	int r;
+
+	if (!strstr(text, "{{") && !strstr(text, "{%") && !strstr(text, "{#")) {
+		*out = xstrdup(text);
+		return 0;
+	}
+	begin(c, &pn, node, NULL, NULL, &a);
+	/* dbt's DocsRuntimeContext: doc, var, env_var, target and no macros */
+	ctx = jvdict(&a);
+	put(&a, ctx, "doc", jvfunc(&a, "doc", fndoc, &pn));
+	put(&a, ctx, "var", jvfunc(&a, "var", fnvar, &pn));
+	put(&a, ctx, "env_var", jvfunc(&a, "env_var", fnenvvar, &pn));
+	put(&a, ctx, "target", jvobj(&a, &targetclass, c));
+	put(&a, ctx, "project_name", str(&a, c->run.project));
+	r = jcompile(&a, name, text, strlen(text), &t, err);
+	if (r == 0)
+		r = jrun(&a, &t, &ctx, 1, &b, err);
+	c->cur = NULL;
+	*out = r == 0 ? xmemdup(b.s ? b.s : "", b.len) : NULL;
+	buffree(&b);
+	arenafree(&a);
+	return r;
+}
+
 int
 pctxproject(struct pctx *c, const char *name, const char *src, cJSON **out, char **err)
 {
 	struct arena a = {0};
 	struct pnode pn;
-	struct jtmpl t;
-	struct jv *ctx, *val;
-	struct buf b = {0};
+	struct jv *ctx;
 	cJSON *node = cJSON_CreateObject();
 	int r;
 
-	*out = NULL;
 	begin(c, &pn, node, NULL, NULL, &a);
 	/* dbt's TargetContext: env_var, target, and var of --vars only */
 	ctx = jvdict(&a);
 	put(&a, ctx, "var", jvfunc(&a, "var", fnvar, &pn));
 	put(&a, ctx, "env_var", jvfunc(&a, "env_var", fnenvvar, &pn));
 	put(&a, ctx, "target", jvobj(&a, &targetclass, c));
-	r = jcompile(&a, name, src, strlen(src), &t, err);
-	if (r == 0)
-		r = jrunvalue(&a, &t, &ctx, 1, &val, err);
-	if (r == 0 && !val) {
-		r = jrun(&a, &t, &ctx, 1, &b, err);
-		if (r == 0) {
-			/* the literal check runs as a render, for its error */
-			struct jtmpl lt;
-			static const char lsrc[] = "{{ __literal(__text) }}";
-			struct jv *lctx = jvdict(&a);
-			put(&a, lctx, "__text", jvstr(&a, b.s ? b.s : "", b.len));
-			put(&a, lctx, "__literal", jvfunc(&a, "literal", fnliteral, NULL));
-			r = jcompile(&a, name, lsrc, sizeof(lsrc) - 1, &lt, err);
-			if (r == 0)
-				r = jrunvalue(&a, &lt, &lctx, 1, &val, err);
-		}
-	}
+	r = natively(&a, ctx, name, src, out, err);
 	c->cur = NULL;
-	if (r == 0)
-		*out = pctxjson(val);
-	buffree(&b);
 	arenafree(&a);
 	cJSON_Delete(node);
 	return r;

@@ -58,6 +58,8 @@ refused "sed -i 's/raw_schema/nope/' models/sources.yml" \
 	"models/sources.yml: {{ 'la' ~ 'nd' }}: Could not render {{ var('nope') }}: models/sources.yml:1:4: Required var 'nope' not found in config" "a var no one sets"
 refused "sed -i 's/\"{{ var(.mat.) }}\"/\"{{ 1 }}\"/' models/schema.yml" \
 	"materialized" "a config that renders to a number"
+refused "sed -i 's/\"{{ var(.mat.) }}\"/\"{{ 1 }}.{{ 5 }}\"/' models/schema.yml" \
+	"unsupported: a value dbt would read as a Python literal: 1.5" "a value that joins to a Python literal"
 
 # the reference dbt: the same project through dbt parse's manifest
 refdbt_or_done "$TMP/refdbt"
