@@ -848,7 +848,8 @@ addpatch(struct reader *r, const char *file, const char *below, const char *kind
 	free(key);
 }
 
-/* A source's or a source table's config: enabled, and nothing else. */
+/* A source's or a source table's config: enabled; what else a source's config
+ * holds (tags, meta, freshness, loaded_at_*) a deploy does not read. */
 static void
 srccfg(struct reader *r, const char *file, const char *where, const cJSON *o,
     const char *const *ok)
@@ -874,7 +875,8 @@ addsource(struct reader *r, const char *file, cJSON *s)
 	    "data_tests", "tests", "config", "loaded_at_field", "loaded_at_query", "freshness",
 	    "meta", "tags", NULL};
 	static const char *const rel[] = {"database", "schema"};
-	static const char *const cfg[] = {"enabled", NULL};
+	static const char *const cfg[] = {"enabled", "tags", "meta", "freshness",
+	    "loaded_at_field", "loaded_at_query", "event_time", NULL};
 	cJSON *t;
 	size_t i;
 
