@@ -1141,16 +1141,20 @@ flagsattr(struct jev *v, struct jv *self, const char *name)
 	struct rnode *rn = self->u.obj.data;
 
 	/* a hook renders when it runs: dbt run's flags, not compile's */
-	if (rn->hook && !strcmp(name, "WHICH"))
-		jfail(v, "unsupported: flags.%s in a hook (known only when it runs)", name);
+	if (rn->hook && !strcmp(name, "WHICH") && !rn->c->run.db)
+		dbtneed(v, rn, "flags.WHICH in a hook");
 	if (rn->hook && !strcmp(name, "FULL_REFRESH") && !rn->c->run.db)
 		dbtneed(v, rn, "flags.FULL_REFRESH in a hook");
 	if (!strcmp(name, "FULL_REFRESH"))
 		return jvbool(rn->c->run.fullrefresh);
 	if (!strcmp(name, "STORE_FAILURES") || !strcmp(name, "EMPTY") || !strcmp(name, "WARN_ERROR"))
 		return &jvfalse;
+	/* the verb ninja runs the node under (run, test, build): known when
+	 * it runs, so a render that reads it renders then */
 	if (!strcmp(name, "WHICH") && !rn->c->run.db)
-		return str(jevarena(v), "compile");
+		dbtneed(v, rn, "flags.WHICH");
+	if (!strcmp(name, "WHICH") && rn->c->run.which)
+		return str(jevarena(v), rn->c->run.which);
 	jfail(v, "unsupported: flags.%s", name);
 	return NULL;
 }

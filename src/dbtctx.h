@@ -68,6 +68,7 @@ struct dbtrun {
 				 * generator saw (null: unset) of each env var
 				 * the job may read */
 	int fullrefresh;	/* flags.FULL_REFRESH */
+	const char *which;	/* with db: flags.WHICH, the verb the node runs under */
 };
 
 /* adapter.behavior as dbt-postgres 1.11 has it, the flags of dbt-adapters

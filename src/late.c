@@ -175,6 +175,7 @@ lateopen(struct runner *r)
 	l->run.clivars = l->clivars;
 	l->run.target = l->target;
 	l->run.fullrefresh = r->fullrefresh;
+	l->run.which = r->which;
 	l->run.envs = (cJSON *)cJSON_GetObjectItemCaseSensitive(line, "env");
 	l->db.data = r;
 	l->db.exec = exec;
@@ -210,6 +211,7 @@ matlate(struct runner *r)
 	if (jobget(j, "full_refresh"))
 		full = jobbool(j, "full_refresh", 0);
 	l->run.fullrefresh = full;
+	l->run.which = r->which;
 	/* what the materialization will find: a table, and no full refresh */
 	l->run.incremental = !strcmp(j->materialized, "incremental") && !full && r->was.kind == 'r';
 	l->c = dbtctxnew(l->m, &l->run);

@@ -41,6 +41,7 @@ struct runner {
 	FILE *dry;		/* where --dry-run prints the steps */
 	struct jobfile *job;
 	int fullrefresh;
+	const char *which;	/* flags.WHICH: run, test or build */
 	const char *record;	/* the target to record deployments for, or NULL */
 	const char *cluster;	/* Materialize: the profile's cluster, or NULL */
 	int stored;		/* a test's failures are already in its relation */

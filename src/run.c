@@ -721,6 +721,7 @@ operation(struct opts *o, struct jobfile *j)
 	r.conn = c;
 	r.job = j;
 	r.fullrefresh = o->fullrefresh;
+	r.which = o->build ? "build" : "run";
 	dir = stampbeside(o->stamp, CONNRESULTS);
 	*strrchr(dir, '/') = '\0';
 	if ((rc = matlateop(&r, dir, since)) < 0) {
@@ -774,6 +775,8 @@ main(int argc, char **argv)
 	jobread(&j, o.job);
 	r.job = &j;
 	r.fullrefresh = o.fullrefresh;
+	/* the verb of ninja's target: build's twin edges, test's, deploy's */
+	r.which = o.build ? "build" : !strcmp(j.type, "test") ? "test" : "run";
 	r.bluegreen = o.bluegreen;
 	if (!strcmp(j.type, "operation"))
 		return operation(&o, &j);

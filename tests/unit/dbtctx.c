@@ -277,6 +277,9 @@ main(void)
 	is(render(&run, "model.p.a"), "numeric(28,6)|numeric", "api.Column.numeric_type");
 	model("p", "b", "view", "{{ flags.EMPTY }}", NULL);
 	is(render(&run, "model.p.b"), "False", "flags.EMPTY: no --empty");
+	model("p", "c", "view", "{{ flags.WHICH }}", NULL);
+	ok(strstr(render(&run, "model.p.c"), "flags.WHICH needs the database: the node is rendered when it runs") != NULL,
+	    "flags.WHICH: the verb the node runs under, known when it runs");
 
 	/* what is not known is refused by name, never printed empty */
 	reset();
