@@ -91,6 +91,35 @@ plainnumber(const char *s)
 	return 1;
 }
 
+/* A timestamp (without time zone) in the server's ISO text, printed as
+ * Python's str() of the datetime psycopg2 makes of it: the fraction, when
+ * there is one, to six digits; anything else (BC, infinity, another
+ * DateStyle) cannot be printed. */
+static struct jv *
+timestamp(struct arena *a, const char *t)
+{
+	static const char shape[] = "dddd-dd-dd dd:dd:dd";
+	struct shown *s = arenaalloc(a, sizeof(*s));
+	size_t i, n = strlen(t), f;
+	char buf[32];
+
+	s->type = "datetime";
+	s->text = NULL;
+	for (i = 0; shape[i] && i < n; i++)
+		if (shape[i] == 'd' ? (t[i] < '0' || t[i] > '9') : t[i] != shape[i])
+			break;
+	if (!shape[i] && (n == i || (t[i] == '.' && (f = strspn(t + i + 1, "0123456789")) >= 1 &&
+	    f <= 6 && i + 1 + f == n))) {
+		memcpy(buf, t, n);
+		buf[n] = '\0';
+		if (n > i)
+			while (strlen(buf) < i + 7)
+				strcat(buf, "0");
+		s->text = jvstr(a, buf, strlen(buf))->u.str.s;
+	}
+	return jvobj(a, &dateclass, s);
+}
+
 static struct jv *
 cell(struct arena *a, const PGresult *r, int row, int col)
 {
@@ -116,6 +145,8 @@ cell(struct arena *a, const PGresult *r, int row, int col)
 	case 1082:		/* date */
 		cls = &dateclass;
 		break;
+	case 1114:		/* timestamp, as Python's datetime prints */
+		return timestamp(a, t);
 	default:
 		cls = &opaqueclass;
 		break;

@@ -31,7 +31,7 @@ project() {
 project "$TMP/dbt" dbt
 project "$TMP/ours" ours
 project "$TMP/proj" proj
-LATE="counted grown kinds maybe narrow starred"
+LATE="counted grown kinds maybe narrow stamped starred"
 
 rows() { schemarows "$1" s; }
 
@@ -56,8 +56,8 @@ for name in sys.argv[4:]:
         print('#   dbt:  ' + dbt)
         print('#   ours: ' + ours)
 PY
-	is "$(grep -c '^same' "$TMP/same.$1")" 6 \
-		"round $1: each of the 6 rendered when it ran as dbt build rendered it${2:+ (the project read itself)}"
+	is "$(grep -c '^same' "$TMP/same.$1")" 7 \
+		"round $1: each of the 7 rendered when it ran as dbt build rendered it${2:+ (the project read itself)}"
 	grep -v '^same' "$TMP/same.$1" | sed 's/^/# /'
 }
 
@@ -69,8 +69,8 @@ round() {
 	# the generator asks no database: the server is out of its reach
 	(cd "$TMP/ours" && PGHOST=/nonexistent DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/gen.$1.log" 2>&1)
 	ok $? "round $1: dbt2ninja" || sed 's/^/# /' "$TMP/gen.$1.log"
-	grep -q '6 when they run' "$TMP/gen.$1.log"
-	ok $? "round $1: 6 nodes left to be rendered when they run" || sed 's/^/# /' "$TMP/gen.$1.log"
+	grep -q '7 when they run' "$TMP/gen.$1.log"
+	ok $? "round $1: 7 nodes left to be rendered when they run" || sed 's/^/# /' "$TMP/gen.$1.log"
 	(cd "$TMP/ours" && DBT_PROFILES_DIR=. ninja build >"$TMP/ninja.$1.log" 2>&1)
 	ok $? "round $1: ninja build" || tail -20 "$TMP/ninja.$1.log" | sed 's/^/# /'
 	rows dbt >"$TMP/dbt.rows"
@@ -86,8 +86,8 @@ round() {
 	# the project read itself, no dbt parse
 	(cd "$TMP/proj" && PGHOST=/nonexistent DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/pgen.$1.log" 2>&1)
 	ok $? "round $1: dbt2ninja reads the project itself" || sed 's/^/# /' "$TMP/pgen.$1.log"
-	grep -q '6 when they run' "$TMP/pgen.$1.log"
-	ok $? "round $1: the same 6 left to be rendered when they run" || sed 's/^/# /' "$TMP/pgen.$1.log"
+	grep -q '7 when they run' "$TMP/pgen.$1.log"
+	ok $? "round $1: the same 7 left to be rendered when they run" || sed 's/^/# /' "$TMP/pgen.$1.log"
 	(cd "$TMP/proj" && DBT_PROFILES_DIR=. ninja build >"$TMP/pninja.$1.log" 2>&1)
 	ok $? "round $1: ninja build of the project read itself" || tail -20 "$TMP/pninja.$1.log" | sed 's/^/# /'
 	rows proj >"$TMP/proj.rows"
