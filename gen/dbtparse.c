@@ -340,6 +340,10 @@ projectcheck(struct reader *r)
 	    "analyses", "exposures", "metrics", "semantic-models", "saved-queries",
 	    "unit_tests", "query-comment", "dbt-cloud", "sources", NULL};
 	static const char *const empty[] = {"functions", NULL};
+	static const char *const apart[] = {"models", "seeds", "snapshots", "tests",
+	    "data_tests", "sources", "on-run-start", "on-run-end", "vars", "query-comment",
+	    "analyses", "exposures", "metrics", "semantic-models", "saved-queries", "unit_tests",
+	    "dbt-cloud", NULL};
 	const cJSON *x, *q;
 	size_t i;
 
@@ -348,8 +352,16 @@ projectcheck(struct reader *r)
 	cJSON_ArrayForEach(x, r->proj) {
 		for (i = 0; ok[i] && strcmp(ok[i], x->string); i++)
 			;
-		if (ok[i])
+		if (ok[i]) {
+			/* apart: the config trees, rendered a level at a time (projrender);
+			 * not rendered by dbt: the hooks, vars and the query comment;
+			 * passed over: the trees of what is not run */
+			for (i = 0; apart[i] && strcmp(apart[i], x->string); i++)
+				;
+			if (!apart[i])
+				nojinja(r, "dbt_project.yml", x->string, x);
 			continue;
+		}
 		for (i = 0; empty[i] && strcmp(empty[i], x->string); i++)
 			;
 		if (empty[i] && (cJSON_IsNull(x) || cJSON_GetArraySize(x) == 0))
@@ -488,9 +500,6 @@ packages(struct reader *r)
 		if (!strcmp(p->name, "dbt") || (!strncmp(p->name, "dbt_", 4) &&
 		    !strcmp(p->name + 4, r->o->adapter)))
 			fatal("%sdbt_project.yml: a package named %s, as dbt's own", p->pre, p->name);
-		/* a package's packages-install-path, quoting and dispatch are
-		 * not dbt's: it reads the root project's */
-		nojinja(r, "dbt_project.yml", "a package's project", p->proj);
 		free(names[i]);
 	}
 	free(names);

@@ -1101,8 +1101,11 @@ literal(struct jev *v, struct arena *a, const char *s, size_t n)
 	else if (*p && strspn(p + (*p == '-'), "0123456789") == strlen(p + (*p == '-')) &&
 	    p[*p == '-'] && (p[*p == '-'] != '0' || !p[(*p == '-') + 1]) && strlen(p) < 18) {
 		r = jvint(a, strtoll(p, NULL, 10));
-	} else if ((*p && strchr("[({'\"\n", *p)) || ((*p == '-' || *p == '.' ||
-	    (*p >= '0' && *p <= '9')) && strspn(p, "-+.0123456789eEjJ_xXoObB") == strlen(p)))
+	} else if ((*p && strchr("[({'\"\n", *p)) || ((*p == '-' || *p == '+' || *p == '.' ||
+	    (*p >= '0' && *p <= '9')) && strspn(p, "-+.0123456789eEjJ_xXoObB") == strlen(p)) ||
+	    /* a bytes or raw string: b'', rb"" */
+	    (*p && strchr("bBrRuU", *p) && ((p[1] && strchr("'\"", p[1])) ||
+	    (p[1] && strchr("bBrR", p[1]) && p[2] && strchr("'\"", p[2])))))
 		refuse = 1;
 	free(t);
 	if (refuse)

@@ -123,6 +123,10 @@ refused 'echo "{% macro m() %}{% endmacro %}" >snapshots/m.sql' \
 	"unsupported: a macro block in a snapshot file" "a macro in a snapshot file"
 refused 'sed -i "s/+tags: \\[\"finance\"\\]/+alias: \"{{ 1 }}.{{ 5 }}\"/" dbt_project.yml' \
 	"unsupported: a value dbt would read as a Python literal: 1.5" "a project value rendered to a literal"
+refused 'sed -i "s/+tags: \\[\"finance\"\\]/+alias: \"+{{ 5 }}\"/" dbt_project.yml' \
+	"unsupported: a value dbt would read as a Python literal: +5" "a signed number joined"
+refused 'sed -i "s/^model-paths: .*/model-paths: [\"{{ \x27models\x27 }}\"]/" dbt_project.yml' \
+	"dbt_project.yml: model-paths: Jinja here is not read yet" "Jinja in a dbt_project.yml path"
 refused 'sed -i "s/+tags: \\[\"finance\"\\]/+alias: \"{{ var(\x27payment_methods\x27) }}\"/" dbt_project.yml' \
 	"Required var 'payment_methods' not found" "a project var in dbt_project.yml, where only --vars are"
 refused 'printf "groups:\n  - name: g\n" >models/x.yml' \
