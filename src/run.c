@@ -479,8 +479,7 @@ report(const struct jobfile *j, const struct runner *r, int ok, double secs,
 			printf("%s %s [%s in %.2fs]\n", v, j->uid, v, secs);
 	} else if (!strcmp(j->type, "seed")) {
 		if (ok)
-			printf("OK loaded seed file %s [INSERT %s in %.2fs]", name,
-			    r->out.rows[0] ? r->out.rows : "0", secs);
+			printf("OK loaded seed file %s [%s in %.2fs]", name, r->out.status, secs);
 		else
 			printf("ERROR loading seed file %s [ERROR in %.2fs]\n", name, secs);
 	} else if (!strcmp(j->type, "snapshot")) {

@@ -33,6 +33,11 @@ is "$(sql "select count(*) from t.types where id is null and empty is null and w
 is "$(sql "select code from t.types where id = 1")" 7 "a number keeps no leading zeros, as in dbt"
 runjob seed.p.types
 is "$(sql 'select count(*) from t.types')" 3 "a second load truncates first"
+"$RUN" --full-refresh target/ninja/sql/seed.p.types.sql target/ninja/ok/seed.p.types >"$TMP/out" 2>&1
+is "$(head -1 "$TMP/out" | sed 's/ in [0-9.]*s\]/]/')" "OK loaded seed file t.types [CREATE 3]; recreated: dependents rebuild" \
+	"a full refresh says CREATE, as dbt's seed"
+grep -q '"_message":[[:space:]]*"CREATE 3"' target/ninja/results/seed.p.types.json
+ok $? "and so does its result's adapter_response"
 echo '3,3,2024-03-01,2024-03-01 00:00:00,2024-03-01T00:00:00,true,x,,9' >> types.csv
 runjob seed.p.types
 ok $(( ! rc )) "a seed file changed since generation is refused"
