@@ -1,4 +1,5 @@
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -349,8 +350,9 @@ regen(const struct manifest *m, const struct ninjaopts *o, struct phony *p, stru
 {
 	const char **in, *rp, *nl;
 	char **seeds = xcalloc(m->nnodes + 1, sizeof(*seeds)), *path, **read = NULL;
-	char **missing = NULL;
+	char **missing = NULL, *cwd = NULL;
 	size_t i, n = 0, nseeds = 0, nread = 0, nmissing = 0;
+	struct htab names = {0};
 
 	/* a project read itself: every file and directory it looked at, and
 	 * those it looked for */
@@ -362,6 +364,25 @@ regen(const struct manifest *m, const struct ninjaopts *o, struct phony *p, stru
 		missing = xreallocarray(missing, nmissing + 1, sizeof(*missing));
 		missing[nmissing++] = xmemdup(rp, (size_t)(nl - rp));
 	}
+	/* a path read that is also a model's name (a model called seeds,
+	 * with a seeds/ beside it) is spelled from the root, so that the name
+	 * stays the model's and build.ninja does not wait on it */
+	for (i = 0; i < m->nnodes; i++)
+		if (m->nodes[i].kind == KRUN && m->nodes[i].rtype != RTEST)
+			htabput(&names, m->nodes[i].name, "");
+	for (i = 0; i < nread + nmissing; i++) {
+		char **pp = i < nread ? &read[i] : &missing[i - nread], *c = canonical(*pp);
+		if (htabget(&names, c)) {
+			if (!cwd && !(cwd = getcwd(NULL, 0)))
+				fatal("the working directory: %s", strerror(errno));
+			path = xasprintf("%s/%s", cwd, c);
+			free(*pp);
+			*pp = path;
+		}
+		free(c);
+	}
+	htabfree(&names);
+	free(cwd);
 	in = xcalloc(m->nnodes + nread + nmissing + 2, sizeof(*in));
 	for (i = 0; i < nread; i++)
 		if (strcmp(read[i], o->manifest))

@@ -98,6 +98,20 @@ grep -q 'regenerating build.ninja' "$TMP/made"
 ok $? "a source path of dbt's defaults, made, regenerates" || sed 's/^/# /' "$TMP/made"
 rmdir analyses
 
+# a model named as a path the reader looked for keeps its name
+rm -rf "$TMP/named" && cp -R "$ROOT/tests/data/project" "$TMP/named" && cp "$P/profiles.yml" "$TMP/named/"
+echo 'select 1 as x' >"$TMP/named/models/analyses.sql"
+(cd "$TMP/named" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/out" 2>&1 &&
+	ninja -n analyses >"$TMP/named.n" 2>&1 && ninja -n build.ninja >"$TMP/named.noop" 2>&1)
+ok $? "a model called analyses, and no analyses/" || cat "$TMP/out" "$TMP/named.n" | sed 's/^/# /'
+grep -q 'model.jaffle.analyses' "$TMP/named.n"
+ok $? "ninja analyses builds the model" || sed 's/^/# /' "$TMP/named.n"
+grep -q 'no work to do' "$TMP/named.noop"
+ok $? "and build.ninja does not wait on it" || sed 's/^/# /' "$TMP/named.noop"
+mkdir "$TMP/named/analyses"
+(cd "$TMP/named" && ninja -n build.ninja) 2>&1 | grep -q 'regenerating build.ninja'
+ok $? "analyses/, made, regenerates all the same"
+
 # refused, naming the file and what: never a different manifest
 refused() {
 	rm -rf "$TMP/bad" && cp -R "$ROOT/tests/data/project" "$TMP/bad" && cp "$P/profiles.yml" "$TMP/bad/"
