@@ -429,18 +429,8 @@ hooksrender(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 			}
 		return;
 	}
-	target = o->target ? cJSON_Duplicate(o->target, 1) : cJSON_CreateObject();
-	if (o->threads) {
-		cJSON_DeleteItemFromObjectCaseSensitive(target, "threads");
-		cJSON_AddNumberToObject(target, "threads", o->threads);
-	}
-	memset(&run, 0, sizeof(run));
-	run.adapter = m->adapter;
-	run.project = m->project ? m->project : o->project;
-	run.target = target;
-	run.dbtversion = m->dbtversion;
-	run.clivars = o->vars;
-	projectvars(o->dir ? o->dir : "", &run.vars, &run.pkgvars, &run.dispatch, &run.flags);
+	renderrun(&run, m, o);
+	target = run.target;
 	c = rdocctx(d, &run);
 	for (i = 0; i < m->nnodes; i++)
 		if (hashooks(&m->nodes[i]))

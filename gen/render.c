@@ -728,6 +728,24 @@ renders(struct rdoc *d, struct dbtctx *c, const struct node *n)
 	return !(v && !strncmp(v, "0.", 2) && atoi(v + 2) < 20) && n->rawok;
 }
 
+void
+renderrun(struct dbtrun *run, const struct manifest *m, const struct renderopts *o)
+{
+	cJSON *target = o->target ? cJSON_Duplicate(o->target, 1) : cJSON_CreateObject();
+
+	if (o->threads) {
+		cJSON_DeleteItemFromObjectCaseSensitive(target, "threads");
+		cJSON_AddNumberToObject(target, "threads", o->threads);
+	}
+	memset(run, 0, sizeof(*run));
+	run->adapter = m->adapter;
+	run->project = m->project ? m->project : o->project;
+	run->target = target;
+	run->dbtversion = m->dbtversion;
+	run->clivars = o->vars;
+	projectvars(o->dir ? o->dir : "", &run->vars, &run->pkgvars, &run->dispatch, &run->flags);
+}
+
 static size_t
 renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 {
@@ -751,18 +769,8 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 	for (i = 0; i < m->nnodes && !(m->nodes[i].kind == KRUN && m->nodes[i].sql); i++)
 		;
 	lenient = i < m->nnodes;
-	target = o->target ? cJSON_Duplicate(o->target, 1) : cJSON_CreateObject();
-	if (o->threads) {
-		cJSON_DeleteItemFromObjectCaseSensitive(target, "threads");
-		cJSON_AddNumberToObject(target, "threads", o->threads);
-	}
-	memset(&run, 0, sizeof(run));
-	run.adapter = m->adapter;
-	run.project = m->project ? m->project : o->project;
-	run.target = target;
-	run.dbtversion = m->dbtversion;
-	run.clivars = o->vars;
-	projectvars(o->dir ? o->dir : "", &run.vars, &run.pkgvars, &run.dispatch, &run.flags);
+	renderrun(&run, m, o);
+	target = run.target;
 	c[0] = rdocctx(d, &run);
 	run.incremental = 1;
 	c[1] = rdocctx(d, &run);

@@ -88,4 +88,9 @@ size_t renderall(struct manifest *m, const struct renderopts *o);
 void projectvars(const char *dir, cJSON **vars, cJSON **pkgvars, cJSON **dispatch,
     cJSON **flags);
 
+/* run set up for the renders of m with o: its target (o's, with its
+ * threads), project, vars and dispatch. The caller deletes run->target
+ * and what projectvars() gave. */
+void renderrun(struct dbtrun *run, const struct manifest *m, const struct renderopts *o);
+
 #endif
