@@ -4,6 +4,8 @@
 # tests/unit/jcorpus (dbtctx over the manifest's macros) and compared
 # with dbt's compiled code, whitespace runs as one space. A node is the
 # same, or refused naming what it needs; never rendered differently.
+# target, which no manifest keeps, has the database and schema most of
+# its models that configure none have.
 # Prints the table per manifest.
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CORPUS=$ROOT/../shared/fixtures/manifests

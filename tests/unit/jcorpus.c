@@ -52,6 +52,53 @@ jstr(cJSON *o, const char *k)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* The target a manifest does not keep, as its nodes show it: database
+ * and schema, each the value most of the models that configure none
+ * have (dbt's generate_*_name give them the target's). A wrong guess
+ * shows as nodes rendered differently. */
+static char *
+mostof(cJSON *m, const char *field)
+{
+	cJSON *n, *seen = cJSON_CreateObject(), *k;
+	const char *best = NULL;
+	char *r;
+	int most = 0;
+
+	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(m, "nodes")) {
+		cJSON *cfg = cJSON_GetObjectItemCaseSensitive(n, "config");
+		const char *v = jstr(n, field), *rt = jstr(n, "resource_type");
+		if (!v || !rt || strcmp(rt, "model") || jstr(cfg, field))
+			continue;
+		if (!(k = cJSON_GetObjectItemCaseSensitive(seen, v)))
+			k = cJSON_AddNumberToObject(seen, v, 0);
+		cJSON_SetNumberValue(k, k->valuedouble + 1);
+	}
+	cJSON_ArrayForEach(k, seen)
+		if ((int)k->valuedouble > most) {
+			most = (int)k->valuedouble;
+			best = k->string;
+		}
+	r = best ? xstrdup(best) : NULL;
+	cJSON_Delete(seen);
+	return r;
+}
+
+static cJSON *
+inferred(cJSON *m)
+{
+	cJSON *t = cJSON_CreateObject();
+	static const char *const f[] = {"database", "schema"};
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		char *v = mostof(m, f[i]);
+		if (v)
+			cJSON_AddStringToObject(t, f[i], v);
+		free(v);
+	}
+	return t;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -71,6 +118,7 @@ main(int argc, char **argv)
 		fatal("%s: invalid JSON", argv[1]);
 	meta = cJSON_GetObjectItemCaseSensitive(m, "metadata");
 	memset(&run, 0, sizeof(run));
+	run.target = inferred(m);
 	run.adapter = jstr(meta, "adapter_type") ? jstr(meta, "adapter_type") : "postgres";
 	run.dbtversion = jstr(meta, "dbt_version");
 	c[0] = dbtctxnew(m, &run);
@@ -134,6 +182,7 @@ main(int argc, char **argv)
 	    differs, late);
 	dbtctxfree(c[0]);
 	dbtctxfree(c[1]);
+	cJSON_Delete(run.target);
 	cJSON_Delete(m);
 	buffree(&src);
 	return 0;
