@@ -818,6 +818,7 @@ main(int argc, char **argv)
 	ro.project = pname;
 	ro.dir = prefix;
 	ro.threads = o.threads;
+	ro.graph = !o.fromproject;
 	if (o.vars) {
 		char *err;
 		if (!(ro.vars = yamlparse(o.vars, "--vars", &err)) || !cJSON_IsObject(ro.vars))

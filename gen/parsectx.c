@@ -704,8 +704,7 @@ static const struct jclass noclass = {"unsupported", noattr, NULL, nocall, NULL,
 static struct jv *
 basectx(struct pnode *pn, struct arena *a)
 {
-	static const char *const no[] = {"graph", "api", "load_agate_table",
-	    "doc", NULL};
+	static const char *const no[] = {"api", "load_agate_table", "doc", NULL};
 	struct jv *d = jvdict(a), *bi, *ex;
 	size_t i;
 
@@ -733,6 +732,9 @@ basectx(struct pnode *pn, struct arena *a)
 	put(a, d, "log", jvfunc(a, "log", fnempty, pn));
 	put(a, d, "print", jvfunc(a, "print", fnempty, pn));
 	put(a, d, "execute", &jvfalse);
+	/* dbt builds the flat graph once the whole project is parsed: while
+	 * parsing it is empty */
+	put(a, d, "graph", jvdict(a));
 	/* what dbt's parse answers: no statement runs (execute is false), so
 	 * none is stored and each load_result is none */
 	put(a, d, "load_result", jvfunc(a, "load_result", fnnone, pn));

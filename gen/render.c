@@ -41,7 +41,13 @@ struct cache {
 	struct buf idx;		/* this run's index */
 	struct buf scratch;
 	size_t reused;
+	struct rdoc *d;
+	char graph[SHA256_HEX];	/* graph's sections' SHA-256, once taken */
 };
+
+/* An env var's name that none can have: a node whose render read graph
+ * has it among its env vars, its value the graph's digest. */
+#define GRAPHREAD "@graph"
 
 /* ---- the manifest's tree ---- */
 
@@ -88,6 +94,19 @@ load(void *d, const char *uid)
 	return rdocnode(d, uid);
 }
 
+/* The whole tree, for graph: the lazy doc's text parsed whole, once. */
+static cJSON *
+rdocwhole(void *p)
+{
+	struct rdoc *d = p;
+
+	if (!d->lazy)
+		return d->doc;
+	if (!d->whole && !(d->whole = arenajson(&d->a, d->m->json, d->m->jsonlen, NULL)))
+		fatal("%s: invalid JSON", d->m->path);
+	return d->whole;
+}
+
 static void
 rdocopen(struct rdoc *d, const char *project)
 {
@@ -128,6 +147,11 @@ rdocctx(struct rdoc *d, const struct dbtrun *run)
 	c = dbtctxnew(d->doc, run);
 	if (d->lazy)
 		dbtctxloader(c, load, d);
+	if (d->graph)
+		dbtctxgraph(c, rdocwhole, d, NULL);
+	else
+		dbtctxgraph(c, NULL, NULL, " (of a project read here: a manifest from dbt parse "
+		    "works instead)");
 	return c;
 }
 
@@ -237,8 +261,33 @@ inputs(struct cache *k, struct rdoc *d, struct dbtctx *c, const struct node *n, 
 		depinput(k, d, c, n->depids[i], b, 0);
 }
 
+/* The digest of what graph gives: every section of the whole tree. */
+static const char *
+graphsum(struct cache *k)
+{
+	static const char *const sections[] = {"exposures", "functions", "groups", "metrics",
+	    "nodes", "sources", "semantic_models", "saved_queries", NULL};
+	cJSON *doc;
+	struct buf b = {0};
+	char h[SHA256_HEX];
+	size_t i;
+
+	if (k->graph[0])
+		return k->graph;
+	doc = rdocwhole(k->d);
+	for (i = 0; sections[i]; i++) {
+		cJSON *x = cJSON_GetObjectItemCaseSensitive(doc, sections[i]);
+		if (x)
+			manifestsum(x, &k->scratch, h);
+		bufprintf(&b, "%s %s\n", sections[i], x ? h : "-");
+	}
+	sha256hex(b.s, b.len, k->graph);
+	buffree(&b);
+	return k->graph;
+}
+
 static void
-envkey(const char *base, const char *names, char key[SHA256_HEX])
+envkey(struct cache *k, const char *base, const char *names, char key[SHA256_HEX])
 {
 	struct buf b = {0};
 	const char *p, *nl;
@@ -249,7 +298,7 @@ envkey(const char *base, const char *names, char key[SHA256_HEX])
 		const char *v;
 		nl = strchr(p, '\n');
 		name = xmemdup(p, (size_t)(nl - p));
-		v = getenv(name);
+		v = !strcmp(name, GRAPHREAD) ? graphsum(k) : getenv(name);
 		bufprintf(&b, "\n%s%c%s", name, v ? '=' : '!', v ? v : "");
 		free(name);
 	}
@@ -317,7 +366,7 @@ keymatch(struct cache *k, struct node *n, const char *base)
 			*p = '\n';
 	if (*envs)
 		strcat(envs = xrealloc(envs, strlen(envs) + 2), "\n");
-	envkey(base, envs, key);
+	envkey(k, base, envs, key);
 	free(envs);
 	return !strcmp(key, sp2 + 1);
 }
@@ -369,7 +418,7 @@ cacheput(struct cache *k, const char *uid, const char *base, const char *envs)
 	char key[SHA256_HEX];
 	const char *p;
 
-	envkey(base, envs, key);
+	envkey(k, base, envs, key);
 	bufprintf(&k->idx, "%s %s ", uid, base);
 	for (p = envs; *p; p++)
 		bufputc(&k->idx, *p == '\n' ? (p[1] ? ',' : ' ') : *p);
@@ -775,6 +824,7 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 	run.incremental = 1;
 	c[1] = rdocctx(d, &run);
 	cacheload(&k, d->doc, &run);
+	k.d = d;
 	if (o->keep)
 		jobindexread(&ix);
 	for (i = 0; i < m->nnodes; i++) {
@@ -815,9 +865,13 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 			fatal("%s: %s: not among the manifest's nodes", m->path, n->uid);
 		n->sql = renderone(c[0], m, n, j, lenient, &late);
 		bufputs(&envs, dbtenvs(c[0]));
+		if (dbtgraphread(c[0]))
+			bufputs(&envs, GRAPHREAD "\n");
 		if (n->sql && !strcmp(n->materialized, "incremental")) {
 			n->incrsql = renderone(c[1], m, n, j, lenient, &late);
 			bufputs(&envs, dbtenvs(c[1]));
+			if (dbtgraphread(c[1]) && !dbtgraphread(c[0]))
+				bufputs(&envs, GRAPHREAD "\n");
 			if (!n->incrsql)
 				n->sql = NULL;
 			else if (!strcmp(n->incrsql, n->sql))
@@ -881,6 +935,7 @@ renderall(struct manifest *m, const struct renderopts *o)
 
 	memset(&d, 0, sizeof(d));
 	d.m = m;
+	d.graph = o->graph;
 	done = renderwith(m, o, &d);
 	rdocfree(&d);
 	manifestdroptext(m);

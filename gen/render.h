@@ -33,6 +33,8 @@ struct renderopts {
 				 * rendered when they run is written (RENDERCTX);
 				 * removed when there is none */
 	size_t *late;		/* when not NULL, how many are rendered so */
+	int graph;		/* the manifest is dbt's: graph is its flat
+				 * graph (else graph is refused) */
 	int keep;		/* a node whose key and job header are as the
 				 * last run's, and whose job file the job index
 				 * vouches for, is left unread (struct node's
@@ -70,6 +72,8 @@ struct rdoc {
 	struct htab trees;	/* unique_id -> its tree, once parsed */
 	cJSON *doc;		/* metadata and macros, or the whole tree */
 	int lazy;		/* nodes and sources are not in doc */
+	cJSON *whole;		/* the whole tree, for graph, once asked for */
+	int graph;		/* renderopts' graph */
 };
 
 /* The tree (opened on the first call), and a context over it for run,

@@ -1073,14 +1073,6 @@ targetattr(struct jev *v, struct jv *self, const char *name)
 
 static const struct jclass targetclass = {"Target", targetattr, NULL, NULL, NULL, NULL, 0, NULL};
 
-static struct jv *
-refusedattr(struct jev *v, struct jv *self, const char *name)
-{
-	(void)self;
-	jfail(v, "unsupported: %s.%s", self->u.obj.cls->name, name);
-	return NULL;
-}
-
 /* A name of dbt's context that this does not give: any use of it fails
  * naming it (it must not print as an undefined value would). */
 static struct jv *
@@ -1133,7 +1125,97 @@ fntojson(struct jev *v, void *data, struct jcall *c)
 	return jevfilter(v, "dbt.tojson", x, &fc);
 }
 
-static const struct jclass graphclass = {"graph", refusedattr, NULL, NULL, NULL, NULL, 0, NULL};
+/* graph: dbt's flat graph, which it builds once the project is parsed:
+ * each section of the manifest whole() gives, a dict by unique_id of
+ * what dbt parse wrote of each (a node's compiled fields, in a manifest
+ * of dbt compile, dropped: the graph was built before any compiled).
+ * Without whole(), refused. */
+static const char *const graphsections[] = {"exposures", "functions", "groups", "metrics",
+    "nodes", "sources", "semantic_models", "saved_queries", NULL};
+
+static struct jv *
+graphsection(struct jev *v, struct rnode *rn, const char *name)
+{
+	struct arena *a = jevarena(v);
+	static const char *const compiled[] = {"compiled", "compiled_code",
+	    "extra_ctes_injected", "extra_ctes", NULL};
+	cJSON *doc, *x, *f;
+	struct jv *d = jvdict(a), *node;
+	size_t i;
+
+	rn->c->graphread = 1;
+	doc = rn->c->whole(rn->c->wholedata);
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(doc, name)) {
+		if (strcmp(name, "nodes")) {
+			jvset(a, d, str(a, x->string), dbtjson(a, x));
+			continue;
+		}
+		node = jvdict(a);
+		cJSON_ArrayForEach(f, x) {
+			for (i = 0; compiled[i] && strcmp(compiled[i], f->string); i++)
+				;
+			if (compiled[i])
+				continue;
+			jvset(a, node, str(a, f->string), strcmp(f->string, "compiled_path") ?
+			    dbtjson(a, f) : &jvnone);
+		}
+		jvset(a, d, str(a, x->string), node);
+	}
+	return d;
+}
+
+static struct jv *graphattr(struct jev *, struct jv *, const char *);
+
+/* graph.get(key, default=None), as a dict's */
+static struct jv *
+fngraphget(struct jev *v, void *data, struct jcall *c)
+{
+	struct jv *self = data, *k = c->npos > 0 ? c->pos[0] : NULL;
+	struct jv *def = c->npos > 1 ? c->pos[1] : &jvnone;
+	size_t i;
+
+	if (c->nkw || !k || c->npos > 2)
+		jfail(v, "unsupported: graph.get() but with a key and a default");
+	if (k->type == JSTR)
+		for (i = 0; graphsections[i]; i++)
+			if (!strcmp(graphsections[i], k->u.str.s))
+				return graphattr(v, self, k->u.str.s);
+	return def;
+}
+
+static struct jv *
+graphattr(struct jev *v, struct jv *self, const char *name)
+{
+	struct rnode *rn = self->u.obj.data;
+	size_t i;
+
+	if (!rn->c->whole)
+		jfail(v, "unsupported: graph.%s%s", name, rn->c->nograph ? rn->c->nograph : "");
+	for (i = 0; graphsections[i]; i++)
+		if (!strcmp(graphsections[i], name)) {
+			struct arena *a = jevarena(v);
+			struct jv *k = str(a, name), *d;
+			if (!rn->graph)
+				rn->graph = jvdict(a);
+			if (!(d = jvget(rn->graph, k)))
+				jvset(a, rn->graph, k, d = graphsection(v, rn, name));
+			return d;
+		}
+	if (!strcmp(name, "get"))
+		return jvfunc(jevarena(v), "graph.get", fngraphget, self);
+	jfail(v, "unsupported: graph.%s", name);
+	return NULL;
+}
+
+static struct jv *
+graphitem(struct jev *v, struct jv *self, struct jv *key)
+{
+	if (key->type != JSTR)
+		jfail(v, "unsupported: graph[] of a %s", jvtypename(key));
+	return graphattr(v, self, key->u.str.s);
+}
+
+static const struct jclass graphclass = {"graph", graphattr, NULL, NULL, NULL, graphitem, 0, NULL};
 
 static struct jv *
 flagsattr(struct jev *v, struct jv *self, const char *name)
@@ -1728,6 +1810,20 @@ testkwarg(struct rnode *rn, struct arena *a, cJSON *j, int top, const char *key,
 	return dbtjson(a, j);
 }
 
+void
+dbtctxgraph(struct dbtctx *c, cJSON *(*whole)(void *), void *data, const char *nograph)
+{
+	c->whole = whole;
+	c->wholedata = data;
+	c->nograph = nograph;
+}
+
+int
+dbtgraphread(struct dbtctx *c)
+{
+	return c->graphread;
+}
+
 cJSON *
 dbtnode(struct dbtctx *c, const char *uid)
 {
@@ -1909,6 +2005,7 @@ dbtrender(struct dbtctx *c, cJSON *node, struct buf *out, char **err)
 	if (c->envs.s)
 		c->envs.s[0] = '\0';
 	c->needdb = 0;
+	c->graphread = 0;
 	if (compile(c, node, &sql, &ctes, &seen, &nseen, err, 0) < 0) {
 		buffree(&sql);
 		buffree(&ctes);
@@ -1955,6 +2052,7 @@ dbtrenderstr(struct dbtctx *c, cJSON *node, const char *name, const char *text,
 	if (c->envs.s)
 		c->envs.s[0] = '\0';
 	c->needdb = 0;
+	c->graphread = 0;
 	memset(&rn, 0, sizeof(rn));
 	rn.c = c;
 	rn.node = node;

@@ -24,7 +24,8 @@
  * statement blocks and run_query; get_columns_in_relation; get_relation
  * of another relation) is answered by dbtrun.db when there is one
  * (dbtdb.c), and without one fails, dbtneeddb() saying so. Anything
- * else — an unknown target attribute, graph, run_started_at — is
+ * else — an unknown target attribute, graph without a manifest of dbt's
+ * (dbtctxgraph()), run_started_at — is
  * refused naming it, as
  * are python models and manifests of dbt before 0.20 (whose compiler
  * named and injected CTEs otherwise). */
@@ -89,6 +90,13 @@ cJSON *dbtnode(struct dbtctx *, const char *uid);
  * string the unique_id), or none when it returns NULL: the generator
  * parses each when first asked for (render.h). */
 void dbtctxloader(struct dbtctx *, cJSON *(*load)(void *, const char *), void *data);
+
+/* graph, dbt's flat graph, from whole(data): the whole manifest as dbt
+ * parse (or compile) wrote it, a tree that outlives the context. Without
+ * it, graph is refused, nograph (when not NULL) appended to the message.
+ * dbtgraphread(): whether the last render read it. */
+void dbtctxgraph(struct dbtctx *, cJSON *(*whole)(void *), void *data, const char *nograph);
+int dbtgraphread(struct dbtctx *);
 
 /* Whether the node is one this renders at all: SQL with raw code, of a
  * manifest of dbt 0.20 or later. */

@@ -35,6 +35,10 @@ struct dbtctx {
 	void *loaddata;
 	struct buf envs;	/* the env vars the last render read, one a line */
 	int needdb;		/* the last render failed for want of the database */
+	cJSON *(*whole)(void *);	/* the manifest for graph, or NULL */
+	void *wholedata;
+	const char *nograph;	/* without it, why graph is refused, or NULL */
+	int graphread;		/* the last render read graph */
 };
 
 /* One render of one node. */
@@ -50,6 +54,7 @@ struct rnode {
 	size_t nctes;
 	struct jv *results;	/* store_result's, by name, or NULL */
 	const struct dbthook *hook;	/* a hook's render (dbtrenderstr), or NULL */
+	struct jv *graph;	/* graph's sections made so far, by name */
 };
 
 static inline const char *

@@ -215,6 +215,7 @@ matlate(struct runner *r)
 	/* what the materialization will find: a table, and no full refresh */
 	l->run.incremental = !strcmp(j->materialized, "incremental") && !full && r->was.kind == 'r';
 	l->c = dbtctxnew(l->m, &l->run);
+	dbtctxgraph(l->c, NULL, NULL, " (in a render when the node runs)");
 	if (!(l->node = dbtnode(l->c, j->uid))) {
 		r->err = xasprintf("%s: %s is not among the nodes to render", j->path, j->uid);
 		return -1;
@@ -346,6 +347,7 @@ matlateop(struct runner *r, const char *dir, long long since)
 		return -1;
 	l = r->late;
 	l->c = dbtctxnew(l->m, &l->run);
+	dbtctxgraph(l->c, NULL, NULL, " (in a render when the node runs)");
 	if (!(l->node = dbtnode(l->c, j->uid))) {
 		r->err = xasprintf("%s: %s is not among the nodes to render", j->path, j->uid);
 		return -1;

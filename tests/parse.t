@@ -2,7 +2,7 @@
 # From `dbt parse` to a deployed database, dbt compile never run: the
 # project tests/data/render (macros with defaults, dispatch, return, a call
 # block, loops, vars, env_var, an ephemeral model, an incremental model,
-# generic tests) is parsed by the reference dbt, rendered by dbt2ninja and
+# generic tests, a model reading graph) is parsed by the reference dbt, rendered by dbt2ninja and
 # built by ninja into one database, and built by `dbt build` into another.
 # Every node's SQL must be dbt compile's (whitespace aside; the
 # incremental in both its forms), and both databases must hold the same
@@ -56,8 +56,8 @@ for uid, n in sorted(m['nodes'].items()):
             print('#   ours: ' + norm(f))
 PY
 	[ $? -eq 0 ] || echo "failed comparing" >>"$TMP/same.$1"
-	is "$(grep -c '^same' "$TMP/same.$1")/$(grep -c '^[a-zA-Z]' "$TMP/same.$1")" "9/9" \
-		"round $1: every node's SQL is dbt compile's (its 4 models and 5 tests)" || grep -v '^same' "$TMP/same.$1"
+	is "$(grep -c '^same' "$TMP/same.$1")/$(grep -c '^[a-zA-Z]' "$TMP/same.$1")" "10/10" \
+		"round $1: every node's SQL is dbt compile's (its 5 models and 5 tests)" || grep -v '^same' "$TMP/same.$1"
 }
 
 rows() { schemarows "$1" r; }
@@ -73,8 +73,8 @@ round() {
 	ok $? "round $1: its manifest holds no compiled code"
 	(cd "$TMP/ours" && DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/gen.$1.log" 2>&1)
 	ok $? "round $1: dbt2ninja renders every node" || sed 's/^/# /' "$TMP/gen.$1.log"
-	grep -q '(9 rendered here' "$TMP/gen.$1.log"
-	ok $? "round $1: its 4 models and 5 tests rendered by dbt2ninja" || sed 's/^/# /' "$TMP/gen.$1.log"
+	grep -q '(10 rendered here' "$TMP/gen.$1.log"
+	ok $? "round $1: its 5 models and 5 tests rendered by dbt2ninja" || sed 's/^/# /' "$TMP/gen.$1.log"
 	(cd "$TMP/ours" && DBT_PROFILES_DIR=. ninja build >"$TMP/ninja.$1.log" 2>&1)
 	ok $? "round $1: ninja build" || tail -20 "$TMP/ninja.$1.log" | sed 's/^/# /'
 	rows dbt >"$TMP/dbt.rows"
@@ -90,7 +90,7 @@ round 1
 printf '5,3,card,700\n6,4,coupon,50\n' >>"$TMP/dbt/seeds/payments.csv"
 printf '5,3,card,700\n6,4,coupon,50\n' >>"$TMP/ours/seeds/payments.csv"
 round 2
-grep -q '(9 rendered here, [1-8] of them unchanged; 0 when they run)' "$TMP/gen.2.log"
+grep -q '(10 rendered here, [1-9] of them unchanged; 0 when they run)' "$TMP/gen.2.log"
 ok $? "round 2: the nodes whose inputs stayed took their SQL from the render cache ($(sed -n 's/.*rendered here, \([0-9]*\) of them.*/\1/p' "$TMP/gen.2.log"))"
 grep -q 'is_incremental() is true below' "$TMP/ours/target/ninja/sql/model.ledger.events.sql"
 ok $? "the incremental's job holds both of its forms"
@@ -100,12 +100,25 @@ ok $? "the incremental's job holds both of its forms"
 J=$TMP/ours/target/ninja/sql/model.ledger.events.sql
 cp "$J" "$TMP/events.sql"
 (cd "$TMP/ours" && DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/gen.3.log" 2>&1)
-grep -q '(9 rendered here, 9 of them unchanged; 0 when they run); 0 job files written' "$TMP/gen.3.log"
+grep -q '(10 rendered here, 10 of them unchanged; 0 when they run); 0 job files written' "$TMP/gen.3.log"
 ok $? "nothing changed: every node from the render cache, no job written" || sed 's/^/# /' "$TMP/gen.3.log"
 rm "$J"
 (cd "$TMP/ours" && DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/gen.4.log" 2>&1)
-grep -q '(9 rendered here, 8 of them unchanged; 0 when they run); 1 job files written' "$TMP/gen.4.log"
+grep -q '(10 rendered here, 9 of them unchanged; 0 when they run); 1 job files written' "$TMP/gen.4.log"
 ok $? "a job file removed: its node rendered again" || sed 's/^/# /' "$TMP/gen.4.log"
 cmp -s "$J" "$TMP/events.sql"
 ok $? "as it was"
+
+# graph is an input of the node that reads it: a test added elsewhere
+# renders it again, with the test
+I=$TMP/ours/target/ninja/sql/model.ledger.inventory.sql
+grep -q "'accepted_values,not_null,relationships,unique,unique' as tests" "$I"
+ok $? "the model reading graph lists the project's tests" || sed 's/^/# /' "$I"
+sed 's/          - unique$/          - unique\n          - not_null/' "$TMP/ours/models/schema.yml" >"$TMP/schema.yml" &&
+	cp "$TMP/schema.yml" "$TMP/ours/models/schema.yml"
+(cd "$TMP/ours" && rm -f target/manifest.json && DBT_PROFILES_DIR=. "$DBT" parse >"$TMP/parse.5.log" 2>&1 &&
+	DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/gen.5.log" 2>&1)
+ok $? "a test added: dbt parse, dbt2ninja" || cat "$TMP/parse.5.log" "$TMP/gen.5.log" | sed 's/^/# /'
+grep -q "'accepted_values,not_null,not_null,relationships,unique,unique' as tests" "$I"
+ok $? "the model reading graph is rendered again, with it" || sed 's/^/# /' "$I"
 done_testing

@@ -122,6 +122,9 @@ refused() {
 	[ ! -f "$TMP/bad/build.ninja" ]
 	ok $? "$3: nothing written"
 }
+refused 'echo "{% if execute %}{{ graph.nodes | length }}{% endif %}select 1 as x" >models/g.sql' \
+	"graph.nodes (of a project read here: a manifest from dbt parse works instead)" \
+	"graph, which dbt builds of its own manifest"
 refused 'echo "def model(dbt, s): return 1" >models/py.py' \
 	"models/py.py: a python model" "a python model"
 refused 'printf "    +frobnicate: 1\n" >>dbt_project.yml' \

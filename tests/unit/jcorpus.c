@@ -84,6 +84,12 @@ mostof(cJSON *m, const char *field)
 }
 
 static cJSON *
+whole(void *m)
+{
+	return m;
+}
+
+static cJSON *
 inferred(cJSON *m)
 {
 	cJSON *t = cJSON_CreateObject();
@@ -122,8 +128,10 @@ main(int argc, char **argv)
 	run.adapter = jstr(meta, "adapter_type") ? jstr(meta, "adapter_type") : "postgres";
 	run.dbtversion = jstr(meta, "dbt_version");
 	c[0] = dbtctxnew(m, &run);
+	dbtctxgraph(c[0], whole, m, NULL);
 	run.incremental = 1;
 	c[1] = dbtctxnew(m, &run);
+	dbtctxgraph(c[1], whole, m, NULL);
 	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(m, "nodes")) {
 		const char *want = jstr(n, "compiled_code");
 		const char *rt = jstr(n, "resource_type");
