@@ -124,6 +124,8 @@ struct jv *jvobj(struct arena *, const struct jclass *, void *data);
 
 /* Python's truth value. */
 int jvtruth(const struct jv *);
+/* A hash agreeing with jveq (for dicts' indexes and sets). */
+uint64_t jvhash(const struct jv *);
 /* Python's ==. */
 int jveq(const struct jv *, const struct jv *);
 /* Python's type name: 'int', 'str', 'NoneType', ... */
