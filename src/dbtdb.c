@@ -51,8 +51,8 @@ notpost(struct jev *v, struct rnode *rn, const char *what)
 
 /* ---- values ---- */
 
-/* A value shown as the server's text (agate's Decimal, Python's date):
- * it prints, and nothing else. */
+/* A value shown as the server's text (Python's date), or not at all (a
+ * NaN or infinite number, any other type): it prints, and nothing else. */
 struct shown {
 	const char *type, *text;
 };

@@ -13,7 +13,9 @@
  * length; dicts keep insertion order, as Python's do, and past 8 keys
  * carry a hash index (in the arena) so that a lookup is O(1): change a
  * dict only with jvset, jvdel and jvclear, never through u.dict. Python's
- * range is a native object of the class jvrangeclass. */
+ * range is a native object of the class jvrangeclass; Python's Decimal
+ * and set are native objects too (jdec.h, jset.h), which ==, hashing
+ * and repr here know. */
 #ifndef JVALUE_H
 #define JVALUE_H
 
