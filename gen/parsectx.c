@@ -6,6 +6,7 @@
 #include "arena.h"
 #include "jeval.h"
 #include "jre.h"
+#include "jset.h"
 #include "nodecfg.h"
 #include "parsectx.h"
 
@@ -742,6 +743,7 @@ basectx(struct pnode *pn, struct arena *a)
 	put(a, d, "store_raw_result", jvfunc(a, "store_raw_result", fnempty, pn));
 	put(a, d, "project_name", str(a, pn->c->run.project));
 	put(a, d, "modules", jremodules(a));
+	jsetnames(a, d);
 	for (i = 0; no[i]; i++)
 		put(a, d, no[i], jvobj(a, &noclass, (void *)no[i]));
 	return d;

@@ -13,6 +13,7 @@
 #include "htab.h"
 #include "jeval.h"
 #include "jre.h"
+#include "jset.h"
 
 struct jv *
 dbtjson(struct arena *a, cJSON *j)
@@ -1521,6 +1522,7 @@ basectx(struct rnode *rn, struct arena *a)
 	put(a, d, "log", jvfunc(a, "log", fnempty, rn));
 	put(a, d, "print", jvfunc(a, "print", fnempty, rn));
 	put(a, d, "zip", jvfunc(a, "zip", fnzip, rn));
+	jsetnames(a, d);
 	put(a, d, "local_md5", jvfunc(a, "local_md5", fnmd5, rn));
 	put(a, d, "execute", &jvtrue);
 	put(a, d, "flags", jvobj(a, &flagsclass, rn));
@@ -1542,8 +1544,8 @@ basectx(struct rnode *rn, struct arena *a)
 		    "context_macro_stack", "dbt_metadata_envs", "debug", "defer_relation",
 		    "diff_of_two_dicts", "fromjson", "fromyaml", "function", "invocation_args_dict",
 		    "invocation_id", "load_agate_table", "metric", "post_hooks",
-		    "pre_hooks", "render", "run_started_at", "selected_resources", "set",
-		    "set_strict", "source_node", "sql", "sql_now", "submit_python_job", "thread_id", "toyaml",
+		    "pre_hooks", "render", "run_started_at", "selected_resources",
+		    "source_node", "sql", "sql_now", "submit_python_job", "thread_id", "toyaml",
 		    "try_or_compiler_error", "validation", "write", "zip_strict", "context",
 		    "env", "validate_any", NULL};
 		size_t i;

@@ -7,14 +7,18 @@
  * finds relations (get_relation, as dbt-postgres lists a schema);
  * store_result, store_raw_result and load_result keep what statements
  * returned, as dbt's ProviderContext does. Results are agate tables as
- * dbt makes them (table_from_data_flat): rows, columns, column_names; a
- * row or column indexed by position or name. Values: text as str, ints
- * as int, booleans as bool; numeric and float values print as agate's
- * Decimal does (the server's text) but do not take part in arithmetic or
- * comparison (a float as psycopg2's by its repr: 46.0, not the server's
- * 46); dates print as Python's; any other type, a timestamp say,
- * cannot be used at all (it would print otherwise than Python's). Without
- * a database each of these fails, and dbtneeddb() says so. */
+ * dbt makes them (table_from_data_flat): rows, columns, column_names, a
+ * table indexed as its rows; rows and columns (agate's MappedSequence)
+ * indexed by position or name, with keys, values, items, get, count and
+ * index; a column's name, index, values and values_without_nulls; a row
+ * or column prints as agate's repr. Values: text as str, ints as int
+ * (dbt's agate Integer type), booleans as bool; numeric and float
+ * columns as agate's Number makes them, Python's Decimal (jdec.h):
+ * Decimal(text) of a numeric, Decimal(repr(float)) of a float (46.0, not
+ * the server's 46), NaN and the infinities refused; dates print as
+ * Python's, timestamps as Python's datetime; any other type cannot be
+ * used at all (it would print otherwise than Python's). Without a
+ * database each of these fails, and dbtneeddb() says so. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +27,7 @@
 
 #include "dbtcolumn.h"
 #include "dbtint.h"
+#include "jdec.h"
 #include "pg.h"
 
 void
@@ -46,8 +51,8 @@ notpost(struct jev *v, struct rnode *rn, const char *what)
 
 /* ---- values ---- */
 
-/* A value shown as the server's text (agate's Decimal, Python's date):
- * it prints, and nothing else. */
+/* A value shown as the server's text (Python's date), or not at all (a
+ * NaN or infinite number, any other type): it prints, and nothing else. */
 struct shown {
 	const char *type, *text;
 };
@@ -75,21 +80,6 @@ shownattr(struct jev *v, struct jv *self, const char *name)
 static const struct jclass shownclass = {"Decimal", shownattr, shownstr, NULL, NULL, NULL, 0, NULL};
 static const struct jclass dateclass = {"date", shownattr, shownstr, NULL, NULL, NULL, 0, NULL};
 static const struct jclass opaqueclass = {"value", shownattr, shownstr, NULL, NULL, NULL, 0, NULL};
-
-/* Whether the server's text of a number is how Python's Decimal prints
- * it: digits, a sign, a point; no exponent, NaN or infinity. */
-static int
-plainnumber(const char *s)
-{
-	if (*s == '-')
-		s++;
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if ((*s < '0' || *s > '9') && *s != '.')
-			return 0;
-	return 1;
-}
 
 /* A timestamp (without time zone) in the server's ISO text, printed as
  * Python's str() of the datetime psycopg2 makes of it: the fraction, when
@@ -126,12 +116,12 @@ cell(struct arena *a, const PGresult *r, int row, int col)
 	const char *t;
 	struct shown *s;
 	const struct jclass *cls;
-	Oid type;
+	struct jv *x;
 
 	if (PQgetisnull(r, row, col))
 		return &jvnone;
 	t = PQgetvalue(r, row, col);
-	switch ((type = PQftype(r, col))) {
+	switch (PQftype(r, col)) {
 	case 16:		/* bool */
 		return jvbool(*t == 't');
 	case 20: case 21: case 23:	/* int8, int2, int4 */
@@ -139,7 +129,14 @@ cell(struct arena *a, const PGresult *r, int row, int col)
 	case 18: case 19: case 25: case 705: case 1042: case 1043: case 2950:
 		/* char, name, text, unknown, bpchar, varchar, uuid: str */
 		return jvstr(a, t, strlen(t));
-	case 700: case 701: case 1700:	/* float4, float8, numeric */
+	case 1700:		/* numeric: psycopg2's Decimal(text) */
+		if ((x = jdecnew(a, t)))
+			return x;
+		cls = &shownclass;
+		break;
+	case 700: case 701:	/* float4, float8: agate's Decimal(repr(float(text))) */
+		if ((x = jdecfloat(a, strtod(t, NULL))))
+			return x;
 		cls = &shownclass;
 		break;
 	case 1082:		/* date */
@@ -153,25 +150,21 @@ cell(struct arena *a, const PGresult *r, int row, int col)
 	}
 	s = arenaalloc(a, sizeof(*s));
 	s->type = cls == &shownclass ? "number" : cls == &dateclass ? "date" : "value";
-	s->text = cls == &opaqueclass || (cls == &shownclass && !plainnumber(t)) ? NULL :
-	    jvstr(a, t, strlen(t))->u.str.s;
-	/* a float is psycopg2's, made agate's Decimal by its repr: 46.0 */
-	if (s->text && type != 1700 && !strchr(s->text, '.')) {
-		char *f = xasprintf("%s.0", t);
-		s->text = jvstr(a, f, strlen(f))->u.str.s;
-		free(f);
-	}
+	s->text = cls == &dateclass ? jvstr(a, t, strlen(t))->u.str.s : NULL;
 	return jvobj(a, cls, s);
 }
 
 /* ---- agate's sequences: rows, a row, the columns ---- */
 
-/* agate's MappedSequence: values, with keys (or none). */
+/* agate's MappedSequence: values, with keys (or none); cls is what its
+ * repr names (Row, Column, MappedSequence). */
 struct seq {
 	struct jv *vals, *keys;	/* JTUPLEs; keys may be NULL */
-	const char *what;
+	const char *what, *cls;
 };
 
+/* self[key] as MappedSequence.__getitem__: an int by position, else by
+ * key (a KeyError, so undefined, for a sequence without keys). */
 static struct jv *
 seqat(struct jev *v, struct seq *s, struct jv *k)
 {
@@ -206,92 +199,198 @@ seqgetitem(struct jev *v, struct jv *self, struct jv *k)
 	return seqat(v, self->u.obj.data, k);
 }
 
+/* agate's repr: <agate.Row: (1, 'a', ...)>, the first five values. */
+static const char *
+seqstr(const struct jv *self, struct buf *b)
+{
+	const struct seq *s = self->u.obj.data;
+	const char *err;
+	size_t i;
+
+	bufprintf(b, "<agate.%s: (", s->cls);
+	for (i = 0; i < s->vals->u.list.n && i < 5; i++) {
+		if (i)
+			bufputs(b, ", ");
+		if ((err = jvreprto(b, s->vals->u.list.v[i])))
+			return err;
+	}
+	bufputs(b, s->vals->u.list.n > 5 ? ", ...)>" : ")>");
+	return NULL;
+}
+
+static void
+seqnoargs(struct jev *v, struct jcall *c, const char *fn)
+{
+	if (c->npos || c->nkw)
+		jfail(v, "%s() takes no arguments", fn);
+}
+
 static struct jv *
 seqkeys(struct jev *v, void *data, struct jcall *c)
 {
 	struct seq *s = data;
 
-	(void)c;
-	if (!s->keys)
-		jfail(v, "unsupported: keys() of %s without names", s->what);
-	return s->keys;
+	seqnoargs(v, c, "keys");
+	return s->keys ? s->keys : &jvnone;
 }
 
 static struct jv *
 seqvalues(struct jev *v, void *data, struct jcall *c)
 {
-	(void)v;
-	(void)c;
+	seqnoargs(v, c, "values");
 	return ((struct seq *)data)->vals;
 }
 
+/* items(): tuple(zip(keys, values)). */
+static struct jv *
+seqpairs(struct jev *v, void *data, struct jcall *c)
+{
+	struct seq *s = data;
+	struct arena *a = jevarena(v);
+	struct jv *r = jvlist(a, JTUPLE);
+	size_t i;
+
+	seqnoargs(v, c, "items");
+	if (!s->keys)
+		jfail(v, "'NoneType' object is not iterable (items() of %s)", s->what);
+	for (i = 0; i < s->vals->u.list.n && i < s->keys->u.list.n; i++) {
+		struct jv *t = jvlist(a, JTUPLE);
+		jvpush(a, t, s->keys->u.list.v[i]);
+		jvpush(a, t, s->vals->u.list.v[i]);
+		jvpush(a, r, t);
+	}
+	return r;
+}
+
+/* get(key, default=None): by key alone (an int is no key), and the
+ * default only when it is true, as agate's. */
 static struct jv *
 seqget(struct jev *v, void *data, struct jcall *c)
 {
-	struct jv *r;
+	struct seq *s = data;
+	struct jv *r = NULL;
 
 	if (c->nkw || c->npos < 1 || c->npos > 2)
 		jfail(v, "get() takes a key and a default");
-	r = seqat(v, data, c->pos[0]);
-	return r ? r : c->npos == 2 ? c->pos[1] : &jvnone;
+	if (s->keys && c->pos[0]->type == JSTR)
+		r = seqat(v, s, c->pos[0]);
+	else if (s->keys && c->pos[0]->type != JINT)
+		jfail(v, "unsupported: get() of %s with a %s key", s->what, jvtypename(c->pos[0]));
+	if (r)
+		return r;
+	return c->npos == 2 && jvtruth(c->pos[1]) ? c->pos[1] : &jvnone;
+}
+
+/* count(x) and index(x), as Sequence's (==). */
+static struct jv *
+seqfind(struct jev *v, struct seq *s, struct jcall *c, int count)
+{
+	size_t i, n = 0;
+
+	if (c->nkw || c->npos != 1)
+		jfail(v, "%s() takes one argument", count ? "count" : "index");
+	for (i = 0; i < s->vals->u.list.n; i++)
+		if (jveq(s->vals->u.list.v[i], c->pos[0])) {
+			if (!count)
+				return jvint(jevarena(v), (int64_t)i);
+			n++;
+		}
+	if (!count)
+		jfail(v, "ValueError: index() of a value not in %s", s->what);
+	return jvint(jevarena(v), (int64_t)n);
+}
+
+static struct jv *
+seqcount(struct jev *v, void *data, struct jcall *c)
+{
+	return seqfind(v, data, c, 1);
+}
+
+static struct jv *
+seqindex(struct jev *v, void *data, struct jcall *c)
+{
+	return seqfind(v, data, c, 0);
+}
+
+/* The methods of a MappedSequence, or NULL. */
+static struct jv *
+seqmethod(struct jev *v, struct seq *s, const char *name)
+{
+	static const struct { const char *name; jfunc *fn; } fns[] = {
+		{"keys", seqkeys}, {"values", seqvalues}, {"items", seqpairs},
+		{"get", seqget}, {"count", seqcount}, {"index", seqindex},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
+		if (!strcmp(name, fns[i].name))
+			return jvfunc(jevarena(v), fns[i].name, fns[i].fn, s);
+	if (!strcmp(name, "dict"))
+		jfail(v, "unsupported: dict() of %s (an OrderedDict)", s->what);
+	return NULL;
 }
 
 static struct jv *
 seqgetattr(struct jev *v, struct jv *self, const char *name)
 {
 	struct seq *s = self->u.obj.data;
-	struct arena *a = jevarena(v);
-	struct jv *k;
+	struct jv *r;
 
-	if (!strcmp(name, "keys"))
-		return jvfunc(a, "keys", seqkeys, s);
-	if (!strcmp(name, "values"))
-		return jvfunc(a, "values", seqvalues, s);
-	if (!strcmp(name, "get"))
-		return jvfunc(a, "get", seqget, s);
-	if (!strcmp(name, "items") || !strcmp(name, "dict") || !strcmp(name, "count") ||
-	    !strcmp(name, "index"))
-		jfail(v, "unsupported: %s() of %s", name, s->what);
+	if ((r = seqmethod(v, s, name)))
+		return r;
 	/* Jinja2 then tries self[name] */
-	k = str(a, name);
-	return seqat(v, s, k);
+	return seqat(v, s, str(jevarena(v), name));
 }
 
-static const struct jclass seqclass = {"MappedSequence", seqgetattr, NULL, NULL, seqitems, seqgetitem, 0, NULL};
+static const struct jclass seqclass = {"MappedSequence", seqgetattr, seqstr, NULL, seqitems, seqgetitem, 0, NULL};
 
 static struct jv *
-seqv(struct arena *a, struct jv *vals, struct jv *keys, const char *what)
+seqv(struct arena *a, struct jv *vals, struct jv *keys, const char *what, const char *cls)
 {
 	struct seq *s = arenaalloc(a, sizeof(*s));
 
 	s->vals = vals;
 	s->keys = keys;
 	s->what = what;
+	s->cls = cls;
 	return jvobj(a, &seqclass, s);
 }
 
-/* An agate column: its name and values. */
+/* An agate column: a MappedSequence of its values (without keys), its
+ * name and index. */
 struct acol {
-	struct jv *name, *vals;
+	struct seq s;
+	struct jv *name, *index;
 };
 
 static struct jv *
-acolvalues(struct jev *v, void *data, struct jcall *c)
+acolnonull(struct jev *v, void *data, struct jcall *c)
 {
-	(void)v;
-	(void)c;
-	return ((struct acol *)data)->vals;
+	struct acol *col = data;
+	struct jv *r = jvlist(jevarena(v), JTUPLE);
+	size_t i;
+
+	seqnoargs(v, c, "values_without_nulls");
+	for (i = 0; i < col->s.vals->u.list.n; i++)
+		if (col->s.vals->u.list.v[i]->type != JNONE)
+			jvpush(jevarena(v), r, col->s.vals->u.list.v[i]);
+	return r;
 }
 
 static struct jv *
 acolattr(struct jev *v, struct jv *self, const char *name)
 {
 	struct acol *col = self->u.obj.data;
+	struct jv *r;
 
 	if (!strcmp(name, "name"))
 		return col->name;
-	if (!strcmp(name, "values"))
-		return jvfunc(jevarena(v), "values", acolvalues, col);
+	if (!strcmp(name, "index"))
+		return col->index;
+	if (!strcmp(name, "values_without_nulls"))
+		return jvfunc(jevarena(v), name, acolnonull, col);
+	if ((r = seqmethod(v, &col->s, name)))
+		return r;
 	jfail(v, "unsupported: attribute '%s' of an agate column", name);
 	return NULL;
 }
@@ -300,21 +399,25 @@ static struct jv *
 acolitems(struct jev *v, struct jv *self)
 {
 	(void)v;
-	return ((struct acol *)self->u.obj.data)->vals;
+	return ((struct acol *)self->u.obj.data)->s.vals;
 }
 
 static struct jv *
 acolgetitem(struct jev *v, struct jv *self, struct jv *k)
 {
-	struct seq s;
-
-	s.vals = ((struct acol *)self->u.obj.data)->vals;
-	s.keys = NULL;
-	s.what = "an agate column";
-	return seqat(v, &s, k);
+	return seqat(v, &((struct acol *)self->u.obj.data)->s, k);
 }
 
-static const struct jclass acolclass = {"Column", acolattr, NULL, NULL, acolitems, acolgetitem, 0, NULL};
+static const char *
+acolstr(const struct jv *self, struct buf *b)
+{
+	struct jv x = *self;
+
+	x.u.obj.data = &((struct acol *)self->u.obj.data)->s;
+	return seqstr(&x, b);
+}
+
+static const struct jclass acolclass = {"Column", acolattr, acolstr, NULL, acolitems, acolgetitem, 0, NULL};
 
 /* An agate table. */
 struct table {
@@ -343,7 +446,14 @@ tableitems(struct jev *v, struct jv *self)
 	return ((struct seq *)((struct table *)self->u.obj.data)->rows->u.obj.data)->vals;
 }
 
-static const struct jclass tableclass = {"Table", tableattr, NULL, NULL, tableitems, NULL, 0, NULL};
+/* table[key]: its rows' */
+static struct jv *
+tablegetitem(struct jev *v, struct jv *self, struct jv *k)
+{
+	return seqat(v, ((struct table *)self->u.obj.data)->rows->u.obj.data, k);
+}
+
+static const struct jclass tableclass = {"Table", tableattr, NULL, NULL, tableitems, tablegetitem, 0, NULL};
 
 /* The result's rows as a table (at most limit, or all when negative);
  * NULL r: the empty table. */
@@ -363,18 +473,22 @@ tableof(struct arena *a, const PGresult *r, long limit)
 		struct jv *vals = jvlist(a, JTUPLE);
 		for (k = 0; k < nc; k++)
 			jvpush(a, vals, cell(a, r, i, k));
-		jvpush(a, rows, seqv(a, vals, t->names, "an agate row"));
+		jvpush(a, rows, seqv(a, vals, t->names, "an agate row", "Row"));
 	}
 	for (k = 0; k < nc; k++) {
 		struct acol *col = arenaalloc(a, sizeof(*col));
 		col->name = t->names->u.list.v[k];
-		col->vals = jvlist(a, JTUPLE);
+		col->index = jvint(a, k);
+		col->s.vals = jvlist(a, JTUPLE);
+		col->s.keys = NULL;
+		col->s.what = "an agate column";
+		col->s.cls = "Column";
 		for (i = 0; i < nr; i++)
-			jvpush(a, col->vals, ((struct seq *)rows->u.list.v[i]->u.obj.data)->vals->u.list.v[k]);
+			jvpush(a, col->s.vals, ((struct seq *)rows->u.list.v[i]->u.obj.data)->vals->u.list.v[k]);
 		jvpush(a, cols, jvobj(a, &acolclass, col));
 	}
-	t->rows = seqv(a, rows, NULL, "an agate table's rows");
-	t->columns = seqv(a, cols, t->names, "an agate table's columns");
+	t->rows = seqv(a, rows, NULL, "an agate table's rows", "MappedSequence");
+	t->columns = seqv(a, cols, t->names, "an agate table's columns", "MappedSequence");
 	return jvobj(a, &tableclass, t);
 }
 

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jdec.h"
 #include "jeval.h"
 #include "jlib.h"
+#include "jset.h"
 
 struct scope {
 	struct scope *up;
@@ -287,11 +289,38 @@ pyfloordiv(double x, double y)
 	return fl;
 }
 
+/* x op y where one is a Decimal (jdec.h). */
+static struct jv *
+decarith(struct jev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
+{
+	const char *err = NULL;
+	struct jv *r = NULL;
+
+	if ((op == OP_ADD || op == OP_SUB || op == OP_MUL) &&
+	    (r = jdecarith(v->a, op == OP_ADD ? '+' : op == OP_SUB ? '-' : '*', x, y, &err)))
+		return r;
+	if (err)
+		everr(v, off, "%s", err);
+	if ((op == OP_DIV || op == OP_FDIV || op == OP_MOD || op == OP_POW) &&
+	    x->type != JFLOAT && y->type != JFLOAT && (isnum(x) || jdecis(x)) &&
+	    (isnum(y) || jdecis(y)))
+		everr(v, off, "unsupported: %s with a Decimal", opname[op]);
+	if (op == OP_MUL && (x->type == JSTR || x->type == JLIST || x->type == JTUPLE ||
+	    y->type == JSTR || y->type == JLIST || y->type == JTUPLE))
+		everr(v, off, "can't multiply sequence by non-int of type 'Decimal'");
+	typeerr(v, off, op, x, y);
+	return NULL;
+}
+
 static struct jv *
 arith(struct jev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
 {
 	undeferr(v, off, x);
 	undeferr(v, off, y);
+	if (jdecis(x) || jdecis(y))
+		return decarith(v, off, op, x, y);
+	if (op == OP_SUB && jvisset(x) && jvisset(y))
+		return jsetminus(v, x, y);
 	if (isnum(x) && isnum(y)) {
 		if (x->type != JFLOAT && y->type != JFLOAT && op != OP_DIV) {
 			int64_t a = ival(x), b = ival(y), r = 0, m;
@@ -409,6 +438,15 @@ static int
 order(struct jev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
 {
 	size_t i;
+	int c;
+
+	if (jdeccmp(x, y, &c)) {
+		if (c == 2)
+			everr(v, off, "[<class 'decimal.InvalidOperation'>]");
+		return c;
+	}
+	if (jvisset(x) || jvisset(y))
+		everr(v, off, "unsupported: %s with a set", opname[op]);
 
 	if (isnum(x) && isnum(y)) {
 		if (x->type != JFLOAT && y->type != JFLOAT)
@@ -419,7 +457,7 @@ order(struct jev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
 	}
 	if (x->type == JSTR && y->type == JSTR) {
 		size_t n = x->u.str.n < y->u.str.n ? x->u.str.n : y->u.str.n;
-		int c = memcmp(x->u.str.s, y->u.str.s, n);
+		c = memcmp(x->u.str.s, y->u.str.s, n);
 		if (c)
 			return c < 0 ? -1 : 1;
 		return x->u.str.n < y->u.str.n ? -1 : x->u.str.n > y->u.str.n;
@@ -502,6 +540,8 @@ contains(struct jev *v, size_t off, struct jv *x, struct jv *in)
 	}
 	if (in->type == JDICT)
 		return jvget(in, x) != NULL;
+	if (jvisset(in))
+		return jsethas(v, in, x);
 	if (in->type != JLIST && in->type != JTUPLE && in->type != JUNDEF &&
 	    !jvisrange(in) && !(in->type == JOBJ && in->u.obj.cls->items))
 		everr(v, off, "argument of type '%s' is not iterable", jvtypename(in));
@@ -965,6 +1005,8 @@ dofilter(struct fargs *f, struct jv *x)
 		case JOBJ:
 			if (jvisrange(x))
 				return jvint(v->a, (int64_t)jvrangelen(x));
+			if (jvisset(x))
+				return jvint(v->a, (int64_t)jsetlen(x));
 			if (x->u.obj.cls->items)
 				return jvint(v->a, (int64_t)items(v, f->off, x)->u.list.n);
 			/* FALLTHROUGH */
@@ -1039,6 +1081,11 @@ dofilter(struct fargs *f, struct jv *x)
 			everr(v, f->off, "undefined value used");
 		if (x->type == JINT || x->type == JBOOL)
 			return jvint(v->a, ival(x));
+		if (jdecis(x)) {
+			if (jdectoint(x, &r) < 0)
+				everr(v, f->off, "unsupported: integer beyond 64 bits");
+			return jvint(v->a, r);
+		}
 		if (x->type == JFLOAT) {
 			if (isnan(x->u.f))
 				return y ? y : jvint(v->a, 0);
@@ -1061,6 +1108,8 @@ dofilter(struct fargs *f, struct jv *x)
 			everr(v, f->off, "undefined value used");
 		if (isnum(x))
 			return jvfloat(v->a, fval(x));
+		if (jdecis(x))
+			return jvfloat(v->a, jdectodouble(x));
 		if (x->type == JSTR && pyfloat(x, &d) == 0)
 			return jvfloat(v->a, d);
 		return y ? y : jvfloat(v->a, 0.0);
@@ -1125,7 +1174,9 @@ dotest(struct fargs *f, struct jv *x)
 	if (!strcmp(n, "undefined")) return x->type == JUNDEF;
 	if (!strcmp(n, "none")) return x->type == JNONE;
 	if (!strcmp(n, "string")) return x->type == JSTR;
-	if (!strcmp(n, "number")) return isnum(x);
+	if (!strcmp(n, "number")) return isnum(x) || jdecis(x);
+	if (jvisset(x) && (!strcmp(n, "sequence") || !strcmp(n, "mapping")))
+		return 0;
 	if (x->type == JOBJ && (!strcmp(n, "mapping") || !strcmp(n, "sequence") ||
 	    !strcmp(n, "iterable"))) {
 		const struct jclass *cls = x->u.obj.cls;
@@ -1285,6 +1336,12 @@ eval(struct jev *v, struct scope *sc, struct jnode *n)
 	case N_NEG: case N_POS:
 		x = eval(v, sc, n->a);
 		undeferr(v, n->off, x);
+		if (jdecis(x)) {
+			const char *err;
+			if (!(y = jdecsign(v->a, n->k == N_NEG, x, &err)))
+				everr(v, n->off, "%s", err);
+			return y;
+		}
 		if (!isnum(x))
 			everr(v, n->off, "bad operand type for unary %c: '%s'",
 			    n->k == N_NEG ? '-' : '+', jvtypename(x));

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jdec.h"
 #include "jlib.h"
+#include "jset.h"
 
 /* ---- arguments ---- */
 
@@ -307,6 +309,15 @@ static int
 cmp(struct jev *v, struct jv *x, struct jv *y)
 {
 	size_t i;
+	int c;
+
+	if (jdeccmp(x, y, &c)) {
+		if (c == 2)
+			jfail(v, "[<class 'decimal.InvalidOperation'>]");
+		return c;
+	}
+	if (jvisset(x) || jvisset(y))
+		jfail(v, "unsupported: ordering sets");
 
 	if (isnum(x) && isnum(y)) {
 		if (x->type != JFLOAT && y->type != JFLOAT)
@@ -317,7 +328,7 @@ cmp(struct jev *v, struct jv *x, struct jv *y)
 	}
 	if (x->type == JSTR && y->type == JSTR) {
 		size_t n = x->u.str.n < y->u.str.n ? x->u.str.n : y->u.str.n;
-		int c = memcmp(x->u.str.s, y->u.str.s, n);
+		c = memcmp(x->u.str.s, y->u.str.s, n);
 		if (c)
 			return c < 0 ? -1 : 1;
 		return x->u.str.n < y->u.str.n ? -1 : x->u.str.n > y->u.str.n;
@@ -1884,11 +1895,17 @@ FILTER(f_sort)
 	nargs(f, 3, names);
 	rev = arg(f, 0, "reverse");
 	nc = casearg(f, 1);
-	r = listcopy(v, jeviter(v, x), JLIST);
+	/* a set's items in any order: sorted, the same where no two keys are
+	 * equal */
+	r = listcopy(v, jvisset(x) ? jsetitems(jevarena(v), x) : jeviter(v, x), JLIST);
 	keys = arenaalloc(jevarena(v), (r->u.list.n + 1) * sizeof(*keys));
 	for (i = 0; i < r->u.list.n; i++)
 		keys[i] = multikey(v, r->u.list.v[i], arg(f, 2, "attribute"), nc);
 	sortby(v, r->u.list.v, keys, r->u.list.n, rev && jvtruth(rev));
+	for (i = 1; jvisset(x) && i < r->u.list.n; i++)
+		if (cmp(v, keys[i - 1], keys[i]) == 0)
+			jfail(v, "unsupported: sort of a set with two items of equal keys (their order "
+			    "is Python's hash order)");
 	return r;
 }
 
@@ -1921,6 +1938,14 @@ FILTER(f_reverse)
 static struct jv *
 add(struct jev *v, struct jv *a, struct jv *b)
 {
+	if (jdecis(a) || jdecis(b)) {
+		const char *err = NULL;
+		struct jv *r = jdecarith(jevarena(v), '+', a, b, &err);
+		if (r)
+			return r;
+		if (err)
+			jfail(v, "%s", err);
+	}
 	if (isnum(a) && isnum(b)) {
 		int64_t r;
 		if (a->type == JFLOAT || b->type == JFLOAT)
@@ -1993,6 +2018,8 @@ FILTER(f_abs)
 	nargs(f, 0, NULL);
 	if (x->type == JFLOAT)
 		return jvfloat(jevarena(f->v), fabs(x->u.f));
+	if (jdecis(x))
+		jfail(f->v, "unsupported: abs of a Decimal");
 	if (!isint(x))
 		jfail(f->v, "bad operand type for abs(): '%s'", jvtypename(x));
 	if (ival(x) == INT64_MIN)
@@ -2043,6 +2070,8 @@ FILTER(f_round)
 		m = namearg(f, ma, "method");
 	if (strcmp(m, "common") && strcmp(m, "ceil") && strcmp(m, "floor"))
 		jfail(v, "method must be common, ceil or floor");
+	if (jdecis(x))
+		jfail(v, "unsupported: round of a Decimal");
 	if (!isnum(x))
 		jfail(v, "type %s doesn't define __round__ method", jvtypename(x));
 	if (!strcmp(m, "common")) {

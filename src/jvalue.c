@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jdec.h"
+#include "jset.h"
 #include "jvalue.h"
 
 struct jv jvundef = {JUNDEF, JS_NONE, {0}}, jvnone = {JNONE, JS_NONE, {0}};
@@ -93,23 +95,37 @@ jvdict(struct arena *a)
 	return newv(a, JDICT);
 }
 
-/* A hash agreeing with jveq: 1 == 1.0 == True, as Python's. */
 static uint64_t
-hashv(const struct jv *v)
+hashint(int64_t i)
+{
+	return (uint64_t)i * 0x9E3779B97F4A7C15ULL;
+}
+
+static uint64_t
+hashfloat(double f)
+{
+	uint64_t h;
+
+	if (f == floor(f) && fabs(f) < 9.2e18)
+		return hashint((int64_t)f);
+	if (isnan(f))
+		return 7;
+	memcpy(&h, &f, sizeof(h));
+	return h * 0x9E3779B97F4A7C15ULL;
+}
+
+/* A hash agreeing with jveq: 1 == 1.0 == True == Decimal('1'), as
+ * Python's. */
+uint64_t
+jvhash(const struct jv *v)
 {
 	uint64_t h = 1469598103934665603ULL;
 	size_t i;
 
 	switch (v->type) {
-	case JBOOL: return (uint64_t)v->u.b * 0x9E3779B97F4A7C15ULL;
-	case JINT: return (uint64_t)v->u.i * 0x9E3779B97F4A7C15ULL;
-	case JFLOAT:
-		if (v->u.f == floor(v->u.f) && fabs(v->u.f) < 9.2e18)
-			return (uint64_t)(int64_t)v->u.f * 0x9E3779B97F4A7C15ULL;
-		if (isnan(v->u.f))
-			return 7;
-		memcpy(&h, &v->u.f, sizeof(h));
-		return h * 0x9E3779B97F4A7C15ULL;
+	case JBOOL: return hashint(v->u.b);
+	case JINT: return hashint(v->u.i);
+	case JFLOAT: return hashfloat(v->u.f);
 	case JSTR:
 		for (i = 0; i < v->u.str.n; i++) {
 			h ^= (unsigned char)v->u.str.s[i];
@@ -118,11 +134,14 @@ hashv(const struct jv *v)
 		return h;
 	case JLIST: case JTUPLE:
 		for (i = 0; i < v->u.list.n; i++)
-			h = (h ^ hashv(v->u.list.v[i])) * 1099511628211ULL;
+			h = (h ^ jvhash(v->u.list.v[i])) * 1099511628211ULL;
 		return h;
 	case JDICT: return v->u.dict.n;
 	case JFUNC: return (uint64_t)(uintptr_t)v->u.func.data ^ (uint64_t)(uintptr_t)v->u.func.fn;
-	case JOBJ: return (uint64_t)(uintptr_t)v->u.obj.data;
+	case JOBJ:
+		if (jdecis(v))
+			return jdechash(v, hashint, hashfloat);
+		return (uint64_t)(uintptr_t)v->u.obj.data;
 	default: return (uint64_t)v->type;
 	}
 }
@@ -131,7 +150,7 @@ hashv(const struct jv *v)
 static size_t
 slot(const struct jv *d, const struct jv *k)
 {
-	size_t mask = d->u.dict.icap - 1, i = (size_t)hashv(k) & mask, e;
+	size_t mask = d->u.dict.icap - 1, i = (size_t)jvhash(k) & mask, e;
 
 	while ((e = d->u.dict.idx[i]) && !jveq(d->u.dict.k[e - 1], k))
 		i = (i + 1) & mask;
@@ -385,6 +404,12 @@ int
 jveq(const struct jv *a, const struct jv *b)
 {
 	size_t i;
+	int c;
+
+	if (jdeccmp(a, b, &c))
+		return c == 0;
+	if (jvisset(a) || jvisset(b))
+		return jseteq(a, b);
 
 	if ((a->type == JLIST && a->sub != JS_NONE) ||
 	    (b->type == JLIST && b->sub != JS_NONE))
@@ -611,6 +636,12 @@ jvreprto(struct buf *b, const struct jv *v)
 	case JFUNC:
 		return "printing a function";
 	case JOBJ:
+		if (jdecis(v)) {
+			jdecrepr(b, v);
+			return NULL;
+		}
+		if (jvisset(v))
+			return jsetrepr(b, v);
 		return "repr of a native object";
 	default:
 		return jvstrto(b, v);

@@ -13,7 +13,9 @@
  * length; dicts keep insertion order, as Python's do, and past 8 keys
  * carry a hash index (in the arena) so that a lookup is O(1): change a
  * dict only with jvset, jvdel and jvclear, never through u.dict. Python's
- * range is a native object of the class jvrangeclass. */
+ * range is a native object of the class jvrangeclass; Python's Decimal
+ * and set are native objects too (jdec.h, jset.h), which ==, hashing
+ * and repr here know. */
 #ifndef JVALUE_H
 #define JVALUE_H
 
@@ -124,6 +126,8 @@ struct jv *jvobj(struct arena *, const struct jclass *, void *data);
 
 /* Python's truth value. */
 int jvtruth(const struct jv *);
+/* A hash agreeing with jveq (for dicts' indexes and sets). */
+uint64_t jvhash(const struct jv *);
 /* Python's ==. */
 int jveq(const struct jv *, const struct jv *);
 /* Python's type name: 'int', 'str', 'NoneType', ... */

@@ -2,8 +2,9 @@
 # The Jinja engine against Jinja2 itself: every tests/data/jinja/*.j2 is
 # rendered by python3-jinja2 (with dbt's Environment: a SandboxedEnvironment
 # with the do and loopcontrols extensions and dbt's test and
-# materialization block tags, defaults otherwise; dbt's modules.re in the
-# context) and by
+# materialization block tags, defaults otherwise; dbt's modules.re, set
+# and set_strict in the context, and Decimal(text) for agate's numbers
+# from the database) and by
 # tests/unit/jrender, and the bytes must be equal; every refuse/*.j2 must
 # fail in jrender with exactly the message in its .err.
 . "$(dirname "$0")/lib.sh"
@@ -42,7 +43,7 @@ for t in "$DATA"/*.j2; do
 	printf '%s\t%s\t%s\n' "$name" "$t" "$ctx" >>"$TMP/list"
 done
 if ! $PY - "$TMP/list" "$TMP/py" 2>"$TMP/pyerr" <<'PY'
-import json, os, re, sys, traceback, types
+import decimal, json, os, re, sys, traceback, types
 import jinja2, jinja2.ext, jinja2.nodes, jinja2.sandbox
 
 class Test(jinja2.ext.Extension):
@@ -84,12 +85,23 @@ class Materialization(jinja2.ext.Extension):
         node.body = parser.parse_statements(("name:endmaterialization",), drop_needle=True)
         return node
 
+def dbtset(value, default=None):
+    """dbt's set (dbt/context/base.py)."""
+    try:
+        return set(value)
+    except TypeError:
+        return default
+
+def dbtsetstrict(value):
+    return set(value)
+
 def render(template, ctxfile):
     env = jinja2.sandbox.SandboxedEnvironment(
         extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols", Test, Materialization])
     src = open(template, encoding="utf-8", newline="").read()
     ctx = json.load(open(ctxfile)) if ctxfile else {}
     ctx["modules"] = types.SimpleNamespace(re=re)
+    ctx["set"], ctx["set_strict"], ctx["Decimal"] = dbtset, dbtsetstrict, decimal.Decimal
     return env.from_string(src).render(**ctx)
 
 # each line of the list: NAME, the template, its context file or nothing;

@@ -7,7 +7,9 @@
 # dbt_utils in dbt_packages/, is parsed by the reference dbt and deployed
 # by dbt2ninja and ninja into one database and by `dbt build` into
 # another; both hold the same rows, and what the executor rendered is what
-# dbt build rendered as it ran the node, round after round. The same
+# dbt build rendered as it ran the node, round after round; the tests
+# (dbt_utils.equality with compare_columns, exclude_columns, neither, and
+# one that finds differences) end as dbt's did, failures counted. The same
 # project read by dbt2ninja itself (no dbt parse: our statement and
 # run_query) deploys a third database the same way.
 . "$(dirname "$0")/lib.sh"
@@ -31,9 +33,18 @@ project() {
 project "$TMP/dbt" dbt
 project "$TMP/ours" ours
 project "$TMP/proj" proj
-LATE="counted grown kinds maybe narrow stamped starred"
+LATE="asdict counted grown kinds maybe narrow stamped starred"
 
 rows() { schemarows "$1" s; }
+# tests DIR: each test's name, status and failures in DIR's run_results.json
+tests() {
+	python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+for x in sorted(r, key=lambda x: x["unique_id"]):
+    if x["unique_id"].startswith("test."):
+        print(x["unique_id"].split(".")[2], x["status"], x["failures"])' "$TMP/$1/target/run_results.json"
+}
 
 # same ROUND [DB]: what our executor rendered (on DB, default ours) against
 # what dbt build rendered as it ran the same node on the same data
@@ -56,8 +67,8 @@ for name in sys.argv[4:]:
         print('#   dbt:  ' + dbt)
         print('#   ours: ' + ours)
 PY
-	is "$(grep -c '^same' "$TMP/same.$1")" 7 \
-		"round $1: each of the 7 rendered when it ran as dbt build rendered it${2:+ (the project read itself)}"
+	is "$(grep -c '^same' "$TMP/same.$1")" 8 \
+		"round $1: each of the 8 rendered when it ran as dbt build rendered it${2:+ (the project read itself)}"
 	grep -v '^same' "$TMP/same.$1" | sed 's/^/# /'
 }
 
@@ -69,10 +80,15 @@ round() {
 	# the generator asks no database: the server is out of its reach
 	(cd "$TMP/ours" && PGHOST=/nonexistent DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/gen.$1.log" 2>&1)
 	ok $? "round $1: dbt2ninja" || sed 's/^/# /' "$TMP/gen.$1.log"
-	grep -q '7 when they run' "$TMP/gen.$1.log"
-	ok $? "round $1: 7 nodes left to be rendered when they run" || sed 's/^/# /' "$TMP/gen.$1.log"
+	grep -q "11 when they run" "$TMP/gen.$1.log"
+	ok $? "round $1: 11 nodes left to be rendered when they run" || sed 's/^/# /' "$TMP/gen.$1.log"
 	(cd "$TMP/ours" && DBT_PROFILES_DIR=. ninja build >"$TMP/ninja.$1.log" 2>&1)
 	ok $? "round $1: ninja build" || tail -20 "$TMP/ninja.$1.log" | sed 's/^/# /'
+	tests dbt >"$TMP/dbt.tests"
+	(cd "$TMP/ours" && "$DBT2NINJA" results >/dev/null 2>&1) && tests ours >"$TMP/ours.tests"
+	cmp -s "$TMP/dbt.tests" "$TMP/ours.tests"
+	ok $? "round $1: the tests ended as dbt's ($(tr '\n' ' ' <"$TMP/dbt.tests"))" ||
+		diff "$TMP/dbt.tests" "$TMP/ours.tests" | sed 's/^/# /'
 	rows dbt >"$TMP/dbt.rows"
 	rows ours >"$TMP/ours.rows"
 	cmp -s "$TMP/dbt.rows" "$TMP/ours.rows"
@@ -86,8 +102,8 @@ round() {
 	# the project read itself, no dbt parse
 	(cd "$TMP/proj" && PGHOST=/nonexistent DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/pgen.$1.log" 2>&1)
 	ok $? "round $1: dbt2ninja reads the project itself" || sed 's/^/# /' "$TMP/pgen.$1.log"
-	grep -q '7 when they run' "$TMP/pgen.$1.log"
-	ok $? "round $1: the same 7 left to be rendered when they run" || sed 's/^/# /' "$TMP/pgen.$1.log"
+	grep -q "11 when they run" "$TMP/pgen.$1.log"
+	ok $? "round $1: the same 11 left to be rendered when they run" || sed 's/^/# /' "$TMP/pgen.$1.log"
 	(cd "$TMP/proj" && DBT_PROFILES_DIR=. ninja build >"$TMP/pninja.$1.log" 2>&1)
 	ok $? "round $1: ninja build of the project read itself" || tail -20 "$TMP/pninja.$1.log" | sed 's/^/# /'
 	rows proj >"$TMP/proj.rows"

@@ -275,6 +275,10 @@ main(void)
 	model("p", "a", "view", "{{ api.Column.numeric_type('numeric', 28, 6) }}|"
 	    "{{ api.Column.numeric_type('numeric', none, 6) }}", NULL);
 	is(render(&run, "model.p.a"), "numeric(28,6)|numeric", "api.Column.numeric_type");
+	/* dbt's set and set_strict: Python's sets */
+	model("p", "sets", "view", "{{ set(['a']) }} {{ 'b' in set(['a', 'b']) }} {{ set(3) }} "
+	    "{{ set(3, default=[]) }} {{ set_strict('xx') }}", NULL);
+	is(render(&run, "model.p.sets"), "{'a'} True None [] {'x'}", "set() and set_strict()");
 	model("p", "b", "view", "{{ flags.EMPTY }}", NULL);
 	is(render(&run, "model.p.b"), "False", "flags.EMPTY: no --empty");
 	model("p", "c", "view", "{{ flags.WHICH }}", NULL);

@@ -2,7 +2,8 @@
  * Usage: jrender template.j2 [context.json]. Prints the output, or the
  * error on stderr and exits 1. JSON numbers that are integral become ints
  * (cJSON keeps no distinction), others floats: dbtctx's dbtjson. The
- * context has dbt's modules too (jre.h), as tests/jinja.t gives Jinja2. */
+ * context has dbt's modules too (jre.h), set and set_strict (jset.h), and
+ * Decimal(text) (jdec.h), as tests/jinja.t gives Jinja2. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +11,24 @@
 #include <cjson/cJSON.h>
 
 #include "dbtctx.h"
+#include "jdec.h"
 #include "jeval.h"
 #include "jre.h"
+#include "jset.h"
+
+/* Decimal(text), as agate gives a number from the database. */
+static struct jv *
+fndecimal(struct jev *v, void *data, struct jcall *c)
+{
+	struct jv *r;
+
+	(void)data;
+	if (c->npos != 1 || c->nkw || c->pos[0]->type != JSTR)
+		jfail(v, "Decimal() takes one str");
+	if (!(r = jdecnew(jevarena(v), c->pos[0]->u.str.s)))
+		jfail(v, "unsupported: Decimal('%s')", c->pos[0]->u.str.s);
+	return r;
+}
 
 int
 main(int argc, char **argv)
@@ -39,6 +56,8 @@ main(int argc, char **argv)
 	if (!ctx)
 		ctx = jvdict(&a);
 	jvset(&a, ctx, jvstr(&a, "modules", 7), jremodules(&a));
+	jsetnames(&a, ctx);
+	jvset(&a, ctx, jvstr(&a, "Decimal", 7), jvfunc(&a, "Decimal", fndecimal, NULL));
 	name = strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1];
 	if (jrender(name, src.s ? src.s : "", src.len, ctx, &a, &out, &err) < 0) {
 		fprintf(stderr, "%s\n", err);
