@@ -128,6 +128,7 @@ TESTS = tests/parity.t \
 	tests/project.t \
 	tests/srcjinja.t \
 	tests/versions.t \
+	tests/groups.t \
 	tests/builtins.t \
 	tests/pkgseeds.t \
 	tests/seeds.t \

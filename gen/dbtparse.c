@@ -53,6 +53,7 @@ struct reader {
 	cJSON *exps;		/* [{package, file, entry}]: exposures */
 	cJSON *pending;		/* nodes whose refs are yet to resolve */
 	cJSON *docs;		/* doc.PKG.NAME -> a docs block's contents */
+	cJSON *groups;		/* group.PKG.NAME -> the properties file of it */
 	/* the project's model files read, their properties yet to apply */
 	struct readmodel {
 		cJSON *node, *calls;
@@ -333,7 +334,7 @@ projectcheck(struct reader *r)
 	    "analysis-paths", "docs-paths", "asset-paths", "target-path", "clean-targets",
 	    "packages-install-path", "log-path", "vars", "models", "seeds", "tests",
 	    "data_tests", "snapshots", "quoting", "dispatch", "require-dbt-version", "flags",
-	    "on-run-start", "on-run-end",
+	    "on-run-start", "on-run-end", "restrict-access",
 	    /* the config trees of what is not run, and the comment dbt sends
 	     * with each query, and dbt Cloud's settings, which a manifest does
 	     * not hold either */
@@ -371,6 +372,8 @@ projectcheck(struct reader *r)
 	}
 	if (!(r->name = jstr(r->proj, "name")))
 		fatal("%sdbt_project.yml: no name", r->pre);
+	if ((x = cJSON_GetObjectItemCaseSensitive(r->proj, "restrict-access")) && !cJSON_IsBool(x))
+		fatal("%sdbt_project.yml: restrict-access: not true or false", r->pre);
 	if (cJSON_GetObjectItemCaseSensitive(r->proj, "tests") &&
 	    cJSON_GetObjectItemCaseSensitive(r->proj, "data_tests"))
 		fatal("%sdbt_project.yml: both tests and data_tests", r->pre);
@@ -701,6 +704,98 @@ renderentry(struct reader *r, const char *file, const char *key, cJSON *e)
 	free(where);
 }
 
+/* A list of constraints, as dbt's ColumnLevelConstraint (or with
+ * model, ModelLevelConstraint) takes it; each type one of ConstraintType. */
+static void
+constraintcheck(struct reader *r, const char *file, const char *where, const cJSON *l,
+    int model)
+{
+	static const char *const keys[] = {"type", "name", "expression", "warn_unenforced",
+	    "warn_unsupported", "to", "to_columns", "columns", NULL};
+	static const char *const types[] = {"check", "not_null", "unique", "primary_key",
+	    "foreign_key", "custom", NULL};
+	static const char *const strs[] = {"name", "expression", "to", NULL};
+	const cJSON *c, *x;
+	size_t i;
+
+	if (l && !cJSON_IsArray(l))
+		fatal("%s%s: %s: constraints: not a list", r->pre, file, where);
+	cJSON_ArrayForEach(c, l) {
+		onlykeys(r, file, where, c, keys);
+		if (!model && cJSON_GetObjectItemCaseSensitive(c, "columns"))
+			fatal("%s%s: %s: a column's constraint with columns", r->pre, file, where);
+		for (i = 0; types[i] && (!jstr(c, "type") || strcmp(jstr(c, "type"), types[i])); i++)
+			;
+		if (!types[i] && model)
+			fatal("%s%s: Invalid constraint type on model %s: Type must be one of ['check', "
+			    "'not_null', 'unique', 'primary_key', 'foreign_key', 'custom']", r->pre,
+			    file, where);
+		if (!types[i])
+			fatal("%s%s: Invalid constraint type on column %s", r->pre, file, where);
+		for (i = 0; strs[i]; i++)
+			if ((x = cJSON_GetObjectItemCaseSensitive(c, strs[i])) && !cJSON_IsNull(x) &&
+			    !cJSON_IsString(x))
+				fatal("%s%s: %s: a constraint's %s is not a string", r->pre, file, where,
+				    strs[i]);
+		for (i = 0; i < 2; i++) {
+			const char *k = i ? "warn_unsupported" : "warn_unenforced";
+			if ((x = cJSON_GetObjectItemCaseSensitive(c, k)) && !cJSON_IsBool(x))
+				fatal("%s%s: %s: a constraint's %s is not true or false", r->pre, file,
+				    where, k);
+		}
+		for (i = 0; i < 2; i++) {
+			const cJSON *y;
+			x = cJSON_GetObjectItemCaseSensitive(c, i ? "columns" : "to_columns");
+			if (x && !cJSON_IsArray(x))
+				fatal("%s%s: %s: a constraint's %s is not a list", r->pre, file, where,
+				    i ? "columns" : "to_columns");
+			cJSON_ArrayForEach(y, x)
+				if (!cJSON_IsString(y))
+					fatal("%s%s: %s: a constraint's %s holds something not a string",
+					    r->pre, file, where, i ? "columns" : "to_columns");
+		}
+	}
+}
+
+/* A column's meta, tags, quote, constraints and config (its meta and
+ * tags), of the types dbt's UnparsedColumn has. */
+static void
+colcheck(struct reader *r, const char *file, const char *where, const cJSON *c)
+{
+	static const char *const cfg[] = {"meta", "tags", NULL};
+	const cJSON *x, *y;
+	const char *name = jstr(c, "name");
+	size_t i;
+
+	if ((x = cJSON_GetObjectItemCaseSensitive(c, "meta")) && !cJSON_IsObject(x))
+		fatal("%s%s: %s: column %s: meta is not a mapping", r->pre, file, where, name);
+	if ((x = cJSON_GetObjectItemCaseSensitive(c, "quote")) && !cJSON_IsBool(x) &&
+	    !cJSON_IsNull(x))
+		fatal("%s%s: %s: column %s: quote is not true or false", r->pre, file, where, name);
+	if ((x = cJSON_GetObjectItemCaseSensitive(c, "config"))) {
+		onlykeys(r, file, where, x, cfg);
+		if ((y = cJSON_GetObjectItemCaseSensitive(x, "meta")) && !cJSON_IsObject(y))
+			fatal("%s%s: %s: column %s: config meta is not a mapping", r->pre, file,
+			    where, name);
+	}
+	for (i = 0; i < 2; i++) {
+		x = i ? cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c,
+		    "config"), "tags") : cJSON_GetObjectItemCaseSensitive(c, "tags");
+		if (!x || cJSON_IsString(x))
+			continue;
+		if (!cJSON_IsArray(x))
+			fatal("%s%s: %s: column %s: tags: not a list of strings", r->pre, file, where,
+			    name);
+		cJSON_ArrayForEach(y, x)
+			if (!cJSON_IsString(y))
+				fatal("%s%s: %s: column %s: tags: not a list of strings", r->pre, file,
+				    where, name);
+	}
+	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "tags")))
+		fatal("%s%s: %s: column %s: tags: not a list of strings", r->pre, file, where, name);
+	constraintcheck(r, file, name, cJSON_GetObjectItemCaseSensitive(c, "constraints"), 0);
+}
+
 /* A version's v as text, as dbt's f"v{v}" has it: an integer or a
  * string; NULL for anything else. */
 static char *
@@ -733,9 +828,9 @@ static const cJSON *
 versioncheck(struct reader *r, const char *file, const char *where, const cJSON *e)
 {
 	static const char *const ver[] = {"v", "defined_in", "description", "config",
-	    "columns", "data_tests", "tests", NULL};
+	    "columns", "data_tests", "tests", "access", "constraints", NULL};
 	static const char *const col[] = {"name", "description", "data_type", "data_tests",
-	    "tests", NULL};
+	    "tests", "meta", "tags", "quote", "constraints", "config", NULL};
 	static const char *const incl[] = {"include", "exclude", NULL};
 	const cJSON *vs = cJSON_GetObjectItemCaseSensitive(e, "versions"), *v, *w, *c, *x;
 	const cJSON *lv = cJSON_GetObjectItemCaseSensitive(e, "latest_version"), *latest = NULL;
@@ -746,6 +841,10 @@ versioncheck(struct reader *r, const char *file, const char *where, const cJSON 
 	cJSON_ArrayForEach(v, vs) {
 		int ie = 0;
 		onlykeys(r, file, where, v, ver);
+		constraintcheck(r, file, jstr(e, "name"), cJSON_GetObjectItemCaseSensitive(v,
+		    "constraints"), 1);
+		if (cJSON_GetObjectItemCaseSensitive(v, "access") && !jstr(v, "access"))
+			fatal("%s%s: %s: a version's access is not a string", r->pre, file, where);
 		if (!(t = vtext(cJSON_GetObjectItemCaseSensitive(v, "v"))))
 			fatal("%s%s: %s: a version whose v is not an integer or a string (not read "
 			    "here: a manifest from dbt parse works instead)", r->pre, file, where);
@@ -767,6 +866,7 @@ versioncheck(struct reader *r, const char *file, const char *where, const cJSON 
 				onlykeys(r, file, where, c, col);
 				if (!jstr(c, "name"))
 					fatal("%s%s: %s: a column without a name", r->pre, file, where);
+				colcheck(r, file, where, c);
 				continue;
 			}
 			onlykeys(r, file, where, c, incl);
@@ -809,11 +909,11 @@ entrycheck(struct reader *r, const char *file, const char *kind, const cJSON *e)
 	static const char *const node[] = {"name", "description", "config", "columns",
 	    "data_tests", "tests", NULL};
 	static const char *const model[] = {"name", "description", "config", "columns",
-	    "data_tests", "tests", "versions", "latest_version", NULL};
+	    "data_tests", "tests", "versions", "latest_version", "constraints", NULL};
 	static const char *const snapshot[] = {"name", "description", "config", "columns",
 	    "data_tests", "tests", "relation", NULL};
 	static const char *const col[] = {"name", "description", "data_type", "data_tests",
-	    "tests", NULL};
+	    "tests", "meta", "tags", "quote", "constraints", "config", NULL};
 	char *where = xasprintf("%s %s", kind, jstr(e, "name") ? jstr(e, "name") : "?");
 	const cJSON *c;
 
@@ -833,7 +933,9 @@ entrycheck(struct reader *r, const char *file, const char *kind, const cJSON *e)
 		if (cJSON_GetObjectItemCaseSensitive(c, "data_type") && !jstr(c, "data_type"))
 			fatal("%s%s: %s: column %s: data_type is not a string", r->pre, file,
 			    where, jstr(c, "name"));
+		colcheck(r, file, where, c);
 	}
+	constraintcheck(r, file, jstr(e, "name"), cJSON_GetObjectItemCaseSensitive(e, "constraints"), 1);
 	free(where);
 }
 
@@ -922,6 +1024,65 @@ addsource(struct reader *r, const char *file, cJSON *s)
 	}
 }
 
+/* A group, as dbt's GroupParser takes it: a name and an owner with a
+ * name or an email. Nothing of it is deployed: its name is what the
+ * nodes' group config must be one of. */
+static void
+addgroup(struct reader *r, const char *file, const cJSON *g)
+{
+	static const char *const keys[] = {"name", "owner", "description", "config", NULL};
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(g, "owner");
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(g, "description");
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(g, "config"), *x;
+	char *uid;
+
+	onlykeys(r, file, "a group", g, keys);
+	if (!jstr(g, "name"))
+		fatal("%s%s: a group without a name", r->pre, file);
+	if (!cJSON_IsObject(o))
+		fatal("%s%s: group %s: an owner (a mapping with a name or an email) is needed",
+		    r->pre, file, jstr(g, "name"));
+	x = cJSON_GetObjectItemCaseSensitive(o, "email");
+	if ((!cJSON_GetObjectItemCaseSensitive(o, "name") ||
+	    cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, "name"))) && (!x || cJSON_IsNull(x)))
+		fatal("%s%s: group %s: Group owner must have at least one of 'name' or 'email'.",
+		    r->pre, file, jstr(g, "name"));
+	if ((d && !cJSON_IsNull(d) && !cJSON_IsString(d)) || (c && !cJSON_IsObject(c)))
+		fatal("%s%s: group %s: a description that is not a string, or a config that is "
+		    "not a mapping", r->pre, file, jstr(g, "name"));
+	uid = xasprintf("group.%s.%s", r->name, jstr(g, "name"));
+	if (cJSON_GetObjectItemCaseSensitive(r->groups, uid))
+		fatal("%s%s: dbt found two groups with the name \"%s\" (the other in %s)", r->pre,
+		    file, jstr(g, "name"), jstr(r->groups, uid));
+	cJSON_AddStringToObject(r->groups, uid, file);
+	free(uid);
+}
+
+/* What dbt's NodePatchParser moves from an entry's top level into its
+ * config (normalize_attribute), refusing it in both. */
+static void
+toconfig(struct reader *r, const char *file, cJSON *e)
+{
+	static const char *const keys[] = {"meta", "docs", "group", "contract", "access", NULL};
+	cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "config");
+	size_t i;
+
+	for (i = 0; keys[i]; i++) {
+		cJSON *x = cJSON_DetachItemFromObjectCaseSensitive(e, keys[i]);
+		if (!x)
+			continue;
+		if (cJSON_GetObjectItemCaseSensitive(c, keys[i]))
+			fatal("%s%s: found %s dictionary in 'config' dictionary and as top-level key. "
+			    "Remove the top-level key and define it under 'config' dictionary only.",
+			    r->pre, file, keys[i]);
+		if (!c)
+			c = cJSON_AddObjectToObject(e, "config");
+		if (!cJSON_IsObject(c))
+			fatal("%s%s: %s: config is not a mapping", r->pre, file, jstr(e, "name"));
+		cJSON_AddItemToObject(c, keys[i], x);
+	}
+}
+
 static void
 propfile(struct reader *r, const char *rel, const char *below, void *arg)
 {
@@ -947,7 +1108,7 @@ propfile(struct reader *r, const char *rel, const char *below, void *arg)
 			continue;
 		if (strcmp(x->string, "models") && strcmp(x->string, "seeds") &&
 		    strcmp(x->string, "snapshots") && strcmp(x->string, "sources") &&
-		    strcmp(x->string, "exposures"))
+		    strcmp(x->string, "exposures") && strcmp(x->string, "groups"))
 			fatal("%s%s: %s: not read here yet (a manifest from dbt parse works "
 			    "instead)", r->pre, rel, x->string);
 		if (!cJSON_IsArray(x) && !cJSON_IsNull(x))
@@ -963,6 +1124,12 @@ propfile(struct reader *r, const char *rel, const char *below, void *arg)
 			}
 			if (cJSON_IsObject(e))
 				renderentry(r, rel, x->string, e);
+			if (!strcmp(x->string, "groups")) {
+				addgroup(r, rel, e);
+				continue;
+			}
+			if (cJSON_IsObject(e) && strcmp(x->string, "sources"))
+				toconfig(r, rel, e);
 			if (!strcmp(x->string, "sources"))
 				addsource(r, rel, e);
 			else
@@ -975,26 +1142,89 @@ propfile(struct reader *r, const char *rel, const char *below, void *arg)
 
 /* ---- nodes ---- */
 
-/* A column as dbt's manifest holds it. */
+/* Constraints as dbt's ColumnLevelConstraint (ModelLevelConstraint with
+ * model) holds them, its defaults filled in. */
+static cJSON *
+constraintsof(const cJSON *l, int model)
+{
+	static const char *const opt[] = {"name", "expression"};
+	cJSON *o = cJSON_CreateArray(), *k, *x;
+	const cJSON *c;
+	size_t i;
+
+	cJSON_ArrayForEach(c, l) {
+		k = cJSON_CreateObject();
+		cJSON_AddStringToObject(k, "type", jstr(c, "type"));
+		for (i = 0; i < 2; i++)
+			cJSON_AddItemToObject(k, opt[i], jstr(c, opt[i]) ?
+			    cJSON_CreateString(jstr(c, opt[i])) : cJSON_CreateNull());
+		cJSON_AddBoolToObject(k, "warn_unenforced",
+		    !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(c, "warn_unenforced")));
+		cJSON_AddBoolToObject(k, "warn_unsupported",
+		    !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(c, "warn_unsupported")));
+		cJSON_AddItemToObject(k, "to", jstr(c, "to") ? cJSON_CreateString(jstr(c, "to")) :
+		    cJSON_CreateNull());
+		x = cJSON_GetObjectItemCaseSensitive(c, "to_columns");
+		cJSON_AddItemToObject(k, "to_columns", x ? cJSON_Duplicate(x, 1) : cJSON_CreateArray());
+		if (model) {
+			x = cJSON_GetObjectItemCaseSensitive(c, "columns");
+			cJSON_AddItemToObject(k, "columns", x ? cJSON_Duplicate(x, 1) : cJSON_CreateArray());
+		}
+		cJSON_AddItemToArray(o, k);
+	}
+	return o;
+}
+
+/* A column as dbt's ParserRef makes it: meta its own and its config's,
+ * tags its own and its config's (each once). */
 static cJSON *
 column(const cJSON *c)
 {
-	cJSON *o = cJSON_CreateObject(), *cf;
+	cJSON *o = cJSON_CreateObject(), *cf, *meta, *tags, *x, *y;
+	const cJSON *cc = cJSON_GetObjectItemCaseSensitive(c, "config");
+	const cJSON *q = cJSON_GetObjectItemCaseSensitive(c, "quote");
+	const cJSON *src[2];
 	const char *d = jstr(c, "description"), *t = jstr(c, "data_type");
+	size_t i;
 
+	meta = cJSON_CreateObject();
+	src[0] = cJSON_GetObjectItemCaseSensitive(c, "meta");
+	src[1] = cJSON_GetObjectItemCaseSensitive(cc, "meta");
+	for (i = 0; i < 2; i++)
+		cJSON_ArrayForEach(x, (cJSON_IsObject(src[i]) ? src[i] : NULL)) {
+			cJSON_DeleteItemFromObjectCaseSensitive(meta, x->string);
+			cJSON_AddItemToObject(meta, x->string, cJSON_Duplicate(x, 1));
+		}
+	tags = cJSON_CreateArray();
+	src[0] = cJSON_GetObjectItemCaseSensitive(c, "tags");
+	src[1] = cJSON_GetObjectItemCaseSensitive(cc, "tags");
+	for (i = 0; i < 2; i++) {
+		cJSON *l = cJSON_IsString(src[i]) ? cJSON_CreateArray() : NULL;
+		if (l)
+			cJSON_AddItemToArray(l, cJSON_CreateString(src[i]->valuestring));
+		cJSON_ArrayForEach(x, (l ? l : cJSON_IsArray(src[i]) ? src[i] : NULL)) {
+			cJSON_ArrayForEach(y, tags)
+				if (!strcmp(y->valuestring, x->valuestring))
+					break;
+			if (!y)
+				cJSON_AddItemToArray(tags, cJSON_CreateString(x->valuestring));
+		}
+		cJSON_Delete(l);
+	}
 	cJSON_AddStringToObject(o, "name", jstr(c, "name"));
 	cJSON_AddStringToObject(o, "description", d ? d : "");
-	cJSON_AddObjectToObject(o, "meta");
+	cJSON_AddItemToObject(o, "meta", cJSON_Duplicate(meta, 1));
 	if (t)
 		cJSON_AddStringToObject(o, "data_type", t);
 	else
 		cJSON_AddNullToObject(o, "data_type");
-	cJSON_AddArrayToObject(o, "constraints");
-	cJSON_AddNullToObject(o, "quote");
+	cJSON_AddItemToObject(o, "constraints",
+	    constraintsof(cJSON_GetObjectItemCaseSensitive(c, "constraints"), 0));
+	cJSON_AddItemToObject(o, "quote", cJSON_IsBool(q) ? cJSON_Duplicate(q, 0) : cJSON_CreateNull());
 	cf = cJSON_AddObjectToObject(o, "config");
-	cJSON_AddObjectToObject(cf, "meta");
-	cJSON_AddArrayToObject(cf, "tags");
-	cJSON_AddArrayToObject(o, "tags");
+	cJSON_AddItemToObject(cf, "meta", meta);
+	cJSON_AddItemToObject(cf, "tags", cJSON_Duplicate(tags, 1));
+	cJSON_AddItemToObject(o, "tags", tags);
 	cJSON_AddNullToObject(o, "granularity");
 	cJSON_AddArrayToObject(o, "doc_blocks");
 	return o;
@@ -1108,6 +1338,27 @@ checkkeys(struct reader *r, const char *file, const char *uid, enum ckind k, con
 			    "works instead)", r->pre, file, uid, x->string);
 }
 
+/* A test's store_failures and store_failures_as, each set by the other,
+ * as dbt's TestConfig.finalize_and_validate. */
+static void
+storefailures(struct reader *r, cJSON *cfg, const char *file, const char *uid)
+{
+	cJSON *sf = cJSON_GetObjectItemCaseSensitive(cfg, "store_failures");
+	cJSON *as = cJSON_GetObjectItemCaseSensitive(cfg, "store_failures_as");
+
+	if ((sf && !cJSON_IsNull(sf) && !cJSON_IsBool(sf)) || (as && !cJSON_IsNull(as) &&
+	    !cJSON_IsString(as)))
+		fatal("%s%s: %s: store_failures is not true or false, or store_failures_as not a "
+		    "string", r->pre, file, uid);
+	if (!as || cJSON_IsNull(as)) {
+		if (sf && !cJSON_IsNull(sf))
+			cJSON_ReplaceItemInObjectCaseSensitive(cfg, "store_failures_as",
+			    cJSON_CreateString(cJSON_IsTrue(sf) ? "table" : "ephemeral"));
+	} else
+		cJSON_ReplaceItemInObjectCaseSensitive(cfg, "store_failures",
+		    cJSON_CreateBool(strcmp(as->valuestring, "ephemeral") != 0));
+}
+
 /* The config of a node: project tree, patch, calls. */
 static void
 resolve(struct reader *r, cJSON *n, enum ckind k, const char *tree, cJSON *patch,
@@ -1158,6 +1409,8 @@ resolve(struct reader *r, cJSON *n, enum ckind k, const char *tree, cJSON *patch
 	free(parts);
 	if (cfgfinish(l.cfg, &err) < 0)
 		fatal("%s%s: %s: %s", r->pre, jstr(n, "original_file_path"), uid, err);
+	if (k == CTEST)
+		storefailures(r, l.cfg, jstr(n, "original_file_path"), uid);
 	en = cJSON_GetObjectItemCaseSensitive(l.cfg, "enabled");
 	if (!cJSON_IsBool(en))
 		fatal("%s%s: %s: config enabled is not true or false", r->pre,
@@ -1195,22 +1448,69 @@ disable(struct reader *r, cJSON *n)
 	add(r, r->disabled, jstr(n, "unique_id"), l);
 }
 
-/* tags: those the node had, then the config's, each once. */
+/* What dbt's update_parsed_node_config takes from a node's config onto
+ * the node: its tags (those it had, then the config's, each once), meta,
+ * group and access when set (never unset), docs. */
 static void
-tagsof(cJSON *n)
+fromconfig(struct reader *r, cJSON *n, const char *file)
 {
 	cJSON *tags = cJSON_GetObjectItemCaseSensitive(n, "tags");
-	cJSON *ct = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "config"), "tags");
-	cJSON *x, *y;
+	cJSON *cfg = cJSON_GetObjectItemCaseSensitive(n, "config");
+	cJSON *ct = cJSON_GetObjectItemCaseSensitive(cfg, "tags"), *x, *y;
+	const char *uid = jstr(n, "unique_id");
 
 	cJSON_ArrayForEach(x, ct) {
 		if (!cJSON_IsString(x))
-			fatal("%s: tags: not a list of strings", jstr(n, "unique_id"));
+			fatal("%s: tags: not a list of strings", uid);
 		cJSON_ArrayForEach(y, tags)
 			if (!strcmp(y->valuestring, x->valuestring))
 				break;
 		if (!y)
 			cJSON_AddItemToArray(tags, cJSON_CreateString(x->valuestring));
+	}
+	if (!cJSON_GetObjectItemCaseSensitive(n, "group"))
+		cJSON_AddNullToObject(n, "group");
+	if ((x = cJSON_GetObjectItemCaseSensitive(cfg, "meta")) && !cJSON_IsObject(x))
+		fatal("%s%s: %s: config meta is not a mapping", r->pre, file, uid);
+	if (x && x->child)
+		cJSON_ReplaceItemInObjectCaseSensitive(n, "meta", cJSON_Duplicate(x, 1));
+	x = cJSON_GetObjectItemCaseSensitive(cfg, "group");
+	if (x && !cJSON_IsNull(x) && !cJSON_IsString(x))
+		fatal("%s%s: %s: config group is not a string", r->pre, file, uid);
+	if (cJSON_IsString(x) && *x->valuestring)
+		cJSON_ReplaceItemInObjectCaseSensitive(n, "group", cJSON_CreateString(x->valuestring));
+	if (!strcmp(jstr(n, "resource_type"), "model")) {
+		x = cJSON_GetObjectItemCaseSensitive(cfg, "access");
+		if (!cJSON_GetObjectItemCaseSensitive(n, "access"))
+			cJSON_AddStringToObject(n, "access", "protected");
+		if (cJSON_IsString(x) && strcmp(x->valuestring, "private") &&
+		    strcmp(x->valuestring, "protected") && strcmp(x->valuestring, "public"))
+			fatal("%s%s: Node %s has an invalid value (%s) for the access field", r->pre,
+			    file, uid, x->valuestring);
+		if (x && !cJSON_IsNull(x) && !cJSON_IsString(x))
+			fatal("%s%s: %s: config access is not a string", r->pre, file, uid);
+		if (cJSON_IsString(x) && *x->valuestring)
+			cJSON_ReplaceItemInObjectCaseSensitive(n, "access",
+			    cJSON_CreateString(x->valuestring));
+	}
+	x = cJSON_GetObjectItemCaseSensitive(cfg, "docs");
+	if (x) {
+		const cJSON *show = cJSON_GetObjectItemCaseSensitive(x, "show");
+		const cJSON *color = cJSON_GetObjectItemCaseSensitive(x, "node_color");
+		cJSON_ArrayForEach(y, x)
+			if (strcmp(y->string, "show") && strcmp(y->string, "node_color"))
+				fatal("%s%s: %s: config docs: %s is not read here", r->pre, file, uid,
+				    y->string);
+		if (!cJSON_IsObject(x) || !cJSON_IsBool(show) || (color && !cJSON_IsNull(color) &&
+		    !cJSON_IsString(color)))
+			fatal("%s%s: %s: config docs is not {show: true or false, node_color}", r->pre,
+			    file, uid);
+		cJSON_DeleteItemFromObjectCaseSensitive(n, "docs");
+		cJSON_AddItemToObject(n, "docs", cJSON_Duplicate(x, 1));
+	} else if (!cJSON_GetObjectItemCaseSensitive(n, "docs")) {
+		y = cJSON_AddObjectToObject(n, "docs");
+		cJSON_AddTrueToObject(y, "show");
+		cJSON_AddNullToObject(y, "node_color");
 	}
 }
 
@@ -1230,7 +1530,7 @@ firstpass(struct reader *r, cJSON *n, enum ckind k, const char *tree, const char
 	    &err) < 0)
 		fatal("%s%s", r->pre, err);
 	resolve(r, n, k, tree, NULL, calls, rel);
-	tagsof(n);
+	fromconfig(r, n, rel);
 }
 
 static void
@@ -1645,6 +1945,85 @@ modelfile(struct reader *r, const char *rel, const char *below, void *arg)
 
 /* A model's properties applied, as dbt's schema parsing does once its
  * files are read: its config anew with them, its names. */
+/* The ref() or source() of each foreign key of l among n's refs. */
+static void
+fkrefs(struct reader *r, cJSON *n, const cJSON *l, const char *file, cJSON *calls)
+{
+	const cJSON *k;
+	const char *to, *q;
+	char *src, *err;
+
+	cJSON_ArrayForEach(k, l) {
+		if (strcmp(jstr(k, "type"), "foreign_key") || !(to = jstr(k, "to")) || !*to)
+			continue;
+		for (q = to; *q == ' '; q++)
+			;
+		if ((strncmp(q, "ref(", 4) && strncmp(q, "source(", 7)) ||
+		    to[strlen(to) - 1] != ')' || strpbrk(to, "{}%#"))
+			fatal("%s%s: Invalid 'ref' or 'source' syntax on foreign key constraint 'to' "
+			    "on model %s: %s.", r->pre, file, jstr(n, "name"), to);
+		src = xasprintf("{{ %s }}", to);
+		if (pctxrender(r->pc, n, file, src, calls, NULL, &err) < 0)
+			fatal("%s%s", r->pre, err);
+		free(src);
+	}
+}
+
+/* The constraints of a model's properties (a version's, else the
+ * model's), as dbt's patch_constraints takes them: checked, the node's,
+ * and the ref() or source() of each foreign key's to among its refs. */
+static void
+modelconstraints(struct reader *r, cJSON *n, const cJSON *vi, const char *file)
+{
+	const char *name = jstr(n, "name"), *ofp = jstr(n, "original_file_path");
+	char *key = xasprintf("%s model %s", r->name, name);
+	cJSON *e = cJSON_GetObjectItemCaseSensitive(get(r, r->patches, key), "entry");
+	cJSON *l = cJSON_GetObjectItemCaseSensitive(e, "constraints"), *c, *k, *calls;
+	char *many = NULL;
+	cJSON *cols = cJSON_GetObjectItemCaseSensitive(n, "columns"), *x;
+	struct buf pk = {0};
+	int npk = 0, mpk = 0;
+
+	free(key);
+	if (vi) {
+		x = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(e, "versions"),
+		    cJSON_GetObjectItemCaseSensitive(vi, "i")->valueint);
+		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(x, "constraints")) > 0)
+			l = cJSON_GetObjectItemCaseSensitive(x, "constraints");
+	}
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n,
+	    "contract"), "enforced")) && !cols->child)
+		fatal("%s%s: Contract enforcement failed for: (%s)\nConstraints must be defined in a "
+		    "`yml` schema configuration file like `schema.yml`.", r->pre, ofp, ofp);
+	cJSON_ArrayForEach(c, cols)
+		cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(c, "constraints"))
+			if (!strcmp(jstr(k, "type"), "primary_key")) {
+				bufprintf(&pk, "%s'%s'", npk ? ", " : "", c->string);
+				npk++;
+			}
+	cJSON_ArrayForEach(k, l)
+		mpk |= !strcmp(jstr(k, "type"), "primary_key");
+	if (npk > 1)
+		many = xasprintf("Found %d columns ([%s]) with primary key constraints defined. "
+		    "Primary keys for multiple columns must be defined as a model level constraint.",
+		    npk, pk.s);
+	if (npk > 1 || (npk && mpk))
+		fatal("%s%s: Primary key constraint error: (%s)\n%s%s%s", r->pre, ofp, ofp,
+		    many ? many : "", many && mpk ? "\n" : "", npk && mpk ? "Primary key "
+		    "constraints defined at the model level and the columns level. Primary keys can "
+		    "be defined at the model level or the column level, not both." : "");
+	buffree(&pk);
+	cJSON_DeleteItemFromObjectCaseSensitive(n, "constraints");
+	cJSON_AddItemToObject(n, "constraints", constraintsof(l, 1));
+	/* a foreign key's to: a ref() or source() call, rendered to learn it
+	 * (the model's constraints, then its columns', as all_constraints) */
+	calls = cJSON_CreateObject();
+	fkrefs(r, n, cJSON_GetObjectItemCaseSensitive(n, "constraints"), file ? file : ofp, calls);
+	cJSON_ArrayForEach(x, cols)
+		fkrefs(r, n, cJSON_GetObjectItemCaseSensitive(x, "constraints"), file ? file : ofp, calls);
+	cJSON_Delete(calls);
+}
+
 static void
 modelfinish(struct reader *r, cJSON *n, cJSON *calls)
 {
@@ -1657,7 +2036,7 @@ modelfinish(struct reader *r, cJSON *n, cJSON *calls)
 	else
 		patchcfg = cJSON_Duplicate(patch(r, n, "model", &file), 1);
 	resolve(r, n, CMODEL, "models", patchcfg, calls, file ? file : rel);
-	tagsof(n);
+	fromconfig(r, n, file ? file : rel);
 	/* generate_alias_name reads the version */
 	cJSON_AddItemToObject(n, "version", version ? version : cJSON_CreateNull());
 	cJSON_AddItemToObject(n, "latest_version", latest ? latest : cJSON_CreateNull());
@@ -1667,8 +2046,7 @@ modelfinish(struct reader *r, cJSON *n, cJSON *calls)
 		relname(r, n);
 	cJSON_AddItemToObject(n, "contract", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(cfg, "contract"), 1));
 	cJSON_AddNullToObject(cJSON_GetObjectItemCaseSensitive(n, "contract"), "checksum");
-	cJSON_AddStringToObject(n, "access", "protected");
-	cJSON_AddArrayToObject(n, "constraints");
+	modelconstraints(r, n, vi, file);
 	if (enabled(n))
 		cJSON_AddItemToArray(r->pending, cJSON_CreateString(jstr(n, "unique_id")));
 	else
@@ -1743,7 +2121,7 @@ snapfinish(struct reader *r, cJSON *n, const char *rel, const char *raw)
 	firstpass(r, n, CSNAPSHOT, "snapshots", rel, raw, calls);
 	patchcfg = patch(r, n, "snapshot", &file);
 	resolve(r, n, CSNAPSHOT, "snapshots", patchcfg, calls, file ? file : rel);
-	tagsof(n);
+	fromconfig(r, n, file ? file : rel);
 	rel = file ? file : rel;
 	cfg = cJSON_GetObjectItemCaseSensitive(n, "config");
 	/* dbt checks an enabled one only */
@@ -1937,7 +2315,7 @@ seedfile(struct reader *r, const char *rel, const char *below, void *arg)
 	free(p);
 	pc = patch(r, n, "seed", &file);
 	resolve(r, n, CSEED, "seeds", pc, NULL, file ? file : rel);
-	tagsof(n);
+	fromconfig(r, n, file ? file : rel);
 	names(r, n);
 	relname(r, n);
 	p = path(r, "");
@@ -2211,6 +2589,7 @@ struct testdef {
 	cJSON *target;		/* the node (model, seed) or source tested */
 	int source;
 	const char *column;	/* or NULL */
+	cJSON *coltags;		/* the column's tags and its config's, or NULL */
 	const char *filekey;	/* file_key_name */
 	const char *version;	/* the model's version tested, as text, or NULL */
 	const cJSON *v;		/* and as its properties give it */
@@ -2267,6 +2646,65 @@ macroid(struct reader *r, const char *local, const char *name, const char *file)
 		return uid;
 	free(uid);
 	return NULL;
+}
+
+/* A test's config rendered as dbt's TestBuilder._render_values renders
+ * it: each string of its top level natively, with the properties file's
+ * context; what renders to none is not set. */
+static void
+testrender(struct reader *r, const char *file, const char *tname, cJSON *cfg)
+{
+	cJSON *x, *next, *out;
+	char *err, *name;
+
+	for (x = cfg->child; x; x = next) {
+		next = x->next;
+		if (!cJSON_IsString(x) || (!strstr(x->valuestring, "{{") &&
+		    !strstr(x->valuestring, "{%") && !strstr(x->valuestring, "{#")))
+			continue;
+		name = xasprintf("%s (%s: %s)", file, tname, x->string);
+		if (pctxyaml(r->pc, r->name, name, x->valuestring, &out, &err) < 0)
+			fatal("%s%s: %s: Could not render %s: %s", r->pre, file, tname,
+			    x->valuestring, err);
+		free(name);
+		if (cJSON_IsNull(out)) {
+			cJSON_Delete(out);
+			cJSON_Delete(cJSON_DetachItemViaPointer(cfg, x));
+		} else
+			cJSON_ReplaceItemInObjectCaseSensitive(cfg, x->string, out);
+	}
+}
+
+/* A generic test's first tags: its column's and its own config's
+ * (a string or a list), as dbt's sorted(set(...)). */
+static void
+testtags(cJSON *n, const cJSON *coltags, const cJSON *own)
+{
+	cJSON *tags = cJSON_GetObjectItemCaseSensitive(n, "tags"), *a, *b;
+	const cJSON *l[2] = {coltags, own}, *x;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (cJSON_IsString(l[i])) {
+			cJSON_AddItemToArray(tags, cJSON_CreateString(l[i]->valuestring));
+			continue;
+		}
+		cJSON_ArrayForEach(x, (cJSON_IsArray(l[i]) ? l[i] : NULL))
+			if (cJSON_IsString(x))
+				cJSON_AddItemToArray(tags, cJSON_CreateString(x->valuestring));
+	}
+	for (a = tags->child; a; a = a->next)
+		for (b = a->next; b; b = b->next)
+			if (strcmp(a->valuestring, b->valuestring) > 0) {
+				char *t = a->valuestring;
+				a->valuestring = b->valuestring;
+				b->valuestring = t;
+			}
+	for (a = tags->child; a && a->next; )
+		if (!strcmp(a->valuestring, a->next->valuestring))
+			cJSON_Delete(cJSON_DetachItemViaPointer(tags, a->next));
+		else
+			a = a->next;
 }
 
 static void
@@ -2357,7 +2795,7 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 		}
 		cJSON_Delete(x);
 	}
-	nojinja(r, td->file, tname, cfg);
+	testrender(r, td->file, tname, cfg);
 	checkkeys(r, td->file, tname, CTEST, cfg);
 	if (cJSON_GetObjectItemCaseSensitive(args, "description") ||
 	    cJSON_GetObjectItemCaseSensitive(args, "name"))
@@ -2437,6 +2875,7 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 		free(mid);
 		free(which);
 	}
+	testtags(n, td->coltags, cJSON_GetObjectItemCaseSensitive(cfg, "tags"));
 	calls = cJSON_Duplicate(cfg, 1);
 	resolve(r, n, CTEST, "data_tests", NULL, calls, td->file);
 	if (fast) {
@@ -2459,18 +2898,11 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 			fatal("%s%s: %s", r->pre, td->file, err);
 		resolve(r, n, CTEST, "data_tests", NULL, calls, td->file);
 	}
-	tagsof(n);
-	{
-		/* tags sorted, as dbt's sorted(set(...)) */
-		cJSON *tags = cJSON_GetObjectItemCaseSensitive(n, "tags"), *a, *b;
-		for (a = tags->child; a; a = a->next)
-			for (b = a->next; b; b = b->next)
-				if (strcmp(a->valuestring, b->valuestring) > 0) {
-					char *t = a->valuestring;
-					a->valuestring = b->valuestring;
-					b->valuestring = t;
-				}
-	}
+	fromconfig(r, n, td->file);
+	/* the attached node's group, as dbt's render_test_update */
+	if (!td->source && !td->noattach)
+		cJSON_ReplaceItemInObjectCaseSensitive(n, "group",
+		    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(td->target, "group"), 1));
 	names(r, n);
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "config"), "store_failures")))
 		relname(r, n);
@@ -2515,11 +2947,23 @@ tests(struct reader *r, struct testdef *td, const cJSON *entry)
 	const cJSON *c;
 
 	td->column = NULL;
-	testlist(r, td, entry);
+	td->coltags = NULL;
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(entry, "columns")) {
-		td->column = jstr(c, "name");
+		/* dbt's parse_test: quoted as the column says, its tags the test's */
+		cJSON *col = column(c);
+		char *q = NULL;
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "quote")))
+			q = xasprintf("\"%s\"", jstr(c, "name"));
+		td->column = q ? q : jstr(c, "name");
+		td->coltags = cJSON_GetObjectItemCaseSensitive(col, "tags");
 		testlist(r, td, c);
+		free(q);
+		cJSON_Delete(col);
 	}
+	td->column = NULL;
+	td->coltags = NULL;
+	/* the node's own tests after its columns', as dbt's parse_tests */
+	testlist(r, td, entry);
 }
 
 /* The tests of each version of a versioned model's properties p, as
@@ -2733,6 +3177,69 @@ refversion(const cJSON *ref)
 	return vtext(v);
 }
 
+/* A ref() of n to the model t that t's access does not allow: dbt's
+ * is_invalid_private_ref and is_invalid_protected_ref, in its words. A
+ * package's restrict-access keeps its protected models to itself, and
+ * its private ones to their group in it. */
+static void
+refaccess(struct reader *r, const cJSON *n, const cJSON *t)
+{
+	const char *acc = jstr(t, "access"), *g = jstr(n, "group"), *tg = jstr(t, "group");
+	const char *pkg = jstr(t, "package_name");
+	int other = strcmp(jstr(n, "package_name"), pkg), closed = 0;
+	const struct project *p = project(r, pkg);
+
+	if (strcmp(jstr(t, "resource_type"), "model") || !acc)
+		return;
+	if (p)
+		closed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p->proj, "restrict-access"));
+	if ((!strcmp(acc, "private") && (!g || !*g || !tg || strcmp(g, tg) || (other && closed))) ||
+	    (!strcmp(acc, "protected") && other && closed))
+		fatal("%s%s: Node %s attempted to reference node %s, which is not allowed because "
+		    "the referenced node is %s to the '%s' %s.", r->pre, jstr(n, "original_file_path"),
+		    jstr(n, "unique_id"), jstr(t, "unique_id"), acc, !strcmp(acc, "private") ?
+		    (tg ? tg : "") : pkg, !strcmp(acc, "private") ? "group" : "package");
+}
+
+/* Every group a node names is a group of the properties files, as
+ * dbt's check_valid_group_config; a public model is not ephemeral, as
+ * its check_valid_access_property. */
+static void
+groupcheck(struct reader *r)
+{
+	const cJSON *n, *x;
+	struct buf names = {0};
+	char **v = NULL;
+	size_t nv = 0, i;
+
+	cJSON_ArrayForEach(x, r->groups) {
+		v = xreallocarray(v, nv + 1, sizeof(*v));
+		v[nv++] = strrchr(x->string, '.') + 1;
+	}
+	/* Python's sorted(set(...)) as its repr */
+	if (nv)
+		qsort(v, nv, sizeof(*v), namecmp);
+	for (i = 0; i < nv; i++)
+		if (!i || strcmp(v[i], v[i - 1]))
+			bufprintf(&names, "%s'%s'", names.len ? ", " : "", v[i]);
+	cJSON_ArrayForEach(n, r->nodes) {
+		const char *g = jstr(n, "group"), *acc = jstr(n, "access");
+		const char *mat = jstr(cJSON_GetObjectItemCaseSensitive(n, "config"), "materialized");
+		for (i = 0; g && *g && i < nv && strcmp(v[i], g); i++)
+			;
+		if (g && *g && i == nv)
+			fatal("%s%s: Invalid group '%s', expected one of [%s]",
+			    project(r, jstr(n, "package_name"))->pre, jstr(n, "original_file_path"), g,
+			    names.s ? names.s : "");
+		if (acc && !strcmp(acc, "public") && mat && !strcmp(mat, "ephemeral"))
+			fatal("%s%s: Node %s with 'ephemeral' materialization has an invalid value "
+			    "(public) for the access field", project(r, jstr(n, "package_name"))->pre,
+			    jstr(n, "original_file_path"), jstr(n, "unique_id"));
+	}
+	buffree(&names);
+	free(v);
+}
+
 static void
 depends(struct reader *r)
 {
@@ -2770,9 +3277,10 @@ depends(struct reader *r)
 			char *uid = findtarget(r, n, r->nodes, refable, pkg, jstr(x, "name"), ver, what);
 			char *off = uid ? NULL : findtarget(r, n, r->disabled, refable, pkg,
 			    jstr(x, "name"), ver, what);
-			if (uid)
+			if (uid) {
+				refaccess(r, n, get(r, r->nodes, uid));
 				adddep(deps, uid);
-			else
+			} else
 				unresolved(r, n, "node", jstr(x, "name"), ver, pkg, off != NULL);
 			free(off);
 			free(uid);
@@ -2956,6 +3464,7 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	r.pending = cJSON_CreateArray();
 	/* macros first: the renders call them */
 	r.docs = cJSON_CreateObject();
+	r.groups = cJSON_CreateObject();
 	for (i = 0; i < r.nprojs; i++) {
 		useproject(&r, &r.projs[i]);
 		projectmacros(&r);
@@ -2991,11 +3500,13 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 		exposure(&r, x);
 	alltests(&r);
 	depends(&r);
+	groupcheck(&r);
 	pctxfree(r.pc);
 	if (r.ypc)
 		pctxfree(r.ypc);
 	cJSON_Delete(r.ymacros);
 	cJSON_Delete(r.docs);
+	cJSON_Delete(r.groups);
 	cJSON_Delete(r.run.pkgvars);
 	cJSON_Delete(r.patches);
 	cJSON_Delete(r.latest);

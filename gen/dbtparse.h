@@ -8,9 +8,13 @@
  * every .csv under the seed paths (a seed each), the macro and test
  * blocks of every .sql under the macro paths and under the test paths'
  * generic/; and every .yml/.yaml properties file under those paths:
- * models and seeds (description, config, columns with descriptions and
- * data types, data tests on columns and on the node), sources (schema,
- * database, description, tables with identifier, columns and data tests).
+ * models and seeds (description, config, columns with descriptions,
+ * data types, meta, tags, quote and constraints, data tests on columns
+ * and on the node; a model's constraints and access), groups, sources
+ * (schema, database, description, tables with identifier, columns and
+ * data tests). A ref() that a model's access does not allow (its group,
+ * its package's restrict-access) and a group that is none are dbt's
+ * errors.
  * Each model is rendered as dbt's parse renders it (parsectx.h) to learn
  * its refs, sources and config() calls; its config is the project tree's
  * levels, then its properties file's, then its config() calls

@@ -1125,6 +1125,59 @@ fnliteral(struct jev *v, void *data, struct jcall *c)
 	return literal(v, jevarena(v), c->pos[0]->u.str.s, c->pos[0]->u.str.n);
 }
 
+/* Whether Jinja2's compiler folds expression x to a constant (as_const):
+ * 1, 0, or -1 where it folds a part of it as well (a test or the left of
+ * and/or constant, the rest not), which is not read here. */
+static int
+konst(const struct jnode *x)
+{
+	const struct jnode *ops[3];
+	size_t i, n = 0;
+	int k, all = 1;
+
+	if (!x)
+		return 1;
+	switch (x->k) {
+	case N_CONST:
+		return 1;
+	case N_NAME: case N_CALL:
+		return 0;
+	case N_LIST: case N_TUPLE: case N_DICT: case N_CMP:
+		for (i = 0; i < x->kids.n; i++)
+			if ((k = konst(x->kids.v[i])) <= 0)
+				return k;
+		return 1;
+	case N_FILTER: case N_TEST:
+		for (i = 0; i < x->kids.n; i++)
+			if ((k = konst(x->kids.v[i])) <= 0)
+				return k < 0 || konst(x->a) ? -1 : 0;
+		for (i = 0; i < x->kw.n; i++)
+			if ((k = konst(x->kw.v[i])) <= 0)
+				return k < 0 || konst(x->a) ? -1 : 0;
+		return konst(x->a);
+	case N_COND:
+		if (!x->c)
+			return konst(x->b) ? -1 : 0;
+		break;
+	default:
+		break;
+	}
+	ops[n++] = x->a;
+	ops[n++] = x->b;
+	ops[n++] = x->c;
+	for (i = 0; i < n; i++) {
+		if ((k = konst(ops[i])) < 0)
+			return -1;
+		all &= k;
+	}
+	if (all)
+		return 1;
+	/* CondExpr folds on a constant test, And and Or on a constant left */
+	if ((x->k == N_COND && konst(x->b)) || ((x->k == N_AND || x->k == N_OR) && konst(x->a)))
+		return -1;
+	return 0;
+}
+
 /* src rendered natively with the context ctx, as dbt's get_rendered(...,
  * native=True): one {{ }}'s value, else the text as Python's literal_eval
  * reads it (literal); *out its JSON. */
@@ -1136,10 +1189,30 @@ natively(struct arena *a, struct jv *ctx, const char *name, const char *src, cJS
 	struct jtmpl t, lt;
 	struct jv *v = NULL, *lctx;
 	struct buf b = {0};
-	int r;
+	int r, k;
 
 	*out = NULL;
 	r = jcompile(a, name, src, strlen(src), &t, err);
+	/* one {{ }} Jinja2 folds to a constant is its text, as dbt's
+	 * quoted_native_concat returns it */
+	if (r == 0 && t.body.n == 1 && t.body.v[0]->k == N_OUTPUT &&
+	    (k = konst(t.body.v[0]->a)) != 0) {
+		const char *e = NULL;
+		if (k < 0)
+			e = "a {{ }} Jinja2 would fold in part to a constant";
+		else if ((r = jrunvalue(a, &t, &ctx, 1, &v, err)) == 0 && !(e = jvstrto(&b, v)))
+			v = jvstr(a, b.s ? b.s : "", b.len);
+		if (e) {
+			*err = xasprintf("%s: unsupported: %s", name, e);
+			r = -1;
+		}
+		buffree(&b);
+		if (r == 0 && !(*out = pctxjson(v))) {
+			*err = xasprintf("%s: rendered to a value YAML cannot hold", name);
+			r = -1;
+		}
+		return r;
+	}
 	if (r == 0 && (r = jrunvalue(a, &t, &ctx, 1, &v, err)) == 0 && !v &&
 	    (r = jrun(a, &t, &ctx, 1, &b, err)) == 0) {
 		/* the literal check runs as a render, for its error's place */

@@ -1,0 +1,1 @@
+select status, sum(amount) from {{ ref('orders') }} group by 1

@@ -1,0 +1,1 @@
+select '{{ var("shared_region") }}' as region
