@@ -94,6 +94,11 @@ relrender(const struct rel *r, struct buf *b)
 		} else
 			bufputs(b, part[i]);
 	}
+	if (r->view) {
+		if (any)
+			bufputc(b, '.');
+		bufputs(b, r->view);
+	}
 }
 
 static const char *
@@ -186,6 +191,32 @@ relget(struct jev *v, void *data, struct jcall *c)
 	return NULL;
 }
 
+/* information_schema(view_name=None): dbt's InformationSchema of the
+ * relation: its database, then INFORMATION_SCHEMA unquoted in place of
+ * the schema and identifier, then the view unquoted */
+static struct jv *
+relinfoschema(struct jev *v, void *data, struct jcall *c)
+{
+	struct rel r = *(struct rel *)data;
+	struct jv *view = c->npos ? c->pos[0] : NULL;
+
+	if (c->npos > 1 || (c->nkw && (c->nkw > 1 || c->npos || strcmp(c->names[0], "view_name"))))
+		jfail(v, "unsupported: information_schema() but with view_name");
+	if (c->nkw)
+		view = c->kw[0];
+	r.view = view && view->type == JSTR ? view->u.str.s : NULL;
+	r.schema = NULL;
+	r.id = "INFORMATION_SCHEMA";
+	r.include[0] = r.db != NULL;
+	r.include[1] = 0;
+	r.include[2] = 1;
+	r.quote[2] = 0;
+	r.type = "view";
+	r.rendered = NULL;
+	r.infoschema = 1;
+	return relv(jevarena(v), &r);
+}
+
 static struct jv *
 relgetattr(struct jev *v, struct jv *self, const char *name)
 {
@@ -208,6 +239,10 @@ relgetattr(struct jev *v, struct jv *self, const char *name)
 		return jvfunc(a, "render", relrenderfn, r);
 	else if (!strcmp(name, "get"))
 		return jvfunc(a, "get", relget, r);
+	else if (!strcmp(name, "information_schema") && !r->infoschema)
+		return jvfunc(a, "information_schema", relinfoschema, r);
+	else if (!strcmp(name, "information_schema_view") && r->infoschema)
+		return r->view ? str(a, r->view) : &jvnone;
 	else if (!strcmp(name, "type"))
 		return r->type ? str(a, r->type) : &jvnone;
 	else if (!strcmp(name, "is_table"))

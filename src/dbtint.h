@@ -91,6 +91,8 @@ struct rel {
 	const char *type;	/* table, view, cte, ..., or NULL */
 	const char *q;		/* quote character */
 	const char *adapter;	/* whose relation it is */
+	const char *view;	/* an information schema's view, or NULL */
+	int infoschema;		/* dbt's InformationSchema of a relation */
 };
 
 /* A relation as a value; the relation a value is, or NULL. */

@@ -14,4 +14,7 @@
 select '{{ models | join(",") }}' as models,
   '{{ tests | sort | join(",") }}' as tests,
   {{ graph.get('sources', {}) | length if execute else 0 }} as sources,
-  '{{ graph.nodes["model.ledger.report"].depends_on.nodes | join(",") if execute }}' as report_parents
+  '{{ graph.nodes["model.ledger.report"].depends_on.nodes | join(",") if execute }}' as report_parents,
+  (select count(*) from {{ ref('stg_payments').information_schema('columns') }}
+    where table_name = 'stg_payments') as payment_columns,
+  '{{ this.information_schema('tables').include(database=False) }}' as info_schema
