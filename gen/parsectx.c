@@ -965,22 +965,39 @@ pctxnames(struct pctx *c, const char *const macro[3], const char *const field[3]
 	static const char src[] = "{{ __name_macro(__custom, __node) }}";
 	struct arena a = {0};
 	struct pnode pn;
-	struct jv *ctx, *chain[7], *fn, *jnode;
+	struct jv *ctx, *chain[7], *fn, *jnode, *own[6], *root[6];
 	struct buf b = {0};
-	size_t i, k, s, e;
+	size_t i, k, s, e, nown, nroot = 0;
+	const char *pkg;
 	int r = 0;
 
 	begin(c, &pn, node, NULL, NULL, &a);
 	jnode = dbtjson(&a, node);
+	/* the namespaces of the node's package and of the root project, each
+	 * built once for the three calls */
+	pkg = jstr(node, "package_name") ? jstr(node, "package_name") : c->run.project;
+	nown = pn.nchain;
+	memcpy(own, pn.chain, sizeof(own));
+	if (!strcmp(pkg, c->run.project)) {
+		nroot = nown;
+		memcpy(root, own, sizeof(root));
+	}
 	for (k = 0; k < 3 && r == 0; k++) {
 		/* dbt's RelationUpdate: the node's package's own macro, rendered
 		 * in its package; else the root project's, else dbt's */
-		pn.pkg = jstr(node, "package_name") ? jstr(node, "package_name") : c->run.project;
-		setchain(&pn, &a);
+		pn.pkg = pkg;
+		pn.nchain = nown;
+		memcpy(pn.chain, own, sizeof(own));
 		fn = strcmp(pn.pkg, c->run.project) ? lookup(&pn, pn.pkg, macro[k]) : NULL;
 		if (!fn) {
 			pn.pkg = c->run.project;
-			setchain(&pn, &a);
+			if (!nroot) {
+				setchain(&pn, &a);
+				nroot = pn.nchain;
+				memcpy(root, pn.chain, sizeof(root));
+			}
+			pn.nchain = nroot;
+			memcpy(pn.chain, root, sizeof(root));
 			fn = lookup(&pn, c->run.project, macro[k]);
 		}
 		if (!fn)
