@@ -46,15 +46,7 @@ grep -q "select 'eu' as region" "$(job model.shared.shared_dim)"
 ok $? "a package's var, the root project's for it"
 
 # refused, naming the file and what
-refused() {
-	rm -rf "$TMP/bad" && cp -R "$P" "$TMP/bad" && rm -rf "$TMP/bad/target" "$TMP/bad/build.ninja"
-	(cd "$TMP/bad" && eval "$1" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/out" 2>&1)
-	is $? 1 "$3: exit 1"
-	grep -qF "$2" "$TMP/out"
-	ok $? "$3: says so" || sed 's/^/# /' "$TMP/out"
-	[ ! -f "$TMP/bad/build.ninja" ]
-	ok $? "$3: nothing written"
-}
+refused() { refusedin "$P" "$@"; }
 refused 'echo "select 1 as id" >models/marts/one.sql && echo "{{ config(materialized=\"ephemeral\", access=\"public\") }} select 1 as id" >models/marts/one.sql' \
 	"models/marts/one.sql: Node model.grp.one with 'ephemeral' materialization has an invalid value (public) for the access field" \
 	"a public ephemeral model"

@@ -154,6 +154,21 @@ $2:
 EOF
 }
 
+# refusedin DIR CMD WANT NAME: a copy of the project in DIR ($TMP/bad,
+# with $P's profiles.yml), changed by the shell command CMD, read by
+# dbt2ninja itself: exit 1, WANT in what it says, nothing written (three
+# tests)
+refusedin() {
+	rm -rf "$TMP/bad" && cp -R "$1" "$TMP/bad" && rm -rf "$TMP/bad/target" "$TMP/bad/build.ninja"
+	[ "$1" = "$P" ] || cp "$P/profiles.yml" "$TMP/bad/"
+	(cd "$TMP/bad" && eval "$2" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/out" 2>&1)
+	is $? 1 "$4: exit 1"
+	grep -qF "$3" "$TMP/out"
+	ok $? "$4: says so" || sed 's/^/# /' "$TMP/out"
+	[ ! -f "$TMP/bad/build.ninja" ]
+	ok $? "$4: nothing written"
+}
+
 # q DB SQL: the rows of SQL in database DB, fields split by |
 q() { PGDATABASE=$1 psql -XAtq -F '|' -v ON_ERROR_STOP=1 -c "$2"; }
 

@@ -95,15 +95,7 @@ grep -q 'regenerating build.ninja' "$TMP/again"
 ok $? "editing a package's model regenerates build.ninja" || sed 's/^/# /' "$TMP/again"
 
 # refused, naming the file and what: never a different manifest
-refused() {
-	rm -rf "$TMP/bad" && cp -R "$ROOT/tests/data/project2" "$TMP/bad" && cp "$P/profiles.yml" "$TMP/bad/"
-	(cd "$TMP/bad" && eval "$1" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/out" 2>&1)
-	is $? 1 "$3: exit 1"
-	grep -qF "$2" "$TMP/out"
-	ok $? "$3: says so" || sed 's/^/# /' "$TMP/out"
-	[ ! -f "$TMP/bad/build.ninja" ]
-	ok $? "$3: nothing written"
-}
+refused() { refusedin "$ROOT/tests/data/project2" "$@"; }
 refused 'printf "packages:\n  - local: a\n  - local: b\n" >packages.yml' \
 	"packages.yml: 2 package(s) specified, but only 1 installed" "a package not installed"
 refused 'cp -R dbt_packages/mypkg dbt_packages/again' \

@@ -113,15 +113,7 @@ mkdir "$TMP/named/analyses"
 ok $? "analyses/, made, regenerates all the same"
 
 # refused, naming the file and what: never a different manifest
-refused() {
-	rm -rf "$TMP/bad" && cp -R "$ROOT/tests/data/project" "$TMP/bad" && cp "$P/profiles.yml" "$TMP/bad/"
-	(cd "$TMP/bad" && eval "$1" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/out" 2>&1)
-	is $? 1 "$3: exit 1"
-	grep -qF "$2" "$TMP/out"
-	ok $? "$3: says so" || sed 's/^/# /' "$TMP/out"
-	[ ! -f "$TMP/bad/build.ninja" ]
-	ok $? "$3: nothing written"
-}
+refused() { refusedin "$ROOT/tests/data/project" "$@"; }
 refused 'echo "{% if execute %}{{ graph.nodes | length }}{% endif %}select 1 as x" >models/g.sql' \
 	"graph.nodes (of a project read here: a manifest from dbt parse works instead)" \
 	"graph, which dbt builds of its own manifest"

@@ -42,15 +42,7 @@ is "$(sql "select string_agg(id || name, ',' order by id) from dev.orders")" "1a
 	"the model reads the sources it names"
 
 # refused, naming the file and what
-refused() {
-	rm -rf "$TMP/bad" && cp -R "$ROOT/tests/data/srcjinja" "$TMP/bad" && cp "$P/profiles.yml" "$TMP/bad/"
-	(cd "$TMP/bad" && eval "$1" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/out" 2>&1)
-	is $? 1 "$3: exit 1"
-	grep -qF "$2" "$TMP/out"
-	ok $? "$3: says so" || sed 's/^/# /' "$TMP/out"
-	[ ! -f "$TMP/bad/build.ninja" ]
-	ok $? "$3: nothing written"
-}
+refused() { refusedin "$ROOT/tests/data/srcjinja" "$@"; }
 refused "sed -i 's/SRCJ_DATABASE/DBT_ENV_SECRET_DB/' models/sources.yml" \
 	"models/sources.yml: {{ 'la' ~ 'nd' }}: Could not render {{ env_var('DBT_ENV_SECRET_DB') }}: models/sources.yml:1:4: Secret env vars are allowed only in profiles.yml or packages.yml" \
 	"a secret env var"

@@ -77,15 +77,7 @@ is "$(sql "select string_agg(table_schema || '.' || table_name, ' ' order by tab
 	"dev.dim_v1 dev.fct_current dev.revived dev_next.dim_v2" "the enabled relations, none of the disabled"
 
 # refused, naming the file and what: dbt's errors, or what is not read here
-refused() {
-	rm -rf "$TMP/bad" && cp -R "$ROOT/tests/data/project3" "$TMP/bad" && cp "$P/profiles.yml" "$TMP/bad/"
-	(cd "$TMP/bad" && eval "$1" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/out" 2>&1)
-	is $? 1 "$3: exit 1"
-	grep -qF "$2" "$TMP/out"
-	ok $? "$3: says so" || sed 's/^/# /' "$TMP/out"
-	[ ! -f "$TMP/bad/build.ninja" ]
-	ok $? "$3: nothing written"
-}
+refused() { refusedin "$ROOT/tests/data/project3" "$@"; }
 refused 'echo "select * from {{ ref(\"off_call\") }}" >models/bad.sql' \
 	"models/bad.sql: Model 'model.vers.bad' (models/bad.sql) depends on a node named 'off_call' which is disabled" \
 	"a ref() of a disabled model"
