@@ -1547,7 +1547,7 @@ relname(struct reader *r, cJSON *n)
 		if (any++)
 			bufputc(&b, '.');
 		if (r->quote[i])
-			bufquote(&b, part[i], '"');
+			bufrelpart(&b, part[i], '"');
 		else
 			bufputs(&b, part[i]);
 	}
