@@ -15,6 +15,7 @@
 #include "htab.h"
 #include "jeval.h"
 #include "nodecfg.h"
+#include "nodejson.h"
 #include "parsectx.h"
 #include "testname.h"
 #include "util.h"
@@ -1546,7 +1547,7 @@ relname(struct reader *r, cJSON *n)
 		if (any++)
 			bufputc(&b, '.');
 		if (r->quote[i])
-			bufquote(&b, part[i], '"');
+			bufrelpart(&b, part[i], '"');
 		else
 			bufputs(&b, part[i]);
 	}
@@ -2507,6 +2508,10 @@ exposure(struct reader *r, cJSON *e)
 	    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cfg, "enabled")))))
 		fatal("%s%s: exposure %s: a config but enabled: true is not read here (a manifest "
 		    "from dbt parse works instead)", r->pre, file, name);
+	if (cJSON_GetObjectItemCaseSensitive(x, "meta") || cJSON_GetObjectItemCaseSensitive(x, "tags") ||
+	    (cfg && cJSON_GetArraySize(cfg) > (cJSON_GetObjectItemCaseSensitive(cfg, "enabled") ? 1 : 0)))
+		fatal("%s%s: exposure %s: meta, tags and a config but enabled are not read here "
+		    "(a manifest from dbt parse works instead)", r->pre, file, name);
 	uid = xasprintf("exposure.%s.%s", r->name, name);
 	if (cJSON_GetObjectItemCaseSensitive(r->exposures, uid))
 		fatal("%s%s: a second exposure named %s", r->pre, file, name);
@@ -2514,10 +2519,11 @@ exposure(struct reader *r, cJSON *e)
 	cJSON_AddStringToObject(n, "name", name);
 	cJSON_AddStringToObject(n, "resource_type", "exposure");
 	cJSON_AddStringToObject(n, "package_name", r->name);
-	cJSON_AddStringToObject(n, "path", file);
+	first = strchr(file, '/');
+	/* below its model path, as dbt's exposure path */
+	cJSON_AddStringToObject(n, "path", first ? first + 1 : file);
 	cJSON_AddStringToObject(n, "original_file_path", file);
 	cJSON_AddStringToObject(n, "unique_id", uid);
-	first = strchr(file, '/');
 	cJSON_AddItemToObject(n, "fqn", fqnof(r->name, first ? first + 1 : "", name));
 	cJSON_AddStringToObject(n, "type", type);
 	cJSON_AddItemToObject(n, "owner", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(x, "owner"), 1));
@@ -3501,6 +3507,7 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	alltests(&r);
 	depends(&r);
 	groupcheck(&r);
+	nodejson(r.doc);
 	pctxfree(r.pc);
 	if (r.ypc)
 		pctxfree(r.ypc);

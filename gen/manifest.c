@@ -200,14 +200,14 @@ relationof(struct reader *r, const cJSON *j)
 	if (!id)
 		return "";
 	if (db) {
-		bufquote(&b, db, '"');
+		bufrelpart(&b, db, '"');
 		bufputc(&b, '.');
 	}
 	if (sch) {
-		bufquote(&b, sch, '"');
+		bufrelpart(&b, sch, '"');
 		bufputc(&b, '.');
 	}
-	bufquote(&b, id, '"');
+	bufrelpart(&b, id, '"');
 	s = keep(m, b.s);
 	buffree(&b);
 	return s;

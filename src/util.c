@@ -186,6 +186,14 @@ bufquote(struct buf *b, const char *s, char q)
 }
 
 void
+bufrelpart(struct buf *b, const char *s, char q)
+{
+	bufputc(b, q);
+	bufputs(b, s);
+	bufputc(b, q);
+}
+
+void
 usageexit(const char *usage, const char *fmt, ...)
 {
 	va_list ap;

@@ -34,6 +34,9 @@ void bufprintf(struct buf *b, const char *fmt, ...);
 void buffree(struct buf *b);
 /* Append s between two q characters, each q inside doubled: "a""b", 'it''s'. */
 void bufquote(struct buf *b, const char *s, char q);
+/* A relation's part as dbt quotes it (quote_character + part +
+ * quote_character): between q, nothing escaped. Not for our own SQL. */
+void bufrelpart(struct buf *b, const char *s, char q);
 
 /* Print "argv0: message" (when fmt is not NULL) and the usage to stderr,
  * and exit 2. */

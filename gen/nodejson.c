@@ -1,0 +1,404 @@
+/* nodejson.c: nodes shaped as dbt parse writes them (see nodejson.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+#include "htab.h"
+#include "nodejson.h"
+#include "util.h"
+
+/* dbt's field order: what every node has, then each kind's own. */
+static const char *const common[] = {"database", "schema", "name", "resource_type",
+    "package_name", "path", "original_file_path", "unique_id", "fqn", "alias", "checksum",
+    "config", "tags", "description", "columns", "meta", "group", "docs", "patch_path",
+    "build_path", "unrendered_config", "created_at", "relation_name", "raw_code", "doc_blocks",
+    NULL};
+static const char *const seedkeys[] = {"root_path", "depends_on", NULL};
+static const char *const sqlkeys[] = {"language", "refs", "sources", "metrics", "functions",
+    "depends_on", "compiled_path", "contract", NULL};
+static const char *const modelkeys[] = {"access", "constraints", "version", "latest_version",
+    "deprecation_date", "primary_key", "time_spine", NULL};
+static const char *const opkeys[] = {"index", NULL};
+static const char *const testkeys[] = {"column_name", "file_key_name", "attached_node",
+    "test_metadata", NULL};
+static const char *const metakeys[] = {"name", "kwargs", "namespace", NULL};
+static const char *const expkeys[] = {"name", "resource_type", "package_name", "path",
+    "original_file_path", "unique_id", "fqn", "type", "owner", "description", "label",
+    "maturity", "meta", "tags", "config", "unrendered_config", "url", "depends_on", "refs",
+    "sources", "metrics", "created_at", NULL};
+static const char *const ownerkeys[] = {"email", "name", NULL};
+
+/* A field's default, for one the reader left out; NULL: none (it is
+ * dbt's only where the reader sets it). */
+static cJSON *
+dflt(const char *k)
+{
+	cJSON *o;
+
+	if (!strcmp(k, "group") || !strcmp(k, "build_path") || !strcmp(k, "compiled_path") ||
+	    !strcmp(k, "deprecation_date") || !strcmp(k, "time_spine"))
+		return cJSON_CreateNull();
+	if (!strcmp(k, "doc_blocks") || !strcmp(k, "metrics") || !strcmp(k, "functions") ||
+	    !strcmp(k, "primary_key"))
+		return cJSON_CreateArray();
+	if (!strcmp(k, "columns"))
+		return cJSON_CreateObject();
+	if (!strcmp(k, "docs")) {
+		o = cJSON_CreateObject();
+		cJSON_AddTrueToObject(o, "show");
+		cJSON_AddNullToObject(o, "node_color");
+		return o;
+	}
+	if (!strcmp(k, "contract")) {
+		o = cJSON_CreateObject();
+		cJSON_AddFalseToObject(o, "enforced");
+		cJSON_AddTrueToObject(o, "alias_types");
+		cJSON_AddNullToObject(o, "checksum");
+		return o;
+	}
+	return NULL;
+}
+
+/* Move the keys of lists (NULL-ended lists, NULL-ended) to the front of
+ * o, in that order, the missing ones at their defaults when dflts is
+ * set; what no list names stays after them, as it was. */
+static void
+order(cJSON *o, const char *const *const *lists, int dflts)
+{
+	cJSON *front = NULL, *last = NULL, *v;
+	size_t l, i;
+
+	for (l = 0; lists[l]; l++)
+		for (i = 0; lists[l][i]; i++) {
+			if (!(v = cJSON_DetachItemFromObjectCaseSensitive(o, lists[l][i]))) {
+				if (!dflts || !(v = dflt(lists[l][i])))
+					continue;
+				v->string = xstrdup(lists[l][i]);
+			}
+			v->prev = last;
+			v->next = NULL;
+			if (last)
+				last->next = v;
+			else
+				front = v;
+			last = v;
+		}
+	if (!front)
+		return;
+	last->next = o->child;
+	if (o->child) {
+		front->prev = o->child->prev;
+		o->child->prev = last;
+	} else
+		front->prev = last;
+	o->child = front;
+}
+
+static int
+is(const cJSON *n, const char *k, const char *v)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(n, k));
+
+	return s && !strcmp(s, v);
+}
+
+/* Python's repr() of a str, as dbt's str() of a list of them writes it. */
+static void
+pystr(struct buf *b, const char *s)
+{
+	char q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
+
+	bufputc(b, q);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\\' || c == (unsigned char)q)
+			bufprintf(b, "\\%c", c);
+		else if (c == '\n')
+			bufputs(b, "\\n");
+		else if (c == '\r')
+			bufputs(b, "\\r");
+		else if (c == '\t')
+			bufputs(b, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			bufprintf(b, "\\x%02x", c);
+		else
+			bufputc(b, (char)c);
+	}
+	bufputc(b, q);
+}
+
+/* Python's repr() of a JSON scalar or list of strings. */
+static void
+pyval(struct buf *b, const cJSON *v)
+{
+	const cJSON *x;
+
+	if (!v || cJSON_IsNull(v))
+		bufputs(b, "None");
+	else if (cJSON_IsTrue(v))
+		bufputs(b, "True");
+	else if (cJSON_IsFalse(v))
+		bufputs(b, "False");
+	else if (cJSON_IsString(v))
+		pystr(b, v->valuestring);
+	else if (cJSON_IsArray(v)) {
+		bufputc(b, '[');
+		cJSON_ArrayForEach(x, v) {
+			if (x != v->child)
+				bufputs(b, ", ");
+			pyval(b, x);
+		}
+		bufputc(b, ']');
+	} else
+		bufprintf(b, "%g", v->valuedouble);
+}
+
+/* str() of a list of dbt's ColumnLevelConstraint (ModelLevelConstraint
+ * with model set): the dataclasses' repr. */
+static void
+pyconstraints(struct buf *b, const cJSON *l, int model)
+{
+	static const char *const f[] = {"name", "expression", "warn_unenforced",
+	    "warn_unsupported", "to", "to_columns", NULL};
+	const cJSON *c;
+	size_t i;
+
+	bufputc(b, '[');
+	cJSON_ArrayForEach(c, l) {
+		const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "type"));
+		if (c != l->child)
+			bufputs(b, ", ");
+		bufprintf(b, "%sLevelConstraint(type=<ConstraintType.%s: ", model ? "Model" : "Column",
+		    t ? t : "");
+		pystr(b, t ? t : "");
+		bufputc(b, '>');
+		for (i = 0; f[i]; i++) {
+			bufprintf(b, ", %s=", f[i]);
+			pyval(b, cJSON_GetObjectItemCaseSensitive(c, f[i]));
+		}
+		if (model) {
+			bufputs(b, ", columns=");
+			pyval(b, cJSON_GetObjectItemCaseSensitive(c, "columns"));
+		}
+		bufputc(b, ')');
+	}
+	bufputc(b, ']');
+}
+
+static int
+byname(const void *a, const void *b)
+{
+	return strcmp((*(cJSON *const *)a)->string, (*(cJSON *const *)b)->string);
+}
+
+/* An enforced contract's checksum, as dbt's build_contract_checksum:
+ * taken when a properties file patched the model. */
+static void
+contractsum(cJSON *n)
+{
+	cJSON *k = cJSON_GetObjectItemCaseSensitive(n, "contract"), *cols, *c, **v;
+	const char *mat = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(n, "config"), "materialized"));
+	struct buf b = {0};
+	char hex[SHA256_HEX];
+	size_t i, nc = 0;
+
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(k, "enforced")) ||
+	    !cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(k, "checksum")) ||
+	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(n, "patch_path")))
+		return;
+	cols = cJSON_GetObjectItemCaseSensitive(n, "columns");
+	v = xcalloc((size_t)cJSON_GetArraySize(cols) + 1, sizeof(*v));
+	cJSON_ArrayForEach(c, cols)
+		v[nc++] = c;
+	qsort(v, nc, sizeof(*v), byname);
+	bufputs(&b, "");
+	for (i = 0; i < nc; i++) {
+		const cJSON *dt = cJSON_GetObjectItemCaseSensitive(v[i], "data_type");
+		bufprintf(&b, "|%s%s", v[i]->string, cJSON_IsString(dt) ? dt->valuestring : "None");
+		pyconstraints(&b, cJSON_GetObjectItemCaseSensitive(v[i], "constraints"), 0);
+	}
+	free(v);
+	if (mat && (!strcmp(mat, "table") || !strcmp(mat, "incremental"))) {
+		bufputs(&b, mat);
+		pyconstraints(&b, cJSON_GetObjectItemCaseSensitive(n, "constraints"), 1);
+	}
+	sha256hex(b.s, b.len, hex);
+	buffree(&b);
+	cJSON_ReplaceItemInObjectCaseSensitive(k, "checksum", cJSON_CreateString(hex));
+}
+
+/* The columns of a generic test's kwargs that dbt's infer_primary_key
+ * takes: column_name, or combination_of_columns' strings. */
+static void
+testcolumns(const cJSON *t, struct htab *set)
+{
+	const cJSON *kw = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t,
+	    "test_metadata"), "kwargs"), *c = cJSON_GetObjectItemCaseSensitive(kw, "column_name"), *x;
+
+	if (cJSON_IsString(c))
+		htabput(set, c->valuestring, (void *)1);
+	else if (cJSON_IsArray(c = cJSON_GetObjectItemCaseSensitive(kw, "combination_of_columns")))
+		cJSON_ArrayForEach(x, c)
+			if (cJSON_IsString(x))
+				htabput(set, x->valuestring, (void *)1);
+}
+
+static int
+bystr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A list of the set's names, sorted. */
+static cJSON *
+sortedset(const struct htab *s, const struct htab *also)
+{
+	const char **v = xcalloc(s->cap + 1, sizeof(*v));
+	cJSON *l = cJSON_CreateArray();
+	size_t i, n = 0;
+
+	for (i = 0; i < s->cap; i++)
+		if (s->keys[i] && (!also || htabget(also, s->keys[i])))
+			v[n++] = s->keys[i];
+	qsort(v, n, sizeof(*v), bystr);
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(l, cJSON_CreateString(v[i]));
+	free(v);
+	return l;
+}
+
+static int
+testof(const cJSON *t, const char *uid)
+{
+	return is(t, "resource_type", "test") && cJSON_GetObjectItemCaseSensitive(t, "test_metadata") &&
+	    is(t, "attached_node", uid);
+}
+
+static void
+testsets(const cJSON *t, struct htab *on, struct htab *off, struct htab *nn)
+{
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(t, "test_metadata");
+	const cJSON *en = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t,
+	    "config"), "enabled");
+
+	if (is(meta, "name", "unique") || is(meta, "name", "unique_combination_of_columns"))
+		testcolumns(t, cJSON_IsFalse(en) ? off : on);
+	else if (is(meta, "name", "not_null"))
+		testcolumns(t, nn);
+}
+
+/* dbt's infer_primary_key, sorted as process_model_inferred_primary_keys
+ * sorts it: a primary_key constraint's columns, else a column's, else
+ * the columns with unique (enabled or disabled) and not_null tests, else
+ * those with enabled unique tests, else with disabled ones. */
+static cJSON *
+primarykey(const cJSON *doc, const cJSON *n)
+{
+	const cJSON *c, *k, *t, *l;
+	struct htab on = {0}, off = {0}, nn = {0}, both = {0};
+	const char *uid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(n, "unique_id"));
+	cJSON *pk;
+	size_t i;
+
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(n, "constraints"))
+		if (is(c, "type", "primary_key")) {
+			struct htab s = {0};
+			cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(c, "columns"))
+				if (cJSON_IsString(k))
+					htabput(&s, k->valuestring, (void *)1);
+			pk = sortedset(&s, NULL);
+			htabfree(&s);
+			return pk;
+		}
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(n, "columns"))
+		cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(c, "constraints"))
+			if (is(k, "type", "primary_key")) {
+				pk = cJSON_CreateArray();
+				cJSON_AddItemToArray(pk, cJSON_CreateString(c->string));
+				return pk;
+			}
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(doc, "nodes"))
+		if (testof(t, uid))
+			testsets(t, &on, &off, &nn);
+	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(doc, "disabled"))
+		cJSON_ArrayForEach(t, l)
+			if (testof(t, uid))
+				testsets(t, &on, &off, &nn);
+	for (i = 0; i < on.cap; i++)
+		if (on.keys[i])
+			htabput(&both, on.keys[i], (void *)1);
+	for (i = 0; i < off.cap; i++)
+		if (off.keys[i])
+			htabput(&both, off.keys[i], (void *)1);
+	pk = sortedset(&nn, &both);
+	if (!cJSON_GetArraySize(pk)) {
+		cJSON_Delete(pk);
+		pk = sortedset(on.len ? &on : &off, NULL);
+	}
+	htabfree(&on);
+	htabfree(&off);
+	htabfree(&nn);
+	htabfree(&both);
+	return pk;
+}
+
+static void
+shape(const cJSON *doc, cJSON *n, int enabled)
+{
+	const char *const *lists[5] = {common, NULL, NULL, NULL, NULL};
+	cJSON *x;
+
+	if (is(n, "resource_type", "seed"))
+		lists[1] = seedkeys;
+	else {
+		lists[1] = sqlkeys;
+		if (is(n, "resource_type", "model"))
+			lists[2] = modelkeys;
+		else if (is(n, "resource_type", "operation"))
+			lists[2] = opkeys;
+		else if (cJSON_GetObjectItemCaseSensitive(n, "test_metadata"))
+			lists[2] = testkeys;
+	}
+	order(n, lists, 1);
+	if ((x = cJSON_GetObjectItemCaseSensitive(n, "test_metadata"))) {
+		const char *const *ml[] = {metakeys, NULL};
+		order(x, ml, 0);
+	}
+	if (is(n, "resource_type", "model")) {
+		contractsum(n);
+		/* dbt infers it for the nodes it parsed: the enabled */
+		if (enabled)
+			cJSON_ReplaceItemInObjectCaseSensitive(n, "primary_key", primarykey(doc, n));
+	}
+}
+
+void
+nodejson(cJSON *doc)
+{
+	const char *const *el[] = {expkeys, NULL}, *const *ol[] = {ownerkeys, NULL};
+	cJSON *n, *l;
+
+	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(doc, "nodes"))
+		shape(doc, n, 1);
+	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(doc, "disabled"))
+		cJSON_ArrayForEach(n, l)
+			if (!is(n, "resource_type", "source"))
+				shape(doc, n, 0);
+	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(doc, "exposures")) {
+		/* the reader refuses meta, tags and config but enabled */
+		if (!cJSON_GetObjectItemCaseSensitive(n, "meta")) {
+			cJSON *c = cJSON_CreateObject();
+			cJSON_AddObjectToObject(n, "meta");
+			cJSON_AddArrayToObject(n, "tags");
+			cJSON_AddTrueToObject(c, "enabled");
+			cJSON_AddArrayToObject(c, "tags");
+			cJSON_AddObjectToObject(c, "meta");
+			cJSON_AddItemToObject(n, "config", c);
+			cJSON_AddObjectToObject(n, "unrendered_config");
+			cJSON_AddArrayToObject(n, "metrics");
+		}
+		order(n, el, 0);
+		order(cJSON_GetObjectItemCaseSensitive(n, "owner"), ol, 0);
+	}
+}
