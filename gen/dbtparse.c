@@ -14,6 +14,7 @@
 #include "hash.h"
 #include "htab.h"
 #include "jeval.h"
+#include "jparse.h"
 #include "nodecfg.h"
 #include "parsectx.h"
 #include "testname.h"
@@ -1236,8 +1237,12 @@ columns(const cJSON *entry)
 	cJSON *o = cJSON_CreateObject();
 	const cJSON *c;
 
+	/* a name twice: the last one's, where the first one was */
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(entry, "columns"))
-		cJSON_AddItemToObject(o, jstr(c, "name"), column(c));
+		if (cJSON_GetObjectItemCaseSensitive(o, jstr(c, "name")))
+			cJSON_ReplaceItemInObjectCaseSensitive(o, jstr(c, "name"), column(c));
+		else
+			cJSON_AddItemToObject(o, jstr(c, "name"), column(c));
 	return o;
 }
 
@@ -1314,10 +1319,7 @@ onlevel(void *arg, const char *where, cJSON *level)
 	const cJSON *x;
 	cJSON *rendered;
 
-	cJSON_ArrayForEach(x, level)
-		if (!cfgknown(l->kind, x->string))
-			fatal("%sdbt_project.yml: %s: %s is not a config read here (a manifest "
-			    "from dbt parse works instead)", l->r->pre, where, x->string);
+	/* any key: dbt's configs keep those they have no field for */
 	rendered = projrender(l->r, where, level);
 	cfgupdate(l->cfg, rendered);
 	cJSON_Delete(rendered);
@@ -1325,17 +1327,6 @@ onlevel(void *arg, const char *where, cJSON *level)
 		cJSON_DeleteItemFromObjectCaseSensitive(l->unrendered, x->string);
 		cJSON_AddItemToObject(l->unrendered, x->string, cJSON_Duplicate(x, 1));
 	}
-}
-
-static void
-checkkeys(struct reader *r, const char *file, const char *uid, enum ckind k, const cJSON *o)
-{
-	const cJSON *x;
-
-	cJSON_ArrayForEach(x, o)
-		if (!cfgknown(k, x->string))
-			fatal("%s%s: %s: config %s is not read here (a manifest from dbt parse "
-			    "works instead)", r->pre, file, uid, x->string);
 }
 
 /* A test's store_failures and store_failures_as, each set by the other,
@@ -1362,7 +1353,7 @@ storefailures(struct reader *r, cJSON *cfg, const char *file, const char *uid)
 /* The config of a node: project tree, patch, calls. */
 static void
 resolve(struct reader *r, cJSON *n, enum ckind k, const char *tree, cJSON *patch,
-    cJSON *calls, const char *file)
+    cJSON *calls)
 {
 	struct layer l = {r, cfgdefaults(k), cJSON_CreateObject(), k};
 	cJSON *fqn = cJSON_GetObjectItemCaseSensitive(n, "fqn"), *x, *t;
@@ -1380,7 +1371,6 @@ resolve(struct reader *r, cJSON *n, enum ckind k, const char *tree, cJSON *patch
 	if (t)
 		cfglevels(t, tree, parts, np, onlevel, &l);
 	if (patch) {
-		checkkeys(r, file, uid, k, patch);
 		cfgupdate(l.cfg, patch);
 		cJSON_ArrayForEach(x, patch) {
 			cJSON_DeleteItemFromObjectCaseSensitive(l.unrendered, x->string);
@@ -1388,7 +1378,6 @@ resolve(struct reader *r, cJSON *n, enum ckind k, const char *tree, cJSON *patch
 		}
 	}
 	if (calls) {
-		checkkeys(r, jstr(n, "original_file_path"), uid, k, calls);
 		cfgupdate(l.cfg, calls);
 		cJSON_ArrayForEach(x, calls) {
 			cJSON_DeleteItemFromObjectCaseSensitive(l.unrendered, x->string);
@@ -1524,12 +1513,12 @@ firstpass(struct reader *r, cJSON *n, enum ckind k, const char *tree, const char
 {
 	char *err;
 
-	resolve(r, n, k, tree, NULL, NULL, rel);
+	resolve(r, n, k, tree, NULL, NULL);
 	if (pctxrender(r->pc, n, rel, raw, calls,
 	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros"),
 	    &err) < 0)
 		fatal("%s%s", r->pre, err);
-	resolve(r, n, k, tree, NULL, calls, rel);
+	resolve(r, n, k, tree, NULL, calls);
 	fromconfig(r, n, rel);
 }
 
@@ -1640,15 +1629,93 @@ checksum(cJSON *n, const char *text, size_t len)
 	cJSON_AddStringToObject(c, "checksum", hex);
 }
 
-/* A description rendered as dbt's process_docs renders it. */
+/* The docs block doc(name) or doc(package, name) names, as dbt's
+ * resolve_doc finds it: the root project's, the node's package's, then
+ * any package's; NULL when there is none. */
+static const char *
+docfind(struct reader *r, const char *pkg, const char *name)
+{
+	const char *order[2] = {pkg ? pkg : r->root, pkg ? NULL : r->name};
+	const cJSON *x;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		char *uid = order[i] ? xasprintf("doc.%s.%s", order[i], name) : NULL;
+		x = uid ? cJSON_GetObjectItemCaseSensitive(r->docs, uid) : NULL;
+		free(uid);
+		if (x)
+			return x->string;
+	}
+	cJSON_ArrayForEach(x, (pkg ? NULL : r->docs))
+		if (strrchr(x->string, '.') && !strcmp(strrchr(x->string, '.') + 1, name))
+			return x->string;
+	return NULL;
+}
+
+/* The doc_blocks of a description, as dbt's _get_doc_blocks: the docs
+ * blocks of each {{ doc(...) }} at its top level (a call that is the
+ * whole of a {{ }}, of one or two constant arguments) found, in order. A
+ * statement at the top level is refused, as dbt fails on it. */
+static cJSON *
+docblocks(struct reader *r, const char *file, const char *uid, const char *d)
+{
+	cJSON *l = cJSON_CreateArray();
+	struct arena a = {0};
+	struct jsrc src;
+	struct jnl body = {0};
+	struct jerr e;
+	size_t i, j;
+
+	if (!strstr(d, "{{") && !strstr(d, "{%"))
+		return l;
+	if (jlex(&a, file, d, strlen(d), &src, &e) < 0 || jparse(&a, &src, &body, &e) < 0)
+		fatal("%s%s (%s): %s", r->pre, file, uid, jerrstr(&src, &e));
+	for (i = 0; i < body.n; i++) {
+		const struct jnode *x = body.v[i], *f = x->a;
+		const char *arg[2] = {NULL, NULL}, *found;
+		if (x->k == N_DATA || x->k == N_MARK)
+			continue;
+		if (x->k != N_OUTPUT)
+			fatal("%s%s (%s): a description with a statement ({%% %%}) at its top "
+			    "level, on which dbt's parse fails ('%s' object has no attribute "
+			    "'nodes')", r->pre, file, uid, x->k == N_IF ? "If" : x->k == N_FOR ?
+			    "For" : x->k == N_SET ? "Assign" : x->k == N_MACRO ? "Macro" :
+			    "statement");
+		if (f->k != N_CALL || f->a->k != N_NAME || strcmp(f->a->name, "doc") ||
+		    f->kids.n < 1 || f->kids.n > 2)
+			continue;
+		for (j = 0; j < f->kids.n; j++) {
+			const struct jnode *k = f->kids.v[j];
+			if (k->k != N_CONST || k->val->type != JSTR)
+				fatal("%s%s (%s): doc() of an argument that is not a constant "
+				    "string: not read here (a manifest from dbt parse works "
+				    "instead)", r->pre, file, uid);
+			arg[j] = k->val->u.str.s;
+		}
+		if ((found = docfind(r, arg[1] ? arg[0] : NULL, arg[1] ? arg[1] : arg[0])))
+			cJSON_AddItemToArray(l, cJSON_CreateString(found));
+	}
+	arenafree(&a);
+	return l;
+}
+
+/* A description rendered as dbt's process_docs renders it; with blocks,
+ * its doc_blocks. */
 static void
-describe1(struct reader *r, cJSON *n, cJSON *o, const char *file)
+describe1(struct reader *r, cJSON *n, cJSON *o, const char *file, int blocks)
 {
 	const char *d = jstr(o, "description");
 	char *out, *err, *name;
 
 	if (!d)
 		return;
+	if (blocks) {
+		cJSON *l = docblocks(r, file, jstr(n, "unique_id"), d);
+		if (cJSON_GetObjectItemCaseSensitive(o, "doc_blocks"))
+			cJSON_ReplaceItemInObjectCaseSensitive(o, "doc_blocks", l);
+		else
+			cJSON_AddItemToObject(o, "doc_blocks", l);
+	}
 	name = xasprintf("%s%s (%s)", r->pre, file, jstr(n, "unique_id"));
 	if (pctxdesc(r->pc, n, name, d, &out, &err) < 0)
 		fatal("%s", err);
@@ -1663,9 +1730,9 @@ describe(struct reader *r, cJSON *n, const char *file)
 {
 	cJSON *c;
 
-	describe1(r, n, n, file);
+	describe1(r, n, n, file, 1);
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(n, "columns"))
-		describe1(r, n, c, file);
+		describe1(r, n, c, file, 1);
 }
 
 /* The patch of kind and name: its config, and the description and
@@ -2035,7 +2102,7 @@ modelfinish(struct reader *r, cJSON *n, cJSON *calls)
 		patchcfg = versionpatch(r, n, vi, &file, &version, &latest);
 	else
 		patchcfg = cJSON_Duplicate(patch(r, n, "model", &file), 1);
-	resolve(r, n, CMODEL, "models", patchcfg, calls, file ? file : rel);
+	resolve(r, n, CMODEL, "models", patchcfg, calls);
 	fromconfig(r, n, file ? file : rel);
 	/* generate_alias_name reads the version */
 	cJSON_AddItemToObject(n, "version", version ? version : cJSON_CreateNull());
@@ -2120,7 +2187,7 @@ snapfinish(struct reader *r, cJSON *n, const char *rel, const char *raw)
 
 	firstpass(r, n, CSNAPSHOT, "snapshots", rel, raw, calls);
 	patchcfg = patch(r, n, "snapshot", &file);
-	resolve(r, n, CSNAPSHOT, "snapshots", patchcfg, calls, file ? file : rel);
+	resolve(r, n, CSNAPSHOT, "snapshots", patchcfg, calls);
 	fromconfig(r, n, file ? file : rel);
 	rel = file ? file : rel;
 	cfg = cJSON_GetObjectItemCaseSensitive(n, "config");
@@ -2230,17 +2297,21 @@ hooknodes(struct reader *r)
 			n = newnode(r, "operation", name, below, "./dbt_project.yml", fqn);
 			checksum(n, yml, strlen(yml));
 			cJSON_ReplaceItemInObjectCaseSensitive(n, "raw_code", cJSON_CreateString(x->valuestring));
-			cJSON_ReplaceItemInObjectCaseSensitive(n, "config", cfgdefaults(COPERATION));
-			cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(n, "unrendered_config"),
-			    "materialized", "view");
 			cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(n, "tags"),
 			    cJSON_CreateString(kinds[k]));
+			/* configured as a model is, by the models: tree at its fqn */
+			resolve(r, n, COPERATION, "models", NULL, NULL);
 			calls = cJSON_CreateObject();
 			if (pctxrender(r->pc, n, "dbt_project.yml", x->valuestring, calls,
 			    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros"),
 			    &err) < 0)
 				fatal("%s%s (%s)", r->pre, err, kinds[k]);
+			resolve(r, n, COPERATION, "models", NULL, calls);
+			fromconfig(r, n, "dbt_project.yml");
+			names(r, n);
 			cJSON_AddNumberToObject(n, "index", i);
+			if (!enabled(n))
+				disable(r, n);
 			cJSON_Delete(calls);
 			free(below);
 			free(name);
@@ -2251,9 +2322,9 @@ hooknodes(struct reader *r)
 	free(yml);
 }
 
-/* A singular test: a .sql file of the test paths but their generic/,
- * rendered at parse as a model is, configured by the data_tests: tree
- * and its config() calls. */
+/* A singular test: a .sql file of the test paths but their generic/ and
+ * fixtures/ (unit tests' fixtures), rendered at parse as a model is,
+ * configured by the data_tests: tree and its config() calls. */
 static void
 singularfile(struct reader *r, const char *rel, const char *below, void *arg)
 {
@@ -2261,7 +2332,8 @@ singularfile(struct reader *r, const char *rel, const char *below, void *arg)
 	cJSON *n, *calls;
 
 	(void)arg;
-	if (!strncmp(below, "generic/", 8) || !hassuffix(rel, ".sql"))
+	if (!strncmp(below, "generic/", 8) || !strncmp(below, "fixtures/", 9) ||
+	    !hassuffix(rel, ".sql"))
 		return;
 	name = xmemdup(strrchr(rel, '/') + 1, strlen(strrchr(rel, '/') + 1) - 4);
 	raw = contents(r, rel, 1);
@@ -2314,7 +2386,7 @@ seedfile(struct reader *r, const char *rel, const char *below, void *arg)
 	}
 	free(p);
 	pc = patch(r, n, "seed", &file);
-	resolve(r, n, CSEED, "seeds", pc, NULL, file ? file : rel);
+	resolve(r, n, CSEED, "seeds", pc, NULL);
 	fromconfig(r, n, file ? file : rel);
 	names(r, n);
 	relname(r, n);
@@ -2459,7 +2531,7 @@ sourcenode(struct reader *r, cJSON *e)
 		describe(r, n, file);
 		x = cJSON_CreateObject();
 		cJSON_AddStringToObject(x, "description", jstr(n, "source_description"));
-		describe1(r, n, x, file);
+		describe1(r, n, x, file, 0);
 		cJSON_ReplaceItemInObjectCaseSensitive(n, "source_description",
 		    cJSON_CreateString(jstr(x, "description")));
 		cJSON_Delete(x);
@@ -2796,7 +2868,6 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 		cJSON_Delete(x);
 	}
 	testrender(r, td->file, tname, cfg);
-	checkkeys(r, td->file, tname, CTEST, cfg);
 	if (cJSON_GetObjectItemCaseSensitive(args, "description") ||
 	    cJSON_GetObjectItemCaseSensitive(args, "name"))
 		fatal("%s%s: %s: a test's own name or description is not read here yet",
@@ -2877,7 +2948,7 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 	}
 	testtags(n, td->coltags, cJSON_GetObjectItemCaseSensitive(cfg, "tags"));
 	calls = cJSON_Duplicate(cfg, 1);
-	resolve(r, n, CTEST, "data_tests", NULL, calls, td->file);
+	resolve(r, n, CTEST, "data_tests", NULL, calls);
 	if (fast) {
 		if (td->source) {
 			cJSON *s = cJSON_CreateArray();
@@ -2896,7 +2967,7 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 		cJSON *dm = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros");
 		if (pctxtest(r->pc, n, kw, raw.s, calls, dm, &err) < 0)
 			fatal("%s%s: %s", r->pre, td->file, err);
-		resolve(r, n, CTEST, "data_tests", NULL, calls, td->file);
+		resolve(r, n, CTEST, "data_tests", NULL, calls);
 	}
 	fromconfig(r, n, td->file);
 	/* the attached node's group, as dbt's render_test_update */
