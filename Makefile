@@ -129,6 +129,7 @@ TESTS = tests/parity.t \
 	tests/srcjinja.t \
 	tests/versions.t \
 	tests/groups.t \
+	tests/props.t \
 	tests/builtins.t \
 	tests/pkgseeds.t \
 	tests/seeds.t \

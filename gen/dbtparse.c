@@ -1312,6 +1312,17 @@ projrender(struct reader *r, const char *where, const cJSON *v)
 	return o;
 }
 
+/* x set in unrendered as a dict's update sets it: a key again keeps its
+ * place. */
+static void
+unrendered(cJSON *u, const cJSON *x)
+{
+	if (cJSON_GetObjectItemCaseSensitive(u, x->string))
+		cJSON_ReplaceItemInObjectCaseSensitive(u, x->string, cJSON_Duplicate(x, 1));
+	else
+		cJSON_AddItemToObject(u, x->string, cJSON_Duplicate(x, 1));
+}
+
 static void
 onlevel(void *arg, const char *where, cJSON *level)
 {
@@ -1324,8 +1335,7 @@ onlevel(void *arg, const char *where, cJSON *level)
 	cfgupdate(l->cfg, rendered);
 	cJSON_Delete(rendered);
 	cJSON_ArrayForEach(x, level) {
-		cJSON_DeleteItemFromObjectCaseSensitive(l->unrendered, x->string);
-		cJSON_AddItemToObject(l->unrendered, x->string, cJSON_Duplicate(x, 1));
+		unrendered(l->unrendered, x);
 	}
 }
 
@@ -1373,15 +1383,13 @@ resolve(struct reader *r, cJSON *n, enum ckind k, const char *tree, cJSON *patch
 	if (patch) {
 		cfgupdate(l.cfg, patch);
 		cJSON_ArrayForEach(x, patch) {
-			cJSON_DeleteItemFromObjectCaseSensitive(l.unrendered, x->string);
-			cJSON_AddItemToObject(l.unrendered, x->string, cJSON_Duplicate(x, 1));
+			unrendered(l.unrendered, x);
 		}
 	}
 	if (calls) {
 		cfgupdate(l.cfg, calls);
 		cJSON_ArrayForEach(x, calls) {
-			cJSON_DeleteItemFromObjectCaseSensitive(l.unrendered, x->string);
-			cJSON_AddItemToObject(l.unrendered, x->string, cJSON_Duplicate(x, 1));
+			unrendered(l.unrendered, x);
 		}
 	}
 	/* a package's node: the root project's tree wins over all of it */
@@ -1394,6 +1402,24 @@ resolve(struct reader *r, cJSON *n, enum ckind k, const char *tree, cJSON *patch
 		if (t)
 			cfglevels(t, rtree, parts, np, onlevel, &l);
 		r->pre = pre;
+	}
+	/* dbt patches the config its first pass made of the tree and the
+	 * calls: a key first set by the patch comes after those */
+	if (patch && calls) {
+		struct layer f = {r, cfgdefaults(k), cJSON_CreateObject(), k};
+		cJSON *o = cJSON_CreateObject(), *y;
+		if ((t = cJSON_GetObjectItemCaseSensitive(r->proj, tree)))
+			cfglevels(t, tree, parts, np, onlevel, &f);
+		cfgupdate(f.cfg, calls);
+		cJSON_ArrayForEach(x, f.cfg)
+			if ((y = cJSON_DetachItemFromObjectCaseSensitive(l.cfg, x->string)))
+				cJSON_AddItemToObject(o, x->string, y);
+		while ((y = l.cfg->child))
+			cJSON_AddItemToObject(o, y->string, cJSON_DetachItemViaPointer(l.cfg, y));
+		cJSON_Delete(l.cfg);
+		cJSON_Delete(f.cfg);
+		cJSON_Delete(f.unrendered);
+		l.cfg = o;
 	}
 	free(parts);
 	if (cfgfinish(l.cfg, &err) < 0)
