@@ -130,6 +130,7 @@ TESTS = tests/parity.t \
 	tests/versions.t \
 	tests/groups.t \
 	tests/nodejson.t \
+	tests/props.t \
 	tests/builtins.t \
 	tests/pkgseeds.t \
 	tests/seeds.t \

@@ -14,6 +14,7 @@
 #include "hash.h"
 #include "htab.h"
 #include "jeval.h"
+#include "jparse.h"
 #include "nodecfg.h"
 #include "nodejson.h"
 #include "parsectx.h"
@@ -1237,8 +1238,12 @@ columns(const cJSON *entry)
 	cJSON *o = cJSON_CreateObject();
 	const cJSON *c;
 
+	/* a name twice: the last one's, where the first one was */
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(entry, "columns"))
-		cJSON_AddItemToObject(o, jstr(c, "name"), column(c));
+		if (cJSON_GetObjectItemCaseSensitive(o, jstr(c, "name")))
+			cJSON_ReplaceItemInObjectCaseSensitive(o, jstr(c, "name"), column(c));
+		else
+			cJSON_AddItemToObject(o, jstr(c, "name"), column(c));
 	return o;
 }
 
@@ -1308,6 +1313,17 @@ projrender(struct reader *r, const char *where, const cJSON *v)
 	return o;
 }
 
+/* x set in unrendered as a dict's update sets it: a key again keeps its
+ * place. */
+static void
+unrendered(cJSON *u, const cJSON *x)
+{
+	if (cJSON_GetObjectItemCaseSensitive(u, x->string))
+		cJSON_ReplaceItemInObjectCaseSensitive(u, x->string, cJSON_Duplicate(x, 1));
+	else
+		cJSON_AddItemToObject(u, x->string, cJSON_Duplicate(x, 1));
+}
+
 static void
 onlevel(void *arg, const char *where, cJSON *level)
 {
@@ -1315,28 +1331,13 @@ onlevel(void *arg, const char *where, cJSON *level)
 	const cJSON *x;
 	cJSON *rendered;
 
-	cJSON_ArrayForEach(x, level)
-		if (!cfgknown(l->kind, x->string))
-			fatal("%sdbt_project.yml: %s: %s is not a config read here (a manifest "
-			    "from dbt parse works instead)", l->r->pre, where, x->string);
+	/* any key: dbt's configs keep those they have no field for */
 	rendered = projrender(l->r, where, level);
 	cfgupdate(l->cfg, rendered);
 	cJSON_Delete(rendered);
 	cJSON_ArrayForEach(x, level) {
-		cJSON_DeleteItemFromObjectCaseSensitive(l->unrendered, x->string);
-		cJSON_AddItemToObject(l->unrendered, x->string, cJSON_Duplicate(x, 1));
+		unrendered(l->unrendered, x);
 	}
-}
-
-static void
-checkkeys(struct reader *r, const char *file, const char *uid, enum ckind k, const cJSON *o)
-{
-	const cJSON *x;
-
-	cJSON_ArrayForEach(x, o)
-		if (!cfgknown(k, x->string))
-			fatal("%s%s: %s: config %s is not read here (a manifest from dbt parse "
-			    "works instead)", r->pre, file, uid, x->string);
 }
 
 /* A test's store_failures and store_failures_as, each set by the other,
@@ -1363,7 +1364,7 @@ storefailures(struct reader *r, cJSON *cfg, const char *file, const char *uid)
 /* The config of a node: project tree, patch, calls. */
 static void
 resolve(struct reader *r, cJSON *n, enum ckind k, const char *tree, cJSON *patch,
-    cJSON *calls, const char *file)
+    cJSON *calls)
 {
 	struct layer l = {r, cfgdefaults(k), cJSON_CreateObject(), k};
 	cJSON *fqn = cJSON_GetObjectItemCaseSensitive(n, "fqn"), *x, *t;
@@ -1381,19 +1382,15 @@ resolve(struct reader *r, cJSON *n, enum ckind k, const char *tree, cJSON *patch
 	if (t)
 		cfglevels(t, tree, parts, np, onlevel, &l);
 	if (patch) {
-		checkkeys(r, file, uid, k, patch);
 		cfgupdate(l.cfg, patch);
 		cJSON_ArrayForEach(x, patch) {
-			cJSON_DeleteItemFromObjectCaseSensitive(l.unrendered, x->string);
-			cJSON_AddItemToObject(l.unrendered, x->string, cJSON_Duplicate(x, 1));
+			unrendered(l.unrendered, x);
 		}
 	}
 	if (calls) {
-		checkkeys(r, jstr(n, "original_file_path"), uid, k, calls);
 		cfgupdate(l.cfg, calls);
 		cJSON_ArrayForEach(x, calls) {
-			cJSON_DeleteItemFromObjectCaseSensitive(l.unrendered, x->string);
-			cJSON_AddItemToObject(l.unrendered, x->string, cJSON_Duplicate(x, 1));
+			unrendered(l.unrendered, x);
 		}
 	}
 	/* a package's node: the root project's tree wins over all of it */
@@ -1406,6 +1403,24 @@ resolve(struct reader *r, cJSON *n, enum ckind k, const char *tree, cJSON *patch
 		if (t)
 			cfglevels(t, rtree, parts, np, onlevel, &l);
 		r->pre = pre;
+	}
+	/* dbt patches the config its first pass made of the tree and the
+	 * calls: a key first set by the patch comes after those */
+	if (patch && calls) {
+		struct layer f = {r, cfgdefaults(k), cJSON_CreateObject(), k};
+		cJSON *o = cJSON_CreateObject(), *y;
+		if ((t = cJSON_GetObjectItemCaseSensitive(r->proj, tree)))
+			cfglevels(t, tree, parts, np, onlevel, &f);
+		cfgupdate(f.cfg, calls);
+		cJSON_ArrayForEach(x, f.cfg)
+			if ((y = cJSON_DetachItemFromObjectCaseSensitive(l.cfg, x->string)))
+				cJSON_AddItemToObject(o, x->string, y);
+		while ((y = l.cfg->child))
+			cJSON_AddItemToObject(o, y->string, cJSON_DetachItemViaPointer(l.cfg, y));
+		cJSON_Delete(l.cfg);
+		cJSON_Delete(f.cfg);
+		cJSON_Delete(f.unrendered);
+		l.cfg = o;
 	}
 	free(parts);
 	if (cfgfinish(l.cfg, &err) < 0)
@@ -1525,12 +1540,12 @@ firstpass(struct reader *r, cJSON *n, enum ckind k, const char *tree, const char
 {
 	char *err;
 
-	resolve(r, n, k, tree, NULL, NULL, rel);
+	resolve(r, n, k, tree, NULL, NULL);
 	if (pctxrender(r->pc, n, rel, raw, calls,
 	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros"),
 	    &err) < 0)
 		fatal("%s%s", r->pre, err);
-	resolve(r, n, k, tree, NULL, calls, rel);
+	resolve(r, n, k, tree, NULL, calls);
 	fromconfig(r, n, rel);
 }
 
@@ -1641,15 +1656,93 @@ checksum(cJSON *n, const char *text, size_t len)
 	cJSON_AddStringToObject(c, "checksum", hex);
 }
 
-/* A description rendered as dbt's process_docs renders it. */
+/* The docs block doc(name) or doc(package, name) names, as dbt's
+ * resolve_doc finds it: the root project's, the node's package's, then
+ * any package's; NULL when there is none. */
+static const char *
+docfind(struct reader *r, const char *pkg, const char *name)
+{
+	const char *order[2] = {pkg ? pkg : r->root, pkg ? NULL : r->name};
+	const cJSON *x;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		char *uid = order[i] ? xasprintf("doc.%s.%s", order[i], name) : NULL;
+		x = uid ? cJSON_GetObjectItemCaseSensitive(r->docs, uid) : NULL;
+		free(uid);
+		if (x)
+			return x->string;
+	}
+	cJSON_ArrayForEach(x, (pkg ? NULL : r->docs))
+		if (strrchr(x->string, '.') && !strcmp(strrchr(x->string, '.') + 1, name))
+			return x->string;
+	return NULL;
+}
+
+/* The doc_blocks of a description, as dbt's _get_doc_blocks: the docs
+ * blocks of each {{ doc(...) }} at its top level (a call that is the
+ * whole of a {{ }}, of one or two constant arguments) found, in order. A
+ * statement at the top level is refused, as dbt fails on it. */
+static cJSON *
+docblocks(struct reader *r, const char *file, const char *uid, const char *d)
+{
+	cJSON *l = cJSON_CreateArray();
+	struct arena a = {0};
+	struct jsrc src;
+	struct jnl body = {0};
+	struct jerr e;
+	size_t i, j;
+
+	if (!strstr(d, "{{") && !strstr(d, "{%"))
+		return l;
+	if (jlex(&a, file, d, strlen(d), &src, &e) < 0 || jparse(&a, &src, &body, &e) < 0)
+		fatal("%s%s (%s): %s", r->pre, file, uid, jerrstr(&src, &e));
+	for (i = 0; i < body.n; i++) {
+		const struct jnode *x = body.v[i], *f = x->a;
+		const char *arg[2] = {NULL, NULL}, *found;
+		if (x->k == N_DATA || x->k == N_MARK)
+			continue;
+		if (x->k != N_OUTPUT)
+			fatal("%s%s (%s): a description with a statement ({%% %%}) at its top "
+			    "level, on which dbt's parse fails ('%s' object has no attribute "
+			    "'nodes')", r->pre, file, uid, x->k == N_IF ? "If" : x->k == N_FOR ?
+			    "For" : x->k == N_SET ? "Assign" : x->k == N_MACRO ? "Macro" :
+			    "statement");
+		if (f->k != N_CALL || f->a->k != N_NAME || strcmp(f->a->name, "doc") ||
+		    f->kids.n < 1 || f->kids.n > 2)
+			continue;
+		for (j = 0; j < f->kids.n; j++) {
+			const struct jnode *k = f->kids.v[j];
+			if (k->k != N_CONST || k->val->type != JSTR)
+				fatal("%s%s (%s): doc() of an argument that is not a constant "
+				    "string: not read here (a manifest from dbt parse works "
+				    "instead)", r->pre, file, uid);
+			arg[j] = k->val->u.str.s;
+		}
+		if ((found = docfind(r, arg[1] ? arg[0] : NULL, arg[1] ? arg[1] : arg[0])))
+			cJSON_AddItemToArray(l, cJSON_CreateString(found));
+	}
+	arenafree(&a);
+	return l;
+}
+
+/* A description rendered as dbt's process_docs renders it; with blocks,
+ * its doc_blocks. */
 static void
-describe1(struct reader *r, cJSON *n, cJSON *o, const char *file)
+describe1(struct reader *r, cJSON *n, cJSON *o, const char *file, int blocks)
 {
 	const char *d = jstr(o, "description");
 	char *out, *err, *name;
 
 	if (!d)
 		return;
+	if (blocks) {
+		cJSON *l = docblocks(r, file, jstr(n, "unique_id"), d);
+		if (cJSON_GetObjectItemCaseSensitive(o, "doc_blocks"))
+			cJSON_ReplaceItemInObjectCaseSensitive(o, "doc_blocks", l);
+		else
+			cJSON_AddItemToObject(o, "doc_blocks", l);
+	}
 	name = xasprintf("%s%s (%s)", r->pre, file, jstr(n, "unique_id"));
 	if (pctxdesc(r->pc, n, name, d, &out, &err) < 0)
 		fatal("%s", err);
@@ -1664,9 +1757,9 @@ describe(struct reader *r, cJSON *n, const char *file)
 {
 	cJSON *c;
 
-	describe1(r, n, n, file);
+	describe1(r, n, n, file, 1);
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(n, "columns"))
-		describe1(r, n, c, file);
+		describe1(r, n, c, file, 1);
 }
 
 /* The patch of kind and name: its config, and the description and
@@ -2036,7 +2129,7 @@ modelfinish(struct reader *r, cJSON *n, cJSON *calls)
 		patchcfg = versionpatch(r, n, vi, &file, &version, &latest);
 	else
 		patchcfg = cJSON_Duplicate(patch(r, n, "model", &file), 1);
-	resolve(r, n, CMODEL, "models", patchcfg, calls, file ? file : rel);
+	resolve(r, n, CMODEL, "models", patchcfg, calls);
 	fromconfig(r, n, file ? file : rel);
 	/* generate_alias_name reads the version */
 	cJSON_AddItemToObject(n, "version", version ? version : cJSON_CreateNull());
@@ -2121,7 +2214,7 @@ snapfinish(struct reader *r, cJSON *n, const char *rel, const char *raw)
 
 	firstpass(r, n, CSNAPSHOT, "snapshots", rel, raw, calls);
 	patchcfg = patch(r, n, "snapshot", &file);
-	resolve(r, n, CSNAPSHOT, "snapshots", patchcfg, calls, file ? file : rel);
+	resolve(r, n, CSNAPSHOT, "snapshots", patchcfg, calls);
 	fromconfig(r, n, file ? file : rel);
 	rel = file ? file : rel;
 	cfg = cJSON_GetObjectItemCaseSensitive(n, "config");
@@ -2231,17 +2324,21 @@ hooknodes(struct reader *r)
 			n = newnode(r, "operation", name, below, "./dbt_project.yml", fqn);
 			checksum(n, yml, strlen(yml));
 			cJSON_ReplaceItemInObjectCaseSensitive(n, "raw_code", cJSON_CreateString(x->valuestring));
-			cJSON_ReplaceItemInObjectCaseSensitive(n, "config", cfgdefaults(COPERATION));
-			cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(n, "unrendered_config"),
-			    "materialized", "view");
 			cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(n, "tags"),
 			    cJSON_CreateString(kinds[k]));
+			/* configured as a model is, by the models: tree at its fqn */
+			resolve(r, n, COPERATION, "models", NULL, NULL);
 			calls = cJSON_CreateObject();
 			if (pctxrender(r->pc, n, "dbt_project.yml", x->valuestring, calls,
 			    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros"),
 			    &err) < 0)
 				fatal("%s%s (%s)", r->pre, err, kinds[k]);
+			resolve(r, n, COPERATION, "models", NULL, calls);
+			fromconfig(r, n, "dbt_project.yml");
+			names(r, n);
 			cJSON_AddNumberToObject(n, "index", i);
+			if (!enabled(n))
+				disable(r, n);
 			cJSON_Delete(calls);
 			free(below);
 			free(name);
@@ -2252,9 +2349,9 @@ hooknodes(struct reader *r)
 	free(yml);
 }
 
-/* A singular test: a .sql file of the test paths but their generic/,
- * rendered at parse as a model is, configured by the data_tests: tree
- * and its config() calls. */
+/* A singular test: a .sql file of the test paths but their generic/ and
+ * fixtures/ (unit tests' fixtures), rendered at parse as a model is,
+ * configured by the data_tests: tree and its config() calls. */
 static void
 singularfile(struct reader *r, const char *rel, const char *below, void *arg)
 {
@@ -2262,7 +2359,8 @@ singularfile(struct reader *r, const char *rel, const char *below, void *arg)
 	cJSON *n, *calls;
 
 	(void)arg;
-	if (!strncmp(below, "generic/", 8) || !hassuffix(rel, ".sql"))
+	if (!strncmp(below, "generic/", 8) || !strncmp(below, "fixtures/", 9) ||
+	    !hassuffix(rel, ".sql"))
 		return;
 	name = xmemdup(strrchr(rel, '/') + 1, strlen(strrchr(rel, '/') + 1) - 4);
 	raw = contents(r, rel, 1);
@@ -2315,7 +2413,7 @@ seedfile(struct reader *r, const char *rel, const char *below, void *arg)
 	}
 	free(p);
 	pc = patch(r, n, "seed", &file);
-	resolve(r, n, CSEED, "seeds", pc, NULL, file ? file : rel);
+	resolve(r, n, CSEED, "seeds", pc, NULL);
 	fromconfig(r, n, file ? file : rel);
 	names(r, n);
 	relname(r, n);
@@ -2460,7 +2558,7 @@ sourcenode(struct reader *r, cJSON *e)
 		describe(r, n, file);
 		x = cJSON_CreateObject();
 		cJSON_AddStringToObject(x, "description", jstr(n, "source_description"));
-		describe1(r, n, x, file);
+		describe1(r, n, x, file, 0);
 		cJSON_ReplaceItemInObjectCaseSensitive(n, "source_description",
 		    cJSON_CreateString(jstr(x, "description")));
 		cJSON_Delete(x);
@@ -2802,7 +2900,6 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 		cJSON_Delete(x);
 	}
 	testrender(r, td->file, tname, cfg);
-	checkkeys(r, td->file, tname, CTEST, cfg);
 	if (cJSON_GetObjectItemCaseSensitive(args, "description") ||
 	    cJSON_GetObjectItemCaseSensitive(args, "name"))
 		fatal("%s%s: %s: a test's own name or description is not read here yet",
@@ -2883,7 +2980,7 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 	}
 	testtags(n, td->coltags, cJSON_GetObjectItemCaseSensitive(cfg, "tags"));
 	calls = cJSON_Duplicate(cfg, 1);
-	resolve(r, n, CTEST, "data_tests", NULL, calls, td->file);
+	resolve(r, n, CTEST, "data_tests", NULL, calls);
 	if (fast) {
 		if (td->source) {
 			cJSON *s = cJSON_CreateArray();
@@ -2902,7 +2999,7 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 		cJSON *dm = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros");
 		if (pctxtest(r->pc, n, kw, raw.s, calls, dm, &err) < 0)
 			fatal("%s%s: %s", r->pre, td->file, err);
-		resolve(r, n, CTEST, "data_tests", NULL, calls, td->file);
+		resolve(r, n, CTEST, "data_tests", NULL, calls);
 	}
 	fromconfig(r, n, td->file);
 	/* the attached node's group, as dbt's render_test_update */

@@ -112,22 +112,6 @@ cfgdefaults(enum ckind k)
 	return c;
 }
 
-/* Configs beyond the dataclasses' that dbt-postgres reads. */
-static const char *const extra[] = {"indexes", "unlogged", "sql_header", NULL};
-
-int
-cfgknown(enum ckind k, const char *key)
-{
-	cJSON *d = cfgdefaults(k);
-	int r = cJSON_GetObjectItemCaseSensitive(d, key) != NULL;
-	size_t i;
-
-	cJSON_Delete(d);
-	for (i = 0; !r && k != CTEST && extra[i]; i++)
-		r = !strcmp(extra[i], key);
-	return r || !strcmp(key, "pre_hook") || !strcmp(key, "post_hook") ? 1 : r;
-}
-
 enum merge { CLOBBER, APPEND, UPDATE, KEYAPPEND };
 
 static enum merge

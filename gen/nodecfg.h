@@ -18,8 +18,6 @@ enum ckind { CMODEL, CSEED, CTEST, CSNAPSHOT, COPERATION };
 
 /* The defaults of a resource type, a new object. */
 cJSON *cfgdefaults(enum ckind);
-/* Whether key is a config of that resource type that this reads. */
-int cfgknown(enum ckind, const char *key);
 /* Merge partial into cfg as BaseConfig.update_from does. */
 void cfgupdate(cJSON *cfg, const cJSON *partial);
 /* Merge opts into calls as dbt's merge_config_dicts (config() calls). */

@@ -147,6 +147,71 @@ plain(struct conv *c, yaml_node_t *n, const char *s)
 	return cJSON_CreateString(s);
 }
 
+struct pairs {
+	yaml_node_pair_t *v;
+	size_t n, cap;
+};
+
+static int
+ismerge(const yaml_node_t *k)
+{
+	return k->type == YAML_SCALAR_NODE && k->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	    !strcmp((const char *)k->data.scalar.value, "<<");
+}
+
+/* The pairs of mapping n onto out, as PyYAML's flatten_mapping: those
+ * of each merge key's mapping (of a list of mappings, the last one's
+ * first) before n's own; a key twice is then the last one's value in the
+ * first one's place, as a dict. 0, or -1 with c->err set. */
+static int
+flatten(struct conv *c, yaml_node_t *n, struct pairs *out)
+{
+	struct pairs own = {NULL, 0, 0};
+	yaml_node_pair_t *p;
+	size_t i;
+	int r = 0;
+
+	if (++c->depth > 200) {
+		c->depth--;
+		fail(c, n, "YAML nested too deep", NULL);
+		return -1;
+	}
+	for (p = n->data.mapping.pairs.start; !r && p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *v = yaml_document_get_node(c->d, p->value);
+		yaml_node_item_t *it;
+		if (!ismerge(yaml_document_get_node(c->d, p->key))) {
+			if (own.n == own.cap)
+				own.v = xreallocarray(own.v, own.cap = own.cap ? 2 * own.cap : 8,
+				    sizeof(*own.v));
+			own.v[own.n++] = *p;
+		} else if (v->type == YAML_MAPPING_NODE)
+			r = flatten(c, v, out);
+		else if (v->type != YAML_SEQUENCE_NODE) {
+			fail(c, v, "while constructing a mapping: expected a mapping or list of "
+			    "mappings for merging", NULL);
+			r = -1;
+		} else
+			for (it = v->data.sequence.items.top; !r && it > v->data.sequence.items.start; ) {
+				yaml_node_t *m = yaml_document_get_node(c->d, *--it);
+				if (m->type != YAML_MAPPING_NODE) {
+					fail(c, m, "while constructing a mapping: expected a mapping "
+					    "for merging", NULL);
+					r = -1;
+				} else
+					r = flatten(c, m, out);
+			}
+	}
+	for (i = 0; !r && i < own.n; i++) {
+		if (out->n == out->cap)
+			out->v = xreallocarray(out->v, out->cap = out->cap ? 2 * out->cap : 8,
+			    sizeof(*out->v));
+		out->v[out->n++] = own.v[i];
+	}
+	free(own.v);
+	c->depth--;
+	return r;
+}
+
 static cJSON *
 conv(struct conv *c, yaml_node_t *n)
 {
@@ -185,9 +250,10 @@ conv(struct conv *c, yaml_node_t *n)
 		break;
 	}
 	case YAML_MAPPING_NODE: {
+		struct pairs ps = {NULL, 0, 0};
 		yaml_node_pair_t *p;
-		r = cJSON_CreateObject();
-		for (p = n->data.mapping.pairs.start; r && p < n->data.mapping.pairs.top; p++) {
+		r = flatten(c, n, &ps) < 0 ? NULL : cJSON_CreateObject();
+		for (p = ps.v; r && p < ps.v + ps.n; p++) {
 			yaml_node_t *k = yaml_document_get_node(c->d, p->key);
 			cJSON *x;
 			const char *ks;
@@ -197,11 +263,6 @@ conv(struct conv *c, yaml_node_t *n)
 				break;
 			}
 			ks = (const char *)k->data.scalar.value;
-			if (k->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !strcmp(ks, "<<")) {
-				cJSON_Delete(r);
-				r = fail(c, k, "unsupported: the YAML merge key", NULL);
-				break;
-			}
 			if (k->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
 				cJSON *kt = plain(c, k, ks);
 				int isstr = kt && cJSON_IsString(kt);
@@ -225,6 +286,7 @@ conv(struct conv *c, yaml_node_t *n)
 			else
 				cJSON_AddItemToObject(r, ks, x);
 		}
+		free(ps.v);
 		break;
 	}
 	default:

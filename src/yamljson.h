@@ -5,9 +5,10 @@
  * false, yes, no, on, off in their three spellings), decimal ints and
  * floats (.inf, .nan). A quoted scalar is always a string. The forms PyYAML
  * reads otherwise and that no dbt project means (sexagesimal 1:20, octal
- * 012, 0x and 0b ints, digits with underscores, merge keys, tags other
- * than the standard ones) are refused with their position rather than
- * read differently. */
+ * 012, 0x and 0b ints, digits with underscores, tags other than the
+ * standard ones) are refused with their position rather than read
+ * differently. A merge key (<<) is read as PyYAML's flatten_mapping reads
+ * it. */
 #ifndef YAMLJSON_H
 #define YAMLJSON_H
 

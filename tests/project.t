@@ -119,8 +119,6 @@ refused 'echo "{% if execute %}{{ graph.nodes | length }}{% endif %}select 1 as 
 	"graph, which dbt builds of its own manifest"
 refused 'echo "def model(dbt, s): return 1" >models/py.py' \
 	"models/py.py: a python model" "a python model"
-refused 'printf "    +frobnicate: 1\n" >>dbt_project.yml' \
-	"frobnicate is not a config read here" "an unknown config key"
 refused 'echo "select {{ dbt.get_create_table_as_sql(1, 2, 3) }}" >models/d.sql' \
 	"dbt.get_create_table_as_sql, a macro of dbt's own that dbt2ninja does not have (a manifest from dbt parse works instead)" \
 	"a dbt macro we do not have"

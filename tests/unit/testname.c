@@ -113,8 +113,10 @@ main(void)
 	    "a test's defaults are dbt's TestConfig, in its order");
 	free(s);
 	cJSON_Delete(d);
-	ok(cfgknown(CMODEL, "indexes") && cfgknown(CMODEL, "post_hook") && !cfgknown(CMODEL, "frobnicate") &&
-	    !cfgknown(CTEST, "indexes") && cfgknown(CSEED, "delimiter") && !cfgknown(CMODEL, "delimiter"),
-	    "the configs read per resource type");
+	s = merged("{\"enabled\":true,\"transient\":false,\"tags\":[]}",
+	    "{\"bind\":false,\"transient\":true,\"tags\":\"a\"}", 0);
+	is(s, "{\"enabled\":true,\"transient\":true,\"tags\":[\"a\"],\"bind\":false}",
+	    "a key of no field replaces, in its first place; a new one goes last");
+	free(s);
 	return tap_done();
 }
