@@ -385,6 +385,12 @@ nodejson(cJSON *doc)
 		cJSON_ArrayForEach(n, l)
 			if (!is(n, "resource_type", "source"))
 				shape(doc, n, 0);
+	/* a source's doc_blocks, last, as dbt's */
+	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(doc, "sources")) {
+		cJSON *d = cJSON_DetachItemFromObjectCaseSensitive(n, "doc_blocks");
+		if (d)
+			cJSON_AddItemToObject(n, "doc_blocks", d);
+	}
 	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(doc, "exposures")) {
 		/* the reader refuses meta, tags and config but enabled */
 		if (!cJSON_GetObjectItemCaseSensitive(n, "meta")) {
