@@ -839,6 +839,7 @@ pctxrender(struct pctx *c, cJSON *node, const char *name, const char *src,
 
 	begin(c, &pn, node, calls, macros, &a);
 	r = jcompile(&a, name, src, strlen(src), &t, err);
+	t.src.lenient = 1;	/* dbt's get_rendered(..., capture_macros=True) */
 	if (r == 0)
 		r = jrun(&a, &t, pn.chain, pn.nchain, &out, err);
 	c->cur = NULL;
@@ -881,6 +882,7 @@ native(struct pnode *pn, struct arena *a, const char *src, char **err)
 
 	if (jcompile(a, "test kwargs", src, strlen(src), &t, err) < 0)
 		return NULL;
+	t.src.lenient = 1;	/* add_rendered_test_kwargs(..., capture_macros=True) */
 	if (jrunvalue(a, &t, pn->chain, pn->nchain, &r, err) < 0)
 		return NULL;
 	if (r)
@@ -949,6 +951,7 @@ pctxtest(struct pctx *c, cJSON *node, cJSON *kwargs, const char *raw, cJSON *cal
 	if ((k = kwarg(&pn, &a, kwargs, 1, "", err))) {
 		put(&a, pn.chain[pn.nchain - 1], "_dbt_generic_test_kwargs", k);
 		r = jcompile(&a, jstr(node, "original_file_path"), raw, strlen(raw), &t, err);
+		t.src.lenient = 1;
 		if (r == 0)
 			r = jrun(&a, &t, pn.chain, pn.nchain, &out, err);
 	}
