@@ -32,6 +32,9 @@ struct pctx;
  * must outlive it) for run's project, target and vars. */
 struct pctx *pctxnew(cJSON *macros, const struct dbtrun *run);
 void pctxfree(struct pctx *);
+/* The macros of package pkg are in the directory pre (a prefix of paths
+ * from the root project's): their errors name their files from there. */
+void pctxpre(struct pctx *, const char *pkg, const char *pre);
 
 /* Render src (named name) for node as dbt's parse does: node's "refs" and
  * "sources" lists grow, calls (an object) takes its config() calls, and
