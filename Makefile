@@ -126,6 +126,7 @@ TESTS = tests/parity.t \
 	tests/parse.t \
 	tests/hooks.t \
 	tests/project.t \
+	tests/parsesem.t \
 	tests/srcjinja.t \
 	tests/versions.t \
 	tests/groups.t \
