@@ -1538,13 +1538,14 @@ static void
 firstpass(struct reader *r, cJSON *n, enum ckind k, const char *tree, const char *rel,
     const char *raw, cJSON *calls)
 {
-	char *err;
+	char *err, *name = xasprintf("%s%s", r->pre, rel);
 
 	resolve(r, n, k, tree, NULL, NULL);
-	if (pctxrender(r->pc, n, rel, raw, calls,
+	if (pctxrender(r->pc, n, name, raw, calls,
 	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros"),
 	    &err) < 0)
-		fatal("%s%s", r->pre, err);
+		fatal("%s (%s)", err, jstr(n, "unique_id"));
+	free(name);
 	resolve(r, n, k, tree, NULL, calls);
 	fromconfig(r, n, rel);
 }
@@ -2045,7 +2046,7 @@ fkrefs(struct reader *r, cJSON *n, const cJSON *l, const char *file, cJSON *call
 {
 	const cJSON *k;
 	const char *to, *q;
-	char *src, *err;
+	char *src, *err, *name;
 
 	cJSON_ArrayForEach(k, l) {
 		if (strcmp(jstr(k, "type"), "foreign_key") || !(to = jstr(k, "to")) || !*to)
@@ -2057,8 +2058,10 @@ fkrefs(struct reader *r, cJSON *n, const cJSON *l, const char *file, cJSON *call
 			fatal("%s%s: Invalid 'ref' or 'source' syntax on foreign key constraint 'to' "
 			    "on model %s: %s.", r->pre, file, jstr(n, "name"), to);
 		src = xasprintf("{{ %s }}", to);
-		if (pctxrender(r->pc, n, file, src, calls, NULL, &err) < 0)
-			fatal("%s%s", r->pre, err);
+		name = xasprintf("%s%s", r->pre, file);
+		if (pctxrender(r->pc, n, name, src, calls, NULL, &err) < 0)
+			fatal("%s (%s)", err, jstr(n, "unique_id"));
+		free(name);
 		free(src);
 	}
 }
@@ -2329,10 +2332,12 @@ hooknodes(struct reader *r)
 			/* configured as a model is, by the models: tree at its fqn */
 			resolve(r, n, COPERATION, "models", NULL, NULL);
 			calls = cJSON_CreateObject();
-			if (pctxrender(r->pc, n, "dbt_project.yml", x->valuestring, calls,
+			free(below);
+			below = xasprintf("%sdbt_project.yml", r->pre);
+			if (pctxrender(r->pc, n, below, x->valuestring, calls,
 			    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "depends_on"), "macros"),
 			    &err) < 0)
-				fatal("%s%s (%s)", r->pre, err, kinds[k]);
+				fatal("%s (%s)", err, kinds[k]);
 			resolve(r, n, COPERATION, "models", NULL, calls);
 			fromconfig(r, n, "dbt_project.yml");
 			names(r, n);
@@ -2583,7 +2588,7 @@ exposure(struct reader *r, cJSON *e)
 	cJSON *x = cJSON_GetObjectItemCaseSensitive(e, "entry"), *n, *d, *l, *cfg, *calls;
 	const char *file = jstr(e, "file"), *name, *type, *first;
 	struct buf src = {0};
-	char *uid, *err;
+	char *uid, *err, *path;
 	size_t k;
 
 	useproject(r, project(r, jstr(e, "package")));
@@ -2647,8 +2652,10 @@ exposure(struct reader *r, cJSON *e)
 		bufprintf(&src, "%s{{ %s}}", src.len ? "\n" : "", d->valuestring);
 	}
 	calls = cJSON_CreateObject();
-	if (src.len && pctxrender(r->pc, n, file, src.s, calls, NULL, &err) < 0)
-		fatal("%s%s (exposure %s)", r->pre, err, name);
+	path = xasprintf("%s%s", r->pre, file);
+	if (src.len && pctxrender(r->pc, n, path, src.s, calls, NULL, &err) < 0)
+		fatal("%s (exposure %s)", err, name);
+	free(path);
 	if (cJSON_GetArraySize(calls))
 		fatal("%s%s: exposure %s: config() in depends_on", r->pre, file, name);
 	cJSON_AddItemToArray(r->pending, cJSON_CreateString(uid));
@@ -3591,6 +3598,8 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	v = cJSON_GetObjectItemCaseSensitive(r.proj, "flags");
 	r.run.flags = cJSON_IsObject(v) ? v : NULL;
 	r.pc = pctxnew(r.macros, &r.run);
+	for (i = 0; i < r.nprojs; i++)
+		pctxpre(r.pc, r.projs[i].name, r.projs[i].pre);
 	pctxdocs(r.pc, r.docs);
 	for (i = 0; i < r.nprojs; i++) {
 		useproject(&r, &r.projs[i]);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "dbtmacros.h"
 #include "jeval.h"
 #include "jre.h"
 #include "jset.h"
@@ -480,22 +481,28 @@ static const struct jclass flagsclass = {"flags", flagsattr, NULL, NULL, NULL, N
 
 /* ---- macros ---- */
 
+/* dbt's MacroGenerator.track_call: only what the node calls itself */
+static void
+track(struct pctx *c, const char *uid)
+{
+	struct pnode *pn = c->cur;
+	cJSON *x;
+
+	if (!pn || !pn->macros || c->depth)
+		return;
+	cJSON_ArrayForEach(x, pn->macros)
+		if (!strcmp(x->valuestring, uid))
+			return;
+	cJSON_AddItemToArray(pn->macros, cJSON_CreateString(uid));
+}
+
 static struct jv *
 callmacro(struct jev *v, void *data, struct jcall *c)
 {
 	struct pmacro *m = data;
-	struct pnode *pn = m->ctx->cur;
 	struct jv *r;
 
-	/* dbt's MacroGenerator.track_call: only what the node calls itself */
-	if (pn && pn->macros && !m->ctx->depth) {
-		cJSON *x;
-		cJSON_ArrayForEach(x, pn->macros)
-			if (!strcmp(x->valuestring, m->uid))
-				break;
-		if (!x)
-			cJSON_AddItemToArray(pn->macros, cJSON_CreateString(m->uid));
-	}
+	track(m->ctx, m->uid);
 	if (!m->fn) {
 		struct jtmpl *t = arenaalloc(m->keep, sizeof(*t));
 		struct jv *into = jvdict(m->keep);
@@ -515,6 +522,38 @@ callmacro(struct jev *v, void *data, struct jcall *c)
 	m->ctx->depth--;
 	return r;
 }
+
+/* dbt's is_incremental macro, called: at parse (execute false) it
+ * returns False. */
+static struct jv *
+fnisincr(struct jev *v, void *data, struct jcall *c)
+{
+	(void)v;
+	if (c->npos || c->nkw)
+		jfail(v, "macro 'dbt_macro__is_incremental' takes no arguments");
+	track(data, "macro.dbt.is_incremental");
+	return &jvfalse;
+}
+
+/* A macro of dbt's that we do not have: any use of it is refused. */
+static struct jv *
+nodbtattr(struct jev *v, struct jv *self, const char *name)
+{
+	(void)name;
+	jfail(v, "unsupported: dbt.%s, a macro of dbt's own that dbt2ninja does not "
+	    "have (a manifest from dbt parse works instead)", (const char *)self->u.obj.data);
+	return NULL;
+}
+
+static struct jv *
+nodbtcall(struct jev *v, struct jv *self, struct jcall *c)
+{
+	(void)c;
+	return nodbtattr(v, self, NULL);
+}
+
+static const struct jclass nodbtclass = {"macro", nodbtattr, NULL, nodbtcall, NULL, NULL, 0,
+    NULL};
 
 /* dbt.NAME: one of ours, or an error naming it. */
 static struct jv *
@@ -719,7 +758,6 @@ basectx(struct pnode *pn, struct arena *a)
 	put(a, d, "builtins", bi);
 	put(a, d, "var", jvfunc(a, "var", fnvar, pn));
 	put(a, d, "env_var", jvfunc(a, "env_var", fnenvvar, pn));
-	put(a, d, "is_incremental", jvfunc(a, "is_incremental", fnfalse, pn));
 	put(a, d, "this", jvobj(a, &relclass, pn));
 	put(a, d, "model", jvobj(a, &modelclass, pn->node));
 	put(a, d, "target", jvobj(a, &targetclass, pn->c));
@@ -770,6 +808,8 @@ pctxnew(cJSON *macros, const struct dbtrun *run)
 {
 	struct pctx *c = xcalloc(1, sizeof(*c));
 	struct arena *a = &c->keep;
+	const char *name;
+	size_t i;
 	cJSON *x;
 
 	c->run = *run;
@@ -799,8 +839,33 @@ pctxnew(cJSON *macros, const struct dbtrun *run)
 		m->ctx = c;
 		put(a, d ? d : c->global, m->name, jvfunc(a, m->name, callmacro, m));
 	}
+	if (!jvget(c->global, str(a, "is_incremental")))
+		put(a, c->global, "is_incremental", jvfunc(a, "is_incremental", fnisincr, c));
+	/* dbt's other macros are names of its context too: never undefined */
+	for (i = 0; (name = dbtmacroname(i)); i++)
+		if (!jvget(c->global, str(a, name)))
+			put(a, c->global, name, jvobj(a, &nodbtclass, (void *)name));
 	put(a, c->pkgs, "dbt", jvobj(a, &dbtclass, c));
 	return c;
+}
+
+void
+pctxpre(struct pctx *c, const char *pkg, const char *pre)
+{
+	struct jv *d = jvget(c->bypkg, str(&c->keep, pkg));
+	size_t i;
+
+	for (i = 0; d && *pre && i < d->u.dict.n; i++) {
+		struct jv *x = d->u.dict.v[i];
+		struct pmacro *m;
+		char *p;
+		if (!x || x->type != JFUNC || x->u.func.fn != callmacro)
+			continue;
+		m = x->u.func.data;
+		p = xasprintf("%s%s", pre, m->path);
+		m->path = str(&c->keep, p)->u.str.s;
+		free(p);
+	}
 }
 
 void
@@ -839,6 +904,7 @@ pctxrender(struct pctx *c, cJSON *node, const char *name, const char *src,
 
 	begin(c, &pn, node, calls, macros, &a);
 	r = jcompile(&a, name, src, strlen(src), &t, err);
+	t.src.lenient = 1;	/* dbt's get_rendered(..., capture_macros=True) */
 	if (r == 0)
 		r = jrun(&a, &t, pn.chain, pn.nchain, &out, err);
 	c->cur = NULL;
@@ -881,6 +947,7 @@ native(struct pnode *pn, struct arena *a, const char *src, char **err)
 
 	if (jcompile(a, "test kwargs", src, strlen(src), &t, err) < 0)
 		return NULL;
+	t.src.lenient = 1;	/* add_rendered_test_kwargs(..., capture_macros=True) */
 	if (jrunvalue(a, &t, pn->chain, pn->nchain, &r, err) < 0)
 		return NULL;
 	if (r)
@@ -949,6 +1016,7 @@ pctxtest(struct pctx *c, cJSON *node, cJSON *kwargs, const char *raw, cJSON *cal
 	if ((k = kwarg(&pn, &a, kwargs, 1, "", err))) {
 		put(&a, pn.chain[pn.nchain - 1], "_dbt_generic_test_kwargs", k);
 		r = jcompile(&a, jstr(node, "original_file_path"), raw, strlen(raw), &t, err);
+		t.src.lenient = 1;
 		if (r == 0)
 			r = jrun(&a, &t, pn.chain, pn.nchain, &out, err);
 	}

@@ -32,11 +32,16 @@ struct pctx;
  * must outlive it) for run's project, target and vars. */
 struct pctx *pctxnew(cJSON *macros, const struct dbtrun *run);
 void pctxfree(struct pctx *);
+/* The macros of package pkg are in the directory pre (a prefix of paths
+ * from the root project's): their errors name their files from there. */
+void pctxpre(struct pctx *, const char *pkg, const char *pre);
 
 /* Render src (named name) for node as dbt's parse does: node's "refs" and
  * "sources" lists grow, calls (an object) takes its config() calls, and
- * macros the ids of the macros it called (a list, or NULL). Returns 0, or
- * -1 with *err (malloc'd). */
+ * macros the ids of the macros it called (a list, or NULL). src's own
+ * undefined names are dbt's parse-time Undefined (jeval.h), as are the
+ * kwargs' and raw code's of pctxtest. Returns 0, or -1 with *err
+ * (malloc'd). */
 int pctxrender(struct pctx *, cJSON *node, const char *name, const char *src,
     cJSON *calls, cJSON *macros, char **err);
 

@@ -589,11 +589,23 @@ member(const char *const *set, const char *s, size_t n)
 	return 0;
 }
 
+/* The attributes dbt's parse-time Undefined has of its own (its
+ * __init__'s), which are not itself. */
+static const char *const parseundefattrs[] = {"name", "hint", "node",
+    "unsafe_callable", "alters_data", NULL};
+
 static struct jv *
 getitem(struct jev *v, size_t off, struct jv *x, struct jv *k, int attr)
 {
 	struct jv *r;
 
+	if (x == &jvparseundef) {
+		/* its __getattr__ and __getitem__ answer itself */
+		if (attr && k->type == JSTR && member(parseundefattrs, k->u.str.s, k->u.str.n))
+			everr(v, off, "unsupported at parse: attribute '%s' of an undefined value "
+			    "(a manifest from dbt parse works instead)", k->u.str.s);
+		return x;
+	}
 	if (x->type == JUNDEF)
 		everr(v, off, "undefined value has no attribute or item");
 	if (attr && k->type == JSTR && (x->type == JSTR || x->type == JLIST ||
@@ -694,6 +706,8 @@ slice(struct jev *v, size_t off, struct jv *x, struct jv *a, struct jv *b, struc
 	int hs, he;
 	struct jv *l, *r;
 
+	if (x == &jvparseundef)
+		return x;
 	if (x->type == JUNDEF)
 		everr(v, off, "undefined value has no attribute or item");
 	hs = sliceidx(v, off, a, &start);
@@ -1292,7 +1306,7 @@ leftmost(const struct jnode *n)
 }
 
 static struct jv *
-eval(struct jev *v, struct scope *sc, struct jnode *n)
+eval1(struct jev *v, struct scope *sc, struct jnode *n)
 {
 	struct jv *x, *y;
 	size_t i;
@@ -1399,6 +1413,10 @@ eval(struct jev *v, struct scope *sc, struct jnode *n)
 	case N_CALL: {
 		struct jcall c;
 		x = eval(v, sc, n->a);
+		if (x == &jvparseundef) {	/* its __call__ answers itself */
+			callargs(v, sc, n, &c);
+			return x;
+		}
 		if (x->type == JUNDEF)
 			everr(v, n->off, "'%s' is undefined", n->a->k == N_NAME ||
 			    n->a->k == N_ATTR ? n->a->name : "value");
@@ -1427,6 +1445,20 @@ eval(struct jev *v, struct scope *sc, struct jnode *n)
 		everr(v, n->off, "internal: statement where an expression belongs");
 		return NULL;
 	}
+}
+
+/* A name, attribute, item or else-less if that a lenient template
+ * (jlex.h) finds undefined is dbt's parse-time Undefined, as that
+ * template's environment makes it. */
+static struct jv *
+eval(struct jev *v, struct scope *sc, struct jnode *n)
+{
+	struct jv *x = eval1(v, sc, n);
+
+	if (x == &jvundef && v->src->lenient &&
+	    (n->k == N_NAME || n->k == N_ATTR || n->k == N_ITEM || n->k == N_COND))
+		return &jvparseundef;
+	return x;
 }
 
 struct jv *

@@ -32,7 +32,16 @@
  * undefined none string number sequence mapping iterable odd even
  * divisibleby eq. Other filters, tests and the methods of str, list and
  * dict are jlib's (jlib.h). Everything else is an error with the
- * template's name and line:column. */
+ * template's name and line:column.
+ *
+ * A lenient template (its src.lenient set before it runs) is what dbt's
+ * parse renders with create_undefined's Undefined (a node's own text,
+ * with the macros it defines): a name, attribute or item it finds
+ * undefined there is jvparseundef, which prints, tests, iterates and
+ * compares as the default Undefined but answers any attribute, item,
+ * slice or call (its arguments evaluated) with itself, wherever it goes;
+ * its own attributes (name, hint, node, ...) are refused. Macros of other
+ * templates keep the default Undefined, as dbt's macro templates do. */
 #ifndef JEVAL_H
 #define JEVAL_H
 

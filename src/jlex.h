@@ -45,6 +45,8 @@ struct jsrc {
 	size_t len;
 	struct jtoken *toks;
 	size_t ntoks;
+	/* its own undefined names are dbt's parse-time Undefined (jeval.h) */
+	int lenient;
 };
 
 /* Lex src into s (everything in a). Returns 0, or -1 with *e set. */

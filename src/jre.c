@@ -345,6 +345,18 @@ translate(struct jev *v, struct rx *r)
 	t.r = r;
 	t.s = r->pat->u.str.s;
 	t.n = r->pat->u.str.n;
+	/* Python's global inline flags, at the start only: (?i) (?m) (?s)
+	 * (and (?u), what a str pattern is); any other (?...) is refused */
+	while (t.i + 2 < t.n && t.s[t.i] == '(' && t.s[t.i + 1] == '?') {
+		size_t k = t.i + 2;
+		int f = 0;
+		for (; k < t.n && t.s[k] && strchr("imsu", t.s[k]); k++)
+			f |= t.s[k] == 'i' ? FI : t.s[k] == 'm' ? FM : t.s[k] == 's' ? FS : 0;
+		if (k == t.i + 2 || k >= t.n || t.s[k] != ')')
+			break;
+		r->flags |= f;
+		t.i = k + 1;
+	}
 	if (r->flags & FI)
 		r->ascii = 1;
 	while (t.i < t.n) {

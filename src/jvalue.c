@@ -10,6 +10,7 @@
 
 struct jv jvundef = {JUNDEF, JS_NONE, {0}}, jvnone = {JNONE, JS_NONE, {0}};
 struct jv jvtrue = {JBOOL, JS_NONE, {1}}, jvfalse = {JBOOL, JS_NONE, {0}};
+struct jv jvparseundef = {JUNDEF, JS_NONE, {0}};
 
 static struct jv *
 newv(struct arena *a, enum jtype t)
@@ -429,7 +430,9 @@ jveq(const struct jv *a, const struct jv *b)
 	if (a->type != b->type)
 		return 0;
 	switch (a->type) {
-	case JUNDEF: case JNONE: return 1;
+	case JUNDEF:	/* Undefined.__eq__: the same class */
+		return (a == &jvparseundef) == (b == &jvparseundef);
+	case JNONE: return 1;
 	case JSTR:
 		return a->u.str.n == b->u.str.n &&
 		    memcmp(a->u.str.s, b->u.str.s, a->u.str.n) == 0;

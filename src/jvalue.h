@@ -99,6 +99,9 @@ struct jcall {
 };
 
 extern struct jv jvundef, jvnone, jvtrue, jvfalse;
+/* dbt's parse-time Undefined (dbt_common's create_undefined): a JUNDEF
+ * that is not equal to jvundef; jeval.h says where it comes from. */
+extern struct jv jvparseundef;
 
 struct jv *jvint(struct arena *, int64_t);
 struct jv *jvfloat(struct arena *, double);

@@ -1,0 +1,87 @@
+#!/bin/sh
+# The parse-time render of a project read here against dbt parse's
+# (tests/data/parsesem): a node's own text with dbt's parse-time Undefined
+# (an undefined name, package or macro answering attributes, items and
+# calls, its calls' refs recorded; printed, tested and iterated as
+# Undefined), in an enabled model and in a disabled one; is_incremental,
+# dbt's macro, in depends_on.macros when the node calls it (not when a
+# macro does). Its nodes' refs, depends_on, alias and tags are dbt parse's;
+# what dbt2ninja lacks is refused, and an error in a package's macro names
+# the macro's file and the node.
+. "$(dirname "$0")/lib.sh"
+P=$TMP/ours
+cp -R "$ROOT/tests/data/parsesem" "$P"
+printf 'sem:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      host: localhost\n      port: 5432\n      user: postgres\n      password: ""\n      dbname: demo\n      schema: dev\n      threads: 2\n' \
+	>"$P/profiles.yml"
+export DBT_PROFILES_DIR="$P"
+cd "$P" || exit 1
+M=target/ninja/manifest.json
+
+"$DBT2NINJA" >"$TMP/gen" 2>&1
+ok $? "dbt2ninja reads the project" || sed 's/^/# /' "$TMP/gen"
+grep -q '^-- relation: "demo"."dev"."len_x"$' target/ninja/sql/model.sem.lenient.sql
+ok $? "an alias joined of undefined attributes, items and slices: they print nothing"
+python3 - "$M" >"$TMP/n" 2>&1 <<'PY'
+import json, sys
+n = json.load(open(sys.argv[1]))['nodes']
+l, i, j = n['model.sem.lenient'], n['model.sem.incr'], n['model.sem.incr2']
+print(sorted(l['depends_on']['nodes']), l['depends_on']['macros'], l['tags'])
+print(i['depends_on']['macros'], j['depends_on']['macros'])
+PY
+is "$(sed -n 1p "$TMP/n")" "['model.sem.base', 'model.sem.other'] ['macro.helpers.passthrough'] ['True', 'False', '0', 'dflt']" \
+	"the refs in an undefined call's arguments; false, empty, equal to itself, default"
+is "$(sed -n 2p "$TMP/n")" "['macro.dbt.is_incremental'] ['macro.helpers.inc_or_not']" \
+	"is_incremental() in depends_on.macros when the node calls it, not its macro's call"
+
+# refused, or dbt's error, naming the file and what
+refused() {
+	rm -rf "$TMP/bad" && cp -R "$P" "$TMP/bad" && rm -rf "$TMP/bad/target" "$TMP/bad/build.ninja"
+	(cd "$TMP/bad" && eval "$1" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/out" 2>&1)
+	is $? 1 "$3: exit 1"
+	grep -qF "$2" "$TMP/out"
+	ok $? "$3: says so" || sed 's/^/# /' "$TMP/out"
+}
+refused 'echo "select {{ should_full_refresh() }} as x" >models/sfr.sql' \
+	"unsupported: dbt.should_full_refresh, a macro of dbt's own that dbt2ninja does not have" \
+	"a macro of dbt's that we lack is not undefined"
+refused 'echo "{{ nothere.name }}select 1 as x" >models/nm.sql' \
+	"models/nm.sql:1:12: unsupported at parse: attribute 'name' of an undefined value" \
+	"an undefined value's own attribute"
+refused 'printf "{%% macro boom() %%}\n  {{ exceptions.raise_compiler_error(\"boom here\") }}\n{%% endmacro %%}\n" >dbt_packages/helpers/macros/boom.sql &&
+	echo "select {{ helpers.boom() }} as x" >models/b.sql' \
+	"dbt_packages/helpers/macros/boom.sql:2:6: Compilation Error: boom here (model.sem.b)" \
+	"an error in a package's macro: its file and the node"
+refused 'printf "{%% macro inside() %%}{{ nothere.attr }}{%% endmacro %%}\n" >dbt_packages/helpers/macros/in.sql &&
+	echo "select {{ helpers.inside() }} as x" >models/p.sql' \
+	"dbt_packages/helpers/macros/in.sql:1:" \
+	"a macro's own undefined is the default Undefined"
+
+# the reference dbt: the same project through dbt parse's manifest
+refdbt_or_done "$TMP/refdbt"
+D=$TMP/dbt
+cp -R "$P" "$D"
+rm -rf "$D/target" "$D/build.ninja" "$D/.ninja_log" "$D/.ninja_deps"
+bothways "$D"
+samejobs "$D"
+python3 - "$D/target/manifest.json" "$TMP/fresh/$M" >"$TMP/cmp" 2>&1 <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
+bad = 0
+for uid in sorted(set(a['nodes']) | set(b['nodes'])):
+    x, y = a['nodes'].get(uid), b['nodes'].get(uid)
+    if x is None or y is None:
+        print('only in', 'dbt' if x else 'ours', uid); bad += 1; continue
+    for k in ('depends_on', 'refs', 'alias', 'tags'):
+        if x.get(k) != y.get(k):
+            print(uid, k, 'dbt:', x.get(k), 'ours:', y.get(k)); bad += 1
+if sorted(a['disabled']) != sorted(b.get('disabled', {})):
+    print('disabled: dbt', sorted(a['disabled']), 'ours', sorted(b.get('disabled', {}))); bad += 1
+print('same' if not bad else 'differs')
+PY
+is "$(tail -1 "$TMP/cmp")" same "every node's refs, depends_on, alias and tags are dbt parse's" || sed 's/^/# /' "$TMP/cmp"
+(cd "$D" && printf "{%% macro boom() %%}\n  {{ exceptions.raise_compiler_error(\"boom here\") }}\n{%% endmacro %%}\n" >dbt_packages/helpers/macros/boom.sql &&
+	echo "select {{ helpers.boom() }} as x" >models/b.sql && rm -rf target &&
+	DBT_PROFILES_DIR=. "$TMP/refdbt/bin/dbt" parse >"$TMP/parse.err" 2>&1)
+grep -q "boom here" "$TMP/parse.err" && grep -q "in macro boom (macros/boom.sql)" "$TMP/parse.err"
+ok $? "dbt parse fails there too, in the same words" || sed 's/^/# /' "$TMP/parse.err"
+done_testing
