@@ -626,7 +626,7 @@ jdtarith(struct arena *a, int op, const struct jv *xv, const struct jv *yv, cons
 		}
 		if (op == 'f' || op == '/') {
 			if (!n) {
-				*err = op == 'f' ? "integer division or modulo by zero" : "division by zero";
+				*err = "integer division or modulo by zero";
 				return NULL;
 			}
 			if (total(x, &t) < 0) {
