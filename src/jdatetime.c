@@ -233,12 +233,18 @@ mkdelta(struct arena *a, int64_t days, int64_t secs, int64_t us, const char **er
 {
 	struct dv *d;
 
-	secs += floordiv(us, 1000000);
-	us -= floordiv(us, 1000000) * 1000000;
-	days += floordiv(secs, 86400);
-	secs -= floordiv(secs, 86400) * 86400;
+	if (__builtin_add_overflow(secs, floordiv(us, 1000000), &secs) ||
+	    __builtin_add_overflow(days, floordiv(secs, 86400), &days)) {
+		*err = "unsupported: timedelta beyond 64 bits";
+		return NULL;
+	}
+	us = us % 1000000 < 0 ? us % 1000000 + 1000000 : us % 1000000;
+	secs = secs % 86400 < 0 ? secs % 86400 + 86400 : secs % 86400;
 	if (days > MAXDAYS || days < -MAXDAYS) {
-		*err = "days must have magnitude <= 999999999";
+		static char msg[80];
+		snprintf(msg, sizeof msg, "days=%lld; must have magnitude <= 999999999",
+		    (long long)days);
+		*err = msg;
 		return NULL;
 	}
 	d = dvnew(a, K_DELTA);
