@@ -30,7 +30,7 @@ DEBS = build-essential pkg-config libcjson-dev libpq-dev libssl-dev \
 
 SHARED = src/util.c src/arena.c src/htab.c src/hash.c src/sql.c src/project.c \
 	src/jinja.c src/profile.c src/conn.c src/stamp.c src/jobfile.c src/pg.c src/ninjalog.c \
-	src/jvalue.c src/jdec.c src/jset.c src/jlex.c src/jparse.c src/jeval.c src/jlib.c src/jre.c src/dbtctx.c src/dbtdb.c src/dbtcolumn.c src/yamljson.c
+	src/jvalue.c src/jdec.c src/jset.c src/jlex.c src/jparse.c src/jeval.c src/jlib.c src/jre.c src/jdatetime.c src/dbtctx.c src/dbtdb.c src/dbtcolumn.c src/yamljson.c
 RUN = src/mat.c src/matstep.c src/iface.c src/swap.c src/inplace.c src/incremental.c src/snapshot.c \
 	src/seedload.c src/datatest.c src/mz.c src/deploy.c src/seed.c src/late.c src/operation.c
 GEN = gen/config.c gen/manifest.c gen/graph.c gen/job.c gen/ninja.c gen/results.c gen/state.c \
@@ -38,7 +38,7 @@ GEN = gen/config.c gen/manifest.c gen/graph.c gen/job.c gen/ninja.c gen/results.
 	gen/lineage.c gen/timeline.c gen/report.c gen/hooks.c gen/dbtparse.c gen/parsectx.c gen/dbtmacros.c gen/nodecfg.c gen/nodejson.c \
 	gen/testname.c gen/blocks.c gen/builtins.c
 HDRS = src/util.h src/arena.h src/htab.h src/hash.h src/sql.h src/project.h \
-	src/jinja.h src/jvalue.h src/jdec.h src/jset.h src/jlex.h src/jparse.h src/jeval.h src/jlib.h src/jre.h src/dbtctx.h src/dbtint.h src/yamljson.h src/profile.h src/conn.h src/stamp.h src/ninjalog.h src/jobfile.h src/pg.h src/mat.h src/matstep.h src/dbtcolumn.h src/deploy.h src/seed.h src/operation.h \
+	src/jinja.h src/jvalue.h src/jdec.h src/jset.h src/jlex.h src/jparse.h src/jeval.h src/jlib.h src/jre.h src/jdatetime.h src/dbtctx.h src/dbtint.h src/yamljson.h src/profile.h src/conn.h src/stamp.h src/ninjalog.h src/jobfile.h src/pg.h src/mat.h src/matstep.h src/dbtcolumn.h src/deploy.h src/seed.h src/operation.h \
 	gen/config.h gen/manifest.h gen/graph.h gen/job.h gen/ninja.h gen/results.h gen/state.h gen/dropenv.h \
 	gen/select.h gen/stage.h gen/render.h gen/outdated.h gen/status.h gen/lineage.h \
 	gen/timeline.h gen/report.h gen/hooks.h gen/dbtparse.h gen/parsectx.h gen/dbtmacros.h gen/nodecfg.h gen/nodejson.h gen/testname.h \

@@ -1,4 +1,5 @@
 /* parsectx.c: dbt's parse-time context (see parsectx.h). */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 #include "arena.h"
 #include "dbtmacros.h"
 #include "jeval.h"
+#include "jdatetime.h"
 #include "jre.h"
 #include "jset.h"
 #include "nodecfg.h"
@@ -741,6 +743,18 @@ noattr(struct jev *v, struct jv *self, const char *name)
 
 static const struct jclass noclass = {"unsupported", noattr, NULL, nocall, NULL, NULL, 0, NULL};
 
+/* modules.datetime's clock while parsing: the generator's, as dbt parse
+ * reads its own (what dbt records of a node, its refs and config, is
+ * what a parse at that moment records). */
+static void
+parseclock(struct jev *v, void *data, const char *what, struct timespec *ts)
+{
+	(void)v;
+	(void)data;
+	(void)what;
+	clock_gettime(CLOCK_REALTIME, ts);
+}
+
 static struct jv *
 basectx(struct pnode *pn, struct arena *a)
 {
@@ -780,7 +794,10 @@ basectx(struct pnode *pn, struct arena *a)
 	put(a, d, "store_result", jvfunc(a, "store_result", fnempty, pn));
 	put(a, d, "store_raw_result", jvfunc(a, "store_raw_result", fnempty, pn));
 	put(a, d, "project_name", str(a, pn->c->run.project));
-	put(a, d, "modules", jremodules(a));
+	{
+		static const struct jdtclock clk = {parseclock, NULL};
+		put(a, d, "modules", jremodules(a, &clk));
+	}
 	jsetnames(a, d);
 	for (i = 0; no[i]; i++)
 		put(a, d, no[i], jvobj(a, &noclass, (void *)no[i]));

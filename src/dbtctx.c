@@ -1,4 +1,5 @@
 /* dbtctx.c: dbt's Jinja context over a manifest (see dbtctx.h). */
+#define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "hash.h"
 #include "htab.h"
 #include "jeval.h"
+#include "jdatetime.h"
 #include "jre.h"
 #include "jset.h"
 
@@ -1525,6 +1527,22 @@ fnreturn(struct jev *v, void *data, struct jcall *c)
 }
 
 /* The names of the context that do not depend on the node's package. */
+/* modules.datetime's clock: the executor's, when it renders the node as
+ * it runs; the generator's render of a node that reads it is left to the
+ * executor (dbtneeddb()), so that no job holds the generator's time. */
+static void
+dbtclock(struct jev *v, void *data, const char *what, struct timespec *ts)
+{
+	struct rnode *rn = data;
+
+	if (!rn->c->run.db) {
+		rn->c->needdb = 1;
+		jfail(v, "%s reads the clock: the %s is rendered when it runs", what,
+		    rn->hook && rn->hook->operation ? "hook" : "node");
+	}
+	clock_gettime(CLOCK_REALTIME, ts);
+}
+
 static struct jv *
 basectx(struct rnode *rn, struct arena *a)
 {
@@ -1561,7 +1579,10 @@ basectx(struct rnode *rn, struct arena *a)
 	put(a, d, "local_md5", jvfunc(a, "local_md5", fnmd5, rn));
 	put(a, d, "execute", &jvtrue);
 	put(a, d, "flags", jvobj(a, &flagsclass, rn));
-	put(a, d, "modules", jremodules(a));
+	{
+		struct jdtclock clk = {dbtclock, rn};
+		put(a, d, "modules", jremodules(a, &clk));
+	}
 	put(a, d, "graph", jvobj(a, &graphclass, rn));
 	put(a, d, "project_name", str(a, rn->c->run.project));
 	if (rn->c->run.dbtversion)

@@ -23,7 +23,9 @@
  * compiler injects them. A database query (adapter.execute, and so
  * statement blocks and run_query; get_columns_in_relation; get_relation
  * of another relation) is answered by dbtrun.db when there is one
- * (dbtdb.c), and without one fails, dbtneeddb() saying so. Anything
+ * (dbtdb.c), and without one fails, dbtneeddb() saying so; so does
+ * reading the clock (modules.datetime's now(), jdatetime.h), which the
+ * executor's render does with its own. Anything
  * else — an unknown target attribute, graph without a manifest of dbt's
  * (dbtctxgraph()), run_started_at — is
  * refused naming it, as

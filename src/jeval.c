@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jdatetime.h"
 #include "jdec.h"
 #include "jeval.h"
 #include "jlib.h"
@@ -319,6 +320,16 @@ arith(struct jev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
 	undeferr(v, off, y);
 	if (jdecis(x) || jdecis(y))
 		return decarith(v, off, op, x, y);
+	if (jdtis(x) || jdtis(y)) {
+		static const char ops[] = {'+', '-', '*', '/', 'f', '%'};
+		const char *err;
+		struct jv *r = op <= OP_MOD ? jdtarith(v->a, ops[op - OP_ADD], x, y, &err) : NULL;
+		if (r)
+			return r;
+		if (op <= OP_MOD && err)
+			everr(v, off, "%s", err);
+		typeerr(v, off, op, x, y);
+	}
 	if (op == OP_SUB && jvisset(x) && jvisset(y))
 		return jsetminus(v, x, y);
 	if (isnum(x) && isnum(y)) {
@@ -439,6 +450,7 @@ order(struct jev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
 {
 	size_t i;
 	int c;
+	const char *err;
 
 	if (jdeccmp(x, y, &c)) {
 		if (c == 2)
@@ -447,6 +459,16 @@ order(struct jev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
 	}
 	if (jvisset(x) || jvisset(y))
 		everr(v, off, "unsupported: %s with a set", opname[op]);
+	if (jdtcmp(x, y, &c, &err)) {
+		if (c != 2)
+			return c;
+		if (*err)
+			everr(v, off, "%s", err);
+		undeferr(v, off, x);
+		undeferr(v, off, y);
+		everr(v, off, "'%s' not supported between instances of '%s' and '%s'",
+		    opname[op], jvtypename(x), jvtypename(y));
+	}
 
 	if (isnum(x) && isnum(y)) {
 		if (x->type != JFLOAT && y->type != JFLOAT)
@@ -1355,6 +1377,13 @@ eval1(struct jev *v, struct scope *sc, struct jnode *n)
 			if (!(y = jdecsign(v->a, n->k == N_NEG, x, &err)))
 				everr(v, n->off, "%s", err);
 			return y;
+		}
+		if (jdtis(x)) {
+			const char *err;
+			if ((y = jdtsign(v->a, n->k == N_NEG ? '-' : '+', x, &err)))
+				return y;
+			if (err)
+				everr(v, n->off, "%s", err);
 		}
 		if (!isnum(x))
 			everr(v, n->off, "bad operand type for unary %c: '%s'",

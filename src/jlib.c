@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jdatetime.h"
 #include "jdec.h"
 #include "jlib.h"
 #include "jset.h"
@@ -310,6 +311,7 @@ cmp(struct jev *v, struct jv *x, struct jv *y)
 {
 	size_t i;
 	int c;
+	const char *err;
 
 	if (jdeccmp(x, y, &c)) {
 		if (c == 2)
@@ -318,6 +320,14 @@ cmp(struct jev *v, struct jv *x, struct jv *y)
 	}
 	if (jvisset(x) || jvisset(y))
 		jfail(v, "unsupported: ordering sets");
+	if (jdtcmp(x, y, &c, &err)) {
+		if (c != 2)
+			return c;
+		if (*err)
+			jfail(v, "%s", err);
+		jfail(v, "'<' not supported between instances of '%s' and '%s'",
+		    jvtypename(x), jvtypename(y));
+	}
 
 	if (isnum(x) && isnum(y)) {
 		if (x->type != JFLOAT && y->type != JFLOAT)

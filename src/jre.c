@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jdatetime.h"
 #include "jeval.h"
 #include "jre.h"
 
@@ -1073,9 +1074,12 @@ static const struct jclass reclass = {"re", reattr, NULL, NULL, NULL, NULL, 0, N
 static struct jv *
 modattr(struct jev *v, struct jv *self, const char *name)
 {
-	(void)self;
 	if (!strcmp(name, "re"))
 		return jvobj(jevarena(v), &reclass, NULL);
+	if (!strcmp(name, "datetime"))
+		return jdtmodule(jevarena(v), self->u.obj.data);
+	if (!strcmp(name, "pytz"))
+		return jdtpytz(jevarena(v));
 	jfail(v, "unsupported: modules.%s", name);
 	return NULL;
 }
@@ -1083,7 +1087,13 @@ modattr(struct jev *v, struct jv *self, const char *name)
 static const struct jclass modclass = {"modules", modattr, NULL, NULL, NULL, NULL, 0, NULL};
 
 struct jv *
-jremodules(struct arena *a)
+jremodules(struct arena *a, const struct jdtclock *clock)
 {
-	return jvobj(a, &modclass, NULL);
+	struct jdtclock *k = NULL;
+
+	if (clock) {
+		k = arenaalloc(a, sizeof *k);
+		*k = *clock;
+	}
+	return jvobj(a, &modclass, k);
 }

@@ -1,4 +1,5 @@
-/* jre.h: dbt's `modules` in the Jinja context, with `re` alone: Python's
+/* jre.h: dbt's `modules` in the Jinja context: `datetime` and `pytz`
+ * (jdatetime.h), and `re`: Python's
  * re module for the subset where POSIX regular expressions (regcomp with
  * REG_EXTENDED, leftmost-longest) match exactly as Python's backtracking
  * (leftmost-first) does.
@@ -17,14 +18,16 @@
  * run time, ., classes other than ASCII ones, \w \d \s and IGNORECASE on
  * non-ASCII text (Python's are Unicode's), a $ without MULTILINE on a
  * string that ends with a newline, and a NUL character. Any other
- * attribute of modules is refused as it was. */
+ * attribute of modules is refused as it was (itertools among them). */
 #ifndef JRE_H
 #define JRE_H
 
 struct arena;
 struct jv;
+struct jdtclock;
 
-/* The `modules` object of dbt's context. */
-struct jv *jremodules(struct arena *);
+/* The `modules` object of dbt's context; modules.datetime reads the
+ * clock through clock (NULL: it is refused). */
+struct jv *jremodules(struct arena *, const struct jdtclock *clock);
 
 #endif

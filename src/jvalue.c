@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jdatetime.h"
 #include "jdec.h"
 #include "jset.h"
 #include "jvalue.h"
@@ -142,6 +143,8 @@ jvhash(const struct jv *v)
 	case JOBJ:
 		if (jdecis(v))
 			return jdechash(v, hashint, hashfloat);
+		if (jdtis(v))
+			return jdthash(v);
 		return (uint64_t)(uintptr_t)v->u.obj.data;
 	default: return (uint64_t)v->type;
 	}
@@ -406,11 +409,14 @@ jveq(const struct jv *a, const struct jv *b)
 {
 	size_t i;
 	int c;
+	const char *err;
 
 	if (jdeccmp(a, b, &c))
 		return c == 0;
 	if (jvisset(a) || jvisset(b))
 		return jseteq(a, b);
+	if (jdtcmp(a, b, &c, &err))
+		return c == 0;
 
 	if ((a->type == JLIST && a->sub != JS_NONE) ||
 	    (b->type == JLIST && b->sub != JS_NONE))
@@ -645,6 +651,10 @@ jvreprto(struct buf *b, const struct jv *v)
 		}
 		if (jvisset(v))
 			return jsetrepr(b, v);
+		if (jdtis(v)) {
+			jdtrepr(b, v);
+			return NULL;
+		}
 		return "repr of a native object";
 	default:
 		return jvstrto(b, v);

@@ -2,8 +2,8 @@
 # The Jinja engine against Jinja2 itself: every tests/data/jinja/*.j2 is
 # rendered by python3-jinja2 (with dbt's Environment: a SandboxedEnvironment
 # with the do and loopcontrols extensions and dbt's test and
-# materialization block tags, defaults otherwise; dbt's modules.re, set
-# and set_strict in the context, and Decimal(text) for agate's numbers
+# materialization block tags, defaults otherwise; dbt's modules.re,
+# datetime and pytz, set and set_strict in the context, and Decimal(text) for agate's numbers
 # from the database) and by
 # tests/unit/jrender, and the bytes must be equal; every refuse/*.j2 must
 # fail in jrender with exactly the message in its .err.
@@ -37,13 +37,18 @@ for t in "$DATA"/*.j2; do
 	ctx=$DATA/$name.json
 	[ -f "$ctx" ] || ctx=
 	if [ -f "$DATA/$name.min" ] && older "$JV" "$(cat "$DATA/$name.min")"; then
-		: >"$TMP/py/$name.skip"
+		echo "needs Jinja2 $(cat "$DATA/$name.min"), this is $JV" >"$TMP/py/$name.skip"
+		continue
+	fi
+	# a case with a NAME.needs file needs the Python module named in it
+	if [ -f "$DATA/$name.needs" ] && ! $PY -c "import $(cat "$DATA/$name.needs")" 2>/dev/null; then
+		echo "needs Python's $(cat "$DATA/$name.needs") ($PY)" >"$TMP/py/$name.skip"
 		continue
 	fi
 	printf '%s\t%s\t%s\n' "$name" "$t" "$ctx" >>"$TMP/list"
 done
 if ! $PY - "$TMP/list" "$TMP/py" 2>"$TMP/pyerr" <<'PY'
-import decimal, json, os, re, sys, traceback, types
+import datetime, decimal, json, os, re, sys, traceback, types
 import jinja2, jinja2.ext, jinja2.nodes, jinja2.sandbox
 
 class Test(jinja2.ext.Extension):
@@ -100,7 +105,12 @@ def render(template, ctxfile):
         extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols", Test, Materialization])
     src = open(template, encoding="utf-8", newline="").read()
     ctx = json.load(open(ctxfile)) if ctxfile else {}
-    ctx["modules"] = types.SimpleNamespace(re=re)
+    ctx["modules"] = types.SimpleNamespace(re=re, datetime=datetime)
+    try:
+        import pytz
+        ctx["modules"].pytz = pytz
+    except ImportError:
+        pass
     ctx["set"], ctx["set_strict"], ctx["Decimal"] = dbtset, dbtsetstrict, decimal.Decimal
     return env.from_string(src).render(**ctx)
 
@@ -128,7 +138,7 @@ for t in "$DATA"/*.j2; do
 	[ -f "$ctx" ] || ctx=
 	n=$((n + 1))
 	if [ -f "$TMP/py/$name.skip" ]; then
-		echo "ok $n - $name # SKIP needs Jinja2 $(cat "$DATA/$name.min"), this is $JV"
+		echo "ok $n - $name # SKIP $(cat "$TMP/py/$name.skip")"
 		continue
 	fi
 	if [ ! -f "$TMP/py/$name.want" ]; then

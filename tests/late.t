@@ -1,7 +1,8 @@
 #!/bin/sh
 # Nodes whose SQL needs the database to render (run_query, a statement
 # block and load_result, adapter.get_columns_in_relation, get_relation of
-# another relation, dbt_utils.star, an incremental's run_query on this):
+# another relation, dbt_utils.star, an incremental's run_query on this,
+# modules.datetime's clock):
 # the generator leaves them to the executor, which renders each on its
 # own connection when it runs. The project tests/data/late, with the real
 # dbt_utils in dbt_packages/, is parsed by the reference dbt and deployed
@@ -33,7 +34,7 @@ project() {
 project "$TMP/dbt" dbt
 project "$TMP/ours" ours
 project "$TMP/proj" proj
-LATE="asdict counted grown kinds maybe narrow stamped starred"
+LATE="asdict clocked counted grown kinds maybe narrow stamped starred"
 
 rows() { schemarows "$1" s; }
 # tests DIR: each test's name, status and failures in DIR's run_results.json
@@ -67,8 +68,8 @@ for name in sys.argv[4:]:
         print('#   dbt:  ' + dbt)
         print('#   ours: ' + ours)
 PY
-	is "$(grep -c '^same' "$TMP/same.$1")" 8 \
-		"round $1: each of the 8 rendered when it ran as dbt build rendered it${2:+ (the project read itself)}"
+	is "$(grep -c '^same' "$TMP/same.$1")" 9 \
+		"round $1: each of the 9 rendered when it ran as dbt build rendered it${2:+ (the project read itself)}"
 	grep -v '^same' "$TMP/same.$1" | sed 's/^/# /'
 }
 
@@ -80,8 +81,8 @@ round() {
 	# the generator asks no database: the server is out of its reach
 	(cd "$TMP/ours" && PGHOST=/nonexistent DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/gen.$1.log" 2>&1)
 	ok $? "round $1: dbt2ninja" || sed 's/^/# /' "$TMP/gen.$1.log"
-	grep -q "11 when they run" "$TMP/gen.$1.log"
-	ok $? "round $1: 11 nodes left to be rendered when they run" || sed 's/^/# /' "$TMP/gen.$1.log"
+	grep -q "12 when they run" "$TMP/gen.$1.log"
+	ok $? "round $1: 12 nodes left to be rendered when they run" || sed 's/^/# /' "$TMP/gen.$1.log"
 	(cd "$TMP/ours" && DBT_PROFILES_DIR=. ninja build >"$TMP/ninja.$1.log" 2>&1)
 	ok $? "round $1: ninja build" || tail -20 "$TMP/ninja.$1.log" | sed 's/^/# /'
 	tests dbt >"$TMP/dbt.tests"
@@ -102,8 +103,8 @@ round() {
 	# the project read itself, no dbt parse
 	(cd "$TMP/proj" && PGHOST=/nonexistent DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/pgen.$1.log" 2>&1)
 	ok $? "round $1: dbt2ninja reads the project itself" || sed 's/^/# /' "$TMP/pgen.$1.log"
-	grep -q "11 when they run" "$TMP/pgen.$1.log"
-	ok $? "round $1: the same 11 left to be rendered when they run" || sed 's/^/# /' "$TMP/pgen.$1.log"
+	grep -q "12 when they run" "$TMP/pgen.$1.log"
+	ok $? "round $1: the same 12 left to be rendered when they run" || sed 's/^/# /' "$TMP/pgen.$1.log"
 	(cd "$TMP/proj" && DBT_PROFILES_DIR=. ninja build >"$TMP/pninja.$1.log" 2>&1)
 	ok $? "round $1: ninja build of the project read itself" || tail -20 "$TMP/pninja.$1.log" | sed 's/^/# /'
 	rows proj >"$TMP/proj.rows"

@@ -55,7 +55,7 @@ main(int argc, char **argv)
 	}
 	if (!ctx)
 		ctx = jvdict(&a);
-	jvset(&a, ctx, jvstr(&a, "modules", 7), jremodules(&a));
+	jvset(&a, ctx, jvstr(&a, "modules", 7), jremodules(&a, NULL));
 	jsetnames(&a, ctx);
 	jvset(&a, ctx, jvstr(&a, "Decimal", 7), jvfunc(&a, "Decimal", fndecimal, NULL));
 	name = strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1];
