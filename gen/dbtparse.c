@@ -2915,12 +2915,17 @@ exposure(struct reader *r, cJSON *e)
 	cJSON_AddStringToObject(n, "type", type);
 	cJSON_AddItemToObject(n, "owner", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(x, "owner"), 1));
 	cJSON_AddStringToObject(n, "description", jstr(x, "description") ? jstr(x, "description") : "");
-	if (jstr(x, "label"))
-		cJSON_AddStringToObject(n, "label", jstr(x, "label"));
-	if (jstr(x, "maturity"))
-		cJSON_AddStringToObject(n, "maturity", jstr(x, "maturity"));
-	if (jstr(x, "url"))
-		cJSON_AddStringToObject(n, "url", jstr(x, "url"));
+	{
+		static const char *const opt[] = {"label", "maturity", "url"}, *const own[] = {"email",
+		    "name"};
+		cJSON *o = cJSON_GetObjectItemCaseSensitive(n, "owner");
+		for (k = 0; k < 3; k++)
+			cJSON_AddItemToObject(n, opt[k], jstr(x, opt[k]) ?
+			    cJSON_CreateString(jstr(x, opt[k])) : cJSON_CreateNull());
+		for (k = 0; k < 2; k++)
+			if (!cJSON_GetObjectItemCaseSensitive(o, own[k]))
+				cJSON_AddNullToObject(o, own[k]);
+	}
 	cJSON_AddArrayToObject(n, "refs");
 	cJSON_AddArrayToObject(n, "sources");
 	d = cJSON_AddObjectToObject(n, "depends_on");
