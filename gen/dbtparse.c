@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "arena.h"
 #include "blocks.h"
@@ -774,6 +775,9 @@ colcheck(struct reader *r, const char *file, const char *where, const cJSON *c)
 	if ((x = cJSON_GetObjectItemCaseSensitive(c, "quote")) && !cJSON_IsBool(x) &&
 	    !cJSON_IsNull(x))
 		fatal("%s%s: %s: column %s: quote is not true or false", r->pre, file, where, name);
+	if ((x = cJSON_GetObjectItemCaseSensitive(c, "granularity")) && !cJSON_IsString(x) &&
+	    !cJSON_IsNull(x))
+		fatal("%s%s: %s: column %s: granularity is not a string", r->pre, file, where, name);
 	if ((x = cJSON_GetObjectItemCaseSensitive(c, "config"))) {
 		onlykeys(r, file, where, x, cfg);
 		if ((y = cJSON_GetObjectItemCaseSensitive(x, "meta")) && !cJSON_IsObject(y))
@@ -830,9 +834,9 @@ static const cJSON *
 versioncheck(struct reader *r, const char *file, const char *where, const cJSON *e)
 {
 	static const char *const ver[] = {"v", "defined_in", "description", "config",
-	    "columns", "data_tests", "tests", "access", "constraints", NULL};
+	    "columns", "data_tests", "tests", "access", "constraints", "deprecation_date", NULL};
 	static const char *const col[] = {"name", "description", "data_type", "data_tests",
-	    "tests", "meta", "tags", "quote", "constraints", "config", NULL};
+	    "tests", "meta", "tags", "quote", "constraints", "config", "granularity", NULL};
 	static const char *const incl[] = {"include", "exclude", NULL};
 	const cJSON *vs = cJSON_GetObjectItemCaseSensitive(e, "versions"), *v, *w, *c, *x;
 	const cJSON *lv = cJSON_GetObjectItemCaseSensitive(e, "latest_version"), *latest = NULL;
@@ -905,17 +909,268 @@ versioncheck(struct reader *r, const char *file, const char *where, const cJSON 
 	return latest;
 }
 
+/* ---- deprecation dates and time spines ---- */
+
+/* n digits of *p as a number, or -1. */
+static int
+ndigits(const char **p, int n)
+{
+	int v = 0;
+
+	for (; n > 0; n--, (*p)++) {
+		if (**p < '0' || **p > '9')
+			return -1;
+		v = v * 10 + (**p - '0');
+	}
+	return v;
+}
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+static long long
+civildays(long long y, int mo, int d)
+{
+	long long era, yoe, doy;
+
+	y -= mo <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+/* A deprecation_date as dbt's normalize_date makes it of what YAML or
+ * dateutil reads of YYYY-MM-DD[(T| )HH:MM[:SS]][Z|(+|-)HH[:MM]]: a
+ * naive one in the local time zone, written as Python's isoformat();
+ * *at its instant. NULL: not that. */
+static char *
+isodate(const char *s, long long *at)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	const char *p = s;
+	int y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0, tz = 0, sign = 1;
+	long long local, off;
+	struct buf b = {0};
+
+	if ((y = ndigits(&p, 4)) < 1 || *p++ != '-' || (mo = ndigits(&p, 2)) < 1 || mo > 12 ||
+	    *p++ != '-' || (d = ndigits(&p, 2)) < 1 || d > mdays[mo - 1] + (mo == 2 &&
+	    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		return NULL;
+	if (*p == 'T' || *p == ' ') {
+		p++;
+		if ((h = ndigits(&p, 2)) < 0 || h > 23 || *p++ != ':' || (mi = ndigits(&p, 2)) < 0 ||
+		    mi > 59)
+			return NULL;
+		if (*p == ':' && (p++, (se = ndigits(&p, 2)) < 0 || se > 59))
+			return NULL;
+	}
+	if (*p == 'Z')
+		p++, tz = 1;
+	else if (*p == '+' || *p == '-') {
+		sign = *p++ == '-' ? -1 : 1;
+		if ((oh = ndigits(&p, 2)) < 0 || oh > 23 || (*p == ':' && (p++,
+		    (om = ndigits(&p, 2)) < 0 || om > 59)))
+			return NULL;
+		tz = 1;
+	}
+	if (*p)
+		return NULL;
+	local = civildays(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+	if (tz)
+		off = sign * (oh * 3600 + om * 60);
+	else {
+		/* astimezone() of a naive datetime: the local offset then */
+		struct tm tm;
+		time_t t;
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = y - 1900, tm.tm_mon = mo - 1, tm.tm_mday = d;
+		tm.tm_hour = h, tm.tm_min = mi, tm.tm_sec = se, tm.tm_isdst = -1;
+		if ((t = mktime(&tm)) == (time_t)-1 || tm.tm_hour != h || tm.tm_min != mi)
+			return NULL;
+		off = local - (long long)t;
+	}
+	*at = local - off;
+	bufprintf(&b, "%04d-%02d-%02dT%02d:%02d:%02d%c%02lld:%02lld", y, mo, d, h, mi, se,
+	    off < 0 ? '-' : '+', (off < 0 ? -off : off) / 3600, (off < 0 ? -off : off) / 60 % 60);
+	if ((off < 0 ? -off : off) % 60)
+		bufprintf(&b, ":%02lld", (off < 0 ? -off : off) % 60);
+	return b.s;
+}
+
+/* The deprecation_date of o (a model's or a version's properties), as
+ * the node has it: a string, or null. */
+static cJSON *
+deprecation(struct reader *r, const char *file, const char *where, const cJSON *o)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "deprecation_date");
+	long long at;
+	char *s;
+	cJSON *x;
+
+	if (!v || cJSON_IsNull(v))
+		return cJSON_CreateNull();
+	if (!cJSON_IsString(v) || !(s = isodate(v->valuestring, &at)))
+		fatal("%s%s: %s: deprecation_date: not a date or a date and time of the form "
+		    "YYYY-MM-DD[ HH:MM[:SS]][Z|+HH:MM] (others are not read here)", r->pre, file,
+		    where);
+	x = cJSON_CreateString(s);
+	free(s);
+	return x;
+}
+
+/* Python's repr() of a list of strings (names without a quote or a
+ * backslash, refused by the callers' checks otherwise). */
+static void
+pynames(struct buf *b, const char *const *names, size_t n)
+{
+	size_t i;
+
+	bufputc(b, '[');
+	for (i = 0; i < n; i++) {
+		const char *q = strchr(names[i], '\'') && !strchr(names[i], '"') ? "\"" : "'";
+		const char *c;
+		bufprintf(b, "%s%s", i ? ", " : "", q);
+		for (c = names[i]; *c; c++) {
+			if (*c == '\\' || (*c == *q))
+				bufputc(b, '\\');
+			bufputc(b, *c);
+		}
+		bufputs(b, q);
+	}
+	bufputc(b, ']');
+}
+
+/* The columns of model e's properties dbt's get_columns_for_version gives
+ * version v (the top-level ones included, then the version's own), or
+ * the top-level ones without v; by name (last one's), in the order of
+ * their first. A cJSON object of the columns, not owned. */
+static cJSON *
+versioncols(const cJSON *e, const cJSON *v)
+{
+	cJSON *o = cJSON_CreateObject();
+	const cJSON *c, *ver = NULL, *ie = NULL, *x;
+	int pass;
+
+	cJSON_ArrayForEach(x, (v ? cJSON_GetObjectItemCaseSensitive(e, "versions") : NULL))
+		if (cJSON_Compare(cJSON_GetObjectItemCaseSensitive(x, "v"), v, 1))
+			ver = x;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(ver, "columns"))
+		if (cJSON_GetObjectItemCaseSensitive(c, "include"))
+			ie = c;
+	for (pass = 0; pass < 2; pass++)
+		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(pass ? ver : e, "columns")) {
+			const char *name = jstr(c, "name");
+			if (!name)
+				continue;
+			if (!pass && ie) {
+				const cJSON *in = cJSON_GetObjectItemCaseSensitive(ie, "include");
+				int has = 0;
+				if (cJSON_IsString(in)) {
+					has = 1;
+					cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(ie, "exclude"))
+						if (cJSON_IsString(x) && !strcmp(x->valuestring, name))
+							has = 0;
+				} else
+					cJSON_ArrayForEach(x, in)
+						if (cJSON_IsString(x) && !strcmp(x->valuestring, name))
+							has = 1;
+				if (!has)
+					continue;
+			}
+			if (cJSON_GetObjectItemCaseSensitive(o, name))
+				cJSON_ReplaceItemInObjectCaseSensitive(o, name, cJSON_CreateObjectReference(c->child));
+			else
+				cJSON_AddItemToObject(o, name, cJSON_CreateObjectReference(c->child));
+		}
+	return o;
+}
+
+/* A model's time_spine, checked as UnparsedModelUpdate checks it against
+ * its columns (the latest version's, where latest_version is given);
+ * the node's time_spine (null for a version's node, as dbt's). */
+static cJSON *
+timespine(struct reader *r, const char *file, const cJSON *e)
+{
+	static const char *const keys[] = {"standard_granularity_column",
+	    "custom_granularities", NULL}, *const ckeys[] = {"name", "column_name", NULL};
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "time_spine"), *x, *c;
+	const cJSON *lv = cJSON_GetObjectItemCaseSensitive(e, "latest_version");
+	const char *name = jstr(e, "name"), *sgc, **names, **missing;
+	cJSON *cols, *o, *l, *k;
+	size_t n = 0, nm = 0;
+	struct buf b = {0};
+
+	if (!t || cJSON_IsNull(t))
+		return cJSON_CreateNull();
+	onlykeys(r, file, "time_spine", t, keys);
+	if (!(sgc = jstr(t, "standard_granularity_column")))
+		fatal("%s%s: model %s: time_spine: standard_granularity_column is not a string",
+		    r->pre, file, name);
+	if ((x = cJSON_GetObjectItemCaseSensitive(t, "custom_granularities")) && !cJSON_IsArray(x))
+		fatal("%s%s: model %s: time_spine: custom_granularities is not a list", r->pre,
+		    file, name);
+	cJSON_ArrayForEach(c, x) {
+		onlykeys(r, file, "time_spine custom_granularities", c, ckeys);
+		if (!jstr(c, "name") || ((k = cJSON_GetObjectItemCaseSensitive(c, "column_name")) &&
+		    !cJSON_IsNull(k) && !cJSON_IsString(k)))
+			fatal("%s%s: model %s: time_spine: a custom granularity without a name, or "
+			    "a column_name not a string", r->pre, file, name);
+	}
+	cols = versioncols(e, lv && !cJSON_IsNull(lv) ? lv : NULL);
+	names = xreallocarray(NULL, (size_t)cJSON_GetArraySize(cols) + 1, sizeof(*names));
+	missing = xreallocarray(NULL, (size_t)cJSON_GetArraySize(x) + 1, sizeof(*missing));
+	cJSON_ArrayForEach(c, cols)
+		names[n++] = c->string;
+	if (!(c = cJSON_GetObjectItemCaseSensitive(cols, sgc))) {
+		pynames(&b, names, n);
+		fatal("%s%s: Time spine standard granularity column must be defined on the model. "
+		    "Got invalid column name '%s' for model '%s'. Valid names%s: %s.", r->pre, file,
+		    sgc, name, lv && !cJSON_IsNull(lv) ? " for latest version" : "", b.s);
+	}
+	if (!jstr(c, "granularity") || !*jstr(c, "granularity"))
+		fatal("%s%s: Time spine standard granularity column must have a granularity "
+		    "defined. Please add one for column '%s' in model '%s'.", r->pre, file, sgc, name);
+	cJSON_ArrayForEach(c, x) {
+		const char *cn = jstr(c, "column_name") && *jstr(c, "column_name") ?
+		    jstr(c, "column_name") : jstr(c, "name");
+		if (!cJSON_GetObjectItemCaseSensitive(cols, cn))
+			missing[nm++] = cn;
+	}
+	if (nm) {
+		struct buf a = {0};
+		pynames(&a, missing, nm);
+		pynames(&b, names, n);
+		fatal("%s%s: Time spine custom granularity columns do not exist in the model. "
+		    "Columns not found: %s; Available columns: %s", r->pre, file, a.s, b.s);
+	}
+	cJSON_Delete(cols);
+	free(names);
+	free(missing);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "standard_granularity_column", sgc);
+	l = cJSON_AddArrayToObject(o, "custom_granularities");
+	cJSON_ArrayForEach(c, x) {
+		k = cJSON_CreateObject();
+		cJSON_AddStringToObject(k, "name", jstr(c, "name"));
+		cJSON_AddItemToObject(k, "column_name", jstr(c, "column_name") ?
+		    cJSON_CreateString(jstr(c, "column_name")) : cJSON_CreateNull());
+		cJSON_AddItemToArray(l, k);
+	}
+	return o;
+}
+
 static void
 entrycheck(struct reader *r, const char *file, const char *kind, const cJSON *e)
 {
+	/* quote_columns: UnparsedNodeUpdate's, which nothing of dbt's reads */
 	static const char *const node[] = {"name", "description", "config", "columns",
-	    "data_tests", "tests", NULL};
+	    "data_tests", "tests", "quote_columns", NULL};
 	static const char *const model[] = {"name", "description", "config", "columns",
-	    "data_tests", "tests", "versions", "latest_version", "constraints", NULL};
+	    "data_tests", "tests", "versions", "latest_version", "constraints", "quote_columns",
+	    "deprecation_date", "time_spine", NULL};
 	static const char *const snapshot[] = {"name", "description", "config", "columns",
-	    "data_tests", "tests", "relation", NULL};
+	    "data_tests", "tests", "relation", "quote_columns", NULL};
 	static const char *const col[] = {"name", "description", "data_type", "data_tests",
-	    "tests", "meta", "tags", "quote", "constraints", "config", NULL};
+	    "tests", "meta", "tags", "quote", "constraints", "config", "granularity", NULL};
 	char *where = xasprintf("%s %s", kind, jstr(e, "name") ? jstr(e, "name") : "?");
 	const cJSON *c;
 
@@ -938,6 +1193,13 @@ entrycheck(struct reader *r, const char *file, const char *kind, const cJSON *e)
 		colcheck(r, file, where, c);
 	}
 	constraintcheck(r, file, jstr(e, "name"), cJSON_GetObjectItemCaseSensitive(e, "constraints"), 1);
+	if ((c = cJSON_GetObjectItemCaseSensitive(e, "quote_columns")) && !cJSON_IsBool(c) &&
+	    !cJSON_IsNull(c))
+		fatal("%s%s: %s: quote_columns is not true or false", r->pre, file, where);
+	cJSON_Delete(deprecation(r, file, where, e));
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(e, "versions"))
+		cJSON_Delete(deprecation(r, file, where, c));
+	cJSON_Delete(timespine(r, file, e));
 	free(where);
 }
 
@@ -1088,6 +1350,10 @@ toconfig(struct reader *r, const char *file, cJSON *e)
 static void
 propfile(struct reader *r, const char *rel, const char *below, void *arg)
 {
+	/* the keys of a properties file dbt's SchemaParser.parse_file reads */
+	static const char *const parsed[] = {"models", "seeds", "snapshots", "sources",
+	    "macros", "data_tests", "analyses", "exposures", "functions", "metrics", "groups",
+	    "semantic_models", "unit_tests", "saved_queries", NULL};
 	cJSON *y, *x, *e;
 	size_t k;
 
@@ -1107,6 +1373,13 @@ propfile(struct reader *r, const char *rel, const char *below, void *arg)
 		for (k = 0; notrun[k] && strcmp(notrun[k], x->string); k++)
 			;
 		if (notrun[k])
+			continue;
+		/* a key no parser of dbt's reads (one holding a YAML anchor, say)
+		 * is passed over: dbt checks the keys against its JSON schema only
+		 * for adapters other than postgres and materialize */
+		for (k = 0; parsed[k] && strcmp(parsed[k], x->string); k++)
+			;
+		if (!parsed[k])
 			continue;
 		if (strcmp(x->string, "models") && strcmp(x->string, "seeds") &&
 		    strcmp(x->string, "snapshots") && strcmp(x->string, "sources") &&
@@ -1227,7 +1500,8 @@ column(const cJSON *c)
 	cJSON_AddItemToObject(cf, "meta", meta);
 	cJSON_AddItemToObject(cf, "tags", cJSON_Duplicate(tags, 1));
 	cJSON_AddItemToObject(o, "tags", tags);
-	cJSON_AddNullToObject(o, "granularity");
+	cJSON_AddItemToObject(o, "granularity", jstr(c, "granularity") ?
+	    cJSON_CreateString(jstr(c, "granularity")) : cJSON_CreateNull());
 	cJSON_AddArrayToObject(o, "doc_blocks");
 	return o;
 }
@@ -2144,6 +2418,16 @@ modelfinish(struct reader *r, cJSON *n, cJSON *calls)
 	cJSON_AddItemToObject(n, "contract", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(cfg, "contract"), 1));
 	cJSON_AddNullToObject(cJSON_GetObjectItemCaseSensitive(n, "contract"), "checksum");
 	modelconstraints(r, n, vi, file);
+	{
+		char *key = xasprintf("%s model %s", r->name, jstr(n, "name"));
+		const cJSON *e = cJSON_GetObjectItemCaseSensitive(get(r, r->patches, key), "entry");
+		/* a version's deprecation_date is its own, its time_spine none */
+		cJSON_AddItemToObject(n, "deprecation_date", deprecation(r, file, jstr(n, "name"),
+		    vi ? cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(e, "versions"),
+		    cJSON_GetObjectItemCaseSensitive(vi, "i")->valueint) : e));
+		cJSON_AddItemToObject(n, "time_spine", vi ? cJSON_CreateNull() : timespine(r, file, e));
+		free(key);
+	}
 	if (enabled(n))
 		cJSON_AddItemToArray(r->pending, cJSON_CreateString(jstr(n, "unique_id")));
 	else
@@ -2631,12 +2915,17 @@ exposure(struct reader *r, cJSON *e)
 	cJSON_AddStringToObject(n, "type", type);
 	cJSON_AddItemToObject(n, "owner", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(x, "owner"), 1));
 	cJSON_AddStringToObject(n, "description", jstr(x, "description") ? jstr(x, "description") : "");
-	if (jstr(x, "label"))
-		cJSON_AddStringToObject(n, "label", jstr(x, "label"));
-	if (jstr(x, "maturity"))
-		cJSON_AddStringToObject(n, "maturity", jstr(x, "maturity"));
-	if (jstr(x, "url"))
-		cJSON_AddStringToObject(n, "url", jstr(x, "url"));
+	{
+		static const char *const opt[] = {"label", "maturity", "url"}, *const own[] = {"email",
+		    "name"};
+		cJSON *o = cJSON_GetObjectItemCaseSensitive(n, "owner");
+		for (k = 0; k < 3; k++)
+			cJSON_AddItemToObject(n, opt[k], jstr(x, opt[k]) ?
+			    cJSON_CreateString(jstr(x, opt[k])) : cJSON_CreateNull());
+		for (k = 0; k < 2; k++)
+			if (!cJSON_GetObjectItemCaseSensitive(o, own[k]))
+				cJSON_AddNullToObject(o, own[k]);
+	}
 	cJSON_AddArrayToObject(n, "refs");
 	cJSON_AddArrayToObject(n, "sources");
 	d = cJSON_AddObjectToObject(n, "depends_on");
@@ -3400,6 +3689,63 @@ depends(struct reader *r)
 	}
 }
 
+static int
+strpcmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* dbt's check_for_model_deprecations: a warning for each model past its
+ * deprecation_date, and for each model referring to one with a date. */
+static void
+deprwarn(struct reader *r)
+{
+	const cJSON *n, *c, *d;
+	long long at;
+
+	cJSON_ArrayForEach(n, r->nodes) {
+		const char *date = jstr(n, "deprecation_date"), **kids;
+		char *s, *v, *lv;
+		size_t nk = 0, i;
+		int past;
+		if (!date || strcmp(jstr(n, "resource_type"), "model"))
+			continue;
+		free(isodate(date, &at));
+		past = at < (long long)time(NULL);
+		v = vtext(cJSON_GetObjectItemCaseSensitive(n, "version"));
+		lv = vtext(cJSON_GetObjectItemCaseSensitive(n, "latest_version"));
+		if (past)
+			warn("warning: Model %s%s%s has passed its deprecation date of %s. This model "
+			    "should be disabled or removed.", jstr(n, "name"), v ? ".v" : "", v ? v : "",
+			    date);
+		kids = xreallocarray(NULL, (size_t)cJSON_GetArraySize(r->nodes) + 1, sizeof(*kids));
+		cJSON_ArrayForEach(c, r->nodes) {
+			if (strcmp(jstr(c, "resource_type"), "model"))
+				continue;
+			cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c,
+			    "depends_on"), "nodes"))
+				if (!strcmp(d->valuestring, jstr(n, "unique_id")))
+					break;
+			if (d)
+				kids[nk++] = jstr(c, "unique_id");
+		}
+		qsort(kids, nk, sizeof(*kids), strpcmp);
+		for (i = 0; i < nk; i++) {
+			s = v && strcmp(v, lv ? lv : "None") ? xasprintf("A new version of '%s' is "
+			    "available. %s: {{ ref('%s', '%s', v='%s') }}.", jstr(n, "name"), past ?
+			    "Migrate now" : "Try it out", jstr(n, "package_name"), jstr(n, "name"),
+			    lv ? lv : "None") : xstrdup("");
+			warn("warning: While compiling '%s': Found a reference to %s%s%s, which %s '%s'. "
+			    "%s", jstr(get(r, r->nodes, kids[i]), "name"), jstr(n, "name"), v ? ".v" : "",
+			    v ? v : "", past ? "was deprecated on" : "is slated for deprecation on", date, s);
+			free(s);
+		}
+		free(kids);
+		free(v);
+		free(lv);
+	}
+}
+
 /* A docs block of a .md file: its contents rendered with nothing, then
  * stripped, as dbt's DocumentationParser keeps them. */
 struct docarg {
@@ -3612,6 +3958,7 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 		exposure(&r, x);
 	alltests(&r);
 	depends(&r);
+	deprwarn(&r);
 	groupcheck(&r);
 	nodejson(r.doc);
 	pctxfree(r.pc);

@@ -136,8 +136,8 @@ refused 'sed -i "s/^model-paths: .*/model-paths: [\"{{ \x27models\x27 }}\"]/" db
 	"dbt_project.yml: model-paths: Jinja here is not read yet" "Jinja in a dbt_project.yml path"
 refused 'sed -i "s/+tags: \\[\"finance\"\\]/+alias: \"{{ var(\x27payment_methods\x27) }}\"/" dbt_project.yml' \
 	"Required var 'payment_methods' not found" "a project var in dbt_project.yml, where only --vars are"
-refused 'printf "widgets:\n  - name: g\n" >models/x.yml' \
-	"models/x.yml: widgets: not read here yet" "an unknown properties key"
+refused 'printf "functions:\n  - name: g\n" >models/x.yml' \
+	"models/x.yml: functions: not read here yet" "a properties key dbt reads, not read here"
 refused 'printf "exposures:\n  - name: e\n    type: dashboard\n    owner: {name: a}\n    depends_on: [\"ref(\x27gone\x27)\"]\n" >models/x.yml' \
 	"Exposure 'exposure.jaffle.e' (models/x.yml) depends on a node named 'gone' which was not found" "an exposure of a model not there"
 refused 'printf "{{ config(materialized=\"table\", enabled=false) }}\nselect 1\n" >models/off.sql &&

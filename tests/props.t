@@ -4,10 +4,14 @@
 # listed twice, config meta and tags at every level on the node, config
 # keys dbt-postgres does not act on kept, on-run-start and on-run-end
 # configured (and one disabled) by the models: tree, tests/fixtures/ no
-# singular test, a YAML merge key. With the reference dbt: its job files
+# singular test, a YAML merge key, deprecation dates (naive ones in the
+# local time zone) and their warnings, a time spine and its checks, a
+# seed's quote_columns, a top-level key holding a YAML anchor. With the
+# reference dbt: its job files
 # are those from dbt parse's manifest of the same project (but for the
 # context digest of the one rendered when it runs).
 . "$(dirname "$0")/lib.sh"
+export TZ=Europe/Paris
 P=$TMP/ours
 cp -R "$ROOT/tests/data/props" "$P"
 printf 'props:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      host: localhost\n      port: 5432\n      user: postgres\n      password: ""\n      dbname: demo\n      schema: dev\n      threads: 2\n' \
@@ -32,7 +36,56 @@ ok $? "a hook disabled by the models: tree"
 [ -f "$(job test.props.sing)" ] && [ ! -f "$(job test.props.fx)" ]
 ok $? "tests/fixtures/ is no singular test"
 
+# what the node JSON holds (target/ninja/manifest.json)
+node() { python3 -c 'import json,sys; m=json.load(open("target/ninja/manifest.json")); print(json.dumps(eval(sys.argv[1], {"n": m["nodes"]})))' "$1"; }
+[ "$(node '[n[k]["deprecation_date"] for k in ("model.props.dep", "model.props.vm.v1", "model.props.vm.v2", "model.props.soon")]')" = \
+	'["2020-01-01T00:00:00+01:00", "2021-06-30T12:00:00+02:00", null, "2999-01-01T00:00:00+00:00"]' ]
+ok $? "deprecation_date as dbt writes it: naive in the local time zone, a version's its own"
+cat >"$TMP/want" <<'EOF'
+dbt2ninja: warning: Model dep has passed its deprecation date of 2020-01-01T00:00:00+01:00. This model should be disabled or removed.
+dbt2ninja: warning: While compiling 'user': Found a reference to dep, which was deprecated on '2020-01-01T00:00:00+01:00'. 
+dbt2ninja: warning: Model vm.v1 has passed its deprecation date of 2021-06-30T12:00:00+02:00. This model should be disabled or removed.
+dbt2ninja: warning: While compiling 'user': Found a reference to vm.v1, which was deprecated on '2021-06-30T12:00:00+02:00'. A new version of 'vm' is available. Migrate now: {{ ref('props', 'vm', v='2') }}.
+dbt2ninja: warning: While compiling 'user': Found a reference to soon, which is slated for deprecation on '2999-01-01T00:00:00+00:00'. 
+EOF
+grep 'deprecat' "$TMP/gen" | sort >"$TMP/got"
+sort "$TMP/want" | diff - "$TMP/got" >"$TMP/d"
+ok $? "dbt's warnings for deprecated models and refs to them" || sed 's/^/# /' "$TMP/d"
+[ "$(node '[n["model.props.ts"]["time_spine"], n["model.props.ts"]["columns"]["date_day"]["granularity"], n["model.props.vm.v2"]["time_spine"]]')" = \
+	'[{"standard_granularity_column": "date_day", "custom_granularities": [{"name": "fiscal_year", "column_name": "fy"}]}, "day", null]' ]
+ok $? "a time spine and a column's granularity"
+[ "$(node '[n["seed.props.sd"]["config"]["quote_columns"], n["seed.props.sd"]["description"]]')" = '[null, "anchored"]' ]
+ok $? "a seed's quote_columns read as dbt reads it (not at all); a top-level key holding an anchor passed over"
+# the time spine's checks, in dbt's words (spine EDIT WORDS)
+spine() {
+	rm -rf "$TMP/sp" && cp -R "$P" "$TMP/sp" && rm -rf "$TMP/sp/target"
+	sed -i "$1" "$TMP/sp/models/more.yml"
+	(cd "$TMP/sp" && "$DBT2NINJA" >"$TMP/sp.out" 2>&1)
+	[ $? = 1 ] && grep -qF "$2" "$TMP/sp.out"
+	ok $? "time spine refused: $2" || sed 's/^/# /' "$TMP/sp.out"
+	[ -z "$REFDBT" ] && return
+	(cd "$TMP/sp" && "$REFDBT" parse >"$TMP/sp.out" 2>&1)
+	[ $? != 0 ] && grep -qF "$2" "$TMP/sp.out"
+	ok $? "dbt parse fails the same" || tail -5 "$TMP/sp.out" | sed 's/^/# /'
+}
+spines() {
+	spine 's/standard_granularity_column: date_day/standard_granularity_column: dd/' \
+		"Time spine standard granularity column must be defined on the model. Got invalid column name 'dd' for model 'ts'. Valid names: ['date_day', 'fy']."
+	spine '/granularity: day/d' \
+		"Time spine standard granularity column must have a granularity defined. Please add one for column 'date_day' in model 'ts'."
+	spine 's/column_name: fy/column_name: fz/' \
+		"Time spine custom granularity columns do not exist in the model. Columns not found: ['fz']; Available columns: ['date_day', 'fy']"
+}
+REFDBT= spines
+
 refdbt_or_done "$TMP/refdbt"
 bothways "$P"
 samejobs "$P" late
+python3 "$ROOT/tests/nodejson.py" "$TMP/fresh/target/ninja/manifest.json" "$P/target/manifest.json" \
+	model:doc_blocks,model:unrendered_config,test:unrendered_config,test:tags,operation:config,operation:meta,operation:tags,operation:unrendered_config >"$TMP/nj" 2>&1
+! grep -qv '^GAP ' "$TMP/nj"
+ok $? "every node's JSON is dbt parse's (nodejson.py)" || grep -v '^GAP ' "$TMP/nj" | head -20 | sed 's/^/# /'
+grep 'deprecat' "$TMP/parse" | sed 's/^.*\]: /dbt2ninja: warning: /' | sort | diff "$TMP/got" - >"$TMP/d"
+ok $? "dbt parse warns the same" || sed 's/^/# /' "$TMP/d"
+REFDBT=$TMP/refdbt/bin/dbt spines
 done_testing
