@@ -341,9 +341,10 @@ projectcheck(struct reader *r)
 	    /* the config trees of what is not run, and the comment dbt sends
 	     * with each query, and dbt Cloud's settings, which a manifest does
 	     * not hold either */
-	    "analyses", "exposures", "metrics", "semantic-models", "saved-queries",
+	    "analyses", "metrics", "semantic-models", "saved-queries",
 	    "unit_tests", "query-comment", "dbt-cloud", "sources", NULL};
-	static const char *const empty[] = {"functions", NULL};
+	/* the exposures' tree would configure the exposures, which are read */
+	static const char *const empty[] = {"functions", "exposures", NULL};
 	static const char *const apart[] = {"models", "seeds", "snapshots", "tests",
 	    "data_tests", "sources", "on-run-start", "on-run-end", "vars", "query-comment",
 	    "analyses", "exposures", "metrics", "semantic-models", "saved-queries", "unit_tests",
