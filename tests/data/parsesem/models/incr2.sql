@@ -1,0 +1,1 @@
+select {{ helpers.inc_or_not() }} as id
