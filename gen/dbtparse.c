@@ -2038,20 +2038,111 @@ describe(struct reader *r, cJSON *n, const char *file)
 		describe1(r, n, c, file, 1);
 }
 
+/* Whether package pkg has an enabled model, seed or snapshot named name
+ * (what dbt's ref_lookup finds). */
+static int
+refable(struct reader *r, const char *pkg, const char *name)
+{
+	static const char *const kinds[] = {"model", "seed", "snapshot"};
+	size_t i;
+	int found = 0;
+
+	for (i = 0; i < 3 && !found; i++) {
+		char *uid = xasprintf("%s.%s.%s", kinds[i], pkg, name);
+		found = get(r, r->nodes, uid) != NULL;
+		free(uid);
+	}
+	return found;
+}
+
+static int
+versioned(const cJSON *p)
+{
+	return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p,
+	    "entry"), "versions")) > 0;
+}
+
+/* Another package's patch of n, as dbt's NodePatchParser finds a patch's
+ * node: its own package's of that name, else the first package's (the
+ * root first) of any; NULL when none is n's. Of a package read after n's,
+ * whose nodes are not known yet, it is taken now and checked once every
+ * node is read (patchcheck). */
+static cJSON *
+crosspatch(struct reader *r, cJSON *n, const char *kind)
+{
+	const char *name = jstr(n, "name");
+	cJSON *found = NULL, *p;
+	size_t i, cur;
+
+	for (cur = 0; strcmp(r->projs[cur].name, r->name); cur++)
+		;
+	for (i = 0; i < cur; i++)
+		if (refable(r, r->projs[i].name, name))
+			return NULL;
+	for (i = 0; i < r->nprojs; i++) {
+		char *key = xasprintf("%s %s %s", r->projs[i].name, kind, name);
+		p = i == cur ? NULL : get(r, r->patches, key);
+		free(key);
+		if (!p || cJSON_GetObjectItemCaseSensitive(p, "used") || versioned(p) ||
+		    (i < cur && refable(r, r->projs[i].name, name)))
+			continue;
+		if (found)
+			fatal("%s%s: dbt found two schema.yml entries for the same resource named %s "
+			    "(and %s%s)", project(r, jstr(found, "package"))->pre, jstr(found, "file"),
+			    name, r->projs[i].pre, jstr(p, "file"));
+		found = p;
+	}
+	if (found)
+		cJSON_AddStringToObject(found, "claimed", jstr(n, "unique_id"));
+	return found;
+}
+
+/* What crosspatch decided before a package's nodes were read: the patch's
+ * own package has no enabled node of its name, and the node it went to is
+ * enabled; else dbt's choice is not known here. */
+static void
+patchcheck(struct reader *r)
+{
+	cJSON *p;
+
+	cJSON_ArrayForEach(p, r->patches) {
+		const char *uid = jstr(p, "claimed"), *pkg = jstr(p, "package"), *name = jstr(p, "name");
+		int other = 0;
+		size_t i;
+		/* its own package's node disabled: dbt's goes to another's */
+		for (i = 0; !uid && cJSON_GetObjectItemCaseSensitive(p, "used") && !versioned(p) &&
+		    !refable(r, pkg, name) && i < r->nprojs; i++)
+			other |= strcmp(r->projs[i].name, pkg) && refable(r, r->projs[i].name, name);
+		if (other || (uid && (refable(r, pkg, name) || !get(r, r->nodes, uid))))
+			fatal("%s%s: %s %s: unsupported: a patch of another package's node but for "
+			    "an enabled node of that name (a manifest from dbt parse works instead)",
+			    project(r, jstr(p, "package"))->pre, jstr(p, "file"), jstr(p, "kind"),
+			    jstr(p, "name"));
+	}
+}
+
 /* The patch of kind and name: its config, and the description and
  * columns it gives the node. */
 static cJSON *
 patch(struct reader *r, cJSON *n, const char *kind, const char **file)
 {
 	char *key = xasprintf("%s %s %s", r->name, kind, jstr(n, "name"));
-	cJSON *p = get(r, r->patches, key), *e, *cfg;
+	cJSON *p = get(r, r->patches, key), *e, *cfg, *o;
 	char *pp;
 
 	free(key);
 	*file = NULL;
+	/* taken by another package's node (crosspatch) */
+	if (p && jstr(p, "claimed"))
+		p = NULL;
 	/* a model's with versions is its versions' (versionpatch) */
-	if (!p || cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p,
-	    "entry"), "versions")) > 0)
+	if (p && versioned(p))
+		return NULL;
+	if ((o = crosspatch(r, n, kind)) && p)
+		fatal("%s%s: dbt found two schema.yml entries for the same resource named %s "
+		    "(and %s%s)", r->pre, jstr(p, "file"), jstr(n, "name"),
+		    project(r, jstr(o, "package"))->pre, jstr(o, "file"));
+	if (!p && !(p = o))
 		return NULL;
 	cJSON_AddTrueToObject(p, "used");
 	*file = jstr(p, "file");
@@ -2061,7 +2152,7 @@ patch(struct reader *r, cJSON *n, const char *kind, const char **file)
 		    cJSON_CreateString(jstr(e, "description")));
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "columns", columns(e));
 	describe(r, n, *file);
-	pp = xasprintf("%s://%s", r->name, *file);
+	pp = xasprintf("%s://%s", jstr(p, "package"), *file);
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "patch_path", cJSON_CreateString(pp));
 	free(pp);
 	cfg = cJSON_GetObjectItemCaseSensitive(e, "config");
@@ -3846,11 +3937,12 @@ projectmacros(struct reader *r)
 
 /* The nodes of the project in use: properties first (a model's config
  * takes its patch's), then seeds and models. */
+/* The properties files: under every path of the project's sources, as
+ * dbt's all_source_paths; every project's before any node, as a patch
+ * may be of another package's node (crosspatch). */
 static void
-projectnodes(struct reader *r)
+projectprops(struct reader *r)
 {
-	/* properties files: under every path of the project's sources, as
-	 * dbt's all_source_paths */
 	static const char *const keys[][2] = {{"model-paths", "models"},
 	    {"seed-paths", "seeds"}, {"snapshot-paths", "snapshots"},
 	    {"analysis-paths", "analyses"}, {"macro-paths", "macros"},
@@ -3864,6 +3956,13 @@ projectnodes(struct reader *r)
 			walk(r, x->valuestring, "", propfile, NULL);
 		cJSON_Delete(l);
 	}
+}
+
+static void
+projectnodes(struct reader *r)
+{
+	cJSON *l, *x;
+
 	l = paths(r, "seed-paths", "seeds");
 	cJSON_ArrayForEach(x, l)
 		walk(r, x->valuestring, "", seedfile, NULL);
@@ -3944,14 +4043,21 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	r.run.dispatch = cJSON_IsArray(v) ? v : NULL;
 	v = cJSON_GetObjectItemCaseSensitive(r.proj, "flags");
 	r.run.flags = cJSON_IsObject(v) ? v : NULL;
+	v = cJSON_GetObjectItemCaseSensitive(r.proj, "quoting");
+	r.run.quoting = cJSON_IsObject(v) ? v : NULL;
 	r.pc = pctxnew(r.macros, &r.run);
 	for (i = 0; i < r.nprojs; i++)
 		pctxpre(r.pc, r.projs[i].name, r.projs[i].pre);
 	pctxdocs(r.pc, r.docs);
 	for (i = 0; i < r.nprojs; i++) {
 		useproject(&r, &r.projs[i]);
+		projectprops(&r);
+	}
+	for (i = 0; i < r.nprojs; i++) {
+		useproject(&r, &r.projs[i]);
 		projectnodes(&r);
 	}
+	patchcheck(&r);
 	cJSON_ArrayForEach(x, r.srcs)
 		sourcenode(&r, x);
 	unversioned(&r);

@@ -192,7 +192,12 @@ relattr(struct jev *v, struct jv *self, const char *name)
 		return &jvnone;
 	else if (!strcmp(name, "get"))
 		return jvfunc(jevarena(v), "get", relget, self->u.obj.data);
-	else
+	else if (!strcmp(name, "information_schema")) {
+		/* the relation's own: dbt's InformationSchema of it */
+		struct jv *r = dbtrelation(jevarena(v), &((struct pnode *)self->u.obj.data)->c->run,
+		    jstr(n, "database"), jstr(n, "schema"), jstr(n, "alias"));
+		return r->u.obj.cls->getattr(v, r, name);
+	} else
 		jfail(v, "unsupported at parse: attribute '%s' of a relation "
 		    "(a manifest from dbt parse works instead)", name);
 	return s ? str(jevarena(v), s) : &jvnone;
@@ -758,7 +763,7 @@ parseclock(struct jev *v, void *data, const char *what, struct timespec *ts)
 static struct jv *
 basectx(struct pnode *pn, struct arena *a)
 {
-	static const char *const no[] = {"api", "load_agate_table", "doc", NULL};
+	static const char *const no[] = {"load_agate_table", "doc", NULL};
 	struct jv *d = jvdict(a), *bi, *ex;
 	size_t i;
 
@@ -777,6 +782,7 @@ basectx(struct pnode *pn, struct arena *a)
 	put(a, d, "target", jvobj(a, &targetclass, pn->c));
 	put(a, d, "adapter", jvobj(a, &adclass, pn));
 	put(a, d, "flags", jvobj(a, &flagsclass, pn));
+	put(a, d, "api", dbtapi(a, &pn->c->run));
 	ex = jvdict(a);
 	put(a, ex, "raise_compiler_error", jvfunc(a, "raise_compiler_error", fnraise, pn));
 	put(a, ex, "warn", jvfunc(a, "warn", fnempty, pn));

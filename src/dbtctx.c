@@ -263,16 +263,24 @@ relgetattr(struct jev *v, struct jv *self, const char *name)
 static const struct jclass relclass = {"Relation", relgetattr, relstr, NULL, NULL, NULL, 1, NULL};
 
 static int
-quotedefault(struct dbtctx *c)
+quotedefault(const char *adapter)
 {
 	/* adapters whose relations quote nothing unless told */
 	static const char *const bare[] = {"snowflake", "spark", "databricks", NULL};
 	size_t i;
 
 	for (i = 0; bare[i]; i++)
-		if (!strcmp(c->run.adapter, bare[i]))
+		if (!strcmp(adapter, bare[i]))
 			return 0;
 	return 1;
+}
+
+/* The adapter's identifier quote. */
+static const char *
+quotechar(const char *adapter)
+{
+	return !strcmp(adapter, "bigquery") || !strcmp(adapter, "spark") ||
+	    !strcmp(adapter, "databricks") || !strcmp(adapter, "clickhouse") ? "`" : "\"";
 }
 
 /* The relation of a manifest node or source. */
@@ -281,7 +289,7 @@ noderel(struct rnode *rn, struct arena *a, cJSON *n)
 {
 	struct rel r;
 	const char *rt = jstr(n, "resource_type");
-	int i, q = quotedefault(rn->c);
+	int i, q = quotedefault(rn->c->run.adapter);
 	cJSON *quoting = cJSON_GetObjectItemCaseSensitive(n, "quoting");
 
 	memset(&r, 0, sizeof(r));
@@ -452,6 +460,21 @@ fnref(struct jev *v, void *data, struct jcall *c)
 	return noderel(rn, jevarena(v), n);
 }
 
+/* The source src.tab of package pkg, or NULL. */
+static cJSON *
+sourcein(struct rnode *rn, const char *pkg, const char *src, const char *tab)
+{
+	char *uid = xasprintf("source.%s.%s.%s", pkg, src, tab);
+	cJSON *n = dbtnode(rn->c, uid);
+
+	free(uid);
+	return n;
+}
+
+/* A source is what dbt's parse resolved the call to; one it did not (its
+ * call was not made at parse: under execute) is what dbt's
+ * RuntimeSourceResolver finds in the manifest: the root project's, then
+ * the node's package's (another package's is refused). */
 static struct jv *
 fnsource(struct jev *v, void *data, struct jcall *c)
 {
@@ -464,8 +487,11 @@ fnsource(struct jev *v, void *data, struct jcall *c)
 		jfail(v, "source() takes 2 arguments");
 	src = strarg(v, c, 0, NULL, "source");
 	tab = strarg(v, c, 1, NULL, "source");
-	if (!(n = finddep(rn, "source.", NULL, tab, src, NULL)))
-		jfail(v, "source('%s', '%s'): not among the node's depends_on.nodes", src, tab);
+	if (!(n = finddep(rn, "source.", NULL, tab, src, NULL)) &&
+	    !(n = sourcein(rn, rn->c->run.project, src, tab)) &&
+	    !(rn->pkg && (n = sourcein(rn, rn->pkg, src, tab))))
+		jfail(v, "source('%s', '%s'): not among the node's depends_on.nodes, nor a source "
+		    "of the root project or of the node's package", src, tab);
 	return noderel(rn, jevarena(v), n);
 }
 
@@ -800,23 +826,31 @@ adquote(struct jev *v, void *data, struct jcall *c)
 	return r;
 }
 
+/* What api's Relation and Column answer from: the adapter, its quote
+ * and dbt's version; Relation.create's quote policy, the adapter's with
+ * the project's quoting over it (dbt's RelationProxy). */
+struct api {
+	const char *adapter, *q, *dbtversion;
+	int quote[3];
+};
+
 static struct jv *
 relcreate(struct jev *v, void *data, struct jcall *c)
 {
 	static const char *const ok[] = {"database", "schema", "identifier", "type", NULL};
-	struct rnode *rn = data;
+	const struct api *api = data;
 	struct rel r;
 	const char *k[] = {"database", "schema", "identifier"};
-	int i, q = quotedefault(rn->c);
+	int i;
 
 	nokw(v, c, "api.Relation.create", ok);
 	memset(&r, 0, sizeof(r));
-	r.q = rn->c->quote;
-	r.adapter = rn->c->run.adapter;
+	r.q = api->q;
+	r.adapter = api->adapter;
 	for (i = 0; i < 3; i++) {
 		struct jv *x = arg(c, (size_t)i, k[i]);
 		const char **dst = i == 0 ? &r.db : i == 1 ? &r.schema : &r.id;
-		r.quote[i] = q;
+		r.quote[i] = api->quote[i];
 		r.include[i] = 1;
 		if (x && x->type == JSTR)
 			*dst = x->u.str.s;
@@ -829,6 +863,25 @@ relcreate(struct jev *v, void *data, struct jcall *c)
 			r.type = t->u.str.s;
 	}
 	return relv(jevarena(v), &r);
+}
+
+/* api.Relation.add_ephemeral_prefix(name), as dbt's BaseRelation */
+static struct jv *
+relephemeral(struct jev *v, void *data, struct jcall *c)
+{
+	const char *name;
+	char *s;
+	struct jv *r;
+
+	(void)data;
+	nokw(v, c, "api.Relation.add_ephemeral_prefix", NULL);
+	if (c->npos != 1)
+		jfail(v, "api.Relation.add_ephemeral_prefix() takes 1 argument");
+	name = strarg(v, c, 0, NULL, "api.Relation.add_ephemeral_prefix");
+	s = xasprintf("__dbt__cte__%s", name);
+	r = str(jevarena(v), s);
+	free(s);
+	return r;
 }
 
 /* What dbt's relation cache holds of the node's own relation when its
@@ -1000,6 +1053,9 @@ relclassattr(struct jev *v, struct jv *self, const char *name)
 {
 	if (!strcmp(name, "create"))
 		return jvfunc(jevarena(v), "api.Relation.create", relcreate, self->u.obj.data);
+	if (!strcmp(name, "add_ephemeral_prefix"))
+		return jvfunc(jevarena(v), "api.Relation.add_ephemeral_prefix", relephemeral,
+		    self->u.obj.data);
 	jfail(v, "unsupported: api.Relation.%s", name);
 	return NULL;
 }
@@ -1008,10 +1064,8 @@ static const struct jclass relapiclass = {"RelationType", relclassattr, NULL, NU
 
 /* dbt's version as major * 100 + minor (1.7 is 107), 0 when unknown. */
 static int
-dbtminor(struct dbtctx *c)
+dbtminor(const char *v)
 {
-	const char *v = c->run.dbtversion;
-
 	if (!v)
 		return 0;
 	return atoi(v) * 100 + (strchr(v, '.') ? atoi(strchr(v, '.') + 1) : 0);
@@ -1029,18 +1083,19 @@ coltranslate(struct jev *v, void *data, struct jcall *c)
 	    "INTEGER", "INT64", NULL};
 	static const char *const bigqueryold[] = {"STRING", "STRING", "TIMESTAMP",
 	    "TIMESTAMP", "FLOAT", "FLOAT64", "INTEGER", "INT64", "RECORD", "RECORD", NULL};
-	struct rnode *rn = data;
+	const struct api *api = data;
 	const char *const *labels;
 	const char *t;
 	char up[64];
 	size_t i;
+	int minor = dbtminor(api->dbtversion);
 
 	nokw(v, c, "api.Column.translate_type", NULL);
 	t = strarg(v, c, 0, NULL, "api.Column.translate_type");
-	if (!strcmp(rn->c->run.adapter, "bigquery"))
-		labels = dbtminor(rn->c) && dbtminor(rn->c) < 107 ? bigqueryold : bigquery;
+	if (!strcmp(api->adapter, "bigquery"))
+		labels = minor && minor < 107 ? bigqueryold : bigquery;
 	else
-		labels = dbtminor(rn->c) && dbtminor(rn->c) < 107 ? old : base;
+		labels = minor && minor < 107 ? old : base;
 	for (i = 0; t[i] && i < sizeof(up) - 1; i++)
 		up[i] = (char)toupper((unsigned char)t[i]);
 	up[i] = '\0';
@@ -1095,6 +1150,55 @@ colclassattr(struct jev *v, struct jv *self, const char *name)
 }
 
 static const struct jclass colapiclass = {"ColumnType", colclassattr, NULL, NULL, NULL, NULL, 0, NULL};
+
+static void
+apiof(struct api *api, const struct dbtrun *run)
+{
+	static const char *const k[] = {"database", "schema", "identifier"};
+	int i;
+
+	api->adapter = run->adapter;
+	api->q = quotechar(run->adapter);
+	api->dbtversion = run->dbtversion;
+	for (i = 0; i < 3; i++) {
+		cJSON *x = cJSON_GetObjectItemCaseSensitive(run->quoting, k[i]);
+		api->quote[i] = cJSON_IsBool(x) ? cJSON_IsTrue(x) : quotedefault(run->adapter);
+	}
+}
+
+struct jv *
+dbtrelation(struct arena *a, const struct dbtrun *run, const char *db, const char *schema,
+    const char *id)
+{
+	struct api api;
+	struct rel r;
+	int i;
+
+	apiof(&api, run);
+	memset(&r, 0, sizeof(r));
+	r.q = api.q;
+	r.adapter = api.adapter;
+	r.db = db;
+	r.schema = schema;
+	r.id = id;
+	for (i = 0; i < 3; i++) {
+		r.quote[i] = api.quote[i];
+		r.include[i] = 1;
+	}
+	return relv(a, &r);
+}
+
+struct jv *
+dbtapi(struct arena *a, const struct dbtrun *run)
+{
+	struct api *api = arenaalloc(a, sizeof(*api));
+	struct jv *d = jvdict(a);
+
+	apiof(api, run);
+	put(a, d, "Relation", jvobj(a, &relapiclass, api));
+	put(a, d, "Column", jvobj(a, &colapiclass, api));
+	return d;
+}
 
 static struct jv *
 targetattr(struct jev *v, struct jv *self, const char *name)
@@ -1408,15 +1512,20 @@ rootof(cJSON *m)
 	return best ? best : "";
 }
 
+static struct jv *fnhookincr(struct jev *, void *, struct jcall *);
+
 /* dbt.NAME where dbt's macros are dbt2ninja's own (gen/builtins/, as a
- * project read without dbt has them): one of ours, or an error naming it
+ * project read without dbt has them): one of ours, dbt's is_incremental
+ * as the render's is_incremental() answers it, or an error naming it
  * (dbt._NAME too, a Mapping's item). */
 static struct jv *
 oursattr(struct jev *v, struct jv *self, const char *name)
 {
-	struct dbtctx *c = self->u.obj.data;
-	struct jv *x = jvget(c->global, str(jevarena(v), name));
+	struct rnode *rn = self->u.obj.data;
+	struct jv *x = jvget(rn->c->global, str(jevarena(v), name));
 
+	if (!x && !strcmp(name, "is_incremental"))
+		return jvfunc(jevarena(v), "is_incremental", rn->hook ? fnhookincr : fnisincr, rn);
 	if (!x)
 		jfail(v, "unsupported: dbt.%s, a macro of dbt's own that dbt2ninja does not "
 		    "have (a manifest from dbt parse works instead)", name);
@@ -1444,8 +1553,7 @@ dbtctxnew(cJSON *m, const struct dbtrun *run)
 	c->run = *run;
 	if (!c->run.project)
 		c->run.project = rootof(m);
-	c->quote = !strcmp(run->adapter, "bigquery") || !strcmp(run->adapter, "spark") ||
-	    !strcmp(run->adapter, "databricks") || !strcmp(run->adapter, "clickhouse") ? "`" : "\"";
+	c->quote = quotechar(run->adapter);
 	chainof(c);
 	c->global = jvdict(a);
 	c->pkgs = jvdict(a);
@@ -1492,7 +1600,10 @@ dbtctxnew(cJSON *m, const struct dbtrun *run)
 		dm->keep = a;
 		put(a, d, dm->name, jvfunc(a, dm->name, callmacro, dm));
 	}
-	put(a, c->pkgsdbt, "dbt", ours ? jvobj(a, &oursclass, c) : c->global);
+	/* ours: the render's own dbt (basectx) */
+	c->ours = ours;
+	if (!ours)
+		put(a, c->pkgsdbt, "dbt", c->global);
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(m, "nodes"))
 		htabput(&c->nodes, x->string, x);
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(m, "sources"))
@@ -1546,7 +1657,7 @@ dbtclock(struct jev *v, void *data, const char *what, struct timespec *ts)
 static struct jv *
 basectx(struct rnode *rn, struct arena *a)
 {
-	struct jv *d = jvdict(a), *ex, *api, *bi;
+	struct jv *d = jvdict(a), *ex, *bi;
 
 	put(a, d, "ref", jvfunc(a, "ref", fnref, rn));
 	put(a, d, "source", jvfunc(a, "source", fnsource, rn));
@@ -1563,10 +1674,9 @@ basectx(struct rnode *rn, struct arena *a)
 	put(a, d, "model", jvobj(a, &modelclass, rn));
 	put(a, d, "target", jvobj(a, &targetclass, rn));
 	put(a, d, "adapter", jvobj(a, &adclass, rn));
-	api = jvdict(a);
-	put(a, api, "Relation", jvobj(a, &relapiclass, rn));
-	put(a, api, "Column", jvobj(a, &colapiclass, rn));
-	put(a, d, "api", api);
+	put(a, d, "api", dbtapi(a, &rn->c->run));
+	if (rn->c->ours)
+		put(a, d, "dbt", jvobj(a, &oursclass, rn));
 	ex = jvdict(a);
 	put(a, ex, "raise_compiler_error", jvfunc(a, "raise_compiler_error", fnraise, rn));
 	put(a, ex, "warn", jvfunc(a, "warn", fnwarn, rn));

@@ -72,6 +72,8 @@ struct dbtrun {
 				 * the job may read */
 	int fullrefresh;	/* flags.FULL_REFRESH */
 	const char *which;	/* with db: flags.WHICH, the verb the node runs under */
+	cJSON *quoting;		/* the root project's quoting:, or NULL (the
+				 * adapter's policy) */
 };
 
 /* adapter.behavior as dbt-postgres 1.11 has it, the flags of dbt-adapters
@@ -79,6 +81,16 @@ struct dbtrun {
  * value, else its default: FLAG.setting, FLAG.no_warn and FLAG's truth;
  * a flag not registered is dbt's error. */
 struct jv *dbtbehavior(struct arena *, cJSON *flags);
+
+/* api as dbt's context has it, at parse as when rendering: Relation
+ * (create, with the adapter's quote policy and run's quoting over it, as
+ * dbt's RelationProxy; add_ephemeral_prefix) and Column (numeric_type,
+ * translate_type) of run's adapter. */
+struct jv *dbtapi(struct arena *, const struct dbtrun *run);
+/* The relation api.Relation.create(database=db, schema=, identifier=id)
+ * makes (NULL: none). */
+struct jv *dbtrelation(struct arena *, const struct dbtrun *run, const char *db,
+    const char *schema, const char *id);
 
 /* A context over manifest (the parsed manifest.json: nodes, sources and
  * macros are read from it; it must outlive the context). */

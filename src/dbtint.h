@@ -39,6 +39,7 @@ struct dbtctx {
 	void *wholedata;
 	const char *nograph;	/* without it, why graph is refused, or NULL */
 	int graphread;		/* the last render read graph */
+	int ours;		/* dbt's macros are dbt2ninja's own (gen/builtins/) */
 };
 
 /* One render of one node. */

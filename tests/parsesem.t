@@ -33,6 +33,15 @@ is "$(sed -n 1p "$TMP/n")" "['model.sem.base', 'model.sem.other'] ['macro.helper
 is "$(sed -n 2p "$TMP/n")" "['macro.dbt.is_incremental'] ['macro.helpers.inc_or_not']" \
 	"is_incremental() in depends_on.macros when the node calls it, not its macro's call"
 
+grep -q "^select 'TEXT' as a, '\"demo\".INFORMATION_SCHEMA.tables' as b," target/ninja/sql/model.sem.apis.sql
+ok $? "api.Column and information_schema() rendered"
+grep -q '^select \* from "demo"."raw"."t1" union all select \* from "demo"."raw"."t2"$' target/ninja/sql/model.sem.srcuse.sql
+ok $? "a source() the parse did not record, in a macro under execute: the root project's"
+grep -q '^select 1 as id where true$' target/ninja/sql/model.sem.incr3.sql
+ok $? "dbt.is_incremental() rendered"
+grep -q '^-- column_types: {"b":"varchar(10)"}$' target/ninja/sql/seed.sem.shared.sql
+ok $? "a package's patch of the root project's seed: its config"
+
 # refused, or dbt's error, naming the file and what
 refused() {
 	rm -rf "$TMP/bad" && cp -R "$P" "$TMP/bad" && rm -rf "$TMP/bad/target" "$TMP/bad/build.ninja"
@@ -51,6 +60,13 @@ refused 'printf "{%% macro boom() %%}\n  {{ exceptions.raise_compiler_error(\"bo
 	echo "select {{ helpers.boom() }} as x" >models/b.sql' \
 	"dbt_packages/helpers/macros/boom.sql:2:6: Compilation Error: boom here (model.sem.b)" \
 	"an error in a package's macro: its file and the node"
+refused 'echo "select * from {{ helpers.late_source(\"raw\", \"nope\") }}" >models/ls.sql' \
+	"source('raw', 'nope'): not among the node's depends_on.nodes, nor a source of the root project or of the node's package" \
+	"a source() found nowhere"
+refused 'printf "a\n1\n" >seeds/dup.csv && cp seeds/dup.csv dbt_packages/helpers/seeds/ &&
+	printf "  - name: dup\n    description: mine\n" >>dbt_packages/helpers/seeds/seeds.yml' \
+	"dbt_packages/helpers/seeds/seeds.yml: seed dup: unsupported: a patch of another package's node but for an enabled node of that name" \
+	"a package's patch of its own enabled seed, when the root has one of that name"
 refused 'printf "{%% macro inside() %%}{{ nothere.attr }}{%% endmacro %%}\n" >dbt_packages/helpers/macros/in.sql &&
 	echo "select {{ helpers.inside() }} as x" >models/p.sql' \
 	"dbt_packages/helpers/macros/in.sql:1:" \
@@ -74,11 +90,17 @@ for uid in sorted(set(a['nodes']) | set(b['nodes'])):
     for k in ('depends_on', 'refs', 'alias', 'tags'):
         if x.get(k) != y.get(k):
             print(uid, k, 'dbt:', x.get(k), 'ours:', y.get(k)); bad += 1
+x, y = a['nodes'].get('seed.sem.shared', {}), b['nodes'].get('seed.sem.shared', {})
+for k in ('patch_path', 'description'):
+    if x.get(k) != y.get(k):
+        print('seed.sem.shared', k, 'dbt:', x.get(k), 'ours:', y.get(k)); bad += 1
+if x.get('config', {}).get('column_types') != y.get('config', {}).get('column_types'):
+    print('seed.sem.shared column_types differ'); bad += 1
 if sorted(a['disabled']) != sorted(b.get('disabled', {})):
     print('disabled: dbt', sorted(a['disabled']), 'ours', sorted(b.get('disabled', {}))); bad += 1
 print('same' if not bad else 'differs')
 PY
-is "$(tail -1 "$TMP/cmp")" same "every node's refs, depends_on, alias and tags are dbt parse's" || sed 's/^/# /' "$TMP/cmp"
+is "$(tail -1 "$TMP/cmp")" same "every node's refs, depends_on, alias and tags are dbt parse's, and the patched seed's" || sed 's/^/# /' "$TMP/cmp"
 (cd "$D" && printf "{%% macro boom() %%}\n  {{ exceptions.raise_compiler_error(\"boom here\") }}\n{%% endmacro %%}\n" >dbt_packages/helpers/macros/boom.sql &&
 	echo "select {{ helpers.boom() }} as x" >models/b.sql && rm -rf target &&
 	DBT_PROFILES_DIR=. "$TMP/refdbt/bin/dbt" parse >"$TMP/parse.err" 2>&1)
