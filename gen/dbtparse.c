@@ -1224,8 +1224,8 @@ addpatch(struct reader *r, const char *file, const char *below, const char *kind
 	free(key);
 }
 
-/* A source's or a source table's config: enabled; what else a source's config
- * holds (tags, meta, freshness, loaded_at_*) a deploy does not read. */
+/* A source's or a source table's config: what a source's config holds
+ * (enabled, tags, meta, freshness, loaded_at_*, event_time). */
 static void
 srccfg(struct reader *r, const char *file, const char *where, const cJSON *o,
     const char *const *ok)
@@ -1239,17 +1239,35 @@ srccfg(struct reader *r, const char *file, const char *where, const cJSON *o,
 		fatal("%s%s: %s: config enabled is not true or false", r->pre, file, where);
 }
 
+/* A quoting: of a source or table, as dbt's Quoting. */
 static void
-addsource(struct reader *r, const char *file, cJSON *s)
+quotingcheck(struct reader *r, const char *file, const char *where, const cJSON *q)
 {
-	/* loader, freshness, loaded_at_*, meta and tags are read by dbt's
-	 * source freshness and its selectors, not by a deploy: taken, unread */
+	static const char *const keys[] = {"database", "schema", "identifier", "column", NULL};
+	const cJSON *x;
+
+	if (!q || cJSON_IsNull(q))
+		return;
+	onlykeys(r, file, where, q, keys);
+	cJSON_ArrayForEach(x, q)
+		if (!cJSON_IsBool(x) && !cJSON_IsNull(x))
+			fatal("%s%s: %s: quoting.%s is not true or false", r->pre, file, where,
+			    x->string);
+}
+
+/* A source of a properties file (rendered; raw: as written), one entry
+ * of r->srcs a table: its package, file, source, table and the source's
+ * database and schema as written (dbt's unrendered_database and
+ * unrendered_schema, when not empty). */
+static void
+addsource(struct reader *r, const char *file, cJSON *s, const cJSON *raw)
+{
 	static const char *const src[] = {"name", "description", "schema", "database",
 	    "tables", "config", "loader", "loaded_at_field", "loaded_at_query", "freshness",
-	    "meta", "tags", NULL};
+	    "meta", "tags", "quoting", NULL};
 	static const char *const tab[] = {"name", "description", "identifier", "columns",
 	    "data_tests", "tests", "config", "loaded_at_field", "loaded_at_query", "freshness",
-	    "meta", "tags", NULL};
+	    "meta", "tags", "quoting", "external", NULL};
 	static const char *const rel[] = {"database", "schema"};
 	static const char *const cfg[] = {"enabled", "tags", "meta", "freshness",
 	    "loaded_at_field", "loaded_at_query", "event_time", NULL};
@@ -1264,7 +1282,10 @@ addsource(struct reader *r, const char *file, cJSON *s)
 		if (cJSON_GetObjectItemCaseSensitive(s, rel[i]) && !jstr(s, rel[i]))
 			fatal("%s%s: source %s: %s is not a string", r->pre, file, jstr(s, "name"),
 			    rel[i]);
+	if (cJSON_GetObjectItemCaseSensitive(s, "loader") && !jstr(s, "loader"))
+		fatal("%s%s: source %s: loader is not a string", r->pre, file, jstr(s, "name"));
 	srccfg(r, file, jstr(s, "name"), s, cfg);
+	quotingcheck(r, file, jstr(s, "name"), cJSON_GetObjectItemCaseSensitive(s, "quoting"));
 	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(s, "tables")) {
 		cJSON *e = cJSON_CreateObject();
 		onlykeys(r, file, jstr(s, "name"), t, tab);
@@ -1275,6 +1296,7 @@ addsource(struct reader *r, const char *file, cJSON *s)
 			fatal("%s%s: source %s: table %s: identifier is not a string", r->pre,
 			    file, jstr(s, "name"), jstr(t, "name"));
 		srccfg(r, file, jstr(s, "name"), t, cfg);
+		quotingcheck(r, file, jstr(t, "name"), cJSON_GetObjectItemCaseSensitive(t, "quoting"));
 		cJSON_AddStringToObject(e, "package", r->name);
 		cJSON_AddStringToObject(e, "file", file);
 		cJSON_AddItemToObject(e, "source", cJSON_Duplicate(s, 0));
@@ -1285,6 +1307,12 @@ addsource(struct reader *r, const char *file, cJSON *s)
 					cJSON_AddItemToObject(sc, x->string, cJSON_Duplicate(x, 1));
 		}
 		cJSON_AddItemToObject(e, "table", cJSON_Duplicate(t, 1));
+		for (i = 0; i < 2; i++) {
+			const cJSON *x = cJSON_GetObjectItemCaseSensitive(raw, rel[i]);
+			if (cJSON_IsString(x) && *x->valuestring)
+				cJSON_AddStringToObject(e, i ? "unrendered_schema" : "unrendered_database",
+				    x->valuestring);
+		}
 		cJSON_AddItemToArray(r->srcs, e);
 	}
 }
@@ -1355,7 +1383,7 @@ propfile(struct reader *r, const char *rel, const char *below, void *arg)
 	static const char *const parsed[] = {"models", "seeds", "snapshots", "sources",
 	    "macros", "data_tests", "analyses", "exposures", "functions", "metrics", "groups",
 	    "semantic_models", "unit_tests", "saved_queries", NULL};
-	cJSON *y, *x, *e;
+	cJSON *y, *x, *e, *raw;
 	size_t k;
 
 	(void)arg;
@@ -1398,6 +1426,7 @@ propfile(struct reader *r, const char *rel, const char *below, void *arg)
 				cJSON_AddItemToArray(r->exps, xe);
 				continue;
 			}
+			raw = cJSON_IsObject(e) && !strcmp(x->string, "sources") ? cJSON_Duplicate(e, 1) : NULL;
 			if (cJSON_IsObject(e))
 				renderentry(r, rel, x->string, e);
 			if (!strcmp(x->string, "groups")) {
@@ -1406,9 +1435,10 @@ propfile(struct reader *r, const char *rel, const char *below, void *arg)
 			}
 			if (cJSON_IsObject(e) && strcmp(x->string, "sources"))
 				toconfig(r, rel, e);
-			if (!strcmp(x->string, "sources"))
-				addsource(r, rel, e);
-			else
+			if (!strcmp(x->string, "sources")) {
+				addsource(r, rel, e, raw);
+				cJSON_Delete(raw);
+			} else
 				addpatch(r, rel, below, !strcmp(x->string, "models") ? "model" :
 				    !strcmp(x->string, "seeds") ? "seed" : "snapshot", e);
 		}
@@ -2816,10 +2846,182 @@ seedfile(struct reader *r, const char *rel, const char *below, void *arg)
 
 /* ---- sources ---- */
 
+/* k of o set to v (taken), where it was if o has it, as a dict's
+ * update sets it. */
+static void
+setkey(cJSON *o, const char *k, cJSON *v)
+{
+	if (cJSON_GetObjectItemCaseSensitive(o, k))
+		cJSON_ReplaceItemInObjectCaseSensitive(o, k, v);
+	else
+		cJSON_AddItemToObject(o, k, v);
+}
+
+/* A freshness threshold's time, as dbt's Time: a count and a period,
+ * either null; NULL: none (null). */
+static cJSON *
+srctime(struct reader *r, const char *where, const cJSON *v)
+{
+	static const char *const keys[] = {"count", "period", NULL};
+	static const char *const periods[] = {"minute", "hour", "day", NULL};
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(v, "count");
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(v, "period");
+	cJSON *o;
+	size_t i;
+
+	if (!v)
+		v = c = p = NULL;
+	else if (cJSON_IsNull(v))
+		return NULL;
+	else
+		onlykeys(r, where, "freshness", v, keys);
+	if (c && !cJSON_IsNull(c) && (!cJSON_IsNumber(c) || c->valuedouble != (double)(long)c->valuedouble))
+		fatal("%s%s: freshness: count is not a whole number", r->pre, where);
+	for (i = 0; cJSON_IsString(p) && periods[i] && strcmp(periods[i], p->valuestring); i++)
+		;
+	if (p && !cJSON_IsNull(p) && (!cJSON_IsString(p) || !periods[i]))
+		fatal("%s%s: freshness: period is not minute, hour or day", r->pre, where);
+	o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "count", c ? cJSON_Duplicate(c, 0) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "period", p ? cJSON_Duplicate(p, 0) : cJSON_CreateNull());
+	return o;
+}
+
+/* A freshness as dbt's FreshnessThreshold takes it: warn_after,
+ * error_after (each a time or null), filter; v absent: the default
+ * (times without count or period); null: cJSON null. */
+static cJSON *
+srcfresh(struct reader *r, const char *where, const cJSON *v)
+{
+	static const char *const keys[] = {"warn_after", "error_after", "filter", NULL};
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(v, "filter");
+	cJSON *o, *t;
+	size_t i;
+
+	if (cJSON_IsNull(v))
+		return cJSON_CreateNull();
+	if (v)
+		onlykeys(r, where, "freshness", v, keys);
+	if (f && !cJSON_IsNull(f) && !cJSON_IsString(f))
+		fatal("%s%s: freshness: filter is not a string", r->pre, where);
+	o = cJSON_CreateObject();
+	for (i = 0; i < 2; i++) {
+		t = srctime(r, where, cJSON_GetObjectItemCaseSensitive(v, keys[i]));
+		cJSON_AddItemToObject(o, keys[i], t ? t : cJSON_CreateNull());
+	}
+	cJSON_AddItemToObject(o, "filter", f ? cJSON_Duplicate(f, 0) : cJSON_CreateNull());
+	return o;
+}
+
+/* Time's and FreshnessThreshold's __bool__. */
+static int
+timeset(const cJSON *t)
+{
+	return cJSON_IsObject(t) && !cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(t, "count")) &&
+	    !cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(t, "period"));
+}
+
+static int
+freshset(const cJSON *f)
+{
+	return cJSON_IsObject(f) && (timeset(cJSON_GetObjectItemCaseSensitive(f, "warn_after")) ||
+	    timeset(cJSON_GetObjectItemCaseSensitive(f, "error_after")));
+}
+
+/* The freshness of a source table, as dbt's merge_source_freshness of
+ * the source's, its config's, the table's and its config's (l, each
+ * taken): null, or a threshold. */
+static cJSON *
+srcfreshmerge(cJSON **l, size_t n)
+{
+	static const char *const keys[] = {"warn_after", "error_after", "filter"};
+	cJSON *cur = l[0];
+	size_t i, k;
+
+	for (i = 1; i < n; i++) {
+		cJSON *u = l[i];
+		if (!cJSON_IsNull(cur) && !cJSON_IsNull(u)) {
+			/* base.merged(update), then each time as
+			 * merge_freshness_time_thresholds */
+			for (k = 0; k < 3; k++) {
+				cJSON *x = cJSON_GetObjectItemCaseSensitive(u, keys[k]);
+				/* a time: null if the update's is, else the
+				 * update's if set, else the base's; the filter:
+				 * the update's if not null */
+				if (k < 2 && cJSON_IsNull(x))
+					cJSON_ReplaceItemInObjectCaseSensitive(cur, keys[k], cJSON_CreateNull());
+				else if (k < 2 ? timeset(x) : !cJSON_IsNull(x))
+					cJSON_ReplaceItemInObjectCaseSensitive(cur, keys[k], cJSON_Duplicate(x, 1));
+			}
+			cJSON_Delete(u);
+		} else if (cJSON_IsNull(cur) && freshset(u)) {
+			cJSON_Delete(cur);
+			cur = u;
+		} else {
+			cJSON_Delete(cur);
+			cJSON_Delete(u);
+			cur = cJSON_CreateNull();
+		}
+	}
+	return cur;
+}
+
+/* A source's config as dbt's SourceConfig holds it, at its defaults. */
+static cJSON *
+srcdefaults(void)
+{
+	cJSON *c = cJSON_CreateObject();
+
+	cJSON_AddTrueToObject(c, "enabled");
+	cJSON_AddNullToObject(c, "event_time");
+	cJSON_AddItemToObject(c, "freshness", srcfresh(NULL, NULL, NULL));
+	cJSON_AddNullToObject(c, "loaded_at_field");
+	cJSON_AddNullToObject(c, "loaded_at_query");
+	cJSON_AddObjectToObject(c, "meta");
+	cJSON_AddArrayToObject(c, "tags");
+	cJSON_AddNullToObject(c, "static_analysis");
+	return c;
+}
+
+/* cfg updated from partial (rendered) as SourceConfig.update_from: meta
+ * merged, freshness a threshold, the rest replaced. */
+static void
+srcupdate(struct reader *r, const char *where, cJSON *cfg, const cJSON *partial)
+{
+	const cJSON *x, *y;
+
+	cJSON_ArrayForEach(x, partial) {
+		const char *k = x->string;
+		if (!strcmp(k, "enabled") && !cJSON_IsBool(x))
+			fatal("%s%s: enabled is not true or false", r->pre, where);
+		if ((!strcmp(k, "loaded_at_field") || !strcmp(k, "loaded_at_query")) &&
+		    !cJSON_IsNull(x) && !cJSON_IsString(x))
+			fatal("%s%s: %s is not a string", r->pre, where, k);
+		if (!strcmp(k, "tags")) {
+			cJSON_ArrayForEach(y, (cJSON_IsArray(x) ? x : NULL))
+				if (!cJSON_IsString(y))
+					break;
+			if (!cJSON_IsArray(x) || y)
+				fatal("%s%s: tags is not a list of strings (not read here: a "
+				    "manifest from dbt parse works instead)", r->pre, where);
+		}
+		if (!strcmp(k, "meta")) {
+			if (!cJSON_IsObject(x))
+				fatal("%s%s: meta is not a mapping", r->pre, where);
+			cJSON_ArrayForEach(y, x)
+				setkey(cJSON_GetObjectItemCaseSensitive(cfg, "meta"), y->string,
+				    cJSON_Duplicate(y, 1));
+		} else if (!strcmp(k, "freshness"))
+			setkey(cfg, k, srcfresh(r, where, x));
+		else
+			setkey(cfg, k, cJSON_Duplicate(x, 1));
+	}
+}
+
 /* A level of a sources: tree: only what a source's config holds. */
 struct srclevel {
 	struct reader *r;
-	int enabled;		/* -1: not said */
+	cJSON *cfg, *unrendered;
 };
 
 static void
@@ -2830,6 +3032,7 @@ onsrclevel(void *arg, const char *where, cJSON *level)
 	struct srclevel *l = arg;
 	cJSON *rendered, *x;
 	size_t i;
+	char *w;
 
 	cJSON_ArrayForEach(x, level) {
 		for (i = 0; ok[i] && strcmp(ok[i], x->string); i++)
@@ -2839,21 +3042,23 @@ onsrclevel(void *arg, const char *where, cJSON *level)
 			    "manifest from dbt parse works instead)", l->r->pre, where, x->string);
 	}
 	rendered = projrender(l->r, where, level);
-	if ((x = cJSON_GetObjectItemCaseSensitive(rendered, "enabled"))) {
-		if (!cJSON_IsBool(x))
-			fatal("%sdbt_project.yml: %s: enabled is not true or false", l->r->pre, where);
-		l->enabled = cJSON_IsTrue(x);
-	}
+	w = xasprintf("dbt_project.yml: %s", where);
+	srcupdate(l->r, w, l->cfg, rendered);
+	free(w);
 	cJSON_Delete(rendered);
+	cJSON_ArrayForEach(x, level)
+		unrendered(l->unrendered, x);
 }
 
-/* Whether the source table of fqn is enabled: its project's sources:
- * tree, then en (its properties' config enabled, or NULL), then for a
- * package's source the root project's tree. */
-static int
-srcenabled(struct reader *r, const cJSON *fqn, const cJSON *en)
+/* The config and unrendered_config of the source table of fqn, as
+ * dbt's calculate_node_config: its project's sources: tree, then p (its
+ * properties' precedence configs), then for a package's source the root
+ * project's tree. */
+static void
+srcconfig(struct reader *r, const char *file, const cJSON *fqn, const cJSON *p, cJSON **cfg,
+    cJSON **uc)
 {
-	struct srclevel l = {r, -1};
+	struct srclevel l = {r, srcdefaults(), cJSON_CreateObject()};
 	char **parts = xcalloc((size_t)cJSON_GetArraySize(fqn) + 1, sizeof(*parts));
 	const cJSON *x, *t;
 	size_t np = 0;
@@ -2862,8 +3067,9 @@ srcenabled(struct reader *r, const cJSON *fqn, const cJSON *en)
 		parts[np++] = x->valuestring;
 	if ((t = cJSON_GetObjectItemCaseSensitive(r->proj, "sources")))
 		cfglevels(t, "sources", parts, np, onsrclevel, &l);
-	if (en)
-		l.enabled = !cJSON_IsFalse(en);
+	srcupdate(r, file, l.cfg, p);
+	cJSON_ArrayForEach(x, p)
+		unrendered(l.unrendered, x);
 	if (strcmp(r->name, r->root) &&
 	    (t = cJSON_GetObjectItemCaseSensitive(r->projs[0].proj, "sources"))) {
 		const char *pre = r->pre;
@@ -2872,22 +3078,177 @@ srcenabled(struct reader *r, const cJSON *fqn, const cJSON *en)
 		r->pre = pre;
 	}
 	free(parts);
-	return l.enabled != 0;
+	*cfg = l.cfg;
+	*uc = l.unrendered;
+}
+
+/* Python's `a or b` of two properties: a if it is set and not empty. */
+static const cJSON *
+por(const cJSON *a, const cJSON *b)
+{
+	if (a && !cJSON_IsNull(a) && !(cJSON_IsString(a) && !*a->valuestring) && !cJSON_IsFalse(a))
+		return a;
+	return b;
+}
+
+static int
+truthy(const cJSON *v)
+{
+	return por(v, NULL) != NULL;
+}
+
+/* What a source table's properties set of its config, as dbt's
+ * _generate_source_config: the source's config, the table's, then
+ * freshness, loaded_at_field, loaded_at_query, meta and tags each
+ * merged from the source, its config, the table and its config. */
+static cJSON *
+srcprecedence(struct reader *r, const char *file, const cJSON *s, const cJSON *t)
+{
+	const cJSON *sc = cJSON_GetObjectItemCaseSensitive(s, "config");
+	const cJSON *tc = cJSON_GetObjectItemCaseSensitive(t, "config");
+	const cJSON *lev[4] = {s, sc, t, tc}, *x, *y;
+	cJSON *p = cJSON_CreateObject(), *f[4], *m, *tags, *a, *b;
+	const cJSON *laf, *laq;
+	int present;
+	size_t i;
+
+	cJSON_ArrayForEach(x, sc)
+		setkey(p, x->string, cJSON_Duplicate(x, 1));
+	cJSON_ArrayForEach(x, tc)
+		setkey(p, x->string, cJSON_Duplicate(x, 1));
+	for (i = 0; i < 4; i++)
+		f[i] = srcfresh(r, file, cJSON_GetObjectItemCaseSensitive(lev[i], "freshness"));
+	m = srcfreshmerge(f, 4);
+	if (freshset(m) || cJSON_IsNull(m))
+		setkey(p, "freshness", m);
+	else {
+		cJSON_DeleteItemFromObjectCaseSensitive(p, "freshness");
+		cJSON_Delete(m);
+	}
+	/* calculate_loaded_at_field_query_from_raw_target */
+	for (i = 0; i < 4; i++) {
+		x = cJSON_GetObjectItemCaseSensitive(lev[i], "loaded_at_field");
+		y = cJSON_GetObjectItemCaseSensitive(lev[i], "loaded_at_query");
+		if ((x && !cJSON_IsNull(x) && !cJSON_IsString(x)) || (y && !cJSON_IsNull(y) && !cJSON_IsString(y)))
+			fatal("%s%s: source %s: loaded_at_field or loaded_at_query is not a string",
+			    r->pre, file, jstr(s, "name"));
+		if (i % 2 == 0 && cJSON_IsString(x) && !*x->valuestring)
+			fatal("%s%s: source %s: loaded_at_field cannot be an empty string.", r->pre,
+			    file, jstr(s, "name"));
+	}
+#define G(o, k) cJSON_GetObjectItemCaseSensitive(o, k)
+	present = G(t, "loaded_at_field") || truthy(G(tc, "loaded_at_field"));
+	if (present && (truthy(G(t, "loaded_at_query")) || truthy(G(tc, "loaded_at_query"))))
+		fatal("%s%s: source %s: Cannot specify both loaded_at_field and loaded_at_query at "
+		    "table level.", r->pre, file, jstr(s, "name"));
+	if ((truthy(G(s, "loaded_at_field")) || truthy(G(sc, "loaded_at_field"))) &&
+	    (truthy(G(s, "loaded_at_query")) || truthy(G(sc, "loaded_at_query"))))
+		fatal("%s%s: source %s: Cannot specify both loaded_at_field and loaded_at_query at "
+		    "source level.", r->pre, file, jstr(s, "name"));
+	if (present || (G(t, "loaded_at_field") && !cJSON_IsNull(G(t, "loaded_at_field"))) ||
+	    (G(tc, "loaded_at_field") && !cJSON_IsNull(G(tc, "loaded_at_field"))))
+		laf = por(G(t, "loaded_at_field"), G(tc, "loaded_at_field"));
+	else
+		laf = por(G(s, "loaded_at_field"), G(sc, "loaded_at_field"));
+	if ((G(t, "loaded_at_query") && !cJSON_IsNull(G(t, "loaded_at_query"))) ||
+	    (G(tc, "loaded_at_query") && !cJSON_IsNull(G(tc, "loaded_at_query"))))
+		laq = por(G(t, "loaded_at_query"), G(tc, "loaded_at_query"));
+	else
+		laq = present ? NULL : por(G(s, "loaded_at_query"), G(sc, "loaded_at_query"));
+	setkey(p, "loaded_at_field", laf ? cJSON_Duplicate(laf, 0) : cJSON_CreateNull());
+	setkey(p, "loaded_at_query", laq ? cJSON_Duplicate(laq, 0) : cJSON_CreateNull());
+	/* calculate_meta_from_raw_target, calculate_tags_from_raw_target */
+	m = cJSON_CreateObject();
+	tags = cJSON_CreateArray();
+	for (i = 0; i < 4; i++) {
+		x = G(lev[i], "meta");
+		if (x && !cJSON_IsNull(x) && !cJSON_IsObject(x) && i % 2 == 0)
+			fatal("%s%s: source %s: meta is not a mapping", r->pre, file, jstr(s, "name"));
+		cJSON_ArrayForEach(y, (cJSON_IsObject(x) ? x : NULL))
+			setkey(m, y->string, cJSON_Duplicate(y, 1));
+		x = G(lev[i], "tags");
+		if (x && !cJSON_IsNull(x) && !cJSON_IsArray(x) && (i % 2 == 0 || !cJSON_IsString(x)))
+			fatal("%s%s: source %s: tags is not a list of strings", r->pre, file,
+			    jstr(s, "name"));
+		if (cJSON_IsString(x))
+			cJSON_AddItemToArray(tags, cJSON_CreateString(x->valuestring));
+		cJSON_ArrayForEach(y, (cJSON_IsArray(x) ? x : NULL)) {
+			if (!cJSON_IsString(y))
+				fatal("%s%s: source %s: tags is not a list of strings", r->pre,
+				    file, jstr(s, "name"));
+			cJSON_AddItemToArray(tags, cJSON_CreateString(y->valuestring));
+		}
+	}
+#undef G
+	/* sorted(set(...)) */
+	for (a = tags->child; a; a = a->next)
+		for (b = a->next; b; b = b->next)
+			if (strcmp(a->valuestring, b->valuestring) > 0) {
+				char *tmp = a->valuestring;
+				a->valuestring = b->valuestring;
+				b->valuestring = tmp;
+			}
+	for (a = tags->child; a && a->next; )
+		if (!strcmp(a->valuestring, a->next->valuestring))
+			cJSON_Delete(cJSON_DetachItemViaPointer(tags, a->next));
+		else
+			a = a->next;
+	setkey(p, "meta", m);
+	setkey(p, "tags", tags);
+	return p;
+}
+
+/* A table's external, as dbt's ExternalTable: its fields, then what
+ * else it has (dbt-external-tables' options, ...), as given. */
+static cJSON *
+external(struct reader *r, const char *file, const char *where, const cJSON *v)
+{
+	static const char *const keys[] = {"location", "file_format", "row_format",
+	    "tbl_properties", "partitions", NULL};
+	cJSON *o;
+	const cJSON *x;
+	size_t i;
+
+	if (!v || cJSON_IsNull(v))
+		return cJSON_CreateNull();
+	if (!cJSON_IsObject(v))
+		fatal("%s%s: %s: external is not a mapping", r->pre, file, where);
+	o = cJSON_CreateObject();
+	for (i = 0; keys[i]; i++) {
+		x = cJSON_GetObjectItemCaseSensitive(v, keys[i]);
+		if (i < 4 && x && !cJSON_IsNull(x) && !cJSON_IsString(x))
+			fatal("%s%s: %s: external %s is not a string", r->pre, file, where, keys[i]);
+		if (i == 4 && x && !cJSON_IsNull(x) && !cJSON_IsArray(x))
+			fatal("%s%s: %s: external partitions is not a list", r->pre, file, where);
+		cJSON_AddItemToObject(o, keys[i], x ? cJSON_Duplicate(x, 1) : cJSON_CreateNull());
+	}
+	cJSON_ArrayForEach(x, v) {
+		for (i = 0; keys[i] && strcmp(keys[i], x->string); i++)
+			;
+		if (!keys[i])
+			cJSON_AddItemToObject(o, x->string, cJSON_Duplicate(x, 1));
+	}
+	return o;
 }
 
 static cJSON *
 sourcenode(struct reader *r, cJSON *e)
 {
+	static const char *const qk[] = {"database", "schema", "identifier", "column"};
 	cJSON *s = cJSON_GetObjectItemCaseSensitive(e, "source");
 	cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "table");
 	const char *file = jstr(e, "file"), *sn = jstr(s, "name"), *tn = jstr(t, "name");
 	const char *db = jstr(s, "database"), *sc = jstr(s, "schema"), *id = jstr(t, "identifier");
+	const cJSON *sq = cJSON_GetObjectItemCaseSensitive(s, "quoting");
+	const cJSON *tq = cJSON_GetObjectItemCaseSensitive(t, "quoting");
 	char *uid;
 
 	useproject(r, project(r, jstr(e, "package")));
 	uid = xasprintf("source.%s.%s.%s", r->name, sn, tn);
 	const char *first = strchr(file, '/');
-	cJSON *n = cJSON_CreateObject(), *fqn, *q, *x, *en;
+	cJSON *n = cJSON_CreateObject(), *fqn, *q, *x, *y, *cfg, *uc, *p;
+	int quote[3], on;
+	size_t i;
 
 	if (get(r, r->sources, uid) || get(r, r->disabled, uid))
 		fatal("%s%s: source %s.%s a second time", r->pre, file, sn, tn);
@@ -2906,34 +3267,50 @@ sourcenode(struct reader *r, cJSON *e)
 	cJSON_AddItemToObject(n, "fqn", fqn);
 	cJSON_AddStringToObject(n, "source_name", sn);
 	cJSON_AddStringToObject(n, "source_description", jstr(s, "description") ? jstr(s, "description") : "");
-	cJSON_AddStringToObject(n, "loader", "");
+	cJSON_AddStringToObject(n, "loader", jstr(s, "loader") ? jstr(s, "loader") : "");
 	cJSON_AddStringToObject(n, "identifier", id ? id : tn);
+	/* the source's quoting, the table's over it (Quoting.merged) */
 	q = cJSON_AddObjectToObject(n, "quoting");
-	cJSON_AddNullToObject(q, "database");
-	cJSON_AddNullToObject(q, "schema");
-	cJSON_AddNullToObject(q, "identifier");
-	cJSON_AddNullToObject(q, "column");
+	for (i = 0; i < 4; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(tq, qk[i]);
+		if (!cJSON_IsBool(v))
+			v = cJSON_GetObjectItemCaseSensitive(sq, qk[i]);
+		cJSON_AddItemToObject(q, qk[i], cJSON_IsBool(v) ? cJSON_Duplicate(v, 0) : cJSON_CreateNull());
+	}
+	p = srcprecedence(r, file, s, t);
+	srcconfig(r, file, fqn, p, &cfg, &uc);
+	cJSON_Delete(p);
+	cJSON_AddItemToObject(n, "loaded_at_field",
+	    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(cfg, "loaded_at_field"), 1));
+	cJSON_AddItemToObject(n, "loaded_at_query",
+	    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(cfg, "loaded_at_query"), 1));
+	cJSON_AddItemToObject(n, "freshness",
+	    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(cfg, "freshness"), 1));
+	cJSON_AddItemToObject(n, "external", external(r, file, tn,
+	    cJSON_GetObjectItemCaseSensitive(t, "external")));
 	cJSON_AddStringToObject(n, "description", jstr(t, "description") ? jstr(t, "description") : "");
 	cJSON_AddItemToObject(n, "columns", columns(t));
-	cJSON_AddObjectToObject(n, "meta");
-	cJSON_AddArrayToObject(n, "tags");
-	x = cJSON_AddObjectToObject(n, "config");
-	/* the table's config over the source's, as _generate_source_config */
-	en = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t, "config"), "enabled");
-	if (!en)
-		en = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "config"), "enabled");
-	/* the project's sources: tree below those, the root project's over
-	 * all of them for a package's source, as calculate_node_config */
-	{
-		int on = srcenabled(r, fqn, en);
-		en = on ? NULL : cJSON_CreateFalse();
-		cJSON_AddBoolToObject(x, "enabled", on);
+	cJSON_AddItemToObject(n, "meta", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(cfg, "meta"), 1));
+	/* the source's meta and its config's, as before the table's */
+	x = cJSON_AddObjectToObject(n, "source_meta");
+	cJSON_ArrayForEach(y, cJSON_GetObjectItemCaseSensitive(s, "meta"))
+		setkey(x, y->string, cJSON_Duplicate(y, 1));
+	cJSON_ArrayForEach(y, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s,
+	    "config"), "meta"))
+		setkey(x, y->string, cJSON_Duplicate(y, 1));
+	cJSON_AddItemToObject(n, "tags", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(cfg, "tags"), 1));
+	on = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cfg, "enabled"));
+	cJSON_AddItemToObject(n, "config", cfg);
+	cJSON_AddNullToObject(n, "patch_path");
+	cJSON_AddItemToObject(n, "unrendered_config", uc);
+	for (i = 0; i < 2; i++) {
+		const char *k = i ? "unrendered_schema" : "unrendered_database";
+		x = cJSON_GetObjectItemCaseSensitive(e, k);
+		cJSON_AddItemToObject(n, k, x ? cJSON_Duplicate(x, 0) : cJSON_CreateNull());
 	}
-	cJSON_AddObjectToObject(n, "unrendered_config");
-	if (en) {
-		cJSON_Delete(en);
+	if (!on)
 		cJSON_AddItemToArray(add(r, r->disabled, uid, cJSON_CreateArray()), n);
-	} else {
+	else {
 		add(r, r->sources, uid, n);
 		/* as dbt's _process_docs_for_source */
 		describe(r, n, file);
@@ -2944,8 +3321,15 @@ sourcenode(struct reader *r, cJSON *e)
 		    cJSON_CreateString(jstr(x, "description")));
 		cJSON_Delete(x);
 	}
+	/* the relation quoted as the project says, the source's quoting over
+	 * it, as create_from's quote policy */
+	memcpy(quote, r->quote, sizeof(quote));
+	for (i = 0; i < 3; i++)
+		if (cJSON_IsBool(x = cJSON_GetObjectItemCaseSensitive(q, qk[i])))
+			r->quote[i] = cJSON_IsTrue(x);
 	cJSON_AddStringToObject(n, "alias", id ? id : tn);
 	relname(r, n);
+	memcpy(r->quote, quote, sizeof(quote));
 	cJSON_DeleteItemFromObjectCaseSensitive(n, "alias");
 	free(uid);
 	return n;
@@ -3082,6 +3466,8 @@ struct testdef {
 	int source;
 	const char *column;	/* or NULL */
 	cJSON *coltags;		/* the column's tags and its config's, or NULL */
+	const cJSON *srctags[2];	/* a source's tags and its table's, or NULL */
+	int quotecols;		/* a source's quoting.column (-1: not said) */
 	const char *filekey;	/* file_key_name */
 	const char *version;	/* the model's version tested, as text, or NULL */
 	const cJSON *v;		/* and as its properties give it */
@@ -3167,16 +3553,17 @@ testrender(struct reader *r, const char *file, const char *tname, cJSON *cfg)
 	}
 }
 
-/* A generic test's first tags: its column's and its own config's
- * (a string or a list), as dbt's sorted(set(...)). */
+/* A generic test's first tags: a source's and its table's (a source's
+ * test), its column's and its own config's (a string or a list), as
+ * dbt's sorted(set(...)). */
 static void
-testtags(cJSON *n, const cJSON *coltags, const cJSON *own)
+testtags(cJSON *n, const struct testdef *td, const cJSON *own)
 {
 	cJSON *tags = cJSON_GetObjectItemCaseSensitive(n, "tags"), *a, *b;
-	const cJSON *l[2] = {coltags, own}, *x;
+	const cJSON *l[4] = {td->srctags[0], td->srctags[1], td->coltags, own}, *x;
 	size_t i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 4; i++) {
 		if (cJSON_IsString(l[i])) {
 			cJSON_AddItemToArray(tags, cJSON_CreateString(l[i]->valuestring));
 			continue;
@@ -3366,7 +3753,7 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 		free(mid);
 		free(which);
 	}
-	testtags(n, td->coltags, cJSON_GetObjectItemCaseSensitive(cfg, "tags"));
+	testtags(n, td, cJSON_GetObjectItemCaseSensitive(cfg, "tags"));
 	calls = cJSON_Duplicate(cfg, 1);
 	resolve(r, n, CTEST, "data_tests", NULL, calls);
 	if (fast) {
@@ -3440,10 +3827,12 @@ tests(struct reader *r, struct testdef *td, const cJSON *entry)
 	td->column = NULL;
 	td->coltags = NULL;
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(entry, "columns")) {
-		/* dbt's parse_test: quoted as the column says, its tags the test's */
+		/* dbt's parse_test: quoted as the column says (a source's
+		 * column: else as its quoting.column), its tags the test's */
 		cJSON *col = column(c);
+		const cJSON *cq = cJSON_GetObjectItemCaseSensitive(c, "quote");
 		char *q = NULL;
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "quote")))
+		if (cJSON_IsTrue(cq) || (!cJSON_IsBool(cq) && td->quotecols == 1))
 			q = xasprintf("\"%s\"", jstr(c, "name"));
 		td->column = q ? q : jstr(c, "name");
 		td->coltags = cJSON_GetObjectItemCaseSensitive(col, "tags");
@@ -3543,6 +3932,7 @@ alltests(struct reader *r)
 	cJSON_ArrayForEach(e, r->srcs) {
 		struct testdef td;
 		cJSON *s = cJSON_GetObjectItemCaseSensitive(e, "source");
+		const cJSON *x;
 		char *uid;
 		useproject(r, project(r, jstr(e, "package")));
 		uid = xasprintf("source.%s.%s.%s", r->name, jstr(s, "name"),
@@ -3553,6 +3943,12 @@ alltests(struct reader *r)
 			td.target = get(r, r->disabled, uid)->child;
 		td.source = 1;
 		td.filekey = xasprintf("sources.%s", jstr(s, "name"));
+		/* dbt's parse_source_test: the source's tags and the table's */
+		td.srctags[0] = cJSON_GetObjectItemCaseSensitive(s, "tags");
+		td.srctags[1] = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(e,
+		    "table"), "tags");
+		td.quotecols = cJSON_IsBool(x = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(td.target,
+		    "quoting"), "column")) ? cJSON_IsTrue(x) : -1;
 		tests(r, &td, cJSON_GetObjectItemCaseSensitive(e, "table"));
 		free((char *)td.filekey);
 		free(uid);

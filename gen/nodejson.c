@@ -27,6 +27,12 @@ static const char *const expkeys[] = {"name", "resource_type", "package_name", "
     "maturity", "meta", "tags", "config", "unrendered_config", "url", "depends_on", "refs",
     "sources", "metrics", "created_at", NULL};
 static const char *const ownerkeys[] = {"email", "name", NULL};
+static const char *const srckeys[] = {"database", "schema", "name", "resource_type",
+    "package_name", "path", "original_file_path", "unique_id", "fqn", "source_name",
+    "source_description", "loader", "identifier", "quoting", "loaded_at_field",
+    "loaded_at_query", "freshness", "external", "description", "columns", "meta",
+    "source_meta", "tags", "config", "patch_path", "unrendered_config", "relation_name",
+    "created_at", "unrendered_database", "unrendered_schema", "doc_blocks", NULL};
 
 /* A field's default, for one the reader left out; NULL: none (it is
  * dbt's only where the reader sets it). */
@@ -349,6 +355,11 @@ shape(const cJSON *doc, cJSON *n, int enabled)
 	const char *const *lists[5] = {common, NULL, NULL, NULL, NULL};
 	cJSON *x;
 
+	if (is(n, "resource_type", "source")) {
+		lists[0] = srckeys;
+		order(n, lists, 1);
+		return;
+	}
 	if (is(n, "resource_type", "seed"))
 		lists[1] = seedkeys;
 	else {
@@ -383,14 +394,9 @@ nodejson(cJSON *doc)
 		shape(doc, n, 1);
 	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(doc, "disabled"))
 		cJSON_ArrayForEach(n, l)
-			if (!is(n, "resource_type", "source"))
-				shape(doc, n, 0);
-	/* a source's doc_blocks, last, as dbt's */
-	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(doc, "sources")) {
-		cJSON *d = cJSON_DetachItemFromObjectCaseSensitive(n, "doc_blocks");
-		if (d)
-			cJSON_AddItemToObject(n, "doc_blocks", d);
-	}
+			shape(doc, n, 0);
+	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(doc, "sources"))
+		shape(doc, n, 1);
 	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(doc, "exposures")) {
 		/* the reader refuses meta, tags and config but enabled */
 		if (!cJSON_GetObjectItemCaseSensitive(n, "meta")) {
