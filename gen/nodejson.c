@@ -2,8 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
+#include "dbtctx.h"
 #include "hash.h"
 #include "htab.h"
+#include "jvalue.h"
 #include "nodejson.h"
 #include "util.h"
 
@@ -108,61 +111,27 @@ is(const cJSON *n, const char *k, const char *v)
 	return s && !strcmp(s, v);
 }
 
-/* Python's repr() of a str, as dbt's str() of a list of them writes it. */
+/* Python's repr() of a JSON value, as the engine prints it; what it
+ * cannot print exactly stops the reader, naming the node. */
 static void
-pystr(struct buf *b, const char *s)
+pyval(struct buf *b, const cJSON *v, const char *uid)
 {
-	char q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
+	struct arena a = {0};
+	const char *err;
 
-	bufputc(b, q);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '\\' || c == (unsigned char)q)
-			bufprintf(b, "\\%c", c);
-		else if (c == '\n')
-			bufputs(b, "\\n");
-		else if (c == '\r')
-			bufputs(b, "\\r");
-		else if (c == '\t')
-			bufputs(b, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			bufprintf(b, "\\x%02x", c);
-		else
-			bufputc(b, (char)c);
-	}
-	bufputc(b, q);
-}
-
-/* Python's repr() of a JSON scalar or list of strings. */
-static void
-pyval(struct buf *b, const cJSON *v)
-{
-	const cJSON *x;
-
-	if (!v || cJSON_IsNull(v))
+	if (!v) {
 		bufputs(b, "None");
-	else if (cJSON_IsTrue(v))
-		bufputs(b, "True");
-	else if (cJSON_IsFalse(v))
-		bufputs(b, "False");
-	else if (cJSON_IsString(v))
-		pystr(b, v->valuestring);
-	else if (cJSON_IsArray(v)) {
-		bufputc(b, '[');
-		cJSON_ArrayForEach(x, v) {
-			if (x != v->child)
-				bufputs(b, ", ");
-			pyval(b, x);
-		}
-		bufputc(b, ']');
-	} else
-		bufprintf(b, "%g", v->valuedouble);
+		return;
+	}
+	if ((err = jvreprto(b, dbtjson(&a, (cJSON *)v))))
+		fatal("%s: its contract's checksum: unsupported: %s", uid, err);
+	arenafree(&a);
 }
 
 /* str() of a list of dbt's ColumnLevelConstraint (ModelLevelConstraint
  * with model set): the dataclasses' repr. */
 static void
-pyconstraints(struct buf *b, const cJSON *l, int model)
+pyconstraints(struct buf *b, const cJSON *l, int model, const char *uid)
 {
 	static const char *const f[] = {"name", "expression", "warn_unenforced",
 	    "warn_unsupported", "to", "to_columns", NULL};
@@ -176,15 +145,15 @@ pyconstraints(struct buf *b, const cJSON *l, int model)
 			bufputs(b, ", ");
 		bufprintf(b, "%sLevelConstraint(type=<ConstraintType.%s: ", model ? "Model" : "Column",
 		    t ? t : "");
-		pystr(b, t ? t : "");
+		pyval(b, cJSON_GetObjectItemCaseSensitive(c, "type"), uid);
 		bufputc(b, '>');
 		for (i = 0; f[i]; i++) {
 			bufprintf(b, ", %s=", f[i]);
-			pyval(b, cJSON_GetObjectItemCaseSensitive(c, f[i]));
+			pyval(b, cJSON_GetObjectItemCaseSensitive(c, f[i]), uid);
 		}
 		if (model) {
 			bufputs(b, ", columns=");
-			pyval(b, cJSON_GetObjectItemCaseSensitive(c, "columns"));
+			pyval(b, cJSON_GetObjectItemCaseSensitive(c, "columns"), uid);
 		}
 		bufputc(b, ')');
 	}
@@ -222,12 +191,14 @@ contractsum(cJSON *n)
 	for (i = 0; i < nc; i++) {
 		const cJSON *dt = cJSON_GetObjectItemCaseSensitive(v[i], "data_type");
 		bufprintf(&b, "|%s%s", v[i]->string, cJSON_IsString(dt) ? dt->valuestring : "None");
-		pyconstraints(&b, cJSON_GetObjectItemCaseSensitive(v[i], "constraints"), 0);
+		pyconstraints(&b, cJSON_GetObjectItemCaseSensitive(v[i], "constraints"), 0,
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(n, "unique_id")));
 	}
 	free(v);
 	if (mat && (!strcmp(mat, "table") || !strcmp(mat, "incremental"))) {
 		bufputs(&b, mat);
-		pyconstraints(&b, cJSON_GetObjectItemCaseSensitive(n, "constraints"), 1);
+		pyconstraints(&b, cJSON_GetObjectItemCaseSensitive(n, "constraints"), 1,
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(n, "unique_id")));
 	}
 	sha256hex(b.s, b.len, hex);
 	buffree(&b);

@@ -170,6 +170,18 @@ $2:
 EOF
 }
 
+# offline DATA PROFILE: tests/data/DATA copied to P=$TMP/ours, with a
+# profiles.yml whose PROFILE's dev target no test connects to; there, as
+# DBT_PROFILES_DIR and the working directory
+offline() {
+	P=$TMP/ours
+	cp -R "$ROOT/tests/data/$1" "$P"
+	printf '%s:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      host: localhost\n      port: 5432\n      user: postgres\n      password: ""\n      dbname: demo\n      schema: dev\n      threads: 2\n' \
+		"$2" >"$P/profiles.yml"
+	export DBT_PROFILES_DIR="$P"
+	cd "$P" || exit 1
+}
+
 # refusedin DIR CMD WANT NAME: a copy of the project in DIR ($TMP/bad,
 # with $P's profiles.yml), changed by the shell command CMD, read by
 # dbt2ninja itself: exit 1, WANT in what it says, nothing written (three

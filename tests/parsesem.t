@@ -9,12 +9,7 @@
 # what dbt2ninja lacks is refused, and an error in a package's macro names
 # the macro's file and the node.
 . "$(dirname "$0")/lib.sh"
-P=$TMP/ours
-cp -R "$ROOT/tests/data/parsesem" "$P"
-printf 'sem:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      host: localhost\n      port: 5432\n      user: postgres\n      password: ""\n      dbname: demo\n      schema: dev\n      threads: 2\n' \
-	>"$P/profiles.yml"
-export DBT_PROFILES_DIR="$P"
-cd "$P" || exit 1
+offline parsesem sem
 M=target/ninja/manifest.json
 
 "$DBT2NINJA" >"$TMP/gen" 2>&1

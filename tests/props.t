@@ -12,12 +12,7 @@
 # context digest of the one rendered when it runs).
 . "$(dirname "$0")/lib.sh"
 export TZ=Europe/Paris
-P=$TMP/ours
-cp -R "$ROOT/tests/data/props" "$P"
-printf 'props:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      host: localhost\n      port: 5432\n      user: postgres\n      password: ""\n      dbname: demo\n      schema: dev\n      threads: 2\n' \
-	>"$P/profiles.yml"
-export DBT_PROFILES_DIR="$P"
-cd "$P" || exit 1
+offline props props
 job() { echo "target/ninja/sql/$1.sql"; }
 
 "$DBT2NINJA" -v >"$TMP/gen" 2>&1
