@@ -245,11 +245,25 @@ sortedset(const struct htab *s, const struct htab *also)
 	return l;
 }
 
-static int
-testof(const cJSON *t, const char *uid)
+/* The generic tests by the node they are attached to, enabled and
+ * disabled: attached_node -> struct tests. */
+struct tests {
+	const cJSON **v;
+	size_t n;
+};
+
+static void
+attach(struct htab *by, const cJSON *t)
 {
-	return is(t, "resource_type", "test") && cJSON_GetObjectItemCaseSensitive(t, "test_metadata") &&
-	    is(t, "attached_node", uid);
+	const char *uid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "attached_node"));
+	struct tests *ts;
+
+	if (!uid || !is(t, "resource_type", "test") || !cJSON_GetObjectItemCaseSensitive(t, "test_metadata"))
+		return;
+	if (!(ts = htabget(by, uid)))
+		htabput(by, uid, ts = xcalloc(1, sizeof(*ts)));
+	ts->v = xreallocarray(ts->v, ts->n + 1, sizeof(*ts->v));
+	ts->v[ts->n++] = t;
 }
 
 static void
@@ -270,9 +284,10 @@ testsets(const cJSON *t, struct htab *on, struct htab *off, struct htab *nn)
  * the columns with unique (enabled or disabled) and not_null tests, else
  * those with enabled unique tests, else with disabled ones. */
 static cJSON *
-primarykey(const cJSON *doc, const cJSON *n)
+primarykey(const struct htab *by, const cJSON *n)
 {
-	const cJSON *c, *k, *t, *l;
+	const cJSON *c, *k;
+	const struct tests *ts;
 	struct htab on = {0}, off = {0}, nn = {0}, both = {0};
 	const char *uid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(n, "unique_id"));
 	cJSON *pk;
@@ -295,13 +310,8 @@ primarykey(const cJSON *doc, const cJSON *n)
 				cJSON_AddItemToArray(pk, cJSON_CreateString(c->string));
 				return pk;
 			}
-	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(doc, "nodes"))
-		if (testof(t, uid))
-			testsets(t, &on, &off, &nn);
-	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(doc, "disabled"))
-		cJSON_ArrayForEach(t, l)
-			if (testof(t, uid))
-				testsets(t, &on, &off, &nn);
+	for (i = 0; uid && (ts = htabget(by, uid)) && i < ts->n; i++)
+		testsets(ts->v[i], &on, &off, &nn);
 	for (i = 0; i < on.cap; i++)
 		if (on.keys[i])
 			htabput(&both, on.keys[i], (void *)1);
@@ -321,7 +331,7 @@ primarykey(const cJSON *doc, const cJSON *n)
 }
 
 static void
-shape(const cJSON *doc, cJSON *n, int enabled)
+shape(const struct htab *by, cJSON *n, int enabled)
 {
 	const char *const *lists[5] = {common, NULL, NULL, NULL, NULL};
 	cJSON *x;
@@ -351,7 +361,7 @@ shape(const cJSON *doc, cJSON *n, int enabled)
 		contractsum(n);
 		/* dbt infers it for the nodes it parsed: the enabled */
 		if (enabled)
-			cJSON_ReplaceItemInObjectCaseSensitive(n, "primary_key", primarykey(doc, n));
+			cJSON_ReplaceItemInObjectCaseSensitive(n, "primary_key", primarykey(by, n));
 	}
 }
 
@@ -361,13 +371,28 @@ nodejson(cJSON *doc)
 	const char *const *el[] = {expkeys, NULL}, *const *ol[] = {ownerkeys, NULL};
 	cJSON *n, *l;
 
+	struct htab by = {0};
+	size_t i;
+
 	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(doc, "nodes"))
-		shape(doc, n, 1);
+		attach(&by, n);
 	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(doc, "disabled"))
 		cJSON_ArrayForEach(n, l)
-			shape(doc, n, 0);
+			attach(&by, n);
+	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(doc, "nodes"))
+		shape(&by, n, 1);
+	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(doc, "disabled"))
+		cJSON_ArrayForEach(n, l)
+			shape(&by, n, 0);
 	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(doc, "sources"))
-		shape(doc, n, 1);
+		shape(&by, n, 1);
+	for (i = 0; i < by.cap; i++)
+		if (by.keys[i]) {
+			struct tests *ts = by.vals[i];
+			free(ts->v);
+			free(ts);
+		}
+	htabfree(&by);
 	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(doc, "exposures")) {
 		/* the reader refuses meta, tags and config but enabled */
 		if (!cJSON_GetObjectItemCaseSensitive(n, "meta")) {
