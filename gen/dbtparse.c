@@ -52,6 +52,7 @@ struct reader {
 	struct dbtrun run;
 	int quote[3];		/* the project's quoting of database, schema, identifier */
 	cJSON *patches;		/* "model NAME" / "seed NAME" -> {file, entry} */
+	cJSON *stpatches;	/* "PACKAGE NAME" -> {file, entry}: data_tests: */
 	cJSON *srcs;		/* [{file, source, table}] */
 	cJSON *exps;		/* [{package, file, entry}]: exposures */
 	cJSON *pending;		/* nodes whose refs are yet to resolve */
@@ -1375,6 +1376,73 @@ toconfig(struct reader *r, const char *file, cJSON *e)
 	}
 }
 
+/* The data_tests: of a properties file: what dbt's
+ * SingularTestPatchParser applies to the singular tests named (their
+ * description, and their config below their config() calls), kept for
+ * them. dbt's parse error in this section is its warning, and the rest of
+ * the section is passed over. */
+static void
+singularpatches(struct reader *r, const char *rel, const cJSON *l)
+{
+	static const char *const keys[] = {"name", "description", "config", NULL};
+	static const char *const moved[] = {"meta", "docs", "group", "contract", "access", NULL};
+	const cJSON *x;
+	cJSON *e, *p;
+	char *key;
+	size_t k;
+
+	cJSON_ArrayForEach(x, l) {
+		if (!cJSON_IsObject(x))
+			fatal("%s%s: data_tests: an entry that is not a mapping", r->pre, rel);
+		for (k = 0; moved[k]; k++)
+			if (cJSON_GetObjectItemCaseSensitive(x, moved[k]) && cJSON_GetObjectItemCaseSensitive(
+			    cJSON_GetObjectItemCaseSensitive(x, "config"), moved[k])) {
+				int w = (int)strlen(rel) + 7;
+				warn("warning: Unable to parse 'data_tests' section of file '%s'\n"
+				    "Parsing Error\n  In %s: found %s dictionary in 'config' dictionary "
+				    "and as top-level key.\n%*sRemove the top-level key and define it "
+				    "under 'config' dictionary only.", rel, rel, moved[k], w, "");
+				return;
+			}
+		e = cJSON_Duplicate(x, 1);
+		renderentry(r, rel, "data_tests", e);
+		toconfig(r, rel, e);
+		onlykeys(r, rel, "data_tests", e, keys);
+		if (!jstr(e, "name"))
+			fatal("%s%s: data_tests: an entry without a name (a string)", r->pre, rel);
+		if (cJSON_GetObjectItemCaseSensitive(e, "description") && !jstr(e, "description"))
+			fatal("%s%s: data_tests: %s: description is not a string", r->pre, rel,
+			    jstr(e, "name"));
+		if (cJSON_GetObjectItemCaseSensitive(e, "config") &&
+		    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(e, "config")))
+			fatal("%s%s: data_tests: %s: config is not a mapping", r->pre, rel,
+			    jstr(e, "name"));
+		key = xasprintf("%s %s", r->name, jstr(e, "name"));
+		if (cJSON_GetObjectItemCaseSensitive(r->stpatches, key))
+			fatal("%s%s: data_tests: %s is described a second time", r->pre, rel,
+			    jstr(e, "name"));
+		p = cJSON_AddObjectToObject(r->stpatches, key);
+		cJSON_AddStringToObject(p, "package", r->name);
+		cJSON_AddStringToObject(p, "file", rel);
+		cJSON_AddItemToObject(p, "entry", e);
+		free(key);
+	}
+}
+
+/* dbt's warning for each data_tests: entry no enabled singular test of
+ * its package took. */
+static void
+singularunused(struct reader *r)
+{
+	const cJSON *p;
+
+	cJSON_ArrayForEach(p, r->stpatches)
+		if (!cJSON_GetObjectItemCaseSensitive(p, "used"))
+			warn("warning: Did not find matching node for patch with name '%s' in the "
+			    "'data_tests' section of file '%s'", jstr(cJSON_GetObjectItemCaseSensitive(p,
+			    "entry"), "name"), jstr(p, "file"));
+}
+
 static void
 propfile(struct reader *r, const char *rel, const char *below, void *arg)
 {
@@ -1411,11 +1479,16 @@ propfile(struct reader *r, const char *rel, const char *below, void *arg)
 			continue;
 		if (strcmp(x->string, "models") && strcmp(x->string, "seeds") &&
 		    strcmp(x->string, "snapshots") && strcmp(x->string, "sources") &&
-		    strcmp(x->string, "exposures") && strcmp(x->string, "groups"))
+		    strcmp(x->string, "exposures") && strcmp(x->string, "groups") &&
+		    strcmp(x->string, "data_tests"))
 			fatal("%s%s: %s: not read here yet (a manifest from dbt parse works "
 			    "instead)", r->pre, rel, x->string);
 		if (!cJSON_IsArray(x) && !cJSON_IsNull(x))
 			fatal("%s%s: %s: not a list", r->pre, rel, x->string);
+		if (!strcmp(x->string, "data_tests")) {
+			singularpatches(r, rel, x);
+			continue;
+		}
 		cJSON_ArrayForEach(e, x) {
 			if (!strcmp(x->string, "exposures")) {
 				cJSON *xe = cJSON_CreateObject();
@@ -1825,8 +1898,13 @@ fromconfig(struct reader *r, cJSON *n, const char *file)
 		    !cJSON_IsString(color)))
 			fatal("%s%s: %s: config docs is not {show: true or false, node_color}", r->pre,
 			    file, uid);
+		/* dbt's Docs of it: node_color None when not set (a test's
+		 * config has no docs field to default it) */
 		cJSON_DeleteItemFromObjectCaseSensitive(n, "docs");
-		cJSON_AddItemToObject(n, "docs", cJSON_Duplicate(x, 1));
+		y = cJSON_AddObjectToObject(n, "docs");
+		cJSON_AddBoolToObject(y, "show", cJSON_IsTrue(show));
+		cJSON_AddItemToObject(y, "node_color", color ? cJSON_Duplicate(color, 1) :
+		    cJSON_CreateNull());
 	} else if (!cJSON_GetObjectItemCaseSensitive(n, "docs")) {
 		y = cJSON_AddObjectToObject(n, "docs");
 		cJSON_AddTrueToObject(y, "show");
@@ -2765,8 +2843,8 @@ hooknodes(struct reader *r)
 static void
 singularfile(struct reader *r, const char *rel, const char *below, void *arg)
 {
-	char *name, *raw;
-	cJSON *n, *calls;
+	char *name, *raw, *key;
+	cJSON *n, *calls, *p;
 
 	(void)arg;
 	if (!strncmp(below, "generic/", 8) || !strncmp(below, "fixtures/", 9) ||
@@ -2779,6 +2857,24 @@ singularfile(struct reader *r, const char *rel, const char *below, void *arg)
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "raw_code", cJSON_CreateString(raw));
 	calls = cJSON_CreateObject();
 	firstpass(r, n, CTEST, "data_tests", rel, raw, calls);
+	/* dbt patches the enabled alone, with what its names come of */
+	key = xasprintf("%s %s", r->name, name);
+	if (enabled(n) && (p = cJSON_GetObjectItemCaseSensitive(r->stpatches, key))) {
+		const cJSON *e = cJSON_GetObjectItemCaseSensitive(p, "entry");
+		char *pp = xasprintf("%s://%s", r->name, jstr(p, "file"));
+		cJSON_AddTrueToObject(p, "used");
+		cJSON_ReplaceItemInObjectCaseSensitive(n, "description",
+		    cJSON_CreateString(jstr(e, "description") ? jstr(e, "description") : ""));
+		describe(r, n, jstr(p, "file"));
+		cJSON_ReplaceItemInObjectCaseSensitive(n, "patch_path", cJSON_CreateString(pp));
+		free(pp);
+		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(e, "config"))) {
+			resolve(r, n, CTEST, "data_tests", cJSON_GetObjectItemCaseSensitive(e,
+			    "config"), calls);
+			fromconfig(r, n, jstr(p, "file"));
+		}
+	}
+	free(key);
 	names(r, n);
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "config"), "store_failures")))
 		relname(r, n);
@@ -4571,6 +4667,7 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	r.latest = cJSON_CreateObject();
 	r.vinfo = cJSON_CreateObject();
 	r.patches = cJSON_CreateObject();
+	r.stpatches = cJSON_CreateObject();
 	r.srcs = cJSON_CreateArray();
 	r.exps = cJSON_CreateArray();
 	r.pending = cJSON_CreateArray();
@@ -4614,6 +4711,7 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 		projectnodes(&r);
 	}
 	patchcheck(&r);
+	singularunused(&r);
 	cJSON_ArrayForEach(x, r.srcs)
 		sourcenode(&r, x);
 	unversioned(&r);
@@ -4632,6 +4730,7 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	cJSON_Delete(r.groups);
 	cJSON_Delete(r.run.pkgvars);
 	cJSON_Delete(r.patches);
+	cJSON_Delete(r.stpatches);
 	cJSON_Delete(r.latest);
 	cJSON_Delete(r.vinfo);
 	cJSON_Delete(r.srcs);
