@@ -52,6 +52,7 @@ struct reader {
 	struct dbtrun run;
 	int quote[3];		/* the project's quoting of database, schema, identifier */
 	cJSON *patches;		/* "model NAME" / "seed NAME" -> {file, entry} */
+	cJSON *stpatches;	/* "PACKAGE NAME" -> {file, entry}: data_tests: */
 	cJSON *srcs;		/* [{file, source, table}] */
 	cJSON *exps;		/* [{package, file, entry}]: exposures */
 	cJSON *pending;		/* nodes whose refs are yet to resolve */
@@ -342,9 +343,8 @@ projectcheck(struct reader *r)
 	     * with each query, and dbt Cloud's settings, which a manifest does
 	     * not hold either */
 	    "analyses", "metrics", "semantic-models", "saved-queries",
-	    "unit_tests", "query-comment", "dbt-cloud", "sources", NULL};
-	/* the exposures' tree would configure the exposures, which are read */
-	static const char *const empty[] = {"functions", "exposures", NULL};
+	    "unit_tests", "query-comment", "dbt-cloud", "sources", "exposures", NULL};
+	static const char *const empty[] = {"functions", NULL};
 	static const char *const apart[] = {"models", "seeds", "snapshots", "tests",
 	    "data_tests", "sources", "on-run-start", "on-run-end", "vars", "query-comment",
 	    "analyses", "exposures", "metrics", "semantic-models", "saved-queries", "unit_tests",
@@ -1376,6 +1376,73 @@ toconfig(struct reader *r, const char *file, cJSON *e)
 	}
 }
 
+/* The data_tests: of a properties file: what dbt's
+ * SingularTestPatchParser applies to the singular tests named (their
+ * description, and their config below their config() calls), kept for
+ * them. dbt's parse error in this section is its warning, and the rest of
+ * the section is passed over. */
+static void
+singularpatches(struct reader *r, const char *rel, const cJSON *l)
+{
+	static const char *const keys[] = {"name", "description", "config", NULL};
+	static const char *const moved[] = {"meta", "docs", "group", "contract", "access", NULL};
+	const cJSON *x;
+	cJSON *e, *p;
+	char *key;
+	size_t k;
+
+	cJSON_ArrayForEach(x, l) {
+		if (!cJSON_IsObject(x))
+			fatal("%s%s: data_tests: an entry that is not a mapping", r->pre, rel);
+		for (k = 0; moved[k]; k++)
+			if (cJSON_GetObjectItemCaseSensitive(x, moved[k]) && cJSON_GetObjectItemCaseSensitive(
+			    cJSON_GetObjectItemCaseSensitive(x, "config"), moved[k])) {
+				int w = (int)strlen(rel) + 7;
+				warn("warning: Unable to parse 'data_tests' section of file '%s'\n"
+				    "Parsing Error\n  In %s: found %s dictionary in 'config' dictionary "
+				    "and as top-level key.\n%*sRemove the top-level key and define it "
+				    "under 'config' dictionary only.", rel, rel, moved[k], w, "");
+				return;
+			}
+		e = cJSON_Duplicate(x, 1);
+		renderentry(r, rel, "data_tests", e);
+		toconfig(r, rel, e);
+		onlykeys(r, rel, "data_tests", e, keys);
+		if (!jstr(e, "name"))
+			fatal("%s%s: data_tests: an entry without a name (a string)", r->pre, rel);
+		if (cJSON_GetObjectItemCaseSensitive(e, "description") && !jstr(e, "description"))
+			fatal("%s%s: data_tests: %s: description is not a string", r->pre, rel,
+			    jstr(e, "name"));
+		if (cJSON_GetObjectItemCaseSensitive(e, "config") &&
+		    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(e, "config")))
+			fatal("%s%s: data_tests: %s: config is not a mapping", r->pre, rel,
+			    jstr(e, "name"));
+		key = xasprintf("%s %s", r->name, jstr(e, "name"));
+		if (cJSON_GetObjectItemCaseSensitive(r->stpatches, key))
+			fatal("%s%s: data_tests: %s is described a second time", r->pre, rel,
+			    jstr(e, "name"));
+		p = cJSON_AddObjectToObject(r->stpatches, key);
+		cJSON_AddStringToObject(p, "package", r->name);
+		cJSON_AddStringToObject(p, "file", rel);
+		cJSON_AddItemToObject(p, "entry", e);
+		free(key);
+	}
+}
+
+/* dbt's warning for each data_tests: entry no enabled singular test of
+ * its package took. */
+static void
+singularunused(struct reader *r)
+{
+	const cJSON *p;
+
+	cJSON_ArrayForEach(p, r->stpatches)
+		if (!cJSON_GetObjectItemCaseSensitive(p, "used"))
+			warn("warning: Did not find matching node for patch with name '%s' in the "
+			    "'data_tests' section of file '%s'", jstr(cJSON_GetObjectItemCaseSensitive(p,
+			    "entry"), "name"), jstr(p, "file"));
+}
+
 static void
 propfile(struct reader *r, const char *rel, const char *below, void *arg)
 {
@@ -1412,11 +1479,16 @@ propfile(struct reader *r, const char *rel, const char *below, void *arg)
 			continue;
 		if (strcmp(x->string, "models") && strcmp(x->string, "seeds") &&
 		    strcmp(x->string, "snapshots") && strcmp(x->string, "sources") &&
-		    strcmp(x->string, "exposures") && strcmp(x->string, "groups"))
+		    strcmp(x->string, "exposures") && strcmp(x->string, "groups") &&
+		    strcmp(x->string, "data_tests"))
 			fatal("%s%s: %s: not read here yet (a manifest from dbt parse works "
 			    "instead)", r->pre, rel, x->string);
 		if (!cJSON_IsArray(x) && !cJSON_IsNull(x))
 			fatal("%s%s: %s: not a list", r->pre, rel, x->string);
+		if (!strcmp(x->string, "data_tests")) {
+			singularpatches(r, rel, x);
+			continue;
+		}
 		cJSON_ArrayForEach(e, x) {
 			if (!strcmp(x->string, "exposures")) {
 				cJSON *xe = cJSON_CreateObject();
@@ -1826,8 +1898,13 @@ fromconfig(struct reader *r, cJSON *n, const char *file)
 		    !cJSON_IsString(color)))
 			fatal("%s%s: %s: config docs is not {show: true or false, node_color}", r->pre,
 			    file, uid);
+		/* dbt's Docs of it: node_color None when not set (a test's
+		 * config has no docs field to default it) */
 		cJSON_DeleteItemFromObjectCaseSensitive(n, "docs");
-		cJSON_AddItemToObject(n, "docs", cJSON_Duplicate(x, 1));
+		y = cJSON_AddObjectToObject(n, "docs");
+		cJSON_AddBoolToObject(y, "show", cJSON_IsTrue(show));
+		cJSON_AddItemToObject(y, "node_color", color ? cJSON_Duplicate(color, 1) :
+		    cJSON_CreateNull());
 	} else if (!cJSON_GetObjectItemCaseSensitive(n, "docs")) {
 		y = cJSON_AddObjectToObject(n, "docs");
 		cJSON_AddTrueToObject(y, "show");
@@ -2766,8 +2843,8 @@ hooknodes(struct reader *r)
 static void
 singularfile(struct reader *r, const char *rel, const char *below, void *arg)
 {
-	char *name, *raw;
-	cJSON *n, *calls;
+	char *name, *raw, *key;
+	cJSON *n, *calls, *p;
 
 	(void)arg;
 	if (!strncmp(below, "generic/", 8) || !strncmp(below, "fixtures/", 9) ||
@@ -2780,6 +2857,24 @@ singularfile(struct reader *r, const char *rel, const char *below, void *arg)
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "raw_code", cJSON_CreateString(raw));
 	calls = cJSON_CreateObject();
 	firstpass(r, n, CTEST, "data_tests", rel, raw, calls);
+	/* dbt patches the enabled alone, with what its names come of */
+	key = xasprintf("%s %s", r->name, name);
+	if (enabled(n) && (p = cJSON_GetObjectItemCaseSensitive(r->stpatches, key))) {
+		const cJSON *e = cJSON_GetObjectItemCaseSensitive(p, "entry");
+		char *pp = xasprintf("%s://%s", r->name, jstr(p, "file"));
+		cJSON_AddTrueToObject(p, "used");
+		cJSON_ReplaceItemInObjectCaseSensitive(n, "description",
+		    cJSON_CreateString(jstr(e, "description") ? jstr(e, "description") : ""));
+		describe(r, n, jstr(p, "file"));
+		cJSON_ReplaceItemInObjectCaseSensitive(n, "patch_path", cJSON_CreateString(pp));
+		free(pp);
+		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(e, "config"))) {
+			resolve(r, n, CTEST, "data_tests", cJSON_GetObjectItemCaseSensitive(e,
+			    "config"), calls);
+			fromconfig(r, n, jstr(p, "file"));
+		}
+	}
+	free(key);
 	names(r, n);
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, "config"), "store_failures")))
 		relname(r, n);
@@ -3335,6 +3430,161 @@ sourcenode(struct reader *r, cJSON *e)
 	return n;
 }
 
+/* What an exposure's meta, tags or config (cfg) sets, or a level of the
+ * exposures: tree (where names it), as dbt's ExposureConfig holds them:
+ * enabled true or false, tags a list of strings, meta a mapping. */
+static void
+expcheck(struct reader *r, const char *file, const char *name, const char *what,
+    const cJSON *o, int cfg)
+{
+	const cJSON *x, *t = cJSON_GetObjectItemCaseSensitive(o, "tags"), *y;
+
+	if (cfg) {
+		if (!cJSON_IsObject(o))
+			fatal("%s%s: exposure %s: %snot a mapping", r->pre, file, name, what);
+		cJSON_ArrayForEach(x, o)
+			if (strcmp(x->string, "enabled") && strcmp(x->string, "tags") &&
+			    strcmp(x->string, "meta"))
+				fatal("%s%s: exposure %s: %s%s is not read here (a manifest from dbt "
+				    "parse works instead)", r->pre, file, name, what, x->string);
+		x = cJSON_GetObjectItemCaseSensitive(o, "enabled");
+		if (x && !cJSON_IsBool(x))
+			fatal("%s%s: exposure %s: %senabled is not true or false", r->pre, file, name,
+			    what);
+	}
+	if (t && !cJSON_IsArray(t))
+		fatal("%s%s: exposure %s: %stags is not a list", r->pre, file, name, what);
+	cJSON_ArrayForEach(y, t)
+		if (!cJSON_IsString(y))
+			fatal("%s%s: exposure %s: %stags holds something not a string", r->pre, file,
+			    name, what);
+	if ((x = cJSON_GetObjectItemCaseSensitive(o, "meta")) && !cJSON_IsObject(x))
+		fatal("%s%s: exposure %s: %smeta is not a mapping", r->pre, file, name, what);
+}
+
+struct explayer {
+	struct reader *r;
+	cJSON *cfg, *unrendered;
+	const char *file, *name;
+};
+
+/* A level of the exposures: tree: ExposureConfig's fields have no merge
+ * behaviour, each replaces. */
+static void
+onexplevel(void *arg, const char *where, cJSON *level)
+{
+	struct explayer *l = arg;
+	cJSON *rendered = projrender(l->r, where, level), *x;
+	const char *pre = l->r->pre;
+	char *w = xasprintf("%s: ", where);
+
+	l->r->pre = "";
+	expcheck(l->r, l->file, l->name, w, rendered, 1);
+	l->r->pre = pre;
+	free(w);
+	cJSON_ArrayForEach(x, rendered)
+		cJSON_ReplaceItemInObjectCaseSensitive(l->cfg, x->string, cJSON_Duplicate(x, 1));
+	cJSON_Delete(rendered);
+	cJSON_ArrayForEach(x, level)
+		unrendered(l->unrendered, x);
+}
+
+static int strpcmp(const void *, const void *);
+
+/* The strings of the lists l[0..n), as Python's sorted(set()). */
+static cJSON *
+tagset(const cJSON *const *l, size_t n)
+{
+	const char **v = NULL;
+	size_t nv = 0, i, k;
+	const cJSON *x;
+	cJSON *s = cJSON_CreateArray();
+
+	for (i = 0; i < n; i++)
+		cJSON_ArrayForEach(x, l[i]) {
+			v = xreallocarray(v, nv + 1, sizeof(*v));
+			v[nv++] = x->valuestring;
+		}
+	if (nv)
+		qsort(v, nv, sizeof(*v), strpcmp);
+	for (k = 0; k < nv; k++)
+		if (!k || strcmp(v[k - 1], v[k]))
+			cJSON_AddItemToArray(s, cJSON_CreateString(v[k]));
+	free(v);
+	return s;
+}
+
+/* An exposure's config, meta and tags, as dbt's ExposureParser: the
+ * exposures: tree at its fqn (its own project's, then the root's for a
+ * package's), then its config replacing what the tree set; its tags the
+ * sorted set of its project's exposures: tags (the key itself), its own
+ * and its config's; its meta its project's exposures: meta, its own, its
+ * config's, each updating the last. */
+static void
+expconfig(struct reader *r, cJSON *n, const cJSON *e)
+{
+	struct explayer l = {r, cJSON_CreateObject(), cJSON_CreateObject(), NULL, NULL};
+	cJSON *fqn = cJSON_GetObjectItemCaseSensitive(n, "fqn"), *x, *tags, *meta, *t;
+	const cJSON *own = cJSON_GetObjectItemCaseSensitive(r->proj, "exposures");
+	char **parts = xcalloc((size_t)cJSON_GetArraySize(fqn) + 1, sizeof(*parts)), *where;
+	size_t np = 0;
+
+	l.name = jstr(n, "name");
+	cJSON_AddTrueToObject(l.cfg, "enabled");
+	cJSON_AddArrayToObject(l.cfg, "tags");
+	cJSON_AddObjectToObject(l.cfg, "meta");
+	cJSON_ArrayForEach(x, fqn)
+		parts[np++] = x->valuestring;
+	where = xasprintf("%sdbt_project.yml", r->pre);
+	l.file = where;
+	if (cJSON_IsObject(own))
+		cfglevels(own, "exposures", parts, np, onexplevel, &l);
+	free(where);
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(e, "config")) {
+		cJSON_ReplaceItemInObjectCaseSensitive(l.cfg, x->string, cJSON_Duplicate(x, 1));
+		unrendered(l.unrendered, x);
+	}
+	t = cJSON_GetObjectItemCaseSensitive(r->projs[0].proj, "exposures");
+	if (strcmp(r->name, r->root) && cJSON_IsObject(t)) {
+		where = xasprintf("%sdbt_project.yml", r->projs[0].pre);
+		l.file = where;
+		cfglevels(t, "exposures", parts, np, onexplevel, &l);
+		free(where);
+	}
+	free(parts);
+	/* the project's own keys, rendered as dbt renders the file */
+	t = projrender(r, "exposures", cJSON_IsObject(own) ? own : NULL);
+	x = cJSON_GetObjectItemCaseSensitive(t, "tags");
+	if (x && !cJSON_IsArray(x))
+		fatal("%sdbt_project.yml: exposures: tags is not a list", r->pre);
+	cJSON_ArrayForEach(tags, x)
+		if (!cJSON_IsString(tags))
+			fatal("%sdbt_project.yml: exposures: tags holds something not a string", r->pre);
+	if ((x = cJSON_GetObjectItemCaseSensitive(t, "meta")) && !cJSON_IsObject(x))
+		fatal("%sdbt_project.yml: exposures: meta is not a mapping", r->pre);
+	{
+		const cJSON *const tl[] = {cJSON_GetObjectItemCaseSensitive(t, "tags"),
+		    cJSON_GetObjectItemCaseSensitive(e, "tags"),
+		    cJSON_GetObjectItemCaseSensitive(l.cfg, "tags")};
+		tags = tagset(tl, 3);
+	}
+	meta = cJSON_CreateObject();
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(t, "meta"))
+		unrendered(meta, x);
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(e, "meta"))
+		unrendered(meta, x);
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(l.cfg, "meta"))
+		unrendered(meta, x);
+	cJSON_Delete(t);
+	cJSON_ReplaceItemInObjectCaseSensitive(l.cfg, "tags", cJSON_Duplicate(tags, 1));
+	cJSON_ReplaceItemInObjectCaseSensitive(l.cfg, "meta", cJSON_Duplicate(meta, 1));
+	cJSON_AddItemToObject(n, "meta", meta);
+	cJSON_AddItemToObject(n, "tags", tags);
+	cJSON_AddItemToObject(n, "config", l.cfg);
+	cJSON_AddItemToObject(n, "unrendered_config", l.unrendered);
+	cJSON_AddArrayToObject(n, "metrics");
+}
+
 /* An exposure, as dbt's ExposureParser makes it: its depends_on lines
  * rendered as {{ LINE }} to learn their ref() and source() calls,
  * resolved with the nodes' (depends). */
@@ -3367,14 +3617,11 @@ exposure(struct reader *r, cJSON *e)
 		fatal("%s%s: exposure %s: an owner (a mapping with a name or an email) is needed",
 		    r->pre, file, name);
 	cfg = cJSON_GetObjectItemCaseSensitive(x, "config");
-	if (cfg && (!cJSON_IsObject(cfg) || (cJSON_GetObjectItemCaseSensitive(cfg, "enabled") &&
-	    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cfg, "enabled")))))
-		fatal("%s%s: exposure %s: a config but enabled: true is not read here (a manifest "
-		    "from dbt parse works instead)", r->pre, file, name);
-	if (cJSON_GetObjectItemCaseSensitive(x, "meta") || cJSON_GetObjectItemCaseSensitive(x, "tags") ||
-	    (cfg && cJSON_GetArraySize(cfg) > (cJSON_GetObjectItemCaseSensitive(cfg, "enabled") ? 1 : 0)))
-		fatal("%s%s: exposure %s: meta, tags and a config but enabled are not read here "
-		    "(a manifest from dbt parse works instead)", r->pre, file, name);
+	nojinja(r, file, name, cJSON_GetObjectItemCaseSensitive(x, "meta"));
+	nojinja(r, file, name, cJSON_GetObjectItemCaseSensitive(x, "tags"));
+	expcheck(r, file, name, "", x, 0);
+	if (cfg)
+		expcheck(r, file, name, "config ", cfg, 1);
 	uid = xasprintf("exposure.%s.%s", r->name, name);
 	if (cJSON_GetObjectItemCaseSensitive(r->exposures, uid))
 		fatal("%s%s: a second exposure named %s", r->pre, file, name);
@@ -3391,6 +3638,7 @@ exposure(struct reader *r, cJSON *e)
 	cJSON_AddStringToObject(n, "type", type);
 	cJSON_AddItemToObject(n, "owner", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(x, "owner"), 1));
 	cJSON_AddStringToObject(n, "description", jstr(x, "description") ? jstr(x, "description") : "");
+	expconfig(r, n, x);
 	{
 		static const char *const opt[] = {"label", "maturity", "url"}, *const own[] = {"email",
 		    "name"};
@@ -3423,7 +3671,15 @@ exposure(struct reader *r, cJSON *e)
 	free(path);
 	if (cJSON_GetArraySize(calls))
 		fatal("%s%s: exposure %s: config() in depends_on", r->pre, file, name);
-	cJSON_AddItemToArray(r->pending, cJSON_CreateString(uid));
+	/* dbt resolves the refs and sources of the enabled alone */
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n,
+	    "config"), "enabled")))
+		cJSON_AddItemToArray(r->pending, cJSON_CreateString(uid));
+	else {
+		l = cJSON_CreateArray();
+		cJSON_AddItemToArray(l, cJSON_DetachItemViaPointer(r->exposures, n));
+		add(r, r->disabled, uid, l);
+	}
 	cJSON_Delete(calls);
 	buffree(&src);
 	free(uid);
@@ -4411,6 +4667,7 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	r.latest = cJSON_CreateObject();
 	r.vinfo = cJSON_CreateObject();
 	r.patches = cJSON_CreateObject();
+	r.stpatches = cJSON_CreateObject();
 	r.srcs = cJSON_CreateArray();
 	r.exps = cJSON_CreateArray();
 	r.pending = cJSON_CreateArray();
@@ -4454,6 +4711,7 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 		projectnodes(&r);
 	}
 	patchcheck(&r);
+	singularunused(&r);
 	cJSON_ArrayForEach(x, r.srcs)
 		sourcenode(&r, x);
 	unversioned(&r);
@@ -4472,6 +4730,7 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	cJSON_Delete(r.groups);
 	cJSON_Delete(r.run.pkgvars);
 	cJSON_Delete(r.patches);
+	cJSON_Delete(r.stpatches);
 	cJSON_Delete(r.latest);
 	cJSON_Delete(r.vinfo);
 	cJSON_Delete(r.srcs);

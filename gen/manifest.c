@@ -527,6 +527,7 @@ readexposure(struct reader *r, const char *uid, const cJSON *j)
 	x->name = keepor(m, str(r, j, NULL, "name"), x->uid);
 	x->depids = strings(r, get(r, j, NULL, "depends_on", TOBJ), "depends_on", "nodes",
 	    &x->ndepids);
+	x->tags = strings(r, j, NULL, "tags", &x->ntags);
 	if (m->forgraph) {
 		x->type = keepor(m, nonempty(r, j, NULL, "type"), NULL);
 		x->label = keepor(m, nonempty(r, j, NULL, "label"), NULL);

@@ -119,6 +119,8 @@ struct exposure {
 	const char *type, *label, *path;	/* LOADGRAPH; each may be NULL */
 	const char **depids;
 	size_t ndepids;
+	const char **tags;
+	size_t ntags;
 	struct node **parents;
 	size_t nparents;
 };

@@ -370,7 +370,6 @@ nodejson(cJSON *doc)
 {
 	const char *const *el[] = {expkeys, NULL}, *const *ol[] = {ownerkeys, NULL};
 	cJSON *n, *l;
-
 	struct htab by = {0};
 	size_t i;
 
@@ -383,7 +382,11 @@ nodejson(cJSON *doc)
 		shape(&by, n, 1);
 	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(doc, "disabled"))
 		cJSON_ArrayForEach(n, l)
-			shape(&by, n, 0);
+			if (is(n, "resource_type", "exposure")) {
+				order(n, el, 0);
+				order(cJSON_GetObjectItemCaseSensitive(n, "owner"), ol, 0);
+			} else
+				shape(&by, n, 0);
 	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(doc, "sources"))
 		shape(&by, n, 1);
 	for (i = 0; i < by.cap; i++)
@@ -394,18 +397,6 @@ nodejson(cJSON *doc)
 		}
 	htabfree(&by);
 	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(doc, "exposures")) {
-		/* the reader refuses meta, tags and config but enabled */
-		if (!cJSON_GetObjectItemCaseSensitive(n, "meta")) {
-			cJSON *c = cJSON_CreateObject();
-			cJSON_AddObjectToObject(n, "meta");
-			cJSON_AddArrayToObject(n, "tags");
-			cJSON_AddTrueToObject(c, "enabled");
-			cJSON_AddArrayToObject(c, "tags");
-			cJSON_AddObjectToObject(c, "meta");
-			cJSON_AddItemToObject(n, "config", c);
-			cJSON_AddObjectToObject(n, "unrendered_config");
-			cJSON_AddArrayToObject(n, "metrics");
-		}
 		order(n, el, 0);
 		order(cJSON_GetObjectItemCaseSensitive(n, "owner"), ol, 0);
 	}

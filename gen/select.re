@@ -398,8 +398,8 @@ sourcematch(const char *v, const char *uid)
 static void
 criterion(struct sel *s, const struct crit *c, char *out)
 {
-	size_t n = s->m->nnodes, i, k;
-	char *set = xcalloc(n, 1), *base;
+	size_t n = s->m->nnodes, i, j, k;
+	char *set = xcalloc(n, 1), *base, *xset = NULL;
 	int via = 0;
 
 	if (!strcmp(c->method, "source")) {
@@ -426,6 +426,19 @@ criterion(struct sel *s, const struct crit *c, char *out)
 		for (i = 0; i < n; i++)
 			if (s->m->nodes[i].kind == KRUN && matches(s, c, &s->m->nodes[i]))
 				set[i] = 1;
+		/* dbt's tag: selects exposures too: what is upstream of them is
+		 * their parents and what those need */
+		if (!strcmp(c->method, "tag") && (c->at || (c->up && c->updepth != 0))) {
+			xset = xcalloc(n, 1);
+			for (i = 0; i < s->m->nexposures; i++) {
+				const struct exposure *x = &s->m->exposures[i];
+				for (k = 0; k < x->ntags && !glob(c->value, x->tags[k]); k++)
+					;
+				for (j = 0; k < x->ntags && j < x->nparents; j++)
+					xset[x->parents[j] - s->m->nodes] = 1;
+			}
+			walk(s, xset, 0, c->at || c->updepth < 0 ? -1 : c->updepth - 1);
+		}
 	}
 	base = xmemdup(set, n);
 	if (c->at) {
@@ -447,6 +460,9 @@ criterion(struct sel *s, const struct crit *c, char *out)
 			free(down);
 		}
 	}
+	for (i = 0; xset && i < n; i++)
+		set[i] |= xset[i];
+	free(xset);
 	/* indirect selection: tests of what was selected */
 	if (s->indirect != EMPTY) {
 		char *reach = NULL;

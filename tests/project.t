@@ -117,8 +117,8 @@ refused() { refusedin "$ROOT/tests/data/project" "$@"; }
 refused 'echo "{% if execute %}{{ graph.nodes | length }}{% endif %}select 1 as x" >models/g.sql' \
 	"graph.nodes (of a project read here: a manifest from dbt parse works instead)" \
 	"graph, which dbt builds of its own manifest"
-refused 'printf "exposures:\n  +enabled: false\n" >>dbt_project.yml' \
-	"dbt_project.yml: exposures: not read here yet" "the exposures' config tree"
+refused 'printf "exposures:\n  +label: x\n" >>dbt_project.yml' \
+	"dbt_project.yml: exposure weekly_orders: exposures: label is not read here" "a key of the exposures' config tree but enabled, tags and meta"
 refused 'echo "def model(dbt, s): return 1" >models/py.py' \
 	"models/py.py: a python model" "a python model"
 refused 'echo "select {{ dbt.get_create_table_as_sql(1, 2, 3) }}" >models/d.sql' \

@@ -6,7 +6,9 @@
 # configured (and one disabled) by the models: tree, tests/fixtures/ no
 # singular test, a YAML merge key, deprecation dates (naive ones in the
 # local time zone) and their warnings, a time spine and its checks, a
-# seed's quote_columns, a top-level key holding a YAML anchor. With the
+# seed's quote_columns, a top-level key holding a YAML anchor, exposures
+# configured by the exposures: tree and their own config (their tags in
+# selection), singular tests' data_tests: entries. With the
 # reference dbt: its job files
 # are those from dbt parse's manifest of the same project (but for the
 # context digest of the one rendered when it runs).
@@ -30,6 +32,24 @@ ok $? "a column of a YAML merge key"
 ok $? "a hook disabled by the models: tree"
 [ -f "$(job test.props.sing)" ] && [ ! -f "$(job test.props.fx)" ]
 ok $? "tests/fixtures/ is no singular test"
+
+# exposures: configured by the exposures: tree and their config, two disabled
+grep -q '^build exposure\$:e1: phony .*model\.props\.late$' build.ninja && grep -q '^build exposure\$:e2: phony$' build.ninja &&
+	! grep -q 'exposure\$:e[35]' build.ninja
+ok $? "exposure targets: the disabled (by their config, by the tree) have none"
+sel() { "$DBT2NINJA" select "$1" | sed 's,.*/ok/,,' | tr '\n' ' '; }
+[ "$(sel '+tag:inner')" = "model.props.dep model.props.soon model.props.user model.props.vm.v1 " ] && [ -z "$(sel 'tag:inner')" ]
+ok $? "+tag: an exposure's tag selects what is upstream of it" || sel '+tag:inner' | sed 's/^/# /'
+# singular tests' data_tests: entries, and dbt's warnings for those that name none
+grep 'data_tests' "$TMP/gen" >"$TMP/stw"
+cat >"$TMP/want" <<'EOF'
+dbt2ninja: warning: Did not find matching node for patch with name 'nosuch' in the 'data_tests' section of file 'tests/props.yml'
+dbt2ninja: warning: Did not find matching node for patch with name 'offt' in the 'data_tests' section of file 'tests/props.yml'
+EOF
+diff "$TMP/want" "$TMP/stw" >"$TMP/d"
+ok $? "dbt's warnings for a data_tests: entry no enabled singular test takes" || sed 's/^/# /' "$TMP/d"
+[ -f "$(job test.props.sing)" ] && [ ! -f "$(job test.props.turnoff)" ] && [ ! -f "$(job test.props.offt)" ]
+ok $? "a singular test disabled by its data_tests: entry"
 
 # what the node JSON holds (target/ninja/manifest.json)
 node() { python3 -c 'import json,sys; m=json.load(open("target/ninja/manifest.json")); print(json.dumps(eval(sys.argv[1], {"n": m["nodes"]})))' "$1"; }
@@ -82,5 +102,31 @@ python3 "$ROOT/tests/nodejson.py" "$TMP/fresh/target/ninja/manifest.json" "$P/ta
 ok $? "every node's JSON is dbt parse's (nodejson.py)" || grep -v '^GAP ' "$TMP/nj" | head -20 | sed 's/^/# /'
 grep 'deprecat' "$TMP/parse" | sed 's/^.*\]: /dbt2ninja: warning: /' | sort | diff "$TMP/got" - >"$TMP/d"
 ok $? "dbt parse warns the same" || sed 's/^/# /' "$TMP/d"
+grep -F "in the 'data_tests' section" "$TMP/parse" | sed 's/^.*\]: /dbt2ninja: warning: /' | diff "$TMP/stw" - >"$TMP/d"
+ok $? "dbt parse warns the same of data_tests: entries" || sed 's/^/# /' "$TMP/d"
+for s in '+tag:inner' '+tag:zz' '2+tag:inner' '@tag:zz'; do
+	(cd "$P" && "$TMP/refdbt/bin/dbt" -q ls --resource-type model --resource-type test --select "$s" \
+		--output json --output-keys unique_id | sed 's/.*: "\(.*\)"}$/\1/' | sort | tr '\n' ' ') >"$TMP/ls"
+	(cd "$TMP/fresh" && sel "$s" | tr ' ' '\n' | grep . | sort | tr '\n' ' ') >"$TMP/selo"
+	diff "$TMP/ls" "$TMP/selo" >"$TMP/d"
+	ok $? "select '$s' is dbt ls's" || { diag "dbt ls: $(cat "$TMP/ls")"; diag "ours: $(cat "$TMP/selo")"; }
+done
+# a parse error in the data_tests: section: dbt's warning, the rest of it
+# passed over (the entries before it kept)
+rm -rf "$TMP/dt" "$TMP/dt2" && cp -R "$P" "$TMP/dt" && rm -rf "$TMP/dt/target"
+sed -i 's/^  - name: nosuch$/&\n    meta: {a: 1}\n    config: {meta: {b: 2}}/' "$TMP/dt/tests/props.yml"
+cp -R "$TMP/dt" "$TMP/dt2"
+(cd "$TMP/dt" && "$DBT2NINJA" >"$TMP/dt.out" 2>&1)
+ok $? "a parse error in data_tests: does not stop dbt2ninja" || sed 's/^/# /' "$TMP/dt.out"
+(cd "$TMP/dt2" && "$TMP/refdbt/bin/dbt" parse --no-partial-parse >"$TMP/dt2.out" 2>&1)
+ok $? "nor dbt parse" || tail -5 "$TMP/dt2.out" | sed 's/^/# /'
+grep -A3 'Unable to parse' "$TMP/dt.out" | sed 's/^dbt2ninja: warning: //' >"$TMP/a"
+grep -A3 'Unable to parse' "$TMP/dt2.out" | sed 's/^.*  Unable/Unable/' >"$TMP/b"
+[ -s "$TMP/a" ] && diff "$TMP/b" "$TMP/a" >"$TMP/d" && ! grep -q nosuch "$TMP/dt.out"
+ok $? "dbt's words for it" || { sed 's/^/# /' "$TMP/d"; sed 's/^/# /' "$TMP/a"; }
+python3 "$ROOT/tests/nodejson.py" "$TMP/dt/target/ninja/manifest.json" "$TMP/dt2/target/manifest.json" \
+	model:doc_blocks,model:unrendered_config,test:unrendered_config,test:tags,operation:config,operation:meta,operation:tags,operation:unrendered_config >"$TMP/nj" 2>&1
+! grep -qv '^GAP ' "$TMP/nj"
+ok $? "and the same nodes (the entry before the error applied)" || grep -v '^GAP ' "$TMP/nj" | head -20 | sed 's/^/# /'
 REFDBT=$TMP/refdbt/bin/dbt spines
 done_testing
