@@ -711,6 +711,7 @@ uidpkg(const char *uid)
 struct deps {
 	struct pctx *c;
 	struct pmacro *m;
+	const struct jsrc *src;	/* its text */
 	char **err;
 };
 
@@ -851,9 +852,15 @@ depdispatch(struct deps *w, const struct jnode *n)
 		w->m->unknown = str(&w->c->keep, name)->u.str.s;
 	return 0;
 bad:
-	*w->err = xasprintf("macro %s: an adapter.dispatch call not read statically (a "
-	    "literal macro name and namespace) (a manifest from dbt parse works instead)",
-	    w->m->uid);
+	{
+		struct jerr e;
+		e.src = w->src;
+		e.off = n->off;
+		snprintf(e.msg, sizeof(e.msg), "macro %s: unsupported: an adapter.dispatch "
+		    "call not read statically (a literal macro name and namespace) (a manifest "
+		    "from dbt parse works instead)", w->m->uid);
+		*w->err = jerrstr(w->src, &e);
+	}
 	return -1;
 }
 
@@ -901,14 +908,16 @@ depsof(struct pctx *c, struct pmacro *m, char **err)
 {
 	struct arena a = {0};
 	struct jtmpl t;
-	struct deps w = {c, m, err};
+	struct deps w = {c, m, NULL, err};
 	int r;
 
 	if (m->done)
 		return 0;
 	m->done = 1;
-	if ((r = jcompile(&a, m->path, m->sql, strlen(m->sql), &t, err)) == 0)
+	if ((r = jcompile(&a, m->path, m->sql, strlen(m->sql), &t, err)) == 0) {
+		w.src = &t.src;
 		r = depwalkl(&w, &t.body);
+	}
 	arenafree(&a);
 	return r;
 }
@@ -968,9 +977,9 @@ testns(struct pctx *c, cJSON *dm, struct arena *a, char **err)
 		if (closure(c, top[i], &v, &n, &cap, &unknown, err) < 0)
 			goto out;
 	if (unknown) {
-		*err = xasprintf("unsupported: the macros of this generic test reach dbt's %s, a "
-		    "macro of dbt's own that dbt2ninja does not have (a manifest from dbt parse "
-		    "works instead)", unknown);
+		*err = xasprintf("unsupported: its macros reach dbt's %s, a macro of dbt's own "
+		    "that dbt2ninja does not have, whose own calls decide what the test's "
+		    "namespace holds (a manifest from dbt parse works instead)", unknown);
 		goto out;
 	}
 	ns = jvdict(a);
@@ -1390,6 +1399,9 @@ pctxtest(struct pctx *c, cJSON *node, cJSON *kwargs, const char *raw, cJSON *cal
 	 * and by package; dispatch from all of them */
 	pn.test = 1;
 	if (!(pn.chain[0] = testns(c, macros, &a, err))) {
+		char *e = *err;
+		*err = xasprintf("generic test %s: %s", jstr(node, "unique_id"), e);
+		free(e);
 		c->cur = NULL;
 		arenafree(&a);
 		return -1;
