@@ -18,6 +18,13 @@ struct pmacro {
 	const char *uid, *name, *path, *sql;
 	struct jv *fn;
 	struct pctx *ctx;	/* whose render calls it */
+	/* its depends_on.macros, as dbt's ManifestLoader.macro_depends_on
+	 * finds them (depsof): done, and a macro of dbt's it reaches that
+	 * is not ours (its own calls unknown), or NULL */
+	struct pmacro **dep;
+	size_t ndep, capdep;
+	int done;
+	const char *unknown;
 };
 
 struct pctx {
@@ -27,6 +34,8 @@ struct pctx {
 	struct jv *global;	/* dbt's, as ours */
 	struct jv *bypkg;	/* each package (the root too) -> its macros */
 	struct jv *pkgs;	/* bypkg, and dbt -> the dbt object */
+	struct jv *byname;	/* dbt's macros_by_name: the root's, the
+				   packages', dbt's */
 	struct pnode *cur;	/* the render in progress */
 	int depth;		/* of macro calls in it */
 	cJSON *docs;		/* doc.PKG.NAME -> its contents (pctxdocs), or NULL */
@@ -44,6 +53,7 @@ struct pnode {
 	const char *pkg;	/* whose namespace is local: the node's package */
 	struct jv *chain[6];
 	size_t nchain;
+	int test;		/* a generic test's: dbt's TestMacroNamespace */
 };
 
 static struct jv *
@@ -596,7 +606,9 @@ lookup(struct pnode *pn, const char *pkg, const char *name)
 	struct jv *k = str(&c->keep, name), *x = NULL, *d;
 	size_t i;
 
-	if (!pkg) {
+	if (!pkg && pn->test)
+		x = jvget(c->byname, k);	/* TestMacroNamespace.get_from_package */
+	else if (!pkg) {
 		for (i = 0; i + 1 < pn->nchain && !x; i++)
 			if (pn->chain[i] != c->pkgs)
 				x = jvget(pn->chain[i], k);
@@ -605,6 +617,40 @@ lookup(struct pnode *pn, const char *pkg, const char *name)
 	else if ((d = jvget(c->bypkg, str(&c->keep, pkg))))
 		x = jvget(d, k);
 	return x && x->type == JFUNC ? x : NULL;
+}
+
+/* dbt's _get_search_packages for a namespace ns (NULL: None): the root
+ * project's search_order for it in its dispatch config; a package's
+ * (dbt too), the root project then it; else None (NULL). Into search (64);
+ * returns how many, or -1 if the search_order is not a list of names. */
+static int
+searchpkgs(struct pctx *c, const char *ns, const char **search)
+{
+	cJSON *dl = ns ? c->run.dispatch : NULL, *d, *o = NULL, *x;
+	int n = 0;
+
+	cJSON_ArrayForEach(d, dl) {
+		cJSON *m = cJSON_GetObjectItemCaseSensitive(d, "macro_namespace");
+		if (cJSON_IsString(m) && !strcmp(m->valuestring, ns)) {
+			o = cJSON_GetObjectItemCaseSensitive(d, "search_order");
+			break;
+		}
+	}
+	if (cJSON_GetArraySize(o) > 0) {
+		cJSON_ArrayForEach(x, o) {
+			if (!cJSON_IsString(x) || n == 64)
+				return -1;
+			search[n++] = x->valuestring;
+		}
+		return n;
+	}
+	if (ns && (!strcmp(ns, "dbt") || jvget(c->bypkg, str(&c->keep, ns)))) {
+		search[0] = c->run.project;
+		search[1] = ns;
+		return 2;
+	}
+	search[0] = NULL;
+	return 1;
 }
 
 /* adapter.dispatch as dbt's: a namespace that is a package is searched
@@ -616,9 +662,8 @@ addispatch(struct jev *v, void *data, struct jcall *c)
 	struct jv *nm = arg(c, 0, "macro_name"), *ns = arg(c, 1, "macro_namespace");
 	const char *name = strarg(v, nm, "adapter.dispatch");
 	const char *prefixes[] = {pn->c->run.adapter, "default"};
-	const char *search[64] = {NULL, NULL};
-	size_t i, p, ns_n = 1;
-	cJSON *d, *o = NULL, *dl;
+	const char *search[64];
+	int i, p, ns_n;
 
 	if (c->npos > 2)
 		jfail(v, "unsupported: adapter.dispatch() with packages");
@@ -626,31 +671,9 @@ addispatch(struct jev *v, void *data, struct jcall *c)
 		jfail(v, "In adapter.dispatch, got a macro name of \"%s\", but \".\" is not a valid macro name component", name);
 	if (ns && ns->type != JSTR && ns->type != JNONE)
 		jfail(v, "In adapter.dispatch, got a %s macro_namespace argument, but macro_namespace should be None or a string.", jvtypename(ns));
-	/* the root project's dispatch config: its search_order for the
-	 * namespace, as dbt's get_macro_search_order */
-	dl = ns && ns->type == JSTR ? pn->c->run.dispatch : NULL;
-	cJSON_ArrayForEach(d, dl) {
-		cJSON *m = cJSON_GetObjectItemCaseSensitive(d, "macro_namespace");
-		if (cJSON_IsString(m) && !strcmp(m->valuestring, ns->u.str.s)) {
-			o = cJSON_GetObjectItemCaseSensitive(d, "search_order");
-			break;
-		}
-	}
-	if (cJSON_GetArraySize(o) > 0) {
-		cJSON *x;
-		ns_n = 0;
-		cJSON_ArrayForEach(x, o) {
-			if (!cJSON_IsString(x) || ns_n == sizeof(search) / sizeof(search[0]))
-				jfail(v, "dispatch: the search_order of %s is not a list of package "
-				    "names", ns->u.str.s);
-			search[ns_n++] = x->valuestring;
-		}
-	} else if (ns && ns->type == JSTR && (!strcmp(ns->u.str.s, "dbt") ||
-	    jvget(pn->c->bypkg, ns))) {
-		search[0] = pn->c->run.project;
-		search[1] = ns->u.str.s;
-		ns_n = 2;
-	}
+	if ((ns_n = searchpkgs(pn->c, ns && ns->type == JSTR ? ns->u.str.s : NULL, search)) < 0)
+		jfail(v, "dispatch: the search_order of %s is not a list of package names",
+		    ns->u.str.s);
 	for (i = 0; i < ns_n; i++)
 		for (p = 0; p < 2; p++) {
 			char *full = xasprintf("%s__%s", prefixes[p], name);
@@ -662,6 +685,327 @@ addispatch(struct jev *v, void *data, struct jcall *c)
 	jfail(v, "In dispatch: No macro named '%s' found within namespace: '%s'", name,
 	    ns && ns->type == JSTR ? ns->u.str.s : "None");
 	return NULL;
+}
+
+/* dbt's MacroResolver.get_macro: pkg's own macro (dbt's for dbt), else
+ * the name in macros_by_name. NULL if none. */
+static struct jv *
+getmacro(struct pctx *c, const char *pkg, const char *name)
+{
+	struct jv *k = str(&c->keep, name), *d, *x = NULL;
+
+	if (pkg && !strcmp(pkg, "dbt"))
+		x = jvget(c->global, k);
+	else if (pkg && (d = jvget(c->bypkg, str(&c->keep, pkg))))
+		x = jvget(d, k);
+	return x ? x : jvget(c->byname, k);
+}
+
+/* The package of a macro's unique_id (malloc'd). */
+static char *
+uidpkg(const char *uid)
+{
+	return xmemdup(uid + 6, strcspn(uid + 6, "."));
+}
+
+struct deps {
+	struct pctx *c;
+	struct pmacro *m;
+	const struct jsrc *src;	/* its text */
+	char **err;
+};
+
+/* Add what getmacro finds of name (pkg.name or name) to m's
+ * depends_on.macros, once; a macro of dbt's not ours makes it unknown. */
+static void
+adddep(struct deps *w, const char *pkg, const char *name)
+{
+	struct pmacro *m = w->m, *x;
+	struct jv *f = getmacro(w->c, pkg, name);
+	size_t i;
+
+	if (!f)
+		return;
+	if (f->type != JFUNC || f->u.func.fn != callmacro) {
+		if (!m->unknown)
+			m->unknown = str(&w->c->keep, name)->u.str.s;
+		return;
+	}
+	x = f->u.func.data;
+	for (i = 0; i < m->ndep; i++)
+		if (m->dep[i] == x)
+			return;
+	if (m->ndep == m->capdep) {
+		struct pmacro **n;
+		m->capdep = m->capdep ? 2 * m->capdep : 8;
+		n = arenaalloc(&w->c->keep, m->capdep * sizeof(*n));
+		if (m->ndep)
+			memcpy(n, m->dep, m->ndep * sizeof(*n));
+		m->dep = n;
+	}
+	m->dep[m->ndep++] = x;
+}
+
+/* A possible macro call of statically_extract_macro_calls: pkg.name or
+ * name, not the macro's own name (as dbt compares them: whole). */
+static void
+possible(struct deps *w, const char *pkg, const char *name)
+{
+	static const char *const skip[] = {"source", "ref", "config", "var", "env_var",
+	    "return", "fromjson", "tojson", "fromyaml", "toyaml", "set", "set_strict", "zip",
+	    "zip_strict", "log", "print", "modules", "flags", "diff_of_two_dicts", "local_md5",
+	    "dbt_version", "invocation_id", "thread_id", "target", "builtins", "project_name",
+	    NULL};
+	size_t i;
+
+	if (!pkg) {
+		if (!strcmp(name, w->m->name))
+			return;
+		for (i = 0; skip[i]; i++)
+			if (!strcmp(name, skip[i]))
+				return;
+	}
+	if (pkg)
+		adddep(w, pkg, name);
+	else {
+		char *own = uidpkg(w->m->uid);
+		adddep(w, own, name);
+		free(own);
+	}
+}
+
+static int depwalk(struct deps *w, const struct jnode *n);
+
+static int
+depwalkl(struct deps *w, const struct jnl *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (depwalk(w, l->v[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* statically_parse_adapter_dispatch: the name, then the macro dispatch
+ * finds for it (as ParseDatabaseWrapper.dispatch, from macros_by_name) */
+static int
+depdispatch(struct deps *w, const struct jnode *n)
+{
+	const char *name = NULL, *ns = NULL, *search[64];
+	const char *prefixes[] = {w->c->run.adapter, "default"};
+	struct jnode *a;
+	size_t i;
+	int k, p, nn;
+
+	if (n->kids.n > 0) {
+		a = n->kids.v[0];
+		if (a->k != N_CONST || a->val->type != JSTR)
+			goto bad;
+		name = a->val->u.str.s;
+	}
+	if (n->kids.n > 1 && n->kids.v[1]->k == N_CONST) {
+		if (n->kids.v[1]->val->type != JSTR)
+			goto bad;
+		ns = n->kids.v[1]->val->u.str.s;
+	}
+	for (i = 0; i < n->kw.n; i++) {
+		a = n->kw.v[i];
+		if (!strcmp(n->kwnames[i], "macro_name") || !strcmp(n->kwnames[i], "macro_namespace")) {
+			if (a->k != N_CONST || a->val->type != JSTR)
+				goto bad;
+			*(!strcmp(n->kwnames[i], "macro_name") ? &name : &ns) = a->val->u.str.s;
+		}
+	}
+	if (!name || strchr(name, '.'))
+		goto bad;
+	possible(w, NULL, name);
+	if ((nn = searchpkgs(w->c, ns, search)) < 0)
+		goto bad;
+	for (k = 0; k < nn; k++)
+		for (p = 0; p < 2; p++) {
+			char *full = xasprintf("%s__%s", prefixes[p], name);
+			struct jv *f, *d;
+			if (!search[k])
+				f = jvget(w->c->byname, str(&w->c->keep, full));
+			else if (!strcmp(search[k], "dbt"))
+				f = jvget(w->c->global, str(&w->c->keep, full));
+			else
+				f = (d = jvget(w->c->bypkg, str(&w->c->keep, search[k]))) ?
+				    jvget(d, str(&w->c->keep, full)) : NULL;
+			if (f && f->type == JFUNC && f->u.func.fn == callmacro) {
+				char *pk = uidpkg(((struct pmacro *)f->u.func.data)->uid);
+				adddep(w, pk, full);
+				free(pk);
+				free(full);
+				return 0;
+			}
+			free(full);
+			if (f) {
+				if (!w->m->unknown)
+					w->m->unknown = str(&w->c->keep, name)->u.str.s;
+				return 0;
+			}
+		}
+	/* dbt's parse fails here; the macro's dependencies are unknown */
+	if (!w->m->unknown)
+		w->m->unknown = str(&w->c->keep, name)->u.str.s;
+	return 0;
+bad:
+	{
+		struct jerr e;
+		e.src = w->src;
+		e.off = n->off;
+		snprintf(e.msg, sizeof(e.msg), "macro %s: unsupported: an adapter.dispatch "
+		    "call not read statically (a literal macro name and namespace) (a manifest "
+		    "from dbt parse works instead)", w->m->uid);
+		*w->err = jerrstr(w->src, &e);
+	}
+	return -1;
+}
+
+/* jinja2's find_all(Call), in its order (each node before its fields,
+ * the fields as Jinja2's nodes list them) */
+static int
+depwalk(struct deps *w, const struct jnode *n)
+{
+	if (!n)
+		return 0;
+	if (n->k == N_CALL) {
+		const struct jnode *f = n->a;
+		if (f->k == N_NAME || f->k == N_FILTER || f->k == N_TEST)
+			possible(w, NULL, f->name);
+		else if (f->k == N_ATTR && f->a->k == N_NAME) {
+			if (strcmp(f->a->name, "adapter"))
+				possible(w, f->a->name, f->name);
+			else if (!strcmp(f->name, "dispatch") && depdispatch(w, n) < 0)
+				return -1;
+		}
+	}
+	switch (n->k) {
+	case N_FOR:
+		return depwalk(w, n->a) < 0 || depwalk(w, n->b) < 0 || depwalkl(w, &n->kids) < 0 ||
+		    depwalkl(w, &n->els) < 0 || depwalk(w, n->c) < 0 ? -1 : 0;
+	case N_COND:
+		return depwalk(w, n->b) < 0 || depwalk(w, n->a) < 0 || depwalk(w, n->c) < 0 ?
+		    -1 : 0;
+	case N_MACRO: case N_CALLBLOCK:
+		return depwalk(w, n->a) < 0 || depwalkl(w, &n->args) < 0 ||
+		    depwalkl(w, &n->defs) < 0 || depwalkl(w, &n->kids) < 0 ? -1 : 0;
+	case N_FILTERBLOCK:
+		return depwalkl(w, &n->kids) < 0 || depwalk(w, n->a) < 0 ? -1 : 0;
+	default:
+		return depwalk(w, n->a) < 0 || depwalk(w, n->b) < 0 || depwalk(w, n->c) < 0 ||
+		    depwalkl(w, &n->kids) < 0 || depwalkl(w, &n->els) < 0 ||
+		    depwalkl(w, &n->kw) < 0 || depwalk(w, n->star) < 0 ||
+		    depwalk(w, n->dstar) < 0 ? -1 : 0;
+	}
+}
+
+/* m's depends_on.macros, as dbt's ManifestLoader.macro_depends_on. */
+static int
+depsof(struct pctx *c, struct pmacro *m, char **err)
+{
+	struct arena a = {0};
+	struct jtmpl t;
+	struct deps w = {c, m, NULL, err};
+	int r;
+
+	if (m->done)
+		return 0;
+	m->done = 1;
+	if ((r = jcompile(&a, m->path, m->sql, strlen(m->sql), &t, err)) == 0) {
+		w.src = &t.src;
+		r = depwalkl(&w, &t.body);
+	}
+	arenafree(&a);
+	return r;
+}
+
+/* TestMacroNamespace.recursively_get_depends_on_macros */
+static int
+closure(struct pctx *c, struct pmacro *m, struct pmacro ***v, size_t *n, size_t *cap,
+    const char **unknown, char **err)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if ((*v)[i] == m)
+			return 0;
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		*v = xrealloc(*v, *cap * sizeof(**v));
+	}
+	(*v)[(*n)++] = m;
+	if (depsof(c, m, err) < 0)
+		return -1;
+	if (m->unknown && !*unknown)
+		*unknown = m->unknown;
+	for (i = 0; i < m->ndep; i++)
+		if (closure(c, m->dep[i], v, n, cap, unknown, err) < 0)
+			return -1;
+	return 0;
+}
+
+/* A generic test's namespace, as dbt's TestContext._build_test_namespace:
+ * get_where_subquery, the node's depends_on.macros, and their own, each
+ * with what it depends on: by name, and each package's by its name. */
+static struct jv *
+testns(struct pctx *c, cJSON *dm, struct arena *a, char **err)
+{
+	struct pmacro **top = NULL, **v = NULL;
+	size_t ntop = 0, i, j, n = 0, cap = 0, ncap;
+	const char *unknown = NULL;
+	struct jv *ns = NULL, *f, *pk, *loc;
+	cJSON *x;
+
+	ncap = (size_t)cJSON_GetArraySize(dm) + 1;
+	top = xcalloc(ncap, sizeof(*top));
+	if ((f = jvget(c->byname, str(a, "get_where_subquery"))) && f->type == JFUNC &&
+	    f->u.func.fn == callmacro)
+		top[ntop++] = f->u.func.data;
+	cJSON_ArrayForEach(x, dm) {
+		const char *nm = strrchr(x->valuestring, '.') + 1;
+		char *p = uidpkg(x->valuestring);
+		struct jv *d = !strcmp(p, "dbt") ? c->global : jvget(c->bypkg, str(a, p));
+		free(p);
+		f = d ? jvget(d, str(a, nm)) : NULL;
+		if (f && f->type == JFUNC && f->u.func.fn == callmacro)
+			top[ntop++] = f->u.func.data;
+	}
+	for (i = 0; i < ntop; i++)
+		if (closure(c, top[i], &v, &n, &cap, &unknown, err) < 0)
+			goto out;
+	if (unknown) {
+		*err = xasprintf("unsupported: its macros reach dbt's %s, a macro of dbt's own "
+		    "that dbt2ninja does not have, whose own calls decide what the test's "
+		    "namespace holds (a manifest from dbt parse works instead)", unknown);
+		goto out;
+	}
+	ns = jvdict(a);
+	loc = jvdict(a);
+	pk = jvdict(a);
+	for (i = 0; i < n; i++) {
+		char *p = uidpkg(v[i]->uid);
+		struct jv *d, *fn = jvfunc(a, v[i]->name, callmacro, v[i]);
+		put(a, loc, v[i]->name, fn);
+		if (!(d = jvget(pk, str(a, p)))) {
+			d = jvdict(a);
+			put(a, pk, p, d);
+		}
+		put(a, d, v[i]->name, fn);
+		free(p);
+	}
+	for (j = 0; j < 2; j++) {
+		struct jv *d = j ? pk : loc;
+		for (i = 0; i < d->u.dict.n; i++)
+			if (d->u.dict.v[i])
+				jvset(a, ns, d->u.dict.k[i], d->u.dict.v[i]);
+	}
+out:
+	free(top);
+	free(v);
+	return ns;
 }
 
 static struct jv *
@@ -869,6 +1213,21 @@ pctxnew(cJSON *macros, const struct dbtrun *run)
 		if (!jvget(c->global, str(a, name)))
 			put(a, c->global, name, jvobj(a, &nodbtclass, (void *)name));
 	put(a, c->pkgs, "dbt", jvobj(a, &dbtclass, c));
+	/* macros_by_name: dbt's, then each package's in turn, then the
+	 * root's, a later one replacing an earlier one of the name */
+	c->byname = jvdict(a);
+	for (i = 0; i < c->global->u.dict.n; i++)
+		if (c->global->u.dict.v[i])
+			jvset(a, c->byname, c->global->u.dict.k[i], c->global->u.dict.v[i]);
+	for (i = 0; i <= c->bypkg->u.dict.n; i++) {
+		struct jv *d = i < c->bypkg->u.dict.n ? c->bypkg->u.dict.v[i] : c->root;
+		size_t j;
+		if (!d || (d == c->root && i < c->bypkg->u.dict.n))
+			continue;
+		for (j = 0; j < d->u.dict.n; j++)
+			if (d->u.dict.v[j])
+				jvset(a, c->byname, d->u.dict.k[j], d->u.dict.v[j]);
+	}
 	return c;
 }
 
@@ -1036,6 +1395,19 @@ pctxtest(struct pctx *c, cJSON *node, cJSON *kwargs, const char *raw, cJSON *cal
 	int r = -1;
 
 	begin(c, &pn, node, calls, macros, &a);
+	/* dbt's TestContext: only the macros the test's depend on, by name
+	 * and by package; dispatch from all of them */
+	pn.test = 1;
+	if (!(pn.chain[0] = testns(c, macros, &a, err))) {
+		char *e = *err;
+		*err = xasprintf("generic test %s: %s", jstr(node, "unique_id"), e);
+		free(e);
+		c->cur = NULL;
+		arenafree(&a);
+		return -1;
+	}
+	pn.chain[1] = pn.chain[pn.nchain - 1];
+	pn.nchain = 2;
 	if ((k = kwarg(&pn, &a, kwargs, 1, "", err))) {
 		put(&a, pn.chain[pn.nchain - 1], "_dbt_generic_test_kwargs", k);
 		r = jcompile(&a, jstr(node, "original_file_path"), raw, strlen(raw), &t, err);

@@ -5,7 +5,10 @@
 # calls, its calls' refs recorded; printed, tested and iterated as
 # Undefined), in an enabled model and in a disabled one; is_incremental,
 # dbt's macro, in depends_on.macros when the node calls it (not when a
-# macro does). Its nodes' refs, depends_on, alias and tags are dbt parse's;
+# macro does); a generic test rendered in dbt's test namespace (the macros
+# its own depend on, by name, by package and through adapter.dispatch: a
+# macro outside it neither called nor in depends_on.macros). Its nodes'
+# refs, depends_on, alias and tags are dbt parse's;
 # what dbt2ninja lacks is refused, and an error in a package's macro names
 # the macro's file and the node.
 . "$(dirname "$0")/lib.sh"
@@ -48,6 +51,14 @@ refused() {
 refused 'echo "select {{ should_full_refresh() }} as x" >models/sfr.sql' \
 	"unsupported: dbt.should_full_refresh, a macro of dbt's own that dbt2ninja does not have" \
 	"a macro of dbt's that we lack is not undefined"
+refused 'printf "{%% test lacks(model) %%}select {{ should_full_refresh() }}{%% endtest %%}\n" >dbt_packages/helpers/macros/lacks.sql &&
+	printf "      - name: id\n        data_tests: [helpers.lacks]\n" >>models/kinds.yml' \
+	"models/kinds.yml: generic test test.sem.helpers_lacks_base_id.f3b64605d5: unsupported: its macros reach dbt's should_full_refresh" \
+	"a generic test whose macros reach one of dbt's we lack"
+refused 'printf "{%% test dyn(model) %%}{%% set n = \"x\" %%}{{ adapter.dispatch(n, \"helpers\")() }}{%% endtest %%}\n" >dbt_packages/helpers/macros/dyn.sql &&
+	printf "      - name: id\n        data_tests: [helpers.dyn]\n" >>models/kinds.yml' \
+	"models/kinds.yml: generic test test.sem.helpers_dyn_base_id.f9f370074b: dbt_packages/helpers/macros/dyn.sql:1:58: macro macro.helpers.test_dyn: unsupported: an adapter.dispatch call not read statically" \
+	"a generic test whose macro dispatches a name not literal"
 refused 'echo "{{ nothere.name }}select 1 as x" >models/nm.sql' \
 	"models/nm.sql:1:12: unsupported at parse: attribute 'name' of an undefined value" \
 	"an undefined value's own attribute"

@@ -1,0 +1,1 @@
+{% macro root_kind() %}r{% endmacro %}
