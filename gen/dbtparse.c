@@ -2941,6 +2941,8 @@ seedfile(struct reader *r, const char *rel, const char *below, void *arg)
 
 /* ---- sources ---- */
 
+static cJSON *tagset(const cJSON *const *l, size_t n);
+
 /* k of o set to v (taken), where it was if o has it, as a dict's
  * update sets it. */
 static void
@@ -3202,7 +3204,7 @@ srcprecedence(struct reader *r, const char *file, const cJSON *s, const cJSON *t
 	const cJSON *sc = cJSON_GetObjectItemCaseSensitive(s, "config");
 	const cJSON *tc = cJSON_GetObjectItemCaseSensitive(t, "config");
 	const cJSON *lev[4] = {s, sc, t, tc}, *x, *y;
-	cJSON *p = cJSON_CreateObject(), *f[4], *m, *tags, *a, *b;
+	cJSON *p = cJSON_CreateObject(), *f[4], *m, *tags;
 	const cJSON *laf, *laq;
 	int present;
 	size_t i;
@@ -3275,21 +3277,9 @@ srcprecedence(struct reader *r, const char *file, const cJSON *s, const cJSON *t
 		}
 	}
 #undef G
-	/* sorted(set(...)) */
-	for (a = tags->child; a; a = a->next)
-		for (b = a->next; b; b = b->next)
-			if (strcmp(a->valuestring, b->valuestring) > 0) {
-				char *tmp = a->valuestring;
-				a->valuestring = b->valuestring;
-				b->valuestring = tmp;
-			}
-	for (a = tags->child; a && a->next; )
-		if (!strcmp(a->valuestring, a->next->valuestring))
-			cJSON_Delete(cJSON_DetachItemViaPointer(tags, a->next));
-		else
-			a = a->next;
 	setkey(p, "meta", m);
-	setkey(p, "tags", tags);
+	setkey(p, "tags", tagset((const cJSON *const *)&tags, 1));
+	cJSON_Delete(tags);
 	return p;
 }
 
@@ -3815,7 +3805,7 @@ testrender(struct reader *r, const char *file, const char *tname, cJSON *cfg)
 static void
 testtags(cJSON *n, const struct testdef *td, const cJSON *own)
 {
-	cJSON *tags = cJSON_GetObjectItemCaseSensitive(n, "tags"), *a, *b;
+	cJSON *tags = cJSON_GetObjectItemCaseSensitive(n, "tags");
 	const cJSON *l[4] = {td->srctags[0], td->srctags[1], td->coltags, own}, *x;
 	size_t i;
 
@@ -3828,18 +3818,7 @@ testtags(cJSON *n, const struct testdef *td, const cJSON *own)
 			if (cJSON_IsString(x))
 				cJSON_AddItemToArray(tags, cJSON_CreateString(x->valuestring));
 	}
-	for (a = tags->child; a; a = a->next)
-		for (b = a->next; b; b = b->next)
-			if (strcmp(a->valuestring, b->valuestring) > 0) {
-				char *t = a->valuestring;
-				a->valuestring = b->valuestring;
-				b->valuestring = t;
-			}
-	for (a = tags->child; a && a->next; )
-		if (!strcmp(a->valuestring, a->next->valuestring))
-			cJSON_Delete(cJSON_DetachItemViaPointer(tags, a->next));
-		else
-			a = a->next;
+	cJSON_ReplaceItemInObjectCaseSensitive(n, "tags", tagset((const cJSON *const *)&tags, 1));
 }
 
 static void
