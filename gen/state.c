@@ -194,6 +194,13 @@ compare(struct state *s, const struct manifest *m, const struct node *n,
 	if (n->sql && s->toprod.len) {
 		sql->len = 0;
 		sqlrewrite(n->sql, strlen(n->sql), &s->toprod, sql, NULL, NULL);
+		/* and an incremental's other form, after it in the same buffer */
+		if (n->incrsql) {
+			size_t at = sql->len + 1;
+			bufputc(sql, '\0');
+			sqlrewrite(n->incrsql, strlen(n->incrsql), &s->toprod, sql, NULL, NULL);
+			t.incrsql = sql->s + at;
+		}
 		t.sql = sql->s;
 	}
 	if (s->toprod.len)
@@ -383,10 +390,47 @@ report(void *arg, const char *from, const char *to)
 	printf("dbt2ninja: defer: %s reads %s\n", (const char *)arg, to);
 }
 
+/* A late node's JSON (render.h) with its deferred parents named as
+ * production names them: the relation ref() returns, and so what
+ * adapter.get_columns_in_relation() of it asks, is production's. */
+static char *
+deferlate(const struct node *nd, const char *json, const struct htab *uids,
+    size_t *count, int verbose)
+{
+	cJSON *doc = cJSON_Parse(json), *x;
+	char *out, *part[3];
+	int np, i;
+
+	if (!doc)
+		fatal("%s: its job's JSON does not parse", nd->uid);
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(doc, "nodes")) {
+		static const char *const keys[3] = {"database", "schema", "alias"};
+		const char *to = x->string ? htabget(uids, x->string) : NULL;
+		if (!to)
+			continue;
+		if ((np = relsplit(to, part)) != 3)
+			fatal("%s: defer: production's relation %s of %s is not database.schema.name",
+			    nd->uid, to, x->string);
+		for (i = 0; i < 3; i++) {
+			cJSON_DeleteItemFromObjectCaseSensitive(x, keys[i]);
+			cJSON_AddStringToObject(x, keys[i], part[i]);
+			free(part[i]);
+		}
+		cJSON_DeleteItemFromObjectCaseSensitive(x, "relation_name");
+		cJSON_AddStringToObject(x, "relation_name", to);
+		if (verbose)
+			report((void *)nd->uid, NULL, to);
+		++*count;
+	}
+	out = cJSON_Print(doc);
+	cJSON_Delete(doc);
+	return out;
+}
+
 void
 statedefer(struct state *s, struct manifest *m, int verbose)
 {
-	struct htab map = {0};
+	struct htab map = {0}, uids = {0};
 	struct buf c = {0}, out = {0}, keys = {0};
 	size_t i, k, *offs = NULL, n;
 	const char **to = NULL;
@@ -409,15 +453,30 @@ statedefer(struct state *s, struct manifest *m, int verbose)
 			offs[n] = keys.len;
 			to[n++] = pp;
 			bufadd(&keys, c.s, c.len + 1);
+			if (nd->late)
+				htabput(&uids, p->uid, (void *)pp);
 		}
 		if (n == 0)
 			continue;
+		if (nd->late) {
+			char *j = deferlate(nd, nd->sql, &uids, &s->stats.deferred, verbose);
+			nd->sql = memcpy(arenaalloc(&m->keep, strlen(j) + 1), j, strlen(j) + 1);
+			free(j);
+			htabfree(&uids);
+			continue;
+		}
 		for (k = 0; k < n; k++)
 			htabput(&map, keys.s + offs[k], (void *)to[k]);
 		out.len = 0;
 		s->stats.deferred += sqlrewrite(nd->sql, strlen(nd->sql), &map, &out,
 		    verbose ? report : NULL, (void *)nd->uid);
 		nd->sql = memcpy(arenaalloc(&m->keep, out.len + 1), out.s, out.len + 1);
+		/* an incremental's other form reads the same parents */
+		if (nd->incrsql) {
+			out.len = 0;
+			sqlrewrite(nd->incrsql, strlen(nd->incrsql), &map, &out, NULL, NULL);
+			nd->incrsql = memcpy(arenaalloc(&m->keep, out.len + 1), out.s, out.len + 1);
+		}
 		htabfree(&map);
 	}
 	free(offs);

@@ -100,7 +100,7 @@ matseedload(struct runner *r, struct seed *sd, struct buf *cols, int *full)
 	sha256hex(sd->raw.s, sd->raw.len, h);
 	if (!want || strcmp(want, h)) {
 		r->err = xasprintf("%s changed since dbt2ninja wrote the job: run dbt2ninja "
-		    "(or dbt compile and ninja) again", path);
+		    "(or ninja) again", path);
 		return -1;
 	}
 	*full = r->fullrefresh;
