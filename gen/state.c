@@ -471,7 +471,8 @@ statedefer(struct state *s, struct manifest *m, int verbose)
 		s->stats.deferred += sqlrewrite(nd->sql, strlen(nd->sql), &map, &out,
 		    verbose ? report : NULL, (void *)nd->uid);
 		nd->sql = memcpy(arenaalloc(&m->keep, out.len + 1), out.s, out.len + 1);
-		/* an incremental's other form reads the same parents */
+		/* hooks, and an incremental's other form, read the same parents */
+		nd->config = hooksrewrite(&m->keep, nd->config, &map);
 		if (nd->incrsql) {
 			out.len = 0;
 			sqlrewrite(nd->incrsql, strlen(nd->incrsql), &map, &out, NULL, NULL);

@@ -4,7 +4,8 @@
 # builds, into a schema of its own, what changed and its downstream
 # (--state db:prod), reading production's relations for the rest
 # (--defer), through real ninja and a real PostgreSQL. An incremental's
-# second form and a node rendered when it runs defer as the rest does.
+# second form, a hook and a node rendered when it runs defer as the rest
+# does.
 . "$(dirname "$0")/lib.sh"
 withpg
 
@@ -18,6 +19,9 @@ checkout() {
 select {% for c in cols %}{{ c.name }}{{ ', ' if not loop.last }}{% endfor %}
 from {{ ref('stg_customers') }}
 EOF
+	# a hook reading a parent: deferred too
+	sed "s/incremental_strategy='delete+insert'/&, post_hook=\"select 1 from {{ ref('orders') }} limit 0\"/" \
+		"$TMP/$1/models/marts/daily_revenue.sql" >"$TMP/x" && mv "$TMP/x" "$TMP/$1/models/marts/daily_revenue.sql"
 	for t in prod ci; do
 		s=analytics
 		[ $t = ci ] && s=ci_pr
