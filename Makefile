@@ -122,6 +122,7 @@ TESTS = tests/parity.t \
 	tests/late.t \
 	tests/runend.t \
 	tests/cutoff.t \
+	tests/jre.t \
 	tests/ciflow.t \
 	tests/incrparity.t \
 	tests/parse.t \

@@ -1,16 +1,18 @@
-/* jre.c: modules.re, Python's re over POSIX <regex.h> (see jre.h).
+/* jre.c: modules.re, Python's re (see jre.h).
  *
- * A Python pattern is translated to an ERE: every atom that is not a
- * plain character becomes a bracket expression of the ASCII bytes it
- * matches (computed here: \d \w \s, classes, ., IGNORECASE's case pairs),
- * so nothing depends on the locale. The translation refuses what could
- * match otherwise than Python: without alternation and without a
- * quantified group, a pattern is a concatenation of greedy quantified
- * single characters, where Python's first match is POSIX's longest, with
- * the same groups. Iteration (sub, findall, split) is CPython 3.7's: an
- * empty match is not taken where the previous match ended empty, and the
- * search then goes on one character further. Offsets are code points. */
-#include <regex.h>
+ * A pattern is parsed as CPython's sre_parse reads it into a tree, and
+ * the tree compiled into a program for a backtracking machine (Pike's and
+ * Thompson's instructions, run depth first as Perl and sre run them:
+ * alternatives and greedy or lazy repeats tried in Python's order,
+ * captures restored when a path is abandoned), so the first match is
+ * Python's, with Python's groups. Text is UTF-8 and offsets are code
+ * points; what Python decides with Unicode's tables (\d \w \s \b and
+ * IGNORECASE) is refused on non-ASCII text, and IGNORECASE on a non-ASCII
+ * character of the pattern. A repeat of what can match the empty string
+ * (where sre's rule for empty iterations decides) is refused, and so is a
+ * match that needs more than MAXSTEPS steps. Iteration (sub, findall,
+ * split) is CPython 3.7's: at the position where an empty match ended,
+ * the next match must not be empty. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,23 +22,72 @@
 #include "jre.h"
 
 enum { FI = 2, FM = 8, FS = 16, FU = 32 };
+enum { MAXGROUPS = 99, MAXCODE = 20000, MAXSTEPS = 20000000 };
 
-/* A pattern, translated. */
+/* A set of code points: the ASCII ones (1-127) as a table, the others as
+ * ranges; neg inverts it. */
+struct cset {
+	unsigned char a[128];
+	long (*r)[2];
+	size_t nr;
+	int neg;
+};
+
+/* An instruction of the machine. */
+enum opc {
+	OCHAR,		/* the code point x (y: either case, ASCII letters) */
+	OANY,		/* any code point (x: but a newline) */
+	OSET,		/* one of set x */
+	OSPLIT,		/* go on at x; when that fails, at y */
+	OJMP,		/* go on at x */
+	OSAVE,		/* capture slot x = here */
+	OBOL, OEOL,	/* ^ $, x: MULTILINE */
+	OBEGIN, OEND,	/* \A \Z */
+	OWORDB,		/* \b (x: \B) */
+	OBREF,		/* the text of group x again (y: either case) */
+	OLOOK,		/* (?=...) at the next instruction, through OMATCH;
+			 * then go on at x (y: (?!...)) */
+	OMATCH
+};
+
+struct ins {
+	enum opc op;
+	long x, y;
+};
+
+/* A pattern, compiled. */
 struct rx {
 	struct jv *pat;		/* Python's pattern (a JSTR) */
 	int flags;
-	char *ere;
 	size_t ngroups;
-	int dollar;		/* a $ without MULTILINE */
+	char **names;		/* names[g], or NULL: (?P<name>...) */
 	int ascii;		/* needs ASCII text */
+	struct ins *code;
+	size_t ncode;
+	struct cset *sets;
+	size_t nsets;
+};
+
+/* ---- the tree ---- */
+
+enum ntype { NEMPTY, NCHAR, NANY, NSET, NCAT, NALT, NGROUP, NREP, NASSERT, NBREF, NLOOK };
+
+struct node {
+	enum ntype type;
+	long x;			/* the char, set, group (0: not capturing), assertion */
+	long min, max;		/* a repeat's; max -1: no bound */
+	int greedy, neg;
+	struct node **kid;
+	size_t nkid;
 };
 
 struct tr {
 	struct jev *v;
 	struct rx *r;
-	struct buf b;
 	const char *s;
 	size_t n, i;
+	char *open;		/* open[g]: group g is not closed yet */
+	struct arena *a;
 };
 
 static void
@@ -49,11 +100,33 @@ refuse(struct jev *v, const struct rx *r, const char *what)
 static void
 trfail(struct tr *t, const char *what)
 {
-	buffree(&t->b);
 	refuse(t->v, t->r, what);
 }
 
-/* ---- sets of ASCII characters (1-127) ---- */
+static struct node *
+newnode(struct tr *t, enum ntype type, long x)
+{
+	struct node *n = arenaalloc(t->a, sizeof(*n));
+
+	memset(n, 0, sizeof(*n));
+	n->type = type;
+	n->x = x;
+	return n;
+}
+
+static void
+addkid(struct tr *t, struct node *n, struct node *k)
+{
+	struct node **kid = arenaalloc(t->a, (n->nkid + 1) * sizeof(*kid));
+
+	if (n->nkid)
+		memcpy(kid, n->kid, n->nkid * sizeof(*kid));
+	kid[n->nkid++] = k;
+	n->kid = kid;
+}
+
+/* ---- sets ---- */
+
 
 static void
 setrange(unsigned char *set, int lo, int hi)
@@ -107,42 +180,90 @@ setfix(unsigned char *set, int icase, int neg)
 			set[k] = !set[k];
 }
 
-/* A bracket expression: ] first, ^ not first, - last, [ never before
- * . = or : (they sort before it). */
-static void
-emitset(struct tr *t, const unsigned char *set)
+/* A set of the tree's pattern, by index. */
+static long
+newset(struct tr *t, struct cset **cs)
 {
-	int k, any = 0;
+	struct rx *r = t->r;
+	struct cset *sets = arenaalloc(t->a, (r->nsets + 1) * sizeof(*sets));
 
-	for (k = 1; k < 128; k++)
-		any += set[k];
-	if (!any)
-		trfail(t, "a set that matches nothing");
-	if (any == 1 && set['^']) {
-		bufputs(&t->b, "\\^");
-		return;
-	}
-	bufputc(&t->b, '[');
-	if (set[']'])
-		bufputc(&t->b, ']');
-	for (k = 1; k < 128; k++)
-		if (set[k] && k != ']' && k != '^' && k != '-')
-			bufputc(&t->b, k);
-	if (set['^'])
-		bufputc(&t->b, '^');
-	if (set['-'])
-		bufputc(&t->b, '-');
-	bufputc(&t->b, ']');
+	if (r->nsets)
+		memcpy(sets, r->sets, r->nsets * sizeof(*sets));
+	memset(&sets[r->nsets], 0, sizeof(*sets));
+	r->sets = sets;
+	*cs = &sets[r->nsets];
+	return (long)r->nsets++;
 }
 
-/* ---- translation ---- */
-
-/* The escape at s[i] (after its backslash): a character (returned), or
- * a class added to set (returns -1). */
-static int
-escape(struct tr *t, unsigned char *set, int inclass)
+static void
+setcps(struct tr *t, struct cset *cs, long lo, long hi)
 {
-	int c, h, k, x = 0;
+	long (*r)[2];
+
+	if (lo < 128) {
+		setrange(cs->a, (int)lo, (int)(hi < 127 ? hi : 127));
+		lo = 128;
+	}
+	if (lo > hi)
+		return;
+	if (t->r->flags & FI)
+		trfail(t, "IGNORECASE with a non-ASCII character");
+	r = arenaalloc(t->a, (cs->nr + 1) * sizeof(*r));
+	if (cs->nr)
+		memcpy(r, cs->r, cs->nr * sizeof(*r));
+	r[cs->nr][0] = lo;
+	r[cs->nr][1] = hi;
+	cs->r = r;
+	cs->nr++;
+}
+
+/* ---- parsing, as sre_parse ---- */
+
+/* The code point at s[i] (UTF-8), advancing i. */
+static long
+cpat(const char *s, size_t n, size_t *i)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	long c = u[*i];
+	int k, len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+
+	if (len > 1)
+		c &= 0x3F >> (len - 1);
+	for (k = 1; k < len && *i + (size_t)k < n; k++)
+		c = (c << 6) | (u[*i + (size_t)k] & 0x3F);
+	*i += (size_t)k;
+	return c;
+}
+
+static long
+hexdigits(struct tr *t, int count, const char *esc)
+{
+	long x = 0;
+	int k, h;
+	char what[64];
+
+	for (k = 0; k < count; k++) {
+		h = t->i < t->n ? (unsigned char)t->s[t->i] : 0;
+		if (h >= '0' && h <= '9')
+			x = x * 16 + h - '0';
+		else if ((h | 0x20) >= 'a' && (h | 0x20) <= 'f')
+			x = x * 16 + (h | 0x20) - 'a' + 10;
+		else {
+			snprintf(what, sizeof(what), "incomplete escape \\%s", esc);
+			trfail(t, what);
+		}
+		t->i++;
+	}
+	return x;
+}
+
+/* The escape at s[i] (after its backslash) in a class or not: a code
+ * point (returned), or a class added to cs (returns -1). */
+static long
+escape(struct tr *t, struct cset *cs, int inclass)
+{
+	long x;
+	int c;
 	char what[64];
 
 	if (t->i >= t->n)
@@ -150,7 +271,9 @@ escape(struct tr *t, unsigned char *set, int inclass)
 	c = (unsigned char)t->s[t->i++];
 	switch (c) {
 	case 'd': case 'D': case 'w': case 'W': case 's': case 'S':
-		setclass(set, c);
+		setclass(cs->a, c);
+		/* a negated class holds every non-ASCII code point, which
+		 * needs ASCII text anyway */
 		t->r->ascii = 1;
 		return -1;
 	case 'n': return '\n';
@@ -160,63 +283,53 @@ escape(struct tr *t, unsigned char *set, int inclass)
 	case 'v': return '\v';
 	case 'a': return '\a';
 	case 'x':
-		for (k = 0; k < 2; k++) {
-			h = t->i < t->n ? (unsigned char)t->s[t->i] : 0;
-			if (h >= '0' && h <= '9')
-				x = x * 16 + h - '0';
-			else if ((h | 0x20) >= 'a' && (h | 0x20) <= 'f')
-				x = x * 16 + (h | 0x20) - 'a' + 10;
-			else
-				trfail(t, "incomplete escape \\x");
-			t->i++;
-		}
-		if (x == 0 || x > 127)
-			trfail(t, "an escape \\x of NUL or a non-ASCII character");
+		return hexdigits(t, 2, "x");
+	case 'u':
+		return hexdigits(t, 4, "u");
+	case 'U':
+		if ((x = hexdigits(t, 8, "U")) > 0x10FFFF)
+			trfail(t, "bad escape \\U (not a code point)");
 		return x;
+	case 'b':
+		if (inclass)
+			return '\b';
+		break;
 	}
 	if (c >= 0x80)
 		trfail(t, "an escaped non-ASCII character");
 	if (c >= '0' && c <= '9') {
-		snprintf(what, sizeof(what), "backreference or octal escape \\%c", c);
-		trfail(t, what);
-	}
-	if (strchr("bBAZ", c)) {
-		snprintf(what, sizeof(what), "anchor \\%c", c);
+		snprintf(what, sizeof(what), "%s escape \\%c", inclass ? "octal" :
+		    "backreference or octal", c);
 		trfail(t, what);
 	}
 	if (isalpha_(c)) {
-		snprintf(what, sizeof(what), "escape \\%c%s", c,
-		    inclass ? " in a class" : "");
+		snprintf(what, sizeof(what), "escape \\%c%s", c, inclass ? " in a class" : "");
 		trfail(t, what);
 	}
 	return c;
 }
 
-/* A class item's character for a range end, or -1 for a class. */
-static int
-classchar(struct tr *t, unsigned char *set)
+/* A class item's code point for a range end, or -1 for a class. */
+static long
+classchar(struct tr *t, struct cset *cs)
 {
-	int c = (unsigned char)t->s[t->i];
-
-	if (c == '\\') {
+	if (t->s[t->i] == '\\') {
 		t->i++;
-		return escape(t, set, 1);
+		return escape(t, cs, 1);
 	}
-	if (c >= 0x80)
-		trfail(t, "a non-ASCII character in a class");
-	t->i++;
-	return c;
+	return cpat(t->s, t->n, &t->i);
 }
 
-static void
+static struct node *
 klass(struct tr *t)
 {
-	unsigned char set[128] = {0};
-	int neg = 0, first = 1, lo, hi;
+	struct cset *cs;
+	long set = newset(t, &cs), lo, hi;
+	int first = 1;
 
 	t->i++;
 	if (t->i < t->n && t->s[t->i] == '^') {
-		neg = 1;
+		cs->neg = 1;
 		t->i++;
 	}
 	for (;; first = 0) {
@@ -226,36 +339,20 @@ klass(struct tr *t)
 			t->i++;
 			break;
 		}
-		lo = classchar(t, set);
+		lo = classchar(t, cs);
 		if (t->i + 1 < t->n && t->s[t->i] == '-' && t->s[t->i + 1] != ']') {
 			t->i++;
-			hi = classchar(t, set);
+			hi = classchar(t, cs);
 			if (lo < 0 || hi < 0)
 				trfail(t, "bad character range");
 			if (lo > hi)
 				trfail(t, "bad character range (reversed)");
-			setrange(set, lo, hi);
+			setcps(t, cs, lo, hi);
 		} else if (lo >= 0)
-			set[lo] = 1;
+			setcps(t, cs, lo, lo);
 	}
-	if (neg)
-		t->r->ascii = 1;
-	setfix(set, t->r->flags & FI, neg);
-	emitset(t, set);
-}
-
-static void
-literal(struct tr *t, int c)
-{
-	unsigned char set[128] = {0};
-
-	if ((c >= '0' && c <= '9') || (isalpha_(c) && !(t->r->flags & FI)))
-		bufputc(&t->b, c);
-	else {
-		set[c] = 1;
-		setfix(set, t->r->flags & FI, 0);
-		emitset(t, set);
-	}
+	setfix(cs->a, t->r->flags & FI, 0);
+	return newnode(t, NSET, set);
 }
 
 /* {m}, {m,}, {,n}, {m,n} at s[i]: 1 and the bounds (max -1: none), or 0
@@ -292,60 +389,413 @@ braces(struct tr *t, long *min, long *max)
 	return 1;
 }
 
-enum { NONE, ATOM, GROUP, WIDE };
-
-static void
-quantifier(struct tr *t, int last)
+/* Whether n can match the empty string. */
+static int
+nullable(const struct node *n)
 {
-	int c = t->s[t->i];
-	long min = 0, max = -1;
-	char q[64];
+	size_t k;
 
-	if (c == '{' && !braces(t, &min, &max)) {
-		literal(t, '{');
-		t->i++;
-		return;
+	switch (n->type) {
+	case NCHAR: case NANY: case NSET:
+		return 0;
+	case NCAT:
+		for (k = 0; k < n->nkid; k++)
+			if (!nullable(n->kid[k]))
+				return 0;
+		return 1;
+	case NALT:
+		for (k = 0; k < n->nkid; k++)
+			if (nullable(n->kid[k]))
+				return 1;
+		return 0;
+	case NGROUP:
+		return nullable(n->kid[0]);
+	case NREP:
+		return n->min == 0 || nullable(n->kid[0]);
+	default:
+		return 1;
 	}
-	if (c != '{')
+}
+
+/* The group named at s[i] up to end (> or )), i past it. */
+static char *
+groupname(struct tr *t, int end)
+{
+	size_t st = t->i, k;
+	char *name;
+
+	while (t->i < t->n && t->s[t->i] != end)
 		t->i++;
-	if (last == NONE)
-		trfail(t, "nothing to repeat, or a repeated repeat");
-	if (last == GROUP)
-		trfail(t, "a quantified group");
-	if (last == WIDE)
-		trfail(t, "a quantifier on a non-ASCII character");
-	if (t->i < t->n && t->s[t->i] == '?')
-		trfail(t, "lazy quantifier");
-	if (t->i < t->n && t->s[t->i] == '+')
-		trfail(t, "possessive quantifier");
-	if (c != '{') {
-		bufputc(&t->b, c);
-		return;
+	if (t->i >= t->n)
+		trfail(t, "missing group name terminator");
+	if (t->i == st)
+		trfail(t, "missing group name");
+	for (k = st; k < t->i; k++) {
+		unsigned char c = (unsigned char)t->s[k];
+		if (!(c == '_' || isalpha_(c) || (k > st && c >= '0' && c <= '9')))
+			trfail(t, "a group name that is not an ASCII identifier");
 	}
-	if (min > 255 || max > 255)
-		trfail(t, "a repeat count over 255");
-	if (max >= 0 && min > max)
-		trfail(t, "min repeat greater than max repeat");
-	if (max < 0)
-		snprintf(q, sizeof(q), "{%ld,}", min);
-	else if (max == min)
-		snprintf(q, sizeof(q), "{%ld}", min);
-	else
-		snprintf(q, sizeof(q), "{%ld,%ld}", min, max);
-	bufputs(&t->b, q);
+	name = arenaalloc(t->a, t->i - st + 1);
+	memcpy(name, t->s + st, t->i - st);
+	name[t->i - st] = '\0';
+	t->i++;
+	return name;
+}
+
+static long
+groupbyname(struct tr *t, const char *name)
+{
+	size_t g;
+
+	for (g = 1; g <= t->r->ngroups; g++)
+		if (t->r->names[g] && !strcmp(t->r->names[g], name))
+			return (long)g;
+	trfail(t, "unknown group name");
+	return 0;
+}
+
+static struct node *alternation(struct tr *);
+
+/* The group at s[i], its ( there. */
+static struct node *
+group(struct tr *t)
+{
+	struct node *n;
+	char *name = NULL;
+	size_t g = 0;
+	int look = -1, capture = 1;
+
+	t->i++;
+	if (t->i < t->n && t->s[t->i] == '?') {
+		t->i++;
+		capture = 0;
+		if (t->i < t->n && t->s[t->i] == ':')
+			t->i++;
+		else if (t->i < t->n && (t->s[t->i] == '=' || t->s[t->i] == '!'))
+			look = t->s[t->i++] == '!';
+		else if (t->i < t->n && t->s[t->i] == '#') {
+			while (t->i < t->n && t->s[t->i] != ')')
+				t->i++;
+			if (t->i >= t->n)
+				trfail(t, "missing ), unterminated comment");
+			t->i++;
+			return newnode(t, NEMPTY, 0);
+		} else if (t->i + 1 < t->n && t->s[t->i] == 'P' && t->s[t->i + 1] == '<') {
+			t->i += 2;
+			name = groupname(t, '>');
+			for (g = 1; g <= t->r->ngroups; g++)
+				if (t->r->names[g] && !strcmp(t->r->names[g], name))
+					trfail(t, "redefinition of a group name");
+			capture = 1;
+		} else if (t->i + 1 < t->n && t->s[t->i] == 'P' && t->s[t->i + 1] == '=') {
+			t->i += 2;
+			name = groupname(t, ')');
+			g = (size_t)groupbyname(t, name);
+			if (t->open[g])
+				trfail(t, "cannot refer to an open group");
+			return newnode(t, NBREF, (long)g);
+		} else
+			trfail(t, "(?...) group");
+	}
+	g = 0;
+	if (capture) {
+		if (++t->r->ngroups > MAXGROUPS)
+			trfail(t, "more than 99 groups");
+		g = t->r->ngroups;
+		t->r->names[g] = name;
+		t->open[g] = 1;
+	}
+	n = newnode(t, look >= 0 ? NLOOK : NGROUP, (long)g);
+	n->neg = look == 1;
+	addkid(t, n, alternation(t));
+	if (t->i >= t->n || t->s[t->i] != ')')
+		trfail(t, "missing ), unterminated subpattern");
+	t->i++;
+	if (g)
+		t->open[g] = 0;
+	return n;
+}
+
+/* The backreference \N at s[i] (the first digit), or refused as octal. */
+static struct node *
+backref(struct tr *t)
+{
+	size_t k = t->i;
+	long g = t->s[k++] - '0';
+
+	if (g == 0 || (k + 1 < t->n && t->s[k - 1] <= '7' && t->s[k] >= '0' && t->s[k] <= '7' &&
+	    t->s[k + 1] >= '0' && t->s[k + 1] <= '7'))
+		trfail(t, "octal escape");
+	if (k < t->n && t->s[k] >= '0' && t->s[k] <= '9')
+		g = g * 10 + t->s[k++] - '0';
+	t->i = k;
+	if ((size_t)g > t->r->ngroups)
+		trfail(t, "invalid group reference");
+	if (t->open[g])
+		trfail(t, "cannot refer to an open group");
+	return newnode(t, NBREF, g);
+}
+
+/* An atom at s[i], or NULL at | ) or the end. */
+static struct node *
+atom(struct tr *t)
+{
+	struct cset *cs;
+	struct node *n;
+	long c, set;
+
+	c = (unsigned char)t->s[t->i];
+	switch (c) {
+	case '|': case ')':
+		return NULL;
+	case '*': case '+': case '?':
+		trfail(t, "nothing to repeat");
+		break;
+	case '{': {
+		size_t at = t->i;
+		long min, max;
+		if (braces(t, &min, &max))
+			trfail(t, "nothing to repeat");
+		t->i = at + 1;
+		return newnode(t, NCHAR, '{');
+	}
+	case '(':
+		return group(t);
+	case '[':
+		return klass(t);
+	case '.':
+		t->i++;
+		return newnode(t, NANY, !(t->r->flags & FS));
+	case '^':
+		t->i++;
+		return newnode(t, NASSERT, OBOL);
+	case '$':
+		t->i++;
+		return newnode(t, NASSERT, OEOL);
+	case '\\':
+		if (t->i + 1 < t->n && t->s[t->i + 1] >= '0' && t->s[t->i + 1] <= '9') {
+			t->i++;
+			return backref(t);
+		}
+		if (t->i + 1 < t->n && strchr("bBAZ", t->s[t->i + 1]) && t->s[t->i + 1]) {
+			c = t->s[t->i + 1];
+			t->i += 2;
+			if (c == 'b' || c == 'B') {
+				t->r->ascii = 1;
+				n = newnode(t, NASSERT, OWORDB);
+				n->neg = c == 'B';
+				return n;
+			}
+			return newnode(t, NASSERT, c == 'A' ? OBEGIN : OEND);
+		}
+		t->i++;
+		set = newset(t, &cs);
+		if ((c = escape(t, cs, 0)) < 0) {
+			setfix(cs->a, t->r->flags & FI, 0);
+			return newnode(t, NSET, set);
+		}
+		break;
+	default:
+		c = cpat(t->s, t->n, &t->i);
+	}
+	if (c >= 0x80 && (t->r->flags & FI))
+		trfail(t, "IGNORECASE with a non-ASCII character");
+	return newnode(t, NCHAR, c);
+}
+
+/* A quantifier at s[i] on n, or n. */
+static struct node *
+quantified(struct tr *t, struct node *n)
+{
+	struct node *q;
+	long min, max;
+	int c;
+
+	for (;;) {
+		if (t->i >= t->n)
+			return n;
+		c = (unsigned char)t->s[t->i];
+		if (c == '{') {
+			size_t at = t->i;
+			if (!braces(t, &min, &max))
+				return n;
+			if (max >= 0 && min > max) {
+				t->i = at;
+				trfail(t, "min repeat greater than max repeat");
+			}
+		} else if (c == '*' || c == '+' || c == '?') {
+			t->i++;
+			min = c == '+';
+			max = c == '?' ? 1 : -1;
+		} else
+			return n;
+		if (n->type == NASSERT || n->type == NLOOK || n->type == NEMPTY)
+			trfail(t, "nothing to repeat");
+		if (n->type == NREP)
+			trfail(t, "multiple repeat");
+		if (nullable(n) && max != 1)
+			trfail(t, "a repeat of what can match the empty string");
+		q = newnode(t, NREP, 0);
+		q->min = min;
+		q->max = max;
+		q->greedy = 1;
+		if (t->i < t->n && t->s[t->i] == '?') {
+			q->greedy = 0;
+			t->i++;
+		} else if (t->i < t->n && t->s[t->i] == '+')
+			trfail(t, "possessive quantifier");
+		addkid(t, q, n);
+		n = q;
+	}
+}
+
+static struct node *
+concatenation(struct tr *t)
+{
+	struct node *cat = newnode(t, NCAT, 0), *n;
+
+	while (t->i < t->n && (n = atom(t)))
+		addkid(t, cat, quantified(t, n));
+	return cat;
+}
+
+static struct node *
+alternation(struct tr *t)
+{
+	struct node *alt = newnode(t, NALT, 0);
+
+	addkid(t, alt, concatenation(t));
+	while (t->i < t->n && t->s[t->i] == '|') {
+		t->i++;
+		addkid(t, alt, concatenation(t));
+	}
+	return alt->nkid == 1 ? alt->kid[0] : alt;
+}
+
+/* ---- the program ---- */
+
+struct prog {
+	struct tr *t;
+	struct ins *code;
+	size_t n, cap;
+};
+
+static size_t
+emit(struct prog *p, enum opc op, long x, long y)
+{
+	if (p->n == MAXCODE)
+		trfail(p->t, "a pattern too large (its repeats)");
+	if (p->n == p->cap) {
+		/* in the arena, as a refusal leaves by jfail() */
+		struct ins *c = arenaalloc(p->t->a, (p->cap ? 2 * p->cap : 64) * sizeof(*c));
+		if (p->n)
+			memcpy(c, p->code, p->n * sizeof(*c));
+		p->code = c;
+		p->cap = p->cap ? 2 * p->cap : 64;
+	}
+	p->code[p->n].op = op;
+	p->code[p->n].x = x;
+	p->code[p->n].y = y;
+	return p->n++;
 }
 
 static void
-translate(struct jev *v, struct rx *r)
+gen(struct prog *p, const struct node *n)
+{
+	int icase = (p->t->r->flags & FI) != 0;
+	size_t k, at, *jumps;
+	long i;
+
+	switch (n->type) {
+	case NEMPTY:
+		break;
+	case NCHAR:
+		emit(p, OCHAR, n->x, icase && n->x < 128 && isalpha_((int)n->x));
+		break;
+	case NANY:
+		emit(p, OANY, n->x, 0);
+		break;
+	case NSET:
+		emit(p, OSET, n->x, 0);
+		break;
+	case NCAT:
+		for (k = 0; k < n->nkid; k++)
+			gen(p, n->kid[k]);
+		break;
+	case NALT:
+		jumps = arenaalloc(p->t->a, n->nkid * sizeof(*jumps));
+		for (k = 0; k + 1 < n->nkid; k++) {
+			at = emit(p, OSPLIT, (long)p->n + 1, 0);
+			gen(p, n->kid[k]);
+			jumps[k] = emit(p, OJMP, 0, 0);
+			p->code[at].y = (long)p->n;
+		}
+		gen(p, n->kid[k]);
+		for (k = 0; k + 1 < n->nkid; k++)
+			p->code[jumps[k]].x = (long)p->n;
+		break;
+	case NGROUP:
+		if (n->x)
+			emit(p, OSAVE, 2 * n->x, 0);
+		gen(p, n->kid[0]);
+		if (n->x)
+			emit(p, OSAVE, 2 * n->x + 1, 0);
+		break;
+	case NREP:
+		for (i = 0; i < n->min; i++)
+			gen(p, n->kid[0]);
+		if (n->max < 0) {
+			/* L: split body, out; body; jmp L */
+			at = emit(p, OSPLIT, 0, 0);
+			gen(p, n->kid[0]);
+			emit(p, OJMP, (long)at, 0);
+			p->code[at].x = n->greedy ? (long)at + 1 : (long)p->n;
+			p->code[at].y = n->greedy ? (long)p->n : (long)at + 1;
+			break;
+		}
+		if (n->max - n->min > MAXCODE)
+			trfail(p->t, "a pattern too large (its repeats)");
+		jumps = arenaalloc(p->t->a, ((size_t)(n->max - n->min) + 1) * sizeof(*jumps));
+		for (i = 0; i < n->max - n->min; i++) {
+			jumps[i] = emit(p, OSPLIT, 0, 0);
+			gen(p, n->kid[0]);
+		}
+		for (i = 0; i < n->max - n->min; i++) {
+			p->code[jumps[i]].x = n->greedy ? (long)jumps[i] + 1 : (long)p->n;
+			p->code[jumps[i]].y = n->greedy ? (long)p->n : (long)jumps[i] + 1;
+		}
+		break;
+	case NASSERT:
+		emit(p, (enum opc)n->x, n->x == OWORDB ? n->neg : (p->t->r->flags & FM) != 0, 0);
+		break;
+	case NBREF:
+		emit(p, OBREF, n->x, icase);
+		break;
+	case NLOOK:
+		at = emit(p, OLOOK, 0, n->neg);
+		gen(p, n->kid[0]);
+		emit(p, OMATCH, 0, 0);
+		p->code[at].x = (long)p->n;
+		break;
+	}
+}
+
+static void
+compile(struct jev *v, struct rx *r)
 {
 	struct tr t = {0};
-	unsigned char set[128];
-	int last = NONE, c, depth = 0;
+	struct prog p = {0};
+	struct node *root;
 
 	t.v = v;
 	t.r = r;
+	t.a = jevarena(v);
 	t.s = r->pat->u.str.s;
 	t.n = r->pat->u.str.n;
+	r->names = arenaalloc(t.a, (MAXGROUPS + 2) * sizeof(*r->names));
+	memset(r->names, 0, (MAXGROUPS + 2) * sizeof(*r->names));
+	t.open = arenaalloc(t.a, MAXGROUPS + 2);
+	memset(t.open, 0, MAXGROUPS + 2);
 	/* Python's global inline flags, at the start only: (?i) (?m) (?s)
 	 * (and (?u), what a str pattern is); any other (?...) is refused */
 	while (t.i + 2 < t.n && t.s[t.i] == '(' && t.s[t.i + 1] == '?') {
@@ -360,89 +810,14 @@ translate(struct jev *v, struct rx *r)
 	}
 	if (r->flags & FI)
 		r->ascii = 1;
-	while (t.i < t.n) {
-		c = (unsigned char)t.s[t.i];
-		switch (c) {
-		case 0:
-			trfail(&t, "a NUL character");
-			break;
-		case '|':
-			trfail(&t, "alternation |");
-			break;
-		case '(':
-			if (t.i + 1 < t.n && t.s[t.i + 1] == '?')
-				trfail(&t, "(?...) group");
-			if (t.i + 1 < t.n && t.s[t.i + 1] == ')')
-				trfail(&t, "empty group ()");
-			if (++r->ngroups > 99)
-				trfail(&t, "more than 99 groups");
-			depth++;
-			bufputc(&t.b, '(');
-			t.i++;
-			last = NONE;
-			break;
-		case ')':
-			if (!depth)
-				trfail(&t, "unbalanced parenthesis");
-			depth--;
-			bufputc(&t.b, ')');
-			t.i++;
-			last = GROUP;
-			break;
-		case '*': case '+': case '?': case '{':
-			quantifier(&t, last);
-			last = c == '{' && t.s[t.i - 1] == '{' ? ATOM : NONE;
-			break;
-		case '^': case '$':
-			if (c == '$' && !(r->flags & FM))
-				r->dollar = 1;
-			bufputc(&t.b, c);
-			t.i++;
-			last = NONE;
-			break;
-		case '.':
-			memset(set, 0, sizeof(set));
-			setrange(set, 1, 127);
-			if (!(r->flags & FS))
-				set['\n'] = 0;
-			r->ascii = 1;
-			emitset(&t, set);
-			t.i++;
-			last = ATOM;
-			break;
-		case '[':
-			klass(&t);
-			last = ATOM;
-			break;
-		case '\\':
-			t.i++;
-			memset(set, 0, sizeof(set));
-			c = escape(&t, set, 0);
-			if (c < 0)
-				emitset(&t, set);
-			else
-				literal(&t, c);
-			last = ATOM;
-			break;
-		default:
-			if (c >= 0x80) {
-				do
-					bufputc(&t.b, t.s[t.i++]);
-				while (t.i < t.n && ((unsigned char)t.s[t.i] & 0xC0) == 0x80);
-				last = WIDE;
-			} else {
-				literal(&t, c);
-				t.i++;
-				last = ATOM;
-			}
-		}
-	}
-	if (depth)
-		trfail(&t, "missing ), unterminated subpattern");
-	r->ere = arenaalloc(jevarena(v), t.b.len + 1);
-	memcpy(r->ere, t.b.s ? t.b.s : "", t.b.len);
-	r->ere[t.b.len] = '\0';
-	buffree(&t.b);
+	root = alternation(&t);
+	if (t.i < t.n)
+		trfail(&t, "unbalanced parenthesis");
+	p.t = &t;
+	gen(&p, root);
+	emit(&p, OMATCH, 0, 0);
+	r->code = p.code;
+	r->ncode = p.n;
 }
 
 /* ---- arguments ---- */
@@ -478,7 +853,7 @@ newrx(struct jev *v, struct jv *pat, struct jv *flags)
 	memset(r, 0, sizeof(*r));
 	r->pat = pat;
 	r->flags = (int)(f & ~FU);
-	translate(v, r);
+	compile(v, r);
 	return r;
 }
 
@@ -490,18 +865,221 @@ subject(struct jev *v, const struct rx *r, struct jv *s)
 
 	if (s->type != JSTR)
 		jfail(v, "expected string or bytes-like object, got '%s'", jvtypename(s));
-	if (memchr(s->u.str.s, '\0', s->u.str.n))
-		refuse(v, r, "a string with a NUL character");
 	if (r->ascii)
 		for (k = 0; k < s->u.str.n; k++)
 			if ((unsigned char)s->u.str.s[k] >= 0x80)
-				refuse(v, r, ". \\w \\d \\s, a negated class or IGNORECASE on "
-				    "non-ASCII text (Python's are Unicode's)");
-	if (r->dollar && s->u.str.n && s->u.str.s[s->u.str.n - 1] == '\n')
-		refuse(v, r, "$ on a string that ends with a newline");
+				refuse(v, r, "\\w \\d \\s \\b or IGNORECASE on non-ASCII text "
+				    "(Python's are Unicode's)");
 }
 
 /* ---- matching ---- */
+
+/* A group's span in the text, byte offsets; -1 when it did not take part. */
+struct span {
+	long so, eo;
+};
+
+/* What the machine backtracks to: a path to try (pc, pos), or a capture
+ * slot to restore (pc -1). */
+struct bt {
+	long pc;
+	long pos;		/* or the slot */
+	long old;
+};
+
+struct vm {
+	struct jev *v;
+	const struct rx *r;
+	const char *s;
+	long n;
+	long *cap;		/* 2 * (ngroups + 1) slots */
+	struct bt *st;
+	size_t nst, capst;
+	unsigned long steps;
+};
+
+static void
+push(struct vm *m, long pc, long pos, long old)
+{
+	if (m->nst == m->capst) {
+		m->capst = m->capst ? 2 * m->capst : 64;
+		m->st = xreallocarray(m->st, m->capst, sizeof(*m->st));
+	}
+	m->st[m->nst].pc = pc;
+	m->st[m->nst].pos = pos;
+	m->st[m->nst++].old = old;
+}
+
+static int
+isword(int c)
+{
+	return c == '_' || isalpha_(c) || (c >= '0' && c <= '9');
+}
+
+static int
+lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
+}
+
+static int
+inset(const struct cset *cs, long c)
+{
+	size_t k;
+	int in = 0;
+
+	if (c < 128)
+		in = c > 0 && cs->a[c];
+	else
+		for (k = 0; k < cs->nr && !in; k++)
+			in = c >= cs->r[k][0] && c <= cs->r[k][1];
+	return in != cs->neg;
+}
+
+/* Run from pc at pos, down to the stack's depth base: the end of the
+ * first match (its captures in m->cap), -1, or -2 past MAXSTEPS. With
+ * full, it must end at the end of the text; with nonempty, it must not be
+ * empty at from. */
+static long
+run(struct vm *m, long pc, long pos, size_t base, int full, long from, int nonempty)
+{
+	const struct ins *in;
+	long c, e, k;
+	size_t i;
+
+	for (;;) {
+		if (++m->steps > MAXSTEPS)
+			return -2;
+		in = &m->r->code[pc];
+		switch (in->op) {
+		case OCHAR:
+			if (pos >= m->n)
+				goto fail;
+			i = (size_t)pos;
+			c = cpat(m->s, (size_t)m->n, &i);
+			if (c != in->x && !(in->y && lower((int)c) == lower((int)in->x)))
+				goto fail;
+			pos = (long)i;
+			pc++;
+			continue;
+		case OANY:
+			if (pos >= m->n || (in->x && m->s[pos] == '\n'))
+				goto fail;
+			i = (size_t)pos;
+			cpat(m->s, (size_t)m->n, &i);
+			pos = (long)i;
+			pc++;
+			continue;
+		case OSET:
+			if (pos >= m->n)
+				goto fail;
+			i = (size_t)pos;
+			c = cpat(m->s, (size_t)m->n, &i);
+			if (!inset(&m->r->sets[in->x], c))
+				goto fail;
+			pos = (long)i;
+			pc++;
+			continue;
+		case OSPLIT:
+			push(m, in->y, pos, 0);
+			pc = in->x;
+			continue;
+		case OJMP:
+			pc = in->x;
+			continue;
+		case OSAVE:
+			push(m, -1, in->x, m->cap[in->x]);
+			m->cap[in->x] = pos;
+			pc++;
+			continue;
+		case OBOL:
+			if (!(pos == 0 || (in->x && m->s[pos - 1] == '\n')))
+				goto fail;
+			pc++;
+			continue;
+		case OEOL:
+			if (!(pos == m->n || (in->x ? m->s[pos] == '\n' :
+			    pos == m->n - 1 && m->s[pos] == '\n')))
+				goto fail;
+			pc++;
+			continue;
+		case OBEGIN:
+			if (pos != 0)
+				goto fail;
+			pc++;
+			continue;
+		case OEND:
+			if (pos != m->n)
+				goto fail;
+			pc++;
+			continue;
+		case OWORDB:
+			c = (pos > 0 && isword((unsigned char)m->s[pos - 1])) !=
+			    (pos < m->n && isword((unsigned char)m->s[pos]));
+			/* sre's \B never matches in an empty text */
+			if (c == in->x || (in->x && m->n == 0))
+				goto fail;
+			pc++;
+			continue;
+		case OBREF:
+			k = m->cap[2 * in->x];
+			e = m->cap[2 * in->x + 1];
+			if (k < 0 || e < 0)
+				goto fail;
+			if (e - k > m->n - pos)
+				goto fail;
+			for (c = 0; c < e - k; c++)
+				if (m->s[pos + c] != m->s[k + c] && !(in->y &&
+				    lower((unsigned char)m->s[pos + c]) == lower((unsigned char)m->s[k + c])))
+					goto fail;
+			pos += e - k;
+			pc++;
+			continue;
+		case OLOOK: {
+			/* atomic, as sre's: what it captured stays when it
+			 * matched, and is undone with the path it is on */
+			size_t depth = m->nst, ncap = 2 * (m->r->ngroups + 1);
+			long *saved = xreallocarray(NULL, ncap, sizeof(*saved));
+			long r;
+			int ok;
+			memcpy(saved, m->cap, ncap * sizeof(*saved));
+			r = run(m, pc + 1, pos, depth, 0, -1, 0);
+			if (r == -2) {
+				free(saved);
+				return -2;
+			}
+			ok = r >= 0;
+			m->nst = depth;
+			if (ok && !in->y) {
+				for (i = 0; i < ncap; i++)
+					if (saved[i] != m->cap[i])
+						push(m, -1, (long)i, saved[i]);
+			} else
+				memcpy(m->cap, saved, ncap * sizeof(*saved));
+			free(saved);
+			if (ok == (int)in->y)
+				goto fail;
+			pc = in->x;
+			continue;
+		}
+		case OMATCH:
+			if ((full && pos != m->n) || (nonempty && pos == from))
+				goto fail;
+			return pos;
+		}
+fail:
+		for (;;) {
+			if (m->nst == base)
+				return -1;
+			m->nst--;
+			if (m->st[m->nst].pc >= 0)
+				break;
+			m->cap[m->st[m->nst].pos] = m->st[m->nst].old;
+		}
+		pc = m->st[m->nst].pc;
+		pos = m->st[m->nst].pos;
+	}
+}
 
 static size_t
 cplen(const char *s, size_t n, size_t i)
@@ -513,69 +1091,78 @@ cplen(const char *s, size_t n, size_t i)
 	return k - i;
 }
 
-static void
-rxcomp(struct jev *v, const struct rx *r, regex_t *re, int full)
-{
-	char *e = full ? xasprintf("^%s$", r->ere) : r->ere, msg[256];
-	int rc = regcomp(re, e, REG_EXTENDED | (r->flags & FM ? REG_NEWLINE : 0));
-
-	if (full)
-		free(e);
-	if (rc) {
-		regerror(rc, re, msg, sizeof(msg));
-		refuse(v, r, msg);
-	}
-}
-
+/* The first match at or after pos (at pos only with anchored), as
+ * Python's search, match and fullmatch find it: 1 and its spans in sp
+ * (ngroups + 1), or 0. nonempty: not an empty match at pos. */
 static int
-rxexec(const regex_t *re, const struct jv *s, size_t pos, size_t ng, regmatch_t *m)
+rxfind(struct jev *v, const struct rx *r, const struct jv *s, size_t pos, int anchored,
+    int full, int nonempty, struct span *sp)
 {
-	m[0].rm_so = (regoff_t)pos;
-	m[0].rm_eo = (regoff_t)s->u.str.n;
-	return regexec(re, s->u.str.s, ng + 1, m, REG_STARTEND) == 0;
+	struct vm m = {0};
+	size_t ncap = 2 * (r->ngroups + 1), k, at;
+	long e = -1;
+
+	m.v = v;
+	m.r = r;
+	m.s = s->u.str.s;
+	m.n = (long)s->u.str.n;
+	m.cap = arenaalloc(jevarena(v), ncap * sizeof(*m.cap));
+	for (at = pos; at <= s->u.str.n; at += at < s->u.str.n ? cplen(m.s, s->u.str.n, at) : 1) {
+		for (k = 0; k < ncap; k++)
+			m.cap[k] = -1;
+		m.nst = 0;
+		if ((e = run(&m, 0, (long)at, 0, full, (long)pos, nonempty)) != -1 || anchored)
+			break;
+	}
+	free(m.st);
+	if (e == -2)
+		refuse(v, r, "a match that backtracks too much");
+	if (e < 0)
+		return 0;
+	m.cap[0] = (long)at;
+	m.cap[1] = e;
+	for (k = 0; k <= r->ngroups; k++) {
+		sp[k].so = m.cap[2 * k] >= 0 && m.cap[2 * k + 1] >= 0 ? m.cap[2 * k] : -1;
+		sp[k].eo = sp[k].so >= 0 ? m.cap[2 * k + 1] : -1;
+	}
+	return 1;
 }
 
 /* Every match, as CPython's iteration finds them, up to max (0: all):
- * ng + 1 spans each, in a; returns how many. */
+ * ngroups + 1 spans each, in out; returns how many. */
 static size_t
-rxall(struct jev *v, const struct rx *r, struct jv *s, size_t max, regmatch_t **out)
+rxall(struct jev *v, const struct rx *r, struct jv *s, size_t max, struct span **out)
 {
-	regex_t re;
-	regmatch_t *m = NULL, *at;
+	struct span *sp = NULL, *at;
 	size_t k = 0, cap = 0, pos = 0, w = r->ngroups + 1, n = s->u.str.n;
 	int adv = 0;
 
-	rxcomp(v, r, &re, 0);
 	while (pos <= n && (!max || k < max)) {
 		if (k == cap) {
 			cap = cap ? 2 * cap : 8;
-			m = xrealloc(m, cap * w * sizeof(*m));
+			/* in the arena, as a refusal leaves by jfail() */
+			at = arenaalloc(jevarena(v), cap * w * sizeof(*sp));
+			if (k)
+				memcpy(at, sp, k * w * sizeof(*sp));
+			sp = at;
 		}
-		at = m + k * w;
-		if (!rxexec(&re, s, pos, r->ngroups, at))
+		at = sp + k * w;
+		if (!rxfind(v, r, s, pos, 0, 0, adv, at))
 			break;
-		if (adv && (size_t)at[0].rm_so == pos && at[0].rm_eo == at[0].rm_so) {
-			if (pos == n || !rxexec(&re, s, pos + cplen(s->u.str.s, n, pos), r->ngroups, at))
-				break;
-		}
-		adv = at[0].rm_eo == at[0].rm_so;
-		pos = (size_t)at[0].rm_eo;
+		adv = at[0].eo == at[0].so;
+		pos = (size_t)at[0].eo;
 		k++;
 	}
-	regfree(&re);
-	*out = arenaalloc(jevarena(v), (k ? k : 1) * w * sizeof(**out));
-	if (k)
-		memcpy(*out, m, k * w * sizeof(*m));
-	free(m);
+	*out = sp;
 	return k;
 }
 
 static struct jv *
-slice(struct jev *v, struct jv *s, const regmatch_t *m)
+slice(struct jev *v, struct jv *s, const struct span *m)
 {
-	if (m->rm_so < 0)
+	if (m->so < 0)
 		return &jvnone;
-	return jvstr(jevarena(v), s->u.str.s + m->rm_so, (size_t)(m->rm_eo - m->rm_so));
+	return jvstr(jevarena(v), s->u.str.s + m->so, (size_t)(m->eo - m->so));
 }
 
 /* ---- Match ---- */
@@ -583,24 +1170,45 @@ slice(struct jev *v, struct jv *s, const regmatch_t *m)
 struct jmatch {
 	struct jv *s;
 	size_t ng;
-	regmatch_t *m;
+	struct span *m;
+	char **names;		/* the pattern's group names */
 };
 
 static struct jv *
-newmatch(struct jev *v, struct jv *s, const struct rx *r, const regmatch_t *m)
+newmatch(struct jev *v, struct jv *s, const struct rx *r, const struct span *m)
 {
 	struct jmatch *x = arenaalloc(jevarena(v), sizeof(*x));
 
 	x->s = s;
 	x->ng = r->ngroups;
+	x->names = r->names;
 	x->m = arenaalloc(jevarena(v), (x->ng + 1) * sizeof(*m));
 	memcpy(x->m, m, (x->ng + 1) * sizeof(*m));
 	return jvobj(jevarena(v), &matchclass, x);
 }
 
+/* The group named name (n bytes) of names, or 0. */
+static size_t
+named(char *const *names, size_t ng, const char *name, size_t n)
+{
+	size_t g;
+
+	for (g = 1; g <= ng; g++)
+		if (names[g] && strlen(names[g]) == n && !memcmp(names[g], name, n))
+			return g;
+	return 0;
+}
+
 static size_t
 groupno(struct jev *v, struct jmatch *x, struct jv *g)
 {
+	size_t k;
+
+	if (g->type == JSTR) {
+		if (!(k = named(x->names, x->ng, g->u.str.s, g->u.str.n)))
+			jfail(v, "no such group");
+		return k;
+	}
 	if ((g->type != JINT && g->type != JBOOL) ||
 	    (g->type == JINT && (g->u.i < 0 || (uint64_t)g->u.i > x->ng)))
 		jfail(v, "no such group");
@@ -646,6 +1254,29 @@ mgroups(struct jev *v, void *data, struct jcall *c)
 	return t;
 }
 
+static struct jv *
+mgroupdict(struct jev *v, void *data, struct jcall *c)
+{
+	struct jmatch *x = data;
+	struct arena *a = jevarena(v);
+	struct jv *t = jvdict(a), *d = &jvnone, *g;
+	size_t k;
+
+	if (c->npos > 1 || (c->nkw && (c->nkw > 1 || c->npos || strcmp(c->names[0], "default"))))
+		jfail(v, "groupdict() takes at most 1 argument (default)");
+	if (c->npos)
+		d = c->pos[0];
+	else if (c->nkw)
+		d = c->kw[0];
+	for (k = 1; k <= x->ng; k++)
+		if (x->names[k]) {
+			g = slice(v, x->s, &x->m[k]);
+			jvset(a, t, jvstr(a, x->names[k], strlen(x->names[k])),
+			    g->type == JNONE ? d : g);
+		}
+	return t;
+}
+
 /* start, end, span of group g: code point offsets, -1 unmatched. */
 static struct jv *
 mpos(struct jev *v, struct jmatch *x, struct jcall *c, const char *fn, int which)
@@ -659,9 +1290,9 @@ mpos(struct jev *v, struct jmatch *x, struct jcall *c, const char *fn, int which
 		jfail(v, "%s() takes at most 1 positional argument", fn);
 	if (c->npos)
 		g = groupno(v, x, c->pos[0]);
-	if (x->m[g].rm_so >= 0) {
-		so = (int64_t)jvutf8len(x->s->u.str.s, (size_t)x->m[g].rm_so);
-		eo = (int64_t)jvutf8len(x->s->u.str.s, (size_t)x->m[g].rm_eo);
+	if (x->m[g].so >= 0) {
+		so = (int64_t)jvutf8len(x->s->u.str.s, (size_t)x->m[g].so);
+		eo = (int64_t)jvutf8len(x->s->u.str.s, (size_t)x->m[g].eo);
 	}
 	if (which == 0)
 		return jvint(a, so);
@@ -701,6 +1332,8 @@ matchattr(struct jev *v, struct jv *self, const char *name)
 		return jvfunc(a, "group", mgroup, x);
 	if (!strcmp(name, "groups"))
 		return jvfunc(a, "groups", mgroups, x);
+	if (!strcmp(name, "groupdict"))
+		return jvfunc(a, "groupdict", mgroupdict, x);
 	if (!strcmp(name, "start"))
 		return jvfunc(a, "start", mstart, x);
 	if (!strcmp(name, "end"))
@@ -777,7 +1410,14 @@ template(struct jev *v, const struct rx *r, struct jv *repl, size_t *np)
 			continue;
 		}
 		st = i + 1;
-		if (s[st] == 'g' && st + 1 < n && s[st + 1] == '<') {
+		if (s[st] == 'g' && st + 1 < n && s[st + 1] == '<' &&
+		    (s[st + 2] < '0' || s[st + 2] > '9')) {
+			const char *e = memchr(s + st + 2, '>', n - st - 2);
+			if (!e || !(g = named(r->names, r->ngroups, s + st + 2,
+			    (size_t)(e - s - st - 2))))
+				jfail(v, "unknown group name in modules.re.sub repl '%.*s'", (int)n, s);
+			i = (size_t)(e - s) + 1;
+		} else if (s[st] == 'g' && st + 1 < n && s[st + 1] == '<') {
 			for (i = st + 2, g = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
 				g = g > 1000 ? g : g * 10 + (size_t)(s[i] - '0');
 			if (i == st + 2 || i >= n || s[i] != '>')
@@ -811,21 +1451,21 @@ dosub(struct jev *v, struct rx *r, struct jv *repl, struct jv *s, int64_t count)
 {
 	size_t np, nm, k, j, last = 0, w = r->ngroups + 1;
 	struct piece *p = template(v, r, repl, &np);
-	regmatch_t *m, *at;
+	struct span *m, *at;
 	struct buf b = {0};
 	struct jv *res;
 
 	nm = rxall(v, r, s, (size_t)count, &m);
 	for (k = 0; k < nm; k++) {
 		at = m + k * w;
-		bufadd(&b, s->u.str.s + last, (size_t)at[0].rm_so - last);
+		bufadd(&b, s->u.str.s + last, (size_t)at[0].so - last);
 		for (j = 0; j < np; j++)
 			if (p[j].text)
 				bufadd(&b, p[j].text, p[j].n);
-			else if (at[p[j].n].rm_so >= 0)
-				bufadd(&b, s->u.str.s + at[p[j].n].rm_so,
-				    (size_t)(at[p[j].n].rm_eo - at[p[j].n].rm_so));
-		last = (size_t)at[0].rm_eo;
+			else if (at[p[j].n].so >= 0)
+				bufadd(&b, s->u.str.s + at[p[j].n].so,
+				    (size_t)(at[p[j].n].eo - at[p[j].n].so));
+		last = (size_t)at[0].eo;
 	}
 	bufadd(&b, s->u.str.s + last, s->u.str.n - last);
 	res = jvstr(jevarena(v), b.s ? b.s : "", b.len);
@@ -838,7 +1478,7 @@ dofindall(struct jev *v, struct rx *r, struct jv *s)
 {
 	struct arena *a = jevarena(v);
 	size_t nm, k, g, w = r->ngroups + 1;
-	regmatch_t *m, *at;
+	struct span *m, *at;
 	struct jv *l = jvlist(a, JLIST), *t, *x;
 
 	nm = rxall(v, r, s, 0, &m);
@@ -864,16 +1504,16 @@ dosplit(struct jev *v, struct rx *r, struct jv *s, int64_t max)
 {
 	struct arena *a = jevarena(v);
 	size_t nm, k, g, last = 0, w = r->ngroups + 1;
-	regmatch_t *m, *at;
+	struct span *m, *at;
 	struct jv *l = jvlist(a, JLIST);
 
 	nm = rxall(v, r, s, (size_t)max, &m);
 	for (k = 0; k < nm; k++) {
 		at = m + k * w;
-		jvpush(a, l, jvstr(a, s->u.str.s + last, (size_t)at[0].rm_so - last));
+		jvpush(a, l, jvstr(a, s->u.str.s + last, (size_t)at[0].so - last));
 		for (g = 1; g <= r->ngroups; g++)
 			jvpush(a, l, slice(v, s, &at[g]));
-		last = (size_t)at[0].rm_eo;
+		last = (size_t)at[0].eo;
 	}
 	jvpush(a, l, jvstr(a, s->u.str.s + last, s->u.str.n - last));
 	return l;
@@ -882,15 +1522,9 @@ dosplit(struct jev *v, struct rx *r, struct jv *s, int64_t max)
 static struct jv *
 domatch(struct jev *v, struct rx *r, struct jv *s, enum op op)
 {
-	regex_t re;
-	regmatch_t *m = arenaalloc(jevarena(v), (r->ngroups + 1) * sizeof(*m));
-	int ok;
+	struct span *m = arenaalloc(jevarena(v), (r->ngroups + 1) * sizeof(*m));
 
-	rxcomp(v, r, &re, op == FULLMATCH);
-	ok = rxexec(&re, s, 0, r->ngroups, m);
-	regfree(&re);
-	if (!ok || (op != SEARCH && m[0].rm_so != 0) ||
-	    (op == FULLMATCH && (size_t)m[0].rm_eo != s->u.str.n))
+	if (!rxfind(v, r, s, 0, op != SEARCH, op == FULLMATCH, 0, m))
 		return &jvnone;
 	return newmatch(v, s, r, m);
 }

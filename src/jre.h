@@ -1,24 +1,27 @@
 /* jre.h: dbt's `modules` in the Jinja context: `datetime` and `pytz`
- * (jdatetime.h), and `re`: Python's
- * re module for the subset where POSIX regular expressions (regcomp with
- * REG_EXTENDED, leftmost-longest) match exactly as Python's backtracking
- * (leftmost-first) does.
+ * (jdatetime.h), and `re`: Python's re module, matched as CPython's sre
+ * matches (a backtracking machine: the first match is Python's, with
+ * Python's groups).
  *
  * modules.re has sub, search, match, fullmatch, findall, split, escape,
  * compile (a Pattern with the same methods, pattern, flags and groups)
  * and the flags I/IGNORECASE, M/MULTILINE, S/DOTALL (ints: combine them
- * with +). A match is a Match with group, groups, start, end, span,
- * string and m[n], and is true; no match is None. sub's repl is a str
- * with \1 and \g<1> group references and \\.
+ * with +, or inline at the start of a pattern). Patterns have classes,
+ * alternation, groups (capturing, (?:...), (?P<name>...)), greedy and
+ * lazy repeats, backreferences (\1, (?P=name)), lookaheads (?=...) and
+ * (?!...), comments (?#...), ^ $ \A \Z \b \B and the escapes \d \w \s,
+ * \x \u \U. A match is a Match with group, groups, groupdict, start,
+ * end, span (by number or name), string and m[n], and is true; no match
+ * is None. sub's repl is a str with \1, \g<1>, \g<name> and \\.
  *
- * Refused, naming the pattern and the construct, as what POSIX lacks or
- * matches otherwise: alternation |, lazy and possessive quantifiers, a
- * quantified group, (?...) groups, backreferences, \b \B \A \Z, octal and
- * \u escapes, a non-ASCII character in a class or under a quantifier; at
- * run time, ., classes other than ASCII ones, \w \d \s and IGNORECASE on
- * non-ASCII text (Python's are Unicode's), a $ without MULTILINE on a
- * string that ends with a newline, and a NUL character. Any other
- * attribute of modules is refused as it was (itertools among them). */
+ * Refused, naming the pattern and the construct: a repeat of what can
+ * match the empty string (where sre's rule for empty iterations
+ * decides), lookbehinds, scoped or late inline flags, conditionals,
+ * possessive quantifiers and atomic groups, octal escapes, IGNORECASE
+ * with a non-ASCII character in the pattern, and a match needing more
+ * than 20 million steps; at run time \w \d \s \b and IGNORECASE on
+ * non-ASCII text (Python's are Unicode's). Any other attribute of
+ * modules is refused as it was (itertools among them). */
 #ifndef JRE_H
 #define JRE_H
 
