@@ -310,14 +310,19 @@ static void
 cacheload(struct cache *k, cJSON *doc, const struct dbtrun *run)
 {
 	struct buf b = {0}, d = {0};
-	char *p, *nl;
-	cJSON *parts[] = {cJSON_GetObjectItemCaseSensitive(doc, "macros"), run->vars,
-	    run->pkgvars, run->target, run->dispatch, run->clivars, run->flags};
+	char *p, *nl, h[SHA256_HEX];
+	cJSON *parts[] = {run->vars, run->pkgvars, run->target, run->dispatch, run->clivars,
+	    run->flags}, *x;
 	size_t i;
 
 	memset(k, 0, sizeof(*k));
 	bufprintf(&d, "render 1\n%s\n%s\n%s\n", run->adapter, run->project ? run->project : "",
 	    run->dbtversion ? run->dbtversion : "");
+	/* the macros but their created_at, which each dbt parse writes anew */
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(doc, "macros")) {
+		manifestsum(x, &k->scratch, h);
+		bufprintf(&d, "%s %s\n", x->string ? x->string : "", h);
+	}
 	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		char *s = parts[i] ? cJSON_PrintUnformatted(parts[i]) : NULL;
 		bufprintf(&d, "%s\n", s ? s : "null");

@@ -35,6 +35,68 @@ prodrel(const struct state *s, const char *uid)
 }
 
 static void
+report(void *arg, const char *from, const char *to)
+{
+	(void)from;
+	printf("dbt2ninja: defer: %s reads %s\n", (const char *)arg, to);
+}
+
+/* A late node's JSON (render.h) with the nodes in it that rel(arg, uid)
+ * answers for named as production names them: for --defer, the parents
+ * that do not run, so that the relation ref() returns, and what
+ * adapter.get_columns_in_relation() of it asks, is production's; for the
+ * comparison, every node production has. Returns how many were renamed. */
+static size_t
+latenames(const struct node *nd, const char *json, const char *(*rel)(void *, const char *),
+    void *arg, int verbose, char **out)
+{
+	cJSON *doc = cJSON_Parse(json), *x;
+	char *part[3];
+	size_t count = 0;
+	int i;
+
+	if (!doc)
+		fatal("%s: its job's JSON does not parse", nd->uid);
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(doc, "nodes")) {
+		static const char *const keys[4] = {"database", "schema", "alias", "relation_name"};
+		const char *to = x->string ? rel(arg, x->string) : NULL;
+		if (!to || !strcmp(to, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x,
+		    "relation_name")) ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x,
+		    "relation_name")) : ""))
+			continue;
+		if (relsplit(to, part) != 3)
+			fatal("%s: production's relation %s of %s is not database.schema.name",
+			    nd->uid, to, x->string);
+		/* in place: the key order is the job's */
+		for (i = 0; i < 4; i++) {
+			cJSON *v = cJSON_CreateString(i < 3 ? part[i] : to);
+			if (!cJSON_ReplaceItemInObjectCaseSensitive(x, keys[i], v))
+				cJSON_AddItemToObject(x, keys[i], v);
+			if (i < 3)
+				free(part[i]);
+		}
+		if (verbose)
+			report((void *)nd->uid, NULL, to);
+		count++;
+	}
+	*out = cJSON_Print(doc);
+	cJSON_Delete(doc);
+	return count;
+}
+
+static const char *
+fromhtab(void *arg, const char *uid)
+{
+	return htabget(arg, uid);
+}
+
+static const char *
+fromprod(void *arg, const char *uid)
+{
+	return prodrel(arg, uid);
+}
+
+static void
 dbload(struct state *s, const char *spec, const struct profileopts *po)
 {
 	struct profileopts def = *po;
@@ -191,7 +253,14 @@ compare(struct state *s, const struct manifest *m, const struct node *n,
 	t = *n;
 	t.relation = rel;
 	/* a manifest for production's own target needs no translation */
-	if (n->sql && s->toprod.len) {
+	if (n->sql && n->late && s->toprod.len) {
+		char *j;
+		latenames(n, n->sql, fromprod, s, 0, &j);
+		sql->len = 0;
+		bufputs(sql, j);
+		free(j);
+		t.sql = sql->s;
+	} else if (n->sql && s->toprod.len) {
 		sql->len = 0;
 		sqlrewrite(n->sql, strlen(n->sql), &s->toprod, sql, NULL, NULL);
 		/* and an incremental's other form, after it in the same buffer */
@@ -383,49 +452,6 @@ statepart(struct state *s, const struct manifest *m, const struct node *n,
 	return differs;
 }
 
-static void
-report(void *arg, const char *from, const char *to)
-{
-	(void)from;
-	printf("dbt2ninja: defer: %s reads %s\n", (const char *)arg, to);
-}
-
-/* A late node's JSON (render.h) with its deferred parents named as
- * production names them: the relation ref() returns, and so what
- * adapter.get_columns_in_relation() of it asks, is production's. */
-static char *
-deferlate(const struct node *nd, const char *json, const struct htab *uids,
-    size_t *count, int verbose)
-{
-	cJSON *doc = cJSON_Parse(json), *x;
-	char *out, *part[3];
-	int np, i;
-
-	if (!doc)
-		fatal("%s: its job's JSON does not parse", nd->uid);
-	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(doc, "nodes")) {
-		static const char *const keys[3] = {"database", "schema", "alias"};
-		const char *to = x->string ? htabget(uids, x->string) : NULL;
-		if (!to)
-			continue;
-		if ((np = relsplit(to, part)) != 3)
-			fatal("%s: defer: production's relation %s of %s is not database.schema.name",
-			    nd->uid, to, x->string);
-		for (i = 0; i < 3; i++) {
-			cJSON_DeleteItemFromObjectCaseSensitive(x, keys[i]);
-			cJSON_AddStringToObject(x, keys[i], part[i]);
-			free(part[i]);
-		}
-		cJSON_DeleteItemFromObjectCaseSensitive(x, "relation_name");
-		cJSON_AddStringToObject(x, "relation_name", to);
-		if (verbose)
-			report((void *)nd->uid, NULL, to);
-		++*count;
-	}
-	out = cJSON_Print(doc);
-	cJSON_Delete(doc);
-	return out;
-}
 
 void
 statedefer(struct state *s, struct manifest *m, int verbose)
@@ -459,7 +485,8 @@ statedefer(struct state *s, struct manifest *m, int verbose)
 		if (n == 0)
 			continue;
 		if (nd->late) {
-			char *j = deferlate(nd, nd->sql, &uids, &s->stats.deferred, verbose);
+			char *j;
+			s->stats.deferred += latenames(nd, nd->sql, fromhtab, &uids, verbose, &j);
 			nd->sql = memcpy(arenaalloc(&m->keep, strlen(j) + 1), j, strlen(j) + 1);
 			free(j);
 			htabfree(&uids);
