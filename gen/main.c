@@ -818,7 +818,8 @@ main(int argc, char **argv)
 	ro.project = pname;
 	ro.dir = prefix;
 	ro.threads = o.threads;
-	ro.graph = !o.fromproject;
+	/* a project read here: its nodes, sources and exposures (render.h) */
+	ro.graph = o.fromproject ? 2 : 1;
 	if (o.vars) {
 		char *err;
 		if (!(ro.vars = yamlparse(o.vars, "--vars", &err)) || !cJSON_IsObject(ro.vars))

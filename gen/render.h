@@ -33,8 +33,9 @@ struct renderopts {
 				 * rendered when they run is written (RENDERCTX);
 				 * removed when there is none */
 	size_t *late;		/* when not NULL, how many are rendered so */
-	int graph;		/* the manifest is dbt's: graph is its flat
-				 * graph (else graph is refused) */
+	int graph;		/* 1: the manifest is dbt's, graph is its flat
+				 * graph; 2: a project read here, graph has its
+				 * nodes, sources and exposures; 0: refused */
 	int keep;		/* a node whose key and job header are as the
 				 * last run's, and whose job file the job index
 				 * vouches for, is left unread (struct node's

@@ -1308,6 +1308,58 @@ graphsection(struct jev *v, struct rnode *rn, const char *name)
 
 static struct jv *graphattr(struct jev *, struct jv *, const char *);
 
+/* A section of the graph of a project read here: looked up by
+ * unique_id, never iterated, as dbt's order is the order its parse
+ * found the files in, which is its file system's. */
+static const char nodict[] = "iterating a section of graph of a project read here "
+    "(its order is dbt's file system's: a manifest from dbt parse works instead)";
+
+static struct jv *
+fnsectionget(struct jev *v, void *data, struct jcall *c)
+{
+	struct jv *k = c->npos > 0 ? c->pos[0] : NULL, *x;
+	struct jv *def = c->npos > 1 ? c->pos[1] : &jvnone;
+
+	if (c->nkw || !k || c->npos > 2)
+		jfail(v, "unsupported: graph's get() but with a key and a default");
+	return (x = jvget(data, k)) ? x : def;
+}
+
+/* A dict's attributes: get; its other methods refused; any other name
+ * the item of that key, as Jinja2 falls back to it. */
+static struct jv *
+sectionattr(struct jev *v, struct jv *self, const char *name)
+{
+	static const char *const methods[] = {"keys", "values", "items", "pop", "popitem",
+	    "setdefault", "update", "clear", "copy", "fromkeys", NULL};
+	size_t i;
+
+	if (!strcmp(name, "get"))
+		return jvfunc(jevarena(v), "get", fnsectionget, self->u.obj.data);
+	for (i = 0; methods[i]; i++)
+		if (!strcmp(name, methods[i]))
+			jfail(v, "unsupported: %s (.%s)", nodict, name);
+	return jvget(self->u.obj.data, str(jevarena(v), name));
+}
+
+static struct jv *
+sectionitem(struct jev *v, struct jv *self, struct jv *key)
+{
+	(void)v;
+	return jvget(self->u.obj.data, key);
+}
+
+static struct jv *
+sectionitems(struct jev *v, struct jv *self)
+{
+	(void)self;
+	jfail(v, "unsupported: %s", nodict);
+	return NULL;
+}
+
+static const struct jclass sectionclass = {"graph section", sectionattr, NULL, NULL,
+    sectionitems, sectionitem, 1, NULL};
+
 /* graph.get(key, default=None), as a dict's */
 static struct jv *
 fngraphget(struct jev *v, void *data, struct jcall *c)
@@ -1331,7 +1383,10 @@ graphattr(struct jev *v, struct jv *self, const char *name)
 	struct rnode *rn = self->u.obj.data;
 	size_t i;
 
-	if (!rn->c->whole)
+	/* with whole() and nograph, the sections a project read here has as
+	 * dbt parse has them */
+	if (!rn->c->whole || (rn->c->nograph && strcmp(name, "nodes") && strcmp(name, "sources") &&
+	    strcmp(name, "exposures") && strcmp(name, "get")))
 		jfail(v, "unsupported: graph.%s%s", name, rn->c->nograph ? rn->c->nograph : "");
 	for (i = 0; graphsections[i]; i++)
 		if (!strcmp(graphsections[i], name)) {
@@ -1339,8 +1394,12 @@ graphattr(struct jev *v, struct jv *self, const char *name)
 			struct jv *k = str(a, name), *d;
 			if (!rn->graph)
 				rn->graph = jvdict(a);
-			if (!(d = jvget(rn->graph, k)))
-				jvset(a, rn->graph, k, d = graphsection(v, rn, name));
+			if (!(d = jvget(rn->graph, k))) {
+				d = graphsection(v, rn, name);
+				if (rn->c->nograph)
+					d = jvobj(a, &sectionclass, d);
+				jvset(a, rn->graph, k, d);
+			}
 			return d;
 		}
 	if (!strcmp(name, "get"))

@@ -107,7 +107,10 @@ void dbtctxloader(struct dbtctx *, cJSON *(*load)(void *, const char *), void *d
 
 /* graph, dbt's flat graph, from whole(data): the whole manifest as dbt
  * parse (or compile) wrote it, a tree that outlives the context. Without
- * it, graph is refused, nograph (when not NULL) appended to the message.
+ * it, graph is refused, nograph (when not NULL) appended to the message;
+ * with it and nograph, only its nodes, sources and exposures are given
+ * (a project read here: its other sections are not dbt's), the rest
+ * refused so.
  * dbtgraphread(): whether the last render read it. */
 void dbtctxgraph(struct dbtctx *, cJSON *(*whole)(void *), void *data, const char *nograph);
 int dbtgraphread(struct dbtctx *);

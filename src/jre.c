@@ -21,7 +21,7 @@
 #include "jeval.h"
 #include "jre.h"
 
-enum { FI = 2, FM = 8, FS = 16, FU = 32 };
+enum { FI = 2, FM = 8, FS = 16, FU = 32, FX = 64 };
 enum { MAXGROUPS = 99, MAXCODE = 20000, MAXSTEPS = 20000000 };
 
 /* A set of code points: the ASCII ones (1-127) as a table, the others as
@@ -93,8 +93,11 @@ struct tr {
 static void
 refuse(struct jev *v, const struct rx *r, const char *what)
 {
-	jfail(v, "unsupported: modules.re pattern '%.*s': %s", (int)r->pat->u.str.n,
-	    r->pat->u.str.s, what);
+	/* a long pattern cut, so that what is refused shows */
+	int n = r->pat->u.str.n > 60 ? 57 : (int)r->pat->u.str.n;
+
+	jfail(v, "unsupported: modules.re pattern '%.*s%s': %s", n, r->pat->u.str.s,
+	    n < (int)r->pat->u.str.n ? "..." : "", what);
 }
 
 static void
@@ -456,6 +459,23 @@ groupbyname(struct tr *t, const char *name)
 
 static struct node *alternation(struct tr *);
 
+/* VERBOSE: whitespace, and # to the end of the line, between tokens. */
+static void
+skip(struct tr *t)
+{
+	if (!(t->r->flags & FX))
+		return;
+	while (t->i < t->n) {
+		if (strchr(" \t\n\r\v\f", t->s[t->i]) && t->s[t->i])
+			t->i++;
+		else if (t->s[t->i] == '#')
+			while (t->i < t->n && t->s[t->i++] != '\n')
+				;
+		else
+			break;
+	}
+}
+
 /* The group at s[i], its ( there. */
 static struct node *
 group(struct tr *t)
@@ -612,6 +632,7 @@ quantified(struct tr *t, struct node *n)
 	int c;
 
 	for (;;) {
+		skip(t);
 		if (t->i >= t->n)
 			return n;
 		c = (unsigned char)t->s[t->i];
@@ -654,7 +675,7 @@ concatenation(struct tr *t)
 {
 	struct node *cat = newnode(t, NCAT, 0), *n;
 
-	while (t->i < t->n && (n = atom(t)))
+	while (skip(t), t->i < t->n && (n = atom(t)))
 		addkid(t, cat, quantified(t, n));
 	return cat;
 }
@@ -801,8 +822,9 @@ compile(struct jev *v, struct rx *r)
 	while (t.i + 2 < t.n && t.s[t.i] == '(' && t.s[t.i + 1] == '?') {
 		size_t k = t.i + 2;
 		int f = 0;
-		for (; k < t.n && t.s[k] && strchr("imsu", t.s[k]); k++)
-			f |= t.s[k] == 'i' ? FI : t.s[k] == 'm' ? FM : t.s[k] == 's' ? FS : 0;
+		for (; k < t.n && t.s[k] && strchr("imsux", t.s[k]); k++)
+			f |= t.s[k] == 'i' ? FI : t.s[k] == 'm' ? FM : t.s[k] == 's' ? FS :
+			    t.s[k] == 'x' ? FX : 0;
 		if (k == t.i + 2 || k >= t.n || t.s[k] != ')')
 			break;
 		r->flags |= f;
@@ -847,8 +869,8 @@ newrx(struct jev *v, struct jv *pat, struct jv *flags)
 	}
 	if (pat->type != JSTR)
 		jfail(v, "first argument must be string or compiled pattern");
-	if (f & ~(int64_t)(FI | FM | FS | FU))
-		jfail(v, "unsupported: modules.re flags %lld (only I, M and S)", (long long)f);
+	if (f & ~(int64_t)(FI | FM | FS | FU | FX))
+		jfail(v, "unsupported: modules.re flags %lld (only I, M, S and X)", (long long)f);
 	r = arenaalloc(jevarena(v), sizeof(*r));
 	memset(r, 0, sizeof(*r));
 	r->pat = pat;
@@ -1684,7 +1706,7 @@ reattr(struct jev *v, struct jv *self, const char *name)
 {
 	static const struct { const char *name; int flag; } fl[] = {
 		{"I", FI}, {"IGNORECASE", FI}, {"M", FM}, {"MULTILINE", FM},
-		{"S", FS}, {"DOTALL", FS},
+		{"S", FS}, {"DOTALL", FS}, {"X", FX}, {"VERBOSE", FX},
 	};
 	struct jv *x = lookup(v, name, NULL);
 	size_t k;

@@ -114,9 +114,12 @@ ok $? "analyses/, made, regenerates all the same"
 
 # refused, naming the file and what: never a different manifest
 refused() { refusedin "$ROOT/tests/data/project" "$@"; }
-refused 'echo "{% if execute %}{{ graph.nodes | length }}{% endif %}select 1 as x" >models/g.sql' \
-	"graph.nodes (of a project read here: a manifest from dbt parse works instead)" \
-	"graph, which dbt builds of its own manifest"
+refused 'echo "{% if execute %}{% for n in graph.nodes.values() %}{{ n.name }}{% endfor %}{% endif %}select 1 as x" >models/g.sql' \
+	"iterating a section of graph of a project read here (its order is dbt's file system's: a manifest from dbt parse works instead)" \
+	"iterating graph, whose order dbt takes from its file system"
+refused 'echo "{% if execute %}{{ graph.metrics }}{% endif %}select 1 as x" >models/g.sql' \
+	"graph.metrics (a project read here has its nodes, sources and exposures as dbt's: a manifest from dbt parse has the rest)" \
+	"graph's sections but nodes, sources and exposures"
 refused 'printf "exposures:\n  +label: x\n" >>dbt_project.yml' \
 	"dbt_project.yml: exposure weekly_orders: exposures: label is not read here" "a key of the exposures' config tree but enabled, tags and meta"
 refused 'echo "def model(dbt, s): return 1" >models/py.py' \
@@ -152,6 +155,14 @@ refdbt_or_done "$TMP/refdbt"
 D=$TMP/dbt
 cp -R "$P" "$D"
 rm -rf "$D/target" "$D/build.ninja" "$D/.ninja_log" "$D/.ninja_deps"
+# graph's nodes and sources looked up by unique_id, as dbt's
+cat >"$D/models/graphed.sql" <<'EOF'
+{% if execute %}{% set o = graph.nodes['model.jaffle.orders'] %}{% endif -%}
+select '{{ o.config.materialized if execute }}' as m,
+  '{{ (o.depends_on.nodes | join(",")) if execute }}' as parents,
+  '{{ graph.nodes.get("model.jaffle.none", "none") if execute }}' as missing,
+  '{{ graph.get("sources", {}).get("source.jaffle.raw.orders", {}).get("loader") if execute }}' as loader
+EOF
 # ours afresh: a job file is only rewritten when what it runs changed
 bothways "$D"
 samejobs "$D"
