@@ -37,7 +37,9 @@ struct cache {
 	struct htab old;	/* uid -> "base envnames key" of the last run */
 	struct htab sums;	/* uid -> SHA-256 of its JSON */
 	struct arena a;
-	char digest[SHA256_HEX];
+	char digest[SHA256_HEX];	/* of the whole context: renders' keys */
+	char ctx[SHA256_HEX];	/* of the context but its target, and */
+	char tgt[SHA256_HEX];	/* of its target: a late job's render line */
 	struct buf idx;		/* this run's index */
 	struct buf scratch;
 	size_t reused;
@@ -314,8 +316,8 @@ cacheload(struct cache *k, cJSON *doc, const struct dbtrun *run)
 {
 	struct buf b = {0}, d = {0};
 	char *p, *nl, h[SHA256_HEX];
-	cJSON *parts[] = {run->vars, run->pkgvars, run->target, run->dispatch, run->clivars,
-	    run->flags}, *x;
+	cJSON *parts[] = {run->vars, run->pkgvars, run->dispatch, run->clivars, run->flags}, *x;
+	char *t;
 	size_t i;
 
 	memset(k, 0, sizeof(*k));
@@ -331,6 +333,14 @@ cacheload(struct cache *k, cJSON *doc, const struct dbtrun *run)
 		bufprintf(&d, "%s\n", s ? s : "null");
 		free(s);
 	}
+	sha256hex(d.s, d.len, k->ctx);
+	/* the target apart, so that --state can compare a late job with
+	 * production's, which names production's target (state.h) */
+	t = run->target ? cJSON_PrintUnformatted(run->target) : NULL;
+	sha256hex(t ? t : "null", strlen(t ? t : "null"), k->tgt);
+	free(t);
+	d.len = 0;
+	bufprintf(&d, "%s %s", k->ctx, k->tgt);
 	sha256hex(d.s, d.len, k->digest);
 	buffree(&d);
 	if (readfile(RENDERIDX, &b) < 0) {
@@ -691,7 +701,7 @@ runnables(struct dbtctx *c, const struct manifest *m, cJSON *nodes, cJSON *resul
  * in (RENDERCTX's digest) and the env vars it read here, hashed. */
 static void
 renderlate(struct dbtctx *c, struct manifest *m, struct node *n, cJSON *j,
-    const char *digest, const char *envs)
+    const struct cache *k, const char *envs)
 {
 	cJSON *doc = cJSON_CreateObject(), *line = cJSON_CreateObject();
 	cJSON *nodes = cJSON_AddObjectToObject(doc, "nodes");
@@ -717,7 +727,8 @@ renderlate(struct dbtctx *c, struct manifest *m, struct node *n, cJSON *j,
 		}
 		free(name);
 	}
-	cJSON_AddStringToObject(line, "context", digest);
+	cJSON_AddStringToObject(line, "context", k->ctx);
+	cJSON_AddStringToObject(line, "target", k->tgt);
 	cJSON_AddItemToObject(line, "env", env);
 	text = cJSON_Print(doc);
 	l = cJSON_PrintUnformatted(line);
@@ -735,12 +746,13 @@ renderlate(struct dbtctx *c, struct manifest *m, struct node *n, cJSON *j,
 /* What every node rendered when it runs shares, named by its digest:
  * the macros, the project's vars and dispatch, the target. */
 static void
-bundlewrite(const char *path, cJSON *doc, const struct dbtrun *run, const char *digest)
+bundlewrite(const char *path, cJSON *doc, const struct dbtrun *run, const struct cache *k)
 {
 	cJSON *b = cJSON_CreateObject(), *meta, *macros, *x;
 	char *text;
 
-	cJSON_AddStringToObject(b, "digest", digest);
+	cJSON_AddStringToObject(b, "digest", k->ctx);
+	cJSON_AddStringToObject(b, "target_digest", k->tgt);
 	meta = cJSON_AddObjectToObject(b, "metadata");
 	cJSON_AddStringToObject(meta, "adapter_type", run->adapter);
 	if (run->dbtversion)
@@ -847,7 +859,7 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 			/* an operation that needs the database (hooks.h) */
 			if (!(j = dbtnode(c[0], n->uid)))
 				fatal("%s: %s: not among the manifest's nodes", m->path, n->uid);
-			renderlate(c[0], m, n, j, k.digest, n->hookenvs ? n->hookenvs : "");
+			renderlate(c[0], m, n, j, &k, n->hookenvs ? n->hookenvs : "");
 			nlate++;
 			continue;
 		}
@@ -893,7 +905,7 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 		}
 		if (late) {
 			/* rendered by the executor; never from the cache */
-			renderlate(c[0], m, n, j, k.digest, envs.s ? envs.s : "");
+			renderlate(c[0], m, n, j, &k, envs.s ? envs.s : "");
 			nlate++;
 			done--;
 			buffree(&envs);
@@ -909,7 +921,7 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 		buffree(&envs);
 	}
 	if (o->bundle && nlate)
-		bundlewrite(o->bundle, d->doc, &run, k.digest);
+		bundlewrite(o->bundle, d->doc, &run, &k);
 	else if (o->bundle && access(o->bundle, F_OK) == 0)
 		stagedel(o->bundle);
 	if (o->late)

@@ -117,8 +117,9 @@ dbload(struct state *s, const char *spec, const struct profileopts *po)
 	profileload(&p, po, "");
 	c = pgconnect(p.keys, p.vals, p.retries);
 	params[0] = s->target;
-	r = PQexecParams(c, "select unique_id, relation, job_sha256 from dbt2ninja.deployments"
-	    " where target = $1", 1, NULL, params, NULL, NULL, 0);
+	/* render_target by to_jsonb: a record older than it has none */
+	r = PQexecParams(c, "select unique_id, relation, job_sha256, to_jsonb(d)->>'render_target'"
+	    " from dbt2ninja.deployments d where target = $1", 1, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 		if (st && !strcmp(st, "42P01"))
@@ -133,6 +134,7 @@ dbload(struct state *s, const char *spec, const struct profileopts *po)
 		char *uid = xstrdup(PQgetvalue(r, i, 0));
 		d->relation = xstrdup(PQgetvalue(r, i, 1));
 		d->hash = xstrdup(PQgetvalue(r, i, 2));
+		d->target = PQgetisnull(r, i, 3) ? NULL : xstrdup(PQgetvalue(r, i, 3));
 		htabput(&s->rows, uid, d);
 	}
 	PQclear(r);
@@ -235,6 +237,24 @@ dbtcompare(struct state *s, const struct manifest *m, const struct node *n)
 	return r ? MODIFIED : SAME;
 }
 
+/* A late job's render line naming production's target, by its digest
+ * as production recorded it: with the node (named as production names
+ * it) and the rest of the context the same, production's job is this
+ * one, rendered with its own target. */
+static void
+prodtarget(struct buf *job, const char *digest)
+{
+	char *line = strstr(job->s, "\n-- render: "), *t, *nl;
+
+	if (!line || strlen(digest) != SHA256_HEX - 1)
+		return;
+	nl = strchr(line + 1, '\n');
+	t = strstr(line, "\"target\":\"");
+	if (!t || !nl || t > nl || nl - t < 10 + SHA256_HEX)
+		return;
+	memcpy(t + 10, digest, SHA256_HEX - 1);
+}
+
 static int
 compare(struct state *s, const struct manifest *m, const struct node *n,
     const struct jobopts *o, struct buf *a, struct buf *b, struct buf *sql)
@@ -276,6 +296,8 @@ compare(struct state *s, const struct manifest *m, const struct node *n,
 		t.config = hooksrewrite(&s->scratch, n->config, &s->toprod);
 	jobrender(m, &t, o, a);
 	if (d) {
+		if (n->late && d->target)
+			prodtarget(a, d->target);
 		jobnormhash(a->s, a->len, h);
 		return strcmp(h, d->hash) ? MODIFIED : SAME;
 	}
@@ -675,6 +697,7 @@ statefree(struct state *s)
 		free((char *)s->rows.keys[i]);
 		free(d->relation);
 		free(d->hash);
+		free(d->target);
 		free(d);
 	}
 	htabfree(&s->rows);

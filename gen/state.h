@@ -46,6 +46,7 @@ struct statestats {
 
 struct deployment {
 	char *relation, *hash;
+	char *target;		/* a late job's target digest (render.h), or NULL */
 };
 
 struct state {

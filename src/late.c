@@ -134,6 +134,7 @@ lateopen(struct runner *r)
 	struct jobfile *j = r->job;
 	const cJSON *line = jobget(j, "render");
 	const char *digest = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(line, "context"));
+	const char *tgt = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(line, "target"));
 	struct buf text = {0};
 	struct late *l;
 	cJSON *ctx = NULL, *doc = NULL, *meta;
@@ -141,9 +142,11 @@ lateopen(struct runner *r)
 	int rc = -1;
 
 	path = beside(j->path, "render.json");
-	if (!digest || readfile(path, &text) < 0 || !(ctx = cJSON_Parse(text.s)) ||
+	if (!digest || !tgt || readfile(path, &text) < 0 || !(ctx = cJSON_Parse(text.s)) ||
 	    strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ctx, "digest")) ?
-	    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ctx, "digest")) : "", digest)) {
+	    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ctx, "digest")) : "", digest) ||
+	    strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ctx, "target_digest")) ?
+	    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ctx, "target_digest")) : "", tgt)) {
 		r->err = xasprintf("%s: not the context this job was written with; run dbt2ninja again", path);
 		goto out;
 	}

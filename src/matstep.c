@@ -728,6 +728,7 @@ void
 matrecord(struct runner *r, struct step *s)
 {
 	struct buf b = {0};
+	const char *tgt;
 
 	if (!r->record)
 		return;
@@ -735,9 +736,15 @@ matrecord(struct runner *r, struct step *s)
 	matstmt(s, "create table if not exists dbt2ninja.deployments (\n"
 	    "  target text not null,\n  unique_id text not null,\n  relation text not null,\n"
 	    "  job_sha256 text not null,\n  deployed_at timestamptz not null default now(),\n"
-	    "  duration interval,\n  primary key (target, unique_id))");
-	bufputs(&b, "insert into dbt2ninja.deployments (target, unique_id, relation, job_sha256, duration)\n"
-	    "values (");
+	    "  duration interval,\n  render_target text,\n  primary key (target, unique_id))");
+	/* a table made before render_target; looked up first, as an alter
+	 * table would lock the table for the whole of every node's
+	 * transaction */
+	matstmt(s, "do $$ begin if not exists (select from pg_attribute where attrelid = "
+	    "'dbt2ninja.deployments'::regclass and attname = 'render_target' and not attisdropped) "
+	    "then alter table dbt2ninja.deployments add column render_target text; end if; end $$");
+	bufputs(&b, "insert into dbt2ninja.deployments (target, unique_id, relation, job_sha256, duration,"
+	    " render_target)\nvalues (");
 	qliteral(&b, r->record);
 	bufputs(&b, ", ");
 	qliteral(&b, r->job->uid);
@@ -745,10 +752,16 @@ matrecord(struct runner *r, struct step *s)
 	qliteral(&b, r->job->relation);
 	bufputs(&b, ", ");
 	qliteral(&b, r->job->normhash);
-	bufputs(&b, ", clock_timestamp() - transaction_timestamp())\n"
-	    "on conflict (target, unique_id) do update set relation = excluded.relation,"
+	bufputs(&b, ", clock_timestamp() - transaction_timestamp(), ");
+	/* a late job's target digest, for --state db to compare with */
+	if ((tgt = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(jobget(r->job, "render"),
+	    "target"))))
+		qliteral(&b, tgt);
+	else
+		bufputs(&b, "null");
+	bufputs(&b, ")\non conflict (target, unique_id) do update set relation = excluded.relation,"
 	    " job_sha256 = excluded.job_sha256, deployed_at = excluded.deployed_at,"
-	    " duration = excluded.duration");
+	    " duration = excluded.duration, render_target = excluded.render_target");
 	matstmt(s, b.s);
 	buffree(&b);
 }

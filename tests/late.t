@@ -116,8 +116,8 @@ round() {
 round 1
 same 1
 same 1 proj
-grep -q '^-- render: {"context":"[0-9a-f]*","env":{}}$' "$TMP/ours/target/ninja/sql/model.shelf.narrow.sql"
-ok $? "a job rendered when it runs names its context by digest"
+grep -q '^-- render: {"context":"[0-9a-f]*","target":"[0-9a-f]*","env":{}}$' "$TMP/ours/target/ninja/sql/model.shelf.narrow.sql"
+ok $? "a job rendered when it runs names its context and target by digest"
 [ -f "$TMP/ours/target/ninja/render.json" ]
 ok $? "the context is written beside the jobs"
 
