@@ -63,7 +63,7 @@ struct reader {
 		cJSON *node, *calls;
 		int early;	/* disabled before its properties: in dbt's disabled then */
 	} *models;
-	size_t nmodels;
+	size_t nmodels, capmodels;
 	cJSON *latest;		/* model.PKG.NAME -> its latest version's unique_id */
 	cJSON *vinfo;		/* a version's unique_id -> {key, i}: its patch, version */
 	/* nodes, sources, patches, macros and disabled by key (the objects'
@@ -2479,7 +2479,7 @@ modelsdone(struct reader *r)
 	}
 	free(r->models);
 	r->models = NULL;
-	r->nmodels = 0;
+	r->nmodels = r->capmodels = 0;
 }
 
 static void
@@ -2503,7 +2503,10 @@ modelfile(struct reader *r, const char *rel, const char *below, void *arg)
 	calls = cJSON_CreateObject();
 	firstpass(r, n, CMODEL, "models", rel, raw, calls);
 	/* its properties once every model file is read (modelsdone) */
-	r->models = xreallocarray(r->models, r->nmodels + 1, sizeof(*r->models));
+	if (r->nmodels == r->capmodels) {
+		r->capmodels = r->capmodels ? 2 * r->capmodels : 64;
+		r->models = xreallocarray(r->models, r->capmodels, sizeof(*r->models));
+	}
 	r->models[r->nmodels].node = n;
 	r->models[r->nmodels].early = !enabled(n);
 	r->models[r->nmodels++].calls = calls;
