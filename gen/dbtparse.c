@@ -4309,15 +4309,23 @@ refversion(const cJSON *ref)
 static void
 refaccess(struct reader *r, const cJSON *n, const cJSON *t)
 {
-	const char *acc = jstr(t, "access"), *g = jstr(n, "group"), *tg = jstr(t, "group");
-	const char *pkg = jstr(t, "package_name");
-	int other = strcmp(jstr(n, "package_name"), pkg), closed = 0;
-	const struct project *p = project(r, pkg);
+	const char *acc, *g, *tg, *pkg;
+	const struct project *p;
+	int other, closed = 0;
 
-	if (strcmp(jstr(t, "resource_type"), "model") || !acc)
+	/* what is read only as far as it can refuse the reference: a
+	 * public model's, none; a protected one's, with restrict-access */
+	if (strcmp(jstr(t, "resource_type"), "model") || !(acc = jstr(t, "access")) ||
+	    (strcmp(acc, "private") && strcmp(acc, "protected")))
 		return;
-	if (p)
+	pkg = jstr(t, "package_name");
+	if ((p = project(r, pkg)))
 		closed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p->proj, "restrict-access"));
+	if (!strcmp(acc, "protected") && !closed)
+		return;
+	other = strcmp(jstr(n, "package_name"), pkg);
+	g = jstr(n, "group");
+	tg = jstr(t, "group");
 	if ((!strcmp(acc, "private") && (!g || !*g || !tg || strcmp(g, tg) || (other && closed))) ||
 	    (!strcmp(acc, "protected") && other && closed))
 		fatal("%s%s: Node %s attempted to reference node %s, which is not allowed because "
