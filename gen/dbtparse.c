@@ -63,7 +63,7 @@ struct reader {
 		cJSON *node, *calls;
 		int early;	/* disabled before its properties: in dbt's disabled then */
 	} *models;
-	size_t nmodels;
+	size_t nmodels, capmodels;
 	cJSON *latest;		/* model.PKG.NAME -> its latest version's unique_id */
 	cJSON *vinfo;		/* a version's unique_id -> {key, i}: its patch, version */
 	/* nodes, sources, patches, macros and disabled by key (the objects'
@@ -2479,7 +2479,7 @@ modelsdone(struct reader *r)
 	}
 	free(r->models);
 	r->models = NULL;
-	r->nmodels = 0;
+	r->nmodels = r->capmodels = 0;
 }
 
 static void
@@ -2503,7 +2503,10 @@ modelfile(struct reader *r, const char *rel, const char *below, void *arg)
 	calls = cJSON_CreateObject();
 	firstpass(r, n, CMODEL, "models", rel, raw, calls);
 	/* its properties once every model file is read (modelsdone) */
-	r->models = xreallocarray(r->models, r->nmodels + 1, sizeof(*r->models));
+	if (r->nmodels == r->capmodels) {
+		r->capmodels = r->capmodels ? 2 * r->capmodels : 64;
+		r->models = xreallocarray(r->models, r->capmodels, sizeof(*r->models));
+	}
 	r->models[r->nmodels].node = n;
 	r->models[r->nmodels].early = !enabled(n);
 	r->models[r->nmodels++].calls = calls;
@@ -4306,15 +4309,23 @@ refversion(const cJSON *ref)
 static void
 refaccess(struct reader *r, const cJSON *n, const cJSON *t)
 {
-	const char *acc = jstr(t, "access"), *g = jstr(n, "group"), *tg = jstr(t, "group");
-	const char *pkg = jstr(t, "package_name");
-	int other = strcmp(jstr(n, "package_name"), pkg), closed = 0;
-	const struct project *p = project(r, pkg);
+	const char *acc, *g, *tg, *pkg;
+	const struct project *p;
+	int other, closed = 0;
 
-	if (strcmp(jstr(t, "resource_type"), "model") || !acc)
+	/* what is read only as far as it can refuse the reference: a
+	 * public model's, none; a protected one's, with restrict-access */
+	if (strcmp(jstr(t, "resource_type"), "model") || !(acc = jstr(t, "access")) ||
+	    (strcmp(acc, "private") && strcmp(acc, "protected")))
 		return;
-	if (p)
+	pkg = jstr(t, "package_name");
+	if ((p = project(r, pkg)))
 		closed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p->proj, "restrict-access"));
+	if (!strcmp(acc, "protected") && !closed)
+		return;
+	other = strcmp(jstr(n, "package_name"), pkg);
+	g = jstr(n, "group");
+	tg = jstr(t, "group");
 	if ((!strcmp(acc, "private") && (!g || !*g || !tg || strcmp(g, tg) || (other && closed))) ||
 	    (!strcmp(acc, "protected") && other && closed))
 		fatal("%s%s: Node %s attempted to reference node %s, which is not allowed because "

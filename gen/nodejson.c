@@ -75,11 +75,23 @@ static void
 order(cJSON *o, const char *const *const *lists, int dflts)
 {
 	cJSON *front = NULL, *last = NULL, *v;
+	struct htab by = {0};
 	size_t l, i;
+	int dup = 0;
 
+	/* o's items by key, each detached by its pointer: a key there
+	 * twice, the lookup by name decides which */
+	for (v = o->child; v && !dup; v = v->next)
+		dup = !v->string || htabput(&by, v->string, v) != NULL;
 	for (l = 0; lists[l]; l++)
 		for (i = 0; lists[l][i]; i++) {
-			if (!(v = cJSON_DetachItemFromObjectCaseSensitive(o, lists[l][i]))) {
+			if (dup)
+				v = cJSON_DetachItemFromObjectCaseSensitive(o, lists[l][i]);
+			else if ((v = htabget(&by, lists[l][i]))) {
+				htabput(&by, lists[l][i], NULL);
+				cJSON_DetachItemViaPointer(o, v);
+			}
+			if (!v) {
 				if (!dflts || !(v = dflt(lists[l][i])))
 					continue;
 				v->string = xstrdup(lists[l][i]);
@@ -92,6 +104,7 @@ order(cJSON *o, const char *const *const *lists, int dflts)
 				front = v;
 			last = v;
 		}
+	htabfree(&by);
 	if (!front)
 		return;
 	last->next = o->child;

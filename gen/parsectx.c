@@ -6,6 +6,7 @@
 
 #include "arena.h"
 #include "dbtmacros.h"
+#include "htab.h"
 #include "jeval.h"
 #include "jdatetime.h"
 #include "jre.h"
@@ -44,6 +45,12 @@ struct pctx {
 		const char *macro;
 		struct jtmpl t;
 	} names[3];
+	/* what pctxnames may take without rendering (namesknown): per
+	 * package, whether each call is dbt's own; its values by custom */
+	struct htab namepkg;	/* package -> int[3], 1 if it is */
+	struct htab namememo[3];	/* custom -> the value */
+	const char *namenone[3];	/* the value for none, or NULL */
+	struct arena namekeys;
 };
 
 /* One render. */
@@ -1253,8 +1260,14 @@ pctxpre(struct pctx *c, const char *pkg, const char *pre)
 void
 pctxfree(struct pctx *c)
 {
+	size_t i;
+
 	if (!c)
 		return;
+	htabfree(&c->namepkg);
+	for (i = 0; i < 3; i++)
+		htabfree(&c->namememo[i]);
+	arenafree(&c->namekeys);
 	arenafree(&c->keep);
 	free(c);
 }
@@ -1421,6 +1434,192 @@ pctxtest(struct pctx *c, cJSON *node, cJSON *kwargs, const char *raw, cJSON *cal
 	return r;
 }
 
+/* dbt's generate_*_name macros and the default__ each dispatches to, as
+ * gen/builtins/names.sql has them: a call that reaches both is a function
+ * of its custom value alone (of the target too, which is the run's), but
+ * the alias's without one, which is the node's name (namesknown). */
+static const char *const namesql[3][2] = {{
+"{% macro generate_database_name(custom_database_name=none, node=none) -%}\n"
+"    {% do return(adapter.dispatch('generate_database_name', 'dbt')(custom_database_name, node)) %}\n"
+"{%- endmacro %}",
+"{% macro default__generate_database_name(custom_database_name=none, node=none) -%}\n"
+"    {%- if custom_database_name is none -%}\n"
+"        {{ target.database }}\n"
+"    {%- else -%}\n"
+"        {{ custom_database_name }}\n"
+"    {%- endif -%}\n"
+"{%- endmacro %}"}, {
+"{% macro generate_schema_name(custom_schema_name=none, node=none) -%}\n"
+"    {{ return(adapter.dispatch('generate_schema_name', 'dbt')(custom_schema_name, node)) }}\n"
+"{% endmacro %}",
+"{% macro default__generate_schema_name(custom_schema_name, node) -%}\n"
+"    {%- if custom_schema_name is none -%}\n"
+"        {{ target.schema }}\n"
+"    {%- else -%}\n"
+"        {{ target.schema }}_{{ custom_schema_name | trim }}\n"
+"    {%- endif -%}\n"
+"{%- endmacro %}"}, {
+"{% macro generate_alias_name(custom_alias_name=none, node=none) -%}\n"
+"    {% do return(adapter.dispatch('generate_alias_name', 'dbt')(custom_alias_name, node)) %}\n"
+"{%- endmacro %}",
+"{% macro default__generate_alias_name(custom_alias_name=none, node=none) -%}\n"
+"    {%- if custom_alias_name -%}\n"
+"        {{ custom_alias_name | trim }}\n"
+"    {%- elif node.version -%}\n"
+"        {{ return(node.name ~ \"_v\" ~ (node.version | replace(\".\", \"_\"))) }}\n"
+"    {%- else -%}\n"
+"        {{ node.name }}\n"
+"    {%- endif -%}\n"
+"{%- endmacro %}"}};
+
+/* Whether fn is our macro of dbt's with the text sql. */
+static int
+dbtmacro(struct pctx *c, struct jv *fn, const char *name, const char *sql)
+{
+	struct pmacro *m;
+
+	if (!fn || fn != jvget(c->global, str(&c->namekeys, name)) ||
+	    fn->u.func.fn != callmacro)
+		return 0;
+	m = fn->u.func.data;
+	return m->sql && !strcmp(m->sql, sql);
+}
+
+/* Whether pctxnames' call of macro k for a node of pkg is dbt's own
+ * macro of names.sql as namesql has it, rendered where nothing else
+ * answers for what it reads: none of the package's or the root's (the
+ * lookup pctxnames makes), the default__ dispatch finds (addispatch's
+ * search), and target, adapter and return the context's (basectx), not
+ * a macro's or a package's of the root's namespace (setchain). */
+static int
+namespure(struct pctx *c, const char *pkg, size_t k)
+{
+	static const char *const macro[3] = {"generate_database_name",
+	    "generate_schema_name", "generate_alias_name"};
+	static const char *const read[] = {"target", "adapter", "return", NULL};
+	const char *prefixes[] = {c->run.adapter, "default"};
+	const char *search[64];
+	char *full;
+	struct pnode pn;
+	struct jv *fn = NULL, *ns[3] = {c->root, c->pkgs, c->global};
+	int i, p, n;
+	size_t j;
+
+	memset(&pn, 0, sizeof(pn));
+	pn.c = c;
+	if (strcmp(pkg, c->run.project) && lookup(&pn, pkg, macro[k]))
+		return 0;
+	if (lookup(&pn, c->run.project, macro[k]) ||
+	    !dbtmacro(c, lookup(&pn, "dbt", macro[k]), macro[k], namesql[k][0]))
+		return 0;
+	for (i = 0; read[i]; i++)
+		for (j = 0; j < 3; j++)
+			if (jvget(ns[j], str(&c->namekeys, read[i])))
+				return 0;
+	if ((n = searchpkgs(c, "dbt", search)) < 0)
+		return 0;
+	for (i = 0; i < n && !fn; i++)
+		for (p = 0; p < 2 && !fn; p++) {
+			full = xasprintf("%s__%s", prefixes[p], macro[k]);
+			fn = lookup(&pn, search[i], full);
+			free(full);
+		}
+	full = xasprintf("default__%s", macro[k]);
+	i = dbtmacro(c, fn, full, namesql[k][1]);
+	free(full);
+	return i;
+}
+
+/* The item of o at key that dbtjson's dict keeps: the last. */
+static cJSON *
+lastitem(cJSON *o, const char *key)
+{
+	cJSON *x, *last = NULL;
+
+	cJSON_ArrayForEach(x, o)
+		if (x->string && !strcmp(x->string, key))
+			last = x;
+	return last;
+}
+
+/* Whether each of pctxnames' calls for a node of pkg is namespure. */
+static const int *
+namespkg(struct pctx *c, const char *pkg)
+{
+	int *pure = htabget(&c->namepkg, pkg);
+	size_t k, n;
+
+	if (pure)
+		return pure;
+	pure = arenaalloc(&c->namekeys, sizeof(int[3]));
+	for (k = 0; k < 3; k++)
+		pure[k] = namespure(c, pkg, k);
+	n = strlen(pkg) + 1;
+	htabput(&c->namepkg, memcpy(arenaalloc(&c->namekeys, n), pkg, n), pure);
+	return pure;
+}
+
+/* out as pctxnames renders it, without rendering, where each call is
+ * dbt's own (pure) and its value for its custom was rendered before, or
+ * is the alias without one of a node without a version: its name
+ * (default__generate_alias_name's last branch). 0 if not known. */
+static int
+namesknown(struct pctx *c, const int *pure, const char *const custom[3], cJSON *node,
+    char *out[3])
+{
+	cJSON *name, *ver;
+	const char *v;
+	size_t k, s, e;
+
+	for (k = 0; k < 3; k++) {
+		if (!pure[k])
+			break;
+		if (k == 2 && (!custom[k] || !*custom[k])) {
+			name = lastitem(node, "name");
+			ver = lastitem(node, "version");
+			if (!cJSON_IsString(name) || (ver && !cJSON_IsNull(ver) && !cJSON_IsFalse(ver)))
+				break;
+			v = name->valuestring;
+			e = strlen(v);
+			/* Python's str.strip(), as pctxnames strips */
+			for (s = 0; s < e && strchr(" \t\n\r\f\v", v[s]); s++)
+				;
+			for (; e > s && strchr(" \t\n\r\f\v", v[e - 1]); e--)
+				;
+			out[k] = xmemdup(v + s, e - s);
+			continue;
+		}
+		if (!(v = custom[k] ? htabget(&c->namememo[k], custom[k]) : c->namenone[k]))
+			break;
+		out[k] = xstrdup(v);
+	}
+	if (k == 3)
+		return 1;
+	while (k-- > 0)
+		free(out[k]);
+	return 0;
+}
+
+/* The value of a pure call for custom, rendered, kept for namesknown. */
+static void
+namesmemo(struct pctx *c, size_t k, const char *custom, const char *val)
+{
+	size_t n = strlen(val) + 1, m;
+	char *v;
+
+	if (k == 2 && (!custom || !*custom))
+		return;
+	if (custom ? htabget(&c->namememo[k], custom) != NULL : c->namenone[k] != NULL)
+		return;
+	v = memcpy(arenaalloc(&c->namekeys, n), val, n);
+	if (!custom) {
+		c->namenone[k] = v;
+		return;
+	}
+	m = strlen(custom) + 1;
+	htabput(&c->namememo[k], memcpy(arenaalloc(&c->namekeys, m), custom, m), v);
+}
+
 int
 pctxnames(struct pctx *c, const char *const macro[3], const char *const field[3],
     const char *const custom[3], cJSON *node, char *out[3], char **err)
@@ -1432,13 +1631,22 @@ pctxnames(struct pctx *c, const char *const macro[3], const char *const field[3]
 	struct buf b = {0};
 	size_t i, k, s, e, nown, nroot = 0;
 	const char *pkg;
+	const int *pure = NULL;
 	int r = 0;
 
+	pkg = jstr(node, "package_name") ? jstr(node, "package_name") : c->run.project;
+	if (!strcmp(macro[0], "generate_database_name") &&
+	    !strcmp(macro[1], "generate_schema_name") && !strcmp(macro[2], "generate_alias_name") &&
+	    !strcmp(field[0], "database") && !strcmp(field[1], "schema") &&
+	    !strcmp(field[2], "alias")) {
+		pure = namespkg(c, pkg);
+		if (namesknown(c, pure, custom, node, out))
+			return 0;
+	}
 	begin(c, &pn, node, NULL, NULL, &a);
 	jnode = dbtjson(&a, node);
 	/* the namespaces of the node's package and of the root project, each
 	 * built once for the three calls */
-	pkg = jstr(node, "package_name") ? jstr(node, "package_name") : c->run.project;
 	nown = pn.nchain;
 	memcpy(own, pn.chain, sizeof(own));
 	if (!strcmp(pkg, c->run.project)) {
@@ -1492,6 +1700,8 @@ pctxnames(struct pctx *c, const char *const macro[3], const char *const field[3]
 		for (e = b.len; e > s && strchr(" \t\n\r\f\v", b.s[e - 1]); e--)
 			;
 		out[k] = xmemdup(b.s ? b.s + s : "", e - s);
+		if (pure && pure[k])
+			namesmemo(c, k, custom[k], out[k]);
 		/* the next macro sees the node with this name set, as dbt's */
 		jvset(&a, jnode, str(&a, field[k]), str(&a, out[k]));
 	}
