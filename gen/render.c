@@ -851,6 +851,7 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 		struct node *n = &m->nodes[i];
 		struct buf in = {0}, envs = {0};
 		char base[SHA256_HEX];
+		const char *cfg;
 		int late = 0;
 		cJSON *j;
 		if (!needs(n))
@@ -875,10 +876,12 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 		sha256hex(in.s, in.len, base);
 		buffree(&in);
 		done++;
-		if (!n->latehooks && cached(&k, m, n, base, o->keep ? &ix : NULL, compiledline(m, n->config))) {
+		cfg = compiledline(m, n->config);
+		if (!n->latehooks && cached(&k, m, n, base, o->keep ? &ix : NULL, cfg)) {
 			const char *e = htabget(&k.old, n->uid);
 			bufprintf(&k.idx, "%s %s\n", n->uid, e);
-			n->config = compiledline(m, n->config);
+			/* the one cached() hashed: jobwriteall() need not again */
+			n->config = cfg;
 			continue;
 		}
 		if (!(j = dbtnode(c[0], n->uid)))
