@@ -107,11 +107,15 @@ xasprintf(const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	/* most fit at once: formatted a second time only when not */
+	bufgrow(&b, 127);
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(b.s, b.cap, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		fatal("vsnprintf:");
+	if ((size_t)n < b.cap)
+		return b.s;
 	bufgrow(&b, (size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(b.s, (size_t)n + 1, fmt, ap);
@@ -150,9 +154,10 @@ bufputs(struct buf *b, const char *s)
 void
 bufputc(struct buf *b, int c)
 {
-	char ch = (char)c;
-
-	bufadd(b, &ch, 1);
+	if (b->cap - b->len <= 1)
+		bufgrow(b, 1);
+	b->s[b->len++] = (char)c;
+	b->s[b->len] = '\0';
 }
 
 void
@@ -161,15 +166,19 @@ bufprintf(struct buf *b, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	/* into the room there is; formatted a second time only when short */
+	bufgrow(b, 63);
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		fatal("vsnprintf:");
-	bufgrow(b, (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n >= b->cap - b->len) {
+		bufgrow(b, (size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 }
 
