@@ -10,8 +10,22 @@
 #include "config.h"
 #include "manifest.h"
 
+/* An object's members by name: a node is looked up some forty times, in
+ * objects of as many members, which cJSON does by walking them each
+ * time. A slot is taken when its gen is the index's. */
+#define NSLOT 128
+struct members {
+	const cJSON *o;		/* NULL: none indexed */
+	unsigned gen;
+	struct {
+		const cJSON *v;
+		unsigned gen;
+	} slot[NSLOT];
+};
+
 struct reader {
 	struct manifest *m;
+	struct members node, config;	/* of the node being read */
 	struct buf text;	/* the file's, when read here */
 	const char *s, *end;	/* the text */
 	struct buf sumbuf;	/* manifestsum()'s scratch */
@@ -108,13 +122,69 @@ wrongtype(struct reader *r, const char *field, const char *key, const cJSON *v, 
 	    field ? "." : "", key, typename(v), wanted(type));
 }
 
+static unsigned
+namehash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* Index object o's members, as cJSON_GetObjectItemCaseSensitive() finds
+ * them: the first of a name, none after one without a name. An object of
+ * too many is left to cJSON. */
+static void
+indexmembers(struct members *x, const cJSON *o)
+{
+	const cJSON *c;
+	unsigned h, n = 0;
+
+	x->o = NULL;
+	if (!cJSON_IsObject(o))
+		return;
+	for (c = o->child; c; c = c->next)
+		if (++n > NSLOT / 2)
+			return;
+	if (++x->gen == 0) {
+		memset(x->slot, 0, sizeof(x->slot));
+		x->gen = 1;
+	}
+	for (c = o->child; c && c->string; c = c->next) {
+		for (h = namehash(c->string) % NSLOT; x->slot[h].gen == x->gen; h = (h + 1) % NSLOT)
+			if (!strcmp(x->slot[h].v->string, c->string))
+				break;
+		if (x->slot[h].gen != x->gen) {
+			x->slot[h].v = c;
+			x->slot[h].gen = x->gen;
+		}
+	}
+	x->o = o;
+}
+
+/* o's member key, as cJSON_GetObjectItemCaseSensitive() gives it. */
+static const cJSON *
+item(struct reader *r, const cJSON *o, const char *key)
+{
+	struct members *x = o == r->node.o ? &r->node : o == r->config.o ? &r->config : NULL;
+	unsigned h;
+
+	if (!x || !o)
+		return cJSON_GetObjectItemCaseSensitive(o, key);
+	for (h = namehash(key) % NSLOT; x->slot[h].gen == x->gen; h = (h + 1) % NSLOT)
+		if (!strcmp(x->slot[h].v->string, key))
+			return x->slot[h].v;
+	return NULL;
+}
+
 /* o's member key when it has the type (TSTR, ...), NULL when it is absent
  * or null; any other value is an error naming field.key. o is an object or
  * NULL. */
 static const cJSON *
 get(struct reader *r, const cJSON *o, const char *field, const char *key, int type)
 {
-	const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+	const cJSON *v = o ? item(r, o, key) : NULL;
 
 	if (!v || cJSON_IsNull(v))
 		return NULL;
@@ -295,13 +365,13 @@ dbtsum(struct reader *r, struct node *n, const cJSON *j, const cJSON *config)
 		"store_failures", "store_failures_as", "sql_header",
 	};
 	static const char *const excluded[] = {"alias", "schema", "database", "tags", "group"};
-	const cJSON *uc = cJSON_GetObjectItemCaseSensitive(j, "unrendered_config"), *c;
-	const cJSON *pd = cJSON_GetObjectItemCaseSensitive(config, "persist_docs");
-	const cJSON *ck = cJSON_GetObjectItemCaseSensitive(j, "checksum");
+	const cJSON *uc = item(r, j, "unrendered_config"), *c;
+	const cJSON *pd = item(r, config, "persist_docs");
+	const cJSON *ck = item(r, j, "checksum");
 	struct buf b = {0};
 	cJSON *keep = cJSON_CreateObject();
 	size_t i;
-	int generic = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(j, "test_metadata"));
+	int generic = cJSON_IsObject(item(r, j, "test_metadata"));
 
 	bufprintf(&b, "%s\n", n->type);
 	cJSON_ArrayForEach(c, uc) {
@@ -317,31 +387,31 @@ dbtsum(struct reader *r, struct node *n, const cJSON *j, const cJSON *config)
 	canon(&b, keep);
 	cJSON_Delete(keep);
 	bufputs(&b, "\nfqn ");
-	canon(&b, cJSON_GetObjectItemCaseSensitive(j, "fqn"));
+	canon(&b, item(r, j, "fqn"));
 	if (!generic) {
 		bufputs(&b, "\nbody ");
 		if (n->rtype == RSEED)
-			canon(&b, cJSON_GetObjectItemCaseSensitive(ck, "checksum"));
+			canon(&b, item(r, ck, "checksum"));
 		else
 			bufputs(&b, nonempty(r, j, NULL, "raw_code") ? nonempty(r, j, NULL, "raw_code") :
 			    nonempty(r, j, NULL, "raw_sql") ? nonempty(r, j, NULL, "raw_sql") : "");
 		bufputs(&b, "\nrelation ");
-		canon(&b, cJSON_GetObjectItemCaseSensitive(uc, "database"));
-		canon(&b, cJSON_GetObjectItemCaseSensitive(uc, "schema"));
-		canon(&b, cJSON_GetObjectItemCaseSensitive(uc, "alias"));
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "relation"))) {
+		canon(&b, item(r, uc, "database"));
+		canon(&b, item(r, uc, "schema"));
+		canon(&b, item(r, uc, "alias"));
+		if (cJSON_IsTrue(item(r, pd, "relation"))) {
 			bufputs(&b, "\ndescription ");
-			canon(&b, cJSON_GetObjectItemCaseSensitive(j, "description"));
+			canon(&b, item(r, j, "description"));
 		}
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pd, "columns"))) {
+		if (cJSON_IsTrue(item(r, pd, "columns"))) {
 			bufputs(&b, "\ncolumns ");
-			cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(j, "columns"))
+			cJSON_ArrayForEach(c, item(r, j, "columns"))
 				bufprintf(&b, "%s=%s;", c->string ? c->string : "",
 				    nonempty(r, c, "columns", "description") ?
 				    nonempty(r, c, "columns", "description") : "");
 		}
 		bufputs(&b, "\ncontract ");
-		canon(&b, cJSON_GetObjectItemCaseSensitive(j, "contract"));
+		canon(&b, item(r, j, "contract"));
 	}
 	sha256hex(b.s, b.len, n->dbtsum);
 	buffree(&b);
@@ -444,7 +514,9 @@ readnode(struct reader *r, const char *uid, const cJSON *j)
 	if (!cJSON_IsObject(j))
 		wrongtype(r, NULL, uid, j, TOBJ);
 	r->uid = uid;
+	indexmembers(&r->node, j);
 	config = get(r, j, NULL, "config", TOBJ);
+	indexmembers(&r->config, config);
 	t = str(r, j, NULL, "resource_type");
 	if (r->nnodes == r->capnodes) {
 		r->capnodes = r->capnodes ? r->capnodes * 2 : 256;
@@ -680,16 +752,14 @@ manifestsum(const cJSON *j, struct buf *b, char out[SHA256_HEX])
 static void
 forrender(struct reader *r, struct node *n, const cJSON *j, const char *at, const char *end)
 {
-	const cJSON *mat = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j,
-	    "config"), "materialized");
-	const cJSON *lang = cJSON_GetObjectItemCaseSensitive(j, "language");
+	const cJSON *mat = item(r, item(r, j, "config"), "materialized");
+	const cJSON *lang = item(r, j, "language");
 
 	n->at = at;
 	n->len = (size_t)(end - at);
 	n->ephem = cJSON_IsString(mat) && !strcmp(mat->valuestring, "ephemeral");
 	n->rawok = (!cJSON_IsString(lang) || !strcmp(lang->valuestring, "sql")) &&
-	    (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "raw_code")) ||
-	    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "raw_sql")));
+	    (cJSON_IsString(item(r, j, "raw_code")) || cJSON_IsString(item(r, j, "raw_sql")));
 	if (!n->sql && (n->kind == KRUN || n->kind == KEPHEMERAL || n->kind == KEXTERNAL)) {
 		n->rsum = arenaalloc(&r->m->keep, SHA256_HEX);
 		manifestsum(j, &r->sumbuf, n->rsum);
@@ -708,6 +778,7 @@ onnode(struct reader *r, const char *key, const char **p)
 	readnode(r, key, j);
 	if (r->m->json)
 		forrender(r, &r->nodes[r->nnodes - 1], j, r->at, *p);
+	r->node.o = r->config.o = NULL;
 	arenareset(&r->scratch);
 }
 
