@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "htab.h"
 #include "util.h"
 
 #define M (1u << RMODEL)
@@ -129,14 +130,39 @@ among(const char *const *list, const cJSON *v)
 	return 0;
 }
 
+#define NKEYS (sizeof(keys) / sizeof(*keys))
+
+/* Each name's first entry, and each entry's next of the same name (NKEYS
+ * for none): a config's every key is looked up. */
+static struct htab firsts;
+static size_t nexts[NKEYS];
+
+static void
+keyindex(void)
+{
+	size_t i, j;
+
+	for (i = NKEYS; i-- > 0;) {
+		nexts[i] = NKEYS;
+		for (j = i + 1; j < NKEYS && nexts[i] == NKEYS; j++)
+			if (!strcmp(keys[i].name, keys[j].name))
+				nexts[i] = j;
+		htabput(&firsts, keys[i].name, (void *)&keys[i]);
+	}
+}
+
 static const struct key *
 lookup(const struct node *n, const char *name)
 {
+	const struct key *first;
 	size_t i;
 
-	for (i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
-		if (keys[i].name[0] != name[0] || strcmp(keys[i].name, name) ||
-		    !(keys[i].types & (1u << n->rtype)))
+	if (!firsts.cap)
+		keyindex();
+	if (!(first = htabget(&firsts, name)))
+		return NULL;
+	for (i = (size_t)(first - keys); i < NKEYS; i = nexts[i]) {
+		if (!(keys[i].types & (1u << n->rtype)))
 			continue;
 		if (keys[i].mat && (!n->materialized || strcmp(keys[i].mat, n->materialized)))
 			continue;

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "hash.h"
+#include "htab.h"
 #include "job.h"
 #include "jobfile.h"
 #include "sql.h"
@@ -103,7 +104,7 @@ jsonstr(const char *s)
 	return r;
 }
 
-/* The config keys an adapter needs to run a node, sorted for bsearch. */
+/* The config keys an adapter needs to run a node. */
 static const char *const configkeys[] = {
 	"check_cols", "cluster", "column_types", "dbt_valid_to_current",
 	"delimiter", "error_if", "fail_calc", "full_refresh", "grants",
@@ -118,10 +119,24 @@ static const char *const configkeys[] = {
 };
 #define NCONFIGKEYS (sizeof(configkeys) / sizeof(*configkeys))
 
-static int
-keycmp(const void *key, const void *elem)
+static const char contractkey[] = "contract";
+
+/* configkeys by name, Fusion's spellings of the hooks as theirs, and the
+ * contract: one lookup for each of a config's keys. */
+static const struct htab *
+keyindex(void)
 {
-	return strcmp(key, *(const char *const *)elem);
+	static struct htab t;
+	size_t i;
+
+	if (!t.cap) {
+		for (i = 0; i < NCONFIGKEYS; i++)
+			htabput(&t, configkeys[i], (void *)&configkeys[i]);
+		htabput(&t, "pre_hook", htabget(&t, "pre-hook"));
+		htabput(&t, "post_hook", htabget(&t, "post-hook"));
+		htabput(&t, contractkey, (void *)contractkey);
+	}
+	return &t;
 }
 
 static int
@@ -191,26 +206,27 @@ jobconfig(struct arena *a, const struct node *n, const cJSON *j,
     const cJSON *config)
 {
 	const cJSON *c, *pd = NULL, *contract = NULL, *seen[NCONFIGKEYS] = {0};
+	const struct htab *ix = keyindex();
 	const char *const *k;
 	struct kv *kv = NULL;
 	struct buf b = {0};
 	size_t nkv = 0, i;
-	char key[64], *out;
+	char *out;
+	void *p;
 	int enforced;
 
 	/* one pass over the config; Fusion spells hooks pre_hook, post_hook */
 	cJSON_ArrayForEach(c, config) {
-		if (!c->string || strlen(c->string) >= sizeof(key))
+		if (!c->string || !(p = htabget(ix, c->string)))
 			continue;
-		strcpy(key, c->string);
-		if (!strcmp(key, "pre_hook") || !strcmp(key, "post_hook"))
-			key[strlen(key) - 5] = '-';
-		if (!strcmp(key, "persist_docs"))
-			pd = c;
-		if (!strcmp(key, "contract"))
+		if (p == contractkey) {
 			contract = c;
-		k = bsearch(key, configkeys, NCONFIGKEYS, sizeof(*configkeys), keycmp);
-		if (k && !seen[k - configkeys])
+			continue;
+		}
+		k = p;
+		if (!strcmp(*k, "persist_docs"))
+			pd = c;
+		if (!seen[k - configkeys])
 			seen[k - configkeys] = c;
 	}
 	for (i = 0; i < NCONFIGKEYS; i++)
