@@ -51,6 +51,24 @@ ninjaval(struct buf *b, const char *s)
 	}
 }
 
+/* Whether canonical() would give path itself: every component neither
+ * empty, "." nor "..", as nearly every path is. */
+static int
+iscanonical(const char *path)
+{
+	const char *p = *path == '/' ? path + 1 : path;
+	size_t n;
+
+	for (;;) {
+		n = strcspn(p, "/");
+		if (n == 0 || (p[0] == '.' && (n == 1 || (n == 2 && p[1] == '.'))))
+			return 0;
+		if (!p[n])
+			return 1;
+		p += n + 1;
+	}
+}
+
 /* path as ninja reads it (its CanonicalizePath): empty and "." components
  * dropped, ".." taking the one before it when there is one. Caller frees. */
 static char *
@@ -58,8 +76,11 @@ canonical(const char *path)
 {
 	struct buf b = {0};
 	const char *p = path, *e;
-	size_t n, *starts = xcalloc(strlen(path) + 1, sizeof(*starts)), depth = 0;
+	size_t n, *starts, depth = 0;
 
+	if (iscanonical(path))
+		return xstrdup(path);
+	starts = xcalloc(strlen(path) + 1, sizeof(*starts));
 	bufputs(&b, *p == '/' ? "/" : "");
 	for (; *p; p = *e ? e + 1 : e) {
 		e = p + strcspn(p, "/");
@@ -96,9 +117,11 @@ unusable(const char *s)
 		return "it is empty";
 	if (strpbrk(s, "\r\n"))
 		return "it holds a line break";
-	c = canonical(s);
-	same = !strcmp(c, s);
-	free(c);
+	if (!(same = iscanonical(s))) {
+		c = canonical(s);
+		same = !strcmp(c, s);
+		free(c);
+	}
 	if (!same)
 		return "ninja would read it as another path: it has an empty, . or .. component";
 	for (p = s; (p = strchr(p, '/')); p++)
