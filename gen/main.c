@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "conn.h"
+#include "arena.h"
 #include "dbtparse.h"
 #include "dropenv.h"
 #include "graph.h"
@@ -680,6 +681,7 @@ readproject(struct manifest *m, const char *yml, const char *prefix, const struc
     const struct resolved *rs, char **read, char **missing)
 {
 	struct parseopts po = {0};
+	struct arena a = {0};
 	cJSON *doc;
 	char *text, *err;
 
@@ -694,10 +696,14 @@ readproject(struct manifest *m, const char *yml, const char *prefix, const struc
 		if (!(po.clivars = yamlparse(o->vars, "--vars", &err)) || !cJSON_IsObject(po.clivars))
 			fatal("%s", err ? err : "--vars: not a mapping of vars");
 	}
+	/* the manifest is made in an arena: the heap's churn of its millions
+	 * of small items cost as much as reading the project */
+	arenawindow(&a);
 	doc = dbtparse(&po, read, missing);
-	cJSON_Delete(po.clivars);
+	arenawindow(NULL);
 	text = cJSON_PrintUnformatted(doc);
-	cJSON_Delete(doc);
+	arenafree(&a);
+	cJSON_Delete(po.clivars);
 	if (!text)
 		fatal("out of memory");
 	manifestloadtext(m, yml, text, strlen(text), LOADDEPLOY);

@@ -143,24 +143,39 @@ arenafree(struct arena *a)
 	a->size = 0;
 }
 
-static struct arena *parsing;
+static struct arena *parsing;	/* where cJSON allocates, or NULL: the heap */
+static struct arena *window;	/* arenawindow()'s, or NULL */
 
 static void *arenamalloc(size_t n) { return arenaalloc(parsing, n); }
 static void arenanofree(void *p) { (void)p; }
 static void *heapmalloc(size_t n) { return xmalloc(n); }
 
+static void
+hooks(struct arena *a)
+{
+	cJSON_Hooks inarena = {arenamalloc, arenanofree}, heap = {heapmalloc, free};
+
+	parsing = a;
+	cJSON_InitHooks(a ? &inarena : &heap);
+}
+
 struct cJSON *
 arenajson(struct arena *a, const char *s, size_t n, const char **end)
 {
-	cJSON_Hooks inarena = {arenamalloc, arenanofree}, heap = {heapmalloc, free};
 	const char *e = NULL;
 	cJSON *v;
 
-	parsing = a;
-	cJSON_InitHooks(&inarena);
+	hooks(a);
 	v = cJSON_ParseWithLengthOpts(s, n, &e, 0);
-	cJSON_InitHooks(&heap);
+	hooks(window);
 	if (end)
 		*end = e;
 	return v;
+}
+
+void
+arenawindow(struct arena *a)
+{
+	window = a;
+	hooks(a);
 }

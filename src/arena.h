@@ -30,4 +30,10 @@ void arenafree(struct arena *a);
 struct cJSON;
 struct cJSON *arenajson(struct arena *a, const char *s, size_t n, const char **end);
 
+/* Every cJSON allocation into a from now on, and no cJSON free frees (the
+ * arena does, at once), until arenawindow(NULL): no item made inside may
+ * be freed by cJSON after, nor be put in a tree made before. For a tree
+ * built and rebuilt by millions of small steps, then printed and dropped. */
+void arenawindow(struct arena *a);
+
 #endif
