@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "nodecfg.h"
 #include "util.h"
 
@@ -10,7 +11,7 @@ static void
 swap(cJSON *o, cJSON *old, cJSON *new)
 {
 	if (old->string && !new->string)
-		new->string = xstrdup(old->string);
+		new->string = jsonstrdup(old->string);
 	cJSON_ReplaceItemViaPointer(o, old, new);
 }
 

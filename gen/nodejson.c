@@ -94,7 +94,7 @@ order(cJSON *o, const char *const *const *lists, int dflts)
 			if (!v) {
 				if (!dflts || !(v = dflt(lists[l][i])))
 					continue;
-				v->string = xstrdup(lists[l][i]);
+				v->string = jsonstrdup(lists[l][i]);
 			}
 			v->prev = last;
 			v->next = NULL;

@@ -301,8 +301,8 @@ addcall(struct jev *v, struct pnode *pn, cJSON *opts)
 			if (cJSON_GetObjectItemCaseSensitive(opts, key))
 				jfail(v, "config(): both %s and %s", x->string, key);
 			cJSON_SetValuestring(x, x->valuestring);
-			free(x->string);
-			x->string = xstrdup(key);
+			cJSON_free(x->string);
+			x->string = jsonstrdup(key);
 		}
 	}
 	cfgcallmerge(pn->calls, opts);

@@ -1,5 +1,6 @@
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cjson/cJSON.h>
 
@@ -178,4 +179,15 @@ arenawindow(struct arena *a)
 {
 	window = a;
 	hooks(a);
+}
+
+char *
+jsonstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = cJSON_malloc(n);
+
+	if (!p)
+		fatal("out of memory");
+	return memcpy(p, s, n);
 }

@@ -36,4 +36,8 @@ struct cJSON *arenajson(struct arena *a, const char *s, size_t n, const char **e
  * built and rebuilt by millions of small steps, then printed and dropped. */
 void arenawindow(struct arena *a);
 
+/* A copy of s allocated as cJSON allocates (in the window, if one is
+ * open): a key given to an item, which cJSON frees with it. */
+char *jsonstrdup(const char *s);
+
 #endif
