@@ -1,5 +1,8 @@
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "arena.h"
 #include "tap.h"
@@ -32,5 +35,37 @@ main(void)
 	ok(q == p + 104, "after arenareset, one block is used again from its start");
 	arenafree(&a);
 	ok(a.blocks == NULL, "arenafree releases every block");
+
+	/* a window: a tree built, changed and freed in pieces, all in the arena */
+	{
+		cJSON *doc, *x, *inner;
+		char *text;
+		int owned;
+
+		arenawindow(&a);
+		doc = cJSON_CreateObject();
+		x = cJSON_AddStringToObject(doc, "old", "v");
+		cJSON_free(x->string);
+		x->string = jsonstrdup("new");
+		inner = arenajson(&a, "{\"k\": [1, 2]}", 14, NULL);
+		cJSON_AddItemToObject(doc, "inner", inner);
+		cJSON_DeleteItemFromObject(doc, "nothing");
+		cJSON_AddItemToObject(doc, "gone", cJSON_CreateString("x"));
+		cJSON_DeleteItemFromObject(doc, "gone");
+		owned = arenaowns(&a, doc) && arenaowns(&a, x->string) && arenaowns(&a, inner);
+		arenawindow(NULL);
+		ok(owned, "in a window, items, their keys and a parse inside it are the arena's");
+		text = cJSON_PrintUnformatted(doc);
+		ok(text && !strcmp(text, "{\"new\":\"v\",\"inner\":{\"k\":[1,2]}}") &&
+		    !arenaowns(&a, text), "the tree prints, after the window, onto the heap");
+		free(text);
+		arenafree(&a);
+		x = cJSON_CreateObject();
+		cJSON_AddNumberToObject(x, "n", 1);
+		p = jsonstrdup("key");
+		ok(!strcmp(p, "key"), "outside a window, jsonstrdup copies onto the heap");
+		cJSON_free(p);
+		cJSON_Delete(x);
+	}
 	return tap_done();
 }
