@@ -701,7 +701,7 @@ readproject(struct manifest *m, const char *yml, const char *prefix, const struc
 	arenawindow(&a);
 	doc = dbtparse(&po, read, missing);
 	arenawindow(NULL);
-	text = cJSON_PrintUnformatted(doc);
+	text = jsonprint(doc);
 	arenafree(&a);
 	cJSON_Delete(po.clivars);
 	if (!text)

@@ -191,3 +191,15 @@ jsonstrdup(const char *s)
 		fatal("out of memory");
 	return memcpy(p, s, n);
 }
+
+char *
+jsonprint(const struct cJSON *v)
+{
+	char *s;
+
+	/* cJSON's own malloc, free and realloc */
+	cJSON_InitHooks(NULL);
+	s = cJSON_PrintUnformatted(v);
+	hooks(window);
+	return s;
+}

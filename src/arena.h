@@ -40,4 +40,9 @@ void arenawindow(struct arena *a);
  * open): a key given to an item, which cJSON frees with it. */
 char *jsonstrdup(const char *s);
 
+/* cJSON's unformatted text of v, grown by realloc (cJSON copies into a new
+ * buffer at each doubling otherwise: for a manifest, a fresh 100 MB to
+ * fault in); free() it. Outside a window. */
+char *jsonprint(const struct cJSON *v);
+
 #endif

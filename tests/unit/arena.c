@@ -59,6 +59,10 @@ main(void)
 		ok(text && !strcmp(text, "{\"new\":\"v\",\"inner\":{\"k\":[1,2]}}") &&
 		    !arenaowns(&a, text), "the tree prints, after the window, onto the heap");
 		free(text);
+		text = jsonprint(doc);
+		ok(text && !strcmp(text, "{\"new\":\"v\",\"inner\":{\"k\":[1,2]}}"),
+		    "jsonprint prints the same");
+		free(text);
 		arenafree(&a);
 		x = cJSON_CreateObject();
 		cJSON_AddNumberToObject(x, "n", 1);
