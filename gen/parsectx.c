@@ -411,7 +411,7 @@ fnvar(struct jev *v, void *data, struct jcall *c)
 		jfail(v, "var() takes 1 or 2 arguments");
 	name = strarg(v, c->pos[0], "var");
 	if ((x = findvar(pn->c, pn->pkg, name)))
-		return dbtjson(jevarena(v), x);
+		return dbtvarvalue(v, name, x);
 	if (c->npos == 2)
 		return c->pos[1];
 	jfail(v, "Required var '%s' not found in config", name);

@@ -518,6 +518,25 @@ findvar(struct rnode *rn, const char *name)
 	return cJSON_GetObjectItemCaseSensitive(own, name);
 }
 
+struct jv *
+dbtvarvalue(struct jev *v, const char *name, cJSON *x)
+{
+	const char *t = cJSON_IsString(x) ? x->valuestring : NULL, *p;
+	char *tn;
+	struct jv *r;
+
+	for (p = t; p && *p; p++)
+		if ((p[0] == '{' && p[1] && strchr("{%#", p[1])) ||
+		    (p[1] == '}' && strchr("#}%", p[0])))
+			break;
+	if (!p || !*p)
+		return dbtjson(jevarena(v), x);
+	tn = xasprintf("var('%s')", name);
+	r = jevrender(v, tn, t, strlen(t));
+	free(tn);
+	return r;
+}
+
 static struct jv *
 fnvar(struct jev *v, void *data, struct jcall *c)
 {
@@ -530,7 +549,7 @@ fnvar(struct jev *v, void *data, struct jcall *c)
 		jfail(v, "var() takes 1 or 2 arguments");
 	name = strarg(v, c, 0, NULL, "var");
 	if ((x = findvar(rn, name)))
-		return dbtjson(jevarena(v), x);
+		return dbtvarvalue(v, name, x);
 	if (c->npos == 2)
 		return c->pos[1];
 	jfail(v, "Required var '%s' not found in config", name);

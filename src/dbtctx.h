@@ -41,10 +41,15 @@
 struct dbtctx;
 struct arena;
 struct jv;
+struct jev;
 
 /* A JSON value as the engine's (jvalue.h), in a: integral numbers are
  * ints (cJSON keeps no distinction), others floats. */
 struct jv *dbtjson(struct arena *a, cJSON *j);
+/* The value of var name, x, as dbt's Var gives it: a string with any of
+ * Jinja's delimiters rendered over the render's context (get_rendered),
+ * anything else as it is. */
+struct jv *dbtvarvalue(struct jev *v, const char *name, cJSON *x);
 
 /* The database, when the executor renders a node on its connection:
  * exec runs sql (one or more statements) and returns the last result, or

@@ -1546,6 +1546,41 @@ jevattr(struct jev *v, struct jv *x, const char *name)
 	return getitem(v, v->calloff, x, key(v, name), 1);
 }
 
+struct jv *
+jevrender(struct jev *v, const char *name, const char *src, size_t n)
+{
+	struct jsrc s;
+	struct jnl body;
+	struct jerr e;
+	struct jev in;
+	struct buf out = {0};
+	struct jv *r;
+	char *m;
+
+	if (jlex(v->a, name, src, n, &s, &e) < 0 || jparse(v->a, &s, &body, &e) < 0)
+		goto fail;
+	memset(&in, 0, sizeof(in));
+	in.a = v->a;
+	in.e = &e;
+	in.src = &s;
+	in.glob = v->glob;
+	if (setjmp(in.fail)) {
+		freebufs(&in, NULL);
+		buffree(&out);
+		goto fail;
+	}
+	run(&in, newscope(&in, in.glob), &body, &out);
+	r = jvstr(v->a, out.s ? out.s : "", out.len);
+	buffree(&out);
+	return r;
+fail:
+	m = jerrstr(&s, &e);
+	r = jvstr(v->a, m, strlen(m));
+	free(m);
+	jfail(v, "%s", r->u.str.s);
+	return NULL;
+}
+
 /* ---- objects of the evaluator: loop, namespace, cycler, joiner ---- */
 
 /* A method bound to its object's data. */

@@ -95,6 +95,10 @@ int jevtest(struct jev *, const char *name, struct jv *x, struct jcall *);
 /* x.name as a template's attribute access does it (Undefined when x has
  * no such attribute or item). */
 struct jv *jevattr(struct jev *, struct jv *x, const char *name);
+/* src (named name) rendered as a template of its own over the render's
+ * globals, as dbt's get_rendered renders a var's text: its output, or
+ * the render failed with the template's error. */
+struct jv *jevrender(struct jev *, const char *name, const char *src, size_t n);
 
 /* Run t's top level once (over ns alone; output discarded) and bind
  * each macro it defines there (test and materialization blocks too) into
