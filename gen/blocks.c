@@ -58,9 +58,28 @@ macroblocks(const char *path, const char *text, size_t n,
 			name = xasprintf("%s%.*s", isname(t, "test") ? "test_" : "",
 			    (int)s.toks[i + 2].n, s.toks[i + 2].s);
 		} else if (isname(t, "materialization")) {
-			r = fail(&s, t->off, err, "unsupported: a custom materialization "
-			    "(a manifest from dbt parse works instead)");
-		} else if ((isname(t, "endmacro") || isname(t, "endtest")) && depth > 0 &&
+			/* dbt's macro materialization_NAME_ADAPTER: known, so
+			 * that a node it would materialize is refused */
+			size_t k;
+			const char *ad = "default";
+			int nad = 7;
+			if (depth++ > 0)
+				continue;
+			if (i + 2 >= s.ntoks || s.toks[i + 2].type != JT_NAME) {
+				r = fail(&s, t->off, err, "a block without a name");
+				break;
+			}
+			for (k = i + 3; k + 2 < s.ntoks && s.toks[k].type != JT_BEND; k++)
+				if (isname(&s.toks[k], "adapter") && s.toks[k + 1].type == JT_OP &&
+				    s.toks[k + 2].type == JT_STR) {
+					ad = s.toks[k + 2].s;
+					nad = (int)s.toks[k + 2].n;
+				}
+			start = s.toks[i].off;
+			name = xasprintf("materialization_%.*s_%.*s", (int)s.toks[i + 2].n,
+			    s.toks[i + 2].s, nad, ad);
+		} else if ((isname(t, "endmacro") || isname(t, "endtest") ||
+		    isname(t, "endmaterialization")) && depth > 0 &&
 		    --depth == 0) {
 			size_t k = i + 1;
 			while (k < s.ntoks && s.toks[k].type != JT_BEND)

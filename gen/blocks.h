@@ -4,8 +4,9 @@
  * Each top-level {% macro NAME(...) %}...{% endmacro %} is one macro
  * whose text (macro_sql) is the file's from its {% to its endmacro's %},
  * newlines normalized; {% test NAME %} blocks are the macros test_NAME.
- * Text between blocks is ignored, as dbt ignores it. A materialization
- * block, or a block left open, is an error. */
+ * {% materialization NAME, adapter='A' %} blocks are the macros
+ * materialization_NAME_A (A "default" when not given). Text between
+ * blocks is ignored, as dbt ignores it. A block left open is an error. */
 #ifndef BLOCKS_H
 #define BLOCKS_H
 

@@ -815,6 +815,18 @@ main(int argc, char **argv)
 	for (i = 0; !strcmp(m.adapter, "postgres") && i < m.nnodes; i++)
 		if (m.nodes[i].refused)
 			fatal("%s: %s", o.manifest, m.nodes[i].refused);
+	/* a project's own materialization, which dbt would run for a node
+	 * in place of its own: nothing runs */
+	for (i = 0; (!strcmp(m.adapter, "postgres") || !strcmp(m.adapter, "materialize")) &&
+	    i < m.nnodes; i++) {
+		const struct node *n = &m.nodes[i];
+		const char *over = manifestmatover(&m, n, m.adapter);
+		if (over)
+			fatal("%s: %s%s%s%s: materialized %s: %s is the project's own, which dbt "
+			    "would run; dbt2ninja runs only its own materializations", o.manifest,
+			    n->uid, n->path ? " (" : "", n->path ? n->path : "", n->path ? ")" : "",
+			    n->materialized, over);
+	}
 	testheaders(&m, prefix);
 	if (!o.fromproject)
 		projectyml = xasprintf("%sdbt_project.yml", prefix);

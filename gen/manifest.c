@@ -8,6 +8,7 @@
 #include "hash.h"
 #include "job.h"
 #include "config.h"
+#include "dbtctx.h"
 #include "manifest.h"
 
 /* An object's members by name: a node is looked up some forty times, in
@@ -834,9 +835,24 @@ onknown(struct reader *r, const char *key, const char **p)
 	addknown(r, key);
 }
 
+/* A materialization macro, kept by unique_id (manifestmatover). */
+static void
+notemat(struct reader *r, const char *uid)
+{
+	struct manifest *m = r->m;
+	const char *dot;
+
+	if (strncmp(uid, "macro.", 6) || !(dot = strchr(uid + 6, '.')) ||
+	    strncmp(dot + 1, "materialization_", 16))
+		return;
+	m->matover = xreallocarray(m->matover, m->nmatover + 1, sizeof(*m->matover));
+	m->matover[m->nmatover++] = keep(m, uid);
+}
+
 static void
 onmacro(struct reader *r, const char *key, const char **p)
 {
+	notemat(r, key);
 	struct manifest *m = r->m;
 	struct macro *mc = arenaalloc(&m->keep, sizeof(*mc));
 	const cJSON *j;
@@ -925,6 +941,9 @@ ontop1(struct reader *r, const char *key, const char **p)
 		}
 		if (d)
 			r->m->dbtversion = keep(r->m, d);
+	} else if (!strcmp(key, "macros")) {
+		cJSON_ArrayForEach(e, v)
+			notemat(r, e->string);
 	} else if (!strcmp(key, "disabled")) {
 		/* before v4, a list of nodes */
 		cJSON_ArrayForEach(e, v) {
@@ -1079,6 +1098,48 @@ manifestloadtext(struct manifest *m, const char *path, const char *text, size_t 
 		qsort(m->sources, m->nsources, sizeof(*m->sources), sourcecmp);
 }
 
+/* Whether the package pkg (np bytes) is dbt's own for the adapters of
+ * chain (dbt, dbt_<adapter>): those are what dbt2ninja's are. */
+static int
+dbtown(const char *pkg, size_t np, const char *const *chain, size_t nc)
+{
+	size_t k;
+
+	if (np == 3 && !strncmp(pkg, "dbt", 3))
+		return 1;
+	for (k = 0; k < nc; k++)
+		if (np == 4 + strlen(chain[k]) && !strncmp(pkg, "dbt_", 4) &&
+		    !strncmp(pkg + 4, chain[k], np - 4))
+			return 1;
+	return 0;
+}
+
+const char *
+manifestmatover(const struct manifest *m, const struct node *n, const char *adapter)
+{
+	const char *chain[3], *pkg, *name;
+	size_t i, k, nc, np, l;
+
+	if (n->kind != KRUN || !n->materialized || !strcmp(n->materialized, "ephemeral"))
+		return NULL;
+	nc = dbtchain(adapter, chain);
+	l = strlen(n->materialized);
+	for (i = 0; i < m->nmatover; i++) {
+		pkg = m->matover[i] + 6;
+		np = (size_t)(strchr(pkg, '.') - pkg);
+		name = pkg + np + 1 + 16;
+		if (dbtown(pkg, np, chain, nc) || strncmp(name, n->materialized, l) ||
+		    name[l] != '_')
+			continue;
+		if (!strcmp(name + l + 1, "default"))
+			return m->matover[i];
+		for (k = 0; k < nc; k++)
+			if (!strcmp(name + l + 1, chain[k]))
+				return m->matover[i];
+	}
+	return NULL;
+}
+
 char *
 manifestlabel(const struct node *n)
 {
@@ -1135,6 +1196,7 @@ manifestfree(struct manifest *m)
 	htabfree(&m->index);
 	htabfree(&m->known);
 	htabfree(&m->macros);
+	free(m->matover);
 	arenafree(&m->keep);
 }
 

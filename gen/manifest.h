@@ -160,6 +160,8 @@ struct manifest {
 	int fordeploy;		/* check the config keys as for deploying it */
 	int forgraph;		/* keep what pictures draw */
 	struct htab macros;	/* macro unique_id -> struct macro (LOADDBT) */
+	const char **matover;	/* unique_ids of the materialization macros */
+	size_t nmatover;
 	struct node *nodes;	/* sorted by unique_id */
 	size_t nnodes;
 	struct exposure *exposures;	/* sorted by name */
@@ -197,6 +199,12 @@ void manifestloadfor(struct manifest *m, const char *path, int what);
 void manifestloadtext(struct manifest *m, const char *path, const char *text,
     size_t textlen, int what);
 void manifestfree(struct manifest *m);
+/* The unique_id of a materialization macro that dbt would run for n in
+ * place of its own, as n's materialization is dbt's but a project or
+ * package defines it again (for adapter or one it inherits, or default);
+ * NULL when none does. */
+const char *manifestmatover(const struct manifest *m, const struct node *n,
+    const char *adapter);
 /* The text is no longer needed (the render is done): free it. */
 void manifestdroptext(struct manifest *m);
 /* A node's JSON hashed, as the render cache keys it (render.h): each

@@ -1527,22 +1527,27 @@ lookupmacro(struct rnode *rn, const char *pkg, const char *name, int *nopkg)
 
 /* ---- building the context ---- */
 
+size_t
+dbtchain(const char *adapter, const char **out)
+{
+	static const struct { const char *type; const char *parent; } chains[] = {
+		{"redshift", "postgres"}, {"materialize", "postgres"}, {"databricks", "spark"},
+	};
+	size_t i, n = 0;
+
+	out[n++] = adapter;
+	for (i = 0; i < sizeof(chains) / sizeof(chains[0]); i++)
+		if (!strcmp(chains[i].type, adapter))
+			out[n++] = chains[i].parent;
+	return n;
+}
+
 static void
 chainof(struct dbtctx *c)
 {
-	static const struct { const char *type; const char *parents[2]; } chains[] = {
-		{"redshift", {"postgres", NULL}},
-		{"materialize", {"postgres", NULL}},
-		{"databricks", {"spark", NULL}},
-	};
-	size_t i, k;
+	size_t i;
 
-	c->nprefixes = 0;
-	c->prefixes[c->nprefixes++] = c->run.adapter;
-	for (i = 0; i < sizeof(chains) / sizeof(chains[0]); i++)
-		if (!strcmp(chains[i].type, c->run.adapter))
-			for (k = 0; k < 2 && chains[i].parents[k]; k++)
-				c->prefixes[c->nprefixes++] = chains[i].parents[k];
+	c->nprefixes = dbtchain(c->run.adapter, c->prefixes);
 	for (i = 0; i < c->nprefixes; i++)
 		c->internal[i] = xasprintf("dbt_%s", c->prefixes[i]);
 	c->internal[i] = xstrdup("dbt");

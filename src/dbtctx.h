@@ -50,6 +50,10 @@ struct jv *dbtjson(struct arena *a, cJSON *j);
  * Jinja's delimiters rendered over the render's context (get_rendered),
  * anything else as it is. */
 struct jv *dbtvarvalue(struct jev *v, const char *name, cJSON *x);
+/* The adapter types whose macros dbt's dispatch tries for adapter, most
+ * specific first (adapter itself, then what it inherits; "default" not
+ * among them) into out (room for 2); how many. */
+size_t dbtchain(const char *adapter, const char **out);
 
 /* The database, when the executor renders a node on its connection:
  * exec runs sql (one or more statements) and returns the last result, or

@@ -127,8 +127,19 @@ refused 'echo "def model(dbt, s): return 1" >models/py.py' \
 refused 'echo "select {{ dbt.get_create_table_as_sql(1, 2, 3) }}" >models/d.sql' \
 	"dbt.get_create_table_as_sql, a macro of dbt's own that dbt2ninja does not have (a manifest from dbt parse works instead)" \
 	"a dbt macro we do not have"
-refused 'echo "{% materialization m, default %}{% endmaterialization %}" >macros/m.sql' \
-	"macros/m.sql:1:4: unsupported: a custom materialization" "a custom materialization"
+refused 'echo "{% materialization m, default %}{% endmaterialization %}" >macros/m.sql &&
+	printf "{{ config(materialized=\"m\") }}\nselect 1 as x\n" >models/cm.sql' \
+	"models/cm.sql: model.jaffle.cm: materialized m: a custom materialization" "a model of a custom materialization"
+refused 'echo "{% materialization view, adapter=\"postgres\" %}{% endmaterialization %}" >macros/m.sql' \
+	"materialized view: macro.jaffle.materialization_view_postgres is the project's own, which dbt would run" \
+	"a project's own materialization of dbt's name"
+# a materialization no node uses: dbt's macro, and nothing else
+rm -rf "$TMP/mat" && cp -R "$ROOT/tests/data/project" "$TMP/mat" && cp "$P/profiles.yml" "$TMP/mat/"
+echo "{% materialization m, default %}{{ return({'relations': []}) }}{% endmaterialization %}" >"$TMP/mat/macros/m.sql"
+(cd "$TMP/mat" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/out" 2>&1)
+ok $? "a materialization no node uses" || sed 's/^/# /' "$TMP/out"
+grep -q '"macro.jaffle.materialization_m_default"' "$TMP/mat/target/ninja/manifest.json"
+ok $? "is the project's macro materialization_m_default, as dbt's manifest has it"
 refused 'echo "{% snapshot s %}select 1{% endsnapshot %}" >snapshots/s.sql' \
 	"Snapshots must be configured with a 'strategy' and 'unique_key'." "a snapshot without a strategy"
 refused 'echo "{% macro m() %}{% endmacro %}" >snapshots/m.sql' \

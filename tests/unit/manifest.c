@@ -60,6 +60,25 @@ main(void)
 	ok(htabget(&m.known, "model.p.old") != NULL, "disabled as a list (before v4)");
 	manifestfree(&m);
 
+	/* materializations of dbt's names: dbt's own, a project's, another's */
+	fixture(&m, "{'nodes': {'model.p.v': {'resource_type': 'model', 'config': {'materialized': 'view'}},"
+	    "'model.p.t': {'resource_type': 'model', 'config': {'materialized': 'table'}},"
+	    "'model.p.i': {'resource_type': 'model', 'config': {'materialized': 'incremental'}},"
+	    "'seed.p.s': {'resource_type': 'seed'}},"
+	    "'macros': {'macro.dbt.materialization_view_default': {},"
+	    "'macro.dbt_postgres.materialization_table_postgres': {},"
+	    "'macro.p.materialization_table_partitioned_default': {},"
+	    "'macro.p.materialization_incremental_snowflake': {},"
+	    "'macro.pkg.materialization_seed_postgres': {}}}");
+	ok(!manifestmatover(&m, manifestnode(&m, "model.p.v"), "postgres") &&
+	    !manifestmatover(&m, manifestnode(&m, "model.p.t"), "postgres"),
+	    "dbt's own materializations are not a project's");
+	ok(!manifestmatover(&m, manifestnode(&m, "model.p.i"), "postgres"),
+	    "nor another adapter's, nor another name's that begins as one");
+	is(manifestmatover(&m, manifestnode(&m, "seed.p.s"), "materialize"),
+	    "macro.pkg.materialization_seed_postgres", "a package's, of an adapter inherited");
+	manifestfree(&m);
+
 	fixture(&m, "\xEF\xBB\xBF{'nodes': {'model.p.a': {'resource_type': 'model'}}}");
 	ok(m.nnodes == 1, "a byte order mark before the JSON is skipped");
 	manifestfree(&m);
