@@ -1172,11 +1172,35 @@ entrycheck(struct reader *r, const char *file, const char *kind, const cJSON *e)
 	    "data_tests", "tests", "relation", "quote_columns", NULL};
 	static const char *const col[] = {"name", "description", "data_type", "data_tests",
 	    "tests", "meta", "tags", "quote", "constraints", "config", "granularity", NULL};
+	/* the fields of dbt's UnparsedNodeUpdate (meta, docs and access
+	 * moved into config before: toconfig) */
+	static const char *const fields[] = {"name", "description", "meta", "data_type",
+	    "constraints", "docs", "config", "columns", "data_tests", "tests", "quote_columns",
+	    "access", NULL};
 	char *where = xasprintf("%s %s", kind, jstr(e, "name") ? jstr(e, "name") : "?");
 	const cJSON *c;
+	const char *const *ok = !strcmp(kind, "snapshot") ? snapshot : !strcmp(kind, "model") ?
+	    model : node;
+	size_t i;
 
-	onlykeys(r, file, where, e, !strcmp(kind, "snapshot") ? snapshot : !strcmp(kind, "model") ?
-	    model : node);
+	if (!cJSON_IsObject(e))
+		fatal("%s%s: %s: not a mapping", r->pre, file, where);
+	/* a key that is no field of dbt's UnparsedNodeUpdate (or
+	 * UnparsedModelUpdate) is its _extra, which nothing reads (dbt
+	 * warns of it): passed over; a field not read here is refused */
+	cJSON_ArrayForEach(c, e) {
+		for (i = 0; ok[i] && strcmp(ok[i], c->string); i++)
+			;
+		if (ok[i])
+			continue;
+		for (i = 0; fields[i] && strcmp(fields[i], c->string); i++)
+			;
+		if (fields[i] || (!strcmp(kind, "model") && (!strcmp(c->string, "latest_version") ||
+		    !strcmp(c->string, "versions") || !strcmp(c->string, "deprecation_date") ||
+		    !strcmp(c->string, "time_spine"))))
+			fatal("%s%s: %s: %s is not read here yet (a manifest from dbt parse works "
+			    "instead)", r->pre, file, where, c->string);
+	}
 	if (!jstr(e, "name"))
 		fatal("%s%s: a %s without a name", r->pre, file, kind);
 	if (cJSON_GetObjectItemCaseSensitive(e, "versions") ||
@@ -3830,6 +3854,7 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 	cJSON *args, *cfg, *meta, *n, *x, *calls, *kw;
 	const char *tname, *targetname, *dot;
 	char *shortn, *full, *err, hash[11], *type, *uid, *tgt, *mstr, *testfqnpath, *ns = NULL;
+	cJSON *desc, *own;
 	struct buf raw = {0};
 	size_t i;
 	int fast;
@@ -3913,12 +3938,21 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 		cJSON_Delete(x);
 	}
 	testrender(r, td->file, tname, cfg);
-	if (cJSON_GetObjectItemCaseSensitive(args, "description") ||
-	    cJSON_GetObjectItemCaseSensitive(args, "name"))
-		fatal("%s%s: %s: a test's own name or description is not read here yet",
-		    r->pre, td->file, tname);
+	/* its own description and name, as dbt's builder takes them out of
+	 * the arguments: the name is the test's (no synthesized one, no
+	 * alias) */
+	if ((desc = cJSON_DetachItemFromObjectCaseSensitive(args, "description")) &&
+	    !cJSON_IsString(desc))
+		fatal("%s%s: %s: description is not a string", r->pre, td->file, tname);
+	nojinja(r, td->file, tname, desc);
+	if ((own = cJSON_DetachItemFromObjectCaseSensitive(args, "name")) &&
+	    (!cJSON_IsString(own) || !*own->valuestring))
+		fatal("%s%s: %s: name is not a string", r->pre, td->file, tname);
 	type = xasprintf("%s%s%s%s", ns ? ns : "", ns ? "_" : "", td->source ? "source_" : "", tname);
-	if (td->source) {
+	if (own) {
+		shortn = xstrdup(own->valuestring);
+		full = xstrdup(own->valuestring);
+	} else if (td->source) {
 		char *t = xasprintf("%s_%s", jstr(td->target, "source_name"), targetname);
 		if (testnames(type, t, args, &shortn, &full, &err) < 0)
 			fatal("%s%s: %s: %s", r->pre, td->file, tname, err);
@@ -3976,6 +4010,9 @@ onetest(struct reader *r, const struct testdef *td, cJSON *def)
 	else
 		cJSON_AddStringToObject(n, "attached_node", jstr(td->target, "unique_id"));
 	cJSON_AddItemToObject(n, "test_metadata", meta);
+	if (desc)
+		cJSON_ReplaceItemInObjectCaseSensitive(n, "description", desc);
+	cJSON_Delete(own);
 	/* dbt's shortcut for its own not_null and unique: no render */
 	kw = cJSON_GetObjectItemCaseSensitive(meta, "kwargs");
 	{
