@@ -354,6 +354,20 @@ projectcheck(struct reader *r)
 
 	if (!cJSON_IsObject(r->proj))
 		fatal("%sdbt_project.yml: not a mapping", r->pre);
+	/* the names before 1.0, still read (dbt warns of them) */
+	for (i = 0; i < 2; i++) {
+		static const char *const old[][2] = {{"source-paths", "model-paths"},
+		    {"data-paths", "seed-paths"}};
+		cJSON *o = cJSON_DetachItemFromObjectCaseSensitive(r->proj, old[i][0]);
+		if (!o)
+			continue;
+		if (cJSON_GetObjectItemCaseSensitive(r->proj, old[i][1]))
+			fatal("%sdbt_project.yml: %s and %s cannot both be defined. The `%s` config "
+			    "has been deprecated in favor of `%s`. Please update your "
+			    "`dbt_project.yml` configuration to reflect this change.", r->pre,
+			    old[i][0], old[i][1], old[i][0], old[i][1]);
+		cJSON_AddItemToObject(r->proj, old[i][1], o);
+	}
 	cJSON_ArrayForEach(x, r->proj) {
 		for (i = 0; ok[i] && strcmp(ok[i], x->string); i++)
 			;

@@ -98,6 +98,15 @@ grep -q 'regenerating build.ninja' "$TMP/made"
 ok $? "a source path of dbt's defaults, made, regenerates" || sed 's/^/# /' "$TMP/made"
 rmdir analyses
 
+# the paths' names before dbt 1.0: the same project
+rm -rf "$TMP/old" "$TMP/new" && cp -R "$ROOT/tests/data/project" "$TMP/old" && cp "$P/profiles.yml" "$TMP/old/"
+cp -R "$TMP/old" "$TMP/new" && (cd "$TMP/new" && DBT_PROFILES_DIR=. "$DBT2NINJA" >/dev/null 2>&1)
+sed -i 's/^model-paths:/source-paths:/; s/^seed-paths:/data-paths:/' "$TMP/old/dbt_project.yml"
+(cd "$TMP/old" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/out" 2>&1)
+ok $? "source-paths and data-paths, as before dbt 1.0" || sed 's/^/# /' "$TMP/out"
+diff -r "$TMP/new/target/ninja/sql" "$TMP/old/target/ninja/sql" >"$TMP/diff"
+ok $? "are model-paths and seed-paths" || head -20 "$TMP/diff" | sed "s/^/# /"
+
 # a model named as a path the reader looked for keeps its name
 rm -rf "$TMP/named" && cp -R "$ROOT/tests/data/project" "$TMP/named" && cp "$P/profiles.yml" "$TMP/named/"
 echo 'select 1 as x' >"$TMP/named/models/analyses.sql"
@@ -152,6 +161,8 @@ refused 'sed -i "s/^model-paths: .*/model-paths: [\"{{ \x27models\x27 }}\"]/" db
 	"dbt_project.yml: model-paths: Jinja here is not read yet" "Jinja in a dbt_project.yml path"
 refused 'sed -i "s/+tags: \\[\"finance\"\\]/+alias: \"{{ var(\x27payment_methods\x27) }}\"/" dbt_project.yml' \
 	"Required var 'payment_methods' not found" "a project var in dbt_project.yml, where only --vars are"
+refused 'echo "source-paths: [models]" >>dbt_project.yml' \
+	"dbt_project.yml: source-paths and model-paths cannot both be defined" "source-paths beside model-paths"
 refused 'printf "functions:\n  - name: g\n" >models/x.yml' \
 	"models/x.yml: functions: not read here yet" "a properties key dbt reads, not read here"
 refused 'printf "exposures:\n  - name: e\n    type: dashboard\n    owner: {name: a}\n    depends_on: [\"ref(\x27gone\x27)\"]\n" >models/x.yml' \
