@@ -3,7 +3,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -29,6 +31,8 @@ struct project {
 	char *pre;		/* its directory, as a prefix of paths from here */
 	char *abs;		/* its directory, absolute (a seed's root_path) */
 	cJSON *proj;		/* its dbt_project.yml */
+	size_t fsorder;		/* where dbt finds it: 0 the root, else 1 + its
+				 * place in its directory's entries */
 };
 
 struct reader {
@@ -65,6 +69,8 @@ struct reader {
 	} *models;
 	size_t nmodels, capmodels;
 	cJSON *latest;		/* model.PKG.NAME -> its latest version's unique_id */
+	cJSON *early;		/* the unique_ids of the model files disabled
+				 * before their properties */
 	cJSON *vinfo;		/* a version's unique_id -> {key, i}: its patch, version */
 	/* nodes, sources, patches, macros and disabled by key (the objects'
 	 * own lookup is a list walk); keys in ixkeys */
@@ -478,7 +484,7 @@ static void
 packages(struct reader *r)
 {
 	const char *pp = jstr(r->proj, "packages-install-path");
-	char *dir, **names = NULL;
+	char *dir, **names = NULL, **fs;
 	size_t n = 0, i;
 	int named = packagesnamed(r);
 	struct dirent *e;
@@ -509,11 +515,17 @@ packages(struct reader *r)
 	if (named > (int)n)
 		fatal("%spackages.yml: %d package(s) specified, but only %zu installed in %s: "
 		    "run dbt deps", r->pre, named, n, dir);
+	fs = n ? xreallocarray(NULL, n, sizeof(*fs)) : NULL;
+	for (i = 0; i < n; i++)
+		fs[i] = names[i];
 	if (n)
 		qsort(names, n, sizeof(*names), namecmp);
 	for (i = 0; i < n; i++) {
 		struct project *p = addproject(r, xasprintf("%s/%s/", dir, names[i]));
 		size_t k;
+		for (k = 0; fs[k] != names[i]; k++)
+			;
+		p->fsorder = k + 1;
 		for (k = 0; k + 1 < r->nprojs; k++)
 			if (!strcmp(r->projs[k].name, p->name))
 				fatal("%sdbt_project.yml: a second project named %s (the first is in "
@@ -524,6 +536,7 @@ packages(struct reader *r)
 		free(names[i]);
 	}
 	free(names);
+	free(fs);
 	free(dir);
 	useproject(r, &r->projs[0]);
 }
@@ -2547,6 +2560,8 @@ modelfile(struct reader *r, const char *rel, const char *below, void *arg)
 	}
 	r->models[r->nmodels].node = n;
 	r->models[r->nmodels].early = !enabled(n);
+	if (!enabled(n))
+		cJSON_AddTrueToObject(r->early, jstr(n, "unique_id"));
 	r->models[r->nmodels++].calls = calls;
 	free(raw);
 	free(name);
@@ -4115,6 +4130,9 @@ tests(struct reader *r, struct testdef *td, const cJSON *entry)
 
 	td->column = NULL;
 	td->coltags = NULL;
+	/* a source table's own tests before its columns', as dbt's get_tests */
+	if (td->source)
+		testlist(r, td, entry);
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(entry, "columns")) {
 		/* dbt's parse_test: quoted as the column says (a source's
 		 * column: else as its quoting.column), its tags the test's */
@@ -4131,8 +4149,9 @@ tests(struct reader *r, struct testdef *td, const cJSON *entry)
 	}
 	td->column = NULL;
 	td->coltags = NULL;
-	/* the node's own tests after its columns', as dbt's parse_tests */
-	testlist(r, td, entry);
+	/* a node's own tests after its columns', as dbt's parse_tests */
+	if (!td->source)
+		testlist(r, td, entry);
 }
 
 /* The tests of each version of a versioned model's properties p, as
@@ -4242,6 +4261,286 @@ alltests(struct reader *r)
 		free((char *)td.filekey);
 		free(uid);
 	}
+}
+
+/* ---- dbt's order of the nodes ---- */
+
+/* dbt's manifest holds its nodes in the order its parse made them: for
+ * each project (the root, then the packages as its directory lists
+ * them), its models, snapshots, analyses, singular tests and seeds, each
+ * kind's files in os.walk's order, then its hooks; then each project's
+ * properties files (.yml, then .yaml) with, in each, the models' tests,
+ * the seeds', the snapshots defined there and the snapshots' tests; then
+ * the sources' tests, in the sources' order. graph.nodes is that order.
+ * A project's properties files are walked over its paths as a Python
+ * set: where they lie under more than one of its paths, dbt's order of
+ * their tests changes from one run of dbt to the next. */
+struct order {
+	struct htab rank;	/* "PKG\tpath" -> 1 + where dbt finds the file */
+	struct htab top;	/* the same -> 1 + the searched path's index */
+	size_t n;
+};
+
+struct okey {
+	size_t k[6];
+	cJSON *node;
+};
+
+static int
+globext(const char *name, const char *ext)
+{
+	size_t n = strlen(name), k = strlen(ext);
+
+	/* fnmatch's [!.#~]*EXT, as dbt's find_matching, case folded */
+	return n > k && !strchr(".#~", name[0]) && !strcasecmp(name + n - k, ext);
+}
+
+/* os.walk(rel), top-down: a directory's files in the order its entries
+ * come, then its subdirectories in that order (a link to one not
+ * followed); each file matching ext ranked next. notop: the names of
+ * rel's own subdirectories left out (singular tests' generic/, fixtures/). */
+static void
+owalk(struct reader *r, struct order *o, const char *rel, const char *ext, size_t top,
+    int notop)
+{
+	char *p = path(r, rel), **dirs = NULL, *key;
+	struct dirent *e;
+	struct stat st;
+	size_t nd = 0, i;
+	DIR *d;
+
+	if (!(d = opendir(p))) {
+		free(p);
+		return;
+	}
+	while ((e = readdir(d))) {
+		char *sp;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		sp = xasprintf("%s/%s", p, e->d_name);
+		if (stat(sp, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (lstat(sp, &st) == 0 && !S_ISLNK(st.st_mode) && !(notop &&
+			    (!strcmp(e->d_name, "generic") || !strcmp(e->d_name, "fixtures")))) {
+				dirs = xreallocarray(dirs, nd + 1, sizeof(*dirs));
+				dirs[nd++] = xasprintf("%s/%s", rel, e->d_name);
+			}
+		} else if (globext(e->d_name, ext)) {
+			key = xasprintf("%s\t%s/%s", r->name, rel, e->d_name);
+			if (!htabget(&o->rank, key)) {
+				htabput(&o->rank, key, (void *)(uintptr_t)++o->n);
+				htabput(&o->top, key, (void *)(uintptr_t)(top + 1));
+			} else
+				free(key);
+		}
+		free(sp);
+	}
+	closedir(d);
+	free(p);
+	for (i = 0; i < nd; i++) {
+		owalk(r, o, dirs[i], ext, top, 0);
+		free(dirs[i]);
+	}
+	free(dirs);
+}
+
+static void
+owalkpaths(struct reader *r, struct order *o, const char *key, const char *dflt,
+    const char *ext, int notop)
+{
+	cJSON *l = paths(r, key, dflt), *x;
+
+	cJSON_ArrayForEach(x, l)
+		owalk(r, o, x->valuestring, ext, 0, notop);
+	cJSON_Delete(l);
+}
+
+static size_t
+orank(struct htab *t, const char *pkg, const char *file)
+{
+	char *key = xasprintf("%s\t%s", pkg, file);
+	size_t k = (size_t)(uintptr_t)htabget(t, key);
+
+	free(key);
+	return k;
+}
+
+static int
+okeycmp(const void *a, const void *b)
+{
+	const struct okey *x = a, *y = b;
+	size_t i;
+
+	for (i = 0; i < 6; i++)
+		if (x->k[i] != y->k[i])
+			return x->k[i] < y->k[i] ? -1 : 1;
+	return 0;
+}
+
+/* The nodes put in dbt's order; 1 when it is dbt's, 0 when dbt's is not
+ * fixed (or not known here), the nodes then as they were. */
+static int
+dbtorder(struct reader *r)
+{
+	static const char *const srcpaths[][2] = {{"model-paths", "models"},
+	    {"seed-paths", "seeds"}, {"snapshot-paths", "snapshots"},
+	    {"analysis-paths", "analyses"}, {"macro-paths", "macros"},
+	    {"test-paths", "tests"}, {"function-paths", "functions"}};
+	struct order o;
+	struct okey *v;
+	size_t *end, *tops, nv = 0, i, k, nproj = r->nprojs, *byfs;
+	int ordered = 1;
+	cJSON *x, *vpos;
+
+	memset(&o, 0, sizeof(o));
+	end = xcalloc(nproj, sizeof(*end));
+	tops = xcalloc(nproj, sizeof(*tops));
+	byfs = xcalloc(nproj, sizeof(*byfs));
+	for (i = 0; i < nproj; i++)
+		byfs[i] = i;
+	for (i = 1; i < nproj; i++)
+		for (k = i; k > 1 && r->projs[byfs[k - 1]].fsorder > r->projs[byfs[k]].fsorder; k--) {
+			size_t t = byfs[k];
+			byfs[k] = byfs[k - 1];
+			byfs[k - 1] = t;
+		}
+	/* the files of nodes, project by project */
+	for (i = 0; i < nproj; i++) {
+		useproject(r, &r->projs[byfs[i]]);
+		owalkpaths(r, &o, "model-paths", "models", ".sql", 0);
+		owalkpaths(r, &o, "model-paths", "models", ".py", 0);
+		owalkpaths(r, &o, "snapshot-paths", "snapshots", ".sql", 0);
+		owalkpaths(r, &o, "analysis-paths", "analyses", ".sql", 0);
+		owalkpaths(r, &o, "test-paths", "tests", ".sql", 1);
+		owalkpaths(r, &o, "seed-paths", "seeds", ".csv", 0);
+		end[byfs[i]] = ++o.n;
+	}
+	/* the properties files, each with the path it is under */
+	for (i = 0; i < nproj; i++) {
+		const char *ext[] = {".yml", ".yaml"};
+		char *seen[8];
+		size_t ns = 0, e, j, m;
+		useproject(r, &r->projs[byfs[i]]);
+		for (e = 0; e < 2; e++)
+			for (j = 0, ns = 0; j < sizeof(srcpaths) / sizeof(srcpaths[0]); j++) {
+				cJSON *l = paths(r, srcpaths[j][0], srcpaths[j][1]);
+				cJSON_ArrayForEach(x, l) {
+					char *t = xstrdup(x->valuestring);
+					size_t n = strlen(t);
+					while (n > 0 && t[n - 1] == '/')
+						t[--n] = '\0';
+					for (m = 0; m < ns && strcmp(seen[m], t); m++)
+						;
+					if (m < ns || ns == sizeof(seen) / sizeof(seen[0])) {
+						free(t);
+						continue;
+					}
+					seen[ns++] = t;
+					owalk(r, &o, x->valuestring, ext[e], m, 0);
+				}
+				cJSON_Delete(l);
+				if (j + 1 == sizeof(srcpaths) / sizeof(srcpaths[0]))
+					for (m = 0; m < ns; m++)
+						free(seen[m]);
+			}
+	}
+	useproject(r, &r->projs[0]);
+	/* a versioned model is taken out and put back by its properties
+	 * file's patch, before that file's tests: its versions in order */
+	vpos = cJSON_CreateObject();
+	cJSON_ArrayForEach(x, r->patches) {
+		const cJSON *ver;
+		cJSON_ArrayForEach(ver, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(x,
+		    "entry"), "versions")) {
+			char *vt = vtext(cJSON_GetObjectItemCaseSensitive(ver, "v"));
+			char *uid = xasprintf("model.%s.%s.v%s", jstr(x, "package"), jstr(x, "name"), vt);
+			cJSON *at = cJSON_AddObjectToObject(vpos, uid);
+			cJSON_AddStringToObject(at, "file", jstr(x, "file"));
+			cJSON_AddNumberToObject(at, "i", (double)cJSON_GetArraySize(vpos));
+			free(vt);
+			free(uid);
+		}
+	}
+	/* a seed's or snapshot's properties that enable it or not: whether
+	 * dbt put it back is not known here */
+	cJSON_ArrayForEach(x, r->patches)
+		if (strcmp(jstr(x, "kind"), "model") && cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(x, "entry"),
+		    "config"), "enabled"))
+			ordered = 0;
+	v = xcalloc((size_t)cJSON_GetArraySize(r->nodes) + 1, sizeof(*v));
+	cJSON_ArrayForEach(x, r->nodes) {
+		const char *rt = jstr(x, "resource_type"), *pkg = jstr(x, "package_name");
+		const char *file = jstr(x, "original_file_path"), *fk = jstr(x, "file_key_name");
+		struct okey *ok = &v[nv];
+		const cJSON *vp;
+		size_t p;
+		ok->node = x;
+		ok->k[5] = nv++;
+		for (p = 0; p < nproj && strcmp(r->projs[p].name, pkg ? pkg : ""); p++)
+			;
+		if (p == nproj || !rt || !file) {
+			ordered = 0;
+			continue;
+		}
+		ok->k[1] = r->projs[p].fsorder;
+		if (!strcmp(rt, "operation")) {
+			const char *u = jstr(x, "unique_id"), *h = strstr(u, "-on-run-");
+			ok->k[2] = end[p];
+			ok->k[3] = h && !strncmp(h, "-on-run-end-", 12);
+			ok->k[4] = h ? (size_t)strtoul(strrchr(h, '-') + 1, NULL, 10) : 0;
+			continue;
+		}
+		if ((vp = cJSON_GetObjectItemCaseSensitive(vpos, jstr(x, "unique_id")))) {
+			file = jstr(vp, "file");
+			ok->k[4] = (size_t)cJSON_GetObjectItemCaseSensitive(vp, "i")->valuedouble;
+		}
+		if (!vp && !hassuffix(file, ".yml") && !hassuffix(file, ".yaml")) {
+			/* one its properties enabled: put back after every
+			 * properties file, as dbt's cleanup_disabled */
+			if (cJSON_GetObjectItemCaseSensitive(r->early, jstr(x, "unique_id")))
+				ok->k[0] = 2;
+			if (!(ok->k[2] = orank(&o.rank, pkg, file)))
+				ordered = 0;
+			continue;
+		}
+		/* made by a properties file */
+		ok->k[0] = fk && !strncmp(fk, "sources.", 8) ? 3 : 1;
+		if (!(ok->k[2] = orank(&o.rank, pkg, file)))
+			ordered = 0;
+		if (!tops[p])
+			tops[p] = orank(&o.top, pkg, file);
+		else if (tops[p] != orank(&o.top, pkg, file))
+			ordered = 0;
+		if (vp)
+			ok->k[3] = 0;
+		else if (!strcmp(rt, "snapshot"))
+			ok->k[3] = 4;
+		else if (fk && !strncmp(fk, "seeds.", 6))
+			ok->k[3] = 2;
+		else if (fk && !strncmp(fk, "snapshots.", 10))
+			ok->k[3] = 5;
+		else if (fk && !strncmp(fk, "models.", 7))
+			ok->k[3] = 1;
+		else if (ok->k[0] != 3)
+			ordered = 0;
+	}
+	if (ordered && nv) {
+		qsort(v, nv, sizeof(*v), okeycmp);
+		while (r->nodes->child)
+			cJSON_DetachItemViaPointer(r->nodes, r->nodes->child);
+		for (i = 0; i < nv; i++)
+			cJSON_AddItemToArray(r->nodes, v[i].node);
+	}
+	free(v);
+	cJSON_Delete(vpos);
+	free(end);
+	free(tops);
+	free(byfs);
+	for (i = 0; i < o.rank.cap; i++)
+		free((char *)o.rank.keys[i]);
+	htabfree(&o.rank);
+	htabfree(&o.top);
+	return ordered;
 }
 
 /* ---- depends_on ---- */
@@ -4678,7 +4977,7 @@ projectnodes(struct reader *r)
 }
 
 cJSON *
-dbtparse(const struct parseopts *o, char **read, char **missing)
+dbtparse(const struct parseopts *o, char **read, char **missing, int *ordered)
 {
 	struct reader r;
 	cJSON *x, *meta, *v;
@@ -4706,6 +5005,7 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	r.exposures = cJSON_AddObjectToObject(r.doc, "exposures");
 	r.disabled = cJSON_AddObjectToObject(r.doc, "disabled");
 	r.latest = cJSON_CreateObject();
+	r.early = cJSON_CreateObject();
 	r.vinfo = cJSON_CreateObject();
 	r.patches = cJSON_CreateObject();
 	r.stpatches = cJSON_CreateObject();
@@ -4762,6 +5062,7 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	depends(&r);
 	deprwarn(&r);
 	groupcheck(&r);
+	*ordered = dbtorder(&r);
 	nodejson(r.doc);
 	pctxfree(r.pc);
 	if (r.ypc)
@@ -4773,6 +5074,7 @@ dbtparse(const struct parseopts *o, char **read, char **missing)
 	cJSON_Delete(r.patches);
 	cJSON_Delete(r.stpatches);
 	cJSON_Delete(r.latest);
+	cJSON_Delete(r.early);
 	cJSON_Delete(r.vinfo);
 	cJSON_Delete(r.srcs);
 	cJSON_Delete(r.exps);

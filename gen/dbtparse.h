@@ -58,7 +58,9 @@ struct parseopts {
 /* The manifest of the project (exits 1 on anything not read exactly).
  * *read: every file and directory looked at, relative to here, each
  * ending in a newline (malloc'd); *missing: likewise, every path looked
- * for that was not there (a source path of dbt's defaults, dbt_packages). */
-cJSON *dbtparse(const struct parseopts *o, char **read, char **missing);
+ * for that was not there (a source path of dbt's defaults, dbt_packages).
+ * Its nodes are in dbt's order, *ordered 1, where that order is fixed:
+ * else *ordered is 0 (dbt's changes between runs, or is not known here). */
+cJSON *dbtparse(const struct parseopts *o, char **read, char **missing, int *ordered);
 
 #endif

@@ -678,7 +678,7 @@ jobsadapter(struct manifest *m, const struct node *n)
  * looked for and not there. */
 static void
 readproject(struct manifest *m, const char *yml, const char *prefix, const struct opts *o,
-    const struct resolved *rs, char **read, char **missing)
+    const struct resolved *rs, char **read, char **missing, int *ordered)
 {
 	struct parseopts po = {0};
 	struct arena a = {0};
@@ -699,7 +699,7 @@ readproject(struct manifest *m, const char *yml, const char *prefix, const struc
 	/* the manifest is made in an arena: the heap's churn of its millions
 	 * of small items cost as much as reading the project */
 	arenawindow(&a);
-	doc = dbtparse(&po, read, missing);
+	doc = dbtparse(&po, read, missing, ordered);
 	arenawindow(NULL);
 	text = jsonprint(doc);
 	arenafree(&a);
@@ -764,6 +764,7 @@ main(int argc, char **argv)
 	struct buf renderidx = {0};
 	size_t reused = 0, late = 0;
 	char *pname, *projread = NULL, *projmissing = NULL;
+	int ordered = 0;
 
 	argv0 = "dbt2ninja";
 	if (argc > 1 && !strcmp(argv[1], "results"))
@@ -790,7 +791,7 @@ main(int argc, char **argv)
 		/* the project read here: its target first, since names need it */
 		flags = runflags(&o, prefix, &o.threads, &rs);
 		projectyml = xasprintf("%sdbt_project.yml", prefix);
-		readproject(&m, projectyml, prefix, &o, &rs, &projread, &projmissing);
+		readproject(&m, projectyml, prefix, &o, &rs, &projread, &projmissing, &ordered);
 		o.manifest = projectyml;
 	} else
 		manifestloadfor(&m, o.manifest, (o.dbtcompare ? LOADDBT : 0) | LOADDEPLOY);
@@ -837,7 +838,7 @@ main(int argc, char **argv)
 	ro.dir = prefix;
 	ro.threads = o.threads;
 	/* a project read here: its nodes, sources and exposures (render.h) */
-	ro.graph = o.fromproject ? 2 : 1;
+	ro.graph = o.fromproject ? 2 + ordered : 1;
 	if (o.vars) {
 		char *err;
 		if (!(ro.vars = yamlparse(o.vars, "--vars", &err)) || !cJSON_IsObject(ro.vars))

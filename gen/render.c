@@ -151,9 +151,12 @@ rdocctx(struct rdoc *d, const struct dbtrun *run)
 		dbtctxloader(c, load, d);
 	if (d->graph == 1)
 		dbtctxgraph(c, rdocwhole, d, NULL);
-	else if (d->graph == 2)
+	else if (d->graph >= 2) {
 		dbtctxgraph(c, rdocwhole, d, " (a project read here has its nodes, sources and "
 		    "exposures as dbt's: a manifest from dbt parse has the rest)");
+		if (d->graph == 3)
+			dbtctxordered(c);
+	}
 	else
 		dbtctxgraph(c, NULL, NULL, " (of a project read here: a manifest from dbt parse "
 		    "works instead)");

@@ -1328,10 +1328,13 @@ graphsection(struct jev *v, struct rnode *rn, const char *name)
 static struct jv *graphattr(struct jev *, struct jv *, const char *);
 
 /* A section of the graph of a project read here: looked up by
- * unique_id, never iterated, as dbt's order is the order its parse
- * found the files in, which is its file system's. */
+ * unique_id, not iterated, as dbt's order is the order its parse found
+ * the files in (its file system's), and for the nodes in dbt's order
+ * (dbtctxordered) one that changes between dbt's runs. */
 static const char nodict[] = "iterating a section of graph of a project read here "
-    "(its order is dbt's file system's: a manifest from dbt parse works instead)";
+    "(its order is dbt's file system's, and dbt's own is not fixed where a project's "
+    "properties files lie under more than one of its paths: a manifest from dbt parse "
+    "works instead)";
 
 static struct jv *
 fnsectionget(struct jev *v, void *data, struct jcall *c)
@@ -1415,7 +1418,7 @@ graphattr(struct jev *v, struct jv *self, const char *name)
 				rn->graph = jvdict(a);
 			if (!(d = jvget(rn->graph, k))) {
 				d = graphsection(v, rn, name);
-				if (rn->c->nograph)
+				if (rn->c->nograph && !(rn->c->ordered && !strcmp(name, "nodes")))
 					d = jvobj(a, &sectionclass, d);
 				jvset(a, rn->graph, k, d);
 			}
@@ -2067,6 +2070,12 @@ dbtctxgraph(struct dbtctx *c, cJSON *(*whole)(void *), void *data, const char *n
 	c->whole = whole;
 	c->wholedata = data;
 	c->nograph = nograph;
+}
+
+void
+dbtctxordered(struct dbtctx *c)
+{
+	c->ordered = 1;
 }
 
 int

@@ -10,7 +10,7 @@
 # macro outside it neither called nor in depends_on.macros). Its nodes'
 # refs, depends_on, alias and tags are dbt parse's;
 # what dbt2ninja lacks is refused, and an error in a package's macro names
-# the macro's file and the node.
+# the macro's file and the node. graph.nodes iterated, in dbt's order.
 . "$(dirname "$0")/lib.sh"
 offline parsesem sem
 M=target/ninja/manifest.json
@@ -107,6 +107,19 @@ if sorted(a['disabled']) != sorted(b.get('disabled', {})):
 print('same' if not bad else 'differs')
 PY
 is "$(tail -1 "$TMP/cmp")" same "every node's refs, depends_on, alias and tags are dbt parse's, and the patched seed's" || sed 's/^/# /' "$TMP/cmp"
+# graph.nodes in dbt's order, read in one directory both ways (the file
+# system's order is that directory's)
+O=$TMP/order
+rm -rf "$O" && cp -R "$P" "$O" && rm -rf "$O/target" "$O/build.ninja"
+(cd "$O" && DBT_PROFILES_DIR=. "$DBT2NINJA" >/dev/null 2>&1 &&
+	cp target/ninja/sql/model.sem.graphorder.sql "$TMP/order.ours" &&
+	DBT_PROFILES_DIR=. "$TMP/refdbt/bin/dbt" parse >/dev/null 2>&1 &&
+	DBT_PROFILES_DIR=. "$DBT2NINJA" target/manifest.json >/dev/null 2>&1 &&
+	python3 -c 'import json, sys; print("\n".join(json.load(open(sys.argv[1]))["nodes"]))' \
+	    target/manifest.json >"$TMP/order.dbt" &&
+	diff target/ninja/sql/model.sem.graphorder.sql "$TMP/order.ours" >"$TMP/diff" 2>&1)
+ok $? "graph.nodes iterated in a project read here: dbt parse's order, $(wc -l <"$TMP/order.dbt") nodes" ||
+	head -20 "$TMP/diff" | sed 's/^/# /'
 (cd "$D" && printf "{%% macro boom() %%}\n  {{ exceptions.raise_compiler_error(\"boom here\") }}\n{%% endmacro %%}\n" >dbt_packages/helpers/macros/boom.sql &&
 	echo "select {{ helpers.boom() }} as x" >models/b.sql && rm -rf target &&
 	DBT_PROFILES_DIR=. "$TMP/refdbt/bin/dbt" parse >"$TMP/parse.err" 2>&1)

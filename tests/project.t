@@ -124,8 +124,8 @@ ok $? "analyses/, made, regenerates all the same"
 # refused, naming the file and what: never a different manifest
 refused() { refusedin "$ROOT/tests/data/project" "$@"; }
 refused 'echo "{% if execute %}{% for n in graph.nodes.values() %}{{ n.name }}{% endfor %}{% endif %}select 1 as x" >models/g.sql' \
-	"iterating a section of graph of a project read here (its order is dbt's file system's: a manifest from dbt parse works instead)" \
-	"iterating graph, whose order dbt takes from its file system"
+	"iterating a section of graph of a project read here (its order is dbt's file system's, and dbt's own is not fixed where a project's properties files lie under more than one of its paths" \
+	"iterating graph where dbt's own order changes between its runs"
 refused 'echo "{% if execute %}{{ graph.metrics }}{% endif %}select 1 as x" >models/g.sql' \
 	"graph.metrics (a project read here has its nodes, sources and exposures as dbt's: a manifest from dbt parse has the rest)" \
 	"graph's sections but nodes, sources and exposures"
