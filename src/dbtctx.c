@@ -219,6 +219,46 @@ relinfoschema(struct jev *v, void *data, struct jcall *c)
 	return relv(jevarena(v), &r);
 }
 
+/* incorporate(type=, path={database, schema, identifier}): the relation
+ * with those merged in, as dbt's BaseRelation.incorporate. */
+static struct jv *
+relincorporate(struct jev *v, void *data, struct jcall *c)
+{
+	static const char *const types[] = {"table", "view", "cte", "materialized_view",
+	    "external", NULL}, *const parts[] = {"database", "schema", "identifier", NULL};
+	struct rel r = *(struct rel *)data;
+	const char **to[] = {&r.db, &r.schema, &r.id};
+	size_t k, i, j;
+
+	if (c->npos)
+		jfail(v, "unsupported: incorporate() with positional arguments");
+	for (k = 0; k < c->nkw; k++) {
+		struct jv *x = c->kw[k];
+		if (!strcmp(c->names[k], "type")) {
+			for (i = 0; types[i] && !(x->type == JSTR && !strcmp(types[i], x->u.str.s)); i++)
+				;
+			if (x->type != JNONE && !types[i])
+				jfail(v, "unsupported: incorporate(type=%s)", x->type == JSTR ?
+				    x->u.str.s : jvtypename(x));
+			r.type = x->type == JNONE ? NULL : types[i];
+		} else if (!strcmp(c->names[k], "path") && x->type == JDICT) {
+			for (j = 0; j < x->u.dict.n; j++) {
+				struct jv *key = x->u.dict.k[j], *val = x->u.dict.v[j];
+				for (i = 0; parts[i] && !(key->type == JSTR &&
+				    !strcmp(parts[i], key->u.str.s)); i++)
+					;
+				if (!parts[i] || (val->type != JSTR && val->type != JNONE))
+					jfail(v, "unsupported: incorporate(path=) but of database, schema "
+					    "and identifier as strings");
+				*to[i] = val->type == JSTR ? val->u.str.s : NULL;
+			}
+			r.rendered = NULL;
+		} else
+			jfail(v, "unsupported: incorporate(%s=)", c->names[k]);
+	}
+	return relv(jevarena(v), &r);
+}
+
 static struct jv *
 relgetattr(struct jev *v, struct jv *self, const char *name)
 {
@@ -241,6 +281,8 @@ relgetattr(struct jev *v, struct jv *self, const char *name)
 		return jvfunc(a, "render", relrenderfn, r);
 	else if (!strcmp(name, "get"))
 		return jvfunc(a, "get", relget, r);
+	else if (!strcmp(name, "incorporate"))
+		return jvfunc(a, "incorporate", relincorporate, r);
 	else if (!strcmp(name, "information_schema") && !r->infoschema)
 		return jvfunc(a, "information_schema", relinfoschema, r);
 	else if (!strcmp(name, "information_schema_view") && r->infoschema)

@@ -853,6 +853,36 @@ dbtdbrelation(struct jev *v, struct rnode *rn, const char *db, const char *schem
 	return dbtrelv(a, &r);
 }
 
+/* adapter.drop_relation(relation), as dbt-postgres drops one: its
+ * drop_relation macro, through get_drop_sql (a view, a table and a
+ * materialized view by their own macros, the same words). */
+static struct jv *
+addrop(struct jev *v, void *data, struct jcall *c)
+{
+	static const char *const ok[] = {"relation", NULL};
+	struct rnode *rn = data;
+	struct jv *x = arg(c, 0, "relation");
+	struct buf q = {0};
+	struct rel *r;
+
+	nokw(v, c, "adapter.drop_relation", ok);
+	if (!x || !(r = dbtrelof(x)))
+		jfail(v, "adapter.drop_relation(): the argument must be a relation");
+	if (!rn->c->run.db)
+		dbtneed(v, rn, "adapter.drop_relation()");
+	notpost(v, rn, "adapter.drop_relation()");
+	if (strcmp(rn->c->run.adapter, "postgres"))
+		jfail(v, "unsupported: adapter.drop_relation() on %s", rn->c->run.adapter);
+	if (!r->type)
+		jfail(v, "Tried to drop relation %s, but its type is null.",
+		    jevstr(v, x)->u.str.s);
+	bufprintf(&q, "drop %s if exists %s cascade", !strcmp(r->type, "materialized_view") ?
+	    "materialized view" : r->type, jevstr(v, x)->u.str.s);
+	PQclear(run(v, rn, q.s));
+	buffree(&q);
+	return &jvnone;
+}
+
 struct jv *
 dbtdbattr(struct jev *v, struct rnode *rn, const char *name)
 {
@@ -862,6 +892,8 @@ dbtdbattr(struct jev *v, struct rnode *rn, const char *name)
 		return jvfunc(a, "adapter.execute", adexecute, rn);
 	if (!strcmp(name, "get_columns_in_relation"))
 		return jvfunc(a, "adapter.get_columns_in_relation", adcolumns, rn);
+	if (!strcmp(name, "drop_relation"))
+		return jvfunc(a, "adapter.drop_relation", addrop, rn);
 	return NULL;
 }
 
