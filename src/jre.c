@@ -6,13 +6,19 @@
  * alternatives and greedy or lazy repeats tried in Python's order,
  * captures restored when a path is abandoned), so the first match is
  * Python's, with Python's groups. Text is UTF-8 and offsets are code
- * points; what Python decides with Unicode's tables (\d \w \s \b and
- * IGNORECASE) is refused on non-ASCII text, and IGNORECASE on a non-ASCII
- * character of the pattern. A repeat of what can match the empty string
- * (where sre's rule for empty iterations decides) is refused, and so is a
- * match that needs more than MAXSTEPS steps. Iteration (sub, findall,
- * split) is CPython 3.7's: at the position where an empty match ended,
- * the next match must not be empty. */
+ * points. What Python decides with Unicode's tables (but under ASCII) is
+ * decided here as well for every character (\s, and IGNORECASE of an
+ * ASCII letter) or for those of Latin, Greek, Cyrillic and punctuation
+ * (\w \d \b); at run time another non-ASCII character that \w \d \b
+ * meet, or that an IGNORECASE backreference compares, is refused, and so
+ * is IGNORECASE on a non-ASCII character of the pattern. Inline flags are
+ * sre_parse's: global ones at the start, scoped ones (?i:...) (?-i:...)
+ * for their group; a lookbehind is a lookahead begun as many code points
+ * back as its subpattern's fixed width, as sre's. A repeat of what can
+ * match the empty string (where sre's rule for empty iterations decides)
+ * is refused, and so is a match that needs more than MAXSTEPS steps.
+ * Iteration (sub, findall, split) is CPython 3.7's: at the position where
+ * an empty match ended, the next match must not be empty. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,21 +27,28 @@
 #include "jeval.h"
 #include "jre.h"
 
-enum { FI = 2, FM = 8, FS = 16, FU = 32, FX = 64 };
+/* Python's flags: TEMPLATE, IGNORECASE, LOCALE, MULTILINE, DOTALL,
+ * UNICODE, VERBOSE, ASCII */
+enum { FT = 1, FI = 2, FL = 4, FM = 8, FS = 16, FU = 32, FX = 64, FA = 256 };
 enum { MAXGROUPS = 99, MAXCODE = 20000, MAXSTEPS = 20000000 };
+/* sre's bound on a width (_sre.MAXREPEAT): a repeat without one */
+static const long long MAXREPEAT = 4294967295LL;
 
 /* A set of code points: the ASCII ones (1-127) as a table, the others as
- * ranges; neg inverts it. */
+ * ranges, or all of them (hi: ASCII's \W \D \S), or the partners of
+ * its letters (fold: Unicode's IGNORECASE); with Unicode's \w or \d
+ * (uni) one outside the blocks of known is refused; neg inverts it. */
 struct cset {
 	unsigned char a[128];
 	long (*r)[2];
 	size_t nr;
-	int neg;
+	int hi, fold, uni, neg;
 };
 
 /* An instruction of the machine. */
 enum opc {
-	OCHAR,		/* the code point x (y: either case, ASCII letters) */
+	OCHAR,		/* the code point x (y: either case of the ASCII letter
+			 * x, 1 as ASCII's, 2 as Unicode's) */
 	OANY,		/* any code point (x: but a newline) */
 	OSET,		/* one of set x */
 	OSPLIT,		/* go on at x; when that fails, at y */
@@ -43,10 +56,12 @@ enum opc {
 	OSAVE,		/* capture slot x = here */
 	OBOL, OEOL,	/* ^ $, x: MULTILINE */
 	OBEGIN, OEND,	/* \A \Z */
-	OWORDB,		/* \b (x: \B) */
-	OBREF,		/* the text of group x again (y: either case) */
+	OWORDB,		/* \b (x: \B; y: Unicode's) */
+	OBREF,		/* the text of group x again (y: either case, 1 as
+			 * ASCII's, 2 as Unicode's) */
 	OLOOK,		/* (?=...) at the next instruction, through OMATCH;
 			 * then go on at x (y: (?!...)) */
+	OBACK,		/* x code points back (a lookbehind's first) */
 	OMATCH
 };
 
@@ -58,10 +73,9 @@ struct ins {
 /* A pattern, compiled. */
 struct rx {
 	struct jv *pat;		/* Python's pattern (a JSTR) */
-	int flags;
+	int flags;		/* the global ones, and UNICODE as given */
 	size_t ngroups;
 	char **names;		/* names[g], or NULL: (?P<name>...) */
-	int ascii;		/* needs ASCII text */
 	struct ins *code;
 	size_t ncode;
 	struct cset *sets;
@@ -75,8 +89,10 @@ enum ntype { NEMPTY, NCHAR, NANY, NSET, NCAT, NALT, NGROUP, NREP, NASSERT, NBREF
 struct node {
 	enum ntype type;
 	long x;			/* the char, set, group (0: not capturing), assertion */
-	long min, max;		/* a repeat's; max -1: no bound */
+	long min, max;		/* a repeat's; max -1: no bound; a lookaround's
+				 * min: how far behind it looks, -1 ahead */
 	int greedy, neg;
+	int fl;			/* the flags where it is */
 	struct node **kid;
 	size_t nkid;
 };
@@ -86,16 +102,23 @@ struct tr {
 	struct rx *r;
 	const char *s;
 	size_t n, i;
+	int flags;		/* the flags where the parse is */
+	int atstart;		/* nothing read yet but flags and comments */
+	long lbgroups;		/* in a lookbehind: its first group; else 0 */
 	char *open;		/* open[g]: group g is not closed yet */
+	long long (*gw)[2];	/* gw[g]: group g's width (width()) */
 	struct arena *a;
 };
 
 static void
 refuse(struct jev *v, const struct rx *r, const char *what)
 {
-	/* a long pattern cut, so that what is refused shows */
+	/* a long pattern cut (between characters), so that what is refused
+	 * shows */
 	int n = r->pat->u.str.n > 60 ? 57 : (int)r->pat->u.str.n;
 
+	while (n < (int)r->pat->u.str.n && ((unsigned char)r->pat->u.str.s[n] & 0xC0) == 0x80)
+		n--;
 	jfail(v, "unsupported: modules.re pattern '%.*s%s': %s", n, r->pat->u.str.s,
 	    n < (int)r->pat->u.str.n ? "..." : "", what);
 }
@@ -114,6 +137,7 @@ newnode(struct tr *t, enum ntype type, long x)
 	memset(n, 0, sizeof(*n));
 	n->type = type;
 	n->x = x;
+	n->fl = t->flags;
 	return n;
 }
 
@@ -139,48 +163,64 @@ setrange(unsigned char *set, int lo, int hi)
 			set[lo] = 1;
 }
 
-static void
-setclass(unsigned char *set, int c)
-{
-	unsigned char x[128] = {0};
-	int k;
-
-	switch (c | 0x20) {
-	case 'd':
-		setrange(x, '0', '9');
-		break;
-	case 'w':
-		setrange(x, '0', '9'); setrange(x, 'a', 'z'); setrange(x, 'A', 'Z');
-		x['_'] = 1;
-		break;
-	case 's':	/* str.isspace() of ASCII */
-		setrange(x, '\t', '\r'); setrange(x, 0x1c, 0x1f); x[' '] = 1;
-		break;
-	}
-	for (k = 1; k < 128; k++)
-		if (x[k] == (c >= 'a'))
-			set[k] = 1;
-}
-
 static int
 isalpha_(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* Close under case (IGNORECASE), then negate. */
-static void
-setfix(unsigned char *set, int icase, int neg)
+/* The ASCII letter (lower case) that Unicode's IGNORECASE matches the
+ * non-ASCII c with, or 0: no other is (sre's tables, every code point
+ * tried): İ and ı i, the Kelvin sign k, ſ s. */
+static int
+partner(long c)
 {
-	int k;
+	return c == 0x130 || c == 0x131 ? 'i' : c == 0x212A ? 'k' : c == 0x17F ? 's' : 0;
+}
 
-	if (icase)
-		for (k = 1; k < 128; k++)
-			if (set[k] && isalpha_(k))
-				set[k ^ 0x20] = 1;
-	if (neg)
-		for (k = 1; k < 128; k++)
-			set[k] = !set[k];
+/* Unicode's word characters (str.isalnum() and _, sre's \w and \b)
+ * among the non-ASCII ones of the blocks in known: Latin, Greek and
+ * Cyrillic (U+0080-U+052F), and punctuation, super- and subscripts and
+ * currency (U+2000-U+20CF), of which none is a digit (\d) either (sre's
+ * tables, every code point tried). A non-ASCII character these classes
+ * meet elsewhere is refused. Unicode's spaces (str.isspace()) are all in
+ * spaces. */
+static const long known[][2] = {{0x80, 0x52F}, {0x2000, 0x20CF}};
+static const long words[][2] = {
+	{0xAA, 0xAA}, {0xB2, 0xB3}, {0xB5, 0xB5}, {0xB9, 0xBA}, {0xBC, 0xBE},
+	{0xC0, 0xD6}, {0xD8, 0xF6}, {0xF8, 0x2C1}, {0x2C6, 0x2D1}, {0x2E0, 0x2E4},
+	{0x2EC, 0x2EC}, {0x2EE, 0x2EE}, {0x370, 0x374}, {0x376, 0x377}, {0x37A, 0x37D},
+	{0x37F, 0x37F}, {0x386, 0x386}, {0x388, 0x38A}, {0x38C, 0x38C}, {0x38E, 0x3A1},
+	{0x3A3, 0x3F5}, {0x3F7, 0x481}, {0x48A, 0x52F}, {0x2070, 0x2071}, {0x2074, 0x2079},
+	{0x207F, 0x2089}, {0x2090, 0x209C},
+};
+static const long spaces[][2] = {
+	{0x85, 0x85}, {0xA0, 0xA0}, {0x1680, 0x1680}, {0x2000, 0x200A}, {0x2028, 0x2029},
+	{0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000},
+};
+static const long nonascii[][2] = {{0x80, 0x10FFFF}};
+#define NR(t) (sizeof(t) / sizeof((t)[0]))
+
+static int
+inranges(const long (*r)[2], size_t n, long c)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (c >= r[k][0] && c <= r[k][1])
+			return 1;
+	return 0;
+}
+
+/* Whether the code point c is a word character (\w, \b) by Unicode's
+ * tables, or -1 where they are not here. */
+static int
+isword(long c)
+{
+	if (c < 128)
+		return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z');
+	return inranges(known, NR(known), c) ? inranges(words, NR(words), c) : -1;
 }
 
 /* A set of the tree's pattern, by index. */
@@ -198,26 +238,116 @@ newset(struct tr *t, struct cset **cs)
 	return (long)r->nsets++;
 }
 
+/* The code points lo-hi (not ASCII) added to cs. */
 static void
-setcps(struct tr *t, struct cset *cs, long lo, long hi)
+addrange(struct tr *t, struct cset *cs, long lo, long hi)
 {
-	long (*r)[2];
+	long (*r)[2] = arenaalloc(t->a, (cs->nr + 1) * sizeof(*r));
 
-	if (lo < 128) {
-		setrange(cs->a, (int)lo, (int)(hi < 127 ? hi : 127));
-		lo = 128;
-	}
-	if (lo > hi)
-		return;
-	if (t->r->flags & FI)
-		trfail(t, "IGNORECASE with a non-ASCII character");
-	r = arenaalloc(t->a, (cs->nr + 1) * sizeof(*r));
 	if (cs->nr)
 		memcpy(r, cs->r, cs->nr * sizeof(*r));
 	r[cs->nr][0] = lo;
 	r[cs->nr][1] = hi;
 	cs->r = r;
 	cs->nr++;
+}
+
+static void
+setcps(struct tr *t, struct cset *cs, long lo, long hi)
+{
+	if (lo < 128) {
+		setrange(cs->a, (int)lo, (int)(hi < 127 ? hi : 127));
+		lo = 128;
+	}
+	if (lo > hi)
+		return;
+	if ((t->flags & FI) && !(t->flags & FA))
+		trfail(t, "IGNORECASE with a non-ASCII character");
+	addrange(t, cs, lo, hi);
+}
+
+/* The code points of the ranges u not in the ranges x (both sorted)
+ * added to cs. */
+static void
+addbut(struct tr *t, struct cset *cs, const long (*u)[2], size_t nu, const long (*x)[2],
+    size_t nx)
+{
+	size_t k, j;
+	long at;
+
+	for (k = 0; k < nu; k++) {
+		at = u[k][0];
+		for (j = 0; j < nx; j++)
+			if (x[j][1] >= at && x[j][0] <= u[k][1]) {
+				if (x[j][0] > at)
+					addrange(t, cs, at, x[j][0] - 1);
+				at = x[j][1] + 1;
+			}
+		if (at <= u[k][1])
+			addrange(t, cs, at, u[k][1]);
+	}
+}
+
+/* The class \c (d D w W s S) added to cs, as the flags make it: ASCII's
+ * \s is C's isspace(), Unicode's (str.isspace()) has \x1c-\x1f and the
+ * non-ASCII spaces too; Unicode's \d and \w are known only in known's
+ * blocks (uni). Outside a class (inclass 0, cs new) a negated class is
+ * its class negated. */
+static void
+setclass(struct tr *t, struct cset *cs, int c, int inclass)
+{
+	unsigned char x[128] = {0};
+	int k, ascii = (t->flags & FA) != 0, neg = c < 'a';
+
+	switch (c | 0x20) {
+	case 'd':
+		setrange(x, '0', '9');
+		break;
+	case 'w':
+		setrange(x, '0', '9'); setrange(x, 'a', 'z'); setrange(x, 'A', 'Z');
+		x['_'] = 1;
+		break;
+	case 's':
+		setrange(x, '\t', '\r'); x[' '] = 1;
+		if (!ascii)
+			setrange(x, 0x1c, 0x1f);
+		break;
+	}
+	if (neg && !inclass) {
+		cs->neg = 1;
+		neg = 0;
+		c |= 0x20;
+	}
+	for (k = 1; k < 128; k++)
+		if (x[k] != neg)
+			cs->a[k] = 1;
+	if (ascii) {
+		cs->hi |= neg;
+		return;
+	}
+	cs->uni |= (c | 0x20) != 's';
+	switch (c) {
+	case 'w': addbut(t, cs, words, NR(words), NULL, 0); break;
+	case 'W': addbut(t, cs, known, NR(known), words, NR(words)); break;
+	case 'D': addbut(t, cs, known, NR(known), NULL, 0); break;
+	case 's': addbut(t, cs, spaces, NR(spaces), NULL, 0); break;
+	case 'S': addbut(t, cs, nonascii, NR(nonascii), spaces, NR(spaces)); break;
+	}
+}
+
+/* IGNORECASE where the parse is on cs: its ASCII letters in both cases,
+ * and by Unicode's (fold), their non-ASCII partners. */
+static void
+setfix(struct tr *t, struct cset *cs)
+{
+	int k;
+
+	if (!(t->flags & FI))
+		return;
+	for (k = 1; k < 128; k++)
+		if (cs->a[k] && isalpha_(k))
+			cs->a[k ^ 0x20] = 1;
+	cs->fold = !(t->flags & FA);
 }
 
 /* ---- parsing, as sre_parse ---- */
@@ -274,10 +404,7 @@ escape(struct tr *t, struct cset *cs, int inclass)
 	c = (unsigned char)t->s[t->i++];
 	switch (c) {
 	case 'd': case 'D': case 'w': case 'W': case 's': case 'S':
-		setclass(cs->a, c);
-		/* a negated class holds every non-ASCII code point, which
-		 * needs ASCII text anyway */
-		t->r->ascii = 1;
+		setclass(t, cs, c, inclass);
 		return -1;
 	case 'n': return '\n';
 	case 't': return '\t';
@@ -354,7 +481,7 @@ klass(struct tr *t)
 		} else if (lo >= 0)
 			setcps(t, cs, lo, lo);
 	}
-	setfix(cs->a, t->r->flags & FI, 0);
+	setfix(t, cs);
 	return newnode(t, NSET, set);
 }
 
@@ -420,6 +547,55 @@ nullable(const struct node *n)
 	}
 }
 
+/* The fewest and the most code points n matches, as sre_parse's
+ * getwidth counts them (MAXREPEAT: no bound): what a lookbehind needs to
+ * be the same. */
+static void
+width(const struct tr *t, const struct node *n, long long *lo, long long *hi)
+{
+	long long l, h;
+	size_t k;
+
+	*lo = *hi = 0;
+	switch (n->type) {
+	case NCHAR: case NANY: case NSET:
+		*lo = *hi = 1;
+		break;
+	case NCAT:
+		for (k = 0; k < n->nkid; k++) {
+			width(t, n->kid[k], &l, &h);
+			*lo = *lo + l < MAXREPEAT ? *lo + l : MAXREPEAT;
+			*hi = *hi + h < MAXREPEAT ? *hi + h : MAXREPEAT;
+		}
+		break;
+	case NALT:
+		*lo = MAXREPEAT - 1;
+		for (k = 0; k < n->nkid; k++) {
+			width(t, n->kid[k], &l, &h);
+			*lo = l < *lo ? l : *lo;
+			*hi = h > *hi ? h : *hi;
+		}
+		break;
+	case NGROUP:
+		width(t, n->kid[0], lo, hi);
+		break;
+	case NREP:
+		width(t, n->kid[0], &l, &h);
+		/* (braces() keeps a bound under 2^20: no overflow) */
+		*lo = l * n->min;
+		*hi = n->max >= 0 ? h * n->max : h ? MAXREPEAT : 0;
+		break;
+	case NBREF:
+		*lo = t->gw[n->x][0];
+		*hi = t->gw[n->x][1];
+		break;
+	default:	/* the empty string, an assertion or a lookaround */
+		break;
+	}
+	*lo = *lo < MAXREPEAT - 1 ? *lo : MAXREPEAT - 1;
+	*hi = *hi < MAXREPEAT ? *hi : MAXREPEAT;
+}
+
 /* The group named at s[i] up to end (> or )), i past it. */
 static char *
 groupname(struct tr *t, int end)
@@ -457,23 +633,114 @@ groupbyname(struct tr *t, const char *name)
 	return 0;
 }
 
+/* A backreference to g, refused where sre_parse refuses one in a
+ * lookbehind. */
+static struct node *
+groupref(struct tr *t, long g)
+{
+	if (t->open[g])
+		trfail(t, "cannot refer to an open group");
+	if (t->lbgroups && g >= t->lbgroups)
+		trfail(t, "cannot refer to group defined in the same lookbehind subpattern");
+	return newnode(t, NBREF, g);
+}
+
 static struct node *alternation(struct tr *);
+
+/* Past the token at s[i]: a backslash and what follows it are one, as
+ * sre_parse's tokenizer reads them (in a comment too). */
+static void
+token(struct tr *t)
+{
+	if (t->s[t->i] == '\\' && t->i + 1 >= t->n)
+		trfail(t, "bad escape (end of pattern)");
+	t->i += t->s[t->i] == '\\' ? 2 : 1;
+}
 
 /* VERBOSE: whitespace, and # to the end of the line, between tokens. */
 static void
 skip(struct tr *t)
 {
-	if (!(t->r->flags & FX))
+	if (!(t->flags & FX))
 		return;
 	while (t->i < t->n) {
 		if (strchr(" \t\n\r\v\f", t->s[t->i]) && t->s[t->i])
 			t->i++;
-		else if (t->s[t->i] == '#')
-			while (t->i < t->n && t->s[t->i++] != '\n')
-				;
-		else
+		else if (t->s[t->i] == '#') {
+			while (t->i < t->n && t->s[t->i] != '\n')
+				token(t);
+			t->i += t->i < t->n;
+		} else
 			break;
 	}
+}
+
+/* An inline flag's letter: its flag, or 0. */
+static int
+flagof(int c)
+{
+	switch (c) {
+	case 'a': return FA;
+	case 'i': return FI;
+	case 'L': return FL;
+	case 'm': return FM;
+	case 's': return FS;
+	case 't': return FT;
+	case 'u': return FU;
+	case 'x': return FX;
+	}
+	return 0;
+}
+
+/* The flags at s[i] of (?aiLmstux) or (?aiLmstux-imsx:...), as sre_parse
+ * reads them, i past the ) or the :: 1 for global ones, 0 for a
+ * group's. */
+static int
+inlineflags(struct tr *t, int *add, int *del)
+{
+	const int types = FA | FL | FU;
+	int f, c;
+
+	*add = *del = 0;
+	if (t->s[t->i] != '-')
+		for (;;) {
+			f = flagof(t->s[t->i++]);
+			if (f == FL)
+				trfail(t, "bad inline flags: cannot use 'L' flag with a str pattern");
+			*add |= f;
+			if ((f & types) && (*add & types) != f)
+				trfail(t, "bad inline flags: flags 'a', 'u' and 'L' are incompatible");
+			if (t->i >= t->n)
+				trfail(t, "missing -, : or )");
+			c = (unsigned char)t->s[t->i];
+			if (c == ')' || c == '-' || c == ':')
+				break;
+			if (!flagof(c))
+				trfail(t, isalpha_(c) ? "unknown flag" : "missing -, : or )");
+		}
+	c = (unsigned char)t->s[t->i++];
+	if (c == ')')
+		return 1;
+	if (*add & FT)
+		trfail(t, "bad inline flags: cannot turn on global flag");
+	if (c == '-') {
+		c = t->i < t->n ? (unsigned char)t->s[t->i] : 0;
+		if (!flagof(c))
+			trfail(t, isalpha_(c) ? "unknown flag" : "missing flag");
+		for (; t->i < t->n && (f = flagof(t->s[t->i])); t->i++) {
+			if (f & types)
+				trfail(t, "bad inline flags: cannot turn off flags 'a', 'u' and 'L'");
+			*del |= f;
+		}
+		c = t->i < t->n ? (unsigned char)t->s[t->i++] : 0;
+		if (c != ':')
+			trfail(t, isalpha_(c) ? "unknown flag" : "missing :");
+	}
+	if (*del & FT)
+		trfail(t, "bad inline flags: cannot turn off global flag");
+	if (*add & *del)
+		trfail(t, "bad inline flags: flag turned on and off");
+	return 0;
 }
 
 /* The group at s[i], its ( there. */
@@ -483,40 +750,75 @@ group(struct tr *t)
 	struct node *n;
 	char *name = NULL;
 	size_t g = 0;
-	int look = -1, capture = 1;
+	int look = -1, behind = 0, capture = 1, outer = t->flags, add, del, c;
+	long lb = t->lbgroups;
+	long long lo, hi;
+	char what[64];
 
 	t->i++;
 	if (t->i < t->n && t->s[t->i] == '?') {
 		t->i++;
 		capture = 0;
-		if (t->i < t->n && t->s[t->i] == ':')
+		if (t->i >= t->n)
+			trfail(t, "unexpected end of pattern");
+		c = (unsigned char)t->s[t->i];
+		if (c == '<') {
+			if (++t->i >= t->n)
+				trfail(t, "unexpected end of pattern");
+			c = (unsigned char)t->s[t->i];
+			if (c != '=' && c != '!') {
+				snprintf(what, sizeof(what), "unknown extension ?<%c", c);
+				trfail(t, what);
+			}
+			behind = 1;
+		}
+		if (c == ':')
 			t->i++;
-		else if (t->i < t->n && (t->s[t->i] == '=' || t->s[t->i] == '!'))
+		else if (c == '=' || c == '!')
 			look = t->s[t->i++] == '!';
-		else if (t->i < t->n && t->s[t->i] == '#') {
+		else if (c == '#') {
 			while (t->i < t->n && t->s[t->i] != ')')
-				t->i++;
+				token(t);
 			if (t->i >= t->n)
 				trfail(t, "missing ), unterminated comment");
 			t->i++;
 			return newnode(t, NEMPTY, 0);
-		} else if (t->i + 1 < t->n && t->s[t->i] == 'P' && t->s[t->i + 1] == '<') {
+		} else if (t->i + 1 < t->n && c == 'P' && t->s[t->i + 1] == '<') {
 			t->i += 2;
 			name = groupname(t, '>');
 			for (g = 1; g <= t->r->ngroups; g++)
 				if (t->r->names[g] && !strcmp(t->r->names[g], name))
 					trfail(t, "redefinition of a group name");
 			capture = 1;
-		} else if (t->i + 1 < t->n && t->s[t->i] == 'P' && t->s[t->i + 1] == '=') {
+		} else if (t->i + 1 < t->n && c == 'P' && t->s[t->i + 1] == '=') {
 			t->i += 2;
 			name = groupname(t, ')');
-			g = (size_t)groupbyname(t, name);
-			if (t->open[g])
-				trfail(t, "cannot refer to an open group");
-			return newnode(t, NBREF, (long)g);
-		} else
-			trfail(t, "(?...) group");
+			return groupref(t, groupbyname(t, name));
+		} else if (c == '>')
+			trfail(t, "atomic group (?>...)");
+		else if (c == '(')
+			trfail(t, "conditional group (?(...)...)");
+		else if (flagof(c) || c == '-') {
+			if (inlineflags(t, &add, &del)) {
+				/* global: Python's at the start only */
+				if (!t->atstart)
+					trfail(t, "global flags not at the start of the expression");
+				if (add & FT)
+					trfail(t, "the TEMPLATE flag (?t)");
+				t->flags |= add;
+				t->r->flags |= add;
+				return newnode(t, NEMPTY, 0);
+			}
+			/* the group's: ASCII and UNICODE take each other's place */
+			if (add & (FA | FU))
+				t->flags &= ~(FA | FU);
+			t->flags = (t->flags | add) & ~del;
+		} else {
+			snprintf(what, sizeof(what), "unknown extension ?%c", c);
+			trfail(t, what);
+		}
 	}
+	t->atstart = 0;
 	g = 0;
 	if (capture) {
 		if (++t->r->ngroups > MAXGROUPS)
@@ -525,14 +827,27 @@ group(struct tr *t)
 		t->r->names[g] = name;
 		t->open[g] = 1;
 	}
+	if (behind && !lb)
+		t->lbgroups = (long)t->r->ngroups + 1;
 	n = newnode(t, look >= 0 ? NLOOK : NGROUP, (long)g);
 	n->neg = look == 1;
+	n->min = -1;
 	addkid(t, n, alternation(t));
 	if (t->i >= t->n || t->s[t->i] != ')')
 		trfail(t, "missing ), unterminated subpattern");
 	t->i++;
-	if (g)
+	t->flags = outer;
+	t->lbgroups = lb;
+	if (g) {
 		t->open[g] = 0;
+		width(t, n->kid[0], &t->gw[g][0], &t->gw[g][1]);
+	}
+	if (behind) {
+		width(t, n->kid[0], &lo, &hi);
+		if (lo != hi)
+			trfail(t, "look-behind requires fixed-width pattern");
+		n->min = (long)lo;
+	}
 	return n;
 }
 
@@ -551,9 +866,7 @@ backref(struct tr *t)
 	t->i = k;
 	if ((size_t)g > t->r->ngroups)
 		trfail(t, "invalid group reference");
-	if (t->open[g])
-		trfail(t, "cannot refer to an open group");
-	return newnode(t, NBREF, g);
+	return groupref(t, g);
 }
 
 /* An atom at s[i], or NULL at | ) or the end. */
@@ -585,7 +898,7 @@ atom(struct tr *t)
 		return klass(t);
 	case '.':
 		t->i++;
-		return newnode(t, NANY, !(t->r->flags & FS));
+		return newnode(t, NANY, !(t->flags & FS));
 	case '^':
 		t->i++;
 		return newnode(t, NASSERT, OBOL);
@@ -601,7 +914,6 @@ atom(struct tr *t)
 			c = t->s[t->i + 1];
 			t->i += 2;
 			if (c == 'b' || c == 'B') {
-				t->r->ascii = 1;
 				n = newnode(t, NASSERT, OWORDB);
 				n->neg = c == 'B';
 				return n;
@@ -611,14 +923,14 @@ atom(struct tr *t)
 		t->i++;
 		set = newset(t, &cs);
 		if ((c = escape(t, cs, 0)) < 0) {
-			setfix(cs->a, t->r->flags & FI, 0);
+			setfix(t, cs);
 			return newnode(t, NSET, set);
 		}
 		break;
 	default:
 		c = cpat(t->s, t->n, &t->i);
 	}
-	if (c >= 0x80 && (t->r->flags & FI))
+	if (c >= 0x80 && (t->flags & FI) && !(t->flags & FA))
 		trfail(t, "IGNORECASE with a non-ASCII character");
 	return newnode(t, NCHAR, c);
 }
@@ -675,8 +987,12 @@ concatenation(struct tr *t)
 {
 	struct node *cat = newnode(t, NCAT, 0), *n;
 
-	while (skip(t), t->i < t->n && (n = atom(t)))
+	while (skip(t), t->i < t->n && (n = atom(t))) {
+		/* what a comment or global flags leave is nothing */
+		if (n->type != NEMPTY)
+			t->atstart = 0;
 		addkid(t, cat, quantified(t, n));
+	}
 	return cat;
 }
 
@@ -688,6 +1004,7 @@ alternation(struct tr *t)
 	addkid(t, alt, concatenation(t));
 	while (t->i < t->n && t->s[t->i] == '|') {
 		t->i++;
+		t->atstart = 0;
 		addkid(t, alt, concatenation(t));
 	}
 	return alt->nkid == 1 ? alt->kid[0] : alt;
@@ -723,7 +1040,8 @@ emit(struct prog *p, enum opc op, long x, long y)
 static void
 gen(struct prog *p, const struct node *n)
 {
-	int icase = (p->t->r->flags & FI) != 0;
+	/* IGNORECASE, as ASCII's (1) or Unicode's (2) */
+	int ic = n->fl & FI ? n->fl & FA ? 1 : 2 : 0;
 	size_t k, at, *jumps;
 	long i;
 
@@ -731,7 +1049,7 @@ gen(struct prog *p, const struct node *n)
 	case NEMPTY:
 		break;
 	case NCHAR:
-		emit(p, OCHAR, n->x, icase && n->x < 128 && isalpha_((int)n->x));
+		emit(p, OCHAR, n->x, n->x < 128 && isalpha_((int)n->x) ? ic : 0);
 		break;
 	case NANY:
 		emit(p, OANY, n->x, 0);
@@ -787,13 +1105,16 @@ gen(struct prog *p, const struct node *n)
 		}
 		break;
 	case NASSERT:
-		emit(p, (enum opc)n->x, n->x == OWORDB ? n->neg : (p->t->r->flags & FM) != 0, 0);
+		emit(p, (enum opc)n->x, n->x == OWORDB ? n->neg : (n->fl & FM) != 0,
+		    n->x == OWORDB && !(n->fl & FA));
 		break;
 	case NBREF:
-		emit(p, OBREF, n->x, icase);
+		emit(p, OBREF, n->x, ic);
 		break;
 	case NLOOK:
 		at = emit(p, OLOOK, 0, n->neg);
+		if (n->min >= 0)
+			emit(p, OBACK, n->min, 0);
 		gen(p, n->kid[0]);
 		emit(p, OMATCH, 0, 0);
 		p->code[at].x = (long)p->n;
@@ -817,24 +1138,14 @@ compile(struct jev *v, struct rx *r)
 	memset(r->names, 0, (MAXGROUPS + 2) * sizeof(*r->names));
 	t.open = arenaalloc(t.a, MAXGROUPS + 2);
 	memset(t.open, 0, MAXGROUPS + 2);
-	/* Python's global inline flags, at the start only: (?i) (?m) (?s)
-	 * (and (?u), what a str pattern is); any other (?...) is refused */
-	while (t.i + 2 < t.n && t.s[t.i] == '(' && t.s[t.i + 1] == '?') {
-		size_t k = t.i + 2;
-		int f = 0;
-		for (; k < t.n && t.s[k] && strchr("imsux", t.s[k]); k++)
-			f |= t.s[k] == 'i' ? FI : t.s[k] == 'm' ? FM : t.s[k] == 's' ? FS :
-			    t.s[k] == 'x' ? FX : 0;
-		if (k == t.i + 2 || k >= t.n || t.s[k] != ')')
-			break;
-		r->flags |= f;
-		t.i = k + 1;
-	}
-	if (r->flags & FI)
-		r->ascii = 1;
+	t.gw = arenaalloc(t.a, (MAXGROUPS + 2) * sizeof(*t.gw));
+	t.flags = r->flags;
+	t.atstart = 1;
 	root = alternation(&t);
 	if (t.i < t.n)
 		trfail(&t, "unbalanced parenthesis");
+	if ((r->flags & FA) && (r->flags & FU))
+		jfail(v, "ASCII and UNICODE flags are incompatible");
 	p.t = &t;
 	gen(&p, root);
 	emit(&p, OMATCH, 0, 0);
@@ -869,29 +1180,23 @@ newrx(struct jev *v, struct jv *pat, struct jv *flags)
 	}
 	if (pat->type != JSTR)
 		jfail(v, "first argument must be string or compiled pattern");
-	if (f & ~(int64_t)(FI | FM | FS | FU | FX))
-		jfail(v, "unsupported: modules.re flags %lld (only I, M, S and X)", (long long)f);
+	if (f & ~(int64_t)(FA | FI | FM | FS | FU | FX))
+		jfail(v, "unsupported: modules.re flags %lld (only A, I, M, S, U and X)",
+		    (long long)f);
 	r = arenaalloc(jevarena(v), sizeof(*r));
 	memset(r, 0, sizeof(*r));
 	r->pat = pat;
-	r->flags = (int)(f & ~FU);
+	r->flags = (int)f;
 	compile(v, r);
 	return r;
 }
 
-/* The text a pattern is matched on, refused where Python would differ. */
+/* The text a pattern is matched on. */
 static void
-subject(struct jev *v, const struct rx *r, struct jv *s)
+subject(struct jev *v, struct jv *s)
 {
-	size_t k;
-
 	if (s->type != JSTR)
 		jfail(v, "expected string or bytes-like object, got '%s'", jvtypename(s));
-	if (r->ascii)
-		for (k = 0; k < s->u.str.n; k++)
-			if ((unsigned char)s->u.str.s[k] >= 0x80)
-				refuse(v, r, "\\w \\d \\s \\b or IGNORECASE on non-ASCII text "
-				    "(Python's are Unicode's)");
 }
 
 /* ---- matching ---- */
@@ -932,10 +1237,14 @@ push(struct vm *m, long pc, long pos, long old)
 	m->st[m->nst++].old = old;
 }
 
+/* Whether the character at byte i of the text is a word character, as
+ * ASCII's or (uni) Unicode's tables say; -1 where they are not here. */
 static int
-isword(int c)
+wordat(const struct vm *m, size_t i, int uni)
 {
-	return c == '_' || isalpha_(c) || (c >= '0' && c <= '9');
+	long c = cpat(m->s, (size_t)m->n, &i);
+
+	return c < 128 || uni ? isword(c) : 0;
 }
 
 static int
@@ -944,6 +1253,7 @@ lower(int c)
 	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
 }
 
+/* Whether c is in cs, or -1 where Unicode's tables would say. */
 static int
 inset(const struct cset *cs, long c)
 {
@@ -952,14 +1262,19 @@ inset(const struct cset *cs, long c)
 
 	if (c < 128)
 		in = c > 0 && cs->a[c];
-	else
+	else if (cs->uni && !inranges(known, NR(known), c))
+		return -1;
+	else {
+		in = cs->hi || (cs->fold && partner(c) && cs->a[partner(c)]);
 		for (k = 0; k < cs->nr && !in; k++)
 			in = c >= cs->r[k][0] && c <= cs->r[k][1];
+	}
 	return in != cs->neg;
 }
 
 /* Run from pc at pos, down to the stack's depth base: the end of the
- * first match (its captures in m->cap), -1, or -2 past MAXSTEPS. With
+ * first match (its captures in m->cap), -1, -2 past MAXSTEPS, or -3 where
+ * a non-ASCII character meets what Unicode's tables decide. With
  * full, it must end at the end of the text; with nonempty, it must not be
  * empty at from. */
 static long
@@ -979,7 +1294,8 @@ run(struct vm *m, long pc, long pos, size_t base, int full, long from, int nonem
 				goto fail;
 			i = (size_t)pos;
 			c = cpat(m->s, (size_t)m->n, &i);
-			if (c != in->x && !(in->y && lower((int)c) == lower((int)in->x)))
+			if (c != in->x && !(in->y && (c < 128 ? lower((int)c) == lower((int)in->x) :
+			    in->y == 2 && partner(c) == lower((int)in->x))))
 				goto fail;
 			pos = (long)i;
 			pc++;
@@ -997,7 +1313,9 @@ run(struct vm *m, long pc, long pos, size_t base, int full, long from, int nonem
 				goto fail;
 			i = (size_t)pos;
 			c = cpat(m->s, (size_t)m->n, &i);
-			if (!inset(&m->r->sets[in->x], c))
+			if ((e = inset(&m->r->sets[in->x], c)) < 0)
+				return -3;
+			if (!e)
 				goto fail;
 			pos = (long)i;
 			pc++;
@@ -1036,8 +1354,15 @@ run(struct vm *m, long pc, long pos, size_t base, int full, long from, int nonem
 			pc++;
 			continue;
 		case OWORDB:
-			c = (pos > 0 && isword((unsigned char)m->s[pos - 1])) !=
-			    (pos < m->n && isword((unsigned char)m->s[pos]));
+			/* the characters before and after */
+			for (i = pos > 0 ? (size_t)pos - 1 : 0;
+			    i > 0 && ((unsigned char)m->s[i] & 0xC0) == 0x80; i--)
+				;
+			k = pos > 0 ? wordat(m, i, (int)in->y) : 0;
+			e = pos < m->n ? wordat(m, (size_t)pos, (int)in->y) : 0;
+			if (k < 0 || e < 0)
+				return -3;
+			c = k != e;
 			/* sre's \B never matches in an empty text */
 			if (c == in->x || (in->x && m->n == 0))
 				goto fail;
@@ -1048,12 +1373,22 @@ run(struct vm *m, long pc, long pos, size_t base, int full, long from, int nonem
 			e = m->cap[2 * in->x + 1];
 			if (k < 0 || e < 0)
 				goto fail;
+			/* Unicode's cases of a non-ASCII character are its
+			 * tables' (and may be of another length) */
+			for (c = k; in->y == 2 && c < e; c++)
+				if ((unsigned char)m->s[c] >= 0x80)
+					return -3;
 			if (e - k > m->n - pos)
 				goto fail;
-			for (c = 0; c < e - k; c++)
-				if (m->s[pos + c] != m->s[k + c] && !(in->y &&
-				    lower((unsigned char)m->s[pos + c]) == lower((unsigned char)m->s[k + c])))
+			for (c = 0; c < e - k; c++) {
+				int a = (unsigned char)m->s[pos + c], b = (unsigned char)m->s[k + c];
+				if (a == b)
+					continue;
+				if (in->y == 2 && a >= 0x80)
+					return -3;
+				if (!in->y || lower(a) != lower(b))
 					goto fail;
+			}
 			pos += e - k;
 			pc++;
 			continue;
@@ -1066,9 +1401,9 @@ run(struct vm *m, long pc, long pos, size_t base, int full, long from, int nonem
 			int ok;
 			memcpy(saved, m->cap, ncap * sizeof(*saved));
 			r = run(m, pc + 1, pos, depth, 0, -1, 0);
-			if (r == -2) {
+			if (r < -1) {
 				free(saved);
-				return -2;
+				return r;
 			}
 			ok = r >= 0;
 			m->nst = depth;
@@ -1084,6 +1419,18 @@ run(struct vm *m, long pc, long pos, size_t base, int full, long from, int nonem
 			pc = in->x;
 			continue;
 		}
+		case OBACK:
+			/* where a lookbehind begins: too near the start, it
+			 * fails (and (?<!...) holds) */
+			for (k = 0; k < in->x; k++) {
+				if (pos == 0)
+					goto fail;
+				while (--pos > 0 && ((unsigned char)m->s[pos] & 0xC0) == 0x80)
+					;
+			}
+			m->steps += (unsigned long)k;
+			pc++;
+			continue;
 		case OMATCH:
 			if ((full && pos != m->n) || (nonempty && pos == from))
 				goto fail;
@@ -1139,6 +1486,9 @@ rxfind(struct jev *v, const struct rx *r, const struct jv *s, size_t pos, int an
 	free(m.st);
 	if (e == -2)
 		refuse(v, r, "a match that backtracks too much");
+	if (e == -3)
+		refuse(v, r, "\\w \\d \\b on a non-ASCII character past Latin, Greek and "
+		    "Cyrillic, or an IGNORECASE backreference on one (Python's are Unicode's)");
 	if (e < 0)
 		return 0;
 	m.cap[0] = (long)at;
@@ -1600,16 +1950,16 @@ call(struct jev *v, void *data, struct jcall *c)
 	}
 	switch (f->op) {
 	case SUB:
-		subject(v, r, val[k + 1]);
+		subject(v, val[k + 1]);
 		return dosub(v, r, val[k], val[k + 1], count);
 	case SPLIT:
-		subject(v, r, val[k]);
+		subject(v, val[k]);
 		return dosplit(v, r, val[k], count);
 	case FINDALL:
-		subject(v, r, val[k]);
+		subject(v, val[k]);
 		return dofindall(v, r, val[k]);
 	default:
-		subject(v, r, val[k]);
+		subject(v, val[k]);
 		return domatch(v, r, val[k], f->op);
 	}
 }
@@ -1648,7 +1998,7 @@ patattr(struct jev *v, struct jv *self, const char *name)
 	if (!strcmp(name, "pattern"))
 		return r->pat;
 	if (!strcmp(name, "flags"))
-		return jvint(jevarena(v), r->flags | FU);
+		return jvint(jevarena(v), r->flags & FA ? r->flags : r->flags | FU);
 	if (!strcmp(name, "groups"))
 		return jvint(jevarena(v), (int64_t)r->ngroups);
 	jfail(v, "unsupported: modules.re Pattern.%s", name);
@@ -1707,6 +2057,7 @@ reattr(struct jev *v, struct jv *self, const char *name)
 	static const struct { const char *name; int flag; } fl[] = {
 		{"I", FI}, {"IGNORECASE", FI}, {"M", FM}, {"MULTILINE", FM},
 		{"S", FS}, {"DOTALL", FS}, {"X", FX}, {"VERBOSE", FX},
+		{"A", FA}, {"ASCII", FA}, {"U", FU}, {"UNICODE", FU},
 	};
 	struct jv *x = lookup(v, name, NULL);
 	size_t k;
