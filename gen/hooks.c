@@ -39,7 +39,7 @@ trimmed(const char *s, size_t n)
 static struct buf envsread;
 
 /* Render one text of node j, named what in errors; exits 1 when it
- * cannot be, NULL when a model's hook or an operation needs the database
+ * cannot be, NULL when a node's hook or an operation needs the database
  * (the executor renders it when it runs). Caller frees. */
 static char *
 render(struct dbtctx *c, const struct node *n, cJSON *j, const char *what,
@@ -51,7 +51,7 @@ render(struct dbtctx *c, const struct node *n, cJSON *j, const char *what,
 	name = xasprintf("%s (%s)", n->path ? n->path : n->uid, what);
 	if (dbtrenderstr(c, j, name, text, h, &out, &err) < 0) {
 		bufputs(&envsread, dbtenvs(c));
-		if (dbtneeddb(c) && n->rtype != RSEED) {
+		if (dbtneeddb(c)) {
 			free(err);
 			free(name);
 			buffree(&out);

@@ -23,7 +23,8 @@ needs(const struct node *n)
 {
 	if (n->kind == KOPERATION)
 		return n->latehooks;
-	return n->kind == KRUN && (!n->sql || n->latehooks) && n->rtype != RSEED &&
+	/* a seed only for its hooks */
+	return n->kind == KRUN && (n->latehooks || (!n->sql && n->rtype != RSEED)) &&
 	    !strcmp(n->language, "sql");
 }
 

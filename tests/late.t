@@ -2,8 +2,8 @@
 # Nodes whose SQL needs the database to render (run_query, a statement
 # block and load_result, adapter.get_columns_in_relation, get_relation of
 # another relation, dbt_utils.star, an incremental's run_query on this,
-# modules.datetime's clock, a post-hook's adapter.drop_relation of
-# this.incorporate(type='table')):
+# modules.datetime's clock, a model's and a seed's post-hook's
+# adapter.drop_relation of this.incorporate(type='table')):
 # the generator leaves them to the executor, which renders each on its
 # own connection when it runs. The project tests/data/late, with the real
 # dbt_utils in dbt_packages/, is parsed by the reference dbt and deployed
@@ -82,8 +82,8 @@ round() {
 	# the generator asks no database: the server is out of its reach
 	(cd "$TMP/ours" && PGHOST=/nonexistent DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/gen.$1.log" 2>&1)
 	ok $? "round $1: dbt2ninja" || sed 's/^/# /' "$TMP/gen.$1.log"
-	grep -q "13 when they run" "$TMP/gen.$1.log"
-	ok $? "round $1: 13 nodes left to be rendered when they run" || sed 's/^/# /' "$TMP/gen.$1.log"
+	grep -q "14 when they run" "$TMP/gen.$1.log"
+	ok $? "round $1: 14 nodes left to be rendered when they run" || sed 's/^/# /' "$TMP/gen.$1.log"
 	(cd "$TMP/ours" && DBT_PROFILES_DIR=. ninja build >"$TMP/ninja.$1.log" 2>&1)
 	ok $? "round $1: ninja build" || tail -20 "$TMP/ninja.$1.log" | sed 's/^/# /'
 	tests dbt >"$TMP/dbt.tests"
@@ -104,8 +104,8 @@ round() {
 	# the project read itself, no dbt parse
 	(cd "$TMP/proj" && PGHOST=/nonexistent DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/pgen.$1.log" 2>&1)
 	ok $? "round $1: dbt2ninja reads the project itself" || sed 's/^/# /' "$TMP/pgen.$1.log"
-	grep -q "13 when they run" "$TMP/pgen.$1.log"
-	ok $? "round $1: the same 13 left to be rendered when they run" || sed 's/^/# /' "$TMP/pgen.$1.log"
+	grep -q "14 when they run" "$TMP/pgen.$1.log"
+	ok $? "round $1: the same 14 left to be rendered when they run" || sed 's/^/# /' "$TMP/pgen.$1.log"
 	(cd "$TMP/proj" && DBT_PROFILES_DIR=. ninja build >"$TMP/pninja.$1.log" 2>&1)
 	ok $? "round $1: ninja build of the project read itself" || tail -20 "$TMP/pninja.$1.log" | sed 's/^/# /'
 	rows proj >"$TMP/proj.rows"
