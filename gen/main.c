@@ -709,6 +709,31 @@ readproject(struct manifest *m, const char *yml, const char *prefix, const struc
 	manifestloadtext(m, yml, text, strlen(text), LOADDEPLOY);
 }
 
+/* Whether dbt runs a package's materialization of one of its own names
+ * in place of its own: before 1.8, or with the flag
+ * require_explicit_package_overrides_for_builtin_materializations false. */
+static int
+pkgoverrides(const struct manifest *m, const char *prefix)
+{
+	static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO", "off",
+	    "Off", "OFF", NULL};
+	char *dir = *prefix ? xstrdup(prefix) : xstrdup("."), *f;
+	unsigned long major, minor;
+	size_t i;
+	int r = 0;
+
+	if (m->dbtversion && sscanf(m->dbtversion, "%lu.%lu", &major, &minor) == 2 &&
+	    (major < 1 || (major == 1 && minor < 8)))
+		r = 1;
+	f = projectflag(dir, "require_explicit_package_overrides_for_builtin_materializations");
+	for (i = 0; f && no[i]; i++)
+		if (!strcmp(f, no[i]))
+			r = 1;
+	free(f);
+	free(dir);
+	return r;
+}
+
 /* dbt2ninja results [MANIFEST] */
 static int
 results(int argc, char **argv)
@@ -764,7 +789,7 @@ main(int argc, char **argv)
 	struct buf renderidx = {0};
 	size_t reused = 0, late = 0;
 	char *pname, *projread = NULL, *projmissing = NULL;
-	int ordered = 0;
+	int ordered = 0, pkgover;
 
 	argv0 = "dbt2ninja";
 	if (argc > 1 && !strcmp(argv[1], "results"))
@@ -818,12 +843,13 @@ main(int argc, char **argv)
 			fatal("%s: %s", o.manifest, m.nodes[i].refused);
 	/* a project's own materialization, which dbt would run for a node
 	 * in place of its own: nothing runs */
+	pkgover = pkgoverrides(&m, prefix);
 	for (i = 0; (!strcmp(m.adapter, "postgres") || !strcmp(m.adapter, "materialize")) &&
 	    i < m.nnodes; i++) {
 		const struct node *n = &m.nodes[i];
-		const char *over = manifestmatover(&m, n, m.adapter);
+		const char *over = manifestmatover(&m, n, m.adapter, pkgover);
 		if (over)
-			fatal("%s: %s%s%s%s: materialized %s: %s is the project's own, which dbt "
+			fatal("%s: %s%s%s%s: materialized %s: %s is a project's own, which dbt "
 			    "would run; dbt2ninja runs only its own materializations", o.manifest,
 			    n->uid, n->path ? " (" : "", n->path ? n->path : "", n->path ? ")" : "",
 			    n->materialized, over);

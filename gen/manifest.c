@@ -1115,7 +1115,7 @@ dbtown(const char *pkg, size_t np, const char *const *chain, size_t nc)
 }
 
 const char *
-manifestmatover(const struct manifest *m, const struct node *n, const char *adapter)
+manifestmatover(const struct manifest *m, const struct node *n, const char *adapter, int pkgs)
 {
 	const char *chain[3], *pkg, *name;
 	size_t i, k, nc, np, l;
@@ -1130,6 +1130,8 @@ manifestmatover(const struct manifest *m, const struct node *n, const char *adap
 		name = pkg + np + 1 + 16;
 		if (dbtown(pkg, np, chain, nc) || strncmp(name, n->materialized, l) ||
 		    name[l] != '_')
+			continue;
+		if (!pkgs && !(m->project && strlen(m->project) == np && !strncmp(pkg, m->project, np)))
 			continue;
 		if (!strcmp(name + l + 1, "default"))
 			return m->matover[i];

@@ -200,11 +200,13 @@ void manifestloadtext(struct manifest *m, const char *path, const char *text,
     size_t textlen, int what);
 void manifestfree(struct manifest *m);
 /* The unique_id of a materialization macro that dbt would run for n in
- * place of its own, as n's materialization is dbt's but a project or
- * package defines it again (for adapter or one it inherits, or default);
+ * place of its own, as n's materialization is dbt's but the root project
+ * defines it again (for adapter or one it inherits, or default), or, with
+ * pkgs, a package does (dbt before 1.8, or with the flag
+ * require_explicit_package_overrides_for_builtin_materializations false);
  * NULL when none does. */
 const char *manifestmatover(const struct manifest *m, const struct node *n,
-    const char *adapter);
+    const char *adapter, int pkgs);
 /* The text is no longer needed (the render is done): free it. */
 void manifestdroptext(struct manifest *m);
 /* A node's JSON hashed, as the render cache keys it (render.h): each

@@ -140,7 +140,7 @@ refused 'echo "{% materialization m, default %}{% endmaterialization %}" >macros
 	printf "{{ config(materialized=\"m\") }}\nselect 1 as x\n" >models/cm.sql' \
 	"models/cm.sql: model.jaffle.cm: materialized m: a custom materialization" "a model of a custom materialization"
 refused 'echo "{% materialization view, adapter=\"postgres\" %}{% endmaterialization %}" >macros/m.sql' \
-	"materialized view: macro.jaffle.materialization_view_postgres is the project's own, which dbt would run" \
+	"materialized view: macro.jaffle.materialization_view_postgres is a project's own, which dbt would run" \
 	"a project's own materialization of dbt's name"
 # a materialization no node uses: dbt's macro, and nothing else
 rm -rf "$TMP/mat" && cp -R "$ROOT/tests/data/project" "$TMP/mat" && cp "$P/profiles.yml" "$TMP/mat/"

@@ -60,23 +60,29 @@ main(void)
 	ok(htabget(&m.known, "model.p.old") != NULL, "disabled as a list (before v4)");
 	manifestfree(&m);
 
-	/* materializations of dbt's names: dbt's own, a project's, another's */
-	fixture(&m, "{'nodes': {'model.p.v': {'resource_type': 'model', 'config': {'materialized': 'view'}},"
+	/* materializations of dbt's names: dbt's own, the project's, a package's */
+	fixture(&m, "{'metadata': {'project_name': 'p'}, 'nodes': {"
+	    "'model.p.v': {'resource_type': 'model', 'config': {'materialized': 'view'}},"
 	    "'model.p.t': {'resource_type': 'model', 'config': {'materialized': 'table'}},"
 	    "'model.p.i': {'resource_type': 'model', 'config': {'materialized': 'incremental'}},"
-	    "'seed.p.s': {'resource_type': 'seed'}},"
+	    "'seed.p.s': {'resource_type': 'seed'}, 'test.p.x': {'resource_type': 'test'}},"
 	    "'macros': {'macro.dbt.materialization_view_default': {},"
 	    "'macro.dbt_postgres.materialization_table_postgres': {},"
 	    "'macro.p.materialization_table_partitioned_default': {},"
 	    "'macro.p.materialization_incremental_snowflake': {},"
+	    "'macro.p.materialization_test_default': {},"
 	    "'macro.pkg.materialization_seed_postgres': {}}}");
-	ok(!manifestmatover(&m, manifestnode(&m, "model.p.v"), "postgres") &&
-	    !manifestmatover(&m, manifestnode(&m, "model.p.t"), "postgres"),
+	ok(!manifestmatover(&m, manifestnode(&m, "model.p.v"), "postgres", 1) &&
+	    !manifestmatover(&m, manifestnode(&m, "model.p.t"), "postgres", 1),
 	    "dbt's own materializations are not a project's");
-	ok(!manifestmatover(&m, manifestnode(&m, "model.p.i"), "postgres"),
+	ok(!manifestmatover(&m, manifestnode(&m, "model.p.i"), "postgres", 1),
 	    "nor another adapter's, nor another name's that begins as one");
-	is(manifestmatover(&m, manifestnode(&m, "seed.p.s"), "materialize"),
-	    "macro.pkg.materialization_seed_postgres", "a package's, of an adapter inherited");
+	is(manifestmatover(&m, manifestnode(&m, "test.p.x"), "postgres", 0),
+	    "macro.p.materialization_test_default", "the root project's is run by dbt");
+	is(manifestmatover(&m, manifestnode(&m, "seed.p.s"), "materialize", 1),
+	    "macro.pkg.materialization_seed_postgres", "a package's, of an adapter inherited, where dbt runs it");
+	ok(!manifestmatover(&m, manifestnode(&m, "seed.p.s"), "materialize", 0),
+	    "and not where dbt passes it over (1.8's flag)");
 	manifestfree(&m);
 
 	fixture(&m, "\xEF\xBB\xBF{'nodes': {'model.p.a': {'resource_type': 'model'}}}");
