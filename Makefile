@@ -22,11 +22,12 @@ SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover
 
 # Debian packages: building, testing, and the demo's database; the
 # reference dbt the parity tests compare with needs libtree-sitter0 too;
+# tests/pytz.t compares modules.pytz with python3-tz (and tzdata's zones);
 # graphviz lays the lineage out, and tests/report.t opens the report in
 # chromium's headless browser.
 DEBS = build-essential pkg-config libcjson-dev libpq-dev libssl-dev \
 	libyaml-dev re2c ninja-build postgresql perl python3 time \
-	libtree-sitter0 python3-jinja2 python3-yaml graphviz chromium
+	libtree-sitter0 python3-jinja2 python3-tz tzdata python3-yaml graphviz chromium
 
 SHARED = src/util.c src/arena.c src/htab.c src/hash.c src/sql.c src/project.c \
 	src/jinja.c src/profile.c src/conn.c src/stamp.c src/jobfile.c src/pg.c src/ninjalog.c \
@@ -47,7 +48,7 @@ UNITS = tests/unit/util tests/unit/arena tests/unit/htab tests/unit/hash tests/u
 	tests/unit/project tests/unit/manifest tests/unit/graph \
 	tests/unit/job tests/unit/ninja tests/unit/jinja tests/unit/seed \
 	tests/unit/config tests/unit/jobfile tests/unit/mat tests/unit/mz tests/unit/deploy tests/unit/profile \
-	tests/unit/conn tests/unit/stamp tests/unit/jvalue tests/unit/jlex tests/unit/jmacro tests/unit/jlib tests/unit/ninjalog tests/unit/dbtctx \
+	tests/unit/conn tests/unit/stamp tests/unit/jvalue tests/unit/jlex tests/unit/jmacro tests/unit/jlib tests/unit/jdatetime tests/unit/ninjalog tests/unit/dbtctx \
 	tests/unit/testname
 MANS = docs/dbt2ninja.1 docs/dbt2ninja-run.1 docs/dbt2ninja.5
 
@@ -139,6 +140,7 @@ TESTS = tests/parity.t \
 	tests/seeds.t \
 	tests/faults.t \
 	tests/jinja.t \
+	tests/pytz.t \
 	tests/corpus.t \
 	tests/executor.t \
 	tests/state.t \

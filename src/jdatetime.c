@@ -4,11 +4,23 @@
  * (days, 0 <= seconds < 86400, 0 <= microseconds < 10**6), a date, a
  * datetime or a time by its fields, a time zone by its fixed offset in
  * microseconds. Dates are reckoned in Python's ordinals (0001-01-01 is
- * 1), times of day in microseconds. */
+ * 1), times of day in microseconds.
+ *
+ * A zone of pytz by name is one struct zone, and each of its states
+ * (pytz's tzinfo instances, one per utcoffset, dst and tzname) a K_TZ
+ * value pointing at it. Its states are the C library's (localtime_r with
+ * TZ set to the zone's file, put back after), read as pytz reads its
+ * table (see "pytz's zones" below). */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE		/* glibc's tm_gmtoff and tm_zone */
+#include <dirent.h>
+#include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "jdatetime.h"
 #include "jeval.h"
@@ -28,6 +40,27 @@ struct dv {
 	struct jv *name;	/* a zone's name (a JSTR), or NULL */
 	int utc;		/* timezone.utc */
 	int pytz;		/* pytz.utc */
+	struct zone *zone;	/* a zone of pytz by name, or NULL */
+	int64_t dst;		/* its dst() (microseconds) */
+};
+
+/* What walks through a zone's states found (see tinf), kept with it for
+ * the next: over the span from lo to hi, val (for key). */
+struct span {
+	int64_t lo, hi, key, val;
+};
+
+#define NSPAN 8
+
+/* A zone of pytz by name: its name in the tz database, and whether
+ * pytz makes it a StaticTzInfo (one offset, never rounded) rather than
+ * a DstTzInfo. Its class is named as pytz names the zone's class. */
+struct zone {
+	struct jclass cls;
+	const char *name;
+	int stat;
+	struct span back[NSPAN], fwd[NSPAN];
+	unsigned nback, nfwd;
 };
 
 /* A class, as modules.datetime.X. */
@@ -44,16 +77,15 @@ static const char *const months[] = {"January", "February", "March", "April", "M
     "June", "July", "August", "September", "October", "November", "December"};
 static const char *const tyname[] = {"timedelta", "date", "datetime", "time", "timezone"};
 
+static struct jv *dvattr(struct jev *, struct jv *, const char *);
+
+/* Every class of these has dvattr (a zone's is made with it). */
 static struct dv *
 dvof(const struct jv *x)
 {
-	if (!x || x->type != JOBJ)
+	if (!x || x->type != JOBJ || x->u.obj.cls->getattr != dvattr)
 		return NULL;
-	if (x->u.obj.cls == &deltaclass || x->u.obj.cls == &dateclass ||
-	    x->u.obj.cls == &dtclass || x->u.obj.cls == &timeclass ||
-	    x->u.obj.cls == &tzclass || x->u.obj.cls == &pytzutcclass)
-		return x->u.obj.data;
-	return NULL;
+	return x->u.obj.data;
 }
 
 int
@@ -77,6 +109,8 @@ dvval(struct arena *a, struct dv *d)
 {
 	static const struct jclass *const cls[] = {&deltaclass, &dateclass, &dtclass,
 	    &timeclass, &tzclass};
+	if (d->zone)
+		return jvobj(a, &d->zone->cls, d);
 	return jvobj(a, d->pytz ? &pytzutcclass : cls[d->k], d);
 }
 
@@ -348,8 +382,21 @@ deltarepr(struct buf *b, const struct dv *x)
 
 /* ---- zones ---- */
 
-static struct dv utczone = {K_TZ, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0, 0, 0, NULL, 1, 0};
-static struct dv pytzutc = {K_TZ, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0, 0, 0, NULL, 0, 1};
+static struct dv utczone = {K_TZ, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0, 0, 0, NULL, 1, 0, NULL, 0};
+static struct dv pytzutc = {K_TZ, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0, 0, 0, NULL, 0, 1, NULL, 0};
+
+/* Whether zones x and y are one tzinfo object in Python: pytz.utc is
+ * one, a zone of pytz has one for each of its states (pytz's _tzinfos),
+ * and any other is only itself. */
+static int
+sametz(const struct dv *x, const struct dv *y)
+{
+	if (x == y || (x->pytz && y->pytz))
+		return 1;
+	return x->zone && y->zone && !strcmp(x->zone->name, y->zone->name) &&
+	    x->off == y->off && x->dst == y->dst && x->name->u.str.n == y->name->u.str.n &&
+	    !memcmp(x->name->u.str.s, y->name->u.str.s, x->name->u.str.n);
+}
 
 /* +HH:MM[:SS[.ffffff]] (colon) or +HHMM[SS[.ffffff]]. */
 static void
@@ -385,12 +432,58 @@ tznameto(struct buf *b, const struct dv *z)
 	}
 }
 
+/* The offset x (a datetime or time) has, if any: a time in a DstTzInfo
+ * has none (pytz's utcoffset(None) is None). */
+static int
+hasoff(const struct dv *x, int64_t *off)
+{
+	const struct dv *z = x->tz ? dvof(x->tz) : NULL;
+
+	if (!z || (x->k == K_TIME && z->zone && !z->zone->stat))
+		return 0;
+	*off = z->off;
+	return 1;
+}
+
+/* tzname() of x (a datetime or time with a zone): a time's in a
+ * DstTzInfo is tzname(None), the zone's name. */
+static void
+dvtzname(struct buf *b, const struct dv *x)
+{
+	const struct dv *z = dvof(x->tz);
+
+	if (x->k == K_TIME && z->zone && !z->zone->stat)
+		bufputs(b, z->zone->name);
+	else
+		tznameto(b, z);
+}
+
 static void
 tzrepr(struct buf *b, const struct dv *z)
 {
 	struct dv d;
 	const char *err = NULL;
 
+	if (z->zone) {
+		/* pytz's: <DstTzInfo 'Europe/Amsterdam' CET+1:00:00 STD> */
+		bufputs(b, z->zone->stat ? "<StaticTzInfo '" : "<DstTzInfo '");
+		bufputs(b, z->zone->name);
+		bufputc(b, '\'');
+		if (!z->zone->stat) {
+			memset(&d, 0, sizeof d);
+			d.days = floordiv(z->off, DAYUS);
+			d.secs = (z->off - d.days * DAYUS) / 1000000;
+			d.usec = (z->off - d.days * DAYUS) % 1000000;
+			bufputc(b, ' ');
+			bufadd(b, z->name->u.str.s, z->name->u.str.n);
+			if (z->off > 0)
+				bufputc(b, '+');
+			deltastrto(b, &d);
+			bufputs(b, z->dst ? " DST" : " STD");
+		}
+		bufputc(b, '>');
+		return;
+	}
 	if (z->pytz) {
 		bufputs(b, "<UTC>");
 		return;
@@ -443,6 +536,8 @@ tznew(struct jev *v, struct jcall *c)
 static void
 timeto(struct buf *b, const struct dv *x, const char *spec)
 {
+	int64_t off;
+
 	if (!strcmp(spec, "hours"))
 		bufprintf(b, "%02d", x->h);
 	else if (!strcmp(spec, "minutes"))
@@ -453,8 +548,8 @@ timeto(struct buf *b, const struct dv *x, const char *spec)
 		bufprintf(b, "%02d:%02d:%02d.%03d", x->h, x->mi, x->s, x->us / 1000);
 	else
 		bufprintf(b, "%02d:%02d:%02d.%06d", x->h, x->mi, x->s, x->us);
-	if (x->tz)
-		offto(b, dvof(x->tz)->off, 1);
+	if (hasoff(x, &off))
+		offto(b, off, 1);
 }
 
 static void
@@ -475,7 +570,13 @@ dvstr(const struct jv *self, struct buf *b)
 
 	switch (x->k) {
 	case K_DELTA: deltastrto(b, x); break;
-	case K_TZ: tznameto(b, x); break;
+	case K_TZ:
+		/* pytz's str() of a zone is its name */
+		if (x->zone)
+			bufputs(b, x->zone->name);
+		else
+			tznameto(b, x);
+		break;
 	default: isoto(b, x, " ", 1, "auto"); break;
 	}
 	return NULL;
@@ -512,6 +613,7 @@ strftimeto(struct jev *v, struct buf *b, const struct dv *x, const char *f, size
 {
 	int y = x->k == K_TIME ? 1900 : x->y, mo = x->k == K_TIME ? 1 : x->mo;
 	int d = x->k == K_TIME ? 1 : x->d, wd;
+	int64_t off;
 	size_t i;
 
 	wd = (int)((toord(y, mo, d) + 6) % 7);
@@ -541,12 +643,12 @@ strftimeto(struct jev *v, struct buf *b, const struct dv *x, const char *f, size
 		case 'b': bufprintf(b, "%.3s", months[mo - 1]); break;
 		case 'B': bufputs(b, months[mo - 1]); break;
 		case 'z':
-			if (x->tz)
-				offto(b, dvof(x->tz)->off, 0);
+			if (hasoff(x, &off))
+				offto(b, off, 0);
 			break;
 		case 'Z':
 			if (x->tz)
-				tznameto(b, dvof(x->tz));
+				dvtzname(b, x);
 			break;
 		case '%': bufputc(b, '%'); break;
 		default:
@@ -752,8 +854,8 @@ jdtcmp(const struct jv *xv, const struct jv *yv, int *c, const char **err)
 		b = x->days == y->days ? y->secs * 1000000 + y->usec : y->days;
 		break;
 	case K_TZ:
-		if (x->pytz || y->pytz) {
-			*c = x->pytz && y->pytz ? 0 : 2;
+		if (x->pytz || y->pytz || x->zone || y->zone) {
+			*c = sametz(x, y) ? 0 : 2;
 			*err = "";
 			return 1;
 		}
@@ -807,6 +909,368 @@ dvtruth(const struct jv *self)
 {
 	const struct dv *x = self->u.obj.data;
 	return x->k != K_DELTA || x->days || x->secs || x->usec;
+}
+
+/* ---- pytz's zones ----
+ *
+ * pytz (Debian's, reading the system's tz database) builds a zone from
+ * its file's 32-bit data: a table of the UTC transitions from -2**31 to
+ * 2**31-1, each to a state (utcoffset, dst, tzname) with its offsets
+ * rounded to the minute, and before them the zone's earliest standard
+ * state (its local mean time). A state at an instant is read here from
+ * the C library, which has the same transitions in that range: before
+ * it the earliest state (read far in the past), after it the one at
+ * 2**31-1, as pytz's table ends with it. dst is not the C library's:
+ * pytz makes it the offset less that of the standard state before, and
+ * that is found by walking back a day at a time (the tz database's
+ * transitions are days apart: the closest, Africa/Freetown's of 1939,
+ * four days; tests/pytz.t checks the system's). */
+#define ZONEINFO "/usr/share/zoneinfo"	/* where Debian's pytz reads them */
+#define T32MIN (-2147483647LL - 1)
+#define T32MAX 2147483647LL
+#define TEARLY (-(1LL << 40))		/* before any zone's first transition */
+#define EPOCHUS (719162LL * DAYUS)	/* 1970-01-01 as instant() counts it */
+#define MAXUS (MAXORD * DAYUS)		/* past 9999-12-31 23:59:59.999999 */
+#define TSTEP 86400
+
+/* TEARLY needs a 64-bit time_t. */
+typedef char timet64[sizeof(time_t) >= 8 ? 1 : -1];
+
+enum { ZOK, ZRANGE, ZLIBC, ZNONEXIST, ZAMBIG };
+
+/* TZ as it was, while the C library's local time is a zone's. */
+struct tzsave {
+	char *old;
+	int had;
+};
+
+/* The C library's local time made the zone's: TZ set to its file and
+ * tzset(); -1 when it cannot be. Nothing may jfail before zoneout (the
+ * engine renders in one thread, so nothing else sees TZ meanwhile). */
+static int
+zonein(const struct zone *z, struct tzsave *t)
+{
+	const char *o = getenv("TZ");
+	char tz[320];
+
+	t->had = o != NULL;
+	t->old = NULL;
+	if (o && !(t->old = strdup(o)))
+		return -1;
+	snprintf(tz, sizeof tz, ":" ZONEINFO "/%s", z->name);
+	if (setenv("TZ", tz, 1) < 0) {
+		free(t->old);
+		return -1;
+	}
+	tzset();
+	return 0;
+}
+
+/* TZ put back as it was (or unset), and tzset(): the process's local
+ * time is what it was. */
+static void
+zoneout(struct tzsave *t)
+{
+	if (t->had)
+		setenv("TZ", t->old, 1);
+	else
+		unsetenv("TZ");
+	free(t->old);
+	tzset();
+}
+
+/* A state as the C library has it: its offset (seconds), whether it is
+ * DST, its abbreviation. */
+struct tst {
+	int64_t off;
+	int isdst;
+	char abbr[16];
+};
+
+/* The zone's state at t (seconds since 1970) as pytz's table has it,
+ * while TZ is the zone's. */
+static int
+tstate(int64_t t, struct tst *s)
+{
+	struct tm tm;
+	time_t u = (time_t)(t < T32MIN ? TEARLY : t > T32MAX ? T32MAX : t);
+
+	if (!localtime_r(&u, &tm) || !tm.tm_zone || strlen(tm.tm_zone) >= sizeof s->abbr)
+		return -1;
+	s->off = tm.tm_gmtoff;
+	s->isdst = tm.tm_isdst > 0;
+	strcpy(s->abbr, tm.tm_zone);
+	return 0;
+}
+
+/* pytz's rounding of an offset to the minute: int((s + 30) // 60) * 60. */
+static int64_t
+round60(int64_t s)
+{
+	return floordiv(s + 30, 60) * 60;
+}
+
+/* A state as pytz has it: utcoffset and dst (microseconds), tzname. */
+struct inf {
+	int64_t off, dst;
+	char abbr[16];
+};
+
+/* The span of sp[0..n) that holds p (from lo, exclusive for back,
+ * to hi, exclusive for fwd) for key, or NULL. */
+static const struct span *
+spanat(const struct span *sp, unsigned n, int64_t p, int64_t key, int back)
+{
+	unsigned i;
+
+	for (i = 0; i < n && i < NSPAN; i++)
+		if (sp[i].key == key && (back ? p > sp[i].lo && p <= sp[i].hi :
+		    p >= sp[i].lo && p < sp[i].hi))
+			return &sp[i];
+	return NULL;
+}
+
+/* The state of a DstTzInfo at t (seconds), as pytz's build_tzinfo
+ * reckons it: the offset rounded; for a DST state, dst the offset less
+ * that of the latest standard state before it, or where that is not in
+ * (0, 3h], less that of the first standard state after it that makes
+ * it positive (else of the last one), rounded too. The walks step a day
+ * (no state lasts less), and what they cross is kept in z's spans: back
+ * from p to a standard state at q, every state in (q, p] that is DST has
+ * that one before it; on from p to q, one of offset key on [p, q) has
+ * the dst found. */
+static int
+tinf(struct zone *z, int64_t t, struct inf *r)
+{
+	const struct span *sp;
+	struct span *w;
+	struct tst s, b;
+	int64_t dst = 0, p, q;
+
+	if (tstate(t, &s) < 0)
+		return -1;
+	if (s.isdst) {
+		if (t < T32MIN)
+			return -1;	/* no standard state first: pytz has no such zone */
+		p = q = t > T32MAX ? T32MAX : t;
+		if ((sp = spanat(z->back, z->nback, p, 0, 1)))
+			b.off = sp->val;
+		else {
+			do {
+				q -= TSTEP;
+				if (tstate(q, &b) < 0)
+					return -1;
+			} while (b.isdst && q >= T32MIN);
+			w = &z->back[z->nback++ % NSPAN];
+			w->lo = q, w->hi = p, w->key = 0, w->val = b.off;
+		}
+		dst = s.off - b.off;
+		if ((dst <= 0 || dst > 3 * 3600) && (sp = spanat(z->fwd, z->nfwd, p, s.off, 0)))
+			dst = sp->val;
+		else if (dst <= 0 || dst > 3 * 3600) {
+			for (q = p; q < T32MAX; ) {
+				q = q > T32MAX - TSTEP ? T32MAX : q + TSTEP;
+				if (tstate(q, &b) < 0)
+					return -1;
+				if (!b.isdst && (dst = s.off - b.off) > 0)
+					break;
+			}
+			w = &z->fwd[z->nfwd++ % NSPAN];
+			w->lo = p, w->hi = q, w->key = s.off, w->val = dst;
+		}
+	}
+	r->off = round60(s.off) * 1000000;
+	r->dst = round60(dst) * 1000000;
+	strcpy(r->abbr, s.abbr);
+	return 0;
+}
+
+/* pytz's DstTzInfo.fromutc of the UTC time u (microseconds, as
+ * instant()): the local time *l, in the state *f its table has at u. */
+static int
+zfromutc(struct zone *z, int64_t u, int64_t *l, struct inf *f)
+{
+	if (tinf(z, floordiv(u - EPOCHUS, 1000000), f) < 0)
+		return ZLIBC;
+	*l = u + f->off;
+	return *l >= 0 && *l < MAXUS ? ZOK : ZRANGE;
+}
+
+/* localize()'s is_dst: None, or a bool or int (its truth, and what
+ * bool(dst) == is_dst compares). */
+struct isdst {
+	int none, truth;
+	int64_t val;
+};
+
+/* pytz's DstTzInfo.localize of the local time l (microseconds): *r and
+ * its state *f. Of the states a day before and after l (l read as UTC,
+ * as pytz bisects its table with it), those that give l back through
+ * normalize are the candidates: one is the answer; none is a time the
+ * clocks skipped (is_dst None: NonExistentTimeError; else l localized
+ * six hours on for a true is_dst, back for a false one, and moved
+ * back); two an ambiguous time (is_dst None: AmbiguousTimeError), the
+ * one whose bool(dst) == is_dst, or of both (or neither) the earlier in
+ * UTC for a true is_dst, the later for a false one. */
+static int
+zlocalize(struct zone *z, int64_t l, const struct isdst *d, int64_t *r, struct inf *f)
+{
+	static const struct isdst on = {0, 1, 1}, off = {0, 0, 0};
+	struct inf cf[2], a, g;
+	int64_t cl[2], ld, u, l2, sh;
+	int n = 0, i, e, k = 0, pick = -1;
+
+	for (i = -1; i <= 1; i += 2) {
+		ld = l + i * DAYUS;
+		if (ld < 0 || ld >= MAXUS)
+			return ZRANGE;
+		if (tinf(z, floordiv(ld - EPOCHUS, 1000000), &a) < 0)
+			return ZLIBC;
+		u = l - a.off;
+		if (u < 0 || u >= MAXUS)
+			return ZRANGE;
+		if ((e = zfromutc(z, u, &l2, &g)) != ZOK)
+			return e;
+		/* a set of aware datetimes: one instant once */
+		if (l2 == l && !(n == 1 && cf[0].off == g.off)) {
+			cl[n] = l2;
+			cf[n++] = g;
+		}
+	}
+	if (n == 0) {
+		if (d->none)
+			return ZNONEXIST;
+		sh = d->truth ? 6 * 3600000000LL : -6 * 3600000000LL;
+		if (l + sh < 0 || l + sh >= MAXUS)
+			return ZRANGE;
+		if ((e = zlocalize(z, l + sh, d->truth ? &on : &off, r, f)) != ZOK)
+			return e;
+		*r -= sh;
+		return *r >= 0 && *r < MAXUS ? ZOK : ZRANGE;
+	}
+	if (n == 2) {
+		if (d->none)
+			return ZAMBIG;
+		for (i = 0; i < 2; i++)
+			if ((cf[i].dst != 0) == d->val) {
+				k++;
+				pick = i;
+			}
+		if (k != 1) {
+			/* the earlier in UTC (is_dst true) or the later */
+			i = cl[0] - cf[0].off < cl[1] - cf[1].off ? 0 : 1;
+			pick = d->truth ? i : 1 - i;
+		}
+	} else
+		pick = 0;
+	*r = cl[pick];
+	*f = cf[pick];
+	return ZOK;
+}
+
+/* The datetime at l (microseconds, as instant() counts a naive one),
+ * with tzinfo tz (or naive for NULL). */
+static struct dv *
+dtat(struct arena *a, int64_t l, struct jv *tz)
+{
+	struct dv o, *r;
+
+	memset(&o, 0, sizeof o);
+	o.k = K_DT;
+	o.y = o.mo = o.d = 1;
+	r = shift(a, &o, 0, l);
+	r->tz = tz;
+	return r;
+}
+
+/* The zone's state f as a value. */
+static struct jv *
+infval(struct arena *a, struct zone *z, const struct inf *f)
+{
+	struct dv *d = dvnew(a, K_TZ);
+
+	d->zone = z;
+	d->off = f->off;
+	d->dst = f->dst;
+	d->name = jvstr(a, f->abbr, strlen(f->abbr));
+	return dvval(a, d);
+}
+
+/* Fails the render for what zlocalize or zfromutc returned (not ZOK),
+ * l the local time localize was given: pytz's exceptions by their names. */
+static void
+zfail(struct jev *v, int e, const struct zone *z, int64_t l)
+{
+	struct buf b = {0};
+	char s[40] = "";
+
+	if (e == ZRANGE)
+		jfail(v, "date value out of range");
+	if (e == ZLIBC)
+		jfail(v, "unsupported: modules.pytz.timezone('%s'): a state the C library does "
+		    "not give", z->name);
+	isoto(&b, dtat(jevarena(v), l, NULL), " ", 1, "auto");
+	snprintf(s, sizeof s, "%.*s", (int)b.len, b.s);
+	buffree(&b);
+	jfail(v, "%s: %s", e == ZNONEXIST ? "NonExistentTimeError" : "AmbiguousTimeError", s);
+}
+
+/* localize(dt) in z's zone (a DstTzInfo's): the datetime. */
+static struct jv *
+dolocalize(struct jev *v, const struct dv *z, const struct dv *dt, const struct isdst *d)
+{
+	struct arena *a = jevarena(v);
+	struct tzsave t;
+	struct inf f;
+	int64_t l = instant(dt), r = 0;
+	int e;
+
+	if (zonein(z->zone, &t) < 0)
+		jfail(v, "cannot set TZ for modules.pytz.timezone('%s')", z->zone->name);
+	e = zlocalize(z->zone, l, d, &r, &f);
+	zoneout(&t);
+	if (e != ZOK)
+		zfail(v, e, z->zone, l);
+	return dvval(a, dtat(a, r, infval(a, z->zone, &f)));
+}
+
+/* fromutc() of the UTC time u (microseconds) in z's zone (a DstTzInfo's). */
+static struct jv *
+dofromutc(struct jev *v, const struct dv *z, int64_t u)
+{
+	struct arena *a = jevarena(v);
+	struct tzsave t;
+	struct inf f;
+	int64_t l = 0;
+	int e;
+
+	if (u < 0 || u >= MAXUS)
+		jfail(v, "date value out of range");
+	if (zonein(z->zone, &t) < 0)
+		jfail(v, "cannot set TZ for modules.pytz.timezone('%s')", z->zone->name);
+	e = zfromutc(z->zone, u, &l, &f);
+	zoneout(&t);
+	if (e != ZOK)
+		zfail(v, e, z->zone, 0);
+	return dvval(a, dtat(a, l, infval(a, z->zone, &f)));
+}
+
+/* dt.astimezone(tz) of x, an aware datetime (self): itself when tz is
+ * its own tzinfo object, else its UTC time in tz (a DstTzInfo's by its
+ * fromutc). */
+static struct jv *
+astz(struct jev *v, struct jv *self, struct jv *tzv)
+{
+	struct dv *x = dvof(self), *z = dvof(tzv);
+	int64_t u = instant(x);
+
+	if (sametz(dvof(x->tz), z))
+		return self;
+	if (z->zone && !z->zone->stat)
+		return dofromutc(v, z, u);
+	if (u < 0 || u >= MAXUS || u + z->off < 0 || u + z->off >= MAXUS)
+		jfail(v, "date value out of range");
+	return dvval(jevarena(v), dtat(jevarena(v), u + z->off, tzv));
 }
 
 /* ---- parsing ---- */
@@ -1173,12 +1637,144 @@ replace(struct jev *v, struct dv *x, struct jcall *c)
 	return dvval(jevarena(v), r);
 }
 
+/* t / 10**6, correctly rounded as Python's true division of ints
+ * (total_seconds(), timestamp()): past 2**53, |t| / 5**6 to 53 bits by
+ * long division, rounded to nearest (never a tie: 5**6 is odd), then
+ * times 2**-6, which is exact. */
+static double
+usecs(int64_t t)
+{
+	uint64_t a = t < 0 ? -(uint64_t)t : (uint64_t)t, q = a / 15625, r = a % 15625, m;
+	int s = 0;
+	double x;
+
+	if (a < (1ULL << 53))
+		return (double)t / 1e6;	/* both exact: one rounding */
+	while ((q << s) < (1ULL << 52))
+		s++;
+	m = (q << s) + (r << s) / 15625;
+	if (2 * ((r << s) % 15625) > 15625)
+		m++;
+	x = ldexp((double)m, -s - 6);
+	return t < 0 ? -x : x;
+}
+
 static struct jv *
 str1(struct jev *v, struct buf *b)
 {
 	struct jv *r = jvstr(jevarena(v), b->s ? b->s : "", b->len);
 	buffree(b);
 	return r;
+}
+
+/* localize()'s is_dst (x, or NULL for dflt). */
+static struct isdst
+isdstarg(struct jev *v, const char *fn, struct jv *x, int dflt)
+{
+	struct isdst d = {0, 0, 0};
+
+	if (!x) {
+		d.none = dflt < 0;
+		d.truth = d.val = dflt > 0;
+	} else if (x->type == JNONE)
+		d.none = 1;
+	else if (x->type == JBOOL || x->type == JINT) {
+		d.val = x->type == JBOOL ? x->u.b : x->u.i;
+		d.truth = d.val != 0;
+	} else
+		jfail(v, "unsupported: %s() with is_dst a %s", fn, jvtypename(x));
+	return d;
+}
+
+/* The methods of pytz's zones (by name, and pytz.utc), as its
+ * DstTzInfo, StaticTzInfo and UTC have them. */
+static struct jv *
+zonemethod(struct jev *v, struct meth *m, struct jcall *c)
+{
+	static const char *const names[] = {"dt", "is_dst"};
+	struct dv *z = dvof(m->self), *x = NULL, *y;
+	const char *n = m->name;
+	struct arena *a = jevarena(v);
+	int dstz = z->zone && !z->zone->stat;	/* a DstTzInfo */
+	struct jv *arg[2];
+	struct buf b = {0};
+	const char *err = NULL;
+	struct isdst d;
+
+	/* DstTzInfo.normalize, fromutc, and UTC's utcoffset, dst and
+	 * tzname take dt alone */
+	bind(v, n, c, names, !strcmp(n, "fromutc") || (dstz && !strcmp(n, "normalize")) ||
+	    (z->pytz && n[0] != 'l' && n[0] != 'n') ? 1 : 2, arg);
+	if (!arg[0])
+		jfail(v, "%s() missing 1 required positional argument: 'dt'", n);
+	if (arg[0]->type != JNONE && (x = dvof(arg[0])) && x->k != K_DT)
+		x = NULL;
+	if (!strcmp(n, "utcoffset") || !strcmp(n, "dst") || !strcmp(n, "tzname")) {
+		/* pytz.utc's and a StaticTzInfo's whatever dt is; a
+		 * DstTzInfo's None (tzname: its name) for None, its own for
+		 * a datetime in it, else dt's localized (is_dst None) */
+		y = z;
+		if (dstz && arg[0]->type == JNONE) {
+			if (n[0] != 't')
+				return &jvnone;
+			return jvstr(a, z->zone->name, strlen(z->zone->name));
+		}
+		if (dstz && !x)
+			jfail(v, "unsupported: %s() of a %s", n, jvtypename(arg[0]));
+		if (dstz && !(x->tz && sametz(dvof(x->tz), z))) {
+			if (x->tz)
+				jfail(v, "Not naive datetime (tzinfo is already set)");
+			d = isdstarg(v, n, arg[1], -1);
+			y = dvof(dvof(dolocalize(v, z, x, &d))->tz);
+		}
+		if (n[0] == 't') {
+			tznameto(&b, y);
+			return str1(v, &b);
+		}
+		return dvval(a, deltaus(a, n[0] == 'd' ? y->dst : y->off, &err));
+	}
+	if (!x)
+		jfail(v, "unsupported: %s() of a %s", n, jvtypename(arg[0]));
+	if (!strcmp(n, "localize")) {
+		if (x->tz)
+			jfail(v, "Not naive datetime (tzinfo is already set)");
+		if (dstz) {
+			d = isdstarg(v, n, arg[1], 0);
+			return dolocalize(v, z, x, &d);
+		}
+		y = dvnew(a, K_DT);
+		*y = *x;
+		y->tz = m->self;
+		return dvval(a, y);
+	}
+	if (!strcmp(n, "normalize")) {
+		if (!x->tz)
+			jfail(v, "Naive time - no tzinfo set");
+		if (!dstz)
+			return astz(v, arg[0], m->self);
+		/* the UTC time of dt by its tzinfo's _utcoffset, in the zone */
+		y = dvof(x->tz);
+		if (!y->zone && !y->pytz)
+			jfail(v, "'datetime.timezone' object has no attribute '_utcoffset'");
+		return dofromutc(v, z, instant(x));
+	}
+	if (!strcmp(n, "fromutc")) {
+		/* dt's fields read as UTC, its tzinfo none or of this zone
+		 * (pytz.utc's and a StaticTzInfo's: itself) */
+		int64_t l = instant(x) + (x->tz ? dvof(x->tz)->off : 0);
+		y = x->tz ? dvof(x->tz) : NULL;
+		if (y && !(dstz ? y->zone && !strcmp(y->zone->name, z->zone->name) : sametz(y, z)))
+			jfail(v, "fromutc: dt.tzinfo is not self");
+		if (z->pytz && y)
+			return arg[0];
+		if (dstz)
+			return dofromutc(v, z, l);
+		if (l + z->off < 0 || l + z->off >= MAXUS)
+			jfail(v, "date value out of range");
+		return dvval(a, dtat(a, l + z->off, m->self));
+	}
+	jfail(v, "unsupported: %s()", n);
+	return NULL;
 }
 
 static struct jv *
@@ -1190,12 +1786,14 @@ dtmethod(struct jev *v, void *data, struct jcall *c)
 	struct buf b = {0};
 	struct arena *a = jevarena(v);
 
+	if (x->k == K_TZ && (x->zone || x->pytz))
+		return zonemethod(v, m, c);
 	if (!strcmp(n, "total_seconds")) {
 		int64_t t = 0;
 		noargs(v, n, c);
-		if (total(x, &t) < 0 || t > (1LL << 53) || t < -(1LL << 53))
-			jfail(v, "unsupported: total_seconds() beyond 2**53 microseconds");
-		return jvfloat(a, (double)t / 1e6);
+		if (total(x, &t) < 0)
+			jfail(v, "unsupported: total_seconds() beyond 64 bits of microseconds");
+		return jvfloat(a, usecs(t));
 	}
 	if (!strcmp(n, "isoformat")) {
 		static const char *const dn[] = {"sep", "timespec"};
@@ -1265,6 +1863,7 @@ dtmethod(struct jev *v, void *data, struct jcall *c)
 	if (!strcmp(n, "utcoffset") || !strcmp(n, "tzname") || !strcmp(n, "dst")) {
 		struct dv *z = x->k == K_TZ ? x : x->tz ? dvof(x->tz) : NULL;
 		const char *err = NULL;
+		int64_t off = 0;
 		if (x->k == K_TZ) {
 			if (c->npos != 1 || c->nkw)
 				jfail(v, "%s() takes exactly one argument", n);
@@ -1275,51 +1874,39 @@ dtmethod(struct jev *v, void *data, struct jcall *c)
 		if (!z)
 			return &jvnone;
 		if (n[0] == 't') {
-			tznameto(&b, z);
+			if (x->k == K_TZ)
+				tznameto(&b, z);
+			else
+				dvtzname(&b, x);
 			return str1(v, &b);
 		}
-		if (n[0] == 'd' && !z->pytz)
+		if (n[0] == 'u') {
+			if (x->k != K_TZ && !hasoff(x, &off))
+				return &jvnone;
+			return dvval(a, deltaus(a, x->k == K_TZ ? z->off : off, &err));
+		}
+		/* dst(): pytz's zones have one (a time's in a DstTzInfo is
+		 * dst(None), None); datetime.timezone's is None */
+		if ((!z->pytz && !z->zone) || (x->k == K_TIME && z->zone && !z->zone->stat))
 			return &jvnone;
-		r = deltaus(a, n[0] == 'd' ? 0 : z->off, &err);
-		return dvval(a, r);
+		return dvval(a, deltaus(a, z->dst, &err));
 	}
 	if (!strcmp(n, "timestamp")) {
 		int64_t t = 0;
 		noargs(v, n, c);
 		if (!x->tz)
 			jfail(v, "unsupported: timestamp() of a naive datetime (it reads the local time zone)");
-		t = instant(x) - (toord(1970, 1, 1) - 1) * DAYUS;
-		if (t > (1LL << 53) || t < -(1LL << 53))
-			jfail(v, "unsupported: timestamp() beyond 2**53 microseconds");
-		return jvfloat(a, (double)t / 1e6);
+		t = instant(x) - EPOCHUS;
+		return jvfloat(a, usecs(t));
 	}
 	if (!strcmp(n, "astimezone")) {
-		struct jv *t = c->npos == 1 && !c->nkw ? c->pos[0] : NULL;
-		struct dv *z;
-		int64_t u;
+		static const char *const an[] = {"tz"};
+		struct jv *t;
+		bind(v, n, c, an, 1, &t);
 		if (!t || t->type == JNONE || !x->tz)
 			jfail(v, "unsupported: astimezone() to or from the local time zone");
-		z = tzarg(v, n, t);
-		u = instant(x) + z->off;
-		r = dvnew(a, K_DT);
-		r->y = 1, r->mo = 1, r->d = 1;
-		if (!(r = shift(a, r, 0, u)))
-			jfail(v, "date value out of range");
-		r->tz = t;
-		return dvval(a, r);
-	}
-	if (!strcmp(n, "localize")) {
-		static const char *const ln[] = {"dt", "is_dst"};
-		struct jv *arg[2];
-		bind(v, n, c, ln, 2, arg);
-		if (!arg[0] || !(r = dvof(arg[0])) || r->k != K_DT)
-			jfail(v, "unsupported: localize() of a %s", arg[0] ? jvtypename(arg[0]) : "nothing");
-		if (r->tz)
-			jfail(v, "Not naive datetime (tzinfo is already set)");
-		x = dvnew(a, K_DT);
-		*x = *r;
-		x->tz = m->self;
-		return dvval(a, x);
+		tzarg(v, n, t);
+		return astz(v, m->self, t);
 	}
 	jfail(v, "unsupported: %s()", n);
 	return NULL;
@@ -1365,10 +1952,13 @@ dvattr(struct jev *v, struct jv *self, const char *name)
 	if (strlen(name) > 60)
 		return NULL;
 	snprintf(key, sizeof key, " %s ", name);
-	if (x->pytz && (!strcmp(name, "localize") || !strcmp(name, "zone")))
-		return !strcmp(name, "zone") ? jvstr(a, "UTC", 3) : method(v, self, name);
-	if (x->pytz && strstr(" normalize fromutc ", key))
-		jfail(v, "unsupported: pytz.utc.%s", name);
+	if (x->pytz || x->zone) {
+		/* pytz's: what else a zone has is private (the sandbox's undefined) */
+		const char *zn = x->zone ? x->zone->name : "UTC";
+		if (strstr(" localize normalize fromutc utcoffset dst tzname ", key))
+			return method(v, self, name);
+		return !strcmp(name, "zone") ? jvstr(a, zn, strlen(zn)) : NULL;
+	}
 	if (strstr(meths[x->k], key))
 		return method(v, self, name);
 	switch (x->k) {
@@ -1489,6 +2079,11 @@ tymethod(struct jev *v, void *data, struct jcall *c)
 			struct jv *a[1];
 			bind(v, n, c, nn, 1, a);
 			tz = tzarg(v, n, a[0]);
+			if (tz && tz->zone && !tz->zone->stat) {
+				/* Python's: tz.fromutc(the UTC time) */
+				r = clockdv(v, m->t->clk, k, what, 1, NULL);
+				return dofromutc(v, tz, instant(r));
+			}
 			r = clockdv(v, m->t->clk, k, what, 0, tz);
 			r->tz = tz ? a[0] : NULL;
 			return dvval(jevarena(v), r);
@@ -1620,19 +2215,195 @@ jdtmodule(struct arena *a, const struct jdtclock *c)
 
 /* ---- pytz ---- */
 
+static const struct jclass zoneclass = {"DstTzInfo", dvattr, dvstr, NULL, NULL, NULL, 0, NULL};
+
+static uint32_t
+be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Whether name is a key of Python's zoneinfo.available_timezones() in
+ * ZONEINFO, which Debian's pytz takes for all_timezones (less Factory
+ * and localtime): a file, or a link to one, that begins "TZif", under
+ * directories that are not links, and not right/ or posix/ (os.walk's,
+ * as zoneinfo walks). *fixed: whether pytz makes it a StaticTzInfo, the
+ * header of its 32-bit data counting one time type or no transition.
+ * -1: not a key; -2: a key pytz cannot read. */
+static int
+zonekey(const char *name, int *fixed)
+{
+	char path[320];
+	unsigned char h[44];
+	const char *p, *q;
+	struct stat st;
+	size_t k, got = 0;
+	ssize_t r = 1;
+	int fd;
+
+	if (!*name || strlen(name) > 255 || !strcmp(name, "posixrules") ||
+	    !strcmp(name, "Factory") || !strcmp(name, "localtime"))
+		return -1;
+	for (p = name; ; p = q + 1) {
+		q = strchr(p, '/');
+		k = q ? (size_t)(q - p) : strlen(p);
+		if (!k || (k == 1 && p[0] == '.') || (k == 2 && !strncmp(p, "..", 2)))
+			return -1;
+		if (p == name && q && k == 5 && (!strncmp(p, "right", 5) || !strncmp(p, "posix", 5)))
+			return -1;
+		if (!q)
+			break;
+		snprintf(path, sizeof path, ZONEINFO "/%.*s", (int)(q - name), name);
+		if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+			return -1;
+	}
+	snprintf(path, sizeof path, ZONEINFO "/%s", name);
+	if (stat(path, &st) < 0 || S_ISDIR(st.st_mode) || (fd = open(path, O_RDONLY)) < 0)
+		return -1;
+	while (got < sizeof h && (r = read(fd, h + got, sizeof h - got)) > 0)
+		got += (size_t)r;
+	close(fd);
+	if (got < 4 || memcmp(h, "TZif", 4))
+		return -1;
+	if (got < sizeof h)
+		return -2;
+	*fixed = be32(h + 36) == 1 || be32(h + 32) == 0;	/* typecnt, timecnt */
+	return 0;
+}
+
+/* The key whose lower case is lower (of several, the last in sorted
+ * order, as pytz's _case_insensitive_zone_lookup has it), into key:
+ * ZONEINFO's files walked as zoneinfo walks, rel the directory's path
+ * below it ("" at the top). */
+static void
+zonefold(const char *rel, const char *lower, char *key, size_t nkey)
+{
+	char dir[320], path[320], r[300];
+	struct dirent *e;
+	struct stat st;
+	size_t i, n;
+	DIR *d;
+	int fixed;
+
+	snprintf(dir, sizeof dir, ZONEINFO "%s%s", *rel ? "/" : "", rel);
+	if (!(d = opendir(dir)))
+		return;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (!*rel && (!strcmp(e->d_name, "right") || !strcmp(e->d_name, "posix")))
+			continue;
+		n = (size_t)snprintf(r, sizeof r, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+		snprintf(path, sizeof path, ZONEINFO "/%s", r);
+		if (n >= sizeof r || lstat(path, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			zonefold(r, lower, key, nkey);
+			continue;
+		}
+		if (n != strlen(lower))
+			continue;
+		for (i = 0; i < n && (r[i] >= 'A' && r[i] <= 'Z' ? r[i] | 32 : r[i]) == lower[i]; i++)
+			;
+		if (i == n && zonekey(r, &fixed) != -1 && strcmp(r, key) > 0 && n < nkey)
+			memcpy(key, r, n + 1);
+	}
+	closedir(d);
+}
+
+/* Fails the render as pytz's UnknownTimeZoneError(zone) prints: the
+ * zone's repr (or, where that is refused, the zone in quotes). */
+static void
+unknownzone(struct jev *v, const char *s, size_t n)
+{
+	struct buf b = {0};
+	char msg[320];
+
+	if (jvreprto(&b, jvstr(jevarena(v), s, n)))
+		snprintf(msg, sizeof msg, "'%.*s'", (int)n, s);
+	else
+		snprintf(msg, sizeof msg, "%.*s", (int)b.len, b.s);
+	buffree(&b);
+	jfail(v, "UnknownTimeZoneError: %s", msg);
+}
+
+/* pytz.timezone(zone): pytz.utc for 'UTC' in any case; else the zone's
+ * name, undone from pytz's old munging (_plus_, _minus_) and found in
+ * any case, to the zone's first state (its earliest standard one, a
+ * StaticTzInfo's only one), as pytz's table starts. */
 static struct jv *
 fnpytzzone(struct jev *v, void *data, struct jcall *c)
 {
-	struct jv *z = c->npos == 1 && !c->nkw ? c->pos[0] : NULL;
+	struct jv *zv = c->npos == 1 && !c->nkw ? c->pos[0] : NULL;
+	struct arena *a = jevarena(v);
+	char *u, lower[256], key[256] = "";
+	const char *s, *name;
+	struct tzsave t;
+	struct zone *z;
+	struct inf f;
+	struct tst st;
+	size_t n, i, k;
+	int fixed = 0, e = 0, r;
 
 	(void)data;
-	if (!z || z->type != JSTR)
+	if (!zv || (zv->type != JSTR && zv->type != JNONE))
 		jfail(v, "unsupported: modules.pytz.timezone() of anything but a zone's name");
-	if (z->u.str.n == 3 && (!strncmp(z->u.str.s, "UTC", 3) || !strncmp(z->u.str.s, "utc", 3)))
-		return dvval(jevarena(v), &pytzutc);
-	jfail(v, "unsupported: modules.pytz.timezone('%.*s') (only UTC)", (int)z->u.str.n,
-	    z->u.str.s);
-	return NULL;
+	if (zv->type == JNONE)
+		jfail(v, "UnknownTimeZoneError: None");
+	s = zv->u.str.s;
+	n = zv->u.str.n;
+	if (n == 3 && (s[0] | 32) == 'u' && (s[1] | 32) == 't' && (s[2] | 32) == 'c')
+		return dvval(a, &pytzutc);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			unknownzone(v, s, n);
+	u = arenaalloc(a, n + 1);
+	for (i = k = 0; i < n; )
+		if (n - i >= 6 && !memcmp(s + i, "_plus_", 6)) {
+			u[k++] = '+';
+			i += 6;
+		} else
+			u[k++] = s[i++];
+	for (i = n = 0; i < k; )
+		if (k - i >= 7 && !memcmp(u + i, "_minus_", 7)) {
+			u[n++] = '-';
+			i += 7;
+		} else
+			u[n++] = u[i++];
+	u[n] = '\0';
+	name = u;
+	if (memchr(u, '\0', n) || n >= sizeof lower)
+		unknownzone(v, u, n);
+	if ((r = zonekey(u, &fixed)) == -1) {
+		for (i = 0; i <= n; i++)
+			lower[i] = u[i] >= 'A' && u[i] <= 'Z' ? u[i] | 32 : u[i];
+		zonefold("", lower, key, sizeof key);
+		if (*key && (r = zonekey(key, &fixed)) != -1)
+			name = key;
+	}
+	if (r == -1)
+		unknownzone(v, u, n);
+	if (r == -2)
+		jfail(v, "unsupported: modules.pytz.timezone('%s'): its file is too short for pytz", name);
+	z = arenaalloc(a, sizeof *z);
+	memset(z, 0, sizeof *z);
+	z->cls = zoneclass;
+	z->cls.name = z->name = memcpy(arenaalloc(a, strlen(name) + 1), name, strlen(name) + 1);
+	z->stat = fixed;
+	if (zonein(z, &t) < 0)
+		jfail(v, "cannot set TZ for modules.pytz.timezone('%s')", z->name);
+	if (fixed && !(e = tstate(0, &st))) {
+		/* pytz's StaticTzInfo: the offset as it is */
+		f.off = st.off * 1000000;
+		f.dst = 0;
+		strcpy(f.abbr, st.abbr);
+	} else if (!fixed)
+		e = tinf(z, TEARLY, &f);
+	zoneout(&t);
+	if (e)
+		jfail(v, "unsupported: modules.pytz.timezone('%s'): a state the C library does "
+		    "not give", z->name);
+	return infval(a, z, &f);
 }
 
 static struct jv *

@@ -11,19 +11,32 @@
  * strptime() with %Y %m %d %H %M %S %f %y %% and literal text;
  * fromisoformat() of YYYY-MM-DD[(T| )HH:MM[:SS[.fff[fff]]]][Z|(+|-)HH:MM[:SS]];
  * replace(), date(), time(), combine(), weekday(), isoweekday(),
- * toordinal(), fromordinal(), utcoffset(), tzname(), timestamp() of an
- * aware datetime, astimezone() to a fixed offset, total_seconds();
+ * toordinal(), fromordinal(), utcoffset(), tzname(), dst(), timestamp()
+ * of an aware datetime, astimezone() to a zone, total_seconds();
  * + and - (datetime or date with timedelta, datetime - datetime, date -
  * date, timedelta with timedelta), timedelta * int, // int, // and / a
  * timedelta, % a timedelta; ==, !=, <, <=, >, >= (naive against aware
  * is Python's error, == between them false); truth; a hash agreeing
- * with ==. modules.pytz has utc, UTC and timezone('UTC').
+ * with ==.
+ *
+ * modules.pytz has utc, UTC and timezone(name), as pytz 2022.7.1 of
+ * Debian (python3-tz) has them: a name of the system's tz database
+ * (/usr/share/zoneinfo, found in any case and undone from pytz's
+ * _plus_/_minus_), or UnknownTimeZoneError; a zone's str(), repr(),
+ * zone, localize() (is_dst False, True or None: NonExistentTimeError,
+ * AmbiguousTimeError), normalize(), fromutc(), utcoffset(), dst() and
+ * tzname(), with pytz's quirks: a datetime given the zone as its tzinfo
+ * has the zone's first state (its local mean time, rounded to the
+ * minute), and pytz's table (its file's 32-bit data) ends in 2037, the
+ * last state lasting for ever after. The states are the C library's,
+ * read with TZ set to the zone's file and put back after.
  *
  * The clock (datetime.now(), utcnow(), today(), date.today()) is read
  * through the jdtclock given to jremodules(); without one it is refused.
  * Refused by name: any other attribute Python has, float arguments,
- * other strftime and strptime directives, other time zones, and mixing
- * a date with a datetime in arithmetic. */
+ * other strftime and strptime directives, the local time zone, the
+ * rest of pytz (all_timezones, country_timezones, FixedOffset, ...), and
+ * mixing a date with a datetime in arithmetic. */
 #ifndef JDATETIME_H
 #define JDATETIME_H
 
