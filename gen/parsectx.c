@@ -1114,7 +1114,7 @@ parseclock(struct jev *v, void *data, const char *what, struct timespec *ts)
 static struct jv *
 basectx(struct pnode *pn, struct arena *a)
 {
-	static const char *const no[] = {"load_agate_table", "doc", NULL};
+	static const char *const no[] = {"load_agate_table", "doc", "run_started_at", NULL};
 	struct jv *d = jvdict(a), *bi, *ex;
 	size_t i;
 

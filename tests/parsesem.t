@@ -59,6 +59,9 @@ refused 'printf "{%% test dyn(model) %%}{%% set n = \"x\" %%}{{ adapter.dispatch
 	printf "      - name: id\n        data_tests: [helpers.dyn]\n" >>models/kinds.yml' \
 	"models/kinds.yml: generic test test.sem.helpers_dyn_base_id.f9f370074b: dbt_packages/helpers/macros/dyn.sql:1:58: macro macro.helpers.test_dyn: unsupported: an adapter.dispatch call not read statically" \
 	"a generic test whose macro dispatches a name not literal"
+refused 'echo "{% if run_started_at is not defined %}{{ exceptions.raise_compiler_error(\"none\") }}{% endif %}select {{ run_started_at.hour }} as h" >models/rs.sql' \
+	"models/rs.sql:1:120: unsupported at parse: run_started_at.hour" \
+	"run_started_at at parse: defined, as dbt's, but not read"
 refused 'echo "{{ nothere.name }}select 1 as x" >models/nm.sql' \
 	"models/nm.sql:1:12: unsupported at parse: attribute 'name' of an undefined value" \
 	"an undefined value's own attribute"
