@@ -1903,8 +1903,32 @@ natively(struct arena *a, struct jv *ctx, const char *name, const char *src, cJS
 		}
 		return r;
 	}
-	if (r == 0 && (r = jrunvalue(a, &t, &ctx, 1, &v, err)) == 0 && !v &&
-	    (r = jrun(a, &t, &ctx, 1, &b, err)) == 0) {
+	if (r == 0 && (r = jrunvalue(a, &t, &ctx, 1, &v, err)) == 0 && v &&
+	    t.body.v[0]->k == N_OUTPUT && t.body.v[0]->a->k == N_FILTER &&
+	    !strncmp(t.body.v[0]->a->name, "as_", 3)) {
+		/* dbt's native markers: as_text its text; as_bool, as_number
+		 * and as_native the text's literal, of that type */
+		const char *f = t.body.v[0]->a->name, *e = jvstrto(&b, v);
+		struct jv *text = jvstr(a, b.s ? b.s : "", b.len);
+		if (e) {
+			*err = xasprintf("%s: unsupported: %s", name, e);
+			r = -1;
+		} else if (!strcmp(f, "as_text")) {
+			v = text;
+		} else {
+			lctx = jvdict(a);
+			put(a, lctx, "__text", text);
+			put(a, lctx, "__literal", jvfunc(a, "literal", fnliteral, NULL));
+			if ((r = jcompile(a, name, lsrc, sizeof(lsrc) - 1, &lt, err)) == 0 &&
+			    (r = jrunvalue(a, &lt, &lctx, 1, &v, err)) == 0 &&
+			    ((!strcmp(f, "as_bool") && v->type != JBOOL) ||
+			    (!strcmp(f, "as_number") && v->type != JINT && v->type != JFLOAT))) {
+				*err = xasprintf("%s: Could not convert value '%s' into type '%s'",
+				    name, text->u.str.s, f + 3);
+				r = -1;
+			}
+		}
+	} else if (r == 0 && !v && (r = jrun(a, &t, &ctx, 1, &b, err)) == 0) {
 		/* the literal check runs as a render, for its error's place */
 		lctx = jvdict(a);
 		put(a, lctx, "__text", jvstr(a, b.s ? b.s : "", b.len));

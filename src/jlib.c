@@ -3061,6 +3061,24 @@ jlibattr(struct jev *v, struct jv *x, const char *name)
 	return NULL;
 }
 
+/* dbt's filters of a text render (its TEXT_FILTERS): as_text, as_bool,
+ * as_native and as_number give their value as it is (a native render's
+ * markers are the native renderer's: parsectx.c), is_list whether it is
+ * a list. */
+static struct jv *
+f_dbtsame(struct fa *f, struct jv *x)
+{
+	nargs(f, 0, NULL);
+	return x;
+}
+
+static struct jv *
+f_islist(struct fa *f, struct jv *x)
+{
+	nargs(f, 0, NULL);
+	return jvbool(x->type == JLIST);
+}
+
 struct filter {
 	const char *name;
 	struct jv *(*fn)(struct fa *, struct jv *);
@@ -3080,6 +3098,8 @@ static const struct filter filters[] = {
 	{"safe", f_safe}, {"escape", f_escape}, {"e", f_escape},
 	{"forceescape", f_forceescape}, {"urlencode", f_urlencode},
 	{"xmlattr", f_xmlattr}, {"filesizeformat", f_filesizeformat},
+	{"as_text", f_dbtsame}, {"as_bool", f_dbtsame}, {"as_native", f_dbtsame},
+	{"as_number", f_dbtsame}, {"is_list", f_islist},
 	{NULL, NULL}};
 
 int

@@ -9,7 +9,8 @@
 # seed's quote_columns, a top-level key holding a YAML anchor, exposures
 # configured by the exposures: tree and their own config (their tags in
 # selection), singular tests' data_tests: entries, a generic test's own
-# name and description, a model's keys that are no field of dbt's. With the
+# name and description, a model's keys that are no field of dbt's, dbt's
+# native filters (as_bool, as_text) in properties. With the
 # reference dbt: its job files
 # are those from dbt parse's manifest of the same project (but for the
 # context digest of the one rendered when it runs).
