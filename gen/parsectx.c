@@ -1097,7 +1097,23 @@ noattr(struct jev *v, struct jv *self, const char *name)
 	return NULL;
 }
 
-static const struct jclass noclass = {"unsupported", noattr, NULL, nocall, NULL, NULL, 0, NULL};
+static struct jv *
+noitems(struct jev *v, struct jv *self)
+{
+	jfail(v, "unsupported at parse: %s (a manifest from dbt parse works instead)",
+	    (const char *)self->u.obj.data);
+	return NULL;
+}
+
+static struct jv *
+noitem(struct jev *v, struct jv *self, struct jv *key)
+{
+	(void)key;
+	return noitems(v, self);
+}
+
+static const struct jclass noclass = {"unsupported", noattr, NULL, nocall, noitems, noitem, 0,
+    NULL};
 
 /* modules.datetime's clock while parsing: the generator's, as dbt parse
  * reads its own (what dbt records of a node, its refs and config, is

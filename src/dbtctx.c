@@ -1301,7 +1301,22 @@ nocall(struct jev *v, struct jv *self, struct jcall *c)
 	return NULL;
 }
 
-static const struct jclass noclass = {"unsupported", nogetattr, nostr, nocall, NULL, NULL, 0, NULL};
+static struct jv *
+noitems(struct jev *v, struct jv *self)
+{
+	jfail(v, "unsupported: %s (not known when rendering here)", (const char *)self->u.obj.data);
+	return NULL;
+}
+
+static struct jv *
+noitem(struct jev *v, struct jv *self, struct jv *key)
+{
+	(void)key;
+	return noitems(v, self);
+}
+
+static const struct jclass noclass = {"unsupported", nogetattr, nostr, nocall, noitems, noitem, 0,
+    NULL};
 
 /* dbt's tojson(value, default=None, sort_keys=False): json.dumps. */
 static struct jv *

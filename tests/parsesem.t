@@ -62,6 +62,9 @@ refused 'printf "{%% test dyn(model) %%}{%% set n = \"x\" %%}{{ adapter.dispatch
 refused 'echo "{% if run_started_at is not defined %}{{ exceptions.raise_compiler_error(\"none\") }}{% endif %}select {{ run_started_at.hour }} as h" >models/rs.sql' \
 	"models/rs.sql:1:120: unsupported at parse: run_started_at.hour" \
 	"run_started_at at parse: defined, as dbt's, but not read"
+refused 'echo "{% for r in selected_resources %}{% endfor %}select 1 as x" >models/sr.sql' \
+	"models/sr.sql:1:13: unsupported: selected_resources (not known when rendering here)" \
+	"a name of dbt's context not given here, iterated: named"
 refused 'echo "{{ nothere.name }}select 1 as x" >models/nm.sql' \
 	"models/nm.sql:1:12: unsupported at parse: attribute 'name' of an undefined value" \
 	"an undefined value's own attribute"
