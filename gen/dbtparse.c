@@ -639,6 +639,25 @@ onlykeys(struct reader *r, const char *file, const char *where, const cJSON *o,
 	}
 }
 
+/* A column's keys: those of dbt's UnparsedColumn read here; docs, its
+ * field not read here, refused; any other is the column's _extra, which
+ * dbt keeps on the column as it is (column()). */
+static const char *const colread[] = {"name", "description", "data_type", "data_tests",
+    "tests", "meta", "tags", "quote", "constraints", "config", "granularity", NULL};
+
+static void
+colkeys(struct reader *r, const char *file, const char *where, const cJSON *c)
+{
+	const cJSON *x;
+
+	if (!cJSON_IsObject(c))
+		fatal("%s%s: %s: not a mapping", r->pre, file, where);
+	cJSON_ArrayForEach(x, c)
+		if (!strcmp(x->string, "docs"))
+			fatal("%s%s: %s: a column's docs is not read here yet (a manifest from dbt "
+			    "parse works instead)", r->pre, file, where);
+}
+
 /* ---- properties rendered ---- */
 
 /* dbt's SchemaYamlRenderer._is_norender_key: what is rendered later
@@ -863,8 +882,6 @@ versioncheck(struct reader *r, const char *file, const char *where, const cJSON 
 {
 	static const char *const ver[] = {"v", "defined_in", "description", "config",
 	    "columns", "data_tests", "tests", "access", "constraints", "deprecation_date", NULL};
-	static const char *const col[] = {"name", "description", "data_type", "data_tests",
-	    "tests", "meta", "tags", "quote", "constraints", "config", "granularity", NULL};
 	static const char *const incl[] = {"include", "exclude", NULL};
 	const cJSON *vs = cJSON_GetObjectItemCaseSensitive(e, "versions"), *v, *w, *c, *x;
 	const cJSON *lv = cJSON_GetObjectItemCaseSensitive(e, "latest_version"), *latest = NULL;
@@ -897,7 +914,7 @@ versioncheck(struct reader *r, const char *file, const char *where, const cJSON 
 		nojinja(r, file, where, x);
 		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(v, "columns")) {
 			if (!cJSON_GetObjectItemCaseSensitive(c, "include")) {
-				onlykeys(r, file, where, c, col);
+				colkeys(r, file, where, c);
 				if (!jstr(c, "name"))
 					fatal("%s%s: %s: a column without a name", r->pre, file, where);
 				colcheck(r, file, where, c);
@@ -1197,8 +1214,6 @@ entrycheck(struct reader *r, const char *file, const char *kind, const cJSON *e)
 	    "deprecation_date", "time_spine", NULL};
 	static const char *const snapshot[] = {"name", "description", "config", "columns",
 	    "data_tests", "tests", "relation", "quote_columns", NULL};
-	static const char *const col[] = {"name", "description", "data_type", "data_tests",
-	    "tests", "meta", "tags", "quote", "constraints", "config", "granularity", NULL};
 	/* the fields of dbt's UnparsedNodeUpdate (meta, docs and access
 	 * moved into config before: toconfig) */
 	static const char *const fields[] = {"name", "description", "meta", "data_type",
@@ -1236,7 +1251,7 @@ entrycheck(struct reader *r, const char *file, const char *kind, const cJSON *e)
 	/* rendered (renderentry) but the descriptions, rendered with doc()
 	 * and all (pctxdesc), the tests and the hooks (nodecfg.h) */
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(e, "columns")) {
-		onlykeys(r, file, where, c, col);
+		colkeys(r, file, where, c);
 		if (!jstr(c, "name"))
 			fatal("%s%s: %s: a column without a name", r->pre, file, where);
 		if (cJSON_GetObjectItemCaseSensitive(c, "data_type") && !jstr(c, "data_type"))
@@ -1657,6 +1672,13 @@ column(const cJSON *c)
 	cJSON_AddItemToObject(o, "granularity", jstr(c, "granularity") ?
 	    cJSON_CreateString(jstr(c, "granularity")) : cJSON_CreateNull());
 	cJSON_AddArrayToObject(o, "doc_blocks");
+	/* its _extra, after its fields, as ColumnInfo serializes it */
+	cJSON_ArrayForEach(x, c) {
+		for (i = 0; colread[i] && strcmp(colread[i], x->string); i++)
+			;
+		if (!colread[i] && !cJSON_GetObjectItemCaseSensitive(o, x->string))
+			cJSON_AddItemToObject(o, x->string, cJSON_Duplicate(x, 1));
+	}
 	return o;
 }
 

@@ -441,6 +441,17 @@ fnfalse(struct jev *v, void *data, struct jcall *c)
 	return &jvfalse;
 }
 
+/* adapter.type(): the adapter's type, as its class says it */
+static struct jv *
+fnadtype(struct jev *v, void *data, struct jcall *c)
+{
+	struct pnode *pn = data;
+
+	if (c->npos || c->nkw)
+		jfail(v, "adapter.type() takes no arguments");
+	return jvstr(jevarena(v), pn->c->run.adapter, strlen(pn->c->run.adapter));
+}
+
 static struct jv *
 fnnone(struct jev *v, void *data, struct jcall *c)
 {
@@ -1056,6 +1067,8 @@ adattr(struct jev *v, struct jv *self, const char *name)
 			return jvfunc(jevarena(v), name, fnlist, self->u.obj.data);
 	if (!strcmp(name, "check_schema_exists"))
 		return jvfunc(jevarena(v), name, fnfalse, self->u.obj.data);
+	if (!strcmp(name, "type"))
+		return jvfunc(jevarena(v), "adapter.type", fnadtype, self->u.obj.data);
 	if (!strcmp(name, "dispatch"))
 		return jvfunc(jevarena(v), "adapter.dispatch", addispatch, self->u.obj.data);
 	if (!strcmp(name, "quote"))

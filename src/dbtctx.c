@@ -1086,6 +1086,17 @@ dbtbehavior(struct arena *a, cJSON *flags)
 	return jvobj(a, &behaviorclass, b);
 }
 
+/* adapter.type(): the adapter's type, as its class says it */
+static struct jv *
+adtype(struct jev *v, void *data, struct jcall *c)
+{
+	struct rnode *rn = data;
+
+	if (c->npos || c->nkw)
+		jfail(v, "adapter.type() takes no arguments");
+	return str(jevarena(v), rn->c->run.adapter);
+}
+
 static struct jv *
 adgetattr(struct jev *v, struct jv *self, const char *name)
 {
@@ -1099,6 +1110,8 @@ adgetattr(struct jev *v, struct jv *self, const char *name)
 		return jvfunc(a, "adapter.dispatch", addispatch, rn);
 	if (!strcmp(name, "quote"))
 		return jvfunc(a, "adapter.quote", adquote, rn);
+	if (!strcmp(name, "type"))
+		return jvfunc(a, "adapter.type", adtype, rn);
 	if (!strcmp(name, "behavior"))
 		return dbtbehavior(a, rn->c->run.flags);
 	if ((x = dbtdbattr(v, rn, name)))
