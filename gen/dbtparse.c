@@ -4398,8 +4398,9 @@ okeycmp(const void *a, const void *b)
 	return 0;
 }
 
-/* The nodes put in dbt's order; 1 when it is dbt's, 0 when dbt's is not
- * fixed (or not known here), the nodes then as they were. */
+/* The nodes and the sources put in dbt's order: ORDNODES and ORDSOURCES
+ * for those whose order is dbt's; where dbt's is not fixed (or not known
+ * here), they are left as they were. */
 static int
 dbtorder(struct reader *r)
 {
@@ -4410,7 +4411,7 @@ dbtorder(struct reader *r)
 	struct order o;
 	struct okey *v;
 	size_t *end, *tops, nv = 0, i, k, nproj = r->nprojs, *byfs;
-	int ordered = 1;
+	int ordered = 1, srcordered = 1;
 	cJSON *x, *vpos;
 
 	memset(&o, 0, sizeof(o));
@@ -4554,6 +4555,36 @@ dbtorder(struct reader *r)
 			cJSON_AddItemToArray(r->nodes, v[i].node);
 	}
 	free(v);
+	/* the sources, in the order the properties files made them */
+	v = xcalloc((size_t)cJSON_GetArraySize(r->sources) + 1, sizeof(*v));
+	memset(tops, 0, nproj * sizeof(*tops));
+	nv = 0;
+	cJSON_ArrayForEach(x, r->sources) {
+		const char *pkg = jstr(x, "package_name"), *file = jstr(x, "original_file_path");
+		struct okey *ok = &v[nv];
+		size_t p, t;
+		ok->node = x;
+		ok->k[5] = nv++;
+		for (p = 0; p < nproj && strcmp(r->projs[p].name, pkg ? pkg : ""); p++)
+			;
+		if (p == nproj || !file || !(ok->k[2] = orank(&o.rank, pkg, file))) {
+			srcordered = 0;
+			continue;
+		}
+		ok->k[1] = r->projs[p].fsorder;
+		t = orank(&o.top, pkg, file);
+		if (tops[p] && tops[p] != t)
+			srcordered = 0;
+		tops[p] = t;
+	}
+	if (srcordered && nv) {
+		qsort(v, nv, sizeof(*v), okeycmp);
+		while (r->sources->child)
+			cJSON_DetachItemViaPointer(r->sources, r->sources->child);
+		for (i = 0; i < nv; i++)
+			cJSON_AddItemToArray(r->sources, v[i].node);
+	}
+	free(v);
 	cJSON_Delete(vpos);
 	free(end);
 	free(tops);
@@ -4562,7 +4593,7 @@ dbtorder(struct reader *r)
 		free((char *)o.rank.keys[i]);
 	htabfree(&o.rank);
 	htabfree(&o.top);
-	return ordered;
+	return (ordered ? ORDNODES : 0) | (srcordered ? ORDSOURCES : 0);
 }
 
 /* ---- depends_on ---- */

@@ -864,7 +864,8 @@ main(int argc, char **argv)
 	ro.dir = prefix;
 	ro.threads = o.threads;
 	/* a project read here: its nodes, sources and exposures (render.h) */
-	ro.graph = o.fromproject ? 2 + ordered : 1;
+	ro.graph = o.fromproject ? 2 : 1;
+	ro.ordered = ordered;
 	if (o.vars) {
 		char *err;
 		if (!(ro.vars = yamlparse(o.vars, "--vars", &err)) || !cJSON_IsObject(ro.vars))

@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "dbtctx.h"
+#include "dbtparse.h"
 #include "hooks.h"
 #include "hash.h"
 #include "htab.h"
@@ -152,11 +153,13 @@ rdocctx(struct rdoc *d, const struct dbtrun *run)
 		dbtctxloader(c, load, d);
 	if (d->graph == 1)
 		dbtctxgraph(c, rdocwhole, d, NULL);
-	else if (d->graph >= 2) {
+	else if (d->graph == 2) {
 		dbtctxgraph(c, rdocwhole, d, " (a project read here has its nodes, sources and "
 		    "exposures as dbt's: a manifest from dbt parse has the rest)");
-		if (d->graph == 3)
-			dbtctxordered(c);
+		if (d->ordered & ORDNODES)
+			dbtctxordered(c, "nodes");
+		if (d->ordered & ORDSOURCES)
+			dbtctxordered(c, "sources");
 	}
 	else
 		dbtctxgraph(c, NULL, NULL, " (of a project read here: a manifest from dbt parse "
@@ -963,6 +966,7 @@ renderall(struct manifest *m, const struct renderopts *o)
 	memset(&d, 0, sizeof(d));
 	d.m = m;
 	d.graph = o->graph;
+	d.ordered = o->ordered;
 	done = renderwith(m, o, &d);
 	rdocfree(&d);
 	manifestdroptext(m);

@@ -35,9 +35,9 @@ struct renderopts {
 	size_t *late;		/* when not NULL, how many are rendered so */
 	int graph;		/* 1: the manifest is dbt's, graph is its flat
 				 * graph; 2: a project read here, graph has its
-				 * nodes, sources and exposures, looked up, not
-				 * iterated; 3: the same, its nodes in dbt's order,
-				 * iterated too; 0: refused */
+				 * nodes, sources and exposures, looked up, and
+				 * those ordered says iterated too; 0: refused */
+	int ordered;		/* with 2: dbtparse's ORDNODES, ORDSOURCES */
 	int keep;		/* a node whose key and job header are as the
 				 * last run's, and whose job file the job index
 				 * vouches for, is left unread (struct node's
@@ -77,6 +77,7 @@ struct rdoc {
 	int lazy;		/* nodes and sources are not in doc */
 	cJSON *whole;		/* the whole tree, for graph, once asked for */
 	int graph;		/* renderopts' graph */
+	int ordered;		/* and its ordered */
 };
 
 /* The tree (opened on the first call), and a context over it for run,

@@ -1488,7 +1488,8 @@ graphattr(struct jev *v, struct jv *self, const char *name)
 				rn->graph = jvdict(a);
 			if (!(d = jvget(rn->graph, k))) {
 				d = graphsection(v, rn, name);
-				if (rn->c->nograph && !(rn->c->ordered && !strcmp(name, "nodes")))
+				if (rn->c->nograph && !((rn->c->ordered & 1) && !strcmp(name, "nodes")) &&
+				    !((rn->c->ordered & 2) && !strcmp(name, "sources")))
 					d = jvobj(a, &sectionclass, d);
 				jvset(a, rn->graph, k, d);
 			}
@@ -2143,9 +2144,9 @@ dbtctxgraph(struct dbtctx *c, cJSON *(*whole)(void *), void *data, const char *n
 }
 
 void
-dbtctxordered(struct dbtctx *c)
+dbtctxordered(struct dbtctx *c, const char *section)
 {
-	c->ordered = 1;
+	c->ordered |= !strcmp(section, "nodes") ? 1 : !strcmp(section, "sources") ? 2 : 0;
 }
 
 int

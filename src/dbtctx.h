@@ -123,8 +123,9 @@ void dbtctxloader(struct dbtctx *, cJSON *(*load)(void *, const char *), void *d
  * dbtgraphread(): whether the last render read it. */
 void dbtctxgraph(struct dbtctx *, cJSON *(*whole)(void *), void *data, const char *nograph);
 int dbtgraphread(struct dbtctx *);
-/* With nograph: graph.nodes is in dbt's order, iterated as a dict. */
-void dbtctxordered(struct dbtctx *);
+/* With nograph: graph's section (nodes or sources) is in dbt's order,
+ * iterated as a dict. */
+void dbtctxordered(struct dbtctx *, const char *section);
 
 /* Whether the node is one this renders at all: SQL with raw code, of a
  * manifest of dbt 0.20 or later. */
