@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "blocks.h"
@@ -451,6 +452,16 @@ addproject(struct reader *r, char *pre)
 	p->proj = r->proj = yaml(r, "dbt_project.yml", NULL);
 	projectcheck(r);
 	p->name = xstrdup(r->name);
+	/* dbt leaves out what a project's .dbtignore matches (gitignore's
+	 * patterns, by pathspec): not read here */
+	{
+		char *ig = path(r, ".dbtignore");
+		if (access(ig, F_OK) == 0)
+			fatal("%s: a .dbtignore is not read here (a manifest from dbt parse works "
+			    "instead)", ig);
+		free(ig);
+		unseen(r, ".dbtignore");
+	}
 	abs = realpath(*pre ? pre : ".", NULL);
 	p->abs = abs ? abs : xstrdup(pre);
 	return p;

@@ -96,6 +96,10 @@ mkdir analyses
 ninja -n build.ninja >"$TMP/made" 2>&1
 grep -q 'regenerating build.ninja' "$TMP/made"
 ok $? "a source path of dbt's defaults, made, regenerates" || sed 's/^/# /' "$TMP/made"
+touch .dbtignore
+ninja -n build.ninja 2>&1 | grep -q 'regenerating build.ninja'
+ok $? "a .dbtignore, made, regenerates"
+rm .dbtignore
 rmdir analyses
 
 # the paths' names before dbt 1.0: the same project
@@ -161,6 +165,8 @@ refused 'sed -i "s/^model-paths: .*/model-paths: [\"{{ \x27models\x27 }}\"]/" db
 	"dbt_project.yml: model-paths: Jinja here is not read yet" "Jinja in a dbt_project.yml path"
 refused 'sed -i "s/+tags: \\[\"finance\"\\]/+alias: \"{{ var(\x27payment_methods\x27) }}\"/" dbt_project.yml' \
 	"Required var 'payment_methods' not found" "a project var in dbt_project.yml, where only --vars are"
+refused 'echo "models/staging" >.dbtignore' \
+	".dbtignore: a .dbtignore is not read here" "a .dbtignore"
 refused 'echo "source-paths: [models]" >>dbt_project.yml' \
 	"dbt_project.yml: source-paths and model-paths cannot both be defined" "source-paths beside model-paths"
 refused 'printf "functions:\n  - name: g\n" >models/x.yml' \
