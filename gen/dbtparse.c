@@ -253,12 +253,13 @@ namecmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Whether s ends in suf, case folded (dbt's find_matching matches so). */
 static int
 hassuffix(const char *s, const char *suf)
 {
 	size_t n = strlen(s), k = strlen(suf);
 
-	return n >= k && !strcmp(s + n - k, suf);
+	return n >= k && !strcasecmp(s + n - k, suf);
 }
 
 /* A directory's entries, sorted, each with whether it is a directory:
@@ -269,6 +270,23 @@ struct dirlist {
 	unsigned char *isdir;
 };
 
+/* A directory's entries in name order, each with its isdir (a name
+ * followed by its isdir byte, after its NUL, sorts by the name). */
+static void
+sortdir(struct dirlist *l)
+{
+	size_t i, n;
+
+	for (i = 0; i < l->n; i++) {
+		n = strlen(l->names[i]);
+		l->names[i] = xrealloc(l->names[i], n + 2);
+		l->names[i][n + 1] = (char)l->isdir[i];
+	}
+	qsort(l->names, l->n, sizeof(*l->names), namecmp);
+	for (i = 0; i < l->n; i++)
+		l->isdir[i] = (unsigned char)l->names[i][strlen(l->names[i]) + 1];
+}
+
 static struct dirlist *
 listdir(struct reader *r, const char *rel)
 {
@@ -276,7 +294,6 @@ listdir(struct reader *r, const char *rel)
 	struct dirlist *l = htabget(&r->dirs, p);
 	struct dirent *e;
 	struct stat st;
-	size_t i;
 	DIR *d;
 
 	if (l) {
@@ -290,22 +307,29 @@ listdir(struct reader *r, const char *rel)
 			unseen(r, rel);
 		return NULL;
 	}
+	/* as dbt's find_matching: every directory (a hidden one too), and
+	 * the files its [!.#~]*EXT matches */
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
+		char *sp;
+		int isdir;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		sp = xasprintf("%s/%s", p, e->d_name);
+		isdir = stat(sp, &st) == 0 && S_ISDIR(st.st_mode);
+		free(sp);
+		if (!isdir && strchr(".#~", e->d_name[0]))
 			continue;
 		l->names = xreallocarray(l->names, l->n + 1, sizeof(*l->names));
+		l->isdir = xreallocarray(l->isdir, l->n + 1, 1);
+		l->isdir[l->n] = (unsigned char)isdir;
 		l->names[l->n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	if (!l->names)
+	if (!l->names) {
 		l->names = xcalloc(1, sizeof(*l->names));
-	qsort(l->names, l->n, sizeof(*l->names), namecmp);
-	l->isdir = xcalloc(l->n + 1, 1);
-	for (i = 0; i < l->n; i++) {
-		char *sp = xasprintf("%s/%s", p, l->names[i]);
-		l->isdir[i] = stat(sp, &st) == 0 && S_ISDIR(st.st_mode);
-		free(sp);
+		l->isdir = xcalloc(1, 1);
 	}
+	sortdir(l);
 	return l;
 }
 

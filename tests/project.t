@@ -111,6 +111,18 @@ ok $? "source-paths and data-paths, as before dbt 1.0" || sed 's/^/# /' "$TMP/ou
 diff -r "$TMP/new/target/ninja/sql" "$TMP/old/target/ninja/sql" >"$TMP/diff"
 ok $? "are model-paths and seed-paths" || head -20 "$TMP/diff" | sed "s/^/# /"
 
+# the files dbt's find_matching takes: [!.#~]*.sql, case folded, in hidden
+# directories too
+rm -rf "$TMP/hid" && cp -R "$ROOT/tests/data/project" "$TMP/hid" && cp "$P/profiles.yml" "$TMP/hid/"
+mkdir "$TMP/hid/models/.kept" && echo 'select 1 as x' >"$TMP/hid/models/.kept/hidden_dir.sql"
+echo 'select 1 as x' >"$TMP/hid/models/UPPER.SQL"
+for f in '~backup.sql' '#draft.sql' '.dot.sql'; do echo 'select 1 as x' >"$TMP/hid/models/$f"; done
+(cd "$TMP/hid" && DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/out" 2>&1)
+grep -q '7 models' "$TMP/out" && [ -f "$TMP/hid/target/ninja/sql/model.jaffle.hidden_dir.sql" ] &&
+	[ -f "$TMP/hid/target/ninja/sql/model.jaffle.UPPER.sql" ]
+ok $? "a model in a hidden directory and one of .SQL, as dbt reads them; none of ~, # or . files" ||
+	sed 's/^/# /' "$TMP/out"
+
 # a model named as a path the reader looked for keeps its name
 rm -rf "$TMP/named" && cp -R "$ROOT/tests/data/project" "$TMP/named" && cp "$P/profiles.yml" "$TMP/named/"
 echo 'select 1 as x' >"$TMP/named/models/analyses.sql"
