@@ -4433,8 +4433,50 @@ okeycmp(const void *a, const void *b)
 	return 0;
 }
 
-/* The nodes and the sources put in dbt's order: ORDNODES and ORDSOURCES
- * for those whose order is dbt's; where dbt's is not fixed (or not known
+/* The items of a section made by properties files (sources, exposures)
+ * put in the order dbt made them: each project's files in os.walk's
+ * order, each file's in order. 1 when that is dbt's, else 0, the section
+ * left as it was. */
+static int
+yamlorder(struct reader *r, struct order *o, cJSON *sec, size_t *tops)
+{
+	struct okey *v = xcalloc((size_t)cJSON_GetArraySize(sec) + 1, sizeof(*v));
+	size_t nv = 0, i, nproj = r->nprojs;
+	int ordered = 1;
+	cJSON *x;
+
+	memset(tops, 0, nproj * sizeof(*tops));
+	cJSON_ArrayForEach(x, sec) {
+		const char *pkg = jstr(x, "package_name"), *file = jstr(x, "original_file_path");
+		struct okey *ok = &v[nv];
+		size_t p, t;
+		ok->node = x;
+		ok->k[5] = nv++;
+		for (p = 0; p < nproj && strcmp(r->projs[p].name, pkg ? pkg : ""); p++)
+			;
+		if (p == nproj || !file || !(ok->k[2] = orank(&o->rank, pkg, file))) {
+			ordered = 0;
+			continue;
+		}
+		ok->k[1] = r->projs[p].fsorder;
+		t = orank(&o->top, pkg, file);
+		if (tops[p] && tops[p] != t)
+			ordered = 0;
+		tops[p] = t;
+	}
+	if (ordered && nv) {
+		qsort(v, nv, sizeof(*v), okeycmp);
+		while (sec->child)
+			cJSON_DetachItemViaPointer(sec, sec->child);
+		for (i = 0; i < nv; i++)
+			cJSON_AddItemToArray(sec, v[i].node);
+	}
+	free(v);
+	return ordered;
+}
+
+/* The nodes, sources and exposures put in dbt's order: ORDNODES,
+ * ORDSOURCES and ORDEXPOSURES for those whose order is dbt's; where dbt's is not fixed (or not known
  * here), they are left as they were. */
 static int
 dbtorder(struct reader *r)
@@ -4446,7 +4488,7 @@ dbtorder(struct reader *r)
 	struct order o;
 	struct okey *v;
 	size_t *end, *tops, nv = 0, i, k, nproj = r->nprojs, *byfs;
-	int ordered = 1, srcordered = 1;
+	int ordered = 1, srcordered, expordered;
 	cJSON *x, *vpos;
 
 	memset(&o, 0, sizeof(o));
@@ -4590,36 +4632,8 @@ dbtorder(struct reader *r)
 			cJSON_AddItemToArray(r->nodes, v[i].node);
 	}
 	free(v);
-	/* the sources, in the order the properties files made them */
-	v = xcalloc((size_t)cJSON_GetArraySize(r->sources) + 1, sizeof(*v));
-	memset(tops, 0, nproj * sizeof(*tops));
-	nv = 0;
-	cJSON_ArrayForEach(x, r->sources) {
-		const char *pkg = jstr(x, "package_name"), *file = jstr(x, "original_file_path");
-		struct okey *ok = &v[nv];
-		size_t p, t;
-		ok->node = x;
-		ok->k[5] = nv++;
-		for (p = 0; p < nproj && strcmp(r->projs[p].name, pkg ? pkg : ""); p++)
-			;
-		if (p == nproj || !file || !(ok->k[2] = orank(&o.rank, pkg, file))) {
-			srcordered = 0;
-			continue;
-		}
-		ok->k[1] = r->projs[p].fsorder;
-		t = orank(&o.top, pkg, file);
-		if (tops[p] && tops[p] != t)
-			srcordered = 0;
-		tops[p] = t;
-	}
-	if (srcordered && nv) {
-		qsort(v, nv, sizeof(*v), okeycmp);
-		while (r->sources->child)
-			cJSON_DetachItemViaPointer(r->sources, r->sources->child);
-		for (i = 0; i < nv; i++)
-			cJSON_AddItemToArray(r->sources, v[i].node);
-	}
-	free(v);
+	srcordered = yamlorder(r, &o, r->sources, tops);
+	expordered = yamlorder(r, &o, r->exposures, tops);
 	cJSON_Delete(vpos);
 	free(end);
 	free(tops);
@@ -4628,7 +4642,8 @@ dbtorder(struct reader *r)
 		free((char *)o.rank.keys[i]);
 	htabfree(&o.rank);
 	htabfree(&o.top);
-	return (ordered ? ORDNODES : 0) | (srcordered ? ORDSOURCES : 0);
+	return (ordered ? ORDNODES : 0) | (srcordered ? ORDSOURCES : 0) |
+	    (expordered ? ORDEXPOSURES : 0);
 }
 
 /* ---- depends_on ---- */

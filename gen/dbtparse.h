@@ -59,11 +59,11 @@ struct parseopts {
  * *read: every file and directory looked at, relative to here, each
  * ending in a newline (malloc'd); *missing: likewise, every path looked
  * for that was not there (a source path of dbt's defaults, dbt_packages).
- * Its nodes and its sources are in dbt's order where that order is fixed:
- * *ordered has ORDNODES and ORDSOURCES for those that are (dbt's changes
+ * Its nodes, sources and exposures are in dbt's order where that order is
+ * fixed: *ordered has ORDNODES, ORDSOURCES and ORDEXPOSURES for those that are (dbt's changes
  * between its runs where a project's properties files lie under more
  * than one of its paths, or is not known here). */
-enum { ORDNODES = 1, ORDSOURCES = 2 };
+enum { ORDNODES = 1, ORDSOURCES = 2, ORDEXPOSURES = 4 };
 cJSON *dbtparse(const struct parseopts *o, char **read, char **missing, int *ordered);
 
 #endif

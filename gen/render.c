@@ -160,6 +160,8 @@ rdocctx(struct rdoc *d, const struct dbtrun *run)
 			dbtctxordered(c, "nodes");
 		if (d->ordered & ORDSOURCES)
 			dbtctxordered(c, "sources");
+		if (d->ordered & ORDEXPOSURES)
+			dbtctxordered(c, "exposures");
 	}
 	else
 		dbtctxgraph(c, NULL, NULL, " (of a project read here: a manifest from dbt parse "

@@ -1489,7 +1489,8 @@ graphattr(struct jev *v, struct jv *self, const char *name)
 			if (!(d = jvget(rn->graph, k))) {
 				d = graphsection(v, rn, name);
 				if (rn->c->nograph && !((rn->c->ordered & 1) && !strcmp(name, "nodes")) &&
-				    !((rn->c->ordered & 2) && !strcmp(name, "sources")))
+				    !((rn->c->ordered & 2) && !strcmp(name, "sources")) &&
+				    !((rn->c->ordered & 4) && !strcmp(name, "exposures")))
 					d = jvobj(a, &sectionclass, d);
 				jvset(a, rn->graph, k, d);
 			}
@@ -2146,7 +2147,8 @@ dbtctxgraph(struct dbtctx *c, cJSON *(*whole)(void *), void *data, const char *n
 void
 dbtctxordered(struct dbtctx *c, const char *section)
 {
-	c->ordered |= !strcmp(section, "nodes") ? 1 : !strcmp(section, "sources") ? 2 : 0;
+	c->ordered |= !strcmp(section, "nodes") ? 1 : !strcmp(section, "sources") ? 2 :
+	    !strcmp(section, "exposures") ? 4 : 0;
 }
 
 int

@@ -123,7 +123,7 @@ void dbtctxloader(struct dbtctx *, cJSON *(*load)(void *, const char *), void *d
  * dbtgraphread(): whether the last render read it. */
 void dbtctxgraph(struct dbtctx *, cJSON *(*whole)(void *), void *data, const char *nograph);
 int dbtgraphread(struct dbtctx *);
-/* With nograph: graph's section (nodes or sources) is in dbt's order,
+/* With nograph: graph's section (nodes, sources or exposures) is in dbt's order,
  * iterated as a dict. */
 void dbtctxordered(struct dbtctx *, const char *section);
 

@@ -38,8 +38,8 @@ struct dbtctx {
 	cJSON *(*whole)(void *);	/* the manifest for graph, or NULL */
 	void *wholedata;
 	const char *nograph;	/* without it, why graph is refused, or NULL */
-	int ordered;		/* with nograph: 1 its nodes, 2 its sources, are in
-				 * dbt's order */
+	int ordered;		/* with nograph: 1 its nodes, 2 its sources, 4 its
+				 * exposures are in dbt's order */
 	int graphread;		/* the last render read graph */
 	int ours;		/* dbt's macros are dbt2ninja's own (gen/builtins/) */
 };

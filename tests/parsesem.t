@@ -124,7 +124,7 @@ rm -rf "$O" && cp -R "$P" "$O" && rm -rf "$O/target" "$O/build.ninja"
 	python3 -c 'import json, sys; print("\n".join(json.load(open(sys.argv[1]))["nodes"]))' \
 	    target/manifest.json >"$TMP/order.dbt" &&
 	diff target/ninja/sql/model.sem.graphorder.sql "$TMP/order.ours" >"$TMP/diff" 2>&1)
-ok $? "graph.nodes and graph.sources iterated in a project read here: dbt parse's order, $(wc -l <"$TMP/order.dbt") nodes" ||
+ok $? "graph.nodes, graph.sources and graph.exposures iterated in a project read here: dbt parse's order, $(wc -l <"$TMP/order.dbt") nodes" ||
 	head -20 "$TMP/diff" | sed 's/^/# /'
 (cd "$D" && printf "{%% macro boom() %%}\n  {{ exceptions.raise_compiler_error(\"boom here\") }}\n{%% endmacro %%}\n" >dbt_packages/helpers/macros/boom.sql &&
 	echo "select {{ helpers.boom() }} as x" >models/b.sql && rm -rf target &&
