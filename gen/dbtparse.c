@@ -4441,24 +4441,24 @@ static int
 yamlorder(struct reader *r, struct order *o, cJSON *sec, size_t *tops)
 {
 	struct okey *v = xcalloc((size_t)cJSON_GetArraySize(sec) + 1, sizeof(*v));
-	size_t nv = 0, i, nproj = r->nprojs;
+	size_t nv = 0, i;
 	int ordered = 1;
 	cJSON *x;
 
-	memset(tops, 0, nproj * sizeof(*tops));
+	memset(tops, 0, r->nprojs * sizeof(*tops));
 	cJSON_ArrayForEach(x, sec) {
 		const char *pkg = jstr(x, "package_name"), *file = jstr(x, "original_file_path");
+		const struct project *pj = pkg ? project(r, pkg) : NULL;
 		struct okey *ok = &v[nv];
 		size_t p, t;
 		ok->node = x;
 		ok->k[5] = nv++;
-		for (p = 0; p < nproj && strcmp(r->projs[p].name, pkg ? pkg : ""); p++)
-			;
-		if (p == nproj || !file || !(ok->k[2] = orank(&o->rank, pkg, file))) {
+		if (!pj || !file || !(ok->k[2] = orank(&o->rank, pkg, file))) {
 			ordered = 0;
 			continue;
 		}
-		ok->k[1] = r->projs[p].fsorder;
+		p = (size_t)(pj - r->projs);
+		ok->k[1] = pj->fsorder;
 		t = orank(&o->top, pkg, file);
 		if (tops[p] && tops[p] != t)
 			ordered = 0;
@@ -4514,34 +4514,39 @@ dbtorder(struct reader *r)
 		owalkpaths(r, &o, "seed-paths", "seeds", ".csv", 0);
 		end[byfs[i]] = ++o.n;
 	}
-	/* the properties files, each with the path it is under */
+	/* the properties files, each with the path it is under: the
+	 * project's paths without their trailing slashes, each once (dbt's
+	 * all_source_paths, a set), .yml files before .yaml */
 	for (i = 0; i < nproj; i++) {
-		const char *ext[] = {".yml", ".yaml"};
-		char *seen[8];
-		size_t ns = 0, e, j, m;
+		static const char *const ext[] = {".yml", ".yaml"};
+		cJSON *seen = cJSON_CreateArray(), *walked = cJSON_CreateArray(), *l, *y;
+		size_t e, m;
 		useproject(r, &r->projs[byfs[i]]);
-		for (e = 0; e < 2; e++)
-			for (j = 0, ns = 0; j < sizeof(srcpaths) / sizeof(srcpaths[0]); j++) {
-				cJSON *l = paths(r, srcpaths[j][0], srcpaths[j][1]);
-				cJSON_ArrayForEach(x, l) {
-					char *t = xstrdup(x->valuestring);
-					size_t n = strlen(t);
-					while (n > 0 && t[n - 1] == '/')
-						t[--n] = '\0';
-					for (m = 0; m < ns && strcmp(seen[m], t); m++)
-						;
-					if (m < ns || ns == sizeof(seen) / sizeof(seen[0])) {
-						free(t);
-						continue;
-					}
-					seen[ns++] = t;
-					owalk(r, &o, x->valuestring, ext[e], m, 0);
+		for (k = 0; k < sizeof(srcpaths) / sizeof(srcpaths[0]); k++) {
+			l = paths(r, srcpaths[k][0], srcpaths[k][1]);
+			cJSON_ArrayForEach(x, l) {
+				char *t = xstrdup(x->valuestring);
+				size_t n = strlen(t);
+				while (n > 0 && t[n - 1] == '/')
+					t[--n] = '\0';
+				cJSON_ArrayForEach(y, seen)
+					if (!strcmp(y->valuestring, t))
+						break;
+				if (!y) {
+					cJSON_AddItemToArray(seen, cJSON_CreateString(t));
+					cJSON_AddItemToArray(walked, cJSON_CreateString(x->valuestring));
 				}
-				cJSON_Delete(l);
-				if (j + 1 == sizeof(srcpaths) / sizeof(srcpaths[0]))
-					for (m = 0; m < ns; m++)
-						free(seen[m]);
+				free(t);
 			}
+			cJSON_Delete(l);
+		}
+		for (e = 0; e < 2; e++) {
+			m = 0;
+			cJSON_ArrayForEach(y, walked)
+				owalk(r, &o, y->valuestring, ext[e], m++, 0);
+		}
+		cJSON_Delete(seen);
+		cJSON_Delete(walked);
 	}
 	useproject(r, &r->projs[0]);
 	/* a versioned model is taken out and put back by its properties
@@ -4571,18 +4576,18 @@ dbtorder(struct reader *r)
 	cJSON_ArrayForEach(x, r->nodes) {
 		const char *rt = jstr(x, "resource_type"), *pkg = jstr(x, "package_name");
 		const char *file = jstr(x, "original_file_path"), *fk = jstr(x, "file_key_name");
+		const struct project *pj = pkg ? project(r, pkg) : NULL;
 		struct okey *ok = &v[nv];
 		const cJSON *vp;
 		size_t p;
 		ok->node = x;
 		ok->k[5] = nv++;
-		for (p = 0; p < nproj && strcmp(r->projs[p].name, pkg ? pkg : ""); p++)
-			;
-		if (p == nproj || !rt || !file) {
+		if (!pj || !rt || !file) {
 			ordered = 0;
 			continue;
 		}
-		ok->k[1] = r->projs[p].fsorder;
+		p = (size_t)(pj - r->projs);
+		ok->k[1] = pj->fsorder;
 		if (!strcmp(rt, "operation")) {
 			const char *u = jstr(x, "unique_id"), *h = strstr(u, "-on-run-");
 			ok->k[2] = end[p];

@@ -725,27 +725,39 @@ keep(struct arena *a, const char *s)
 	return s ? (char *)jvstr(a, s, strlen(s))->u.str.s : NULL;
 }
 
+/* The relation argument of the adapter's method fn (relation=), which
+ * asks the database: *x the value, its relation returned. */
+static struct rel *
+relarg(struct jev *v, struct rnode *rn, struct jcall *c, const char *fn, struct jv **x)
+{
+	static const char *const ok[] = {"relation", NULL};
+	char what[64];
+	struct rel *r;
+
+	nokw(v, c, fn, ok);
+	if (!(*x = arg(c, 0, "relation")) || !(r = dbtrelof(*x)))
+		jfail(v, "%s(): the argument must be a relation", fn);
+	snprintf(what, sizeof(what), "%s()", fn);
+	if (!rn->c->run.db)
+		dbtneed(v, rn, what);
+	notpost(v, rn, what);
+	return r;
+}
+
 /* adapter.get_columns_in_relation(relation): dbt-postgres' query of
  * information_schema.columns, each row a Column. */
 static struct jv *
 adcolumns(struct jev *v, void *data, struct jcall *c)
 {
-	static const char *const ok[] = {"relation", NULL};
 	struct rnode *rn = data;
 	struct arena *a = jevarena(v);
-	struct jv *x = arg(c, 0, "relation"), *l;
+	struct jv *x, *l;
 	struct dbtcols cols = {0};
-	struct rel *r;
+	struct rel *r = relarg(v, rn, c, "adapter.get_columns_in_relation", &x);
 	struct buf q = {0};
 	PGresult *res;
 	size_t i;
 
-	nokw(v, c, "adapter.get_columns_in_relation", ok);
-	if (!x || !(r = dbtrelof(x)))
-		jfail(v, "adapter.get_columns_in_relation(): the argument must be a relation");
-	if (!rn->c->run.db)
-		dbtneed(v, rn, "adapter.get_columns_in_relation()");
-	notpost(v, rn, "adapter.get_columns_in_relation()");
 	if (!r->id)
 		jfail(v, "unsupported: adapter.get_columns_in_relation() of a relation without an identifier");
 	if (!strcmp(rn->c->run.adapter, "materialize") && r->type && !strcmp(r->type, "cte"))
@@ -859,18 +871,11 @@ dbtdbrelation(struct jev *v, struct rnode *rn, const char *db, const char *schem
 static struct jv *
 addrop(struct jev *v, void *data, struct jcall *c)
 {
-	static const char *const ok[] = {"relation", NULL};
 	struct rnode *rn = data;
-	struct jv *x = arg(c, 0, "relation");
+	struct jv *x;
+	struct rel *r = relarg(v, rn, c, "adapter.drop_relation", &x);
 	struct buf q = {0};
-	struct rel *r;
 
-	nokw(v, c, "adapter.drop_relation", ok);
-	if (!x || !(r = dbtrelof(x)))
-		jfail(v, "adapter.drop_relation(): the argument must be a relation");
-	if (!rn->c->run.db)
-		dbtneed(v, rn, "adapter.drop_relation()");
-	notpost(v, rn, "adapter.drop_relation()");
 	if (strcmp(rn->c->run.adapter, "postgres"))
 		jfail(v, "unsupported: adapter.drop_relation() on %s", rn->c->run.adapter);
 	if (!r->type)

@@ -2327,6 +2327,22 @@ unknownzone(struct jev *v, const char *s, size_t n)
 	jfail(v, "UnknownTimeZoneError: %s", msg);
 }
 
+/* src's n bytes into dst (which may be src) with each from made to;
+ * the length written. */
+static size_t
+replaced(char *dst, const char *src, size_t n, const char *from, char to)
+{
+	size_t i = 0, k = 0, f = strlen(from);
+
+	while (i < n)
+		if (n - i >= f && !memcmp(src + i, from, f)) {
+			dst[k++] = to;
+			i += f;
+		} else
+			dst[k++] = src[i++];
+	return k;
+}
+
 /* pytz.timezone(zone): pytz.utc for 'UTC' in any case; else the zone's
  * name, undone from pytz's old munging (_plus_, _minus_) and found in
  * any case, to the zone's first state (its earliest standard one, a
@@ -2358,18 +2374,9 @@ fnpytzzone(struct jev *v, void *data, struct jcall *c)
 		if ((unsigned char)s[i] >= 0x80)
 			unknownzone(v, s, n);
 	u = arenaalloc(a, n + 1);
-	for (i = k = 0; i < n; )
-		if (n - i >= 6 && !memcmp(s + i, "_plus_", 6)) {
-			u[k++] = '+';
-			i += 6;
-		} else
-			u[k++] = s[i++];
-	for (i = n = 0; i < k; )
-		if (k - i >= 7 && !memcmp(u + i, "_minus_", 7)) {
-			u[n++] = '-';
-			i += 7;
-		} else
-			u[n++] = u[i++];
+	/* pytz's zone.replace('_plus_', '+').replace('_minus_', '-') */
+	k = replaced(u, s, n, "_plus_", '+');
+	n = replaced(u, u, k, "_minus_", '-');
 	u[n] = '\0';
 	name = u;
 	if (memchr(u, '\0', n) || n >= sizeof lower)
