@@ -104,7 +104,7 @@ dbt2ninja-run: src/run.o $(RUNOBJ) $(SHAREDOBJ)
 	$(CC) -o $@ src/run.o $(RUNOBJ) $(SHAREDOBJ) $(LDFLAGS) $(PKGLIBS)
 
 # Unit tests: one program per module, TAP on stdout.
-$(UNITS): $(UNITS:=.c) tests/unit/tap.h tests/unit/fixture.h $(GENOBJ) $(RUNOBJ) $(SHAREDOBJ)
+$(UNITS): $(UNITS:=.c) tests/unit/tap.h tests/unit/fixture.h tests/unit/jcheck.h $(GENOBJ) $(RUNOBJ) $(SHAREDOBJ)
 	$(CC) $(ALLCFLAGS) -Itests/unit -o $@ $@.c $(GENOBJ) $(RUNOBJ) $(SHAREDOBJ) $(LDFLAGS) $(PKGLIBS)
 
 # Test programs that are not TAP units: tests/jinja.t drives jrender,

@@ -182,13 +182,27 @@ offline() {
 	cd "$P" || exit 1
 }
 
+# copyof PROJECT NAME: a fresh copy of PROJECT at $TMP/NAME, without its
+# target/ and build.ninja, with the test's profiles.yml ($P's).
+copyof() {
+	rm -rf "$TMP/$2" && cp -R "$1" "$TMP/$2" && rm -rf "$TMP/$2/target" "$TMP/$2/build.ninja"
+	[ "$1" = "$P" ] || cp "$P/profiles.yml" "$TMP/$2/"
+}
+
+# genin DIR [ARG...]: dbt2ninja ARGs in DIR with its profiles.yml, what it
+# said in $TMP/out.
+genin() {
+	_d=$1
+	shift
+	(cd "$_d" && DBT_PROFILES_DIR=. "$DBT2NINJA" "$@" >"$TMP/out" 2>&1)
+}
+
 # refusedin DIR CMD WANT NAME: a copy of the project in DIR ($TMP/bad,
 # with $P's profiles.yml), changed by the shell command CMD, read by
 # dbt2ninja itself: exit 1, WANT in what it says, nothing written (three
 # tests)
 refusedin() {
-	rm -rf "$TMP/bad" && cp -R "$1" "$TMP/bad" && rm -rf "$TMP/bad/target" "$TMP/bad/build.ninja"
-	[ "$1" = "$P" ] || cp "$P/profiles.yml" "$TMP/bad/"
+	copyof "$1" bad
 	(cd "$TMP/bad" && eval "$2" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/out" 2>&1)
 	is $? 1 "$4: exit 1"
 	grep -qF "$3" "$TMP/out"

@@ -103,9 +103,9 @@ refused 'echo "{% materialization view, default %}{% endmaterialization %}" >dbt
 	"materialized view: macro.mypkg.materialization_view_default is a project's own, which dbt would run" \
 	"a package's materialization of dbt's name, where the flag says dbt runs it"
 # without the flag, dbt 1.8 passes a package's over (elementary's test)
-rm -rf "$TMP/pkgmat" && cp -R "$ROOT/tests/data/project2" "$TMP/pkgmat" && cp "$P/profiles.yml" "$TMP/pkgmat/"
+copyof "$ROOT/tests/data/project2" pkgmat
 echo "{% materialization view, default %}{% endmaterialization %}" >"$TMP/pkgmat/dbt_packages/mypkg/macros/mat.sql"
-(cd "$TMP/pkgmat" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/out" 2>&1)
+genin "$TMP/pkgmat"
 ok $? "a package's materialization of dbt's name, which dbt passes over" || sed 's/^/# /' "$TMP/out"
 refused 'printf "packages:\n  - local: a\n  - local: b\n" >packages.yml' \
 	"packages.yml: 2 package(s) specified, but only 1 installed" "a package not installed"

@@ -103,21 +103,22 @@ rm .dbtignore
 rmdir analyses
 
 # the paths' names before dbt 1.0: the same project
-rm -rf "$TMP/old" "$TMP/new" && cp -R "$ROOT/tests/data/project" "$TMP/old" && cp "$P/profiles.yml" "$TMP/old/"
-cp -R "$TMP/old" "$TMP/new" && (cd "$TMP/new" && DBT_PROFILES_DIR=. "$DBT2NINJA" >/dev/null 2>&1)
+copyof "$ROOT/tests/data/project" old
+copyof "$ROOT/tests/data/project" new
+genin "$TMP/new"
 sed -i 's/^model-paths:/source-paths:/; s/^seed-paths:/data-paths:/' "$TMP/old/dbt_project.yml"
-(cd "$TMP/old" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/out" 2>&1)
+genin "$TMP/old"
 ok $? "source-paths and data-paths, as before dbt 1.0" || sed 's/^/# /' "$TMP/out"
 diff -r "$TMP/new/target/ninja/sql" "$TMP/old/target/ninja/sql" >"$TMP/diff"
 ok $? "are model-paths and seed-paths" || head -20 "$TMP/diff" | sed "s/^/# /"
 
 # the files dbt's find_matching takes: [!.#~]*.sql, case folded, in hidden
 # directories too
-rm -rf "$TMP/hid" && cp -R "$ROOT/tests/data/project" "$TMP/hid" && cp "$P/profiles.yml" "$TMP/hid/"
+copyof "$ROOT/tests/data/project" hid
 mkdir "$TMP/hid/models/.kept" && echo 'select 1 as x' >"$TMP/hid/models/.kept/hidden_dir.sql"
 echo 'select 1 as x' >"$TMP/hid/models/UPPER.SQL"
 for f in '~backup.sql' '#draft.sql' '.dot.sql'; do echo 'select 1 as x' >"$TMP/hid/models/$f"; done
-(cd "$TMP/hid" && DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/out" 2>&1)
+genin "$TMP/hid" -v
 grep -q '7 models' "$TMP/out" && [ -f "$TMP/hid/target/ninja/sql/model.jaffle.hidden_dir.sql" ] &&
 	[ -f "$TMP/hid/target/ninja/sql/model.jaffle.UPPER.sql" ]
 ok $? "a model in a hidden directory and one of .SQL, as dbt reads them; none of ~, # or . files" ||
@@ -159,9 +160,9 @@ refused 'echo "{% materialization view, adapter=\"postgres\" %}{% endmaterializa
 	"materialized view: macro.jaffle.materialization_view_postgres is a project's own, which dbt would run" \
 	"a project's own materialization of dbt's name"
 # a materialization no node uses: dbt's macro, and nothing else
-rm -rf "$TMP/mat" && cp -R "$ROOT/tests/data/project" "$TMP/mat" && cp "$P/profiles.yml" "$TMP/mat/"
+copyof "$ROOT/tests/data/project" mat
 echo "{% materialization m, default %}{{ return({'relations': []}) }}{% endmaterialization %}" >"$TMP/mat/macros/m.sql"
-(cd "$TMP/mat" && DBT_PROFILES_DIR=. "$DBT2NINJA" >"$TMP/out" 2>&1)
+genin "$TMP/mat"
 ok $? "a materialization no node uses" || sed 's/^/# /' "$TMP/out"
 grep -q '"macro.jaffle.materialization_m_default"' "$TMP/mat/target/ninja/manifest.json"
 ok $? "is the project's macro materialization_m_default, as dbt's manifest has it"

@@ -46,27 +46,7 @@ render(const char *src, char **err)
 	return r;
 }
 
-static void
-renders(const char *src, const char *want, const char *name)
-{
-	char *err, *r = render(src, &err);
-
-	is(r, want, name);
-	if (err)
-		printf("#   error: %s\n", err);
-	free(err);
-}
-
-static void
-fails(const char *src, const char *msg, const char *name)
-{
-	char *err, *r = render(src, &err);
-
-	ok(!r && err && strstr(err, msg), name);
-	if (err && !strstr(err, msg))
-		printf("#   got: %s\n", err);
-	free(err);
-}
+#include "jcheck.h"
 
 /* The hour of the epoch in the process's local time. */
 static int
@@ -92,9 +72,9 @@ main(void)
 	tz = getenv("TZ");
 	is(tz, "Asia/Tokyo", "TZ is as it was");
 	ok(localhour() == 9, "and so is the local time (Tokyo's)");
-	fails("{{ modules.pytz.timezone('Mars/Olympus') }}", "UnknownTimeZoneError: 'Mars/Olympus'",
+	refuses("{{ modules.pytz.timezone('Mars/Olympus') }}", "UnknownTimeZoneError: 'Mars/Olympus'",
 	    "an unknown zone fails");
-	fails("{{ modules.pytz.timezone('Europe/Paris').localize("
+	refuses("{{ modules.pytz.timezone('Europe/Paris').localize("
 	    "modules.datetime.datetime(2024, 3, 31, 2, 30), is_dst=none) }}",
 	    "NonExistentTimeError: 2024-03-31 02:30:00", "a time the clocks skip fails, is_dst none");
 	tz = getenv("TZ");

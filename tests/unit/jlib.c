@@ -35,27 +35,7 @@ done:
 	return r;
 }
 
-static void
-refuses(const char *src, const char *msg, const char *name)
-{
-	char *err, *r = render(src, &err);
-
-	ok(!r && err && strstr(err, msg), name);
-	if (err && !strstr(err, msg))
-		printf("#   got: %s\n", err);
-	free(err);
-}
-
-static void
-renders(const char *src, const char *want, const char *name)
-{
-	char *err, *r = render(src, &err);
-
-	is(r, want, name);
-	if (err)
-		printf("#   error: %s\n", err);
-	free(err);
-}
+#include "jcheck.h"
 
 int
 main(void)
