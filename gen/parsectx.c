@@ -1,6 +1,7 @@
 /* parsectx.c: dbt's parse-time context (see parsectx.h). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1897,6 +1898,22 @@ konst(const struct jnode *x)
 	return 0;
 }
 
+/* Whether src applies the filter f (|f, spaces allowed, the name whole). */
+static int
+marker(const char *src, const char *f)
+{
+	size_t n = strlen(f);
+	const char *p, *q;
+
+	for (p = strchr(src, '|'); p; p = strchr(p + 1, '|')) {
+		for (q = p + 1; *q == ' ' || *q == '\t' || *q == '\n'; q++)
+			;
+		if (!strncmp(q, f, n) && !(isalnum((unsigned char)q[n]) || q[n] == '_'))
+			return 1;
+	}
+	return 0;
+}
+
 /* src rendered natively with the context ctx, as dbt's get_rendered(...,
  * native=True): one {{ }}'s value, else the text as Python's literal_eval
  * reads it (literal); *out its JSON. */
@@ -1964,6 +1981,16 @@ natively(struct arena *a, struct jv *ctx, const char *name, const char *src, cJS
 		put(a, lctx, "__literal", jvfunc(a, "literal", fnliteral, NULL));
 		if ((r = jcompile(a, name, lsrc, sizeof(lsrc) - 1, &lt, err)) == 0)
 			r = jrunvalue(a, &lt, &lctx, 1, &v, err);
+		/* a marker among other output: dbt reads it only when it is
+		 * the one thing output, which is not known here but for a
+		 * value of the marker's own type */
+		if (r == 0 && ((marker(src, "as_text") || marker(src, "as_native")) ||
+		    (marker(src, "as_bool") && v->type != JBOOL) ||
+		    (marker(src, "as_number") && v->type != JINT && v->type != JFLOAT))) {
+			*err = xasprintf("%s: unsupported: dbt's as_text, as_native, as_bool or "
+			    "as_number beside other output", name);
+			r = -1;
+		}
 	}
 	buffree(&b);
 	if (r == 0 && !(*out = pctxjson(v))) {

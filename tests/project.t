@@ -172,6 +172,9 @@ refused 'echo "{% macro m() %}{% endmacro %}" >snapshots/m.sql' \
 	"unsupported: a macro block in a snapshot file" "a macro in a snapshot file"
 refused 'sed -i "s/+tags: \\[\"finance\"\\]/+alias: \"{{ 1 }}.{{ 5 }}\"/" dbt_project.yml' \
 	"unsupported: a value dbt would read as a Python literal: 1.5" "a project value rendered to a literal"
+refused 'sed -i "s/+tags: \\[\"finance\"\\]/+alias: \"a{{ 5|as_text }}\"/" dbt_project.yml' \
+	"unsupported: dbt's as_text, as_native, as_bool or as_number beside other output" \
+	"a native filter beside other output"
 refused 'sed -i "s/+tags: \\[\"finance\"\\]/+alias: \"+{{ 5 }}\"/" dbt_project.yml' \
 	"unsupported: a value dbt would read as a Python literal: +5" "a signed number joined"
 refused 'sed -i "s/^model-paths: .*/model-paths: [\"{{ \x27models\x27 }}\"]/" dbt_project.yml' \
