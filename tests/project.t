@@ -210,4 +210,13 @@ EOF
 # ours afresh: a job file is only rewritten when what it runs changed
 bothways "$D"
 samejobs "$D"
+# the files dbt's find_matching takes (above, read by dbt2ninja itself):
+# dbt parse's models are ours
+ls "$TMP/hid/target/ninja/sql" | sed -n 's/^\(model\..*\)\.sql$/\1/p' | sort >"$TMP/hid.ours"
+(cd "$TMP/hid" && DBT_PROFILES_DIR=. "$TMP/refdbt/bin/dbt" parse >"$TMP/parse" 2>&1 &&
+	python3 -c 'import json, sys; print("\n".join(sorted(k for k in json.load(open(sys.argv[1]))["nodes"] if k.startswith("model."))))' \
+	    target/manifest.json >"$TMP/hid.dbt")
+cmp -s "$TMP/hid.dbt" "$TMP/hid.ours"
+ok $? "the files dbt's find_matching takes are dbt parse's models ($(wc -l <"$TMP/hid.ours"))" ||
+	{ diff "$TMP/hid.dbt" "$TMP/hid.ours"; tail -5 "$TMP/parse"; } | sed 's/^/# /'
 done_testing
