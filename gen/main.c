@@ -715,20 +715,20 @@ readproject(struct manifest *m, const char *yml, const char *prefix, const struc
 static int
 pkgoverrides(const struct manifest *m, const char *prefix)
 {
-	static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO", "off",
-	    "Off", "OFF", NULL};
-	char *dir = *prefix ? xstrdup(prefix) : xstrdup("."), *f;
+	char *dir = *prefix ? xstrdup(prefix) : xstrdup("."), *f, *err = NULL;
 	unsigned long major, minor;
-	size_t i;
+	cJSON *v = NULL;
 	int r = 0;
 
 	if (m->dbtversion && sscanf(m->dbtversion, "%lu.%lu", &major, &minor) == 2 &&
 	    (major < 1 || (major == 1 && minor < 8)))
 		r = 1;
+	/* the flag's scalar as YAML types it (false, no, off, ...) */
 	f = projectflag(dir, "require_explicit_package_overrides_for_builtin_materializations");
-	for (i = 0; f && no[i]; i++)
-		if (!strcmp(f, no[i]))
-			r = 1;
+	if (f && (v = yamlparse(f, "dbt_project.yml", &err)) && cJSON_IsFalse(v))
+		r = 1;
+	cJSON_Delete(v);
+	free(err);
 	free(f);
 	free(dir);
 	return r;
