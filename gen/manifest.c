@@ -771,14 +771,25 @@ forrender(struct reader *r, struct node *n, const cJSON *j, const char *at, cons
 static void
 onnode(struct reader *r, const char *key, const char **p)
 {
-	const cJSON *j;
+	struct arenamark mark = arenamark(&r->m->trees);
+	const char *end = NULL;
+	cJSON *j;
+	struct node *n;
 
 	++*p;
 	r->at = ws(r, *p);
-	j = value(r, p);
+	/* in the trees' arena, kept there when the render will take it */
+	if (!(j = arenajson(&r->m->trees, *p, (size_t)(r->end - *p), &end)))
+		invalid(r, cJSON_GetErrorPtr(), NULL);
+	*p = end;
 	readnode(r, key, j);
+	n = &r->nodes[r->nnodes - 1];
 	if (r->m->json)
-		forrender(r, &r->nodes[r->nnodes - 1], j, r->at, *p);
+		forrender(r, n, j, r->at, *p);
+	if (n->rsum)
+		n->tree = j;
+	else
+		arenarollback(&r->m->trees, mark);
 	r->node.o = r->config.o = NULL;
 	arenareset(&r->scratch);
 }
@@ -1200,6 +1211,7 @@ manifestfree(struct manifest *m)
 	htabfree(&m->macros);
 	free(m->matover);
 	arenafree(&m->keep);
+	arenafree(&m->trees);
 }
 
 void

@@ -88,6 +88,7 @@ struct node {
 	size_t len;
 	int ephem, rawok;
 	char *rsum;
+	struct cJSON *tree;	/* its JSON, parsed once (in trees), when rsum is set */
 	/* its SQL is its job file's, unread: the file is as this run would
 	 * write it (render.h's keep), so jobwriteall() leaves it; keptcfg is
 	 * config then, keptjob its job's SHA-256 and headhash its header's */
@@ -151,6 +152,7 @@ struct manifest {
 	const char *text;	/* its text, when given rather than read, or NULL */
 	size_t textlen;
 	struct arena keep;	/* every string and list above */
+	struct arena trees;	/* the nodes' JSON the render takes (node's tree) */
 	const char *adapter;	/* metadata.adapter_type, else "postgres" */
 	int adapterset;		/* whether metadata.adapter_type said it */
 	const char *dbtversion;	/* metadata.dbt_version, or NULL */

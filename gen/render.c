@@ -77,6 +77,14 @@ rdocnode(struct rdoc *d, const char *uid)
 		return NULL;
 	if ((j = htabget(&d->trees, uid)))
 		return j;
+	/* the loader's, when it kept it */
+	if ((n = manifestnode(d->m, uid)) && n->tree) {
+		j = n->tree;
+		j->string = (char *)n->uid;
+		j->type |= cJSON_StringIsConst;
+		htabput(&d->trees, n->uid, j);
+		return j;
+	}
 	if (!(sp = htabget(&d->m->srcspans, uid))) {
 		if (!(n = manifestnode(d->m, uid)) || !n->at)
 			return NULL;

@@ -94,14 +94,14 @@ arenaowns(const struct arena *a, const void *p)
 	return 0;
 }
 
+/* The list from b up to stop, but keep. */
 static void
-freeblocks(struct block *b, struct block *keep)
+freeblocks(struct block *b, struct block *keep, struct block *stop)
 {
 	struct block *next;
-
 	int k;
 
-	for (; b; b = next) {
+	for (; b != stop; b = next) {
 		next = b->next;
 		if (b == keep)
 			continue;
@@ -123,7 +123,7 @@ arenareset(struct arena *a)
 	for (b = a->blocks; b && !keep && a->end; b = b->next)
 		if ((char *)b + HEADER + b->size == a->end && b->size == a->size)
 			keep = b;
-	freeblocks(a->blocks, keep);
+	freeblocks(a->blocks, keep, NULL);
 	a->blocks = keep;
 	a->next = a->end = NULL;
 	a->size = 0;
@@ -135,10 +135,33 @@ arenareset(struct arena *a)
 	}
 }
 
+struct arenamark
+arenamark(const struct arena *a)
+{
+	struct arenamark m;
+
+	m.blocks = a->blocks;
+	m.next = a->next;
+	m.end = a->end;
+	m.size = a->size;
+	return m;
+}
+
+void
+arenarollback(struct arena *a, struct arenamark m)
+{
+	/* the blocks since the mark are at the head of the list */
+	freeblocks(a->blocks, NULL, m.blocks);
+	a->blocks = m.blocks;
+	a->next = m.next;
+	a->end = m.end;
+	a->size = m.size;
+}
+
 void
 arenafree(struct arena *a)
 {
-	freeblocks(a->blocks, NULL);
+	freeblocks(a->blocks, NULL, NULL);
 	a->blocks = NULL;
 	a->next = a->end = NULL;
 	a->size = 0;

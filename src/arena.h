@@ -23,6 +23,15 @@ int arenaowns(const struct arena *a, const void *p);
 /* Free everything but one block, to be used again. */
 void arenareset(struct arena *a);
 void arenafree(struct arena *a);
+/* Where a stands, and everything given out since then freed: a tree
+ * parsed in a to be kept or not, once it is read. */
+struct arenamark {
+	struct block *blocks;
+	char *next, *end;
+	size_t size;
+};
+struct arenamark arenamark(const struct arena *a);
+void arenarollback(struct arena *a, struct arenamark m);
 
 /* cJSON's parse of the JSON value at s (n bytes) into a: nothing of it is
  * freed but with the arena. *end, when not NULL, is set past the value.

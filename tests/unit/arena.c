@@ -36,6 +36,26 @@ main(void)
 	arenafree(&a);
 	ok(a.blocks == NULL, "arenafree releases every block");
 
+	/* a mark: what comes after it, across blocks and large ones, goes */
+	{
+		struct arenamark m;
+		char *kept, *after;
+
+		kept = arenaalloc(&a, 40);
+		m = arenamark(&a);
+		for (i = 0; i < 20000; i++)
+			memset(arenaalloc(&a, 64), 0xCD, 64);
+		memset(arenaalloc(&a, 1 << 20), 0xEF, 1 << 20);
+		arenarollback(&a, m);
+		after = arenaalloc(&a, 8);
+		ok(after == kept + 40 && a.blocks == m.blocks,
+		    "after a rollback the arena gives out from its mark again");
+		m = arenamark(&a);
+		arenarollback(&a, m);
+		ok(arenaalloc(&a, 8) == after + 8, "a rollback to where it is changes nothing");
+		arenafree(&a);
+	}
+
 	/* a window: a tree built, changed and freed in pieces, all in the arena */
 	{
 		cJSON *doc, *x, *inner;
