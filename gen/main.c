@@ -673,6 +673,14 @@ jobsadapter(struct manifest *m, const struct node *n)
 	free(p);
 }
 
+/* No render of the last run's to reuse: every node rendered, from the
+ * trees the loader parsed (manifest.h's LOADTREES). */
+static int
+trees(void)
+{
+	return access(RENDERIDX, F_OK) ? LOADTREES : 0;
+}
+
 /* The project at prefix read as dbt parse reads it (dbtparse.h), into m
  * as its manifest would be; *read lists what was read, *missing what was
  * looked for and not there. */
@@ -706,7 +714,7 @@ readproject(struct manifest *m, const char *yml, const char *prefix, const struc
 	cJSON_Delete(po.clivars);
 	if (!text)
 		fatal("out of memory");
-	manifestloadtext(m, yml, text, strlen(text), LOADDEPLOY);
+	manifestloadtext(m, yml, text, strlen(text), LOADDEPLOY | trees());
 }
 
 /* Whether dbt runs a package's materialization of one of its own names
@@ -819,7 +827,7 @@ main(int argc, char **argv)
 		readproject(&m, projectyml, prefix, &o, &rs, &projread, &projmissing, &ordered);
 		o.manifest = projectyml;
 	} else
-		manifestloadfor(&m, o.manifest, (o.dbtcompare ? LOADDBT : 0) | LOADDEPLOY);
+		manifestloadfor(&m, o.manifest, (o.dbtcompare ? LOADDBT : 0) | LOADDEPLOY | trees());
 	for (i = 0; i < m.nnodes; i++)
 		if (m.nodes[i].kind == KRUN || m.nodes[i].kind == KOPERATION)
 			m.nodes[i].file = jobname(m.nodes[i].uid);

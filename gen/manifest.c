@@ -786,7 +786,7 @@ onnode(struct reader *r, const char *key, const char **p)
 	n = &r->nodes[r->nnodes - 1];
 	if (r->m->json)
 		forrender(r, n, j, r->at, *p);
-	if (n->rsum)
+	if (n->rsum && r->m->fortrees)
 		n->tree = j;
 	else
 		arenarollback(&r->m->trees, mark);
@@ -1051,6 +1051,7 @@ manifestloadtext(struct manifest *m, const char *path, const char *text, size_t 
 	m->fordbt = (what & LOADDBT) != 0;
 	m->fordeploy = (what & LOADDEPLOY) != 0;
 	m->forgraph = (what & LOADGRAPH) != 0;
+	m->fortrees = (what & LOADTREES) != 0;
 	m->path = path;
 	m->adapter = "postgres";
 	r.m = m;

@@ -88,7 +88,7 @@ struct node {
 	size_t len;
 	int ephem, rawok;
 	char *rsum;
-	struct cJSON *tree;	/* its JSON, parsed once (in trees), when rsum is set */
+	struct cJSON *tree;	/* its JSON, with LOADTREES when rsum is set */
 	/* its SQL is its job file's, unread: the file is as this run would
 	 * write it (render.h's keep), so jobwriteall() leaves it; keptcfg is
 	 * config then, keptjob its job's SHA-256 and headhash its header's */
@@ -161,6 +161,7 @@ struct manifest {
 	int fordbt;		/* keep what dbt's state comparison needs */
 	int fordeploy;		/* check the config keys as for deploying it */
 	int forgraph;		/* keep what pictures draw */
+	int fortrees;		/* LOADTREES */
 	struct htab macros;	/* macro unique_id -> struct macro (LOADDBT) */
 	const char **matover;	/* unique_ids of the materialization macros */
 	size_t nmatover;
@@ -194,7 +195,10 @@ void manifestload(struct manifest *m, const char *path);
 /* The manifest the commands read by default: dbt's target/manifest.json,
  * else, where the generator read the project itself, the one it wrote. */
 const char *manifestdefault(void);
-enum { LOADSELECT = 1, LOADDBT = 2, LOADDEPLOY = 4, LOADGRAPH = 8 };
+/* LOADTREES: each node's JSON the render will take is kept (node's
+ * tree), for a render of every node (none of the last run's to reuse);
+ * else the render parses again the few it takes. */
+enum { LOADSELECT = 1, LOADDBT = 2, LOADDEPLOY = 4, LOADGRAPH = 8, LOADTREES = 16 };
 void manifestloadfor(struct manifest *m, const char *path, int what);
 /* The same of a manifest's text (kept, unfreed, for render.c) named path
  * in messages: the project read itself (dbtparse.h). */
