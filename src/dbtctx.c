@@ -1588,7 +1588,7 @@ lookupmacro(struct rnode *rn, const char *pkg, const char *name, int *nopkg)
 	size_t i;
 
 	if (!pkg) {
-		for (i = 0; i + 1 < rn->nchain; i++)
+		for (i = 0; i < rn->nmacros; i++)
 			if ((x = jvget(rn->chain[i], k)))
 				break;
 	} else if (!strcmp(pkg, "dbt")) {
@@ -1843,43 +1843,51 @@ basectx(struct rnode *rn, struct arena *a)
 	put(a, d, "log", jvfunc(a, "log", fnempty, rn));
 	put(a, d, "print", jvfunc(a, "print", fnempty, rn));
 	put(a, d, "zip", jvfunc(a, "zip", fnzip, rn));
-	jsetnames(a, d);
 	put(a, d, "local_md5", jvfunc(a, "local_md5", fnmd5, rn));
-	put(a, d, "execute", &jvtrue);
 	put(a, d, "flags", jvobj(a, &flagsclass, rn));
 	{
 		struct jdtclock clk = {dbtclock, rn};
 		put(a, d, "modules", jremodules(a, &clk));
 	}
 	put(a, d, "graph", jvobj(a, &graphclass, rn));
-	put(a, d, "project_name", str(a, rn->c->run.project));
-	if (rn->c->run.dbtversion)
-		put(a, d, "dbt_version", str(a, rn->c->run.dbtversion));
-	{
-		cJSON *db = cJSON_GetObjectItemCaseSensitive(rn->c->run.target, "database");
-		cJSON *sc = cJSON_GetObjectItemCaseSensitive(rn->c->run.target, "schema");
-		put(a, d, "database", cJSON_IsString(db) ? str(a, db->valuestring) :
-		    jvobj(a, &noclass, "database"));
-		put(a, d, "schema", cJSON_IsString(sc) ? str(a, sc->valuestring) :
-		    jvobj(a, &noclass, "schema"));
-	}
-	{
-		static const char *const no[] = {"adapter_macro", "column", "compiled_code",
-		    "context_macro_stack", "dbt_metadata_envs", "debug", "defer_relation",
-		    "diff_of_two_dicts", "fromjson", "fromyaml", "function", "invocation_args_dict",
-		    "invocation_id", "load_agate_table", "metric", "post_hooks",
-		    "pre_hooks", "render", "run_started_at", "selected_resources",
-		    "source_node", "sql", "sql_now", "submit_python_job", "thread_id", "toyaml",
-		    "try_or_compiler_error", "validation", "write", "zip_strict", "context",
-		    "env", "validate_any", NULL};
-		size_t i;
-		for (i = 0; no[i]; i++)
-			put(a, d, no[i], jvobj(a, &noclass, (void *)no[i]));
-		if (!rn->c->run.dbtversion)
-			put(a, d, "dbt_version", jvobj(a, &noclass, "dbt_version"));
-	}
 	dbtdbnames(rn, a, d);
 	put(a, d, "tojson", jvfunc(a, "tojson", fntojson, rn));
+	return d;
+}
+
+/* The names of the context no node changes, made once for all renders:
+ * none of them is basectx()'s. */
+static struct jv *
+fixedctx(struct dbtctx *c)
+{
+	static const char *const no[] = {"adapter_macro", "column", "compiled_code",
+	    "context_macro_stack", "dbt_metadata_envs", "debug", "defer_relation",
+	    "diff_of_two_dicts", "fromjson", "fromyaml", "function", "invocation_args_dict",
+	    "invocation_id", "load_agate_table", "metric", "post_hooks",
+	    "pre_hooks", "render", "run_started_at", "selected_resources",
+	    "source_node", "sql", "sql_now", "submit_python_job", "thread_id", "toyaml",
+	    "try_or_compiler_error", "validation", "write", "zip_strict", "context",
+	    "env", "validate_any", NULL};
+	struct arena *a = &c->keep;
+	struct jv *d;
+	cJSON *db = cJSON_GetObjectItemCaseSensitive(c->run.target, "database");
+	cJSON *sc = cJSON_GetObjectItemCaseSensitive(c->run.target, "schema");
+	size_t i;
+
+	if (c->fixed)
+		return c->fixed;
+	d = c->fixed = jvdict(a);
+	jsetnames(a, d);
+	put(a, d, "execute", &jvtrue);
+	put(a, d, "project_name", str(a, c->run.project));
+	put(a, d, "dbt_version", c->run.dbtversion ? str(a, c->run.dbtversion) :
+	    jvobj(a, &noclass, "dbt_version"));
+	put(a, d, "database", cJSON_IsString(db) ? str(a, db->valuestring) :
+	    jvobj(a, &noclass, "database"));
+	put(a, d, "schema", cJSON_IsString(sc) ? str(a, sc->valuestring) :
+	    jvobj(a, &noclass, "schema"));
+	for (i = 0; no[i]; i++)
+		put(a, d, no[i], jvobj(a, &noclass, (void *)no[i]));
 	return d;
 }
 
@@ -2048,6 +2056,8 @@ setchain(struct rnode *rn, struct arena *a)
 		rn->chain[rn->nchain++] = o;
 	}
 	rn->chain[rn->nchain++] = c->global;
+	rn->nmacros = rn->nchain;
+	rn->chain[rn->nchain++] = fixedctx(c);
 	rn->chain[rn->nchain++] = basectx(rn, a);
 	if (rn->hook)
 		hookctx(rn, a, rn->chain[rn->nchain - 1]);

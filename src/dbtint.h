@@ -28,6 +28,7 @@ struct dbtctx {
 	const char *internal[4];	/* internal packages, first wins */
 	size_t ninternal;
 	struct jv *global;	/* the internal packages' macros, merged */
+	struct jv *fixed;	/* the names the same in every node's render, once made */
 	struct jv *pkgs;	/* package -> its macros (non-internal) */
 	struct jv *pkgsdbt;	/* pkgs plus 'dbt' -> global */
 	struct htab nodes;	/* unique_id -> cJSON node or source */
@@ -50,8 +51,8 @@ struct rnode {
 	cJSON *node;
 	const char *pkg;
 	struct jv *local;	/* the node's package's macros */
-	struct jv *chain[6];
-	size_t nchain;
+	struct jv *chain[7];	/* the macros' namespaces, then fixed, then the node's */
+	size_t nchain, nmacros;
 	struct jv *model;	/* the node as a value, made when asked */
 	cJSON **ctes;		/* ephemeral parents referenced, in order */
 	size_t nctes;
