@@ -77,26 +77,26 @@ rdocnode(struct rdoc *d, const char *uid)
 		return NULL;
 	if ((j = htabget(&d->trees, uid)))
 		return j;
-	/* the loader's, when it kept it */
-	if ((n = manifestnode(d->m, uid)) && n->tree) {
+	n = manifestnode(d->m, uid);
+	if (n && n->tree) {
+		/* the loader's, when it kept it */
 		j = n->tree;
-		j->string = (char *)n->uid;
-		j->type |= cJSON_StringIsConst;
-		htabput(&d->trees, n->uid, j);
-		return j;
+		uid = n->uid;
+	} else {
+		if (!(sp = htabget(&d->m->srcspans, uid))) {
+			if (!n || !n->at)
+				return NULL;
+			ns.uid = n->uid;
+			ns.at = n->at;
+			ns.len = n->len;
+			sp = &ns;
+		}
+		j = parsed(d, sp, sp->uid);
+		uid = sp->uid;
 	}
-	if (!(sp = htabget(&d->m->srcspans, uid))) {
-		if (!(n = manifestnode(d->m, uid)) || !n->at)
-			return NULL;
-		ns.uid = n->uid;
-		ns.at = n->at;
-		ns.len = n->len;
-		sp = &ns;
-	}
-	j = parsed(d, sp, sp->uid);
-	j->string = (char *)sp->uid;
+	j->string = (char *)uid;
 	j->type |= cJSON_StringIsConst;
-	htabput(&d->trees, sp->uid, j);
+	htabput(&d->trees, uid, j);
 	return j;
 }
 

@@ -1870,12 +1870,13 @@ fixedctx(struct dbtctx *c)
 	    "env", "validate_any", NULL};
 	struct arena *a = &c->keep;
 	struct jv *d;
-	cJSON *db = cJSON_GetObjectItemCaseSensitive(c->run.target, "database");
-	cJSON *sc = cJSON_GetObjectItemCaseSensitive(c->run.target, "schema");
+	cJSON *db, *sc;
 	size_t i;
 
 	if (c->fixed)
 		return c->fixed;
+	db = cJSON_GetObjectItemCaseSensitive(c->run.target, "database");
+	sc = cJSON_GetObjectItemCaseSensitive(c->run.target, "schema");
 	d = c->fixed = jvdict(a);
 	jsetnames(a, d);
 	put(a, d, "execute", &jvtrue);
