@@ -37,12 +37,12 @@ RUN = src/mat.c src/matstep.c src/iface.c src/swap.c src/inplace.c src/increment
 GEN = gen/config.c gen/manifest.c gen/graph.c gen/job.c gen/ninja.c gen/results.c gen/state.c \
 	gen/dropenv.c gen/select.c gen/stage.c gen/render.c gen/outdated.c gen/status.c \
 	gen/lineage.c gen/timeline.c gen/report.c gen/hooks.c gen/dbtparse.c gen/parsectx.c gen/dbtmacros.c gen/nodecfg.c gen/nodejson.c \
-	gen/testname.c gen/blocks.c gen/builtins.c
+	gen/testname.c gen/blocks.c gen/builtins.c gen/delta.c
 HDRS = src/util.h src/arena.h src/htab.h src/hash.h src/sql.h src/project.h \
 	src/jinja.h src/jvalue.h src/jdec.h src/jset.h src/jlex.h src/jparse.h src/jeval.h src/jlib.h src/jre.h src/jdatetime.h src/dbtctx.h src/dbtint.h src/yamljson.h src/profile.h src/conn.h src/stamp.h src/ninjalog.h src/jobfile.h src/pg.h src/mat.h src/matstep.h src/dbtcolumn.h src/deploy.h src/seed.h src/operation.h \
 	gen/config.h gen/manifest.h gen/graph.h gen/job.h gen/ninja.h gen/results.h gen/state.h gen/dropenv.h \
 	gen/select.h gen/stage.h gen/render.h gen/outdated.h gen/status.h gen/lineage.h \
-	gen/timeline.h gen/report.h gen/hooks.h gen/dbtparse.h gen/parsectx.h gen/dbtmacros.h gen/nodecfg.h gen/nodejson.h gen/testname.h \
+	gen/timeline.h gen/report.h gen/hooks.h gen/dbtparse.h gen/parsectx.h gen/dbtmacros.h gen/nodecfg.h gen/nodejson.h gen/testname.h gen/delta.h \
 	gen/blocks.h
 UNITS = tests/unit/util tests/unit/arena tests/unit/htab tests/unit/hash tests/unit/sql \
 	tests/unit/project tests/unit/manifest tests/unit/graph \

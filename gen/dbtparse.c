@@ -173,23 +173,32 @@ contents(struct reader *r, const char *rel, int strip)
 {
 	struct buf b = {0};
 	char *p = path(r, rel), *s;
-	size_t i, k = 0, start = 0, end;
 
 	if (readfile(p, &b) < 0)
 		fatal("%s:", p);
 	free(p);
 	saw(r, rel);
-	s = xmalloc(b.len + 1);
-	for (i = 0; i < b.len; i++) {
-		if (b.s[i] == '\r') {
+	s = dbttext(b.s ? b.s : "", b.len, strip);
+	buffree(&b);
+	return s;
+}
+
+char *
+dbttext(const char *text, size_t n, int strip)
+{
+	char *s;
+	size_t i, k = 0, start = 0, end;
+
+	s = xmalloc(n + 1);
+	for (i = 0; i < n; i++) {
+		if (text[i] == '\r') {
 			s[k++] = '\n';
-			if (i + 1 < b.len && b.s[i + 1] == '\n')
+			if (i + 1 < n && text[i + 1] == '\n')
 				i++;
 		} else
-			s[k++] = b.s[i];
+			s[k++] = text[i];
 	}
 	s[k] = '\0';
-	buffree(&b);
 	if (!strip)
 		return s;
 	end = k;

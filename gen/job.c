@@ -504,14 +504,20 @@ jobrender(const struct manifest *m, const struct node *n,
 	}
 	bufputs(b, c);
 	bufputs(b, "--\n");
-	if (n->sql) {
-		bufputs(b, n->sql);
+	jobforms(b, n->sql, n->incrsql);
+}
+
+void
+jobforms(struct buf *b, const char *sql, const char *incrsql)
+{
+	if (sql) {
+		bufputs(b, sql);
 		if (b->s[b->len - 1] != '\n')
 			bufputc(b, '\n');
 	}
-	if (n->incrsql) {
+	if (incrsql) {
 		bufputs(b, INCRMARK);
-		bufputs(b, n->incrsql);
+		bufputs(b, incrsql);
 		if (b->s[b->len - 1] != '\n')
 			bufputc(b, '\n');
 	}

@@ -78,6 +78,10 @@ void jobcheck(const struct manifest *m, const struct node *n);
 /* Render the job of a runnable node into b (reset first). */
 void jobrender(const struct manifest *m, const struct node *n,
     const struct jobopts *o, struct buf *b);
+/* The SQL after a job's header, as jobrender() appends it onto b (which
+ * holds the header): sql and the incremental form, each ending in a
+ * newline; either may be NULL. */
+void jobforms(struct buf *b, const char *sql, const char *incrsql);
 
 /* Write every runnable node's job where it changed (setting its jobhash)
  * and remove job files of nodes no longer in the manifest. Exits 1 on I/O

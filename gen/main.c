@@ -10,6 +10,7 @@
 #include "conn.h"
 #include "arena.h"
 #include "dbtparse.h"
+#include "delta.h"
 #include "dropenv.h"
 #include "graph.h"
 #include "jobfile.h"
@@ -797,7 +798,9 @@ main(int argc, char **argv)
 	struct buf renderidx = {0};
 	size_t reused = 0, late = 0;
 	char *pname, *projread = NULL, *projmissing = NULL;
-	int ordered = 0, pkgover;
+	int ordered = 0, pkgover, dodelta = 0;
+	struct delta dl;
+	struct buf watched = {0};
 
 	argv0 = "dbt2ninja";
 	if (argc > 1 && !strcmp(argv[1], "results"))
@@ -821,11 +824,28 @@ main(int argc, char **argv)
 
 	prefix = seedprefix(&o);
 	if (o.fromproject) {
+		/* only model files changed, and only in their text: their jobs
+		 * and the manifest mended in place (delta.h) */
+		if ((dodelta = !o.state && !o.bluegreen)) {
+			char *exe = xasprintf("%s/dbt2ninja", dir);
+			deltabegin(&dl, argc, argv, exe);
+			free(exe);
+			if (deltarun(&dl, o.verbose)) {
+				deltafree(&dl);
+				free(prefix);
+				free(dir);
+				free(data);
+				return 0;
+			}
+			warnlog = &dl.warnings;
+		}
 		/* the project read here: its target first, since names need it */
 		flags = runflags(&o, prefix, &o.threads, &rs);
 		projectyml = xasprintf("%sdbt_project.yml", prefix);
 		readproject(&m, projectyml, prefix, &o, &rs, &projread, &projmissing, &ordered);
 		o.manifest = projectyml;
+		if (dodelta)
+			deltaspans(&dl, &m);
 	} else
 		manifestloadfor(&m, o.manifest, (o.dbtcompare ? LOADDBT : 0) | LOADDEPLOY | trees());
 	for (i = 0; i < m.nnodes; i++)
@@ -919,6 +939,7 @@ main(int argc, char **argv)
 	no.read = projread;
 	no.missing = projmissing;
 	no.threads = o.threads;
+	no.watched = dodelta ? &watched : NULL;
 
 	/* everything that can fail on bad input fails before anything is written */
 	ninjarender(&m, &no, &out);
@@ -946,6 +967,7 @@ main(int argc, char **argv)
 		stageput(PROJMANIFEST, m.text, m.textlen);
 	stageput(no.output, out.s, out.len);
 	stagecommit();
+
 	if (o.state) {
 		printf("dbt2ninja: state from %s: %zu new, %zu modified, %zu downstream, "
 		    "%zu unchanged\n", o.state, ss.stats.new, ss.stats.modified,
@@ -962,6 +984,13 @@ main(int argc, char **argv)
 	if (st.noseed)
 		warn("warning: %zu seed file%s not found under %s", st.noseed,
 		    st.noseed == 1 ? "" : "s", *prefix ? prefix : "./");
+	/* what the next run needs to redo this one from model files alone */
+	if (dodelta) {
+		warnlog = NULL;
+		deltasave(&dl, &m, pname, prefix, watched.s);
+		deltafree(&dl);
+		buffree(&watched);
+	}
 	counts(&m, c);
 	if (o.verbose)
 		printf("dbt2ninja: %s: %zu models, %zu seeds, %zu snapshots, "

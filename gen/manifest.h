@@ -95,6 +95,12 @@ struct node {
 	int kept;
 	const char *keptcfg;
 	char keptjob[65];
+	/* rendered here, where its template's own text went in sql and
+	 * incrsql (jeval.h's jmarks, two offsets each), and the template's
+	 * skeleton (jskeleton), hashed: for delta.h; marked 0 otherwise */
+	int marked;
+	size_t *marks[2], nmarks[2];
+	char skel[65];
 
 	struct node **deps;	/* depids resolved, duplicates removed */
 	size_t ndeps;

@@ -448,6 +448,13 @@ regen(const struct manifest *m, const struct ninjaopts *o, struct phony *p, stru
 		ninjapath(b, missing[i]);
 	}
 	bufputc(b, '\n');
+	if (o->watched) {
+		bufprintf(o->watched, "+%s\n+%s\n+%s\n", o->manifest, o->template, o->rules);
+		for (i = 0; i < n; i++)
+			bufprintf(o->watched, "+%s\n", in[i]);
+		for (i = 0; i < nmissing; i++)
+			bufprintf(o->watched, "-%s\n", missing[i]);
+	}
 	/* one that is deleted makes build.ninja out of date, no more */
 	for (i = 0; i < n; i++)
 		if (phonystart(p, in[i]))

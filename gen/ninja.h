@@ -42,6 +42,10 @@ struct ninjaopts {
 	const char *missing;	/* the paths it looked for and did not find,
 				 * likewise */
 	int threads;
+	/* when not NULL, what the regeneration edge reads is appended here,
+	 * a path a line: "+PATH" for each input, "-PATH" for each looked for
+	 * and not there (delta.h) */
+	struct buf *watched;
 	/* Materialize blue/green, when bluegreen: comma-separated lists and
 	 * sink=upstream pairs, shell-quoted */
 	int bluegreen;

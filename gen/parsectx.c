@@ -15,6 +15,16 @@
 #include "nodecfg.h"
 #include "parsectx.h"
 
+/* What read a node's raw code, or could have (model, a project's own
+ * generate_*_name macro given the node), in every render */
+static unsigned long sourcereads;
+
+unsigned long
+pctxsourcereads(void)
+{
+	return sourcereads;
+}
+
 struct pmacro {
 	struct arena *keep;
 	const char *uid, *name, *path, *sql;
@@ -1085,7 +1095,10 @@ static const struct jclass adclass = {"Adapter", adattr, NULL, NULL, NULL, NULL,
 static struct jv *
 modelattr(struct jev *v, struct jv *self, const char *name)
 {
-	struct jv *m = dbtjson(jevarena(v), self->u.obj.data);
+	struct jv *m;
+
+	sourcereads++;
+	m = dbtjson(jevarena(v), self->u.obj.data);
 	struct jv *x = jvget(m, str(jevarena(v), name));
 
 	return x ? x : &jvundef;
@@ -1722,6 +1735,9 @@ pctxnames(struct pctx *c, const char *const macro[3], const char *const field[3]
 			c->names[k].macro = jvstr(&c->keep, macro[k], strlen(macro[k]))->u.str.s;
 		}
 		b.len = 0;
+		/* a macro of the project's own may read what it likes of the node */
+		if (!pure || !pure[k])
+			sourcereads++;
 		if ((r = jrun(&a, &c->names[k].t, chain, pn.nchain + 1, &b, err)) < 0)
 			break;
 		/* Python's str.strip() */

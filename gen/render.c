@@ -11,6 +11,7 @@
 #include "hooks.h"
 #include "hash.h"
 #include "htab.h"
+#include "jeval.h"
 #include "job.h"
 #include "jobfile.h"
 #include "project.h"
@@ -462,6 +463,27 @@ cacheput(struct cache *k, const char *uid, const char *base, const char *envs)
 	bufprintf(&k->idx, "%s\n", key);
 }
 
+/* Where the node's own text went in its form form (0: sql, 1: incrsql),
+ * when its render was its template's alone; else it is not marked. */
+static void
+marked(struct dbtctx *c, struct manifest *m, struct node *n, int form)
+{
+	const struct jmarks *mk;
+	const char *skel;
+
+	if (form == 0)
+		n->marked = 0;
+	if (!dbtmarks(c, &mk, &skel) || (form == 1 && (!n->marked || strcmp(skel, n->skel)))) {
+		n->marked = 0;
+		return;
+	}
+	n->marks[form] = memcpy(arenaalloc(&m->keep, 2 * mk->n * sizeof(size_t) + 1), mk->v,
+	    2 * mk->n * sizeof(size_t));
+	n->nmarks[form] = mk->n;
+	memcpy(n->skel, skel, sizeof(n->skel));
+	n->marked = 1;
+}
+
 /* The node rendered, or NULL when it cannot be and lenient is set (a
  * manifest dbt compiled in part: the nodes it left out stay without SQL,
  * as they were before rendering was ours, and say why). */
@@ -860,6 +882,9 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 	c[0] = rdocctx(d, &run);
 	run.incremental = 1;
 	c[1] = rdocctx(d, &run);
+	/* this run's renders: where their templates' text went (delta.h) */
+	dbtwantmarks(c[0], o->index != NULL);
+	dbtwantmarks(c[1], o->index != NULL);
 	cacheload(&k, d->doc, &run);
 	k.d = d;
 	if (o->keep)
@@ -904,11 +929,13 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 		if (!(j = dbtnode(c[0], n->uid)))
 			fatal("%s: %s: not among the manifest's nodes", m->path, n->uid);
 		n->sql = renderone(c[0], m, n, j, lenient, &late);
+		marked(c[0], m, n, 0);
 		bufputs(&envs, dbtenvs(c[0]));
 		if (dbtgraphread(c[0]))
 			bufputs(&envs, GRAPHREAD "\n");
 		if (n->sql && !strcmp(n->materialized, "incremental")) {
 			n->incrsql = renderone(c[1], m, n, j, lenient, &late);
+			marked(c[1], m, n, 1);
 			bufputs(&envs, dbtenvs(c[1]));
 			if (dbtgraphread(c[1]) && !dbtgraphread(c[0]))
 				bufputs(&envs, GRAPHREAD "\n");

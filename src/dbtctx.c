@@ -17,6 +17,9 @@
 #include "jre.h"
 #include "jset.h"
 
+/* Reads of what holds a node's source (model, graph), in every render */
+static unsigned long sourcereads;
+
 struct jv *
 dbtjson(struct arena *a, cJSON *j)
 {
@@ -1375,6 +1378,7 @@ graphsection(struct jev *v, struct rnode *rn, const char *name)
 	size_t i;
 
 	rn->c->graphread = 1;
+	sourcereads++;
 	doc = rn->c->whole(rn->c->wholedata);
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(doc, name)) {
 		if (strcmp(name, "nodes")) {
@@ -1544,6 +1548,7 @@ modelattr(struct jev *v, struct jv *self, const char *name)
 	struct rnode *rn = self->u.obj.data;
 	struct jv *x;
 
+	sourcereads++;
 	if (!rn->model)
 		rn->model = dbtjson(jevarena(v), rn->node);
 	x = get(rn->model, jevarena(v), name);
@@ -1780,6 +1785,7 @@ dbtctxfree(struct dbtctx *c)
 		free((char *)c->internal[i]);
 	htabfree(&c->nodes);
 	buffree(&c->envs);
+	free(c->marks.v);
 	arenafree(&c->keep);
 	free(c);
 }
@@ -2168,6 +2174,28 @@ dbtgraphread(struct dbtctx *c)
 	return c->graphread;
 }
 
+void
+dbtwantmarks(struct dbtctx *c, int want)
+{
+	c->wantmarks = want;
+}
+
+int
+dbtmarks(struct dbtctx *c, const struct jmarks **marks, const char **skel)
+{
+	if (!c->marked || c->marks.n != c->ndata)
+		return 0;
+	*marks = &c->marks;
+	*skel = c->skel;
+	return 1;
+}
+
+unsigned long
+dbtsourcereads(void)
+{
+	return sourcereads;
+}
+
 cJSON *
 dbtnode(struct dbtctx *c, const char *uid)
 {
@@ -2196,7 +2224,7 @@ dbtrenders(struct dbtctx *c, cJSON *node)
 }
 
 static int
-renderone(struct rnode *rn, struct arena *a, struct buf *out, char **err)
+renderone(struct rnode *rn, struct arena *a, struct buf *out, char **err, int root)
 {
 	const char *raw = jstr(rn->node, "raw_code");
 	const char *path = jstr(rn->node, "original_file_path");
@@ -2233,6 +2261,14 @@ renderone(struct rnode *rn, struct arena *a, struct buf *out, char **err)
 	}
 	if (jcompile(a, path, raw, strlen(raw), &t, err) < 0)
 		return -1;
+	if (root && rn->c->wantmarks) {
+		struct buf sk = {0};
+		rn->c->ndata = jskeleton(&t, &sk);
+		sha256hex(sk.s ? sk.s : "", sk.len, rn->c->skel);
+		buffree(&sk);
+		rn->c->marked = 1;
+		return jrunmarks(a, &t, rn->chain, rn->nchain, out, &rn->c->marks, err);
+	}
 	return jrun(a, &t, rn->chain, rn->nchain, out, err);
 }
 
@@ -2317,7 +2353,7 @@ compile(struct dbtctx *c, cJSON *node, struct buf *out, struct buf *ctes, cJSON 
 	memset(&rn, 0, sizeof(rn));
 	rn.c = c;
 	rn.node = node;
-	r = renderone(&rn, &a, out, err);
+	r = renderone(&rn, &a, out, err, depth == 0);
 	if (r == 0)
 		r = addctes(c, &rn, ctes, seen, nseen, err, depth);
 	free(rn.ctes);
@@ -2350,6 +2386,7 @@ dbtrender(struct dbtctx *c, cJSON *node, struct buf *out, char **err)
 		c->envs.s[0] = '\0';
 	c->needdb = 0;
 	c->graphread = 0;
+	c->marked = 0;
 	if (compile(c, node, &sql, &ctes, &seen, &nseen, err, 0) < 0) {
 		buffree(&sql);
 		buffree(&ctes);
@@ -2358,10 +2395,13 @@ dbtrender(struct dbtctx *c, cJSON *node, struct buf *out, char **err)
 	}
 	free(seen);
 	if (!ctes.len) {
+		/* the marks are of this output only when it is the template's */
+		c->marked &= out->len == 0;
 		bufadd(out, sql.s ? sql.s : "", sql.len);
 		buffree(&sql);
 		return 0;
 	}
+	c->marked = 0;
 	if ((w = withend(sql.s)) > 0) {
 		bufadd(out, sql.s, (size_t)w);
 		bufadd(out, ctes.s, ctes.len);

@@ -123,6 +123,17 @@ void dbtctxloader(struct dbtctx *, cJSON *(*load)(void *, const char *), void *d
  * dbtgraphread(): whether the last render read it. */
 void dbtctxgraph(struct dbtctx *, cJSON *(*whole)(void *), void *data, const char *nograph);
 int dbtgraphread(struct dbtctx *);
+/* With c->wantmarks set (dbtint.h), where the last dbtrender put the
+ * text of the node's own template (jeval.h's jrunmarks) and its skeleton
+ * hashed (jskeleton): 1 when the output is that template's render alone
+ * (no CTE injected) and every text of its body is marked, else 0. */
+struct jmarks;
+void dbtwantmarks(struct dbtctx *c, int want);
+int dbtmarks(struct dbtctx *c, const struct jmarks **marks, const char **skel);
+/* How many times any render so far read what holds a node's raw code
+ * (model, graph): a render that did may depend on more than the
+ * template's own output of it. */
+unsigned long dbtsourcereads(void);
 /* With nograph: graph's section (nodes, sources or exposures) is in dbt's order,
  * iterated as a dict. */
 void dbtctxordered(struct dbtctx *, const char *section);

@@ -42,6 +42,11 @@ struct dbtctx {
 	int ordered;		/* with nograph: 1 its nodes, 2 its sources, 4 its
 				 * exposures are in dbt's order */
 	int graphread;		/* the last render read graph */
+	int wantmarks;		/* dbtrender marks its template's text (dbtmarks) */
+	int marked;		/* and the last one did */
+	struct jmarks marks;
+	size_t ndata;
+	char skel[65];
 	int ours;		/* dbt's macros are dbt2ninja's own (gen/builtins/) */
 };
 

@@ -40,6 +40,9 @@ struct jev {
 	struct mframe *mf;	/* the innermost macro call */
 	struct pbuf *bufs;
 	int depth;		/* macro calls nested */
+	const struct jnl *top;	/* jrunmarks: the body whose text is marked */
+	struct jmarks *marks;
+	size_t base;		/* where out began */
 	jmp_buf fail;
 };
 
@@ -2171,6 +2174,15 @@ run(struct jev *v, struct scope *sc, const struct jnl *body, struct buf *out)
 		struct pbuf *b;
 		switch (n->k) {
 		case N_DATA:
+			if (body == v->top) {
+				struct jmarks *m = v->marks;
+				if (m->n == m->cap) {
+					m->cap = m->cap ? 2 * m->cap : 16;
+					m->v = xreallocarray(m->v, m->cap, 2 * sizeof(*m->v));
+				}
+				m->v[2 * m->n] = out->len - v->base;
+				m->v[2 * m->n++ + 1] = out->len - v->base + n->val->u.str.n;
+			}
 			bufadd(out, n->val->u.str.s, n->val->u.str.n);
 			break;
 		case N_OUTPUT:
@@ -2286,9 +2298,9 @@ globchain(struct arena *a, struct jv *const *globals, size_t n)
 /* Run body over globals; top, if not NULL, is set to the template's
  * own scope. */
 static int
-evalin(struct arena *a, const struct jsrc *s, const struct jnl *body,
+evalmarks(struct arena *a, const struct jsrc *s, const struct jnl *body,
     struct jv *const *globals, size_t n, struct buf *out, struct jv **val,
-    struct jerr *e, struct scope **top)
+    struct jerr *e, struct scope **top, struct jmarks *marks)
 {
 	struct jev v;
 	struct scope *sc;
@@ -2297,6 +2309,12 @@ evalin(struct arena *a, const struct jsrc *s, const struct jnl *body,
 	v.a = a;
 	v.e = e;
 	v.src = s;
+	if (marks) {
+		v.top = body;
+		v.marks = marks;
+		v.base = out->len;
+		marks->n = 0;
+	}
 	v.glob = globchain(a, globals, n);
 	sc = newscope(&v, v.glob);
 	if (top)
@@ -2310,6 +2328,14 @@ evalin(struct arena *a, const struct jsrc *s, const struct jnl *body,
 	else
 		run(&v, sc, body, out);
 	return 0;
+}
+
+static int
+evalin(struct arena *a, const struct jsrc *s, const struct jnl *body,
+    struct jv *const *globals, size_t n, struct buf *out, struct jv **val,
+    struct jerr *e, struct scope **top)
+{
+	return evalmarks(a, s, body, globals, n, out, val, e, top, NULL);
 }
 
 int
@@ -2373,10 +2399,17 @@ int
 jrun(struct arena *a, const struct jtmpl *t, struct jv *const *globals,
     size_t nglobals, struct buf *out, char **err)
 {
+	return jrunmarks(a, t, globals, nglobals, out, NULL, err);
+}
+
+int
+jrunmarks(struct arena *a, const struct jtmpl *t, struct jv *const *globals,
+    size_t nglobals, struct buf *out, struct jmarks *marks, char **err)
+{
 	struct jerr e;
 	size_t len = out->len;
 
-	if (evalin(a, &t->src, &t->body, globals, nglobals, out, NULL, &e, NULL) < 0) {
+	if (evalmarks(a, &t->src, &t->body, globals, nglobals, out, NULL, &e, NULL, marks) < 0) {
 		*err = jerrstr(&t->src, &e);
 		out->len = len;
 		if (out->s)
@@ -2426,4 +2459,47 @@ jrunvalue(struct arena *a, const struct jtmpl *t, struct jv *const *globals,
 		return -1;
 	}
 	return 0;
+}
+
+/* A token's bytes for jskeleton: its type, and its text (or number) with
+ * its length, so that no two sequences run together alike. */
+static void
+skeltok(struct buf *b, const struct jtoken *t, int blank)
+{
+	bufprintf(b, "%d ", (int)t->type);
+	if (t->type == JT_INT)
+		bufprintf(b, "%lld\n", t->i);
+	else if (t->type == JT_FLOAT)
+		bufprintf(b, "%.17g\n", t->f);
+	else if (blank)
+		bufputs(b, "-\n");
+	else {
+		bufprintf(b, "%zu:", t->n);
+		bufadd(b, t->s ? t->s : "", t->n);
+		bufputc(b, '\n');
+	}
+}
+
+size_t
+jskeleton(const struct jtmpl *t, struct buf *out)
+{
+	size_t i, k = 0, ndata = 0;
+
+	for (i = 0; i < t->src.ntoks; i++) {
+		const struct jtoken *tk = &t->src.toks[i];
+		int top = 0;
+		if (tk->type == JT_DATA) {
+			/* the body's top-level text, in order of offset */
+			while (k < t->body.n && (t->body.v[k]->k != N_DATA ||
+			    t->body.v[k]->off < tk->off))
+				k++;
+			top = k < t->body.n && t->body.v[k]->off == tk->off;
+			if (top) {
+				k++;
+				ndata++;
+			}
+		}
+		skeltok(out, tk, top);
+	}
+	return ndata;
 }

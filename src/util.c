@@ -12,18 +12,38 @@
 #include "util.h"
 
 const char *argv0 = "dbt2ninja";
+struct buf *warnlog;
 
 static void
 vwarn(const char *fmt, va_list ap)
 {
 	size_t n = strlen(fmt);
 	int err = errno;
+	va_list aq;
 
+	va_copy(aq, ap);
 	fprintf(stderr, "%s: ", argv0);
 	vfprintf(stderr, fmt, ap);
 	if (n > 0 && fmt[n - 1] == ':')
 		fprintf(stderr, " %s", strerror(err));
 	fputc('\n', stderr);
+	/* the same line, for whoever repeats it (delta.h) */
+	if (warnlog) {
+		va_list ar;
+		char *line;
+		int len;
+		va_copy(ar, aq);
+		len = vsnprintf(NULL, 0, fmt, ar);
+		va_end(ar);
+		line = xmalloc(len > 0 ? (size_t)len + 1 : 1);
+		vsnprintf(line, len > 0 ? (size_t)len + 1 : 1, fmt, aq);
+		bufprintf(warnlog, "%s: %s", argv0, line);
+		free(line);
+		if (n > 0 && fmt[n - 1] == ':')
+			bufprintf(warnlog, " %s", strerror(err));
+		bufputc(warnlog, '\n');
+	}
+	va_end(aq);
 }
 
 void

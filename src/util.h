@@ -10,6 +10,8 @@ extern const char *argv0;	/* program name used as the message prefix */
 /* Print "argv0: message" to stderr. A format ending in ':' appends
  * strerror(errno). fatal() then exits 1. */
 void warn(const char *fmt, ...);
+/* When not NULL, every warning's line (and fatal()'s) is appended here too. */
+extern struct buf *warnlog;
 void fatal(const char *fmt, ...);
 
 void *xmalloc(size_t n);
