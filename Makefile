@@ -49,7 +49,7 @@ UNITS = tests/unit/util tests/unit/arena tests/unit/htab tests/unit/hash tests/u
 	tests/unit/job tests/unit/ninja tests/unit/jinja tests/unit/seed \
 	tests/unit/config tests/unit/jobfile tests/unit/mat tests/unit/mz tests/unit/deploy tests/unit/profile \
 	tests/unit/conn tests/unit/stamp tests/unit/jvalue tests/unit/jlex tests/unit/jmacro tests/unit/jlib tests/unit/jdatetime tests/unit/ninjalog tests/unit/dbtctx \
-	tests/unit/testname
+	tests/unit/testname tests/unit/jskel tests/unit/delta
 MANS = docs/dbt2ninja.1 docs/dbt2ninja-run.1 docs/dbt2ninja.5
 
 all: dbt2ninja dbt2ninja-run
@@ -129,6 +129,7 @@ TESTS = tests/parity.t \
 	tests/parse.t \
 	tests/hooks.t \
 	tests/project.t \
+	tests/delta.t \
 	tests/parsesem.t \
 	tests/srcjinja.t \
 	tests/versions.t \
