@@ -632,16 +632,43 @@ static const char *const outputs[] = {"build.ninja", PROJMANIFEST, JOBINDEX, REN
 	NULL};
 
 static void
-putoutputs(struct buf *b)
+putoutput(struct buf *b, const char *path)
 {
 	char st[128];
+
+	if (statof(path, st, sizeof(st)) == 0)
+		bufprintf(b, "o %s %s\n", st, path);
+	else
+		bufprintf(b, "x %s\n", path);
+}
+
+static void
+putoutputs(struct buf *b)
+{
 	size_t i;
 
 	for (i = 0; outputs[i]; i++)
-		if (statof(outputs[i], st, sizeof(st)) == 0)
-			bufprintf(b, "o %s %s\n", st, outputs[i]);
-		else
-			bufprintf(b, "x %s\n", outputs[i]);
+		putoutput(b, outputs[i]);
+}
+
+static int splitstat(const char *line, char *st, size_t n, const char **path);
+
+/* Whether an "o" or "x" line is of one of outputs. */
+static int
+isoutput(const char *line)
+{
+	const char *path;
+	char st[128];
+	size_t i;
+
+	if (line[0] == 'x')
+		path = line + 2;
+	else if (splitstat(line, st, sizeof(st), &path) < 0)
+		return 0;
+	for (i = 0; outputs[i]; i++)
+		if (!strcmp(path, outputs[i]))
+			return 1;
+	return 0;
 }
 
 /* The stat of an "f", "r" or "o" line (four fields) and its path. */
@@ -877,6 +904,12 @@ deltarun(struct delta *d, int verbose)
 		}
 	}
 	putoutputs(&idx);
+	/* the others the reading wrote (the connection's), untouched here */
+	for (p = d->old.s; p < d->old.s + d->old.len; p += strlen(p) + 1)
+		if ((p[0] == 'o' || p[0] == 'x') && p[1] == ' ' && !isoutput(p)) {
+			bufputs(&idx, p);
+			bufputc(&idx, '\n');
+		}
 	for (i = 0; i < d->nents; i++) {
 		struct dentry *e = &d->ents[i];
 		if (e->drop)
@@ -1000,7 +1033,7 @@ eligible(const struct delta *d, const struct manifest *m, size_t i, const char *
 
 void
 deltasave(struct delta *d, const struct manifest *m, const char *project, const char *prefix,
-    const char *watched)
+    const char *watched, const char *conn)
 {
 	struct buf b = {0};
 	struct jobindex ix;
@@ -1039,6 +1072,7 @@ deltasave(struct delta *d, const struct manifest *m, const char *project, const 
 		free(path);
 	}
 	putoutputs(&b);
+	putoutput(&b, conn);
 	jobindexread(&ix);
 	for (i = 0; i < m->nnodes; i++) {
 		const struct node *n = &m->nodes[i];

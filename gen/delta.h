@@ -68,10 +68,11 @@ int deltarun(struct delta *d, int verbose);
  * render drops it). */
 void deltaspans(struct delta *d, const struct manifest *m);
 /* Once every output is in place: the index for the next run, from what
- * the regeneration edge watches (ninja.h's watched), m's nodes and the
- * job index; removed instead when the reading cannot be so redone. */
+ * the regeneration edge watches (ninja.h's watched), m's nodes, the job
+ * index and the connection's file conn (conn.h's connrecord); removed
+ * instead when the reading cannot be so redone. */
 void deltasave(struct delta *d, const struct manifest *m, const char *project,
-    const char *prefix, const char *watched);
+    const char *prefix, const char *watched, const char *conn);
 void deltafree(struct delta *d);
 
 #endif

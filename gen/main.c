@@ -986,8 +986,10 @@ main(int argc, char **argv)
 		    st.noseed == 1 ? "" : "s", *prefix ? prefix : "./");
 	/* what the next run needs to redo this one from model files alone */
 	if (dodelta) {
+		char *cf = xasprintf("%s/connection", rs.conn.dir);
 		warnlog = NULL;
-		deltasave(&dl, &m, pname, prefix, watched.s);
+		deltasave(&dl, &m, pname, prefix, watched.s, cf);
+		free(cf);
 		deltafree(&dl);
 		buffree(&watched);
 	}
