@@ -492,7 +492,7 @@ reread(struct dentry *e, struct arena *a)
 	struct jtmpl t;
 	struct buf sk = {0}, raw = {0};
 	char skel[65], sum[65], *err = NULL;
-	size_t i, k, ndata;
+	size_t ndata;
 
 	if (readfile(e->path, &raw) < 0) {
 		buffree(&raw);
@@ -512,13 +512,7 @@ reread(struct dentry *e, struct arena *a)
 	buffree(&sk);
 	if (ndata != e->nm || strcmp(skel, e->skel))
 		return -1;
-	e->texts = arenaalloc(a, (e->nm + 1) * sizeof(*e->texts));
-	e->textlen = arenaalloc(a, (e->nm + 1) * sizeof(*e->textlen));
-	for (i = k = 0; i < t.body.n; i++)
-		if (t.body.v[i]->k == N_DATA) {
-			e->texts[k] = t.body.v[i]->val->u.str.s;
-			e->textlen[k++] = t.body.v[i]->val->u.str.n;
-		}
+	jgaptexts(a, &t, &e->texts, &e->textlen);
 	memcpy(e->oldsum, e->checksum, sizeof(sum));
 	memcpy(e->checksum, sum, sizeof(sum));
 	e->changed = 1;
@@ -884,10 +878,11 @@ deltarun(struct delta *d, int verbose)
 			/* its names checked above, against the reading's */
 			if (statof(path, cur, sizeof(cur)) < 0)
 				goto out;
-			if (racy(path, &d->start))
-				bufprintf(&idx, "r %s %s\n", cur, path);
-			else
-				bufprintf(&idx, "d %.64s %s %s\n", p + 2, cur, path);
+			/* one that may change unseen within its time: a time
+			 * that never matches, so its names are read next time
+			 * (the reading's, still) */
+			bufprintf(&idx, "d %.64s %s %s\n", p + 2,
+			    racy(path, &d->start) ? "0 0 0.000000000 0.000000000" : cur, path);
 			continue;
 		}
 		if ((p[0] != 'f' && p[0] != 'r') || p[1] != ' ' ||
@@ -1043,6 +1038,11 @@ deltasave(struct delta *d, const struct manifest *m, const char *project, const 
 
 	if (pctxsourcereads() || dbtsourcereads() || !m->text || !d->rawoff)
 		goto none;
+	/* a hook rendered when it runs holds the nodes, raw code and all
+	 * (on-run-end's results) */
+	for (i = 0; i < m->nnodes; i++)
+		if (m->nodes[i].kind == KOPERATION && m->nodes[i].late)
+			goto none;
 	bufprintf(&b, "%s\ns %s\n", MAGIC, d->settings);
 	for (p = d->warnings.s; p && (nl = strchr(p, '\n')); p = nl + 1) {
 		bufputs(&b, "w ");

@@ -30,7 +30,8 @@
  * injected) and its job file that rendering byte for byte; and only
  * when no render of the reading, parse or compile, read model or graph
  * (which hold raw code) or ran a project's own generate_*_name macro
- * (given the node): there the index is not written. */
+ * (given the node), and when no hook is rendered when it runs (its job
+ * holds the nodes): there the index is not written. */
 #ifndef DELTA_H
 #define DELTA_H
 

@@ -2162,6 +2162,30 @@ filterchain(struct jev *v, struct scope *sc, struct jnode *f, struct jv *x)
 	return dofilter(&fa, x);
 }
 
+/* A node of a body that is not its text (jrunmarks, jskeleton). */
+static int
+gapnode(const struct jnode *n)
+{
+	return n->k != N_DATA && n->k != N_MARK;
+}
+
+/* One offset more of jrunmarks' (v->marks->v holds 2 * n of them). */
+static void
+mark(struct jev *v, size_t len)
+{
+	struct jmarks *m = v->marks;
+	size_t k = 2 * m->n + m->odd;
+
+	if (k == 2 * m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 16;
+		m->v = xreallocarray(m->v, m->cap, 2 * sizeof(*m->v));
+	}
+	m->v[k] = len - v->base;
+	if (m->odd)
+		m->n++;
+	m->odd = !m->odd;
+}
+
 static int
 run(struct jev *v, struct scope *sc, const struct jnl *body, struct buf *out)
 {
@@ -2172,17 +2196,12 @@ run(struct jev *v, struct scope *sc, const struct jnl *body, struct buf *out)
 		struct jnode *n = body->v[i];
 		struct jv *x;
 		struct pbuf *b;
+		/* the template's own text ends before a statement of its body
+		 * and begins again after it */
+		if (body == v->top && gapnode(n))
+			mark(v, out->len);
 		switch (n->k) {
 		case N_DATA:
-			if (body == v->top) {
-				struct jmarks *m = v->marks;
-				if (m->n == m->cap) {
-					m->cap = m->cap ? 2 * m->cap : 16;
-					m->v = xreallocarray(m->v, m->cap, 2 * sizeof(*m->v));
-				}
-				m->v[2 * m->n] = out->len - v->base;
-				m->v[2 * m->n++ + 1] = out->len - v->base + n->val->u.str.n;
-			}
 			bufadd(out, n->val->u.str.s, n->val->u.str.n);
 			break;
 		case N_OUTPUT:
@@ -2275,7 +2294,11 @@ run(struct jev *v, struct scope *sc, const struct jnl *body, struct buf *out)
 		default:
 			everr(v, n->off, "internal: expression where a statement belongs");
 		}
+		if (body == v->top && gapnode(n))
+			mark(v, out->len);
 	}
+	if (body == v->top)
+		mark(v, out->len);
 	return F_DONE;
 }
 
@@ -2314,6 +2337,8 @@ evalmarks(struct arena *a, const struct jsrc *s, const struct jnl *body,
 		v.marks = marks;
 		v.base = out->len;
 		marks->n = 0;
+		marks->odd = 0;
+		mark(&v, out->len);
 	}
 	v.glob = globchain(a, globals, n);
 	sc = newscope(&v, v.glob);
@@ -2464,15 +2489,13 @@ jrunvalue(struct arena *a, const struct jtmpl *t, struct jv *const *globals,
 /* A token's bytes for jskeleton: its type, and its text (or number) with
  * its length, so that no two sequences run together alike. */
 static void
-skeltok(struct buf *b, const struct jtoken *t, int blank)
+skeltok(struct buf *b, const struct jtoken *t)
 {
 	bufprintf(b, "%d ", (int)t->type);
 	if (t->type == JT_INT)
 		bufprintf(b, "%lld\n", t->i);
 	else if (t->type == JT_FLOAT)
 		bufprintf(b, "%.17g\n", t->f);
-	else if (blank)
-		bufputs(b, "-\n");
 	else {
 		bufprintf(b, "%zu:", t->n);
 		bufadd(b, t->s ? t->s : "", t->n);
@@ -2483,23 +2506,50 @@ skeltok(struct buf *b, const struct jtoken *t, int blank)
 size_t
 jskeleton(const struct jtmpl *t, struct buf *out)
 {
-	size_t i, k = 0, ndata = 0;
+	size_t i, k = 0, ngaps = 1;
 
 	for (i = 0; i < t->src.ntoks; i++) {
 		const struct jtoken *tk = &t->src.toks[i];
-		int top = 0;
 		if (tk->type == JT_DATA) {
-			/* the body's top-level text, in order of offset */
+			/* the body's own text, in order of offset: left out */
 			while (k < t->body.n && (t->body.v[k]->k != N_DATA ||
 			    t->body.v[k]->off < tk->off))
 				k++;
-			top = k < t->body.n && t->body.v[k]->off == tk->off;
-			if (top) {
+			if (k < t->body.n && t->body.v[k]->off == tk->off) {
 				k++;
-				ndata++;
+				continue;
 			}
 		}
-		skeltok(out, tk, top);
+		skeltok(out, tk);
 	}
-	return ndata;
+	for (i = 0; i < t->body.n; i++)
+		ngaps += gapnode(t->body.v[i]);
+	return ngaps;
+}
+
+size_t
+jgaptexts(struct arena *a, const struct jtmpl *t, const char ***texts, size_t **lens)
+{
+	size_t i, k = 0, n = 1;
+	struct buf b = {0};
+
+	for (i = 0; i < t->body.n; i++)
+		n += gapnode(t->body.v[i]);
+	*texts = arenaalloc(a, n * sizeof(**texts));
+	*lens = arenaalloc(a, n * sizeof(**lens));
+	for (i = 0; i <= t->body.n; i++) {
+		const struct jnode *x = i < t->body.n ? t->body.v[i] : NULL;
+		if (x && x->k == N_DATA)
+			bufadd(&b, x->val->u.str.s, x->val->u.str.n);
+		if (!x || gapnode(x)) {
+			char *s = arenaalloc(a, b.len + 1);
+			memcpy(s, b.s ? b.s : "", b.len);
+			s[b.len] = '\0';
+			(*texts)[k] = s;
+			(*lens)[k++] = b.len;
+			b.len = 0;
+		}
+	}
+	buffree(&b);
+	return n;
 }

@@ -66,24 +66,30 @@ int jcompile(struct arena *a, const char *name, const char *src, size_t n,
 int jrun(struct arena *a, const struct jtmpl *t, struct jv *const *globals,
     size_t nglobals, struct buf *out, char **err);
 
-/* Where the text of a template's own body (its top-level N_DATA nodes,
- * not those inside a block) went in a render's output: v[2i] and v[2i+1]
- * the start and the end of the i-th rendered, from where out began. */
+/* Where the text of a template's own body went in a render's output:
+ * the body is its text (its top-level N_DATA nodes, not those inside a
+ * block) between its statements, and the i-th gap between them (before
+ * the first, between two, after the last; it may hold no text) went from
+ * v[2i] to v[2i+1], offsets from where out began. */
 struct jmarks {
 	size_t *v;
 	size_t n, cap;
+	int odd;
 };
 
-/* jrun, marking where each of the body's texts went (marks->n of them,
- * fewer than the body has when a return() ended the render). */
+/* jrun, marking where each gap's text went (marks->n of them, fewer than
+ * the body has when a return() ended the render). */
 int jrunmarks(struct arena *a, const struct jtmpl *t, struct jv *const *globals,
     size_t nglobals, struct buf *out, struct jmarks *marks, char **err);
 
-/* Onto out, t's tokens but with its body's texts blanked: two templates
- * whose skeletons are equal differ only in those texts, and render the
- * same but for them, wherever nothing reads the template's source. The
- * number of the body's texts is returned. */
+/* Onto out, t's tokens but its body's texts: two templates whose
+ * skeletons are equal differ only in those texts, and render the same
+ * but for them, wherever nothing reads the template's source. The
+ * number of gaps is returned. */
 size_t jskeleton(const struct jtmpl *t, struct buf *out);
+
+/* The text of each of t's gaps (in a), as many as jskeleton counts. */
+size_t jgaptexts(struct arena *a, const struct jtmpl *t, const char ***texts, size_t **lens);
 
 /* Render t as Jinja2's native environment does when t is one {{ }}
  * (or only text): *val is that value (or the text); otherwise *val is

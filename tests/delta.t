@@ -72,16 +72,21 @@ is "$(grep -c '^n ' target/ninja/delta.idx)" 3 \
 # gen NAME: dbt2ninja -v, what it said in $TMP/NAME
 gen() { "$DBT2NINJA" -v >"$TMP/$1" 2>&1; }
 indelta() { grep -q 'changed outside \(its\|their\) Jinja' "$TMP/$1"; }
-# same NAME: the outputs here are those of a full reading of the same
-# files, made in a copy without the index
+# same: the outputs here are those of a full reading of the same files,
+# made at the same path (a seed's root_path is absolute) in a copy
+# without the index; then the project as it was, the index's files the same
 same() {
-	rm -rf "$TMP/full"
-	cp -a "$P" "$TMP/full"
-	(cd "$TMP/full" && rm target/ninja/delta.idx && "$DBT2NINJA" -v >"$TMP/full.out" 2>&1)
-	for f in build.ninja target/ninja/manifest.json target/ninja/jobs.idx; do
-		cmp "$f" "$TMP/full/$f" || return 1
+	_here=$(pwd)
+	cd "$TMP" && rm -rf "$TMP/full" && mv "$_here" "$TMP/full" && cp -a "$TMP/full" "$_here" &&
+		cd "$_here" && rm target/ninja/delta.idx && "$DBT2NINJA" -v >"$TMP/full.out" 2>&1
+	_r=$?
+	for _f in build.ninja target/ninja/manifest.json target/ninja/jobs.idx; do
+		[ $_r = 0 ] && cmp "$_f" "$TMP/full/$_f" || _r=1
 	done
-	diff -r target/ninja/sql "$TMP/full/target/ninja/sql"
+	[ $_r = 0 ] && diff -r target/ninja/sql "$TMP/full/target/ninja/sql" || _r=1
+	[ $_r = 0 ] || cp -R target/ninja "$TMP/fullout"
+	cd "$TMP" && rm -rf "$_here" && mv "$TMP/full" "$_here" && cd "$_here"
+	return $_r
 }
 
 printf "  and id <> 2\n" >>models/plain.sql
@@ -93,7 +98,7 @@ ok $? "its job written, no other"
 grep -q 'and id <> 2' target/ninja/sql/model.delta.plain.sql
 ok $? "its job holds the new text"
 same
-ok $? "every output as a full reading writes it" || diff -r target/ninja "$TMP/full/target/ninja" | head -20 | sed 's/^/# /'
+ok $? "every output as a full reading writes it" || diff -r target/ninja "$TMP/fullout" | head -20 | sed 's/^/# /'
 
 gen again
 indelta again && grep -q '0 model files changed' "$TMP/again"
@@ -108,7 +113,7 @@ grep -q 'amount \* 3' target/ninja/sql/model.delta.inc.sql &&
 	[ "$(grep -c 'amount \* 3' target/ninja/sql/model.delta.inc.sql)" = 2 ]
 ok $? "both forms of the incremental's job"
 same
-ok $? "as a full reading writes them" || diff -r target/ninja "$TMP/full/target/ninja" | head -20 | sed 's/^/# /'
+ok $? "as a full reading writes them" || diff -r target/ninja "$TMP/fullout" | head -20 | sed 's/^/# /'
 
 sed -i 's/-- the end/{# a comment #}-- the end/' models/inc.sql
 settle
@@ -118,7 +123,7 @@ gen comment
 indelta comment && grep -q '0 job files written' "$TMP/comment"
 ok $? "a comment's words changed: the job is as it was" || sed 's/^/# /' "$TMP/comment"
 same
-ok $? "the manifest has the new raw code" || diff -r target/ninja "$TMP/full/target/ninja" | head -20 | sed 's/^/# /'
+ok $? "the manifest has the new raw code" || diff -r target/ninja "$TMP/fullout" | head -20 | sed 's/^/# /'
 
 # each NAME CMD: after CMD, the project read in full, its outputs right
 full() {
@@ -127,7 +132,7 @@ full() {
 	! indelta "$1" && grep -q 'models, .* seeds' "$TMP/$1"
 	ok $? "$1: read in full" || sed 's/^/# /' "$TMP/$1"
 	same
-	ok $? "$1: its outputs as ever" || diff -r target/ninja "$TMP/full/target/ninja" | head -20 | sed 's/^/# /'
+	ok $? "$1: its outputs as ever" || diff -r target/ninja "$TMP/fullout" | head -20 | sed 's/^/# /'
 }
 full "text inside a block" "sed -i 's/max(id)/max(id) + 0/' models/inc.sql"
 full "a ref changed" "sed -i 's/ref(.base.)/ref(\"inc\")/' models/plain.sql"
@@ -165,6 +170,49 @@ rm models/reads.sql
 gen unread
 [ -f target/ninja/delta.idx ]
 ok $? "written again once none does"
+
+# every model of the test projects that leave an index, its text
+# changed at its end and at its start, as a full reading writes it
+cd "$TMP" || exit 1
+for d in "$ROOT"/tests/data/*/; do
+	name=$(basename "$d")
+	[ -f "$d/dbt_project.yml" ] || continue
+	prof=$(sed -n "s/^profile: *//p" "$d/dbt_project.yml" | tr -d "'\"")
+	Q=$TMP/p-$name
+	cp -R "$d" "$Q" && rm -rf "$Q/target" "$Q/build.ninja"
+	mkdir -p "$TMP/prof-$name"
+	pgprofile "$TMP/prof-$name/profiles.yml" "$prof" demo dev 2
+	cd "$Q" || exit 1
+	settle
+	if ! DBT_PROFILES_DIR="$TMP/prof-$name" "$DBT2NINJA" -v >"$TMP/gen" 2>&1 ||
+	    [ ! -f target/ninja/delta.idx ]; then
+		cd "$TMP" || exit 1
+		continue
+	fi
+	bad=
+	models=$(awk '$1 == "n" { print $NF }' target/ninja/delta.idx)
+	if [ -z "$models" ]; then
+		cd "$TMP" || exit 1
+		continue
+	fi
+	for f in $models; do
+		for how in end start; do
+			if [ $how = end ]; then
+				printf '\n  and 1 = 1\n' >>"$f"
+			else
+				{ printf 'with x as (select 1)\n'; cat "$f"; } >"$TMP/new" && cat "$TMP/new" >"$f"
+			fi
+			DBT_PROFILES_DIR="$TMP/prof-$name" "$DBT2NINJA" -v >"$TMP/gen" 2>&1
+			grep -q 'changed outside its Jinja' "$TMP/gen" || bad="$bad $f:$how:full"
+			DBT_PROFILES_DIR="$TMP/prof-$name" same || bad="$bad $f:$how:differs"
+		done
+	done
+	[ -z "$bad" ]
+	ok $? "tests/data/$name: each model's text changed, regenerated so, as a full reading writes it" ||
+		diag "$bad"
+	cd "$TMP" || exit 1
+done
+cd "$P" || exit 1
 
 # through ninja
 settle

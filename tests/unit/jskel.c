@@ -76,7 +76,9 @@ main(void)
 	    "the body's texts changed: the same skeleton");
 	ok(same("a {{- 1 }} b", "a\n\n {{- 1 }} c"), "whitespace control's text too");
 	ok(same("a {# one #} b", "a {# two #} b"), "a comment's words are nothing");
-	ok(!same("a {# one #} b", "a b"), "a comment added splits a text");
+	ok(same("a {# one #} b", "a b"), "nor is a comment added");
+	ok(same("{{ 1 }}{{ 2 }}", "x {{ 1 }} y {{ 2 }} z"), "text where there was none");
+	ok(same("{% set x = 1 %}{{ x }}", "a {% set x = 1 %} b {{ x }}"), "around a set");
 	ok(same("{% raw %}x{% endraw %} y", "{% raw %}{{ z }}{% endraw %} y"),
 	    "raw is the body's text");
 	ok(!same("{% if 1 %}a{% endif %}", "{% if 1 %}b{% endif %}"), "a text inside a block is not");
@@ -86,9 +88,11 @@ main(void)
 	ok(!same("a {{ 1 }} b", "a {{ 2 }} b"), "a tag's number");
 	ok(!same("a {{ x }} b", "a {{ y }} b"), "a tag's name");
 	ok(!same("a {{ x }}", "a {{ x }} {{ x }}"), "a tag more");
-	ok(skel("a {{ 1 }} b {% if 1 %}c{% endif %} d", h) == 3, "three texts of its own");
+	ok(skel("a {{ 1 }} b {% if 1 %}c{% endif %} d", h) == 3, "three gaps of text of its own");
+	ok(skel("{{ 1 }}{{ 2 }}", h) == 3, "empty ones too");
 	is(marks("ab{{ 1 + 2 }}cd{% if 1 %}e{% endif %}f", out), "0-2,3-5,6-7", "where each went");
 	is(out, "ab3cdef", "in the render");
 	is(marks("x{{ return(1) if 0 else '' }}y", out), "0-1,1-2", "an empty output between");
+	is(marks("{{ 1 }}{{ 22 }}", out), "0-0,1-1,3-3", "empty gaps where they are");
 	return tap_done();
 }
