@@ -160,7 +160,8 @@ listing(const char *path, char out[65])
 			names[n++] = xstrdup(de->d_name);
 		}
 	closedir(dir);
-	qsort(names, n, sizeof(*names), cmpstr);
+	if (n)
+		qsort(names, n, sizeof(*names), cmpstr);
 	for (i = 0; i < n; i++) {
 		bufputs(&b, names[i]);
 		bufputc(&b, '\0');

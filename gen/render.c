@@ -477,8 +477,9 @@ marked(struct dbtctx *c, struct manifest *m, struct node *n, int form)
 		n->marked = 0;
 		return;
 	}
-	n->marks[form] = memcpy(arenaalloc(&m->keep, 2 * mk->n * sizeof(size_t) + 1), mk->v,
-	    2 * mk->n * sizeof(size_t));
+	n->marks[form] = arenaalloc(&m->keep, 2 * mk->n * sizeof(size_t) + 1);
+	if (mk->n)
+		memcpy(n->marks[form], mk->v, 2 * mk->n * sizeof(size_t));
 	n->nmarks[form] = mk->n;
 	memcpy(n->skel, skel, sizeof(n->skel));
 	n->marked = 1;
