@@ -29,16 +29,19 @@ vwarn(const char *fmt, va_list ap)
 	fputc('\n', stderr);
 	/* the same line, for whoever repeats it (delta.h) */
 	if (warnlog) {
+		char small[512], *line = small;
 		va_list ar;
-		char *line;
 		int len;
 		va_copy(ar, aq);
-		len = vsnprintf(NULL, 0, fmt, ar);
+		len = vsnprintf(small, sizeof(small), fmt, ar);
 		va_end(ar);
-		line = xmalloc(len > 0 ? (size_t)len + 1 : 1);
-		vsnprintf(line, len > 0 ? (size_t)len + 1 : 1, fmt, aq);
-		bufprintf(warnlog, "%s: %s", argv0, line);
-		free(line);
+		if (len >= (int)sizeof(small)) {
+			line = xmalloc((size_t)len + 1);
+			vsnprintf(line, (size_t)len + 1, fmt, aq);
+		}
+		bufprintf(warnlog, "%s: %s", argv0, len < 0 ? "" : line);
+		if (line != small)
+			free(line);
 		if (n > 0 && fmt[n - 1] == ':')
 			bufprintf(warnlog, " %s", strerror(err));
 		bufputc(warnlog, '\n');
