@@ -28,7 +28,7 @@ vwarn(const char *fmt, va_list ap)
 		fprintf(stderr, " %s", strerror(err));
 	fputc('\n', stderr);
 	/* the same line, for whoever repeats it (delta.h) */
-	if (warnlog) {
+	if (warnlog && fmt) {
 		char small[512], *line = small;
 		va_list ar;
 		int len;
