@@ -15,6 +15,8 @@
 #              dbt2ninja reads it from scratch, against json.load of its
 #              manifest; ninja -n deploy with everything deployed, against
 #              the no-op above; dbt2ninja after 5 model files are edited
+#              in their text (from those files alone, delta.h), and in
+#              their Jinja (the project read in full)
 # Each row: wall seconds, peak RSS, job files written.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -160,12 +162,19 @@ for n in $SIZES; do
 			measure "$ROOT/dbt2ninja")
 		jregen=$1
 		row "$n" "project: 5 files edited" "$1" "$2" "$(find target/ninja/sql -newer marker -type f | wc -l)"
+		# the same five with a tag more: their Jinja changed, so the
+		# project is read in full (delta.h)
+		set -- $(BEFORE="tar xf ../edited.tar && '$ROOT/dbt2ninja' 2>/dev/null && for f in $edited; do echo \"  and id <> {{ 0 }}\" >> \$f; done && touch marker" \
+			measure "$ROOT/dbt2ninja")
+		jjinja=$1
+		row "$n" "project: 5 tags edited" "$1" "$2" "$(find target/ninja/sql -newer marker -type f | wc -l)"
 		unset DBT_PROFILES_DIR
 		cd ..
 		printf '%-8s %-22s project: scratch/json.load %s (target <= 1.0), 5 edited/json.load %s (<= 0.3),\n' \
 			"$n" "ratios:" "$(ratio "$jscratch" "$jpy")" "$(ratio "$jregen" "$jpy")"
-		printf '%-8s %-22s no-op/manifest no-op %s (<= 1.5), scratch/(json.load + cp -R) %s\n' "" "" \
+		printf '%-8s %-22s no-op/manifest no-op %s (<= 1.5), scratch/(json.load + cp -R) %s,\n' "" "" \
 			"$(ratio "$jnoop" "$noop")" "$(ratio "$jscratch" "$(echo "$jpy $cpfloor" | awk '{print $1 + $2}')")"
+		printf '%-8s %-22s 5 tags edited (read in full)/json.load %s\n' "" "" "$(ratio "$jjinja" "$jpy")"
 	else
 		echo "# no $MACROS: the dbt parse rows are left out"
 	fi
