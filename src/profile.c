@@ -261,6 +261,9 @@ profileload(struct profile *p, const struct profileopts *o, const char *near)
 	p->path = findprofiles(o, project, p->name);
 	free(project);
 	if (!p->name || !p->path) {
+		/* no profile named: none read, whatever profiles.yml is there */
+		free(p->path);
+		p->path = NULL;
 		set(p, "fallback_application_name", xstrdup("dbt2ninja"));
 		return;
 	}

@@ -93,6 +93,22 @@ main(void)
 	ok(p.threads == 8 && p.retries == 3, "threads and retries");
 	is(p.role, "r", "role");
 	profilefree(&p);
+	{
+		/* a profiles.yml beside a manifest, and no project naming a profile */
+		struct profileopts on = {0};
+		char *solo = xasprintf("/tmp/dbt2ninja-profile-solo-%ld", (long)getpid());
+		char *pf = xasprintf("%s/profiles.yml", solo);
+		mkdirs(solo);
+		writefile(pf, "shop:\n  target: dev\n", 21);
+		on.profilesdir = solo;
+		profileload(&p, &on, "/nonexistent/target/manifest.json");
+		ok(p.name == NULL && p.path == NULL, "no project, no profile named: none read");
+		profilefree(&p);
+		unlink(pf);
+		rmdir(solo);
+		free(pf);
+		free(solo);
+	}
 	setenv("DBT_TARGET", "prod", 1);
 	profileload(&p, &o, job);
 	is(val(&p, "host"), "prod", "DBT_TARGET chooses the target");
