@@ -905,6 +905,7 @@ main(int argc, char **argv)
 	ro.late = &late;
 	/* jobs are the only reader of the SQL of this run's nodes */
 	ro.keep = !o.state && !o.bluegreen;
+	ro.marks = dodelta;
 	jo.render = &ro;
 	rendered = renderall(&m, &ro);
 	/* production's renders are not this build's: they keep no index */
@@ -913,6 +914,7 @@ main(int argc, char **argv)
 	ro.bundle = NULL;
 	ro.late = NULL;
 	ro.keep = 0;
+	ro.marks = 0;
 	if (o.bluegreen) {
 		if (strcmp(m.adapter, "materialize"))
 			fatal("%s: --blue-green deploys Materialize projects; this one's adapter is %s",

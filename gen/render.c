@@ -884,8 +884,8 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 	run.incremental = 1;
 	c[1] = rdocctx(d, &run);
 	/* this run's renders: where their templates' text went (delta.h) */
-	dbtwantmarks(c[0], o->index != NULL);
-	dbtwantmarks(c[1], o->index != NULL);
+	dbtwantmarks(c[0], o->marks);
+	dbtwantmarks(c[1], o->marks);
 	cacheload(&k, d->doc, &run);
 	k.d = d;
 	if (o->keep)

@@ -2491,15 +2491,21 @@ jrunvalue(struct arena *a, const struct jtmpl *t, struct jv *const *globals,
 static void
 skeltok(struct buf *b, const struct jtoken *t)
 {
-	bufprintf(b, "%d ", (int)t->type);
+	size_t n = t->n;
+
+	bufputc(b, 'A' + (int)t->type);
 	if (t->type == JT_INT)
 		bufprintf(b, "%lld\n", t->i);
 	else if (t->type == JT_FLOAT)
 		bufprintf(b, "%.17g\n", t->f);
 	else {
-		bufprintf(b, "%zu:", t->n);
+		/* the length in base 64 digits ('0' to 'o'), '~', the bytes */
+		do {
+			bufputc(b, '0' + (int)(n & 63));
+			n >>= 6;
+		} while (n);
+		bufputc(b, '~');
 		bufadd(b, t->s ? t->s : "", t->n);
-		bufputc(b, '\n');
 	}
 }
 
