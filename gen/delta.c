@@ -686,6 +686,7 @@ splitstat(const char *line, char *st, size_t n, const char **path)
 int
 deltarun(struct delta *d, int verbose)
 {
+	static struct dentry shared;
 	struct htab bypath = {0}, lines = {0};
 	struct arena a = {0};
 	struct jobindex ix;
@@ -703,7 +704,9 @@ deltarun(struct delta *d, int verbose)
 	if (p >= d->old.s + d->old.len || strncmp(p, "s ", 2) || strcmp(p + 2, d->settings))
 		return 0;
 	for (i = 0; i < d->nents; i++)
-		htabput(&bypath, d->ents[i].path, &d->ents[i]);
+		/* a file two models share (versions defined in one): read in full */
+		htabput(&bypath, d->ents[i].path,
+		    htabget(&bypath, d->ents[i].path) ? (void *)&shared : &d->ents[i]);
 	/* the outputs as written, the absent still absent */
 	EACHLINE(d, p, 'o') {
 		if (splitstat(p, st, sizeof(st), &path) < 0 ||
@@ -725,7 +728,7 @@ deltarun(struct delta *d, int verbose)
 			goto out;
 		if (!strcmp(st, cur))
 			continue;
-		if (!(e = htabget(&bypath, path)))
+		if (!(e = htabget(&bypath, path)) || e == &shared)
 			goto out;
 		e->touched = 1;
 	}
@@ -740,7 +743,8 @@ deltarun(struct delta *d, int verbose)
 	}
 		EACHLINE(d, p, 'r') {
 		struct dentry *e;
-		if (splitstat(p, st, sizeof(st), &path) < 0 || !(e = htabget(&bypath, path)))
+		if (splitstat(p, st, sizeof(st), &path) < 0 || !(e = htabget(&bypath, path)) ||
+		    e == &shared)
 			goto out;
 		e->touched = 1;
 	}
@@ -890,7 +894,7 @@ deltarun(struct delta *d, int verbose)
 		    splitstat(p, st, sizeof(st), &path) < 0)
 			continue;
 		e = htabget(&bypath, path);
-		if (e && e->touched) {
+		if (e && e != &shared && e->touched) {
 			if (statof(path, cur, sizeof(cur)) < 0)
 				goto out;
 			bufprintf(&idx, "%c %s %s\n", racy(path, &d->start) ? 'r' : 'f', cur, path);
