@@ -520,8 +520,9 @@ reread(struct dentry *e, struct arena *a)
 	return 0;
 }
 
-/* The changed model's new job, from its old one; -1 when the old one is
- * not what the entry says it is. *same: the old one runs alike. */
+/* The changed model's new job, from its old one, and its line of the job
+ * index onto idx (*wrote: the job is to be written, as jobwriteall would);
+ * -1 when the old one is not what the entry says it is. */
 static int
 rejob(struct dentry *e, const struct jobindex *ix, struct buf *job, int *wrote,
     struct buf *idx)
@@ -542,7 +543,8 @@ rejob(struct dentry *e, const struct jobindex *ix, struct buf *job, int *wrote,
 	sql = xmemdup(old.s + e->hl, e->sqllen);
 	if (e->incrlen >= 0) {
 		p = old.s + e->hl + e->sqllen;
-		if (p < old.s + old.len && *p == '\n' && (e->sqllen == 0 || p[-1] != '\n'))
+		/* jobforms' newline after a form that does not end in one */
+		if (e->sqllen > 0 && p[-1] != '\n')
 			p++;
 		if ((size_t)(p - old.s) + strlen(INCRMARK) + (size_t)e->incrlen > old.len)
 			goto forms;
