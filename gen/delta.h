@@ -30,8 +30,9 @@
  * injected) and its job file that rendering byte for byte; and only
  * when no render of the reading, parse or compile, read model or graph
  * (which hold raw code) or ran a project's own generate_*_name macro
- * (given the node), and when no hook is rendered when it runs (its job
- * holds the nodes): there the index is not written. */
+ * that reads of its node more than fields other than its raw code, by
+ * name (jeval.h's jparamonly), and when no hook is rendered when it runs
+ * (its job holds the nodes): there the index is not written. */
 #ifndef DELTA_H
 #define DELTA_H
 

@@ -1663,6 +1663,20 @@ namesmemo(struct pctx *c, size_t k, const char *custom, const char *val)
 	htabput(&c->namememo[k], memcpy(arenaalloc(&c->namekeys, m), custom, m), v);
 }
 
+/* Whether the macro fn (of pctxnames, called) reads of its node, its
+ * second parameter, only fields that are not its raw code. */
+static int
+rawless(const struct jv *fn)
+{
+	static const char *const raw[] = {"raw_code", "raw_sql", "checksum", NULL};
+	const struct pmacro *m;
+
+	if (fn->u.func.fn != callmacro)
+		return 0;
+	m = fn->u.func.data;
+	return m->fn && jparamonly(m->fn, 1, raw);
+}
+
 int
 pctxnames(struct pctx *c, const char *const macro[3], const char *const field[3],
     const char *const custom[3], cJSON *node, char *out[3], char **err)
@@ -1735,11 +1749,12 @@ pctxnames(struct pctx *c, const char *const macro[3], const char *const field[3]
 			c->names[k].macro = jvstr(&c->keep, macro[k], strlen(macro[k]))->u.str.s;
 		}
 		b.len = 0;
-		/* a macro of the project's own may read what it likes of the node */
-		if (!pure || !pure[k])
-			sourcereads++;
 		if ((r = jrun(&a, &c->names[k].t, chain, pn.nchain + 1, &b, err)) < 0)
 			break;
+		/* a macro of the project's own may read what it likes of the
+		 * node: but for its raw code, when it reads only its fields */
+		if ((!pure || !pure[k]) && !rawless(fn))
+			sourcereads++;
 		/* Python's str.strip() */
 		for (s = 0; s < b.len && strchr(" \t\n\r\f\v", b.s[s]); s++)
 			;

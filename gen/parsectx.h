@@ -72,7 +72,9 @@ int pctxproject(struct pctx *c, const char *name, const char *src, cJSON **out,
  * (it must outlive the context). */
 void pctxdocs(struct pctx *, cJSON *docs);
 /* How many of the renders so far read, or may have read, a node's raw
- * code (model; a project's own generate_*_name macro, given the node). */
+ * code (model; a project's own generate_*_name macro, given the node,
+ * that reads more of it than fields other than raw_code, raw_sql and
+ * checksum). */
 unsigned long pctxsourcereads(void);
 /* A description of node (named name in errors) rendered as dbt renders
  * it: doc(), var, env_var and target; *out malloc'd. Returns 0, or -1

@@ -2559,3 +2559,77 @@ jgaptexts(struct arena *a, const struct jtmpl *t, const char ***texts, size_t **
 	buffree(&b);
 	return n;
 }
+
+/* Whether name's uses under n (whose parent is up) are all attributes or
+ * constant items of allowed names. */
+static int
+onlyattrs(const struct jnode *n, const struct jnode *up, const char *name,
+    const char *const *avoid)
+{
+	static const char *const methods[] = {"clear", "copy", "fromkeys", "get", "items", "keys",
+	    "pop", "popitem", "setdefault", "update", "values", NULL};
+	const struct jnl *lists[5];
+	const struct jnode *kids[5];
+	size_t i, k;
+
+	if (!n)
+		return 1;
+	if (n->k == N_NAME && n->name && !strcmp(n->name, name)) {
+		const char *key = NULL;
+		if (up && up->k == N_ATTR && up->a == n)
+			key = up->name;
+		else if (up && up->k == N_ITEM && up->a == n && up->b && up->b->k == N_CONST &&
+		    up->b->val->type == JSTR)
+			key = up->b->val->u.str.s;
+		if (!key)
+			return 0;
+		for (i = 0; avoid[i]; i++)
+			if (!strcmp(key, avoid[i]))
+				return 0;
+		for (i = 0; methods[i]; i++)
+			if (!strcmp(key, methods[i]))
+				return 0;
+		return 1;
+	}
+	kids[0] = n->a;
+	kids[1] = n->b;
+	kids[2] = n->c;
+	kids[3] = n->star;
+	kids[4] = n->dstar;
+	for (i = 0; i < 5; i++)
+		if (!onlyattrs(kids[i], n, name, avoid))
+			return 0;
+	lists[0] = &n->kids;
+	lists[1] = &n->els;
+	lists[2] = &n->kw;
+	lists[3] = &n->args;
+	lists[4] = &n->defs;
+	for (i = 0; i < 5; i++)
+		for (k = 0; k < lists[i]->n; k++)
+			if (!onlyattrs(lists[i]->v[k], n, name, avoid))
+				return 0;
+	return 1;
+}
+
+int
+jparamonly(const struct jv *fn, size_t i, const char *const *avoid)
+{
+	const struct macro *m;
+	const struct jnode *n;
+	const char *name;
+	size_t k;
+
+	if (!fn || fn->type != JFUNC || fn->u.func.fn != callmacro)
+		return 0;
+	m = fn->u.func.data;
+	n = m->n;
+	if (n->k != N_MACRO || i >= n->args.n || !(name = n->args.v[i]->name))
+		return 0;
+	for (k = 0; k < n->kids.n; k++)
+		if (!onlyattrs(n->kids.v[k], n, name, avoid))
+			return 0;
+	for (k = 0; k < n->defs.n; k++)
+		if (!onlyattrs(n->defs.v[k], n, name, avoid))
+			return 0;
+	return 1;
+}

@@ -88,6 +88,11 @@ int jrunmarks(struct arena *a, const struct jtmpl *t, struct jv *const *globals,
  * number of gaps is returned. */
 size_t jskeleton(const struct jtmpl *t, struct buf *out);
 
+/* Whether fn is a template's macro whose parameter i (from 0) it reads
+ * only as x.name or x['name'], of a name neither in avoid nor one of a
+ * dict's methods: never whole, passed on, iterated or tested. */
+int jparamonly(const struct jv *fn, size_t i, const char *const *avoid);
+
 /* The text of each of t's gaps (in a), as many as jskeleton counts. */
 size_t jgaptexts(struct arena *a, const struct jtmpl *t, const char ***texts, size_t **lens);
 

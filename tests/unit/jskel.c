@@ -67,6 +67,26 @@ marks(const char *src, char *out)
 	return s;
 }
 
+/* jparamonly of src's macro m, its parameter 1. */
+static int
+only(const char *src)
+{
+	static const char *const raw[] = {"raw_code", NULL};
+	struct arena a = {0};
+	struct jtmpl t;
+	struct jv *into, *m;
+	char *err = NULL;
+	int r = -1;
+
+	into = jvdict(&a);
+	if (jcompile(&a, "m.sql", src, strlen(src), &t, &err) == 0 &&
+	    jmacros(&a, &t, into, NULL, &err) == 0 && (m = jvget(into, jvstr(&a, "m", 1))))
+		r = jparamonly(m, 1, raw);
+	free(err);
+	arenafree(&a);
+	return r;
+}
+
 int
 main(void)
 {
@@ -94,5 +114,17 @@ main(void)
 	is(out, "ab3cdef", "in the render");
 	is(marks("x{{ return(1) if 0 else '' }}y", out), "0-1,1-2", "an empty output between");
 	is(marks("{{ 1 }}{{ 22 }}", out), "0-0,1-1,3-3", "empty gaps where they are");
+	ok(only("{% macro m(c, node) %}{{ c }}{% endmacro %}") == 1, "a parameter unread");
+	ok(only("{% macro m(c, node) %}{% if node.resource_type == 'seed' %}{{ node['fqn'][0] }}"
+	    "{% endif %}{% endmacro %}") == 1, "read as fields");
+	ok(only("{% macro m(c, node) %}{{ node.raw_code }}{% endmacro %}") == 0, "a field avoided");
+	ok(only("{% macro m(c, node) %}{{ node['raw_code'] }}{% endmacro %}") == 0, "as an item too");
+	ok(only("{% macro m(c, node) %}{{ node.get('x') }}{% endmacro %}") == 0, "a dict's method");
+	ok(only("{% macro m(c, node) %}{{ other(node) }}{% endmacro %}") == 0, "passed on");
+	ok(only("{% macro m(c, node) %}{{ node }}{% endmacro %}") == 0, "whole");
+	ok(only("{% macro m(c, node) %}{{ node[c] }}{% endmacro %}") == 0, "an item not constant");
+	ok(only("{% macro m(c, node) %}{% for k in node %}{% endfor %}{% endmacro %}") == 0,
+	    "iterated");
+	ok(only("{% macro m(c) %}{{ varargs }}{% endmacro %}") == 0, "no such parameter");
 	return tap_done();
 }
