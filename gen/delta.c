@@ -1104,9 +1104,13 @@ deltasave(struct delta *d, const struct manifest *m, const char *project, const 
 	buffree(&b);
 	return;
 none:
+	/* an index of nothing: the next reading reads in full, but need not
+	 * render every node again to make one */
 	buffree(&b);
-	if (unlink(DELTAIDX) < 0 && errno != ENOENT)
+	bufprintf(&b, "%s\nnone\n", MAGIC);
+	if (writefile(DELTAIDX, b.s, b.len) < 0)
 		fatal("%s:", DELTAIDX);
+	buffree(&b);
 }
 
 void

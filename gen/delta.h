@@ -71,8 +71,10 @@ int deltarun(struct delta *d, int verbose);
 void deltaspans(struct delta *d, const struct manifest *m);
 /* Once every output is in place: the index for the next run, from what
  * the regeneration edge watches (ninja.h's watched), m's nodes, the job
- * index and the connection's file conn (conn.h's connrecord); removed
- * instead when the reading cannot be so redone. */
+ * index and the connection's file conn (conn.h's connrecord); one of
+ * nothing when the reading cannot be so redone. A reading with no index
+ * at all renders every node (render.h's forget), so that the index it
+ * writes has each. */
 void deltasave(struct delta *d, const struct manifest *m, const char *project,
     const char *prefix, const char *watched, const char *conn);
 void deltafree(struct delta *d);

@@ -906,6 +906,9 @@ main(int argc, char **argv)
 	/* jobs are the only reader of the SQL of this run's nodes */
 	ro.keep = !o.state && !o.bluegreen;
 	ro.marks = dodelta;
+	/* no index yet (a first reading, or one of a dbt2ninja before it):
+	 * every node rendered, so that the next reading has them all */
+	ro.forget = dodelta && access(DELTAIDX, F_OK) != 0;
 	jo.render = &ro;
 	rendered = renderall(&m, &ro);
 	/* production's renders are not this build's: they keep no index */
@@ -915,6 +918,7 @@ main(int argc, char **argv)
 	ro.late = NULL;
 	ro.keep = 0;
 	ro.marks = 0;
+	ro.forget = 0;
 	if (o.bluegreen) {
 		if (strcmp(m.adapter, "materialize"))
 			fatal("%s: --blue-green deploys Materialize projects; this one's adapter is %s",

@@ -887,6 +887,10 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 	dbtwantmarks(c[0], o->marks);
 	dbtwantmarks(c[1], o->marks);
 	cacheload(&k, d->doc, &run);
+	if (o->forget) {
+		htabfree(&k.old);
+		memset(&k.old, 0, sizeof(k.old));
+	}
 	k.d = d;
 	if (o->keep)
 		jobindexread(&ix);

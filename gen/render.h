@@ -38,6 +38,8 @@ struct renderopts {
 				 * nodes, sources and exposures, looked up, and
 				 * those ordered says iterated too; 0: refused */
 	int ordered;		/* with 2: dbtparse's ORDNODES, ORDSOURCES */
+	int forget;		/* the last run's renders are not reused: every
+				 * node is rendered (and so marked) */
 	int marks;		/* where each node's template's own text went
 				 * is kept (struct node's marks, for delta.h) */
 	int keep;		/* a node whose key and job header are as the

@@ -164,22 +164,26 @@ ok $? "as a full reading writes it"
 
 printf '{{ config(materialized="view") }}\nselect 1 as id -- {{ model.name }}\n' >models/reads.sql
 gen reads
-[ ! -f target/ninja/delta.idx ]
-ok $? "a render that reads model: no index written" || sed 's/^/# /' "$TMP/reads"
+! grep -q '^n ' target/ninja/delta.idx
+ok $? "a render that reads model: an index of nothing" || sed 's/^/# /' "$TMP/reads"
 rm models/reads.sql
 mkdir -p macros
 printf '{%% macro generate_schema_name(custom_schema_name, node) -%%}{{ target.schema }}{%% if node.raw_code %%}{%% endif %%}{%%- endmacro %%}\n' >macros/names.sql
 gen ownnames
-[ ! -f target/ninja/delta.idx ]
+! grep -q '^n ' target/ninja/delta.idx
 ok $? "a generate_schema_name of the project's own reading raw_code: no index" || sed 's/^/# /' "$TMP/ownnames"
 printf '{%% macro generate_schema_name(custom_schema_name, node) -%%}{{ target.schema }}{%% if node.resource_type == "seed" %%}x{%% endif %%}{%%- endmacro %%}\n' >macros/names.sql
 gen ownnames2
-[ -f target/ninja/delta.idx ]
+grep -q '^n ' target/ninja/delta.idx
 ok $? "one reading only other fields of the node: the index" || sed 's/^/# /' "$TMP/ownnames2"
 rm -r macros
 gen unread
-[ -f target/ninja/delta.idx ]
+grep -q '^n ' target/ninja/delta.idx
 ok $? "written again once none does"
+rm target/ninja/delta.idx
+gen noindex
+is "$(grep -c '^n ' target/ninja/delta.idx)" 3 "with no index, every node rendered: the new one has each" ||
+	sed 's/^/# /' "$TMP/noindex"
 
 # every model of the test projects that leave an index, its text
 # changed at its end and at its start, as a full reading writes it
