@@ -262,7 +262,7 @@ deltaspans(struct delta *d, const struct manifest *m)
 	for (i = 0; i < m->nnodes; i++) {
 		const struct node *n = &m->nodes[i];
 		size_t at;
-		if (!n->at || n->rtype != RMODEL)
+		if (!n->at || (n->rtype != RMODEL && n->rtype != RTEST))
 			continue;
 		at = (size_t)(n->at - m->json);
 		if (member(m->json, m->jsonlen, at, "raw_code", &v) < 0 || m->json[v] != '"' ||
@@ -1024,10 +1024,14 @@ eligible(const struct delta *d, const struct manifest *m, size_t i, const char *
 {
 	const struct node *n = &m->nodes[i];
 
-	return d->rawoff[i] && n->kind == KRUN && n->rtype == RMODEL && !n->late &&
+	const char *kind = n->rtype == RMODEL ? "model." : "test.";
+	size_t k = strlen(kind);
+
+	return d->rawoff[i] && n->kind == KRUN && (n->rtype == RMODEL ||
+	    (n->rtype == RTEST && !n->generic)) && !n->late &&
 	    !n->latehooks && (n->sql || !n->marked) && strcmp(n->materialized, "ephemeral") &&
-	    !strcmp(n->language, "sql") && project && !strncmp(n->uid, "model.", 6) &&
-	    !strncmp(n->uid + 6, project, strlen(project)) && n->uid[6 + strlen(project)] == '.' &&
+	    !strcmp(n->language, "sql") && project && !strncmp(n->uid, kind, k) &&
+	    !strncmp(n->uid + k, project, strlen(project)) && n->uid[k + strlen(project)] == '.' &&
 	    n->path && strlen(n->path) > 4 && !strcmp(n->path + strlen(n->path) - 4, ".sql") &&
 	    !strpbrk(n->uid, " \n") &&
 	    !strpbrk(n->path, "\n") && n->file;

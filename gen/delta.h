@@ -1,5 +1,6 @@
 /* delta.h: the regeneration of a project read itself (dbtparse.h) after
- * model files changed only in their own text, not in their Jinja.
+ * model (and singular test) files changed only in their own text, not in
+ * their Jinja.
  *
  * A model file's template is its skeleton (jeval.h's jskeleton: every
  * token, with the texts of its body blanked) and those texts. Where the
@@ -24,7 +25,8 @@
  * output touched by hand, a file not a model's changed while the last
  * reading read it, or the moment before) and the project is read in full, as ever.
  *
- * A model is so regenerated when it is the root project's, of SQL, not
+ * A model (or singular test) is so regenerated when it is the root
+ * project's, of SQL, not
  * ephemeral (its SQL is in its children's), rendered by the generator
  * (not when it runs), with its own template's render alone (no CTE
  * injected) and its job file that rendering byte for byte; and only
