@@ -444,7 +444,7 @@ loadold(struct delta *d)
 	return 0;
 }
 
-/* The lines of the old index of one kind, in order: calls fn(arg, line). */
+/* Each line of the old index of one kind, in order, as p. */
 #define EACHLINE(d, p, kind) \
 	for (p = (d)->old.s; p < (d)->old.s + (d)->old.len; p += strlen(p) + 1) \
 		if (p[0] == (kind) && p[1] == ' ')
@@ -452,7 +452,7 @@ loadold(struct delta *d)
 /* ---- the regeneration ---- */
 
 /* The form's SQL with the entry's new texts in place of its old ones. */
-static char *
+static void
 splice(const struct dentry *e, int form, const char *old, size_t oldlen, struct buf *out)
 {
 	const size_t *mk = e->marks[form];
@@ -467,7 +467,6 @@ splice(const struct dentry *e, int form, const char *old, size_t oldlen, struct 
 	bufadd(out, old + at, oldlen - at);
 	bufputc(out, '\0');
 	out->len--;
-	return out->s;
 }
 
 /* The entry's marks moved to its new texts. */
@@ -493,7 +492,7 @@ reread(struct dentry *e, struct arena *a)
 	struct jtmpl t;
 	struct buf sk = {0}, raw = {0};
 	char skel[65], sum[65], *err = NULL;
-	size_t ndata;
+	size_t ngaps;
 
 	if (readfile(e->path, &raw) < 0) {
 		buffree(&raw);
@@ -508,10 +507,10 @@ reread(struct dentry *e, struct arena *a)
 		free(err);
 		return -1;
 	}
-	ndata = jskeleton(&t, &sk);
+	ngaps = jskeleton(&t, &sk);
 	sha256hex(sk.s ? sk.s : "", sk.len, skel);
 	buffree(&sk);
-	if (ndata != e->nm || strcmp(skel, e->skel))
+	if (ngaps != e->nm || strcmp(skel, e->skel))
 		return -1;
 	jgaptexts(a, &t, &e->texts, &e->textlen);
 	memcpy(e->oldsum, e->checksum, sizeof(sum));

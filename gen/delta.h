@@ -3,7 +3,8 @@
  * their Jinja.
  *
  * A model file's template is its skeleton (jeval.h's jskeleton: every
- * token, with the texts of its body blanked) and those texts. Where the
+ * token but the texts of its body) and those texts, one per gap between
+ * the body's statements. Where the
  * skeleton is as it was, the parse renders it as before (its refs,
  * sources and config() calls are the same) and its SQL is the last one
  * with each text in place of the last: every other output of the

@@ -973,7 +973,6 @@ main(int argc, char **argv)
 		stageput(PROJMANIFEST, m.text, m.textlen);
 	stageput(no.output, out.s, out.len);
 	stagecommit();
-
 	if (o.state) {
 		printf("dbt2ninja: state from %s: %zu new, %zu modified, %zu downstream, "
 		    "%zu unchanged\n", o.state, ss.stats.new, ss.stats.modified,

@@ -15,8 +15,9 @@
 #include "nodecfg.h"
 #include "parsectx.h"
 
-/* What read a node's raw code, or could have (model, a project's own
- * generate_*_name macro given the node), in every render */
+/* What read a node's raw code, or could have (model; a project's own
+ * generate_*_name macro reading more of its node than fields), in every
+ * render */
 static unsigned long sourcereads;
 
 unsigned long
@@ -1095,11 +1096,11 @@ static const struct jclass adclass = {"Adapter", adattr, NULL, NULL, NULL, NULL,
 static struct jv *
 modelattr(struct jev *v, struct jv *self, const char *name)
 {
-	struct jv *m;
+	struct jv *m, *x;
 
 	sourcereads++;
 	m = dbtjson(jevarena(v), self->u.obj.data);
-	struct jv *x = jvget(m, str(jevarena(v), name));
+	x = jvget(m, str(jevarena(v), name));
 
 	return x ? x : &jvundef;
 }

@@ -2183,7 +2183,7 @@ dbtwantmarks(struct dbtctx *c, int want)
 int
 dbtmarks(struct dbtctx *c, const struct jmarks **marks, const char **skel)
 {
-	if (!c->marked || c->marks.n != c->ndata)
+	if (!c->marked || c->marks.n != c->ngaps)
 		return 0;
 	*marks = &c->marks;
 	*skel = c->skel;
@@ -2263,7 +2263,7 @@ renderone(struct rnode *rn, struct arena *a, struct buf *out, char **err, int ro
 		return -1;
 	if (root && rn->c->wantmarks) {
 		struct buf sk = {0};
-		rn->c->ndata = jskeleton(&t, &sk);
+		rn->c->ngaps = jskeleton(&t, &sk);
 		sha256hex(sk.s ? sk.s : "", sk.len, rn->c->skel);
 		buffree(&sk);
 		rn->c->marked = 1;

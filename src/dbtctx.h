@@ -123,10 +123,10 @@ void dbtctxloader(struct dbtctx *, cJSON *(*load)(void *, const char *), void *d
  * dbtgraphread(): whether the last render read it. */
 void dbtctxgraph(struct dbtctx *, cJSON *(*whole)(void *), void *data, const char *nograph);
 int dbtgraphread(struct dbtctx *);
-/* With c->wantmarks set (dbtint.h), where the last dbtrender put the
- * text of the node's own template (jeval.h's jrunmarks) and its skeleton
- * hashed (jskeleton): 1 when the output is that template's render alone
- * (no CTE injected) and every text of its body is marked, else 0. */
+/* Once dbtwantmarks(c, 1): where the last dbtrender put the text of the
+ * node's own template (jeval.h's jrunmarks) and its skeleton hashed
+ * (jskeleton): 1 when the output is that template's render alone (no CTE
+ * injected) and every gap of its body is marked, else 0. */
 struct jmarks;
 void dbtwantmarks(struct dbtctx *c, int want);
 int dbtmarks(struct dbtctx *c, const struct jmarks **marks, const char **skel);

@@ -45,7 +45,7 @@ struct dbtctx {
 	int wantmarks;		/* dbtrender marks its template's text (dbtmarks) */
 	int marked;		/* and the last one did */
 	struct jmarks marks;
-	size_t ndata;
+	size_t ngaps;
 	char skel[65];
 	int ours;		/* dbt's macros are dbt2ninja's own (gen/builtins/) */
 };
