@@ -108,8 +108,8 @@ $(UNITS): $(UNITS:=.c) tests/unit/tap.h tests/unit/fixture.h tests/unit/jcheck.h
 	$(CC) $(ALLCFLAGS) -Itests/unit -o $@ $@.c $(GENOBJ) $(RUNOBJ) $(SHAREDOBJ) $(LDFLAGS) $(PKGLIBS)
 
 # Test programs that are not TAP units: tests/jinja.t drives jrender,
-# tests/render.t jcorpus, tests/yaml.t yamltojson.
-TOOLS = tests/unit/jrender tests/unit/jcorpus tests/unit/yamltojson
+# tests/render.t jcorpus, tests/yaml.t yamltojson, tests/ctes.t ctesplace.
+TOOLS = tests/unit/jrender tests/unit/jcorpus tests/unit/yamltojson tests/unit/ctesplace
 
 $(TOOLS): $(TOOLS:=.c) $(SHAREDOBJ)
 	$(CC) $(ALLCFLAGS) -Itests/unit -o $@ $@.c $(SHAREDOBJ) $(LDFLAGS) $(PKGLIBS)
@@ -124,6 +124,7 @@ TESTS = tests/parity.t \
 	tests/runend.t \
 	tests/cutoff.t \
 	tests/jre.t \
+	tests/ctes.t \
 	tests/ciflow.t \
 	tests/incrparity.t \
 	tests/parse.t \

@@ -2279,25 +2279,152 @@ sqlspace(int c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* Where sqlparse's first statement begins with WITH [RECURSIVE]: the
- * offset just after it, or 0 when it does not (whitespace skipped; a
- * leading comment means no WITH, as for sqlparse). -1 for a WITH after
- * other words at the top level, which this does not place as sqlparse
- * does. */
-static long
-withend(const char *s)
+static int
+sqlword(int c)
 {
-	const char *p = s;
+	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
 
-	while (sqlspace((unsigned char)*p))
-		p++;
-	if (!strncasecmp(p, "with", 4) && !isalnum((unsigned char)p[4]) && p[4] != '_') {
-		const char *q = p + 4;
-		while (sqlspace((unsigned char)*q))
-			q++;
-		if (!strncasecmp(q, "recursive", 9) && !isalnum((unsigned char)q[9]) && q[9] != '_')
-			return (long)(q + 9 - s);
-		return (long)(p + 4 - s);
+/* Whether the word "with" at s[i..k) is a name to sqlparse: a
+ * function's, before '(', or a qualified one, beside a '.'. */
+static int
+namedwith(const char *s, size_t i, size_t k)
+{
+	if (s[k] == '(' || (i > 0 && s[i - 1] == '.'))
+		return 1;
+	while (sqlspace((unsigned char)s[k]))
+		k++;
+	return s[k] == '.' && !isdigit((unsigned char)s[k + 1]);
+}
+
+/* dbt's inject_ctes_into_sql reads the SQL with sqlparse: the CTEs go
+ * after the first top-level WITH [RECURSIVE] of its first statement, or
+ * in a WITH of their own before its first token, and only that first
+ * statement is kept. Placed here as sqlparse places them for SQL read
+ * alike by both: comments, strings without backslashes, quoted names,
+ * dollar quotes and balanced parentheses, a WITH first (comments before
+ * it) or none at the top level, nothing but blanks after a top-level ';'
+ * (a CREATE, BEGIN or DECLARE before it would start one of sqlparse's
+ * blocks). What sqlparse could read otherwise is an error. *with is the offset just
+ * after WITH [RECURSIVE], or 0; *end where sqlparse's first statement
+ * ends. */
+int
+dbtctesplace(const char *s, size_t *with, size_t *end, char **err)
+{
+	size_t i = 0, n = strlen(s), k;
+	int depth = 0, first = 1, blocky = 0;
+	const char *why = NULL;
+
+	*with = 0;
+	*end = n;
+	while (i < n && !why) {
+		unsigned char c = (unsigned char)s[i];
+		if (sqlspace(c)) {
+			i++;
+		} else if (c == '-' && s[i + 1] == '-') {
+			while (i < n && s[i] != '\n')
+				i++;
+		} else if (c == '/' && s[i + 1] == '*') {
+			const char *e = strstr(s + i + 2, "*/");
+			const char *o = strstr(s + i + 2, "/*");
+			if (!e)
+				why = "an unterminated /* comment";
+			else if (o && o < e)
+				why = "a /* comment within a comment";
+			else
+				i = (size_t)(e + 2 - s);
+		} else if (c == '\'' || c == '"') {
+			for (k = i + 1; k < n; k++) {
+				if (s[k] == '\\') {
+					why = c == '\'' ? "a backslash in a string" : "a backslash in a quoted name";
+					break;
+				}
+				if (s[k] == (char)c) {
+					if (s[k + 1] != (char)c)
+						break;
+					k++;
+				}
+			}
+			if (!why && k >= n)
+				why = c == '\'' ? "an unterminated string" : "an unterminated quoted name";
+			i = k + 1;
+			first = 0;
+		} else if (c == '$' && (i == 0 || (!sqlword((unsigned char)s[i - 1]) && s[i - 1] != '"'))) {
+			const char *e;
+			char tag[128];
+			for (k = i + 1; k < n && k - i < sizeof(tag) - 1 && (isalnum((unsigned char)s[k]) || s[k] == '_'); k++)
+				;
+			if (s[k] != '$' || (k > i + 1 && isdigit((unsigned char)s[i + 1]))) {
+				i++;
+				first = 0;
+				continue;
+			}
+			memcpy(tag, s + i, k + 1 - i);
+			tag[k + 1 - i] = '\0';
+			if (!(e = strstr(s + k + 1, tag)))
+				why = "an unterminated dollar quote";
+			else
+				i = (size_t)(e - s) + strlen(tag);
+			first = 0;
+		} else if ((c == '#' && s[i + 1] == ' ') || c == '`' || c == '[') {
+			why = c == '#' ? "'# ', a comment to sqlparse" : c == '`' ? "a backquote" : "a '['";
+		} else if (c == '(') {
+			depth++, i++, first = 0;
+		} else if (c == ')') {
+			if (--depth < 0)
+				why = "a ')' before its '('";
+			i++;
+		} else if (c == ';' && (depth > 0 || blocky)) {
+			why = depth > 0 ? "a ';' within parentheses" : "a ';' after CREATE, BEGIN or DECLARE";
+		} else if (c == ';') {
+			for (k = i + 1; k < n && sqlspace((unsigned char)s[k]) && s[k] != '\n'; k++)
+				;
+			*end = k;
+			while (k < n && sqlspace((unsigned char)s[k]))
+				k++;
+			if (k < n)
+				why = "SQL after a ';' (dbt keeps only the first statement)";
+			break;
+		} else if (sqlword(c) && !isdigit(c)) {
+			for (k = i; k < n && sqlword((unsigned char)s[k]); k++)
+				;
+			if ((k - i == 5 && !strncasecmp(s + i, "begin", 5)) ||
+			    (k - i == 6 && !strncasecmp(s + i, "create", 6)) ||
+			    (k - i == 7 && !strncasecmp(s + i, "declare", 7)))
+				blocky = 1;
+			if (k - i == 4 && !strncasecmp(s + i, "with", 4) && depth == 0 && !namedwith(s, i, k)) {
+				if (first) {
+					size_t q = k;
+					while (q < n && sqlspace((unsigned char)s[q]))
+						q++;
+					if (!strncasecmp(s + q, "recursive", 9) && !sqlword((unsigned char)s[q + 9]))
+						k = q + 9;
+					/* sqlparse's insert_after skips the blanks after it */
+					while (k < n && sqlspace((unsigned char)s[k]))
+						k++;
+					if (!isalpha((unsigned char)s[k]) && s[k] != '_' && s[k] != '"')
+						why = "WITH before what is not a name";
+					else if (!strncasecmp(s + k, "with", 4) && !sqlword((unsigned char)s[k + 4]))
+						why = "WITH twice";
+					*with = k;
+				} else if (!*with)
+					why = "a WITH after the statement's first word";
+			}
+			i = k;
+			first = 0;
+		} else {
+			i++;
+			first = 0;
+		}
+	}
+	if (!why && depth > 0)
+		why = "a '(' never closed";
+	if (!why && first)
+		why = "nothing but blanks and comments";
+	if (why) {
+		*err = xasprintf("unsupported: ephemeral models' CTEs into SQL with %s, which dbt's "
+		    "sqlparse may read otherwise", why);
+		return -1;
 	}
 	return 0;
 }
@@ -2378,8 +2505,9 @@ dbtrender(struct dbtctx *c, cJSON *node, struct buf *out, char **err)
 {
 	struct buf sql = {0}, ctes = {0};
 	cJSON **seen = NULL;
-	size_t nseen = 0;
-	long w;
+	size_t nseen = 0, w, end;
+	const char *q;
+	char *why;
 
 	c->envs.len = 0;
 	if (c->envs.s)
@@ -2402,20 +2530,28 @@ dbtrender(struct dbtctx *c, cJSON *node, struct buf *out, char **err)
 		return 0;
 	}
 	c->marked = 0;
-	if ((w = withend(sql.s)) > 0) {
-		bufadd(out, sql.s, (size_t)w);
+	q = sql.s ? sql.s : "";
+	if (dbtctesplace(q, &w, &end, &why) < 0) {
+		const char *f = jstr(node, "original_file_path");
+		*err = xasprintf("%s: %s", f ? f : node->string ? node->string : "?", why);
+		free(why);
+		buffree(&sql);
+		buffree(&ctes);
+		return -1;
+	}
+	if (w > 0) {
+		bufadd(out, q, w);
 		bufadd(out, ctes.s, ctes.len);
 		bufputs(out, ", ");
-		bufputs(out, sql.s + w);
+		bufadd(out, q + w, end - w);
 	} else {
-		const char *p = sql.s;
-		while (sqlspace((unsigned char)*p))
-			p++;
-		bufadd(out, sql.s, (size_t)(p - sql.s));
+		for (w = 0; sqlspace((unsigned char)q[w]); w++)
+			;
+		bufadd(out, q, w);
 		bufputs(out, "with");
 		bufadd(out, ctes.s, ctes.len);
 		bufputs(out, " ");
-		bufputs(out, p);
+		bufadd(out, q + w, end - w);
 	}
 	buffree(&sql);
 	buffree(&ctes);

@@ -147,6 +147,13 @@ int dbtrenders(struct dbtctx *, cJSON *node);
  * (malloc'd) naming the file, line:column and what could not be done. */
 int dbtrender(struct dbtctx *, cJSON *node, struct buf *out, char **err);
 
+/* Where dbt's inject_ctes_into_sql puts ephemeral CTEs into SQL s, as
+ * sqlparse reads it: *with just after its leading WITH [RECURSIVE], or
+ * 0 for a WITH of their own; *end where sqlparse's first statement ends.
+ * Returns 0, or -1 with *err (malloc'd) for SQL sqlparse could read
+ * otherwise. */
+int dbtctesplace(const char *s, size_t *with, size_t *end, char **err);
+
 /* What a hook's render is told: a model's hook has none of it (NULL). */
 struct dbthook {
 	int operation;	/* on-run-start or on-run-end: this is None */
