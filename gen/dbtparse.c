@@ -2029,6 +2029,42 @@ fromconfig(struct reader *r, cJSON *n, const char *file)
 	}
 }
 
+/* dbt's update_parsed_node_config renders a node's hooks (pre-hooks,
+ * then post-hooks) as it parses, each time it configures the node but for
+ * a test: what they ref(), source() and call is the node's too, the refs
+ * and sources once more for each render. A seed has no refs to take. */
+static void
+hookrefs(struct reader *r, cJSON *n, const char *rel)
+{
+	static const char *const kinds[] = {"pre-hook", "post-hook"};
+	cJSON *cfg = cJSON_GetObjectItemCaseSensitive(n, "config"), *x, *calls;
+	cJSON *macros = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n,
+	    "depends_on"), "macros");
+	int seed = !strcmp(jstr(n, "resource_type"), "seed");
+	size_t k;
+	char *err;
+
+	for (k = 0; k < 2; k++)
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(cfg, kinds[k])) {
+			char *name = xasprintf("%s%s: %s", r->pre, rel, kinds[k]);
+			const char *sql = jstr(x, "sql");
+			int had = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(n, "refs")) +
+			    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(n, "sources"));
+			calls = cJSON_CreateObject();
+			if (sql && pctxrender(r->pc, n, name, sql, calls, macros, &err) < 0)
+				fatal("%s (%s)", err, jstr(n, "unique_id"));
+			if (cJSON_GetArraySize(calls))
+				fatal("%s: config() in a hook is not read here (a manifest from dbt parse "
+				    "works instead) (%s)", name, jstr(n, "unique_id"));
+			if (seed && had != cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(n, "refs")) +
+			    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(n, "sources")))
+				fatal("%s: ref() or source() in a seed's hook: dbt's seed has no refs (%s)",
+				    name, jstr(n, "unique_id"));
+			cJSON_Delete(calls);
+			free(name);
+		}
+}
+
 /* A node's first pass, as dbt's parse: configured by the project tree,
  * rendered (calls takes its config() calls, its refs and sources and the
  * macros it calls are recorded), configured again with its calls; its tags
@@ -2047,6 +2083,8 @@ firstpass(struct reader *r, cJSON *n, enum ckind k, const char *tree, const char
 	free(name);
 	resolve(r, n, k, tree, NULL, calls);
 	fromconfig(r, n, rel);
+	if (k != CTEST)
+		hookrefs(r, n, rel);
 }
 
 static void
@@ -2729,6 +2767,8 @@ modelfinish(struct reader *r, cJSON *n, cJSON *calls)
 		patchcfg = cJSON_Duplicate(patch(r, n, "model", &file), 1);
 	resolve(r, n, CMODEL, "models", patchcfg, calls);
 	fromconfig(r, n, file ? file : rel);
+	if (cJSON_GetArraySize(patchcfg))
+		hookrefs(r, n, rel);
 	/* generate_alias_name reads the version */
 	cJSON_AddItemToObject(n, "version", version ? version : cJSON_CreateNull());
 	cJSON_AddItemToObject(n, "latest_version", latest ? latest : cJSON_CreateNull());
@@ -2824,6 +2864,8 @@ snapfinish(struct reader *r, cJSON *n, const char *rel, const char *raw)
 	patchcfg = patch(r, n, "snapshot", &file);
 	resolve(r, n, CSNAPSHOT, "snapshots", patchcfg, calls);
 	fromconfig(r, n, file ? file : rel);
+	if (cJSON_GetArraySize(patchcfg))
+		hookrefs(r, n, rel);
 	rel = file ? file : rel;
 	cfg = cJSON_GetObjectItemCaseSensitive(n, "config");
 	/* dbt checks an enabled one only */
@@ -2949,6 +2991,8 @@ hooknodes(struct reader *r)
 			cJSON_AddNumberToObject(n, "index", i);
 			if (!enabled(n))
 				disable(r, n);
+			else
+				cJSON_AddItemToArray(r->pending, cJSON_CreateString(jstr(n, "unique_id")));
 			cJSON_Delete(calls);
 			free(below);
 			free(name);
@@ -3043,6 +3087,7 @@ seedfile(struct reader *r, const char *rel, const char *below, void *arg)
 	pc = patch(r, n, "seed", &file);
 	resolve(r, n, CSEED, "seeds", pc, NULL);
 	fromconfig(r, n, file ? file : rel);
+	hookrefs(r, n, rel);
 	names(r, n);
 	relname(r, n);
 	p = path(r, "");

@@ -300,22 +300,25 @@ fnsource(struct jev *v, void *data, struct jcall *c)
 static void
 addcall(struct jev *v, struct pnode *pn, cJSON *opts)
 {
+	static const char *const old[] = {"pre_hook", "post_hook"};
 	cJSON *x;
+	size_t i;
 
 	if (!opts)
 		jfail(v, "config(): a value that is not JSON");
-	/* dbt's _transform_config: the hooks' other spelling */
-	for (x = opts->child; x; x = x->next) {
-		if (!strcmp(x->string, "pre_hook") || !strcmp(x->string, "post_hook")) {
-			char key[10];
-			snprintf(key, sizeof(key), "%s", x->string);
-			key[strlen(key) - 5] = '-';
-			if (cJSON_GetObjectItemCaseSensitive(opts, key))
-				jfail(v, "config(): both %s and %s", x->string, key);
-			cJSON_SetValuestring(x, x->valuestring);
-			cJSON_free(x->string);
-			x->string = jsonstrdup(key);
+	/* dbt's _transform_config: the hooks' other spelling, popped and
+	 * put last, pre-hook first */
+	for (i = 0; i < 2; i++) {
+		char key[10];
+		if (!(x = cJSON_DetachItemFromObjectCaseSensitive(opts, old[i])))
+			continue;
+		snprintf(key, sizeof(key), "%s", old[i]);
+		key[strlen(key) - 5] = '-';
+		if (cJSON_GetObjectItemCaseSensitive(opts, key)) {
+			cJSON_Delete(x);
+			jfail(v, "config(): both %s and %s", old[i], key);
 		}
+		cJSON_AddItemToObject(opts, key, x);
 	}
 	cfgcallmerge(pn->calls, opts);
 	cJSON_Delete(opts);

@@ -3,13 +3,14 @@
 # (target/ninja/manifest.json) is dbt parse's, field for field and in
 # dbt's key order, for every model, seed, snapshot, singular and generic
 # test, operation, source and exposure of tests/data/project, project2,
-# project3, groups and sources (sources with every property dbt reads of
-# them): what a job rendered when it runs carries. Left out by nature
+# project3, groups, sources (sources with every property dbt reads of
+# them) and hookrefs (refs, sources and macros of hooks at every level):
+# what a job rendered when it runs carries. Left out by nature
 # (tests/nodejson.py): created_at, a seed's root_path, analyses.
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null 2>&1 || skip_all "python3 is not installed"
 refdbt_or_done "$TMP/refdbt"
-for p in project project2 project3 groups sources; do
+for p in project project2 project3 groups sources hookrefs; do
 	D=$TMP/$p
 	rm -rf "$D" "$D.dbt" && cp -R "$ROOT/tests/data/$p" "$D"
 	prof=$(sed -n 's/^profile: *//p' "$D/dbt_project.yml" | tr -d "\"'")

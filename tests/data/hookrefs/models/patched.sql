@@ -1,0 +1,2 @@
+{{ config(post_hook="{{ cleanup('base') }}") }}
+select 2 as id
