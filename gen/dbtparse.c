@@ -4335,6 +4335,11 @@ alltests(struct reader *r)
 		if (!(n = get(r, r->nodes, uid)) && (n = get(r, r->disabled, uid)))
 			n = n->child;
 		memset(&td, 0, sizeof(td));
+		/* another package's node took it (crosspatch): its tests too,
+		 * attached to none, as dbt looks the node up in the patch's
+		 * package */
+		if (!n && jstr(p, "claimed") && (n = get(r, r->nodes, jstr(p, "claimed"))))
+			td.noattach = 1;
 		if (!n) {
 			warn("warning: %s%s: no %s named %s: its properties and tests are left out, "
 			    "as dbt leaves them", r->pre, jstr(p, "file"), kind, jstr(p, "name"));

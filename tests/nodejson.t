@@ -4,13 +4,15 @@
 # dbt's key order, for every model, seed, snapshot, singular and generic
 # test, operation, source and exposure of tests/data/project, project2,
 # project3, groups, sources (sources with every property dbt reads of
-# them) and hookrefs (refs, sources and macros of hooks at every level):
+# them), hookrefs (refs, sources and macros of hooks at every level) and
+# crosspatch (properties and tests of a package's nodes in the root
+# project, and of the root's in a package):
 # what a job rendered when it runs carries. Left out by nature
 # (tests/nodejson.py): created_at, a seed's root_path, analyses.
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null 2>&1 || skip_all "python3 is not installed"
 refdbt_or_done "$TMP/refdbt"
-for p in project project2 project3 groups sources hookrefs; do
+for p in project project2 project3 groups sources hookrefs crosspatch; do
 	D=$TMP/$p
 	rm -rf "$D" "$D.dbt" && cp -R "$ROOT/tests/data/$p" "$D"
 	prof=$(sed -n 's/^profile: *//p' "$D/dbt_project.yml" | tr -d "\"'")

@@ -1,0 +1,1 @@
+{% test dbt_utils_free_test(model) %}select * from {{ model }} where false{% endtest %}
