@@ -1198,6 +1198,7 @@ basectx(struct pnode *pn, struct arena *a)
 	put(a, d, "store_result", jvfunc(a, "store_result", fnempty, pn));
 	put(a, d, "store_raw_result", jvfunc(a, "store_raw_result", fnempty, pn));
 	put(a, d, "project_name", str(a, pn->c->run.project));
+	dbtjsonnames(a, d);
 	{
 		static const struct jdtclock clk = {parseclock, NULL};
 		put(a, d, "modules", jremodules(a, &clk));

@@ -1,6 +1,7 @@
 /* dbtctx.c: dbt's Jinja context over a manifest (see dbtctx.h). */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "jdatetime.h"
 #include "jre.h"
 #include "jset.h"
+#include "yamljson.h"
 
 /* Reads of what holds a node's source (model, graph), in every render */
 static unsigned long sourcereads;
@@ -1359,6 +1361,148 @@ fntojson(struct jev *v, void *data, struct jcall *c)
 	return jevfilter(v, "dbt.tojson", x, &fc);
 }
 
+/* Why json.loads could read the JSON text s[0..n) otherwise than cJSON
+ * with dbtjson: NULL when it cannot. Python reads NaN and Infinity, big
+ * ints exactly, 1.0 as a float, the last of two equal keys, and refuses
+ * a control character in a string, which cJSON takes. */
+static const char *
+jsonunlike(const char *s, size_t n)
+{
+	size_t i = 0, k;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"') {
+			for (i++; i < n && s[i] != '"'; i++) {
+				if ((unsigned char)s[i] < 0x20)
+					return "a control character in a string";
+				if (s[i] == '\\' && ++i < n && s[i] == 'u' && i + 4 < n &&
+				    (!strncmp(s + i + 1, "0000", 4) ||
+				    (tolower((unsigned char)s[i + 1]) == 'd' && s[i + 2] &&
+				    strchr("89abAB", s[i + 2]))))
+					return "a \\u0000 or a surrogate escape";
+			}
+			i++;
+		} else if (c == '-' || isdigit(c)) {
+			int fl = 0, dig = 0;
+			for (k = i; k < n && s[k] && strchr("-+0123456789.eE", s[k]); k++) {
+				fl |= s[k] == '.' || s[k] == 'e' || s[k] == 'E';
+				dig += isdigit((unsigned char)s[k]) != 0;
+			}
+			if (!fl && dig > 15)
+				return "an int of more than 15 digits";
+			if (fl) {
+				double d = strtod(s + i, NULL);
+				if (d == floor(d))
+					return "a float with an integral value";
+			}
+			i = k;
+		} else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+			return "a control character";
+		} else if (c == 'N' || c == 'I') {
+			return "NaN or Infinity";
+		} else {
+			i++;
+		}
+	}
+	return NULL;
+}
+
+/* Whether an object in j (or j) has a key twice. */
+static int
+jsontwice(const cJSON *j)
+{
+	const cJSON *x, *y;
+
+	for (x = j ? j->child : NULL; x; x = x->next) {
+		if (jsontwice(x))
+			return 1;
+		for (y = x->next; cJSON_IsObject(j) && y; y = y->next)
+			if (!strcmp(x->string, y->string))
+				return 1;
+	}
+	return 0;
+}
+
+/* dbt's fromjson(string, default=None): json.loads, default when it
+ * cannot read it. */
+static struct jv *
+fnfromjson(struct jev *v, void *data, struct jcall *c)
+{
+	static const char *const ok[] = {"string", "default", NULL};
+	struct jv *x = arg(c, 0, "string"), *def = arg(c, 1, "default"), *r;
+	const char *why, *end;
+	cJSON *j;
+
+	(void)data;
+	nokw(v, c, "fromjson", ok);
+	if (!x)
+		jfail(v, "fromjson() missing 1 required positional argument: 'string'");
+	if (x->type != JSTR)
+		jfail(v, "unsupported: fromjson() of %s", jvtypename(x));
+	if ((why = jsonunlike(x->u.str.s, x->u.str.n)))
+		jfail(v, "unsupported: fromjson() of JSON with %s, which Python reads otherwise", why);
+	j = cJSON_ParseWithLengthOpts(x->u.str.s, x->u.str.n, &end, 0);
+	while (j && end < x->u.str.s + x->u.str.n && strchr(" \t\n\r", *end) && *end)
+		end++;
+	if (j && end != x->u.str.s + x->u.str.n) {
+		cJSON_Delete(j);
+		j = NULL;
+	}
+	if (!j)
+		return def ? def : &jvnone;
+	if (jsontwice(j)) {
+		cJSON_Delete(j);
+		jfail(v, "unsupported: fromjson() of an object with a key twice");
+	}
+	r = dbtjson(jevarena(v), j);
+	cJSON_Delete(j);
+	return r;
+}
+
+/* dbt's fromyaml(value, default=None): PyYAML's safe_load (libyaml's
+ * parser, as dbt's), default when it cannot read it. */
+static struct jv *
+fnfromyaml(struct jev *v, void *data, struct jcall *c)
+{
+	static const char *const ok[] = {"value", "default", NULL};
+	struct jv *x = arg(c, 0, "value"), *def = arg(c, 1, "default"), *r;
+	char *err = NULL, *t;
+	cJSON *j;
+
+	(void)data;
+	nokw(v, c, "fromyaml", ok);
+	if (!x)
+		jfail(v, "fromyaml() missing 1 required positional argument: 'value'");
+	if (x->type != JSTR || memchr(x->u.str.s, '\0', x->u.str.n))
+		jfail(v, "unsupported: fromyaml() of %s", x->type == JSTR ? "a str holding NUL" :
+		    jvtypename(x));
+	t = xmemdup(x->u.str.s, x->u.str.n);
+	j = yamlparse(t, "fromyaml()", &err);
+	free(t);
+	if (!j && err) {
+		if (strstr(err, "unsupported")) {
+			t = arenaalloc(jevarena(v), strlen(err) + 1);
+			strcpy(t, err);
+			free(err);
+			jfail(v, "%s", t);
+		}
+		free(err);
+		return def ? def : &jvnone;
+	}
+	r = dbtjson(jevarena(v), j);
+	cJSON_Delete(j);
+	return r;
+}
+
+void
+dbtjsonnames(struct arena *a, struct jv *d)
+{
+	put(a, d, "tojson", jvfunc(a, "tojson", fntojson, NULL));
+	put(a, d, "fromjson", jvfunc(a, "fromjson", fnfromjson, NULL));
+	put(a, d, "fromyaml", jvfunc(a, "fromyaml", fnfromyaml, NULL));
+}
+
 /* graph: dbt's flat graph, which it builds once the project is parsed:
  * each section of the manifest whole() gives, a dict by unique_id of
  * what dbt parse wrote of each (a node's compiled fields, in a manifest
@@ -1857,7 +2001,7 @@ basectx(struct rnode *rn, struct arena *a)
 	}
 	put(a, d, "graph", jvobj(a, &graphclass, rn));
 	dbtdbnames(rn, a, d);
-	put(a, d, "tojson", jvfunc(a, "tojson", fntojson, rn));
+	dbtjsonnames(a, d);
 	return d;
 }
 
@@ -1868,7 +2012,7 @@ fixedctx(struct dbtctx *c)
 {
 	static const char *const no[] = {"adapter_macro", "column", "compiled_code",
 	    "context_macro_stack", "dbt_metadata_envs", "debug", "defer_relation",
-	    "diff_of_two_dicts", "fromjson", "fromyaml", "function", "invocation_args_dict",
+	    "diff_of_two_dicts", "function", "invocation_args_dict",
 	    "invocation_id", "load_agate_table", "metric", "post_hooks",
 	    "pre_hooks", "render", "run_started_at", "selected_resources",
 	    "source_node", "sql", "sql_now", "submit_python_job", "thread_id", "toyaml",

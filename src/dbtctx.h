@@ -46,6 +46,8 @@ struct jev;
 /* A JSON value as the engine's (jvalue.h), in a: integral numbers are
  * ints (cJSON keeps no distinction), others floats. */
 struct jv *dbtjson(struct arena *a, cJSON *j);
+/* dbt's tojson, fromjson and fromyaml, into the context d. */
+void dbtjsonnames(struct arena *a, struct jv *d);
 /* The value of var name, x, as dbt's Var gives it: a string with any of
  * Jinja's delimiters rendered over the render's context (get_rendered),
  * anything else as it is. */

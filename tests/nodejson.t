@@ -4,7 +4,8 @@
 # dbt's key order, for every model, seed, snapshot, singular and generic
 # test, operation, source and exposure of tests/data/project, project2,
 # project3, groups, sources (sources with every property dbt reads of
-# them), hookrefs (refs, sources and macros of hooks at every level) and
+# them), hookrefs (refs, sources and macros of hooks at every level; refs
+# of what fromyaml and fromjson read) and
 # crosspatch (properties and tests of a package's nodes in the root
 # project, and of the root's in a package):
 # what a job rendered when it runs carries. Left out by nature

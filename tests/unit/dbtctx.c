@@ -229,8 +229,8 @@ main(void)
 	    "ephemeral parents as CTEs, theirs first");
 	model("p", "w", "view", "  WITH t as (select 1) select * from t, {{ ref('e') }}", oneph);
 	is(render(&run, "model.p.w"),
-	    "  WITH __dbt__cte__e2 as (\nselect * from \"db\".\"s\".\"x\"\n),  __dbt__cte__e as (\n"
-	    "select * from __dbt__cte__e2\n),  t as (select 1) select * from t, __dbt__cte__e",
+	    "  WITH  __dbt__cte__e2 as (\nselect * from \"db\".\"s\".\"x\"\n),  __dbt__cte__e as (\n"
+	    "select * from __dbt__cte__e2\n), t as (select 1) select * from t, __dbt__cte__e",
 	    "injected after the SQL's own WITH, as dbt's sqlparse does");
 
 	/* vars: scoped to the package over global, over the package's own */

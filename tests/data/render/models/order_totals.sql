@@ -1,4 +1,4 @@
-{% set methods = ['card', 'coupon', 'transfer'] %}
+{% set methods = fromjson('["card", "coupon"]') + fromyaml('- transfer') %}
 with p as (
     select * from {{ ref('stg_payments') }}
 )
