@@ -433,6 +433,36 @@ fnvar(struct jev *v, void *data, struct jcall *c)
 	return NULL;
 }
 
+/* var.has_var(name): whether var(name) finds the var (dbt's Var.has_var:
+ * name in the vars merged for the node's package). */
+static struct jv *
+fnhasvar(struct jev *v, void *data, struct jcall *c)
+{
+	struct pnode *pn = data;
+
+	if (c->nkw || c->npos != 1)
+		jfail(v, "var.has_var() takes 1 argument");
+	return jvbool(findvar(pn->c, pn->pkg, strarg(v, c->pos[0], "var.has_var")) != NULL);
+}
+
+static struct jv *
+vargetattr(struct jev *v, struct jv *self, const char *name)
+{
+	if (!strcmp(name, "has_var"))
+		return jvfunc(jevarena(v), "var.has_var", fnhasvar, self->u.obj.data);
+	jfail(v, "unsupported: var.%s", name);
+	return NULL;
+}
+
+static struct jv *
+varcall(struct jev *v, struct jv *self, struct jcall *c)
+{
+	return fnvar(v, self->u.obj.data, c);
+}
+
+/* dbt's var: called, var(name[, default]); it has has_var(name). */
+static const struct jclass varclass = {"ParseVar", vargetattr, NULL, varcall, NULL, NULL, 0, NULL};
+
 static struct jv *
 fnenvvar(struct jev *v, void *data, struct jcall *c)
 {
@@ -1173,7 +1203,7 @@ basectx(struct pnode *pn, struct arena *a)
 	put(a, bi, "source", jvfunc(a, "source", fnsource, pn));
 	put(a, bi, "config", jvobj(a, &cfgclass, pn));
 	put(a, d, "builtins", bi);
-	put(a, d, "var", jvfunc(a, "var", fnvar, pn));
+	put(a, d, "var", jvobj(a, &varclass, pn));
 	put(a, d, "env_var", jvfunc(a, "env_var", fnenvvar, pn));
 	put(a, d, "this", jvobj(a, &relclass, pn));
 	put(a, d, "model", jvobj(a, &modelclass, pn->node));
@@ -2050,7 +2080,7 @@ pctxyaml(struct pctx *c, const char *pkg, const char *name, const char *text, cJ
 	begin(c, &pn, node, NULL, NULL, &a);
 	/* dbt's SchemaYamlContext: var, env_var, target and no macros */
 	ctx = jvdict(&a);
-	put(&a, ctx, "var", jvfunc(&a, "var", fnvar, &pn));
+	put(&a, ctx, "var", jvobj(&a, &varclass, &pn));
 	put(&a, ctx, "env_var", jvfunc(&a, "env_var", fnyamlenv, &pn));
 	put(&a, ctx, "target", jvobj(&a, &targetclass, c));
 	put(&a, ctx, "project_name", str(&a, c->run.project));
@@ -2079,7 +2109,7 @@ pctxdesc(struct pctx *c, cJSON *node, const char *name, const char *text, char *
 	/* dbt's DocsRuntimeContext: doc, var, env_var, target and no macros */
 	ctx = jvdict(&a);
 	put(&a, ctx, "doc", jvfunc(&a, "doc", fndoc, &pn));
-	put(&a, ctx, "var", jvfunc(&a, "var", fnvar, &pn));
+	put(&a, ctx, "var", jvobj(&a, &varclass, &pn));
 	put(&a, ctx, "env_var", jvfunc(&a, "env_var", fnenvvar, &pn));
 	put(&a, ctx, "target", jvobj(&a, &targetclass, c));
 	put(&a, ctx, "project_name", str(&a, c->run.project));
@@ -2105,7 +2135,7 @@ pctxproject(struct pctx *c, const char *name, const char *src, cJSON **out, char
 	begin(c, &pn, node, NULL, NULL, &a);
 	/* dbt's TargetContext: env_var, target, and var of --vars only */
 	ctx = jvdict(&a);
-	put(&a, ctx, "var", jvfunc(&a, "var", fnvar, &pn));
+	put(&a, ctx, "var", jvobj(&a, &varclass, &pn));
 	put(&a, ctx, "env_var", jvfunc(&a, "env_var", fnenvvar, &pn));
 	put(&a, ctx, "target", jvobj(&a, &targetclass, c));
 	r = natively(&a, ctx, name, src, out, err);

@@ -603,6 +603,35 @@ fnvar(struct jev *v, void *data, struct jcall *c)
 	return NULL;
 }
 
+/* var.has_var(name): whether var(name) finds the var (dbt's Var.has_var:
+ * name in the vars merged for the node's package). */
+static struct jv *
+fnhasvar(struct jev *v, void *data, struct jcall *c)
+{
+	nokw(v, c, "var.has_var", NULL);
+	if (c->npos != 1)
+		jfail(v, "var.has_var() takes 1 argument");
+	return jvbool(findvar(data, strarg(v, c, 0, NULL, "var.has_var")) != NULL);
+}
+
+static struct jv *
+vargetattr(struct jev *v, struct jv *self, const char *name)
+{
+	if (!strcmp(name, "has_var"))
+		return jvfunc(jevarena(v), "var.has_var", fnhasvar, self->u.obj.data);
+	jfail(v, "unsupported: var.%s", name);
+	return NULL;
+}
+
+static struct jv *
+varcall(struct jev *v, struct jv *self, struct jcall *c)
+{
+	return fnvar(v, self->u.obj.data, c);
+}
+
+/* dbt's var: called, var(name[, default]); it has has_var(name). */
+static const struct jclass varclass = {"RuntimeVar", vargetattr, NULL, varcall, NULL, NULL, 0, NULL};
+
 static void
 envread(struct dbtctx *c, const char *name)
 {
@@ -1975,7 +2004,7 @@ basectx(struct rnode *rn, struct arena *a)
 	put(a, bi, "source", get(d, a, "source"));
 	put(a, bi, "config", get(d, a, "config"));
 	put(a, d, "builtins", bi);
-	put(a, d, "var", jvfunc(a, "var", fnvar, rn));
+	put(a, d, "var", jvobj(a, &varclass, rn));
 	put(a, d, "env_var", jvfunc(a, "env_var", fnenvvar, rn));
 	put(a, d, "is_incremental", jvfunc(a, "is_incremental", fnisincr, rn));
 	put(a, d, "this", !isephemeral(rn->node) ? noderel(rn, a, rn->node) : ephemeralrel(rn, a, rn->node));

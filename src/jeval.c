@@ -169,7 +169,7 @@ static void
 undeferr(struct jev *v, size_t off, struct jv *x)
 {
 	if (x->type == JUNDEF)
-		everr(v, off, "undefined value used");
+		everr(v, off, "%s", jvundefwhy(x, "undefined value used"));
 }
 
 static struct jv *
@@ -602,9 +602,6 @@ compare1(struct jev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
 
 /* ---- attribute and item access (the sandbox's getattr/getitem) ---- */
 
-static const char *const dictmethods[] = {"clear", "copy", "fromkeys", "get",
-    "items", "keys", "pop", "popitem", "setdefault", "update", "values", NULL};
-
 static int
 member(const char *const *set, const char *s, size_t n)
 {
@@ -619,6 +616,163 @@ member(const char *const *set, const char *s, size_t n)
 static const char *const parseundefattrs[] = {"name", "hint", "node",
     "unsafe_callable", "alters_data", NULL};
 
+/* Python 3's dir() of the plain values' types: object's, then each
+ * type's own (3.11's, with int.is_integer of 3.12). A name not among a
+ * value's is no attribute of it. */
+static const char *const objectdir[] = {"__class__", "__delattr__", "__dir__",
+    "__doc__", "__eq__", "__format__", "__ge__", "__getattribute__",
+    "__getstate__", "__gt__", "__hash__", "__init__", "__init_subclass__",
+    "__le__", "__lt__", "__ne__", "__new__", "__reduce__", "__reduce_ex__",
+    "__repr__", "__setattr__", "__sizeof__", "__str__", "__subclasshook__", NULL};
+static const char *const listdir[] = {"append", "clear", "copy", "count",
+    "extend", "index", "insert", "pop", "remove", "reverse", "sort",
+    "__add__", "__class_getitem__", "__contains__", "__delitem__",
+    "__getitem__", "__iadd__", "__imul__", "__iter__", "__len__", "__mul__",
+    "__reversed__", "__rmul__", "__setitem__", NULL};
+static const char *const tupledir[] = {"count", "index", "__add__",
+    "__class_getitem__", "__contains__", "__getitem__", "__getnewargs__",
+    "__iter__", "__len__", "__mul__", "__rmul__", NULL};
+static const char *const strdir[] = {"capitalize", "casefold", "center",
+    "count", "encode", "endswith", "expandtabs", "find", "format",
+    "format_map", "index", "isalnum", "isalpha", "isascii", "isdecimal",
+    "isdigit", "isidentifier", "islower", "isnumeric", "isprintable",
+    "isspace", "istitle", "isupper", "join", "ljust", "lower", "lstrip",
+    "maketrans", "partition", "removeprefix", "removesuffix", "replace",
+    "rfind", "rindex", "rjust", "rpartition", "rsplit", "rstrip", "split",
+    "splitlines", "startswith", "strip", "swapcase", "title", "translate",
+    "upper", "zfill", "__add__", "__contains__", "__getitem__",
+    "__getnewargs__", "__iter__", "__len__", "__mod__", "__mul__", "__rmod__",
+    "__rmul__", NULL};
+static const char *const intdir[] = {"as_integer_ratio", "bit_count",
+    "bit_length", "conjugate", "denominator", "from_bytes", "imag",
+    "is_integer", "numerator", "real", "to_bytes", "__abs__", "__add__",
+    "__and__", "__bool__", "__ceil__", "__divmod__", "__float__", "__floor__",
+    "__floordiv__", "__getnewargs__", "__index__", "__int__", "__invert__",
+    "__lshift__", "__mod__", "__mul__", "__neg__", "__or__", "__pos__",
+    "__pow__", "__radd__", "__rand__", "__rdivmod__", "__rfloordiv__",
+    "__rlshift__", "__rmod__", "__rmul__", "__ror__", "__round__", "__rpow__",
+    "__rrshift__", "__rshift__", "__rsub__", "__rtruediv__", "__rxor__",
+    "__sub__", "__truediv__", "__trunc__", "__xor__", NULL};
+static const char *const floatdir[] = {"as_integer_ratio", "conjugate",
+    "fromhex", "hex", "imag", "is_integer", "real", "__abs__", "__add__",
+    "__bool__", "__ceil__", "__divmod__", "__float__", "__floor__",
+    "__floordiv__", "__getformat__", "__getnewargs__", "__int__", "__mod__",
+    "__mul__", "__neg__", "__pos__", "__pow__", "__radd__", "__rdivmod__",
+    "__rfloordiv__", "__rmod__", "__rmul__", "__round__", "__rpow__",
+    "__rsub__", "__rtruediv__", "__sub__", "__truediv__", "__trunc__", NULL};
+static const char *const nonedir[] = {"__bool__", NULL};
+static const char *const dictdir[] = {"clear", "copy", "fromkeys", "get",
+    "items", "keys", "pop", "popitem", "setdefault", "update", "values",
+    "__class_getitem__", "__contains__", "__delitem__", "__getitem__",
+    "__ior__", "__iter__", "__len__", "__or__", "__reversed__", "__ror__",
+    "__setitem__", NULL};
+
+/* The dir() above of x's type, or NULL for a value not plain (a Markup,
+ * a dict view, a native object, ...). */
+static const char *const *
+pydir(const struct jv *x)
+{
+	switch (x->type) {
+	case JLIST: return x->sub == JS_NONE ? listdir : NULL;
+	case JTUPLE: return x->sub == JS_NONE ? tupledir : NULL;
+	case JSTR: return x->sub == JS_NONE ? strdir : NULL;
+	case JINT: case JBOOL: return intdir;
+	case JFLOAT: return floatdir;
+	case JNONE: return nonedir;
+	case JDICT: return x->sub == JS_NONE ? dictdir : NULL;
+	default: return NULL;
+	}
+}
+
+static int
+pyhasattr(const struct jv *x, const struct jv *k)
+{
+	return member(objectdir, k->u.str.s, k->u.str.n) ||
+	    member(pydir(x), k->u.str.s, k->u.str.n);
+}
+
+/* environment.undefined(obj=x, name=k): Undefined with Jinja2's message
+ * ("'list object' has no attribute 'a'", "int object has no element 0"),
+ * or for unsafe, the sandbox's unsafe_undefined. */
+static struct jv *
+undefof(struct jev *v, const struct jv *x, const struct jv *k, int unsafe)
+{
+	struct buf b = {0};
+	struct jv *r = &jvundef;
+	const char *t = jvtypename(x);
+
+	if (unsafe)
+		bufputs(&b, "access to attribute ");
+	else if (k->type == JSTR)
+		bufprintf(&b, "'%s%s' has no attribute ", x->type == JNONE ? "None" : t,
+		    x->type == JNONE ? "" : " object");
+	else
+		bufprintf(&b, "%s%s has no element ", x->type == JNONE ? "None" : t,
+		    x->type == JNONE ? "" : " object");
+	if (!jvreprto(&b, k)) {
+		if (unsafe)
+			bufprintf(&b, " of '%s' object is unsafe.", t);
+		r = jvundefof(v->a, b.s);
+	}
+	buffree(&b);
+	return r;
+}
+
+/* The sandbox's getattr(x, k) of a plain value once its own methods
+ * (jlib's) are not it: an attribute its type has is refused, or unsafe
+ * when private; NULL when it has no such attribute. */
+static struct jv *
+pyattr(struct jev *v, size_t off, struct jv *x, struct jv *k)
+{
+	if (!pyhasattr(x, k))
+		return NULL;
+	if (k->u.str.s[0] == '_')
+		return undefof(v, x, k, 1);
+	if (x->type == JDICT)
+		everr(v, off, "unsupported: dict method '%s'", k->u.str.s);
+	everr(v, off, "unsupported: attribute '%s' of %s", k->u.str.s, jvtypename(x));
+	return NULL;
+}
+
+/* x[k] of a plain value: the item, or NULL for Python's TypeError or
+ * LookupError. */
+static struct jv *
+pyitem(struct jev *v, size_t off, struct jv *x, struct jv *k)
+{
+	if (x->type == JDICT)
+		return jvget(x, k);
+	if ((x->type == JLIST || x->type == JTUPLE || x->type == JSTR) &&
+	    (k->type == JINT || k->type == JBOOL)) {
+		struct jv *l = x->type == JSTR ? items(v, off, x) : x;
+		int64_t i = ival(k), n = (int64_t)l->u.list.n;
+		if (i < 0)
+			i += n;
+		if (i < 0 || i >= n)
+			return NULL;
+		return l->u.list.v[i];
+	}
+	return NULL;
+}
+
+/* The sandbox's getattr (attr: the attribute, then the item) or getitem
+ * (the item, then the attribute) of a plain value (pydir). */
+static struct jv *
+plainget(struct jev *v, size_t off, struct jv *x, struct jv *k, int attr)
+{
+	struct jv *r;
+
+	if (!attr && (r = pyitem(v, off, x, k)))
+		return r;
+	if (k->type == JSTR) {
+		v->calloff = off;
+		if ((r = jlibattr(v, x, k->u.str.s)) || (r = pyattr(v, off, x, k)))
+			return r;
+	}
+	if (attr && (r = pyitem(v, off, x, k)))
+		return r;
+	return undefof(v, x, k, 0);
+}
+
 static struct jv *
 getitem(struct jev *v, size_t off, struct jv *x, struct jv *k, int attr)
 {
@@ -632,24 +786,14 @@ getitem(struct jev *v, size_t off, struct jv *x, struct jv *k, int attr)
 		return x;
 	}
 	if (x->type == JUNDEF)
-		everr(v, off, "undefined value has no attribute or item");
+		everr(v, off, "%s", jvundefwhy(x, "undefined value has no attribute or item"));
+	if (pydir(x))
+		return plainget(v, off, x, k, attr);
 	if (attr && k->type == JSTR && (x->type == JSTR || x->type == JLIST ||
-	    x->type == JTUPLE || x->type == JDICT)) {
+	    x->type == JTUPLE)) {
 		v->calloff = off;
 		if ((r = jlibattr(v, x, k->u.str.s)))
 			return r;
-	}
-	if (x->type == JDICT) {
-		if (attr && k->type == JSTR && member(dictmethods, k->u.str.s, k->u.str.n))
-			everr(v, off, "unsupported: dict method '%s'", k->u.str.s);
-		if ((r = jvget(x, k)))
-			return r;
-		v->calloff = off;
-		if (!attr && k->type == JSTR && (r = jlibattr(v, x, k->u.str.s)))
-			return r;
-		if (!attr && k->type == JSTR && member(dictmethods, k->u.str.s, k->u.str.n))
-			everr(v, off, "unsupported: dict method '%s'", k->u.str.s);
-		return &jvundef;
 	}
 	if ((x->type == JLIST || x->type == JTUPLE || x->type == JSTR) &&
 	    (k->type == JINT || k->type == JBOOL)) {
@@ -661,8 +805,6 @@ getitem(struct jev *v, size_t off, struct jv *x, struct jv *k, int attr)
 			return &jvundef;
 		return l->u.list.v[i];
 	}
-	if (x->type == JNONE && k->type == JSTR)
-		return &jvundef;
 	if (jvisrange(x) && (k->type == JINT || k->type == JBOOL)) {
 		int64_t i = ival(k), n = (int64_t)jvrangelen(x);
 		if (i < 0)
@@ -734,7 +876,7 @@ slice(struct jev *v, size_t off, struct jv *x, struct jv *a, struct jv *b, struc
 	if (x == &jvparseundef)
 		return x;
 	if (x->type == JUNDEF)
-		everr(v, off, "undefined value has no attribute or item");
+		everr(v, off, "%s", jvundefwhy(x, "undefined value has no attribute or item"));
 	hs = sliceidx(v, off, a, &start);
 	he = sliceidx(v, off, b, &stop);
 	sliceidx(v, off, c, &step);
@@ -1117,7 +1259,7 @@ dofilter(struct fargs *f, struct jv *x)
 		if ((z = arg(f, 1, "base")) && !((z->type == JINT) && z->u.i == 10))
 			everr(v, f->off, "unsupported: int with a base other than 10");
 		if (x->type == JUNDEF)
-			everr(v, f->off, "undefined value used");
+			everr(v, f->off, "%s", jvundefwhy(x, "undefined value used"));
 		if (x->type == JINT || x->type == JBOOL)
 			return jvint(v->a, ival(x));
 		if (jdecis(x)) {
@@ -1144,7 +1286,7 @@ dofilter(struct fargs *f, struct jv *x)
 		nargs(f, 1, names);
 		y = arg(f, 0, "default");
 		if (x->type == JUNDEF)
-			everr(v, f->off, "undefined value used");
+			everr(v, f->off, "%s", jvundefwhy(x, "undefined value used"));
 		if (isnum(x))
 			return jvfloat(v->a, fval(x));
 		if (jdecis(x))
@@ -1413,13 +1555,6 @@ eval1(struct jev *v, struct scope *sc, struct jnode *n)
 		return &jvtrue;
 	case N_ATTR:
 		x = eval(v, sc, n->a);
-		if (n->name[0] == '_' && x->type == JDICT && x->sub == JS_NONE &&
-		    n->name[1] != '_') {
-			/* a dict has no such Python attribute: the sandbox's
-			 * getattr falls back to the item, unchecked */
-			struct jv *r = jvget(x, key(v, n->name));
-			return r ? r : &jvundef;
-		}
 		if (n->name[0] == '_' && n->name[1] != '_' && x->type == JOBJ &&
 		    x->u.obj.cls->mapping && x->u.obj.cls->getitem) {
 			/* so does a native Mapping's (dbt's namespace of macros) */
@@ -1428,7 +1563,7 @@ eval1(struct jev *v, struct scope *sc, struct jnode *n)
 			r = x->u.obj.cls->getitem(v, x, key(v, n->name));
 			return r ? r : &jvundef;
 		}
-		if (n->name[0] == '_')
+		if (n->name[0] == '_' && !pydir(x) && x->type != JUNDEF)
 			everr(v, n->off, "unsupported: attribute '%s' beginning with '_'", n->name);
 		return getitem(v, n->off, x, key(v, n->name), 1);
 	case N_ITEM:
@@ -1449,6 +1584,8 @@ eval1(struct jev *v, struct scope *sc, struct jnode *n)
 			callargs(v, sc, n, &c);
 			return x;
 		}
+		if (x->type == JUNDEF && jvundefwhy(x, NULL))
+			everr(v, n->off, "%s", jvundefwhy(x, NULL));
 		if (x->type == JUNDEF)
 			everr(v, n->off, "'%s' is undefined", n->a->k == N_NAME ||
 			    n->a->k == N_ATTR ? n->a->name : "value");
@@ -1487,7 +1624,7 @@ eval(struct jev *v, struct scope *sc, struct jnode *n)
 {
 	struct jv *x = eval1(v, sc, n);
 
-	if (x == &jvundef && v->src->lenient &&
+	if (x->type == JUNDEF && x != &jvparseundef && v->src->lenient &&
 	    (n->k == N_NAME || n->k == N_ATTR || n->k == N_ITEM || n->k == N_COND))
 		return &jvparseundef;
 	return x;
@@ -1547,6 +1684,24 @@ struct jv *
 jevattr(struct jev *v, struct jv *x, const char *name)
 {
 	return getitem(v, v->calloff, x, key(v, name), 1);
+}
+
+struct jv *
+jevitem(struct jev *v, struct jv *x, struct jv *k)
+{
+	return getitem(v, v->calloff, x, k, 0);
+}
+
+struct jv *
+jevpyattr(struct jev *v, struct jv *x, const char *name)
+{
+	struct jv *k = key(v, name), *r;
+
+	if (!pydir(x))
+		return NULL;
+	if ((r = jlibattr(v, x, name)) || (r = pyattr(v, v->calloff, x, k)))
+		return r;
+	return undefof(v, x, k, 0);
 }
 
 struct jv *

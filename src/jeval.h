@@ -13,6 +13,14 @@
  * undefined. break and continue; a for loop's else runs unless an
  * iteration ran its body to the end, as Jinja2's does.
  *
+ * Attributes and items are the sandbox's getattr (x.name: the attribute,
+ * then the item) and getitem (x[k]: the item, then the attribute); for a
+ * plain value (none, bool, int, float, str, list, tuple, dict) a name its
+ * Python type's dir() has not, or an item it has not, is Undefined with
+ * Jinja2's message ("'list object' has no attribute 'x'"), a private one
+ * it has the sandbox's unsafe Undefined, and a method it has that jlib
+ * does not do is refused by name.
+ *
  * Macros (and call blocks' callers) are values: called, they bind their
  * arguments as Jinja2's Macro does (positional, then by keyword; a
  * missing one from its default, evaluated at each call in the macro's
@@ -125,6 +133,12 @@ int jevtest(struct jev *, const char *name, struct jv *x, struct jcall *);
 /* x.name as a template's attribute access does it (Undefined when x has
  * no such attribute or item). */
 struct jv *jevattr(struct jev *, struct jv *x, const char *name);
+/* x[k] (environment.getitem: the item, then the attribute). */
+struct jv *jevitem(struct jev *, struct jv *x, struct jv *k);
+/* Python's getattr(x, name) alone, as the sandbox's (the attr filter),
+ * for a plain value (none, bool, int, float, str, list, tuple, dict);
+ * NULL for any other. */
+struct jv *jevpyattr(struct jev *, struct jv *x, const char *name);
 /* src (named name) rendered as a template of its own over the render's
  * globals, as dbt's get_rendered renders a var's text: its output, or
  * the render failed with the template's error. */

@@ -354,7 +354,7 @@ cmp(struct jev *v, struct jv *x, struct jv *y)
 		return x->u.list.n < y->u.list.n ? -1 : x->u.list.n > y->u.list.n;
 	}
 	if (x->type == JUNDEF || y->type == JUNDEF)
-		jfail(v, "undefined value used");
+		jfail(v, "%s", jvundefwhy(x->type == JUNDEF ? x : y, "undefined value used"));
 	jfail(v, "'<' not supported between instances of '%s' and '%s'",
 	    jvtypename(x), jvtypename(y));
 	return 0;
@@ -410,16 +410,10 @@ sortby(struct jev *v, struct jv **item, struct jv **key, size_t n, int rev)
 static struct jv *
 getitem(struct jev *v, struct jv *x, struct jv *k)
 {
-	struct jv *r;
-
-	if (x->type == JUNDEF)
-		jfail(v, "undefined value has no attribute or item");
-	if (x->type == JDICT) {
-		if (!hashable(k))
-			return &jvundef;
-		if ((r = jvget(x, k)))
-			return r;
-	}
+	if (x->type == JDICT && !hashable(k))
+		return &jvundef;
+	if (x->type != JOBJ && (x->sub == JS_NONE || x->type == JDICT))
+		return jevitem(v, x, k);
 	if ((x->type == JLIST || x->type == JTUPLE || x->type == JSTR) && isint(k) &&
 	    (x->type == JSTR || x->sub == JS_NONE || x->sub == JS_GROUP)) {
 		struct jv *l = x->type == JSTR ? jeviter(v, x) : x;
@@ -430,8 +424,6 @@ getitem(struct jev *v, struct jv *x, struct jv *k)
 	}
 	if (k->type == JSTR)
 		return jevattr(v, x, k->u.str.s);
-	if (x->type == JDICT || x->type == JNONE)
-		return &jvundef;
 	jfail(v, "unsupported: subscript of %s with %s", jvtypename(x), jvtypename(k));
 	return NULL;
 }
@@ -1644,7 +1636,7 @@ pct(struct fa *f, struct buf *b, const char *flags, int width, int prec,
 	if (width > 1000 || prec > 400)
 		jfail(f->v, "unsupported: width or precision beyond 1000");
 	if (x->type == JUNDEF)
-		jfail(f->v, "undefined value used");
+		jfail(f->v, "%s", jvundefwhy(x, "undefined value used"));
 	if (strchr("diuxXo", type)) {
 		long long i = 0;
 		if (strchr(flags, '#'))
@@ -1973,7 +1965,7 @@ add(struct jev *v, struct jv *a, struct jv *b)
 		return r;
 	}
 	if (a->type == JUNDEF || b->type == JUNDEF)
-		jfail(v, "undefined value used");
+		jfail(v, "%s", jvundefwhy(a->type == JUNDEF ? a : b, "undefined value used"));
 	jfail(v, "unsupported operand type(s) for +: '%s' and '%s'", jvtypename(a), jvtypename(b));
 	return NULL;
 }
@@ -2549,6 +2541,8 @@ FILTER(f_attr)
 	n = need(f, 0, "name");
 	if (n->type != JSTR)
 		jfail(f->v, "attribute name must be string, not '%s'", jvtypename(n));
+	if ((r = jevpyattr(f->v, x, n->u.str.s)))
+		return r;
 	if (n->u.str.s[0] == '_')
 		return &jvundef;
 	switch (x->type) {

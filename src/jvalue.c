@@ -24,6 +24,25 @@ newv(struct arena *a, enum jtype t)
 }
 
 struct jv *
+jvundefof(struct arena *a, const char *why)
+{
+	struct jv *v = newv(a, JUNDEF);
+	size_t n = strlen(why);
+	char *s = arenaalloc(a, n + 1);
+
+	memcpy(s, why, n + 1);
+	v->u.str.s = s;
+	v->u.str.n = n;
+	return v;
+}
+
+const char *
+jvundefwhy(const struct jv *v, const char *d)
+{
+	return v->type == JUNDEF && v != &jvparseundef && v->u.str.s ? v->u.str.s : d;
+}
+
+struct jv *
 jvint(struct arena *a, int64_t i)
 {
 	struct jv *v = newv(a, JINT);

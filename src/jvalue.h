@@ -102,6 +102,12 @@ extern struct jv jvundef, jvnone, jvtrue, jvfalse;
 /* dbt's parse-time Undefined (dbt_common's create_undefined): a JUNDEF
  * that is not equal to jvundef; jeval.h says where it comes from. */
 extern struct jv jvparseundef;
+/* An Undefined that is jvundef in all but the message of the error its
+ * use raises (Jinja2's _undefined_message: "'list object' has no
+ * attribute 'x'"); why is copied. jvundefwhy(x, d) is that message, or d
+ * for an Undefined without one. */
+struct jv *jvundefof(struct arena *, const char *why);
+const char *jvundefwhy(const struct jv *, const char *d);
 
 struct jv *jvint(struct arena *, int64_t);
 struct jv *jvfloat(struct arena *, double);

@@ -241,6 +241,10 @@ main(void)
 	run.vars = vars;
 	run.pkgvars = pkgvars;
 	is(render(&run, "model.q.a"), "scoped 2 own dflt", "var: root scoped, root global, package's own, default");
+	model("q", "h", "view", "{{ var.has_var('v') }} {{ var.has_var('u') }} {{ var.has_var('z') }} {{ var('z', 'd') }}", NULL);
+	is(render(&run, "model.q.h"), "True True False d", "var.has_var: where var() finds it");
+	model("p", "h2", "view", "{{ var.has_var('v') }} {{ var.has_var('u') }}", NULL);
+	is(render(&run, "model.p.h2"), "True False", "var.has_var: another package's own vars are not its");
 	model("p", "b", "view", "{{ var('nope') }}", NULL);
 	is(render(&run, "model.p.b"), "error: models/b.sql:1:4: Required var 'nope' not found in config",
 	    "a var nowhere is dbt's error");

@@ -1,6 +1,7 @@
 /* unit/jlib: what the differential test cannot show: methods on values
  * shared between renders (a wider context's dicts, made in another arena)
- * refuse to change them, and leave them as they were. */
+ * refuse to change them, and leave them as they were; an attribute such a
+ * value has not is an Undefined made in the render's arena. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,14 @@ main(void)
 	    "[[1]]", "a render's list may hold shared values");
 	renders("{{ d.setdefault('k', 9) }}", "2", "setdefault of a key there changes nothing");
 	refuses("{{ d.setdefault('n', 9) }}", "shared between renders", "setdefault of a new key is refused");
+	renders("{{ l.is_hashdiff is defined }} {{ l['x'] | default('u') }} {{ d.k.x | default('v') }}",
+	    "False u v", "an attribute a shared list or int has not is undefined");
+	refuses("{{ l.x.y }}", "'list object' has no attribute 'x'", "and its use says which, as Jinja2's");
+	refuses("{{ l[3] + 1 }}", "list object has no element 3", "an item likewise");
+	refuses("{{ l.__class__ + 1 }}", "access to attribute '__class__' of 'list' object is unsafe.",
+	    "a private attribute a list has is the sandbox's unsafe undefined");
+	refuses("{{ d.k.bit_length() }}", "unsupported: attribute 'bit_length' of int",
+	    "a method a value has and jlib has not is refused by name");
 	arenafree(&a);
 	return tap_done();
 }
