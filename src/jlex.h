@@ -7,6 +7,8 @@
  * dropped); newlines normalized to \n; '-' after an opener strips the
  * whitespace before it, '-' before a closer the whitespace after it; '+'
  * after an opener is accepted (it only matters with lstrip_blocks).
+ * Whitespace, between tokens and where '-' strips, is Python's \s on str
+ * (Unicode's: NO-BREAK SPACE, IDEOGRAPHIC SPACE and the rest, in UTF-8).
  * Comments vanish. {% raw %}...{% endraw %} is data, with the same
  * whitespace control. Line statements do not exist. */
 #ifndef JLEX_H
