@@ -49,12 +49,19 @@ struct jsrc {
 	size_t ntoks;
 	/* its own undefined names are dbt's parse-time Undefined (jeval.h) */
 	int lenient;
+	/* where text starts in the file named, 1-based (0: at its start),
+	 * for messages; or, macro set, text is that macro's alone from the
+	 * file, its place there not known: messages read "in macro MACRO
+	 * (name), line L:C" */
+	int line, col;
+	const char *macro;
 };
 
 /* Lex src into s (everything in a). Returns 0, or -1 with *e set. */
 int jlex(struct arena *a, const char *name, const char *src, size_t n,
     struct jsrc *s, struct jerr *e);
-/* "name:line:col: msg" for an error at e->off in e->src, or else in s. */
+/* "name:line:col: msg" for an error at e->off in e->src, or else in s
+ * (line and col in the file, from s->line and s->col). */
 char *jerrstr(const struct jsrc *s, const struct jerr *e);
 
 #endif

@@ -501,5 +501,13 @@ jerrstr(const struct jsrc *s, const struct jerr *e)
 	if (e->src)
 		s = e->src;
 	linecol(s->text, e->off, &line, &col);
+	if (s->macro)
+		return xasprintf("in macro %s (%s), line %d:%d: %s", s->macro, s->name,
+		    line, col, e->msg);
+	if (s->line > 0) {
+		if (line == 1)
+			col += s->col - 1;
+		line += s->line - 1;
+	}
 	return xasprintf("%s:%d:%d: %s", s->name, line, col, e->msg);
 }

@@ -30,6 +30,7 @@ main(void)
 	struct arena a = {0};
 	struct jsrc s;
 	struct jerr e;
+	char *m;
 	const char *src = "a  {{- x -}}  b\r\n{# c #}{% if 'q\\n' %}1_0 2.5e3{% endif %}\n";
 
 	ok(jlex(&a, "t.j2", src, strlen(src), &s, &e) == 0, "lexes");
@@ -71,6 +72,26 @@ main(void)
 	    "'-' strips Unicode whitespace on both sides");
 	ok(s.toks[9].type == JT_VBEGIN && s.toks[10].type == JT_NAME &&
 	    s.toks[10].n == 1 && s.toks[11].type == JT_VEND, "in a print tag too");
+	arenafree(&a);
+	ok(jlex(&a, "m.sql", "{{ x }}\n  {{ $ }}", 16, &s, &e) < 0, "an error to place");
+	s.line = 7;
+	s.col = 5;
+	m = jerrstr(&s, &e);
+	is(m, "m.sql:8:6: unexpected character '$'", "a text's line and column in its file");
+	free(m);
+	s.line = 0;
+	s.macro = "macro.p.m";
+	m = jerrstr(&s, &e);
+	is(m, "in macro macro.p.m (m.sql), line 2:6: unexpected character '$'",
+	    "a macro's text, its place in the file not known");
+	free(m);
+	arenafree(&a);
+	ok(jlex(&a, "m.sql", "{{ $ }}", 7, &s, &e) < 0, "an error on the first line");
+	s.line = 3;
+	s.col = 9;
+	m = jerrstr(&s, &e);
+	is(m, "m.sql:3:12: unexpected character '$'", "the first line's column counts from the text's");
+	free(m);
 	arenafree(&a);
 	return tap_done();
 }
