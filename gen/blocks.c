@@ -28,14 +28,15 @@ fail(const struct jsrc *s, size_t off, char **err, const char *msg)
 
 int
 macroblocks(const char *path, const char *text, size_t n,
-    void (*fn)(void *, const char *, const char *, size_t), void *arg, char **err)
+    void (*fn)(void *, const char *, const char *, size_t, int, int), void *arg,
+    char **err)
 {
 	struct arena a = {0};
 	struct jsrc s;
 	struct jerr e;
 	size_t i, start = 0, depth = 0;
 	char *name = NULL;
-	int r = 0;
+	int r = 0, line, col;
 
 	memset(&e, 0, sizeof(e));
 	if (jlex(&a, path, text, n, &s, &e) < 0) {
@@ -88,7 +89,8 @@ macroblocks(const char *path, const char *text, size_t n,
 				r = fail(&s, t->off, err, "missing end of the block's tag");
 				break;
 			}
-			fn(arg, name, s.text + start, s.toks[k].off - start);
+			linecol(s.text, start, &line, &col);
+			fn(arg, name, s.text + start, s.toks[k].off - start, line, col);
 			free(name);
 			name = NULL;
 		}

@@ -12,10 +12,11 @@
 
 #include <stddef.h>
 
-/* Call fn(arg, name, sql, len) for each block of text (named path in
- * messages). Returns 0, or -1 with *err "path:line:col: message". */
+/* Call fn(arg, name, sql, len, line, col) for each block of text (named
+ * path in messages), line:col where it starts in text. Returns 0, or -1
+ * with *err "path:line:col: message". */
 int macroblocks(const char *path, const char *text, size_t n,
-    void (*fn)(void *arg, const char *name, const char *sql, size_t len),
+    void (*fn)(void *arg, const char *name, const char *sql, size_t len, int line, int col),
     void *arg, char **err);
 
 /* Call fn(arg, name, body, len) for each top-level snapshot block of a

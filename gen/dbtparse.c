@@ -589,11 +589,14 @@ packages(struct reader *r)
 
 struct macroarg {
 	struct reader *r;
-	const char *pkg, *path;
+	const char *pkg, *path, *pre;
 };
 
+/* A macro's block: besides dbt's keys, where its macro_sql is in the
+ * file as we name it (macro_file, macro_line, macro_column), for
+ * messages. */
 static void
-onblock(void *arg, const char *name, const char *sql, size_t len)
+onblock(void *arg, const char *name, const char *sql, size_t len, int line, int col)
 {
 	struct macroarg *ma = arg;
 	char *uid = xasprintf("macro.%s.%s", ma->pkg, name);
@@ -609,6 +612,13 @@ onblock(void *arg, const char *name, const char *sql, size_t len)
 	cJSON_AddStringToObject(m, "original_file_path", ma->path);
 	cJSON_AddStringToObject(m, "unique_id", uid);
 	{
+		char *f = xasprintf("%s%s", ma->pre, ma->path);
+		cJSON_AddStringToObject(m, "macro_file", f);
+		free(f);
+	}
+	cJSON_AddNumberToObject(m, "macro_line", line);
+	cJSON_AddNumberToObject(m, "macro_column", col);
+	{
 		char *s = xmemdup(sql, len);
 		cJSON_AddStringToObject(m, "macro_sql", s);
 		free(s);
@@ -621,7 +631,7 @@ onblock(void *arg, const char *name, const char *sql, size_t len)
 static void
 macrofile(struct reader *r, const char *rel, const char *below, void *arg)
 {
-	struct macroarg ma = {r, r->name, rel};
+	struct macroarg ma = {r, r->name, rel, r->pre};
 	char *text, *err;
 
 	(void)below;
@@ -644,7 +654,7 @@ builtinmacros(struct reader *r)
 	char *err;
 
 	for (i = 0; builtins[i].path; i++) {
-		struct macroarg ma = {r, "dbt", builtins[i].path};
+		struct macroarg ma = {r, "dbt", builtins[i].path, ""};
 		if (macroblocks(builtins[i].path, builtins[i].text, strlen(builtins[i].text),
 		    onblock, &ma, &err) < 0)
 			fatal("%s", err);

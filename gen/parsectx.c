@@ -29,6 +29,7 @@ pctxsourcereads(void)
 struct pmacro {
 	struct arena *keep;
 	const char *uid, *name, *path, *sql;
+	int line, col;		/* where sql starts in path, or 0 */
 	struct jv *fn;
 	struct pctx *ctx;	/* whose render calls it */
 	/* its depends_on.macros, as dbt's ManifestLoader.macro_depends_on
@@ -93,6 +94,16 @@ jstr(cJSON *o, const char *k)
 	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
 
 	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* A positive int at k, or 0. */
+static int
+jint(cJSON *o, const char *k)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 1e9 ?
+	    v->valueint : 0;
 }
 
 cJSON *
@@ -587,7 +598,8 @@ callmacro(struct jev *v, void *data, struct jcall *c)
 		struct jtmpl *t = arenaalloc(m->keep, sizeof(*t));
 		struct jv *into = jvdict(m->keep);
 		char *err = NULL;
-		if (jcompile(m->keep, m->path, m->sql, strlen(m->sql), t, &err) < 0 ||
+		if (jcompilemacro(m->keep, m->path, m->uid, m->line, m->col, m->sql,
+		    strlen(m->sql), t, &err) < 0 ||
 		    jmacros(m->keep, t, into, NULL, &err) < 0) {
 			char msg[300];
 			snprintf(msg, sizeof(msg), "%s", err);
@@ -977,7 +989,8 @@ depsof(struct pctx *c, struct pmacro *m, char **err)
 	if (m->done)
 		return 0;
 	m->done = 1;
-	if ((r = jcompile(&a, m->path, m->sql, strlen(m->sql), &t, err)) == 0) {
+	if ((r = jcompilemacro(&a, m->path, m->uid, m->line, m->col, m->sql, strlen(m->sql),
+	    &t, err)) == 0) {
 		w.src = &t.src;
 		r = depwalkl(&w, &t.body);
 	}
@@ -1288,6 +1301,8 @@ pctxnew(cJSON *macros, const struct dbtrun *run)
 		m->name = jstr(x, "name");
 		m->path = jstr(x, "original_file_path");
 		m->sql = jstr(x, "macro_sql");
+		m->line = jint(x, "macro_line");
+		m->col = jint(x, "macro_column");
 		m->ctx = c;
 		put(a, d ? d : c->global, m->name, jvfunc(a, m->name, callmacro, m));
 	}

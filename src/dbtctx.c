@@ -1732,6 +1732,23 @@ static const struct jclass modelclass = {"model", modelattr, NULL, NULL, NULL, N
 
 /* ---- macros ---- */
 
+/* Where m's macro_sql is, when the manifest is one we read (macro_file,
+ * macro_line and macro_column; dbt's has no such place). */
+static void
+macroat(struct dmacro *m, cJSON *x)
+{
+	cJSON *l = cJSON_GetObjectItemCaseSensitive(x, "macro_line");
+	cJSON *c = cJSON_GetObjectItemCaseSensitive(x, "macro_column");
+	const char *f = jstr(x, "macro_file");
+
+	if (!f || !cJSON_IsNumber(l) || !cJSON_IsNumber(c) || l->valuedouble < 1 ||
+	    l->valuedouble >= 1e9 || c->valuedouble < 1 || c->valuedouble >= 1e9)
+		return;
+	m->path = f;
+	m->line = l->valueint;
+	m->col = c->valueint;
+}
+
 static struct jv *
 callmacro(struct jev *v, void *data, struct jcall *c)
 {
@@ -1741,8 +1758,8 @@ callmacro(struct jev *v, void *data, struct jcall *c)
 		struct jtmpl *t = arenaalloc(m->keep, sizeof(*t));
 		struct jv *into = jvdict(m->keep);
 		char *err = NULL;
-		if (jcompile(m->keep, m->path ? m->path : m->uid, m->sql,
-		    strlen(m->sql), t, &err) < 0 ||
+		if (jcompilemacro(m->keep, m->path ? m->path : m->uid, m->uid, m->line,
+		    m->col, m->sql, strlen(m->sql), t, &err) < 0 ||
 		    jmacros(m->keep, t, into, NULL, &err) < 0) {
 			char msg[300];
 			snprintf(msg, sizeof(msg), "%s", err);
@@ -1908,6 +1925,7 @@ dbtctxnew(cJSON *m, const struct dbtrun *run)
 			dm->pkg = pkg;
 			dm->path = jstr(x, "original_file_path");
 			dm->sql = jstr(x, "macro_sql");
+			macroat(dm, x);
 			dm->keep = a;
 			if (dm->name && dm->sql)
 				put(a, c->global, dm->name, jvfunc(a, dm->name, callmacro, dm));
@@ -1933,6 +1951,7 @@ dbtctxnew(cJSON *m, const struct dbtrun *run)
 		dm->pkg = pkg;
 		dm->path = jstr(x, "original_file_path");
 		dm->sql = jstr(x, "macro_sql");
+		macroat(dm, x);
 		dm->keep = a;
 		put(a, d, dm->name, jvfunc(a, dm->name, callmacro, dm));
 	}

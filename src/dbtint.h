@@ -15,6 +15,8 @@
 struct dmacro {
 	struct arena *keep;	/* the context's */
 	const char *uid, *name, *pkg, *path, *sql;
+	int line, col;		/* where sql starts in path, or 0: path is the
+				 * original_file_path, the place not known */
 	struct jv *fn;		/* the compiled callable, once compiled */
 };
 

@@ -2576,6 +2576,24 @@ jcompile(struct arena *a, const char *name, const char *src, size_t n,
 }
 
 int
+jcompilemacro(struct arena *a, const char *name, const char *macro, int line, int col,
+    const char *src, size_t n, struct jtmpl *t, char **err)
+{
+	struct jerr e;
+	int r;
+
+	r = jlex(a, name, src, n, &t->src, &e);
+	t->src.line = line;
+	t->src.col = col;
+	t->src.macro = line > 0 ? NULL : macro;
+	if (r < 0 || jparse(a, &t->src, &t->body, &e) < 0) {
+		*err = jerrstr(&t->src, &e);
+		return -1;
+	}
+	return 0;
+}
+
+int
 jrun(struct arena *a, const struct jtmpl *t, struct jv *const *globals,
     size_t nglobals, struct buf *out, char **err)
 {

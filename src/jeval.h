@@ -65,6 +65,10 @@ struct jtmpl {
  * *err set to "name:line:col: message" (malloc'd). */
 int jcompile(struct arena *a, const char *name, const char *src, size_t n,
     struct jtmpl *t, char **err);
+/* As jcompile, for the text of macro (its unique_id) alone from the file
+ * named: at line:col there, or, line 0, at a place not known (jlex.h). */
+int jcompilemacro(struct arena *a, const char *name, const char *macro, int line,
+    int col, const char *src, size_t n, struct jtmpl *t, char **err);
 
 /* Render t onto out. A name is looked up in the template's own scopes,
  * then in globals[0], globals[1], ... (dicts; later ones are the wider

@@ -7,6 +7,8 @@
  * dropped); newlines normalized to \n; '-' after an opener strips the
  * whitespace before it, '-' before a closer the whitespace after it; '+'
  * after an opener is accepted (it only matters with lstrip_blocks).
+ * Whitespace, between tokens and where '-' strips, is Python's \s on str
+ * (Unicode's: NO-BREAK SPACE, IDEOGRAPHIC SPACE and the rest, in UTF-8).
  * Comments vanish. {% raw %}...{% endraw %} is data, with the same
  * whitespace control. Line statements do not exist. */
 #ifndef JLEX_H
@@ -47,12 +49,19 @@ struct jsrc {
 	size_t ntoks;
 	/* its own undefined names are dbt's parse-time Undefined (jeval.h) */
 	int lenient;
+	/* where text starts in the file named, 1-based (0: at its start),
+	 * for messages; or, macro set, text is that macro's alone from the
+	 * file, its place there not known: messages read "in macro MACRO
+	 * (name), line L:C" */
+	int line, col;
+	const char *macro;
 };
 
 /* Lex src into s (everything in a). Returns 0, or -1 with *e set. */
 int jlex(struct arena *a, const char *name, const char *src, size_t n,
     struct jsrc *s, struct jerr *e);
-/* "name:line:col: msg" for an error at e->off in e->src, or else in s. */
+/* "name:line:col: msg" for an error at e->off in e->src, or else in s
+ * (line and col in the file, from s->line and s->col). */
 char *jerrstr(const struct jsrc *s, const struct jerr *e);
 
 #endif

@@ -50,11 +50,48 @@ push(struct lexer *l, enum jtok t, size_t off, const char *s, size_t n)
 	return tk;
 }
 
-/* Python's \s on str, for the ASCII range. */
-static int
-isws(int c)
+/* The length of the whitespace character at p, in UTF-8, or 0: Python's
+ * \s on str (which is str.isspace()), what Jinja2 skips inside tags and
+ * strips at a '-'. */
+static size_t
+wslen(const char *p)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+	const char *YYCURSOR = p, *YYMARKER;
+	/*!re2c
+		re2c:define:YYCTYPE = "unsigned char";
+		re2c:yyfill:enable = 0;
+		re2c:flags:utf-8 = 0;
+
+		[ \t-\r\x1c-\x1f] | "\xc2" [\x85\xa0] | "\xe1\x9a\x80" |
+		"\xe2\x80" [\x80-\x8a\xa8\xa9\xaf] | "\xe2\x81\x9f" | "\xe3\x80\x80" {
+			return (size_t)(YYCURSOR - p);
+		}
+		* { return 0; }
+	*/
+}
+
+/* The length of the whitespace character that ends at text[end] and
+ * starts at or after text[start], or 0. */
+static size_t
+wsback(const char *text, size_t start, size_t end)
+{
+	size_t k;
+
+	for (k = 1; k <= 3 && k <= end - start; k++)
+		if (wslen(text + end - k) == k)
+			return k;
+	return 0;
+}
+
+/* p past its whitespace. */
+static const char *
+skipws(const char *p)
+{
+	size_t k;
+
+	while ((k = wslen(p)))
+		p += k;
+	return p;
 }
 
 static void
@@ -183,6 +220,32 @@ number(struct lexer *l, size_t off, const char *p, size_t n, int isfloat)
 	return 0;
 }
 
+/* A character no token starts with, at p: named whole when p starts a
+ * UTF-8 sequence, as the byte it is otherwise. */
+static int
+badchar(struct lexer *l, size_t off, const unsigned char *p)
+{
+	unsigned long c;
+	int n, i;
+
+	n = *p < 0x80 ? 1 : *p < 0xC2 ? 0 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 :
+	    *p < 0xF5 ? 4 : 0;
+	c = n > 1 ? *p & (0x7Fu >> n) : *p;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			break;
+		c = c << 6 | (p[i] & 0x3Fu);
+	}
+	if (n == 0 || i < n || (n == 3 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10FFFF)))
+		return lexerr(l, off, "unexpected byte 0x%02X (not UTF-8)", *p);
+	if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0))
+		return lexerr(l, off, "unexpected character U+%04lX", c);
+	if (n == 1)
+		return lexerr(l, off, "unexpected character '%c'", *p);
+	return lexerr(l, off, "unexpected character U+%04lX '%.*s'", c, n, (const char *)p);
+}
+
 /* One token at *pp inside a tag. */
 static int
 token(struct lexer *l, const char **pp, int *depth)
@@ -257,7 +320,7 @@ token(struct lexer *l, const char **pp, int *depth)
 			return lexerr(l, off, "unexpected end of template inside a tag");
 		}
 		* {
-			return lexerr(l, off, "unexpected character '%c'", *tok);
+			return badchar(l, off, (const unsigned char *)tok);
 		}
 	*/
 done:
@@ -274,13 +337,10 @@ endraw(const char *q, int *minus, int *stripnext)
 	*minus = *r == '-';
 	if (*r == '-' || *r == '+')
 		r++;
-	while (isws((unsigned char)*r))
-		r++;
+	r = skipws(r);
 	if (strncmp(r, "endraw", 6))
 		return NULL;
-	r += 6;
-	while (isws((unsigned char)*r))
-		r++;
+	r = skipws(r + 6);
 	*stripnext = r[0] == '-';
 	if ((r[0] == '+' || r[0] == '-') && r[1] == '%' && r[2] == '}')
 		return r + 3;
@@ -294,16 +354,13 @@ static int
 raw(struct lexer *l, const char *p, size_t *end, int *stripnext)
 {
 	const char *text = l->s->text, *q, *e = NULL;
-	size_t tagoff = l->s->toks[l->s->ntoks - 2].off, dend;
+	size_t tagoff = l->s->toks[l->s->ntoks - 2].off, dend, k;
 	int minus = 0;
 
-	while (isws((unsigned char)*p))
-		p++;
-	if (p[0] == '-' && p[1] == '%' && p[2] == '}') {
-		p += 3;
-		while (isws((unsigned char)*p))
-			p++;
-	} else if (p[0] == '%' && p[1] == '}')
+	p = skipws(p);
+	if (p[0] == '-' && p[1] == '%' && p[2] == '}')
+		p = skipws(p + 3);
+	else if (p[0] == '%' && p[1] == '}')
 		p += 2;
 	else
 		return lexerr(l, (size_t)(p - text), "expected the end of the raw tag");
@@ -315,8 +372,8 @@ raw(struct lexer *l, const char *p, size_t *end, int *stripnext)
 	l->s->ntoks -= 2;
 	dend = (size_t)(q - text);
 	if (minus)
-		while (dend > (size_t)(p - text) && isws((unsigned char)text[dend - 1]))
-			dend--;
+		while (dend > (size_t)(p - text) && (k = wsback(text, (size_t)(p - text), dend)))
+			dend -= k;
 	if (dend > (size_t)(p - text))
 		push(l, JT_DATA, (size_t)(p - text), p, dend - (size_t)(p - text));
 	*end = (size_t)(e - text);
@@ -336,8 +393,7 @@ tag(struct lexer *l, size_t start, size_t *end, int *stripnext)
 	if (*p == '-' || *p == '+')
 		p++;
 	for (;;) {
-		while (isws((unsigned char)*p))
-			p++;
+		p = skipws(p);
 		if (depth == 0) {
 			if (p[0] == '-' && p[1] == close && p[2] == '}') {
 				*stripnext = 1;
@@ -390,7 +446,7 @@ jlex(struct arena *a, const char *name, const char *src, size_t n,
     struct jsrc *s, struct jerr *e)
 {
 	struct lexer l = {a, s, e, 0};
-	size_t pos = 0, start, dend, end = 0;
+	size_t pos = 0, start, dend, end = 0, k;
 	int strip = 0;
 	const char *text, *p;
 
@@ -410,12 +466,12 @@ jlex(struct arena *a, const char *name, const char *src, size_t n,
 		start = (size_t)(p - text);
 		dend = start;
 		if (strip)
-			while (pos < dend && isws((unsigned char)text[pos]))
-				pos++;
+			while (pos < dend && (k = wslen(text + pos)))
+				pos += k;
 		strip = 0;
 		if (*p && p[2] == '-')
-			while (dend > pos && isws((unsigned char)text[dend - 1]))
-				dend--;
+			while (dend > pos && (k = wsback(text, pos, dend)))
+				dend -= k;
 		if (dend > pos)
 			push(&l, JT_DATA, pos, text + pos, dend - pos);
 		if (!*p)
@@ -445,5 +501,13 @@ jerrstr(const struct jsrc *s, const struct jerr *e)
 	if (e->src)
 		s = e->src;
 	linecol(s->text, e->off, &line, &col);
+	if (s->macro)
+		return xasprintf("in macro %s (%s), line %d:%d: %s", s->macro, s->name,
+		    line, col, e->msg);
+	if (s->line > 0) {
+		if (line == 1)
+			col += s->col - 1;
+		line += s->line - 1;
+	}
 	return xasprintf("%s:%d:%d: %s", s->name, line, col, e->msg);
 }

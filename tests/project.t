@@ -153,6 +153,14 @@ refused 'echo "def model(dbt, s): return 1" >models/py.py' \
 refused 'echo "select {{ dbt.get_create_table_as_sql(1, 2, 3) }}" >models/d.sql' \
 	"dbt.get_create_table_as_sql, a macro of dbt's own that dbt2ninja does not have (a manifest from dbt parse works instead)" \
 	"a dbt macro we do not have"
+refused 'printf "/*\n * a header\n */\n\n{%%- macro me(t) -%%}\n\n  select * from {{ ref(t) }}\n{%%- endmacro -%%}\n" >macros/me.sql &&
+	echo "{{ me(nothing) }}" >models/me.sql' \
+	"macros/me.sql:7:20: ref(): an argument must be a string, not Undefined (model.jaffle.me)" \
+	"an error in a macro at its line in the file"
+refused 'printf "\n  {%% macro me(t) %%}{{ ref(t) }}{%% endmacro %%}\n" >macros/me.sql &&
+	echo "{% if execute %}{{ me(nothing) }}{% endif %}select 1 as x" >models/me.sql' \
+	"macros/me.sql:2:23: ref(): '' must be a string, not Undefined (model.jaffle.me)" \
+	"a render's error in a macro at its line and column in the file"
 refused 'echo "{% materialization m, default %}{% endmaterialization %}" >macros/m.sql &&
 	printf "{{ config(materialized=\"m\") }}\nselect 1 as x\n" >models/cm.sql' \
 	"models/cm.sql: model.jaffle.cm: materialized m: a custom materialization" "a model of a custom materialization"

@@ -194,7 +194,7 @@ main(void)
 	macro("q", "h", "{% macro h() %}{{ adapter.dispatch('h', 'q')() }}{% endmacro %}");
 	model("p", "a", "view", "{{ q.h() }}", NULL);
 	is(render(&run, "model.p.a"),
-	    "error: macros/m.sql:1:19: In dispatch: No macro named 'h' found within namespace: 'q'\n"
+	    "error: in macro macro.q.h (macros/m.sql), line 1:19: In dispatch: No macro named 'h' found within namespace: 'q'\n"
 	    "    Searched for: 'p.postgres__h', 'p.default__h', 'q.postgres__h', 'q.default__h'",
 	    "dispatch that finds nothing says where it looked, as dbt");
 
