@@ -1345,16 +1345,17 @@ addpatch(struct reader *r, const char *file, const char *below, const char *kind
 }
 
 /* A source's or a source table's config: what a source's config holds
- * (enabled, tags, meta, freshness, loaded_at_*, event_time). */
+ * (enabled, tags, meta, freshness, loaded_at_*, event_time), and keys of
+ * its own, which dbt's SourceConfig keeps. */
 static void
-srccfg(struct reader *r, const char *file, const char *where, const cJSON *o,
-    const char *const *ok)
+srccfg(struct reader *r, const char *file, const char *where, const cJSON *o)
 {
 	const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "config");
 
 	if (!c)
 		return;
-	onlykeys(r, file, where, c, ok);
+	if (!cJSON_IsObject(c))
+		fatal("%s%s: %s: config is not a mapping", r->pre, file, where);
 	if ((c = cJSON_GetObjectItemCaseSensitive(c, "enabled")) && !cJSON_IsBool(c))
 		fatal("%s%s: %s: config enabled is not true or false", r->pre, file, where);
 }
@@ -1389,8 +1390,6 @@ addsource(struct reader *r, const char *file, cJSON *s, const cJSON *raw)
 	    "data_tests", "tests", "config", "loaded_at_field", "loaded_at_query", "freshness",
 	    "meta", "tags", "quoting", "external", NULL};
 	static const char *const rel[] = {"database", "schema"};
-	static const char *const cfg[] = {"enabled", "tags", "meta", "freshness",
-	    "loaded_at_field", "loaded_at_query", "event_time", NULL};
 	cJSON *t;
 	size_t i;
 
@@ -1404,7 +1403,7 @@ addsource(struct reader *r, const char *file, cJSON *s, const cJSON *raw)
 			    rel[i]);
 	if (cJSON_GetObjectItemCaseSensitive(s, "loader") && !jstr(s, "loader"))
 		fatal("%s%s: source %s: loader is not a string", r->pre, file, jstr(s, "name"));
-	srccfg(r, file, jstr(s, "name"), s, cfg);
+	srccfg(r, file, jstr(s, "name"), s);
 	quotingcheck(r, file, jstr(s, "name"), cJSON_GetObjectItemCaseSensitive(s, "quoting"));
 	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(s, "tables")) {
 		cJSON *e = cJSON_CreateObject();
@@ -1415,7 +1414,7 @@ addsource(struct reader *r, const char *file, cJSON *s, const cJSON *raw)
 		if (cJSON_GetObjectItemCaseSensitive(t, "identifier") && !jstr(t, "identifier"))
 			fatal("%s%s: source %s: table %s: identifier is not a string", r->pre,
 			    file, jstr(s, "name"), jstr(t, "name"));
-		srccfg(r, file, jstr(s, "name"), t, cfg);
+		srccfg(r, file, jstr(s, "name"), t);
 		quotingcheck(r, file, jstr(t, "name"), cJSON_GetObjectItemCaseSensitive(t, "quoting"));
 		cJSON_AddStringToObject(e, "package", r->name);
 		cJSON_AddStringToObject(e, "file", file);
@@ -3301,20 +3300,10 @@ struct srclevel {
 static void
 onsrclevel(void *arg, const char *where, cJSON *level)
 {
-	static const char *const ok[] = {"enabled", "tags", "meta", "freshness",
-	    "loaded_at_field", "loaded_at_query", "event_time", NULL};
 	struct srclevel *l = arg;
 	cJSON *rendered, *x;
-	size_t i;
 	char *w;
 
-	cJSON_ArrayForEach(x, level) {
-		for (i = 0; ok[i] && strcmp(ok[i], x->string); i++)
-			;
-		if (!ok[i])
-			fatal("%sdbt_project.yml: %s: %s is not a source config read here (a "
-			    "manifest from dbt parse works instead)", l->r->pre, where, x->string);
-	}
 	rendered = projrender(l->r, where, level);
 	w = xasprintf("dbt_project.yml: %s", where);
 	srcupdate(l->r, w, l->cfg, rendered);

@@ -1153,29 +1153,40 @@ modelattr(struct jev *v, struct jv *self, const char *name)
 
 static const struct jclass modelclass = {"model", modelattr, NULL, NULL, NULL, NULL, 0, NULL};
 
-/* A name that needs the database, or what is not kept here. */
+/* A name that needs the database, or what is not kept here: what a
+ * render of dbt parse's manifest refuses too has no hint of it. */
+static const char *
+nohint(const char *name)
+{
+	return !strcmp(name, "run_started_at") || !strcmp(name, "load_agate_table") ? "" :
+	    " (a manifest from dbt parse works instead)";
+}
+
 static struct jv *
 nocall(struct jev *v, struct jv *self, struct jcall *c)
 {
+	const char *name = self->u.obj.data;
+
 	(void)c;
-	jfail(v, "unsupported at parse: %s() (a manifest from dbt parse works instead)",
-	    (const char *)self->u.obj.data);
+	jfail(v, "unsupported at parse: %s()%s", name, nohint(name));
 	return NULL;
 }
 
 static struct jv *
-noattr(struct jev *v, struct jv *self, const char *name)
+noattr(struct jev *v, struct jv *self, const char *attr)
 {
-	jfail(v, "unsupported at parse: %s.%s (a manifest from dbt parse works instead)",
-	    (const char *)self->u.obj.data, name);
+	const char *name = self->u.obj.data;
+
+	jfail(v, "unsupported at parse: %s.%s%s", name, attr, nohint(name));
 	return NULL;
 }
 
 static struct jv *
 noitems(struct jev *v, struct jv *self)
 {
-	jfail(v, "unsupported at parse: %s (a manifest from dbt parse works instead)",
-	    (const char *)self->u.obj.data);
+	const char *name = self->u.obj.data;
+
+	jfail(v, "unsupported at parse: %s%s", name, nohint(name));
 	return NULL;
 }
 
