@@ -1939,8 +1939,9 @@ resolve(struct reader *r, cJSON *n, enum ckind k, const char *tree, cJSON *patch
 	if (k == CMODEL && cJSON_IsTrue(en) && (!cJSON_IsString(mat) || (strcmp(mat->valuestring, "view") &&
 	    strcmp(mat->valuestring, "table") && strcmp(mat->valuestring, "incremental") &&
 	    strcmp(mat->valuestring, "ephemeral") && strcmp(mat->valuestring, "materialized_view"))))
-		fatal("%s%s: %s: materialized %s: a custom materialization (a manifest from dbt "
-		    "parse works instead)", r->pre, jstr(n, "original_file_path"), uid,
+		fatal("%s%s: %s: materialized %s: a custom materialization, which dbt2ninja does "
+		    "not run (only view, table, incremental, ephemeral and materialized_view)",
+		    r->pre, jstr(n, "original_file_path"), uid,
 		    cJSON_IsString(mat) ? mat->valuestring : "that is not a string");
 	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(l.cfg, "quoting")) > 0)
 		fatal("%s%s: %s: config quoting is not read here yet (a manifest from dbt parse "

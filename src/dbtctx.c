@@ -1715,6 +1715,38 @@ flagsattr(struct jev *v, struct jv *self, const char *name)
 
 static const struct jclass flagsclass = {"flags", flagsattr, NULL, NULL, NULL, NULL, 0, NULL};
 
+/* dbt's invocation_args_dict: of the invocation's arguments only which,
+ * flags.WHICH. */
+static struct jv *
+argsitem(struct jev *v, struct jv *self, struct jv *key)
+{
+	if (key->type != JSTR || strcmp(key->u.str.s, "which"))
+		jfail(v, "unsupported: invocation_args_dict[%s] (but 'which')",
+		    key->type == JSTR ? key->u.str.s : jvtypename(key));
+	return flagsattr(v, self, "WHICH");
+}
+
+static struct jv *
+argsget(struct jev *v, void *data, struct jcall *c)
+{
+	struct jv *self = data, *key = arg(c, 0, "key");
+
+	if (!key || c->npos > 2 || c->nkw)
+		jfail(v, "unsupported: invocation_args_dict.get() but of a key and a default");
+	return argsitem(v, self, key);
+}
+
+static struct jv *
+argsattr(struct jev *v, struct jv *self, const char *name)
+{
+	if (strcmp(name, "get"))
+		jfail(v, "unsupported: invocation_args_dict.%s", name);
+	return jvfunc(jevarena(v), "get", argsget, self);
+}
+
+static const struct jclass argsclass = {"invocation_args_dict", argsattr, NULL, NULL, NULL,
+    argsitem, 1, NULL};
+
 static struct jv *
 modelattr(struct jev *v, struct jv *self, const char *name)
 {
@@ -2043,6 +2075,7 @@ basectx(struct rnode *rn, struct arena *a)
 	put(a, d, "zip", jvfunc(a, "zip", fnzip, rn));
 	put(a, d, "local_md5", jvfunc(a, "local_md5", fnmd5, rn));
 	put(a, d, "flags", jvobj(a, &flagsclass, rn));
+	put(a, d, "invocation_args_dict", jvobj(a, &argsclass, rn));
 	{
 		struct jdtclock clk = {dbtclock, rn};
 		put(a, d, "modules", jremodules(a, &clk));
@@ -2060,7 +2093,7 @@ fixedctx(struct dbtctx *c)
 {
 	static const char *const no[] = {"adapter_macro", "column", "compiled_code",
 	    "context_macro_stack", "dbt_metadata_envs", "debug", "defer_relation",
-	    "diff_of_two_dicts", "function", "invocation_args_dict",
+	    "diff_of_two_dicts", "function",
 	    "invocation_id", "load_agate_table", "metric", "post_hooks",
 	    "pre_hooks", "render", "run_started_at", "selected_resources",
 	    "source_node", "sql", "sql_now", "submit_python_job", "thread_id", "toyaml",

@@ -292,6 +292,12 @@ main(void)
 	model("p", "c", "view", "{{ flags.WHICH }}", NULL);
 	ok(strstr(render(&run, "model.p.c"), "flags.WHICH needs the database: the node is rendered when it runs") != NULL,
 	    "flags.WHICH: the verb the node runs under, known when it runs");
+	model("p", "ia", "view", "{{ invocation_args_dict.get('which') }}", NULL);
+	ok(strstr(render(&run, "model.p.ia"), "flags.WHICH needs the database: the node is rendered when it runs") != NULL,
+	    "invocation_args_dict.get('which'): flags.WHICH, known when it runs");
+	model("p", "ib", "view", "{{ invocation_args_dict['select'] }}", NULL);
+	is(render(&run, "model.p.ib"), "error: models/ib.sql:1:24: unsupported: invocation_args_dict[select] (but 'which')",
+	    "invocation_args_dict: any other argument refused by name");
 
 	/* what is not known is refused by name, never printed empty */
 	reset();
