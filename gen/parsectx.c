@@ -232,14 +232,13 @@ relattr(struct jev *v, struct jv *self, const char *name)
 		return &jvnone;
 	else if (!strcmp(name, "get"))
 		return jvfunc(jevarena(v), "get", relget, self->u.obj.data);
-	else if (!strcmp(name, "information_schema")) {
-		/* the relation's own: dbt's InformationSchema of it */
+	else {
+		/* the rest as the relation of its names answers it (its
+		 * information_schema, incorporate, render, quote, ...) */
 		struct jv *r = dbtrelation(jevarena(v), &((struct pnode *)self->u.obj.data)->c->run,
 		    jstr(n, "database"), jstr(n, "schema"), jstr(n, "alias"));
 		return r->u.obj.cls->getattr(v, r, name);
-	} else
-		jfail(v, "unsupported at parse: attribute '%s' of a relation "
-		    "(a manifest from dbt parse works instead)", name);
+	}
 	return s ? str(jevarena(v), s) : &jvnone;
 }
 
