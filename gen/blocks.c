@@ -26,6 +26,28 @@ fail(const struct jsrc *s, size_t off, char **err, const char *msg)
 	return -1;
 }
 
+/* Where each offset of the lexer's text (its newlines made \n) is in
+ * text: NULL when they are the same (no \r). dbt's blocks are of the
+ * file's bytes. */
+static size_t *
+rawoffs(const char *text, size_t n)
+{
+	size_t *off, i, k = 0;
+
+	if (!memchr(text, '\r', n))
+		return NULL;
+	off = xreallocarray(NULL, n + 1, sizeof(*off));
+	for (i = 0; i < n; i++, k++) {
+		off[k] = i;
+		if (text[i] == '\r' && i + 1 < n && text[i + 1] == '\n')
+			i++;
+	}
+	off[k] = n;
+	return off;
+}
+
+#define RAW(off, x) ((off) ? (off)[x] : (x))
+
 int
 macroblocks(const char *path, const char *text, size_t n,
     void (*fn)(void *, const char *, const char *, size_t, int, int), void *arg,
@@ -37,6 +59,7 @@ macroblocks(const char *path, const char *text, size_t n,
 	size_t i, start = 0, depth = 0;
 	char *name = NULL;
 	int r = 0, line, col;
+	size_t *off;
 
 	memset(&e, 0, sizeof(e));
 	if (jlex(&a, path, text, n, &s, &e) < 0) {
@@ -44,6 +67,7 @@ macroblocks(const char *path, const char *text, size_t n,
 		arenafree(&a);
 		return -1;
 	}
+	off = rawoffs(text, n);
 	for (i = 0; i + 1 < s.ntoks && r == 0; i++) {
 		const struct jtoken *t = &s.toks[i + 1];
 		if (s.toks[i].type != JT_BBEGIN)
@@ -90,7 +114,8 @@ macroblocks(const char *path, const char *text, size_t n,
 				break;
 			}
 			linecol(s.text, start, &line, &col);
-			fn(arg, name, s.text + start, s.toks[k].off - start, line, col);
+			fn(arg, name, text + RAW(off, start), RAW(off, s.toks[k].off) - RAW(off, start),
+			    line, col);
 			free(name);
 			name = NULL;
 		}
@@ -98,6 +123,7 @@ macroblocks(const char *path, const char *text, size_t n,
 	if (r == 0 && depth > 0)
 		r = fail(&s, start, err, "a block that is never closed");
 	free(name);
+	free(off);
 	arenafree(&a);
 	return r;
 }
@@ -115,6 +141,7 @@ namedblocks(const char *path, const char *text, size_t n, const char *tag, int s
 	size_t i, k, start = 0, open = 0;
 	char *name = NULL, *end = xasprintf("end%s", tag), msg[160];
 	int r = 0;
+	size_t *off;
 
 	memset(&e, 0, sizeof(e));
 	if (jlex(&a, path, text, n, &s, &e) < 0) {
@@ -123,6 +150,7 @@ namedblocks(const char *path, const char *text, size_t n, const char *tag, int s
 		free(end);
 		return -1;
 	}
+	off = rawoffs(text, n);
 	for (i = 0; i + 1 < s.ntoks && r == 0; i++) {
 		const struct jtoken *t = &s.toks[i + 1];
 		if (s.toks[i].type != JT_BBEGIN)
@@ -145,7 +173,7 @@ namedblocks(const char *path, const char *text, size_t n, const char *tag, int s
 			start = s.toks[k].off;
 			open = s.toks[i].off + 1;
 		} else if (isname(t, end) && open) {
-			fn(arg, name, s.text + start, s.toks[i].off - start);
+			fn(arg, name, text + RAW(off, start), RAW(off, s.toks[i].off) - RAW(off, start));
 			free(name);
 			name = NULL;
 			open = 0;
@@ -159,6 +187,7 @@ namedblocks(const char *path, const char *text, size_t n, const char *tag, int s
 		r = fail(&s, open - 1, err, "a block that is never closed");
 	free(name);
 	free(end);
+	free(off);
 	arenafree(&a);
 	return r;
 }

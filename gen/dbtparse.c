@@ -166,8 +166,8 @@ saw(struct reader *r, const char *rel)
 	htabput(&r->seen, p, p);
 }
 
-/* Python's str.strip() of ASCII whitespace, newlines made \n first, as
- * dbt reads a file. */
+/* Python's str.strip() of ASCII whitespace, as dbt reads a file (its
+ * bytes: a \r kept). */
 static char *
 contents(struct reader *r, const char *rel, int strip)
 {
@@ -187,24 +187,16 @@ char *
 dbttext(const char *text, size_t n, int strip)
 {
 	char *s;
-	size_t i, k = 0, start = 0, end;
+	size_t start = 0, end = n;
 
 	s = xmalloc(n + 1);
-	for (i = 0; i < n; i++) {
-		if (text[i] == '\r') {
-			s[k++] = '\n';
-			if (i + 1 < n && text[i + 1] == '\n')
-				i++;
-		} else
-			s[k++] = text[i];
-	}
-	s[k] = '\0';
+	memcpy(s, text, n);
+	s[n] = '\0';
 	if (!strip)
 		return s;
-	end = k;
-	while (start < end && strchr(" \t\n\v\f\x1c\x1d\x1e\x1f", s[start]))
+	while (start < end && strchr(" \t\n\r\v\f\x1c\x1d\x1e\x1f", s[start]) && s[start])
 		start++;
-	while (end > start && strchr(" \t\n\v\f\x1c\x1d\x1e\x1f", s[end - 1]))
+	while (end > start && strchr(" \t\n\r\v\f\x1c\x1d\x1e\x1f", s[end - 1]) && s[end - 1])
 		end--;
 	memmove(s, s + start, end - start);
 	s[end - start] = '\0';

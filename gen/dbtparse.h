@@ -66,7 +66,7 @@ struct parseopts {
 enum { ORDNODES = 1, ORDSOURCES = 2, ORDEXPOSURES = 4 };
 cJSON *dbtparse(const struct parseopts *o, char **read, char **missing, int *ordered);
 
-/* A file's text as dbt reads it: newlines made \n, and with strip
+/* A file's text as dbt reads it: its bytes (a \r kept), with strip
  * Python's str.strip() of ASCII whitespace (malloc'd). */
 char *dbttext(const char *text, size_t n, int strip);
 

@@ -99,8 +99,6 @@ refused 'sed -i "s/      - v: 2$/      - v: 1/" models/versioned/versions.yml' \
 	"Found duplicate version: '1' in versions list of model 'dim'" "a version twice"
 refused 'sed -i "s/    latest_version: 1$/    latest_version: 7/" models/versioned/versions.yml' \
 	"latest_version: 7 is not one of model 'dim' versions" "a latest_version that is not a version"
-refused 'printf "version: 2\nsources:\n  - name: s2\n    config:\n      materialized: table\n    tables: [{name: t}]\n" >models/s2.yml' \
-	"models/s2.yml: s2: materialized is not read here yet" "a source config key that SourceConfig does not have"
 refused 'printf "version: 2\nsources:\n  - name: s2\n    tables:\n      - name: t\n        config: {enabled: 1}\n" >models/s2.yml' \
 	"models/s2.yml: s2: config enabled is not true or false" "a source table's enabled not a boolean"
 refused 'echo "select 1 as id" >models/dim.sql' \
