@@ -2415,7 +2415,9 @@ patch(struct reader *r, cJSON *n, const char *kind, const char **file)
 		cJSON_ReplaceItemInObjectCaseSensitive(n, "description",
 		    cJSON_CreateString(jstr(e, "description")));
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "columns", columns(e));
-	describe(r, n, *file);
+	/* dbt's process_docs renders the enabled nodes' alone */
+	if (enabled(n))
+		describe(r, n, *file);
 	pp = xasprintf("%s://%s", jstr(p, "package"), *file);
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "patch_path", cJSON_CreateString(pp));
 	free(pp);

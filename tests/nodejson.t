@@ -7,7 +7,8 @@
 # them), hookrefs (refs, sources and macros of hooks at every level; refs
 # of what fromyaml and fromjson read) and
 # crosspatch (properties and tests of a package's nodes in the root
-# project, and of the root's in a package), and tests/data/project with
+# project, and of the root's in a package; a disabled model's docs left
+# unrendered), and tests/data/project with
 # CR LF line ends:
 # what a job rendered when it runs carries. Left out by nature
 # (tests/nodejson.py): created_at, a seed's root_path, analyses.
