@@ -569,37 +569,6 @@ flagsattr(struct jev *v, struct jv *self, const char *name)
 
 static const struct jclass flagsclass = {"flags", flagsattr, NULL, NULL, NULL, NULL, 0, NULL};
 
-/* dbt's invocation_args_dict: of the invocation's arguments only which,
- * flags.WHICH. */
-static struct jv *
-argsitem(struct jev *v, struct jv *self, struct jv *key)
-{
-	if (key->type != JSTR || strcmp(key->u.str.s, "which"))
-		jfail(v, "unsupported: invocation_args_dict[%s] (but 'which')",
-		    key->type == JSTR ? key->u.str.s : jvtypename(key));
-	return flagsattr(v, self, "WHICH");
-}
-
-static struct jv *
-argsget(struct jev *v, void *data, struct jcall *c)
-{
-	struct jv *self = data, *key = arg(c, 0, "key");
-
-	if (!key || c->npos > 2 || c->nkw)
-		jfail(v, "unsupported: invocation_args_dict.get() but of a key and a default");
-	return argsitem(v, self, key);
-}
-
-static struct jv *
-argsattr(struct jev *v, struct jv *self, const char *name)
-{
-	if (strcmp(name, "get"))
-		jfail(v, "unsupported: invocation_args_dict.%s", name);
-	return jvfunc(jevarena(v), "get", argsget, self);
-}
-
-static const struct jclass argsclass = {"invocation_args_dict", argsattr, NULL, NULL, NULL,
-    argsitem, 1, NULL};
 
 /* ---- macros ---- */
 
@@ -1265,7 +1234,7 @@ basectx(struct pnode *pn, struct arena *a)
 	put(a, d, "target", jvobj(a, &targetclass, pn->c));
 	put(a, d, "adapter", jvobj(a, &adclass, pn));
 	put(a, d, "flags", jvobj(a, &flagsclass, pn));
-	put(a, d, "invocation_args_dict", jvobj(a, &argsclass, pn));
+	put(a, d, "invocation_args_dict", dbtargsdict(a, jvobj(a, &flagsclass, pn)));
 	put(a, d, "api", dbtapi(a, &pn->c->run));
 	ex = jvdict(a);
 	put(a, ex, "raise_compiler_error", jvfunc(a, "raise_compiler_error", fnraise, pn));

@@ -1716,14 +1716,16 @@ flagsattr(struct jev *v, struct jv *self, const char *name)
 static const struct jclass flagsclass = {"flags", flagsattr, NULL, NULL, NULL, NULL, 0, NULL};
 
 /* dbt's invocation_args_dict: of the invocation's arguments only which,
- * flags.WHICH. */
+ * the flags' WHICH (self's data). */
 static struct jv *
 argsitem(struct jev *v, struct jv *self, struct jv *key)
 {
+	struct jv *flags = self->u.obj.data;
+
 	if (key->type != JSTR || strcmp(key->u.str.s, "which"))
 		jfail(v, "unsupported: invocation_args_dict[%s] (but 'which')",
 		    key->type == JSTR ? key->u.str.s : jvtypename(key));
-	return flagsattr(v, self, "WHICH");
+	return flags->u.obj.cls->getattr(v, flags, "WHICH");
 }
 
 static struct jv *
@@ -1746,6 +1748,12 @@ argsattr(struct jev *v, struct jv *self, const char *name)
 
 static const struct jclass argsclass = {"invocation_args_dict", argsattr, NULL, NULL, NULL,
     argsitem, 1, NULL};
+
+struct jv *
+dbtargsdict(struct arena *a, struct jv *flags)
+{
+	return jvobj(a, &argsclass, flags);
+}
 
 static struct jv *
 modelattr(struct jev *v, struct jv *self, const char *name)
@@ -2075,7 +2083,7 @@ basectx(struct rnode *rn, struct arena *a)
 	put(a, d, "zip", jvfunc(a, "zip", fnzip, rn));
 	put(a, d, "local_md5", jvfunc(a, "local_md5", fnmd5, rn));
 	put(a, d, "flags", jvobj(a, &flagsclass, rn));
-	put(a, d, "invocation_args_dict", jvobj(a, &argsclass, rn));
+	put(a, d, "invocation_args_dict", dbtargsdict(a, jvobj(a, &flagsclass, rn)));
 	{
 		struct jdtclock clk = {dbtclock, rn};
 		put(a, d, "modules", jremodules(a, &clk));

@@ -46,6 +46,8 @@ struct jev;
 /* A JSON value as the engine's (jvalue.h), in a: integral numbers are
  * ints (cJSON keeps no distinction), others floats. */
 struct jv *dbtjson(struct arena *a, cJSON *j);
+/* dbt's invocation_args_dict over the context's flags (its WHICH). */
+struct jv *dbtargsdict(struct arena *a, struct jv *flags);
 /* dbt's tojson, fromjson and fromyaml, into the context d. */
 void dbtjsonnames(struct arena *a, struct jv *d);
 /* The value of var name, x, as dbt's Var gives it: a string with any of

@@ -796,15 +796,8 @@ getitem(struct jev *v, size_t off, struct jv *x, struct jv *k, int attr)
 			return r;
 	}
 	if ((x->type == JLIST || x->type == JTUPLE || x->type == JSTR) &&
-	    (k->type == JINT || k->type == JBOOL)) {
-		struct jv *l = x->type == JSTR ? items(v, off, x) : x;
-		int64_t i = ival(k), n = (int64_t)l->u.list.n;
-		if (i < 0)
-			i += n;
-		if (i < 0 || i >= n)
-			return &jvundef;
-		return l->u.list.v[i];
-	}
+	    (k->type == JINT || k->type == JBOOL))
+		return (r = pyitem(v, off, x, k)) ? r : &jvundef;
 	if (jvisrange(x) && (k->type == JINT || k->type == JBOOL)) {
 		int64_t i = ival(k), n = (int64_t)jvrangelen(x);
 		if (i < 0)
