@@ -49,7 +49,7 @@ UNITS = tests/unit/util tests/unit/arena tests/unit/htab tests/unit/hash tests/u
 	tests/unit/job tests/unit/ninja tests/unit/jinja tests/unit/seed \
 	tests/unit/config tests/unit/jobfile tests/unit/mat tests/unit/mz tests/unit/deploy tests/unit/profile \
 	tests/unit/conn tests/unit/stamp tests/unit/jvalue tests/unit/jlex tests/unit/jmacro tests/unit/jlib tests/unit/jdatetime tests/unit/ninjalog tests/unit/dbtctx \
-	tests/unit/testname tests/unit/jskel tests/unit/delta
+	tests/unit/testname tests/unit/jskel tests/unit/delta tests/unit/stage
 MANS = docs/dbt2ninja.1 docs/dbt2ninja-run.1 docs/dbt2ninja.5
 
 all: dbt2ninja dbt2ninja-run

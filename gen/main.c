@@ -971,7 +971,7 @@ main(int argc, char **argv)
 	 * and the other commands */
 	if (o.fromproject)
 		stageput(PROJMANIFEST, m.text, m.textlen);
-	stageput(no.output, out.s, out.len);
+	stagefresh(no.output, out.s, out.len);
 	stagecommit();
 	if (o.state) {
 		printf("dbt2ninja: state from %s: %zu new, %zu modified, %zu downstream, "

@@ -1,4 +1,10 @@
 #define _POSIX_C_SOURCE 200809L
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -689,15 +695,22 @@ members(struct reader *r, const char **pp,
 	*pp = p + 1;
 }
 
-/* A string with its length before it. */
+/* A string with its length before it, in 7-bit groups (the first byte
+ * of a short string's is its length). */
 static void
 sumstr(struct buf *b, int tag, const char *s)
 {
-	size_t n = strlen(s);
+	size_t n = strlen(s), k;
+	char *p;
 
-	bufputc(b, tag);
-	bufadd(b, (const char *)&n, sizeof(n));
-	bufadd(b, s, n);
+	bufgrow(b, n + 12);
+	p = b->s + b->len;
+	*p++ = (char)tag;
+	for (k = n; k >= 0x80; k >>= 7)
+		*p++ = (char)(0x80 | (k & 0x7F));
+	*p++ = (char)k;
+	memcpy(p, s, n);
+	b->len = (size_t)(p + n - b->s);
 }
 
 /* A JSON value written unambiguously, for hashing: each string with its
@@ -1036,6 +1049,33 @@ manifestloadfor(struct manifest *m, const char *path, int what)
 	manifestloadtext(m, path, NULL, 0, what);
 }
 
+/* The file at path mapped, as a regeneration reads tens of megabytes it
+ * never writes; NULL (errno set) when it cannot be (empty, not a regular
+ * file, no such file): then it is read. */
+static void *
+mapfile(const char *path, size_t *len)
+{
+	struct stat st;
+	void *p = MAP_FAILED;
+	int fd = open(path, O_RDONLY), err;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uintmax_t)st.st_size <= SIZE_MAX) {
+		*len = (size_t)st.st_size;
+#ifdef MAP_POPULATE
+		p = mmap(NULL, *len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+#else
+		p = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
+#endif
+	}
+	err = errno;
+	close(fd);
+	errno = err;
+	return p == MAP_FAILED ? NULL : p;
+}
+
 void
 manifestloadtext(struct manifest *m, const char *path, const char *text, size_t textlen,
     int what)
@@ -1055,7 +1095,15 @@ manifestloadtext(struct manifest *m, const char *path, const char *text, size_t 
 	m->path = path;
 	m->adapter = "postgres";
 	r.m = m;
-	if (m->text && !(textlen >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))) {
+	if (!m->text)
+		m->map = mapfile(path, &m->maplen);
+	if (m->map) {
+		r.s = m->map;
+		r.end = r.s + m->maplen;
+		/* a byte order mark, as some Windows tools write: not part of the JSON */
+		if (m->maplen >= 3 && !memcmp(r.s, "\xEF\xBB\xBF", 3))
+			r.s += 3;
+	} else if (m->text && !(textlen >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))) {
 		r.s = text;
 		r.end = text + textlen;
 	} else {
@@ -1095,6 +1143,10 @@ manifestloadtext(struct manifest *m, const char *path, const char *text, size_t 
 		m->jsonown = r.text.s;
 	else
 		buffree(&r.text);
+	if (m->map && !m->json) {
+		munmap(m->map, m->maplen);
+		m->map = NULL;
+	}
 
 	m->nodes = r.nodes;
 	m->nnodes = r.nnodes;
@@ -1222,6 +1274,9 @@ manifestdroptext(struct manifest *m)
 
 	free(m->jsonown);
 	m->jsonown = NULL;
+	if (m->map)
+		munmap(m->map, m->maplen);
+	m->map = NULL;
 	m->json = NULL;
 	m->jsonlen = 0;
 	htabfree(&m->srcspans);

@@ -187,6 +187,8 @@ struct manifest {
 	const char *json;
 	size_t jsonlen;
 	char *jsonown;		/* json, when read here (else m->text) */
+	void *map;		/* json's file, mapped (mapfile()), or NULL */
+	size_t maplen;
 	struct htab srcspans;	/* source unique_id -> struct span */
 	struct span metadata, macrospan;
 	int spandup;

@@ -329,20 +329,19 @@ buildedge(struct buf *b, const struct node *n)
 struct phony {
 	struct htab used;
 	struct buf *b;
+	struct arena a;		/* used's keys */
 };
 
 /* Take name; 0 when it was taken already. */
 static int
 reserve(struct phony *p, const char *name)
 {
-	char *key = canonical(name);
+	char *c = iscanonical(name) ? NULL : canonical(name), *key;
+	size_t n = strlen(c ? c : name) + 1;
 
-	if (htabget(&p->used, key)) {
-		free(key);
-		return 0;
-	}
-	htabput(&p->used, key, key);
-	return 1;
+	key = memcpy(arenaalloc(&p->a, n), c ? c : name, n);
+	free(c);
+	return htabadd(&p->used, key, key) == NULL;
 }
 
 static int
@@ -788,7 +787,7 @@ operationtargets(struct phony *p, const struct manifest *m)
 void
 ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 {
-	struct phony p = {{0}, b};
+	struct phony p = {{0}, b, {0}};
 	struct buf name = {0};
 	size_t i;
 
@@ -867,9 +866,8 @@ ninjarender(const struct manifest *m, const struct ninjaopts *o, struct buf *b)
 	operationtargets(&p, m);
 	tagsandpaths(&p, m);
 	exposures(&p, m);
-	for (i = 0; i < p.used.cap; i++)
-		free((char *)p.used.keys[i]);
 	htabfree(&p.used);
+	arenafree(&p.a);
 	buffree(&name);
 	free(starts);
 	free(ends);

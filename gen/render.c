@@ -48,6 +48,8 @@ struct cache {
 	size_t reused;
 	struct rdoc *d;
 	char graph[SHA256_HEX];	/* graph's sections' SHA-256, once taken */
+	struct htab files;	/* the job files there are, listed once */
+	int listed;
 };
 
 /* An env var's name that none can have: a node whose render read graph
@@ -407,6 +409,31 @@ keymatch(struct cache *k, struct node *n, const char *base)
 	return !strcmp(key, sp2 + 1);
 }
 
+/* Whether the job file name is in JOBDIR: one listing of it, not a
+ * lookup of each of ten thousand files. */
+static int
+jobthere(struct cache *k, const char *name)
+{
+	struct dirent *e;
+	size_t n;
+	char *s;
+	DIR *d;
+
+	if (!k->listed) {
+		k->listed = 1;
+		if ((d = opendir(JOBDIR))) {
+			while ((e = readdir(d)))
+				if (e->d_name[0] != '.') {
+					n = strlen(e->d_name) + 1;
+					s = memcpy(arenaalloc(&k->a, n), e->d_name, n);
+					htabput(&k->files, s, s);
+				}
+			closedir(d);
+		}
+	}
+	return htabget(&k->files, name) != NULL;
+}
+
 /* The job file's SQL forms, when the node's key is the last run's; with
  * keep, not even read when the job index vouches for the file and the
  * header (config, with the compiled line gone) hashes as it says. */
@@ -427,7 +454,7 @@ cached(struct cache *k, struct manifest *m, struct node *n, const char *base,
 		n->config = config;
 		jobhead(m, n, NULL, hh);
 		n->config = was;
-		if (!strcmp(hh, l->head) && access(path, F_OK) == 0) {
+		if (!strcmp(hh, l->head) && jobthere(k, name)) {
 			n->kept = 1;
 			n->keptcfg = config;
 			memcpy(n->keptjob, l->sum, SHA256_HEX);
@@ -988,6 +1015,7 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 	buffree(&k.scratch);
 	htabfree(&k.old);
 	htabfree(&k.sums);
+	htabfree(&k.files);
 	arenafree(&k.a);
 	dbtctxfree(c[0]);
 	dbtctxfree(c[1]);

@@ -1,4 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
+#include <sys/mman.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -12,6 +15,7 @@ struct staged {
 	char *path;
 	char *tmp;	/* the new contents, or NULL: created in place, or removed */
 	int del;
+	int touch;	/* as it was, but for its times, set at commit */
 };
 
 static struct staged *staged;
@@ -29,7 +33,7 @@ cleanup(void)
 		struct staged *s = &staged[i];
 		if (s->tmp)
 			unlink(s->tmp);
-		else if (!s->del && !committing)
+		else if (!s->del && !s->touch && !committing)
 			unlink(s->path);
 		free(s->path);
 		free(s->tmp);
@@ -53,7 +57,7 @@ add(const char *path)
 	s = &staged[nstaged++];
 	s->path = xstrdup(path);
 	s->tmp = NULL;
-	s->del = 0;
+	s->del = s->touch = 0;
 	return s;
 }
 
@@ -84,6 +88,34 @@ stageput(const char *path, const char *s, size_t n)
 		fatal("%s:", at);
 }
 
+/* Whether the file at path holds the n bytes at s. */
+static int
+holds(const char *path, const char *s, size_t n)
+{
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY), same = 0;
+
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == n && n > 0 &&
+	    (p = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0)) != MAP_FAILED) {
+		same = !memcmp(p, s, n);
+		munmap(p, n);
+	}
+	close(fd);
+	return same;
+}
+
+void
+stagefresh(const char *path, const char *s, size_t n)
+{
+	if (holds(path, s, n))
+		add(path)->touch = 1;
+	else
+		stageput(path, s, n);
+}
+
 void
 stagedel(const char *path)
 {
@@ -102,6 +134,8 @@ stagecommit(void)
 			fatal("%s: unlink:", s->path);
 		if (s->tmp && rename(s->tmp, s->path) < 0)
 			fatal("%s: rename:", s->tmp);
+		if (s->touch && utimensat(AT_FDCWD, s->path, NULL, 0) < 0)
+			fatal("%s: utimensat:", s->path);
 		free(s->tmp);
 		s->tmp = NULL;
 	}

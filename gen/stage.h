@@ -14,6 +14,11 @@
 
 /* Exit 1 naming path when it cannot be written. */
 void stageput(const char *path, const char *s, size_t n);
+/* The same, but when path holds these bytes already it is not written
+ * again: its times are set to now at commit, as a new file's would be
+ * (ninja sees a generator's output new, and a file system's cost of
+ * rewriting tens of megabytes is saved). */
+void stagefresh(const char *path, const char *s, size_t n);
 void stagedel(const char *path);
 /* Exit 1 naming the file when a rename or removal fails. */
 void stagecommit(void);

@@ -82,6 +82,24 @@ htabput(struct htab *t, const char *key, void *val)
 	return put(t, key, val, hashstr(key));
 }
 
+void *
+htabadd(struct htab *t, const char *key, void *val)
+{
+	uint64_t h = hashstr(key);
+	size_t i;
+
+	if ((t->len + 1) * 4 > t->cap * 3)
+		grow(t);
+	i = slot(t, key, h);
+	if (t->keys[i])
+		return t->vals[i];
+	t->keys[i] = key;
+	t->hashes[i] = h;
+	t->vals[i] = val;
+	t->len++;
+	return NULL;
+}
+
 void
 htabfree(struct htab *t)
 {

@@ -18,6 +18,10 @@ struct htab {
 void *htabget(const struct htab *t, const char *key);
 /* Store val under key, replacing any previous value, which is returned. */
 void *htabput(struct htab *t, const char *key, void *val);
+/* Store val under key unless key is there: then nothing changes, and
+ * the value there is returned (one probe, where htabget() and htabput()
+ * take two). */
+void *htabadd(struct htab *t, const char *key, void *val);
 void htabfree(struct htab *t);
 
 #endif

@@ -1,4 +1,5 @@
 #include "fixture.h"
+#include "hash.h"
 #include "tap.h"
 
 int
@@ -84,6 +85,32 @@ main(void)
 	ok(!manifestmatover(&m, manifestnode(&m, "seed.p.s"), "materialize", 0),
 	    "and not where dbt passes it over (1.8's flag)");
 	manifestfree(&m);
+
+	/* the render's key of a node (rsum): all of its tree but created_at */
+	{
+		static const char *const forms[] = {
+			"{'nodes': {'model.p.a': {'resource_type': 'model', 'created_at': 1.5, 'raw_code': 'x\\\\', 'config': {'meta': {'created_at': 1}}}}}",
+			"{'nodes': {'model.p.a': {'resource_type': 'model', 'created_at': 1700000000.25, 'raw_code': 'x\\\\', 'config': {'meta': {'created_at': 1}}}}}",
+			"{'nodes': {'model.p.a': {'created_at': [2, {'a': 3}], 'resource_type': 'model', 'raw_code': 'x\\\\', 'config': {'meta': {'created_at': 1}}}}}",
+			"{'nodes': {'model.p.a': {'resource_type': 'model', 'created_at': 1.5, 'raw_code': 'x\\\\', 'config': {'meta': {'created_at': 2}}}}}",
+			"{'nodes': {'model.p.a': {'resource_type': 'model', 'created_at': 1.5, 'raw_code': 'x\\\\\\', \\'created_at\\': 1', 'config': {}}}}",
+			"{'nodes': {'model.p.a': {'resource_type': 'model', 'created_at': 1.5, 'raw_code': 'x\\\\\\', \\'created_at\\': 2', 'config': {}}}}",
+		};
+		char sum[6][SHA256_HEX];
+		size_t i;
+
+		for (i = 0; i < 6; i++) {
+			fixture(&m, forms[i]);
+			n = manifestnode(&m, "model.p.a");
+			ok(n && n->rsum, "a node to render has its key");
+			snprintf(sum[i], sizeof(sum[i]), "%s", n && n->rsum ? n->rsum : "");
+			manifestfree(&m);
+		}
+		is(sum[1], sum[0], "a node's key leaves its created_at out");
+		is(sum[2], sum[0], "wherever it is, whatever it holds");
+		ok(strcmp(sum[3], sum[0]) != 0, "nor a created_at deeper in the node");
+		ok(strcmp(sum[5], sum[4]) != 0, "nor one inside a string");
+	}
 
 	fixture(&m, "\xEF\xBB\xBF{'nodes': {'model.p.a': {'resource_type': 'model'}}}");
 	ok(m.nnodes == 1, "a byte order mark before the JSON is skipped");
