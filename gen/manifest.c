@@ -35,7 +35,6 @@ struct reader {
 	struct members node, config;	/* of the node being read */
 	struct buf text;	/* the file's, when read here */
 	const char *s, *end;	/* the text */
-	struct buf sumbuf;	/* manifestsum()'s scratch */
 	const char *top;	/* the top-level member being read */
 	int seen;		/* which of ontop()'s once were */
 	struct arena scratch;	/* one member's tree at a time */
@@ -762,7 +761,7 @@ manifestsum(const cJSON *j, struct buf *b, char out[SHA256_HEX])
 }
 
 /* What the render takes of a node without its tree (struct node's at,
- * len, ephem, rawok and rsum), as it would take them of the tree. */
+ * len, ephem, rawok and rawsum), as it would take them of the tree. */
 static void
 forrender(struct reader *r, struct node *n, const cJSON *j, const char *at, const char *end)
 {
@@ -775,8 +774,8 @@ forrender(struct reader *r, struct node *n, const cJSON *j, const char *at, cons
 	n->rawok = (!cJSON_IsString(lang) || !strcmp(lang->valuestring, "sql")) &&
 	    (cJSON_IsString(item(r, j, "raw_code")) || cJSON_IsString(item(r, j, "raw_sql")));
 	if (!n->sql && (n->kind == KRUN || n->kind == KEPHEMERAL || n->kind == KEXTERNAL)) {
-		n->rsum = arenaalloc(&r->m->keep, SHA256_HEX);
-		manifestsum(j, &r->sumbuf, n->rsum);
+		n->rawsum = arenaalloc(&r->m->keep, SHA256_HEX);
+		sha256hex(at, (size_t)(end - at), n->rawsum);
 	}
 }
 
@@ -799,7 +798,7 @@ onnode(struct reader *r, const char *key, const char **p)
 	n = &r->nodes[r->nnodes - 1];
 	if (r->m->json)
 		forrender(r, n, j, r->at, *p);
-	if (n->rsum && r->m->fortrees)
+	if (n->rawsum && r->m->fortrees)
 		n->tree = j;
 	else
 		arenarollback(&r->m->trees, mark);
@@ -1138,7 +1137,6 @@ manifestloadtext(struct manifest *m, const char *path, const char *text, size_t 
 	if (!r.sawnodes)
 		fatal("%s: not a dbt manifest: no \"nodes\" object", path);
 	arenafree(&r.scratch);
-	buffree(&r.sumbuf);
 	if (m->json && r.text.s)
 		m->jsonown = r.text.s;
 	else

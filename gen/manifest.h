@@ -82,13 +82,14 @@ struct node {
 	/* for the render (render.h): where its JSON is in the manifest's
 	 * text while that is kept (m->json), whether its config says
 	 * ephemeral, whether it has raw code to render (language sql), and
-	 * manifestsum() of it, taken as it is read when it has no compiled
-	 * code (else NULL) */
+	 * the SHA-256 of its text, taken as it is read when it has no
+	 * compiled code (else NULL); rsum, manifestsum() of its tree, is
+	 * the render's to take when it needs it */
 	const char *at;
 	size_t len;
 	int ephem, rawok;
-	char *rsum;
-	struct cJSON *tree;	/* its JSON, with LOADTREES when rsum is set */
+	char *rawsum, *rsum;
+	struct cJSON *tree;	/* its JSON, with LOADTREES when rawsum is set */
 	/* its SQL is its job file's, unread: the file is as this run would
 	 * write it (render.h's keep), so jobwriteall() leaves it; keptcfg is
 	 * config then, keptjob its job's SHA-256 and headhash its header's */

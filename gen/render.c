@@ -209,35 +209,64 @@ jsonsum(struct cache *k, cJSON *j)
 	return h;
 }
 
-/* A node whose key is taken without its tree (manifest.h's rsum). */
+/* A node whose key is taken without its tree (manifest.h's rawsum). */
 static struct node *
 keyed(struct rdoc *d, const char *uid)
 {
 	struct node *n;
 
-	if (!d->lazy || !(n = manifestnode(d->m, uid)) || !n->rsum)
+	if (!d->lazy || !(n = manifestnode(d->m, uid)) || !n->rawsum)
 		return NULL;
 	return n;
 }
 
+/* The sum of a keyed node's tree, its created_at left out (manifestsum()),
+ * taken when first asked: a node whose text is the last run's is keyed
+ * by its text alone (rawsum), and never parsed. */
+static const char *
+rsumof(struct cache *k, struct rdoc *d, struct node *n)
+{
+	struct arenamark mark;
+	cJSON *j = n->tree;
+
+	if (n->rsum)
+		return n->rsum;
+	mark = arenamark(&k->a);
+	if (!j && !(j = arenajson(&k->a, n->at, n->len, NULL)))
+		fatal("%s: %s: invalid JSON", d->m->path, n->uid);
+	n->rsum = arenaalloc(&d->m->keep, SHA256_HEX);
+	manifestsum(j, &k->scratch, n->rsum);
+	arenarollback(&k->a, mark);
+	return n->rsum;
+}
+
+/* Which of a keyed node's sums its key takes: its text's, or its tree's. */
+enum { TREESUM, TEXTSUM };
+
+static const char *
+sumof(struct cache *k, struct rdoc *d, struct node *n, int which)
+{
+	return which == TEXTSUM ? n->rawsum : rsumof(k, d, n);
+}
+
 static void treeinputs(struct cache *, struct rdoc *, struct dbtctx *, cJSON *,
-    struct buf *, int);
+    struct buf *, int, int);
 
 /* One dependency of a node, depth deep. */
 static void
 depinput(struct cache *k, struct rdoc *d, struct dbtctx *c, const char *uid,
-    struct buf *b, int depth)
+    struct buf *b, int depth, int which)
 {
 	struct node *dn = keyed(d, uid);
 	cJSON *n, *cfg, *mat;
 	size_t i;
 
 	if (dn) {
-		bufputs(b, dn->rsum);
+		bufputs(b, sumof(k, d, dn, which));
 		bufputc(b, '\n');
 		/* an ephemeral's own, through it */
 		for (i = 0; dn->ephem && depth < 64 && i < dn->ndepids; i++)
-			depinput(k, d, c, dn->depids[i], b, depth + 1);
+			depinput(k, d, c, dn->depids[i], b, depth + 1, which);
 		return;
 	}
 	if (!(n = dbtnode(c, uid))) {
@@ -247,7 +276,7 @@ depinput(struct cache *k, struct rdoc *d, struct dbtctx *c, const char *uid,
 	cfg = cJSON_GetObjectItemCaseSensitive(n, "config");
 	mat = cfg ? cJSON_GetObjectItemCaseSensitive(cfg, "materialized") : NULL;
 	if (cJSON_IsString(mat) && !strcmp(mat->valuestring, "ephemeral") && depth < 64)
-		treeinputs(k, d, c, n, b, depth + 1);
+		treeinputs(k, d, c, n, b, depth + 1, which);
 	else {
 		bufputs(b, jsonsum(k, n));
 		bufputc(b, '\n');
@@ -256,7 +285,8 @@ depinput(struct cache *k, struct rdoc *d, struct dbtctx *c, const char *uid,
 
 /* The node's own JSON and its dependencies', an ephemeral's through it. */
 static void
-treeinputs(struct cache *k, struct rdoc *d, struct dbtctx *c, cJSON *j, struct buf *b, int depth)
+treeinputs(struct cache *k, struct rdoc *d, struct dbtctx *c, cJSON *j, struct buf *b, int depth,
+    int which)
 {
 	cJSON *deps = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "depends_on"), "nodes"), *x;
 
@@ -266,24 +296,32 @@ treeinputs(struct cache *k, struct rdoc *d, struct dbtctx *c, cJSON *j, struct b
 		if (!cJSON_IsString(x))
 			bufputs(b, "? \n");
 		else
-			depinput(k, d, c, x->valuestring, b, depth);
+			depinput(k, d, c, x->valuestring, b, depth, which);
 	}
 }
 
-/* The same of node n, from what the manifest kept of it when it can. */
+/* The same of node n, from what the manifest kept of it when it can,
+ * hashed after the context's digest: the base of its key. */
 static void
-inputs(struct cache *k, struct rdoc *d, struct dbtctx *c, const struct node *n, struct buf *b)
+inputs(struct cache *k, struct rdoc *d, struct dbtctx *c, const struct node *n, int which,
+    char base[SHA256_HEX])
 {
+	struct node *kn = keyed(d, n->uid);
+	struct buf b = {0};
 	size_t i;
 
-	if (!keyed(d, n->uid)) {
-		treeinputs(k, d, c, dbtnode(c, n->uid), b, 0);
-		return;
+	bufputs(&b, k->digest);
+	bufputs(&b, which == TEXTSUM ? "\ntext\n" : "\n");
+	if (!kn)
+		treeinputs(k, d, c, dbtnode(c, n->uid), &b, 0, which);
+	else {
+		bufputs(&b, sumof(k, d, kn, which));
+		bufputc(&b, '\n');
+		for (i = 0; i < n->ndepids; i++)
+			depinput(k, d, c, n->depids[i], &b, 0, which);
 	}
-	bufputs(b, n->rsum);
-	bufputc(b, '\n');
-	for (i = 0; i < n->ndepids; i++)
-		depinput(k, d, c, n->depids[i], b, 0);
+	sha256hex(b.s, b.len, base);
+	buffree(&b);
 }
 
 /* The digest of what graph gives: every section of the whole tree. */
@@ -385,28 +423,61 @@ cacheload(struct cache *k, cJSON *doc, const struct dbtrun *run)
 	buffree(&b);
 }
 
-/* Whether the node's key is the last run's. */
-static int
-keymatch(struct cache *k, struct node *n, const char *base)
+/* The last run's line of the node ("base envnames key textkey"): its
+ * env var names, each ending in a newline (caller frees), and where its
+ * key is in it; NULL when there is none. */
+static char *
+oldline(struct cache *k, const struct node *n, const char **key)
 {
-	const char *e = htabget(&k->old, n->uid);
-	char *envs, *p, key[SHA256_HEX];
-	const char *sp, *sp2;
+	const char *e = htabget(&k->old, n->uid), *sp;
+	char *envs, *p;
 
-	if (!e || strncmp(e, base, SHA256_HEX - 1) || e[SHA256_HEX - 1] != ' ')
-		return 0;
-	sp = e + SHA256_HEX;
-	if (!(sp2 = strchr(sp, ' ')))
-		return 0;
-	envs = xmemdup(sp, (size_t)(sp2 - sp));
+	if (!e || strlen(e) < SHA256_HEX || e[SHA256_HEX - 1] != ' ' ||
+	    !(sp = strchr(e + SHA256_HEX, ' ')) || strlen(sp + 1) < SHA256_HEX - 1)
+		return NULL;
+	envs = xmemdup(e + SHA256_HEX, (size_t)(sp - e - SHA256_HEX));
 	for (p = envs; *p; p++)
 		if (*p == ',')
 			*p = '\n';
 	if (*envs)
 		strcat(envs = xrealloc(envs, strlen(envs) + 2), "\n");
-	envkey(k, base, envs, key);
+	*key = sp + 1;
+	return envs;
+}
+
+/* Whether the node's key is the last run's: by the base of its trees'
+ * sums (TREESUM), or of its text's (TEXTSUM: the last field). */
+static int
+keymatch(struct cache *k, const struct node *n, const char *base, int which)
+{
+	const char *e = htabget(&k->old, n->uid), *at;
+	char *envs = oldline(k, n, &at), key[SHA256_HEX];
+	int r = 0;
+
+	if (!envs)
+		return 0;
+	if (which == TREESUM && !strncmp(e, base, SHA256_HEX - 1)) {
+		envkey(k, base, envs, key);
+		r = !strncmp(key, at, SHA256_HEX - 1) &&
+		    (at[SHA256_HEX - 1] == ' ' || !at[SHA256_HEX - 1]);
+	} else if (which == TEXTSUM && at[SHA256_HEX - 1] == ' ') {
+		envkey(k, base, envs, key);
+		r = !strcmp(key, at + SHA256_HEX);
+	}
 	free(envs);
-	return !strcmp(key, sp2 + 1);
+	return r;
+}
+
+/* The node's line again, kept by its trees' key: with its text's key now. */
+static void
+keepline(struct cache *k, const struct node *n, const char *text)
+{
+	const char *e = htabget(&k->old, n->uid), *at;
+	char *envs = oldline(k, n, &at), key[SHA256_HEX];
+
+	envkey(k, text, envs, key);
+	bufprintf(&k->idx, "%s %.*s %s\n", n->uid, (int)(at + SHA256_HEX - 1 - e), e, key);
+	free(envs);
 }
 
 /* Whether the job file name is in JOBDIR: one listing of it, not a
@@ -438,16 +509,14 @@ jobthere(struct cache *k, const char *name)
  * keep, not even read when the job index vouches for the file and the
  * header (config, with the compiled line gone) hashes as it says. */
 static int
-cached(struct cache *k, struct manifest *m, struct node *n, const char *base,
-    const struct jobindex *ix, const char *config)
+cached(struct cache *k, struct manifest *m, struct node *n, const struct jobindex *ix,
+    const char *config)
 {
 	const struct jobline *l;
 	const char *was = n->config;
 	char *path, *name, hh[SHA256_HEX];
 	int r;
 
-	if (!keymatch(k, n, base))
-		return 0;
 	name = xasprintf("%s.sql", n->file);
 	path = xasprintf("%s/%s", JOBDIR, name);
 	if (ix && (l = htabget(&ix->lines, name)) && l->head) {
@@ -476,7 +545,8 @@ cached(struct cache *k, struct manifest *m, struct node *n, const char *base,
 }
 
 static void
-cacheput(struct cache *k, const char *uid, const char *base, const char *envs)
+cacheput(struct cache *k, const char *uid, const char *base, const char *text,
+    const char *envs)
 {
 	char key[SHA256_HEX];
 	const char *p;
@@ -487,6 +557,8 @@ cacheput(struct cache *k, const char *uid, const char *base, const char *envs)
 		bufputc(&k->idx, *p == '\n' ? (p[1] ? ',' : ' ') : *p);
 	if (!*envs)
 		bufputc(&k->idx, ' ');
+	bufprintf(&k->idx, "%s ", key);
+	envkey(k, text, envs, key);
 	bufprintf(&k->idx, "%s\n", key);
 }
 
@@ -923,10 +995,10 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 		jobindexread(&ix);
 	for (i = 0; i < m->nnodes; i++) {
 		struct node *n = &m->nodes[i];
-		struct buf in = {0}, envs = {0};
-		char base[SHA256_HEX];
-		const char *cfg;
-		int late = 0;
+		struct buf envs = {0};
+		char base[SHA256_HEX], text[SHA256_HEX];
+		const char *cfg, *e;
+		int late = 0, bytext;
 		cJSON *j;
 		if (!needs(n))
 			continue;
@@ -944,16 +1016,23 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 		 * node has no SQL and fails when it runs */
 		if (!renders(d, c[0], n))
 			continue;
-		bufputs(&in, k.digest);
-		bufputc(&in, '\n');
-		inputs(&k, d, c[0], n, &in);
-		sha256hex(in.s, in.len, base);
-		buffree(&in);
+		/* keyed by its text and its dependencies' when those are the
+		 * last run's, else by their trees but created_at (a dbt parse
+		 * from scratch writes each node's anew) */
+		inputs(&k, d, c[0], n, TEXTSUM, text);
 		done++;
 		cfg = compiledline(m, n->config);
-		if (!n->latehooks && cached(&k, m, n, base, o->keep ? &ix : NULL, cfg)) {
-			const char *e = htabget(&k.old, n->uid);
-			bufprintf(&k.idx, "%s %s\n", n->uid, e);
+		e = htabget(&k.old, n->uid);
+		if ((bytext = keymatch(&k, n, text, TEXTSUM)))
+			snprintf(base, sizeof(base), "%.*s", SHA256_HEX - 1, e);
+		else
+			inputs(&k, d, c[0], n, TREESUM, base);
+		if (!n->latehooks && (bytext || keymatch(&k, n, base, TREESUM)) &&
+		    cached(&k, m, n, o->keep ? &ix : NULL, cfg)) {
+			if (bytext)
+				bufprintf(&k.idx, "%s %s\n", n->uid, e);
+			else
+				keepline(&k, n, text);
 			/* the one cached() hashed: jobwriteall() need not again */
 			n->config = cfg;
 			continue;
@@ -996,7 +1075,7 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 			continue;
 		}
 		n->config = compiledline(m, n->config);
-		cacheput(&k, n->uid, base, envs.s ? envs.s : "");
+		cacheput(&k, n->uid, base, text, envs.s ? envs.s : "");
 		buffree(&envs);
 	}
 	if (o->bundle && nlate)

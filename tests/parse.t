@@ -102,6 +102,19 @@ cp "$J" "$TMP/events.sql"
 (cd "$TMP/ours" && DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/gen.3.log" 2>&1)
 grep -q '(10 rendered here, 10 of them unchanged; 0 when they run); 0 job files written' "$TMP/gen.3.log"
 ok $? "nothing changed: every node from the render cache, no job written" || sed 's/^/# /' "$TMP/gen.3.log"
+# a dbt parse from scratch writes each node's created_at anew, and another
+# writer spaces its JSON otherwise: neither is an input
+python3 - "$TMP/ours/target/manifest.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+for n in m["nodes"].values():
+    n["created_at"] = n.get("created_at", 0) + 1
+json.dump(m, open(sys.argv[1], "w"), indent=1)
+PY
+(cd "$TMP/ours" && DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/gen.3b.log" 2>&1)
+# (but the model reading graph, where created_at is: rendered again, the same)
+grep -q '(10 rendered here, 9 of them unchanged; 0 when they run); 0 job files written' "$TMP/gen.3b.log"
+ok $? "every node's created_at new: every node from the render cache still" || sed 's/^/# /' "$TMP/gen.3b.log"
 rm "$J"
 (cd "$TMP/ours" && DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/gen.4.log" 2>&1)
 grep -q '(10 rendered here, 9 of them unchanged; 0 when they run); 1 job files written' "$TMP/gen.4.log"

@@ -1,3 +1,5 @@
+#include <cjson/cJSON.h>
+
 #include "fixture.h"
 #include "hash.h"
 #include "tap.h"
@@ -86,29 +88,47 @@ main(void)
 	    "and not where dbt passes it over (1.8's flag)");
 	manifestfree(&m);
 
-	/* the render's key of a node (rsum): all of its tree but created_at */
+	/* the render's keys of a node: its text's SHA-256 (rawsum) as it is
+	 * read, and manifestsum() of its tree, all of it but created_at */
 	{
 		static const char *const forms[] = {
-			"{'nodes': {'model.p.a': {'resource_type': 'model', 'created_at': 1.5, 'raw_code': 'x\\\\', 'config': {'meta': {'created_at': 1}}}}}",
-			"{'nodes': {'model.p.a': {'resource_type': 'model', 'created_at': 1700000000.25, 'raw_code': 'x\\\\', 'config': {'meta': {'created_at': 1}}}}}",
-			"{'nodes': {'model.p.a': {'created_at': [2, {'a': 3}], 'resource_type': 'model', 'raw_code': 'x\\\\', 'config': {'meta': {'created_at': 1}}}}}",
-			"{'nodes': {'model.p.a': {'resource_type': 'model', 'created_at': 1.5, 'raw_code': 'x\\\\', 'config': {'meta': {'created_at': 2}}}}}",
-			"{'nodes': {'model.p.a': {'resource_type': 'model', 'created_at': 1.5, 'raw_code': 'x\\\\\\', \\'created_at\\': 1', 'config': {}}}}",
-			"{'nodes': {'model.p.a': {'resource_type': 'model', 'created_at': 1.5, 'raw_code': 'x\\\\\\', \\'created_at\\': 2', 'config': {}}}}",
+			"{'resource_type': 'model', 'created_at': 1.5, 'raw_code': 'x\\\\', 'config': {'meta': {'created_at': 1}}}",
+			"{'resource_type': 'model', 'created_at': 1700000000.25, 'raw_code': 'x\\\\', 'config': {'meta': {'created_at': 1}}}",
+			"{'created_at': [2, {'a': 3}], 'resource_type': 'model', 'raw_code': 'x\\\\', 'config': {'meta': {'created_at': 1}}}",
+			"{'resource_type': 'model', 'created_at': 1.5, 'raw_code': 'x\\\\', 'config': {'meta': {'created_at': 2}}}",
+			"{'resource_type': 'model', 'created_at': 1.5, 'raw_code': 'x\\\\\\', \\'created_at\\': 1', 'config': {}}",
+			"{'resource_type': 'model', 'created_at': 1.5, 'raw_code': 'x\\\\\\', \\'created_at\\': 2', 'config': {}}",
 		};
-		char sum[6][SHA256_HEX];
+		char sum[6][SHA256_HEX], raw[2][SHA256_HEX], *t, *q;
+		struct buf scratch = {0};
+		cJSON *j;
 		size_t i;
 
 		for (i = 0; i < 6; i++) {
-			fixture(&m, forms[i]);
-			n = manifestnode(&m, "model.p.a");
-			ok(n && n->rsum, "a node to render has its key");
-			snprintf(sum[i], sizeof(sum[i]), "%s", n && n->rsum ? n->rsum : "");
-			manifestfree(&m);
+			t = xstrdup(forms[i]);
+			for (q = t; *q; q++)
+				if (*q == '\'')
+					*q = '"';
+			if (!(j = cJSON_Parse(t)))
+				fatal("form %zu: bad JSON", i);
+			manifestsum(j, &scratch, sum[i]);
+			cJSON_Delete(j);
+			free(t);
+			if (i < 2) {
+				t = xasprintf("{'nodes': {'model.p.a': %s}}", forms[i]);
+				fixture(&m, t);
+				free(t);
+				n = manifestnode(&m, "model.p.a");
+				ok(n && n->rawsum && !n->rsum, "a node to render has its text's sum as it is read");
+				snprintf(raw[i], sizeof(raw[i]), "%s", n && n->rawsum ? n->rawsum : "");
+				manifestfree(&m);
+			}
 		}
-		is(sum[1], sum[0], "a node's key leaves its created_at out");
+		buffree(&scratch);
+		ok(strcmp(raw[0], raw[1]) != 0, "which is of every byte, created_at's too");
+		is(sum[1], sum[0], "the tree's leaves its created_at out");
 		is(sum[2], sum[0], "wherever it is, whatever it holds");
-		ok(strcmp(sum[3], sum[0]) != 0, "nor a created_at deeper in the node");
+		ok(strcmp(sum[3], sum[0]) != 0, "but not a created_at deeper in the node");
 		ok(strcmp(sum[5], sum[4]) != 0, "nor one inside a string");
 	}
 
