@@ -2302,6 +2302,17 @@ describe(struct reader *r, cJSON *n, const char *file)
 		describe1(r, n, c, file, 1);
 }
 
+/* A node patched from its properties in file (or NULL: none), its config
+ * resolved: its descriptions rendered when it is enabled, as dbt's
+ * process_docs renders the enabled nodes' alone (one its properties
+ * disable keeps them as written). */
+static void
+patched(struct reader *r, cJSON *n, const char *file)
+{
+	if (file && enabled(n))
+		describe(r, n, file);
+}
+
 /* Whether package pkg has an enabled model, seed or snapshot named name
  * (what dbt's ref_lookup finds). */
 static int
@@ -2415,9 +2426,6 @@ patch(struct reader *r, cJSON *n, const char *kind, const char **file)
 		cJSON_ReplaceItemInObjectCaseSensitive(n, "description",
 		    cJSON_CreateString(jstr(e, "description")));
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "columns", columns(e));
-	/* dbt's process_docs renders the enabled nodes' alone */
-	if (enabled(n))
-		describe(r, n, *file);
 	pp = xasprintf("%s://%s", jstr(p, "package"), *file);
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "patch_path", cJSON_CreateString(pp));
 	free(pp);
@@ -2503,7 +2511,6 @@ versionpatch(struct reader *r, cJSON *n, const cJSON *vi, const char **file, cJS
 	cJSON_AddItemToObject(tmp, "columns", vcolumns(e, v));
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "columns", columns(tmp));
 	cJSON_Delete(tmp);
-	describe(r, n, *file);
 	pp = xasprintf("%s://%s", r->name, *file);
 	cJSON_ReplaceItemInObjectCaseSensitive(n, "patch_path", cJSON_CreateString(pp));
 	free(pp);
@@ -2770,6 +2777,7 @@ modelfinish(struct reader *r, cJSON *n, cJSON *calls)
 	else
 		patchcfg = cJSON_Duplicate(patch(r, n, "model", &file), 1);
 	resolve(r, n, CMODEL, "models", patchcfg, calls);
+	patched(r, n, file);
 	fromconfig(r, n, file ? file : rel);
 	if (cJSON_GetArraySize(patchcfg))
 		hookrefs(r, n, rel);
@@ -2867,6 +2875,7 @@ snapfinish(struct reader *r, cJSON *n, const char *rel, const char *raw)
 	firstpass(r, n, CSNAPSHOT, "snapshots", rel, raw, calls);
 	patchcfg = patch(r, n, "snapshot", &file);
 	resolve(r, n, CSNAPSHOT, "snapshots", patchcfg, calls);
+	patched(r, n, file);
 	fromconfig(r, n, file ? file : rel);
 	if (cJSON_GetArraySize(patchcfg))
 		hookrefs(r, n, rel);
@@ -3090,6 +3099,7 @@ seedfile(struct reader *r, const char *rel, const char *below, void *arg)
 	free(p);
 	pc = patch(r, n, "seed", &file);
 	resolve(r, n, CSEED, "seeds", pc, NULL);
+	patched(r, n, file);
 	fromconfig(r, n, file ? file : rel);
 	hookrefs(r, n, rel);
 	names(r, n);

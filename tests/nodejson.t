@@ -8,7 +8,7 @@
 # of what fromyaml and fromjson read) and
 # crosspatch (properties and tests of a package's nodes in the root
 # project, and of the root's in a package; a disabled model's docs left
-# unrendered), and tests/data/project with
+# unrendered, and one its properties disable), and tests/data/project with
 # CR LF line ends:
 # what a job rendered when it runs carries. Left out by nature
 # (tests/nodejson.py): created_at, a seed's root_path, analyses.
