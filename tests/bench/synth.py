@@ -142,8 +142,9 @@ if macros is not None:
         "depends_on": {"macros": []}, "description": "", "meta": {}, "docs": {"show": True},
         "patch_path": None, "arguments": [], "created_at": 1700000000.0, "supported_languages": None}
     manifest["macros"] = macros
+# on one line, as dbt writes its manifest
 with open(out, "w") as f:
-    json.dump(manifest, f, indent=2)
+    json.dump(manifest, f)
 
 if len(sys.argv) > 5:
     d = sys.argv[5]
