@@ -2,10 +2,12 @@
  * makes one (set(), set_strict()).
  *
  * Python iterates a set in its hash table's order, and a str's hash is
- * randomised per process (dbt does not fix PYTHONHASHSEED), so what
- * depends on that order is not reproducible even in dbt: iterating a set
- * of two or more items (for, list, join, map, first, ...) and printing
- * one are refused. What does not depend on it is exact: in and not in,
+ * randomised per process (dbt does not fix PYTHONHASHSEED), so a set of
+ * strs has no one order even in dbt: iterated (for, list, join, map,
+ * first, ...) or printed, its items go in the order they were added, one
+ * of the orders dbt gives. A set of two or more items of which one is not
+ * a str has its hash table's order, which is not ours: iterating or
+ * printing it is refused. What does not depend on it is exact: in and not in,
  * length and count, truth, == and != (with a set or a dict's keys or
  * items view), the sort filter where no two keys are equal, set - set,
  * and the methods add, discard, remove, update, clear, copy, union,

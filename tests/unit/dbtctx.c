@@ -287,6 +287,14 @@ main(void)
 	model("p", "sets", "view", "{{ set(['a']) }} {{ 'b' in set(['a', 'b']) }} {{ set(3) }} "
 	    "{{ set(3, default=[]) }} {{ set_strict('xx') }}", NULL);
 	is(render(&run, "model.p.sets"), "{'a'} True None [] {'x'}", "set() and set_strict()");
+	/* strs, whose hashes each process seeds: in the order added */
+	model("p", "strs", "view", "{% for t in set_strict(['u', 'n', 'u', 'a']) %}{{ t }}{% endfor %} "
+	    "{{ set(['b', 'a']) }} {{ set(['b', 'a']) | join }}", NULL);
+	is(render(&run, "model.p.strs"), "una {'b', 'a'} ba", "a set of strs iterates in the order added");
+	model("p", "ints", "view", "{% for t in set([2, 1]) %}{{ t }}{% endfor %}", NULL);
+	is(render(&run, "model.p.ints"), "error: models/ints.sql:1:16: unsupported: iterating a set of "
+	    "more than one item that is not a str: Python's order of its items is its hash table's",
+	    "one of ints, whose order is Python's hash table's, is refused");
 	model("p", "b", "view", "{{ flags.EMPTY }}", NULL);
 	is(render(&run, "model.p.b"), "False", "flags.EMPTY: no --empty");
 	model("p", "c", "view", "{{ flags.WHICH }}", NULL);
