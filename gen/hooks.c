@@ -51,6 +51,8 @@ render(struct dbtctx *c, const struct node *n, cJSON *j, const char *what,
 	name = xasprintf("%s (%s)", n->path ? n->path : n->uid, what);
 	if (dbtrenderstr(c, j, name, text, h, &out, &err) < 0) {
 		bufputs(&envsread, dbtenvs(c));
+		if (dbtgraphread(c))
+			bufputs(&envsread, GRAPHREAD "\n");
 		if (dbtneeddb(c)) {
 			free(err);
 			free(name);
@@ -61,6 +63,8 @@ render(struct dbtctx *c, const struct node *n, cJSON *j, const char *what,
 	}
 	free(name);
 	bufputs(&envsread, dbtenvs(c));
+	if (dbtgraphread(c))
+		bufputs(&envsread, GRAPHREAD "\n");
 	s = xmemdup(out.s ? out.s : "", out.len);
 	buffree(&out);
 	return s;

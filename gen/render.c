@@ -50,11 +50,9 @@ struct cache {
 	char graph[SHA256_HEX];	/* graph's sections' SHA-256, once taken */
 	struct htab files;	/* the job files there are, listed once */
 	int listed;
+	int lategraph;		/* a node rendered when it runs reads graph */
 };
 
-/* An env var's name that none can have: a node whose render read graph
- * has it among its env vars, its value the graph's digest. */
-#define GRAPHREAD "@graph"
 
 /* ---- the manifest's tree ---- */
 
@@ -165,8 +163,7 @@ rdocctx(struct rdoc *d, const struct dbtrun *run)
 	if (d->graph == 1)
 		dbtctxgraph(c, rdocwhole, d, NULL);
 	else if (d->graph == 2) {
-		dbtctxgraph(c, rdocwhole, d, " (a project read here has its nodes, sources and "
-		    "exposures as dbt's: a manifest from dbt parse has the rest)");
+		dbtctxgraph(c, rdocwhole, d, GRAPHPARTIAL);
 		if (d->ordered & ORDNODES)
 			dbtctxordered(c, "nodes");
 		if (d->ordered & ORDSOURCES)
@@ -324,12 +321,14 @@ inputs(struct cache *k, struct rdoc *d, struct dbtctx *c, const struct node *n, 
 	buffree(&b);
 }
 
+/* What graph gives: these sections of the whole tree. */
+static const char *const sections[] = {"exposures", "functions", "groups", "metrics",
+    "nodes", "sources", "semantic_models", "saved_queries", NULL};
+
 /* The digest of what graph gives: every section of the whole tree. */
 static const char *
 graphsum(struct cache *k)
 {
-	static const char *const sections[] = {"exposures", "functions", "groups", "metrics",
-	    "nodes", "sources", "semantic_models", "saved_queries", NULL};
 	cJSON *doc;
 	struct buf b = {0};
 	char h[SHA256_HEX];
@@ -840,7 +839,7 @@ runnables(struct dbtctx *c, const struct manifest *m, cJSON *nodes, cJSON *resul
  * in (RENDERCTX's digest) and the env vars it read here, hashed. */
 static void
 renderlate(struct dbtctx *c, struct manifest *m, struct node *n, cJSON *j,
-    const struct cache *k, const char *envs)
+    struct cache *k, const char *envs)
 {
 	cJSON *doc = cJSON_CreateObject(), *line = cJSON_CreateObject();
 	cJSON *nodes = cJSON_AddObjectToObject(doc, "nodes");
@@ -858,7 +857,11 @@ renderlate(struct dbtctx *c, struct manifest *m, struct node *n, cJSON *j,
 		nl = strchr(p, '\n');
 		name = xmemdup(p, (size_t)(nl - p));
 		if (!cJSON_GetObjectItemCaseSensitive(env, name)) {
-			if ((v = getenv(name))) {
+			/* graph: by its digest, the executor's in GRAPHFILE */
+			if (!strcmp(name, GRAPHREAD)) {
+				cJSON_AddStringToObject(env, name, graphsum(k));
+				k->lategraph = 1;
+			} else if ((v = getenv(name))) {
 				sha256hex(v, strlen(v), sum);
 				cJSON_AddStringToObject(env, name, sum);
 			} else
@@ -925,6 +928,43 @@ bundlewrite(const char *path, cJSON *doc, const struct dbtrun *run, const struct
 	cJSON_Delete(b);
 }
 
+/* GRAPHFILE's path, beside the context's. */
+static char *
+graphpath(const char *bundle)
+{
+	const char *sl = strrchr(bundle, '/');
+
+	return xasprintf("%.*s%s", (int)(sl ? sl + 1 - bundle : 0), bundle, GRAPHFILE);
+}
+
+/* What graph gives the nodes rendered when they run that read it, beside
+ * the context (GRAPHFILE): by its digest, which their render lines name,
+ * and as rdocctx() gives it. */
+static void
+graphwrite(const char *path, struct cache *k)
+{
+	cJSON *g = cJSON_CreateObject(), *doc = rdocwhole(k->d), *ord, *x;
+	char *text;
+	size_t i;
+
+	cJSON_AddStringToObject(g, "digest", graphsum(k));
+	cJSON_AddBoolToObject(g, "partial", k->d->graph == 2);
+	ord = cJSON_AddArrayToObject(g, "ordered");
+	if (k->d->graph == 2 && (k->d->ordered & ORDNODES))
+		cJSON_AddItemToArray(ord, cJSON_CreateString("nodes"));
+	if (k->d->graph == 2 && (k->d->ordered & ORDSOURCES))
+		cJSON_AddItemToArray(ord, cJSON_CreateString("sources"));
+	if (k->d->graph == 2 && (k->d->ordered & ORDEXPOSURES))
+		cJSON_AddItemToArray(ord, cJSON_CreateString("exposures"));
+	for (i = 0; sections[i]; i++)
+		if ((x = cJSON_GetObjectItemCaseSensitive(doc, sections[i])))
+			cJSON_AddItemToObject(g, sections[i], cJSON_Duplicate(x, 1));
+	text = cJSON_PrintUnformatted(g);
+	stageput(path, text, strlen(text));
+	free(text);
+	cJSON_Delete(g);
+}
+
 /* A node renders: raw code, of a dbt that renders (dbtrenders()). */
 static int
 renders(struct rdoc *d, struct dbtctx *c, const struct node *n)
@@ -963,6 +1003,7 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 	struct cache k;
 	cJSON *target;
 	size_t i, done = 0, nlate = 0;
+	char *gp = NULL;
 	int lenient;
 
 	hooksrender(m, o, d);
@@ -971,6 +1012,9 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 	if (i == m->nnodes) {
 		if (o->bundle && access(o->bundle, F_OK) == 0)
 			stagedel(o->bundle);
+		if (o->bundle && (gp = graphpath(o->bundle)) && access(gp, F_OK) == 0)
+			stagedel(gp);
+		free(gp);
 		return 0;
 	}
 	/* dbt compiled some: what it left out may stay so */
@@ -1082,6 +1126,14 @@ renderwith(struct manifest *m, const struct renderopts *o, struct rdoc *d)
 		bundlewrite(o->bundle, d->doc, &run, &k);
 	else if (o->bundle && access(o->bundle, F_OK) == 0)
 		stagedel(o->bundle);
+	if (o->bundle) {
+		gp = graphpath(o->bundle);
+		if (k.lategraph)
+			graphwrite(gp, &k);
+		else if (access(gp, F_OK) == 0)
+			stagedel(gp);
+		free(gp);
+	}
 	if (o->late)
 		*o->late = nlate;
 	if (o->index)

@@ -55,6 +55,13 @@ struct renderopts {
  * line naming the context (this file, by its digest) and the env vars
  * read, hashed. */
 #define RENDERCTX "target/ninja/render.json"
+/* Beside it, what graph gives (sections of the manifest's tree) when one
+ * of those nodes read graph here: its render line names graph's digest
+ * as its env var "@graph", and the executor's graph is this file's. */
+#define GRAPHFILE "graph.json"
+/* An env var's name that none can have: a node whose render read graph
+ * has it among its env vars, its value the graph's digest. */
+#define GRAPHREAD "@graph"
 
 /* The render cache's index: per node, the SHA-256 of what its rendering
  * depended on; a node whose inputs hash the same takes its SQL from its

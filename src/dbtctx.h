@@ -126,6 +126,10 @@ void dbtctxloader(struct dbtctx *, cJSON *(*load)(void *, const char *), void *d
  * refused so.
  * dbtgraphread(): whether the last render read it. */
 void dbtctxgraph(struct dbtctx *, cJSON *(*whole)(void *), void *data, const char *nograph);
+/* nograph for a project read here */
+#define GRAPHPARTIAL " (a project read here has its nodes, sources and exposures as dbt's: " \
+	"a manifest from dbt parse has the rest)"
+
 int dbtgraphread(struct dbtctx *);
 /* Once dbtwantmarks(c, 1): where the last dbtrender put the text of the
  * node's own template (jeval.h's jrunmarks) and its skeleton hashed

@@ -103,6 +103,7 @@ struct late {
 	struct dbtdb db;
 	struct dbtctx *c;
 	cJSON *node;
+	cJSON *graph;		/* graph.json, when the job's render read graph */
 };
 
 void
@@ -121,6 +122,7 @@ matlatefree(struct runner *r)
 	cJSON_Delete(l->clivars);
 	cJSON_Delete(l->target);
 	cJSON_Delete(l->cands);
+	cJSON_Delete(l->graph);
 	free(l);
 	r->late = NULL;
 }
@@ -192,6 +194,53 @@ out:
 	return rc;
 }
 
+static cJSON *
+graphof(void *p)
+{
+	return ((struct late *)p)->graph;
+}
+
+/* graph in the job's render: refused, unless the generator's render read
+ * it, when its render line names graph's digest (the env var "@graph")
+ * and graph.json beside the context is that graph: 0, or -1 with r->err. */
+static int
+lategraph(struct runner *r, struct late *l)
+{
+	const char *want = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(l->run.envs,
+	    "@graph"));
+	struct buf text = {0};
+	const cJSON *x;
+	char *path;
+
+	if (!want) {
+		dbtctxgraph(l->c, NULL, NULL, " (in a render when the node runs, where the "
+		    "render of dbt2ninja did not read it)");
+		return 0;
+	}
+	path = beside(r->job->path, "graph.json");
+	if (readfile(path, &text) < 0 || !(l->graph = cJSON_Parse(text.s)) ||
+	    strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(l->graph, "digest")) ?
+	    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(l->graph, "digest")) : "", want)) {
+		r->err = xasprintf("%s: not the graph this job was written with; run dbt2ninja again",
+		    path);
+		free(path);
+		buffree(&text);
+		return -1;
+	}
+	free(path);
+	buffree(&text);
+	/* as the generator gave it (render.c's rdocctx) */
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(l->graph, "partial")))
+		dbtctxgraph(l->c, graphof, l, NULL);
+	else {
+		dbtctxgraph(l->c, graphof, l, GRAPHPARTIAL);
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(l->graph, "ordered"))
+			if (cJSON_IsString(x))
+				dbtctxordered(l->c, x->valuestring);
+	}
+	return 0;
+}
+
 int
 matlate(struct runner *r)
 {
@@ -218,7 +267,8 @@ matlate(struct runner *r)
 	/* what the materialization will find: a table, and no full refresh */
 	l->run.incremental = !strcmp(j->materialized, "incremental") && !full && r->was.kind == 'r';
 	l->c = dbtctxnew(l->m, &l->run);
-	dbtctxgraph(l->c, NULL, NULL, " (in a render when the node runs)");
+	if (lategraph(r, l) < 0)
+		return -1;
 	if (!(l->node = dbtnode(l->c, j->uid))) {
 		r->err = xasprintf("%s: %s is not among the nodes to render", j->path, j->uid);
 		return -1;
@@ -350,7 +400,8 @@ matlateop(struct runner *r, const char *dir, long long since)
 		return -1;
 	l = r->late;
 	l->c = dbtctxnew(l->m, &l->run);
-	dbtctxgraph(l->c, NULL, NULL, " (in a render when the node runs)");
+	if (lategraph(r, l) < 0)
+		return -1;
 	if (!(l->node = dbtnode(l->c, j->uid))) {
 		r->err = xasprintf("%s: %s is not among the nodes to render", j->path, j->uid);
 		return -1;

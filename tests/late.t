@@ -3,7 +3,8 @@
 # block and load_result, adapter.get_columns_in_relation, get_relation of
 # another relation, dbt_utils.star, an incremental's run_query on this,
 # modules.datetime's clock, a model's and a seed's post-hook's
-# adapter.drop_relation of this.incorporate(type='table')):
+# adapter.drop_relation of this.incorporate(type='table'), graph read
+# before run_query):
 # the generator leaves them to the executor, which renders each on its
 # own connection when it runs. The project tests/data/late, with the real
 # dbt_utils in dbt_packages/, is parsed by the reference dbt and deployed
@@ -35,7 +36,7 @@ project() {
 project "$TMP/dbt" dbt
 project "$TMP/ours" ours
 project "$TMP/proj" proj
-LATE="asdict clocked counted grown kinds maybe narrow stamped starred"
+LATE="asdict clocked counted graphed grown kinds maybe narrow stamped starred"
 
 rows() { schemarows "$1" s; }
 # tests DIR: each test's name, status and failures in DIR's run_results.json
@@ -69,8 +70,8 @@ for name in sys.argv[4:]:
         print('#   dbt:  ' + dbt)
         print('#   ours: ' + ours)
 PY
-	is "$(grep -c '^same' "$TMP/same.$1")" 9 \
-		"round $1: each of the 9 rendered when it ran as dbt build rendered it${2:+ (the project read itself)}"
+	is "$(grep -c '^same' "$TMP/same.$1")" 10 \
+		"round $1: each of the 10 rendered when it ran as dbt build rendered it${2:+ (the project read itself)}"
 	grep -v '^same' "$TMP/same.$1" | sed 's/^/# /'
 }
 
@@ -82,8 +83,8 @@ round() {
 	# the generator asks no database: the server is out of its reach
 	(cd "$TMP/ours" && PGHOST=/nonexistent DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/gen.$1.log" 2>&1)
 	ok $? "round $1: dbt2ninja" || sed 's/^/# /' "$TMP/gen.$1.log"
-	grep -q "14 when they run" "$TMP/gen.$1.log"
-	ok $? "round $1: 14 nodes left to be rendered when they run" || sed 's/^/# /' "$TMP/gen.$1.log"
+	grep -q "15 when they run" "$TMP/gen.$1.log"
+	ok $? "round $1: 15 nodes left to be rendered when they run" || sed 's/^/# /' "$TMP/gen.$1.log"
 	(cd "$TMP/ours" && DBT_PROFILES_DIR=. ninja build >"$TMP/ninja.$1.log" 2>&1)
 	ok $? "round $1: ninja build" || tail -20 "$TMP/ninja.$1.log" | sed 's/^/# /'
 	tests dbt >"$TMP/dbt.tests"
@@ -104,8 +105,8 @@ round() {
 	# the project read itself, no dbt parse
 	(cd "$TMP/proj" && PGHOST=/nonexistent DBT_PROFILES_DIR=. "$DBT2NINJA" -v >"$TMP/pgen.$1.log" 2>&1)
 	ok $? "round $1: dbt2ninja reads the project itself" || sed 's/^/# /' "$TMP/pgen.$1.log"
-	grep -q "14 when they run" "$TMP/pgen.$1.log"
-	ok $? "round $1: the same 14 left to be rendered when they run" || sed 's/^/# /' "$TMP/pgen.$1.log"
+	grep -q "15 when they run" "$TMP/pgen.$1.log"
+	ok $? "round $1: the same 15 left to be rendered when they run" || sed 's/^/# /' "$TMP/pgen.$1.log"
 	(cd "$TMP/proj" && DBT_PROFILES_DIR=. ninja build >"$TMP/pninja.$1.log" 2>&1)
 	ok $? "round $1: ninja build of the project read itself" || tail -20 "$TMP/pninja.$1.log" | sed 's/^/# /'
 	rows proj >"$TMP/proj.rows"
@@ -121,6 +122,20 @@ grep -q '^-- render: {"context":"[0-9a-f]*","target":"[0-9a-f]*","env":{}}$' "$T
 ok $? "a job rendered when it runs names its context and target by digest"
 [ -f "$TMP/ours/target/ninja/render.json" ]
 ok $? "the context is written beside the jobs"
+g=$(sed -n 's/^-- render: .*"env":{"@graph":"\([0-9a-f]*\)"}}$/\1/p' "$TMP/ours/target/ninja/sql/model.shelf.graphed.sql")
+[ -n "$g" ] && grep -q "\"digest\":\"$g\"" "$TMP/ours/target/ninja/graph.json"
+ok $? "one that read graph names graph's digest, and graph is written beside the jobs by it"
+# graph changed since the job was written: the executor says so
+cp "$TMP/ours/target/ninja/graph.json" "$TMP/graph.json"
+sed -i 's/"digest":"[0-9a-f]*"/"digest":"0"/' "$TMP/ours/target/ninja/graph.json"
+(cd "$TMP/ours" && DBT_PROFILES_DIR=. "$ROOT/dbt2ninja-run" $(sed -n 's/^runflags = //p' build.ninja) \
+	target/ninja/sql/model.shelf.graphed.sql "$TMP/graphed.stamp" >"$TMP/stale.log" 2>&1)
+is "$?" 1 "a job whose graph is not graph.json's does not run"
+! [ -e "$TMP/graphed.stamp" ]
+ok $? "and leaves no stamp"
+grep -q "graph.json: not the graph this job was written with; run dbt2ninja again" "$TMP/stale.log"
+ok $? "and says why" || sed 's/^/# /' "$TMP/stale.log"
+cp "$TMP/graph.json" "$TMP/ours/target/ninja/graph.json"
 
 # nothing changed: nothing runs, nothing is rendered
 (cd "$TMP/ours" && DBT_PROFILES_DIR=. "$DBT2NINJA" >/dev/null 2>&1 && DBT_PROFILES_DIR=. ninja -n build) >"$TMP/noop" 2>&1
