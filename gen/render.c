@@ -329,7 +329,7 @@ static const char *const sections[] = {"exposures", "functions", "groups", "metr
 static const char *
 graphsum(struct cache *k)
 {
-	cJSON *doc;
+	cJSON *doc, *e;
 	struct buf b = {0};
 	char h[SHA256_HEX];
 	size_t i;
@@ -337,11 +337,14 @@ graphsum(struct cache *k)
 	if (k->graph[0])
 		return k->graph;
 	doc = rdocwhole(k->d);
+	/* each entry but its created_at, which each dbt parse from scratch
+	 * writes anew; a section absent is one empty */
 	for (i = 0; sections[i]; i++) {
-		cJSON *x = cJSON_GetObjectItemCaseSensitive(doc, sections[i]);
-		if (x)
-			manifestsum(x, &k->scratch, h);
-		bufprintf(&b, "%s %s\n", sections[i], x ? h : "-");
+		bufprintf(&b, "%s\n", sections[i]);
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, sections[i])) {
+			manifestsum(e, &k->scratch, h);
+			bufprintf(&b, "%s %s\n", e->string ? e->string : "", h);
+		}
 	}
 	sha256hex(b.s, b.len, k->graph);
 	buffree(&b);
