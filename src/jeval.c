@@ -260,6 +260,13 @@ static const char *opname[] = {"+", "-", "*", "/", "//", "%", "**", "~",
 static void
 typeerr(struct jev *v, size_t off, enum jop op, struct jv *x, struct jv *y)
 {
+	/* a value standing for what is refused here (dbtctx's run_started_at
+	 * and the like, of the class "unsupported") says so, naming itself */
+	v->calloff = off;
+	if (x->type == JOBJ && !strcmp(x->u.obj.cls->name, "unsupported") && x->u.obj.cls->items)
+		x->u.obj.cls->items(v, x);
+	if (y->type == JOBJ && !strcmp(y->u.obj.cls->name, "unsupported") && y->u.obj.cls->items)
+		y->u.obj.cls->items(v, y);
 	everr(v, off, "unsupported operand type(s) for %s: '%s' and '%s'",
 	    opname[op], jvtypename(x), jvtypename(y));
 }

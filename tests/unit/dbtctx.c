@@ -291,6 +291,9 @@ main(void)
 	model("p", "strs", "view", "{% for t in set_strict(['u', 'n', 'u', 'a']) %}{{ t }}{% endfor %} "
 	    "{{ set(['b', 'a']) }} {{ set(['b', 'a']) | join }}", NULL);
 	is(render(&run, "model.p.strs"), "una {'b', 'a'} ba", "a set of strs iterates in the order added");
+	model("p", "clock", "view", "{{ run_started_at - 1 }}", NULL);
+	is(render(&run, "model.p.clock"), "error: models/clock.sql:1:19: unsupported: run_started_at "
+	    "(not known when rendering here)", "an operand refused here says so, naming itself");
 	model("p", "ints", "view", "{% for t in set([2, 1]) %}{{ t }}{% endfor %}", NULL);
 	is(render(&run, "model.p.ints"), "error: models/ints.sql:1:16: unsupported: iterating a set of "
 	    "more than one item that is not a str: Python's order of its items is its hash table's",
