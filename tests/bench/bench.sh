@@ -17,7 +17,8 @@
 #              the no-op above; dbt2ninja after 5 model files are edited
 #              in their text (from those files alone, delta.h), and in
 #              their Jinja (the project read in full)
-# Each row: wall seconds, peak RSS, job files written.
+# Each row: wall seconds, peak RSS, job files written. Each timed run
+# starts after a sync: what the runs before it wrote is not flushed during it.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SIZES=${BENCH_SIZES:-1000 10000 50000}
@@ -79,7 +80,7 @@ for n in $SIZES; do
 		ls target/ninja/sql | sed 's/\.sql$//' | (cd "$conn/$k" && xargs touch -d "$now")
 	done
 	cp target/manifest.json base.json
-	set -- $(BEFORE="cp base.json target/manifest.json && '$ROOT/dbt2ninja' target/manifest.json 2>/dev/null && cp changed.json target/manifest.json && touch marker" \
+	set -- $(BEFORE="cp base.json target/manifest.json && '$ROOT/dbt2ninja' target/manifest.json 2>/dev/null && cp changed.json target/manifest.json && touch marker && sync" \
 		measure "$ROOT/dbt2ninja" target/manifest.json)
 	regen=$1 regenrss=$2
 	changedjobs=$(find target/ninja/sql -newer marker -type f | wc -l)
@@ -127,7 +128,7 @@ for n in $SIZES; do
 		set -- $(BEFORE='rm -rf target/ninja build.ninja; sync' measure "$ROOT/dbt2ninja" target/manifest.json)
 		pscratch=$1
 		row "$n" "parse: render, scratch" "$1" "$2" "$(ls target/ninja/sql | wc -l)"
-		set -- $(BEFORE="cp parse.json target/manifest.json && '$ROOT/dbt2ninja' target/manifest.json 2>/dev/null && cp parse-changed.json target/manifest.json && touch marker" \
+		set -- $(BEFORE="cp parse.json target/manifest.json && '$ROOT/dbt2ninja' target/manifest.json 2>/dev/null && cp parse-changed.json target/manifest.json && touch marker && sync" \
 			measure "$ROOT/dbt2ninja" target/manifest.json)
 		pregen=$1
 		row "$n" "parse: render, 5 changed" "$1" "$2" "$(find target/ninja/sql -newer marker -type f | wc -l)"
@@ -158,13 +159,13 @@ for n in $SIZES; do
 		row "$n" "project: ninja -n deploy" "$1" "$2" "$(ninja -n deploy | grep -c '^\[')"
 		edited=$(ls models/marts/layer*/m*.sql | tail -5 | tr '\n' ' ')
 		tar cf ../edited.tar $edited
-		set -- $(BEFORE="tar xf ../edited.tar && '$ROOT/dbt2ninja' 2>/dev/null && for f in $edited; do echo '  and id <> 0' >> \$f; done && touch marker" \
+		set -- $(BEFORE="tar xf ../edited.tar && '$ROOT/dbt2ninja' 2>/dev/null && for f in $edited; do echo '  and id <> 0' >> \$f; done && touch marker && sync" \
 			measure "$ROOT/dbt2ninja")
 		jregen=$1
 		row "$n" "project: 5 files edited" "$1" "$2" "$(find target/ninja/sql -newer marker -type f | wc -l)"
 		# the same five with a tag more: their Jinja changed, so the
 		# project is read in full (delta.h)
-		set -- $(BEFORE="tar xf ../edited.tar && '$ROOT/dbt2ninja' 2>/dev/null && for f in $edited; do echo \"  and id <> {{ 0 }}\" >> \$f; done && touch marker" \
+		set -- $(BEFORE="tar xf ../edited.tar && '$ROOT/dbt2ninja' 2>/dev/null && for f in $edited; do echo \"  and id <> {{ 0 }}\" >> \$f; done && touch marker && sync" \
 			measure "$ROOT/dbt2ninja")
 		jjinja=$1
 		row "$n" "project: 5 tags edited" "$1" "$2" "$(find target/ninja/sql -newer marker -type f | wc -l)"
