@@ -151,10 +151,17 @@ rdocopen(struct rdoc *d, const char *project)
 		fatal("%s: invalid JSON", m->path);
 }
 
+/* The sections of a project read here that iterate in dbt's order. */
+static const struct {
+	int bit;
+	const char *name;
+} ords[] = {{ORDNODES, "nodes"}, {ORDSOURCES, "sources"}, {ORDEXPOSURES, "exposures"}};
+
 struct dbtctx *
 rdocctx(struct rdoc *d, const struct dbtrun *run)
 {
 	struct dbtctx *c;
+	size_t i;
 
 	rdocopen(d, run->project);
 	c = dbtctxnew(d->doc, run);
@@ -164,12 +171,9 @@ rdocctx(struct rdoc *d, const struct dbtrun *run)
 		dbtctxgraph(c, rdocwhole, d, NULL);
 	else if (d->graph == 2) {
 		dbtctxgraph(c, rdocwhole, d, GRAPHPARTIAL);
-		if (d->ordered & ORDNODES)
-			dbtctxordered(c, "nodes");
-		if (d->ordered & ORDSOURCES)
-			dbtctxordered(c, "sources");
-		if (d->ordered & ORDEXPOSURES)
-			dbtctxordered(c, "exposures");
+		for (i = 0; i < sizeof(ords) / sizeof(*ords); i++)
+			if (d->ordered & ords[i].bit)
+				dbtctxordered(c, ords[i].name);
 	}
 	else
 		dbtctxgraph(c, NULL, NULL, " (of a project read here: a manifest from dbt parse "
@@ -953,17 +957,14 @@ graphwrite(const char *path, struct cache *k)
 	cJSON_AddStringToObject(g, "digest", graphsum(k));
 	cJSON_AddBoolToObject(g, "partial", k->d->graph == 2);
 	ord = cJSON_AddArrayToObject(g, "ordered");
-	if (k->d->graph == 2 && (k->d->ordered & ORDNODES))
-		cJSON_AddItemToArray(ord, cJSON_CreateString("nodes"));
-	if (k->d->graph == 2 && (k->d->ordered & ORDSOURCES))
-		cJSON_AddItemToArray(ord, cJSON_CreateString("sources"));
-	if (k->d->graph == 2 && (k->d->ordered & ORDEXPOSURES))
-		cJSON_AddItemToArray(ord, cJSON_CreateString("exposures"));
+	for (i = 0; i < sizeof(ords) / sizeof(*ords); i++)
+		if (k->d->graph == 2 && (k->d->ordered & ords[i].bit))
+			cJSON_AddItemToArray(ord, cJSON_CreateString(ords[i].name));
 	for (i = 0; sections[i]; i++)
 		if ((x = cJSON_GetObjectItemCaseSensitive(doc, sections[i])))
 			cJSON_AddItemToObject(g, sections[i], cJSON_Duplicate(x, 1));
 	text = cJSON_PrintUnformatted(g);
-	stageput(path, text, strlen(text));
+	stagefresh(path, text, strlen(text));
 	free(text);
 	cJSON_Delete(g);
 }

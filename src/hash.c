@@ -7,16 +7,9 @@
 void
 sha256hex(const void *data, size_t n, char out[SHA256_HEX])
 {
-	sha256hexv(&data, &n, 1, out);
-}
-
-void
-sha256hexv(const void *const *data, const size_t *n, size_t parts, char out[SHA256_HEX])
-{
 	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len, i;
-	size_t k;
 	static EVP_MD *sha;
 	static EVP_MD_CTX *ctx;
 
@@ -27,12 +20,8 @@ sha256hexv(const void *const *data, const size_t *n, size_t parts, char out[SHA2
 		if (!(sha = EVP_MD_fetch(NULL, "SHA256", NULL)) || !(ctx = EVP_MD_CTX_new()))
 			fatal("SHA-256 failed");
 	}
-	if (!EVP_DigestInit_ex2(ctx, sha, NULL))
-		fatal("SHA-256 failed");
-	for (k = 0; k < parts; k++)
-		if (!EVP_DigestUpdate(ctx, data[k], n[k]))
-			fatal("SHA-256 failed");
-	if (!EVP_DigestFinal_ex(ctx, md, &len))
+	if (!EVP_DigestInit_ex2(ctx, sha, NULL) || !EVP_DigestUpdate(ctx, data, n) ||
+	    !EVP_DigestFinal_ex(ctx, md, &len))
 		fatal("SHA-256 failed");
 	for (i = 0; i < len; i++) {
 		out[2 * i] = hex[md[i] >> 4];
